@@ -1,0 +1,1 @@
+"""The lexproof statute language: grammar, parser, AST, checker, amendments and evaluator."""

@@ -1,0 +1,362 @@
+"""The abstract syntax tree: frozen dataclasses, one per construct, each with its source span.
+
+Spans are excluded from equality (``compare=False``) so that two parses of the same meaning
+compare equal whatever their layout: the formatter's round-trip test relies on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Union
+
+from dsl.source import NO_SPAN, Span
+
+
+def _span() -> Span:
+    return field(default=NO_SPAN, compare=False, repr=False)
+
+
+# --- expressions ---------------------------------------------------------------------------
+
+LiteralValue = Union[bool, int, Fraction, dt.date]
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A constant. ``kind`` is bool, int, rate, money or date; money and rate are exact."""
+
+    kind: str
+    value: LiteralValue
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Name:
+    """A bare name: a fact, decision, parameter, table or enum value, resolved by the checker."""
+
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Qualified:
+    """``a.leeftijd`` (a case), ``before.recht`` (a version) or ``Soort.mbo`` (an enum value)."""
+
+    qualifier: str
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "not" or "-"
+    operand: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # and or implies = != < <= > >= + - * /
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class InSet:
+    operand: Expr
+    items: tuple[Expr, ...]
+    negated: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class IfThenElse:
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Call:
+    """``min(..)``, ``max(..)`` or a table lookup ``tabel(x)``."""
+
+    function: str
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+Expr = Union[Literal, Name, Qualified, Unary, Binary, InSet, IfThenElse, Call]
+
+
+# --- declarations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """``bool``, ``int 0..120``, ``money``, ``rate``, ``date`` or an enum name."""
+
+    kind: str  # bool int money rate date enum
+    enum: str | None = None
+    low: Literal | None = None
+    high: Literal | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """``[art. 3.16b lid 2 sub c]``, optionally naming another statute: ``[WEB art. 7.2.7]``."""
+
+    kind: str  # art, overweging, bijlage
+    article: str
+    lid: str | None = None
+    sub: str | None = None
+    statute: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        words = [self.statute] if self.statute else []
+        words.append({"art": "art."}.get(self.kind, self.kind))
+        words.append(self.article)
+        if self.lid:
+            words += ["lid", self.lid]
+        if self.sub:
+            words += ["sub", self.sub]
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class EnumDecl:
+    name: str
+    values: tuple[EnumValue, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class FactField:
+    name: str
+    type: TypeRef
+    typical: Literal | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class FactsDecl:
+    name: str
+    fields: tuple[FactField, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    """One value of a parameter, in force from ``start`` (or always, when ``start`` is None)."""
+
+    value: Expr
+    start: dt.date | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ParameterDecl:
+    name: str
+    type: TypeRef
+    values: tuple[ParamValue, ...]
+    citation: Citation | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DecisionDecl:
+    """An output. Without ``default`` (``otherwise``) an undecided case is a gap."""
+
+    name: str
+    type: TypeRef
+    default: Expr | None = None
+    citation: Citation | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class RuleDecl:
+    """``rule name [cite] except a, b: decision = value if condition``."""
+
+    name: str
+    citation: Citation
+    decision: str
+    value: Expr
+    condition: Expr | None = None
+    exceptions: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    span: Span = _span()
+    decision_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """``up to BOUND: VALUE`` (inclusive), or the last row ``above: VALUE`` (bound None)."""
+
+    bound: Expr | None
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class TableDecl:
+    """A bracket table. Flat: the row containing the input gives the value. Marginal: each
+    bracket's rate applies to the part of the input inside the bracket, summed (tax style)."""
+
+    name: str
+    input: TypeRef
+    output: TypeRef
+    rows: tuple[TableRow, ...]
+    marginal: bool = False
+    citation: Citation | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class VersionSpec:
+    """Which consolidated version: ``on 2025-01-01``, ``before A`` or ``after A``."""
+
+    kind: str  # on, before, after
+    date: dt.date | None = None
+    amendment: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"on {self.date.isoformat()}" if self.kind == "on" else f"{self.kind} {self.amendment}"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Example:
+    """An executable example: the facts of a case and the outcomes expected, per version."""
+
+    name: str
+    facts: tuple[Assignment, ...]
+    expected: tuple[Assignment, ...]
+    versions: tuple[VersionSpec, ...] = ()
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Property:
+    """A claim for every case (or pair of cases, or pair of versions) satisfying the premises.
+
+    ``versions``: the property must hold in each. ``compare``: (V1, V2) for ``before.x`` and
+    ``after.x``. ``cases``: names of the cases quantified over, e.g. ``a, b`` (empty: one
+    anonymous case). ``differing_only_in``: with two cases, all other facts are equal.
+    """
+
+    name: str
+    facts: str
+    claim: Expr
+    assumptions: tuple[Expr, ...] = ()
+    versions: tuple[VersionSpec, ...] = ()
+    compare: tuple[VersionSpec, VersionSpec] | None = None
+    cases: tuple[str, ...] = ()
+    differing_only_in: tuple[str, ...] | None = None
+    expect: str = "proved"  # proved, counterexample, vacuous
+    span: Span = _span()
+
+
+# --- amendments --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplaceRule:
+    rule: RuleDecl
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class InsertRule:
+    rule: RuleDecl
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class RepealRule:
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class RepealCitation:
+    """Repeals every rule whose citation falls under the given article (and lid, sub)."""
+
+    citation: Citation
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class SetParameter:
+    name: str
+    value: Expr
+    start: dt.date | None = None
+    span: Span = _span()
+
+
+AmendmentChange = Union[ReplaceRule, InsertRule, RepealRule, RepealCitation, SetParameter]
+StatuteItem = Union[EnumDecl, FactsDecl, ParameterDecl, DecisionDecl, RuleDecl, TableDecl, Example, Property]
+AmendmentItem = Union[ReplaceRule, InsertRule, RepealRule, RepealCitation, SetParameter, Example, Property]
+
+
+@dataclass(frozen=True)
+class Statute:
+    name: str
+    items: tuple[StatuteItem, ...]
+    title: str | None = None
+    bwb: str | None = None
+    celex: str | None = None
+    url: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Amendment:
+    name: str
+    amends: str
+    in_force: dt.date
+    items: tuple[AmendmentItem, ...]
+    title: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Import:
+    path: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str  # without the leading "--"
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class File:
+    """One ``.law`` file: imports, then statute and amendment sections. Comments are kept for
+    the formatter but take no part in equality."""
+
+    path: str
+    imports: tuple[Import, ...]
+    sections: tuple[Statute | Amendment, ...]
+    comments: tuple[Comment, ...] = field(default=(), compare=False)
+    span: Span = _span()

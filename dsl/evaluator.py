@@ -1,0 +1,282 @@
+"""The concrete evaluator: runs one case (or two) through consolidated versions, with a trace.
+
+Semantics (mirrored exactly by ``verifier/encoding.py``; the two are tested against each other):
+
+* A rule *fires* when its condition holds and none of the rules that override it fires.
+* A decision is undefined when any of its rules' conditions is undefined, a firing rule's value
+  is undefined, or two firing rules give different values (a conflict). When no rule fires it
+  takes its ``otherwise`` value, or is *undecided* (a gap). Otherwise it takes the value of the
+  firing rules (they all agree).
+* ``and``, ``or``, ``implies`` and ``if`` evaluate left to right and stop early; every other
+  operator needs all its operands. Division by zero and a lookup beyond a table without
+  ``above`` are undefined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from dsl import ir
+from dsl.consolidate import Version
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.model import RuleInfo
+from dsl.source import Span, source_text
+
+
+class Undefined(Exception):
+    """An expression without a value: an undecided or conflicting decision, or /0."""
+
+    def __init__(self, reason: str, span: Span | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.span = span
+
+
+@dataclass
+class RuleTrace:
+    """What happened to one rule: applied, not applicable (with the first condition that
+    failed), overridden (by which rules) or undefined."""
+
+    rule: RuleInfo
+    status: str  # applied, not applicable, overridden, undefined
+    failed_condition: str | None = None
+    failed_span: Span | None = None
+    overridden_by: tuple[str, ...] = ()
+    detail: str | None = None
+
+
+@dataclass
+class DecisionOutcome:
+    decision: str
+    status: str  # decided, default, undecided, conflict, undefined
+    value: object = None
+    deciding: tuple[RuleInfo, ...] = ()
+    rules: list[RuleTrace] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def defined(self) -> bool:
+        return self.status in ("decided", "default")
+
+
+def evaluate_constant(node: ir.Node) -> object:
+    """The value of a node without facts, decisions or parameters (literal arithmetic)."""
+    try:
+        return Evaluator({}, {}).eval(node, None, None)
+    except Undefined as error:
+        raise ValueError(error.reason) from None
+
+
+class Evaluator:
+    """Evaluates decisions for cases in versions, memoizing each (decision, case, version).
+
+    ``versions`` maps a version slot (None for single-version runs, or before/after) to a
+    Version; ``cases`` maps a case name (None for the single case, or a/b) to its facts.
+    """
+
+    def __init__(self, versions: dict[str | None, Version], cases: dict[str | None, dict[str, object]]) -> None:
+        self.versions = versions
+        self.cases = cases
+        self._memo: dict[tuple[str, str | None, str | None], DecisionOutcome] = {}
+        self._active: set[tuple[str, str | None, str | None]] = set()
+
+    # --- decisions ---
+    def decision(self, name: str, case: str | None = None, slot: str | None = None) -> DecisionOutcome:
+        key = (name, case, slot)
+        if key not in self._memo:
+            if key in self._active:  # the checker rejects cycles; this guards generated input
+                raise Undefined(f"{name} depends on itself")
+            self._active.add(key)
+            try:
+                self._memo[key] = self._decide(name, case, slot)
+            finally:
+                self._active.discard(key)
+        return self._memo[key]
+
+    def _decide(self, name: str, case: str | None, slot: str | None) -> DecisionOutcome:
+        version = self.versions[slot]
+        info = version.statute.decisions[name]
+        rules = version.rules_of(name)
+        overriders = version.overriders(name)
+        traces = {rule.name: RuleTrace(rule, "not applicable") for rule in rules}
+        holds: dict[str, bool] = {}
+        undefined: Undefined | None = None
+        for rule in rules:
+            try:
+                holds[rule.name] = True if rule.condition is None else bool(self.eval(rule.condition, case, slot))
+            except Undefined as error:
+                traces[rule.name].status = "undefined"
+                traces[rule.name].detail = error.reason
+                undefined = undefined or error
+                holds[rule.name] = False
+        if undefined is not None:
+            return DecisionOutcome(
+                name, "undefined", None, (), list(traces.values()),
+                f"a condition of {name} is undefined: {undefined.reason}",
+            )
+        fires: dict[str, bool] = {}
+
+        def fire(rule_name: str) -> bool:
+            if rule_name not in fires:
+                fires[rule_name] = False  # exception cycles are rejected by the checker
+                fires[rule_name] = holds[rule_name] and not any(fire(o) for o in overriders[rule_name])
+            return fires[rule_name]
+
+        firing = [rule for rule in rules if fire(rule.name)]
+        for rule in rules:
+            trace = traces[rule.name]
+            if fires[rule.name]:
+                trace.status = "applied"
+            elif holds[rule.name]:
+                trace.status = "overridden"
+                trace.overridden_by = tuple(o for o in overriders[rule.name] if fires.get(o))
+            elif rule.condition is not None:
+                trace.failed_condition, trace.failed_span = self._first_failure(rule.condition, case, slot)
+        values = []
+        for rule in firing:
+            try:
+                values.append(self.eval(rule.value, case, slot))
+            except Undefined as error:
+                traces[rule.name].detail = error.reason
+                return DecisionOutcome(
+                    name, "undefined", None, (rule,), list(traces.values()),
+                    f"the value of rule {rule.name} is undefined: {error.reason}",
+                )
+        for rule, value in zip(firing, values):
+            if value != values[0]:
+                return DecisionOutcome(
+                    name, "conflict", None, (firing[0], rule), list(traces.values()),
+                    f"rules {firing[0].name} and {rule.name} both apply and disagree",
+                )
+        if firing:
+            return DecisionOutcome(name, "decided", values[0], tuple(firing), list(traces.values()))
+        if info.default is not None:
+            try:
+                value = self.eval(info.default, case, slot)
+            except Undefined as error:
+                return DecisionOutcome(name, "undefined", None, (), list(traces.values()), error.reason)
+            return DecisionOutcome(name, "default", value, (), list(traces.values()))
+        return DecisionOutcome(
+            name, "undecided", None, (), list(traces.values()), f"no rule decides {name} and it has no default"
+        )
+
+    def _first_failure(self, condition: ir.Node, case: str | None, slot: str | None) -> tuple[str | None, Span | None]:
+        """The first conjunct of a condition that is false, as source text."""
+        for conjunct in _conjuncts(condition):
+            try:
+                if not self.eval(conjunct, case, slot):
+                    return source_text(conjunct.span), conjunct.span
+            except Undefined:
+                return source_text(conjunct.span), conjunct.span
+        return source_text(condition.span), condition.span
+
+    # --- expressions ---
+    def eval(self, node: ir.Node, case: str | None, slot: str | None) -> object:
+        if isinstance(node, ir.Const):
+            return node.value
+        if isinstance(node, ir.FactRef):
+            facts = self.cases[node.case if node.case is not None else case]
+            return facts[node.name]
+        if isinstance(node, ir.DecisionRef):
+            outcome = self.decision(
+                node.name,
+                node.case if node.case is not None else case,
+                node.version if node.version is not None else slot,
+            )
+            if not outcome.defined:
+                raise Undefined(f"{node.name} is {outcome.status}", node.span)
+            return outcome.value
+        if isinstance(node, ir.ParamRef):
+            version = self.versions[node.version if node.version is not None else slot]
+            if node.name not in version.parameters:
+                raise LexproofError(
+                    Diagnostic(node.span, f"parameter {node.name} has no value in {version.label}")
+                )
+            return version.parameters[node.name]
+        if isinstance(node, ir.TableRef):
+            return self._table(node, case, slot)
+        return self._op(node, case, slot)
+
+    def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> object:
+        table_slot = node.version if node.version is not None else slot
+        version = self.versions[table_slot]
+        table = version.statute.tables[node.name]
+        x = self.eval(node.arg, case, slot)
+        bounds = [self.eval(b, case, table_slot) for b in table.bounds]
+        values = [self.eval(v, case, table_slot) for v in table.values]
+        if not table.marginal:
+            for bound, value in zip(bounds, values):
+                if x <= bound:
+                    return value
+            if table.has_above:
+                return values[-1]
+            raise Undefined(f"{x} lies above the last row of table {node.name}", node.span)
+        if not table.has_above and x > bounds[-1]:
+            raise Undefined(f"{x} lies above the last row of table {node.name}", node.span)
+        total: object = 0
+        lower: object = 0
+        for bound, rate in zip(bounds, values):
+            total += rate * max(0, min(x, bound) - lower)  # type: ignore[operator]
+            lower = bound
+        if table.has_above:
+            total += values[-1] * max(0, x - lower)  # type: ignore[operator]
+        return total
+
+    def _op(self, node: ir.Op, case: str | None, slot: str | None) -> object:
+        op, args = node.op, node.args
+        ev = self.eval
+        if op == "and":
+            return bool(ev(args[0], case, slot)) and bool(ev(args[1], case, slot))
+        if op == "or":
+            return bool(ev(args[0], case, slot)) or bool(ev(args[1], case, slot))
+        if op == "implies":
+            return (not ev(args[0], case, slot)) or bool(ev(args[1], case, slot))
+        if op == "ite":
+            return ev(args[1], case, slot) if ev(args[0], case, slot) else ev(args[2], case, slot)
+        values = [ev(arg, case, slot) for arg in args]
+        if op == "not":
+            return not values[0]
+        if op == "in":
+            return values[0] in values[1:]
+        if op == "=":
+            return values[0] == values[1]
+        if op == "!=":
+            return values[0] != values[1]
+        if op == "<":
+            return values[0] < values[1]
+        if op == "<=":
+            return values[0] <= values[1]
+        if op == ">":
+            return values[0] > values[1]
+        if op == ">=":
+            return values[0] >= values[1]
+        if op == "+":
+            return values[0] + values[1]
+        if op == "-":
+            return values[0] - values[1]
+        if op == "*":
+            return values[0] * values[1]
+        if op == "/":
+            if values[1] == 0:
+                raise Undefined("division by zero", node.span)
+            return Fraction(values[0]) / Fraction(values[1])
+        if op == "neg":
+            return -values[0]
+        if op == "min":
+            return min(values)
+        if op == "max":
+            return max(values)
+        raise AssertionError(f"unknown operator {op}")  # the checker only produces known operators
+
+
+def _conjuncts(node: ir.Node) -> list[ir.Node]:
+    if isinstance(node, ir.Op) and node.op == "and":
+        return _conjuncts(node.args[0]) + _conjuncts(node.args[1])
+    return [node]
+
+
+def evaluate_case(version: Version, facts: dict[str, object]) -> dict[str, DecisionOutcome]:
+    """Every decision of the statute for one case in one version."""
+    evaluator = Evaluator({None: version}, {None: facts})
+    return {name: evaluator.decision(name) for name in version.statute.decisions}

@@ -1,0 +1,124 @@
+"""The resolved, typed intermediate form that both engines run: the evaluator and the Z3 encoder.
+
+The checker lowers every AST expression into these nodes once. Names are resolved (a fact, a
+decision, a parameter, an enum constant), every node carries its type and source span, and
+operators are a small closed set. "One meaning, two engines": each operator's meaning is defined
+twice, in ``dsl/evaluator.py`` and ``verifier/encoding.py``, and tested against each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from dsl.source import NO_SPAN, Span
+
+
+@dataclass(frozen=True)
+class Type:
+    """A value type. Numbers are ``int``, ``rate`` (exact rational) and ``money`` (exact euros)."""
+
+    kind: str  # bool int rate money date enum
+    enum: str | None = None
+
+    def __str__(self) -> str:
+        return self.enum if self.kind == "enum" else self.kind
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("int", "rate", "money")
+
+    @property
+    def is_scalar(self) -> bool:
+        """Dimensionless numbers: they may scale money."""
+        return self.kind in ("int", "rate")
+
+
+BOOL = Type("bool")
+INT = Type("int")
+RATE = Type("rate")
+MONEY = Type("money")
+DATE = Type("date")
+
+
+# Values at run time: bool, int, Fraction (rate and money), int day number (date; see values.py),
+# str (enum constant name).
+
+
+@dataclass(frozen=True, eq=False)
+class Const:
+    type: Type
+    value: object
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class FactRef:
+    """A fact of the case named ``case`` (None: the only case)."""
+
+    name: str
+    type: Type
+    case: str | None = None
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionRef:
+    """A decision's outcome, of case ``case`` in version slot ``version`` (None, before, after)."""
+
+    name: str
+    type: Type
+    case: str | None = None
+    version: str | None = None
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class ParamRef:
+    """A parameter: constant within one consolidated version."""
+
+    name: str
+    type: Type
+    version: str | None = None
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class TableRef:
+    name: str
+    arg: Node
+    type: Type
+    version: str | None = None
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """An operator application. ``op`` is one of:
+
+    not and or implies ite | = != < <= > >= | + - * / neg min max | in (args[0] in args[1:])
+    """
+
+    op: str
+    args: tuple[Node, ...]
+    type: Type
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+Node = Union[Const, FactRef, DecisionRef, ParamRef, TableRef, Op]
+
+LOGICAL_OPS = {"not", "and", "or", "implies", "ite"}
+COMPARISON_OPS = {"=", "!=", "<", "<=", ">", ">="}
+ARITHMETIC_OPS = {"+", "-", "*", "/", "neg", "min", "max"}
+
+
+def walk(node: Node):
+    """Every node of the tree, parents before children."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, Op):
+            stack.extend(reversed(current.args))
+        elif isinstance(current, TableRef):
+            stack.append(current.arg)

@@ -1,0 +1,170 @@
+"""The checked program: statutes and amendments with every name resolved and every expression
+lowered to typed IR (``dsl.ir``). Produced by ``dsl.checker``; consumed by the consolidation
+pass, the evaluator and the verifier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dsl import ast
+from dsl.ir import Node, Type
+from dsl.source import Span
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    name: str
+    type: Type
+    group: str
+    low: object | None = None
+    high: object | None = None
+    typical: object | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    name: str
+    type: Type
+    default: Node | None = None
+    citation: ast.Citation | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    start: dt.date | None
+    value: object
+    span: Span
+    origin: str | None = None  # the amendment that set it, if any
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    name: str
+    type: Type
+    values: tuple[ParameterValue, ...]
+    citation: ast.Citation | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str
+    input: Type
+    output: Type
+    bounds: tuple[Node, ...]  # inclusive upper bounds, ascending
+    values: tuple[Node, ...]  # one per bound, plus one more when there is an ``above`` row
+    has_above: bool
+    marginal: bool
+    citation: ast.Citation | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    name: str
+    decision: str
+    citation: ast.Citation
+    value: Node
+    condition: Node | None
+    exceptions: tuple[str, ...]
+    allow: frozenset[str]
+    span: Span
+    origin: str | None = None  # the amendment that inserted or replaced it
+
+    def label(self) -> str:
+        return f"{self.name} [{self.citation}]"
+
+
+@dataclass(frozen=True)
+class ExampleInfo:
+    name: str
+    owner: str  # statute or amendment name
+    case: dict[str, object]
+    expected: dict[str, tuple[object, Span]]
+    versions: tuple[ast.VersionSpec, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class PropertyInfo:
+    name: str
+    owner: str
+    facts: str
+    cases: tuple[str, ...]
+    differing_only_in: tuple[str, ...] | None
+    assumptions: tuple[Node, ...]
+    claim: Node
+    versions: tuple[ast.VersionSpec, ...]
+    compare: tuple[ast.VersionSpec, ast.VersionSpec] | None
+    expect: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of an amendment: replace/insert (with ``rule``), repeal (``target`` rule
+    names), or set (``parameter``/``value``)."""
+
+    kind: str  # replace insert repeal set
+    span: Span
+    rule: RuleInfo | None = None
+    targets: tuple[str, ...] = ()
+    parameter: str | None = None
+    value: ParameterValue | None = None
+
+
+@dataclass(frozen=True)
+class AmendmentInfo:
+    name: str
+    statute: str
+    in_force: dt.date
+    changes: tuple[Change, ...]
+    title: str | None
+    span: Span
+
+
+@dataclass
+class StatuteModel:
+    name: str
+    title: str | None
+    bwb: str | None
+    celex: str | None
+    url: str | None
+    span: Span
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    facts: dict[str, FactInfo] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    parameters: dict[str, ParameterInfo] = field(default_factory=dict)
+    decisions: dict[str, DecisionInfo] = field(default_factory=dict)
+    tables: dict[str, TableInfo] = field(default_factory=dict)
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    examples: list[ExampleInfo] = field(default_factory=list)
+    properties: list[PropertyInfo] = field(default_factory=list)
+    amendments: dict[str, AmendmentInfo] = field(default_factory=dict)
+
+    def enum_of(self, value: str) -> list[str]:
+        return [name for name, values in self.enums.items() if value in values]
+
+
+@dataclass
+class Program:
+    """Everything loaded: statutes by name (amendments hang off their statute)."""
+
+    statutes: dict[str, StatuteModel] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def statute(self, name: str | None = None) -> StatuteModel:
+        if name is None:
+            if len(self.statutes) != 1:
+                raise KeyError("several statutes are loaded; name one")
+            return next(iter(self.statutes.values()))
+        return self.statutes[name]
+
+    def find_amendment(self, name: str) -> AmendmentInfo | None:
+        for statute in self.statutes.values():
+            if name in statute.amendments:
+                return statute.amendments[name]
+        return None

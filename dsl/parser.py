@@ -1,0 +1,663 @@
+"""Text to AST: the Lark LALR parser plus a transformer that builds frozen AST nodes with spans.
+
+Syntax errors are translated into the language's own words ("expected a name or '}'"), never
+Lark's token names, and carry the position of the offending token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from dsl import ast
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.source import SOURCES, Span
+
+GRAMMAR_FILE = Path(__file__).with_name("grammar.lark")
+MAX_FILE_BYTES = 2_000_000
+MAX_NESTING = 100
+MAX_NUMBER_DIGITS = 30
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    return Lark(
+        GRAMMAR_FILE.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        start=["start", "query"],
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+# --- syntax errors in the language's own words ------------------------------------------------
+
+_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted text ("...")',
+    "INT": "a whole number",
+    "DECIMAL": "a decimal number",
+    "PERCENT": "a percentage (96%)",
+    "MONEY": "an amount (€1118.00)",
+    "DATE": "a date (YYYY-MM-DD)",
+    "ARTREF": "an article number (3.16b)",
+    "TRUE": "'true'",
+    "FALSE": "'false'",
+    "$END": "end of file",
+}
+
+
+def _describe_terminal(name: str) -> str:
+    if name in _WORDS:
+        return _WORDS[name]
+    terminal = next((t for t in _lark().terminals if t.name == name), None)
+    if terminal is not None and terminal.pattern.type == "str":
+        return f"'{terminal.pattern.value}'"
+    return name.lower()
+
+
+_EXPRESSION_START = {"TRUE", "FALSE", "DATE", "DECIMAL", "PERCENT", "INT", "MONEY", "NAME", "LPAR", "MINUS", "NOT", "IF"}
+
+
+def _expected_phrase(expected: set[str]) -> str:
+    words_set = set()
+    if len(expected & _EXPRESSION_START) >= 5:
+        words_set.add("an expression")
+        expected = expected - _EXPRESSION_START
+    words = sorted(words_set | {_describe_terminal(name) for name in expected})
+    # Names and keywords first, punctuation last: reads more naturally.
+    words.sort(key=lambda w: (w.startswith("'") and not w[1:2].isalpha(), w))
+    if len(words) > 8:
+        words = words[:8] + ["..."]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _found_phrase(token: Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    return f"'{token.value}'" if len(token.value) < 40 else f"'{token.value[:37]}...'"
+
+
+def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnostic:
+    line = getattr(error, "line", 1) or 1
+    column = getattr(error, "column", 1) or 1
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        if token.type == "$END":
+            line, column = _end_position(text)
+        expected = set(error.expected)
+        if error.interactive_parser is not None:
+            try:
+                expected = set(error.interactive_parser.accepts()) or expected
+            except Exception:  # noqa: BLE001 - a better message is optional; keep the plain one
+                pass
+        expected = {name for name in expected if not name.startswith("__")}
+        message = f"unexpected {_found_phrase(token)}; expected {_expected_phrase(expected)}"
+        hint = _hint(token, expected)
+        if hint:
+            message += f" ({hint})"
+        width = max(1, len(token.value)) if token.type != "$END" else 1
+        span = Span(path, line, column, line, column + width)
+        return Diagnostic(span, message)
+    if isinstance(error, UnexpectedCharacters):
+        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else "?"
+        expected = {name for name in (error.allowed or set()) if not name.startswith("__")}
+        message = f"unexpected character {char!r}"
+        if expected:
+            message += f"; expected {_expected_phrase(expected)}"
+        if char in "&|!":
+            message += " (write 'and', 'or', 'not')"
+        return Diagnostic(Span(path, line, column, line, column + 1), message)
+    if isinstance(error, UnexpectedEOF):
+        line, column = _end_position(text)
+        expected = {name for name in error.expected if not name.startswith("__")}
+        return Diagnostic(
+            Span(path, line, column, line, column + 1),
+            f"unexpected end of file; expected {_expected_phrase(expected)}",
+        )
+    return Diagnostic(Span(path, line, column, line, column + 1), "syntax error")
+
+
+def _hint(token: Token, expected: set[str]) -> str | None:
+    if token.type == "EQUAL" and "COLON" in expected:
+        return "a rule reads: rule NAME [art. X]: DECISION = VALUE if CONDITION"
+    if token.type == "COLON" and "LSQB" in expected:
+        return "every rule needs a citation, e.g. [art. 3.16b lid 2]"
+    if token.type == "EQUAL" and "NAME" in expected:
+        return "equality is written with a single '='"
+    if token.value in ("&&", "||", "!"):
+        return "write 'and', 'or', 'not'"
+    return None
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.split("\n")
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    return len(lines), len(lines[-1]) + 1
+
+
+def _check_nesting(text: str, path: str) -> None:
+    """Reject absurd nesting before the (recursive) tree transformer sees it."""
+    depth = 0
+    line, column = 1, 0
+    in_comment = in_string = False
+    for index, char in enumerate(text):
+        column += 1
+        if char == "\n":
+            line, column, in_comment = line + 1, 0, False
+            continue
+        if in_comment:
+            continue
+        if in_string:
+            in_string = char != '"'
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "-" and text.startswith("--", index):
+            in_comment = True
+        elif char in "({[":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise LexproofError(
+                    Diagnostic(
+                        Span(path, line, column, line, column + 1),
+                        f"brackets nested more than {MAX_NESTING} deep; split the expression "
+                        "into decisions",
+                    )
+                )
+        elif char in ")}]":
+            depth = max(0, depth - 1)
+
+
+# --- tree to AST --------------------------------------------------------------------------------
+
+
+def _token_span(path: str, token: Token) -> Span:
+    end_line = token.end_line or token.line
+    end_column = token.end_column or (token.column + len(token.value))
+    return Span(path, token.line, token.column, end_line, end_column)
+
+
+def _parse_number(text: str) -> str:
+    cleaned = text.replace("_", "").replace("€", "").replace("%", "").strip()
+    if len(cleaned.replace(".", "")) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"number with more than {MAX_NUMBER_DIGITS} digits")
+    return cleaned
+
+
+class _ToAst(Transformer):
+    """Builds AST nodes bottom-up. Spans come from Lark's propagated positions."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(visit_tokens=False)
+        self.path = path
+        self.errors: list[Diagnostic] = []
+
+    def _span(self, meta: Any) -> Span:
+        if getattr(meta, "empty", True):
+            return Span(self.path, 1, 1, 1, 1)
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tok(self, token: Token) -> Span:
+        return _token_span(self.path, token)
+
+    def _date(self, token: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError:
+            self.errors.append(Diagnostic(self._tok(token), f"'{token}' is not a valid date"))
+            return dt.date(1970, 1, 1)
+
+    # --- file structure ---
+    @v_args(meta=True)
+    def start(self, meta: Any, children: list) -> ast.File:
+        imports = tuple(c for c in children if isinstance(c, ast.Import))
+        sections = tuple(c for c in children if isinstance(c, (ast.Statute, ast.Amendment)))
+        return ast.File(self.path, imports, sections, span=self._span(meta))
+
+    @v_args(meta=True)
+    def query(self, meta: Any, children: list) -> tuple[str | None, ast.Expr]:
+        if len(children) == 2:
+            return str(children[0]), children[1]
+        return None, children[0]
+
+    @v_args(meta=True)
+    def import_decl(self, meta: Any, children: list) -> ast.Import:
+        return ast.Import(_unquote(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def statute(self, meta: Any, children: list) -> ast.Statute:
+        name = str(children[0])
+        rest = children[1:]
+        title = None
+        if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
+            title = _unquote(rest[0])
+            rest = rest[1:]
+        sources = {key: value for item in rest if isinstance(item, tuple) for key, value in [item]}
+        items = tuple(item for item in rest if not isinstance(item, tuple))
+        return ast.Statute(
+            name,
+            items,
+            title=title,
+            bwb=sources.get("bwb"),
+            celex=sources.get("celex"),
+            url=sources.get("url"),
+            span=self._span(meta),
+        )
+
+    def statute_source(self, children: list) -> tuple[str, str]:
+        key, value = children
+        text = _unquote(value) if value.type == "STRING" else str(value)
+        return str(key), text
+
+    @v_args(meta=True)
+    def amendment(self, meta: Any, children: list) -> ast.Amendment:
+        name = str(children[0])
+        rest = children[1:]
+        title = None
+        if isinstance(rest[0], Token) and rest[0].type == "STRING":
+            title = _unquote(rest[0])
+            rest = rest[1:]
+        amends, date_token, *items = rest
+        return ast.Amendment(
+            name, str(amends), self._date(date_token), tuple(items), title=title, span=self._span(meta)
+        )
+
+    @v_args(meta=True)
+    def replace_rule(self, meta: Any, children: list) -> ast.ReplaceRule:
+        return ast.ReplaceRule(children[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def insert_rule(self, meta: Any, children: list) -> ast.InsertRule:
+        return ast.InsertRule(children[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def repeal_rule(self, meta: Any, children: list) -> ast.RepealRule:
+        return ast.RepealRule(str(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def repeal_citation(self, meta: Any, children: list) -> ast.RepealCitation:
+        return ast.RepealCitation(children[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def set_parameter(self, meta: Any, children: list) -> ast.SetParameter:
+        start = self._date(children[2]) if len(children) > 2 else None
+        return ast.SetParameter(str(children[0]), children[1], start, span=self._span(meta))
+
+    # --- declarations ---
+    @v_args(meta=True)
+    def enum_decl(self, meta: Any, children: list) -> ast.EnumDecl:
+        return ast.EnumDecl(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def enum_value(self, meta: Any, children: list) -> ast.EnumValue:
+        return ast.EnumValue(str(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def facts_decl(self, meta: Any, children: list) -> ast.FactsDecl:
+        return ast.FactsDecl(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def fact_field(self, meta: Any, children: list) -> ast.FactField:
+        typical = children[2] if len(children) > 2 else None
+        return ast.FactField(str(children[0]), children[1], typical, span=self._span(meta))
+
+    @v_args(meta=True)
+    def builtin_type(self, meta: Any, children: list) -> ast.TypeRef:
+        kind = str(children[0].children[0])
+        low = high = None
+        if len(children) == 3:
+            low, high = children[1], children[2]
+        return ast.TypeRef(kind, None, low, high, span=self._span(meta))
+
+    @v_args(meta=True)
+    def enum_type(self, meta: Any, children: list) -> ast.TypeRef:
+        return ast.TypeRef("enum", str(children[0]), span=self._span(meta))
+
+    def signed_literal(self, children: list) -> ast.Literal:
+        return children[0]
+
+    @v_args(meta=True)
+    def negative_literal(self, meta: Any, children: list) -> ast.Literal:
+        literal = children[0]
+        if literal.kind in ("bool", "date"):
+            self.errors.append(Diagnostic(literal.span, f"a {literal.kind} cannot be negative"))
+            return literal
+        return ast.Literal(literal.kind, -literal.value, span=self._span(meta))
+
+    @v_args(meta=True)
+    def parameter_decl(self, meta: Any, children: list) -> ast.ParameterDecl:
+        name, type_ref, *rest = children
+        citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
+        values = tuple(v for v in rest if isinstance(v, ast.ParamValue))
+        return ast.ParameterDecl(str(name), type_ref, values, citation, span=self._span(meta))
+
+    @v_args(meta=True)
+    def param_value(self, meta: Any, children: list) -> ast.ParamValue:
+        start = self._date(children[1]) if len(children) > 1 else None
+        return ast.ParamValue(children[0], start, span=self._span(meta))
+
+    @v_args(meta=True)
+    def decision_decl(self, meta: Any, children: list) -> ast.DecisionDecl:
+        name, type_ref, *rest = children
+        citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
+        default = rest[-1] if rest and not isinstance(rest[-1], ast.Citation) else None
+        return ast.DecisionDecl(str(name), type_ref, default, citation, span=self._span(meta))
+
+    @v_args(meta=True)
+    def rule_decl(self, meta: Any, children: list) -> ast.RuleDecl:
+        allow: list[str] = []
+        while isinstance(children[0], list):
+            allow.extend(children.pop(0))
+        name = str(children[0])
+        citation = children[1]
+        rest = children[2:]
+        exceptions: tuple[str, ...] = ()
+        if isinstance(rest[0], tuple):
+            exceptions = rest[0]
+            rest = rest[1:]
+        decision_token, value, *condition = rest
+        return ast.RuleDecl(
+            name,
+            citation,
+            str(decision_token),
+            value,
+            condition[0] if condition else None,
+            exceptions,
+            tuple(allow),
+            span=self._span(meta),
+            decision_span=self._tok(decision_token),
+        )
+
+    def annotation(self, children: list) -> list[str]:
+        return [str(c) for c in children]
+
+    def except_clause(self, children: list) -> tuple[str, ...]:
+        return tuple(str(c) for c in children)
+
+    @v_args(meta=True)
+    def citation(self, meta: Any, children: list) -> ast.Citation:
+        statute = None
+        if isinstance(children[0], Token) and children[0].type == "NAME":
+            statute = str(children.pop(0))
+        kind = children[0]
+        refs = [c for c in children[1:] if isinstance(c, Token)]
+        article = str(refs[0])
+        lid = sub = None
+        for token in refs[1:]:
+            if token.type == "ARTREF":
+                lid = str(token)
+            else:
+                sub = str(token)
+        return ast.Citation(kind, article, lid, sub, statute, span=self._span(meta))
+
+    def cite_kind(self, children: list) -> str:
+        return str(children[0])
+
+    @v_args(meta=True)
+    def table_decl(self, meta: Any, children: list) -> ast.TableDecl:
+        name = str(children[0])
+        rest = children[1:]
+        citation = None
+        if isinstance(rest[0], ast.Citation):
+            citation = rest.pop(0)
+        input_type, output_type, *rows = rest
+        marginal = False
+        if rows and rows[0] == "marginal":
+            marginal = True
+            rows = rows[1:]
+        return ast.TableDecl(
+            name, input_type, output_type, tuple(rows), marginal, citation, span=self._span(meta)
+        )
+
+    def marginal(self, children: list) -> str:
+        return "marginal"
+
+    @v_args(meta=True)
+    def bounded_row(self, meta: Any, children: list) -> ast.TableRow:
+        return ast.TableRow(children[0], children[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def above_row(self, meta: Any, children: list) -> ast.TableRow:
+        return ast.TableRow(None, children[0], span=self._span(meta))
+
+    # --- examples and properties ---
+    @v_args(meta=True)
+    def example_decl(self, meta: Any, children: list) -> ast.Example:
+        name = _unquote(children[0])
+        rest = children[1:]
+        versions: tuple = ()
+        if isinstance(rest[0], tuple) and rest[0][0] == "versions":
+            versions = rest.pop(0)[1]
+            if versions and isinstance(versions[0], tuple):
+                self.errors.append(
+                    Diagnostic(self._span(meta), "an example runs on single versions, not a comparison")
+                )
+                versions = ()
+        facts, expected = rest
+        return ast.Example(name, facts, expected, versions, span=self._span(meta))
+
+    def assignments(self, children: list) -> tuple[ast.Assignment, ...]:
+        return tuple(children)
+
+    @v_args(meta=True)
+    def assignment(self, meta: Any, children: list) -> ast.Assignment:
+        return ast.Assignment(str(children[0]), children[1], span=self._span(meta))
+
+    def versions(self, children: list) -> tuple:
+        return ("versions", tuple(children))
+
+    def compare_versions(self, children: list) -> tuple:
+        return ("versions", ((children[0], children[1]),))
+
+    @v_args(meta=True)
+    def amendment_versions(self, meta: Any, children: list) -> tuple:
+        name = str(children[0])
+        span = self._span(meta)
+        pair = (ast.VersionSpec("before", None, name, span=span), ast.VersionSpec("after", None, name, span=span))
+        return ("versions", (pair,))
+
+    @v_args(meta=True)
+    def on_version(self, meta: Any, children: list) -> ast.VersionSpec:
+        return ast.VersionSpec("on", self._date(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def before_version(self, meta: Any, children: list) -> ast.VersionSpec:
+        return ast.VersionSpec("before", None, str(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def after_version(self, meta: Any, children: list) -> ast.VersionSpec:
+        return ast.VersionSpec("after", None, str(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def property_decl(self, meta: Any, children: list) -> ast.Property:
+        name = str(children[0])
+        rest = children[1:]
+        versions: tuple[ast.VersionSpec, ...] = ()
+        compare = None
+        if isinstance(rest[0], tuple) and rest[0][0] == "versions":
+            specs = rest.pop(0)[1]
+            if specs and isinstance(specs[0], tuple):
+                compare = specs[0]
+            else:
+                versions = specs
+        expect = "proved"
+        if isinstance(rest[0], tuple) and rest[0][0] == "expect":
+            expect = rest.pop(0)[1]
+        facts = str(rest.pop(0))
+        cases: tuple[str, ...] = ()
+        differing = None
+        if isinstance(rest[0], tuple) and rest[0][0] == "cases":
+            _, cases, differing = rest.pop(0)
+        assumptions = tuple(r[1] for r in rest[:-1])
+        claim = rest[-1]
+        return ast.Property(
+            name, facts, claim, assumptions, versions, compare, cases, differing, expect,
+            span=self._span(meta),
+        )
+
+    def expectation(self, children: list) -> tuple[str, str]:
+        return ("expect", str(children[1]))
+
+    def case_names(self, children: list) -> tuple:
+        differing = None
+        if children and isinstance(children[-1], tuple):
+            differing = children.pop()
+        return ("cases", tuple(str(c) for c in children), differing)
+
+    def differing(self, children: list) -> tuple[str, ...]:
+        return tuple(str(c) for c in children)
+
+    def assume(self, children: list) -> tuple[str, ast.Expr]:
+        return ("assume", children[0])
+
+    # --- expressions ---
+    @v_args(meta=True)
+    def literal(self, meta: Any, children: list) -> ast.Literal:
+        token = children[0]
+        span = self._tok(token)
+        kind = token.type
+        try:
+            if kind == "TRUE":
+                return ast.Literal("bool", True, span=span)
+            if kind == "FALSE":
+                return ast.Literal("bool", False, span=span)
+            if kind == "DATE":
+                return ast.Literal("date", self._date(token), span=span)
+            if kind == "MONEY":
+                return ast.Literal("money", Fraction(_parse_number(token)), span=span)
+            if kind == "PERCENT":
+                return ast.Literal("rate", Fraction(_parse_number(token)) / 100, span=span)
+            if kind == "DECIMAL":
+                return ast.Literal("rate", Fraction(_parse_number(token)), span=span)
+            return ast.Literal("int", int(_parse_number(token)), span=span)
+        except ValueError as error:
+            self.errors.append(Diagnostic(span, f"'{token}' is not a usable number: {error}"))
+            return ast.Literal("int", 0, span=span)
+
+    @v_args(meta=True)
+    def name(self, meta: Any, children: list) -> ast.Name:
+        return ast.Name(str(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def qualified(self, meta: Any, children: list) -> ast.Qualified:
+        return ast.Qualified(str(children[0]), str(children[1]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def call(self, meta: Any, children: list) -> ast.Call:
+        return ast.Call(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def if_expr(self, meta: Any, children: list) -> ast.IfThenElse:
+        return ast.IfThenElse(*children, span=self._span(meta))
+
+    @v_args(meta=True)
+    def implies_expr(self, meta: Any, children: list) -> ast.Binary:
+        return ast.Binary("implies", children[0], children[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def or_op(self, meta: Any, children: list) -> ast.Binary:
+        return ast.Binary("or", children[0], children[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def and_op(self, meta: Any, children: list) -> ast.Binary:
+        return ast.Binary("and", children[0], children[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def not_op(self, meta: Any, children: list) -> ast.Unary:
+        return ast.Unary("not", children[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def negate(self, meta: Any, children: list) -> ast.Expr:
+        return ast.Unary("-", children[-1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def compare(self, meta: Any, children: list) -> ast.Binary:
+        left, op, right = children
+        return ast.Binary(op, left, right, span=self._span(meta))
+
+    @v_args(meta=True)
+    def arith(self, meta: Any, children: list) -> ast.Binary:
+        left, op, right = children
+        return ast.Binary(op, left, right, span=self._span(meta))
+
+    def compare_op(self, children: list) -> str:
+        return str(children[0])
+
+    add_op = mul_op = compare_op
+
+    @v_args(meta=True)
+    def in_set(self, meta: Any, children: list) -> ast.InSet:
+        return ast.InSet(children[0], children[1], False, span=self._span(meta))
+
+    @v_args(meta=True)
+    def not_in_set(self, meta: Any, children: list) -> ast.InSet:
+        return ast.InSet(children[0], children[1], True, span=self._span(meta))
+
+    def set_literal(self, children: list) -> tuple[ast.Expr, ...]:
+        return tuple(children)
+
+
+def _unquote(token: Token | str) -> str:
+    text = str(token)[1:-1]
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _run(text: str, path: str, start: str) -> Any:
+    if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+        raise LexproofError(
+            Diagnostic(Span(path, 1, 1, 1, 2), f"file larger than {MAX_FILE_BYTES} bytes; split it")
+        )
+    SOURCES.add(path, text)
+    _check_nesting(text, path)
+    try:
+        tree = _lark().parse(text, start=start)
+    except UnexpectedInput as error:
+        raise LexproofError(_syntax_diagnostic(error, path, text)) from None
+    builder = _ToAst(path)
+    try:
+        result = builder.transform(tree)
+    except RecursionError:
+        raise LexproofError(
+            Diagnostic(Span(path, 1, 1, 1, 2), "the file is nested too deeply to read")
+        ) from None
+    if builder.errors:
+        raise LexproofError(builder.errors)
+    return result
+
+
+def parse_text(text: str, path: str = "<input>") -> ast.File:
+    """Parse the text of a ``.law`` file. Raises :class:`LexproofError` with positions."""
+    return _run(text, path, "start")
+
+
+def parse_query(text: str, path: str = "<query>") -> tuple[str | None, ast.Expr]:
+    """Parse a query: ``exists Facts: EXPR`` or a bare expression."""
+    return _run(text, path, "query")
+
+
+def parse_file(path: str | Path) -> ast.File:
+    """Read and parse a file; an unreadable file is a diagnostic, not a traceback."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise LexproofError(
+            Diagnostic(Span(name, 1, 1, 1, 2), f"the file is not UTF-8 text ({error.reason})")
+        ) from None
+    except OSError as error:
+        raise LexproofError(
+            Diagnostic(Span(name, 1, 1, 1, 2), f"cannot read the file: {error.strerror}")
+        ) from None
+    return parse_text(text, name)

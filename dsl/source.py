@@ -1,0 +1,64 @@
+"""Source files and spans: every AST node and diagnostic points back into the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of a source file; lines and columns are 1-based, ends inclusive-exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def to(self, other: Span) -> Span:
+        """The span from the start of ``self`` to the end of ``other``."""
+        return Span(self.file, self.line, self.column, other.end_line, other.end_column)
+
+
+NO_SPAN = Span("<generated>", 0, 0, 0, 0)
+
+
+class SourceRegistry:
+    """Keeps the text of every file read, so diagnostics can quote the offending line."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+
+    def add(self, name: str, text: str) -> None:
+        self._texts[name] = text
+
+    def line(self, name: str, line: int) -> str | None:
+        text = self._texts.get(name)
+        if text is None or line < 1:
+            return None
+        lines = text.splitlines()
+        if line > len(lines):
+            return "" if line == len(lines) + 1 else None
+        return lines[line - 1]
+
+
+SOURCES = SourceRegistry()
+
+
+def source_text(span: Span, limit: int = 120) -> str:
+    """The source text a span covers (joined onto one line), for traces and explanations."""
+    if span.line < 1:
+        return "<generated>"
+    lines = []
+    for number in range(span.line, span.end_line + 1):
+        text = SOURCES.line(span.file, number)
+        if text is None:
+            return "<source unavailable>"
+        start = span.column - 1 if number == span.line else 0
+        end = span.end_column - 1 if number == span.end_line else len(text)
+        lines.append(text[start:end].strip())
+    joined = " ".join(part for part in lines if part)
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"

@@ -1,0 +1,336 @@
+"""Expression lowering: AST expressions to typed IR, with name resolution and type rules.
+
+Kept apart from the declaration checks in ``dsl.checker`` because it is the one place that
+defines what an expression means type-wise; the evaluator and encoder trust its output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dsl import ast, ir
+from dsl.diagnostics import DiagnosticSink
+from dsl.ir import BOOL, DATE, INT, MONEY, RATE, Node, Type
+from dsl.model import StatuteModel
+
+VERSION_QUALIFIERS = ("before", "after")
+FUNCTIONS = ("min", "max")
+
+
+class TypeFailure(Exception):
+    """Raised inside lowering after the diagnostic is recorded, to abandon one expression."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an expression may refer to.
+
+    ``cases``: case names of a two-case property (facts and decisions must be qualified).
+    ``versioned``: a two-version property (decisions, parameters, tables need before./after.).
+    """
+
+    facts: bool = True
+    decisions: bool = True
+    cases: tuple[str, ...] = ()
+    versioned: bool = False
+    what: str = "a rule"
+
+
+def literal_value(literal: ast.Literal) -> tuple[Type, object]:
+    """The IR type and run-time value of a literal (dates become day numbers)."""
+    if literal.kind == "date":
+        return DATE, literal.value.toordinal()  # type: ignore[union-attr]
+    return {"bool": BOOL, "int": INT, "rate": RATE, "money": MONEY}[literal.kind], literal.value
+
+
+def is_constant(node: Node) -> bool:
+    """No facts and no decisions: the value is fixed within one version."""
+    return not any(isinstance(n, (ir.FactRef, ir.DecisionRef)) for n in ir.walk(node))
+
+
+def join_numeric(a: Type, b: Type) -> Type | None:
+    """The common type of two numbers for + - min max ite comparisons, or None if incompatible."""
+    if a == b:
+        return a
+    if a.is_scalar and b.is_scalar:
+        return RATE
+    return None
+
+
+class Lowerer:
+    """Lowers expressions of one statute. Errors go to ``sink``; a failing expression raises
+    ``TypeFailure`` so the caller can go on with the next declaration."""
+
+    def __init__(self, statute: StatuteModel, sink: DiagnosticSink) -> None:
+        self.statute = statute
+        self.sink = sink
+
+    def fail(self, span, message: str) -> TypeFailure:
+        self.sink.error(span, message)
+        return TypeFailure(message)
+
+    # --- entry points ---
+    def lower(self, expr: ast.Expr, scope: Scope, expected: Type | None = None) -> Node:
+        node = self._lower(expr, scope, expected)
+        if expected is not None and not _assignable(node.type, expected):
+            raise self.fail(expr.span, f"expected a value of type {expected}, found {node.type}")
+        return node
+
+    def lower_bool(self, expr: ast.Expr, scope: Scope) -> Node:
+        return self.lower(expr, scope, BOOL)
+
+    # --- the recursion ---
+    def _lower(self, expr: ast.Expr, scope: Scope, expected: Type | None) -> Node:
+        if isinstance(expr, ast.Literal):
+            type_, value = literal_value(expr)
+            return ir.Const(type_, value, expr.span)
+        if isinstance(expr, ast.Name):
+            return self._name(expr.name, None, expr.span, scope, expected)
+        if isinstance(expr, ast.Qualified):
+            return self._name(expr.name, expr.qualifier, expr.span, scope, expected)
+        if isinstance(expr, ast.Unary):
+            return self._unary(expr, scope)
+        if isinstance(expr, ast.Binary):
+            return self._binary(expr, scope)
+        if isinstance(expr, ast.InSet):
+            return self._in_set(expr, scope)
+        if isinstance(expr, ast.IfThenElse):
+            condition = self.lower_bool(expr.condition, scope)
+            then, otherwise = self._pair(expr.then, expr.otherwise, scope, expected)
+            result = _unify(then.type, otherwise.type)
+            if result is None:
+                raise self.fail(
+                    expr.span, f"the branches of 'if' have different types: {then.type} and {otherwise.type}"
+                )
+            return ir.Op("ite", (condition, then, otherwise), result, expr.span)
+        if isinstance(expr, ast.Call):
+            return self._call(expr, scope)
+        raise self.fail(getattr(expr, "span", None), "unsupported expression")  # pragma: no cover
+
+    def _name(self, name: str, qualifier: str | None, span, scope: Scope, expected: Type | None) -> Node:
+        statute = self.statute
+        case: str | None = None
+        version: str | None = None
+        if qualifier is not None:
+            if qualifier in statute.enums:
+                if name not in statute.enums[qualifier]:
+                    raise self.fail(
+                        span,
+                        f"'{name}' is not a value of enum {qualifier} "
+                        f"(values: {', '.join(statute.enums[qualifier])})",
+                    )
+                return ir.Const(Type("enum", qualifier), name, span)
+            if qualifier in scope.cases:
+                case = qualifier
+            elif qualifier in VERSION_QUALIFIERS and scope.versioned:
+                version = qualifier
+            elif qualifier in VERSION_QUALIFIERS:
+                raise self.fail(
+                    span, f"'{qualifier}.' is only meaningful in a property that compares two versions"
+                )
+            else:
+                raise self.fail(span, f"unknown qualifier '{qualifier}': not a case name, version or enum")
+        if name in statute.facts:
+            if not scope.facts:
+                raise self.fail(span, f"{scope.what} cannot depend on the fact '{name}'")
+            if version is not None:
+                raise self.fail(span, f"facts are the same in both versions; write '{name}'")
+            if scope.cases and case is None:
+                raise self.fail(span, f"which case? write {' or '.join(c + '.' + name for c in scope.cases)}")
+            return ir.FactRef(name, statute.facts[name].type, case, span)
+        if name in statute.decisions:
+            if not scope.decisions:
+                raise self.fail(span, f"{scope.what} cannot depend on the decision '{name}'")
+            if scope.cases and case is None:
+                raise self.fail(span, f"which case? write {' or '.join(c + '.' + name for c in scope.cases)}")
+            if scope.versioned and version is None:
+                raise self.fail(span, f"which version? write before.{name} or after.{name}")
+            return ir.DecisionRef(name, statute.decisions[name].type, case, version, span)
+        if name in statute.parameters:
+            if case is not None:
+                raise self.fail(span, f"a parameter is the same for every case; write '{name}'")
+            if scope.versioned and version is None:
+                raise self.fail(span, f"which version? write before.{name} or after.{name}")
+            return ir.ParamRef(name, statute.parameters[name].type, version, span)
+        if qualifier is not None and case is None and version is None:
+            raise self.fail(span, f"unknown name '{name}'")
+        owners = statute.enum_of(name)
+        if expected is not None and expected.kind == "enum" and expected.enum in owners:
+            return ir.Const(expected, name, span)
+        if len(owners) == 1:
+            return ir.Const(Type("enum", owners[0]), name, span)
+        if len(owners) > 1:
+            raise self.fail(
+                span,
+                f"'{name}' is a value of several enums ({', '.join(owners)}); write "
+                + " or ".join(f"{owner}.{name}" for owner in owners),
+            )
+        if name in statute.tables:
+            raise self.fail(span, f"'{name}' is a table; look a value up with {name}(...)")
+        raise self.fail(span, f"unknown name '{name}'" + _suggest(name, _all_names(statute)))
+
+    def _unary(self, expr: ast.Unary, scope: Scope) -> Node:
+        if expr.op == "not":
+            return ir.Op("not", (self.lower_bool(expr.operand, scope),), BOOL, expr.span)
+        operand = self._lower(expr.operand, scope, None)
+        if not operand.type.is_numeric:
+            raise self.fail(expr.span, f"cannot negate a value of type {operand.type}")
+        if isinstance(operand, ir.Const):
+            return ir.Const(operand.type, -operand.value, expr.span)  # type: ignore[operator]
+        return ir.Op("neg", (operand,), operand.type, expr.span)
+
+    def _pair(self, left: ast.Expr, right: ast.Expr, scope: Scope, expected: Type | None = None):
+        """Lower two operands; a bare enum value is resolved against the other side's type."""
+        if _is_bare_enum_value(left, self.statute) and not _is_bare_enum_value(right, self.statute):
+            right_node = self._lower(right, scope, expected)
+            return self._lower(left, scope, right_node.type), right_node
+        left_node = self._lower(left, scope, expected)
+        return left_node, self._lower(right, scope, left_node.type if expected is None else expected)
+
+    def _binary(self, expr: ast.Binary, scope: Scope) -> Node:
+        op = expr.op
+        if op in ("and", "or", "implies"):
+            left = self.lower_bool(expr.left, scope)
+            right = self.lower_bool(expr.right, scope)
+            return ir.Op(op, (left, right), BOOL, expr.span)
+        left, right = self._pair(expr.left, expr.right, scope)
+        lt, rt = left.type, right.type
+        if op in ("=", "!="):
+            if _unify(lt, rt) is None:
+                raise self.fail(expr.span, f"cannot compare {lt} with {rt}")
+            return ir.Op(op, (left, right), BOOL, expr.span)
+        if op in ("<", "<=", ">", ">="):
+            ok = (lt.is_numeric and join_numeric(lt, rt) is not None) or (lt == rt == DATE)
+            if not ok:
+                raise self.fail(expr.span, f"cannot order {lt} against {rt} with '{op}'")
+            return ir.Op(op, (left, right), BOOL, expr.span)
+        result = self._arith_type(op, lt, rt, expr)
+        if op == "*" and not (is_constant(left) or is_constant(right)):
+            raise self.fail(
+                expr.span,
+                "one side of '*' must be a constant or parameter (lexproof keeps arithmetic linear, "
+                "so every property can be decided)",
+            )
+        if op == "/":
+            if not is_constant(right):
+                raise self.fail(right_span(expr), "the divisor must be a constant or parameter")
+            if isinstance(right, ir.Const) and right.value == 0:
+                raise self.fail(right_span(expr), "division by zero")
+        return ir.Op(op, (left, right), result, expr.span)
+
+    def _arith_type(self, op: str, lt: Type, rt: Type, expr: ast.Binary) -> Type:
+        if op in ("+", "-"):
+            if lt == DATE and rt == INT:
+                return DATE
+            if op == "+" and lt == INT and rt == DATE:
+                return DATE
+            if op == "-" and lt == rt == DATE:
+                return INT
+            joined = join_numeric(lt, rt) if lt.is_numeric and rt.is_numeric else None
+            if joined is None:
+                raise self.fail(expr.span, f"cannot {'add' if op == '+' else 'subtract'} {rt} and {lt}")
+            return joined
+        if op == "*":
+            if lt.is_scalar and rt.is_scalar:
+                return join_numeric(lt, rt)  # type: ignore[return-value]
+            if (lt == MONEY and rt.is_scalar) or (lt.is_scalar and rt == MONEY):
+                return MONEY
+            raise self.fail(expr.span, f"cannot multiply {lt} by {rt}")
+        if op == "/":
+            if lt.is_scalar and rt.is_scalar:
+                return RATE
+            if lt == MONEY and rt.is_scalar:
+                return MONEY
+            if lt == MONEY and rt == MONEY:
+                return RATE
+            raise self.fail(expr.span, f"cannot divide {lt} by {rt}")
+        raise self.fail(expr.span, f"unknown operator {op}")  # pragma: no cover
+
+    def _in_set(self, expr: ast.InSet, scope: Scope) -> Node:
+        if _is_bare_enum_value(expr.operand, self.statute):
+            raise self.fail(expr.operand.span, "the left side of 'in' should be a fact or decision")
+        operand = self._lower(expr.operand, scope, None)
+        items = []
+        for item in expr.items:
+            node = self._lower(item, scope, operand.type)
+            if _unify(operand.type, node.type) is None:
+                raise self.fail(item.span, f"{node.type} value in a set compared with {operand.type}")
+            items.append(node)
+        node = ir.Op("in", (operand, *items), BOOL, expr.span)
+        return ir.Op("not", (node,), BOOL, expr.span) if expr.negated else node
+
+    def _call(self, expr: ast.Call, scope: Scope) -> Node:
+        name = expr.function
+        if name in FUNCTIONS:
+            if len(expr.args) < 2:
+                raise self.fail(expr.span, f"{name}() needs at least two values")
+            args = [self._lower(arg, scope, None) for arg in expr.args]
+            result = args[0].type
+            for arg in args[1:]:
+                joined = _unify(result, arg.type)
+                if joined is None or not (joined.is_numeric or joined == DATE):
+                    raise self.fail(arg_span(expr, args.index(arg)), f"{name}() of {result} and {arg.type}")
+                result = joined
+            if not (result.is_numeric or result == DATE):
+                raise self.fail(expr.span, f"{name}() needs numbers or dates, not {result}")
+            return ir.Op(name, tuple(args), result, expr.span)
+        table = self.statute.tables.get(name)
+        if table is None:
+            raise self.fail(
+                expr.span,
+                f"unknown function or table '{name}'"
+                + _suggest(name, list(self.statute.tables) + list(FUNCTIONS)),
+            )
+        if len(expr.args) != 1:
+            raise self.fail(expr.span, f"table {name} takes one value, got {len(expr.args)}")
+        arg = self._lower(expr.args[0], scope, table.input)
+        if join_numeric(arg.type, table.input) is None:
+            raise self.fail(expr.args[0].span, f"table {name} looks up {table.input}, not {arg.type}")
+        return ir.TableRef(name, arg, table.output, None, expr.span)
+
+
+def right_span(expr: ast.Binary):
+    return expr.right.span
+
+
+def arg_span(expr: ast.Call, index: int):
+    return expr.args[index].span
+
+
+def _assignable(actual: Type, expected: Type) -> bool:
+    return actual == expected or (actual == INT and expected == RATE)
+
+
+def _unify(a: Type, b: Type) -> Type | None:
+    if a == b:
+        return a
+    if a.is_numeric and b.is_numeric:
+        return join_numeric(a, b)
+    return None
+
+
+def _is_bare_enum_value(expr: ast.Expr, statute: StatuteModel) -> bool:
+    if not isinstance(expr, ast.Name):
+        return False
+    name = expr.name
+    taken = name in statute.facts or name in statute.decisions or name in statute.parameters
+    return not taken and bool(statute.enum_of(name))
+
+
+def _all_names(statute: StatuteModel) -> list[str]:
+    names = list(statute.facts) + list(statute.decisions) + list(statute.parameters)
+    for values in statute.enums.values():
+        names.extend(values)
+    return names
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """'; did you mean X?' when a candidate is close, else ''."""
+    return _suggest(name, candidates)

@@ -1,0 +1,150 @@
+"""Run-time values: how they are shown to people, written to JSON and read from case files.
+
+Inside both engines: bool, int, Fraction (rate, money in euros), int day number (date, as
+``date.toordinal()``), str (enum constant). Only this module converts to and from text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from dsl.ir import Type
+
+
+def format_value(value: object, type_: Type) -> str:
+    """A value as a person reads it: €1,118.00, 96%, 2025-09-01, mbo, true."""
+    if value is None:
+        return "-"
+    kind = type_.kind
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "date":
+        return dt.date.fromordinal(int(value)).isoformat()  # type: ignore[arg-type]
+    if kind == "money":
+        return format_money(Fraction(value))  # type: ignore[arg-type]
+    if kind == "rate":
+        return format_rate(Fraction(value))  # type: ignore[arg-type]
+    if kind == "int":
+        return str(value)
+    return str(value)
+
+
+def format_money(amount: Fraction) -> str:
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    cents = amount * 100
+    if cents.denominator == 1:
+        whole, rest = divmod(int(cents), 100)
+        return f"{sign}€{whole:,}.{rest:02d}"
+    # Not whole cents: show the exact value so nothing is silently rounded.
+    return f"{sign}€{float(amount):,.4f}… (exactly {sign}{amount.numerator}/{amount.denominator} euro)"
+
+
+def format_rate(rate: Fraction) -> str:
+    percent = rate * 100
+    text = _finite_decimal(percent)
+    if text is not None:
+        return f"{text}%"
+    return f"{float(percent):.4f}…% (exactly {rate.numerator}/{rate.denominator})"
+
+
+def _finite_decimal(value: Fraction) -> str | None:
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return None
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def to_json(value: object, type_: Type) -> object:
+    """A stable JSON form: numbers for int, strings for exact money/rates/dates."""
+    if value is None:
+        return None
+    kind = type_.kind
+    if kind in ("bool", "int") or kind == "enum":
+        return value
+    if kind == "date":
+        return dt.date.fromordinal(int(value)).isoformat()  # type: ignore[arg-type]
+    fraction = Fraction(value)  # type: ignore[arg-type]
+    text = _finite_decimal(fraction)
+    if kind == "money":
+        if (fraction * 100).denominator == 1:
+            return _cents_text(fraction)
+        return text if text is not None else f"{fraction.numerator}/{fraction.denominator}"
+    return text if text is not None else f"{fraction.numerator}/{fraction.denominator}"
+
+
+def _cents_text(amount: Fraction) -> str:
+    cents = int(amount * 100)
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{rest:02d}"
+
+
+class ValueError_(ValueError):
+    """A case value that cannot be read; the message says what was expected."""
+
+
+_NUMBER = re.compile(r"^-?[0-9][0-9_,]*(\.[0-9]+)?$")
+
+
+def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> object:
+    """Read a value from a case file (JSON). Raises ValueError with a readable message."""
+    kind = type_.kind
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if raw in ("true", "false"):
+            return raw == "true"
+        raise ValueError_(f"expected true or false, got {raw!r}")
+    if kind == "enum":
+        if isinstance(raw, str) and raw in enum_values:
+            return raw
+        raise ValueError_(f"expected one of {', '.join(enum_values)}, got {raw!r}")
+    if kind == "date":
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw).toordinal()
+            except ValueError:
+                pass
+        raise ValueError_(f"expected a date YYYY-MM-DD, got {raw!r}")
+    if isinstance(raw, bool):
+        raise ValueError_(f"expected a number, got {raw!r}")
+    number = _number(raw, kind)
+    if kind == "int":
+        if number.denominator != 1:
+            raise ValueError_(f"expected a whole number, got {raw!r}")
+        return int(number)
+    if kind == "money" and (number * 100).denominator != 1:
+        raise ValueError_(f"money is in whole cents, got {raw!r}")
+    return number
+
+
+def _number(raw: object, kind: str) -> Fraction:
+    if isinstance(raw, int):
+        return Fraction(raw)
+    if isinstance(raw, (float, Decimal)):
+        return Fraction(Decimal(str(raw)))
+    if isinstance(raw, str):
+        text = raw.strip().replace(" ", "")
+        percent = text.endswith("%")
+        if kind == "money":
+            text = text.removeprefix("€").removeprefix("EUR")
+        text = text.rstrip("%")
+        if _NUMBER.match(text):
+            try:
+                value = Fraction(Decimal(text.replace("_", "").replace(",", "")))
+            except InvalidOperation:
+                value = None
+            if value is not None:
+                return value / 100 if percent else value
+    what = {"money": "an amount such as 1118.00 or \"€1,118.00\"", "rate": "a rate such as 0.96 or \"96%\""}
+    raise ValueError_(f"expected {what.get(kind, 'a number')}, got {raw!r}")
