@@ -110,6 +110,8 @@ def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> 
             return raw
         raise ValueError_(f"expected one of {', '.join(enum_values)}, got {raw!r}")
     if kind == "date":
+        if isinstance(raw, dt.date):
+            return raw.toordinal()
         if isinstance(raw, str):
             try:
                 return dt.date.fromisoformat(raw).toordinal()
@@ -129,6 +131,8 @@ def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> 
 
 
 def _number(raw: object, kind: str) -> Fraction:
+    if isinstance(raw, Fraction):
+        return raw
     if isinstance(raw, int):
         return Fraction(raw)
     if isinstance(raw, (float, Decimal)):

@@ -1,0 +1,495 @@
+"""The canonical layout of a ``.law`` file, with its comments kept.
+
+``format_file`` prints an AST so that parsing the output gives an equal AST (spans aside) and
+formatting is idempotent; ``tests/test_formatter.py`` checks both on random trees. Choices:
+
+* two-space indentation per level, items inside a statute or amendment indented once, each item
+  preceded by a blank line;
+* parentheses only where the grammar's precedence needs them (loosest first: ``if``-``then``-
+  ``else``, ``implies`` (right-assoc), ``or``, ``and``, ``not``, comparison/``in`` (non-assoc),
+  ``+ -``, ``* /``, unary ``-``, atoms);
+* money as ``€1_118.50`` (thousands grouped, cents only when non-zero), rates always as a
+  percentage (``36.5%``), dates ISO, ``art.`` with its dot, ``expect proved`` left out.
+
+Some trees have no text at all, and formatting them raises ``ValueError`` rather than print
+something that means a different tree: money not in whole cents, rates that are not finite
+decimals (``1/3``: the language has no fraction literal, and ``1 / 3`` would be a division), texts
+containing a newline, and a parameter value without ``from`` followed by another value when the
+first value ends in an arithmetic term (see :func:`ambiguous_param_value`).
+
+Comments are not in the grammar's tree: :func:`collect_comments` finds them in the text and
+:func:`format_text` re-emits every one of them, anchored to the item they precede or trail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from bisect import bisect_right
+from fractions import Fraction
+
+from dsl import ast
+from dsl.parser import GRAMMAR_FILE, parse_text
+from dsl.source import SOURCES, Span
+
+INDENT = "  "
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words of the grammar ("rule", "lid", ...): the lexer never reads them as names.
+_KEYWORDS = frozenset(re.findall(r'"([A-Za-z_]+)"', GRAMMAR_FILE.read_text(encoding="utf-8")))
+
+# --- expressions ---------------------------------------------------------------------------------
+
+# Binding strength: a child printed where the grammar wants at least level L gets parentheses when
+# its own level is lower. Atoms (literals, names, calls, parentheses) are the tightest.
+_IF, _IMPLIES, _OR, _AND, _NOT, _COMPARE, _SUM, _PRODUCT, _NEGATE, _ATOM = range(10)
+_COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">="})
+# op -> (own level, level required of the left operand, of the right operand)
+_BINARY = {
+    "implies": (_IMPLIES, _OR, _IMPLIES),
+    "or": (_OR, _OR, _AND),
+    "and": (_AND, _AND, _NOT),
+    **{op: (_COMPARE, _SUM, _SUM) for op in _COMPARISONS},
+    "+": (_SUM, _SUM, _PRODUCT),
+    "-": (_SUM, _SUM, _PRODUCT),
+    "*": (_PRODUCT, _PRODUCT, _NEGATE),
+    "/": (_PRODUCT, _PRODUCT, _NEGATE),
+}
+
+
+def _level(expr: ast.Expr) -> int:
+    if isinstance(expr, ast.IfThenElse):
+        return _IF
+    if isinstance(expr, ast.Binary):
+        return _BINARY[expr.op][0]
+    if isinstance(expr, ast.InSet):
+        return _COMPARE
+    if isinstance(expr, ast.Unary):
+        return _NOT if expr.op == "not" else _NEGATE
+    if isinstance(expr, ast.Literal) and _is_negative(expr):
+        return _NEGATE  # prints with a leading '-'
+    return _ATOM
+
+
+def format_expr(expr: ast.Expr, required: int = _IF) -> str:
+    """Print an expression, parenthesised if it binds looser than ``required``."""
+    text = _expr(expr)
+    return f"({text})" if _level(expr) < required else text
+
+
+def _expr(expr: ast.Expr) -> str:
+    if isinstance(expr, ast.Literal):
+        return format_literal(expr)
+    if isinstance(expr, ast.Name):
+        return expr.name
+    if isinstance(expr, ast.Qualified):
+        return f"{expr.qualifier}.{expr.name}"
+    if isinstance(expr, ast.Call):
+        return f"{expr.function}({', '.join(format_expr(a) for a in expr.args)})"
+    if isinstance(expr, ast.IfThenElse):
+        return f"if {format_expr(expr.condition)} then {format_expr(expr.then)} else {format_expr(expr.otherwise)}"
+    if isinstance(expr, ast.InSet):
+        op = "not in" if expr.negated else "in"
+        items = ", ".join(format_expr(item) for item in expr.items)
+        return f"{format_expr(expr.operand, _SUM)} {op} {{{items}}}"
+    if isinstance(expr, ast.Unary):
+        if expr.op == "not":
+            return f"not {format_expr(expr.operand, _NOT)}"
+        operand = format_expr(expr.operand, _NEGATE)
+        # "--" would start a comment: "- -x" keeps two minus signs.
+        return f"- {operand}" if operand.startswith("-") else f"-{operand}"
+    if isinstance(expr, ast.Binary):
+        _, left, right = _BINARY[expr.op]
+        return f"{format_expr(expr.left, left)} {expr.op} {format_expr(expr.right, right)}"
+    raise TypeError(f"not an expression: {expr!r}")
+
+
+def ambiguous_param_value(expr: ast.Expr) -> bool:
+    """Whether ``= EXPR`` directly followed by another ``= ...`` value would reparse differently.
+
+    The grammar lets a parameter value end without ``from``; the parser (LALR, shift preferred)
+    then reads the next value's ``=`` as a comparison whenever the value's text ends in an
+    arithmetic term: ``= 55 = 56 from D`` is one value ``55 = 56``. Parentheses cannot help
+    (``(55) = 56`` is still a comparison); only values ending in a comparison, ``in {..}`` or
+    ``not in {..}`` (non-associative) are safe.
+    """
+    while True:
+        if isinstance(expr, ast.IfThenElse):
+            expr = expr.otherwise
+        elif isinstance(expr, ast.Binary) and expr.op in ("implies", "or", "and"):
+            if _level(expr.right) < _BINARY[expr.op][2]:
+                return True  # parenthesised: an atom, open to "= ..."
+            expr = expr.right
+        elif isinstance(expr, ast.Unary) and expr.op == "not":
+            if _level(expr.operand) < _NOT:
+                return True
+            expr = expr.operand
+        else:
+            return not (isinstance(expr, ast.InSet) or (isinstance(expr, ast.Binary) and expr.op in _COMPARISONS))
+
+
+# --- literals and small pieces -----------------------------------------------------------------
+
+
+def _is_negative(literal: ast.Literal) -> bool:
+    return literal.kind in ("int", "money", "rate") and literal.value < 0
+
+
+def _decimal(value: Fraction) -> str | None:
+    """The exact decimal text of a non-negative fraction, or None if it does not terminate."""
+    digits = 0
+    while value.denominator != 1:
+        value *= 10
+        digits += 1
+        if digits > 60:  # 2**a * 5**b denominators terminate well before this
+            return None
+    text = str(value.numerator).rjust(digits + 1, "0")
+    return f"{text[:-digits]}.{text[-digits:]}" if digits else text
+
+
+def format_literal(literal: ast.Literal) -> str:
+    """A literal in its canonical spelling; negative numbers (type ranges) get a leading '-'."""
+    kind, value = literal.kind, literal.value
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "date":
+        assert isinstance(value, dt.date)
+        return value.isoformat()
+    if _is_negative(literal):
+        return "-" + format_literal(dataclasses.replace(literal, value=-value))
+    if kind == "int":
+        return str(value)
+    if kind == "money":
+        cents = Fraction(value) * 100
+        if cents.denominator != 1:
+            raise ValueError(f"money amount {value} is not a whole number of cents")
+        euros, rest = divmod(cents.numerator, 100)
+        return f"€{euros:_}" + (f".{rest:02d}" if rest else "")
+    if kind == "rate":
+        percent = _decimal(Fraction(value) * 100)
+        if percent is None:
+            raise ValueError(f"rate {value} is not a finite decimal and has no literal")
+        return percent + "%"
+    raise ValueError(f"unknown literal kind {kind!r}")
+
+
+def format_string(text: str) -> str:
+    if "\n" in text:
+        raise ValueError("a quoted text cannot contain a newline")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _source_value(text: str) -> str:
+    """``bwb BWBR0011453`` stays bare; anything that is not a plain name is quoted."""
+    return text if _NAME.fullmatch(text) and text not in _KEYWORDS else format_string(text)
+
+
+def format_type(type_ref: ast.TypeRef) -> str:
+    if type_ref.kind == "enum":
+        return str(type_ref.enum)
+    if (type_ref.low is None) != (type_ref.high is None):
+        raise ValueError("a type range needs both bounds")
+    if type_ref.low is None or type_ref.high is None:
+        return type_ref.kind
+    return f"{type_ref.kind} {format_literal(type_ref.low)}..{format_literal(type_ref.high)}"
+
+
+def _citation(citation: ast.Citation | None) -> str:
+    return f" [{citation}]" if citation is not None else ""
+
+
+def _versions(versions: tuple[ast.VersionSpec, ...], compare: tuple | None = None) -> str:
+    if compare is not None:
+        return f" [from {compare[0]} to {compare[1]}]"
+    return f" [{', '.join(str(v) for v in versions)}]" if versions else ""
+
+
+def _assignments(assignments: tuple[ast.Assignment, ...]) -> str:
+    return ", ".join(f"{a.name} = {format_expr(a.value)}" for a in assignments)
+
+
+# --- declarations --------------------------------------------------------------------------------
+
+
+class _Printer:
+    """Collects output lines and, for comment placement, which node starts on which line.
+
+    An *anchor* is a node a comment can be attached to; several anchors may share a line
+    (the values of a one-line enum).
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.anchors: list[tuple[object, int]] = []
+
+    def line(self, depth: int, text: str, *anchors: object) -> None:
+        for node in anchors:
+            self.anchors.append((node, len(self.lines)))
+        self.lines.append(INDENT * depth + text)
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1]:
+            self.lines.append("")
+
+    def file(self, file: ast.File) -> None:
+        for imported in file.imports:
+            self.line(0, f"import {format_string(imported.path)}", imported)
+        for section in file.sections:
+            self.blank()
+            if isinstance(section, ast.Statute):
+                self.statute(section)
+            else:
+                self.amendment(section)
+
+    def statute(self, statute: ast.Statute) -> None:
+        words = [f"statute {statute.name}"]
+        if statute.title is not None:
+            words.append(format_string(statute.title))
+        for key in ("bwb", "celex", "url"):
+            value = getattr(statute, key)
+            if value is not None:
+                words.append(f"{key} {_source_value(value)}")
+        self.line(0, " ".join(words), statute)
+        for item in statute.items:
+            self.blank()
+            self.item(item, 1)
+
+    def amendment(self, amendment: ast.Amendment) -> None:
+        title = f" {format_string(amendment.title)}" if amendment.title is not None else ""
+        header = f"amendment {amendment.name}{title} amends {amendment.amends} in force {amendment.in_force}"
+        self.line(0, header, amendment)
+        for item in amendment.items:
+            self.blank()
+            self.item(item, 1)
+
+    def item(self, item: object, depth: int) -> None:
+        if isinstance(item, ast.EnumDecl):
+            values = ", ".join(v.name for v in item.values)
+            self.line(depth, f"enum {item.name} {{ {values} }}", item, *item.values)
+        elif isinstance(item, ast.FactsDecl):
+            self.facts(item, depth)
+        elif isinstance(item, ast.ParameterDecl):
+            self.parameter(item, depth)
+        elif isinstance(item, ast.DecisionDecl):
+            default = f" otherwise {format_expr(item.default)}" if item.default is not None else ""
+            text = f"decision {item.name}: {format_type(item.type)}{_citation(item.citation)}{default}"
+            self.line(depth, text, item)
+        elif isinstance(item, ast.RuleDecl):
+            self.rule(item, depth, "", item)
+        elif isinstance(item, (ast.ReplaceRule, ast.InsertRule)):
+            self.rule(item.rule, depth, "replace " if isinstance(item, ast.ReplaceRule) else "insert ", item)
+        elif isinstance(item, ast.TableDecl):
+            self.table(item, depth)
+        elif isinstance(item, ast.Example):
+            self.example(item, depth)
+        elif isinstance(item, ast.Property):
+            self.property(item, depth)
+        elif isinstance(item, ast.RepealRule):
+            self.line(depth, f"repeal rule {item.name}", item)
+        elif isinstance(item, ast.RepealCitation):
+            self.line(depth, f"repeal [{item.citation}]", item)
+        elif isinstance(item, ast.SetParameter):
+            start = f" from {item.start}" if item.start is not None else ""
+            self.line(depth, f"set parameter {item.name} = {format_expr(item.value)}{start}", item)
+        else:
+            raise TypeError(f"not a statute or amendment item: {item!r}")
+
+    def facts(self, facts: ast.FactsDecl, depth: int) -> None:
+        if not facts.fields:
+            self.line(depth, f"facts {facts.name} {{}}", facts)
+            return
+        self.line(depth, f"facts {facts.name} {{", facts)
+        for fact in facts.fields:
+            typical = f" typical {format_literal(fact.typical)}" if fact.typical is not None else ""
+            self.line(depth + 1, f"{fact.name}: {format_type(fact.type)}{typical}", fact)
+        self.line(depth, "}")
+
+    def parameter(self, parameter: ast.ParameterDecl, depth: int) -> None:
+        for value in parameter.values[:-1]:
+            if value.start is None and ambiguous_param_value(value.value):
+                raise ValueError(
+                    f"parameter {parameter.name}: a value without 'from' followed by another value "
+                    "would reparse as a comparison"
+                )
+        header = f"parameter {parameter.name}: {format_type(parameter.type)}{_citation(parameter.citation)}"
+        texts = [
+            f"= {format_expr(v.value)}" + (f" from {v.start}" if v.start is not None else "")
+            for v in parameter.values
+        ]
+        if len(texts) == 1:
+            self.line(depth, f"{header} {texts[0]}", parameter, parameter.values[0])
+            return
+        self.line(depth, header, parameter)
+        for value, text in zip(parameter.values, texts):
+            self.line(depth + 1, text, value)
+
+    def rule(self, rule: ast.RuleDecl, depth: int, keyword: str, anchor: object) -> None:
+        """``rule`` lines; ``keyword`` is ``replace ``/``insert `` inside an amendment, where an
+        ``@allow`` must follow the keyword and so shares its line."""
+        allow = f"@allow({', '.join(rule.allow)})" if rule.allow else ""
+        if allow and not keyword:
+            self.line(depth, allow, anchor)
+            anchor = None
+        exceptions = f" except {', '.join(rule.exceptions)}" if rule.exceptions else ""
+        prefix = f"{keyword}{allow} " if allow and keyword else keyword
+        header = f"{prefix}rule {rule.name} [{rule.citation}]{exceptions}:"
+        self.line(depth, header, *([anchor] if anchor is not None else []))
+        self.line(depth + 1, f"{rule.decision} = {format_expr(rule.value)}", rule.value)
+        if rule.condition is not None:
+            self.line(depth + 1, f"if {format_expr(rule.condition)}", rule.condition)
+
+    def table(self, table: ast.TableDecl, depth: int) -> None:
+        marginal = " marginal" if table.marginal else ""
+        types = f"{format_type(table.input)} -> {format_type(table.output)}"
+        self.line(depth, f"table {table.name}{_citation(table.citation)}: {types}{marginal} {{", table)
+        for row in table.rows:
+            bound = "above" if row.bound is None else f"up to {format_expr(row.bound)}"
+            self.line(depth + 1, f"{bound}: {format_expr(row.value)}", row)
+        self.line(depth, "}")
+
+    def example(self, example: ast.Example, depth: int) -> None:
+        header = f"example {format_string(example.name)}{_versions(example.versions)} {{"
+        expected = f"expect {_assignments(example.expected)}".rstrip()
+        if not example.facts:
+            self.line(depth, f"{header}}} {expected}", example, *example.expected)
+            return
+        self.line(depth, header, example)
+        for fact in example.facts:
+            self.line(depth + 1, _assignments((fact,)), fact)
+        self.line(depth, f"}} {expected}", *example.expected)
+
+    def property(self, prop: ast.Property, depth: int) -> None:
+        expect = f" expect {prop.expect}" if prop.expect != "proved" else ""
+        self.line(depth, f"property {prop.name}{_versions(prop.versions, prop.compare)}{expect}:", prop)
+        quantifier = f"for every {prop.facts}"
+        if prop.cases:
+            quantifier += " " + ", ".join(prop.cases)
+        if prop.differing_only_in is not None:
+            quantifier += " differing only in " + ", ".join(prop.differing_only_in)
+        self.line(depth + 1, quantifier)
+        for premise in prop.assumptions:
+            self.line(depth + 1, f"assume {format_expr(premise)}", premise)
+        self.line(depth + 1, f"claim {format_expr(prop.claim)}", prop.claim)
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def collect_comments(text: str, path: str = "<input>") -> tuple[ast.Comment, ...]:
+    """Every ``--`` comment in ``text``, in order, with its span.
+
+    Scans as the lexer does: ``--`` inside a quoted text (which may contain ``\\"``) is not a
+    comment, and a ``"`` inside a comment does not open a text. ``Comment.text`` is what follows
+    the ``--`` with trailing whitespace removed (the formatter never prints trailing blanks).
+    """
+    comments: list[ast.Comment] = []
+    index, line, column = 0, 1, 1
+    in_string = False
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            index, line, column, in_string = index + 1, line + 1, 1, False
+            continue
+        if in_string:
+            step = 2 if char == "\\" and text[index + 1 : index + 2] not in ("", "\n") else 1
+            in_string = char != '"'
+            index, column = index + step, column + step
+            continue
+        if char == '"':
+            in_string = True
+        elif text.startswith("--", index):
+            end = text.find("\n", index)
+            end = len(text) if end < 0 else end
+            width = end - index
+            span = Span(path, line, column, line, column + width)
+            comments.append(ast.Comment(text[index + 2 : end].rstrip(), span))
+            index, column = end, column + width
+            continue
+        index, column = index + 1, column + 1
+    return tuple(comments)
+
+
+def format_text(text: str, path: str = "<input>") -> str:
+    """Parse ``text`` and print it in canonical layout, keeping every comment."""
+    file = parse_text(text, path)
+    file = dataclasses.replace(file, comments=collect_comments(text, path))
+    return format_file(file, source=text)
+
+
+def format_file(file: ast.File, source: str | None = None) -> str:
+    """Print ``file`` in canonical layout, with ``file.comments`` placed near their items.
+
+    A comment on its own line goes just before the first item (top-level item, field, enum
+    value, parameter value, table row, rule line, premise, claim...) that starts after it, at that
+    item's indentation, or at the end if nothing follows. A comment after code on the same line
+    goes at the end of the printed line of the latest-starting item covering that line; a second
+    one for the same printed line goes on its own line before it, so none is ever lost. Whether
+    code precedes a comment is read from ``source`` (default: the text the parser registered).
+    """
+    printer = _Printer()
+    printer.file(file)
+    if not file.comments:
+        return "\n".join(printer.lines) + "\n" if printer.lines else ""
+    return _render(printer, _place(file.comments, printer.anchors, source))
+
+
+class _Placement:
+    def __init__(self) -> None:
+        self.before: dict[int, list[str]] = {}
+        self.trailing: dict[int, str] = {}
+        self.end: list[str] = []
+
+
+def _own_line(comment: ast.Comment, source_lines: list[str] | None) -> bool:
+    span = comment.span
+    if source_lines is not None:
+        text = source_lines[span.line - 1] if 0 < span.line <= len(source_lines) else None
+    else:
+        text = SOURCES.line(span.file, span.line)
+    return text is None or not text[: span.column - 1].strip()
+
+
+def _place(
+    comments: tuple[ast.Comment, ...], anchors: list[tuple[object, int]], source: str | None
+) -> _Placement:
+    placed = _Placement()
+    source_lines = source.split("\n") if source is not None else None
+    # Anchors in order of where they start in the source; children start after their parents.
+    spans = sorted(
+        ((node.span, order, out_line) for order, (node, out_line) in enumerate(anchors)),
+        key=lambda item: (item[0].line, item[0].column, item[1]),
+    )
+    starts = [(span.line, span.column) for span, _, _ in spans]
+    for comment in sorted(comments, key=lambda c: (c.span.line, c.span.column)):
+        position = (comment.span.line, comment.span.column)
+        after = bisect_right(starts, position)
+        if not _own_line(comment, source_lines):
+            covering = next(
+                (out for span, _, out in reversed(spans[:after]) if span.end_line >= comment.span.line),
+                None,
+            )
+            if covering is not None and covering not in placed.trailing:
+                placed.trailing[covering] = comment.text
+                continue
+            if covering is not None:
+                placed.before.setdefault(covering, []).append(comment.text)
+                continue
+        if after < len(spans):
+            placed.before.setdefault(spans[after][2], []).append(comment.text)
+        else:
+            placed.end.append(comment.text)
+    return placed
+
+
+def _render(printer: _Printer, placed: _Placement) -> str:
+    out: list[str] = []
+    for index, line in enumerate(printer.lines):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out.extend(f"{indent}--{text}" for text in placed.before.get(index, ()))
+        out.append(f"{line} --{placed.trailing[index]}" if index in placed.trailing else line)
+    if placed.end:
+        if out:
+            out.append("")
+        out.extend(f"--{text}" for text in placed.end)
+    return "\n".join(out) + "\n"

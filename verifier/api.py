@@ -1,0 +1,273 @@
+"""The Python API (for notebooks, scripts and tests); the CLI is a thin layer over it.
+
+    >>> from verifier import api
+    >>> program = api.load("statutes/lll")
+    >>> outcome = api.evaluate(program, {"leeftijd": 40, ...}, date="2025-01-01")
+    >>> results = api.check(program)             # properties, examples, built-in checks
+    >>> api.query(program, "exists Aanvrager: soort = mbo and not recht_op_krediet")
+    >>> api.diff(program, amendment="uitbreiding_mbo")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dsl import ir
+from dsl.consolidate import Version, version_on
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.evaluator import DecisionOutcome, Evaluator
+from dsl.loader import load as _load
+from dsl.model import Program, StatuteModel
+from dsl.parser import parse_query
+from dsl.source import SOURCES, Span
+from dsl.typing import Lowerer, Scope, TypeFailure
+from dsl.values import parse_value
+from verifier.checks import ALL_CHECKS, run_checks
+from verifier.diff import diff_versions
+from verifier.properties import check_property, default_version, run_example, run_query
+from verifier.results import Result, Witness
+from verifier.solving import Budget
+
+__all__ = ["load", "evaluate", "check", "query", "diff", "read_case", "EvaluationResult"]
+
+
+def load(*paths: str | Path) -> Program:
+    """Parse and check statute files or directories (imports followed)."""
+    return _load(list(paths))
+
+
+def _date(value: str | dt.date | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def pick_statute(program: Program, name: str | None, span_file: str = "<command line>") -> StatuteModel:
+    if name is not None:
+        if name not in program.statutes:
+            raise LexproofError(Diagnostic(Span(span_file, 1, 1, 1, 1), f"no statute named '{name}' is loaded (loaded: {', '.join(program.statutes)})"))
+        return program.statutes[name]
+    if len(program.statutes) == 1:
+        return next(iter(program.statutes.values()))
+    raise LexproofError(Diagnostic(
+        Span(span_file, 1, 1, 1, 1),
+        f"several statutes are loaded ({', '.join(program.statutes)}); choose one with --statute",
+    ))
+
+
+def statute_of_amendment(program: Program, amendment: str) -> StatuteModel:
+    info = program.find_amendment(amendment)
+    if info is None:
+        known = [a for s in program.statutes.values() for a in s.amendments]
+        raise LexproofError(Diagnostic(
+            Span("<command line>", 1, 1, 1, 1),
+            f"no amendment named '{amendment}' is loaded" + (f" (known: {', '.join(known)})" if known else ""),
+        ))
+    return program.statutes[info.statute]
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def read_case(statute: StatuteModel, data: object, source: str = "<case>", text: str | None = None) -> dict[str, object]:
+    """Check and convert a case (a JSON object: fact -> value). Every problem is reported with
+    the position of the offending key in the case file."""
+    if isinstance(data, dict) and "facts" in data and isinstance(data["facts"], dict):
+        data = data["facts"]
+    if not isinstance(data, dict):
+        raise LexproofError(Diagnostic(Span(source, 1, 1, 1, 2), "a case is a JSON object of fact names and values"))
+    errors: list[Diagnostic] = []
+    case: dict[str, object] = {}
+
+    def where(key: str) -> Span:
+        if text is not None:
+            match = re.search(r'"' + re.escape(key) + r'"\s*:', text)
+            if match:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                return Span(source, line, column, line, column + len(key) + 2)
+        return Span(source, 1, 1, 1, 2)
+
+    from dsl.checker import range_problem
+    from dsl.typing import suggest
+
+    for key, raw in data.items():
+        fact = statute.facts.get(key)
+        if fact is None:
+            errors.append(Diagnostic(where(key), f"'{key}' is not a fact of {statute.name}" + suggest(key, list(statute.facts))))
+            continue
+        try:
+            value = parse_value(raw, fact.type, statute.enums.get(fact.type.enum or "", ()))
+        except ValueError as error:
+            errors.append(Diagnostic(where(key), f"{key}: {error}"))
+            continue
+        problem = range_problem(fact, value)
+        if problem:
+            errors.append(Diagnostic(where(key), problem))
+            continue
+        case[key] = value
+    missing = [name for name in statute.facts if name not in data]
+    if missing:
+        errors.append(Diagnostic(Span(source, 1, 1, 1, 2), f"the case does not give: {', '.join(missing)}"))
+    if errors:
+        raise LexproofError(errors)
+    return case
+
+
+def read_case_file(statute: StatuteModel, path: str | Path) -> dict[str, object]:
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"cannot read the case file: {error}")) from None
+    SOURCES.add(name, text)
+    try:
+        data = json.loads(text, parse_float=lambda s: __import__("decimal").Decimal(s))
+    except json.JSONDecodeError as error:
+        raise LexproofError(Diagnostic(Span(name, error.lineno, error.colno, error.lineno, error.colno + 1),
+                                       f"not valid JSON: {error.msg}")) from None
+    return read_case(statute, data, name, text)
+
+
+@dataclass
+class EvaluationResult:
+    statute: StatuteModel
+    version: Version
+    case: dict[str, object]
+    outcomes: dict[str, DecisionOutcome]
+
+    def witness(self) -> Witness:
+        return Witness(self.statute, {None: self.case}, {None: self.version.label},
+                       {(None, None): self.outcomes})
+
+    def to_json(self) -> dict:
+        data = self.witness().to_json()
+        data["outcome"] = data["outcome"]["outcome"]
+        return {"statute": self.statute.name, "version": self.version.label, **data,
+                "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
+
+
+def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
+    from verifier.results import cite
+
+    return [
+        {
+            "rule": t.rule.name,
+            "article": cite(statute, t.rule.citation),
+            "status": t.status,
+            "failed_condition": t.failed_condition,
+            "overridden_by": list(t.overridden_by),
+            "location": {"file": t.rule.span.file, "line": t.rule.span.line, "column": t.rule.span.column},
+        }
+        for t in outcome.rules
+    ]
+
+
+def evaluate(
+    program: Program, case: dict, *, statute: str | None = None, date: str | dt.date | None = None,
+    amendment: str | None = None,
+) -> EvaluationResult:
+    """Every decision for one case, with the trace of each rule. ``case`` holds JSON-style
+    values ("€1,118.00", "96%", "2025-09-01", enum names) or the evaluator's own."""
+    model = statute_of_amendment(program, amendment) if amendment else pick_statute(program, statute)
+    facts = read_case(model, case)
+    version = default_version(model, _date(date), amendment)
+    evaluator = Evaluator({None: version}, {None: facts})
+    outcomes = {name: evaluator.decision(name) for name in model.decisions}
+    return EvaluationResult(model, version, facts, outcomes)
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def check(
+    program: Program, *, date: str | dt.date | None = None, timeout: float | None = None,
+    builtin: bool = True, only: tuple[str, ...] = ALL_CHECKS, properties: bool = True, examples: bool = True,
+) -> list[Result]:
+    """Every example, property and built-in check of every loaded statute."""
+    day = _date(date)
+    budget = Budget.from_seconds(timeout)
+    results: list[Result] = []
+    for statute in program.statutes.values():
+        if examples:
+            for example in statute.examples:
+                results.extend(run_example(statute, example, day))
+        if properties:
+            for prop in statute.properties:
+                results.append(check_property(statute, prop, day, budget))
+        if builtin:
+            results.extend(builtin_checks(statute, day, budget, only))
+    return results
+
+
+def builtin_checks(statute: StatuteModel, day: dt.date, budget: Budget, only=ALL_CHECKS) -> list[Result]:
+    """Conflicts, gaps, dead and redundant rules in the version on ``day`` and in the version
+    after each amendment; a finding present in several versions is reported once."""
+    versions = [version_on(statute, day)]
+    for amendment in sorted(statute.amendments.values(), key=lambda a: a.in_force):
+        versions.append(version_on(statute, amendment.in_force, include=(amendment.name,)))
+    seen: dict[tuple, Result] = {}
+    for version in versions:
+        for result in run_checks(statute, version, budget, only):
+            key = (result.code, result.name, result.status)
+            if key in seen:
+                previous = seen[key]
+                if result.version and result.version not in (previous.version or ""):
+                    previous.version = f"{previous.version}; {result.version}"
+                continue
+            seen[key] = result
+    return list(seen.values())
+
+
+# --- query and diff -------------------------------------------------------------------------
+
+
+def query(
+    program: Program, text: str, *, statute: str | None = None, date: str | dt.date | None = None,
+    amendment: str | None = None, max_cases: int = 1, timeout: float | None = None,
+) -> Result:
+    """Answer 'is there a case such that ...?' with cases or a proof that none exists."""
+    facts_group, expr = parse_query(text)
+    model = statute_of_amendment(program, amendment) if amendment else pick_statute(program, statute, "<query>")
+    if facts_group is not None and facts_group not in model.groups:
+        raise LexproofError(Diagnostic(expr.span, f"unknown facts group '{facts_group}' (known: {', '.join(model.groups)})"))
+    from dsl.diagnostics import DiagnosticSink
+
+    sink = DiagnosticSink()
+    try:
+        condition: ir.Node = Lowerer(model, sink).lower_bool(expr, Scope(what="a query"))
+    except TypeFailure:
+        sink.raise_if_any()
+        raise
+    version = default_version(model, _date(date), amendment)
+    return run_query(model, condition, version, Budget.from_seconds(timeout), max_cases)
+
+
+def diff(
+    program: Program, *, amendment: str | None = None, from_date: str | dt.date | None = None,
+    to_date: str | dt.date | None = None, statute: str | None = None, decisions: list[str] | None = None,
+    timeout: float | None = None,
+) -> list[Result]:
+    """What changes: between the versions without and with an amendment (on its in-force
+    date), or between two dates."""
+    budget = Budget.from_seconds(timeout)
+    if amendment is not None:
+        model = statute_of_amendment(program, amendment)
+        info = model.amendments[amendment]
+        before = version_on(model, info.in_force, exclude=(amendment,))
+        after = version_on(model, info.in_force, include=(amendment,))
+    else:
+        if from_date is None or to_date is None:
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))
+        model = pick_statute(program, statute)
+        before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
+    for name in decisions or []:
+        if name not in model.decisions:
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
+    return diff_versions(model, before, after, budget, decisions)

@@ -1,0 +1,275 @@
+"""Built-in checks that need no property: conflicts, gaps, dead rules and redundant rules.
+
+Each decision is checked on its own encoding (only the decisions it depends on are encoded),
+with one cheap query to rule a whole decision clean before any per-rule or per-pair work, so
+cost grows with the number of rules, not with their pairs.
+
+Codes: LP101 conflict, LP102 gap, LP103 dead rule, LP104 redundant rule. A rule annotated
+``@allow(conflict)`` (or ``@allow(LP101)``, etc.) silences that finding for itself, visibly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from dsl.consolidate import Version
+from dsl.evaluator import Evaluator
+from dsl.model import RuleInfo, StatuteModel
+from dsl.values import format_value
+from verifier.encoding import Encoder
+from verifier.errors import InternalError
+from verifier.regions import cone_facts, describe_row, summarize
+from verifier.results import Result, Witness, cite
+from verifier.solving import Budget, check, new_solver, read_cases, readable_model
+
+CODES = {"conflict": "LP101", "gap": "LP102", "dead": "LP103", "redundant": "LP104"}
+SEVERITY = {"conflict": "error", "gap": "error", "dead": "warning", "redundant": "warning"}
+MAX_CONFLICTS_PER_DECISION = 10
+ALL_CHECKS = ("conflict", "gap", "dead", "redundant")
+
+
+@dataclass
+class _DecisionContext:
+    encoder: Encoder
+    solver: z3.Solver
+    rules: tuple[RuleInfo, ...]
+    value: z3.ExprRef
+    defined: z3.ExprRef
+    trackers: list[z3.ExprRef]
+
+
+def _context(statute: StatuteModel, version: Version, decision: str, budget: Budget) -> _DecisionContext:
+    encoder = Encoder(statute, {None: version})
+    value, defined = encoder.decision(decision)
+    solver = new_solver(encoder, budget)
+    return _DecisionContext(encoder, solver, version.rules_of(decision), value, defined, encoder.assumptions())
+
+
+def run_checks(
+    statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...] = ALL_CHECKS
+) -> list[Result]:
+    """Every finding for every decision of one version."""
+    results: list[Result] = []
+    for decision in statute.decisions:
+        if not version.rules_of(decision) and statute.decisions[decision].default is not None:
+            continue
+        context = _context(statute, version, decision, budget)
+        if "conflict" in only:
+            results.extend(_conflicts(statute, version, decision, context, budget))
+        if "gap" in only:
+            results.extend(_gaps(statute, version, decision, context, budget))
+        dead: set[str] = set()
+        if "dead" in only or "redundant" in only:
+            dead_results = _dead_rules(statute, version, context)
+            dead = {r.details["rule"] for r in dead_results}
+            if "dead" in only:
+                results.extend(dead_results)
+        if "redundant" in only:
+            results.extend(_redundant_rules(statute, version, decision, context, dead))
+    return results
+
+
+def _finding(kind: str, statute: StatuteModel, version: Version, rule: RuleInfo | None, span, message: str,
+             articles: list[str], name: str) -> Result:
+    return Result(
+        kind, name, kind, span, message=message, articles=articles, code=CODES[kind],
+        severity=SEVERITY[kind], statute=statute.name, version=version.label,
+    )
+
+
+def _witness(statute: StatuteModel, version: Version, encoder: Encoder, model, focus) -> Witness:
+    facts = read_cases(encoder, model)
+    evaluator = Evaluator({None: version}, facts)
+    outcomes = {(None, None): {name: evaluator.decision(name) for name in statute.decisions}}
+    return Witness(statute, facts, {None: version.label}, outcomes, focus)
+
+
+def _allowed(rule: RuleInfo, kind: str) -> bool:
+    return CODES[kind] in rule.allow
+
+
+# --- conflicts --------------------------------------------------------------------------------
+
+
+def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> list[Result]:
+    encoder, solver = ctx.encoder, ctx.solver
+    terms = {rule.name: encoder.rule_terms[(rule.name, None, None)] for rule in ctx.rules}
+    all_conditions_defined = z3.And([cd for (_, _, _, cd) in terms.values()] + [encoder.true])
+
+    def clash(a: RuleInfo, b: RuleInfo) -> z3.ExprRef:
+        fa, va, da, _ = terms[a.name]
+        fb, vb, db, _ = terms[b.name]
+        return z3.And(fa, fb, da, db, va != vb, all_conditions_defined)
+
+    any_conflict = z3.Or(
+        [z3.And(terms[r.name][0], terms[r.name][2], terms[r.name][1] != ctx.value) for r in ctx.rules]
+        + [encoder.false]
+    )
+    goal = z3.Bool("goal!conflict", encoder.ctx)
+    solver.add(z3.Implies(goal, z3.And(any_conflict, all_conditions_defined)))
+    if check(solver, *ctx.trackers, goal) != "sat":
+        return []
+    results = []
+    for index, first in enumerate(ctx.rules):
+        for second in ctx.rules[index + 1:]:
+            if len(results) >= MAX_CONFLICTS_PER_DECISION:
+                return results
+            if _allowed(first, "conflict") or _allowed(second, "conflict"):
+                continue
+            if _constant_equal(first, second):
+                continue
+            pair = z3.Bool(f"goal!pair!{first.name}!{second.name}", encoder.ctx)
+            solver.add(z3.Implies(pair, clash(first, second)))
+            status = check(solver, *ctx.trackers, pair)
+            if status == "unsat":
+                continue
+            if status == "unknown":
+                results.append(_unknown("conflict", statute, version, first, f"{first.name} / {second.name}"))
+                continue
+            model = readable_model(encoder, [clash(first, second)], budget, solver.model())
+            witness = _witness(statute, version, encoder, model, (decision,))
+            evaluator_outcome = witness.outcomes[(None, None)][decision]
+            if evaluator_outcome.status != "conflict":
+                raise InternalError(
+                    f"conflict witness for {first.name}/{second.name} is {evaluator_outcome.status} in the evaluator"
+                )
+            type_ = statute.decisions[decision].type
+            fv = Evaluator({None: version}, witness.facts).eval(first.value, None, None)
+            sv = Evaluator({None: version}, witness.facts).eval(second.value, None, None)
+            message = (
+                f"rules {first.name} [{cite(statute, first.citation)}] and {second.name} "
+                f"[{cite(statute, second.citation)}] both apply to the case below and decide {decision} "
+                f"differently ({format_value(fv, type_)} vs {format_value(sv, type_)})"
+            )
+            result = _finding("conflict", statute, version, first, first.span, message,
+                              [cite(statute, first.citation), cite(statute, second.citation)],
+                              f"{decision}: {first.name} / {second.name}")
+            result.witnesses = [witness]
+            result.details = {"decision": decision, "rules": [first.name, second.name],
+                              "other_location": _loc(second)}
+            results.append(result)
+    return results
+
+
+def _constant_equal(a: RuleInfo, b: RuleInfo) -> bool:
+    from dsl.ir import Const
+
+    return isinstance(a.value, Const) and isinstance(b.value, Const) and a.value.value == b.value.value
+
+
+def _loc(rule: RuleInfo) -> dict:
+    return {"file": rule.span.file, "line": rule.span.line, "column": rule.span.column}
+
+
+def _unknown(kind, statute, version, rule, name) -> Result:
+    result = _finding(kind, statute, version, rule, rule.span, "the solver ran out of budget", [], name)
+    result.status = "unknown"
+    return result
+
+
+# --- gaps -------------------------------------------------------------------------------------
+
+
+def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Result]:
+    info = statute.decisions[decision]
+    if info.default is not None:
+        return []
+    encoder, solver = ctx.encoder, ctx.solver
+    terms = [encoder.rule_terms[(rule.name, None, None)] for rule in ctx.rules]
+    none_fires = z3.And([z3.Not(f) for (f, _, _, cd) in terms] + [cd for (_, _, _, cd) in terms] + [encoder.true])
+    goal = z3.Bool("goal!gap", encoder.ctx)
+    solver.add(z3.Implies(goal, none_fires))
+    status = check(solver, *ctx.trackers, goal)
+    if status == "unsat":
+        return []
+    span = info.span
+    if status == "unknown":
+        result = Result("gap", decision, "unknown", span, message="the solver ran out of budget",
+                        code=CODES["gap"], severity="error", statute=statute.name, version=version.label)
+        return [result]
+    model = readable_model(encoder, [none_fires], budget, solver.model())
+    witness = _witness(statute, version, encoder, model, (decision,))
+    if witness.outcomes[(None, None)][decision].status != "undecided":
+        raise InternalError(f"gap witness for {decision} is decided in the evaluator")
+    facts = cone_facts(statute, [version], [decision])
+    region = summarize(encoder, solver, none_fires, facts, [], budget, ctx.trackers)
+    rows = [", ".join(describe_row(statute, row, region.finite_facts)) for row in region.rows]
+    message = (
+        f"no rule decides {decision} for the case below, and it has no 'otherwise'; "
+        f"undecided where: " + " | ".join(rows[:6]) + (" | ..." if len(rows) > 6 or not region.complete else "")
+    )
+    articles = [cite(statute, r.citation) for r in ctx.rules]
+    result = Result("gap", decision, "gap", span, message=message, articles=articles, code=CODES["gap"],
+                    severity=SEVERITY["gap"], statute=statute.name, version=version.label)
+    result.witnesses = [witness]
+    result.details = {"decision": decision, "region": rows, "complete": region.complete,
+                      "suggestion": f"add 'otherwise <value>' to decision {decision}, or a rule for these cases"}
+    return [result]
+
+
+# --- dead rules -------------------------------------------------------------------------------
+
+
+def _dead_rules(statute, version, ctx: _DecisionContext) -> list[Result]:
+    encoder, solver = ctx.encoder, ctx.solver
+    results = []
+    for rule in ctx.rules:
+        fires, _, _, cond_defined = encoder.rule_terms[(rule.name, None, None)]
+        condition = (
+            encoder.true if rule.condition is None else encoder.node(rule.condition, None, None)[0]
+        )
+        can_hold = z3.Bool(f"goal!holds!{rule.name}", encoder.ctx)
+        can_fire = z3.Bool(f"goal!fires!{rule.name}", encoder.ctx)
+        solver.add(z3.Implies(can_hold, z3.And(cond_defined, condition)), z3.Implies(can_fire, z3.And(cond_defined, fires)))
+        status = check(solver, *ctx.trackers, can_hold)
+        if status == "sat":
+            status = check(solver, *ctx.trackers, can_fire)
+            if status != "unsat":
+                continue
+            overriders = [r for r in ctx.rules if rule.name in r.exceptions]
+            message = (
+                f"rule {rule.name} [{cite(statute, rule.citation)}] can apply but is always overridden by "
+                + ", ".join(f"{r.name} [{cite(statute, r.citation)}]" for r in overriders)
+            )
+        elif status == "unsat":
+            message = f"rule {rule.name} [{cite(statute, rule.citation)}] can never apply: its condition cannot hold within the facts' domain"
+        else:
+            results.append(_unknown("dead", statute, version, rule, rule.name))
+            continue
+        if _allowed(rule, "dead"):
+            continue
+        result = _finding("dead", statute, version, rule, rule.span, message, [cite(statute, rule.citation)], rule.name)
+        result.details = {"rule": rule.name, "decision": rule.decision}
+        results.append(result)
+    return results
+
+
+# --- redundant rules --------------------------------------------------------------------------
+
+
+def _redundant_rules(statute, version, decision, ctx: _DecisionContext, dead: set[str]) -> list[Result]:
+    encoder, solver = ctx.encoder, ctx.solver
+    results = []
+    for rule in ctx.rules:
+        if rule.name in dead or _allowed(rule, "redundant"):
+            continue
+        others = tuple(r for r in ctx.rules if r.name != rule.name)
+        value, defined = encoder.decision_body(decision, others, None, None, shared=False)
+        differs = z3.Or(defined != ctx.defined, z3.And(defined, ctx.defined, value != ctx.value))
+        goal = z3.Bool(f"goal!redundant!{rule.name}", encoder.ctx)
+        solver.add(z3.Implies(goal, differs))
+        status = check(solver, *ctx.trackers, goal)
+        if status == "sat":
+            continue
+        if status == "unknown":
+            results.append(_unknown("redundant", statute, version, rule, rule.name))
+            continue
+        message = (
+            f"rule {rule.name} [{cite(statute, rule.citation)}] is redundant: removing it changes no outcome of {decision}"
+        )
+        result = _finding("redundant", statute, version, rule, rule.span, message, [cite(statute, rule.citation)], rule.name)
+        result.details = {"rule": rule.name, "decision": decision}
+        results.append(result)
+    return results

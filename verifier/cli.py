@@ -1,0 +1,311 @@
+"""The ``lexproof`` command line: eval, test, check, query, diff, fmt.
+
+Exit codes (stable, for CI): 0 all as declared; 1 a property fails, an example fails or a
+defect is found; 2 bad input (syntax, types, case files, options); 3 a check was inconclusive
+(solver budget); 4 internal error (a lexproof bug, e.g. solver and evaluator disagree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.source import Span
+from verifier import api
+from verifier.errors import InternalError
+from verifier.render import print_result, print_summary, print_witness
+from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
+
+JSON_FORMAT_VERSION = 1
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _guard(action: Callable[[], int]) -> int:
+    """Run a command: bad input -> diagnostics and exit 2; lexproof bugs -> exit 4; never a
+    traceback (set LEXPROOF_DEBUG=1 to see one)."""
+    try:
+        return action()
+    except LexproofError as error:
+        click.echo(error.render(), err=True)
+        count = len(error.diagnostics)
+        click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
+        return EXIT_BAD_INPUT
+    except InternalError as error:
+        click.echo(f"internal error: {error}", err=True)
+        return EXIT_INTERNAL
+    except RecursionError:
+        click.echo("error: the input is nested too deeply to process", err=True)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("LEXPROOF_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(error).__name__}: {error} (set LEXPROOF_DEBUG=1 for details; please report)", err=True)
+        return EXIT_INTERNAL
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"{option} expects a date YYYY-MM-DD, got '{value}'")) from None
+
+
+def _emit_json(command: str, results: list[Result], code: int, extra: dict | None = None) -> None:
+    payload = {
+        "lexproof": JSON_FORMAT_VERSION,
+        "command": command,
+        "exit_code": code,
+        "results": [r.to_json() for r in results],
+        "summary": _summary(results),
+    }
+    if extra:
+        payload.update(extra)
+    click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def _summary(results: list[Result]) -> dict:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    return {"total": len(results), "by_status": counts, "not_as_expected": sum(not r.as_expected for r in results)}
+
+
+FORMAT = click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human", show_default=True,
+                      help="human-readable, or JSON (documented in docs/json-output.md)")
+DATE = click.option("--date", "date", metavar="YYYY-MM-DD", help="the law as in force on this date (default: today)")
+AMENDMENT = click.option("--amendment", metavar="NAME", help="apply this amendment (even if not yet in force)")
+STATUTE = click.option("--statute", metavar="NAME", help="which statute, when several are loaded")
+TIMEOUT = click.option("--timeout", type=float, metavar="SECONDS", help="solver budget per check (deterministic rlimit scaled from seconds); running out gives 'unknown'")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lexproof")
+def main() -> None:
+    """lexproof: legal rules as code, with formal verification."""
+
+
+@main.command("eval")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--case", "case_file", required=True, metavar="CASE.json", help="the facts of the case (JSON object)")
+@DATE
+@AMENDMENT
+@STATUTE
+@FORMAT
+def eval_command(files, case_file, date, amendment, statute, output_format) -> None:
+    """Run one case through the law and explain every decision."""
+
+    def action() -> int:
+        program = api.load(*files)
+        model = api.statute_of_amendment(program, amendment) if amendment else api.pick_statute(program, statute)
+        case = api.read_case_file(model, case_file)
+        day = _parse_date(date, "--date")
+        result = api.evaluate(program, case, statute=model.name, date=day, amendment=amendment)
+        if output_format == "json":
+            click.echo(json.dumps({"lexproof": JSON_FORMAT_VERSION, "command": "eval", **result.to_json()}, indent=2, ensure_ascii=False))
+        else:
+            console = _console()
+            console.print(f"[bold]{result.version.label}[/bold]")
+            witness = result.witness()
+            print_witness(console, witness)
+        return 0
+
+    sys.exit(_guard(action))
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, required=True)
+@DATE
+@FORMAT
+def test_command(paths, date, output_format) -> None:
+    """Run every example in the statutes."""
+
+    def action() -> int:
+        program = api.load(*paths)
+        results = api.check(program, date=_parse_date(date, "--date"), builtin=False, properties=False)
+        return _report("test", program, results, output_format)
+
+    sys.exit(_guard(action))
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@DATE
+@TIMEOUT
+@click.option("--only", metavar="KINDS", help="built-in checks to run, comma-separated: conflict,gap,dead,redundant")
+@click.option("--no-builtin", is_flag=True, help="skip the built-in checks (conflict, gap, dead, redundant)")
+@click.option("--emit-example", "emit_example", metavar="FILE", help="write each counterexample as an example block to FILE")
+@click.option("--format", "output_format", type=click.Choice(["human", "json", "sarif", "junit"]), default="human", show_default=True,
+              help="human, JSON (docs/json-output.md), SARIF 2.1.0 or JUnit XML")
+@click.option("-v", "--verbose", is_flag=True, help="show details of passing results too")
+def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose) -> None:
+    """Run every property, example and built-in check; exit 0/1/2/3 for CI."""
+
+    def action() -> int:
+        program = api.load(*paths)
+        kinds = tuple(k.strip() for k in only.split(",")) if only else api.ALL_CHECKS
+        unknown = [k for k in kinds if k not in api.ALL_CHECKS]
+        if unknown:
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--only: unknown check '{unknown[0]}' (use {', '.join(api.ALL_CHECKS)})"))
+        results = api.check(program, date=_parse_date(date, "--date"), timeout=timeout, builtin=not no_builtin, only=kinds)
+        if emit_example:
+            _emit_examples(emit_example, results)
+        return _report("check", program, results, output_format, verbose)
+
+    sys.exit(_guard(action))
+
+
+@main.command("query")
+@click.argument("args", nargs=-1, required=True)
+@DATE
+@AMENDMENT
+@STATUTE
+@TIMEOUT
+@click.option("--max", "max_cases", type=click.IntRange(1, 100), default=1, show_default=True, help="up to N cases that differ in which rules decided them")
+@click.option("--emit-example", "emit_example", metavar="FILE", help="write the cases found as example blocks to FILE")
+@FORMAT
+def query_command(args, date, amendment, statute, timeout, max_cases, emit_example, output_format) -> None:
+    """Ask a question: FILE... "exists Facts: CONDITION"."""
+
+    def action() -> int:
+        if len(args) < 2:
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), 'give the statute files and then the question, e.g. lexproof query statutes/lll "exists Aanvrager: soort = mbo"'))
+        *files, text = args
+        program = api.load(*files)
+        result = api.query(program, text, statute=statute, date=_parse_date(date, "--date"), amendment=amendment,
+                           max_cases=max_cases, timeout=timeout)
+        if emit_example:
+            _emit_examples(emit_example, [result])
+        if output_format == "json":
+            code = 3 if result.status == "unknown" else 0
+            _emit_json("query", [result], code)
+            return code
+        console = _console()
+        print_result(console, result, program.statutes, verbose=True)
+        return 3 if result.status == "unknown" else 0
+
+    sys.exit(_guard(action))
+
+
+@main.command("diff")
+@click.argument("files", nargs=-1, required=True)
+@AMENDMENT
+@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="compare the version on this date ...")
+@click.option("--to", "to_date", metavar="YYYY-MM-DD", help="... with the version on this date")
+@click.option("--decision", "decisions", multiple=True, metavar="NAME", help="only these decisions (repeatable)")
+@STATUTE
+@TIMEOUT
+@FORMAT
+def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format) -> None:
+    """What an amendment (or the passage of time) changes, and for whom."""
+
+    def action() -> int:
+        program = api.load(*files)
+        results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
+                           to_date=_parse_date(to_date, "--to"), statute=statute, decisions=list(decisions) or None,
+                           timeout=timeout)
+        code = 3 if any(r.status == "unknown" for r in results) else 0
+        if output_format == "json":
+            _emit_json("diff", results, code)
+            return code
+        console = _console()
+        changed = [r for r in results if r.status != "unchanged"]
+        for result in changed:
+            print_result(console, result, program.statutes)
+        unchanged = [r.name for r in results if r.status == "unchanged"]
+        if unchanged:
+            console.print(f"unchanged: {', '.join(unchanged)}", style="dim")
+        return code
+
+    sys.exit(_guard(action))
+
+
+@main.command("fmt")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--check", "check_only", is_flag=True, help="exit 1 if a file is not in canonical layout")
+@click.option("--write", is_flag=True, help="rewrite the files in place")
+def fmt_command(files, check_only, write) -> None:
+    """Print statutes in canonical layout (comments kept)."""
+
+    def action() -> int:
+        from dsl.formatter import format_text
+        from dsl.loader import collect_paths
+
+        status = 0
+        for path in collect_paths(list(files)):
+            text = path.read_text(encoding="utf-8")
+            formatted = format_text(text, str(path))
+            if check_only:
+                if formatted != text:
+                    click.echo(f"{path}: not formatted")
+                    status = 1
+            elif write:
+                if formatted != text:
+                    path.write_text(formatted, encoding="utf-8")
+                    click.echo(f"formatted {path}")
+            else:
+                click.echo(formatted, nl=False)
+        return status
+
+    sys.exit(_guard(action))
+
+
+def _report(command: str, program, results: list[Result], output_format: str, verbose: bool = False) -> int:
+    code = exit_code(results)
+    if output_format == "json":
+        _emit_json(command, results, code)
+    elif output_format == "sarif":
+        from verifier.formats import to_sarif
+
+        click.echo(json.dumps(to_sarif(results), indent=2, ensure_ascii=False))
+    elif output_format == "junit":
+        from verifier.formats import to_junit
+
+        click.echo(to_junit(results))
+    else:
+        console = _console()
+        for result in results:
+            if verbose or not (result.status in ("passed", "proved") and result.as_expected):
+                print_result(console, result, program.statutes, verbose)
+            else:
+                console.print(_short(result))
+                if result.status == "proved" and result.message:
+                    console.print("    " + result.message, style="dim", highlight=False)
+        print_summary(console, results)
+    return code
+
+
+def _short(result: Result):
+    from verifier.render import headline
+
+    return headline(result)
+
+
+def _emit_examples(path: str, results: list[Result]) -> None:
+    from verifier.emit import example_blocks
+
+    blocks = example_blocks(results)
+    if blocks:
+        Path(path).write_text(blocks, encoding="utf-8")
+        click.echo(f"wrote {blocks.count('example ')} example(s) to {path}", err=True)
+    else:
+        click.echo(f"no counterexamples to write to {path}", err=True)
+
+
+if __name__ == "__main__":
+    main()

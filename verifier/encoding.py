@@ -1,0 +1,419 @@
+"""The Z3 encoding of consolidated versions: quantifier-free, exact, definitional.
+
+Every case's facts are constants with their domain (ranges, enum indices, money in whole
+cents); every expression becomes a pair (value, defined) mirroring ``dsl/evaluator.py``
+operator by operator. Each decision of each (case, version slot) gets auxiliary constants
+defined by equations over the inputs, so nothing is free: a proof about a decision is a proof
+about its rules. Each rule's defining equations are guarded by a tracking literal, so an
+unsat core names the rules (and parameter values) a proof rests on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import z3
+
+from dsl import ir
+from dsl.consolidate import Version
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.ir import Type
+from dsl.model import FactInfo, RuleInfo, StatuteModel
+
+Term = z3.ExprRef
+Pair = tuple[Term, Term]  # (value, defined)
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """What a tracking literal stands for, so a core can be explained in legal terms."""
+
+    kind: str  # rule, parameter, default
+    name: str
+    slot: str | None
+    rule: RuleInfo | None = None
+    citation: object | None = None
+
+
+class Encoder:
+    """Encodes one statute's decisions for the given version slots and cases in one context."""
+
+    def __init__(
+        self,
+        statute: StatuteModel,
+        versions: dict[str | None, Version],
+        cases: tuple[str | None, ...] = (None,),
+        ctx: z3.Context | None = None,
+    ) -> None:
+        self.statute = statute
+        self.versions = versions
+        self.cases = cases
+        self.ctx = ctx or z3.Context()
+        self.true = z3.BoolVal(True, self.ctx)
+        self.false = z3.BoolVal(False, self.ctx)
+        self.domain: list[Term] = []  # hard constraints: the facts' domains
+        self.definitions: list[Term] = []  # untracked structural definitions
+        self.tracked: dict[str, tuple[Term, list[Term], Tracker]] = {}  # literal name -> (lit, constraints, what)
+        self.facts: dict[tuple[str | None, str], Term] = {}
+        self.fact_raw: dict[tuple[str | None, str], Term] = {}
+        self._decisions: dict[tuple[str, str | None, str | None], Pair] = {}
+        self._fires: dict[tuple[str, str | None, str | None], Term] = {}
+        self.rule_terms: dict[tuple[str, str | None, str | None], tuple[Term, Term, Term, Term]] = {}
+        self._params: dict[tuple[str, str | None], Term] = {}
+        self._memo: dict[tuple[int, str | None, str | None], Pair] = {}
+        self._keep_alive: list[ir.Node] = []
+        for case in cases:
+            for fact in statute.facts.values():
+                self._declare_fact(fact, case)
+
+    # --- sorts and constants ---
+    def sort(self, type_: Type) -> z3.SortRef:
+        if type_.kind == "bool":
+            return z3.BoolSort(self.ctx)
+        if type_.kind in ("rate", "money"):
+            return z3.RealSort(self.ctx)
+        return z3.IntSort(self.ctx)
+
+    def const(self, type_: Type, value: object) -> Term:
+        kind = type_.kind
+        if kind == "bool":
+            return z3.BoolVal(bool(value), self.ctx)
+        if kind == "enum":
+            return z3.IntVal(self.statute.enums[type_.enum].index(value), self.ctx)  # type: ignore[arg-type]
+        if kind in ("rate", "money"):
+            fraction = Fraction(value)  # type: ignore[arg-type]
+            return z3.Q(fraction.numerator, fraction.denominator, self.ctx)
+        return z3.IntVal(int(value), self.ctx)  # type: ignore[arg-type]
+
+    def decode(self, type_: Type, term: Term) -> object:
+        """A model value back to the evaluator's representation."""
+        kind = type_.kind
+        if kind == "bool":
+            return z3.is_true(term)
+        if kind == "enum":
+            return self.statute.enums[type_.enum][term.as_long()]  # type: ignore[attr-defined,index]
+        if kind in ("rate", "money"):
+            if z3.is_int_value(term):
+                return Fraction(term.as_long())  # type: ignore[attr-defined]
+            return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
+        return term.as_long()  # type: ignore[attr-defined]
+
+    def _name(self, *parts: object) -> str:
+        return "!".join("_" if p is None else str(p) for p in parts)
+
+    def _declare_fact(self, fact: FactInfo, case: str | None) -> None:
+        name = self._name("fact", case, fact.name)
+        kind = fact.type.kind
+        if kind == "money":
+            cents = z3.Int(name + "!cents", self.ctx)
+            term: Term = z3.ToReal(cents) / 100
+            raw: Term = cents
+            scale = 100
+        else:
+            term = raw = z3.Const(name, self.sort(fact.type))
+            scale = 1
+        if kind == "enum":
+            self.domain.append(raw >= 0)
+            self.domain.append(raw < len(self.statute.enums[fact.type.enum]))  # type: ignore[index]
+        if fact.low is not None:
+            self.domain.append(raw >= self._scaled(fact.low, scale, kind))
+        if fact.high is not None:
+            self.domain.append(raw <= self._scaled(fact.high, scale, kind))
+        self.facts[(case, fact.name)] = term
+        self.fact_raw[(case, fact.name)] = raw
+
+    def _scaled(self, value: object, scale: int, kind: str) -> Term:
+        if kind == "rate":
+            fraction = Fraction(value)  # type: ignore[arg-type]
+            return z3.Q(fraction.numerator, fraction.denominator, self.ctx)
+        return z3.IntVal(int(Fraction(value) * scale), self.ctx)  # type: ignore[arg-type]
+
+    def fact_term(self, name: str, case: str | None) -> Term:
+        return self.facts[(case, name)]
+
+    # --- tracking ---
+    def _track(self, key: str, constraint: Term, tracker: Tracker) -> None:
+        if key not in self.tracked:
+            self.tracked[key] = (z3.Bool("track!" + key, self.ctx), [], tracker)
+        self.tracked[key][1].append(constraint)
+
+    def assumptions(self) -> list[Term]:
+        return [literal for literal, _, _ in self.tracked.values()]
+
+    def tracked_constraints(self) -> list[Term]:
+        return [z3.Implies(literal, c) for literal, constraints, _ in self.tracked.values() for c in constraints]
+
+    def tracker_of(self, literal: Term) -> Tracker:
+        return self.tracked[str(literal).removeprefix("track!")][2]
+
+    def hard_constraints(self) -> list[Term]:
+        return self.domain + self.definitions + self.tracked_constraints()
+
+    # --- parameters ---
+    def param(self, name: str, slot: str | None, span) -> Term:
+        key = (name, slot)
+        if key not in self._params:
+            version = self.versions[slot]
+            if name not in version.parameters:
+                raise LexproofError(Diagnostic(span, f"parameter {name} has no value in {version.label}"))
+            info = self.statute.parameters[name]
+            var = z3.Const(self._name("param", slot, name), self.sort(info.type))
+            value = self.const(info.type, version.parameters[name])
+            self._track(
+                self._name("parameter", slot, name),
+                var == value,
+                Tracker("parameter", name, slot, citation=info.citation),
+            )
+            self._params[key] = var
+        return self._params[key]
+
+    # --- decisions ---
+    def decision(self, name: str, case: str | None = None, slot: str | None = None) -> Pair:
+        key = (name, case, slot)
+        if key in self._decisions:
+            return self._decisions[key]
+        info = self.statute.decisions[name]
+        value = z3.Const(self._name("dec", case, slot, name), self.sort(info.type))
+        defined = z3.Bool(self._name("def", case, slot, name), self.ctx)
+        self._decisions[key] = (value, defined)  # before the body: the checker rules out cycles
+        version = self.versions[slot]
+        rules = version.rules_of(name)
+        chosen, ok = self.decision_body(name, rules, case, slot, shared=True)
+        self.definitions.append(value == chosen)
+        self.definitions.append(defined == ok)
+        return value, defined
+
+    def fires(self, rule: str, case: str | None, slot: str | None) -> Term:
+        """The literal that says a rule fires for the case in the slot (decision encoded first)."""
+        return self._fires[(rule, case, slot)]
+
+    def decision_body(
+        self, name: str, rules: tuple[RuleInfo, ...], case: str | None, slot: str | None, shared: bool
+    ) -> Pair:
+        """(value, defined) of a decision decided by ``rules``. With ``shared`` the rules' fire
+        literals are tracked constants (the real decision); without, fresh inline terms (a
+        variant used by the redundancy check, e.g. the decision without one rule)."""
+        info = self.statute.decisions[name]
+        names = {rule.name for rule in rules}
+        overriders = {rule.name: [] for rule in rules}
+        for rule in rules:
+            for target in rule.exceptions:
+                if target in overriders:
+                    overriders[target].append(rule.name)
+        cond: dict[str, Pair] = {}
+        val: dict[str, Pair] = {}
+        fire: dict[str, Term] = {}
+        for rule in rules:
+            cond[rule.name] = (
+                (self.true, self.true) if rule.condition is None else self.node(rule.condition, case, slot)
+            )
+            val[rule.name] = self.node(rule.value, case, slot)
+            if shared:
+                fire[rule.name] = z3.Bool(self._name("fires", case, slot, rule.name), self.ctx)
+                self._fires[(rule.name, case, slot)] = fire[rule.name]
+        if not shared:
+            order = _topological(rules, overriders)
+            for rule_name in order:
+                fire[rule_name] = z3.And(
+                    cond[rule_name][0], z3.Not(z3.Or([fire[o] for o in overriders[rule_name]] + [self.false]))
+                )
+        value_vars: dict[str, Term] = {}
+        value_defs: dict[str, Term] = {}
+        cond_defs: dict[str, Term] = {}
+        for rule in rules:
+            if shared:
+                tracker = Tracker("rule", rule.name, slot, rule=rule, citation=rule.citation)
+                key = self._name("rule", case, slot, rule.name)
+                rv = z3.Const(self._name("ruleval", case, slot, rule.name), self.sort(info.type))
+                rd = z3.Bool(self._name("ruledef", case, slot, rule.name), self.ctx)
+                cd = z3.Bool(self._name("conddef", case, slot, rule.name), self.ctx)
+                blocked = [fire[o] for o in overriders[rule.name] if o in names]
+                self._track(key, fire[rule.name] == z3.And(cond[rule.name][0], z3.Not(z3.Or(blocked + [self.false]))), tracker)
+                self._track(key, rv == val[rule.name][0], tracker)
+                self._track(key, rd == val[rule.name][1], tracker)
+                self._track(key, cd == cond[rule.name][1], tracker)
+                value_vars[rule.name], value_defs[rule.name], cond_defs[rule.name] = rv, rd, cd
+                self.rule_terms[(rule.name, case, slot)] = (fire[rule.name], rv, rd, cd)
+            else:
+                value_vars[rule.name] = val[rule.name][0]
+                value_defs[rule.name] = val[rule.name][1]
+                cond_defs[rule.name] = cond[rule.name][1]
+        if info.default is not None:
+            default_value, default_defined = self.node(info.default, case, slot)
+            if shared:
+                dv = z3.Const(self._name("default", case, slot, name), self.sort(info.type))
+                self._track(
+                    self._name("default", case, slot, name),
+                    dv == default_value,
+                    Tracker("default", name, slot, citation=info.citation),
+                )
+                default_value = dv
+        else:
+            default_value, default_defined = self.const(info.type, _zero(info.type, self.statute)), self.false
+        chosen: Term = default_value
+        for rule in reversed(rules):
+            chosen = z3.If(fire[rule.name], value_vars[rule.name], chosen)
+        any_fires = z3.Or([fire[r.name] for r in rules] + [self.false])
+        conflict = z3.Or([z3.And(fire[r.name], value_vars[r.name] != chosen) for r in rules] + [self.false])
+        defined = z3.And(
+            z3.And([cond_defs[r.name] for r in rules] + [self.true]),
+            z3.And([z3.Implies(fire[r.name], value_defs[r.name]) for r in rules] + [self.true]),
+            z3.Not(conflict),
+            z3.Or(any_fires, default_defined),
+        )
+        return chosen, defined
+
+    # --- expressions ---
+    def node(self, node: ir.Node, case: str | None, slot: str | None) -> Pair:
+        key = (id(node), case, slot)
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._node(node, case, slot)
+            self._memo[key] = cached
+            self._keep_alive.append(node)  # ids stay unique while the memo lives
+        return cached
+
+    def _node(self, node: ir.Node, case: str | None, slot: str | None) -> Pair:
+        t = self.true
+        if isinstance(node, ir.Const):
+            return self.const(node.type, node.value), t
+        if isinstance(node, ir.FactRef):
+            return self.fact_term(node.name, node.case if node.case is not None else case), t
+        if isinstance(node, ir.DecisionRef):
+            return self.decision(
+                node.name,
+                node.case if node.case is not None else case,
+                node.version if node.version is not None else slot,
+            )
+        if isinstance(node, ir.ParamRef):
+            return self.param(node.name, node.version if node.version is not None else slot, node.span), t
+        if isinstance(node, ir.TableRef):
+            return self._table(node, case, slot)
+        return self._op(node, case, slot)
+
+    def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> Pair:
+        table_slot = node.version if node.version is not None else slot
+        table = self.statute.tables[node.name]
+        x, x_def = self.node(node.arg, case, slot)
+        bounds = [self._real(self.node(b, case, table_slot)[0]) for b in table.bounds]
+        values = [self.node(v, case, table_slot)[0] for v in table.values]
+        x = self._real(x) if table.input.kind != "date" else x
+        if table.input.kind == "date":
+            bounds = [self.node(b, case, table_slot)[0] for b in table.bounds]
+        defined = x_def if table.has_above else z3.And(x_def, x <= bounds[-1])
+        if not table.marginal:
+            result = values[-1] if table.has_above else values[len(bounds) - 1]
+            for bound, value in reversed(list(zip(bounds, values))):
+                result = z3.If(x <= bound, value, result)
+            return result, defined
+        zero = z3.RealVal(0, self.ctx)
+        parts = []
+        lower: Term = zero
+        for bound, rate in zip(bounds, values):
+            portion = z3.If(x < bound, x, bound) - lower
+            parts.append(self._real(rate) * z3.If(portion > 0, portion, zero))
+            lower = bound
+        if table.has_above:
+            portion = x - lower
+            parts.append(self._real(values[-1]) * z3.If(portion > 0, portion, zero))
+        return z3.Sum(parts), defined
+
+    def _real(self, term: Term) -> Term:
+        return z3.ToReal(term) if z3.is_int(term) else term
+
+    def _op(self, node: ir.Op, case: str | None, slot: str | None) -> Pair:
+        op = node.op
+        pairs = [self.node(arg, case, slot) for arg in node.args]
+        values = [p[0] for p in pairs]
+        defs = [p[1] for p in pairs]
+        if op == "and":
+            (a, da), (b, db) = pairs
+            return z3.And(a, b), z3.And(da, z3.Or(z3.Not(a), db))
+        if op == "or":
+            (a, da), (b, db) = pairs
+            return z3.Or(a, b), z3.And(da, z3.Or(a, db))
+        if op == "implies":
+            (a, da), (b, db) = pairs
+            return z3.Implies(a, b), z3.And(da, z3.Or(z3.Not(a), db))
+        if op == "ite":
+            (c, dc), (a, da), (b, db) = pairs
+            if node.type.is_numeric and node.type.kind != "int":
+                a, b = self._real(a), self._real(b)
+            return z3.If(c, a, b), z3.And(dc, z3.If(c, da, db))
+        strict = z3.And(defs) if len(defs) > 1 else defs[0]
+        if node.type.kind in ("rate", "money") or (op in ("=", "!=", "<", "<=", ">", ">=", "in") and _mixed(node)):
+            values = [self._real(v) if _numeric_arg(arg) else v for v, arg in zip(values, node.args)]
+        if op == "not":
+            return z3.Not(values[0]), strict
+        if op == "in":
+            return z3.Or([values[0] == item for item in values[1:]]), strict
+        if op == "=":
+            return values[0] == values[1], strict
+        if op == "!=":
+            return values[0] != values[1], strict
+        if op == "<":
+            return values[0] < values[1], strict
+        if op == "<=":
+            return values[0] <= values[1], strict
+        if op == ">":
+            return values[0] > values[1], strict
+        if op == ">=":
+            return values[0] >= values[1], strict
+        if op == "+":
+            return values[0] + values[1], strict
+        if op == "-":
+            return values[0] - values[1], strict
+        if op == "*":
+            return values[0] * values[1], strict
+        if op == "/":
+            numerator, divisor = self._real(values[0]), self._real(values[1])
+            return numerator / divisor, z3.And(strict, divisor != 0)
+        if op == "neg":
+            return -values[0], strict
+        if op in ("min", "max"):
+            result = values[0]
+            for value in values[1:]:
+                result = z3.If(value < result if op == "min" else value > result, value, result)
+            return result, strict
+        raise AssertionError(f"unknown operator {op}")
+
+    def formula(self, node: ir.Node, case: str | None = None, slot: str | None = None) -> Term:
+        """A boolean node as 'defined and true'."""
+        value, defined = self.node(node, case, slot)
+        return z3.And(defined, value)
+
+
+def _numeric_arg(node: ir.Node) -> bool:
+    return node.type.is_numeric
+
+
+def _mixed(node: ir.Op) -> bool:
+    kinds = {arg.type.kind for arg in node.args}
+    return bool(kinds & {"rate", "money"})
+
+
+def _zero(type_: Type, statute: StatuteModel) -> object:
+    if type_.kind == "bool":
+        return False
+    if type_.kind == "enum":
+        return statute.enums[type_.enum][0]  # type: ignore[index]
+    return 0
+
+
+def _topological(rules: tuple[RuleInfo, ...], overriders: dict[str, list[str]]) -> list[str]:
+    """Rules ordered so that each comes after the rules that override it."""
+    order: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        done.add(name)
+        for other in overriders[name]:
+            visit(other)
+        order.append(name)
+
+    for rule in rules:
+        visit(rule.name)
+    return order

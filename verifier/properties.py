@@ -1,0 +1,281 @@
+"""Properties, examples and queries: proved, refuted with a replayed counterexample, vacuous,
+or unknown, each with the articles it rests on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zlib
+
+import z3
+
+from dsl import ast, ir
+from dsl.consolidate import Version, resolve_spec, version_on
+from dsl.evaluator import Evaluator, Undefined
+from dsl.model import ExampleInfo, PropertyInfo, StatuteModel
+from dsl.values import format_value
+from verifier.encoding import Encoder, Tracker
+from verifier.errors import InternalError
+from verifier.results import Result, Witness, cite
+from verifier.sampling import random_case
+from verifier.solving import Budget, check, minimal_core, new_solver, read_cases, readable_model
+
+SAMPLES_AFTER_PROOF = 25
+
+
+def property_versions(
+    statute: StatuteModel, prop: PropertyInfo, default_date: dt.date
+) -> list[dict[str | None, Version]]:
+    """The version slots each run of the property needs (one run per listed version)."""
+    if prop.compare is not None:
+        before, after = prop.compare
+        return [{"before": resolve_spec(statute, before), "after": resolve_spec(statute, after)}]
+    specs = prop.versions or (ast.VersionSpec("on", default_date),)
+    return [{None: resolve_spec(statute, spec)} for spec in specs]
+
+
+def check_property(
+    statute: StatuteModel, prop: PropertyInfo, default_date: dt.date, budget: Budget
+) -> Result:
+    """All listed versions must satisfy the property; the first failure is reported."""
+    verdicts = [
+        _check_in(statute, prop, versions, budget)
+        for versions in property_versions(statute, prop, default_date)
+    ]
+    order = {"counterexample": 0, "unknown": 1, "vacuous": 2, "proved": 3}
+    worst = min(verdicts, key=lambda r: order.get(r.status, 0))
+    if worst.status == "proved" and len(verdicts) > 1:
+        worst.articles = sorted({a for v in verdicts for a in v.articles})
+        worst.version = "; ".join(v.version or "" for v in verdicts)
+    return worst
+
+
+def _focus(nodes: list[ir.Node]) -> tuple[str, ...]:
+    names: list[str] = []
+    for node in nodes:
+        for sub in ir.walk(node):
+            if isinstance(sub, ir.DecisionRef) and sub.name not in names:
+                names.append(sub.name)
+    return tuple(names)
+
+
+def _check_in(
+    statute: StatuteModel, prop: PropertyInfo, versions: dict[str | None, Version], budget: Budget
+) -> Result:
+    cases: tuple[str | None, ...] = prop.cases or (None,)
+    encoder = Encoder(statute, versions, cases)
+    if prop.cases and prop.differing_only_in is not None:
+        a, b = prop.cases
+        for name in statute.facts:
+            if name not in prop.differing_only_in:
+                encoder.domain.append(encoder.fact_raw[(a, name)] == encoder.fact_raw[(b, name)])
+    premise = z3.And([encoder.formula(node) for node in prop.assumptions] + [encoder.true])
+    claim = encoder.formula(prop.claim)
+    version_label = "; ".join(v.label for v in versions.values())
+    base = Result("property", prop.name, "unknown", prop.span, expected=prop.expect,
+                  statute=statute.name, version=version_label)
+    solver = new_solver(encoder, budget)
+    want_premise = z3.Bool("goal!premise", encoder.ctx)
+    want_failure = z3.Bool("goal!failure", encoder.ctx)
+    solver.add(z3.Implies(want_premise, premise), z3.Implies(want_failure, z3.Not(claim)))
+    trackers = encoder.assumptions()
+    premise_status = check(solver, *trackers, want_premise)
+    if premise_status == "unknown":
+        base.message = "the solver ran out of budget deciding whether the premises can hold"
+        return base
+    if premise_status == "unsat":
+        core = minimal_core(solver, list(solver.unsat_core()), [want_premise])
+        base.status = "vacuous"
+        base.articles = _articles(encoder, core)
+        base.message = "the premises can never hold together, so the claim says nothing" + (
+            f"; this rests on {', '.join(base.articles)}" if base.articles else ""
+        )
+        return base
+    status = check(solver, *trackers, want_premise, want_failure)
+    if status == "unknown":
+        base.message = "the solver ran out of budget (raise --timeout); nothing is proved"
+        return base
+    if status == "unsat":
+        core = minimal_core(solver, list(solver.unsat_core()), [want_premise, want_failure])
+        base.status = "proved"
+        base.articles = _articles(encoder, core)
+        base.message = "holds for every case" + (
+            f"; rests on {', '.join(base.articles)}" if base.articles else " (by the domain alone)"
+        )
+        _sample_proof(statute, prop, versions, cases)
+        return base
+    model = readable_model(encoder, [premise, z3.Not(claim)], budget, solver.model())
+    facts = read_cases(encoder, model)
+    witness = replay(statute, prop, versions, facts)
+    base.status = "counterexample"
+    base.witnesses = [witness]
+    base.articles = witness.deciding_articles()
+    base.message = "fails for the case below"
+    return base
+
+
+def replay(
+    statute: StatuteModel, prop: PropertyInfo, versions: dict[str | None, Version],
+    facts: dict[str | None, dict[str, object]],
+) -> Witness:
+    """Run a counterexample through the evaluator; it must violate the property there too."""
+    evaluator = Evaluator(versions, facts)
+    premise_ok = all(_holds(evaluator, node) for node in prop.assumptions)
+    claim_ok = _holds(evaluator, prop.claim)
+    if not premise_ok or claim_ok:
+        raise InternalError(
+            f"property {prop.name}: the solver's counterexample does not replay in the evaluator "
+            f"(premise {premise_ok}, claim {claim_ok}); case {facts}. This is a lexproof bug."
+        )
+    return _witness(statute, evaluator, versions, facts, _focus([*prop.assumptions, prop.claim]))
+
+
+def _holds(evaluator: Evaluator, node: ir.Node) -> bool:
+    try:
+        return bool(evaluator.eval(node, None, None))
+    except Undefined:
+        return False
+
+
+def _witness(statute, evaluator: Evaluator, versions, facts, focus) -> Witness:
+    outcomes = {
+        (slot, case): {name: evaluator.decision(name, case, slot) for name in statute.decisions}
+        for slot in versions
+        for case in facts
+    }
+    return Witness(statute, facts, {slot: v.label for slot, v in versions.items()}, outcomes, focus)
+
+
+def _sample_proof(statute, prop: PropertyInfo, versions, cases) -> None:
+    """Oracle 3: a proved property must also hold on random cases. Cheap insurance."""
+    rng = random.Random(zlib.crc32(prop.name.encode()))
+    for _ in range(SAMPLES_AFTER_PROOF):
+        facts = {case: random_case(statute, rng) for case in cases}
+        if prop.cases and prop.differing_only_in is not None:
+            a, b = prop.cases
+            for name in statute.facts:
+                if name not in prop.differing_only_in:
+                    facts[b][name] = facts[a][name]
+        evaluator = Evaluator(versions, facts)
+        if all(_holds(evaluator, n) for n in prop.assumptions) and not _holds(evaluator, prop.claim):
+            raise InternalError(
+                f"property {prop.name} was proved but fails on the sampled case {facts}. This is a lexproof bug."
+            )
+
+
+def _articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
+    """Core literals as citations: rules by article, parameters with their value."""
+    texts: list[str] = []
+    for literal in core:
+        name = str(literal)
+        if not name.startswith("track!"):
+            continue
+        tracker: Tracker = encoder.tracker_of(literal)
+        text = describe_tracker(encoder, tracker)
+        if text and text not in texts:
+            texts.append(text)
+    return sorted(texts)
+
+
+def describe_tracker(encoder: Encoder, tracker: Tracker) -> str | None:
+    statute = encoder.statute
+    if tracker.kind == "rule" and tracker.rule is not None:
+        return f"{cite(statute, tracker.rule.citation)} (rule {tracker.rule.name})"
+    if tracker.kind == "parameter":
+        version = encoder.versions[tracker.slot]
+        info = statute.parameters[tracker.name]
+        value = format_value(version.parameters[tracker.name], info.type)
+        where = f"{cite(statute, info.citation)}: " if info.citation else ""
+        return f"{where}{tracker.name} = {value}"
+    if tracker.kind == "default":
+        where = cite(statute, tracker.citation)
+        return f"{where + ': ' if where else ''}{tracker.name} otherwise"
+    return None
+
+
+# --- examples ---------------------------------------------------------------------------------
+
+
+def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.date) -> list[Result]:
+    """One result per version the example names; 'passed' or 'failed' with what differed."""
+    results = []
+    specs = example.versions or (ast.VersionSpec("on", default_date),)
+    for spec in specs:
+        version = resolve_spec(statute, spec)
+        evaluator = Evaluator({None: version}, {None: example.case})
+        mismatches = []
+        for name, (expected, _span) in example.expected.items():
+            outcome = evaluator.decision(name)
+            type_ = statute.decisions[name].type
+            if not outcome.defined or outcome.value != expected:
+                got = format_value(outcome.value, type_) if outcome.defined else outcome.status
+                mismatches.append(f"{name}: expected {format_value(expected, type_)}, got {got}")
+        witness = _witness(statute, evaluator, {None: version}, {None: example.case}, tuple(example.expected))
+        result = Result(
+            "example", example.name, "failed" if mismatches else "passed", example.span,
+            message="; ".join(mismatches) if mismatches else "every expected outcome matches",
+            articles=witness.deciding_articles(), witnesses=[witness], statute=statute.name,
+            version=version.label,
+        )
+        results.append(result)
+    return results
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def run_query(
+    statute: StatuteModel, condition: ir.Node, version: Version, budget: Budget, max_cases: int = 1
+) -> Result:
+    """'Is there a case such that ...?': up to ``max_cases`` cases that differ in which rules
+    decided them, or a proof (with its articles) that none exists."""
+    encoder = Encoder(statute, {None: version})
+    goal = encoder.formula(condition)
+    for name in statute.decisions:
+        encoder.decision(name)
+    solver = new_solver(encoder, budget)
+    want = z3.Bool("goal!query", encoder.ctx)
+    solver.add(z3.Implies(want, goal))
+    trackers = encoder.assumptions()
+    result = Result("query", "query", "unknown", condition.span, statute=statute.name, version=version.label)
+    witnesses: list[Witness] = []
+    fire_literals = [encoder.fires(rule.name, None, None) for rule in version.rules]
+    while len(witnesses) < max_cases:
+        status = check(solver, *trackers, want)
+        if status == "unknown":
+            result.message = "the solver ran out of budget"
+            break
+        if status == "unsat":
+            if not witnesses:
+                core = minimal_core(solver, list(solver.unsat_core()), [want])
+                result.status = "unsatisfiable"
+                result.articles = _articles(encoder, core)
+                result.message = "no case satisfies the query" + (
+                    f"; this rests on {', '.join(result.articles)}" if result.articles else ""
+                )
+            break
+        model = solver.model()
+        if not witnesses:
+            model = readable_model(encoder, [goal], budget, model)
+        facts = read_cases(encoder, model)
+        evaluator = Evaluator({None: version}, facts)
+        if not _holds(evaluator, condition):
+            raise InternalError(f"query case {facts} does not satisfy the query in the evaluator")
+        witnesses.append(_witness(statute, evaluator, {None: version}, facts, _focus([condition])))
+        # Next: a case decided by a different combination of rules.
+        pattern = [lit == model.eval(lit, model_completion=True) for lit in fire_literals]
+        solver.add(z3.Not(z3.And(pattern + [encoder.true])))
+    if witnesses:
+        result.status = "satisfiable"
+        result.witnesses = witnesses
+        result.articles = sorted({a for w in witnesses for a in w.deciding_articles()})
+        result.message = f"{len(witnesses)} case(s) found"
+    return result
+
+
+def default_version(statute: StatuteModel, date: dt.date, amendment: str | None) -> Version:
+    """The version the CLI means by --date and --amendment."""
+    if amendment is None:
+        return version_on(statute, date)
+    info = statute.amendments[amendment]
+    return version_on(statute, max(date, info.in_force), include=(amendment,))

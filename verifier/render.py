@@ -1,0 +1,142 @@
+"""Human output: results as a lawyer reads them (facts of the case, outcome, deciding articles),
+coloured with rich when the terminal supports it. Machine output lives in results.py (JSON)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from dsl.evaluator import DecisionOutcome
+from dsl.model import StatuteModel
+from dsl.values import format_value
+from verifier.results import Result, Witness, cite, show
+
+STATUS_STYLE = {
+    "proved": ("✓", "green"), "passed": ("✓", "green"), "unchanged": ("=", "green"),
+    "satisfiable": ("✓", "green"), "unsatisfiable": ("✓", "green"),
+    "counterexample": ("✗", "red"), "failed": ("✗", "red"), "conflict": ("✗", "red"),
+    "gap": ("✗", "red"), "dead": ("!", "yellow"), "redundant": ("!", "yellow"),
+    "vacuous": ("!", "yellow"), "unknown": ("?", "magenta"), "changed": ("Δ", "cyan"),
+}
+
+
+def headline(result: Result) -> Text:
+    mark, style = STATUS_STYLE.get(result.status, ("•", "white"))
+    if result.expected is not None and result.status == result.expected and result.status != "proved":
+        style = "green"
+    text = Text()
+    text.append(f"{mark} ", style=style)
+    label = result.kind if not result.code else f"{result.code} {result.kind}"
+    text.append(f"{label} ", style="bold")
+    text.append(result.name, style="bold")
+    text.append(f"  {result.status}", style=style)
+    if result.expected is not None and result.expected != "proved":
+        note = "as expected" if result.status == result.expected else f"expected {result.expected}"
+        text.append(f" ({note})", style="dim")
+    text.append(f"  {result.location}", style="dim")
+    return text
+
+
+def print_result(console: Console, result: Result, statutes: dict[str, StatuteModel], verbose: bool = False) -> None:
+    console.print(headline(result))
+    if result.version and (verbose or result.status not in ("proved", "passed", "unchanged")):
+        console.print(f"    in {result.version}", style="dim")
+    if result.message and (verbose or result.status not in ("passed",)):
+        console.print(Text("    " + result.message))
+    if result.kind == "diff" and result.details.get("rows"):
+        print_diff_table(console, result)
+        return
+    if result.status not in ("passed", "unchanged") or verbose:
+        for index, witness in enumerate(result.witnesses):
+            if index and result.kind == "query":
+                console.print(f"    case {index + 1}:", style="bold")
+            print_witness(console, witness, indent=4)
+        if result.witnesses and result.articles:
+            console.print(Text("    articles: " + ", ".join(result.articles), style="bold"))
+
+
+def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
+    statute = witness.statute
+    pad = " " * indent
+    facts = Table(show_header=len(witness.facts) > 1, box=None, padding=(0, 2, 0, 0), pad_edge=False)
+    facts.add_column(pad + "fact", style="bold")
+    for case in witness.facts:
+        facts.add_column(case or "value")
+    names = list(statute.facts)
+    for name in names:
+        cells = [format_value(values[name], statute.facts[name].type) for values in witness.facts.values()]
+        facts.add_row(pad + name, *cells)
+    console.print(Text(pad + "the case:", style="underline"))
+    console.print(facts)
+    console.print(Text(pad + "outcome:", style="underline"))
+    for (slot, case), outcomes in witness.outcomes.items():
+        where = " ".join(part for part in (case and f"case {case}", slot and f"{slot} ({witness.versions[slot]})") if part)
+        if where:
+            console.print(Text(pad + "  " + where + ":", style="dim"))
+        focus = witness.focus or tuple(outcomes)
+        for name in focus:
+            print_outcome(console, statute, outcomes[name], indent + 2)
+
+
+def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutcome, indent: int) -> None:
+    pad = " " * indent
+    line = Text(pad)
+    line.append(outcome.decision, style="bold")
+    line.append(" = ")
+    line.append(show(statute, outcome), style="bold cyan" if outcome.defined else "bold red")
+    if outcome.status == "default":
+        line.append("  (no rule applies; 'otherwise')", style="dim")
+    elif outcome.reason:
+        line.append(f"  ({outcome.reason})", style="dim")
+    console.print(line)
+    for trace in outcome.rules:
+        rule = trace.rule
+        where = f"{rule.name} [{cite(statute, rule.citation)}]"
+        if trace.status == "applied":
+            console.print(Text(pad + "  ✓ " + where + " applies", style="green"))
+        elif trace.status == "overridden":
+            console.print(Text(pad + f"  ↷ {where} applies but is overridden by {', '.join(trace.overridden_by)}", style="yellow"))
+        elif trace.status == "undefined":
+            console.print(Text(pad + f"  ? {where}: {trace.detail}", style="magenta"))
+        else:
+            failed = f": '{trace.failed_condition}' does not hold" if trace.failed_condition else ""
+            console.print(Text(pad + f"  ✗ {where} does not apply{failed}", style="dim"))
+
+
+def print_diff_table(console: Console, result: Result) -> None:
+    table = Table(box=None, padding=(0, 2, 0, 4), show_edge=False)
+    table.add_column("who (changed region)")
+    table.add_column("before")
+    table.add_column("after")
+    table.add_column("")
+    table.add_column("example", style="dim")
+    for row in result.details["rows"]:
+        style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
+        example = ", ".join(f"{k}={v}" for k, v in row["witness"].items())
+        combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
+        table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)
+    console.print(table)
+    gains, losses = result.details.get("gains", 0), result.details.get("losses", 0)
+    summary = f"    who gains: {gains} combination(s) of enum/bool facts; who loses: {losses}"
+    if not result.details.get("complete", True):
+        summary += " (enumeration stopped at its limit; more groups may change)"
+    console.print(Text(summary, style="bold"))
+    if result.articles:
+        console.print(Text("    deciding articles: " + ", ".join(result.articles), style="dim"))
+
+
+def print_summary(console: Console, results: list[Result]) -> None:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    unexpected = [r for r in results if not r.as_expected]
+    parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    style = "green" if not unexpected else "red"
+    console.print(Text(f"\n{len(results)} results: {parts}", style="bold"))
+    if unexpected:
+        console.print(Text(f"{len(unexpected)} need attention:", style=style))
+        for result in unexpected:
+            console.print(Text(f"  {result.location}: {result.kind} {result.name}: {result.status}", style=style))
+    else:
+        console.print(Text("everything as declared", style=style))

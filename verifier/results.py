@@ -1,0 +1,175 @@
+"""Results of checks, in one shape for every kind, so that the human, JSON, SARIF, JUnit and
+pytest renderings all read the same data. docs/json-output.md documents the JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dsl import ast
+from dsl.evaluator import DecisionOutcome
+from dsl.model import StatuteModel
+from dsl.source import Span
+from dsl.values import format_value, to_json
+
+# Statuses that are good news; anything else needs a person's attention unless expected.
+GOOD = {"proved", "passed", "clean", "satisfiable", "unsatisfiable", "unchanged"}
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+def cite(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
+    """A citation as a lawyer writes it, with the statute's short name: 'art. 3.16b lid 2 WSF2000'."""
+    if citation is None:
+        return None
+    text = str(citation)
+    if citation.statute is None:
+        text += f" {statute.name}"
+    return text
+
+
+def juriconnect(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
+    """The JuriConnect identifier of an article of a BWB statute, when it has a BWB id."""
+    if citation is None or citation.statute is not None or not statute.bwb or citation.kind != "art":
+        return None
+    text = f"jci1.3:c:{statute.bwb}&artikel={citation.article}"
+    if citation.lid:
+        text += f"&lid={citation.lid}"
+    return text
+
+
+@dataclass
+class Witness:
+    """A concrete case (or pair of cases) with its outcome in each version involved."""
+
+    statute: StatuteModel
+    facts: dict[str | None, dict[str, object]]
+    versions: dict[str | None, str]  # slot -> version label
+    outcomes: dict[tuple[str | None, str | None], dict[str, DecisionOutcome]]  # (slot, case) -> outcomes
+    focus: tuple[str, ...] = ()  # decisions the result is about (shown first)
+    note: str | None = None
+
+    def deciding_articles(self) -> list[str]:
+        articles: list[str] = []
+        for outcomes in self.outcomes.values():
+            for name in self.focus or tuple(outcomes):
+                outcome = outcomes.get(name)
+                if outcome is None:
+                    continue
+                for rule in responsible_rules(outcome):
+                    text = cite(self.statute, rule.citation)
+                    if text and text not in articles:
+                        articles.append(text)
+        return articles
+
+    def to_json(self) -> dict:
+        facts = {
+            (case or "case"): {
+                name: to_json(value, self.statute.facts[name].type) for name, value in values.items()
+            }
+            for case, values in self.facts.items()
+        }
+        outcome: dict[str, dict] = {}
+        for (slot, case), values in self.outcomes.items():
+            key = "/".join(part for part in (slot, case) if part) or "outcome"
+            outcome[key] = {
+                name: _outcome_json(self.statute, result) for name, result in values.items()
+                if not self.focus or name in self.focus
+            }
+        data: dict = {
+            "case": facts[next(iter(facts))] if len(facts) == 1 else facts,
+            "outcome": outcome,
+            "versions": {slot or "version": label for slot, label in self.versions.items()},
+            "articles": self.deciding_articles(),
+        }
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def responsible_rules(outcome: DecisionOutcome) -> list:
+    """The rules that decided the outcome; when none did (a default or a gap), the rules that
+    were considered and did not apply, since their conditions are what the case failed."""
+    if outcome.deciding:
+        return list(outcome.deciding)
+    return [trace.rule for trace in outcome.rules if trace.status != "applied"]
+
+
+def _outcome_json(statute: StatuteModel, outcome: DecisionOutcome) -> dict:
+    type_ = statute.decisions[outcome.decision].type
+    return {
+        "value": to_json(outcome.value, type_) if outcome.defined else None,
+        "status": outcome.status,
+        "rules": [rule.name for rule in outcome.deciding],
+        "articles": [cite(statute, rule.citation) for rule in outcome.deciding],
+    }
+
+
+def show(statute: StatuteModel, outcome: DecisionOutcome) -> str:
+    if outcome.defined:
+        return format_value(outcome.value, statute.decisions[outcome.decision].type)
+    return outcome.status
+
+
+@dataclass
+class Result:
+    """One finding or verdict."""
+
+    kind: str  # property, example, conflict, gap, dead, redundant, query, diff
+    name: str
+    status: str
+    location: Span
+    message: str = ""
+    articles: list[str] = field(default_factory=list)
+    code: str | None = None
+    severity: str | None = None
+    expected: str | None = None  # for properties and findings marked as expected
+    witnesses: list[Witness] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+    statute: str | None = None
+    version: str | None = None
+
+    @property
+    def as_expected(self) -> bool:
+        """Whether CI should be content: good news, or the declared expected failure."""
+        if self.expected is not None:
+            return self.status == self.expected
+        return self.status in GOOD or self.severity in ("info", "warning")
+
+    def to_json(self) -> dict:
+        data: dict = {
+            "kind": self.kind,
+            "name": self.name,
+            "status": self.status,
+            "ok": self.as_expected,
+            "articles": self.articles,
+            "location": {
+                "file": self.location.file,
+                "line": self.location.line,
+                "column": self.location.column,
+            },
+            "message": self.message,
+        }
+        for key in ("code", "severity", "expected", "statute", "version"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        if self.witnesses:
+            first = self.witnesses[0].to_json()
+            data["case"] = first["case"]
+            data["outcome"] = first["outcome"]
+            data["versions"] = first["versions"]
+            if len(self.witnesses) > 1:
+                data["cases"] = [w.to_json() for w in self.witnesses]
+        if self.details:
+            data["details"] = self.details
+        return data
+
+
+def exit_code(results: list[Result]) -> int:
+    """0 all as expected; 3 if something is unknown (and nothing failed); 1 otherwise."""
+    failed = [r for r in results if not r.as_expected and r.status != "unknown"]
+    if failed:
+        return EXIT_FAILED
+    if any(r.status == "unknown" and not r.as_expected for r in results):
+        return EXIT_UNKNOWN
+    return EXIT_OK

@@ -1,0 +1,113 @@
+"""Solver set-up and the common moves: check with a deterministic budget, read a model back as
+cases, make a counterexample readable, and shrink an unsat core to a minimal one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from verifier.encoding import Encoder, Term
+
+DEFAULT_RLIMIT = 20_000_000  # deterministic resource units (z3 rlimit); ~seconds on small statutes
+SEED = 7
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much a single check may spend. ``rlimit`` is deterministic; ``timeout_ms`` is a
+    wall-clock safety net. Running out gives 'unknown', never 'proved'."""
+
+    rlimit: int = DEFAULT_RLIMIT
+    timeout_ms: int = 60_000
+
+    @staticmethod
+    def from_seconds(seconds: float | None) -> Budget:
+        if seconds is None:
+            return Budget()
+        return Budget(rlimit=max(10_000, int(seconds * 2_000_000)), timeout_ms=max(100, int(seconds * 1000)))
+
+
+def new_solver(encoder: Encoder, budget: Budget, minimize_cores: bool = False) -> z3.Solver:
+    solver = z3.Solver(ctx=encoder.ctx)
+    solver.set("random_seed", SEED)
+    solver.set("rlimit", budget.rlimit)
+    solver.set("timeout", budget.timeout_ms)
+    if minimize_cores:
+        solver.set("core.minimize", True)
+    solver.add(encoder.hard_constraints())
+    return solver
+
+
+def check(solver: z3.Solver, *assumptions: Term) -> str:
+    """'sat', 'unsat' or 'unknown' (a budget ran out or z3 gave up)."""
+    try:
+        result = solver.check(*assumptions)
+    except z3.Z3Exception:
+        return "unknown"
+    if result == z3.sat:
+        return "sat"
+    if result == z3.unsat:
+        return "unsat"
+    return "unknown"
+
+
+def read_cases(encoder: Encoder, model: z3.ModelRef) -> dict[str | None, dict[str, object]]:
+    """Every fact of every case, completed (z3 models are partial: absent = don't care)."""
+    cases: dict[str | None, dict[str, object]] = {}
+    for case in encoder.cases:
+        facts: dict[str, object] = {}
+        for name, info in encoder.statute.facts.items():
+            term = model.eval(encoder.fact_term(name, case), model_completion=True)
+            facts[name] = encoder.decode(info.type, term)
+        cases[case] = facts
+    return cases
+
+
+def readable_model(encoder: Encoder, goal: list[Term], budget: Budget, fallback: z3.ModelRef) -> z3.ModelRef:
+    """Prefer a case that reads like a real person: facts at their typical values, amounts in
+    round euros, booleans false. Soft constraints need Optimize; if it gives up, keep the
+    model we already have (it is just as valid, only less pretty)."""
+    optimizer = z3.Optimize(ctx=encoder.ctx)
+    optimizer.set("rlimit", budget.rlimit)
+    optimizer.set("timeout", min(budget.timeout_ms, 5_000))
+    optimizer.add(encoder.hard_constraints())
+    optimizer.add(encoder.assumptions())
+    optimizer.add(goal)
+    for case in encoder.cases:
+        for name, info in encoder.statute.facts.items():
+            raw = encoder.fact_raw[(case, name)]
+            kind = info.type.kind
+            if info.typical is not None:
+                optimizer.add_soft(encoder.fact_term(name, case) == encoder.const(info.type, info.typical), 4)
+            if kind == "money":
+                optimizer.add_soft(raw % 100_000 == 0, 2)  # whole thousands of euros
+                optimizer.add_soft(raw % 100 == 0, 1)
+            elif kind == "bool":
+                optimizer.add_soft(z3.Not(raw), 1)
+            elif kind == "int" and info.typical is None and info.low is not None:
+                optimizer.add_soft(raw == int(info.low), 1)  # type: ignore[call-overload]
+    if len(encoder.cases) == 2:
+        # Two cases read best when they differ in as few facts as possible.
+        a, b = encoder.cases
+        for name in encoder.statute.facts:
+            optimizer.add_soft(encoder.fact_raw[(a, name)] == encoder.fact_raw[(b, name)], 3)
+    try:
+        if optimizer.check() == z3.sat:
+            return optimizer.model()
+    except z3.Z3Exception:  # Optimize may raise 'canceled' instead of answering unknown
+        pass
+    return fallback
+
+
+def minimal_core(solver: z3.Solver, core: list[Term], extra: list[Term], limit: int = 40) -> list[Term]:
+    """Deletion-based minimization: drop each literal whose absence keeps the query unsat.
+    The result has no removable element (each one is needed), unlike z3's raw core."""
+    if len(core) > limit:
+        return core
+    needed = list(core)
+    for literal in list(core):
+        trial = [lit for lit in needed if not lit.eq(literal)]
+        if check(solver, *(trial + extra)) == "unsat":
+            needed = trial
+    return needed
