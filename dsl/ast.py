@@ -187,7 +187,11 @@ class DecisionDecl:
 
 @dataclass(frozen=True)
 class RuleDecl:
-    """``rule name [cite] except a, b: decision = value if condition``."""
+    """``rule name [cite] except a, b: decision = value if condition``.
+
+    ``allow`` silences built-in findings about this rule; ``expect`` declares that a finding is
+    intended (it is still reported, and CI fails if it disappears).
+    """
 
     name: str
     citation: Citation
@@ -198,6 +202,7 @@ class RuleDecl:
     allow: tuple[str, ...] = ()
     span: Span = _span()
     decision_span: Span = _span()
+    expect: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -338,13 +338,14 @@ def check_rule(
             + suggest(decl.decision, list(statute.decisions)),
         )
         return None
-    bad_allow = [a for a in decl.allow if a not in ALLOWABLE_FINDINGS and a not in ALLOWABLE_FINDINGS.values()]
-    if bad_allow:
-        sink.error(
-            decl.span,
-            f"unknown finding '{bad_allow[0]}' in @allow; use one of "
-            + ", ".join(f"{k} ({v})" for k, v in ALLOWABLE_FINDINGS.items()),
-        )
+    for kind, names in (("allow", decl.allow), ("expect", decl.expect)):
+        bad = [a for a in names if a not in ALLOWABLE_FINDINGS and a not in ALLOWABLE_FINDINGS.values()]
+        if bad:
+            sink.error(
+                decl.span,
+                f"unknown finding '{bad[0]}' in @{kind}; use one of "
+                + ", ".join(f"{k} ({v})" for k, v in ALLOWABLE_FINDINGS.items()),
+            )
     scope = Scope(what="a rule")
     try:
         value = lowerer.lower(decl.value, scope, decision.type)
@@ -352,8 +353,10 @@ def check_rule(
     except TypeFailure:
         return None
     allow = frozenset(ALLOWABLE_FINDINGS.get(a, a) for a in decl.allow)
+    expect = frozenset(ALLOWABLE_FINDINGS.get(a, a) for a in decl.expect)
     return RuleInfo(
-        decl.name, decl.decision, decl.citation, value, condition, decl.exceptions, allow, decl.span, origin
+        decl.name, decl.decision, decl.citation, value, condition, decl.exceptions, allow, decl.span, origin,
+        expect,
     )
 
 

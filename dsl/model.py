@@ -73,6 +73,7 @@ class RuleInfo:
     allow: frozenset[str]
     span: Span
     origin: str | None = None  # the amendment that inserted or replaced it
+    expect: frozenset[str] = frozenset()  # finding codes declared as intended (@expect)
 
     def label(self) -> str:
         return f"{self.name} [{self.citation}]"

@@ -358,8 +358,10 @@ class _ToAst(Transformer):
     @v_args(meta=True)
     def rule_decl(self, meta: Any, children: list) -> ast.RuleDecl:
         allow: list[str] = []
-        while isinstance(children[0], list):
-            allow.extend(children.pop(0))
+        expect: list[str] = []
+        while isinstance(children[0], tuple) and children[0] and children[0][0] in ("allow", "expect"):
+            kind, names = children.pop(0)
+            (allow if kind == "allow" else expect).extend(names)
         name = str(children[0])
         citation = children[1]
         rest = children[2:]
@@ -378,10 +380,12 @@ class _ToAst(Transformer):
             tuple(allow),
             span=self._span(meta),
             decision_span=self._tok(decision_token),
+            expect=tuple(expect),
         )
 
-    def annotation(self, children: list) -> list[str]:
-        return [str(c) for c in children]
+    def annotation(self, children: list) -> tuple[str, list[str]]:
+        kind = str(children[0].children[0])
+        return kind, [str(c) for c in children[1:]]
 
     def except_clause(self, children: list) -> tuple[str, ...]:
         return tuple(str(c) for c in children)

@@ -222,7 +222,30 @@ def builtin_checks(statute: StatuteModel, day: dt.date, budget: Budget, only=ALL
                     previous.version = f"{previous.version}; {result.version}"
                 continue
             seen[key] = result
-    return list(seen.values())
+    return list(seen.values()) + _missing_expected_findings(statute, list(seen.values()), only)
+
+
+def _missing_expected_findings(statute: StatuteModel, found: list[Result], only) -> list[Result]:
+    """A rule that declares ``@expect(conflict)`` (etc.) whose finding no longer appears: the
+    law changed under the declaration, and CI should say so."""
+    from verifier.checks import CODES
+
+    rules = dict(statute.rules)
+    for amendment in statute.amendments.values():
+        for change in amendment.changes:
+            if change.rule is not None:
+                rules.setdefault(change.rule.name, change.rule)
+    present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
+    results = []
+    for rule in rules.values():
+        for kind, code in CODES.items():
+            if code in rule.expect and kind in only and (code, rule.name) not in present:
+                results.append(Result(
+                    kind, rule.name, "clean", rule.span, code=code, severity="error", expected=kind,
+                    statute=statute.name, articles=[],
+                    message=f"rule {rule.name} declares @expect({kind}), but no {kind} involving it was found",
+                ))
+    return results
 
 
 # --- query and diff -------------------------------------------------------------------------

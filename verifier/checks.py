@@ -72,10 +72,14 @@ def run_checks(
 
 
 def _finding(kind: str, statute: StatuteModel, version: Version, rule: RuleInfo | None, span, message: str,
-             articles: list[str], name: str) -> Result:
+             articles: list[str], name: str, others: tuple[RuleInfo, ...] = ()) -> Result:
+    """A finding; marked as expected when one of its rules declares ``@expect`` of it."""
+    declared = any(CODES[kind] in r.expect for r in (rule, *others) if r is not None)
     return Result(
         kind, name, kind, span, message=message, articles=articles, code=CODES[kind],
         severity=SEVERITY[kind], statute=statute.name, version=version.label,
+        expected=kind if declared else None,
+        details={"rules": [r.name for r in (rule, *others) if r is not None]},
     )
 
 
@@ -145,10 +149,9 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
             )
             result = _finding("conflict", statute, version, first, first.span, message,
                               [cite(statute, first.citation), cite(statute, second.citation)],
-                              f"{decision}: {first.name} / {second.name}")
+                              f"{decision}: {first.name} / {second.name}", (second,))
             result.witnesses = [witness]
-            result.details = {"decision": decision, "rules": [first.name, second.name],
-                              "other_location": _loc(second)}
+            result.details.update({"decision": decision, "other_location": _loc(second)})
             results.append(result)
     return results
 
@@ -241,7 +244,7 @@ def _dead_rules(statute, version, ctx: _DecisionContext) -> list[Result]:
         if _allowed(rule, "dead"):
             continue
         result = _finding("dead", statute, version, rule, rule.span, message, [cite(statute, rule.citation)], rule.name)
-        result.details = {"rule": rule.name, "decision": rule.decision}
+        result.details.update({"rule": rule.name, "decision": rule.decision})
         results.append(result)
     return results
 
@@ -270,6 +273,6 @@ def _redundant_rules(statute, version, decision, ctx: _DecisionContext, dead: se
             f"rule {rule.name} [{cite(statute, rule.citation)}] is redundant: removing it changes no outcome of {decision}"
         )
         result = _finding("redundant", statute, version, rule, rule.span, message, [cite(statute, rule.citation)], rule.name)
-        result.details = {"rule": rule.name, "decision": decision}
+        result.details.update({"rule": rule.name, "decision": decision})
         results.append(result)
     return results

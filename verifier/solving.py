@@ -54,12 +54,19 @@ def check(solver: z3.Solver, *assumptions: Term) -> str:
 
 def read_cases(encoder: Encoder, model: z3.ModelRef) -> dict[str | None, dict[str, object]]:
     """Every fact of every case, completed (z3 models are partial: absent = don't care)."""
+    from dsl.checker import range_problem
+
     cases: dict[str | None, dict[str, object]] = {}
     for case in encoder.cases:
         facts: dict[str, object] = {}
         for name, info in encoder.statute.facts.items():
             term = model.eval(encoder.fact_term(name, case), model_completion=True)
-            facts[name] = encoder.decode(info.type, term)
+            value = encoder.decode(info.type, term)
+            if range_problem(info, value):
+                # z3 dropped a fact no constraint mentions and completed it with 0: any value
+                # in the domain will do, so show the typical (or lowest) one. Replay checks it.
+                value = info.typical if info.typical is not None else info.low
+            facts[name] = value
         cases[case] = facts
     return cases
 
