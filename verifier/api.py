@@ -213,8 +213,17 @@ def builtin_checks(statute: StatuteModel, day: dt.date, budget: Budget, only=ALL
     for amendment in sorted(statute.amendments.values(), key=lambda a: a.in_force):
         versions.append(version_on(statute, amendment.in_force, include=(amendment.name,)))
     seen: dict[tuple, Result] = {}
+    checked: set[tuple] = set()
     for version in versions:
-        for result in run_checks(statute, version, budget, only):
+        # A decision whose rules and parameters (and those of everything it depends on) are
+        # the same as in a version already checked has the same findings: skip it.
+        todo = []
+        for decision in statute.decisions:
+            signature = decision_signature(statute, version, decision)
+            if signature not in checked:
+                checked.add(signature)
+                todo.append(decision)
+        for result in run_checks(statute, version, budget, only, decisions=todo):
             key = (result.code, result.name, result.status)
             if key in seen:
                 previous = seen[key]
@@ -223,6 +232,38 @@ def builtin_checks(statute: StatuteModel, day: dt.date, budget: Budget, only=ALL
                 continue
             seen[key] = result
     return list(seen.values()) + _missing_expected_findings(statute, list(seen.values()), only)
+
+
+def decision_signature(statute: StatuteModel, version: Version, decision: str) -> tuple:
+    """What a decision's meaning in a version depends on: the rule objects of it and of every
+    decision it reads, and the values of the parameters they read."""
+    seen: set[str] = set()
+    pending = [decision]
+    rules: list[int] = []
+    params: set[tuple[str, str]] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        nodes = []
+        for rule in version.rules_of(name):
+            rules.append(id(rule))
+            nodes.extend(n for n in (rule.value, rule.condition) if n is not None)
+        if statute.decisions[name].default is not None:
+            nodes.append(statute.decisions[name].default)
+        for node in nodes:
+            for sub in ir.walk(node):
+                if isinstance(sub, ir.DecisionRef):
+                    pending.append(sub.name)
+                elif isinstance(sub, ir.ParamRef):
+                    params.add((sub.name, repr(version.parameters.get(sub.name))))
+                elif isinstance(sub, ir.TableRef):
+                    table = statute.tables[sub.name]
+                    for bound in table.bounds + table.values:
+                        params.update((n.name, repr(version.parameters.get(n.name)))
+                                      for n in ir.walk(bound) if isinstance(n, ir.ParamRef))
+    return (decision, tuple(sorted(rules)), tuple(sorted(params)))
 
 
 def _missing_expected_findings(statute: StatuteModel, found: list[Result], only) -> list[Result]:

@@ -48,11 +48,12 @@ def _context(statute: StatuteModel, version: Version, decision: str, budget: Bud
 
 
 def run_checks(
-    statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...] = ALL_CHECKS
+    statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...] = ALL_CHECKS,
+    decisions: list[str] | None = None,
 ) -> list[Result]:
-    """Every finding for every decision of one version."""
+    """Every finding for every decision (or the given ones) of one version."""
     results: list[Result] = []
-    for decision in statute.decisions:
+    for decision in statute.decisions if decisions is None else decisions:
         if not version.rules_of(decision) and statute.decisions[decision].default is not None:
             continue
         context = _context(statute, version, decision, budget)
