@@ -25,6 +25,75 @@ Term = z3.ExprRef
 Pair = tuple[Term, Term]  # (value, defined)
 
 
+# Building terms through z3py's generic And/Or/If costs more than solving them (each argument
+# is re-cast and coerced). These builders call the C API directly on terms whose sorts the
+# type checker already guarantees, which keeps term construction cheaper than solving.
+def mk_and(ctx: z3.Context, terms: list[Term]) -> Term:
+    terms = [t for t in terms if not z3.is_true(t)]
+    if not terms:
+        return z3.BoolVal(True, ctx)
+    if len(terms) == 1:
+        return terms[0]
+    array, size = z3.z3._to_ast_array(terms)
+    return z3.BoolRef(z3.z3core.Z3_mk_and(ctx.ref(), size, array), ctx)
+
+
+def mk_or(ctx: z3.Context, terms: list[Term]) -> Term:
+    terms = [t for t in terms if not z3.is_false(t)]
+    if not terms:
+        return z3.BoolVal(False, ctx)
+    if len(terms) == 1:
+        return terms[0]
+    array, size = z3.z3._to_ast_array(terms)
+    return z3.BoolRef(z3.z3core.Z3_mk_or(ctx.ref(), size, array), ctx)
+
+
+def mk_not(ctx: z3.Context, term: Term) -> Term:
+    return z3.BoolRef(z3.z3core.Z3_mk_not(ctx.ref(), term.as_ast()), ctx)
+
+
+def mk_implies(ctx: z3.Context, a: Term, b: Term) -> Term:
+    return z3.BoolRef(z3.z3core.Z3_mk_implies(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
+
+
+def mk_eq(ctx: z3.Context, a: Term, b: Term) -> Term:
+    if a.sort() != b.sort():
+        return a == b  # int/real mix: let z3py insert the conversion
+    return z3.BoolRef(z3.z3core.Z3_mk_eq(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
+
+
+def mk_if(ctx: z3.Context, c: Term, a: Term, b: Term) -> Term:
+    if a.sort() != b.sort():
+        return z3.If(c, a, b)
+    return z3.z3._to_expr_ref(z3.z3core.Z3_mk_ite(ctx.ref(), c.as_ast(), a.as_ast(), b.as_ast()), ctx)
+
+
+def _terms(args: tuple) -> list[Term]:
+    return list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args)
+
+
+def _AND(*args) -> Term:  # noqa: N802 - reads like the connective it builds
+    terms = _terms(args)
+    return mk_and(terms[0].ctx, terms)
+
+
+def _OR(*args) -> Term:  # noqa: N802
+    terms = _terms(args)
+    return mk_or(terms[0].ctx, terms)
+
+
+def _NOT(term: Term) -> Term:  # noqa: N802
+    return mk_not(term.ctx, term)
+
+
+def _IMPLIES(a: Term, b: Term) -> Term:  # noqa: N802
+    return mk_implies(a.ctx, a, b)
+
+
+def _IF(c: Term, a: Term, b: Term) -> Term:  # noqa: N802
+    return mk_if(c.ctx, c, a, b)
+
+
 @dataclass(frozen=True)
 class Tracker:
     """What a tracking literal stands for, so a core can be explained in legal terms."""
@@ -142,7 +211,7 @@ class Encoder:
         return [literal for literal, _, _ in self.tracked.values()]
 
     def tracked_constraints(self) -> list[Term]:
-        return [z3.Implies(literal, c) for literal, constraints, _ in self.tracked.values() for c in constraints]
+        return [_IMPLIES(literal, c) for literal, constraints, _ in self.tracked.values() for c in constraints]
 
     def tracker_of(self, literal: Term) -> Tracker:
         return self.tracked[str(literal).removeprefix("track!")][2]
@@ -215,8 +284,8 @@ class Encoder:
         if not shared:
             order = _topological(rules, overriders)
             for rule_name in order:
-                fire[rule_name] = z3.And(
-                    cond[rule_name][0], z3.Not(z3.Or([fire[o] for o in overriders[rule_name]] + [self.false]))
+                fire[rule_name] = _AND(
+                    cond[rule_name][0], _NOT(_OR([fire[o] for o in overriders[rule_name]] + [self.false]))
                 )
         value_vars: dict[str, Term] = {}
         value_defs: dict[str, Term] = {}
@@ -229,7 +298,7 @@ class Encoder:
                 rd = z3.Bool(self._name("ruledef", case, slot, rule.name), self.ctx)
                 cd = z3.Bool(self._name("conddef", case, slot, rule.name), self.ctx)
                 blocked = [fire[o] for o in overriders[rule.name] if o in names]
-                self._track(key, fire[rule.name] == z3.And(cond[rule.name][0], z3.Not(z3.Or(blocked + [self.false]))), tracker)
+                self._track(key, fire[rule.name] == _AND(cond[rule.name][0], _NOT(_OR(blocked + [self.false]))), tracker)
                 self._track(key, rv == val[rule.name][0], tracker)
                 self._track(key, rd == val[rule.name][1], tracker)
                 self._track(key, cd == cond[rule.name][1], tracker)
@@ -253,14 +322,14 @@ class Encoder:
             default_value, default_defined = self.const(info.type, _zero(info.type, self.statute)), self.false
         chosen: Term = default_value
         for rule in reversed(rules):
-            chosen = z3.If(fire[rule.name], value_vars[rule.name], chosen)
-        any_fires = z3.Or([fire[r.name] for r in rules] + [self.false])
-        conflict = z3.Or([z3.And(fire[r.name], value_vars[r.name] != chosen) for r in rules] + [self.false])
-        defined = z3.And(
-            z3.And([cond_defs[r.name] for r in rules] + [self.true]),
-            z3.And([z3.Implies(fire[r.name], value_defs[r.name]) for r in rules] + [self.true]),
-            z3.Not(conflict),
-            z3.Or(any_fires, default_defined),
+            chosen = _IF(fire[rule.name], value_vars[rule.name], chosen)
+        any_fires = _OR([fire[r.name] for r in rules] + [self.false])
+        conflict = _OR([_AND(fire[r.name], value_vars[r.name] != chosen) for r in rules] + [self.false])
+        defined = _AND(
+            _AND([cond_defs[r.name] for r in rules] + [self.true]),
+            _AND([_IMPLIES(fire[r.name], value_defs[r.name]) for r in rules] + [self.true]),
+            _NOT(conflict),
+            _OR(any_fires, default_defined),
         )
         return chosen, defined
 
@@ -301,22 +370,22 @@ class Encoder:
         x = self._real(x) if table.input.kind != "date" else x
         if table.input.kind == "date":
             bounds = [self.node(b, case, table_slot)[0] for b in table.bounds]
-        defined = x_def if table.has_above else z3.And(x_def, x <= bounds[-1])
+        defined = x_def if table.has_above else _AND(x_def, x <= bounds[-1])
         if not table.marginal:
             result = values[-1] if table.has_above else values[len(bounds) - 1]
             for bound, value in reversed(list(zip(bounds, values))):
-                result = z3.If(x <= bound, value, result)
+                result = _IF(x <= bound, value, result)
             return result, defined
         zero = z3.RealVal(0, self.ctx)
         parts = []
         lower: Term = zero
         for bound, rate in zip(bounds, values):
-            portion = z3.If(x < bound, x, bound) - lower
-            parts.append(self._real(rate) * z3.If(portion > 0, portion, zero))
+            portion = _IF(x < bound, x, bound) - lower
+            parts.append(self._real(rate) * _IF(portion > 0, portion, zero))
             lower = bound
         if table.has_above:
             portion = x - lower
-            parts.append(self._real(values[-1]) * z3.If(portion > 0, portion, zero))
+            parts.append(self._real(values[-1]) * _IF(portion > 0, portion, zero))
         return z3.Sum(parts), defined
 
     def _real(self, term: Term) -> Term:
@@ -329,25 +398,25 @@ class Encoder:
         defs = [p[1] for p in pairs]
         if op == "and":
             (a, da), (b, db) = pairs
-            return z3.And(a, b), z3.And(da, z3.Or(z3.Not(a), db))
+            return _AND(a, b), _AND(da, _OR(_NOT(a), db))
         if op == "or":
             (a, da), (b, db) = pairs
-            return z3.Or(a, b), z3.And(da, z3.Or(a, db))
+            return _OR(a, b), _AND(da, _OR(a, db))
         if op == "implies":
             (a, da), (b, db) = pairs
-            return z3.Implies(a, b), z3.And(da, z3.Or(z3.Not(a), db))
+            return _IMPLIES(a, b), _AND(da, _OR(_NOT(a), db))
         if op == "ite":
             (c, dc), (a, da), (b, db) = pairs
             if node.type.is_numeric and node.type.kind != "int":
                 a, b = self._real(a), self._real(b)
-            return z3.If(c, a, b), z3.And(dc, z3.If(c, da, db))
-        strict = z3.And(defs) if len(defs) > 1 else defs[0]
+            return _IF(c, a, b), _AND(dc, _IF(c, da, db))
+        strict = _AND(defs) if len(defs) > 1 else defs[0]
         if node.type.kind in ("rate", "money") or (op in ("=", "!=", "<", "<=", ">", ">=", "in") and _mixed(node)):
             values = [self._real(v) if _numeric_arg(arg) else v for v, arg in zip(values, node.args)]
         if op == "not":
-            return z3.Not(values[0]), strict
+            return _NOT(values[0]), strict
         if op == "in":
-            return z3.Or([values[0] == item for item in values[1:]]), strict
+            return _OR([values[0] == item for item in values[1:]]), strict
         if op == "=":
             return values[0] == values[1], strict
         if op == "!=":
@@ -368,20 +437,20 @@ class Encoder:
             return values[0] * values[1], strict
         if op == "/":
             numerator, divisor = self._real(values[0]), self._real(values[1])
-            return numerator / divisor, z3.And(strict, divisor != 0)
+            return numerator / divisor, _AND(strict, divisor != 0)
         if op == "neg":
             return -values[0], strict
         if op in ("min", "max"):
             result = values[0]
             for value in values[1:]:
-                result = z3.If(value < result if op == "min" else value > result, value, result)
+                result = _IF(value < result if op == "min" else value > result, value, result)
             return result, strict
         raise AssertionError(f"unknown operator {op}")
 
     def formula(self, node: ir.Node, case: str | None = None, slot: str | None = None) -> Term:
         """A boolean node as 'defined and true'."""
         value, defined = self.node(node, case, slot)
-        return z3.And(defined, value)
+        return _AND(defined, value)
 
 
 def _numeric_arg(node: ir.Node) -> bool:
