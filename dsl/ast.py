@@ -97,9 +97,9 @@ Expr = Union[Literal, Name, Qualified, Unary, Binary, InSet, IfThenElse, Call]
 
 @dataclass(frozen=True)
 class TypeRef:
-    """``bool``, ``int 0..120``, ``money``, ``rate``, ``date`` or an enum name."""
+    """``bool``, ``int 0..120``, ``number``, ``money``, ``rate``, ``date`` or an enum name."""
 
-    kind: str  # bool int money rate date enum
+    kind: str  # bool int number money rate date enum
     enum: str | None = None
     low: Literal | None = None
     high: Literal | None = None
@@ -108,9 +108,10 @@ class TypeRef:
 
 @dataclass(frozen=True)
 class Citation:
-    """``[art. 3.16b lid 2 sub c]``, optionally naming another statute: ``[WEB art. 7.2.7]``."""
+    """``[art. 3.16b lid 2 sub c]``, optionally naming another statute: ``[WEB art. 7.2.7]``,
+    or a free-form source: ``["Kamerstuk 36 799, nr. 2"]`` (kind ``source``, text in article)."""
 
-    kind: str  # art, overweging, bijlage
+    kind: str  # art, overweging, bijlage, source
     article: str
     lid: str | None = None
     sub: str | None = None
@@ -118,6 +119,8 @@ class Citation:
     span: Span = _span()
 
     def __str__(self) -> str:
+        if self.kind == "source":
+            return self.article
         words = [self.statute] if self.statute else []
         words.append({"art": "art."}.get(self.kind, self.kind))
         words.append(self.article)
@@ -143,9 +146,11 @@ class EnumDecl:
 
 @dataclass(frozen=True)
 class FactField:
+    """A typed input. ``typical`` is a literal, or a Name for an enum value."""
+
     name: str
     type: TypeRef
-    typical: Literal | None = None
+    typical: Literal | Name | None = None
     span: Span = _span()
 
 
@@ -331,6 +336,7 @@ class Statute:
     celex: str | None = None
     url: str | None = None
     span: Span = _span()
+    cite_as: str | None = None  # the name used in citations, e.g. "WSF 2000"
 
 
 @dataclass(frozen=True)
@@ -341,6 +347,7 @@ class Amendment:
     items: tuple[AmendmentItem, ...]
     title: str | None = None
     span: Span = _span()
+    proposal: bool = False  # applies only where named: [after A], [before A], --amendment A
 
 
 @dataclass(frozen=True)

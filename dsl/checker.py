@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from dsl import ast, ir
 from dsl.diagnostics import DiagnosticSink
-from dsl.ir import BOOL, DATE, INT, MONEY, RATE, Type
+from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Type
 from dsl.model import (
     AmendmentInfo,
     Change,
@@ -27,9 +27,9 @@ from dsl.model import (
     TableInfo,
 )
 from dsl.source import Span
-from dsl.typing import Lowerer, Scope, TypeFailure, is_constant, literal_value, suggest
+from dsl.typing import Lowerer, Scope, TypeFailure, assignable, is_constant, literal_value, suggest
 
-BUILTIN_TYPES = {"bool": BOOL, "int": INT, "rate": RATE, "money": MONEY, "date": DATE}
+BUILTIN_TYPES = {"bool": BOOL, "int": INT, "number": NUMBER, "rate": RATE, "money": MONEY, "date": DATE}
 ALLOWABLE_FINDINGS = {
     "conflict": "LP101", "gap": "LP102", "dead": "LP103", "redundant": "LP104",
 }
@@ -83,7 +83,8 @@ class _StatuteChecker:
         self.ast = statute
         self.sink = sink
         self.model = StatuteModel(
-            statute.name, statute.title, statute.bwb, statute.celex, statute.url, statute.span
+            statute.name, statute.title, statute.bwb, statute.celex, statute.url, statute.span,
+            cite_as=statute.cite_as,
         )
         self.lowerer = Lowerer(self.model, sink)
         self.names: dict[str, tuple[str, Span]] = {}
@@ -170,7 +171,7 @@ class _StatuteChecker:
         if literal is None:
             return None
         literal_type, value = literal_value(literal)
-        if literal_type != type_ and not (type_ == RATE and literal_type == INT):
+        if not assignable(literal_type, type_):
             self.sink.error(literal.span, f"{what} of a {type_} must be a {type_}, not {literal_type}")
             return None
         return value
@@ -201,6 +202,16 @@ class _StatuteChecker:
     def _typical(self, fact: ast.FactField, type_: Type, low, high):
         literal = fact.typical
         assert literal is not None
+        if isinstance(literal, ast.Name):
+            values = self.model.enums.get(type_.enum or "", ()) if type_.kind == "enum" else ()
+            if literal.name not in values:
+                self.sink.error(
+                    literal.span,
+                    f"the typical value of {fact.name} must be a value of {type_}"
+                    + (f" ({', '.join(values)})" if values else ""),
+                )
+                return None
+            return literal.name
         value = self._bound(literal, type_, "the typical value")
         if value is None:
             return None
@@ -606,7 +617,7 @@ def _check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: Diagnosti
         elif isinstance(item, ast.Property):
             check_property(statute, lowerer, item, decl.name, sink)
     statute.amendments[decl.name] = AmendmentInfo(
-        decl.name, statute.name, decl.in_force, tuple(changes), decl.title, decl.span
+        decl.name, statute.name, decl.in_force, tuple(changes), decl.title, decl.span, decl.proposal
     )
     # Examples and properties in an amendment run, unless told otherwise, after it.
     default = (ast.VersionSpec("after", None, decl.name, span=decl.span),)
@@ -641,6 +652,8 @@ def citation_covers(general: ast.Citation, specific: ast.Citation) -> bool:
 def _check_same_day_clashes(statute: StatuteModel, sink: DiagnosticSink) -> None:
     touched: dict[tuple[dt.date, str], tuple[str, Span]] = {}
     for amendment in statute.amendments.values():
+        if amendment.proposal:
+            continue  # proposals are alternatives, applied one at a time where named
         for change in amendment.changes:
             names = list(change.targets)
             if change.rule is not None:

@@ -53,7 +53,7 @@ def version_on(
     (what-if), ``exclude`` leaves some out (``before A``)."""
     chosen = [
         a for a in statute.amendments.values()
-        if (a.in_force <= date or a.name in include) and a.name not in exclude
+        if ((a.in_force <= date and not a.proposal) or a.name in include) and a.name not in exclude
     ]
     chosen.sort(key=lambda a: (a.in_force, a.name))
     rules: dict[str, RuleInfo] = dict(statute.rules)

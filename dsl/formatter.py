@@ -133,7 +133,7 @@ def ambiguous_param_value(expr: ast.Expr) -> bool:
 
 
 def _is_negative(literal: ast.Literal) -> bool:
-    return literal.kind in ("int", "money", "rate") and literal.value < 0
+    return literal.kind in ("int", "number", "money", "rate") and literal.value < 0
 
 
 def _decimal(value: Fraction) -> str | None:
@@ -171,6 +171,11 @@ def format_literal(literal: ast.Literal) -> str:
         if percent is None:
             raise ValueError(f"rate {value} is not a finite decimal and has no literal")
         return percent + "%"
+    if kind == "number":
+        number = _decimal(Fraction(value))
+        if number is None:
+            raise ValueError(f"number {value} is not a finite decimal and has no literal")
+        return number if "." in number else number + ".0"  # "2" would read as an int
     raise ValueError(f"unknown literal kind {kind!r}")
 
 
@@ -195,8 +200,19 @@ def format_type(type_ref: ast.TypeRef) -> str:
     return f"{type_ref.kind} {format_literal(type_ref.low)}..{format_literal(type_ref.high)}"
 
 
+def format_citation(citation: ast.Citation) -> str:
+    """``[art. 3.16b lid 2 sub c]``; a free-form source keeps its quotes: ``["Kamerstuk 36 799"]``."""
+    if citation.kind == "source":
+        return f"[{format_string(citation.article)}]"
+    return f"[{citation}]"
+
+
 def _citation(citation: ast.Citation | None) -> str:
-    return f" [{citation}]" if citation is not None else ""
+    return f" {format_citation(citation)}" if citation is not None else ""
+
+
+def _typical(value: ast.Literal | ast.Name) -> str:
+    return value.name if isinstance(value, ast.Name) else format_literal(value)
 
 
 def _versions(versions: tuple[ast.VersionSpec, ...], compare: tuple | None = None) -> str:
@@ -246,10 +262,8 @@ class _Printer:
         words = [f"statute {statute.name}"]
         if statute.title is not None:
             words.append(format_string(statute.title))
-        for key in ("bwb", "celex", "url"):
-            value = getattr(statute, key)
-            if value is not None:
-                words.append(f"{key} {_source_value(value)}")
+        sources = (("bwb", statute.bwb), ("celex", statute.celex), ("url", statute.url), ("cite", statute.cite_as))
+        words.extend(f"{key} {_source_value(value)}" for key, value in sources if value is not None)
         self.line(0, " ".join(words), statute)
         for item in statute.items:
             self.blank()
@@ -257,7 +271,8 @@ class _Printer:
 
     def amendment(self, amendment: ast.Amendment) -> None:
         title = f" {format_string(amendment.title)}" if amendment.title is not None else ""
-        header = f"amendment {amendment.name}{title} amends {amendment.amends} in force {amendment.in_force}"
+        proposal = " proposal" if amendment.proposal else ""
+        header = f"amendment {amendment.name}{title} amends {amendment.amends} in force {amendment.in_force}{proposal}"
         self.line(0, header, amendment)
         for item in amendment.items:
             self.blank()
@@ -288,7 +303,7 @@ class _Printer:
         elif isinstance(item, ast.RepealRule):
             self.line(depth, f"repeal rule {item.name}", item)
         elif isinstance(item, ast.RepealCitation):
-            self.line(depth, f"repeal [{item.citation}]", item)
+            self.line(depth, f"repeal {format_citation(item.citation)}", item)
         elif isinstance(item, ast.SetParameter):
             start = f" from {item.start}" if item.start is not None else ""
             self.line(depth, f"set parameter {item.name} = {format_expr(item.value)}{start}", item)
@@ -301,7 +316,7 @@ class _Printer:
             return
         self.line(depth, f"facts {facts.name} {{", facts)
         for fact in facts.fields:
-            typical = f" typical {format_literal(fact.typical)}" if fact.typical is not None else ""
+            typical = f" typical {_typical(fact.typical)}" if fact.typical is not None else ""
             self.line(depth + 1, f"{fact.name}: {format_type(fact.type)}{typical}", fact)
         self.line(depth, "}")
 
@@ -325,15 +340,18 @@ class _Printer:
             self.line(depth + 1, text, value)
 
     def rule(self, rule: ast.RuleDecl, depth: int, keyword: str, anchor: object) -> None:
-        """``rule`` lines; ``keyword`` is ``replace ``/``insert `` inside an amendment, where an
-        ``@allow`` must follow the keyword and so shares its line."""
-        allow = f"@allow({', '.join(rule.allow)})" if rule.allow else ""
-        if allow and not keyword:
-            self.line(depth, allow, anchor)
-            anchor = None
+        """``rule`` lines; ``keyword`` is ``replace ``/``insert `` inside an amendment, where the
+        annotations must follow the keyword and so share its line."""
+        annotations = [f"@{kind}({', '.join(names)})" for kind, names in (("allow", rule.allow), ("expect", rule.expect)) if names]
+        prefix = keyword
+        if keyword:
+            prefix += "".join(f"{a} " for a in annotations)
+        else:
+            for annotation in annotations:
+                self.line(depth, annotation, *([anchor] if anchor is not None else []))
+                anchor = None
         exceptions = f" except {', '.join(rule.exceptions)}" if rule.exceptions else ""
-        prefix = f"{keyword}{allow} " if allow and keyword else keyword
-        header = f"{prefix}rule {rule.name} [{rule.citation}]{exceptions}:"
+        header = f"{prefix}rule {rule.name} {format_citation(rule.citation)}{exceptions}:"
         self.line(depth, header, *([anchor] if anchor is not None else []))
         self.line(depth + 1, f"{rule.decision} = {format_expr(rule.value)}", rule.value)
         if rule.condition is not None:

@@ -26,17 +26,23 @@ class Type:
 
     @property
     def is_numeric(self) -> bool:
-        return self.kind in ("int", "rate", "money")
+        return self.kind in ("int", "number", "rate", "money")
 
     @property
     def is_scalar(self) -> bool:
         """Dimensionless numbers: they may scale money."""
-        return self.kind in ("int", "rate")
+        return self.kind in ("int", "number", "rate")
+
+    @property
+    def is_rational(self) -> bool:
+        """Exact rationals (Real in the encoding): number, rate and money."""
+        return self.kind in ("number", "rate", "money")
 
 
 BOOL = Type("bool")
 INT = Type("int")
 RATE = Type("rate")
+NUMBER = Type("number")
 MONEY = Type("money")
 DATE = Type("date")
 

@@ -125,6 +125,7 @@ class AmendmentInfo:
     changes: tuple[Change, ...]
     title: str | None
     span: Span
+    proposal: bool = False  # applies only where named, never by date alone
 
 
 @dataclass
@@ -135,6 +136,7 @@ class StatuteModel:
     celex: str | None
     url: str | None
     span: Span
+    cite_as: str | None = None
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     facts: dict[str, FactInfo] = field(default_factory=dict)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -145,6 +147,7 @@ class StatuteModel:
     examples: list[ExampleInfo] = field(default_factory=list)
     properties: list[PropertyInfo] = field(default_factory=list)
     amendments: dict[str, AmendmentInfo] = field(default_factory=dict)
+    analysis_cache: dict[str, dict] = field(default_factory=dict, repr=False)  # per-load memo for the verifier
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]

@@ -35,6 +35,7 @@ def _lark() -> Lark:
         start=["start", "query"],
         propagate_positions=True,
         maybe_placeholders=False,
+        cache=True,  # the LALR tables, in the temp directory: start-up matters for a CLI
     )
 
 
@@ -254,6 +255,7 @@ class _ToAst(Transformer):
             celex=sources.get("celex"),
             url=sources.get("url"),
             span=self._span(meta),
+            cite_as=sources.get("cite"),
         )
 
     def statute_source(self, children: list) -> tuple[str, str]:
@@ -270,9 +272,16 @@ class _ToAst(Transformer):
             title = _unquote(rest[0])
             rest = rest[1:]
         amends, date_token, *items = rest
+        proposal = bool(items) and items[0] == "proposal"
+        if proposal:
+            items = items[1:]
         return ast.Amendment(
-            name, str(amends), self._date(date_token), tuple(items), title=title, span=self._span(meta)
+            name, str(amends), self._date(date_token), tuple(items), title=title, span=self._span(meta),
+            proposal=proposal,
         )
+
+    def proposal(self, children: list) -> str:
+        return "proposal"
 
     @v_args(meta=True)
     def replace_rule(self, meta: Any, children: list) -> ast.ReplaceRule:
@@ -311,6 +320,8 @@ class _ToAst(Transformer):
     @v_args(meta=True)
     def fact_field(self, meta: Any, children: list) -> ast.FactField:
         typical = children[2] if len(children) > 2 else None
+        if isinstance(typical, Token):
+            typical = ast.Name(str(typical), span=self._tok(typical))
         return ast.FactField(str(children[0]), children[1], typical, span=self._span(meta))
 
     @v_args(meta=True)
@@ -405,6 +416,10 @@ class _ToAst(Transformer):
             else:
                 sub = str(token)
         return ast.Citation(kind, article, lid, sub, statute, span=self._span(meta))
+
+    @v_args(meta=True)
+    def source_citation(self, meta: Any, children: list) -> ast.Citation:
+        return ast.Citation("source", _unquote(children[0]), span=self._span(meta))
 
     def cite_kind(self, children: list) -> str:
         return str(children[0])
@@ -544,7 +559,7 @@ class _ToAst(Transformer):
             if kind == "PERCENT":
                 return ast.Literal("rate", Fraction(_parse_number(token)) / 100, span=span)
             if kind == "DECIMAL":
-                return ast.Literal("rate", Fraction(_parse_number(token)), span=span)
+                return ast.Literal("number", Fraction(_parse_number(token)), span=span)
             return ast.Literal("int", int(_parse_number(token)), span=span)
         except ValueError as error:
             self.errors.append(Diagnostic(span, f"'{token}' is not a usable number: {error}"))

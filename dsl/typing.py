@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dsl import ast, ir
 from dsl.diagnostics import DiagnosticSink
-from dsl.ir import BOOL, DATE, INT, MONEY, RATE, Node, Type
+from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Node, Type
 from dsl.model import StatuteModel
 
 VERSION_QUALIFIERS = ("before", "after")
@@ -40,7 +40,7 @@ def literal_value(literal: ast.Literal) -> tuple[Type, object]:
     """The IR type and run-time value of a literal (dates become day numbers)."""
     if literal.kind == "date":
         return DATE, literal.value.toordinal()  # type: ignore[union-attr]
-    return {"bool": BOOL, "int": INT, "rate": RATE, "money": MONEY}[literal.kind], literal.value
+    return {"bool": BOOL, "int": INT, "rate": RATE, "number": NUMBER, "money": MONEY}[literal.kind], literal.value
 
 
 def is_constant(node: Node) -> bool:
@@ -48,12 +48,28 @@ def is_constant(node: Node) -> bool:
     return not any(isinstance(n, (ir.FactRef, ir.DecisionRef)) for n in ir.walk(node))
 
 
+def is_piecewise_constant(node: Node, statute: StatuteModel) -> bool:
+    """Constant on each piece of a partition of the cases: a constant, an ``if`` whose branches
+    are piecewise constant, or a flat table whose row values are constant. Multiplying by such
+    a value stays linear (the encoding distributes the product over the pieces)."""
+    if is_constant(node):
+        return True
+    if isinstance(node, ir.Op) and node.op == "ite":
+        return all(is_piecewise_constant(branch, statute) for branch in node.args[1:])
+    if isinstance(node, ir.Op) and node.op == "neg":
+        return is_piecewise_constant(node.args[0], statute)
+    if isinstance(node, ir.TableRef):
+        table = statute.tables[node.name]
+        return not table.marginal and all(is_constant(value) for value in table.values)
+    return False
+
+
 def join_numeric(a: Type, b: Type) -> Type | None:
     """The common type of two numbers for + - min max ite comparisons, or None if incompatible."""
     if a == b:
         return a
     if a.is_scalar and b.is_scalar:
-        return RATE
+        return RATE if RATE in (a, b) else NUMBER
     return None
 
 
@@ -205,11 +221,14 @@ class Lowerer:
                 raise self.fail(expr.span, f"cannot order {lt} against {rt} with '{op}'")
             return ir.Op(op, (left, right), BOOL, expr.span)
         result = self._arith_type(op, lt, rt, expr)
-        if op == "*" and not (is_constant(left) or is_constant(right)):
+        if op == "*" and not (
+            is_piecewise_constant(left, self.statute) or is_piecewise_constant(right, self.statute)
+        ):
             raise self.fail(
                 expr.span,
-                "one side of '*' must be a constant or parameter (lexproof keeps arithmetic linear, "
-                "so every property can be decided)",
+                "one side of '*' must be a constant, a parameter, a flat table lookup or an 'if' "
+                "choosing between such values (lexproof keeps arithmetic linear, so every property "
+                "can be decided)",
             )
         if op == "/":
             if not is_constant(right):
@@ -238,7 +257,7 @@ class Lowerer:
             raise self.fail(expr.span, f"cannot multiply {lt} by {rt}")
         if op == "/":
             if lt.is_scalar and rt.is_scalar:
-                return RATE
+                return RATE if RATE in (lt, rt) else NUMBER
             if lt == MONEY and rt.is_scalar:
                 return MONEY
             if lt == MONEY and rt == MONEY:
@@ -298,7 +317,14 @@ def arg_span(expr: ast.Call, index: int):
 
 
 def _assignable(actual: Type, expected: Type) -> bool:
-    return actual == expected or (actual == INT and expected == RATE)
+    """Whole numbers fit any scalar; numbers and rates are the same exact rationals."""
+    if actual == expected:
+        return True
+    return actual.is_scalar and expected.is_scalar and expected != INT
+
+
+def assignable(actual: Type, expected: Type) -> bool:
+    return _assignable(actual, expected)
 
 
 def _unify(a: Type, b: Type) -> Type | None:

@@ -27,6 +27,8 @@ def format_value(value: object, type_: Type) -> str:
         return format_money(Fraction(value))  # type: ignore[arg-type]
     if kind == "rate":
         return format_rate(Fraction(value))  # type: ignore[arg-type]
+    if kind == "number":
+        return format_number(Fraction(value))  # type: ignore[arg-type]
     if kind == "int":
         return str(value)
     return str(value)
@@ -49,6 +51,11 @@ def format_rate(rate: Fraction) -> str:
     if text is not None:
         return f"{text}%"
     return f"{float(percent):.4f}…% (exactly {rate.numerator}/{rate.denominator})"
+
+
+def format_number(number: Fraction) -> str:
+    text = _finite_decimal(number)
+    return text if text is not None else f"{float(number):.4f}… (exactly {number.numerator}/{number.denominator})"
 
 
 def _finite_decimal(value: Fraction) -> str | None:

@@ -212,6 +212,16 @@ def builtin_checks(statute: StatuteModel, day: dt.date, budget: Budget, only=ALL
     versions = [version_on(statute, day)]
     for amendment in sorted(statute.amendments.values(), key=lambda a: a.in_force):
         versions.append(version_on(statute, amendment.in_force, include=(amendment.name,)))
+    named_dates = sorted({
+        spec.date for item in [*statute.examples, *statute.properties]
+        for spec in [*item.versions, *(getattr(item, "compare", None) or ())]
+        if spec.kind == "on" and spec.date is not None
+    })
+    for named in named_dates:  # the versions the statute's own examples and properties use
+        try:
+            versions.append(version_on(statute, named))
+        except LexproofError:
+            continue  # reported where the example or property runs
     seen: dict[tuple, Result] = {}
     checked: set[tuple] = set()
     for version in versions:

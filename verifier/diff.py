@@ -123,6 +123,6 @@ def _direction(kind: str, before, after) -> str:
         b = before.defined and before.value is True
         a = after.defined and after.value is True
         return "gains" if a and not b else "loses" if b and not a else "changes"
-    if kind in ("int", "money", "rate") and before.defined and after.defined:
+    if kind in ("int", "number", "money", "rate") and before.defined and after.defined:
         return "gains" if after.value > before.value else "loses"
     return "changes"

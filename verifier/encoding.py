@@ -20,6 +20,7 @@ from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.ir import Type
 from dsl.model import FactInfo, RuleInfo, StatuteModel
+from dsl.typing import is_constant, is_piecewise_constant
 
 Term = z3.ExprRef
 Pair = tuple[Term, Term]  # (value, defined)
@@ -29,7 +30,6 @@ Pair = tuple[Term, Term]  # (value, defined)
 # is re-cast and coerced). These builders call the C API directly on terms whose sorts the
 # type checker already guarantees, which keeps term construction cheaper than solving.
 def mk_and(ctx: z3.Context, terms: list[Term]) -> Term:
-    terms = [t for t in terms if not z3.is_true(t)]
     if not terms:
         return z3.BoolVal(True, ctx)
     if len(terms) == 1:
@@ -39,7 +39,6 @@ def mk_and(ctx: z3.Context, terms: list[Term]) -> Term:
 
 
 def mk_or(ctx: z3.Context, terms: list[Term]) -> Term:
-    terms = [t for t in terms if not z3.is_false(t)]
     if not terms:
         return z3.BoolVal(False, ctx)
     if len(terms) == 1:
@@ -140,7 +139,7 @@ class Encoder:
     def sort(self, type_: Type) -> z3.SortRef:
         if type_.kind == "bool":
             return z3.BoolSort(self.ctx)
-        if type_.kind in ("rate", "money"):
+        if type_.is_rational:
             return z3.RealSort(self.ctx)
         return z3.IntSort(self.ctx)
 
@@ -150,7 +149,7 @@ class Encoder:
             return z3.BoolVal(bool(value), self.ctx)
         if kind == "enum":
             return z3.IntVal(self.statute.enums[type_.enum].index(value), self.ctx)  # type: ignore[arg-type]
-        if kind in ("rate", "money"):
+        if type_.is_rational:
             fraction = Fraction(value)  # type: ignore[arg-type]
             return z3.Q(fraction.numerator, fraction.denominator, self.ctx)
         return z3.IntVal(int(value), self.ctx)  # type: ignore[arg-type]
@@ -162,7 +161,7 @@ class Encoder:
             return z3.is_true(term)
         if kind == "enum":
             return self.statute.enums[type_.enum][term.as_long()]  # type: ignore[attr-defined,index]
-        if kind in ("rate", "money"):
+        if type_.is_rational:
             if z3.is_int_value(term):
                 return Fraction(term.as_long())  # type: ignore[attr-defined]
             return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
@@ -193,7 +192,7 @@ class Encoder:
         self.fact_raw[(case, fact.name)] = raw
 
     def _scaled(self, value: object, scale: int, kind: str) -> Term:
-        if kind == "rate":
+        if kind in ("rate", "number"):
             fraction = Fraction(value)  # type: ignore[arg-type]
             return z3.Q(fraction.numerator, fraction.denominator, self.ctx)
         return z3.IntVal(int(Fraction(value) * scale), self.ctx)  # type: ignore[arg-type]
@@ -206,6 +205,10 @@ class Encoder:
         if key not in self.tracked:
             self.tracked[key] = (z3.Bool("track!" + key, self.ctx), [], tracker)
         self.tracked[key][1].append(constraint)
+
+    def track_lemma(self, decision: str, case: str | None, slot: str | None, fact: Term) -> None:
+        """A proved fact about a decision (e.g. it is always decided), tracked like a rule."""
+        self._track(self._name("lemma", case, slot, decision), fact, Tracker("lemma", decision, slot))
 
     def assumptions(self) -> list[Term]:
         return [literal for literal, _, _ in self.tracked.values()]
@@ -407,11 +410,11 @@ class Encoder:
             return _IMPLIES(a, b), _AND(da, _OR(_NOT(a), db))
         if op == "ite":
             (c, dc), (a, da), (b, db) = pairs
-            if node.type.is_numeric and node.type.kind != "int":
+            if node.type.is_rational:
                 a, b = self._real(a), self._real(b)
             return _IF(c, a, b), _AND(dc, _IF(c, da, db))
         strict = _AND(defs) if len(defs) > 1 else defs[0]
-        if node.type.kind in ("rate", "money") or (op in ("=", "!=", "<", "<=", ">", ">=", "in") and _mixed(node)):
+        if node.type.is_rational or (op in ("=", "!=", "<", "<=", ">", ">=", "in") and _mixed(node)):
             values = [self._real(v) if _numeric_arg(arg) else v for v, arg in zip(values, node.args)]
         if op == "not":
             return _NOT(values[0]), strict
@@ -434,6 +437,11 @@ class Encoder:
         if op == "-":
             return values[0] - values[1], strict
         if op == "*":
+            left, right = node.args
+            if not is_constant(left) and is_piecewise_constant(left, self.statute):
+                return self._distribute(left, values[1], case, slot), strict
+            if not is_constant(right) and is_piecewise_constant(right, self.statute):
+                return self._distribute(right, values[0], case, slot), strict
             return values[0] * values[1], strict
         if op == "/":
             numerator, divisor = self._real(values[0]), self._real(values[1])
@@ -447,6 +455,36 @@ class Encoder:
             return result, strict
         raise AssertionError(f"unknown operator {op}")
 
+    def _distribute(self, factor: ir.Node, other: Term, case: str | None, slot: str | None) -> Term:
+        """``factor * other`` for a piecewise-constant factor, as an if-chain of linear products
+        (a product of two unknowns would leave linear arithmetic)."""
+        if is_constant(factor):
+            return self._scale(self.node(factor, case, slot)[0], other)
+        if isinstance(factor, ir.Op) and factor.op == "ite":
+            condition = self.node(factor.args[0], case, slot)[0]
+            return _IF(condition, self._distribute(factor.args[1], other, case, slot),
+                       self._distribute(factor.args[2], other, case, slot))
+        if isinstance(factor, ir.Op) and factor.op == "neg":
+            return -self._distribute(factor.args[0], other, case, slot)
+        assert isinstance(factor, ir.TableRef)
+        table_slot = factor.version if factor.version is not None else slot
+        table = self.statute.tables[factor.name]
+        x = self.node(factor.arg, case, slot)[0]
+        x = self._real(x) if table.input.kind != "date" else x
+        bounds = [self.node(b, case, table_slot)[0] for b in table.bounds]
+        if table.input.kind != "date":
+            bounds = [self._real(b) for b in bounds]
+        products = [self._scale(self.node(v, case, table_slot)[0], other) for v in table.values]
+        result = products[-1] if table.has_above else products[len(bounds) - 1]
+        for bound, product in reversed(list(zip(bounds, products))):
+            result = _IF(x <= bound, product, result)
+        return result
+
+    def _scale(self, constant: Term, other: Term) -> Term:
+        if z3.is_real(constant) or z3.is_real(other):
+            return self._real(constant) * self._real(other)
+        return constant * other
+
     def formula(self, node: ir.Node, case: str | None = None, slot: str | None = None) -> Term:
         """A boolean node as 'defined and true'."""
         value, defined = self.node(node, case, slot)
@@ -458,8 +496,7 @@ def _numeric_arg(node: ir.Node) -> bool:
 
 
 def _mixed(node: ir.Op) -> bool:
-    kinds = {arg.type.kind for arg in node.args}
-    return bool(kinds & {"rate", "money"})
+    return any(arg.type.is_rational for arg in node.args)
 
 
 def _zero(type_: Type, statute: StatuteModel) -> object:

@@ -74,6 +74,7 @@ def _check_in(
     version_label = "; ".join(v.label for v in versions.values())
     base = Result("property", prop.name, "unknown", prop.span, expected=prop.expect,
                   statute=statute.name, version=version_label)
+    add_definedness_lemmas(encoder, budget)
     solver = new_solver(encoder, budget)
     want_premise = z3.Bool("goal!premise", encoder.ctx)
     want_failure = z3.Bool("goal!failure", encoder.ctx)
@@ -114,6 +115,25 @@ def _check_in(
     return base
 
 
+def add_definedness_lemmas(encoder: Encoder, budget: Budget) -> None:
+    """For each encoded decision that is decided in every case (no gap, no conflict), add that
+    fact as a tracked lemma. Sound (it is proved first); its purpose is explanation: a proof's
+    core can then cite "X is always decided" instead of every rule X's definedness rests on."""
+    solver: z3.Solver | None = None
+    for (name, case, slot), (_value, defined) in list(encoder._decisions.items()):
+        version = encoder.versions[slot]
+        # The answer depends only on the version, so properties of one run share it; it is kept
+        # on the statute object, which belongs to one loaded program.
+        cache = encoder.statute.analysis_cache.setdefault("always_decided", {})
+        key = (version.label, name)
+        if key not in cache:
+            if solver is None:
+                solver = new_solver(encoder, budget)
+            cache[key] = check(solver, *encoder.assumptions(), z3.Not(defined)) == "unsat"
+        if cache[key]:
+            encoder.track_lemma(name, case, slot, defined)
+
+
 def replay(
     statute: StatuteModel, prop: PropertyInfo, versions: dict[str | None, Version],
     facts: dict[str | None, dict[str, object]],
@@ -143,6 +163,14 @@ def _witness(statute, evaluator: Evaluator, versions, facts, focus) -> Witness:
         for slot in versions
         for case in facts
     }
+    if len(versions) == 2:
+        # Show the intermediate decisions that changed too: that is where the cause lies.
+        (first, second) = list(versions)
+        for case in facts:
+            for name in statute.decisions:
+                a, b = outcomes[(first, case)][name], outcomes[(second, case)][name]
+                if name not in focus and (a.status, a.value) != (b.status, b.value):
+                    focus = (*focus, name)
     return Witness(statute, facts, {slot: v.label for slot, v in versions.items()}, outcomes, focus)
 
 
@@ -187,6 +215,8 @@ def describe_tracker(encoder: Encoder, tracker: Tracker) -> str | None:
         value = format_value(version.parameters[tracker.name], info.type)
         where = f"{cite(statute, info.citation)}: " if info.citation else ""
         return f"{where}{tracker.name} = {value}"
+    if tracker.kind == "lemma":
+        return f"{tracker.name} is always decided (checked separately)"
     if tracker.kind == "default":
         where = cite(statute, tracker.citation)
         return f"{where + ': ' if where else ''}{tracker.name} otherwise"

@@ -22,8 +22,8 @@ def cite(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
     if citation is None:
         return None
     text = str(citation)
-    if citation.statute is None:
-        text += f" {statute.name}"
+    if citation.statute is None and citation.kind != "source":
+        text += f" {statute.cite_as or statute.name}"
     return text
 
 

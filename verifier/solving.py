@@ -112,6 +112,8 @@ def minimal_core(solver: z3.Solver, core: list[Term], extra: list[Term], limit: 
     The result has no removable element (each one is needed), unlike z3's raw core."""
     if len(core) > limit:
         return core
+    # Try to drop rules before lemmas, so a lemma stands in for the rules it summarizes.
+    core = sorted(core, key=lambda lit: "!lemma!" in str(lit))
     needed = list(core)
     for literal in list(core):
         trial = [lit for lit in needed if not lit.eq(literal)]
