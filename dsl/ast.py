@@ -188,6 +188,8 @@ class DecisionDecl:
     default: Expr | None = None
     citation: Citation | None = None
     span: Span = _span()
+    allow: tuple[str, ...] = ()  # only 'gap' (LP102) findings belong to a decision
+    expect: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

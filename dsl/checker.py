@@ -247,7 +247,10 @@ class _StatuteChecker:
             return
         if decl.type.low is not None:
             self.sink.error(decl.type.span, "a decision's range follows from its rules; remove it")
-        self.model.decisions[decl.name] = DecisionInfo(decl.name, type_, None, decl.citation, decl.span)
+        allow, expect = _annotation_codes(decl.allow, decl.expect, decl.span, "decision", self.sink)
+        self.model.decisions[decl.name] = DecisionInfo(
+            decl.name, type_, None, decl.citation, decl.span, allow, expect
+        )
 
     def _decision_default(self, decl: ast.DecisionDecl) -> None:
         info = self.model.decisions.get(decl.name)
@@ -257,7 +260,9 @@ class _StatuteChecker:
             default = self.lowerer.lower(decl.default, Scope(what="a default"), info.type)
         except TypeFailure:
             return
-        self.model.decisions[decl.name] = DecisionInfo(info.name, info.type, default, info.citation, info.span)
+        self.model.decisions[decl.name] = DecisionInfo(
+            info.name, info.type, default, info.citation, info.span, info.allow, info.expect
+        )
 
     def _check_enum_values_do_not_shadow(self) -> None:
         for enum, values in self.model.enums.items():
@@ -279,6 +284,12 @@ class _StatuteChecker:
             return
         if decl.marginal and not (output_type.is_numeric and input_type.is_numeric):
             self.sink.error(decl.output.span, "a marginal table sums numbers")
+            return
+        if decl.marginal and output_type.kind == "int":
+            self.sink.error(
+                decl.output.span,
+                "a marginal table multiplies by rates, so its result need not be whole: declare it '-> number'",
+            )
             return
         rate_type = RATE if decl.marginal else output_type
         bounds, values = [], []
@@ -349,26 +360,43 @@ def check_rule(
             + suggest(decl.decision, list(statute.decisions)),
         )
         return None
-    for kind, names in (("allow", decl.allow), ("expect", decl.expect)):
-        bad = [a for a in names if a not in ALLOWABLE_FINDINGS and a not in ALLOWABLE_FINDINGS.values()]
-        if bad:
-            sink.error(
-                decl.span,
-                f"unknown finding '{bad[0]}' in @{kind}; use one of "
-                + ", ".join(f"{k} ({v})" for k, v in ALLOWABLE_FINDINGS.items()),
-            )
+    allow, expect = _annotation_codes(decl.allow, decl.expect, decl.span, "rule", sink)
     scope = Scope(what="a rule")
     try:
         value = lowerer.lower(decl.value, scope, decision.type)
         condition = lowerer.lower_bool(decl.condition, scope) if decl.condition is not None else None
     except TypeFailure:
         return None
-    allow = frozenset(ALLOWABLE_FINDINGS.get(a, a) for a in decl.allow)
-    expect = frozenset(ALLOWABLE_FINDINGS.get(a, a) for a in decl.expect)
     return RuleInfo(
         decl.name, decl.decision, decl.citation, value, condition, decl.exceptions, allow, decl.span, origin,
         expect,
     )
+
+
+def _annotation_codes(
+    allow: tuple[str, ...], expect: tuple[str, ...], span: Span, owner: str, sink: DiagnosticSink
+) -> tuple[frozenset[str], frozenset[str]]:
+    """@allow/@expect names as finding codes. A gap belongs to a decision; the other findings
+    to a rule, so each annotation goes where its finding is reported."""
+    codes: dict[str, frozenset[str]] = {}
+    for kind, names in (("allow", allow), ("expect", expect)):
+        result = set()
+        for name in names:
+            code = ALLOWABLE_FINDINGS.get(name, name)
+            if code not in ALLOWABLE_FINDINGS.values():
+                sink.error(
+                    span,
+                    f"unknown finding '{name}' in @{kind}; use one of "
+                    + ", ".join(f"{k} ({v})" for k, v in ALLOWABLE_FINDINGS.items()),
+                )
+                continue
+            if (code == "LP102") != (owner == "decision"):
+                where = "the decision" if code == "LP102" else "a rule"
+                sink.error(span, f"@{kind}({name}) belongs on {where}: that is where the finding is reported")
+                continue
+            result.add(code)
+        codes[kind] = frozenset(result)
+    return codes["allow"], codes["expect"]
 
 
 def decision_dependencies(statute: StatuteModel, rules: list[RuleInfo]) -> dict[str, set[str]]:
@@ -484,6 +512,10 @@ def check_example(
             )
             ok = False
             continue
+        if decision.name in expected:
+            sink.error(assignment.span, f"the expected value of {decision.name} is given twice")
+            ok = False
+            continue
         value = constant_value(statute, lowerer, assignment.value, decision.type, f"the expected {decision.name}")
         if value is None:
             ok = False
@@ -534,10 +566,13 @@ def check_property(
         if name in statute.facts or name in statute.decisions or name in RESERVED_NAMES:
             sink.error(decl.span, f"case name '{name}' clashes with a {('fact', 'decision')[name in statute.decisions] if name not in RESERVED_NAMES else 'version'} name")
             return
-    if len(cases) == 1:
-        sink.error(decl.span, "name two cases (a, b) or none")
+    if len(cases) not in (0, 2):
+        sink.error(decl.span, f"name two cases (a, b) or none, not {len(cases)}")
         return
     if decl.differing_only_in is not None:
+        if len(set(decl.differing_only_in)) != len(decl.differing_only_in):
+            sink.error(decl.span, "a fact is named twice after 'differing only in'")
+            return
         for fact in decl.differing_only_in:
             if fact not in statute.facts:
                 sink.error(decl.span, f"'differing only in {fact}': unknown fact" + suggest(fact, list(statute.facts)))
@@ -559,42 +594,75 @@ def check_property(
 def _check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: DiagnosticSink) -> None:
     lowerer = Lowerer(statute, sink)
     changes: list[Change] = []
-    known_rules = set(statute.rules)
+    # The rules as every earlier amendment left them (the timeline is checked in date order);
+    # proposals are alternatives, so they do not shape the rules later amendments see.
+    known: dict[str, RuleInfo] = dict(statute.rules)
     for earlier in statute.amendments.values():
+        if earlier.proposal:
+            continue
         for change in earlier.changes:
-            if change.kind == "insert" and change.rule is not None:
-                known_rules.add(change.rule.name)
+            if change.rule is not None:
+                known[change.rule.name] = change.rule
+            for target in change.targets:
+                known.pop(target, None)
+    changed_here: dict[str, Span] = {}
     for item in decl.items:
         if isinstance(item, (ast.ReplaceRule, ast.InsertRule)):
             rule = check_rule(statute, lowerer, item.rule, sink, origin=decl.name)
             if rule is None:
                 continue
-            if isinstance(item, ast.ReplaceRule) and rule.name not in known_rules:
-                sink.error(
-                    item.span,
-                    f"amendment '{decl.name}' replaces rule '{rule.name}', which {statute.name} does not have"
-                    + suggest(rule.name, sorted(known_rules)),
-                )
+            if rule.name in changed_here:
+                sink.error(item.span, f"amendment '{decl.name}' changes rule '{rule.name}' twice",
+                           (changed_here[rule.name], "first change"))
                 continue
-            if isinstance(item, ast.InsertRule) and rule.name in known_rules:
+            if isinstance(item, ast.ReplaceRule):
+                old = known.get(rule.name)
+                if old is None:
+                    sink.error(
+                        item.span,
+                        f"amendment '{decl.name}' replaces rule '{rule.name}', which {statute.name} does not have"
+                        + suggest(rule.name, sorted(known)),
+                    )
+                    continue
+                if old.decision != rule.decision:
+                    sink.error(
+                        item.span,
+                        f"rule '{rule.name}' decides {old.decision}; a replacement cannot move it to "
+                        f"{rule.decision} (repeal it and insert a new rule)",
+                    )
+                    continue
+            elif rule.name in known:
                 sink.error(item.span, f"rule '{rule.name}' already exists; use 'replace rule'")
                 continue
-            known_rules.add(rule.name)
+            known[rule.name] = rule
+            changed_here[rule.name] = item.span
             changes.append(Change("replace" if isinstance(item, ast.ReplaceRule) else "insert", item.span, rule=rule))
         elif isinstance(item, ast.RepealRule):
-            if item.name not in known_rules:
+            if item.name not in known:
                 sink.error(
                     item.span,
                     f"amendment '{decl.name}' repeals rule '{item.name}', which {statute.name} does not have"
-                    + suggest(item.name, sorted(known_rules)),
+                    + suggest(item.name, sorted(known)),
                 )
                 continue
+            if item.name in changed_here:
+                sink.error(item.span, f"amendment '{decl.name}' changes rule '{item.name}' twice",
+                           (changed_here[item.name], "first change"))
+                continue
+            del known[item.name]
+            changed_here[item.name] = item.span
             changes.append(Change("repeal", item.span, targets=(item.name,)))
         elif isinstance(item, ast.RepealCitation):
-            targets = tuple(r.name for r in statute.rules.values() if citation_covers(item.citation, r.citation))
+            targets = tuple(
+                r.name for r in known.values()
+                if citation_covers(item.citation, r.citation) and r.name not in changed_here
+            )
             if not targets:
                 sink.error(item.span, f"no rule of {statute.name} cites {item.citation}")
                 continue
+            for target in targets:
+                del known[target]
+                changed_here[target] = item.span
             changes.append(Change("repeal", item.span, targets=targets))
         elif isinstance(item, ast.SetParameter):
             parameter = statute.parameters.get(item.name)

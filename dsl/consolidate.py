@@ -129,5 +129,10 @@ def check_all_versions(statute: StatuteModel) -> None:
                 version_on(statute, date, exclude=(spec,) if spec else ())
             except LexproofError as error:
                 errors.extend(d for d in error.diagnostics if d not in errors)
+    for proposal in (a for a in statute.amendments.values() if a.proposal):
+        try:
+            version_on(statute, proposal.in_force, include=(proposal.name,))
+        except LexproofError as error:
+            errors.extend(d for d in error.diagnostics if d not in errors)
     if errors:
         raise LexproofError(errors)

@@ -14,6 +14,7 @@ Semantics (mirrored exactly by ``verifier/encoding.py``; the two are tested agai
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -110,11 +111,6 @@ class Evaluator:
                 traces[rule.name].detail = error.reason
                 undefined = undefined or error
                 holds[rule.name] = False
-        if undefined is not None:
-            return DecisionOutcome(
-                name, "undefined", None, (), list(traces.values()),
-                f"a condition of {name} is undefined: {undefined.reason}",
-            )
         fires: dict[str, bool] = {}
 
         def fire(rule_name: str) -> bool:
@@ -126,6 +122,8 @@ class Evaluator:
         firing = [rule for rule in rules if fire(rule.name)]
         for rule in rules:
             trace = traces[rule.name]
+            if trace.status == "undefined":
+                continue
             if fires[rule.name]:
                 trace.status = "applied"
             elif holds[rule.name]:
@@ -133,6 +131,13 @@ class Evaluator:
                 trace.overridden_by = tuple(o for o in overriders[rule.name] if fires.get(o))
             elif rule.condition is not None:
                 trace.failed_condition, trace.failed_span = self._first_failure(rule.condition, case, slot)
+        if undefined is not None:
+            # Every condition is needed to know which rules fire (an undefined one might have
+            # overridden or contradicted the others), so the decision has no value.
+            return DecisionOutcome(
+                name, "undefined", None, (), list(traces.values()),
+                f"a condition of {name} is undefined: {undefined.reason}",
+            )
         values = []
         for rule in firing:
             try:
@@ -263,6 +268,10 @@ class Evaluator:
             return Fraction(values[0]) / Fraction(values[1])
         if op == "neg":
             return -values[0]
+        if op == "round_down":
+            if node.type.kind == "money":
+                return Fraction(math.floor(Fraction(values[0]) * 100), 100)
+            return math.floor(values[0])
         if op == "min":
             return min(values)
         if op == "max":

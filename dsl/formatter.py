@@ -342,7 +342,8 @@ class _Printer:
     def rule(self, rule: ast.RuleDecl, depth: int, keyword: str, anchor: object) -> None:
         """``rule`` lines; ``keyword`` is ``replace ``/``insert `` inside an amendment, where the
         annotations must follow the keyword and so share its line."""
-        annotations = [f"@{kind}({', '.join(names)})" for kind, names in (("allow", rule.allow), ("expect", rule.expect)) if names]
+        pairs = (("allow", rule.allow), ("expect", rule.expect))
+        annotations = [f"@{kind}({', '.join(names)})" for kind, names in pairs if names]
         prefix = keyword
         if keyword:
             prefix += "".join(f"{a} " for a in annotations)
@@ -352,7 +353,8 @@ class _Printer:
                 anchor = None
         exceptions = f" except {', '.join(rule.exceptions)}" if rule.exceptions else ""
         header = f"{prefix}rule {rule.name} {format_citation(rule.citation)}{exceptions}:"
-        self.line(depth, header, *([anchor] if anchor is not None else []))
+        # The citation anchors the header line itself, below any annotation lines.
+        self.line(depth, header, *([anchor] if anchor is not None else []), rule.citation)
         self.line(depth + 1, f"{rule.decision} = {format_expr(rule.value)}", rule.value)
         if rule.condition is not None:
             self.line(depth + 1, f"if {format_expr(rule.condition)}", rule.condition)

@@ -102,7 +102,7 @@ class TableRef:
 class Op:
     """An operator application. ``op`` is one of:
 
-    not and or implies ite | = != < <= > >= | + - * / neg min max | in (args[0] in args[1:])
+    not and or implies ite | = != < <= > >= | + - * / neg min max round_down | in (args[0] in args[1:])
     """
 
     op: str

@@ -30,6 +30,8 @@ class DecisionInfo:
     default: Node | None = None
     citation: ast.Citation | None = None
     span: Span | None = None
+    allow: frozenset[str] = frozenset()
+    expect: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -361,18 +361,17 @@ class _ToAst(Transformer):
 
     @v_args(meta=True)
     def decision_decl(self, meta: Any, children: list) -> ast.DecisionDecl:
+        allow, expect = _annotations(children)
         name, type_ref, *rest = children
         citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
         default = rest[-1] if rest and not isinstance(rest[-1], ast.Citation) else None
-        return ast.DecisionDecl(str(name), type_ref, default, citation, span=self._span(meta))
+        return ast.DecisionDecl(
+            str(name), type_ref, default, citation, span=self._span(meta), allow=allow, expect=expect
+        )
 
     @v_args(meta=True)
     def rule_decl(self, meta: Any, children: list) -> ast.RuleDecl:
-        allow: list[str] = []
-        expect: list[str] = []
-        while isinstance(children[0], tuple) and children[0] and children[0][0] in ("allow", "expect"):
-            kind, names = children.pop(0)
-            (allow if kind == "allow" else expect).extend(names)
+        allow, expect = _annotations(children)
         name = str(children[0])
         citation = children[1]
         rest = children[2:]
@@ -406,16 +405,21 @@ class _ToAst(Transformer):
         statute = None
         if isinstance(children[0], Token) and children[0].type == "NAME":
             statute = str(children.pop(0))
-        kind = children[0]
-        refs = [c for c in children[1:] if isinstance(c, Token)]
-        article = str(refs[0])
+        kind = "art" if children[0] == "artikel" else children[0]
+        article = str(children[1])
         lid = sub = None
-        for token in refs[1:]:
-            if token.type == "ARTREF":
-                lid = str(token)
-            else:
-                sub = str(token)
+        for part in children[2:]:
+            if isinstance(part, tuple) and part[0] == "lid":
+                lid = part[1]
+            elif isinstance(part, tuple) and part[0] == "sub":
+                sub = part[1]
         return ast.Citation(kind, article, lid, sub, statute, span=self._span(meta))
+
+    def cite_lid(self, children: list) -> tuple[str, str]:
+        return ("lid", str(children[0]))
+
+    def cite_sub(self, children: list) -> tuple[str, str]:
+        return ("sub", str(children[0]))
 
     @v_args(meta=True)
     def source_citation(self, meta: Any, children: list) -> ast.Citation:
@@ -626,6 +630,16 @@ class _ToAst(Transformer):
 
     def set_literal(self, children: list) -> tuple[ast.Expr, ...]:
         return tuple(children)
+
+
+def _annotations(children: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Pop leading @allow(...)/@expect(...) annotations off a declaration's children."""
+    allow: list[str] = []
+    expect: list[str] = []
+    while children and isinstance(children[0], tuple) and children[0] and children[0][0] in ("allow", "expect"):
+        kind, names = children.pop(0)
+        (allow if kind == "allow" else expect).extend(names)
+    return tuple(allow), tuple(expect)
 
 
 def _unquote(token: Token | str) -> str:

@@ -14,7 +14,7 @@ from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Node, Type
 from dsl.model import StatuteModel
 
 VERSION_QUALIFIERS = ("before", "after")
-FUNCTIONS = ("min", "max")
+FUNCTIONS = ("min", "max", "round_down")
 
 
 class TypeFailure(Exception):
@@ -247,7 +247,9 @@ class Lowerer:
                 return INT
             joined = join_numeric(lt, rt) if lt.is_numeric and rt.is_numeric else None
             if joined is None:
-                raise self.fail(expr.span, f"cannot {'add' if op == '+' else 'subtract'} {rt} and {lt}")
+                if op == "+":
+                    raise self.fail(expr.span, f"cannot add {lt} and {rt}")
+                raise self.fail(expr.span, f"cannot subtract {rt} from {lt}")
             return joined
         if op == "*":
             if lt.is_scalar and rt.is_scalar:
@@ -280,6 +282,14 @@ class Lowerer:
 
     def _call(self, expr: ast.Call, scope: Scope) -> Node:
         name = expr.function
+        if name == "round_down":
+            if len(expr.args) != 1:
+                raise self.fail(expr.span, "round_down() takes one value")
+            arg = self._lower(expr.args[0], scope, None)
+            if not arg.type.is_numeric:
+                raise self.fail(expr.args[0].span, f"round_down() needs a number, not {arg.type}")
+            # Money rounds down to whole cents; other numbers to a whole number.
+            return ir.Op("round_down", (arg,), MONEY if arg.type == MONEY else INT, expr.span)
         if name in FUNCTIONS:
             if len(expr.args) < 2:
                 raise self.fail(expr.span, f"{name}() needs at least two values")
@@ -302,6 +312,12 @@ class Lowerer:
             )
         if len(expr.args) != 1:
             raise self.fail(expr.span, f"table {name} takes one value, got {len(expr.args)}")
+        if scope.versioned:
+            raise self.fail(
+                expr.span,
+                f"table {name} may differ between the two versions; look it up through a decision "
+                f"and compare before.DECISION with after.DECISION",
+            )
         arg = self._lower(expr.args[0], scope, table.input)
         if join_numeric(arg.type, table.input) is None:
             raise self.fail(expr.args[0].span, f"table {name} looks up {table.input}, not {arg.type}")

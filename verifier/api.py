@@ -120,6 +120,22 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     return case
 
 
+def load_case_file(path: str | Path) -> tuple[object, str]:
+    """The raw JSON of a case file and its text (for positions in diagnostics)."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"cannot read the case file: {error}")) from None
+    SOURCES.add(name, text)
+    try:
+        data = json.loads(text, parse_float=lambda s: __import__("decimal").Decimal(s))
+    except json.JSONDecodeError as error:
+        raise LexproofError(Diagnostic(Span(name, error.lineno, error.colno, error.lineno, error.colno + 1),
+                                       f"not valid JSON: {error.msg}")) from None
+    return data, text
+
+
 def read_case_file(statute: StatuteModel, path: str | Path) -> dict[str, object]:
     name = str(path)
     try:
@@ -171,12 +187,13 @@ def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
 
 def evaluate(
     program: Program, case: dict, *, statute: str | None = None, date: str | dt.date | None = None,
-    amendment: str | None = None,
+    amendment: str | None = None, source: str = "<case>", text: str | None = None,
 ) -> EvaluationResult:
     """Every decision for one case, with the trace of each rule. ``case`` holds JSON-style
-    values ("€1,118.00", "96%", "2025-09-01", enum names) or the evaluator's own."""
+    values ("€1,118.00" or 1118, "96%" or Fraction, "2025-09-01" or a date, enum names);
+    ``source`` and ``text`` let diagnostics point into the case file."""
     model = statute_of_amendment(program, amendment) if amendment else pick_statute(program, statute)
-    facts = read_case(model, case)
+    facts = read_case(model, case, source, text)
     version = default_version(model, _date(date), amendment)
     evaluator = Evaluator({None: version}, {None: facts})
     outcomes = {name: evaluator.decision(name) for name in model.decisions}
@@ -287,7 +304,14 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only)
             if change.rule is not None:
                 rules.setdefault(change.rule.name, change.rule)
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
+    present |= {(r.code, r.name) for r in found if r.kind == "gap"}
     results = []
+    for decision in statute.decisions.values():
+        if "LP102" in decision.expect and "gap" in only and ("LP102", decision.name) not in present:
+            results.append(Result(
+                "gap", decision.name, "clean", decision.span, code="LP102", severity="error", expected="gap",
+                statute=statute.name, message=f"decision {decision.name} declares @expect(gap), but it has no gap",
+            ))
     for rule in rules.values():
         for kind, code in CODES.items():
             if code in rule.expect and kind in only and (code, rule.name) not in present:

@@ -66,7 +66,7 @@ def run_checks(
             dead_results = _dead_rules(statute, version, context)
             dead = {r.details["rule"] for r in dead_results}
             if "dead" in only:
-                results.extend(dead_results)
+                results.extend(r for r in dead_results if not r.details.get("allowed"))
         if "redundant" in only:
             results.extend(_redundant_rules(statute, version, decision, context, dead))
     return results
@@ -178,7 +178,7 @@ def _unknown(kind, statute, version, rule, name) -> Result:
 
 def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Result]:
     info = statute.decisions[decision]
-    if info.default is not None:
+    if info.default is not None or CODES["gap"] in info.allow:
         return []
     encoder, solver = ctx.encoder, ctx.solver
     terms = [encoder.rule_terms[(rule.name, None, None)] for rule in ctx.rules]
@@ -206,7 +206,8 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
     )
     articles = [cite(statute, r.citation) for r in ctx.rules]
     result = Result("gap", decision, "gap", span, message=message, articles=articles, code=CODES["gap"],
-                    severity=SEVERITY["gap"], statute=statute.name, version=version.label)
+                    severity=SEVERITY["gap"], statute=statute.name, version=version.label,
+                    expected="gap" if CODES["gap"] in info.expect else None)
     result.witnesses = [witness]
     result.details = {"decision": decision, "region": rows, "complete": region.complete,
                       "suggestion": f"add 'otherwise <value>' to decision {decision}, or a rule for these cases"}
@@ -242,10 +243,9 @@ def _dead_rules(statute, version, ctx: _DecisionContext) -> list[Result]:
         else:
             results.append(_unknown("dead", statute, version, rule, rule.name))
             continue
-        if _allowed(rule, "dead"):
-            continue
         result = _finding("dead", statute, version, rule, rule.span, message, [cite(statute, rule.citation)], rule.name)
-        result.details.update({"rule": rule.name, "decision": rule.decision})
+        # An allowed dead rule is not reported, but is still dead: the redundancy check skips it.
+        result.details.update({"rule": rule.name, "decision": rule.decision, "allowed": _allowed(rule, "dead")})
         results.append(result)
     return results
 

@@ -113,9 +113,10 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
     def action() -> int:
         program = api.load(*files)
         model = api.statute_of_amendment(program, amendment) if amendment else api.pick_statute(program, statute)
-        case = api.read_case_file(model, case_file)
+        data, text = api.load_case_file(case_file)
         day = _parse_date(date, "--date")
-        result = api.evaluate(program, case, statute=model.name, date=day, amendment=amendment)
+        result = api.evaluate(program, data, statute=model.name, date=day, amendment=amendment,
+                              source=case_file, text=text)
         if output_format == "json":
             click.echo(json.dumps({"lexproof": JSON_FORMAT_VERSION, "command": "eval", **result.to_json()}, indent=2, ensure_ascii=False))
         else:

@@ -11,7 +11,7 @@ import z3
 from dsl.consolidate import Version
 from dsl.evaluator import Evaluator
 from dsl.model import StatuteModel
-from dsl.values import format_value
+from dsl.values import format_value, to_json
 from verifier.encoding import Encoder
 from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
@@ -91,7 +91,7 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
             "after": after_text,
             "direction": _direction(info.type.kind, ob, oa),
             "combinations": row.combinations,
-            "witness": {f: format_value(v, statute.facts[f].type) for f, v in row.witness.items()},
+            "witness": {f: to_json(v, statute.facts[f].type) for f, v in row.witness.items()},
         })
         outcomes = {
             ("before", None): {n: evaluator.decision(n, None, "before") for n in statute.decisions},

@@ -448,6 +448,10 @@ class Encoder:
             return numerator / divisor, _AND(strict, divisor != 0)
         if op == "neg":
             return -values[0], strict
+        if op == "round_down":
+            if node.type.kind == "money":
+                return z3.ToReal(z3.ToInt(self._real(values[0]) * 100)) / 100, strict
+            return (z3.ToInt(values[0]) if z3.is_real(values[0]) else values[0]), strict
         if op in ("min", "max"):
             result = values[0]
             for value in values[1:]:

@@ -87,9 +87,11 @@ def _check_in(
     if premise_status == "unsat":
         core = minimal_core(solver, list(solver.unsat_core()), [want_premise])
         base.status = "vacuous"
-        base.articles = _articles(encoder, core)
+        basis = _articles(encoder, core)
+        base.articles, lemmas = _split_basis(basis)
+        base.details = {"basis": basis, "lemmas": lemmas}
         base.message = "the premises can never hold together, so the claim says nothing" + (
-            f"; this rests on {', '.join(base.articles)}" if base.articles else ""
+            f"; this rests on {', '.join(basis)}" if basis else ""
         )
         return base
     status = check(solver, *trackers, want_premise, want_failure)
@@ -99,9 +101,11 @@ def _check_in(
     if status == "unsat":
         core = minimal_core(solver, list(solver.unsat_core()), [want_premise, want_failure])
         base.status = "proved"
-        base.articles = _articles(encoder, core)
+        basis = _articles(encoder, core)
+        base.articles, lemmas = _split_basis(basis)
+        base.details = {"basis": basis, "lemmas": lemmas}
         base.message = "holds for every case" + (
-            f"; rests on {', '.join(base.articles)}" if base.articles else " (by the domain alone)"
+            f"; rests on {', '.join(basis)}" if basis else " (by the domain alone)"
         )
         _sample_proof(statute, prop, versions, cases)
         return base
@@ -192,7 +196,8 @@ def _sample_proof(statute, prop: PropertyInfo, versions, cases) -> None:
 
 
 def _articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
-    """Core literals as citations: rules by article, parameters with their value."""
+    """Core literals as what a lawyer cites: rules by article, parameters with their value,
+    lemmas as 'X is always decided'."""
     texts: list[str] = []
     for literal in core:
         name = str(literal)
@@ -202,7 +207,13 @@ def _articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
         text = describe_tracker(encoder, tracker)
         if text and text not in texts:
             texts.append(text)
-    return sorted(texts)
+    return sorted(texts, key=lambda t: (t.endswith("(checked separately)"), t))
+
+
+def _split_basis(basis: list[str]) -> tuple[list[str], list[str]]:
+    """(articles, lemmas): citations for the ``articles`` field, lemma notes apart."""
+    lemmas = [b for b in basis if b.endswith("(checked separately)")]
+    return [b for b in basis if b not in lemmas], lemmas
 
 
 def describe_tracker(encoder: Encoder, tracker: Tracker) -> str | None:
@@ -279,9 +290,11 @@ def run_query(
             if not witnesses:
                 core = minimal_core(solver, list(solver.unsat_core()), [want])
                 result.status = "unsatisfiable"
-                result.articles = _articles(encoder, core)
+                basis = _articles(encoder, core)
+                result.articles, lemmas = _split_basis(basis)
+                result.details = {"basis": basis, "lemmas": lemmas}
                 result.message = "no case satisfies the query" + (
-                    f"; this rests on {', '.join(result.articles)}" if result.articles else ""
+                    f"; this rests on {', '.join(basis)}" if basis else ""
                 )
             break
         model = solver.model()

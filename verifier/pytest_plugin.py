@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import sys
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # heavy imports (z3) happen only when .law files are collecte
 COLLECT_MODES = {"auto": "auto", "true": "always", "yes": "always", "1": "always", "always": "always",
                  "false": "never", "no": "never", "0": "never", "never": "never"}
 BUILTIN_KINDS = ("conflict", "gap", "dead", "redundant")  # verifier.checks.ALL_CHECKS, without importing z3
+ENTRY_POINT = "lexproof"  # the pytest11 entry point's name (pyproject.toml)
 
 
 class LexproofWarning(UserWarning):
@@ -59,6 +61,14 @@ class LexproofWarning(UserWarning):
 
 
 # --- options and session state --------------------------------------------------------------
+
+
+def pytest_plugin_registered(plugin: object, plugin_name: str, manager) -> None:
+    """Loaded as ``-p verifier.pytest_plugin`` while lexproof is also installed: the ``pytest11``
+    entry point would register this module a second time, which pluggy refuses. Block it."""
+    if plugin is sys.modules[__name__] and plugin_name != ENTRY_POINT and manager.get_plugin(ENTRY_POINT) is None:
+        manager.set_blocked(ENTRY_POINT)
+
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -293,7 +303,9 @@ class _FailureText:
         self.reprcrash = crash
 
     def toterminal(self, tw) -> None:
-        first, *rest = self.text.splitlines() or [""]
+        if not self.text:  # --tb=line: pytest prints the crash line itself
+            return
+        first, *rest = self.text.splitlines()
         tw.line(first, red=True, bold=True)
         for line in rest:
             tw.line(line)
@@ -418,7 +430,12 @@ class LawItem(pytest.Item):
             message = error.headline
             if len(error.results) == 1:
                 message = f"{error.headline}. {details(error.results[0])}"
-            return _FailureText("\n".join(parts), _Crash(where, self.line, message))
+            text = "" if self.config.getoption("tbstyle", "auto") == "line" else "\n".join(parts)
+            crash = _Crash(where, self.line, message)
+            if self.kind == "builtin" and error.results:  # point at the first finding itself
+                first = error.results[0].location
+                crash = _Crash(first.file, first.line, message)
+            return _FailureText(text, crash)
         if isinstance(error, LexproofError):
             text = error.render()
             return _FailureText(f"{self.name}: the statute is not valid here\n{text}",

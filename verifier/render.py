@@ -111,9 +111,11 @@ def print_diff_table(console: Console, result: Result) -> None:
     table.add_column("after")
     table.add_column("")
     table.add_column("example", style="dim")
-    for row in result.details["rows"]:
+    for row, witness in zip(result.details["rows"], result.witnesses):
         style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
-        example = ", ".join(f"{k}={v}" for k, v in row["witness"].items())
+        statute = witness.statute
+        facts = witness.facts[None]
+        example = ", ".join(f"{k}={format_value(v, statute.facts[k].type)}" for k, v in facts.items())
         combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
         table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)
     console.print(table)
@@ -133,7 +135,10 @@ def print_summary(console: Console, results: list[Result]) -> None:
     unexpected = [r for r in results if not r.as_expected]
     parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
     style = "green" if not unexpected else "red"
-    console.print(Text(f"\n{len(results)} results: {parts}", style="bold"))
+    if not results:
+        console.print(Text("\nno examples, properties or findings to report", style="bold"))
+        return
+    console.print(Text(f"\n{len(results)} result{'s' if len(results) != 1 else ''}: {parts}", style="bold"))
     if unexpected:
         console.print(Text(f"{len(unexpected)} need attention:", style=style))
         for result in unexpected:

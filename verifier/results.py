@@ -12,7 +12,7 @@ from dsl.source import Span
 from dsl.values import format_value, to_json
 
 # Statuses that are good news; anything else needs a person's attention unless expected.
-GOOD = {"proved", "passed", "clean", "satisfiable", "unsatisfiable", "unchanged"}
+GOOD = {"proved", "passed", "clean", "satisfiable", "unsatisfiable", "unchanged", "changed"}
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 

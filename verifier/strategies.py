@@ -13,14 +13,15 @@
         ...
 
 Every generated case lies in the facts' domain, as the solver sees it: ints and dates within
-their ranges, enum values by name, money in whole cents and rates as exact decimals (up to
-six places, so that every case can be written to a case file) within their ranges. The values are the Python forms ``api.evaluate`` accepts: ``bool``, ``int``,
-``str`` (enum value), ``Fraction`` (money in euros, rate), ``datetime.date``.
+their ranges, enum values by name, money in whole cents, rates and numbers as exact decimals
+(up to six places, so that every case can be written to a case file) within their ranges. The values are the Python forms ``api.evaluate`` accepts: ``bool``, ``int``,
+``str`` (enum value), ``Fraction`` (money in euros, rate, number), ``datetime.date``.
 ``case_to_json`` turns a case into the JSON form of case files (``lexproof eval --case``).
 
-Unbounded ints, money and rates are unbounded here too. Dates without a range are drawn
-from 2000-01-01..2040-12-31 (``verifier.sampling``), so that date arithmetic stays within what
-``datetime`` can show. A fact's ``typical`` value is where shrinking ends up, so failing cases
+Unbounded ints and money are unbounded here too. Two windows keep values printable: a rate
+or number without a bound is drawn from -1,000,000..1,000,000 (beyond that its decimal form loses
+digits), a date without a range from 2000-01-01..2040-12-31 (``verifier.sampling``, so that
+date arithmetic stays within what ``datetime`` can show). A fact's ``typical`` value is where shrinking ends up, so failing cases
 read like the counterexamples of ``lexproof check``.
 """
 
@@ -40,6 +41,7 @@ from verifier.sampling import date_bounds
 __all__ = ["cases", "fact_values", "case_to_json"]
 
 RATE_SCALE = 10**6  # rates are drawn in steps of 0.000001
+UNBOUNDED_RATE = 10**6  # an unbounded side of a rate's range (keeps decimals within 28 digits)
 
 
 def _statute(statute: StatuteModel | Program | str | Path) -> StatuteModel:
@@ -61,7 +63,7 @@ def _python(value: object, fact: FactInfo) -> object:
     """An engine value as the Python value ``cases`` produces (dates as ``datetime.date``)."""
     if fact.type.kind == "date":
         return dt.date.fromordinal(int(value))  # type: ignore[call-overload]
-    if fact.type.kind in ("money", "rate"):
+    if fact.type.kind in ("money", "rate", "number"):
         return Fraction(value)  # type: ignore[arg-type]
     return value
 
@@ -90,10 +92,11 @@ def _values(statute: StatuteModel, fact: FactInfo) -> st.SearchStrategy:
         low = None if fact.low is None else math.ceil(Fraction(fact.low) * 100)  # type: ignore[arg-type]
         high = None if fact.high is None else math.floor(Fraction(fact.high) * 100)  # type: ignore[arg-type]
         base = st.integers(min_value=low, max_value=high).map(lambda cents: Fraction(cents, 100))
-    elif kind == "rate":
+    elif kind in ("rate", "number"):
         # Finite decimals only (6 places): what case files and literals can write (96%, 0.125).
-        low = None if fact.low is None else math.ceil(Fraction(fact.low) * RATE_SCALE)  # type: ignore[arg-type]
-        high = None if fact.high is None else math.floor(Fraction(fact.high) * RATE_SCALE)  # type: ignore[arg-type]
+        low_rate = Fraction(fact.low) if fact.low is not None else -UNBOUNDED_RATE  # type: ignore[arg-type]
+        high_rate = Fraction(fact.high) if fact.high is not None else UNBOUNDED_RATE  # type: ignore[arg-type]
+        low, high = math.ceil(low_rate * RATE_SCALE), math.floor(high_rate * RATE_SCALE)
         base = st.integers(min_value=low, max_value=high).map(lambda units: Fraction(units, RATE_SCALE))
     elif kind == "date":
         low, high = date_bounds(fact)
