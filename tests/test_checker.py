@@ -434,9 +434,20 @@ property q3 [on 2025-01-01]: for every F before, b claim b.d
 
 
 def test_amendment_clashes_on_the_same_day():
+    # A repeals b and B replaces it on the same day: a clash, not "B replaces a rule S lacks".
     found = messages(AMENDED + """\
 amendment A amends S in force 2027-01-01
   repeal [art. 1 lid 2]
+amendment B amends S in force 2027-01-01
+  replace rule b [art. 1 lid 2 sub a] except a: d = false if x > 80
+""")
+    assert found == ["amendments 'A' and 'B' both change b on 2027-01-01; their order would be arbitrary"]
+
+
+def test_amendments_on_the_same_day_changing_the_same_rule_clash():
+    found = messages(AMENDED + """\
+amendment A amends S in force 2027-01-01
+  replace rule b [art. 1 lid 2 sub a] except a: d = false if x > 70
 amendment B amends S in force 2027-01-01
   replace rule b [art. 1 lid 2 sub a] except a: d = false if x > 80
 """)

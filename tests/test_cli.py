@@ -413,8 +413,10 @@ def test_missing_required_option_is_a_usage_error(statute: Path):
 
 def test_empty_statute_file_checks_clean(tmp_path: Path):
     path = write(tmp_path / "empty.law", "")
-    code, stdout, _ = cli("check", str(path))
-    assert code == 0 and "0 results" in stdout
+    code, stdout, stderr = cli("check", str(path), "--format", "json")
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["results"] == [] and data["summary"]["total"] == 0
 
 
 @pytest.mark.xfail(strict=True, reason="BUG: eval/query on files without any statute say 'several statutes "
