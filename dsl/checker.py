@@ -139,7 +139,7 @@ class _StatuteChecker:
             other_kind, other_span = self.names[name]
             self.sink.error(
                 span,
-                f"'{name}' is already declared as a {other_kind}",
+                f"'{name}' is already declared as {_a(other_kind)}",
                 (other_span, "declared here"),
             )
             return False
@@ -172,7 +172,7 @@ class _StatuteChecker:
             return None
         literal_type, value = literal_value(literal)
         if not assignable(literal_type, type_):
-            self.sink.error(literal.span, f"{what} of a {type_} must be a {type_}, not {literal_type}")
+            self.sink.error(literal.span, f"{what} of {_a(str(type_))} must be {_a(str(type_))}, not {_a(str(literal_type))}")
             return None
         return value
 
@@ -322,6 +322,11 @@ class _StatuteChecker:
             decl.name, input_type, output_type, tuple(bounds), tuple(values), has_above, decl.marginal,
             decl.citation, decl.span,
         )
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: 'an enum', 'a fact'."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def _try(thunk):
@@ -598,8 +603,8 @@ def _check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: Diagnosti
     # proposals are alternatives, so they do not shape the rules later amendments see.
     known: dict[str, RuleInfo] = dict(statute.rules)
     for earlier in statute.amendments.values():
-        if earlier.proposal:
-            continue
+        if earlier.proposal or earlier.in_force >= decl.in_force:
+            continue  # same-day amendments are each other's clash, reported separately
         for change in earlier.changes:
             if change.rule is not None:
                 known[change.rule.name] = change.rule

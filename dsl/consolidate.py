@@ -69,7 +69,10 @@ def version_on(
             parameters[name] = max(in_force, key=lambda v: v.start or dt.date.min).value
     from dsl.checker import check_rule_structure
 
-    check_rule_structure(statute, list(rules.values()), sink, f"in the version of {effective.isoformat()}")
+    context = f"in the version of {effective.isoformat()}"
+    if chosen:
+        context += " after amendment" + ("s " if len(chosen) > 1 else " ") + ", ".join(a.name for a in chosen)
+    check_rule_structure(statute, list(rules.values()), sink, context)
     sink.raise_if_any()
     names = tuple(a.name for a in chosen)
     label = f"{statute.name} on {effective.isoformat()}"

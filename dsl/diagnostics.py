@@ -48,6 +48,7 @@ class LexproofError(Exception):
     def __init__(self, diagnostics: list[Diagnostic] | Diagnostic) -> None:
         if isinstance(diagnostics, Diagnostic):
             diagnostics = [diagnostics]
+        diagnostics = list(dict.fromkeys(diagnostics))  # the same message at the same place once
         self.diagnostics = sorted(
             diagnostics, key=lambda d: (d.span.file, d.span.line, d.span.column)
         )

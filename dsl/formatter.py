@@ -9,13 +9,16 @@ formatting is idempotent; ``tests/test_formatter.py`` checks both on random tree
   ``else``, ``implies`` (right-assoc), ``or``, ``and``, ``not``, comparison/``in`` (non-assoc),
   ``+ -``, ``* /``, unary ``-``, atoms);
 * money as ``€1_118.50`` (thousands grouped, cents only when non-zero), rates always as a
-  percentage (``36.5%``), dates ISO, ``art.`` with its dot, ``expect proved`` left out.
+  percentage (``36.5%``), numbers with a decimal point (``2.0``), dates ISO, ``art.`` with its
+  dot (also for ``artikel``), ``[amendment A]`` as ``[from before A to after A]``, ``expect
+  proved`` left out;
+* parameter values (``= VALUE``, ``set parameter``) are arithmetic in the grammar, so anything
+  looser is parenthesised there.
 
 Some trees have no text at all, and formatting them raises ``ValueError`` rather than print
-something that means a different tree: money not in whole cents, rates that are not finite
-decimals (``1/3``: the language has no fraction literal, and ``1 / 3`` would be a division), texts
-containing a newline, and a parameter value without ``from`` followed by another value when the
-first value ends in an arithmetic term (see :func:`ambiguous_param_value`).
+something that means a different tree: money not in whole cents, rates and numbers that are not
+finite decimals (``1/3``: the language has no fraction literal, and ``1 / 3`` would be a
+division), and texts containing a newline.
 
 Comments are not in the grammar's tree: :func:`collect_comments` finds them in the text and
 :func:`format_text` re-emits every one of them, anchored to the item they precede or trail.
@@ -105,30 +108,6 @@ def _expr(expr: ast.Expr) -> str:
     raise TypeError(f"not an expression: {expr!r}")
 
 
-def ambiguous_param_value(expr: ast.Expr) -> bool:
-    """Whether ``= EXPR`` directly followed by another ``= ...`` value would reparse differently.
-
-    The grammar lets a parameter value end without ``from``; the parser (LALR, shift preferred)
-    then reads the next value's ``=`` as a comparison whenever the value's text ends in an
-    arithmetic term: ``= 55 = 56 from D`` is one value ``55 = 56``. Parentheses cannot help
-    (``(55) = 56`` is still a comparison); only values ending in a comparison, ``in {..}`` or
-    ``not in {..}`` (non-associative) are safe.
-    """
-    while True:
-        if isinstance(expr, ast.IfThenElse):
-            expr = expr.otherwise
-        elif isinstance(expr, ast.Binary) and expr.op in ("implies", "or", "and"):
-            if _level(expr.right) < _BINARY[expr.op][2]:
-                return True  # parenthesised: an atom, open to "= ..."
-            expr = expr.right
-        elif isinstance(expr, ast.Unary) and expr.op == "not":
-            if _level(expr.operand) < _NOT:
-                return True
-            expr = expr.operand
-        else:
-            return not (isinstance(expr, ast.InSet) or (isinstance(expr, ast.Binary) and expr.op in _COMPARISONS))
-
-
 # --- literals and small pieces -----------------------------------------------------------------
 
 
@@ -215,6 +194,11 @@ def _typical(value: ast.Literal | ast.Name) -> str:
     return value.name if isinstance(value, ast.Name) else format_literal(value)
 
 
+def _annotations(node: ast.RuleDecl | ast.DecisionDecl) -> list[str]:
+    pairs = (("allow", node.allow), ("expect", node.expect))
+    return [f"@{kind}({', '.join(names)})" for kind, names in pairs if names]
+
+
 def _versions(versions: tuple[ast.VersionSpec, ...], compare: tuple | None = None) -> str:
     if compare is not None:
         return f" [from {compare[0]} to {compare[1]}]"
@@ -289,7 +273,11 @@ class _Printer:
         elif isinstance(item, ast.DecisionDecl):
             default = f" otherwise {format_expr(item.default)}" if item.default is not None else ""
             text = f"decision {item.name}: {format_type(item.type)}{_citation(item.citation)}{default}"
-            self.line(depth, text, item)
+            anchors = [item]
+            for annotation in _annotations(item):
+                self.line(depth, annotation, *anchors)
+                anchors = []
+            self.line(depth, text, *anchors)
         elif isinstance(item, ast.RuleDecl):
             self.rule(item, depth, "", item)
         elif isinstance(item, (ast.ReplaceRule, ast.InsertRule)):
@@ -306,7 +294,7 @@ class _Printer:
             self.line(depth, f"repeal {format_citation(item.citation)}", item)
         elif isinstance(item, ast.SetParameter):
             start = f" from {item.start}" if item.start is not None else ""
-            self.line(depth, f"set parameter {item.name} = {format_expr(item.value)}{start}", item)
+            self.line(depth, f"set parameter {item.name} = {format_expr(item.value, _SUM)}{start}", item)
         else:
             raise TypeError(f"not a statute or amendment item: {item!r}")
 
@@ -321,15 +309,9 @@ class _Printer:
         self.line(depth, "}")
 
     def parameter(self, parameter: ast.ParameterDecl, depth: int) -> None:
-        for value in parameter.values[:-1]:
-            if value.start is None and ambiguous_param_value(value.value):
-                raise ValueError(
-                    f"parameter {parameter.name}: a value without 'from' followed by another value "
-                    "would reparse as a comparison"
-                )
         header = f"parameter {parameter.name}: {format_type(parameter.type)}{_citation(parameter.citation)}"
         texts = [
-            f"= {format_expr(v.value)}" + (f" from {v.start}" if v.start is not None else "")
+            f"= {format_expr(v.value, _SUM)}" + (f" from {v.start}" if v.start is not None else "")
             for v in parameter.values
         ]
         if len(texts) == 1:
@@ -342,8 +324,7 @@ class _Printer:
     def rule(self, rule: ast.RuleDecl, depth: int, keyword: str, anchor: object) -> None:
         """``rule`` lines; ``keyword`` is ``replace ``/``insert `` inside an amendment, where the
         annotations must follow the keyword and so share its line."""
-        pairs = (("allow", rule.allow), ("expect", rule.expect))
-        annotations = [f"@{kind}({', '.join(names)})" for kind, names in pairs if names]
+        annotations = _annotations(rule)
         prefix = keyword
         if keyword:
             prefix += "".join(f"{a} " for a in annotations)

@@ -559,7 +559,10 @@ class _ToAst(Transformer):
             if kind == "DATE":
                 return ast.Literal("date", self._date(token), span=span)
             if kind == "MONEY":
-                return ast.Literal("money", Fraction(_parse_number(token)), span=span)
+                amount = Fraction(_parse_number(token))
+                if (amount * 100).denominator != 1:
+                    raise ValueError("money is in whole cents (at most two decimals)")
+                return ast.Literal("money", amount, span=span)
             if kind == "PERCENT":
                 return ast.Literal("rate", Fraction(_parse_number(token)) / 100, span=span)
             if kind == "DECIMAL":
@@ -667,7 +670,30 @@ def _run(text: str, path: str, start: str) -> Any:
         ) from None
     if builder.errors:
         raise LexproofError(builder.errors)
+    _check_depth(result)
     return result
+
+
+MAX_EXPRESSION_DEPTH = 200
+
+
+def _check_depth(root: object) -> None:
+    """Every later pass recurses over expressions; a chain like x + x + ... + x of thousands
+    of terms would exhaust Python's stack there. Reject it here, with its position."""
+    stack: list[tuple[object, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (ast.Binary, ast.Unary, ast.InSet, ast.IfThenElse, ast.Call)):
+            depth += 1
+            if depth > MAX_EXPRESSION_DEPTH:
+                raise LexproofError(Diagnostic(
+                    node.span,
+                    f"expression nested more than {MAX_EXPRESSION_DEPTH} levels deep; split it into decisions",
+                ))
+        if isinstance(node, tuple):
+            stack.extend((child, depth) for child in node)
+        elif hasattr(node, "__dataclass_fields__"):
+            stack.extend((getattr(node, name), depth) for name in node.__dataclass_fields__ if name != "span")
 
 
 def parse_text(text: str, path: str = "<input>") -> ast.File:
@@ -684,10 +710,14 @@ def parse_file(path: str | Path) -> ast.File:
     """Read and parse a file; an unreadable file is a diagnostic, not a traceback."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
+        text = data.decode("utf-8-sig")  # a byte-order mark is harmless: accept it
     except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
         raise LexproofError(
-            Diagnostic(Span(name, 1, 1, 1, 2), f"the file is not UTF-8 text ({error.reason})")
+            Diagnostic(Span(name, line, column, line, column + 1), f"the file is not UTF-8 text ({error.reason})")
         ) from None
     except OSError as error:
         raise LexproofError(

@@ -96,6 +96,16 @@ def _cents_text(amount: Fraction) -> str:
     return f"{sign}{whole}.{rest:02d}"
 
 
+def _show(raw: object) -> str:
+    """A case-file value as JSON spells it (true, 5.001, "mbo"), not as Python does."""
+    import json
+
+    try:
+        return json.dumps(raw, default=str)
+    except (TypeError, ValueError):
+        return str(raw)
+
+
 class ValueError_(ValueError):
     """A case value that cannot be read; the message says what was expected."""
 
@@ -111,11 +121,11 @@ def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> 
             return raw
         if raw in ("true", "false"):
             return raw == "true"
-        raise ValueError_(f"expected true or false, got {raw!r}")
+        raise ValueError_(f"expected true or false, got {_show(raw)}")
     if kind == "enum":
         if isinstance(raw, str) and raw in enum_values:
             return raw
-        raise ValueError_(f"expected one of {', '.join(enum_values)}, got {raw!r}")
+        raise ValueError_(f"expected one of {', '.join(enum_values)}, got {_show(raw)}")
     if kind == "date":
         if isinstance(raw, dt.date):
             return raw.toordinal()
@@ -124,16 +134,16 @@ def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> 
                 return dt.date.fromisoformat(raw).toordinal()
             except ValueError:
                 pass
-        raise ValueError_(f"expected a date YYYY-MM-DD, got {raw!r}")
+        raise ValueError_(f"expected a date YYYY-MM-DD, got {_show(raw)}")
     if isinstance(raw, bool):
-        raise ValueError_(f"expected a number, got {raw!r}")
+        raise ValueError_(f"expected a number, got {_show(raw)}")
     number = _number(raw, kind)
     if kind == "int":
         if number.denominator != 1:
-            raise ValueError_(f"expected a whole number, got {raw!r}")
+            raise ValueError_(f"expected a whole number, got {_show(raw)}")
         return int(number)
     if kind == "money" and (number * 100).denominator != 1:
-        raise ValueError_(f"money is in whole cents, got {raw!r}")
+        raise ValueError_(f"money is in whole cents, got {_show(raw)}")
     return number
 
 
@@ -158,4 +168,4 @@ def _number(raw: object, kind: str) -> Fraction:
             if value is not None:
                 return value / 100 if percent else value
     what = {"money": "an amount such as 1118.00 or \"€1,118.00\"", "rate": "a rate such as 0.96 or \"96%\""}
-    raise ValueError_(f"expected {what.get(kind, 'a number')}, got {raw!r}")
+    raise ValueError_(f"expected {what.get(kind, 'a number')}, got {_show(raw)}")

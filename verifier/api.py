@@ -55,6 +55,8 @@ def pick_statute(program: Program, name: str | None, span_file: str = "<command 
         return program.statutes[name]
     if len(program.statutes) == 1:
         return next(iter(program.statutes.values()))
+    if not program.statutes:
+        raise LexproofError(Diagnostic(Span(span_file, 1, 1, 1, 1), "no statute is loaded (only amendments?)"))
     raise LexproofError(Diagnostic(
         Span(span_file, 1, 1, 1, 1),
         f"several statutes are loaded ({', '.join(program.statutes)}); choose one with --statute",

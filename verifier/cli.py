@@ -28,7 +28,10 @@ JSON_FORMAT_VERSION = 1
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 120  # logs and pipes: tables read better wide than wrapped at 80
+    return console
 
 
 def _guard(action: Callable[[], int]) -> int:
@@ -98,6 +101,9 @@ TIMEOUT = click.option("--timeout", type=float, metavar="SECONDS", help="solver 
 @click.version_option(package_name="lexproof")
 def main() -> None:
     """lexproof: legal rules as code, with formal verification."""
+    # Expressions are at most 200 levels deep (the parser checks); each level costs a few
+    # frames in the recursive passes, so give them room without risking the C stack.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
 
 
 @main.command("eval")

@@ -113,13 +113,16 @@ def summarize(
         solver.add(z3.Not(z3.And(block)))
     solver.pop()
     rows = [Row({f: frozenset([p[f]]) for f in finite}, label, {}, witness) for p, label, witness in points]
+    # Ranges first, per combination: rows merge only when their numeric ranges agree too,
+    # otherwise a merged row would claim a range that holds for only some of its values.
+    for row in rows:
+        if numeric:
+            row.ranges = _ranges(encoder, region, row, numeric, budget, assumptions)
     rows = _merge(rows, finite)
     for row in rows:
         row.combinations = 1
         for f in finite:
             row.combinations *= len(row.values[f])
-        if numeric:
-            row.ranges = _ranges(encoder, region, row, numeric, budget, assumptions)
         row.witness = _readable_witness(encoder, region, row, budget, assumptions) or row.witness
     return Region(rows, complete, finite, numeric)
 
@@ -154,14 +157,14 @@ def _merge(rows: list[Row], finite: list[str]) -> list[Row]:
         for i in range(len(rows)):
             for j in range(i + 1, len(rows)):
                 a, b = rows[i], rows[j]
-                if a.label != b.label:
+                if a.label != b.label or a.ranges != b.ranges:
                     continue
                 differing = [f for f in finite if a.values[f] != b.values[f]]
                 if len(differing) == 1:
                     fact = differing[0]
                     merged = dict(a.values)
                     merged[fact] = a.values[fact] | b.values[fact]
-                    rows[i] = Row(merged, a.label, {}, a.witness)
+                    rows[i] = Row(merged, a.label, a.ranges, a.witness)
                     del rows[j]
                     changed = True
                     break
