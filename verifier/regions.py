@@ -1,6 +1,12 @@
 """Summarize a region of cases (where a gap lies, where an amendment changes the outcome) as a
-small table a lawyer reads: values of enum and bool facts, ranges of numeric facts, a witness
-per row, and how many enum/bool combinations it covers."""
+small table a lawyer reads.
+
+Each row is a group of cases: a set of values per enum/bool fact, with one outcome label (e.g.
+false -> true). Every combination of those values has cases in the region, the numeric facts
+shown are the range (hull) the region spans within the group, and a witness case is given.
+When the enumeration completes, the rows cover the region: no case outside them is in it, so
+"who loses: nobody" is a proof, not a sample.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,6 @@ from dsl.values import format_value
 from verifier.encoding import Encoder, Term
 from verifier.solving import Budget, check
 
-MAX_COMBINATIONS = 128
 
 
 @dataclass
@@ -27,6 +32,7 @@ class Row:
     ranges: dict[str, tuple[object, object]] = field(default_factory=dict)
     witness: dict[str, object] = field(default_factory=dict)
     combinations: int = 1
+    exact: bool = False  # every case of the row (its combinations x its ranges) is in the region
 
 
 @dataclass
@@ -78,22 +84,25 @@ def summarize(
     budget: Budget,
     assumptions: list[Term],
 ) -> Region:
-    """Enumerate the region's enum/bool projections (plus outcome labels), merge rows that
-    differ in one fact only, and give numeric ranges per row."""
+    """Enumerate the region's enum/bool combinations (with their outcome label), merge them
+    into groups, give each group the numeric range it spans, and split a group whose range
+    would overstate it. A group whose every case (its combinations x its ranges) lies in the
+    region is *exact*; otherwise it says 'some cases'."""
+    from verifier.solving import read_cases, readable_model
+
     statute = encoder.statute
     finite = [f for f in facts if statute.facts[f].type.kind in ("bool", "enum")]
     numeric = [f for f in facts if f not in finite]
-    solver.push()
-    solver.add(region)
-    points: list[tuple[dict[str, object], tuple, dict[str, object]]] = []
+    points: list[Row] = []
     complete = True
+    blocked: list[Term] = []
     while True:
         if len(points) >= MAX_COMBINATIONS:
             complete = False
             break
-        status = check(solver, *assumptions)
+        status = check(solver, *assumptions, region, *blocked)
         if status != "sat":
-            complete = complete and status == "unsat"
+            complete = status == "unsat"
             break
         model = solver.model()
         projection = {
@@ -101,70 +110,72 @@ def summarize(
             for f in finite
         }
         label = tuple(decode(model.eval(term, model_completion=True)) for _, term, decode in labels)
-        witness = {
-            f: encoder.decode(info.type, model.eval(encoder.fact_term(f, None), model_completion=True))
-            for f, info in statute.facts.items()
-        }
-        points.append((projection, label, witness))
+        points.append(Row({f: frozenset([projection[f]]) for f in finite}, label))
         block = [encoder.fact_term(f, None) == encoder.const(statute.facts[f].type, projection[f]) for f in finite]
         block += [term == model.eval(term, model_completion=True) for _, term, _ in labels]
         if not block:
             break
-        solver.add(z3.Not(z3.And(block)))
-    solver.pop()
-    rows = [Row({f: frozenset([p[f]]) for f in finite}, label, {}, witness) for p, label, witness in points]
-    # Ranges first, per combination: rows merge only when their numeric ranges agree too,
-    # otherwise a merged row would claim a range that holds for only some of its values.
+        blocked.append(z3.Not(z3.And(block)))
+    label_terms = {row.label: _label_formula(encoder, labels, row.label) for row in points}
+    rows: list[Row] = []
+    for group in _merge(points, finite):
+        inside = z3.And(region, label_terms[group.label])
+        members = [p for p in points if p.label == group.label and _within(p, group)]
+        rows.extend(_refine(encoder, solver, group, members, finite, numeric, inside, budget, assumptions, 0))
     for row in rows:
-        if numeric:
-            row.ranges = _ranges(encoder, region, row, numeric, budget, assumptions)
-    rows = _merge(rows, finite)
-    for row in rows:
+        inside = z3.And(region, label_terms[row.label], *_cube(encoder, row), *_box(encoder, row))
+        if check(solver, *assumptions, inside) == "sat":
+            model = readable_model(encoder, [inside], budget, solver.model())
+            row.witness = read_cases(encoder, model)[None]
         row.combinations = 1
         for f in finite:
             row.combinations *= len(row.values[f])
-        row.witness = _readable_witness(encoder, region, row, budget, assumptions) or row.witness
     return Region(rows, complete, finite, numeric)
 
 
-def _row_constraints(encoder: Encoder, region: Term, row: Row) -> list[Term]:
-    statute = encoder.statute
-    return [region] + [
-        z3.Or([encoder.fact_term(f, None) == encoder.const(statute.facts[f].type, v) for v in values])
-        for f, values in row.values.items()
-    ]
+MAX_COMBINATIONS = 256
+MAX_SPLIT_DEPTH = 2
 
 
-def _readable_witness(encoder: Encoder, region: Term, row: Row, budget: Budget, assumptions):
-    """A typical-looking case inside the row (the enumeration's witness may be extreme)."""
-    from verifier.solving import read_cases, readable_model
+def _label_formula(encoder: Encoder, labels, label: tuple) -> Term:
+    parts = []
+    for (_, term, _decode), value in zip(labels, label):
+        if z3.is_bool(term):
+            parts.append(term if value else z3.Not(term))
+        else:
+            parts.append(term == _label_value(encoder, term, value))
+    return z3.And(parts + [encoder.true])
 
-    solver = z3.Solver(ctx=encoder.ctx)
-    solver.set("rlimit", budget.rlimit)
-    solver.add(encoder.hard_constraints())
-    solver.add(_row_constraints(encoder, region, row))
-    if check(solver, *assumptions) != "sat":
-        return None
-    model = readable_model(encoder, _row_constraints(encoder, region, row), budget, solver.model())
-    return read_cases(encoder, model)[None]
+
+def _label_value(encoder: Encoder, term: Term, value: object) -> Term:
+    if isinstance(value, str):  # an enum outcome: its index
+        for enum_values in encoder.statute.enums.values():
+            if value in enum_values:
+                return z3.IntVal(enum_values.index(value), encoder.ctx)
+    return z3.RealVal(value, encoder.ctx) if z3.is_real(term) else z3.IntVal(int(value), encoder.ctx)
+
+
+def _within(point: Row, group: Row) -> bool:
+    return all(point.values[f] <= group.values[f] for f in point.values)
 
 
 def _merge(rows: list[Row], finite: list[str]) -> list[Row]:
     """Merge rows that agree on the label and on every fact but one (Quine-McCluskey style)."""
+    rows = [Row(dict(r.values), r.label) for r in rows]
     changed = True
     while changed:
         changed = False
         for i in range(len(rows)):
             for j in range(i + 1, len(rows)):
                 a, b = rows[i], rows[j]
-                if a.label != b.label or a.ranges != b.ranges:
+                if a.label != b.label:
                     continue
                 differing = [f for f in finite if a.values[f] != b.values[f]]
                 if len(differing) == 1:
                     fact = differing[0]
                     merged = dict(a.values)
                     merged[fact] = a.values[fact] | b.values[fact]
-                    rows[i] = Row(merged, a.label, a.ranges, a.witness)
+                    rows[i] = Row(merged, a.label)
                     del rows[j]
                     changed = True
                     break
@@ -173,13 +184,55 @@ def _merge(rows: list[Row], finite: list[str]) -> list[Row]:
     return rows
 
 
-def _ranges(encoder: Encoder, region: Term, row: Row, numeric: list[str], budget: Budget, assumptions):
+def _refine(encoder, solver, group: Row, members: list[Row], finite, numeric, inside, budget, assumptions, depth) -> list[Row]:
+    if numeric:
+        group.ranges = _hull(encoder, inside, group, numeric, budget, assumptions)
+    box = _cube(encoder, group) + _box(encoder, group)
+    if not numeric or check(solver, *assumptions, *box, z3.Not(inside)) == "unsat":
+        group.exact = True
+        return [group]
+    if depth >= MAX_SPLIT_DEPTH or len(members) < 2:
+        return [group]
+    valid, invalid = [], []
+    for member in members:
+        member_box = _cube(encoder, member) + _box(encoder, Row(member.values, member.label, group.ranges))
+        (valid if check(solver, *assumptions, *member_box, z3.Not(inside)) == "unsat" else invalid).append(member)
+    if not valid or not invalid:
+        return [group]
+    result = []
+    for part in (valid, invalid):
+        for sub in _merge(part, finite):
+            sub_members = [m for m in part if _within(m, sub)]
+            result.extend(_refine(encoder, solver, sub, sub_members, finite, numeric, inside, budget, assumptions, depth + 1))
+    return result
+
+
+def _box(encoder: Encoder, row: Row) -> list[Term]:
     statute = encoder.statute
-    constraints = _row_constraints(encoder, region, row)
+    parts = []
+    for fact, (low, high) in row.ranges.items():
+        term = encoder.fact_term(fact, None)
+        type_ = statute.facts[fact].type
+        parts += [term >= encoder.const(type_, low), term <= encoder.const(type_, high)]
+    return parts
+
+
+def _cube(encoder: Encoder, row: Row) -> list[Term]:
+    statute = encoder.statute
+    return [
+        z3.Or([encoder.fact_term(f, None) == encoder.const(statute.facts[f].type, v) for v in values])
+        for f, values in row.values.items()
+    ]
+
+
+def _hull(encoder: Encoder, inside: Term, row: Row, numeric: list[str], budget: Budget, assumptions):
+    """The range each numeric fact spans over the group's cases in the region; a range that is
+    the whole domain says nothing and is left out."""
+    statute = encoder.statute
     ranges: dict[str, tuple[object, object]] = {}
     for fact in numeric:
         info = statute.facts[fact]
-        term = encoder.fact_raw[(None, fact)]
+        term = encoder.fact_term(fact, None)
         bounds = []
         for direction in ("min", "max"):
             optimizer = z3.Optimize(ctx=encoder.ctx)
@@ -187,36 +240,39 @@ def _ranges(encoder: Encoder, region: Term, row: Row, numeric: list[str], budget
             optimizer.set("timeout", min(budget.timeout_ms, 5_000))
             optimizer.add(encoder.hard_constraints())
             optimizer.add(assumptions)
-            optimizer.add(constraints)
-            handle = optimizer.minimize(term) if direction == "min" else optimizer.maximize(term)
+            optimizer.add(inside, *_cube(encoder, row))
+            if direction == "min":
+                optimizer.minimize(term)
+            else:
+                optimizer.maximize(term)
             try:
                 if optimizer.check() != z3.sat:
                     bounds.append(None)
                     continue
-                value = optimizer.lower(handle) if direction == "min" else optimizer.upper(handle)
+                value = optimizer.model().eval(term, model_completion=True)
             except z3.Z3Exception:
                 bounds.append(None)
                 continue
-            bounds.append(_decode_bound(encoder, info.type, value))
+            bounds.append(encoder.decode(info.type, value))
         low, high = bounds
-        if low == info.low and high == info.high and low is not None:
-            continue  # the whole domain: not worth a column
+        if low is None or high is None:
+            continue
         ranges[fact] = (low, high)
     return ranges
 
 
-def _decode_bound(encoder: Encoder, type_: ir.Type, value: Term) -> object:
-    from fractions import Fraction
-
-    if not (z3.is_int_value(value) or z3.is_rational_value(value)):
-        return None  # unbounded (oo) or infinitesimal bound
-    if type_.kind == "money":
-        return Fraction(value.as_long(), 100) if z3.is_int_value(value) else None  # type: ignore[attr-defined]
-    return encoder.decode(type_, value)
+def _nearly_whole(info, low, high) -> bool:
+    """A range that only trims one step off the domain (e.g. €0.01..€20,000 of €0..€20,000,
+    from 'paid by a third party < owed') reads as noise, not as a condition."""
+    if info.low is None or info.high is None:
+        return False
+    width = info.high - info.low
+    return width > 0 and (high - low) >= width * 0.999
 
 
 def describe_row(statute: StatuteModel, row: Row, finite: list[str]) -> list[str]:
-    """'soort = mbo', 'leerweg in {bbl, derde_leerweg}', '30 <= leeftijd <= 56' ..."""
+    """'soort = mbo', 'leerweg in {bbl, derde_leerweg}', 'leeftijd 30..56'; a row that is not
+    exact (only some of its cases are in the region) starts with 'some cases:'."""
     parts: list[str] = []
     for fact in finite:
         values = row.values[fact]
@@ -228,12 +284,11 @@ def describe_row(statute: StatuteModel, row: Row, finite: list[str]) -> list[str
         parts.append(f"{fact} = {shown[0]}" if len(shown) == 1 else f"{fact} in {{{', '.join(shown)}}}")
     for fact, (low, high) in row.ranges.items():
         info = statute.facts[fact]
-        low_text = format_value(low, info.type) if low is not None else None
-        high_text = format_value(high, info.type) if high is not None else None
-        if low_text and high_text:
-            parts.append(f"{fact} {low_text}..{high_text}" if low != high else f"{fact} = {low_text}")
-        elif low_text:
-            parts.append(f"{fact} >= {low_text}")
-        elif high_text:
-            parts.append(f"{fact} <= {high_text}")
-    return parts or ["every case"]
+        if (low == info.low and high == info.high) or _nearly_whole(info, low, high):
+            continue
+        low_text, high_text = format_value(low, info.type), format_value(high, info.type)
+        parts.append(f"{fact} {low_text}..{high_text}" if low != high else f"{fact} = {low_text}")
+    parts = parts or ["every case"]
+    if not row.exact:
+        parts[0] = "some cases: " + parts[0]
+    return parts

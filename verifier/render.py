@@ -86,7 +86,8 @@ def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutc
     line.append(" = ")
     line.append(show(statute, outcome), style="bold cyan" if outcome.defined else "bold red")
     if outcome.status == "default":
-        line.append("  (no rule applies; 'otherwise')", style="dim")
+        where = cite(statute, statute.decisions[outcome.decision].citation)
+        line.append(f"  (no rule applies; 'otherwise'{' of ' + where if where else ''})", style="dim")
     elif outcome.reason:
         line.append(f"  ({outcome.reason})", style="dim")
     console.print(line)
