@@ -246,7 +246,12 @@ class _Printer:
         words = [f"statute {statute.name}"]
         if statute.title is not None:
             words.append(format_string(statute.title))
-        sources = (("bwb", statute.bwb), ("celex", statute.celex), ("url", statute.url), ("cite", statute.cite_as))
+        sources = (
+            ("bwb", statute.bwb),
+            ("celex", statute.celex),
+            ("url", statute.url),
+            ("cite", statute.cite_as),
+        )
         words.extend(f"{key} {_source_value(value)}" for key, value in sources if value is not None)
         self.line(0, " ".join(words), statute)
         for item in statute.items:
@@ -436,6 +441,8 @@ def format_file(file: ast.File, source: str | None = None) -> str:
 
 
 class _Placement:
+    """Where each comment goes: own lines before output line N, the end of line N, or the end."""
+
     def __init__(self) -> None:
         self.before: dict[int, list[str]] = {}
         self.trailing: dict[int, str] = {}
@@ -466,8 +473,9 @@ def _place(
         position = (comment.span.line, comment.span.column)
         after = bisect_right(starts, position)
         if not _own_line(comment, source_lines):
+            # The latest-starting anchor that begins before the comment and reaches its line.
             covering = next(
-                (out for span, _, out in reversed(spans[:after]) if span.end_line >= comment.span.line),
+                (spans[i][2] for i in range(after - 1, -1, -1) if spans[i][0].end_line >= comment.span.line),
                 None,
             )
             if covering is not None and covering not in placed.trailing:

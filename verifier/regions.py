@@ -22,7 +22,6 @@ from verifier.encoding import Encoder, Term
 from verifier.solving import Budget, check
 
 
-
 @dataclass
 class Row:
     """One row: each finite fact's allowed values, numeric ranges, an outcome label."""
