@@ -45,6 +45,7 @@ class RuleTrace:
     failed_span: Span | None = None
     overridden_by: tuple[str, ...] = ()
     detail: str | None = None
+    failed_node: ir.Node | None = None  # the conjunct that failed, to follow into other decisions
 
 
 @dataclass
@@ -130,7 +131,8 @@ class Evaluator:
                 trace.status = "overridden"
                 trace.overridden_by = tuple(o for o in overriders[rule.name] if fires.get(o))
             elif rule.condition is not None:
-                trace.failed_condition, trace.failed_span = self._first_failure(rule.condition, case, slot)
+                trace.failed_node = self._first_failure(rule.condition, case, slot)
+                trace.failed_condition, trace.failed_span = source_text(trace.failed_node.span), trace.failed_node.span
         if undefined is not None:
             # Every condition is needed to know which rules fire (an undefined one might have
             # overridden or contradicted the others), so the decision has no value.
@@ -166,15 +168,15 @@ class Evaluator:
             name, "undecided", None, (), list(traces.values()), f"no rule decides {name} and it has no default"
         )
 
-    def _first_failure(self, condition: ir.Node, case: str | None, slot: str | None) -> tuple[str | None, Span | None]:
-        """The first conjunct of a condition that is false, as source text."""
+    def _first_failure(self, condition: ir.Node, case: str | None, slot: str | None) -> ir.Node:
+        """The first conjunct of a condition that is false."""
         for conjunct in _conjuncts(condition):
             try:
                 if not self.eval(conjunct, case, slot):
-                    return source_text(conjunct.span), conjunct.span
+                    return conjunct
             except Undefined:
-                return source_text(conjunct.span), conjunct.span
-        return source_text(condition.span), condition.span
+                return conjunct
+        return condition
 
     # --- expressions ---
     def eval(self, node: ir.Node, case: str | None, slot: str | None) -> object:

@@ -74,8 +74,7 @@ def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
         where = " ".join(part for part in (case and f"case {case}", slot and f"{slot} ({witness.versions[slot]})") if part)
         if where:
             console.print(Text(pad + "  " + where + ":", style="dim"))
-        focus = witness.focus or tuple(outcomes)
-        for name in focus:
+        for name in witness.explained(slot, case):
             print_outcome(console, statute, outcomes[name], indent + 2)
 
 
@@ -116,7 +115,10 @@ def print_diff_table(console: Console, result: Result) -> None:
         style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
         statute = witness.statute
         facts = witness.facts[None]
-        example = ", ".join(f"{k}={format_value(v, statute.facts[k].type)}" for k, v in facts.items())
+        relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
+        example = ", ".join(
+            f"{k}={format_value(v, statute.facts[k].type)}" for k, v in facts.items() if not relevant or k in relevant
+        )
         combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
         table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)
     console.print(table)

@@ -48,10 +48,33 @@ class Witness:
     focus: tuple[str, ...] = ()  # decisions the result is about (shown first)
     note: str | None = None
 
+    def explained(self, slot: str | None, case: str | None) -> list[str]:
+        """The focus decisions, then the decisions that explain them: those read by the rules
+        that decided, or by the first failing condition of the rules that did not apply."""
+        from dsl import ir
+
+        outcomes = self.outcomes[(slot, case)]
+        order: list[str] = []
+        pending = list(self.focus or tuple(outcomes))
+        while pending:
+            name = pending.pop(0)
+            if name in order or name not in outcomes:
+                continue
+            order.append(name)
+            for trace in outcomes[name].rules:
+                nodes = []
+                if trace.status == "applied" and trace.rule.condition is not None:
+                    nodes.append(trace.rule.condition)
+                if trace.failed_node is not None:
+                    nodes.append(trace.failed_node)
+                for node in nodes:
+                    pending.extend(n.name for n in ir.walk(node) if isinstance(n, ir.DecisionRef))
+        return order
+
     def deciding_articles(self) -> list[str]:
         articles: list[str] = []
-        for outcomes in self.outcomes.values():
-            for name in self.focus or tuple(outcomes):
+        for (slot, case), outcomes in self.outcomes.items():
+            for name in self.explained(slot, case):
                 outcome = outcomes.get(name)
                 if outcome is None:
                     continue
