@@ -65,7 +65,14 @@ def _finite_decimal(value: Fraction) -> str | None:
             denominator //= prime
     if denominator != 1:
         return None
-    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    # Exact: scale to an integer numerator over a power of ten (Decimal division would round
+    # at 28 digits).
+    digits = 0
+    scaled = value
+    while scaled.denominator != 1:
+        scaled *= 10
+        digits += 1
+    text = format(Decimal(scaled.numerator).scaleb(-digits), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -160,6 +167,10 @@ def _number(raw: object, kind: str) -> Fraction:
         if kind == "money":
             text = text.removeprefix("€").removeprefix("EUR")
         text = text.rstrip("%")
+        fraction = re.fullmatch(r"(-?[0-9]+)/([0-9]+)", text)
+        if fraction and int(fraction.group(2)) != 0:  # "1/3": how to_json writes a non-decimal rate
+            value = Fraction(int(fraction.group(1)), int(fraction.group(2)))
+            return value / 100 if percent else value
         if _NUMBER.match(text):
             try:
                 value = Fraction(Decimal(text.replace("_", "").replace(",", "")))
