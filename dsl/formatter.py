@@ -37,6 +37,7 @@ from dsl.parser import GRAMMAR_FILE, parse_text
 from dsl.source import SOURCES, Span
 
 INDENT = "  "
+WIDTH = 100  # enums and statute headers longer than this get one value / source per line
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Words of the grammar ("rule", "lid", ...): the lexer never reads them as names.
@@ -252,8 +253,13 @@ class _Printer:
             ("url", statute.url),
             ("cite", statute.cite_as),
         )
-        words.extend(f"{key} {_source_value(value)}" for key, value in sources if value is not None)
-        self.line(0, " ".join(words), statute)
+        sources_text = [f"{key} {_source_value(value)}" for key, value in sources if value is not None]
+        if len(" ".join(words + sources_text)) <= WIDTH:
+            self.line(0, " ".join(words + sources_text), statute)
+        else:
+            self.line(0, " ".join(words), statute)
+            for source in sources_text:
+                self.line(1, source)
         for item in statute.items:
             self.blank()
             self.item(item, 1)
@@ -269,8 +275,14 @@ class _Printer:
 
     def item(self, item: object, depth: int) -> None:
         if isinstance(item, ast.EnumDecl):
-            values = ", ".join(v.name for v in item.values)
-            self.line(depth, f"enum {item.name} {{ {values} }}", item, *item.values)
+            one_line = f"enum {item.name} {{ {', '.join(v.name for v in item.values)} }}"
+            if len(INDENT * depth + one_line) <= WIDTH:
+                self.line(depth, one_line, item, *item.values)
+                return
+            self.line(depth, f"enum {item.name} {{", item)
+            for value in item.values:
+                self.line(depth + 1, f"{value.name},", value)
+            self.line(depth, "}")
         elif isinstance(item, ast.FactsDecl):
             self.facts(item, depth)
         elif isinstance(item, ast.ParameterDecl):
@@ -441,21 +453,31 @@ def format_file(file: ast.File, source: str | None = None) -> str:
 
 
 class _Placement:
-    """Where each comment goes: own lines before output line N, the end of line N, or the end."""
+    """Where each comment goes: own lines before output line N, the end of line N, or the end.
+    An own-line comment carries whether a blank line followed it in the source (kept, so that a
+    section heading stays apart from the item below it)."""
 
     def __init__(self) -> None:
-        self.before: dict[int, list[str]] = {}
+        self.before: dict[int, list[tuple[str, bool]]] = {}
         self.trailing: dict[int, str] = {}
-        self.end: list[str] = []
+        self.end: list[tuple[str, bool]] = []
+
+
+def _source_line(span: Span, offset: int, source_lines: list[str] | None) -> str | None:
+    number = span.line + offset
+    if source_lines is None:
+        return SOURCES.line(span.file, number)
+    return source_lines[number - 1] if 0 < number <= len(source_lines) else None
 
 
 def _own_line(comment: ast.Comment, source_lines: list[str] | None) -> bool:
-    span = comment.span
-    if source_lines is not None:
-        text = source_lines[span.line - 1] if 0 < span.line <= len(source_lines) else None
-    else:
-        text = SOURCES.line(span.file, span.line)
-    return text is None or not text[: span.column - 1].strip()
+    text = _source_line(comment.span, 0, source_lines)
+    return text is None or not text[: comment.span.column - 1].strip()
+
+
+def _blank_after(comment: ast.Comment, source_lines: list[str] | None) -> bool:
+    text = _source_line(comment.span, 1, source_lines)
+    return text is not None and not text.strip()
 
 
 def _place(
@@ -482,12 +504,13 @@ def _place(
                 placed.trailing[covering] = comment.text
                 continue
             if covering is not None:
-                placed.before.setdefault(covering, []).append(comment.text)
+                placed.before.setdefault(covering, []).append((comment.text, False))
                 continue
+        entry = (comment.text, _blank_after(comment, source_lines))
         if after < len(spans):
-            placed.before.setdefault(spans[after][2], []).append(comment.text)
+            placed.before.setdefault(spans[after][2], []).append(entry)
         else:
-            placed.end.append(comment.text)
+            placed.end.append(entry)
     return placed
 
 
@@ -495,10 +518,13 @@ def _render(printer: _Printer, placed: _Placement) -> str:
     out: list[str] = []
     for index, line in enumerate(printer.lines):
         indent = line[: len(line) - len(line.lstrip(" "))]
-        out.extend(f"{indent}--{text}" for text in placed.before.get(index, ()))
+        for text, blank in placed.before.get(index, ()):
+            out.extend([f"{indent}--{text}", ""] if blank else [f"{indent}--{text}"])
         out.append(f"{line} --{placed.trailing[index]}" if index in placed.trailing else line)
-    if placed.end:
-        if out:
-            out.append("")
-        out.extend(f"--{text}" for text in placed.end)
+    if placed.end and out:
+        out.append("")
+    for text, blank in placed.end:
+        out.extend([f"--{text}", ""] if blank else [f"--{text}"])
+    while out and not out[-1]:
+        out.pop()
     return "\n".join(out) + "\n"

@@ -72,7 +72,9 @@ def _finite_decimal(value: Fraction) -> str | None:
     while scaled.denominator != 1:
         scaled *= 10
         digits += 1
-    text = format(Decimal(scaled.numerator).scaleb(-digits), "f")
+    sign = "-" if scaled.numerator < 0 else ""
+    text = str(abs(scaled.numerator)).rjust(digits + 1, "0")
+    text = sign + (text[:-digits] + "." + text[-digits:] if digits else text)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
