@@ -346,7 +346,9 @@ def query(
         sink.raise_if_any()
         raise
     version = default_version(model, _date(date), amendment)
-    return run_query(model, condition, version, Budget.from_seconds(timeout), max_cases)
+    result = run_query(model, condition, version, Budget.from_seconds(timeout), max_cases)
+    result.name = " ".join(text.split())
+    return result
 
 
 def diff(

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A lawyer asks lexproof questions about data exchange (AVG art. 6) and childcare allowance,
+# and reads the answers: a case that satisfies the question, or a proof that none exists.
+# Run from the repository root:  bash examples/lawyer/walkthrough.sh
+set -u
+cd "$(dirname "$0")/../.."
+ask() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit code $?)"; }
+
+# Data exchange. Can DUO lawfully reach out proactively, once the SZW bill (36 799) is law?
+# No: a proof, naming the articles it rests on. The bill covers UWV, SVB and gemeenten only.
+ask lexproof query statutes/gegevensuitwisseling \
+  "exists Verwerking: organisatie = duo and doel = proactieve_benadering and rechtmatig" \
+  --amendment proactieve_dienstverlening_szw
+# And UWV? Yes, with the case that shows how (sub c, the bill's article I).
+ask lexproof query statutes/gegevensuitwisseling \
+  "exists Verwerking: organisatie = uwv and doel = proactieve_benadering and rechtmatig" \
+  --amendment proactieve_dienstverlening_szw
+# Can any public authority rely on legitimate interest (sub f)? No: proof.
+ask lexproof query statutes/gegevensuitwisseling \
+  "exists Verwerking: overheidsorgaan and grondslag = gerechtvaardigd_belang and rechtmatig" --date 2026-06-01
+# Two agencies read consent differently: shown as a conflict with a witness (exit code 1).
+ask lexproof check examples/lawyer/consent_disagreement --only conflict
+
+# Childcare. Does anyone with an income above €100,000 still get more than €500 a month?
+ask lexproof query statutes/kinderopvang "exists Aanvraag: toetsingsinkomen > €100_000 and toeslag > €500" --date 2026-06-01
+# Can a parent without registered childcare (LRK) get anything? No: proof.
+ask lexproof query statutes/kinderopvang "exists Aanvraag: not geregistreerd_in_lrk and toeslag > €0" --date 2026-06-01
+# Three different ways (by the rules that decide) to get no allowance at all.
+ask lexproof query statutes/kinderopvang "exists Aanvraag: toeslag = €0" --date 2026-06-01 --max 3
+# What the planned income-independent system changes, and for whom.
+ask lexproof diff statutes/kinderopvang --amendment nieuw_stelsel --decision percentage
