@@ -4,7 +4,9 @@
 formatting is idempotent; ``tests/test_formatter.py`` checks both on random trees. Choices:
 
 * two-space indentation per level, items inside a statute or amendment indented once, each item
-  preceded by a blank line;
+  preceded by a blank line; lines past ``WIDTH`` are broken where that is simple: an enum gets
+  one value per line, a statute header one source per line, and a top-level ``and``/``or``
+  chain (rule value and condition, premise, claim) one operand per line;
 * parentheses only where the grammar's precedence needs them (loosest first: ``if``-``then``-
   ``else``, ``implies`` (right-assoc), ``or``, ``and``, ``not``, comparison/``in`` (non-assoc),
   ``+ -``, ``* /``, unary ``-``, atoms);
@@ -37,8 +39,9 @@ from dsl.parser import GRAMMAR_FILE, parse_text
 from dsl.source import SOURCES, Span
 
 INDENT = "  "
-WIDTH = 100  # enums and statute headers longer than this get one value / source per line
+WIDTH = 100  # longer enums, statute headers and and/or chains are broken over lines
 
+_SOURCES = ("bwb", "celex", "url", "cite")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Words of the grammar ("rule", "lid", ...): the lexer never reads them as names.
 _KEYWORDS = frozenset(re.findall(r'"([A-Za-z_]+)"', GRAMMAR_FILE.read_text(encoding="utf-8")))
@@ -107,6 +110,22 @@ def _expr(expr: ast.Expr) -> str:
         _, left, right = _BINARY[expr.op]
         return f"{format_expr(expr.left, left)} {expr.op} {format_expr(expr.right, right)}"
     raise TypeError(f"not an expression: {expr!r}")
+
+
+def _chain(expr: ast.Expr, prefix: str, indent: int) -> list[str]:
+    """``prefix + expr`` as lines: one line if it fits in WIDTH, else a top-level ``and``/``or``
+    chain with one operand per line, the operator under the start of the expression."""
+    text = prefix + format_expr(expr)
+    if indent + len(text) <= WIDTH or not (isinstance(expr, ast.Binary) and expr.op in ("and", "or")):
+        return [text]
+    op, operands = expr.op, []
+    while isinstance(expr, ast.Binary) and expr.op == op:  # left-associative: the chain is on the left
+        operands.append(expr.right)
+        expr = expr.left
+    first, rest = _BINARY[op][1:]
+    lines = [prefix + format_expr(expr, first)]
+    pad = " " * len(prefix)
+    return lines + [f"{pad}{op} {format_expr(operand, rest)}" for operand in reversed(operands)]
 
 
 # --- literals and small pieces -----------------------------------------------------------------
@@ -229,6 +248,13 @@ class _Printer:
             self.anchors.append((node, len(self.lines)))
         self.lines.append(INDENT * depth + text)
 
+    def expr_lines(self, depth: int, prefix: str, expr: ast.Expr) -> None:
+        """An expression after ``prefix``, anchored at its first line; long chains break."""
+        first, *rest = _chain(expr, prefix, len(INDENT * depth))
+        self.line(depth, first, expr)
+        for text in rest:
+            self.line(depth, text)
+
     def blank(self) -> None:
         if self.lines and self.lines[-1]:
             self.lines.append("")
@@ -247,13 +273,8 @@ class _Printer:
         words = [f"statute {statute.name}"]
         if statute.title is not None:
             words.append(format_string(statute.title))
-        sources = (
-            ("bwb", statute.bwb),
-            ("celex", statute.celex),
-            ("url", statute.url),
-            ("cite", statute.cite_as),
-        )
-        sources_text = [f"{key} {_source_value(value)}" for key, value in sources if value is not None]
+        values = (statute.bwb, statute.celex, statute.url, statute.cite_as)
+        sources_text = [f"{k} {_source_value(v)}" for k, v in zip(_SOURCES, values) if v is not None]
         if len(" ".join(words + sources_text)) <= WIDTH:
             self.line(0, " ".join(words + sources_text), statute)
         else:
@@ -353,9 +374,9 @@ class _Printer:
         header = f"{prefix}rule {rule.name} {format_citation(rule.citation)}{exceptions}:"
         # The citation anchors the header line itself, below any annotation lines.
         self.line(depth, header, *([anchor] if anchor is not None else []), rule.citation)
-        self.line(depth + 1, f"{rule.decision} = {format_expr(rule.value)}", rule.value)
+        self.expr_lines(depth + 1, f"{rule.decision} = ", rule.value)
         if rule.condition is not None:
-            self.line(depth + 1, f"if {format_expr(rule.condition)}", rule.condition)
+            self.expr_lines(depth + 1, "if ", rule.condition)
 
     def table(self, table: ast.TableDecl, depth: int) -> None:
         marginal = " marginal" if table.marginal else ""
@@ -387,8 +408,8 @@ class _Printer:
             quantifier += " differing only in " + ", ".join(prop.differing_only_in)
         self.line(depth + 1, quantifier)
         for premise in prop.assumptions:
-            self.line(depth + 1, f"assume {format_expr(premise)}", premise)
-        self.line(depth + 1, f"claim {format_expr(prop.claim)}", prop.claim)
+            self.expr_lines(depth + 1, "assume ", premise)
+        self.expr_lines(depth + 1, "claim ", prop.claim)
 
 
 # --- comments ----------------------------------------------------------------------------------
