@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic, LexproofError
@@ -50,6 +51,7 @@ _WORDS = {
     "MONEY": "an amount (€1118.00)",
     "DATE": "a date (YYYY-MM-DD)",
     "ARTREF": "an article number (3.16b)",
+    "SUBREF": "a sub-paragraph (a, 2)",
     "TRUE": "'true'",
     "FALSE": "'false'",
     "$END": "end of file",
@@ -102,7 +104,6 @@ def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnost
                 expected = set(error.interactive_parser.accepts()) or expected
             except Exception:  # noqa: BLE001 - a better message is optional; keep the plain one
                 pass
-        expected = {name for name in expected if not name.startswith("__")}
         message = f"unexpected {_found_phrase(token)}; expected {_expected_phrase(expected)}"
         hint = _hint(token, expected)
         if hint:
@@ -112,7 +113,7 @@ def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnost
         return Diagnostic(span, message)
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else "?"
-        expected = {name for name in (error.allowed or set()) if not name.startswith("__")}
+        expected = set(error.allowed or set())
         message = f"unexpected character {char!r}"
         if expected:
             message += f"; expected {_expected_phrase(expected)}"
@@ -121,7 +122,7 @@ def _syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnost
         return Diagnostic(Span(path, line, column, line, column + 1), message)
     if isinstance(error, UnexpectedEOF):
         line, column = _end_position(text)
-        expected = {name for name in error.expected if not name.startswith("__")}
+        expected = set(error.expected)
         return Diagnostic(
             Span(path, line, column, line, column + 1),
             f"unexpected end of file; expected {_expected_phrase(expected)}",
@@ -152,16 +153,21 @@ def _check_nesting(text: str, path: str) -> None:
     """Reject absurd nesting before the (recursive) tree transformer sees it."""
     depth = 0
     line, column = 1, 0
-    in_comment = in_string = False
+    in_comment = in_string = escaped = False
     for index, char in enumerate(text):
         column += 1
         if char == "\n":
-            line, column, in_comment = line + 1, 0, False
+            line, column, in_comment, in_string = line + 1, 0, False, False  # texts end at a line
             continue
         if in_comment:
             continue
         if in_string:
-            in_string = char != '"'
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            else:
+                in_string = char != '"'
             continue
         if char == '"':
             in_string = True
@@ -461,7 +467,7 @@ class _ToAst(Transformer):
         name = _unquote(children[0])
         rest = children[1:]
         versions: tuple = ()
-        if isinstance(rest[0], tuple) and rest[0][0] == "versions":
+        if isinstance(rest[0], tuple) and rest[0] and rest[0][0] == "versions":
             versions = rest.pop(0)[1]
             if versions and isinstance(versions[0], tuple):
                 self.errors.append(
@@ -662,12 +668,22 @@ def _run(text: str, path: str, start: str) -> Any:
     except UnexpectedInput as error:
         raise LexproofError(_syntax_diagnostic(error, path, text)) from None
     builder = _ToAst(path)
+    # The transformer recurses once per nesting level; long 'implies' or 'if' chains are deep
+    # without brackets. Pure-Python recursion is cheap in 3.11, so allow it here and let
+    # _check_depth report the expression with its position.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
     try:
         result = builder.transform(tree)
-    except RecursionError:
+    except (RecursionError, VisitError) as error:
+        original = getattr(error, "orig_exc", error)
+        if not isinstance(original, RecursionError):
+            raise original from None
         raise LexproofError(
             Diagnostic(Span(path, 1, 1, 1, 2), "the file is nested too deeply to read")
         ) from None
+    finally:
+        sys.setrecursionlimit(limit)
     if builder.errors:
         raise LexproofError(builder.errors)
     _check_depth(result)

@@ -496,11 +496,6 @@ def test_syntax_errors_speak_the_language(text: str) -> None:
         assert not _leaks(diagnostic.message), diagnostic.message
 
 
-@pytest.mark.xfail(
-    raises=IndexError,
-    strict=True,
-    reason="parser bug: see test_parser_bug_only_unnamed_tokens_expected_crashes ('int 0' then end of file)",
-)
 def test_truncated_file_always_gives_a_diagnostic() -> None:
     """Cut a valid file at every token boundary: each prefix parses or gives a diagnostic."""
     text = (
@@ -560,7 +555,7 @@ def test_huge_numbers_give_a_diagnostic(number: str) -> None:
 # --- known parser bugs (fail until fixed) ------------------------------------------------------
 
 
-def test_parser_bug_escaped_quote_confuses_the_nesting_check() -> None:
+def test_regression_escaped_quote_confuses_the_nesting_check() -> None:
     """``_check_nesting`` ends a text at ``\\"``, then counts the text's brackets."""
     text = 'statute S "\\"' + "(" * (MAX_NESTING + 1) + '"'
     assert parse_text(text, "q.law").sections[0].title == '"' + "(" * (MAX_NESTING + 1)
@@ -574,21 +569,21 @@ def test_parser_bug_escaped_quote_confuses_the_nesting_check() -> None:
         "statute S table t: money rate { above: 1 }",
     ],
 )
-def test_parser_bug_only_unnamed_tokens_expected_crashes(text: str) -> None:
+def test_regression_only_unnamed_tokens_expected_crashes(text: str) -> None:
     """When the only expected tokens are Lark's anonymous ones ('..', '->'), the expected list is
     empty and ``_expected_phrase`` raises IndexError instead of a diagnostic."""
     message = error(text).diagnostics[0].message
     assert "'..'" in message or "'->'" in message
 
 
-def test_parser_bug_expected_types_omit_int_money_date() -> None:
+def test_regression_expected_types_omit_int_money_date() -> None:
     """'int', 'money', 'date' (and '..', '->', '<=', '>=', '!=') are anonymous terminals that the
     expected-token list drops: this says "expected 'bool', 'rate' or a name"."""
     message = error("statute S facts F { a: }").diagnostics[0].message
     assert all(f"'{word}'" in message for word in ("int", "money", "date")), message
 
 
-def test_parser_bug_example_without_versions_or_facts() -> None:
+def test_regression_example_without_versions_or_facts() -> None:
     """``example "e" { } expect ...`` crashes with Lark's VisitError (IndexError in example_decl)."""
     assert item('statute S example "e" { } expect d = 1') == ast.Example(
         "e", (), (ast.Assignment("d", lit("int", 1)),)
@@ -598,14 +593,14 @@ def test_parser_bug_example_without_versions_or_facts() -> None:
 @pytest.mark.parametrize(
     "body", ["a implies " * 1000 + "b", "if a then " * 600 + "b" + " else c" * 600], ids=["implies", "if"]
 )
-def test_parser_bug_deep_expression_raises_visit_error(body: str) -> None:
+def test_regression_deep_expression_raises_visit_error(body: str) -> None:
     """A RecursionError inside a transformer callback reaches the caller wrapped in Lark's
     VisitError, which ``_run`` does not catch (it only catches a bare RecursionError)."""
     caught = error("statute S rule r [art. 1]: d = " + body)
     assert "nested" in caught.diagnostics[0].message
 
 
-def test_parser_bug_sub_with_underscore() -> None:
+def test_regression_sub_with_underscore() -> None:
     """``cite_sub: "sub" (NAME | ARTREF)``: the lexer tries ARTREF first (longer pattern), so
     ``sub b_c`` lexes as ARTREF ``b`` and then fails on ``_c``; ``sub b_c`` parsed before."""
     assert item("statute S rule r [art. 1 sub b_c]: d = 1").citation == C("art", "1", sub="b_c")
