@@ -1,0 +1,653 @@
+"""Synthetic statutes for the benchmarks: deterministic by seed, realistic in shape.
+
+    python benchmarks/generate.py 1000 --seed 1 --out /tmp/s1000     # writes statute.law, amendment.law
+
+Shape (what a statute book of N rules looks like, not one decision with N rules):
+
+* A few facts groups (1 at N=100, 2 at N=1,000, 6 at N=10,000) of 20-60 facts each: enums,
+  bools, ints with ranges (ages, counts, years), money with ranges, rates, dates.
+* Chapters ("modules") of 3-5 decisions with a handful of rules each, on a subset of one
+  group's facts:
+    - an eligibility decision (bool, ``otherwise false``): 1-3 base rules and an exception
+      chain 0-3 deep (each exception overrides every earlier rule with the opposite value);
+      every tenth chapter is a "definitions" chapter whose eligibility other chapters read;
+    - a classification (an enum decision without ``otherwise``): rules partition an enum fact,
+      with an occasional exception (lex specialis) inside one part;
+    - an amount (money, ``otherwise €0``) that reads the eligibility and the classification:
+      bracket tables (flat and marginal), ``min``/``max``, parameters, percentages;
+    - sometimes a duration (int) and a rate (flat table).
+* Dated parameters and bracket tables shared by the whole statute.
+* Planted findings in about ``--defects`` (default 2%) of the chapters: a gap (a part of the
+  partition forgotten), a dead rule, a redundant rule, a conflict (overlapping parts).
+* One amendment (in force 2027-01-01) that replaces, inserts and repeals rules in a few
+  percent of the chapters and sets a parameter.
+* Two properties: ``poort_<k>`` (proved: a chapter's eligibility implies its gate condition)
+  and ``toeslag_onder_grens`` (expect counterexample: a hardship clause lets through exactly
+  one combination of six facts: regio, woonsituatie, mantelzorg, heeft_partner, leeftijd =
+  the pension age, and an income above the limit).
+
+The generator is pure Python and deterministic: the same (N, seed) gives the same text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATUTE = "SYNTH"
+AMENDMENT = "wijziging_2027"
+AMENDMENT_DATE = "2027-01-01"
+CHECK_DATE = "2026-01-01"
+PLANTED_PROPERTY = "toeslag_onder_grens"
+PLANTED_DECISION = "toeslag"
+PLANTED_FACTS = ("inkomen", "leeftijd", "regio", "woonsituatie", "mantelzorg", "heeft_partner")
+
+GROUP_NAMES = ["Aanvrager", "Huishouden", "Werkgever", "Onderneming", "Woning", "Voertuig", "Zorgvrager", "Leerling"]
+DEFECT_KINDS = ["conflict", "gap", "dead", "redundant"]
+
+
+@dataclass
+class Fact:
+    name: str
+    kind: str  # enum bool int money rate date
+    enum: str | None = None
+    low: object = None
+    high: object = None
+    typical: object = None
+    scale: str = ""  # int: age / count / years; money: small / medium / large
+
+    def declaration(self, enums: dict[str, list[str]]) -> str:
+        if self.kind == "enum":
+            text = f"{self.name}: {self.enum}"
+        elif self.kind == "bool":
+            text = f"{self.name}: bool"
+        elif self.kind == "int":
+            text = f"{self.name}: int {self.low}..{self.high}"
+        elif self.kind == "money":
+            text = f"{self.name}: money {money(self.low)}..{money(self.high)}"
+        elif self.kind == "rate":
+            text = f"{self.name}: rate 0..1"
+        else:
+            text = f"{self.name}: date {self.low}..{self.high}"
+        if self.typical is not None:
+            text += f" typical {self.typical}"
+        return text
+
+
+@dataclass
+class Rule:
+    name: str
+    decision: str
+    citation: str
+    value: str
+    condition: str | None
+    exceptions: list[str] = field(default_factory=list)
+    bool_value: bool | None = None  # for bool decisions
+    facts: list = field(default_factory=list)  # the facts its own atoms read (base rules)
+    extra: list = field(default_factory=list)  # atoms it must keep (gate, definition)
+
+    def text(self, indent: str = "") -> str:
+        head = f"{indent}rule {self.name} [{self.citation}]"
+        if self.exceptions:
+            head += " except " + ", ".join(self.exceptions)
+        body = f"{head}:\n{indent}  {self.decision} = {self.value}"
+        if self.condition:
+            body += f"\n{indent}  if {self.condition}"
+        return body
+
+
+@dataclass
+class Decision:
+    name: str
+    type: str
+    default: str | None
+    citation: str
+    rules: list[Rule] = field(default_factory=list)
+
+
+@dataclass
+class Module:
+    index: int
+    group: int
+    decisions: list[Decision] = field(default_factory=list)
+    definitions: bool = False
+    defect: str | None = None
+    eligibility: str = ""
+    gate: tuple[str, str, int] | None = None
+    facts: set[str] = field(default_factory=set)
+
+
+def money(value: object) -> str:
+    amount = int(value)  # type: ignore[call-overload]
+    return "€" + f"{amount:_}"
+
+
+class Generator:
+    def __init__(self, n_rules: int, seed: int = 1, defects: float = 0.02) -> None:
+        self.n = n_rules
+        self.rng = random.Random(f"lexproof-bench-{seed}-{n_rules}")
+        self.defect_rate = defects
+        self.enums: dict[str, list[str]] = {}
+        self.groups: list[tuple[str, list[Fact]]] = []
+        self.int_params: list[str] = []
+        self.money_params: list[str] = []
+        self.params_text: list[str] = []
+        self.money_tables: list[str] = []
+        self.rate_tables: list[str] = []
+        self.tables_text: list[str] = []
+        self.modules: list[Module] = []
+        self.rule_count = 0
+        self.planted: dict[str, str] = {}
+        self.defects: dict[str, int] = {"gap": 0, "dead": 0, "redundant": 0, "conflict": 0}
+        self.gate: tuple[str, str, int] | None = None  # decision, condition, group
+        self.result_enums: list[str] = []
+        self.definition_facts: dict[str, set[str]] = {}
+
+    # --- vocabulary ---------------------------------------------------------------------------
+    def _make_enums(self) -> None:
+        count = max(6, self.n // 250)
+        for index in range(count):
+            size = self.rng.randint(3, 8)
+            self.enums[f"Soort{index}"] = [f"s{index}_{chr(ord('a') + k)}" for k in range(size)]
+        # Result types of classification decisions.
+        for index in range(max(3, count // 4)):
+            size = self.rng.randint(3, 5)
+            name = f"Klasse{index}"
+            self.enums[name] = [f"k{index}_{chr(ord('a') + k)}" for k in range(size)]
+            self.result_enums.append(name)
+        # The anchors of the planted counterexample (group 0).
+        self.enums["Regio"] = ["noord", "oost", "zuid", "west", "midden", "caribisch"]
+        self.enums["Woonsituatie"] = ["alleen", "met_partner", "met_kinderen", "bij_ouders", "instelling"]
+
+    def _make_groups(self) -> None:
+        n_groups = max(1, min(len(GROUP_NAMES), round(math.sqrt(self.n / 250))))
+        input_enums = [e for e in self.enums if e.startswith("Soort")]
+        for g in range(n_groups):
+            facts: list[Fact] = []
+            if g == 0:
+                facts += [
+                    Fact("inkomen", "money", low=0, high=100_000, typical=money(28_000), scale="medium"),
+                    Fact("leeftijd", "int", low=0, high=120, typical=40, scale="age"),
+                    Fact("regio", "enum", enum="Regio"),
+                    Fact("woonsituatie", "enum", enum="Woonsituatie"),
+                    Fact("mantelzorg", "bool", typical="false"),
+                    Fact("heeft_partner", "bool"),
+                ]
+            size = self.rng.randint(20, 60) if self.n >= 1000 else 24
+            kinds = ["enum"] * 30 + ["bool"] * 25 + ["int"] * 20 + ["money"] * 15 + ["rate"] * 5 + ["date"] * 5
+            index = 0
+            while len(facts) < size:
+                kind = self.rng.choice(kinds)
+                name = f"g{g}_{kind[0]}{index}"
+                index += 1
+                if kind == "enum":
+                    facts.append(Fact(name, "enum", enum=self.rng.choice(input_enums)))
+                elif kind == "bool":
+                    facts.append(Fact(name, "bool", typical="false" if self.rng.random() < 0.5 else None))
+                elif kind == "int":
+                    scale = self.rng.choice(["age", "count", "years"])
+                    high = {"age": 120, "count": 12, "years": 50}[scale]
+                    typical = {"age": 40, "count": 1, "years": 5}[scale]
+                    facts.append(Fact(name, "int", low=0, high=high, typical=typical, scale=scale))
+                elif kind == "money":
+                    scale = self.rng.choice(["small", "medium", "large"])
+                    high = {"small": 20_000, "medium": 100_000, "large": 1_000_000}[scale]
+                    facts.append(Fact(name, "money", low=0, high=high, scale=scale,
+                                      typical=money(high // 4) if self.rng.random() < 0.5 else None))
+                elif kind == "rate":
+                    facts.append(Fact(name, "rate"))
+                else:
+                    facts.append(Fact(name, "date", low="2015-01-01", high="2035-12-31"))
+            self.groups.append((GROUP_NAMES[g], facts))
+
+    def _make_parameters(self) -> None:
+        count = max(4, self.n // 100)
+        for index in range(count):
+            if index % 2 == 0:
+                name = f"leeftijdsgrens_{index}"
+                base = self.rng.randint(18, 65)
+                values = [f"= {base} from 2015-01-01", f"= {base + 1} from 2024-01-01"]
+                self.int_params.append(name)
+                self.params_text.append(f"parameter {name}: int [art. 1.{index + 1}]\n  " + "\n  ".join(values))
+            else:
+                name = f"normbedrag_{index}"
+                base = self.rng.randint(10, 400) * 100
+                values = [f"= {money(base)} from 2015-01-01", f"= {money(base + base // 20)} from 2025-01-01"]
+                self.money_params.append(name)
+                self.params_text.append(f"parameter {name}: money [art. 1.{index + 1}]\n  " + "\n  ".join(values))
+        self.params_text.append("parameter aow_leeftijd: int [art. 1.0 lid 1]\n  = 66 from 2018-01-01\n  = 67 from 2024-01-01")
+        self.params_text.append("parameter toeslaggrens: money [art. 1.0 lid 2]\n  = €30_000")
+
+    def _make_tables(self) -> None:
+        count = max(3, self.n // 200)
+        for index in range(count):
+            kind = index % 3
+            bounds = sorted(self.rng.sample(range(5, 200), self.rng.randint(3, 6)))
+            rows = []
+            if kind == 0:  # flat money -> rate
+                name = f"percentage_tabel_{index}"
+                for bound in bounds:
+                    rows.append(f"  up to {money(bound * 500)}: {self.rng.randint(10, 100)}%")
+                rows.append(f"  above: {self.rng.randint(0, 40)}%")
+                self.tables_text.append(f"table {name} [bijlage {index + 1}]: money -> rate {{\n" + "\n".join(rows) + "\n}")
+                self.rate_tables.append(name)
+            elif kind == 1:  # flat money -> money
+                name = f"bedrag_tabel_{index}"
+                for bound in bounds:
+                    rows.append(f"  up to {money(bound * 500)}: {money(self.rng.randint(1, 50) * 100)}")
+                rows.append("  above: €0")
+                self.tables_text.append(f"table {name} [bijlage {index + 1}]: money -> money {{\n" + "\n".join(rows) + "\n}")
+                self.money_tables.append(name)
+            else:  # marginal money -> money (tax)
+                name = f"heffing_tabel_{index}"
+                for bound in bounds:
+                    rows.append(f"  up to {money(bound * 500)}: {self.rng.randint(5, 45)}.{self.rng.randint(0, 9)}%")
+                rows.append(f"  above: {self.rng.randint(40, 52)}%")
+                self.tables_text.append(f"table {name} [bijlage {index + 1}]: money -> money marginal {{\n" + "\n".join(rows) + "\n}")
+                self.money_tables.append(name)
+
+    # --- expressions --------------------------------------------------------------------------
+    def atom(self, fact: Fact, positive: bool | None = None) -> str:
+        rng = self.rng
+        if fact.kind == "enum":
+            values = self.enums[fact.enum]  # type: ignore[index]
+            k = rng.randint(1, len(values) - 1)
+            chosen = sorted(rng.sample(values, k), key=values.index)
+            if k == 1:
+                return f"{fact.name} = {chosen[0]}"
+            if rng.random() < 0.2:
+                return f"{fact.name} not in {{{', '.join(chosen)}}}"
+            return f"{fact.name} in {{{', '.join(chosen)}}}"
+        if fact.kind == "bool":
+            return fact.name if (positive if positive is not None else rng.random() < 0.6) else f"not {fact.name}"
+        if fact.kind == "int":
+            if fact.scale == "age" and self.int_params and rng.random() < 0.5:
+                return f"{fact.name} {rng.choice(['>=', '<'])} {rng.choice(self.int_params)}"
+            threshold = rng.randint(int(fact.low) + 1, int(fact.high) - 1)  # type: ignore[call-overload]
+            return f"{fact.name} {rng.choice(['>=', '<', '<=', '>'])} {threshold}"
+        if fact.kind == "money":
+            if fact.scale == "medium" and self.money_params and rng.random() < 0.4:
+                return f"{fact.name} {rng.choice(['<=', '>'])} {rng.choice(self.money_params)}"
+            threshold = rng.randint(1, 99) * int(fact.high) // 100  # type: ignore[call-overload]
+            return f"{fact.name} {rng.choice(['<=', '>'])} {money(threshold)}"
+        if fact.kind == "rate":
+            return f"{fact.name} {rng.choice(['>=', '<'])} {rng.randint(1, 99)}%"
+        year = rng.randint(2016, 2034)
+        return f"{fact.name} {rng.choice(['>=', '<'])} {year}-{rng.randint(1, 12):02d}-01"
+
+    def condition(self, facts: list[Fact], size: int, extra: list[str] | None = None) -> str:
+        chosen = self.rng.sample(facts, min(size, len(facts)))
+        atoms = (extra or []) + [self.atom(f) for f in chosen]
+        if len(atoms) >= 3 and self.rng.random() < 0.15:  # an occasional disjunction
+            return " and ".join(atoms[:-2]) + f" and ({atoms[-2]} or {atoms[-1]})"
+        return " and ".join(atoms)
+
+    def money_value(self, facts: list[Fact]) -> str:
+        rng = self.rng
+        money_facts = [f for f in facts if f.kind == "money"]
+        if not money_facts:
+            return f"{rng.randint(1, 20)} * {rng.choice(self.money_params)}"
+        f = rng.choice(money_facts)
+        choice = rng.random()
+        if choice < 0.35 and self.money_tables:
+            return f"{rng.choice(self.money_tables)}({f.name})"
+        if choice < 0.55:
+            return f"min({f.name}, {rng.randint(1, 12)} * {rng.choice(self.money_params)})"
+        if choice < 0.7:
+            return f"{f.name} * {rng.randint(5, 95)}%"
+        if choice < 0.85:
+            return f"max(€0, {f.name} - {money(rng.randint(1, 9) * int(f.high) // 10)})"
+        return f"{rng.randint(1, 12)} * {rng.choice(self.money_params)}"
+
+    # --- chapters -----------------------------------------------------------------------------
+    def module(self, index: int, group: int, definitions_pool: list[tuple[str, int]]) -> Module:
+        rng = self.rng
+        module = Module(index, group, definitions=(index % 10 == 0))
+        chapter = index + 2
+        _, group_facts = self.groups[group]
+        depends = [d for d, g in definitions_pool if g == group]
+        uses_definition = bool(depends) and not module.definitions and rng.random() < 0.5
+        definition = rng.choice(depends) if uses_definition else None
+        # A chapter reads its own subset of the group's facts; not those of the definition it
+        # reads (otherwise random conditions contradict it and rules come out dead).
+        avoid = self.definition_facts.get(definition or "", set())
+        available = [f for f in group_facts if f.name not in avoid]
+        if len(available) < 8 or not any(f.kind == "enum" for f in available):
+            definition, available = None, list(group_facts)  # a small group: no definition
+        facts = rng.sample(available, min(len(available), rng.randint(8, 14)))
+        # The classification partitions an enum fact and reads one more; the eligibility
+        # rules do not read those, so the two decisions are independent.
+        part_fact = next((f for f in facts if f.kind == "enum"), None)
+        if part_fact is None:
+            part_fact = rng.choice([f for f in available if f.kind == "enum"])
+        else:
+            facts.remove(part_fact)
+        class_fact = next((f for f in facts if f.kind != "enum"), facts[0])
+        facts.remove(class_fact)
+        module.facts = {f.name for f in facts} | {part_fact.name, class_fact.name}
+        # Defects on a fixed schedule (proportional to size, so growth exponents stay fair).
+        if math.floor((index + 1.5) * self.defect_rate) > math.floor((index + 0.5) * self.defect_rate):
+            module.defect = DEFECT_KINDS[math.floor((index + 1.5) * self.defect_rate) % len(DEFECT_KINDS)]
+        gated = self.gate is None and not module.definitions and index >= 5 and group == 0
+        gate_atom = None
+        gate_facts = [f for f in facts if f.kind in ("enum", "int", "money")]
+        gated = gated and bool(gate_facts)
+        if gated:
+            gate_atom = self.atom(gate_facts[0])
+            if gate_atom.startswith("not "):
+                gate_atom = gate_atom[4:]
+
+        # 1. eligibility
+        recht = Decision(f"h{chapter}_recht", "bool", "false", f"art. {chapter}.1")
+        module.eligibility = recht.name
+        n_base = rng.randint(1, 3)
+        # Base rules read disjoint facts (so none subsumes another); exclusions read facts of
+        # their own (so none is implied by the rule it overrides).
+        pool = [f for f in facts if not (gate_atom and f is gate_facts[0])]
+        exc_pool, base_pool = pool[:3], pool[3:]
+        for k in range(n_base):
+            extra = []
+            if gate_atom:
+                extra.append(gate_atom)
+            if definition and k == 0:
+                extra.append(definition)
+            size = min(rng.randint(1, 3), len(base_pool)) if base_pool else 0
+            if size == 0 and (k > 0 or not extra):
+                break
+            mine, base_pool = base_pool[:size], base_pool[size:]
+            condition = self.condition(mine, size, extra)
+            recht.rules.append(Rule(f"h{chapter}_recht_{k + 1}", recht.name, f"art. {chapter}.1 lid {k + 1}",
+                                    "true", condition, bool_value=True, facts=mine, extra=extra))
+        n_base = len(recht.rules)
+        if module.defect == "redundant":
+            base = recht.rules[0]
+            subsumed = f"{base.condition} and {self.atom(rng.choice(exc_pool))}"
+            recht.rules.append(Rule(f"h{chapter}_recht_dubbel", recht.name, f"art. {chapter}.1 lid {n_base + 1}",
+                                    "true", subsumed, bool_value=True))
+        if module.defect == "dead":
+            ints = [f for f in group_facts if f.kind == "int"]
+            if ints:
+                f = rng.choice(ints)
+                high = int(f.high)  # type: ignore[call-overload]
+                recht.rules.append(Rule(f"h{chapter}_recht_dood", recht.name, f"art. {chapter}.1 lid {n_base + 1}",
+                                        "true", f"{f.name} > {high * 2 // 3} and {f.name} < {high // 3}", bool_value=True))
+            else:
+                module.defect = None
+        # Exception chain: an exclusion (false) overrides every rule granting the right; an
+        # exception to it restores the right for part of one base rule's cases (lex specialis
+        # refines, it does not grant on its own); a further exclusion overrides all of those.
+        depth = rng.choice([0, 1, 1, 2, 2, 3])
+        for level in range(depth):
+            value = level % 2 == 1  # false, true, false
+            targets = [r.name for r in recht.rules if r.bool_value != value]
+            if value:
+                restored = rng.choice([r for r in recht.rules[:n_base]])
+                condition = f"{restored.condition} and {self.atom(exc_pool[2])}"
+            else:  # each level reads a fact of its own
+                condition = self.atom(exc_pool[level // 2])
+            recht.rules.append(Rule(f"h{chapter}_recht_uitz{level + 1}", recht.name,
+                                    f"art. {chapter}.1 lid {n_base + level + 2}",
+                                    "true" if value else "false", condition, targets, bool_value=value))
+        module.decisions.append(recht)
+        if gated:
+            module.gate = (recht.name, gate_atom, group)  # type: ignore[assignment]
+        if module.definitions:
+            return module
+
+        # 2. classification: partition an enum fact
+        values = self.enums[part_fact.enum]  # type: ignore[index]
+        result_enum = rng.choice(self.result_enums)
+        results = self.enums[result_enum]
+        n_parts = rng.randint(2, min(4, len(values)))
+        shuffled = values[:]
+        rng.shuffle(shuffled)
+        cuts = sorted(rng.sample(range(1, len(values)), n_parts - 1))
+        parts = [shuffled[a:b] for a, b in zip([0] + cuts, cuts + [len(values)])]
+        soort = Decision(f"h{chapter}_soort", result_enum, None, f"art. {chapter}.2")
+        if module.defect == "gap" and len(parts) >= 2:
+            parts = parts[:-1]
+        elif module.defect == "gap":
+            module.defect = None
+        for k, part in enumerate(parts):
+            part = sorted(part, key=values.index)
+            cond = f"{part_fact.name} = {part[0]}" if len(part) == 1 else f"{part_fact.name} in {{{', '.join(part)}}}"
+            soort.rules.append(Rule(f"h{chapter}_soort_{k + 1}", soort.name, f"art. {chapter}.2 lid {k + 1}",
+                                    results[k % len(results)], cond))
+        if rng.random() < 0.5:
+            k = rng.randrange(len(soort.rules))
+            part = sorted(parts[k], key=values.index)
+            extra = self.atom(class_fact)
+            value = results[(k + 1) % len(results)]
+            cond = (f"{part_fact.name} = {part[0]}" if len(part) == 1 else
+                    f"{part_fact.name} = {rng.choice(part)}") + f" and {extra}"
+            soort.rules.append(Rule(f"h{chapter}_soort_bijz", soort.name, f"art. {chapter}.2 lid {len(parts) + 1}",
+                                    value, cond, [soort.rules[k].name]))
+        module.decisions.append(soort)
+
+        # 3. amount: reads eligibility and classification
+        bedrag = Decision(f"h{chapter}_bedrag", "money", "€0", f"art. {chapter}.3")
+        # Amounts read money facts the eligibility does not constrain (else some come out
+        # constant and their rules redundant).
+        value_pool = [f for f in available if f.kind == "money" and f.name not in module.facts]
+        used_results = sorted({r.value for r in soort.rules}, key=results.index)
+        groups = [used_results[i::2] for i in range(min(2, len(used_results)))]
+        if rng.random() < 0.4 or len(groups) < 2:
+            groups = [used_results]
+        for k, chosen in enumerate(groups):
+            sel = f"{soort.name} = {chosen[0]}" if len(chosen) == 1 else f"{soort.name} in {{{', '.join(chosen)}}}"
+            if len(groups) == 1:
+                sel = ""
+            condition = recht.name + (f" and {sel}" if sel else "")
+            bedrag.rules.append(Rule(f"h{chapter}_bedrag_{k + 1}", bedrag.name, f"art. {chapter}.3 lid {k + 1}",
+                                     self.money_value(value_pool), condition))
+        if module.defect == "conflict":
+            # A later insertion that overlaps the first part and computes something else.
+            bedrag.rules.append(Rule(f"h{chapter}_bedrag_extra", bedrag.name, f"art. {chapter}.3 lid {len(groups) + 1}",
+                                     f"{rng.randint(1, 9)} * {rng.choice(self.money_params)}",
+                                     f"{recht.name} and {self.atom(rng.choice(facts))}"))
+        module.decisions.append(bedrag)
+
+        # 4. duration (int), sometimes
+        if rng.random() < 0.5:
+            duur = Decision(f"h{chapter}_duur", "int", "0", f"art. {chapter}.4")
+            ints = [f for f in facts if f.kind == "int"]
+            value = f"{rng.choice(self.int_params)} - {rng.randint(10, 17)}"
+            duur.rules.append(Rule(f"h{chapter}_duur_1", duur.name, f"art. {chapter}.4 lid 1", value, recht.name))
+            if ints:
+                f = rng.choice(ints)
+                duur.rules.append(Rule(f"h{chapter}_duur_2", duur.name, f"art. {chapter}.4 lid 2",
+                                       f"max({f.name}, {rng.randint(1, 5)})", f"not {recht.name} and {self.atom(class_fact)}"))
+            module.decisions.append(duur)
+
+        # 5. a rate from a table, sometimes
+        money_facts = [f for f in facts if f.kind == "money"]
+        if money_facts and rng.random() < 0.3:
+            pct = Decision(f"h{chapter}_percentage", "rate", "0%", f"art. {chapter}.5")
+            pct.rules.append(Rule(f"h{chapter}_percentage_1", pct.name, f"art. {chapter}.5",
+                                  f"{rng.choice(self.rate_tables)}({rng.choice(money_facts).name})", recht.name))
+            module.decisions.append(pct)
+        return module
+
+    def planted_module(self) -> Module:
+        """The chapter with the six-fact counterexample (group 0)."""
+        module = Module(-1, 0)
+        toeslag = Decision(PLANTED_DECISION, "bool", "false", "art. 1.0")
+        toeslag.rules.append(Rule("toeslag_basis", PLANTED_DECISION, "art. 1.0 lid 3", "true",
+                                  "inkomen <= toeslaggrens and not heeft_partner", bool_value=True))
+        toeslag.rules.append(Rule("toeslag_partner", PLANTED_DECISION, "art. 1.0 lid 4", "true",
+                                  "inkomen <= toeslaggrens and heeft_partner and leeftijd >= aow_leeftijd",
+                                  bool_value=True))
+        # Hardship clause: a mantelzorger in the Caribbean Netherlands living in an institution,
+        # without a partner, in the year they reach the pension age. It forgets the income limit.
+        toeslag.rules.append(Rule("toeslag_hardheid", PLANTED_DECISION, "art. 1.0 lid 5", "true",
+                                  "regio = caribisch and woonsituatie = instelling and mantelzorg\n"
+                                  "     and not heeft_partner and leeftijd = aow_leeftijd",
+                                  bool_value=True))
+        module.decisions.append(toeslag)
+        return module
+
+    # --- the whole statute ----------------------------------------------------------------------
+    def generate(self) -> tuple[str, str]:
+        self._make_enums()
+        self._make_groups()
+        self._make_parameters()
+        self._make_tables()
+        planted = self.planted_module()
+        self.modules.append(planted)
+        self.rule_count = sum(len(d.rules) for d in planted.decisions)
+        definitions_pool: list[tuple[str, int]] = []
+        index = 0
+        while self.rule_count < self.n:
+            group = index % len(self.groups)
+            module = self.module(index, group, definitions_pool)
+            count = sum(len(d.rules) for d in module.decisions)
+            if self.rule_count + count > self.n:  # trim the last chapter to hit N exactly
+                surplus = self.rule_count + count - self.n
+                module.defect = None
+                while surplus > 0 and module.decisions:
+                    last = module.decisions[-1]
+                    if len(module.decisions) > 1 and len(last.rules) <= surplus:
+                        surplus -= len(last.rules)
+                        module.decisions.pop()
+                        continue
+                    # Drop rules nobody names in an exception, from the end.
+                    named = {t for d in module.decisions for r in d.rules for t in r.exceptions}
+                    removable = [r for r in last.rules[1:] if r.name not in named]
+                    if not removable:
+                        break
+                    last.rules.remove(removable[-1])
+                    surplus -= 1
+                if surplus > 0:
+                    index += 1
+                    continue  # try another chapter shape
+                count = sum(len(d.rules) for d in module.decisions)
+            if module.defect:
+                self.defects[module.defect] += 1
+            if module.gate is not None and self.gate is None:
+                self.gate = module.gate
+            if module.definitions:
+                definitions_pool.append((module.eligibility, group))
+                self.definition_facts[module.eligibility] = module.facts
+            self.modules.append(module)
+            self.rule_count += count
+            index += 1
+        return self._statute_text(), self._amendment_text()
+
+    def _statute_text(self) -> str:
+        out = [
+            f"-- Synthetic statute for lexproof benchmarks: {self.rule_count} rules, "
+            f"{sum(len(m.decisions) for m in self.modules)} decisions.",
+            "-- Generated by benchmarks/generate.py; do not edit.",
+            "",
+            f'statute {STATUTE} "Synthetische wet ({self.n} regels)"',
+            "",
+        ]
+        for name, values in self.enums.items():
+            out.append(f"enum {name} {{ {', '.join(values)} }}")
+        out.append("")
+        for group, facts in self.groups:
+            out.append(f"facts {group} {{")
+            out.extend("  " + f.declaration(self.enums) for f in facts)
+            out.append("}")
+            out.append("")
+        out.extend(self.params_text)
+        out.append("")
+        out.extend(self.tables_text)
+        out.append("")
+        for module in self.modules:
+            for decision in module.decisions:
+                default = f" otherwise {decision.default}" if decision.default is not None else ""
+                out.append(f"decision {decision.name}: {decision.type} [{decision.citation}]{default}")
+            for decision in module.decisions:
+                for rule in decision.rules:
+                    out.append(rule.text())
+            out.append("")
+        # Properties: one that holds, one with the planted counterexample.
+        if self.gate is not None:
+            decision, gate, group = self.gate
+            out.append(f"property poort [on {CHECK_DATE}]:\n  for every {self.groups[group][0]}\n"
+                       f"  claim {decision} implies {gate}")
+        out.append(f"property {PLANTED_PROPERTY} [on {CHECK_DATE}] expect counterexample:\n"
+                   f"  for every {self.groups[0][0]}\n  claim {PLANTED_DECISION} implies inkomen <= toeslaggrens")
+        return "\n".join(out) + "\n"
+
+    def _amendment_text(self) -> str:
+        """Replace / insert / repeal in a few percent of the chapters, set one parameter."""
+        rng = random.Random(self.rng.random())
+        chapters = [m for m in self.modules if m.index >= 0 and not m.definitions and m.decisions
+                    and (self.gate is None or m.eligibility != self.gate[0])]
+        n_replace = max(2, self.n // 250)
+        n_insert = max(1, self.n // 500)
+        n_repeal = max(1, self.n // 1000)
+        chosen = rng.sample(chapters, min(len(chapters), n_replace + n_insert + n_repeal))
+        lines = [
+            'import "statute.law"',
+            "",
+            f'amendment {AMENDMENT} "Wijzigingswet {AMENDMENT_DATE[:4]}" amends {STATUTE} in force {AMENDMENT_DATE}',
+        ]
+        for k, module in enumerate(chosen):
+            recht = module.decisions[0]
+            _, group_facts = self.groups[module.group]
+            if k < n_replace:
+                old = recht.rules[0]
+                if not old.facts:
+                    continue
+                # The same facts with other thresholds and value sets: an amended article.
+                condition = self.condition(old.facts, len(old.facts), old.extra)
+                new = Rule(old.name, old.decision, old.citation, old.value, condition)
+                lines.append("  replace " + new.text("  ").lstrip())
+            elif k < n_replace + n_insert:
+                targets = [r.name for r in recht.rules if r.bool_value is True]
+                fresh = [f for f in group_facts if f.name not in module.facts] or group_facts
+                new = Rule(f"{recht.name}_wijz", recht.name, f"art. {module.index + 2}.1a", "false",
+                           self.atom(rng.choice(fresh)), targets)
+                lines.append("  insert " + new.text("  ").lstrip())
+            else:
+                named = {t for r in recht.rules for t in r.exceptions}
+                candidates = [r for r in recht.rules if r.name not in named and r is not recht.rules[0]]
+                if not candidates:
+                    continue
+                lines.append(f"  repeal rule {candidates[-1].name}")
+        lines.append(f"  set parameter {self.money_params[0]} = {money(rng.randint(10, 400) * 100)}")
+        return "\n".join(lines) + "\n"
+
+    def summary(self) -> dict:
+        return {
+            "rules": self.rule_count,
+            "decisions": sum(len(m.decisions) for m in self.modules),
+            "chapters": len(self.modules),
+            "facts": sum(len(f) for _, f in self.groups),
+            "groups": len(self.groups),
+            "parameters": len(self.int_params) + len(self.money_params) + 2,
+            "tables": len(self.money_tables) + len(self.rate_tables),
+            "planted_defects": dict(self.defects),
+        }
+
+
+def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02) -> dict:
+    """Write ``statute.law`` and ``amendment.law`` into ``out``; return a summary."""
+    generator = Generator(n_rules, seed, defects)
+    statute, amendment = generator.generate()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "statute.law").write_text(statute, encoding="utf-8")
+    (out / "amendment.law").write_text(amendment, encoding="utf-8")
+    summary = generator.summary()
+    summary["bytes"] = len(statute.encode()) + len(amendment.encode())
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("rules", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--defects", type=float, default=0.02)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    print(write_statute(args.rules, args.out, args.seed, args.defects))
+
+
+if __name__ == "__main__":
+    main()
