@@ -114,7 +114,7 @@ def test_eval_with_amendment_uses_the_version_after_it(statute: Path, tmp_path: 
         ('{\n  "x": 30,\n  "s": "hbo"\n}\n', "1:1", "the case does not give: m"),
         ('{\n  "x": 30,\n  "s": "hbo",\n  "m": 5,\n  "y": 1\n}\n', "5:3", "'y' is not a fact of S"),
         ('{\n  "x": 300,\n  "s": "hbo",\n  "m": 5\n}\n', "2:3", "x = 300 is above its range 0..120"),
-        ('{\n  "x": 30,\n  "s": "wo",\n  "m": 5\n}\n', "3:3", "s: expected one of mbo, hbo, got 'wo'"),
+        ('{\n  "x": 30,\n  "s": "wo",\n  "m": 5\n}\n', "3:3", "s: expected one of mbo, hbo, got \"wo\""),
         ('{\n  "x": 30,\n  "s": "hbo"\n  "m": 5\n}\n', "4:3", "not valid JSON: Expecting ',' delimiter"),
         ('{\n  "x": 30,\n  "s": "hbo",\n  "m": 1001\n}\n', "4:3", "m = €1,001.00 is above its range €0.00..€1,000.00"),
         ('[1, 2]', "1:1", "a case is a JSON object of fact names and values"),

@@ -25,7 +25,7 @@ class Budget:
     def from_seconds(seconds: float | None) -> Budget:
         if seconds is None:
             return Budget()
-        return Budget(rlimit=max(10_000, int(seconds * 2_000_000)), timeout_ms=max(100, int(seconds * 1000)))
+        return Budget(rlimit=max(100, int(seconds * 2_000_000)), timeout_ms=max(1, int(seconds * 1000)))
 
 
 def new_solver(encoder: Encoder, budget: Budget, minimize_cores: bool = False) -> z3.Solver:
