@@ -1,0 +1,51 @@
+"""Shared pytest configuration.
+
+Hypothesis profiles (choose with the environment variable ``LEXPROOF_HYPOTHESIS_PROFILE``;
+the default is ``ci``):
+
+``ci``
+    Deterministic (``derandomize=True``): the same examples on every run, so CI is
+    reproducible and a red build stays red until fixed. ``max_examples=100``, no deadline,
+    ``print_blob=True`` so that a failure prints a ``@reproduce_failure`` blob. The soundness
+    suite (``tests/test_soundness.py``) treats ``max_examples / 100`` as a scale factor for
+    its per-test example counts, so ``ci`` runs each test's CI count (a few thousand concrete
+    cases in all, about two minutes on two cores).
+``dev``
+    Quick local feedback: ``max_examples=20`` (a fifth of CI), random, no deadline.
+``nightly``
+    Thorough and random: ``max_examples=2000`` (twenty times CI; expect an hour or more),
+    no deadline, ``print_blob=True``. New random seeds every night find what ``ci`` cannot.
+
+Example: ``LEXPROOF_HYPOTHESIS_PROFILE=nightly pytest tests/test_soundness.py``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON_SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=100,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=_COMMON_SUPPRESS,
+)
+settings.register_profile(
+    "dev",
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=_COMMON_SUPPRESS,
+)
+settings.register_profile(
+    "nightly",
+    max_examples=2000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=_COMMON_SUPPRESS,
+)
+settings.load_profile(os.environ.get("LEXPROOF_HYPOTHESIS_PROFILE", "ci"))
