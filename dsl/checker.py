@@ -325,7 +325,9 @@ class _StatuteChecker:
 
 
 def _a(noun: str) -> str:
-    """The noun with its indefinite article: 'an enum', 'a fact'."""
+    """The noun with its indefinite article: 'an enum', 'a fact'; 'money' takes none."""
+    if noun == "money":
+        return noun
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 

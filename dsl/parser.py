@@ -704,7 +704,7 @@ def _check_depth(root: object) -> None:
             if depth > MAX_EXPRESSION_DEPTH:
                 raise LexproofError(Diagnostic(
                     node.span,
-                    f"expression nested more than {MAX_EXPRESSION_DEPTH} levels deep; split it into decisions",
+                    f"expression nested too deeply (more than {MAX_EXPRESSION_DEPTH} levels); split it into decisions",
                 ))
         if isinstance(node, tuple):
             stack.extend((child, depth) for child in node)

@@ -226,8 +226,6 @@ def test_tabs_keep_the_caret_under_the_offending_character(tmp_path: Path):
     assert caret.split("| ", 1)[1].index("^") == 33
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a UTF-8 byte order mark (as Notepad writes) is rejected as "
-                   "\"unexpected character '\\ufeff'\" instead of being skipped")
 def test_utf8_byte_order_mark_is_accepted(tmp_path: Path):
     path = tmp_path / "bom.law"
     path.write_bytes("\ufeffstatute S\nfacts F { x: int }\n".encode())
@@ -245,8 +243,6 @@ def test_utf8_byte_order_mark_is_at_least_a_positioned_error(tmp_path: Path):
         assert f"{path}:1:1: error:" in stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a file that is not UTF-8 is reported at 1:1 although the "
-                   "decoder knows the offset of the bad byte (here line 3, column 1)")
 def test_non_utf8_file_points_at_the_bad_byte(tmp_path: Path):
     path = tmp_path / "latin1.law"
     path.write_bytes(b"statute S\nfacts F { x: int }\n\xff\xfe\n")
@@ -264,8 +260,6 @@ def test_non_utf8_file_is_a_clear_error(tmp_path: Path):
     assert "the file is not UTF-8 text" in stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: 3000 nested 'not's are reported as 'nested too deeply' at 1:1 "
-                   "(the statute keyword), not at the rule that is nested")
 def test_deep_not_chain_points_at_the_rule(tmp_path: Path):
     path = tmp_path / "nots.law"
     path.write_text("statute S\nfacts F { b: bool }\ndecision d: bool otherwise false\n"
@@ -288,8 +282,6 @@ def test_deep_not_chain_is_not_a_traceback(tmp_path: Path):
 # --- messages that are positioned right but say too little or too much ------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: '[amendment nope]' reports 'unknown amendment' twice at the same "
-                   "position (once for before, once for after): '2 errors' for one mistake")
 def test_unknown_amendment_pair_is_reported_once():
     path = BROKEN / "properties_unknown_amendment_pair.law"
     code, _, stderr = run_in_process("check", str(path))
@@ -298,8 +290,6 @@ def test_unknown_amendment_pair_is_reported_once():
     assert "1 error" in stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: when an amendment repeals a rule that another rule's 'except' "
-                   "names, the error is put on the untouched base rule and does not name the amendment")
 def test_dangling_except_after_repeal_names_the_amendment():
     path = BROKEN / "amend_leaves_dangling_except.law"
     code, _, stderr = run_in_process("check", str(path))
@@ -312,8 +302,6 @@ def test_dangling_except_after_repeal_names_the_amendment():
     ), stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: articles: 'already declared as a enum', 'the range of a int must "
-                   "be a int'")
 def test_messages_use_the_right_article():
     code, _, stderr = run_in_process("check", str(BROKEN / "names_duplicate_enum.law"))
     assert "already declared as an enum" in stderr
