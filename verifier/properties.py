@@ -20,7 +20,7 @@ from verifier.results import Result, Witness, cite
 from verifier.sampling import random_case
 from verifier.solving import Budget, check, minimal_core, new_solver, read_cases, readable_model
 
-SAMPLES_AFTER_PROOF = 25
+SAMPLES_AFTER_PROOF = 12
 
 
 def property_versions(
@@ -75,7 +75,7 @@ def _check_in(
     base = Result("property", prop.name, "unknown", prop.span, expected=prop.expect,
                   statute=statute.name, version=version_label)
     add_definedness_lemmas(encoder, budget)
-    solver = new_solver(encoder, budget)
+    solver = new_solver(encoder, budget, minimize_cores=True)
     want_premise = z3.Bool("goal!premise", encoder.ctx)
     want_failure = z3.Bool("goal!failure", encoder.ctx)
     solver.add(z3.Implies(want_premise, premise), z3.Implies(want_failure, z3.Not(claim)))
@@ -274,7 +274,7 @@ def run_query(
     goal = encoder.formula(condition)
     for name in statute.decisions:
         encoder.decision(name)
-    solver = new_solver(encoder, budget)
+    solver = new_solver(encoder, budget, minimize_cores=True)
     want = z3.Bool("goal!query", encoder.ctx)
     solver.add(z3.Implies(want, goal))
     trackers = encoder.assumptions()
