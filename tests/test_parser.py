@@ -538,7 +538,7 @@ def test_deep_expressions_give_a_diagnostic(body: str) -> None:
 def test_expression_depth_limit_points_at_the_expression() -> None:
     caught = error("statute S\nrule r [art. 1]: d = " + "not " * (MAX_EXPRESSION_DEPTH + 5) + "x")
     diagnostic = caught.diagnostics[0]
-    assert f"more than {MAX_EXPRESSION_DEPTH} levels deep" in diagnostic.message
+    assert f"nested too deeply (more than {MAX_EXPRESSION_DEPTH} levels)" in diagnostic.message
     assert diagnostic.span.line == 2
 
 
