@@ -10,18 +10,15 @@ import datetime as dt
 from collections import defaultdict
 
 from dsl import ast, ir
+from dsl.check_examples import check_example, check_property, range_problem  # noqa: F401 - re-exported
 from dsl.diagnostics import DiagnosticSink
 from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Type
 from dsl.model import (
-    AmendmentInfo,
-    Change,
     DecisionInfo,
-    ExampleInfo,
     FactInfo,
     ParameterInfo,
     ParameterValue,
     Program,
-    PropertyInfo,
     RuleInfo,
     StatuteModel,
     TableInfo,
@@ -38,6 +35,8 @@ RESERVED_NAMES = {"before", "after"}
 
 def check_files(files: list[ast.File]) -> Program:
     """Check parsed files together: statutes first, then the amendments that amend them."""
+    from dsl.check_amendments import check_amendment, check_same_day_clashes, check_version_specs
+
     sink = DiagnosticSink()
     program = Program(files=[f.path for f in files])
     statute_asts: list[ast.Statute] = []
@@ -70,10 +69,10 @@ def check_files(files: list[ast.File]) -> Program:
                 + (" (import the statute's file)" if not program.statutes else ""),
             )
             continue
-        _check_amendment(statute, amendment, sink)
+        check_amendment(statute, amendment, sink)
     for statute in program.statutes.values():
-        _check_same_day_clashes(statute, sink)
-        _check_version_specs(statute, sink)
+        check_same_day_clashes(statute, sink)
+        check_version_specs(statute, sink)
     sink.raise_if_any()
     return program
 
@@ -478,292 +477,6 @@ def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
                 path.append(nxt)
                 stack.append((nxt, sorted(graph.get(nxt, ()))))
     return None
-
-
-def check_example(
-    statute: StatuteModel, lowerer: Lowerer, decl: ast.Example, owner: str, sink: DiagnosticSink
-) -> None:
-    case: dict[str, object] = {}
-    ok = True
-    for assignment in decl.facts:
-        fact = statute.facts.get(assignment.name)
-        if fact is None:
-            kind = "a decision (put it after 'expect')" if assignment.name in statute.decisions else "not a fact"
-            sink.error(assignment.span, f"'{assignment.name}' is {kind}" + suggest(assignment.name, list(statute.facts)))
-            ok = False
-            continue
-        if assignment.name in case:
-            sink.error(assignment.span, f"fact '{assignment.name}' is given twice")
-            ok = False
-            continue
-        value = constant_value(statute, lowerer, assignment.value, fact.type, f"the value of {fact.name}")
-        if value is None:
-            ok = False
-            continue
-        problem = range_problem(fact, value)
-        if problem:
-            sink.error(assignment.value.span, problem)
-            ok = False
-        case[fact.name] = value
-    missing = [name for name in statute.facts if name not in case]
-    if missing and ok:
-        sink.error(decl.span, f"example '{decl.name}' does not give the facts: {', '.join(missing)}")
-        ok = False
-    expected: dict[str, tuple[object, Span]] = {}
-    for assignment in decl.expected:
-        decision = statute.decisions.get(assignment.name)
-        if decision is None:
-            sink.error(
-                assignment.span,
-                f"'{assignment.name}' is not a decision" + suggest(assignment.name, list(statute.decisions)),
-            )
-            ok = False
-            continue
-        if decision.name in expected:
-            sink.error(assignment.span, f"the expected value of {decision.name} is given twice")
-            ok = False
-            continue
-        value = constant_value(statute, lowerer, assignment.value, decision.type, f"the expected {decision.name}")
-        if value is None:
-            ok = False
-            continue
-        expected[decision.name] = (value, assignment.span)
-    if ok:
-        statute.examples.append(ExampleInfo(decl.name, owner, case, expected, decl.versions, decl.span))
-
-
-def range_problem(fact: FactInfo, value: object) -> str | None:
-    """Why a value lies outside a fact's domain, or None when it fits."""
-    from dsl.values import format_value
-
-    if fact.type == MONEY and (value * 100).denominator != 1:  # type: ignore[operator]
-        return f"{fact.name} is money in whole cents; {format_value(value, fact.type)} is not"
-    if fact.type == INT and not isinstance(value, int):
-        return f"{fact.name} is a whole number"
-    if fact.low is not None and value < fact.low:  # type: ignore[operator]
-        return (
-            f"{fact.name} = {format_value(value, fact.type)} is below its range "
-            f"{format_value(fact.low, fact.type)}..{format_value(fact.high, fact.type)}"
-        )
-    if fact.high is not None and value > fact.high:  # type: ignore[operator]
-        return (
-            f"{fact.name} = {format_value(value, fact.type)} is above its range "
-            f"{format_value(fact.low, fact.type)}..{format_value(fact.high, fact.type)}"
-        )
-    return None
-
-
-def check_property(
-    statute: StatuteModel, lowerer: Lowerer, decl: ast.Property, owner: str, sink: DiagnosticSink
-) -> None:
-    if decl.facts not in statute.groups:
-        sink.error(
-            decl.span,
-            f"'for every {decl.facts}': unknown facts group" + suggest(decl.facts, list(statute.groups)),
-        )
-        return
-    if decl.compare is not None and decl.cases:
-        sink.error(decl.span, "a property compares either two versions or two cases, not both")
-        return
-    cases = decl.cases
-    if len(set(cases)) != len(cases):
-        sink.error(decl.span, "the case names must differ")
-        return
-    for name in cases:
-        if name in statute.facts or name in statute.decisions or name in RESERVED_NAMES:
-            sink.error(decl.span, f"case name '{name}' clashes with a {('fact', 'decision')[name in statute.decisions] if name not in RESERVED_NAMES else 'version'} name")
-            return
-    if len(cases) not in (0, 2):
-        sink.error(decl.span, f"name two cases (a, b) or none, not {len(cases)}")
-        return
-    if decl.differing_only_in is not None:
-        if len(set(decl.differing_only_in)) != len(decl.differing_only_in):
-            sink.error(decl.span, "a fact is named twice after 'differing only in'")
-            return
-        for fact in decl.differing_only_in:
-            if fact not in statute.facts:
-                sink.error(decl.span, f"'differing only in {fact}': unknown fact" + suggest(fact, list(statute.facts)))
-                return
-    scope = Scope(cases=cases, versioned=decl.compare is not None, what="a property")
-    try:
-        assumptions = tuple(lowerer.lower_bool(a, scope) for a in decl.assumptions)
-        claim = lowerer.lower_bool(decl.claim, scope)
-    except TypeFailure:
-        return
-    statute.properties.append(
-        PropertyInfo(
-            decl.name, owner, decl.facts, cases, decl.differing_only_in, assumptions, claim,
-            decl.versions, decl.compare, decl.expect, decl.span,
-        )
-    )
-
-
-def _check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: DiagnosticSink) -> None:
-    lowerer = Lowerer(statute, sink)
-    changes: list[Change] = []
-    # The rules as every earlier amendment left them (the timeline is checked in date order);
-    # proposals are alternatives, so they do not shape the rules later amendments see.
-    known: dict[str, RuleInfo] = dict(statute.rules)
-    for earlier in statute.amendments.values():
-        if earlier.proposal or earlier.in_force >= decl.in_force:
-            continue  # same-day amendments are each other's clash, reported separately
-        for change in earlier.changes:
-            if change.rule is not None:
-                known[change.rule.name] = change.rule
-            for target in change.targets:
-                known.pop(target, None)
-    changed_here: dict[str, Span] = {}
-    for item in decl.items:
-        if isinstance(item, (ast.ReplaceRule, ast.InsertRule)):
-            rule = check_rule(statute, lowerer, item.rule, sink, origin=decl.name)
-            if rule is None:
-                continue
-            if rule.name in changed_here:
-                sink.error(item.span, f"amendment '{decl.name}' changes rule '{rule.name}' twice",
-                           (changed_here[rule.name], "first change"))
-                continue
-            if isinstance(item, ast.ReplaceRule):
-                old = known.get(rule.name)
-                if old is None:
-                    sink.error(
-                        item.span,
-                        f"amendment '{decl.name}' replaces rule '{rule.name}', which {statute.name} does not have"
-                        + suggest(rule.name, sorted(known)),
-                    )
-                    continue
-                if old.decision != rule.decision:
-                    sink.error(
-                        item.span,
-                        f"rule '{rule.name}' decides {old.decision}; a replacement cannot move it to "
-                        f"{rule.decision} (repeal it and insert a new rule)",
-                    )
-                    continue
-            elif rule.name in known:
-                sink.error(item.span, f"rule '{rule.name}' already exists; use 'replace rule'")
-                continue
-            known[rule.name] = rule
-            changed_here[rule.name] = item.span
-            changes.append(Change("replace" if isinstance(item, ast.ReplaceRule) else "insert", item.span, rule=rule))
-        elif isinstance(item, ast.RepealRule):
-            if item.name not in known:
-                sink.error(
-                    item.span,
-                    f"amendment '{decl.name}' repeals rule '{item.name}', which {statute.name} does not have"
-                    + suggest(item.name, sorted(known)),
-                )
-                continue
-            if item.name in changed_here:
-                sink.error(item.span, f"amendment '{decl.name}' changes rule '{item.name}' twice",
-                           (changed_here[item.name], "first change"))
-                continue
-            del known[item.name]
-            changed_here[item.name] = item.span
-            changes.append(Change("repeal", item.span, targets=(item.name,)))
-        elif isinstance(item, ast.RepealCitation):
-            targets = tuple(
-                r.name for r in known.values()
-                if citation_covers(item.citation, r.citation) and r.name not in changed_here
-            )
-            if not targets:
-                sink.error(item.span, f"no rule of {statute.name} cites {item.citation}")
-                continue
-            for target in targets:
-                del known[target]
-                changed_here[target] = item.span
-            changes.append(Change("repeal", item.span, targets=targets))
-        elif isinstance(item, ast.SetParameter):
-            parameter = statute.parameters.get(item.name)
-            if parameter is None:
-                sink.error(
-                    item.span,
-                    f"unknown parameter '{item.name}'" + suggest(item.name, list(statute.parameters)),
-                )
-                continue
-            value = constant_value(statute, lowerer, item.value, parameter.type, "a parameter value")
-            if value is None:
-                continue
-            start = item.start or decl.in_force
-            changes.append(
-                Change("set", item.span, parameter=item.name,
-                       value=ParameterValue(start, value, item.span, origin=decl.name))
-            )
-        elif isinstance(item, ast.Example):
-            check_example(statute, lowerer, item, decl.name, sink)
-        elif isinstance(item, ast.Property):
-            check_property(statute, lowerer, item, decl.name, sink)
-    statute.amendments[decl.name] = AmendmentInfo(
-        decl.name, statute.name, decl.in_force, tuple(changes), decl.title, decl.span, decl.proposal
-    )
-    # Examples and properties in an amendment run, unless told otherwise, after it.
-    default = (ast.VersionSpec("after", None, decl.name, span=decl.span),)
-    statute.examples[:] = [
-        _with_default_versions(e, default) if e.owner == decl.name else e for e in statute.examples
-    ]
-    statute.properties[:] = [
-        _with_default_versions(p, default) if p.owner == decl.name else p for p in statute.properties
-    ]
-
-
-def _with_default_versions(item, default):
-    from dataclasses import replace
-
-    if item.versions or getattr(item, "compare", None) is not None:
-        return item
-    return replace(item, versions=default)
-
-
-def citation_covers(general: ast.Citation, specific: ast.Citation) -> bool:
-    """True when ``specific`` falls under ``general`` (same statute and article; lid and sub
-    only constrain when ``general`` names them)."""
-    if (general.statute or None) != (specific.statute or None) or general.kind != specific.kind:
-        return False
-    if general.article != specific.article:
-        return False
-    if general.lid is not None and general.lid != specific.lid:
-        return False
-    return general.sub is None or general.sub == specific.sub
-
-
-def _check_same_day_clashes(statute: StatuteModel, sink: DiagnosticSink) -> None:
-    touched: dict[tuple[dt.date, str], tuple[str, Span]] = {}
-    for amendment in statute.amendments.values():
-        if amendment.proposal:
-            continue  # proposals are alternatives, applied one at a time where named
-        for change in amendment.changes:
-            names = list(change.targets)
-            if change.rule is not None:
-                names.append(change.rule.name)
-            if change.parameter is not None:
-                names.append("parameter " + change.parameter)
-            for name in names:
-                key = (amendment.in_force, name)
-                if key in touched and touched[key][0] != amendment.name:
-                    other, other_span = touched[key]
-                    sink.error(
-                        change.span,
-                        f"amendments '{other}' and '{amendment.name}' both change {name} "
-                        f"on {amendment.in_force.isoformat()}; their order would be arbitrary",
-                        (other_span, f"'{other}' changes it here"),
-                    )
-                else:
-                    touched[key] = (amendment.name, change.span)
-
-
-def _check_version_specs(statute: StatuteModel, sink: DiagnosticSink) -> None:
-    specs: list[ast.VersionSpec] = []
-    for example in statute.examples:
-        specs.extend(example.versions)
-    for prop in statute.properties:
-        specs.extend(prop.versions)
-        if prop.compare:
-            specs.extend(prop.compare)
-    for spec in specs:
-        if spec.kind != "on" and spec.amendment not in statute.amendments:
-            sink.error(
-                spec.span,
-                f"unknown amendment '{spec.amendment}' of {statute.name}"
-                + suggest(spec.amendment or "", list(statute.amendments)),
-            )
 
 
 def is_constant_node(node: ir.Node) -> bool:

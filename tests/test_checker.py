@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 
 from dsl import ast, ir
-from dsl.checker import check_files, citation_covers, range_problem
+from dsl.check_amendments import citation_covers
+from dsl.checker import check_files, range_problem
 from dsl.diagnostics import LexproofError
 from dsl.ir import BOOL, INT, MONEY, RATE, Type
 from dsl.model import FactInfo

@@ -15,7 +15,7 @@ import pytest
 
 from dsl import ast
 from dsl.diagnostics import LexproofError
-from dsl.parser import MAX_EXPRESSION_DEPTH, MAX_NESTING, _lark, parse_query, parse_text
+from dsl.parser import MAX_EXPRESSION_DEPTH, MAX_NESTING, lark_parser, parse_query, parse_text
 
 D = dt.date
 T = ast.TypeRef
@@ -428,7 +428,7 @@ def test_spans_of_expressions() -> None:
 
 # --- syntax errors -----------------------------------------------------------------------------
 
-_TERMINAL_NAMES = {t.name for t in _lark().terminals} | {"$END"}
+_TERMINAL_NAMES = {t.name for t in lark_parser().terminals} | {"$END"}
 
 
 def _leaks(message: str) -> list[str]:
