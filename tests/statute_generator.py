@@ -762,7 +762,13 @@ def statutes(
                 bounds = sorted(draw(st.sets(st.integers(-1, 4), min_size=1, max_size=3)))
                 for b in bounds:
                     value = draw(st.sampled_from(["0", "1", "2", "3"] + int_params))
-                    rows.append(f"up to {_signed(b)}: {value}")
+                    # a parameter as a bound: the rows need not rise in every version
+                    bound = (
+                        draw(st.sampled_from(int_params))
+                        if int_params and draw(st.integers(0, 3)) == 0
+                        else _signed(b)
+                    )
+                    rows.append(f"up to {bound}: {value}")
                 header = "tf [bijlage I]: int -> int"
                 spec = TableSpec("tf", INT, INT, False)
             elif name == "td":

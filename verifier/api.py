@@ -139,18 +139,9 @@ def load_case_file(path: str | Path) -> tuple[object, str]:
 
 
 def read_case_file(statute: StatuteModel, path: str | Path) -> dict[str, object]:
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"cannot read the case file: {error}")) from None
-    SOURCES.add(name, text)
-    try:
-        data = json.loads(text, parse_float=lambda s: __import__("decimal").Decimal(s))
-    except json.JSONDecodeError as error:
-        raise LexproofError(Diagnostic(Span(name, error.lineno, error.colno, error.lineno, error.colno + 1),
-                                       f"not valid JSON: {error.msg}")) from None
-    return read_case(statute, data, name, text)
+    """A case file, checked against the statute's facts, with positions for every problem."""
+    data, text = load_case_file(path)
+    return read_case(statute, data, str(path), text)
 
 
 @dataclass
