@@ -145,6 +145,8 @@ def mutation(text: str):
         return "".join(toks[:i] + toks[i + k :])
 
     def swap(i, j):
+        if not toks:
+            return text
         t = list(toks)
         t[i], t[j] = t[j], t[i]
         return "".join(t)

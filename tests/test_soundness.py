@@ -461,6 +461,14 @@ def test_property_verdicts_on_unbounded_domains_agree_with_samples(data) -> None
                 and all(holds(Evaluator(versions, witness.facts), node) for node in info.assumptions)
                 for versions, _ in violations
             ), where + f"\n{info.name}: the counterexample {witness.facts} does not violate it"
+            # The case as the JSON output shows it reads back (as a case file) to the same facts.
+            shown = witness.to_json()["case"]
+            for case, facts in witness.facts.items():
+                data = shown if case is None else shown[case]
+                assert api.read_case(statute, data) == facts, (
+                    where
+                    + f"\n{info.name}: JSON {data} reads back as {api.read_case(statute, data)}, not {facts}"
+                )
 
 
 # --- c. built-in checks vs brute force ---------------------------------------------------------------
@@ -701,8 +709,23 @@ def test_queries_match_brute_force(data) -> None:
     for witness in result.witnesses:
         facts = witness.facts[None]
         assert facts in satisfying, where + f"\nreturned case {facts} does not satisfy the query"
-        assert facts not in seen, where + f"\nthe same case twice: {facts}"
+        if facts in seen:
+            # Known bug (test_bug_query_returns_the_same_case_twice): only where a rule's
+            # condition is undefined for the case (its fire literal is then unconstrained).
+            assert has_undefined_condition(version, facts), where + f"\nthe same case twice: {facts}"
+            event("known bug: the same query case twice")
         seen.append(facts)
+
+
+def has_undefined_condition(version: Version, case: dict) -> bool:
+    evaluator = Evaluator({None: version}, {None: case})
+    for rule in version.rules:
+        if rule.condition is not None:
+            try:
+                evaluator.eval(rule.condition, None, None)
+            except Undefined:
+                return True
+    return False
 
 
 @soundness_settings(250)
@@ -931,3 +954,24 @@ def test_bug_two_case_counterexample_with_unbounded_int_crashes() -> None:
     result = check_property(statute, statute.properties[0], DEFAULT_DATE, BUDGET)
     assert result.status == "counterexample"
     assert result.witnesses[0].facts["a"]["f0"] is False
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "BUG: run_query looks for further cases 'decided by a different combination of rules' by "
+        "blocking the fire literals of every rule, but a rule whose condition is undefined (1 / p "
+        "with p = 0: z3's division by zero is an arbitrary value) has an unconstrained fire literal, "
+        "so the same case comes back as a 'different' case: 'exists G: not x' (one case) returns "
+        "x = false twice"
+    ),
+)
+def test_bug_query_returns_the_same_case_twice() -> None:
+    statute = _load(
+        "statute S\nfacts G { x: bool }\nparameter p: int = 0\ndecision d: int\n"
+        "rule r [art. 1]: d = 1 if 1 / p = 1\n"
+    )
+    result = api.query(Program(statutes={"S": statute}), "exists G: not x", date="2022-01-01", max_cases=3)
+    assert result.status == "satisfiable"
+    assert [w.facts[None] for w in result.witnesses] == [{"x": False}]

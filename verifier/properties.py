@@ -85,28 +85,18 @@ def _check_in(
         base.message = "the solver ran out of budget deciding whether the premises can hold"
         return base
     if premise_status == "unsat":
-        core = minimal_core(solver, list(solver.unsat_core()), [want_premise])
         base.status = "vacuous"
-        basis = _articles(encoder, core)
-        base.articles, lemmas = _split_basis(basis)
-        base.details = {"basis": basis, "lemmas": lemmas}
-        base.message = "the premises can never hold together, so the claim says nothing" + (
-            f"; this rests on {', '.join(basis)}" if basis else ""
-        )
+        _explain_unsat(base, encoder, solver, [want_premise],
+                       "the premises can never hold together, so the claim says nothing", "; this rests on ", "")
         return base
     status = check(solver, *trackers, want_premise, want_failure)
     if status == "unknown":
         base.message = "the solver ran out of budget (raise --timeout); nothing is proved"
         return base
     if status == "unsat":
-        core = minimal_core(solver, list(solver.unsat_core()), [want_premise, want_failure])
         base.status = "proved"
-        basis = _articles(encoder, core)
-        base.articles, lemmas = _split_basis(basis)
-        base.details = {"basis": basis, "lemmas": lemmas}
-        base.message = "holds for every case" + (
-            f"; rests on {', '.join(basis)}" if basis else " (by the domain alone)"
-        )
+        _explain_unsat(base, encoder, solver, [want_premise, want_failure],
+                       "holds for every case", "; rests on ", " (by the domain alone)")
         _sample_proof(statute, prop, versions, cases)
         return base
     model = readable_model(encoder, [premise, z3.Not(claim)], budget, solver.model())
@@ -210,6 +200,16 @@ def _articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
     return sorted(texts, key=lambda t: (t.endswith("(checked separately)"), t))
 
 
+def _explain_unsat(result: Result, encoder: Encoder, solver: z3.Solver, goals: list, lead: str,
+                   joiner: str, when_empty: str) -> None:
+    """What an unsat answer (a proof, a vacuous premise, an empty query) rests on: the core as
+    citations in ``articles``, everything incl. lemmas in ``details.basis``, and the message."""
+    basis = _articles(encoder, minimal_core(solver, list(solver.unsat_core()), goals))
+    result.articles, lemmas = _split_basis(basis)
+    result.details = {"basis": basis, "lemmas": lemmas}
+    result.message = lead + (joiner + ", ".join(basis) if basis else when_empty)
+
+
 def _split_basis(basis: list[str]) -> tuple[list[str], list[str]]:
     """(articles, lemmas): citations for the ``articles`` field, lemma notes apart."""
     lemmas = [b for b in basis if b.endswith("(checked separately)")]
@@ -288,14 +288,8 @@ def run_query(
             break
         if status == "unsat":
             if not witnesses:
-                core = minimal_core(solver, list(solver.unsat_core()), [want])
                 result.status = "unsatisfiable"
-                basis = _articles(encoder, core)
-                result.articles, lemmas = _split_basis(basis)
-                result.details = {"basis": basis, "lemmas": lemmas}
-                result.message = "no case satisfies the query" + (
-                    f"; this rests on {', '.join(basis)}" if basis else ""
-                )
+                _explain_unsat(result, encoder, solver, [want], "no case satisfies the query", "; this rests on ", "")
             break
         model = solver.model()
         if not witnesses:
