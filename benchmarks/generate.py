@@ -118,6 +118,7 @@ class Module:
     eligibility: str = ""
     gate: tuple[str, str, int] | None = None
     facts: set[str] = field(default_factory=set)
+    recht_facts: set[str] = field(default_factory=set)
 
 
 def money(value: object) -> str:
@@ -328,6 +329,9 @@ class Generator:
         class_fact = next((f for f in facts if f.kind != "enum"), facts[0])
         facts.remove(class_fact)
         module.facts = {f.name for f in facts} | {part_fact.name, class_fact.name}
+        # What the eligibility reads, directly or through its definition: an amendment's new
+        # exclusion reads something else (else it may override every rule, making them dead).
+        module.recht_facts = {f.name for f in facts} | set(avoid if definition else ())
         # Defects on a fixed schedule (proportional to size, so growth exponents stay fair).
         if math.floor((index + 1.5) * self.defect_rate) > math.floor((index + 0.5) * self.defect_rate):
             module.defect = DEFECT_KINDS[math.floor((index + 1.5) * self.defect_rate) % len(DEFECT_KINDS)]
@@ -506,10 +510,11 @@ class Generator:
             count = sum(len(d.rules) for d in module.decisions)
             if self.rule_count + count > self.n:  # trim the last chapter to hit N exactly
                 surplus = self.rule_count + count - self.n
-                module.defect = None
                 while surplus > 0 and module.decisions:
                     last = module.decisions[-1]
-                    if len(module.decisions) > 1 and len(last.rules) <= surplus:
+                    # A classification has no 'otherwise': dropping one of its rules would make a
+                    # gap nobody planted, so it goes as a whole (the next chapter fills up).
+                    if len(module.decisions) > 1 and (len(last.rules) <= surplus or last.default is None):
                         surplus -= len(last.rules)
                         module.decisions.pop()
                         continue
@@ -524,6 +529,9 @@ class Generator:
                     index += 1
                     continue  # try another chapter shape
                 count = sum(len(d.rules) for d in module.decisions)
+                carrier = {"gap": "_soort", "conflict": "_bedrag"}.get(module.defect or "", "_recht")
+                if not any(d.name.endswith(carrier) for d in module.decisions):
+                    module.defect = None
             if module.defect:
                 self.defects[module.defect] += 1
             if module.gate is not None and self.gate is None:
@@ -601,7 +609,7 @@ class Generator:
                 lines.append("  replace " + new.text("  ").lstrip())
             elif k < n_replace + n_insert:
                 targets = [r.name for r in recht.rules if r.bool_value is True]
-                fresh = [f for f in group_facts if f.name not in module.facts] or group_facts
+                fresh = [f for f in group_facts if f.name not in module.recht_facts] or group_facts
                 new = Rule(f"{recht.name}_wijz", recht.name, f"art. {module.index + 2}.1a", "false",
                            self.atom(rng.choice(fresh)), targets)
                 lines.append("  insert " + new.text("  ").lstrip())

@@ -306,6 +306,7 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
         from verifier.diff import diff_versions
 
         crashes: list[str] = []
+        done: list[str] = []
 
         def diff_all():
             info = statute.amendments[generate.AMENDMENT]
@@ -319,10 +320,13 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
                     raise
                 except Exception as error:  # noqa: BLE001
                     crashes.append(f"{name}: {type(error).__name__}: {error}"[:200])
+                done.append(name)
             return found
 
         found, entry = run_phase(results, "diff", diff_all, limit, profile_dir)
         entry["results"] = _summarize_results(found or [])
+        entry["decisions_done"] = len(done)
+        entry["decisions"] = len(statute.decisions)
         if crashes:
             entry["results"]["diff:crashed"] = len(crashes)
             entry["crashes"] = crashes[:20]
@@ -710,6 +714,9 @@ def report(data: dict) -> str:
             entry = data["medians"].get(str(n), {}).get(phase)
             if entry and entry.get("results") is not None:
                 parts.append(f"{phase}: " + (", ".join(f"{k} {v}" for k, v in sorted(entry["results"].items())) or "none"))
+        diff = data["medians"].get(str(n), {}).get("diff")
+        if diff and diff.get("status") == "timeout" and "decisions_done" in diff:
+            parts.append(f"diff stopped at the phase limit after {diff['decisions_done']:,} of {diff['decisions']:,} decisions")
         out(f"- N={n:,}: " + "; ".join(parts))
     out("")
     race = data.get("race")
