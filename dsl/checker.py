@@ -443,7 +443,8 @@ def check_rule_structure(
                     f"rule '{rule.name}' decides {rule.decision} but its exception target "
                     f"'{target}' decides {other.decision}",
                 )
-    cycle = _find_cycle({r.name: set(r.exceptions) & set(by_name) for r in rules})
+    names = set(by_name)  # once, not per rule: this runs for every consolidated version
+    cycle = _find_cycle({r.name: set(r.exceptions) & names for r in rules})
     if cycle:
         sink.error(by_name[cycle[0]].span, "exceptions form a cycle: " + " -> ".join(cycle) + suffix)
     deps = decision_dependencies(statute, rules)

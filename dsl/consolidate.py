@@ -26,20 +26,41 @@ class Version:
     parameters: dict[str, object] = field(hash=False, compare=False)
     label: str = ""
 
+    _by_decision: dict[str, tuple[RuleInfo, ...]] = field(
+        init=False, repr=False, hash=False, compare=False, default_factory=dict
+    )
+    _overriders: dict[str, dict[str, tuple[str, ...]]] = field(
+        init=False, repr=False, hash=False, compare=False, default_factory=dict
+    )
+    _by_name: dict[str, RuleInfo] = field(init=False, repr=False, hash=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Indexed once: the encoder, the evaluator and every check ask for the rules of one
+        # decision, and a scan of the whole version per question made a run O(decisions x rules).
+        grouped: dict[str, list[RuleInfo]] = {}
+        for rule in self.rules:
+            grouped.setdefault(rule.decision, []).append(rule)
+            self._by_name[rule.name] = rule
+        self._by_decision.update({name: tuple(rules) for name, rules in grouped.items()})
+
     def rules_of(self, decision: str) -> tuple[RuleInfo, ...]:
-        return tuple(rule for rule in self.rules if rule.decision == decision)
+        return self._by_decision.get(decision, ())
 
     def overriders(self, decision: str) -> dict[str, tuple[str, ...]]:
         """rule name -> names of the rules that override it (its exceptions)."""
-        result: dict[str, list[str]] = {rule.name: [] for rule in self.rules_of(decision)}
-        for rule in self.rules_of(decision):
-            for target in rule.exceptions:
-                if target in result:
-                    result[target].append(rule.name)
-        return {name: tuple(names) for name, names in result.items()}
+        cached = self._overriders.get(decision)
+        if cached is None:
+            result: dict[str, list[str]] = {rule.name: [] for rule in self.rules_of(decision)}
+            for rule in self.rules_of(decision):
+                for target in rule.exceptions:
+                    if target in result:
+                        result[target].append(rule.name)
+            cached = {name: tuple(names) for name, names in result.items()}
+            self._overriders[decision] = cached
+        return dict(cached)
 
     def rule(self, name: str) -> RuleInfo | None:
-        return next((rule for rule in self.rules if rule.name == name), None)
+        return self._by_name.get(name)
 
 
 def version_on(

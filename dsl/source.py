@@ -31,15 +31,18 @@ class SourceRegistry:
 
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
+        self._lines: dict[str, list[str]] = {}
 
     def add(self, name: str, text: str) -> None:
         self._texts[name] = text
+        self._lines.pop(name, None)
 
     def line(self, name: str, line: int) -> str | None:
-        text = self._texts.get(name)
-        if text is None or line < 1:
+        if name not in self._texts or line < 1:
             return None
-        lines = text.splitlines()
+        lines = self._lines.get(name)
+        if lines is None:  # split once: the evaluator quotes a line for every failed condition
+            lines = self._lines[name] = self._texts[name].splitlines()
         if line > len(lines):
             return "" if line == len(lines) + 1 else None
         return lines[line - 1]
