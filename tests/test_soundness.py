@@ -42,10 +42,8 @@ import dataclasses
 import datetime as dt
 import itertools
 import random
-import traceback
 from fractions import Fraction
 
-import pytest
 import z3
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
@@ -69,7 +67,6 @@ from verifier import api
 from verifier.checks import MAX_CONFLICTS_PER_DECISION, run_checks
 from verifier.diff import diff_versions
 from verifier.encoding import Encoder
-from verifier.errors import InternalError
 from verifier.properties import check_property
 from verifier.solving import Budget
 
@@ -208,7 +205,8 @@ def multi_encoding_disagreements(
         solver.push()
         for case, values in facts.items():
             for fact, value in values.items():
-                solver.add(encoder.fact_raw[(case, fact)] == raw_value(encoder, statute, fact, value))
+                if (case, fact) in encoder.fact_raw:  # facts no decision reads are not declared
+                    solver.add(encoder.fact_raw[(case, fact)] == raw_value(encoder, statute, fact, value))
         status = solver.check(*trackers)
         if status != z3.sat:
             problems.append(
@@ -430,18 +428,7 @@ def test_property_verdicts_on_unbounded_domains_agree_with_samples(data) -> None
     text, statute, props = statute_with_properties(data, gen, count, max_pair_domain=2500)
     where = context(gen, text)
     for spec, info in props:
-        try:
-            result = check_property(statute, info, DEFAULT_DATE, BUDGET)
-        except z3.Z3Exception as error:
-            # Known bug (test_bug_two_case_counterexample_with_unbounded_int_crashes): only
-            # for two-case properties over an unbounded int fact.
-            frames = [frame.name for frame in traceback.extract_tb(error.__traceback__)]
-            unbounded = any(
-                f.type in ("int", "rate", "number", "date") and ".." not in f.text for f in gen.facts
-            )
-            assert spec.cases and unbounded and "decode" in frames, where + f"\n{info.name}: {error!r}"
-            event("known bug: abstract Int value in a two-case counterexample")
-            continue
+        result = check_property(statute, info, DEFAULT_DATE, BUDGET)
         sampled, violations = brute_force_property(statute, info, gen, spec)
         assert result.status != "unknown", where + f"\n{info.name}: the solver gave up: {result.message}"
         if sampled == "counterexample":
@@ -516,12 +503,11 @@ def rule_states(version: Version, decision: str, case: dict) -> dict[str, RuleSt
 
 
 def expected_findings(statute: StatuteModel, version: Version, cases: list[dict], dead_reported: set[str]):
-    """Brute-force findings: conflict pairs, gaps, dead rules, redundant rules, plus the
-    cases that trigger the known conflict-check crash."""
+    """Brute-force findings: conflict pairs (two firing rules with defined, different values,
+    whatever the other firing rules do), gaps, dead rules, redundant rules."""
     conflicts: set[tuple[str, str]] = set()
     gaps: set[str] = set()
     fired: set[str] = set()
-    crash_cases = []
     redundant: set[str] = set()
     for decision, info in statute.decisions.items():
         rules = version.rules_of(decision)
@@ -539,8 +525,6 @@ def expected_findings(statute: StatuteModel, version: Version, cases: list[dict]
                 a, b = states[first.name].value, states[second.name].value
                 if a is not UNDEF and b is not UNDEF and a != b:
                     conflicts.add((first.name, second.name))
-                    if any(states[r.name].value is UNDEF for r in firing):
-                        crash_cases.append(case)
         for rule in rules:
             if rule.name in dead_reported:
                 continue
@@ -557,7 +541,7 @@ def expected_findings(statute: StatuteModel, version: Version, cases: list[dict]
         for r in version.rules_of(d)
         if not (not version.rules_of(d) and statute.decisions[d].default is not None)
     } - fired
-    return conflicts, gaps, dead, redundant, crash_cases
+    return conflicts, gaps, dead, redundant
 
 
 def findings(results) -> dict[str, set]:
@@ -580,14 +564,7 @@ def test_builtin_checks_match_brute_force(gen: GeneratedStatute) -> None:
     cases = gen.cases()
     for text, version in distinct_versions(statute, gen):
         where = context(gen, gen.text(), f"version {text}")
-        crashed = None
-        try:
-            results = run_checks(statute, version, BUDGET)
-        except InternalError as error:
-            if "conflict witness" not in str(error):
-                raise
-            crashed = error
-            results = run_checks(statute, version, BUDGET, only=("gap", "dead", "redundant"))
+        results = run_checks(statute, version, BUDGET)
         found = findings(results)
         rules = {r.name: r for r in version.rules}
         allowed = {
@@ -596,30 +573,23 @@ def test_builtin_checks_match_brute_force(gen: GeneratedStatute) -> None:
         }
         # An allowed dead rule is not reported but still skipped by the redundancy check.
         silent_dead = allowed["LP103"]
-        conflicts, gaps, dead, redundant, crash_cases = expected_findings(
+        conflicts, gaps, dead, redundant = expected_findings(
             statute, version, cases, found["dead"] | silent_dead
         )
         conflicts = {pair for pair in conflicts if not set(pair) & allowed["LP101"]}
         gaps = {d for d in gaps if "LP102" not in statute.decisions[d].allow}
         redundant -= allowed["LP104"]
-        if crashed is not None:
-            # Known bug (test_bug_conflict_check_crashes_when_another_firing_rule_is_undefined):
-            # only acceptable when brute force finds a clash next to a firing rule with an
-            # undefined value.
-            assert crash_cases, where + f"\nconflict check crashed without the known precondition: {crashed}"
-        else:
-            # The check stops after MAX_CONFLICTS_PER_DECISION pairs of one decision.
-            capped = {
-                d
-                for d in statute.decisions
-                if sum(1 for a, _ in found["conflict"] if rules[a].decision == d)
-                >= MAX_CONFLICTS_PER_DECISION
-            }
-            assert {p for p in found["conflict"] if rules[p[0]].decision not in capped} == {
-                p for p in conflicts if rules[p[0]].decision not in capped
-            } and found["conflict"] <= conflicts, (
-                where + f"\nconflicts: verifier {found['conflict']}, brute force {conflicts}"
-            )
+        # The check stops after MAX_CONFLICTS_PER_DECISION pairs of one decision.
+        capped = {
+            d
+            for d in statute.decisions
+            if sum(1 for a, _ in found["conflict"] if rules[a].decision == d) >= MAX_CONFLICTS_PER_DECISION
+        }
+        assert {p for p in found["conflict"] if rules[p[0]].decision not in capped} == {
+            p for p in conflicts if rules[p[0]].decision not in capped
+        } and found["conflict"] <= conflicts, (
+            where + f"\nconflicts: verifier {found['conflict']}, brute force {conflicts}"
+        )
         assert found["gap"] == gaps, where + f"\ngaps: verifier {found['gap']}, brute force {gaps}"
         # A reported dead rule must really never fire ...
         assert found["dead"] <= dead, where + f"\ndead: verifier {found['dead']}, brute force {dead}"
@@ -662,14 +632,9 @@ def test_builtin_checks_over_versions_report_the_union(gen: GeneratedStatute) ->
         version_on(statute, a.in_force, include=(a.name,)) for a in statute.amendments.values()
     ]
     expected: set[tuple] = set()
-    try:
-        for version in versions:
-            expected |= {(r.code, r.name) for r in run_checks(statute, version, BUDGET)}
-        got = {(r.code, r.name) for r in api.builtin_checks(statute, day, BUDGET)}
-    except InternalError as error:
-        if "conflict witness" in str(error):
-            return  # the known conflict-check crash (reproducer at the end of this file)
-        raise
+    for version in versions:
+        expected |= {(r.code, r.name) for r in run_checks(statute, version, BUDGET)}
+    got = {(r.code, r.name) for r in api.builtin_checks(statute, day, BUDGET)}
     assert got == expected, context(
         gen, gen.text(), f"builtin_checks {got} != union over versions {expected}"
     )
@@ -709,11 +674,7 @@ def test_queries_match_brute_force(data) -> None:
     for witness in result.witnesses:
         facts = witness.facts[None]
         assert facts in satisfying, where + f"\nreturned case {facts} does not satisfy the query"
-        if facts in seen:
-            # Known bug (test_bug_query_returns_the_same_case_twice): only where a rule's
-            # condition is undefined for the case (its fire literal is then unconstrained).
-            assert has_undefined_condition(version, facts), where + f"\nthe same case twice: {facts}"
-            event("known bug: the same query case twice")
+        assert facts not in seen, where + f"\nthe same case twice: {facts}"
         seen.append(facts)
 
 
@@ -830,8 +791,6 @@ def test_cli_check_on_generated_statutes(tmp_path_factory, data) -> None:
         timeout=300,
     )
     where = context(gen, text, f"exit {run.returncode}\nstderr: {run.stderr[-3000:]}")
-    if run.returncode == 4 and "conflict witness" in run.stderr:
-        return  # the known conflict-check crash (test_bug_conflict_check_crashes_...)
     assert run.returncode in (0, 1, 3), where
     verdicts = {r["name"]: r["status"] for r in json.loads(run.stdout)["results"] if r["kind"] == "property"}
     for spec, info in props:
@@ -896,17 +855,13 @@ def test_regression_table_in_two_version_property() -> None:
     assert result.status in ("proved", "counterexample")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InternalError,
-    reason=(
-        "BUG: the conflict check's pair query requires both clashing rules' values to be defined, but "
-        "not those of the other firing rules; the evaluator then reports 'undefined' (another firing "
-        "rule's value is undefined) and checks.py raises InternalError ('conflict witness ... is "
-        "undefined in the evaluator'): `lexproof check` exits 4"
-    ),
-)
-def test_bug_conflict_check_crashes_when_another_firing_rule_is_undefined() -> None:
+def test_regression_conflict_check_with_another_firing_rule_undefined() -> None:
+    """Was: the conflict check's pair query requires both clashing rules' values to be defined, but
+    not those of the other firing rules; the evaluator then reports 'undefined' (another firing
+    rule's value is undefined) and checks.py raises InternalError ('conflict witness ... is
+    undefined in the evaluator'): `lexproof check` exits 4. Fixed: the pair is
+    reported (the rules do contradict each other), preferring a witness where the decision shows
+    the conflict."""
     statute = _load(
         "statute S\nfacts F { x: int 0..3 }\n"
         "decision e: int\nrule re [art. 1]: e = 1 if x = 0\n"
@@ -915,6 +870,23 @@ def test_bug_conflict_check_crashes_when_another_firing_rule_is_undefined() -> N
     )
     results = run_checks(statute, version_on(statute, DEFAULT_DATE), BUDGET, only=("conflict",))
     assert {tuple(r.details["rules"]) for r in results if r.kind == "conflict"} == {("r2", "r3")}
+    # Every x > 0 has r1 firing with an undefined value, so the witness cannot show 'conflict'.
+    assert "here d is undefined all the same: the value of rule r1 is undefined" in results[0].message
+
+
+def test_conflict_witness_prefers_a_case_where_the_decision_shows_the_conflict() -> None:
+    statute = _load(
+        "statute S\nfacts F { x: int 0..3 }\n"
+        "decision e: int\nrule re [art. 1]: e = 1 if x = 1\n"
+        "decision d: int\nrule r1 [art. 2]: d = e if x < 3\n"
+        "rule r2 [art. 3]: d = 1 if x > 0\nrule r3 [art. 4]: d = 2 if x > 0\n"
+    )
+    results = run_checks(statute, version_on(statute, DEFAULT_DATE), BUDGET, only=("conflict",))
+    (result,) = [r for r in results if r.details["rules"] == ["r2", "r3"]]
+    # r2 and r3 clash for x = 1, 2, 3; at x = 2 r1 fires with e undefined, so d is undefined
+    # there; at x = 1 and x = 3 d shows the conflict.
+    assert result.witnesses[0].facts[None]["x"] in (1, 3)
+    assert result.witnesses[0].outcomes[(None, None)]["d"].status == "conflict"
 
 
 def test_regression_diff_row_witness_shows_its_row() -> None:
@@ -936,17 +908,11 @@ def test_regression_diff_row_witness_shows_its_row() -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=z3.Z3Exception,
-    reason=(
-        "BUG: a two-case counterexample with an unbounded int (or rate, number, date) fact: "
-        "readable_model's soft constraint a.f1 == b.f1 is the only constraint on f1, z3's model gives "
-        "it the abstract value Int!val!0, and Encoder.decode (as_long) raises Z3Exception 'invalid "
-        "argument'; `lexproof check` exits 4 instead of showing the counterexample"
-    ),
-)
-def test_bug_two_case_counterexample_with_unbounded_int_crashes() -> None:
+def test_regression_two_case_counterexample_with_unbounded_int() -> None:
+    """Was: a two-case counterexample with an unbounded int (or rate, number, date) fact:
+    readable_model's soft constraint a.f1 == b.f1 is the only constraint on f1, z3's model gives
+    it the abstract value Int!val!0, and Encoder.decode (as_long) raises Z3Exception 'invalid
+    argument'; `lexproof check` exits 4 instead of showing the counterexample Fixed."""
     statute = _load(
         "statute S\nfacts G { f0: bool\n f1: int }\n"
         "property p [on 2022-01-01]:\n  for every G a, b differing only in f1\n  claim a.f0\n"
@@ -956,18 +922,12 @@ def test_bug_two_case_counterexample_with_unbounded_int_crashes() -> None:
     assert result.witnesses[0].facts["a"]["f0"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: run_query looks for further cases 'decided by a different combination of rules' by "
-        "blocking the fire literals of every rule, but a rule whose condition is undefined (1 / p "
-        "with p = 0: z3's division by zero is an arbitrary value) has an unconstrained fire literal, "
-        "so the same case comes back as a 'different' case: 'exists G: not x' (one case) returns "
-        "x = false twice"
-    ),
-)
-def test_bug_query_returns_the_same_case_twice() -> None:
+def test_regression_query_never_returns_the_same_case_twice() -> None:
+    """Was: run_query looks for further cases 'decided by a different combination of rules' by
+    blocking the fire literals of every rule, but a rule whose condition is undefined (1 / p
+    with p = 0: z3's division by zero is an arbitrary value) has an unconstrained fire literal,
+    so the same case comes back as a 'different' case: 'exists G: not x' (one case) returns  x =
+    false twice Fixed."""
     statute = _load(
         "statute S\nfacts G { x: bool }\nparameter p: int = 0\ndecision d: int\n"
         "rule r [art. 1]: d = 1 if 1 / p = 1\n"

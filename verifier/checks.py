@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import z3
 
 from dsl.consolidate import Version
-from dsl.evaluator import Evaluator
+from dsl.evaluator import Evaluator, Undefined
 from dsl.model import RuleInfo, StatuteModel
 from dsl.values import format_value
 from verifier.encoding import Encoder
 from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
-from verifier.results import Result, Witness, cite
+from verifier.results import Outcomes, Result, Witness, cite
 from verifier.solving import Budget, check, new_solver, read_cases, readable_model
 
 CODES = {"conflict": "LP101", "gap": "LP102", "dead": "LP103", "redundant": "LP104"}
@@ -40,8 +40,10 @@ class _DecisionContext:
     trackers: list[z3.ExprRef]
 
 
-def _context(statute: StatuteModel, version: Version, decision: str, budget: Budget) -> _DecisionContext:
-    encoder = Encoder(statute, {None: version})
+def _context(
+    statute: StatuteModel, version: Version, decision: str, budget: Budget, z3_context: z3.Context
+) -> _DecisionContext:
+    encoder = Encoder(statute, {None: version}, ctx=z3_context)
     value, defined = encoder.decision(decision)
     solver = new_solver(encoder, budget)
     return _DecisionContext(encoder, solver, version.rules_of(decision), value, defined, encoder.assumptions())
@@ -53,10 +55,14 @@ def run_checks(
 ) -> list[Result]:
     """Every finding for every decision (or the given ones) of one version."""
     results: list[Result] = []
+    # One z3 context for the run: creating one per decision cost more than the decision's
+    # queries, and a decision read by many others is built once (z3 shares equal terms; the
+    # encoder's names are deterministic). Each decision still gets its own encoder and solver.
+    z3_context = z3.Context()
     for decision in statute.decisions if decisions is None else decisions:
         if not version.rules_of(decision) and statute.decisions[decision].default is not None:
             continue
-        context = _context(statute, version, decision, budget)
+        context = _context(statute, version, decision, budget, z3_context)
         if "conflict" in only:
             results.extend(_conflicts(statute, version, decision, context, budget))
         if "gap" in only:
@@ -87,7 +93,7 @@ def _finding(kind: str, statute: StatuteModel, version: Version, rule: RuleInfo 
 def _witness(statute: StatuteModel, version: Version, encoder: Encoder, model, focus) -> Witness:
     facts = read_cases(encoder, model)
     evaluator = Evaluator({None: version}, facts)
-    outcomes = {(None, None): {name: evaluator.decision(name) for name in statute.decisions}}
+    outcomes = {(None, None): Outcomes(evaluator, statute.decisions)}
     return Witness(statute, facts, {None: version.label}, outcomes, focus)
 
 
@@ -102,6 +108,10 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
     encoder, solver = ctx.encoder, ctx.solver
     terms = {rule.name: encoder.rule_terms[(rule.name, None, None)] for rule in ctx.rules}
     all_conditions_defined = z3.And([cd for (_, _, _, cd) in terms.values()] + [encoder.true])
+    # Where another firing rule's value is undefined the evaluator calls the decision undefined,
+    # not in conflict; the two rules still contradict each other, so that is reported too, but
+    # a witness where the decision shows the conflict is preferred.
+    all_fired_defined = z3.And([z3.Implies(f, d) for (f, _, d, _) in terms.values()] + [encoder.true])
 
     def clash(a: RuleInfo, b: RuleInfo) -> z3.ExprRef:
         fa, va, da, _ = terms[a.name]
@@ -133,21 +143,26 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
             if status == "unknown":
                 results.append(_unknown("conflict", statute, version, first, f"{first.name} / {second.name}"))
                 continue
-            model = readable_model(encoder, [clash(first, second)], budget, solver.model())
+            model = solver.model()
+            shown = [clash(first, second), all_fired_defined]
+            strict = z3.Bool(f"goal!strict!{first.name}!{second.name}", encoder.ctx)
+            solver.add(z3.Implies(strict, z3.And(shown)))
+            if check(solver, *ctx.trackers, strict) == "sat":
+                model = solver.model()
+            else:
+                shown = shown[:1]
+            model = readable_model(encoder, shown, budget, model)
             witness = _witness(statute, version, encoder, model, (decision,))
-            evaluator_outcome = witness.outcomes[(None, None)][decision]
-            if evaluator_outcome.status != "conflict":
-                raise InternalError(
-                    f"conflict witness for {first.name}/{second.name} is {evaluator_outcome.status} in the evaluator"
-                )
+            fv, sv = _replay_clash(witness, version, decision, first, second)
             type_ = statute.decisions[decision].type
-            fv = Evaluator({None: version}, witness.facts).eval(first.value, None, None)
-            sv = Evaluator({None: version}, witness.facts).eval(second.value, None, None)
             message = (
                 f"rules {first.name} [{cite(statute, first.citation)}] and {second.name} "
                 f"[{cite(statute, second.citation)}] both apply to the case below and decide {decision} "
                 f"differently ({format_value(fv, type_)} vs {format_value(sv, type_)})"
             )
+            outcome = witness.outcomes[(None, None)][decision]
+            if outcome.status != "conflict":
+                message += f"; here {decision} is {outcome.status} all the same: {outcome.reason}"
             result = _finding("conflict", statute, version, first, first.span, message,
                               [cite(statute, first.citation), cite(statute, second.citation)],
                               f"{decision}: {first.name} / {second.name}", (second,))
@@ -155,6 +170,23 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
             result.details.update({"decision": decision, "other_location": _loc(second)})
             results.append(result)
     return results
+
+
+def _replay_clash(witness: Witness, version: Version, decision: str, first: RuleInfo, second: RuleInfo):
+    """The two rules' values in the evaluator, after checking that both apply there and differ:
+    a conflict the evaluator cannot reproduce is a bug in one of the two engines."""
+    outcome = witness.outcomes[(None, None)][decision]
+    applied = {trace.rule.name for trace in outcome.rules if trace.status == "applied"}
+    evaluator = Evaluator({None: version}, witness.facts)
+    try:
+        values = (evaluator.eval(first.value, None, None), evaluator.eval(second.value, None, None))
+    except Undefined as error:
+        raise InternalError(f"conflict witness for {first.name}/{second.name}: a value is undefined ({error.reason})") from error
+    if not {first.name, second.name} <= applied or values[0] == values[1]:
+        raise InternalError(
+            f"conflict witness for {first.name}/{second.name} is {outcome.status} in the evaluator"
+        )
+    return values
 
 
 def _constant_equal(a: RuleInfo, b: RuleInfo) -> bool:

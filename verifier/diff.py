@@ -15,7 +15,7 @@ from dsl.values import format_value, to_json
 from verifier.encoding import Encoder
 from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
-from verifier.results import Result, Witness
+from verifier.results import Outcomes, Result, Witness
 from verifier.solving import Budget, check, new_solver
 
 
@@ -94,8 +94,7 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
             "witness": {f: to_json(v, statute.facts[f].type) for f, v in row.witness.items()},
         })
         outcomes = {
-            ("before", None): {n: evaluator.decision(n, None, "before") for n in statute.decisions},
-            ("after", None): {n: evaluator.decision(n, None, "after") for n in statute.decisions},
+            (slot, None): Outcomes(evaluator, statute.decisions, None, slot) for slot in ("before", "after")
         }
         witnesses.append(Witness(statute, {None: row.witness}, {"before": before.label, "after": after.label},
                                  outcomes, (name,)))

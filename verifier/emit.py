@@ -31,7 +31,8 @@ def example_blocks(results: list[Result]) -> str:
                     fact_text = ",\n  ".join(f"{n} = {literal(v, statute.facts[n].type)}" for n, v in facts.items())
                     expected = [
                         f"{n} = {literal(o.value, statute.decisions[n].type)}"
-                        for n, o in outcomes.items() if o.defined and (not witness.focus or n in witness.focus)
+                        for n in outcomes if not witness.focus or n in witness.focus
+                        for o in (outcomes[n],) if o.defined
                     ]
                     if not expected:
                         continue

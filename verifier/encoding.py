@@ -131,9 +131,8 @@ class Encoder:
         self._params: dict[tuple[str, str | None], Term] = {}
         self._memo: dict[tuple[int, str | None, str | None], Pair] = {}
         self._keep_alive: list[ir.Node] = []
-        for case in cases:
-            for fact in statute.facts.values():
-                self._declare_fact(fact, case)
+        self._tied: dict[str, tuple[str | None, str | None]] = {}  # fact -> two cases it is equal in
+        self.sealed = False  # set once a solver holds hard_constraints(): no new domains after that
 
     # --- sorts and constants ---
     def sort(self, type_: Type) -> z3.SortRef:
@@ -171,6 +170,17 @@ class Encoder:
         return "!".join("_" if p is None else str(p) for p in parts)
 
     def _declare_fact(self, fact: FactInfo, case: str | None) -> None:
+        """Declare a fact of a case with its domain, on first use.
+
+        Facts are declared lazily: a decision's encoding mentions only the facts it reads, and
+        declaring every fact of a 10,000-rule statute for every decision checked was half of the
+        encoding time. A fact nobody reads is unconstrained by the rules; its domain is never
+        empty (the checker rejects empty ranges), so leaving it out changes no answer, and
+        ``read_cases`` shows it at its typical value."""
+        if self.sealed:
+            from verifier.errors import InternalError
+
+            raise InternalError(f"fact {fact.name} first read after a solver was built: its domain would be missing")
         name = self._name("fact", case, fact.name)
         kind = fact.type.kind
         if kind == "money":
@@ -190,6 +200,21 @@ class Encoder:
             self.domain.append(raw <= self._scaled(fact.high, scale, kind))
         self.facts[(case, fact.name)] = term
         self.fact_raw[(case, fact.name)] = raw
+        tie = self._tied.get(fact.name)
+        if tie is not None and case in tie:
+            other = tie[1] if case == tie[0] else tie[0]
+            if (other, fact.name) in self.fact_raw:
+                self.domain.append(raw == self.fact_raw[(other, fact.name)])
+            else:  # its declaration adds the equality
+                self._declare_fact(fact, other)
+
+    def tie_cases(self, first: str | None, second: str | None, facts: list[str]) -> None:
+        """The two cases have equal values for these facts (``differing only in``); applies to
+        facts declared later too."""
+        for name in facts:
+            self._tied[name] = (first, second)
+            if (first, name) in self.fact_raw and (second, name) in self.fact_raw:
+                self.domain.append(self.fact_raw[(first, name)] == self.fact_raw[(second, name)])
 
     def _scaled(self, value: object, scale: int, kind: str) -> Term:
         if kind in ("rate", "number"):
@@ -198,7 +223,20 @@ class Encoder:
         return z3.IntVal(int(Fraction(value) * scale), self.ctx)  # type: ignore[arg-type]
 
     def fact_term(self, name: str, case: str | None) -> Term:
+        """The fact's value for the case (euros for money), declared on first use."""
+        if (case, name) not in self.facts:
+            self._declare_fact(self.statute.facts[name], case)
         return self.facts[(case, name)]
+
+    def raw_fact(self, name: str, case: str | None) -> Term:
+        """The fact's underlying constant (whole cents for money), declared on first use."""
+        if (case, name) not in self.fact_raw:
+            self._declare_fact(self.statute.facts[name], case)
+        return self.fact_raw[(case, name)]
+
+    def declared_facts(self, case: str | None) -> list[str]:
+        """The facts of a case that some encoded expression reads, in statute order."""
+        return [name for name in self.statute.facts if (case, name) in self.facts]
 
     # --- tracking ---
     def _track(self, key: str, constraint: Term, tracker: Tracker) -> None:

@@ -66,9 +66,7 @@ def _check_in(
     encoder = Encoder(statute, versions, cases)
     if prop.cases and prop.differing_only_in is not None:
         a, b = prop.cases
-        for name in statute.facts:
-            if name not in prop.differing_only_in:
-                encoder.domain.append(encoder.fact_raw[(a, name)] == encoder.fact_raw[(b, name)])
+        encoder.tie_cases(a, b, [name for name in statute.facts if name not in prop.differing_only_in])
     premise = z3.And([encoder.formula(node) for node in prop.assumptions] + [encoder.true])
     claim = encoder.formula(prop.claim)
     version_label = "; ".join(v.label for v in versions.values())
@@ -280,7 +278,15 @@ def run_query(
     trackers = encoder.assumptions()
     result = Result("query", "query", "unknown", condition.span, statute=statute.name, version=version.label)
     witnesses: list[Witness] = []
-    fire_literals = [encoder.fires(rule.name, None, None) for rule in version.rules]
+    for rule in version.rules:
+        encoder.fires(rule.name, None, None)
+    # What the evaluator sees of each rule: condition defined, and then whether it fires. (A
+    # fire literal alone is free when its condition is undefined, so blocking it alone let the
+    # same case come back.)
+    rule_statuses = []
+    for rule in version.rules:
+        fires, _, _, condition_defined = encoder.rule_terms[(rule.name, None, None)]
+        rule_statuses += [condition_defined, z3.And(condition_defined, fires)]
     while len(witnesses) < max_cases:
         status = check(solver, *trackers, want)
         if status == "unknown":
@@ -300,8 +306,14 @@ def run_query(
             raise InternalError(f"query case {facts} does not satisfy the query in the evaluator")
         witnesses.append(_witness(statute, evaluator, {None: version}, facts, _focus([condition])))
         # Next: a case decided by a different combination of rules.
-        pattern = [lit == model.eval(lit, model_completion=True) for lit in fire_literals]
+        pattern = [term == model.eval(term, model_completion=True) for term in rule_statuses]
         solver.add(z3.Not(z3.And(pattern + [encoder.true])))
+        # ... and never the case just shown (its don't-care facts may differ from the model's).
+        same_case = [
+            encoder.fact_term(name, None) == encoder.const(statute.facts[name].type, facts[None][name])
+            for name in encoder.declared_facts(None)
+        ]
+        solver.add(z3.Not(z3.And(same_case + [encoder.true])))
     if witnesses:
         result.status = "satisfiable"
         result.witnesses = witnesses

@@ -3,11 +3,16 @@ cases, make a counterexample readable, and shrink an unsat core to a minimal one
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 import z3
 
+from dsl.model import FactInfo, StatuteModel
 from verifier.encoding import Encoder, Term
+
+DEFAULT_DATE = dt.date(2000, 1, 1).toordinal()  # shown for a date nothing depends on
 
 DEFAULT_RLIMIT = 20_000_000  # deterministic resource units (z3 rlimit); ~seconds on small statutes
 SEED = 7
@@ -36,6 +41,7 @@ def new_solver(encoder: Encoder, budget: Budget, minimize_cores: bool = False) -
     if minimize_cores:
         solver.set("core.minimize", True)
     solver.add(encoder.hard_constraints())
+    encoder.sealed = True
     return solver
 
 
@@ -54,21 +60,59 @@ def check(solver: z3.Solver, *assumptions: Term) -> str:
 
 def read_cases(encoder: Encoder, model: z3.ModelRef) -> dict[str | None, dict[str, object]]:
     """Every fact of every case, completed (z3 models are partial: absent = don't care)."""
-    from dsl.checker import range_problem
-
     cases: dict[str | None, dict[str, object]] = {}
     for case in encoder.cases:
         facts: dict[str, object] = {}
         for name, info in encoder.statute.facts.items():
+            if (case, name) not in encoder.facts:
+                facts[name] = dont_care_value(encoder.statute, info)
+                continue
             term = model.eval(encoder.fact_term(name, case), model_completion=True)
-            value = encoder.decode(info.type, term)
-            if range_problem(info, value):
-                # z3 dropped a fact no constraint mentions and completed it with 0: any value
-                # in the domain will do, so show the typical (or lowest) one. Replay checks it.
-                value = info.typical if info.typical is not None else info.low
+            value = _decoded(encoder, info, term)
+            if value is None or not _in_domain(info, value):
+                # z3 dropped a fact no constraint mentions and completed it with 0, or with an
+                # abstract value (Int!val!0) where only the equality of two cases' facts
+                # mattered: any value in the domain will do. Replay checks it.
+                value = dont_care_value(encoder.statute, info)
             facts[name] = value
         cases[case] = facts
     return cases
+
+
+def _decoded(encoder: Encoder, info: FactInfo, term: Term) -> object | None:
+    """The model's value, or None when z3 left it abstract (not a numeral)."""
+    if info.type.kind == "bool":
+        return z3.is_true(term) if z3.is_true(term) or z3.is_false(term) else None
+    if not (z3.is_int_value(term) or z3.is_rational_value(term)):
+        return None
+    if info.type.kind == "enum" and not 0 <= term.as_long() < len(encoder.statute.enums[info.type.enum]):  # type: ignore[attr-defined,index]
+        return None
+    return encoder.decode(info.type, term)
+
+
+def _in_domain(info: FactInfo, value: object) -> bool:
+    if info.type.kind == "money" and (value * 100).denominator != 1:  # type: ignore[operator]
+        return False
+    if info.low is not None and value < info.low:  # type: ignore[operator]
+        return False
+    return info.high is None or value <= info.high  # type: ignore[operator]
+
+
+def dont_care_value(statute: StatuteModel, info: FactInfo) -> object:
+    """The value shown for a fact the answer does not depend on: its typical value, else the
+    lowest of its domain (false, the first enum value, the lower bound, or 0)."""
+    if info.typical is not None:
+        return info.typical
+    if info.low is not None:
+        return info.low
+    kind = info.type.kind
+    if kind == "bool":
+        return False
+    if kind == "enum":
+        return statute.enums[info.type.enum][0]  # type: ignore[index]
+    if kind == "date":
+        return DEFAULT_DATE
+    return Fraction(0) if info.type.is_rational else 0
 
 
 def readable_model(encoder: Encoder, goal: list[Term], budget: Budget, fallback: z3.ModelRef) -> z3.ModelRef:
@@ -82,7 +126,8 @@ def readable_model(encoder: Encoder, goal: list[Term], budget: Budget, fallback:
     optimizer.add(encoder.assumptions())
     optimizer.add(goal)
     for case in encoder.cases:
-        for name, info in encoder.statute.facts.items():
+        for name in encoder.declared_facts(case):
+            info = encoder.statute.facts[name]
             raw = encoder.fact_raw[(case, name)]
             kind = info.type.kind
             if info.typical is not None:
@@ -97,7 +142,7 @@ def readable_model(encoder: Encoder, goal: list[Term], budget: Budget, fallback:
     if len(encoder.cases) == 2:
         # Two cases read best when they differ in as few facts as possible.
         a, b = encoder.cases
-        for name in encoder.statute.facts:
+        for name in set(encoder.declared_facts(a)) & set(encoder.declared_facts(b)):
             optimizer.add_soft(encoder.fact_raw[(a, name)] == encoder.fact_raw[(b, name)], 3)
     try:
         if optimizer.check() == z3.sat:
