@@ -37,6 +37,9 @@ class SourceRegistry:
         self._texts[name] = text
         self._lines.pop(name, None)
 
+    def text(self, name: str) -> str | None:
+        return self._texts.get(name)
+
     def line(self, name: str, line: int) -> str | None:
         if name not in self._texts or line < 1:
             return None

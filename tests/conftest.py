@@ -49,3 +49,7 @@ settings.register_profile(
     suppress_health_check=_COMMON_SUPPRESS,
 )
 settings.load_profile(os.environ.get("LEXPROOF_HYPOTHESIS_PROFILE", "ci"))
+
+# Tests are hermetic: no result cache unless a test asks for one (tests/test_cache.py). The
+# CLI runs in this process or in subprocesses, which inherit the setting.
+os.environ["LEXPROOF_CACHE"] = "off"

@@ -26,6 +26,7 @@ from dsl.parser import parse_query
 from dsl.source import SOURCES, Span
 from dsl.typing import Lowerer, Scope, TypeFailure
 from dsl.values import parse_value
+from verifier.cache import ResultCache
 from verifier.checks import ALL_CHECKS, run_checks
 from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
@@ -199,20 +200,43 @@ def evaluate(
 def check(
     program: Program, *, date: str | dt.date | None = None, timeout: float | None = None,
     builtin: bool = True, only: tuple[str, ...] = ALL_CHECKS, properties: bool = True, examples: bool = True,
+    cache: ResultCache | None = None,
 ) -> list[Result]:
-    """Every example, property and built-in check of every loaded statute."""
+    """Every example, property and built-in check of every loaded statute.
+
+    With a ``cache`` (see verifier/cache.py), a statute whose files, options and lexproof
+    version are unchanged since a run that stored it gets its stored results back."""
     day = _date(date)
     budget = Budget.from_seconds(timeout)
+    options = {"date": day.isoformat(), "rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms,
+               "builtin": builtin, "only": list(only), "properties": properties, "examples": examples}
     results: list[Result] = []
     for statute in program.statutes.values():
-        if examples:
-            for example in statute.examples:
-                results.extend(run_example(statute, example, day))
-        if properties:
-            for prop in statute.properties:
-                results.append(check_property(statute, prop, day, budget))
-        if builtin:
-            results.extend(builtin_checks(statute, day, budget, only))
+        key = cache.key(statute, options) if cache is not None else None
+        cached = cache.load(key, statute) if cache is not None and key is not None else None
+        if cached is not None:
+            results.extend(cached)
+            continue
+        found = _check_statute(statute, day, budget, builtin, only, properties, examples)
+        # 'unknown' may be the wall-clock safety net on a loaded machine: ask again next time.
+        if cache is not None and key is not None and all(r.status != "unknown" for r in found):
+            cache.store(key, found)
+        results.extend(found)
+    return results
+
+
+def _check_statute(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bool, only: tuple[str, ...],
+                   properties: bool, examples: bool) -> list[Result]:
+    """One statute's examples, properties and built-in checks."""
+    results: list[Result] = []
+    if examples:
+        for example in statute.examples:
+            results.extend(run_example(statute, example, day))
+    if properties:
+        for prop in statute.properties:
+            results.append(check_property(statute, prop, day, budget))
+    if builtin:
+        results.extend(builtin_checks(statute, day, budget, only))
     return results
 
 

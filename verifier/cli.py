@@ -20,6 +20,7 @@ from rich.console import Console
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.source import Span
 from verifier import api
+from verifier.cache import default_cache
 from verifier.errors import InternalError
 from verifier.render import print_result, print_summary, print_witness
 from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
@@ -160,7 +161,10 @@ def test_command(paths, date, output_format) -> None:
 @click.option("--format", "output_format", type=click.Choice(["human", "json", "sarif", "junit"]), default="human", show_default=True,
               help="human, JSON (docs/json-output.md), SARIF 2.1.0 or JUnit XML")
 @click.option("-v", "--verbose", is_flag=True, help="show details of passing results too")
-def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose) -> None:
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="check every statute afresh (default: reuse results of unchanged statutes from "
+                   ".lexproof_cache or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
+def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, no_cache) -> None:
     """Run every property, example and built-in check; exit 0/1/2/3 for CI."""
 
     def action() -> int:
@@ -169,10 +173,17 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
         unknown = [k for k in kinds if k not in api.ALL_CHECKS]
         if unknown:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--only: unknown check '{unknown[0]}' (use {', '.join(api.ALL_CHECKS)})"))
-        results = api.check(program, date=_parse_date(date, "--date"), timeout=timeout, builtin=not no_builtin, only=kinds)
+        cache = None if no_cache else default_cache()
+        results = api.check(program, date=_parse_date(date, "--date"), timeout=timeout, builtin=not no_builtin,
+                            only=kinds, cache=cache)
         if emit_example:
             _emit_examples(emit_example, results)
-        return _report("check", program, results, output_format, verbose)
+        code = _report("check", program, results, output_format, verbose)
+        if cache is not None and cache.hits and output_format == "human":
+            # On stderr: the report itself is the same whether or not it came from the cache.
+            click.echo(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
+                       "--no-cache checks afresh)", err=True)
+        return code
 
     sys.exit(_guard(action))
 

@@ -16,7 +16,7 @@ from dsl.model import ExampleInfo, PropertyInfo, StatuteModel
 from dsl.values import format_value
 from verifier.encoding import Encoder, Tracker
 from verifier.errors import InternalError
-from verifier.results import Result, Witness, cite
+from verifier.results import Outcomes, Result, Witness, cite
 from verifier.sampling import random_case
 from verifier.solving import Budget, check, minimal_core, new_solver, read_cases, readable_model
 
@@ -151,9 +151,7 @@ def _holds(evaluator: Evaluator, node: ir.Node) -> bool:
 
 def _witness(statute, evaluator: Evaluator, versions, facts, focus) -> Witness:
     outcomes = {
-        (slot, case): {name: evaluator.decision(name, case, slot) for name in statute.decisions}
-        for slot in versions
-        for case in facts
+        (slot, case): Outcomes(evaluator, statute.decisions, case, slot) for slot in versions for case in facts
     }
     if len(versions) == 2:
         # Show the intermediate decisions that changed too: that is where the cause lies.

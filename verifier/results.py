@@ -49,6 +49,10 @@ class Outcomes(Mapping[str, DecisionOutcome]):
         self._evaluator, self._names, self._case, self._slot = evaluator, tuple(names), case, slot
         self._known = set(self._names)
 
+    @property
+    def evaluator(self) -> Evaluator:
+        return self._evaluator
+
     def __getitem__(self, name: str) -> DecisionOutcome:
         if name not in self._known:
             raise KeyError(name)
