@@ -288,8 +288,13 @@ class _Printer:
     def amendment(self, amendment: ast.Amendment) -> None:
         title = f" {format_string(amendment.title)}" if amendment.title is not None else ""
         proposal = " proposal" if amendment.proposal else ""
-        header = f"amendment {amendment.name}{title} amends {amendment.amends} in force {amendment.in_force}{proposal}"
-        self.line(0, header, amendment)
+        head = f"amendment {amendment.name}{title}"
+        tail = f"amends {amendment.amends} in force {amendment.in_force}{proposal}"
+        if len(f"{head} {tail}") <= WIDTH:
+            self.line(0, f"{head} {tail}", amendment)
+        else:  # a long title: the legal effect goes on its own line, as drafters write it
+            self.line(0, head, amendment)
+            self.line(1, tail)
         for item in amendment.items:
             self.blank()
             self.item(item, 1)

@@ -427,3 +427,17 @@ def test_deepest_expression_the_parser_accepts_can_be_formatted(shape: str) -> N
     assert accepted is not None
     result = format_text(accepted, "deep.law")
     assert format_text(result, "deep.law") == result
+
+
+def test_a_long_amendment_header_puts_its_legal_effect_on_the_next_line() -> None:
+    from dsl.formatter import format_text
+
+    title = "Uitbreiding levenlanglerenkrediet naar alle mbo-leerwegen (hypothetisch)"
+    text = (
+        'statute S\nfacts F { x: int }\ndecision d: int otherwise 0\n'
+        f'amendment A "{title}" amends S in force 2027-09-01 proposal\n'
+        "  repeal rule r\n"
+    )
+    lines = format_text(text, "a.law").splitlines()
+    index = lines.index(f'amendment A "{title}"')
+    assert lines[index + 1] == "  amends S in force 2027-09-01 proposal"
