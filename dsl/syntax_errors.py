@@ -3,7 +3,7 @@ Lark's terminal names, positioned at the offending token, with hints for common 
 
 from __future__ import annotations
 
-from lark import Token
+from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl.diagnostics import Diagnostic
@@ -43,10 +43,25 @@ def _describe_terminal(name: str) -> str:
 
 
 _EXPRESSION_START = {"TRUE", "FALSE", "DATE", "DECIMAL", "PERCENT", "INT", "MONEY", "NAME", "LPAR", "MINUS", "NOT", "IF"}
+_LITERALS = {"TRUE", "FALSE", "DATE", "DECIMAL", "PERCENT", "INT", "MONEY"}
+_A_LITERAL = "a literal (a number, an amount, a percentage or a date)"
+
+# What may bound a range of each type (see _StatuteChecker._bound): a literal of the type; a
+# whole or decimal number also bounds a number or a rate.
+_RANGE_BOUND = {
+    "int": ("a whole number", "120"),
+    "number": ("a number", "12.5"),
+    "rate": ("a number or a percentage", "100%"),
+    "money": ("an amount", "€20_000"),
+    "date": ("a date", "2035-12-31"),
+}
 
 
 def _expected_phrase(expected: set[str]) -> str:
     words_set = set()
+    if expected <= _LITERALS | {"MINUS"} and len(expected & _LITERALS) >= 5:
+        # Only a literal fits (a range bound, or a typical value after '-'); not an expression.
+        return _A_LITERAL
     if len(expected & _EXPRESSION_START) >= 5:
         words_set.add("an expression")
         expected = expected - _EXPRESSION_START
@@ -73,6 +88,9 @@ def syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnosti
         token = error.token
         if token.type == "$END":
             line, column = _end_position(text)
+        bound = _range_bound_diagnostic(error, path, line, column)
+        if bound is not None:
+            return bound
         expected = set(error.expected)
         if error.interactive_parser is not None:
             try:
@@ -80,7 +98,7 @@ def syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnosti
             except Exception:  # noqa: BLE001 - a better message is optional; keep the plain one
                 pass
         message = f"unexpected {_found_phrase(token)}; expected {_expected_phrase(expected)}"
-        hint = _hint(token, expected)
+        hint = _hint(token, expected) or _hint_in_context(error)
         if hint:
             message += f" ({hint})"
         width = max(1, len(token.value)) if token.type != "$END" else 1
@@ -115,6 +133,92 @@ def _hint(token: Token, expected: set[str]) -> str | None:
     if token.value in ("&&", "||", "!"):
         return "write 'and', 'or', 'not'"
     return None
+
+
+def _hint_in_context(error: UnexpectedToken) -> str | None:
+    """Hints that need the parser's stack, not just the token."""
+    parser = error.interactive_parser
+    if parser is None:
+        return None
+    if error.token.value in ("+", "-", "*", "/") and _after_range_bound(parser.parser_state.value_stack):
+        return "a range bound must be a literal, not an expression"
+    return None
+
+
+def _range_type(stack: list) -> str | None:
+    """The type keyword ('int', 'money', ...) when the parser stack ends inside a range where a
+    bound is due: after '..', or after a minus sign that starts the first bound."""
+    items = list(stack[-4:])
+    minus = bool(items) and isinstance(items[-1], Token) and items[-1].type == "MINUS"
+    if minus:
+        items.pop()
+    if items and isinstance(items[-1], Token) and items[-1].value == "..":
+        items.pop()
+        if not (items and isinstance(items[-1], Tree) and items[-1].data in ("signed_literal", "negative_literal")):
+            return None
+        items.pop()
+    elif not minus:
+        return None
+    if items and isinstance(items[-1], Tree) and items[-1].data == "type_kw" and items[-1].children:
+        return str(items[-1].children[0])
+    return None
+
+
+def _range_bound_diagnostic(error: UnexpectedToken, path: str, line: int, column: int) -> Diagnostic | None:
+    """A range bound is a literal: in ``int 0..y`` the 'y' is unexpected. Lark would list every
+    literal (or call it "an expression", which 'y' is); say what fits the type, and why."""
+    parser = error.interactive_parser
+    if parser is None:
+        return None
+    stack = parser.parser_state.value_stack
+    token = error.token
+    kind = _range_type(stack)
+    if kind is None and token.value == ".." and stack and isinstance(stack[-1], Token) and stack[-1].type == "NAME":
+        # ``x: int y..10``: 'y' was read as the name of the next fact, so '..' is the token
+        # that does not fit. The mistake is the name: point there.
+        kind = _unranged_fact_type(stack[-2] if len(stack) >= 2 else None)
+        if kind is not None:
+            token = stack[-1]
+            line, column = token.line, token.column
+    if kind not in _RANGE_BOUND:
+        return None
+    what, example = _RANGE_BOUND[kind]
+    message = (
+        f"unexpected {_found_phrase(token)}; expected {what} "
+        f"(a range bound must be a literal such as {example}, not a name or an expression)"
+    )
+    width = max(1, len(token.value)) if token.type != "$END" else 1
+    return Diagnostic(Span(path, line, column, line, column + width), message)
+
+
+def _unranged_fact_type(item: object) -> str | None:
+    """The type keyword of a fact field without range or typical value: the field the parser
+    has just completed (``item`` is the field, or the list of fields that ends with it)."""
+    if isinstance(item, Tree) and item.data != "fact_field" and item.children:
+        item = item.children[-1]
+    if not (isinstance(item, Tree) and item.data == "fact_field" and len(item.children) == 2):
+        return None
+    type_ref = item.children[1]
+    if not (isinstance(type_ref, Tree) and type_ref.data == "builtin_type" and len(type_ref.children) == 1):
+        return None
+    keyword = type_ref.children[0]
+    if isinstance(keyword, Tree) and keyword.data == "type_kw" and keyword.children:
+        return str(keyword.children[0])
+    return None
+
+
+def _after_range_bound(stack: list) -> bool:
+    """True when the parser stack ends with a range bound: ``int 0..10`` or ``int 0`` then '+'."""
+    items = list(stack[-4:])
+    top = items.pop() if items else None
+    if not ((isinstance(top, Tree) and top.data == "literal") or (isinstance(top, Token) and top.type in _LITERALS)):
+        return False
+    if items and isinstance(items[-1], Token) and items[-1].type == "MINUS":
+        items.pop()
+    return bool(items) and (
+        (isinstance(items[-1], Token) and items[-1].value == "..")
+        or (isinstance(items[-1], Tree) and items[-1].data == "type_kw")
+    )
 
 
 def _end_position(text: str) -> tuple[int, int]:
