@@ -87,7 +87,7 @@ def syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnosti
     if isinstance(error, UnexpectedToken):
         token = error.token
         if token.type == "$END":
-            line, column = _end_position(text)
+            line, column = _end_of_last_token(token, text)
         bound = _range_bound_diagnostic(error, path, line, column)
         if bound is not None:
             return bound
@@ -114,7 +114,7 @@ def syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnosti
             message += " (write 'and', 'or', 'not')"
         return Diagnostic(Span(path, line, column, line, column + 1), message)
     if isinstance(error, UnexpectedEOF):
-        line, column = _end_position(text)
+        line, column = _end_of_last_token(None, text)
         expected = set(error.expected)
         return Diagnostic(
             Span(path, line, column, line, column + 1),
@@ -221,8 +221,32 @@ def _after_range_bound(stack: list) -> bool:
     )
 
 
-def _end_position(text: str) -> tuple[int, int]:
-    lines = text.split("\n")
-    while len(lines) > 1 and not lines[-1].strip():
-        lines.pop()
-    return len(lines), len(lines[-1]) + 1
+def _end_of_last_token(token: Token | None, text: str) -> tuple[int, int]:
+    """Where an end-of-file error belongs: just after the last token, not after a trailing
+    comment or blank lines. Lark's end token borrows the last token's end position."""
+    if token is not None and getattr(token, "end_line", None) and getattr(token, "end_column", None):
+        return token.end_line, token.end_column
+    last = (1, 1)
+    for number, line in enumerate(text.split("\n"), start=1):
+        code = _without_comment(line).rstrip()
+        if code:
+            last = (number, len(code) + 1)
+    return last
+
+
+def _without_comment(line: str) -> str:
+    """The line up to a ``--`` comment; ``--`` inside a quoted text does not start one."""
+    in_string = escaped = False
+    for index, char in enumerate(line):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif line.startswith("--", index):
+            return line[:index]
+    return line

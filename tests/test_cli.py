@@ -368,7 +368,7 @@ def test_fmt_write_rewrites_in_place(tmp_path: Path):
 def test_fmt_of_a_broken_file_is_bad_input(tmp_path: Path):
     path = write(tmp_path / "broken.law", "statute S\nfacts F { x: int \n")
     code, stdout, stderr = cli("fmt", str(path))
-    assert_bad_input(code, stdout, stderr, f"{path}:2:18: error: unexpected end of file")
+    assert_bad_input(code, stdout, stderr, f"{path}:2:17: error: unexpected end of file")
 
 
 # --- bad options --------------------------------------------------------------------------------
