@@ -14,7 +14,15 @@ from dsl.source import Span
 from dsl.typing import Lowerer, suggest
 
 
-def check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: DiagnosticSink) -> None:
+def check_amendment(
+    statute: StatuteModel, decl: ast.Amendment, sink: DiagnosticSink,
+    unchecked: dict[str, ast.Citation] | None = None,
+) -> None:
+    """``unchecked``: the statute's rules (and earlier amendments' rules) that failed to check,
+    with their citations; their error is reported, so a change that targets one is not an error
+    too. Rules of this amendment that fail to check are added to it."""
+    if unchecked is None:
+        unchecked = {}
     lowerer = Lowerer(statute, sink)
     changes: list[Change] = []
     # The rules as every earlier amendment left them (the timeline is checked in date order);
@@ -33,6 +41,7 @@ def check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: Diagnostic
         if isinstance(item, (ast.ReplaceRule, ast.InsertRule)):
             rule = check_rule(statute, lowerer, item.rule, sink, origin=decl.name)
             if rule is None:
+                unchecked.setdefault(item.rule.name, item.rule.citation)
                 continue
             if rule.name in changed_here:
                 sink.error(item.span, f"amendment '{decl.name}' changes rule '{rule.name}' twice",
@@ -40,14 +49,14 @@ def check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: Diagnostic
                 continue
             if isinstance(item, ast.ReplaceRule):
                 old = known.get(rule.name)
-                if old is None:
+                if old is None and rule.name not in unchecked:
                     sink.error(
                         item.span,
                         f"amendment '{decl.name}' replaces rule '{rule.name}', which {statute.name} does not have"
                         + suggest(rule.name, sorted(known)),
                     )
                     continue
-                if old.decision != rule.decision:
+                if old is not None and old.decision != rule.decision:
                     sink.error(
                         item.span,
                         f"rule '{rule.name}' decides {old.decision}; a replacement cannot move it to "
@@ -61,6 +70,8 @@ def check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: Diagnostic
             changed_here[rule.name] = item.span
             changes.append(Change("replace" if isinstance(item, ast.ReplaceRule) else "insert", item.span, rule=rule))
         elif isinstance(item, ast.RepealRule):
+            if item.name not in known and item.name in unchecked:
+                continue  # the rule's own error is reported; repealing it is fine
             if item.name not in known:
                 sink.error(
                     item.span,
@@ -81,7 +92,8 @@ def check_amendment(statute: StatuteModel, decl: ast.Amendment, sink: Diagnostic
                 if citation_covers(item.citation, r.citation) and r.name not in changed_here
             )
             if not targets:
-                sink.error(item.span, f"no rule of {statute.name} cites {item.citation}")
+                if not any(citation_covers(item.citation, c) for c in unchecked.values()):
+                    sink.error(item.span, f"no rule of {statute.name} cites {item.citation}")
                 continue
             for target in targets:
                 del known[target]

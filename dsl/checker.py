@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 
 from dsl import ast, ir
 from dsl.check_examples import check_example, check_property, range_problem  # noqa: F401 - re-exported
@@ -39,6 +40,10 @@ def check_files(files: list[ast.File]) -> Program:
 
     sink = DiagnosticSink()
     program = Program(files=[f.path for f in files])
+    # Per statute: the rules that were declared but did not check (a type error, an unknown
+    # decision), with their citations. The error is reported once, at the rule; 'except r',
+    # 'replace rule r' and 'repeal rule r' must not report r again as unknown.
+    unchecked: dict[str, dict[str, ast.Citation]] = {}
     statute_asts: list[ast.Statute] = []
     amendment_asts: list[ast.Amendment] = []
     for file in files:
@@ -49,7 +54,9 @@ def check_files(files: list[ast.File]) -> Program:
             first = program.statutes[statute.name].span
             sink.error(statute.span, f"statute '{statute.name}' is defined twice", (first, "first defined here"))
             continue
-        program.statutes[statute.name] = _StatuteChecker(statute, sink).run()
+        checker = _StatuteChecker(statute, sink)
+        program.statutes[statute.name] = checker.run()
+        unchecked[statute.name] = checker.unchecked
     seen_amendments: dict[str, Span] = {}
     for amendment in sorted(amendment_asts, key=lambda a: (a.in_force, a.name)):
         if amendment.name in seen_amendments:
@@ -69,7 +76,7 @@ def check_files(files: list[ast.File]) -> Program:
                 + (" (import the statute's file)" if not program.statutes else ""),
             )
             continue
-        check_amendment(statute, amendment, sink)
+        check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
     for statute in program.statutes.values():
         check_same_day_clashes(statute, sink)
         check_version_specs(statute, sink)
@@ -87,6 +94,7 @@ class _StatuteChecker:
         )
         self.lowerer = Lowerer(self.model, sink)
         self.names: dict[str, tuple[str, Span]] = {}
+        self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
 
     def run(self) -> StatuteModel:
         items = self.ast.items
@@ -113,6 +121,7 @@ class _StatuteChecker:
             if isinstance(item, ast.RuleDecl):
                 rule = check_rule(self.model, self.lowerer, item, self.sink, origin=None)
                 if rule is None:
+                    self.unchecked.setdefault(item.name, item.citation)
                     continue
                 if rule.name in self.model.rules:
                     self.sink.error(
@@ -122,7 +131,7 @@ class _StatuteChecker:
                     )
                     continue
                 self.model.rules[rule.name] = rule
-        check_rule_structure(self.model, list(self.model.rules.values()), self.sink, None)
+        check_rule_structure(self.model, list(self.model.rules.values()), self.sink, None, unchecked=self.unchecked)
         for item in items:
             if isinstance(item, ast.Example):
                 check_example(self.model, self.lowerer, item, self.ast.name, self.sink)
@@ -421,9 +430,13 @@ def decision_dependencies(statute: StatuteModel, rules: list[RuleInfo]) -> dict[
 
 
 def check_rule_structure(
-    statute: StatuteModel, rules: list[RuleInfo], sink: DiagnosticSink, context: str | None
+    statute: StatuteModel, rules: list[RuleInfo], sink: DiagnosticSink, context: str | None,
+    unchecked: Collection[str] = (),
 ) -> None:
-    """Exceptions name rules of the same decision; no cycles among decisions or exceptions."""
+    """Exceptions name rules of the same decision; no cycles among decisions or exceptions.
+
+    ``unchecked`` names rules that exist but failed to check (their error is reported): an
+    exception to one of them is not reported again, as one to an unknown rule."""
     by_name = {rule.name: rule for rule in rules}
     suffix = f" ({context})" if context else ""
     for rule in rules:
@@ -432,6 +445,8 @@ def check_rule_structure(
             if target == rule.name:
                 sink.error(rule.span, f"rule '{rule.name}' cannot be an exception to itself")
             elif other is None:
+                if target in unchecked:
+                    continue
                 sink.error(
                     rule.span,
                     f"rule '{rule.name}' is an exception to unknown rule '{target}'{suffix}"
