@@ -3,6 +3,8 @@ Lark's terminal names, positioned at the offending token, with hints for common 
 
 from __future__ import annotations
 
+import re
+
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -88,9 +90,11 @@ def syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnosti
         token = error.token
         if token.type == "$END":
             line, column = _end_of_last_token(token, text)
-        bound = _range_bound_diagnostic(error, path, line, column)
-        if bound is not None:
-            return bound
+        special = _swallowed_keyword_diagnostic(error, path, text) or _range_bound_diagnostic(
+            error, path, line, column
+        )
+        if special is not None:
+            return special
         expected = set(error.expected)
         if error.interactive_parser is not None:
             try:
@@ -142,6 +146,72 @@ def _hint_in_context(error: UnexpectedToken) -> str | None:
         return None
     if error.token.value in ("+", "-", "*", "/") and _after_range_bound(parser.parser_state.value_stack):
         return "a range bound must be a literal, not an expression"
+    return None
+
+
+# Words that start a section, a declaration or an amendment's change. Keywords are not reserved:
+# where a name fits, the parser reads them as one. So after a dangling 'and' (or '=', 'otherwise',
+# ...) the next line's 'rule' becomes a name, and the error lands on the token after it.
+_STARTS = {
+    "statute": "section", "amendment": "section",
+    "enum": "declaration", "facts": "declaration", "parameter": "declaration", "decision": "declaration",
+    "rule": "declaration", "table": "declaration", "example": "declaration", "property": "declaration",
+    "replace": "change", "insert": "change", "repeal": "change", "set": "change",
+}
+
+
+def _swallowed_keyword_diagnostic(error: UnexpectedToken, path: str, text: str) -> Diagnostic | None:
+    """``if x > 3 and`` at the end of a line, then ``rule q [art. 2]: ...``: Lark reads 'rule' as a
+    name and fails on 'q'. When the word just before the error token is such a word, first on
+    its line, read as a name, and the parser would take it as the keyword where it failed, the
+    error is that word: what comes before it is incomplete."""
+    parser = error.interactive_parser
+    token = error.token
+    if parser is None or token.type == "$END" or token.start_pos is None:
+        return None
+    # Cheap test on the text first: the last word before the token, alone at its line's start.
+    code = "\n".join(_without_comment(line) for line in text[: token.start_pos].split("\n"))
+    match = _LAST_WORD.search(code)
+    if match is None or match[1] not in _STARTS:
+        return None
+    word = match[1]
+    line = code.count("\n", 0, match.start(1)) + 1
+    column = match.start(1) - (code.rfind("\n", 0, match.start(1)) + 1) + 1
+    keyword = _keyword_terminal(word)
+    try:
+        if keyword is None or keyword not in parser.accepts():
+            return None  # the word could not start anything here either
+        # Parse again up to the word: was it read as a name, and what was expected instead?
+        again = _lark().parse_interactive(text, start=parser.parser_state.parse_conf.start)
+        for seen in again.iter_parse():
+            if (seen.line, seen.column) == (line, column):
+                if seen.type != "NAME":
+                    return None
+                expected = set(again.accepts())
+                break
+            if seen.start_pos >= token.start_pos:
+                return None
+        else:
+            return None
+    except Exception:  # noqa: BLE001 - a better message is optional; keep the plain one
+        return None
+    if not expected:
+        return None
+    message = (
+        f"unexpected '{word}'; expected {_expected_phrase(expected)} "
+        f"('{word}' starts a new {_STARTS[word]}, so what comes before it is incomplete)"
+    )
+    return Diagnostic(Span(path, line, column, line, column + len(word)), message)
+
+
+_LAST_WORD = re.compile(r"(?:^|\n)[ \t\r\f\v]*([A-Za-z_][A-Za-z0-9_]*)\s*$")
+
+
+def _keyword_terminal(word: str) -> str | None:
+    """The name of the terminal that is exactly ``word`` ('rule' -> 'RULE'), if any."""
+    for terminal in _lark().terminals:
+        if terminal.pattern.type == "str" and terminal.pattern.value == word:
+            return terminal.name
     return None
 
 
