@@ -10,7 +10,7 @@ from fractions import Fraction
 import z3
 
 from dsl.model import FactInfo, StatuteModel
-from verifier.encoding import Encoder, Term
+from verifier.encoding import Encoder, Term, mk_and
 
 DEFAULT_DATE = dt.date(2000, 1, 1).toordinal()  # shown for a date nothing depends on
 
@@ -40,7 +40,9 @@ def new_solver(encoder: Encoder, budget: Budget, minimize_cores: bool = False) -
     solver.set("timeout", budget.timeout_ms)
     if minimize_cores:
         solver.set("core.minimize", True)
-    solver.add(encoder.hard_constraints())
+    # One conjunction, one API call: asserting tens of thousands of terms one by one cost more
+    # than the solving on large statutes (z3 splits a top-level conjunction itself).
+    solver.add(mk_and(encoder.ctx, encoder.hard_constraints()))
     encoder.sealed = True
     return solver
 
