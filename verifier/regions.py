@@ -11,6 +11,7 @@ When the enumeration completes, the rows cover the region: no case outside them 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import z3
 
@@ -121,15 +122,21 @@ def summarize(
         inside = z3.And(region, label_terms[group.label])
         members = [p for p in points if p.label == group.label and _within(p, group)]
         rows.extend(_refine(encoder, solver, group, members, finite, numeric, inside, budget, assumptions, 0))
+    kept: list[Row] = []
     for row in rows:
         inside = z3.And(region, label_terms[row.label], *_cube(encoder, row), *_box(encoder, row))
-        if check(solver, *assumptions, inside) == "sat":
-            model = readable_model(encoder, [inside], budget, solver.model())
-            row.witness = read_cases(encoder, model)[None]
+        if check(solver, *assumptions, inside) != "sat":
+            # Only when the solver gives up (the group has cases, and its ranges are confirmed
+            # hulls): no witness to show, so the row cannot be shown and the table is partial.
+            complete = False
+            continue
+        model = readable_model(encoder, [inside], budget, solver.model())
+        row.witness = read_cases(encoder, model)[None]
         row.combinations = 1
         for f in finite:
             row.combinations *= len(row.values[f])
-    return Region(rows, complete, finite, numeric)
+        kept.append(row)
+    return Region(kept, complete, finite, numeric)
 
 
 MAX_COMBINATIONS = 256
@@ -185,7 +192,7 @@ def _merge(rows: list[Row], finite: list[str]) -> list[Row]:
 
 def _refine(encoder, solver, group: Row, members: list[Row], finite, numeric, inside, budget, assumptions, depth) -> list[Row]:
     if numeric:
-        group.ranges = _hull(encoder, inside, group, numeric, budget, assumptions)
+        group.ranges = _hull(encoder, solver, inside, group, numeric, budget, assumptions)
     box = _cube(encoder, group) + _box(encoder, group)
     if not numeric or check(solver, *assumptions, *box, z3.Not(inside)) == "unsat":
         group.exact = True
@@ -224,11 +231,23 @@ def _cube(encoder: Encoder, row: Row) -> list[Term]:
     ]
 
 
-def _hull(encoder: Encoder, inside: Term, row: Row, numeric: list[str], budget: Budget, assumptions):
+def _hull(encoder: Encoder, solver: z3.Solver, inside: Term, row: Row, numeric: list[str], budget: Budget,
+          assumptions):
     """The range each numeric fact spans over the group's cases in the region; a range that is
-    the whole domain says nothing and is left out."""
+    the whole domain says nothing and is left out.
+
+    An optimizer's answer is only a candidate: z3 answers ``sat`` for a supremum it does not
+    attain (``r < 59%``: objective '59/100 - epsilon', reason_unknown 'unknown') or an unbounded
+    objective ('oo') with a model that may even violate its own assertions (r = -41/100 for a
+    rate in 0..1). Reading the bound off that model gave an empty range, no witness, and a
+    KeyError in the evaluator replaying the empty case. The bound is read from the objective's
+    value instead and kept only when the solver confirms it: no case of the group lies beyond
+    it, and (unless z3 says it is not attained) some case has it. Otherwise the fact gets no
+    range, which is sound: the row then says 'some cases'. A bound that is not attained is the
+    range's closure: sound too, and the row is not exact."""
     statute = encoder.statute
     ranges: dict[str, tuple[object, object]] = {}
+    where = [inside, *_cube(encoder, row)]
     for fact in numeric:
         info = statute.facts[fact]
         term = encoder.fact_term(fact, None)
@@ -239,25 +258,40 @@ def _hull(encoder: Encoder, inside: Term, row: Row, numeric: list[str], budget: 
             optimizer.set("timeout", min(budget.timeout_ms, 5_000))
             optimizer.add(encoder.hard_constraints())
             optimizer.add(assumptions)
-            optimizer.add(inside, *_cube(encoder, row))
-            if direction == "min":
-                optimizer.minimize(term)
-            else:
-                optimizer.maximize(term)
+            optimizer.add(*where)
+            objective = optimizer.minimize(term) if direction == "min" else optimizer.maximize(term)
             try:
                 if optimizer.check() != z3.sat:
                     bounds.append(None)
                     continue
-                value = optimizer.model().eval(term, model_completion=True)
+                infinite, value, epsilon = (_numeral(v) for v in objective.upper_values())  # infinite*oo + value + epsilon*eps
             except z3.Z3Exception:
                 bounds.append(None)
                 continue
-            bounds.append(encoder.decode(info.type, value))
+            if infinite != 0 or value is None or epsilon is None or (not info.type.is_rational and value.denominator != 1):
+                bounds.append(None)
+                continue
+            const = encoder.const(info.type, value)
+            beyond = term < const if direction == "min" else term > const
+            if check(solver, *assumptions, *where, beyond) != "unsat" or (
+                epsilon == 0 and check(solver, *assumptions, *where, term == const) != "sat"
+            ):
+                bounds.append(None)
+                continue
+            bounds.append(value if info.type.is_rational else int(value))
         low, high = bounds
         if low is None or high is None:
             continue
         ranges[fact] = (low, high)
     return ranges
+
+
+def _numeral(term: Term) -> Fraction | None:
+    if z3.is_int_value(term):
+        return Fraction(term.as_long())  # type: ignore[attr-defined]
+    if z3.is_rational_value(term):
+        return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
+    return None
 
 
 def _nearly_whole(info, low, high) -> bool:
