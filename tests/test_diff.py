@@ -8,12 +8,14 @@ violates its own assertions."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from dsl.consolidate import version_on
 from dsl.evaluator import Evaluator
 from dsl.model import StatuteModel
 from verifier.diff import diff_versions
+from verifier.regions import Row, _merge
 from verifier.solving import Budget
 
 BUDGET = Budget(rlimit=200_000_000, timeout_ms=60_000)
@@ -133,3 +135,43 @@ def test_a_bounded_int_range_is_exact() -> None:
     )
     assert _rows(result) == [("n 11..20", "true", "false")]
     _assert_witnesses_change(statute, before, after, result)
+
+
+# --- merging rows -------------------------------------------------------------------------------
+
+
+def _merge_reference(rows: list[Row], finite: list[str]) -> list[Row]:
+    """The merge as first written: after each merge, rescan every pair from the start."""
+    rows = [Row(dict(r.values), r.label) for r in rows]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(rows)):
+            for j in range(i + 1, len(rows)):
+                a, b = rows[i], rows[j]
+                if a.label != b.label:
+                    continue
+                differing = [f for f in finite if a.values[f] != b.values[f]]
+                if len(differing) == 1:
+                    fact = differing[0]
+                    merged = dict(a.values)
+                    merged[fact] = a.values[fact] | b.values[fact]
+                    rows[i] = Row(merged, a.label)
+                    del rows[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return rows
+
+
+def test_merge_gives_the_same_groups_as_rescanning_every_pair() -> None:
+    rng = random.Random(7)
+    for _ in range(400):
+        finite = [f"f{k}" for k in range(rng.randint(0, 4))]
+        sizes = [rng.randint(1, 4) for _ in finite]
+        points = list({(tuple(rng.randrange(s) for s in sizes), rng.randint(0, 2)) for _ in range(rng.randint(0, 40))})
+        rng.shuffle(points)
+        rows = [Row({f: frozenset([v[k]]) for k, f in enumerate(finite)}, (label,)) for v, label in points]
+        expected = [(r.values, r.label) for r in _merge_reference(rows, finite)]
+        assert [(r.values, r.label) for r in _merge(rows, finite)] == expected

@@ -166,28 +166,54 @@ def _within(point: Row, group: Row) -> bool:
 
 
 def _merge(rows: list[Row], finite: list[str]) -> list[Row]:
-    """Merge rows that agree on the label and on every fact but one (Quine-McCluskey style)."""
+    """Merge rows that agree on the label and on every fact but one (Quine-McCluskey style):
+    repeatedly merge the first such pair (i, j) in order into row i.
+
+    After a merge into row c, every pair before c's position not involving c was already found
+    unmergeable, so the next first pair is (k, c) for the least k < c that merges with c, else
+    the first from row c on: the same merges in the same order as rescanning every pair from
+    the start after each merge, which cost O(rows^2) per merge."""
     rows = [Row(dict(r.values), r.label) for r in rows]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(rows)):
-            for j in range(i + 1, len(rows)):
-                a, b = rows[i], rows[j]
-                if a.label != b.label:
-                    continue
-                differing = [f for f in finite if a.values[f] != b.values[f]]
-                if len(differing) == 1:
-                    fact = differing[0]
-                    merged = dict(a.values)
-                    merged[fact] = a.values[fact] | b.values[fact]
-                    rows[i] = Row(merged, a.label)
-                    del rows[j]
-                    changed = True
+    changed: int | None = None
+    while True:
+        found: tuple[int, int, str] | None = None
+        if changed is not None:
+            for k in range(changed):
+                fact = _merges_on(rows[k], rows[changed], finite)
+                if fact is not None:
+                    found = (k, changed, fact)
                     break
-            if changed:
-                break
-    return rows
+        if found is None:
+            for i in range(changed or 0, len(rows)):
+                for j in range(i + 1, len(rows)):
+                    fact = _merges_on(rows[i], rows[j], finite)
+                    if fact is not None:
+                        found = (i, j, fact)
+                        break
+                if found is not None:
+                    break
+        if found is None:
+            return rows
+        i, j, fact = found
+        a, b = rows[i], rows[j]
+        merged = dict(a.values)
+        merged[fact] = a.values[fact] | b.values[fact]
+        rows[i] = Row(merged, a.label)
+        del rows[j]
+        changed = i
+
+
+def _merges_on(a: Row, b: Row, finite: list[str]) -> str | None:
+    """The one fact two rows of the same label differ in, if they differ in exactly one."""
+    if a.label != b.label:
+        return None
+    differing = None
+    for f in finite:
+        if a.values[f] != b.values[f]:
+            if differing is not None:
+                return None
+            differing = f
+    return differing
 
 
 def _refine(encoder, solver, group: Row, members: list[Row], finite, numeric, inside, budget, assumptions, depth) -> list[Row]:
