@@ -3,17 +3,25 @@ their witnesses, and the synthetic benchmark statute whose diff once crashed.
 
 The soundness suite (tests/test_soundness.py) checks the diff against brute force on generated
 statutes (changed or not, each row's witness really changes); these tests pin what it does not
-cover: rate facts, unbounded facts, and z3's optimizer answering ``sat`` with a model that
-violates its own assertions."""
+cover: rate facts, unbounded facts, ranges against brute force, and z3's optimizer answering
+``sat`` with a model that violates its own assertions."""
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import random
+import sys
+import time
+from fractions import Fraction
 from pathlib import Path
+
+import pytest
 
 from dsl.consolidate import version_on
 from dsl.evaluator import Evaluator
 from dsl.model import StatuteModel
+from verifier import api, regions
 from verifier.diff import diff_versions
 from verifier.regions import Row, _merge
 from verifier.solving import Budget
@@ -137,6 +145,105 @@ def test_a_bounded_int_range_is_exact() -> None:
     _assert_witnesses_change(statute, before, after, result)
 
 
+@pytest.mark.parametrize("answer", [None, (Fraction(-41, 100), True), (Fraction(7, 1), True), (Fraction(1, 2), False)])
+def test_a_wrong_or_missing_optimizer_answer_never_gives_a_wrong_range(monkeypatch, answer) -> None:
+    """Whatever the optimizer answers (nothing, a value outside the range, a bound that is not
+    one, an unattained 'bound' below the range), the solver's checks reject it: a rate fact then
+    has no range ('some cases'), and whole-step facts are bisected to the same exact ranges."""
+    monkeypatch.setattr(regions._Summary, "_optimize", lambda self, term, info, where, direction: answer)
+    statute, before, after, (result,) = _diff(STRICT_RATE)
+    assert sorted(_rows(result)) == [
+        ("some cases: b = false", "true", "false"),
+        ("some cases: b = true", "false", "true"),
+    ]
+    _assert_witnesses_change(statute, before, after, result)
+    statute, before, after, results = _diff(HULLS)
+    assert _whens(results) == EXPECTED_HULL_ROWS
+    for result in results:
+        _assert_witnesses_change(statute, before, after, result)
+
+
+# --- the ranges against brute force ---------------------------------------------------------------
+
+HULLS = """\
+statute S
+enum Kind { a, b, c }
+facts G {
+  x: int 0..20
+  m: money €0..€2
+  k: Kind
+  p: bool
+}
+decision d: bool otherwise false
+decision t: money otherwise €0
+rule r1 [art. 1]: d = true if x >= 10 and m > €1 and k = a
+rule r2 [art. 2]: t = m if x < 15 and p
+amendment A amends S in force 2024-01-01
+  replace rule r1 [art. 1]:
+    d = true
+    if x >= 12 and x < 18 and m >= €0.50 and k in {a, b}
+  replace rule r2 [art. 2]:
+    t = €1.50
+    if x < 12 and (p or m < €0.25)
+"""
+
+EXPECTED_HULL_ROWS = [  # the 'when' of each row of d, then of t
+    [
+        "k = b, x 12..17, m €0.50..€2.00",  # false -> true
+        "k = a, x 12..17, m €0.50..€1.00",  # false -> true
+        "some cases: k = a, x 10..20, m €1.01..€2.00",  # true -> false: x in 10..11 or 18..20
+    ],
+    ["some cases: x 0..14"],  # one label (defined before and after); p and m take every value
+]
+
+
+def _whens(results) -> list[list[str]]:
+    return [[row["when"] for row in result.details["rows"]] for result in results]
+
+
+def test_ranges_and_exactness_match_brute_force(monkeypatch) -> None:
+    """Every row's ranges are the least and greatest value of each numeric fact over the row's
+    cases that change (with the row's outcome label); an exact row has no other cases."""
+    statute = _load(HULLS)
+    before, after = _versions(statute)
+    regions_seen = []
+    summarize = regions.summarize
+
+    def recording(*args, **kwargs):
+        region = summarize(*args, **kwargs)
+        regions_seen.append(region)
+        return region
+
+    monkeypatch.setattr("verifier.diff.summarize", recording)
+    results = diff_versions(statute, before, after, BUDGET)
+    assert _whens(results) == EXPECTED_HULL_ROWS
+    cases = [
+        {"x": x, "m": Fraction(cents, 100), "k": k, "p": p}
+        for x, cents, k, p in itertools.product(range(21), range(201), ("a", "b", "c"), (False, True))
+    ]
+    for result, region in zip(results, regions_seen):
+        name = result.name
+        finite = name == "d"
+        changed = []
+        for case in cases:
+            evaluator = Evaluator({"before": before, "after": after}, {None: case})
+            b, a = _outcome(evaluator, name, "before"), _outcome(evaluator, name, "after")
+            if b != a:
+                changed.append((case, (b[0], a[0], b[1], a[1]) if finite else (b[0], a[0])))
+        assert region.complete
+        for row in region.rows:
+            members = [c for c, label in changed
+                       if label == row.label and all(c[f] in row.values[f] for f in region.finite_facts)]
+            assert members, row
+            for fact in region.numeric_facts:
+                low, high = min(c[fact] for c in members), max(c[fact] for c in members)
+                assert row.ranges.get(fact) == (low, high), (name, row, fact)
+            in_box = [c for c in cases
+                      if all(c[f] in row.values[f] for f in region.finite_facts)
+                      and all(row.ranges[f][0] <= c[f] <= row.ranges[f][1] for f in region.numeric_facts)]
+            assert row.exact == (len(in_box) == len(members)), (name, row)
+
+
 # --- merging rows -------------------------------------------------------------------------------
 
 
@@ -175,3 +282,30 @@ def test_merge_gives_the_same_groups_as_rescanning_every_pair() -> None:
         rows = [Row({f: frozenset([v[k]]) for k, f in enumerate(finite)}, (label,)) for v, label in points]
         expected = [(r.values, r.label) for r in _merge_reference(rows, finite)]
         assert [(r.values, r.label) for r in _merge(rows, finite)] == expected
+
+
+# --- the synthetic benchmark statute ------------------------------------------------------------
+
+
+def test_diff_of_the_generated_100_rule_statute_completes(tmp_path: Path, monkeypatch) -> None:
+    """Was: 2-3 of its 36 decisions crashed with KeyError (the optimizer's bogus model above);
+    and the diff took 15 s of CPU (two new optimizers per numeric fact per row)."""
+    spec = importlib.util.spec_from_file_location("lexproof_bench_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, generate)  # its dataclasses look their module up
+    spec.loader.exec_module(generate)
+    generate.write_statute(100, tmp_path)
+    program = api.load(str(tmp_path))
+    start = time.process_time()
+    results = api.diff(program, amendment="wijziging_2027")
+    elapsed = time.process_time() - start
+    assert all(r.status in ("changed", "unchanged") for r in results), [(r.name, r.status) for r in results]
+    changed = [r for r in results if r.status == "changed"]
+    assert changed
+    model = api.statute_of_amendment(program, "wijziging_2027")
+    for result in changed:
+        assert result.details["rows"], result.name
+        for row in result.details["rows"]:
+            assert set(row["witness"]) == set(model.facts), (result.name, row["when"])
+    assert elapsed < 20, f"the diff took {elapsed:.1f} s of CPU"
