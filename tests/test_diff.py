@@ -247,41 +247,36 @@ def test_ranges_and_exactness_match_brute_force(monkeypatch) -> None:
 # --- merging rows -------------------------------------------------------------------------------
 
 
-def _merge_reference(rows: list[Row], finite: list[str]) -> list[Row]:
-    """The merge as first written: after each merge, rescan every pair from the start."""
-    rows = [Row(dict(r.values), r.label) for r in rows]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(rows)):
-            for j in range(i + 1, len(rows)):
-                a, b = rows[i], rows[j]
-                if a.label != b.label:
-                    continue
-                differing = [f for f in finite if a.values[f] != b.values[f]]
-                if len(differing) == 1:
-                    fact = differing[0]
-                    merged = dict(a.values)
-                    merged[fact] = a.values[fact] | b.values[fact]
-                    rows[i] = Row(merged, a.label)
-                    del rows[j]
-                    changed = True
-                    break
-            if changed:
-                break
-    return rows
+def _cases(rows: list[Row], finite: list[str]) -> set[tuple]:
+    """Every (label, combination) a list of rows covers, counted with multiplicity check."""
+    covered: list[tuple] = []
+    for row in rows:
+        for combination in itertools.product(*(sorted(row.values[f]) for f in finite)):
+            covered.append((row.label, combination))
+    assert len(covered) == len(set(covered)), "two groups share a case"
+    return set(covered)
 
 
-def test_merge_gives_the_same_groups_as_rescanning_every_pair() -> None:
+def test_merge_covers_exactly_the_rows_whatever_their_order() -> None:
     rng = random.Random(7)
     for _ in range(400):
         finite = [f"f{k}" for k in range(rng.randint(0, 4))]
         sizes = [rng.randint(1, 4) for _ in finite]
         points = list({(tuple(rng.randrange(s) for s in sizes), rng.randint(0, 2)) for _ in range(rng.randint(0, 40))})
-        rng.shuffle(points)
         rows = [Row({f: frozenset([v[k]]) for k, f in enumerate(finite)}, (label,)) for v, label in points]
-        expected = [(r.values, r.label) for r in _merge_reference(rows, finite)]
-        assert [(r.values, r.label) for r in _merge(rows, finite)] == expected
+        merged = _merge(rows, finite)
+        assert _cases(merged, finite) == {((label,), v) for v, label in points}
+        rng.shuffle(rows)
+        assert [(r.values, r.label) for r in _merge(rows, finite)] == [(r.values, r.label) for r in merged]
+
+
+def test_merge_makes_one_group_of_a_full_product() -> None:
+    finite = ["a", "b", "c"]
+    rows = [Row({"a": frozenset([x]), "b": frozenset([y]), "c": frozenset([z])}, ("gains",))
+            for x in range(3) for y in range(2) for z in range(4)]
+    random.Random(3).shuffle(rows)
+    (group,) = _merge(rows, finite)
+    assert group.values == {"a": frozenset(range(3)), "b": frozenset(range(2)), "c": frozenset(range(4))}
 
 
 # --- the synthetic benchmark statute ------------------------------------------------------------
@@ -309,3 +304,20 @@ def test_diff_of_the_generated_100_rule_statute_completes(tmp_path: Path, monkey
         for row in result.details["rows"]:
             assert set(row["witness"]) == set(model.facts), (result.name, row["when"])
     assert elapsed < 20, f"the diff took {elapsed:.1f} s of CPU"
+
+
+def test_an_exact_row_shows_even_a_nearly_whole_range(tmp_path: Path) -> None:
+    from fractions import Fraction
+
+    from verifier.regions import describe_row
+
+    path = tmp_path / "s.law"
+    path.write_text("statute S\nfacts F { m: money €0..€20_000 }\ndecision d: int otherwise 0\n", encoding="utf-8")
+    statute = api.load(path).statute()
+    # €0.01..€20,000 reads as noise, but leaving it out of an exact row would claim m = €0 too.
+    row = Row({}, ("gains",), {"m": (Fraction(1, 100), Fraction(20_000))}, exact=True)
+    assert describe_row(statute, row, []) == ["m €0.01..€20,000.00"]
+    row.exact = False
+    assert describe_row(statute, row, []) == ["some cases: every case"]
+    whole = Row({}, ("gains",), {"m": (Fraction(0), Fraction(20_000))}, exact=True)
+    assert describe_row(statute, whole, []) == ["every case"]
