@@ -60,8 +60,8 @@ def run_checks(
     # encoder's names are deterministic). Each decision still gets its own encoder and solver.
     z3_context = z3.Context()
     for decision in statute.decisions if decisions is None else decisions:
-        if not version.rules_of(decision) and statute.decisions[decision].default is not None:
-            continue
+        if not any(_applies(kind, statute.decisions[decision], version.rules_of(decision)) for kind in only):
+            continue  # nothing to ask: do not build its encoding
         context = _context(statute, version, decision, budget, z3_context)
         if "conflict" in only:
             results.extend(_conflicts(statute, version, decision, context, budget))
@@ -76,6 +76,17 @@ def run_checks(
         if "redundant" in only:
             results.extend(_redundant_rules(statute, version, decision, context, dead))
     return results
+
+
+def _applies(kind: str, info, rules: tuple[RuleInfo, ...]) -> bool:
+    """Whether a check can find anything in a decision, decided before encoding it: a gap needs
+    a decision without 'otherwise' (and not allowed), a conflict two rules, a dead or
+    redundant rule one rule."""
+    if kind == "gap":
+        return info.default is None and CODES["gap"] not in info.allow
+    if kind == "conflict":
+        return len(rules) >= 2
+    return len(rules) >= 1
 
 
 def _finding(kind: str, statute: StatuteModel, version: Version, rule: RuleInfo | None, span, message: str,
