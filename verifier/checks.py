@@ -241,7 +241,8 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
     if witness.outcomes[(None, None)][decision].status != "undecided":
         raise InternalError(f"gap witness for {decision} is decided in the evaluator")
     facts = cone_facts(statute, [version], [decision])
-    region = summarize(encoder, solver, none_fires, facts, [], budget, ctx.trackers)
+    # The rows are shown as text only (the witness above is the case): no readable row witnesses.
+    region = summarize(encoder, solver, none_fires, facts, [], budget, ctx.trackers, witnesses=False)
     rows = [", ".join(describe_row(statute, row, region.finite_facts)) for row in region.rows]
     message = (
         f"no rule decides {decision} for the case below, and it has no 'otherwise'; "
