@@ -321,3 +321,23 @@ def test_an_exact_row_shows_even_a_nearly_whole_range(tmp_path: Path) -> None:
     assert describe_row(statute, row, []) == ["some cases: every case"]
     whole = Row({}, ("gains",), {"m": (Fraction(0), Fraction(20_000))}, exact=True)
     assert describe_row(statute, whole, []) == ["every case"]
+
+
+def test_a_diff_stopped_at_the_combination_limit_says_why(tmp_path: Path) -> None:
+    values = ", ".join(f"v{k}" for k in range(7))
+    path = tmp_path / "s.law"
+    path.write_text(
+        f"statute S\nenum E {{ {values} }}\nfacts F {{ a: E\n b: E\n c: E }}\n"
+        "decision d: bool otherwise false\n"
+        "amendment A amends S in force 2024-01-01\n"
+        "  insert rule r [art. 2]: d = true if a != v0 or b != v0 or c != v0\n",
+        encoding="utf-8",
+    )
+    statute = api.load(path).statute()
+    info = statute.amendments["A"]
+    before = version_on(statute, info.in_force, exclude=("A",))
+    after = version_on(statute, info.in_force, include=("A",))
+    (result,) = diff_versions(statute, before, after, BUDGET)
+    # 342 of the 343 combinations change: more than the 256 the enumeration lists.
+    assert result.details["complete"] is False
+    assert result.details["incomplete_reason"] == "stopped after 256 combinations of enum/bool values"

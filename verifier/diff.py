@@ -106,6 +106,7 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     result.details = {
         "rows": rows,
         "complete": region.complete,
+        **({"incomplete_reason": region.incomplete_reason} if not region.complete else {}),
         "finite_facts": region.finite_facts,
         "numeric_facts": region.numeric_facts,
         "gains": gains,

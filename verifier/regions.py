@@ -40,9 +40,10 @@ class Row:
 @dataclass
 class Region:
     rows: list[Row]
-    complete: bool  # False when enumeration stopped at the limit
+    complete: bool  # False when some cases of the region may be in no row
     finite_facts: list[str]
     numeric_facts: list[str]
+    incomplete_reason: str | None = None  # why not complete, in words a reader can act on
 
 
 def cone_facts(statute: StatuteModel, versions: list[Version], decisions: list[str]) -> list[str]:
@@ -99,14 +100,17 @@ def summarize(
     enumerate_check = _Checker(solver, assumptions)
     points: list[Row] = []
     complete = True
+    reason: str | None = None
     blocked: list[Term] = []
     while True:
         if len(points) >= MAX_COMBINATIONS:
-            complete = False
+            complete, reason = False, f"stopped after {MAX_COMBINATIONS} combinations of enum/bool values"
             break
         status = enumerate_check(region, *blocked)
         if status != "sat":
             complete = status == "unsat"
+            if not complete:
+                reason = "the solver ran out of budget while listing the groups"
             break
         model = solver.model()
         projection = {
@@ -135,7 +139,7 @@ def summarize(
         if summary.check(inside) != "sat":
             # Only when the solver gives up (the group has cases, and its ranges are verified
             # hulls): no witness to show, so the row cannot be shown and the table is partial.
-            complete = False
+            complete, reason = False, "the solver ran out of budget for an example case of a group"
             continue
         if witnesses:
             model = readable_model(encoder, [inside], budget, summary.solver.model())
@@ -145,7 +149,7 @@ def summarize(
             row.combinations *= len(row.values[f])
         kept.append(row)
     rows = kept
-    return Region(rows, complete, finite, numeric)
+    return Region(rows, complete, finite, numeric, reason)
 
 
 MAX_COMBINATIONS = 256

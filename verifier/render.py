@@ -125,7 +125,8 @@ def print_diff_table(console: Console, result: Result) -> None:
     gains, losses = result.details.get("gains", 0), result.details.get("losses", 0)
     summary = f"    who gains: {gains} combination(s) of enum/bool facts; who loses: {losses}"
     if not result.details.get("complete", True):
-        summary += " (enumeration stopped at its limit; more groups may change)"
+        reason = result.details.get("incomplete_reason") or "enumeration stopped"
+        summary += f" ({reason}; more groups may change)"
     console.print(Text(summary, style="bold"))
     if result.articles:
         console.print(Text("    deciding articles: " + ", ".join(result.articles), style="dim"))
