@@ -146,8 +146,9 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
                 continue
             if _constant_equal(first, second):
                 continue
+            clashing = clash(first, second)
             pair = z3.Bool(f"goal!pair!{first.name}!{second.name}", encoder.ctx)
-            solver.add(z3.Implies(pair, clash(first, second)))
+            solver.add(z3.Implies(pair, clashing))
             status = check(solver, *ctx.trackers, pair)
             if status == "unsat":
                 continue
@@ -155,7 +156,7 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
                 results.append(_unknown("conflict", statute, version, first, f"{first.name} / {second.name}"))
                 continue
             model = solver.model()
-            shown = [clash(first, second), all_fired_defined]
+            shown = [clashing, all_fired_defined]
             strict = z3.Bool(f"goal!strict!{first.name}!{second.name}", encoder.ctx)
             solver.add(z3.Implies(strict, z3.And(shown)))
             if check(solver, *ctx.trackers, strict) == "sat":
@@ -164,7 +165,7 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
                 shown = shown[:1]
             model = readable_model(encoder, shown, budget, model)
             witness = _witness(statute, version, encoder, model, (decision,))
-            fv, sv = _replay_clash(witness, version, decision, first, second)
+            fv, sv = _replay_clash(witness, decision, first, second)
             type_ = statute.decisions[decision].type
             message = (
                 f"rules {first.name} [{cite(statute, first.citation)}] and {second.name} "
@@ -183,12 +184,13 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
     return results
 
 
-def _replay_clash(witness: Witness, version: Version, decision: str, first: RuleInfo, second: RuleInfo):
+def _replay_clash(witness: Witness, decision: str, first: RuleInfo, second: RuleInfo):
     """The two rules' values in the evaluator, after checking that both apply there and differ:
     a conflict the evaluator cannot reproduce is a bug in one of the two engines."""
-    outcome = witness.outcomes[(None, None)][decision]
+    outcomes = witness.outcomes[(None, None)]
+    outcome = outcomes[decision]
     applied = {trace.rule.name for trace in outcome.rules if trace.status == "applied"}
-    evaluator = Evaluator({None: version}, witness.facts)
+    evaluator = outcomes.evaluator  # the witness's own: its decisions are evaluated once
     try:
         values = (evaluator.eval(first.value, None, None), evaluator.eval(second.value, None, None))
     except Undefined as error:

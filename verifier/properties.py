@@ -276,8 +276,6 @@ def run_query(
     trackers = encoder.assumptions()
     result = Result("query", "query", "unknown", condition.span, statute=statute.name, version=version.label)
     witnesses: list[Witness] = []
-    for rule in version.rules:
-        encoder.fires(rule.name, None, None)
     # What the evaluator sees of each rule: condition defined, and then whether it fires. (A
     # fire literal alone is free when its condition is undefined, so blocking it alone let the
     # same case come back.)
