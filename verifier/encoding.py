@@ -150,7 +150,8 @@ class Encoder:
             return z3.IntVal(self.statute.enums[type_.enum].index(value), self.ctx)  # type: ignore[arg-type]
         if type_.is_rational:
             fraction = Fraction(value)  # type: ignore[arg-type]
-            return z3.Q(fraction.numerator, fraction.denominator, self.ctx)
+            # RealVal parses "n/d" directly; z3.Q simplifies twice and prints on the way.
+            return z3.RealVal(f"{fraction.numerator}/{fraction.denominator}", self.ctx)
         return z3.IntVal(int(value), self.ctx)  # type: ignore[arg-type]
 
     def decode(self, type_: Type, term: Term) -> object:
@@ -219,7 +220,8 @@ class Encoder:
     def _scaled(self, value: object, scale: int, kind: str) -> Term:
         if kind in ("rate", "number"):
             fraction = Fraction(value)  # type: ignore[arg-type]
-            return z3.Q(fraction.numerator, fraction.denominator, self.ctx)
+            # RealVal parses "n/d" directly; z3.Q simplifies twice and prints on the way.
+            return z3.RealVal(f"{fraction.numerator}/{fraction.denominator}", self.ctx)
         return z3.IntVal(int(Fraction(value) * scale), self.ctx)  # type: ignore[arg-type]
 
     def fact_term(self, name: str, case: str | None) -> Term:
@@ -240,13 +242,21 @@ class Encoder:
 
     # --- tracking ---
     def _track(self, key: str, constraint: Term, tracker: Tracker) -> None:
+        """Guard ``constraint`` by the literal ``track!key``.
+
+        A key names what a proof's basis cites: a rule (name and citation), a decision's
+        default, a parameter with its value, a lemma. Not the case or version slot: one literal
+        stands for "this article" in both cases of a two-case property and in both versions of
+        a before/after one, so a minimal core is minimal in the articles it cites (per-slot
+        literals let a core cite an article in one slot whose presence in the other made
+        another entry superfluous), and a core minimization has fewer literals to try."""
         if key not in self.tracked:
             self.tracked[key] = (z3.Bool("track!" + key, self.ctx), [], tracker)
         self.tracked[key][1].append(constraint)
 
     def track_lemma(self, decision: str, case: str | None, slot: str | None, fact: Term) -> None:
         """A proved fact about a decision (e.g. it is always decided), tracked like a rule."""
-        self._track(self._name("lemma", case, slot, decision), fact, Tracker("lemma", decision, slot))
+        self._track(self._name("lemma", decision), fact, Tracker("lemma", decision, slot))
 
     def assumptions(self) -> list[Term]:
         return [literal for literal, _, _ in self.tracked.values()]
@@ -271,7 +281,7 @@ class Encoder:
             var = z3.Const(self._name("param", slot, name), self.sort(info.type))
             value = self.const(info.type, version.parameters[name])
             self._track(
-                self._name("parameter", slot, name),
+                self._name("parameter", name, version.parameters[name]),
                 var == value,
                 Tracker("parameter", name, slot, citation=info.citation),
             )
@@ -334,7 +344,7 @@ class Encoder:
         for rule in rules:
             if shared:
                 tracker = Tracker("rule", rule.name, slot, rule=rule, citation=rule.citation)
-                key = self._name("rule", case, slot, rule.name)
+                key = self._name("rule", rule.name, rule.citation)
                 rv = z3.Const(self._name("ruleval", case, slot, rule.name), self.sort(info.type))
                 rd = z3.Bool(self._name("ruledef", case, slot, rule.name), self.ctx)
                 cd = z3.Bool(self._name("conddef", case, slot, rule.name), self.ctx)
@@ -354,7 +364,7 @@ class Encoder:
             if shared:
                 dv = z3.Const(self._name("default", case, slot, name), self.sort(info.type))
                 self._track(
-                    self._name("default", case, slot, name),
+                    self._name("default", name),
                     dv == default_value,
                     Tracker("default", name, slot, citation=info.citation),
                 )
