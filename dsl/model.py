@@ -149,7 +149,6 @@ class StatuteModel:
     examples: list[ExampleInfo] = field(default_factory=list)
     properties: list[PropertyInfo] = field(default_factory=list)
     amendments: dict[str, AmendmentInfo] = field(default_factory=dict)
-    analysis_cache: dict[str, dict] = field(default_factory=dict, repr=False)  # per-load memo for the verifier
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]
