@@ -57,6 +57,11 @@ class LexproofError(Exception):
     def render(self) -> str:
         return "\n".join(d.render() for d in self.diagnostics)
 
+    def __reduce__(self):
+        # Pickled with its diagnostics (a worker process raises it; see verifier/workers.py):
+        # the default would rebuild it from the joined message.
+        return (LexproofError, (self.diagnostics,))
+
 
 class DiagnosticSink:
     """Collects errors during a pass so that several are reported together."""

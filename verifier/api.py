@@ -32,6 +32,7 @@ from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
 from verifier.results import Result, Witness
 from verifier.solving import Budget
+from verifier.workers import Task, run_tasks
 
 __all__ = ["load", "evaluate", "check", "query", "diff", "read_case", "EvaluationResult"]
 
@@ -200,44 +201,52 @@ def evaluate(
 def check(
     program: Program, *, date: str | dt.date | None = None, timeout: float | None = None,
     builtin: bool = True, only: tuple[str, ...] = ALL_CHECKS, properties: bool = True, examples: bool = True,
-    cache: ResultCache | None = None,
+    cache: ResultCache | None = None, jobs: int = 1,
 ) -> list[Result]:
     """Every example, property and built-in check of every loaded statute.
 
     With a ``cache`` (see verifier/cache.py), a statute whose files, options and lexproof
-    version are unchanged since a run that stored it gets its stored results back."""
+    version are unchanged since a run that stored it gets its stored results back. With
+    ``jobs > 1`` the work runs on that many processes (verifier/workers.py); the results are
+    the same, in the same order."""
     day = _date(date)
     budget = Budget.from_seconds(timeout)
     options = {"date": day.isoformat(), "rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms,
                "builtin": builtin, "only": list(only), "properties": properties, "examples": examples}
-    results: list[Result] = []
+    found: dict[str, list[Result]] = {name: [] for name in program.statutes}
+    to_store: dict[str, str] = {}  # statute -> cache key, for the statutes checked afresh
+    tasks: list[tuple[StatuteModel, Task]] = []
     for statute in program.statutes.values():
         key = cache.key(statute, options) if cache is not None else None
         cached = cache.load(key, statute) if cache is not None and key is not None else None
         if cached is not None:
-            results.extend(cached)
+            found[statute.name] = cached
             continue
-        found = _check_statute(statute, day, budget, builtin, only, properties, examples)
+        if key is not None:
+            to_store[statute.name] = key
+        tasks += check_tasks(statute, day, budget, builtin, only, properties, examples)
+    for (statute, _task), results in zip(tasks, run_tasks(tasks, jobs)):
+        found[statute.name].extend(results)
+    for name, key in to_store.items():
         # 'unknown' may be the wall-clock safety net on a loaded machine: ask again next time.
-        if cache is not None and key is not None and all(r.status != "unknown" for r in found):
-            cache.store(key, found)
-        results.extend(found)
-    return results
+        if cache is not None and all(r.status != "unknown" for r in found[name]):
+            cache.store(key, found[name])
+    return [result for results in found.values() for result in results]
 
 
-def _check_statute(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bool, only: tuple[str, ...],
-                   properties: bool, examples: bool) -> list[Result]:
-    """One statute's examples, properties and built-in checks."""
-    results: list[Result] = []
-    if examples:
-        for example in statute.examples:
-            results.extend(run_example(statute, example, day))
+def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bool, only: tuple[str, ...],
+                properties: bool, examples: bool) -> list[tuple[StatuteModel, Task]]:
+    """One statute's work as independent tasks, in report order: the examples, each property,
+    the built-in checks."""
+    tasks: list[tuple[StatuteModel, Task]] = []
+    if examples and statute.examples:
+        tasks.append((statute, lambda: [r for example in statute.examples for r in run_example(statute, example, day)]))
     if properties:
         for prop in statute.properties:
-            results.append(check_property(statute, prop, day, budget))
+            tasks.append((statute, lambda prop=prop: [check_property(statute, prop, day, budget)]))
     if builtin:
-        results.extend(builtin_checks(statute, day, budget, only))
-    return results
+        tasks.append((statute, lambda: builtin_checks(statute, day, budget, only)))
+    return tasks
 
 
 def builtin_checks(statute: StatuteModel, day: dt.date, budget: Budget, only=ALL_CHECKS) -> list[Result]:

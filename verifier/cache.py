@@ -78,7 +78,7 @@ class ResultCache:
         path = self.directory / f"{key}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            results = [_result_from(statute, item) for item in data["results"]]
+            results = [result_from_data(statute, item) for item in data["results"]]
         except (OSError, ValueError, KeyError, TypeError, LexproofError):
             self.misses += 1
             return None
@@ -88,7 +88,7 @@ class ResultCache:
     def store(self, key: str, results: list[Result]) -> None:
         """Write the entry atomically; a cache that cannot be written is skipped silently
         (it only costs time), but a result that cannot be serialized is a bug and raises."""
-        text = json.dumps({"format": FORMAT, "results": [_result_to(r) for r in results]})
+        text = json.dumps({"format": FORMAT, "results": [result_to_data(r) for r in results]})
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             gitignore = self.directory / ".gitignore"
@@ -131,14 +131,16 @@ def statute_files(statute: StatuteModel) -> list[str]:
 # --- entries ----------------------------------------------------------------------------------
 
 
-def _result_to(result: Result) -> dict:
+def result_to_data(result: Result) -> dict:
+    """A result as JSON-safe data (for the cache, and for results coming back from a worker
+    process); ``result_from_data`` reads it back, re-evaluating witnesses."""
     data = {field.name: getattr(result, field.name) for field in dataclasses.fields(Result)}
     data["location"] = dataclasses.asdict(result.location)
     data["witnesses"] = [_witness_to(w) for w in result.witnesses]
     return _plain(data)
 
 
-def _result_from(statute: StatuteModel, data: dict) -> Result:
+def result_from_data(statute: StatuteModel, data: dict) -> Result:
     fields = dict(data)
     fields["location"] = Span(**data["location"])
     fields["witnesses"] = [_witness_from(statute, w) for w in data["witnesses"]]

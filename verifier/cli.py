@@ -24,6 +24,7 @@ from verifier.cache import default_cache
 from verifier.errors import InternalError
 from verifier.render import print_result, print_summary, print_witness
 from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
+from verifier.workers import available_cores
 
 JSON_FORMAT_VERSION = 1
 
@@ -164,7 +165,10 @@ def test_command(paths, date, output_format) -> None:
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="check every statute afresh (default: reuse results of unchanged statutes from "
                    ".lexproof_cache or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
-def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, no_cache) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_default=True,
+              help="processes to check on; 0: one per available core (results are the same)")
+def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, no_cache,
+                  jobs) -> None:
     """Run every property, example and built-in check; exit 0/1/2/3 for CI."""
 
     def action() -> int:
@@ -175,7 +179,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--only: unknown check '{unknown[0]}' (use {', '.join(api.ALL_CHECKS)})"))
         cache = None if no_cache else default_cache()
         results = api.check(program, date=_parse_date(date, "--date"), timeout=timeout, builtin=not no_builtin,
-                            only=kinds, cache=cache)
+                            only=kinds, cache=cache, jobs=jobs or available_cores())
         if emit_example:
             _emit_examples(emit_example, results)
         code = _report("check", program, results, output_format, verbose)

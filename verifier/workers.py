@@ -1,0 +1,57 @@
+"""Run independent checking tasks on several cores.
+
+Examples, properties and built-in checks do not depend on each other: each builds its own
+encoder in its own z3 context. ``lexproof check`` cuts a run into such tasks (see
+``api.check_tasks``) and, with ``jobs > 1``, runs them in forked worker processes.
+
+- Fork, not spawn: a worker inherits the loaded, type-checked program and so starts at once.
+  Where fork does not exist (Windows) the tasks run in this process.
+- A worker sends its results back as the JSON-safe data of the result cache
+  (``verifier/cache.py``), and counterexamples are re-evaluated here by the evaluator: the
+  results are the same objects a sequential run makes, in the same order (tested).
+- Bad input found in a worker (a ``LexproofError``) or a lexproof bug (``InternalError``) is
+  raised here as it would be in a sequential run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+
+from dsl.model import StatuteModel
+from verifier.cache import result_from_data, result_to_data
+from verifier.results import Result
+
+Task = Callable[[], list[Result]]
+
+_TASKS: Sequence[Task] = ()  # what the workers run, set before they are forked
+
+
+def available_cores() -> int:
+    """The cores this process may run on (the affinity mask, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_tasks(tasks: Sequence[tuple[StatuteModel, Task]], jobs: int) -> list[list[Result]]:
+    """Each task's results, in the order of ``tasks``; on up to ``jobs`` processes."""
+    jobs = min(jobs, len(tasks))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task() for _statute, task in tasks]
+    global _TASKS
+    _TASKS = [task for _statute, task in tasks]
+    try:
+        with multiprocessing.get_context("fork").Pool(processes=jobs) as pool:
+            # chunksize 1: tasks differ in cost by a factor of 100, so hand them out one by one.
+            data = pool.map(_run_task, range(len(tasks)), chunksize=1)
+    finally:
+        _TASKS = ()
+    return [[result_from_data(statute, item) for item in items] for (statute, _task), items in zip(tasks, data)]
+
+
+def _run_task(index: int) -> list[dict]:
+    """In a worker: run one task and return its results as data."""
+    return [result_to_data(result) for result in _TASKS[index]()]
