@@ -290,6 +290,68 @@ def test_encoding_agrees_with_evaluator_on_unbounded_and_rate_facts(gen: Generat
 
 
 @soundness_settings(100)
+@given(gen=statutes(finite=False), order=st.randoms(use_true_random=False))
+def test_a_focused_decision_holds_exactly_its_own_encoding(gen: GeneratedStatute, order: random.Random) -> None:
+    """The built-in checks encode a version once and give each decision a solver with only its
+    cone (``Encoder.focus``). Whatever order the decisions are focused in, each focus must hold
+    exactly the constraints, tracking literals and facts of a fresh encoder of that decision
+    alone (which checks used before): a missing one could hide a dead or redundant rule."""
+    statute = gen.load()
+    for text, version in distinct_versions(statute, gen):
+        shared = Encoder(statute, {None: version})
+        names = list(statute.decisions)
+        order.shuffle(names)
+        for name in names:
+            shared.sealed = False
+            shared.focus(name)
+            alone = Encoder(statute, {None: version}, ctx=shared.ctx)  # equal terms, equal ids
+            alone.decision(name)
+            where = f"version {text}, decision {name} (focused after {names[:names.index(name)]})"
+            assert _ids(shared.hard_constraints()) == _ids(alone.hard_constraints()), context(gen, gen.text(), where)
+            assert _ids(shared.assumptions()) == _ids(alone.assumptions()), context(gen, gen.text(), where)
+            assert shared.declared_facts(None) == alone.declared_facts(None), context(gen, gen.text(), where)
+
+
+SHARED_TABLE = """
+statute T
+facts F { inkomen: money €0..€100_000  leeftijd: int 0..100 }
+parameter hoog: rate [art. 1] = 20%
+table tarief [art. 2]: money -> rate {
+  up to €30_000: 10%
+  above: hoog
+}
+decision a: rate [art. 3]
+rule ra [art. 3]: a = tarief(inkomen) if leeftijd > 18
+decision b: rate [art. 4]
+rule rb [art. 4]: b = tarief(inkomen)
+"""
+
+
+def test_a_table_read_by_two_decisions_is_in_each_cone_without_the_other(tmp_path) -> None:
+    """A table's nodes are shared by the decisions that read it; the second decision's cone
+    must get the table's parameter, not the first decision (with its facts) along with it."""
+    path = tmp_path / "t.law"
+    path.write_text(SHARED_TABLE, encoding="utf-8")
+    statute = api.load(path).statute()
+    version = version_on(statute, dt.date(2025, 1, 1))
+    for first, second in (("a", "b"), ("b", "a")):
+        shared = Encoder(statute, {None: version})
+        shared.focus(first)
+        shared.sealed = False
+        shared.focus(second)
+        alone = Encoder(statute, {None: version}, ctx=shared.ctx)
+        alone.decision(second)
+        assert _ids(shared.hard_constraints()) == _ids(alone.hard_constraints())
+        assert shared.declared_facts(None) == alone.declared_facts(None)
+        assert [str(t) for t in shared.assumptions() if "hoog" in str(t)] == ["track!parameter!hoog!1/5"]
+    assert shared.declared_facts(None) == ["inkomen", "leeftijd"]  # a reads both
+
+
+def _ids(terms: list) -> set[int]:
+    return {term.get_id() for term in terms}
+
+
+@soundness_settings(100)
 @given(data=st.data())
 def test_encoding_agrees_with_evaluator_with_two_versions_and_two_cases(data) -> None:
     """The encoder as two-version and two-case properties use it: slots before/after and cases

@@ -40,11 +40,10 @@ class _DecisionContext:
     trackers: list[z3.ExprRef]
 
 
-def _context(
-    statute: StatuteModel, version: Version, decision: str, budget: Budget, z3_context: z3.Context
-) -> _DecisionContext:
-    encoder = Encoder(statute, {None: version}, ctx=z3_context)
-    value, defined = encoder.decision(decision)
+def _context(encoder: Encoder, version: Version, decision: str, budget: Budget) -> _DecisionContext:
+    """The decision, focused: its solver holds the decision's cone only."""
+    encoder.sealed = False  # the previous decision's solver is done with
+    value, defined = encoder.focus(decision)
     solver = new_solver(encoder, budget)
     return _DecisionContext(encoder, solver, version.rules_of(decision), value, defined, encoder.assumptions())
 
@@ -55,14 +54,13 @@ def run_checks(
 ) -> list[Result]:
     """Every finding for every decision (or the given ones) of one version."""
     results: list[Result] = []
-    # One z3 context for the run: creating one per decision cost more than the decision's
-    # queries, and a decision read by many others is built once (z3 shares equal terms; the
-    # encoder's names are deterministic). Each decision still gets its own encoder and solver.
-    z3_context = z3.Context()
+    # One encoder (and z3 context) for the run: a decision read by many others is encoded
+    # once; each decision gets a solver with its own cone (Encoder.focus).
+    encoder = Encoder(statute, {None: version})
     for decision in statute.decisions if decisions is None else decisions:
         if not any(_applies(kind, statute.decisions[decision], version.rules_of(decision)) for kind in only):
             continue  # nothing to ask: do not build its encoding
-        context = _context(statute, version, decision, budget, z3_context)
+        context = _context(encoder, version, decision, budget)
         if "conflict" in only:
             results.extend(_conflicts(statute, version, decision, context, budget))
         if "gap" in only:

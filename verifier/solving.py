@@ -65,8 +65,9 @@ def read_cases(encoder: Encoder, model: z3.ModelRef) -> dict[str | None, dict[st
     cases: dict[str | None, dict[str, object]] = {}
     for case in encoder.cases:
         facts: dict[str, object] = {}
+        declared = set(encoder.declared_facts(case))  # of the focused decision, if any
         for name, info in encoder.statute.facts.items():
-            if (case, name) not in encoder.facts:
+            if name not in declared:
                 facts[name] = dont_care_value(encoder.statute, info)
                 continue
             term = model.eval(encoder.fact_term(name, case), model_completion=True)
