@@ -18,7 +18,7 @@ from dsl.consolidate import Version
 from dsl.evaluator import Evaluator, Undefined
 from dsl.model import RuleInfo, StatuteModel
 from dsl.values import format_value
-from verifier.encoding import Encoder
+from verifier.encoding import Encoder, fewer_gc_passes
 from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
 from verifier.results import Outcomes, Result, Witness, cite
@@ -48,6 +48,7 @@ def _context(encoder: Encoder, version: Version, decision: str, budget: Budget) 
     return _DecisionContext(encoder, solver, version.rules_of(decision), value, defined, encoder.assumptions())
 
 
+@fewer_gc_passes
 def run_checks(
     statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...] = ALL_CHECKS,
     decisions: list[str] | None = None,

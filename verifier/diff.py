@@ -12,13 +12,14 @@ from dsl.consolidate import Version
 from dsl.evaluator import Evaluator
 from dsl.model import StatuteModel
 from dsl.values import format_value, to_json
-from verifier.encoding import Encoder
+from verifier.encoding import Encoder, fewer_gc_passes
 from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
 from verifier.results import Outcomes, Result, Witness
 from verifier.solving import Budget, check, new_solver
 
 
+@fewer_gc_passes
 def diff_versions(
     statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None
 ) -> list[Result]:

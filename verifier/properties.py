@@ -15,7 +15,7 @@ from dsl.consolidate import Version, resolve_spec, version_on
 from dsl.evaluator import Evaluator, Undefined
 from dsl.model import ExampleInfo, PropertyInfo, StatuteModel
 from dsl.values import format_value
-from verifier.encoding import Encoder, Tracker
+from verifier.encoding import Encoder, Tracker, fewer_gc_passes
 from verifier.errors import InternalError
 from verifier.results import Outcomes, Result, Witness, cite
 from verifier.sampling import random_case
@@ -36,6 +36,7 @@ def property_versions(
     return [{None: resolve_spec(statute, spec)} for spec in specs]
 
 
+@fewer_gc_passes
 def check_property(
     statute: StatuteModel, prop: PropertyInfo, default_date: dt.date, budget: Budget
 ) -> Result:
@@ -316,6 +317,7 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
 # --- queries ----------------------------------------------------------------------------------
 
 
+@fewer_gc_passes
 def run_query(
     statute: StatuteModel, condition: ir.Node, version: Version, budget: Budget, max_cases: int = 1
 ) -> Result:
