@@ -78,14 +78,33 @@ def run_checks(
 
 
 def _applies(kind: str, info, rules: tuple[RuleInfo, ...]) -> bool:
-    """Whether a check can find anything in a decision, decided before encoding it: a gap needs
-    a decision without 'otherwise' (and not allowed), a conflict two rules, a dead or
-    redundant rule one rule."""
+    """Whether a check can find anything in a decision, decided from its text before encoding
+    it (exactly: a decision skipped here has no such finding).
+
+    A gap needs a decision without 'otherwise' (and not allowed) and no rule without a
+    condition: such a rule applies unless a rule overriding it does, so some rule always
+    applies. A conflict needs a pair of rules that may clash (``_may_clash``). A dead or
+    redundant rule needs a rule."""
     if kind == "gap":
-        return info.default is None and CODES["gap"] not in info.allow
+        return (info.default is None and CODES["gap"] not in info.allow
+                and all(rule.condition is not None for rule in rules))
     if kind == "conflict":
-        return len(rules) >= 2
+        if len(rules) < 2 or _all_same_constant(rules):
+            return False
+        return any(_may_clash(a, b) for index, a in enumerate(rules) for b in rules[index + 1:])
     return len(rules) >= 1
+
+
+def _may_clash(a: RuleInfo, b: RuleInfo) -> bool:
+    """Whether two rules could both apply and decide differently, as far as their text shows:
+    not when either allows conflicts, both set the same constant, or one is an exception to
+    the other (it blocks the other wherever it applies itself)."""
+    return not (_allowed(a, "conflict") or _allowed(b, "conflict") or _constant_equal(a, b)
+                or a.name in b.exceptions or b.name in a.exceptions)
+
+
+def _all_same_constant(rules: tuple[RuleInfo, ...]) -> bool:
+    return all(_constant_equal(rules[0], rule) for rule in rules[1:])
 
 
 def _finding(kind: str, statute: StatuteModel, version: Version, rule: RuleInfo | None, span, message: str,
@@ -141,9 +160,7 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
         for second in ctx.rules[index + 1:]:
             if len(results) >= MAX_CONFLICTS_PER_DECISION:
                 return results
-            if _allowed(first, "conflict") or _allowed(second, "conflict"):
-                continue
-            if _constant_equal(first, second):
+            if not _may_clash(first, second):
                 continue
             clashing = clash(first, second)
             pair = z3.Bool(f"goal!pair!{first.name}!{second.name}", encoder.ctx)
