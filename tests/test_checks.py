@@ -177,3 +177,60 @@ def test_query_without_answer_is_a_proof_with_articles() -> None:
     result = api.query(program, "exists F: recht and leeftijd < 18", date=DAY)
     assert result.status == "unsatisfiable"
     assert result.articles == ["art. 2 C (rule uitzondering)"]
+
+
+EXCLUSIVE = """
+statute X
+enum Soort { a, b, c }
+facts F { soort: Soort  student: bool  leeftijd: int 0..100 }
+decision hoogte: int otherwise 0
+rule r1 [art. 1]: hoogte = 1 if soort = a and student
+rule r2 [art. 2]: hoogte = 2 if soort in {b, c}
+rule r3 [art. 3]: hoogte = 3 if not student and leeftijd > 10
+rule r4 [art. 4]: hoogte = 4 if soort = a and leeftijd > 50
+"""
+
+
+def test_conflict_prefilter_skips_only_pairs_whose_conditions_exclude_each_other() -> None:
+    from verifier.checks import _may_clash
+
+    statute = api.load(_write(EXCLUSIVE)).statute()
+    rules = {name: statute.rules[name] for name in ("r1", "r2", "r3", "r4")}
+    # By hand: soort = a vs soort in {b, c}; student vs not student; soort in {b, c} vs soort = a.
+    excluded = {("r1", "r2"), ("r1", "r3"), ("r2", "r4")}
+    for first, second in [("r1", "r2"), ("r1", "r3"), ("r1", "r4"), ("r2", "r3"), ("r2", "r4"), ("r3", "r4")]:
+        assert _may_clash(rules[first], rules[second]) is ((first, second) not in excluded), (first, second)
+    # The solver finds every other pair in conflict (each can apply together with the other).
+    conflicts = {name for (code, name) in findings(EXCLUSIVE) if code == "LP101"}
+    assert conflicts == {"hoogte: r1 / r4", "hoogte: r2 / r3", "hoogte: r3 / r4"}
+
+
+COVERED = """
+statute Y
+enum Soort { a, b, c }
+facts F { soort: Soort  student: bool }
+decision gedekt: int
+rule g1 [art. 1]: gedekt = 1 if soort = a
+rule g2 [art. 2]: gedekt = 2 if soort in {b, c}
+decision student_of_niet: int
+rule s1 [art. 3]: student_of_niet = 1 if student
+rule s2 [art. 4]: student_of_niet = 2 if not student
+decision open: int
+rule o1 [art. 5]: open = 1 if soort = a
+rule o2 [art. 6]: open = 2 if soort = b and student
+rule o3 [art. 7]: open = 3 if soort = c
+"""
+
+
+def test_gap_prefilter_skips_only_decisions_whose_conditions_cover_a_fact() -> None:
+    from verifier.checks import _applies
+
+    statute = api.load(_write(COVERED)).statute()
+    version = version_on(statute, DAY)
+    applies = {name: _applies("gap", statute.decisions[name], version.rules_of(name), statute)
+               for name in ("gedekt", "student_of_niet", "open")}
+    # By hand: a + {b, c} cover Soort; true + false cover bool; 'soort = b and student' covers
+    # only part of b, so 'open' has a gap (soort = b, not student), which the solver finds.
+    assert applies == {"gedekt": False, "student_of_niet": False, "open": True}
+    gaps = {name for (code, name) in findings(COVERED) if code == "LP102"}
+    assert gaps == {"open"}

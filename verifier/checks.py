@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import z3
 
+from dsl import ir
 from dsl.consolidate import Version
 from dsl.evaluator import Evaluator, Undefined
 from dsl.model import RuleInfo, StatuteModel
@@ -59,7 +60,7 @@ def run_checks(
     # once; each decision gets a solver with its own cone (Encoder.focus).
     encoder = Encoder(statute, {None: version})
     for decision in statute.decisions if decisions is None else decisions:
-        if not any(_applies(kind, statute.decisions[decision], version.rules_of(decision)) for kind in only):
+        if not any(_applies(kind, statute.decisions[decision], version.rules_of(decision), statute) for kind in only):
             continue  # nothing to ask: do not build its encoding
         context = _context(encoder, version, decision, budget)
         if "conflict" in only:
@@ -77,17 +78,17 @@ def run_checks(
     return results
 
 
-def _applies(kind: str, info, rules: tuple[RuleInfo, ...]) -> bool:
+def _applies(kind: str, info, rules: tuple[RuleInfo, ...], statute: StatuteModel) -> bool:
     """Whether a check can find anything in a decision, decided from its text before encoding
     it (exactly: a decision skipped here has no such finding).
 
-    A gap needs a decision without 'otherwise' (and not allowed) and no rule without a
-    condition: such a rule applies unless a rule overriding it does, so some rule always
-    applies. A conflict needs a pair of rules that may clash (``_may_clash``). A dead or
+    A gap needs a decision without 'otherwise' (and not allowed), no rule without a condition
+    (such a rule applies unless a rule overriding it does, so some rule always applies) and no
+    set of rules whose conditions cover every value of a fact (``_cover_a_fact``). A conflict needs a pair of rules that may clash (``_may_clash``). A dead or
     redundant rule needs a rule."""
     if kind == "gap":
         return (info.default is None and CODES["gap"] not in info.allow
-                and all(rule.condition is not None for rule in rules))
+                and all(rule.condition is not None for rule in rules) and not _cover_a_fact(rules, statute))
     if kind == "conflict":
         if len(rules) < 2 or _all_same_constant(rules):
             return False
@@ -95,12 +96,77 @@ def _applies(kind: str, info, rules: tuple[RuleInfo, ...]) -> bool:
     return len(rules) >= 1
 
 
+def _cover_a_fact(rules: tuple[RuleInfo, ...], statute: StatuteModel) -> bool:
+    """Whether some rules' whole conditions are 'x in {...}' / 'x = c' / 'x' / 'not x' for one
+    enum or bool fact x, together allowing every value of x: then a condition always holds, and
+    a rule whose condition holds applies unless a rule overriding it applies, so no case is
+    undecided."""
+    allowed: dict[tuple, set] = {}
+    for rule in rules:
+        requirements = _requirements(rule.condition)
+        if len(requirements) == 1 and _single_conjunct(rule.condition):
+            (key, values), = requirements.items()
+            allowed.setdefault(key, set()).update(values)
+    for key, values in allowed.items():
+        if key[0] != "fact":
+            continue
+        fact_type = statute.facts[key[1]].type
+        domain = {True, False} if fact_type.kind == "bool" else set(statute.enums.get(fact_type.enum or "", ()))
+        if domain and domain <= values:
+            return True
+    return False
+
+
+def _single_conjunct(condition: ir.Node | None) -> bool:
+    return not (isinstance(condition, ir.Op) and condition.op == "and")
+
+
 def _may_clash(a: RuleInfo, b: RuleInfo) -> bool:
     """Whether two rules could both apply and decide differently, as far as their text shows:
-    not when either allows conflicts, both set the same constant, or one is an exception to
-    the other (it blocks the other wherever it applies itself)."""
+    not when either allows conflicts, both set the same constant, one is an exception to the
+    other (it blocks the other wherever it applies itself), or their conditions exclude each
+    other (``_exclusive``)."""
     return not (_allowed(a, "conflict") or _allowed(b, "conflict") or _constant_equal(a, b)
-                or a.name in b.exceptions or b.name in a.exceptions)
+                or a.name in b.exceptions or b.name in a.exceptions or _exclusive(a, b))
+
+
+def _exclusive(a: RuleInfo, b: RuleInfo) -> bool:
+    """Whether the two conditions require disjoint values of one fact or decision, e.g.
+    ``soort = bso and ...`` against ``soort in {dagopvang, gastouderopvang}``: a rule applies
+    only where its condition holds, and each of its conjuncts with it."""
+    first, second = _requirements(a.condition), _requirements(b.condition)
+    return any(not (first[ref] & second[ref]) for ref in first.keys() & second.keys())
+
+
+def _requirements(condition: ir.Node | None) -> dict[tuple, frozenset]:
+    """For each fact or decision a condition's top-level conjuncts pin down ('x = c',
+    'x in {c, ...}', 'b', 'not b'), the values they allow it."""
+    found: dict[tuple, frozenset] = {}
+    todo = [condition] if condition is not None else []
+    while todo:
+        node = todo.pop()
+        allowed: tuple[tuple, frozenset] | None = None
+        if isinstance(node, ir.Op) and node.op == "and":
+            todo.extend(node.args)
+        elif _ref_key(node) is not None and node.type.kind == "bool":
+            allowed = (_ref_key(node), frozenset([True]))
+        elif isinstance(node, ir.Op) and node.op == "not" and _ref_key(node.args[0]) is not None:
+            allowed = (_ref_key(node.args[0]), frozenset([False]))
+        elif isinstance(node, ir.Op) and node.op in ("=", "in") and _ref_key(node.args[0]) is not None:
+            if all(isinstance(arg, ir.Const) for arg in node.args[1:]):
+                allowed = (_ref_key(node.args[0]), frozenset(arg.value for arg in node.args[1:]))
+        if allowed is not None:
+            key, values = allowed
+            found[key] = found[key] & values if key in found else values
+    return found
+
+
+def _ref_key(node: ir.Node) -> tuple | None:
+    if isinstance(node, ir.FactRef):
+        return ("fact", node.name, node.case)
+    if isinstance(node, ir.DecisionRef):
+        return ("decision", node.name, node.case, node.version)
+    return None
 
 
 def _all_same_constant(rules: tuple[RuleInfo, ...]) -> bool:
@@ -219,9 +285,7 @@ def _replay_clash(witness: Witness, decision: str, first: RuleInfo, second: Rule
 
 
 def _constant_equal(a: RuleInfo, b: RuleInfo) -> bool:
-    from dsl.ir import Const
-
-    return isinstance(a.value, Const) and isinstance(b.value, Const) and a.value.value == b.value.value
+    return isinstance(a.value, ir.Const) and isinstance(b.value, ir.Const) and a.value.value == b.value.value
 
 
 def _loc(rule: RuleInfo) -> dict:
