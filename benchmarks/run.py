@@ -52,7 +52,7 @@ PHASE_NOTES = {
     "parse": "Lark LALR parse + AST transform of statute.law and amendment.law",
     "typecheck": "dsl.checker.check_files (names, types, rule structure)",
     "versions": "dsl.consolidate.check_all_versions (the loader's last step)",
-    "encode": "one Encoder + solver per decision of the version in force, in one z3 context (what each check builds first)",
+    "encode": "one Encoder for the version in force, a solver per decision with its cone (Encoder.focus; what the checks build)",
     "conflict": "api.builtin_checks(only=conflict): the version in force and after the amendment",
     "gap": "api.builtin_checks(only=gap)",
     "dead": "api.builtin_checks(only=dead)",
@@ -250,7 +250,6 @@ def _summarize_results(results) -> dict:
 
 
 def child_size(directory: Path, phases: list[str], limit: float, split: bool, profile_dir: Path | None) -> dict:
-    import z3
 
     from dsl.checker import check_files
     from dsl.consolidate import check_all_versions, version_on
@@ -280,12 +279,12 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
 
     def encode():
         count = 0
-        shared = z3.Context()  # as run_checks does: one context, one encoder + solver per decision
+        encoder = Encoder(statute, {None: version})  # as run_checks does: one encoder, a solver per decision
         for decision in statute.decisions:
             if not version.rules_of(decision) and statute.decisions[decision].default is not None:
                 continue
-            encoder = Encoder(statute, {None: version}, ctx=shared)
-            encoder.decision(decision)
+            encoder.sealed = False
+            encoder.focus(decision)
             new_solver(encoder, budget)
             count += 1
         return count
