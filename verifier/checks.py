@@ -1,8 +1,11 @@
 """Built-in checks that need no property: conflicts, gaps, dead rules and redundant rules.
 
-Each decision is checked on its own encoding (only the decisions it depends on are encoded),
-with one cheap query to rule a whole decision clean before any per-rule or per-pair work, so
-cost grows with the number of rules, not with their pairs.
+A version is encoded once; each decision is checked on a solver that holds only its cone (the
+decisions, facts and parameters it reads: ``Encoder.focus``). What a decision's text already
+rules out is not asked at all (``_applies``: rules that set the same constant, override each
+other or have exclusive conditions cannot conflict; conditions that cover a fact leave no gap),
+and one cheap query rules a whole decision clean before any per-rule or per-pair work, so cost
+grows with the number of rules, not with their pairs.
 
 Codes: LP101 conflict, LP102 gap, LP103 dead rule, LP104 redundant rule. A rule annotated
 ``@allow(conflict)`` (or ``@allow(LP101)``, etc.) silences that finding for itself, visibly.
