@@ -45,6 +45,19 @@ def test_two_processes_give_the_results_of_one_on_the_bundled_statutes(monkeypat
     assert _as_json(two) == _as_json(one)
 
 
+def test_diff_on_two_processes_gives_the_results_of_one() -> None:
+    program = api.load(ROOT / "statutes")
+    amendments = [name for statute in program.statutes.values() for name in statute.amendments]
+    assert len(amendments) >= 3
+    changed = 0
+    for amendment in amendments:
+        one = api.diff(program, amendment=amendment, jobs=1)
+        two = api.diff(program, amendment=amendment, jobs=2)
+        assert _as_json(two) == _as_json(one), amendment
+        changed += sum(r.status == "changed" for r in one)
+    assert changed > 0  # rows with witnesses came back from the workers, not only "unchanged"
+
+
 def test_bad_input_found_in_a_worker_is_the_same_diagnostic(tmp_path: Path) -> None:
     path = tmp_path / "s.law"
     path.write_text(NO_VALUE_YET, encoding="utf-8")

@@ -378,10 +378,11 @@ def query(
 def diff(
     program: Program, *, amendment: str | None = None, from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None, statute: str | None = None, decisions: list[str] | None = None,
-    timeout: float | None = None,
+    timeout: float | None = None, jobs: int = 1,
 ) -> list[Result]:
     """What changes: between the versions without and with an amendment (on its in-force
-    date), or between two dates."""
+    date), or between two dates. With ``jobs > 1`` the decisions are compared on that many
+    processes (verifier/workers.py); the results are the same, in the same order."""
     budget = Budget.from_seconds(timeout)
     if amendment is not None:
         model = statute_of_amendment(program, amendment)
@@ -396,4 +397,4 @@ def diff(
     for name in decisions or []:
         if name not in model.decisions:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
-    return diff_versions(model, before, after, budget, decisions)
+    return diff_versions(model, before, after, budget, decisions, jobs=jobs)

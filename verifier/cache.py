@@ -78,7 +78,8 @@ class ResultCache:
         path = self.directory / f"{key}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            results = [result_from_data(statute, item) for item in data["results"]]
+            versions: dict = {}
+            results = [result_from_data(statute, item, versions) for item in data["results"]]
         except (OSError, ValueError, KeyError, TypeError, LexproofError):
             self.misses += 1
             return None
@@ -140,10 +141,14 @@ def result_to_data(result: Result) -> dict:
     return _plain(data)
 
 
-def result_from_data(statute: StatuteModel, data: dict) -> Result:
+def result_from_data(statute: StatuteModel, data: dict, versions: dict | None = None) -> Result:
+    """``versions``: a dict to share the consolidated versions of the witnesses in (pass one
+    for a batch of results: consolidating a large statute per witness is slow, and the
+    results of one run name only a few versions)."""
     fields = dict(data)
     fields["location"] = Span(**data["location"])
-    fields["witnesses"] = [_witness_from(statute, w) for w in data["witnesses"]]
+    known = {} if versions is None else versions
+    fields["witnesses"] = [_witness_from(statute, w, known) for w in data["witnesses"]]
     fields["details"] = _typed(data["details"])
     return Result(**fields)
 
@@ -164,12 +169,15 @@ def _witness_to(witness: Witness) -> dict:
     }
 
 
-def _witness_from(statute: StatuteModel, data: dict) -> Witness:
+def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
     versions: dict[str | None, Version] = {}
     for slot_key, spec in data["versions"].items():
         amendments = tuple(spec["amendments"])
-        version = version_on(statute, dt.date.fromisoformat(spec["date"]), include=amendments,
-                             exclude=tuple(name for name in statute.amendments if name not in amendments))
+        key = (spec["date"], amendments)
+        if key not in known:
+            known[key] = version_on(statute, dt.date.fromisoformat(spec["date"]), include=amendments,
+                                    exclude=tuple(name for name in statute.amendments if name not in amendments))
+        version = known[key]
         if version.label != spec["label"]:
             raise ValueError(f"version {spec['label']} now reads {version.label}")
         versions[None if slot_key == "" else slot_key] = version

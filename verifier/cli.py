@@ -152,6 +152,10 @@ def test_command(paths, date, output_format) -> None:
     sys.exit(_guard(action))
 
 
+JOBS = click.option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_default=True,
+                    help="processes to work on; 0: one per available core (results are the same)")
+
+
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True)
 @DATE
@@ -165,8 +169,7 @@ def test_command(paths, date, output_format) -> None:
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="check every statute afresh (default: reuse results of unchanged statutes from "
                    ".lexproof_cache or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
-@click.option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_default=True,
-              help="processes to check on; 0: one per available core (results are the same)")
+@JOBS
 def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, no_cache,
                   jobs) -> None:
     """Run every property, example and built-in check; exit 0/1/2/3 for CI."""
@@ -233,14 +236,15 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
 @STATUTE
 @TIMEOUT
 @FORMAT
-def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format) -> None:
+@JOBS
+def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format, jobs) -> None:
     """What an amendment (or the passage of time) changes, and for whom."""
 
     def action() -> int:
         program = api.load(*files)
         results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
                            to_date=_parse_date(to_date, "--to"), statute=statute, decisions=list(decisions) or None,
-                           timeout=timeout)
+                           timeout=timeout, jobs=jobs or available_cores())
         code = 3 if any(r.status == "unknown" for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)

@@ -6,6 +6,8 @@ who gains, who loses."""
 
 from __future__ import annotations
 
+import functools
+
 import z3
 
 from dsl.consolidate import Version
@@ -17,16 +19,24 @@ from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
 from verifier.results import Outcomes, Result, Witness
 from verifier.solving import Budget, check, new_solver
+from verifier.workers import run_tasks
 
 
 @fewer_gc_passes
 def diff_versions(
-    statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None
+    statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None,
+    jobs: int = 1,
 ) -> list[Result]:
-    results = []
-    for name in decisions or list(statute.decisions):
-        results.append(_diff_decision(statute, name, before, after, budget))
-    return results
+    """One result per decision (each compared on its own encoder), on up to ``jobs`` processes."""
+    tasks = [
+        (statute, functools.partial(_diff_as_list, statute, name, before, after, budget))
+        for name in decisions or list(statute.decisions)
+    ]
+    return [result for results in run_tasks(tasks, jobs) for result in results]
+
+
+def _diff_as_list(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> list[Result]:
+    return [_diff_decision(statute, name, before, after, budget)]
 
 
 def _outcome_term(encoder: Encoder, name: str, slot: str):

@@ -49,7 +49,11 @@ def run_tasks(tasks: Sequence[tuple[StatuteModel, Task]], jobs: int) -> list[lis
             data = pool.map(_run_task, range(len(tasks)), chunksize=1)
     finally:
         _TASKS = ()
-    return [[result_from_data(statute, item) for item in items] for (statute, _task), items in zip(tasks, data)]
+    versions: dict[str, dict] = {}  # per statute: the versions its witnesses name, consolidated once
+    return [
+        [result_from_data(statute, item, versions.setdefault(statute.name, {})) for item in items]
+        for (statute, _task), items in zip(tasks, data)
+    ]
 
 
 def _run_task(index: int) -> list[dict]:
