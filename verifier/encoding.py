@@ -180,7 +180,7 @@ class Encoder:
         # Who owns which constraint and reads whom, so that one encoder can serve many
         # decisions with a solver each holding only its decision's cone (see ``focus``).
         self._owners: list[Owner] = [None]  # the decision being encoded, innermost last
-        self._reads: dict[Owner, set[Owner]] = {}
+        self._reads: dict[Owner, dict[Owner, None]] = {}  # ordered (not a set): the cone's order, and so z3's models, must not vary between runs
         self._owned: dict[Owner, list[tuple[Term | None, Term]]] = {}  # (tracking literal or None, constraint under it)
         self._focus: tuple[list[Owner], set[tuple[str | None, str]]] | None = None  # (cone, its facts)
         self._consts: dict[tuple[Type, object], Term] = {}
@@ -318,7 +318,7 @@ class Encoder:
         """The encoding under way reads ``owner`` (a fact, parameter or decision)."""
         current = self._owners[-1]
         if current is not None and current != owner:
-            self._reads.setdefault(current, set()).add(owner)
+            self._reads.setdefault(current, {})[owner] = None
 
     def focus(self, name: str, case: str | None = None, slot: str | None = None) -> Pair:
         """Encode a decision (if not yet) and narrow ``hard_constraints``, ``assumptions`` and
@@ -344,9 +344,6 @@ class Encoder:
         facts = {(o[1], o[2]) for o in cone if o is not None and o[0] == "fact"}
         self._focus = (cone, facts)
         return result
-
-    def unfocus(self) -> None:
-        self._focus = None
 
     # --- tracking ---
     def _track(self, key: str, constraint: Term, tracker: Tracker) -> None:
