@@ -44,21 +44,50 @@ def test_every_proof_basis_is_sufficient_and_each_entry_is_needed(folder: Path) 
     proofs = list(_proved(folder))
     assert proofs, f"no proved property in {folder.name}: the test would check nothing"
     for statute, prop, result in proofs:
-        basis = set(result.details["basis"])
-        needed: set[str] = set()
-        for versions in property_versions(statute, prop, DAY):
-            ob = obligation(statute, prop, versions, Budget())
-            texts = {
-                literal: describe_tracker(ob.encoder, ob.encoder.tracker_of(literal))
-                for literal in ob.encoder.assumptions()
-            }
-            goals = [ob.want_premise, ob.want_failure]
-            in_basis = [literal for literal, text in texts.items() if text in basis]
-            assert check(ob.solver, *in_basis, *goals) == "unsat", (
-                f"{prop.name}: its basis does not prove it in {[v.label for v in versions.values()]}"
-            )
-            for entry in basis - needed:
-                without = [literal for literal in in_basis if texts[literal] != entry]
-                if check(ob.solver, *without, *goals) == "sat":
-                    needed.add(entry)
-        assert needed == basis, f"{prop.name}: cites {sorted(basis - needed)} but needs them in no version"
+        _assert_basis_sound(statute, prop, result)
+
+
+# The limit changes from 40 to 60 and the amendment narrows the rule: in 2030 the proof needs
+# no limit at all. A basis carried over from 2010 by name would cite 'grens = 60' as well.
+PARAMETER_NOT_NEEDED_LATER = """
+statute S
+facts F { leeftijd: int 0..100 }
+parameter grens: int [art. 2]
+  = 40 from 2000-01-01
+  = 60 from 2020-01-01
+decision recht: bool [art. 1] otherwise false
+rule r [art. 1]: recht = true if leeftijd < grens
+property onder [on 2010-01-01, on 2030-01-01]: for every F claim recht implies leeftijd < 45
+amendment a "change" amends S in force 2020-01-01
+  replace rule r [art. 1]: recht = true if leeftijd < 30 and leeftijd < grens
+"""
+
+
+def test_a_basis_carried_to_a_later_version_does_not_pick_up_a_value_it_does_not_need(tmp_path: Path) -> None:
+    path = tmp_path / "s.law"
+    path.write_text(PARAMETER_NOT_NEEDED_LATER, encoding="utf-8")
+    ((statute, prop, result),) = list(_proved(path))
+    # By hand: 2010 needs r, the default and grens = 40; 2030 needs r (leeftijd < 30) and the default.
+    assert result.details["basis"] == ["art. 1 S (rule r)", "art. 1 S: recht otherwise", "art. 2 S: grens = 40"]
+    _assert_basis_sound(statute, prop, result)
+
+
+def _assert_basis_sound(statute, prop, result) -> None:
+    basis = set(result.details["basis"])
+    needed: set[str] = set()
+    for versions in property_versions(statute, prop, DAY):
+        ob = obligation(statute, prop, versions, Budget())
+        texts = {
+            literal: describe_tracker(ob.encoder, ob.encoder.tracker_of(literal))
+            for literal in ob.encoder.assumptions()
+        }
+        goals = [ob.want_premise, ob.want_failure]
+        in_basis = [literal for literal, text in texts.items() if text in basis]
+        assert check(ob.solver, *in_basis, *goals) == "unsat", (
+            f"{prop.name}: its basis does not prove it in {[v.label for v in versions.values()]}"
+        )
+        for entry in basis - needed:
+            without = [literal for literal in in_basis if texts[literal] != entry]
+            if check(ob.solver, *without, *goals) == "sat":
+                needed.add(entry)
+    assert needed == basis, f"{prop.name}: cites {sorted(basis - needed)} but needs them in no version"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import z3
 
@@ -43,15 +43,16 @@ def check_property(
     """All listed versions must satisfy the property; the first failure is reported.
 
     A proof in several versions rests on the union of the versions' bases. Each version first
-    tries the basis found so far: if it proves the claim there too, the union stays a set with
-    no removable article (each is needed in the version that found it), and the costly core
-    minimization (most of the proving time on the bundled statutes) runs once, not per version."""
+    tries the basis found so far: if it proves the claim there too, the costly core
+    minimization (most of the proving time on the bundled statutes) is not needed again, and
+    the union keeps no removable entry (see ``_check_in``)."""
     verdicts: list[Result] = []
-    basis: set[tuple[str, str]] = set()
+    so_far = BasisSoFar()
     for versions in property_versions(statute, prop, default_date):
-        verdict, used = _check_in(statute, prop, versions, budget, basis)
+        verdict, used = _check_in(statute, prop, versions, budget, so_far)
         verdicts.append(verdict)
-        basis |= used
+        so_far.keys |= used
+        so_far.texts |= set(verdict.details.get("basis", ()))
     order = {"counterexample": 0, "unknown": 1, "vacuous": 2, "proved": 3}
     worst = min(verdicts, key=lambda r: order.get(r.status, 0))
     if worst.status == "proved" and len(verdicts) > 1:
@@ -103,13 +104,25 @@ def obligation(
     return Obligation(encoder, solver, premise, claim, want_premise, want_failure)
 
 
+@dataclass
+class BasisSoFar:
+    """What the proofs in earlier versions rest on: trackers as (kind, name), and citations."""
+
+    keys: set[tuple[str, str]] = field(default_factory=set)
+    texts: set[str] = field(default_factory=set)
+
+
 def _check_in(
     statute: StatuteModel, prop: PropertyInfo, versions: dict[str | None, Version], budget: Budget,
-    basis_hint: set[tuple[str, str]],
+    so_far: BasisSoFar,
 ) -> tuple[Result, set[tuple[str, str]]]:
     """The verdict in one set of versions, and what a proof rests on as (kind, name) of its
-    trackers (empty unless proved). ``basis_hint``: what proved the property in another
-    version (a parameter matches by name: its value may differ here)."""
+    trackers (empty unless proved).
+
+    A proof first tries the trackers of ``so_far`` (by kind and name: a parameter may have
+    another value here, a rule another citation). If they prove the claim, each entry they
+    add to the citations so far is dropped unless it is needed given the rest, so every entry
+    of the union stays needed in some version; otherwise the core is minimized afresh."""
     ob = obligation(statute, prop, versions, budget)
     encoder, solver, premise, claim = ob.encoder, ob.solver, ob.premise, ob.claim
     want_premise, want_failure = ob.want_premise, ob.want_failure
@@ -129,10 +142,10 @@ def _check_in(
     goals = [want_premise, want_failure]
     # The basis of another version, as far as its rules exist here (an article repealed in
     # between has no tracker in this version).
-    hinted = [literal for literal, _, t in encoder.tracked.values() if (t.kind, t.name) in basis_hint]
-    if basis_hint and check(solver, *hinted, *goals) == "unsat":
+    hinted = [literal for literal, _, t in encoder.tracked.values() if (t.kind, t.name) in so_far.keys]
+    if so_far.keys and check(solver, *hinted, *goals) == "unsat":
         # Fewer assumptions than all trackers and still unsat: proved, on (part of) that basis.
-        core = hinted
+        core = _without_new_padding(encoder, solver, hinted, goals, so_far.texts)
     else:
         status = check(solver, *trackers, *goals)
         if status == "unknown":
@@ -152,6 +165,21 @@ def _check_in(
     base.articles = witness.deciding_articles()
     base.message = "fails for the case below"
     return base, set()
+
+
+def _without_new_padding(encoder: Encoder, solver: z3.Solver, literals: list, goals: list, cited: set[str]) -> list:
+    """``literals`` (which prove the goals) without those whose citation is new (not in
+    ``cited``) and not needed given the rest: a deletion pass over the new ones only."""
+    is_new = [describe_tracker(encoder, encoder.tracker_of(literal)) not in cited for literal in literals]
+    keep = [True] * len(literals)
+    for index in range(len(literals)):
+        if not is_new[index]:
+            continue
+        keep[index] = False
+        trial = [other for other, kept in zip(literals, keep) if kept]
+        if check(solver, *trial, *goals) != "unsat":
+            keep[index] = True  # needed here (or the solver could not tell: keep it, to be safe)
+    return [literal for literal, kept in zip(literals, keep) if kept]
 
 
 def add_definedness_lemmas(encoder: Encoder, budget: Budget) -> None:
