@@ -88,3 +88,21 @@ def test_cli_output_does_not_depend_on_jobs() -> None:
     assert [o.returncode for o in outputs] == [0, 0], outputs[0].stderr
     assert outputs[0].stdout == outputs[1].stdout
     assert json.loads(outputs[0].stdout)["results"]
+
+
+DYING_WORKER = """
+import os
+from verifier import workers
+from verifier.errors import InternalError
+try:
+    workers.run_tasks([(None, lambda: []), (None, lambda: os._exit(1)), (None, lambda: [])], 2)
+except InternalError as error:
+    print("internal error:", error)
+"""
+
+
+def test_a_worker_that_dies_is_an_internal_error_not_a_hang() -> None:
+    done = subprocess.run([sys.executable, "-c", DYING_WORKER], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "internal error: a worker process died" in done.stdout
+    assert "run with -j 1" in done.stdout

@@ -10,7 +10,8 @@ encoder in its own z3 context. ``lexproof check`` cuts a run into such tasks (se
   (``verifier/cache.py``), and counterexamples are re-evaluated here by the evaluator: the
   results are the same objects a sequential run makes, in the same order (tested).
 - Bad input found in a worker (a ``LexproofError``) or a lexproof bug (``InternalError``) is
-  raised here as it would be in a sequential run.
+  raised here as it would be in a sequential run (the first in task order); a worker that
+  dies is an ``InternalError`` (exit code 4), never a hang.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from dsl.model import StatuteModel
 from verifier.cache import result_from_data, result_to_data
+from verifier.errors import InternalError
 from verifier.results import Result
 
 Task = Callable[[], list[Result]]
@@ -44,9 +48,16 @@ def run_tasks(tasks: Sequence[tuple[StatuteModel, Task]], jobs: int) -> list[lis
     global _TASKS
     _TASKS = [task for _statute, task in tasks]
     try:
-        with multiprocessing.get_context("fork").Pool(processes=jobs) as pool:
-            # chunksize 1: tasks differ in cost by a factor of 100, so hand them out one by one.
-            data = pool.map(_run_task, range(len(tasks)), chunksize=1)
+        # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies (a crash in z3, the
+        # OOM killer) breaks the pool with an error instead of leaving a task waiting for ever.
+        # map yields in task order, so the first failing task (in that order) raises, as in one
+        # process. One task at a time: tasks differ in cost by a factor of 100.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            data = list(pool.map(_run_task, range(len(tasks))))
+    except BrokenProcessPool as error:
+        raise InternalError(
+            f"a worker process died ({error}); run with -j 1 to see which check it was in"
+        ) from error
     finally:
         _TASKS = ()
     versions: dict[str, dict] = {}  # per statute: the versions its witnesses name, consolidated once
