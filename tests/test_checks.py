@@ -234,3 +234,30 @@ def test_gap_prefilter_skips_only_decisions_whose_conditions_cover_a_fact() -> N
     assert applies == {"gedekt": False, "student_of_niet": False, "open": True}
     gaps = {name for (code, name) in findings(COVERED) if code == "LP102"}
     assert gaps == {"open"}
+
+
+WAYS = """
+statute Q
+enum Soort { a, b }
+facts F { soort: Soort  lid: bool  jong: bool }
+decision recht: bool [art. 1] otherwise false
+rule basis [art. 1]: recht = true if lid
+rule uitzondering [art. 2] except basis: recht = false if jong
+decision code: int [art. 3] otherwise 0
+rule code_a [art. 3]: code = 1 if soort = a
+rule code_b [art. 4]: code = 2 if soort = b
+"""
+
+
+def test_query_max_cases_differ_in_the_rules_that_explain_the_answer() -> None:
+    program = api.load(_write(WAYS))
+    result = api.query(program, "exists F: not recht", date=DAY, max_cases=10)
+    ways = {
+        tuple((t.rule.name, t.status) for t in w.outcomes[(None, None)]["recht"].rules) for w in result.witnesses
+    }
+    # By hand, three ways to no 'recht': not a member (nothing applies); not a member and young
+    # (the exception applies, basis does not); a young member (the exception overrides basis).
+    # 'code' does not explain 'recht', so soort = a or b gives no further cases.
+    assert len(result.witnesses) == 3 == len(ways)
+    assert {(w.facts[None]["lid"], w.facts[None]["jong"]) for w in result.witnesses} == {
+        (False, False), (False, True), (True, True)}

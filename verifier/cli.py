@@ -201,7 +201,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 @AMENDMENT
 @STATUTE
 @TIMEOUT
-@click.option("--max", "max_cases", type=click.IntRange(1, 100), default=1, show_default=True, help="up to N cases that differ in which rules decided them")
+@click.option("--max", "max_cases", type=click.IntRange(1, 100), default=1, show_default=True, help="up to N cases that differ in how the rules that explain the answer apply")
 @click.option("--emit-example", "emit_example", metavar="FILE", help="write the cases found as example blocks to FILE")
 @FORMAT
 def query_command(args, date, amendment, statute, timeout, max_cases, emit_example, output_format) -> None:

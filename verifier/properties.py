@@ -349,8 +349,8 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
 def run_query(
     statute: StatuteModel, condition: ir.Node, version: Version, budget: Budget, max_cases: int = 1
 ) -> Result:
-    """'Is there a case such that ...?': up to ``max_cases`` cases that differ in which rules
-    decided them, or a proof (with its articles) that none exists."""
+    """'Is there a case such that ...?': up to ``max_cases`` cases that differ in how the rules
+    that explain the answer apply, or a proof (with its articles) that none exists."""
     encoder = Encoder(statute, {None: version})
     goal = encoder.formula(condition)
     for name in statute.decisions:
@@ -361,15 +361,18 @@ def run_query(
     trackers = encoder.assumptions()
     result = Result("query", "query", "unknown", condition.span, statute=statute.name, version=version.label)
     witnesses: list[Witness] = []
-    # What the evaluator sees of each rule: condition defined, and then whether it fires. (A
-    # fire literal alone is free when its condition is undefined, so blocking it alone let the
-    # same case come back.)
-    rule_statuses = []
+    # What the evaluator sees of each rule: condition defined, condition true, rule applies
+    # (so 'not applicable' and 'overridden' are different statuses). (A fire literal alone is
+    # free when its condition is undefined, so blocking it alone let the same case come back.)
+    rule_statuses: dict[str, list[z3.BoolRef]] = {}
     for rule in version.rules:
         fires, _, _, condition_defined = encoder.rule_terms[(rule.name, None, None)]
-        rule_statuses += [condition_defined, z3.And(condition_defined, fires)]
+        holds = encoder.true if rule.condition is None else encoder.node(rule.condition, None, None)[0]
+        rule_statuses.setdefault(rule.decision, []).extend(
+            [condition_defined, z3.And(condition_defined, holds), z3.And(condition_defined, fires)])
+    earlier: list[z3.BoolRef] = []  # literals that switch on "unlike the cases shown so far"
     while len(witnesses) < max_cases:
-        status = check(solver, *trackers, want)
+        status = check(solver, *trackers, want, *earlier)
         if status == "unknown":
             result.message = "the solver ran out of budget"
             break
@@ -385,16 +388,26 @@ def run_query(
         evaluator = Evaluator({None: version}, facts)
         if not _holds(evaluator, condition):
             raise InternalError(f"query case {facts} does not satisfy the query in the evaluator")
-        witnesses.append(_witness(statute, evaluator, {None: version}, facts, _focus([condition])))
-        # Next: a case decided by a different combination of rules.
-        pattern = [term == model.eval(term, model_completion=True) for term in rule_statuses]
-        solver.add(z3.Not(z3.And(pattern + [encoder.true])))
-        # ... and never the case just shown (its don't-care facts may differ from the model's).
+        witness = _witness(statute, evaluator, {None: version}, facts, _focus([condition]))
+        witnesses.append(witness)
+        # Next: never this case, and a case where the rules that explain the answer (those of
+        # the query's decisions and of the decisions their deciding rules or failing conditions
+        # read: Witness.explained) have other statuses. Blocking every rule of the statute let
+        # two cases differ only in a rule the answer does not depend on.
         same_case = [
             encoder.fact_term(name, None) == encoder.const(statute.facts[name].type, facts[None][name])
             for name in encoder.declared_facts(None)
         ]
-        solver.add(z3.Not(z3.And(same_case + [encoder.true])))
+        # The statuses in the case as shown (its don't-care facts may differ from the model's).
+        if check(solver, *trackers, *same_case) != "sat":
+            raise InternalError(f"query case {facts} is not a model of the statute's encoding")
+        shown = solver.model()
+        explaining = [term for name in witness.explained(None, None) for term in rule_statuses.get(name, ())]
+        pattern = [term == shown.eval(term, model_completion=True) for term in explaining]
+        unlike = z3.Bool(f"goal!unlike!{len(witnesses)}", encoder.ctx)
+        solver.add(z3.Implies(unlike, z3.And(z3.Not(z3.And(pattern + [encoder.true])),
+                                              z3.Not(z3.And(same_case + [encoder.true])))))
+        earlier.append(unlike)
     if witnesses:
         result.status = "satisfiable"
         result.witnesses = witnesses

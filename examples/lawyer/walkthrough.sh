@@ -25,7 +25,7 @@ ask lexproof check examples/lawyer/consent_disagreement --only conflict
 ask lexproof query statutes/kinderopvang "exists Aanvraag: toetsingsinkomen > €100_000 and toeslag > €500" --date 2026-06-01
 # Can a parent without registered childcare (LRK) get anything? No: proof.
 ask lexproof query statutes/kinderopvang "exists Aanvraag: not geregistreerd_in_lrk and toeslag > €0" --date 2026-06-01
-# Three cases without an allowance, each decided by a different combination of rules.
+# Three ways to get no allowance: the rules that explain the €0 apply differently in each case.
 ask lexproof query statutes/kinderopvang "exists Aanvraag: toeslag = €0" --date 2026-06-01 --max 3
 # What the planned income-independent system changes, and for whom.
 ask lexproof diff statutes/kinderopvang --amendment nieuw_stelsel --decision percentage
