@@ -87,8 +87,9 @@ def _applies(kind: str, info, rules: tuple[RuleInfo, ...], statute: StatuteModel
 
     A gap needs a decision without 'otherwise' (and not allowed), no rule without a condition
     (such a rule applies unless a rule overriding it does, so some rule always applies) and no
-    set of rules whose conditions cover every value of a fact (``_cover_a_fact``). A conflict needs a pair of rules that may clash (``_may_clash``). A dead or
-    redundant rule needs a rule."""
+    set of rules whose conditions cover every value of a fact (``_cover_a_fact``). A conflict
+    needs a pair of rules that may clash (``_may_clash``). A dead or redundant rule needs a
+    rule."""
     if kind == "gap":
         return (info.default is None and CODES["gap"] not in info.allow
                 and all(rule.condition is not None for rule in rules) and not _cover_a_fact(rules, statute))

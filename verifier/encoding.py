@@ -170,7 +170,6 @@ class Encoder:
         self.facts: dict[tuple[str | None, str], Term] = {}
         self.fact_raw: dict[tuple[str | None, str], Term] = {}
         self._decisions: dict[tuple[str, str | None, str | None], Pair] = {}
-        self._fires: dict[tuple[str, str | None, str | None], Term] = {}
         self.rule_terms: dict[tuple[str, str | None, str | None], tuple[Term, Term, Term, Term]] = {}
         self._params: dict[tuple[str, str | None], Term] = {}
         self._memo: dict[tuple[int, str | None, str | None], tuple[Pair, Owner]] = {}
@@ -432,10 +431,6 @@ class Encoder:
             self._owned.setdefault(owner, []).append((None, definition))
         return value, defined
 
-    def fires(self, rule: str, case: str | None, slot: str | None) -> Term:
-        """The literal that says a rule fires for the case in the slot (decision encoded first)."""
-        return self._fires[(rule, case, slot)]
-
     def decision_body(
         self, name: str, rules: tuple[RuleInfo, ...], case: str | None, slot: str | None, shared: bool
     ) -> Pair:
@@ -459,7 +454,6 @@ class Encoder:
             val[rule.name] = self.node(rule.value, case, slot)
             if shared:
                 fire[rule.name] = self._bool(self._name("fires", case, slot, rule.name))
-                self._fires[(rule.name, case, slot)] = fire[rule.name]
         if not shared:
             order = _topological(rules, overriders)
             for rule_name in order:
@@ -523,8 +517,9 @@ class Encoder:
         # table's bounds), whose reads were recorded there: encode it under this one, so its
         # cone holds exactly what the node reads (z3 shares the equal terms).
         pair = self._node(node, case, slot)
+        if cached is None:
+            self._keep_alive.append(node)  # ids stay unique while the memo lives
         self._memo[key] = (pair, owner)
-        self._keep_alive.append(node)  # ids stay unique while the memo lives
         return pair
 
     def _node(self, node: ir.Node, case: str | None, slot: str | None) -> Pair:

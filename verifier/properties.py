@@ -361,15 +361,6 @@ def run_query(
     trackers = encoder.assumptions()
     result = Result("query", "query", "unknown", condition.span, statute=statute.name, version=version.label)
     witnesses: list[Witness] = []
-    # What the evaluator sees of each rule: condition defined, condition true, rule applies
-    # (so 'not applicable' and 'overridden' are different statuses). (A fire literal alone is
-    # free when its condition is undefined, so blocking it alone let the same case come back.)
-    rule_statuses: dict[str, list[z3.BoolRef]] = {}
-    for rule in version.rules:
-        fires, _, _, condition_defined = encoder.rule_terms[(rule.name, None, None)]
-        holds = encoder.true if rule.condition is None else encoder.node(rule.condition, None, None)[0]
-        rule_statuses.setdefault(rule.decision, []).extend(
-            [condition_defined, z3.And(condition_defined, holds), z3.And(condition_defined, fires)])
     earlier: list[z3.BoolRef] = []  # literals that switch on "unlike the cases shown so far"
     while len(witnesses) < max_cases:
         status = check(solver, *trackers, want, *earlier)
@@ -402,7 +393,7 @@ def run_query(
         if check(solver, *trackers, *same_case) != "sat":
             raise InternalError(f"query case {facts} is not a model of the statute's encoding")
         shown = solver.model()
-        explaining = [term for name in witness.explained(None, None) for term in rule_statuses.get(name, ())]
+        explaining = [term for name in witness.explained(None, None) for term in _rule_statuses(encoder, version, name)]
         pattern = [term == shown.eval(term, model_completion=True) for term in explaining]
         unlike = z3.Bool(f"goal!unlike!{len(witnesses)}", encoder.ctx)
         solver.add(z3.Implies(unlike, z3.And(z3.Not(z3.And(pattern + [encoder.true])),
@@ -414,6 +405,19 @@ def run_query(
         result.articles = sorted({a for w in witnesses for a in w.deciding_articles()})
         result.message = f"{len(witnesses)} case(s) found"
     return result
+
+
+def _rule_statuses(encoder: Encoder, version: Version, decision: str) -> list[z3.BoolRef]:
+    """What the evaluator sees of each rule of a decision: condition defined, condition true,
+    rule applies (so 'not applicable' and 'overridden' are different statuses). (A fire literal
+    alone is free when its condition is undefined, so blocking it alone let the same case come
+    back.)"""
+    terms: list[z3.BoolRef] = []
+    for rule in version.rules_of(decision):
+        fires, _, _, condition_defined = encoder.rule_terms[(rule.name, None, None)]
+        holds = encoder.true if rule.condition is None else encoder.node(rule.condition, None, None)[0]
+        terms += [condition_defined, z3.And(condition_defined, holds), z3.And(condition_defined, fires)]
+    return terms
 
 
 def default_version(statute: StatuteModel, date: dt.date, amendment: str | None) -> Version:
