@@ -228,10 +228,16 @@ def check(
     for (statute, _task), results in zip(tasks, run_tasks(tasks, jobs)):
         found[statute.name].extend(results)
     for name, key in to_store.items():
-        # 'unknown' may be the wall-clock safety net on a loaded machine: ask again next time.
-        if cache is not None and all(r.status != "unknown" for r in found[name]):
+        if cache is not None and all(_cacheable(r) for r in found[name]):
             cache.store(key, found[name])
     return [result for results in found.values() for result in results]
+
+
+def _cacheable(result: Result) -> bool:
+    """Whether a result may be stored: not when the solver gave up on it ('unknown', or a
+    region summary that is incomplete). Running out of budget may be the wall-clock safety
+    net on a loaded machine: ask again next time, never replay an inconclusive answer."""
+    return result.status != "unknown" and result.details.get("complete", True) is not False
 
 
 def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bool, only: tuple[str, ...],

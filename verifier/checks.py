@@ -73,7 +73,9 @@ def run_checks(
         dead: set[str] = set()
         if "dead" in only or "redundant" in only:
             dead_results = _dead_rules(statute, version, context)
-            dead = {r.details["rule"] for r in dead_results}
+            # Only rules known to be dead: one the solver could not decide is checked for
+            # redundancy like any other (its 'unknown' result is reported either way).
+            dead = {r.details["rule"] for r in dead_results if r.status != "unknown"}
             if "dead" in only:
                 results.extend(r for r in dead_results if not r.details.get("allowed"))
         if "redundant" in only:
@@ -223,7 +225,9 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
     )
     goal = z3.Bool("goal!conflict", encoder.ctx)
     solver.add(z3.Implies(goal, z3.And(any_conflict, all_conditions_defined)))
-    if check(solver, *ctx.trackers, goal) != "sat":
+    # Only 'unsat' rules the whole decision clean. On 'unknown' the pairs are asked one by one
+    # below, so a pair the solver can decide is still decided, and the rest come out 'unknown'.
+    if check(solver, *ctx.trackers, goal) == "unsat":
         return []
     results = []
     for index, first in enumerate(ctx.rules):
@@ -239,7 +243,8 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
             if status == "unsat":
                 continue
             if status == "unknown":
-                results.append(_unknown("conflict", statute, version, first, f"{first.name} / {second.name}"))
+                results.append(_unknown("conflict", statute, version, first, f"{decision}: {first.name} / {second.name}",
+                                        (second,), decision))
                 continue
             model = solver.model()
             shown = [clashing, all_fired_defined]
@@ -296,9 +301,16 @@ def _loc(rule: RuleInfo) -> dict:
     return {"file": rule.span.file, "line": rule.span.line, "column": rule.span.column}
 
 
-def _unknown(kind, statute, version, rule, name) -> Result:
-    result = _finding(kind, statute, version, rule, rule.span, "the solver ran out of budget", [], name)
+def _unknown(kind: str, statute: StatuteModel, version: Version, rule: RuleInfo, name: str,
+             others: tuple[RuleInfo, ...] = (), decision: str | None = None) -> Result:
+    """The check of ``rule`` (with ``others``) could not be decided: an 'unknown' result under
+    the name its finding would have, naming every rule it is about (so that an ``@expect`` on
+    any of them is not reported as missing: see api._missing_expected_findings). It is never
+    a finding nor a clean bill, and it is not cached (api.check)."""
+    result = _finding(kind, statute, version, rule, rule.span,
+                      "the solver ran out of budget (raise --timeout); nothing is established", [], name, others)
     result.status = "unknown"
+    result.details.update({"rule": rule.name, "decision": decision or rule.decision})
     return result
 
 
@@ -319,8 +331,11 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
         return []
     span = info.span
     if status == "unknown":
-        result = Result("gap", decision, "unknown", span, message="the solver ran out of budget",
-                        code=CODES["gap"], severity="error", statute=statute.name, version=version.label)
+        result = Result("gap", decision, "unknown", span,
+                        message="the solver ran out of budget (raise --timeout); nothing is established",
+                        code=CODES["gap"], severity="error", statute=statute.name, version=version.label,
+                        expected="gap" if CODES["gap"] in info.expect else None,
+                        details={"decision": decision})
         return [result]
     model = readable_model(encoder, [none_fires], budget, solver.model())
     witness = _witness(statute, version, encoder, model, (decision,))
@@ -361,7 +376,10 @@ def _dead_rules(statute, version, ctx: _DecisionContext) -> list[Result]:
         status = check(solver, *ctx.trackers, can_hold)
         if status == "sat":
             status = check(solver, *ctx.trackers, can_fire)
-            if status != "unsat":
+            if status == "sat":
+                continue
+            if status == "unknown":
+                results.append(_unknown_dead(statute, version, rule))
                 continue
             overriders = [r for r in ctx.rules if rule.name in r.exceptions]
             message = (
@@ -371,13 +389,21 @@ def _dead_rules(statute, version, ctx: _DecisionContext) -> list[Result]:
         elif status == "unsat":
             message = f"rule {rule.name} [{cite(statute, rule.citation)}] can never apply: its condition cannot hold within the facts' domain"
         else:
-            results.append(_unknown("dead", statute, version, rule, rule.name))
+            results.append(_unknown_dead(statute, version, rule))
             continue
         result = _finding("dead", statute, version, rule, rule.span, message, [cite(statute, rule.citation)], rule.name)
         # An allowed dead rule is not reported, but is still dead: the redundancy check skips it.
         result.details.update({"rule": rule.name, "decision": rule.decision, "allowed": _allowed(rule, "dead")})
         results.append(result)
     return results
+
+
+def _unknown_dead(statute: StatuteModel, version: Version, rule: RuleInfo) -> Result:
+    """Whether the rule can apply is unknown. A rule that allows being dead shows nothing
+    either way, so it is marked ``allowed`` like its finding would be (run_checks drops it)."""
+    result = _unknown("dead", statute, version, rule, rule.name)
+    result.details["allowed"] = _allowed(rule, "dead")
+    return result
 
 
 # --- redundant rules --------------------------------------------------------------------------

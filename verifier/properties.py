@@ -84,6 +84,22 @@ class Obligation:
     claim: z3.BoolRef
     want_premise: z3.BoolRef
     want_failure: z3.BoolRef
+    antecedent: z3.BoolRef | None = None  # the claim's conditions before 'implies', if any
+
+
+def claim_antecedents(claim: ir.Node) -> list[ir.Node]:
+    """The conditions of the claim's top-level implication chain: ``a implies b`` gives
+    ``[a]``, ``a implies b implies c`` (that is ``a implies (b implies c)``) gives ``[a, b]``,
+    anything else ``[]``. Such a claim is a premise in disguise (``assume a`` / ``claim b``),
+    so it is vacuous when they can never hold together (with the premises): see
+    ``_antecedent_vacuity``. Only the top level counts: an implication under ``and``, ``or``,
+    ``not`` or ``if`` is one condition among others, not what the property is about."""
+    found: list[ir.Node] = []
+    node = claim
+    while isinstance(node, ir.Op) and node.op == "implies":
+        found.append(node.args[0])
+        node = node.args[1]
+    return found
 
 
 def obligation(
@@ -96,12 +112,15 @@ def obligation(
         encoder.tie_cases(a, b, [name for name in statute.facts if name not in prop.differing_only_in])
     premise = z3.And([encoder.formula(node) for node in prop.assumptions] + [encoder.true])
     claim = encoder.formula(prop.claim)
+    # Encoded now (the solver seals the encoder), asked only once the claim is proved.
+    conditions = claim_antecedents(prop.claim)
+    antecedent = z3.And([encoder.formula(node) for node in conditions]) if conditions else None
     add_definedness_lemmas(encoder, budget)
     solver = new_solver(encoder, budget, minimize_cores=True)
     want_premise = z3.Bool("goal!premise", encoder.ctx)
     want_failure = z3.Bool("goal!failure", encoder.ctx)
     solver.add(z3.Implies(want_premise, premise), z3.Implies(want_failure, z3.Not(claim)))
-    return Obligation(encoder, solver, premise, claim, want_premise, want_failure)
+    return Obligation(encoder, solver, premise, claim, want_premise, want_failure, antecedent)
 
 
 @dataclass
@@ -153,6 +172,8 @@ def _check_in(
             return base, set()
         core = minimal_core(solver, list(solver.unsat_core()), goals) if status == "unsat" else None
     if core is not None:
+        if ob.antecedent is not None and _antecedent_vacuity(ob, trackers, base, bool(prop.assumptions)):
+            return base, set()
         base.status = "proved"
         _explain_basis(base, _articles(encoder, core), *PROVED_WORDING)
         _sample_proof(statute, prop, versions, cases)
@@ -165,6 +186,27 @@ def _check_in(
     base.articles = witness.deciding_articles()
     base.message = "fails for the case below"
     return base, set()
+
+
+def _antecedent_vacuity(ob: Obligation, trackers: list, base: Result, premises: bool) -> bool:
+    """For a proved claim ``a implies b``: whether ``a`` can hold (with the premises), as for
+    ``assume a``. If not, the claim holds only because ``a`` never does: ``base`` becomes
+    'vacuous' (or 'unknown' when the solver cannot tell) and True is returned. Asked after
+    the proof, so a property with a counterexample gets the same one as before."""
+    want = z3.Bool("goal!antecedent", ob.encoder.ctx)
+    ob.solver.add(z3.Implies(want, ob.antecedent))
+    status = check(ob.solver, *trackers, ob.want_premise, want)
+    if status == "sat":
+        return False
+    if status == "unknown":
+        base.message = ("the solver ran out of budget deciding whether the condition before 'implies' can hold "
+                        "(raise --timeout); nothing is proved")
+        return True
+    base.status = "vacuous"
+    _explain_unsat(base, ob.encoder, ob.solver, [ob.want_premise, want],
+                   "the condition before 'implies' can never hold" + (" together with the premises" if premises else "")
+                   + ", so the claim says nothing", "; this rests on ", "")
+    return True
 
 
 def _without_new_padding(encoder: Encoder, solver: z3.Solver, literals: list, goals: list, cited: set[str]) -> list:
@@ -362,10 +404,12 @@ def run_query(
     result = Result("query", "query", "unknown", condition.span, statute=statute.name, version=version.label)
     witnesses: list[Witness] = []
     earlier: list[z3.BoolRef] = []  # literals that switch on "unlike the cases shown so far"
+    gave_up = False  # the solver ran out of budget before max_cases were found (or none was left)
     while len(witnesses) < max_cases:
         status = check(solver, *trackers, want, *earlier)
         if status == "unknown":
-            result.message = "the solver ran out of budget"
+            result.message = "the solver ran out of budget (raise --timeout); nothing is established"
+            gave_up = True
             break
         if status == "unsat":
             if not witnesses:
@@ -390,8 +434,12 @@ def run_query(
             for name in encoder.declared_facts(None)
         ]
         # The statuses in the case as shown (its don't-care facts may differ from the model's).
-        if check(solver, *trackers, *same_case) != "sat":
+        shown_status = check(solver, *trackers, *same_case)
+        if shown_status == "unsat":
             raise InternalError(f"query case {facts} is not a model of the statute's encoding")
+        if shown_status == "unknown":
+            gave_up = True  # cannot tell the next case apart from this one: stop looking
+            break
         shown = solver.model()
         explaining = [term for name in witness.explained(None, None) for term in _rule_statuses(encoder, version, name)]
         pattern = [term == shown.eval(term, model_completion=True) for term in explaining]
@@ -404,6 +452,10 @@ def run_query(
         result.witnesses = witnesses
         result.articles = sorted({a for w in witnesses for a in w.deciding_articles()})
         result.message = f"{len(witnesses)} case(s) found"
+        if gave_up:
+            # Fewer cases than asked for reads as "there are no others": say it is not known.
+            result.message += "; the solver ran out of budget looking for more (raise --timeout)"
+            result.details["complete"] = False
     return result
 
 

@@ -5,7 +5,8 @@ Each row is a group of cases: a set of values per enum/bool fact, with one outco
 false -> true). Every combination of those values has cases in the region, the numeric facts
 shown are the range (hull) the region spans within the group, and a witness case is given.
 When the enumeration completes, the rows cover the region: no case outside them is in it, so
-"who loses: nobody" is a proof, not a sample.
+"who loses: nobody" is a proof, not a sample. A summary in which any solver query answered
+'unknown' (budget) is marked incomplete, whatever it was for: it never claims completeness.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Row:
 @dataclass
 class Region:
     rows: list[Row]
-    complete: bool  # False when some cases of the region may be in no row
+    complete: bool  # False when some cases of the region may be in no row, or the solver gave up
     finite_facts: list[str]
     numeric_facts: list[str]
     incomplete_reason: str | None = None  # why not complete, in words a reader can act on
@@ -149,6 +150,10 @@ def summarize(
             row.combinations *= len(row.values[f])
         kept.append(row)
     rows = kept
+    if complete and summary.gave_up:
+        # A range, split or bound the solver could not decide was dropped (which keeps the rows
+        # true), but a summary that met 'unknown' anywhere never claims to be complete.
+        complete, reason = False, "the solver ran out of budget while summarizing the groups (raise --timeout)"
     return Region(rows, complete, finite, numeric, reason)
 
 
@@ -286,6 +291,7 @@ class _Summary:
         self._optimizer: z3.Optimize | None = None
         self._cubes: dict[tuple[str, frozenset], Term] = {}
         self._found: dict[tuple[str, str], Fraction] = {}  # (fact, min/max) -> last bound found
+        self.gave_up = False  # some query answered 'unknown' (after the retry): see summarize
 
     def _fresh_solver(self) -> None:
         self.solver = new_solver(self.encoder, self.budget)
@@ -309,6 +315,8 @@ class _Summary:
             self.solver.set("rlimit", self.budget.rlimit)
             self._limited = False
             status = self._check(*extra)
+        if status == "unknown":
+            self.gave_up = True
         return status
 
     def cube(self, row: Row) -> list[Term]:
@@ -424,7 +432,9 @@ class _Summary:
         try:
             optimizer.add(*where)
             objective = optimizer.minimize(term) if direction == "min" else optimizer.maximize(term)
-            if optimizer.check() != z3.sat:
+            status = optimizer.check()
+            if status != z3.sat:
+                self.gave_up = self.gave_up or status == z3.unknown
                 return None
             infinite, value, epsilon = (_numeral(v) for v in objective.upper_values())  # infinite*oo + value + epsilon*eps
             if infinite != 0 or value is None or epsilon is None:
@@ -434,6 +444,7 @@ class _Summary:
             attained = epsilon == 0
             return (value if info.type.is_rational else int(value)), attained
         except z3.Z3Exception:  # Optimize may raise 'canceled' instead of answering unknown
+            self.gave_up = True
             return None
         finally:
             optimizer.pop()

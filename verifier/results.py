@@ -184,7 +184,11 @@ class Result:
 
     @property
     def as_expected(self) -> bool:
-        """Whether CI should be content: good news, or the declared expected failure."""
+        """Whether CI should be content: good news, or the declared expected failure. Never
+        for 'unknown', whatever the severity: an undecided check (even of a warning such as a
+        dead rule) establishes nothing, and the run must say so (exit 3)."""
+        if self.status == "unknown":
+            return False
         if self.expected is not None:
             return self.status == self.expected
         return self.status in GOOD or self.severity in ("info", "warning")
