@@ -459,3 +459,30 @@ property p [on 2025-01-01]: for every F claim x > 20 implies c
     assert result.exit_code == EXIT_FAILED, result.output
     assert "vacuous" in result.stdout and "proved" not in result.stdout
 
+
+
+# --- the rest of their kind ---------------------------------------------------------------------
+
+UNDEFINED_THIRD_RULE = """
+statute U
+facts F { x: int 0..10 }
+decision g: int [art. 9]
+rule g1 [art. 9]: g = 1 if x > 5
+decision c: int [art. 1] otherwise 0
+rule a [art. 1]: c = 1 if x < 3
+rule b [art. 2]: c = 2 if x < 3
+rule z [art. 3]: c = 3 if g = 1
+"""
+
+
+def test_a_clash_is_found_where_a_third_rules_condition_is_undefined(tmp_path: Path) -> None:
+    """Rules a and b both apply for x < 3 and disagree (1 vs 2). There g is undecided (its only
+    rule needs x > 5), so rule z's condition is undefined. The conflict check required every
+    condition of the decision to be defined, and so said "no conflict" (exit 0 with --only
+    conflict) for two rules that plainly contradict each other."""
+    results = api.check(_program(tmp_path, UNDEFINED_THIRD_RULE), date=DAY, properties=False, examples=False,
+                        only=("conflict",))
+    assert [(r.name, r.status) for r in results] == [("c: a / b", "conflict")]
+    case = results[0].witnesses[0].facts[None]
+    assert case["x"] < 3
+    assert "here c is undefined all the same" in results[0].message

@@ -209,22 +209,32 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
     encoder, solver = ctx.encoder, ctx.solver
     terms = {rule.name: encoder.rule_terms[(rule.name, None, None)] for rule in ctx.rules}
     all_conditions_defined = z3.And([cd for (_, _, _, cd) in terms.values()] + [encoder.true])
-    # Where another firing rule's value is undefined the evaluator calls the decision undefined,
-    # not in conflict; the two rules still contradict each other, so that is reported too, but
-    # a witness where the decision shows the conflict is preferred.
+    # Where another rule's condition or a firing rule's value is undefined, the evaluator calls
+    # the decision undefined, not in conflict; the two rules still both apply and contradict
+    # each other, so that is reported too (requiring every condition to be defined missed it:
+    # a "no conflict" the rules do not support), but a witness where the decision shows the
+    # conflict is preferred. Whether a rule applies rests on its own condition and those of the
+    # rules that override it (``_override_closure``): those must be defined, as in the evaluator.
     all_fired_defined = z3.And([z3.Implies(f, d) for (f, _, d, _) in terms.values()] + [encoder.true])
+
+    def conditions_defined(*rules: RuleInfo) -> z3.ExprRef:
+        names = {name for rule in rules for name in _override_closure(rule, ctx.rules)}
+        return z3.And([terms[name][3] for name in sorted(names)] + [encoder.true])
 
     def clash(a: RuleInfo, b: RuleInfo) -> z3.ExprRef:
         fa, va, da, _ = terms[a.name]
         fb, vb, db, _ = terms[b.name]
-        return z3.And(fa, fb, da, db, va != vb, all_conditions_defined)
+        return z3.And(fa, fb, da, db, va != vb, conditions_defined(a, b))
 
+    # Implied by every clash: of two rules that apply with different values, one differs from
+    # the decision's value (that of the first rule that applies).
     any_conflict = z3.Or(
-        [z3.And(terms[r.name][0], terms[r.name][2], terms[r.name][1] != ctx.value) for r in ctx.rules]
+        [z3.And(terms[r.name][0], terms[r.name][2], terms[r.name][1] != ctx.value, conditions_defined(r))
+         for r in ctx.rules]
         + [encoder.false]
     )
     goal = z3.Bool("goal!conflict", encoder.ctx)
-    solver.add(z3.Implies(goal, z3.And(any_conflict, all_conditions_defined)))
+    solver.add(z3.Implies(goal, any_conflict))
     # Only 'unsat' rules the whole decision clean. On 'unknown' the pairs are asked one by one
     # below, so a pair the solver can decide is still decided, and the rest come out 'unknown'.
     if check(solver, *ctx.trackers, goal) == "unsat":
@@ -247,7 +257,7 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
                                         (second,), decision))
                 continue
             model = solver.model()
-            shown = [clashing, all_fired_defined]
+            shown = [clashing, all_fired_defined, all_conditions_defined]
             strict = z3.Bool(f"goal!strict!{first.name}!{second.name}", encoder.ctx)
             solver.add(z3.Implies(strict, z3.And(shown)))
             if check(solver, *ctx.trackers, strict) == "sat":
@@ -273,6 +283,18 @@ def _conflicts(statute, version, decision, ctx: _DecisionContext, budget) -> lis
             result.details.update({"decision": decision, "other_location": _loc(second)})
             results.append(result)
     return results
+
+
+def _override_closure(rule: RuleInfo, rules: tuple[RuleInfo, ...]) -> set[str]:
+    """The rule and every rule that overrides it, directly or through others: whether the rule
+    applies depends on their conditions only."""
+    found, pending = set(), [rule.name]
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending.extend(other.name for other in rules if name in other.exceptions)
+    return found
 
 
 def _replay_clash(witness: Witness, decision: str, first: RuleInfo, second: RuleInfo):
