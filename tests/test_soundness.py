@@ -55,7 +55,7 @@ from statute_generator import (
     statutes,
 )
 
-from dsl import ast
+from dsl import ast, ir
 from dsl.checker import range_problem
 from dsl.consolidate import Version, resolve_spec, version_on
 from dsl.diagnostics import DiagnosticSink, LexproofError
@@ -414,6 +414,18 @@ def case_assignments(gen: GeneratedStatute, spec) -> list[dict]:
     return result
 
 
+def _condition_met(versions, info, assignments) -> bool:
+    """Whether some case meets the premises and the conditions of the claim's top-level
+    'implies' chain (a claim 'a implies b' whose 'a' never holds is vacuous, like 'assume a')."""
+    conditions = []
+    node = info.claim
+    while isinstance(node, ir.Op) and node.op == "implies":
+        conditions.append(node.args[0])
+        node = node.args[1]
+    return any(all(holds(Evaluator(versions, facts), n) for n in [*info.assumptions, *conditions])
+               for facts in assignments)
+
+
 def brute_force_property(statute, info, gen, spec) -> tuple[str, list]:
     """The status enumeration gives, and the violating assignments per run."""
     verdicts = []
@@ -428,7 +440,8 @@ def brute_force_property(statute, info, gen, spec) -> tuple[str, list]:
                 if not holds(evaluator, info.claim):
                     violating.append(facts)
         violations.append((versions, violating))
-        verdicts.append("counterexample" if violating else "proved" if premise_met else "vacuous")
+        verdicts.append("counterexample" if violating else "proved" if premise_met and _condition_met(
+            versions, info, case_assignments(gen, spec)) else "vacuous")
     order = {"counterexample": 0, "vacuous": 2, "proved": 3}
     return min(verdicts, key=order.__getitem__), violations
 
@@ -533,9 +546,11 @@ class RuleState:
 UNDEF = object()
 
 
-def rule_states(version: Version, decision: str, case: dict) -> dict[str, RuleState] | None:
+def rule_states(version: Version, decision: str, case: dict, partial: bool = False) -> dict[str, RuleState] | None:
     """Per rule of the decision: condition, firing, value; None when some condition is
-    undefined (the decision is then undefined and no rule 'fires')."""
+    undefined (the decision is then undefined and no rule 'fires'). With ``partial``, an
+    undefined condition is UNDEF and does not hold (as in the evaluator), and the others fire
+    as they would."""
     evaluator = Evaluator({None: version}, {None: case})
     rules = version.rules_of(decision)
     states: dict[str, RuleState] = {}
@@ -543,14 +558,16 @@ def rule_states(version: Version, decision: str, case: dict) -> dict[str, RuleSt
         try:
             cond = True if rule.condition is None else bool(evaluator.eval(rule.condition, None, None))
         except Undefined:
-            return None
+            if not partial:
+                return None
+            cond = UNDEF
         states[rule.name] = RuleState(cond)
     overriders = version.overriders(decision)
     memo: dict[str, bool] = {}
 
     def fire(name: str) -> bool:
         if name not in memo:
-            memo[name] = bool(states[name].cond) and not any(fire(o) for o in overriders[name])
+            memo[name] = states[name].cond is True and not any(fire(o) for o in overriders[name])
         return memo[name]
 
     for rule in rules:
@@ -564,9 +581,21 @@ def rule_states(version: Version, decision: str, case: dict) -> dict[str, RuleSt
     return states
 
 
+def _override_closure(name: str, overriders: dict) -> set[str]:
+    """The rule and the rules overriding it, directly or through others."""
+    found, pending = set(), [name]
+    while pending:
+        current = pending.pop()
+        if current not in found:
+            found.add(current)
+            pending.extend(overriders[current])
+    return found
+
+
 def expected_findings(statute: StatuteModel, version: Version, cases: list[dict], dead_reported: set[str]):
     """Brute-force findings: conflict pairs (two firing rules with defined, different values,
-    whatever the other firing rules do), gaps, dead rules, redundant rules."""
+    whatever the other rules do, as long as whether the two fire is defined: their conditions
+    and those of the rules overriding them), gaps, dead rules, redundant rules."""
     conflicts: set[tuple[str, str]] = set()
     gaps: set[str] = set()
     fired: set[str] = set()
@@ -575,7 +604,16 @@ def expected_findings(statute: StatuteModel, version: Version, cases: list[dict]
         rules = version.rules_of(decision)
         if not rules and info.default is not None:
             continue
+        overriders = version.overriders(decision)
         for case in cases:
+            partial = rule_states(version, decision, case, partial=True)
+            assert partial is not None
+            firing = [r for r in rules if partial[r.name].fires]
+            for first, second in itertools.combinations(firing, 2):
+                a, b = partial[first.name].value, partial[second.name].value
+                settled = _override_closure(first.name, overriders) | _override_closure(second.name, overriders)
+                if a is not UNDEF and b is not UNDEF and a != b and all(partial[n].cond is not UNDEF for n in settled):
+                    conflicts.add((first.name, second.name))
             states = rule_states(version, decision, case)
             if states is None:
                 continue
@@ -583,10 +621,6 @@ def expected_findings(statute: StatuteModel, version: Version, cases: list[dict]
             fired.update(r.name for r in firing)
             if not firing and info.default is None:
                 gaps.add(decision)
-            for first, second in itertools.combinations(firing, 2):
-                a, b = states[first.name].value, states[second.name].value
-                if a is not UNDEF and b is not UNDEF and a != b:
-                    conflicts.add((first.name, second.name))
         for rule in rules:
             if rule.name in dead_reported:
                 continue

@@ -404,7 +404,7 @@ def run_query(
     result = Result("query", "query", "unknown", condition.span, statute=statute.name, version=version.label)
     witnesses: list[Witness] = []
     earlier: list[z3.BoolRef] = []  # literals that switch on "unlike the cases shown so far"
-    gave_up = False  # the solver ran out of budget before max_cases were found (or none was left)
+    gave_up = False  # the solver ran out of budget before max_cases cases were found
     while len(witnesses) < max_cases:
         status = check(solver, *trackers, want, *earlier)
         if status == "unknown":
@@ -438,7 +438,8 @@ def run_query(
         if shown_status == "unsat":
             raise InternalError(f"query case {facts} is not a model of the statute's encoding")
         if shown_status == "unknown":
-            gave_up = True  # cannot tell the next case apart from this one: stop looking
+            # Cannot tell the next case apart from this one: stop looking.
+            gave_up = len(witnesses) < max_cases
             break
         shown = solver.model()
         explaining = [term for name in witness.explained(None, None) for term in _rule_statuses(encoder, version, name)]
