@@ -26,6 +26,7 @@ also asserts which call sites it reached (``SITES``), so a call site cannot go u
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -486,3 +487,32 @@ def test_a_clash_is_found_where_a_third_rules_condition_is_undefined(tmp_path: P
     case = results[0].witnesses[0].facts[None]
     assert case["x"] < 3
     assert "here c is undefined all the same" in results[0].message
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "--jobs", "1"],
+    ["query", "exists F: c = 2 or d = 1"],
+    ["diff", "--amendment", "wijziging", "--jobs", "1"],
+])
+def test_a_solver_that_always_gives_up_makes_every_command_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str],
+) -> None:
+    """Every command, every output format: nothing but 'unknown' (exit 3), nothing cached."""
+    law = tmp_path / "s.law"
+    law.write_text(DIFF if command[0] == "diff" else CHECKS + PROPERTIES.replace("statute P", "statute P2"),
+                   encoding="utf-8")
+    cache = tmp_path / "cache"
+    args = [command[0], str(law), *command[1:]] if command[0] != "query" else ["query", str(law), "--statute", "S",
+                                                                              "--date", DAY, command[1]]
+    for output_format in ("json", "human"):
+        with monkeypatch.context() as patch:
+            Forcing(at=1, onwards=True).install(patch)
+            result = CliRunner().invoke(main, [*args, "--format", output_format], env={"LEXPROOF_CACHE": str(cache)})
+        assert result.exit_code == EXIT_UNKNOWN, result.output
+        if output_format == "json":
+            statuses = {r["status"] for r in json.loads(result.stdout)["results"]}
+            assert statuses == {"unknown"} or (command[0] == "check" and statuses <= {"unknown", "passed"}), statuses
+        else:
+            for word in ("proved", "clean", "unchanged", "unsatisfiable", "vacuous", "no case"):
+                assert word not in result.stdout, result.stdout
+    assert not _cache_entries(cache)
