@@ -155,8 +155,9 @@ def assert_weakening(baseline: list[Result], forced: list[Result], where: str) -
 # Built-in checks, worked out by hand:
 # - c: rule een (c = 1) and twee (c = 2 if x > 5) conflict for x in 6..10;
 # - d: rules for x < 3 and x > 7 only (no otherwise): a gap for x in 3..7;
-# - e: 'nooit' needs x > 8 and x < 2 (dead); 'laag' is always overridden by 'hoog' (dead);
-#   'dubbel' (e = true if x > 8) repeats what 'basis' (x > 5) decides (redundant);
+# - e: 'nooit' needs x > 8 and x < 2 (dead); 'dubbel' (e = true if x > 8) repeats what
+#   'basis' (x > 5) decides (redundant);
+# - g: 'laag' is always overridden by 'hoog' (dead); b and not b are covered (no gap);
 # - f: clean (exclusive conditions x <= 5 / x > 5, with otherwise).
 CHECKS = """
 statute S
@@ -238,6 +239,8 @@ def test_baselines_are_the_hand_worked_answers(tmp_path: Path) -> None:
         ("LP103", "nooit"): "dead",
         ("LP103", "laag"): "dead",
     }
+    gap = next(r for r in checks if r.kind == "gap")
+    assert gap.details["region"] == ["x 3..7"] and gap.details["complete"]
     props = api.check(_program(tmp_path, PROPERTIES, "p.law"), date=DAY, builtin=False, examples=False)
     assert {r.name: r.status for r in props} == {
         "bewezen": "proved", "fout": "counterexample", "leeg": "vacuous", "leeg_implies": "vacuous",
@@ -245,6 +248,8 @@ def test_baselines_are_the_hand_worked_answers(tmp_path: Path) -> None:
     }
     diffs = api.diff(_program(tmp_path, DIFF, "d.law"), amendment="wijziging")
     assert {r.name: r.status for r in diffs} == {"k": "changed", "m": "changed", "n": "unchanged"}
+    k = next(r for r in diffs if r.name == "k")  # 2 -> 3 exactly where x > 5
+    assert [row["when"] for row in k.details["rows"]] == ["x 6..10"] and k.details["complete"]
 
 
 @dataclass
