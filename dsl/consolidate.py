@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from dsl import ast, ir
 from dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
-from dsl.model import AmendmentInfo, ParameterValue, RuleInfo, StatuteModel
+from dsl.model import AmendmentInfo, ParameterValue, RuleInfo, StatuteModel, TableInfo
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,7 @@ def _bound_values(version: Version, bounds: tuple[ir.Node, ...]) -> list[object]
         return None
 
 
-def _falling_bounds(statute: StatuteModel, table, row: int, found: list[tuple[Version, list[object]]],
+def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: list[tuple[Version, list[object]]],
                     dated: bool, everywhere: bool) -> Diagnostic:
     """The diagnostic for one pair of rows whose bounds do not rise in the versions ``found``."""
     from dsl.source import source_text
