@@ -322,15 +322,10 @@ def _decision_of(statute: StatuteModel, version: Version, result: Result) -> str
     return decision if decision in statute.decisions else None
 
 
-def decision_signature(statute: StatuteModel, version: Version, decision: str) -> tuple:
-    """What a decision's meaning in a version depends on: the rule objects of it and of every
-    decision it reads, and the values of the parameters they read."""
-    return _decision_cone(statute, version, decision)[0]
-
-
 def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tuple[tuple, list[str]]:
-    """The decision's signature (``decision_signature``) and the parameters it reads (itself,
-    through the decisions it reads or through tables) that have no value in the version."""
+    """The decision's signature in a version, what its meaning depends on (the rule objects of
+    it and of every decision it reads, and the values of the parameters they read, also
+    through tables), and the parameters it reads that have no value in the version."""
     seen: set[str] = set()
     pending = [decision]
     rules: list[int] = []
