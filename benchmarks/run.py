@@ -53,7 +53,7 @@ PHASE_NOTES = {
     "typecheck": "dsl.checker.check_files (names, types, rule structure)",
     "versions": "dsl.consolidate.check_all_versions (the loader's last step)",
     "encode": "one Encoder for the version in force, a solver per decision with its cone (Encoder.focus; what the checks build)",
-    "conflict": "api.builtin_checks(only=conflict): the version in force and after the amendment",
+    "conflict": "api.builtin_checks(only=conflict): every distinct version (as `lexproof check` without --date)",
     "gap": "api.builtin_checks(only=gap)",
     "dead": "api.builtin_checks(only=dead)",
     "redundant": "api.builtin_checks(only=redundant)",
@@ -294,11 +294,12 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
     for kind in ("conflict", "gap", "dead", "redundant"):
         if kind in phases:
             found, entry = run_phase(
-                results, kind, lambda kind=kind: api.builtin_checks(statute, day, budget, only=(kind,)), limit, profile_dir
+                results, kind, lambda kind=kind: api.builtin_checks(statute, None, budget, only=(kind,), undated=day), limit, profile_dir
             )
             entry["results"] = _summarize_results(found or [])
     if "all checks" in phases:
-        found, entry = run_phase(results, "all checks", lambda: api.builtin_checks(statute, day, budget), limit, profile_dir)
+        found, entry = run_phase(results, "all checks", lambda: api.builtin_checks(statute, None, budget, undated=day),
+                                  limit, profile_dir)
         entry["results"] = _summarize_results(found or [])
     if "property" in phases:
         prop = next(p for p in statute.properties if p.name == "poort")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dsl import ast
+from dsl import ast, ir
 from dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
-from dsl.model import AmendmentInfo, RuleInfo, StatuteModel
+from dsl.model import AmendmentInfo, ParameterValue, RuleInfo, StatuteModel, TableInfo
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class Version:
     rules: tuple[RuleInfo, ...]
     parameters: dict[str, object] = field(hash=False, compare=False)
     label: str = ""
+    # Where each parameter's value was written (the statute, or an amendment's 'set
+    # parameter'), for diagnostics that name the value.
+    parameter_sources: dict[str, ParameterValue] = field(hash=False, compare=False, default_factory=dict)
 
     _by_decision: dict[str, tuple[RuleInfo, ...]] = field(
         init=False, repr=False, hash=False, compare=False, default_factory=dict
@@ -83,11 +86,12 @@ def version_on(
     for amendment in chosen:
         _apply(amendment, rules, parameter_values, sink)
     effective = max([date] + [a.in_force for a in chosen if a.name in include])
-    parameters: dict[str, object] = {}
+    sources: dict[str, ParameterValue] = {}
     for name, values in parameter_values.items():
         in_force = [v for v in values if v.start is None or v.start <= effective]
         if in_force:
-            parameters[name] = max(in_force, key=lambda v: v.start or dt.date.min).value
+            sources[name] = max(in_force, key=lambda v: v.start or dt.date.min)
+    parameters = {name: value.value for name, value in sources.items()}
     from dsl.checker import check_rule_structure
 
     context = f"in the version of {effective.isoformat()}"
@@ -99,7 +103,7 @@ def version_on(
     label = f"{statute.name} on {effective.isoformat()}"
     if names:
         label += " (with " + ", ".join(names) + ")"
-    return Version(statute, effective, names, tuple(rules.values()), parameters, label)
+    return Version(statute, effective, names, tuple(rules.values()), parameters, label, sources)
 
 
 def _apply(amendment: AmendmentInfo, rules: dict[str, RuleInfo], parameters, sink: DiagnosticSink) -> None:
@@ -142,21 +146,146 @@ def missing_parameters(version: Version, used: set[str]) -> list[str]:
     return sorted(name for name in used if name not in version.parameters)
 
 
+def change_dates(statute: StatuteModel, proposal: AmendmentInfo | None = None) -> list[dt.date]:
+    """The dates on which the law in force changes: each amendment's in-force date and each
+    dated parameter value (of the statute, or set by an amendment). Proposals are not on the
+    timeline; with ``proposal``, that one proposal's own dates are added."""
+    chosen = [a for a in statute.amendments.values() if not a.proposal or a is proposal]
+    dates = {a.in_force for a in chosen}
+    dates.update(v.start for info in statute.parameters.values() for v in info.values if v.start is not None)
+    dates.update(
+        change.value.start for a in chosen for change in a.changes
+        if change.kind == "set" and change.value is not None and change.value.start is not None
+    )
+    return sorted(dates)
+
+
+def distinct_version_specs(statute: StatuteModel, default: dt.date) -> list[tuple[dt.date, tuple[str, ...]]]:
+    """(date, proposals applied) of every distinct version of the statute, in date order.
+
+    One version per period of the timeline: the period before the first change date (as the
+    version on the day before it) and one from each change date on (``change_dates``). Then,
+    for each proposal, the versions with it applied: on its in-force date and on each later
+    change date. A statute that never changes has one version, on ``default``. Every other
+    date gives the same rules and parameter values as one of these."""
+    timeline = change_dates(statute)
+    if not timeline:
+        specs: list[tuple[dt.date, tuple[str, ...]]] = [(default, ())]
+    else:
+        before = [timeline[0] - dt.timedelta(days=1)] if timeline[0] > dt.date.min else []
+        specs = [(date, ()) for date in before + timeline]
+    for proposal in sorted(statute.amendments.values(), key=lambda a: (a.in_force, a.name)):
+        if proposal.proposal:
+            later = [d for d in change_dates(statute, proposal) if d > proposal.in_force]
+            specs += [(date, (proposal.name,)) for date in [proposal.in_force, *later]]
+    return specs
+
+
+def distinct_versions(statute: StatuteModel, default: dt.date | None = None) -> list[Version]:
+    """Every distinct version of the statute (``distinct_version_specs``), consolidated; the
+    files were checked on load, so consolidation does not fail here."""
+    day = default or dt.date.today()
+    return [version_on(statute, date, include=proposals) for date, proposals in distinct_version_specs(statute, day)]
+
+
 def check_all_versions(statute: StatuteModel) -> None:
-    """Consolidate on every amendment date (with and without each amendment) so that an
-    amendment that breaks the statute is reported when the files are checked."""
+    """Consolidate every distinct version, and on every amendment date the versions with and
+    without each amendment, so that an amendment that breaks the statute, or parameter values
+    that make a table's bounds fall, are reported when the files are checked."""
     errors: list[Diagnostic] = []
-    dates = sorted({a.in_force for a in statute.amendments.values()})
-    for date in dates:
-        for spec in [None] + [a.name for a in statute.amendments.values() if a.in_force == date]:
-            try:
-                version_on(statute, date, exclude=(spec,) if spec else ())
-            except LexproofError as error:
-                errors.extend(d for d in error.diagnostics if d not in errors)
-    for proposal in (a for a in statute.amendments.values() if a.proposal):
+    versions: list[Version] = []
+
+    def consolidate(date: dt.date, **which: tuple[str, ...]) -> None:
         try:
-            version_on(statute, proposal.in_force, include=(proposal.name,))
+            versions.append(version_on(statute, date, **which))
         except LexproofError as error:
             errors.extend(d for d in error.diagnostics if d not in errors)
+
+    for date, proposals in distinct_version_specs(statute, dt.date.today()):
+        consolidate(date, include=proposals)
+    for amendment in statute.amendments.values():
+        if not amendment.proposal:  # 'before A' (and 'after A', on the timeline already)
+            consolidate(amendment.in_force, exclude=(amendment.name,))
+    errors.extend(d for d in table_bound_problems(statute, versions, bool(change_dates(statute))) if d not in errors)
     if errors:
         raise LexproofError(errors)
+
+
+def table_bound_problems(statute: StatuteModel, versions: list[Version], dated: bool = True) -> list[Diagnostic]:
+    """The bounds of a table must rise from row to row in every version, not only as
+    literals (the checker rejects those): rows whose bounds fall, or are equal, would be
+    counted twice by a marginal table (and never reached in a flat one). One diagnostic per
+    pair of rows, at the later bound, naming the versions where they fall and the parameters'
+    values there. A bound that reads a parameter without a value in a version is not checked
+    there (that version does not cover the table). ``dated``: whether the statute's versions
+    differ by date (else the date in a label means nothing)."""
+    falling: dict[tuple[str, int], list[tuple[Version, list[object]]]] = {}
+    covered: dict[str, int] = {}  # table -> the number of versions its bounds were checked in
+    for version in versions:
+        for table in statute.tables.values():
+            values = _bound_values(version, table.bounds)
+            if values is None:
+                continue
+            covered[table.name] = covered.get(table.name, 0) + 1
+            for row in range(1, len(values)):
+                if isinstance(table.bounds[row - 1], ir.Const) and isinstance(table.bounds[row], ir.Const):
+                    continue  # the checker reports these, whatever the version
+                if not values[row - 1] < values[row]:  # type: ignore[operator]
+                    falling.setdefault((table.name, row), []).append((version, values))
+    return [
+        _falling_bounds(statute, statute.tables[name], row, found, dated, everywhere=len(found) == covered[name])
+        for (name, row), found in falling.items()
+    ]
+
+
+def _bound_values(version: Version, bounds: tuple[ir.Node, ...]) -> list[object] | None:
+    """The bounds' values in a version, or None when one reads a parameter without a value
+    there or is undefined (a lookup of it is then undefined too, which the evaluator reports)."""
+    from dsl.evaluator import Evaluator, Undefined
+
+    used = {node.name for bound in bounds for node in ir.walk(bound) if isinstance(node, ir.ParamRef)}
+    if missing_parameters(version, used):
+        return None
+    evaluator = Evaluator({None: version}, {None: {}})
+    try:
+        return [evaluator.eval(bound, None, None) for bound in bounds]
+    except (Undefined, LexproofError):
+        return None
+
+
+def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: list[tuple[Version, list[object]]],
+                    dated: bool, everywhere: bool) -> Diagnostic:
+    """The diagnostic for one pair of rows whose bounds do not rise in the versions ``found``."""
+    from dsl.source import source_text
+    from dsl.values import format_value
+
+    def name(version: Version) -> str:
+        if dated:
+            return version.label
+        if version.amendments:
+            return f"{statute.name} (with " + ", ".join(version.amendments) + ")"
+        return f"every version of {statute.name}"
+
+    low, high = table.bounds[row - 1], table.bounds[row]
+    first, values = found[0]
+    if everywhere and len(found) > 1:
+        where = f"every version of {statute.name}"
+    else:
+        others = [name(version) for version, _ in found[1:]]
+        shown_others = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        where = name(first) + (f" (also in {shown_others})" if others else "")
+    relation = "equals" if values[row] == values[row - 1] else "is below"
+    message = (
+        f"the bounds of table {table.name} must rise from row to row: "
+        f"'up to {source_text(high.span)}' ({format_value(values[row], table.input)}) {relation} "
+        f"the bound before it, 'up to {source_text(low.span)}' ({format_value(values[row - 1], table.input)}), "
+        f"in {where}"
+    )
+    used = sorted({node.name for bound in (low, high) for node in ir.walk(bound) if isinstance(node, ir.ParamRef)})
+    notes = []
+    for parameter in used:
+        value = format_value(first.parameters[parameter], statute.parameters[parameter].type)
+        same = all(version.parameters[parameter] == first.parameters[parameter] for version, _ in found)
+        suffix = "" if same and (everywhere or len(found) == 1 and not dated) else f" in {name(first)}"
+        notes.append((first.parameter_sources[parameter].span, f"{parameter} = {value}{suffix}"))
+    return Diagnostic(high.span, message, notes=tuple(notes))

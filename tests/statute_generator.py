@@ -759,15 +759,19 @@ def statutes(
         for name in sorted(which):
             rows: list[str] = []
             if name == "tf":
-                bounds = sorted(draw(st.sets(st.integers(-1, 4), min_size=1, max_size=3)))
-                for b in bounds:
+                if int_params and draw(st.integers(0, 3)) == 0:
+                    # a parameter as a bound: an int parameter is -1..3 in every version, so
+                    # literal bounds below and above that keep the rows rising in every
+                    # version (bounds that fall in some version are an error)
+                    bound_texts = [
+                        *(_signed(b) for b in sorted(draw(st.sets(st.integers(-3, -2), max_size=1)))),
+                        draw(st.sampled_from(int_params)),
+                        *(_signed(b) for b in sorted(draw(st.sets(st.integers(4, 5), max_size=1)))),
+                    ]
+                else:
+                    bound_texts = [_signed(b) for b in sorted(draw(st.sets(st.integers(-1, 4), min_size=1, max_size=3)))]
+                for bound in bound_texts:
                     value = draw(st.sampled_from(["0", "1", "2", "3"] + int_params))
-                    # a parameter as a bound: the rows need not rise in every version
-                    bound = (
-                        draw(st.sampled_from(int_params))
-                        if int_params and draw(st.integers(0, 3)) == 0
-                        else _signed(b)
-                    )
                     rows.append(f"up to {bound}: {value}")
                 header = "tf [bijlage I]: int -> int"
                 spec = TableSpec("tf", INT, INT, False)

@@ -287,3 +287,32 @@ def test_entry_point_is_declared() -> None:
 def test_entry_point_loads_the_plugin(statutes: pytest.Pytester) -> None:
     result = statutes.runpytest(DATE, "conflict", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, failed=1)
+
+
+LATER_CONFLICT = """\
+statute R "Regeling"
+facts P { age: int 0..120 }
+parameter grens: int
+  = 200 from 2020-01-01
+  = 60 from 2027-09-01
+decision d: bool [art. 1] otherwise false
+rule jong [art. 1 lid 1]: d = true if age < 70
+rule oud [art. 1 lid 2]: d = false if age > grens
+"""
+
+
+def test_builtin_items_cover_every_version_unless_a_date_is_given(pytester: pytest.Pytester) -> None:
+    # ages 61..69 fall under both rules only from 2027-09-01 (grens 200 before): without a
+    # date the conflict item fails, as `lexproof check` does; on 2026-01-01 it passes.
+    _write(pytester, {"r/wet.law": LATER_CONFLICT})
+    result = _run(pytester, "r", "-k", "conflict")
+    result.assert_outcomes(failed=1)
+    assert "every version of the law" in result.stdout.str() and "R on 2027-09-01" in result.stdout.str()
+    _run(pytester, "--lexproof-date=2026-01-01", "r", "-k", "conflict").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e308"])
+def test_a_timeout_without_a_budget_is_a_usage_error(statutes: pytest.Pytester, value: str) -> None:
+    result = _run(statutes, f"--lexproof-timeout={value}", "wet")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*--lexproof-timeout must be *, got '{value}'*"])

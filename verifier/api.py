@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dsl import ir
-from dsl.consolidate import Version, version_on
+from dsl.consolidate import Version, distinct_versions, version_on
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.loader import load as _load
@@ -208,11 +208,17 @@ def check(
     With a ``cache`` (see verifier/cache.py), a statute whose files, options and lexproof
     version are unchanged since a run that stored it gets its stored results back. With
     ``jobs > 1`` the work runs on that many processes (verifier/workers.py); the results are
-    the same, in the same order."""
+    the same, in the same order.
+
+    Unversioned examples and properties run on ``date`` (default: today); the built-in
+    checks run in every distinct version of each statute, or only on ``date`` when it is
+    given (``builtin_checks``)."""
     day = _date(date)
+    builtin_day = None if date is None else day
     budget = Budget.from_seconds(timeout)
     options = {"date": day.isoformat(), "rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms,
-               "builtin": builtin, "only": list(only), "properties": properties, "examples": examples}
+               "builtin": builtin, "only": list(only), "properties": properties, "examples": examples,
+               "builtin_versions": "all" if builtin_day is None else builtin_day.isoformat()}
     found: dict[str, list[Result]] = {name: [] for name in program.statutes}
     to_store: dict[str, str] = {}  # statute -> cache key, for the statutes checked afresh
     tasks: list[tuple[StatuteModel, Task]] = []
@@ -224,7 +230,7 @@ def check(
             continue
         if key is not None:
             to_store[statute.name] = key
-        tasks += check_tasks(statute, day, budget, builtin, only, properties, examples)
+        tasks += check_tasks(statute, day, budget, builtin, only, properties, examples, builtin_day)
     for (statute, _task), results in zip(tasks, run_tasks(tasks, jobs)):
         found[statute.name].extend(results)
     for name, key in to_store.items():
@@ -241,9 +247,9 @@ def _cacheable(result: Result) -> bool:
 
 
 def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bool, only: tuple[str, ...],
-                properties: bool, examples: bool) -> list[tuple[StatuteModel, Task]]:
+                properties: bool, examples: bool, builtin_day: dt.date | None = None) -> list[tuple[StatuteModel, Task]]:
     """One statute's work as independent tasks, in report order: the examples, each property,
-    the built-in checks."""
+    the built-in checks (on ``builtin_day`` only, or in every version when it is None)."""
     tasks: list[tuple[StatuteModel, Task]] = []
     if examples and statute.examples:
         tasks.append((statute, lambda: [r for example in statute.examples for r in run_example(statute, example, day)]))
@@ -251,55 +257,86 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
         for prop in statute.properties:
             tasks.append((statute, lambda prop=prop: [check_property(statute, prop, day, budget)]))
     if builtin:
-        tasks.append((statute, lambda: builtin_checks(statute, day, budget, only)))
+        tasks.append((statute, lambda: builtin_checks(statute, builtin_day, budget, only, undated=day)))
     return tasks
 
 
-def builtin_checks(statute: StatuteModel, day: dt.date, budget: Budget, only=ALL_CHECKS) -> list[Result]:
-    """Conflicts, gaps, dead and redundant rules in the version on ``day`` and in the version
-    after each amendment; a finding present in several versions is reported once."""
-    versions = [version_on(statute, day)]
-    for amendment in sorted(statute.amendments.values(), key=lambda a: a.in_force):
-        versions.append(version_on(statute, amendment.in_force, include=(amendment.name,)))
-    named_dates = sorted({
-        spec.date for item in [*statute.examples, *statute.properties]
-        for spec in [*item.versions, *(getattr(item, "compare", None) or ())]
-        if spec.kind == "on" and spec.date is not None
-    })
-    for named in named_dates:  # the versions the statute's own examples and properties use
-        try:
-            versions.append(version_on(statute, named))
-        except LexproofError:
-            continue  # reported where the example or property runs
-    seen: dict[tuple, Result] = {}
-    checked: set[tuple] = set()
+def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, only=ALL_CHECKS, *,
+                   undated: dt.date | None = None) -> list[Result]:
+    """Conflicts, gaps, dead and redundant rules in every distinct version of the statute
+    (``dsl.consolidate.distinct_versions``: each period between the dates its parameters or
+    amendments change, and each proposal applied), or, with ``day``, in the one version in
+    force on that day. A finding is reported once: ``found_in`` lists every version it occurs
+    in, and ``version`` joins them.
+
+    A decision is checked in a version only when every parameter it reads has a value there
+    (earlier dates are not covered by the statute: using the decision there is an error). A
+    decision whose rules and parameters (and those of everything it reads) are the same as in
+    a version already checked has the same findings: they are not searched again, the
+    version is added to them. ``undated``: the date that names the one version of a statute
+    that never changes (default: today)."""
+    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    found: dict[tuple, Result] = {}
+    found_in: dict[tuple, list[str]] = {}
+    by_signature: dict[tuple, list[tuple]] = {}  # a decision's signature -> its findings' keys
+    checked_rules: set[str] = set()
+    covered: set[str] = set()
+
+    def record(key: tuple, label: str) -> None:
+        if label not in found_in[key]:
+            found_in[key].append(label)
+
     for version in versions:
-        # A decision whose rules and parameters (and those of everything it depends on) are
-        # the same as in a version already checked has the same findings: skip it.
-        todo = []
+        fresh: dict[str, tuple] = {}  # decision -> signature, for the decisions to search
         for decision in statute.decisions:
-            signature = decision_signature(statute, version, decision)
-            if signature not in checked:
-                checked.add(signature)
-                todo.append(decision)
-        for result in run_checks(statute, version, budget, only, decisions=todo):
-            key = (result.code, result.name, result.status)
-            if key in seen:
-                previous = seen[key]
-                if result.version and result.version not in (previous.version or ""):
-                    previous.version = f"{previous.version}; {result.version}"
+            signature, missing = _decision_cone(statute, version, decision)
+            if missing:
                 continue
-            seen[key] = result
-    return list(seen.values()) + _missing_expected_findings(statute, list(seen.values()), only)
+            covered.add(decision)
+            checked_rules.update(rule.name for rule in version.rules_of(decision))
+            if signature in by_signature:
+                for key in by_signature[signature]:
+                    record(key, version.label)
+            else:
+                by_signature[signature] = []
+                fresh[decision] = signature
+        if not fresh:
+            continue
+        for result in run_checks(statute, version, budget, only, decisions=list(fresh)):
+            key = (result.code, result.name, result.status)
+            owner = _decision_of(statute, version, result)
+            if owner in fresh and key not in by_signature[fresh[owner]]:
+                by_signature[fresh[owner]].append(key)
+            if key not in found:
+                found[key] = result
+                found_in[key] = []
+            record(key, version.label)
+    for key, result in found.items():
+        result.found_in = found_in[key]
+        result.version = "; ".join(found_in[key])
+    results = list(found.values())
+    return results + _missing_expected_findings(statute, results, only, checked_rules, covered)
 
 
-def decision_signature(statute: StatuteModel, version: Version, decision: str) -> tuple:
-    """What a decision's meaning in a version depends on: the rule objects of it and of every
-    decision it reads, and the values of the parameters they read."""
+def _decision_of(statute: StatuteModel, version: Version, result: Result) -> str | None:
+    """The decision a finding is about (for a solver that gave up, from its rule or name)."""
+    decision = result.details.get("decision")
+    if decision is None:
+        rules = [result.details.get("rule"), *result.details.get("rules", [])]
+        rule = next((version.rule(name) for name in rules if name and version.rule(name)), None)
+        decision = rule.decision if rule is not None else result.name
+    return decision if decision in statute.decisions else None
+
+
+def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tuple[tuple, list[str]]:
+    """The decision's signature in a version, what its meaning depends on (the rule objects of
+    it and of every decision it reads, and the values of the parameters they read, also
+    through tables), and the parameters it reads that have no value in the version."""
     seen: set[str] = set()
     pending = [decision]
     rules: list[int] = []
     params: set[tuple[str, str]] = set()
+    tables_seen: set[str] = set()
     while pending:
         name = pending.pop()
         if name in seen:
@@ -311,23 +348,24 @@ def decision_signature(statute: StatuteModel, version: Version, decision: str) -
             nodes.extend(n for n in (rule.value, rule.condition) if n is not None)
         if statute.decisions[name].default is not None:
             nodes.append(statute.decisions[name].default)
-        for node in nodes:
-            for sub in ir.walk(node):
+        while nodes:
+            for sub in ir.walk(nodes.pop()):
                 if isinstance(sub, ir.DecisionRef):
                     pending.append(sub.name)
                 elif isinstance(sub, ir.ParamRef):
                     params.add((sub.name, repr(version.parameters.get(sub.name))))
-                elif isinstance(sub, ir.TableRef):
-                    table = statute.tables[sub.name]
-                    for bound in table.bounds + table.values:
-                        params.update((n.name, repr(version.parameters.get(n.name)))
-                                      for n in ir.walk(bound) if isinstance(n, ir.ParamRef))
-    return (decision, tuple(sorted(rules)), tuple(sorted(params)))
+                elif isinstance(sub, ir.TableRef) and sub.name not in tables_seen:
+                    tables_seen.add(sub.name)  # its rows may read parameters (and tables)
+                    nodes.extend(statute.tables[sub.name].bounds + statute.tables[sub.name].values)
+    missing = sorted({name for name, _ in params if name not in version.parameters})
+    return (decision, tuple(sorted(rules)), tuple(sorted(params))), missing
 
 
-def _missing_expected_findings(statute: StatuteModel, found: list[Result], only) -> list[Result]:
+def _missing_expected_findings(statute: StatuteModel, found: list[Result], only, checked_rules: set[str],
+                               covered: set[str]) -> list[Result]:
     """A rule that declares ``@expect(conflict)`` (etc.) whose finding no longer appears: the
-    law changed under the declaration, and CI should say so."""
+    law changed under the declaration, and CI should say so. Only rules and decisions that
+    were checked in some version count (``--date`` may leave an amendment's rules out)."""
     from verifier.checks import CODES
 
     rules = dict(statute.rules)
@@ -335,11 +373,12 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only)
         for change in amendment.changes:
             if change.rule is not None:
                 rules.setdefault(change.rule.name, change.rule)
+    rules = {name: rule for name, rule in rules.items() if name in checked_rules}
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
     present |= {(r.code, r.name) for r in found if r.kind == "gap"}
     results = []
     for decision in statute.decisions.values():
-        if "LP102" in decision.expect and "gap" in only and ("LP102", decision.name) not in present:
+        if decision.name in covered and "LP102" in decision.expect and "gap" in only and ("LP102", decision.name) not in present:
             results.append(Result(
                 "gap", decision.name, "clean", decision.span, code="LP102", severity="error", expected="gap",
                 statute=statute.name, message=f"decision {decision.name} declares @expect(gap), but it has no gap",

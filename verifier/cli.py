@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -71,6 +72,23 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
         raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"{option} expects a date YYYY-MM-DD, got '{value}'")) from None
 
 
+def _budget_seconds(text: str | None) -> float | None:
+    """--timeout in seconds, checked here so that a value with no budget (0, negative, nan,
+    inf, too large) is bad input with a diagnostic, not a crash in the solver set-up."""
+    from verifier.solving import timeout_problem
+
+    if text is None:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    problem = timeout_problem(seconds)
+    if problem is not None:
+        raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--timeout {problem}, got '{text}'"))
+    return seconds
+
+
 def _emit_json(command: str, results: list[Result], code: int, extra: dict | None = None) -> None:
     payload = {
         "lexproof": JSON_FORMAT_VERSION,
@@ -96,7 +114,7 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["human", "
 DATE = click.option("--date", "date", metavar="YYYY-MM-DD", help="the law as in force on this date (default: today)")
 AMENDMENT = click.option("--amendment", metavar="NAME", help="apply this amendment (even if not yet in force)")
 STATUTE = click.option("--statute", metavar="NAME", help="which statute, when several are loaded")
-TIMEOUT = click.option("--timeout", type=float, metavar="SECONDS", help="solver budget per check (deterministic rlimit scaled from seconds); running out gives 'unknown'")
+TIMEOUT = click.option("--timeout", metavar="SECONDS", help="solver budget per check (deterministic rlimit scaled from seconds); running out gives 'unknown'")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -175,13 +193,14 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
     """Run every property, example and built-in check; exit 0/1/2/3 for CI."""
 
     def action() -> int:
+        seconds = _budget_seconds(timeout)
         program = api.load(*paths)
         kinds = tuple(k.strip() for k in only.split(",")) if only else api.ALL_CHECKS
         unknown = [k for k in kinds if k not in api.ALL_CHECKS]
         if unknown:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--only: unknown check '{unknown[0]}' (use {', '.join(api.ALL_CHECKS)})"))
         cache = None if no_cache else default_cache()
-        results = api.check(program, date=_parse_date(date, "--date"), timeout=timeout, builtin=not no_builtin,
+        results = api.check(program, date=_parse_date(date, "--date"), timeout=seconds, builtin=not no_builtin,
                             only=kinds, cache=cache, jobs=jobs or available_cores())
         if emit_example:
             _emit_examples(emit_example, results)
@@ -208,12 +227,13 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
     """Ask a question: FILE... "exists Facts: CONDITION"."""
 
     def action() -> int:
+        seconds = _budget_seconds(timeout)
         if len(args) < 2:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), 'give the statute files and then the question, e.g. lexproof query statutes/lll "exists Aanvrager: soort = mbo"'))
         *files, text = args
         program = api.load(*files)
         result = api.query(program, text, statute=statute, date=_parse_date(date, "--date"), amendment=amendment,
-                           max_cases=max_cases, timeout=timeout)
+                           max_cases=max_cases, timeout=seconds)
         if emit_example:
             _emit_examples(emit_example, [result])
         if output_format == "json":
@@ -241,10 +261,11 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
     """What an amendment (or the passage of time) changes, and for whom."""
 
     def action() -> int:
+        seconds = _budget_seconds(timeout)
         program = api.load(*files)
         results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
                            to_date=_parse_date(to_date, "--to"), statute=statute, decisions=list(decisions) or None,
-                           timeout=timeout, jobs=jobs or available_cores())
+                           timeout=seconds, jobs=jobs or available_cores())
         code = 3 if any(r.status == "unknown" for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)

@@ -267,7 +267,8 @@ def to_sarif(results: list[Result], *, include_passing: bool = False, base: str 
 
 def _properties(result: Result) -> dict:
     data = result.to_json()
-    keep = ("kind", "name", "status", "ok", "expected", "statute", "version", "articles", "case", "outcome", "versions")
+    keep = ("kind", "name", "status", "ok", "expected", "statute", "version", "found_in", "articles", "case", "outcome",
+            "versions")
     return {key: data[key] for key in keep if key in data}
 
 

@@ -12,7 +12,8 @@ import z3
 
 from dsl import ast, ir
 from dsl.consolidate import Version, resolve_spec, version_on
-from dsl.evaluator import Evaluator, Undefined
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.evaluator import DecisionOutcome, Evaluator, Undefined
 from dsl.model import ExampleInfo, PropertyInfo, StatuteModel
 from dsl.values import format_value
 from verifier.encoding import Encoder, Tracker, fewer_gc_passes
@@ -368,7 +369,7 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         evaluator = Evaluator({None: version}, {None: example.case})
         mismatches = []
         for name, (expected, _span) in example.expected.items():
-            outcome = evaluator.decision(name)
+            outcome = _example_outcome(evaluator, example, version, name)
             type_ = statute.decisions[name].type
             if not outcome.defined or outcome.value != expected:
                 got = format_value(outcome.value, type_) if outcome.defined else outcome.status
@@ -382,6 +383,19 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         )
         results.append(result)
     return results
+
+
+def _example_outcome(evaluator: Evaluator, example: ExampleInfo, version: Version, decision: str) -> DecisionOutcome:
+    """The outcome of an expected decision. An example on a date its statute does not cover
+    (a parameter without a value then) is bad input, in ``test`` and ``check`` alike: the
+    diagnostic at the parameter gets a note at the example."""
+    try:
+        return evaluator.decision(decision)
+    except LexproofError as error:
+        note = (example.span, f"in example '{example.name}', which runs in {version.label}")
+        raise LexproofError([
+            Diagnostic(d.span, d.message, d.severity, (*d.notes, note)) for d in error.diagnostics
+        ]) from None
 
 
 # --- queries ----------------------------------------------------------------------------------

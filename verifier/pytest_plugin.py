@@ -94,6 +94,7 @@ class _State:
     testpaths: list[Path]
     programs: dict[Path, Any] = field(default_factory=dict)  # directory -> _Loaded or LexproofError
     findings: dict[int, list] = field(default_factory=dict)  # id(statute) -> built-in results
+    date_given: bool = False  # built-in checks: on ``date`` only, else in every version
 
 
 @dataclass
@@ -119,8 +120,11 @@ def pytest_configure(config: pytest.Config) -> None:
         timeout = float(timeout_text) if timeout_text else None
     except ValueError:
         raise pytest.UsageError(f"--lexproof-timeout expects a number of seconds, got '{timeout_text}'") from None
-    if timeout is not None and timeout <= 0:
-        raise pytest.UsageError("--lexproof-timeout must be positive")
+    from verifier.solving import timeout_problem
+
+    problem = None if timeout is None else timeout_problem(timeout)
+    if problem is not None:
+        raise pytest.UsageError(f"--lexproof-timeout {problem}, got '{timeout_text}'")
     named: list[Path] = []
     if config.args_source == pytest.Config.ArgsSource.ARGS:
         base = config.invocation_params.dir
@@ -132,7 +136,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for entry in config.getini("testpaths") or []:
         for match in glob.glob(str(config.rootpath / entry), recursive=True):
             testpaths.append(Path(match).resolve())
-    config.stash[_STATE] = _State(COLLECT_MODES[raw_mode], day, timeout, named, testpaths)
+    config.stash[_STATE] = _State(COLLECT_MODES[raw_mode], day, timeout, named, testpaths, date_given=bool(date_text))
     config.addinivalue_line("markers", "lexproof: an item from a .law file (example, property or built-in check)")
 
 
@@ -356,7 +360,8 @@ class LawItem(pytest.Item):
                      if isinstance(item, LawItem) and item.kind == "builtin" and item.statute is self.statute}
             kinds.add(self.check)
             only = tuple(kind for kind in BUILTIN_KINDS if kind in kinds)
-            state.findings[key] = api.builtin_checks(self.statute, state.date, budget, only=only)
+            day = state.date if state.date_given else None
+            state.findings[key] = api.builtin_checks(self.statute, day, budget, only=only)
         return [r for r in state.findings[key] if r.kind == self.check]
 
     def runtest(self) -> None:
@@ -423,7 +428,10 @@ class LawItem(pytest.Item):
         where = self.location[0]
         location = f"{where}:{self.line}"
         if isinstance(error, LexproofFailure):
-            parts = [error.headline, f"at {location} ({self.statute.name}, law as on {self._date()})"]
+            law = f"law as on {self._date()}"
+            if self.kind == "builtin" and not self.config.stash[_STATE].date_given:
+                law = "every version of the law"
+            parts = [error.headline, f"at {location} ({self.statute.name}, {law})"]
             for result in error.results:
                 parts.append("")
                 parts.append(explain(result))

@@ -181,6 +181,7 @@ class Result:
     details: dict = field(default_factory=dict)
     statute: str | None = None
     version: str | None = None
+    found_in: list[str] = field(default_factory=list)  # a built-in finding: every version it occurs in
 
     @property
     def as_expected(self) -> bool:
@@ -211,6 +212,8 @@ class Result:
             value = getattr(self, key)
             if value is not None:
                 data[key] = value
+        if self.found_in:
+            data["found_in"] = list(self.found_in)
         if self.witnesses:
             first = self.witnesses[0].to_json()
             data["case"] = first["case"]

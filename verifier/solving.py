@@ -4,6 +4,7 @@ cases, make a counterexample readable, and shrink an unsat core to a minimal one
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -15,7 +16,24 @@ from verifier.encoding import Encoder, Term, mk_and
 DEFAULT_DATE = dt.date(2000, 1, 1).toordinal()  # shown for a date nothing depends on
 
 DEFAULT_RLIMIT = 20_000_000  # deterministic resource units (z3 rlimit); ~seconds on small statutes
+RLIMIT_PER_SECOND = 2_000_000
+# z3 takes the rlimit as an unsigned 32-bit count and silently wraps a larger one (to a tiny or
+# to no limit), so a budget in seconds stays below 2**32 / RLIMIT_PER_SECOND.
+MAX_TIMEOUT_SECONDS = 2_000
 SEED = 7
+
+
+def timeout_problem(seconds: object) -> str | None:
+    """Why a solver budget in seconds cannot be used ("must be ..."), or None when it can: a
+    positive, finite number of at most ``MAX_TIMEOUT_SECONDS`` (0, negative, NaN and infinity
+    give no budget)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or math.isnan(seconds):
+        return "must be a number of seconds"
+    if seconds <= 0:
+        return "must be more than 0 seconds"
+    if seconds > MAX_TIMEOUT_SECONDS:
+        return f"must be at most {MAX_TIMEOUT_SECONDS:,} seconds"
+    return None
 
 
 @dataclass(frozen=True)
@@ -28,9 +46,14 @@ class Budget:
 
     @staticmethod
     def from_seconds(seconds: float | None) -> Budget:
+        """The budget for a timeout in seconds (None: the default); raises ValueError for a
+        timeout that gives no budget (``timeout_problem``)."""
         if seconds is None:
             return Budget()
-        return Budget(rlimit=max(100, int(seconds * 2_000_000)), timeout_ms=max(1, int(seconds * 1000)))
+        problem = timeout_problem(seconds)
+        if problem is not None:
+            raise ValueError(f"the timeout {problem}, not {seconds!r}")
+        return Budget(rlimit=max(100, int(seconds * RLIMIT_PER_SECOND)), timeout_ms=max(1, int(seconds * 1000)))
 
 
 def new_solver(encoder: Encoder, budget: Budget, minimize_cores: bool = False) -> z3.Solver:
