@@ -271,10 +271,11 @@ def fmt_command(files, check_only, write) -> None:
     def action() -> int:
         from dsl.formatter import format_text
         from dsl.loader import collect_paths
+        from dsl.parser import read_source
 
         status = 0
         for path in collect_paths(list(files)):
-            text = path.read_text(encoding="utf-8")
+            text = read_source(path).replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
             formatted = format_text(text, str(path))
             if check_only:
                 if formatted != text:
