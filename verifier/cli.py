@@ -167,8 +167,8 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show
               help="human, JSON (docs/json-output.md), SARIF 2.1.0 or JUnit XML")
 @click.option("-v", "--verbose", is_flag=True, help="show details of passing results too")
 @click.option("--no-cache", "no_cache", is_flag=True,
-              help="check every statute afresh (default: reuse results of unchanged statutes from "
-                   ".lexproof_cache or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
+              help="check every statute afresh (default: reuse authenticated results of unchanged statutes "
+                   "from ~/.cache/lexproof or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
 @JOBS
 def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, no_cache,
                   jobs) -> None:
@@ -186,8 +186,13 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
         if emit_example:
             _emit_examples(emit_example, results)
         code = _report("check", program, results, output_format, verbose)
+        if cache is not None and cache.problem:
+            click.echo(f"warning: {cache.problem}", err=True)
+        if cache is not None and cache.rejected:
+            click.echo(f"warning: ignored {cache.rejected} damaged or unauthenticated cache entr"
+                       f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh", err=True)
         if cache is not None and cache.hits and output_format == "human":
-            # On stderr: the report itself is the same whether or not it came from the cache.
+            # On stderr; each reused result is also marked '(cached)' in the report itself.
             click.echo(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
                        "--no-cache checks afresh)", err=True)
         return code

@@ -267,7 +267,8 @@ def to_sarif(results: list[Result], *, include_passing: bool = False, base: str 
 
 def _properties(result: Result) -> dict:
     data = result.to_json()
-    keep = ("kind", "name", "status", "ok", "expected", "statute", "version", "articles", "case", "outcome", "versions")
+    keep = ("kind", "name", "status", "ok", "expected", "statute", "version", "articles", "case", "outcome", "versions",
+            "cached")
     return {key: data[key] for key in keep if key in data}
 
 
@@ -301,6 +302,9 @@ def to_junit(results: list[Result]) -> str:
                                  classname=_xml_text(f"{suite_name}.{result.kind}"),
                                  file=_xml_text(result.location.file), line=str(result.location.line))
             counts["tests"] += 1
+            if result.cached:  # reused from the result cache: say so, as every format does
+                properties = ET.SubElement(case, "properties")
+                ET.SubElement(properties, "property", name="cached", value="true")
             if not result.as_expected:
                 tag = "error" if result.status == "unknown" else "failure"
                 counts["errors" if tag == "error" else "failures"] += 1

@@ -35,6 +35,8 @@ def headline(result: Result) -> Text:
         note = "as expected" if result.status == result.expected else f"expected {result.expected}"
         text.append(f" ({note})", style="dim")
     text.append(f"  {result.location}", style="dim")
+    if result.cached:
+        text.append("  (cached)", style="dim")
     return text
 
 

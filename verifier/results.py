@@ -181,6 +181,7 @@ class Result:
     details: dict = field(default_factory=dict)
     statute: str | None = None
     version: str | None = None
+    cached: bool = False  # read back from the result cache (verifier/cache.py), not computed now
 
     @property
     def as_expected(self) -> bool:
@@ -216,6 +217,8 @@ class Result:
                 data["cases"] = [w.to_json() for w in self.witnesses]
         if self.details:
             data["details"] = self.details
+        if self.cached:
+            data["cached"] = True
         return data
 
 
