@@ -101,12 +101,10 @@ def _good_news(result: Result) -> bool:
 def explain(result: Result, verbose: bool = True, width: int = 120) -> str:
     """The human rendering of a result without colour: headline, message, the case (facts),
     the outcome per version with each rule's trace, and the deciding articles."""
-    from rich.console import Console
-
-    from verifier.render import print_result
+    from verifier.render import SafeConsole, print_result
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False,
+    console = SafeConsole(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False,
                       soft_wrap=True, emoji=False, markup=False)
     print_result(console, result, {}, verbose=verbose)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
