@@ -181,12 +181,38 @@ def _read_entry(raw: bytes, key: str, secret: bytes, statute: StatuteModel) -> l
         if data["format"] != FORMAT or data["key"] != key or not isinstance(data["results"], list):
             return None
         versions: dict = {}
-        results = [result_from_data(statute, item, versions) for item in data["results"]]
+        results = [result_from_data(statute, _checked_shape(item), versions) for item in data["results"]]
+        for result in results:
+            result.to_json()  # evaluates the witnesses now: a bad one is a miss, not a crash later
+            result.cached = True
     except _MALFORMED:
         return None
-    for result in results:
-        result.cached = True
     return results
+
+
+_TEXT_FIELDS = ("kind", "name", "status", "message")
+_OPTIONAL_TEXT_FIELDS = ("code", "severity", "expected", "statute", "version")
+
+
+def _checked_shape(item: object) -> dict:
+    """The fields of a stored result, with the types a Result has (ValueError otherwise): an
+    entry only reaches here with a valid HMAC, but a result must never be built from values of
+    the wrong kind (a status that is not a string would compare unequal to everything)."""
+    if not isinstance(item, dict) or set(item) - {field.name for field in dataclasses.fields(Result)}:
+        raise ValueError("not a stored result")
+    if not all(isinstance(item.get(name), str) for name in _TEXT_FIELDS):
+        raise ValueError("a text field is not text")
+    if not all(isinstance(item.get(name), (str, type(None))) for name in _OPTIONAL_TEXT_FIELDS):
+        raise ValueError("an optional text field is not text")
+    articles, location = item.get("articles"), item.get("location")
+    if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
+        raise ValueError("articles are not a list of text")
+    if not isinstance(location, dict) or not isinstance(location.get("file"), str) or not all(
+            type(location.get(name)) is int for name in ("line", "column", "end_line", "end_column")):
+        raise ValueError("not a location")
+    if not isinstance(item.get("witnesses"), list) or not isinstance(item.get("details"), dict):
+        raise ValueError("witnesses or details of the wrong kind")
+    return item
 
 
 def load_or_create_key(path: Path) -> bytes:
