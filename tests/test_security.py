@@ -474,3 +474,15 @@ def test_escape_sequences_in_a_case_file_are_shown_not_obeyed(tmp_path: Path) ->
     assert run.exit_code == 2
     assert "\x1b" not in run.stderr
     assert "␛[31mleeftijd" in run.stderr
+
+
+def test_escape_sequences_reach_no_terminal_through_the_pytest_plugin(tmp_path: Path) -> None:
+    (tmp_path / "s.law").write_text(ESCAPES, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+                          "--color=no", "-v", "--lexproof-date", DAY, str(tmp_path)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "\x1b" not in run.stdout + run.stderr and "\x9b" not in run.stdout
+    assert "case␛[2J" in run.stdout  # the failing example, by its (visible) name
+    assert "source ␛[31mRED" in run.stdout  # its explanation, with the citation

@@ -46,6 +46,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from dsl.source import visible
+
 if TYPE_CHECKING:  # heavy imports (z3) happen only when .law files are collected
     from dsl.model import ExampleInfo, Program, PropertyInfo, StatuteModel
     from verifier.results import Result
@@ -226,7 +228,9 @@ class LawFile(pytest.File):
         state = self.config.stash[_STATE]
         loaded = _load_directory(state, self.path.parent.resolve())
         for line, name, arguments in loaded.by_file.get(self.path.resolve(), []):
-            yield LawItem.from_parent(self, name=name, line=line, **arguments)
+            # Names come from the statute's text (example names are quoted strings): shown on
+            # the terminal, so with control characters made visible (docs/security.md).
+            yield LawItem.from_parent(self, name=visible(name), line=line, **arguments)
 
     def repr_failure(self, excinfo, style=None):  # type: ignore[override]
         from dsl.diagnostics import LexproofError
@@ -394,7 +398,7 @@ class LawItem(pytest.Item):
             if result.as_expected and result not in declared and result.status not in ("clean", "proved", "passed"):
                 from verifier.formats import one_line
 
-                warnings.warn_explicit(LexproofWarning(one_line(result)), LexproofWarning,
+                warnings.warn_explicit(LexproofWarning(visible(one_line(result))), LexproofWarning,
                                        filename=result.location.file, lineno=result.location.line)
         if failing:
             count = len(failing)
@@ -431,6 +435,7 @@ class LawItem(pytest.Item):
             if len(error.results) == 1:
                 message = f"{error.headline}. {details(error.results[0])}"
             text = "" if self.config.getoption("tbstyle", "auto") == "line" else "\n".join(parts)
+            text, message = _visible_lines(text), visible(message)  # for the terminal
             crash = _Crash(where, self.line, message)
             if self.kind == "builtin" and error.results:  # point at the first finding itself
                 first = error.results[0].location
@@ -439,13 +444,18 @@ class LawItem(pytest.Item):
         if isinstance(error, LexproofError):
             text = error.render()
             return _FailureText(f"{self.name}: the statute is not valid here\n{text}",
-                                _Crash(where, self.line, str(error)))
+                                _Crash(where, self.line, visible(str(error))))
         if isinstance(error, InternalError):
-            return _FailureText(f"internal error (a lexproof bug; please report): {error}",
-                                _Crash(where, self.line, f"internal error: {error}"))
+            return _FailureText(visible(f"internal error (a lexproof bug; please report): {error}"),
+                                _Crash(where, self.line, visible(f"internal error: {error}")))
         if isinstance(error, LexproofWarning):
             return _FailureText(f"{self.name}: {error}", _Crash(where, self.line, str(error)))
         return super().repr_failure(excinfo)
 
     def _date(self) -> str:
         return self.config.stash[_STATE].date.isoformat()
+
+
+def _visible_lines(text: str) -> str:
+    """``text`` with control characters made visible, line breaks kept."""
+    return "\n".join(visible(line) for line in text.split("\n"))
