@@ -160,11 +160,13 @@ def read_source(path: str | Path) -> str:
     name = str(path)
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # before fdopen, which refuses a directory
                 raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), "cannot read the file: not a regular file"))
-            data = handle.read(MAX_FILE_BYTES + 1)
+            with os.fdopen(os.dup(descriptor), "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         raise LexproofError(
             Diagnostic(Span(name, 1, 1, 1, 2), f"cannot read the file: {error.strerror}")

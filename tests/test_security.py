@@ -486,3 +486,21 @@ def test_escape_sequences_reach_no_terminal_through_the_pytest_plugin(tmp_path: 
     assert "\x1b" not in run.stdout + run.stderr and "\x9b" not in run.stdout
     assert "case␛[2J" in run.stdout  # the failing example, by its (visible) name
     assert "source ␛[31mRED" in run.stdout  # its explanation, with the citation
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos")
+@pytest.mark.parametrize("plant", ["fifo", "link to /dev/zero", "directory"])
+def test_an_entry_that_is_not_a_regular_file_is_a_miss_without_blocking(tmp_path: Path, plant: str) -> None:
+    statute = _failing_statute(tmp_path)
+    assert _check_with_cache(tmp_path, statute).exit_code == 1
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    entry.unlink()
+    if plant == "fifo":
+        os.mkfifo(entry)
+    elif plant == "directory":
+        entry.mkdir()
+    else:
+        entry.symlink_to("/dev/zero")
+    run = _cli("check", str(statute), "--date", DAY, env=_cache_env(tmp_path), timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "counterexample" in run.stdout

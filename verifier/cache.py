@@ -54,6 +54,7 @@ from verifier.results import Outcomes, Result, Witness
 
 FORMAT = 2  # bump when the entry layout changes (2: authenticated entries)
 KEY_BYTES = 32
+MAX_ENTRY_BYTES = 256_000_000  # far above any real entry; a planted endless file is a miss
 _CODE_ROOTS = ("dsl", "verifier")
 _code_fingerprint: str | None = None
 # What reading a crafted (or merely stale) entry back can raise; any of them makes it a miss.
@@ -129,11 +130,11 @@ class ResultCache:
         if secret is None:
             return None
         try:
-            raw = (self.directory / f"{key}.json").read_bytes()
-        except OSError:
+            raw = _read_regular(self.directory / f"{key}.json", MAX_ENTRY_BYTES)
+        except FileNotFoundError:
             self.misses += 1
             return None
-        results = _read_entry(raw, key, secret, statute)
+        results = _read_entry(raw, key, secret, statute) if raw is not None else None
         if results is None:
             self.misses += 1
             self.rejected += 1
@@ -150,7 +151,7 @@ class ResultCache:
         body = json.dumps({"format": FORMAT, "key": key, "results": [result_to_data(r) for r in results]})
         text = json.dumps({"mac": _mac(secret, key, body), "body": body})
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             gitignore = self.directory / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
@@ -160,6 +161,27 @@ class ResultCache:
             os.replace(temporary, self.directory / f"{key}.json")
         except OSError:
             return
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit`` bytes;
+    None for anything else (a fifo would block, a link to /dev/zero never end). Raises
+    FileNotFoundError when there is no such file."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # before fdopen, which refuses a directory
+            return None
+        data = os.read(descriptor, limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return data if len(data) <= limit else None
 
 
 def _mac(secret: bytes, key: str, body: str) -> str:
