@@ -59,26 +59,27 @@ def refusal(target: Path, root: Path) -> str | None:
     return None
 
 
-def collect_sources(paths: list[str | Path]) -> list[tuple[Path, Path]]:
+def collect_sources(paths: list[str | Path], root: Path | None = None) -> list[tuple[Path, Path]]:
     """(file, statute root) for the files named directly, plus every ``*.law`` below named
-    directories (sorted). A file found in a folder that resolves outside that folder (a
-    symbolic link leaving the tree) is refused with a diagnostic, not read."""
+    directories (sorted). A file found in a folder that resolves outside its root (a symbolic
+    link leaving the tree) is refused with a diagnostic, not read. ``root``: one statute root
+    for every path (the pytest plugin's rootdir), instead of :func:`statute_root` per path."""
     result: list[tuple[Path, Path]] = []
     errors: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            root = statute_root(path)
+            root_here = statute_root(path) if root is None else root.resolve()
             for found in sorted(path.rglob("*.law")):
                 if found.is_dir():
                     continue
-                reason = refusal(found, root)
+                reason = refusal(found, root_here)
                 if reason is None:
-                    result.append((found, root))
+                    result.append((found, root_here))
                 else:
                     errors.append(Diagnostic(Span(str(found), 1, 1, 1, 1), f"refused to read this file: {reason}"))
         elif path.is_file():
-            result.append((path, statute_root(path)))
+            result.append((path, statute_root(path) if root is None else root.resolve()))
         else:
             errors.append(Diagnostic(Span(str(path), 1, 1, 1, 1), "no such file or directory"))
     if errors:
@@ -91,17 +92,17 @@ def collect_paths(paths: list[str | Path]) -> list[Path]:
     return [path for path, _root in collect_sources(paths)]
 
 
-def load(paths: list[str | Path] | str | Path) -> Program:
+def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Program:
     """Parse, follow imports, check, and validate every amendment's consolidated versions.
 
     All syntax errors of all files are reported together; checking happens once every file
     parses (a checker run over half a program would mostly report the missing half). Imports
     resolve relative to the importing file and must stay inside its statute root
-    (:func:`statute_root`, :func:`refusal`).
+    (:func:`statute_root`, or ``root`` when given; :func:`refusal`).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    pending = [(p.resolve(), root) for p, root in collect_sources(list(paths))]
+    pending = [(p.resolve(), top) for p, top in collect_sources(list(paths), root)]
     if not pending:
         raise LexproofError(Diagnostic(Span(str(paths[0]) if paths else ".", 1, 1, 1, 1), "no .law files found"))
     seen: dict[Path, ast.File] = {}

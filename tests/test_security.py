@@ -504,3 +504,36 @@ def test_an_entry_that_is_not_a_regular_file_is_a_miss_without_blocking(tmp_path
     run = _cli("check", str(statute), "--date", DAY, env=_cache_env(tmp_path), timeout=120)
     assert run.returncode == 1, run.stderr
     assert "counterexample" in run.stdout
+
+
+def test_the_pytest_plugin_confines_imports_to_the_rootdir(tmp_path: Path) -> None:
+    """Under pytest, a folder's files may import from another folder of the project (as
+    `lexproof check` of the project allows), but not from outside pytest's rootdir."""
+    project = tmp_path / "project"
+    (project / "common").mkdir(parents=True)
+    (project / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (project / "common" / "base.law").write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision d: bool otherwise false\n"
+        "rule r [art. 1]: d = true if x > 5\n", encoding="utf-8")
+    (project / "wijziging").mkdir()
+    (project / "wijziging" / "a.law").write_text(
+        'import "../common/base.law"\namendment A amends S in force 2027-01-01\n  repeal rule r\n\n'
+        'example "na A" [on 2027-06-01] { x = 7 } expect d = false\n', encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.law").write_text(f"{SECRET} is not a statute\n", encoding="utf-8")
+    (project / "evil").mkdir()
+    (project / "evil" / "b.law").write_text('import "../../outside/secret.law"\nstatute T\n', encoding="utf-8")
+
+    def run(folder: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+                               "--color=no", "--lexproof-date", DAY, folder], capture_output=True, text=True,
+                              cwd=project, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    good = run("wijziging")
+    assert "outside the statute root" not in good.stdout, good.stdout
+    assert good.returncode == 0, good.stdout
+    assert "1 passed" in good.stdout
+    evil = run("evil")
+    assert evil.returncode != 0
+    assert "outside the statute root" in evil.stdout
+    assert SECRET not in evil.stdout + evil.stderr

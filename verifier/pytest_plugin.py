@@ -96,6 +96,7 @@ class _State:
     testpaths: list[Path]
     programs: dict[Path, Any] = field(default_factory=dict)  # directory -> _Loaded or LexproofError
     findings: dict[int, list] = field(default_factory=dict)  # id(statute) -> built-in results
+    root: Path | None = None  # pytest's rootdir: the statute root of imports
 
 
 @dataclass
@@ -134,7 +135,8 @@ def pytest_configure(config: pytest.Config) -> None:
     for entry in config.getini("testpaths") or []:
         for match in glob.glob(str(config.rootpath / entry), recursive=True):
             testpaths.append(Path(match).resolve())
-    config.stash[_STATE] = _State(COLLECT_MODES[raw_mode], day, timeout, named, testpaths)
+    config.stash[_STATE] = _State(COLLECT_MODES[raw_mode], day, timeout, named, testpaths,
+                                  root=Path(config.rootpath).resolve())
     config.addinivalue_line("markers", "lexproof: an item from a .law file (example, property or built-in check)")
 
 
@@ -170,7 +172,7 @@ def _load_directory(state: _State, directory: Path) -> _Loaded:
         from dsl.diagnostics import LexproofError
 
         try:
-            cached = _index(_load(directory))
+            cached = _index(_load(directory, state.root))
         except LexproofError as error:
             cached = error
         state.programs[directory] = cached
@@ -179,10 +181,14 @@ def _load_directory(state: _State, directory: Path) -> _Loaded:
     return cached
 
 
-def _load(directory: Path) -> Program:
-    from verifier import api
+def _load(directory: Path, root: Path | None = None) -> Program:
+    """The program of one directory; its files may import anything under ``root`` (pytest's
+    rootdir: the project), as ``lexproof check`` of the project would allow, and nothing outside
+    it (docs/security.md)."""
+    from dsl.loader import load
 
-    return api.load(directory)
+    inside = root is not None and directory.resolve().is_relative_to(root)
+    return load([directory], root=root if inside else None)  # else: the directory is its own root
 
 
 def _index(program: Program) -> _Loaded:
