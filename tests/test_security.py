@@ -537,3 +537,17 @@ def test_the_pytest_plugin_confines_imports_to_the_rootdir(tmp_path: Path) -> No
     assert evil.returncode != 0
     assert "outside the statute root" in evil.stdout
     assert SECRET not in evil.stdout + evil.stderr
+
+
+def test_without_a_home_directory_the_cache_is_not_written_into_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from verifier import cache as cache_module
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEXPROOF_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored: not absolute
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative/config")
+    monkeypatch.setattr(cache_module.os.path, "expanduser", lambda path: path)  # no home: '~' stays
+    assert cache_module.default_cache() is None
+    assert ResultCache(tmp_path / "c").secret() is None
+    assert not any(tmp_path.iterdir())

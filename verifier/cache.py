@@ -66,26 +66,38 @@ class CacheKeyError(Exception):
     """The HMAC key file exists but cannot be trusted (or cannot be made): the cache is not used."""
 
 
-def default_directory() -> Path:
+def _user_directory(variable: str, fallback: str) -> Path | None:
+    """``$variable`` if it is an absolute path (the XDG rule: a relative one is ignored), else
+    ``~/fallback``; None when there is no home directory to speak of (``~`` unexpanded): never
+    a path relative to the working directory, which may be a checked-out pull request."""
+    value = os.environ.get(variable, "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    home = Path(os.path.expanduser("~"))
+    return home / fallback if home.is_absolute() else None
+
+
+def default_directory() -> Path | None:
     """``$XDG_CACHE_HOME/lexproof/results``, or ``~/.cache/lexproof/results``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lexproof" / "results"
+    base = _user_directory("XDG_CACHE_HOME", ".cache")
+    return None if base is None else base / "lexproof" / "results"
 
 
-def default_key_file() -> Path:
+def default_key_file() -> Path | None:
     """``$XDG_CONFIG_HOME/lexproof/cache-key``, or ``~/.config/lexproof/cache-key``: outside
     any repository, and outside the cache directory (which CI may save and restore)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "lexproof" / "cache-key"
+    base = _user_directory("XDG_CONFIG_HOME", ".config")
+    return None if base is None else base / "lexproof" / "cache-key"
 
 
 def default_cache() -> ResultCache | None:
     """The cache the CLI uses unless told otherwise: ``$LEXPROOF_CACHE`` (a directory, or
-    ``off``) or the user's cache directory."""
+    ``off``) or the user's cache directory (none without a home directory)."""
     setting = os.environ.get("LEXPROOF_CACHE")
     if setting is not None and setting.strip().lower() in ("off", "0", "no", "false", ""):
         return None
-    return ResultCache(Path(setting) if setting is not None else default_directory())
+    directory = Path(setting) if setting is not None else default_directory()
+    return None if directory is None else ResultCache(directory)
 
 
 class ResultCache:
@@ -93,7 +105,7 @@ class ResultCache:
 
     def __init__(self, directory: Path, key_file: Path | None = None) -> None:
         self.directory = directory
-        self.key_file = key_file if key_file is not None else default_key_file()
+        self.key_file = key_file if key_file is not None else default_key_file()  # None: no home
         self.hits = 0
         self.misses = 0
         self.rejected = 0  # entries present but damaged or not authenticated
@@ -104,6 +116,9 @@ class ResultCache:
         """The HMAC key, read (or created) on first use; None, with ``problem`` set, when the
         key file cannot be trusted: then nothing is read from or written to the cache."""
         if self._secret is None and self.problem is None:
+            if self.key_file is None:
+                self.problem = "no home directory to keep the cache key in; the cache is not used"
+                return None
             try:
                 self._secret = load_or_create_key(self.key_file)
             except CacheKeyError as error:
