@@ -108,7 +108,7 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Prog
     seen: dict[Path, ast.File] = {}
     errors: list[Diagnostic] = []
     while pending:
-        path, root = pending.pop(0)
+        path, top = pending.pop(0)
         if path in seen:
             continue
         if len(seen) >= MAX_FILES:
@@ -122,11 +122,11 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Prog
         seen[path] = parsed
         for item in parsed.imports:
             target = path.parent / item.path
-            reason = refusal(target, root)
-            if reason is not None:
-                errors.append(Diagnostic(item.span, f"cannot import '{_printable(item.path)}': {reason}"))
+            reason = refusal(target, top)
+            if reason is not None:  # rendered with control characters made visible (render())
+                errors.append(Diagnostic(item.span, f"cannot import '{item.path}': {reason}"))
             elif target.resolve() not in seen:
-                pending.append((target.resolve(), root))
+                pending.append((target.resolve(), top))
     if errors:
         raise LexproofError(errors)
     program = check_files(list(seen.values()))
@@ -148,8 +148,3 @@ def _display(path: Path) -> str:
     except ValueError:
         return str(path)
 
-
-def _printable(text: str) -> str:
-    """An import path as written, with control characters shown as escapes (it is echoed to a
-    terminal in the diagnostic)."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
