@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dsl.source import SOURCES, Span
+from dsl.source import SOURCES, Span, visible
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Diagnostic:
             else:
                 lines.append(f"{note_span}: note: {note}")
                 lines.extend(_quote(note_span))
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)  # for a terminal: no escape sequences
 
 
 def _quote(span: Span) -> list[str]:

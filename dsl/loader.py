@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from dsl import ast
@@ -13,18 +14,72 @@ from dsl.parser import parse_file
 from dsl.source import Span
 
 MAX_FILES = 2000
+PROJECT_MARKERS = ("pyproject.toml", "lexproof.toml")
 
 
-def collect_paths(paths: list[str | Path]) -> list[Path]:
-    """Files named directly, plus every ``*.law`` below named directories (sorted)."""
-    result: list[Path] = []
+def statute_root(path: Path) -> Path:
+    """The folder that the files reached from ``path`` (its imports, and theirs) must stay in.
+
+    A folder named on the command line is its own root. A file named directly belongs to the
+    nearest enclosing folder that holds a ``pyproject.toml`` or ``lexproof.toml`` (the project
+    root), or else to its own folder. Statute files may come from an untrusted pull request;
+    this keeps ``import "/proc/self/environ"`` or ``import "../../.ssh/x.law"`` from reading
+    anything outside the tree the command was pointed at (docs/security.md).
+    """
+    resolved = path.resolve()
+    if resolved.is_dir():
+        return resolved
+    for folder in resolved.parents:
+        if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
+            return folder
+    return resolved.parent
+
+
+def refusal(target: Path, root: Path) -> str | None:
+    """Why ``target`` may not be read as a statute file under ``root``, or None when it may.
+
+    Checked on the path with every symbolic link resolved, so a link cannot lead out of the
+    root. Only regular ``.law`` files qualify: a device or fifo would block or never end, and
+    a file under /proc is regular-looking but not a statute. The reason never quotes the
+    refused file (it is never opened)."""
+    try:
+        resolved = target.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, a dangling or looping link
+        return "no such file"
+    if not resolved.is_relative_to(root):
+        return f"it lies outside the statute root '{_display(root)}'"
+    try:
+        mode = resolved.stat().st_mode
+    except OSError:
+        return "no such file"
+    if not stat.S_ISREG(mode):
+        return "it is a directory, not a .law file" if stat.S_ISDIR(mode) else "it is not a regular file"
+    if resolved.suffix != ".law":
+        return "only .law files can be imported"
+    return None
+
+
+def collect_sources(paths: list[str | Path], root: Path | None = None) -> list[tuple[Path, Path]]:
+    """(file, statute root) for the files named directly, plus every ``*.law`` below named
+    directories (sorted). A file found in a folder that resolves outside its root (a symbolic
+    link leaving the tree) is refused with a diagnostic, not read. ``root``: one statute root
+    for every path (the pytest plugin's rootdir), instead of :func:`statute_root` per path."""
+    result: list[tuple[Path, Path]] = []
     errors: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            result.extend(sorted(p for p in path.rglob("*.law") if p.is_file()))
+            root_here = statute_root(path) if root is None else root.resolve()
+            for found in sorted(path.rglob("*.law")):
+                if found.is_dir():
+                    continue
+                reason = refusal(found, root_here)
+                if reason is None:
+                    result.append((found, root_here))
+                else:
+                    errors.append(Diagnostic(Span(str(found), 1, 1, 1, 1), f"refused to read this file: {reason}"))
         elif path.is_file():
-            result.append(path)
+            result.append((path, statute_root(path) if root is None else root.resolve()))
         else:
             errors.append(Diagnostic(Span(str(path), 1, 1, 1, 1), "no such file or directory"))
     if errors:
@@ -32,21 +87,28 @@ def collect_paths(paths: list[str | Path]) -> list[Path]:
     return result
 
 
-def load(paths: list[str | Path] | str | Path) -> Program:
+def collect_paths(paths: list[str | Path]) -> list[Path]:
+    """Files named directly, plus every ``*.law`` below named directories (sorted)."""
+    return [path for path, _root in collect_sources(paths)]
+
+
+def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Program:
     """Parse, follow imports, check, and validate every amendment's consolidated versions.
 
     All syntax errors of all files are reported together; checking happens once every file
-    parses (a checker run over half a program would mostly report the missing half).
+    parses (a checker run over half a program would mostly report the missing half). Imports
+    resolve relative to the importing file and must stay inside its statute root
+    (:func:`statute_root`, or ``root`` when given; :func:`refusal`).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    pending = [p.resolve() for p in collect_paths(list(paths))]
+    pending = [(p.resolve(), top) for p, top in collect_sources(list(paths), root)]
     if not pending:
         raise LexproofError(Diagnostic(Span(str(paths[0]) if paths else ".", 1, 1, 1, 1), "no .law files found"))
     seen: dict[Path, ast.File] = {}
     errors: list[Diagnostic] = []
     while pending:
-        path = pending.pop(0)
+        path, top = pending.pop(0)
         if path in seen:
             continue
         if len(seen) >= MAX_FILES:
@@ -59,11 +121,12 @@ def load(paths: list[str | Path] | str | Path) -> Program:
             continue
         seen[path] = parsed
         for item in parsed.imports:
-            target = (path.parent / item.path).resolve()
-            if not target.is_file():
-                errors.append(Diagnostic(item.span, f"cannot import '{item.path}': no such file"))
-            elif target not in seen:
-                pending.append(target)
+            target = path.parent / item.path
+            reason = refusal(target, top)
+            if reason is not None:  # rendered with control characters made visible (render())
+                errors.append(Diagnostic(item.span, f"cannot import '{item.path}': {reason}"))
+            elif target.resolve() not in seen:
+                pending.append((target.resolve(), top))
     if errors:
         raise LexproofError(errors)
     program = check_files(list(seen.values()))
@@ -84,3 +147,4 @@ def _display(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+

@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters that a terminal acts on instead of showing: C0 and C1 controls (ESC starts colour,
+# cursor and title sequences), DEL, line and paragraph separators, and invisible format
+# characters (zero-width, bidirectional overrides that reorder what is shown: "Trojan Source").
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                        "\ufeff\ufff9-\ufffb]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control picture: ESC shows as '␛'
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print on a terminal: every control or invisible format character is
+    replaced by one visible character (its control picture, like '␛' for ESC, or '�').
+
+    Statute files, case files and file names may come from an untrusted pull request; an escape
+    sequence in a citation must not recolour, retitle or rewrite the reviewer's terminal. One
+    character for one keeps the caret under a quoted line aligned. Machine formats (JSON) stay
+    faithful instead: their encoders escape these characters themselves."""
+    return _INVISIBLE.sub(_picture, text)
 
 
 @dataclass(frozen=True)

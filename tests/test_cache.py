@@ -18,25 +18,43 @@ ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-11-29"
 
 
-def _run(args: list[str], cache_dir: Path | str):
-    return CliRunner().invoke(main, args, env={"LEXPROOF_CACHE": str(cache_dir)})
+def _run(args: list[str], cache_dir: Path | str, config: Path | None = None):
+    env = {"LEXPROOF_CACHE": str(cache_dir)}
+    if config is not None:
+        env["XDG_CONFIG_HOME"] = str(config)  # the HMAC key goes there, not to the real home
+    return CliRunner().invoke(main, args, env=env)
+
+
+def _cache(directory: Path) -> ResultCache:
+    """A cache with its HMAC key next to (not inside) the entries, for isolation."""
+    return ResultCache(directory, key_file=directory.parent / f"{directory.name}-key")
 
 
 @pytest.mark.parametrize("output_format", ["json", "human"])
 def test_a_warm_run_reports_exactly_what_a_cold_run_reports(tmp_path: Path, output_format: str) -> None:
     args = ["check", str(ROOT / "statutes"), "--date", DAY, "--format", output_format]
-    cold = _run(args, tmp_path / "cache")
-    warm = _run(args, tmp_path / "cache")
-    fresh = _run([*args, "--no-cache"], tmp_path / "other")
+    config = tmp_path / "config"
+    cold = _run(args, tmp_path / "cache", config)
+    warm = _run(args, tmp_path / "cache", config)
+    fresh = _run([*args, "--no-cache"], tmp_path / "other", config)
     assert cold.exit_code == warm.exit_code == fresh.exit_code == 0
-    assert warm.stdout == cold.stdout == fresh.stdout
+    assert cold.stdout == fresh.stdout
     assert len(list((tmp_path / "cache").glob("*.json"))) == 4  # one entry per bundled statute
     assert not (tmp_path / "other").exists()  # --no-cache neither reads nor writes
     if output_format == "human":
         assert "reused the results of 4 unchanged statute(s)" in warm.stderr
         assert "reused" not in cold.stderr
+        # Every reused headline says so; otherwise the report is the same.
+        assert "(cached)" not in cold.stdout
+        assert warm.stdout.replace("  (cached)", "") == cold.stdout
+        headlines = [line for line in warm.stdout.splitlines() if line[:1] in "✓✗!?=Δ•" and line.strip()]
+        assert headlines and all(line.endswith("(cached)") for line in headlines)
     else:
+        cold_results = json.loads(cold.stdout)["results"]
         results = json.loads(warm.stdout)["results"]
+        assert all(r["cached"] is True for r in results)
+        assert not any("cached" in r for r in cold_results)
+        assert [{k: v for k, v in r.items() if k != "cached"} for r in results] == cold_results
         # The bundled statutes include a counterexample (a declared failure): its case, outcome
         # and deciding articles come back from the cache, re-evaluated.
         counterexamples = [r for r in results if r["status"] == "counterexample"]
@@ -46,21 +64,25 @@ def test_a_warm_run_reports_exactly_what_a_cold_run_reports(tmp_path: Path, outp
 def test_an_edit_rechecks_only_the_statute_it_touches(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "statutes" / "lll", tmp_path / "lll")
     shutil.copytree(ROOT / "statutes" / "hardheidsclausule", tmp_path / "hardheidsclausule")
-    cache = ResultCache(tmp_path / "cache")
+    cache = _cache(tmp_path / "cache")
     first = api.check(api.load(tmp_path), date=DAY, cache=cache)
     assert (cache.hits, cache.misses) == (0, 2)  # an empty cache misses both statutes
     law = tmp_path / "lll" / "lll.law"
     law.write_text(law.read_text(encoding="utf-8") + "\n-- a comment at the end\n", encoding="utf-8")
-    cache = ResultCache(tmp_path / "cache")
+    cache = _cache(tmp_path / "cache")
     second = api.check(api.load(tmp_path), date=DAY, cache=cache)
     assert (cache.hits, cache.misses) == (1, 1)  # hardheidsclausule reused, WSF2000 missed
-    assert [r.to_json() for r in first] == [r.to_json() for r in second]
+    assert [r.to_json() for r in first if r.statute != "WSF2000"] == [
+        {k: v for k, v in r.to_json().items() if k != "cached"} for r in second if r.statute != "WSF2000"]
+    assert [r.to_json() for r in first if r.statute == "WSF2000"] == [
+        r.to_json() for r in second if r.statute == "WSF2000"]  # checked afresh: not marked
+    assert {r.statute for r in second if r.cached} == {r.statute for r in second} - {"WSF2000"}
 
 
 def test_options_and_files_are_part_of_the_key(tmp_path: Path) -> None:
     program = api.load(ROOT / "statutes" / "lll")
     statute = program.statute()
-    cache = ResultCache(tmp_path)
+    cache = _cache(tmp_path / "cache")
     base = {"date": DAY, "rlimit": 1}
     assert cache.key(statute, base) == cache.key(statute, dict(base))
     assert cache.key(statute, base) != cache.key(statute, {**base, "date": "2026-11-30"})
@@ -72,23 +94,23 @@ def test_options_and_files_are_part_of_the_key(tmp_path: Path) -> None:
 
 def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path: Path) -> None:
     program = api.load(ROOT / "statutes" / "hardheidsclausule")
-    cache = ResultCache(tmp_path)
+    cache = _cache(tmp_path / "cache")
     expected = [r.to_json() for r in api.check(program, date=DAY, cache=cache)]
-    (entry,) = tmp_path.glob("*.json")
+    (entry,) = (tmp_path / "cache").glob("*.json")
     entry.write_text('{"format": 1, "results": [{"kind": "proper', encoding="utf-8")
-    cache = ResultCache(tmp_path)
+    cache = _cache(tmp_path / "cache")
     again = api.check(program, date=DAY, cache=cache)
     assert (cache.hits, cache.misses) == (0, 1)
     assert [r.to_json() for r in again] == expected
-    assert json.loads(entry.read_text(encoding="utf-8"))["results"]  # rewritten whole
+    assert json.loads(json.loads(entry.read_text(encoding="utf-8"))["body"])["results"]  # rewritten whole
 
 
 def test_unknown_answers_are_not_stored(tmp_path: Path) -> None:
     program = api.load(ROOT / "statutes" / "kinderopvang")
-    cache = ResultCache(tmp_path)
+    cache = _cache(tmp_path / "cache")
     results = api.check(program, date=DAY, timeout=0.00001, builtin=False, cache=cache)
     assert any(r.status == "unknown" for r in results)
-    assert not list(tmp_path.glob("*.json"))
+    assert not list((tmp_path / "cache").glob("*.json"))
 
 
 def test_cache_off_by_environment(tmp_path: Path) -> None:

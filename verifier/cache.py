@@ -6,17 +6,24 @@ Each statute's results are stored under a key that covers everything they depend
 - the text and path of every file that declares or amends the statute (so a shifted line, whose
   position appears in the results, is a different key),
 - the check options (date, solver budget, which checks),
-- lexproof's own code (a hash of every ``.py`` and ``.lark`` file of ``dsl/`` and ``verifier/``)
-  and the z3 version.
+- lexproof's own code (a hash of every ``.py`` and ``.lark`` file of ``dsl/`` and ``verifier/``),
+  and the z3, Lark and Python versions.
 
-Any difference is a miss and the statute is checked afresh; nothing is ever patched up. Entries
-are JSON (never pickle: a cache file is data, like a statute file), and an entry that does not
-read back exactly (a damaged file, a version label that no longer matches) is a miss, not an
-error. Counterexamples are stored as their facts and versions; their outcomes are re-evaluated
-by the evaluator on load, which is cheap and keeps one source of truth for traces.
+Any difference is a miss and the statute is checked afresh; nothing is ever patched up.
 
-The directory is ``.lexproof_cache`` in the working directory, or ``$LEXPROOF_CACHE`` (a path;
-``off`` disables the cache); ``lexproof check --no-cache`` disables it for one run.
+A cached "proved" is only as good as the file it was read from, and a repository (or a CI cache
+restored from one) may be written by whoever opens a pull request. So the cache lives outside the
+repository by default, in the user's cache directory (``$XDG_CACHE_HOME/lexproof/results`` or
+``~/.cache/lexproof/results``; ``$LEXPROOF_CACHE`` names another directory, ``off`` disables it;
+``lexproof check --no-cache`` disables it for one run), and every entry carries an HMAC-SHA256 of
+its key and body under a secret key that never leaves the user's config directory
+(``$XDG_CONFIG_HOME/lexproof/cache-key``, created with mode 0600; refused, and the cache not
+used, when others can read or write it or another user owns it). An entry that is damaged,
+unauthenticated, or does not read back exactly is a miss, never an error or an answer. Entries are
+JSON (never pickle: a cache file is data, like a statute file). Counterexamples are stored as
+their facts and versions; their outcomes are re-evaluated by the evaluator on load, which is
+cheap and keeps one source of truth for traces. Results read back say so (``Result.cached``).
+docs/security.md describes what the cache trusts.
 """
 
 from __future__ import annotations
@@ -24,12 +31,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
+import sys
 import tempfile
 from fractions import Fraction
 from pathlib import Path
 
+import lark
 import z3
 
 from dsl import ast
@@ -40,32 +52,84 @@ from dsl.model import StatuteModel
 from dsl.source import SOURCES, Span
 from verifier.results import Outcomes, Result, Witness
 
-FORMAT = 1  # bump when the entry layout changes
-DEFAULT_DIRECTORY = ".lexproof_cache"
+FORMAT = 2  # bump when the entry layout changes (2: authenticated entries)
+KEY_BYTES = 32
+MAX_ENTRY_BYTES = 256_000_000  # far above any real entry; a planted endless file is a miss
 _CODE_ROOTS = ("dsl", "verifier")
 _code_fingerprint: str | None = None
+# What reading a crafted (or merely stale) entry back can raise; any of them makes it a miss.
+_MALFORMED = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError,
+              OverflowError, RecursionError, LexproofError)
+
+
+class CacheKeyError(Exception):
+    """The HMAC key file exists but cannot be trusted (or cannot be made): the cache is not used."""
+
+
+def _user_directory(variable: str, fallback: str) -> Path | None:
+    """``$variable`` if it is an absolute path (the XDG rule: a relative one is ignored), else
+    ``~/fallback``; None when there is no home directory to speak of (``~`` unexpanded): never
+    a path relative to the working directory, which may be a checked-out pull request."""
+    value = os.environ.get(variable, "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    home = Path(os.path.expanduser("~"))
+    return home / fallback if home.is_absolute() else None
+
+
+def default_directory() -> Path | None:
+    """``$XDG_CACHE_HOME/lexproof/results``, or ``~/.cache/lexproof/results``."""
+    base = _user_directory("XDG_CACHE_HOME", ".cache")
+    return None if base is None else base / "lexproof" / "results"
+
+
+def default_key_file() -> Path | None:
+    """``$XDG_CONFIG_HOME/lexproof/cache-key``, or ``~/.config/lexproof/cache-key``: outside
+    any repository, and outside the cache directory (which CI may save and restore)."""
+    base = _user_directory("XDG_CONFIG_HOME", ".config")
+    return None if base is None else base / "lexproof" / "cache-key"
 
 
 def default_cache() -> ResultCache | None:
-    """The cache the CLI uses unless told otherwise: ``$LEXPROOF_CACHE`` or ``.lexproof_cache``."""
-    setting = os.environ.get("LEXPROOF_CACHE", DEFAULT_DIRECTORY)
-    if setting.strip().lower() in ("off", "0", "no", "false", ""):
+    """The cache the CLI uses unless told otherwise: ``$LEXPROOF_CACHE`` (a directory, or
+    ``off``) or the user's cache directory (none without a home directory)."""
+    setting = os.environ.get("LEXPROOF_CACHE")
+    if setting is not None and setting.strip().lower() in ("off", "0", "no", "false", ""):
         return None
-    return ResultCache(Path(setting))
+    directory = Path(setting) if setting is not None else default_directory()
+    return None if directory is None else ResultCache(directory)
 
 
 class ResultCache:
-    """Results per statute and options, in one JSON file per key under ``directory``."""
+    """Results per statute and options, in one authenticated JSON file per key under ``directory``."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, key_file: Path | None = None) -> None:
         self.directory = directory
+        self.key_file = key_file if key_file is not None else default_key_file()  # None: no home
         self.hits = 0
         self.misses = 0
+        self.rejected = 0  # entries present but damaged or not authenticated
+        self.problem: str | None = None  # why the cache is not used (an untrustworthy key file)
+        self._secret: bytes | None = None
+
+    def secret(self) -> bytes | None:
+        """The HMAC key, read (or created) on first use; None, with ``problem`` set, when the
+        key file cannot be trusted: then nothing is read from or written to the cache."""
+        if self._secret is None and self.problem is None:
+            if self.key_file is None:
+                self.problem = "no home directory to keep the cache key in; the cache is not used"
+                return None
+            try:
+                self._secret = load_or_create_key(self.key_file)
+            except CacheKeyError as error:
+                self.problem = str(error)
+        return self._secret
 
     def key(self, statute: StatuteModel, options: dict) -> str | None:
         """The entry's name, or None when a file of the statute cannot be read (no caching)."""
         digest = hashlib.sha256()
         digest.update(json.dumps({"format": FORMAT, "code": code_fingerprint(), "z3": z3.get_version_string(),
+                                  "lark": lark.__version__, "python": sys.version,
                                   "statute": statute.name, "options": options}, sort_keys=True).encode())
         for name in statute_files(statute):
             text = SOURCES.text(name)
@@ -75,13 +139,20 @@ class ResultCache:
         return digest.hexdigest()
 
     def load(self, key: str, statute: StatuteModel) -> list[Result] | None:
-        path = self.directory / f"{key}.json"
+        """The stored results (marked ``cached``), or None: a miss when there is no entry, or it
+        is damaged, unauthenticated or no longer reads back."""
+        secret = self.secret()
+        if secret is None:
+            return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            versions: dict = {}
-            results = [result_from_data(statute, item, versions) for item in data["results"]]
-        except (OSError, ValueError, KeyError, TypeError, LexproofError):
+            raw = _read_regular(self.directory / f"{key}.json", MAX_ENTRY_BYTES)
+        except FileNotFoundError:
             self.misses += 1
+            return None
+        results = _read_entry(raw, key, secret, statute) if raw is not None else None
+        if results is None:
+            self.misses += 1
+            self.rejected += 1
             return None
         self.hits += 1
         return results
@@ -89,9 +160,13 @@ class ResultCache:
     def store(self, key: str, results: list[Result]) -> None:
         """Write the entry atomically; a cache that cannot be written is skipped silently
         (it only costs time), but a result that cannot be serialized is a bug and raises."""
-        text = json.dumps({"format": FORMAT, "results": [result_to_data(r) for r in results]})
+        secret = self.secret()
+        if secret is None:
+            return
+        body = json.dumps({"format": FORMAT, "key": key, "results": [result_to_data(r) for r in results]})
+        text = json.dumps({"mac": _mac(secret, key, body), "body": body})
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             gitignore = self.directory / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
@@ -101,6 +176,131 @@ class ResultCache:
             os.replace(temporary, self.directory / f"{key}.json")
         except OSError:
             return
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit`` bytes;
+    None for anything else (a fifo would block, a link to /dev/zero never end). Raises
+    FileNotFoundError when there is no such file."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # before fdopen, which refuses a directory
+            return None
+        data = os.read(descriptor, limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return data if len(data) <= limit else None
+
+
+def _mac(secret: bytes, key: str, body: str) -> str:
+    """HMAC-SHA256 over the entry's name and body: an entry cannot be edited, forged, or moved
+    to another key (another statute or options) without the secret."""
+    return hmac.new(secret, key.encode() + b"\0" + body.encode(), hashlib.sha256).hexdigest()
+
+
+def _read_entry(raw: bytes, key: str, secret: bytes, statute: StatuteModel) -> list[Result] | None:
+    """The results of an entry whose HMAC verifies and which reads back whole; None otherwise."""
+    try:
+        envelope = json.loads(raw)
+        mac, body = envelope["mac"], envelope["body"]
+        if not isinstance(mac, str) or not isinstance(body, str):
+            return None
+        if not hmac.compare_digest(mac.encode(), _mac(secret, key, body).encode()):
+            return None
+        data = json.loads(body)
+        if data["format"] != FORMAT or data["key"] != key or not isinstance(data["results"], list):
+            return None
+        versions: dict = {}
+        results = [result_from_data(statute, _checked_shape(item), versions) for item in data["results"]]
+        for result in results:
+            result.to_json()  # evaluates the witnesses now: a bad one is a miss, not a crash later
+            result.cached = True
+    except _MALFORMED:
+        return None
+    return results
+
+
+_TEXT_FIELDS = ("kind", "name", "status", "message")
+_OPTIONAL_TEXT_FIELDS = ("code", "severity", "expected", "statute", "version")
+
+
+def _checked_shape(item: object) -> dict:
+    """The fields of a stored result, with the types a Result has (ValueError otherwise): an
+    entry only reaches here with a valid HMAC, but a result must never be built from values of
+    the wrong kind (a status that is not a string would compare unequal to everything)."""
+    if not isinstance(item, dict) or set(item) - {field.name for field in dataclasses.fields(Result)}:
+        raise ValueError("not a stored result")
+    if not all(isinstance(item.get(name), str) for name in _TEXT_FIELDS):
+        raise ValueError("a text field is not text")
+    if not all(isinstance(item.get(name), (str, type(None))) for name in _OPTIONAL_TEXT_FIELDS):
+        raise ValueError("an optional text field is not text")
+    articles, location = item.get("articles"), item.get("location")
+    if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
+        raise ValueError("articles are not a list of text")
+    if not isinstance(location, dict) or not isinstance(location.get("file"), str) or not all(
+            type(location.get(name)) is int for name in ("line", "column", "end_line", "end_column")):
+        raise ValueError("not a location")
+    if not isinstance(item.get("witnesses"), list) or not isinstance(item.get("details"), dict):
+        raise ValueError("witnesses or details of the wrong kind")
+    return item
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The cache's HMAC key from ``path``, creating it (random, mode 0600, atomically: never a
+    half-written key, never one another process sees twice) when it does not exist yet.
+
+    Raises :class:`CacheKeyError` when the file is not a regular file owned by this user with
+    no access for group or others (a key others can read lets them forge entries; one they can
+    write lets them choose it), or is too short."""
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # e.g. a symbolic link (O_NOFOLLOW)
+        raise CacheKeyError(f"cannot read the cache key {path}: {error.strerror}; the cache is not used") from None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-key-")  # mode 0600
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(secrets.token_hex(KEY_BYTES).encode())
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(temporary, path)  # fails if another process created the key meanwhile
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(temporary)
+        return _read_key(path)
+    except OSError as error:
+        raise CacheKeyError(f"cannot create the cache key {path}: {error.strerror}; the cache is not used") from None
+
+
+def _read_key(path: Path) -> bytes:
+    """Read the key file without following a symbolic link, checking type, owner and mode on
+    the open file."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CacheKeyError(f"the cache key {path} is not a regular file; the cache is not used")
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise CacheKeyError(f"the cache key {path} belongs to another user; the cache is not used")
+        if os.name == "posix" and info.st_mode & 0o077:
+            raise CacheKeyError(f"the cache key {path} is accessible to other users (mode "
+                                f"{stat.S_IMODE(info.st_mode):o}; run chmod 600 on it); the cache is not used")
+        secret = handle.read(4 * KEY_BYTES + 1)
+    if len(secret) < 2 * KEY_BYTES:
+        raise CacheKeyError(f"the cache key {path} is too short; delete it to make a new one")
+    return secret
 
 
 def code_fingerprint() -> str:

@@ -11,19 +11,21 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span
+from dsl.source import Span, visible
 from verifier import api
 from verifier.cache import default_cache
 from verifier.errors import InternalError
-from verifier.render import print_result, print_summary, print_witness
+from verifier.render import SafeConsole, print_result, print_summary, print_witness
 from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
 from verifier.workers import available_cores
 
@@ -31,7 +33,7 @@ JSON_FORMAT_VERSION = 1
 
 
 def _console(stderr: bool = False) -> Console:
-    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = SafeConsole(stderr=stderr, highlight=False, soft_wrap=True)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 120  # logs and pipes: tables read better wide than wrapped at 80
     return console
@@ -48,7 +50,7 @@ def _guard(action: Callable[[], int]) -> int:
         click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
         return EXIT_BAD_INPUT
     except InternalError as error:
-        click.echo(f"internal error: {error}", err=True)
+        click.echo(visible(f"internal error: {error}"), err=True)
         return EXIT_INTERNAL
     except RecursionError:
         click.echo("error: the input is nested too deeply to process", err=True)
@@ -59,7 +61,7 @@ def _guard(action: Callable[[], int]) -> int:
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("LEXPROOF_DEBUG"):
             raise
-        click.echo(f"internal error: {type(error).__name__}: {error} (set LEXPROOF_DEBUG=1 for details; please report)", err=True)
+        click.echo(visible(f"internal error: {type(error).__name__}: {error} (set LEXPROOF_DEBUG=1 for details; please report)"), err=True)
         return EXIT_INTERNAL
 
 
@@ -99,7 +101,18 @@ def _emit_json(command: str, results: list[Result], code: int, extra: dict | Non
     }
     if extra:
         payload.update(extra)
-    click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    click.echo(json_text(payload))
+
+
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def json_text(payload: object) -> str:
+    """JSON for stdout: UTF-8 text as is, but every control or invisible format character as a
+    \\u escape. ``json.dumps`` escapes C0 controls itself; DEL, C1 controls (U+009B acts as
+    CSI on some terminals) and bidirectional overrides it would write raw. They can only occur
+    inside strings, where the escape means the same: the data stays exactly what it was."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(payload, indent=2, ensure_ascii=False))
 
 
 def _summary(results: list[Result]) -> dict:
@@ -144,10 +157,10 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
         result = api.evaluate(program, data, statute=model.name, date=day, amendment=amendment,
                               source=case_file, text=text)
         if output_format == "json":
-            click.echo(json.dumps({"lexproof": JSON_FORMAT_VERSION, "command": "eval", **result.to_json()}, indent=2, ensure_ascii=False))
+            click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": "eval", **result.to_json()}))
         else:
             console = _console()
-            console.print(f"[bold]{result.version.label}[/bold]")
+            console.print(Text(result.version.label, style="bold"))
             witness = result.witness()
             print_witness(console, witness)
         return 0
@@ -185,8 +198,8 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show
               help="human, JSON (docs/json-output.md), SARIF 2.1.0 or JUnit XML")
 @click.option("-v", "--verbose", is_flag=True, help="show details of passing results too")
 @click.option("--no-cache", "no_cache", is_flag=True,
-              help="check every statute afresh (default: reuse results of unchanged statutes from "
-                   ".lexproof_cache or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
+              help="check every statute afresh (default: reuse authenticated results of unchanged statutes "
+                   "from ~/.cache/lexproof or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
 @JOBS
 def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, no_cache,
                   jobs) -> None:
@@ -205,8 +218,13 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
         if emit_example:
             _emit_examples(emit_example, results)
         code = _report("check", program, results, output_format, verbose)
+        if cache is not None and cache.problem:
+            click.echo(f"warning: {cache.problem}", err=True)
+        if cache is not None and cache.rejected:
+            click.echo(f"warning: ignored {cache.rejected} damaged or unauthenticated cache entr"
+                       f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh", err=True)
         if cache is not None and cache.hits and output_format == "human":
-            # On stderr: the report itself is the same whether or not it came from the cache.
+            # On stderr; each reused result is also marked '(cached)' in the report itself.
             click.echo(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
                        "--no-cache checks afresh)", err=True)
         return code
@@ -276,7 +294,7 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
             print_result(console, result, program.statutes)
         unchanged = [r.name for r in results if r.status == "unchanged"]
         if unchanged:
-            console.print(f"unchanged: {', '.join(unchanged)}", style="dim")
+            console.print(Text(f"unchanged: {', '.join(unchanged)}", style="dim"))
         return code
 
     sys.exit(_guard(action))
@@ -292,19 +310,20 @@ def fmt_command(files, check_only, write) -> None:
     def action() -> int:
         from dsl.formatter import format_text
         from dsl.loader import collect_paths
+        from dsl.parser import read_source
 
         status = 0
         for path in collect_paths(list(files)):
-            text = path.read_text(encoding="utf-8")
+            text = read_source(path).replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
             formatted = format_text(text, str(path))
             if check_only:
                 if formatted != text:
-                    click.echo(f"{path}: not formatted")
+                    click.echo(visible(f"{path}: not formatted"))
                     status = 1
             elif write:
                 if formatted != text:
                     path.write_text(formatted, encoding="utf-8")
-                    click.echo(f"formatted {path}")
+                    click.echo(visible(f"formatted {path}"))
             else:
                 click.echo(formatted, nl=False)
         return status
@@ -319,7 +338,7 @@ def _report(command: str, program, results: list[Result], output_format: str, ve
     elif output_format == "sarif":
         from verifier.formats import to_sarif
 
-        click.echo(json.dumps(to_sarif(results), indent=2, ensure_ascii=False))
+        click.echo(json_text(to_sarif(results)))
     elif output_format == "junit":
         from verifier.formats import to_junit
 
@@ -332,7 +351,7 @@ def _report(command: str, program, results: list[Result], output_format: str, ve
             else:
                 console.print(_short(result))
                 if result.status == "proved" and result.message:
-                    console.print("    " + result.message, style="dim", highlight=False)
+                    console.print(Text("    " + result.message, style="dim"))
         print_summary(console, results)
     return code
 

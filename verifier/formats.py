@@ -101,12 +101,10 @@ def _good_news(result: Result) -> bool:
 def explain(result: Result, verbose: bool = True, width: int = 120) -> str:
     """The human rendering of a result without colour: headline, message, the case (facts),
     the outcome per version with each rule's trace, and the deciding articles."""
-    from rich.console import Console
-
-    from verifier.render import print_result
+    from verifier.render import SafeConsole, print_result
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False,
+    console = SafeConsole(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False,
                       soft_wrap=True, emoji=False, markup=False)
     print_result(console, result, {}, verbose=verbose)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
@@ -268,7 +266,7 @@ def to_sarif(results: list[Result], *, include_passing: bool = False, base: str 
 def _properties(result: Result) -> dict:
     data = result.to_json()
     keep = ("kind", "name", "status", "ok", "expected", "statute", "version", "found_in", "articles", "case", "outcome",
-            "versions")
+            "versions", "cached")
     return {key: data[key] for key in keep if key in data}
 
 
@@ -302,6 +300,9 @@ def to_junit(results: list[Result]) -> str:
                                  classname=_xml_text(f"{suite_name}.{result.kind}"),
                                  file=_xml_text(result.location.file), line=str(result.location.line))
             counts["tests"] += 1
+            if result.cached:  # reused from the result cache: say so, as every format does
+                properties = ET.SubElement(case, "properties")
+                ET.SubElement(properties, "property", name="cached", value="true")
             if not result.as_expected:
                 tag = "error" if result.status == "unknown" else "failure"
                 counts["errors" if tag == "error" else "failures"] += 1

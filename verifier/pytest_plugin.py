@@ -46,6 +46,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from dsl.source import visible
+
 if TYPE_CHECKING:  # heavy imports (z3) happen only when .law files are collected
     from dsl.model import ExampleInfo, Program, PropertyInfo, StatuteModel
     from verifier.results import Result
@@ -95,6 +97,7 @@ class _State:
     programs: dict[Path, Any] = field(default_factory=dict)  # directory -> _Loaded or LexproofError
     findings: dict[int, list] = field(default_factory=dict)  # id(statute) -> built-in results
     date_given: bool = False  # built-in checks: on ``date`` only, else in every version
+    root: Path | None = None  # pytest's rootdir: the statute root of imports
 
 
 @dataclass
@@ -136,7 +139,8 @@ def pytest_configure(config: pytest.Config) -> None:
     for entry in config.getini("testpaths") or []:
         for match in glob.glob(str(config.rootpath / entry), recursive=True):
             testpaths.append(Path(match).resolve())
-    config.stash[_STATE] = _State(COLLECT_MODES[raw_mode], day, timeout, named, testpaths, date_given=bool(date_text))
+    config.stash[_STATE] = _State(COLLECT_MODES[raw_mode], day, timeout, named, testpaths, date_given=bool(date_text),
+                                  root=Path(config.rootpath).resolve())
     config.addinivalue_line("markers", "lexproof: an item from a .law file (example, property or built-in check)")
 
 
@@ -172,7 +176,7 @@ def _load_directory(state: _State, directory: Path) -> _Loaded:
         from dsl.diagnostics import LexproofError
 
         try:
-            cached = _index(_load(directory))
+            cached = _index(_load(directory, state.root))
         except LexproofError as error:
             cached = error
         state.programs[directory] = cached
@@ -181,10 +185,14 @@ def _load_directory(state: _State, directory: Path) -> _Loaded:
     return cached
 
 
-def _load(directory: Path) -> Program:
-    from verifier import api
+def _load(directory: Path, root: Path | None = None) -> Program:
+    """The program of one directory; its files may import anything under ``root`` (pytest's
+    rootdir: the project), as ``lexproof check`` of the project would allow, and nothing outside
+    it (docs/security.md)."""
+    from dsl.loader import load
 
-    return api.load(directory)
+    inside = root is not None and directory.resolve().is_relative_to(root)
+    return load([directory], root=root if inside else None)  # else: the directory is its own root
 
 
 def _index(program: Program) -> _Loaded:
@@ -230,7 +238,9 @@ class LawFile(pytest.File):
         state = self.config.stash[_STATE]
         loaded = _load_directory(state, self.path.parent.resolve())
         for line, name, arguments in loaded.by_file.get(self.path.resolve(), []):
-            yield LawItem.from_parent(self, name=name, line=line, **arguments)
+            # Names come from the statute's text (example names are quoted strings): shown on
+            # the terminal, so with control characters made visible (docs/security.md).
+            yield LawItem.from_parent(self, name=visible(name), line=line, **arguments)
 
     def repr_failure(self, excinfo, style=None):  # type: ignore[override]
         from dsl.diagnostics import LexproofError
@@ -399,7 +409,7 @@ class LawItem(pytest.Item):
             if result.as_expected and result not in declared and result.status not in ("clean", "proved", "passed"):
                 from verifier.formats import one_line
 
-                warnings.warn_explicit(LexproofWarning(one_line(result)), LexproofWarning,
+                warnings.warn_explicit(LexproofWarning(visible(one_line(result))), LexproofWarning,
                                        filename=result.location.file, lineno=result.location.line)
         if failing:
             count = len(failing)
@@ -439,6 +449,7 @@ class LawItem(pytest.Item):
             if len(error.results) == 1:
                 message = f"{error.headline}. {details(error.results[0])}"
             text = "" if self.config.getoption("tbstyle", "auto") == "line" else "\n".join(parts)
+            text, message = _visible_lines(text), visible(message)  # for the terminal
             crash = _Crash(where, self.line, message)
             if self.kind == "builtin" and error.results:  # point at the first finding itself
                 first = error.results[0].location
@@ -447,13 +458,18 @@ class LawItem(pytest.Item):
         if isinstance(error, LexproofError):
             text = error.render()
             return _FailureText(f"{self.name}: the statute is not valid here\n{text}",
-                                _Crash(where, self.line, str(error)))
+                                _Crash(where, self.line, visible(str(error))))
         if isinstance(error, InternalError):
-            return _FailureText(f"internal error (a lexproof bug; please report): {error}",
-                                _Crash(where, self.line, f"internal error: {error}"))
+            return _FailureText(visible(f"internal error (a lexproof bug; please report): {error}"),
+                                _Crash(where, self.line, visible(f"internal error: {error}")))
         if isinstance(error, LexproofWarning):
             return _FailureText(f"{self.name}: {error}", _Crash(where, self.line, str(error)))
         return super().repr_failure(excinfo)
 
     def _date(self) -> str:
         return self.config.stash[_STATE].date.isoformat()
+
+
+def _visible_lines(text: str) -> str:
+    """``text`` with control characters made visible, line breaks kept."""
+    return "\n".join(visible(line) for line in text.split("\n"))

@@ -3,14 +3,39 @@ coloured with rich when the terminal supports it. Machine output lives in result
 
 from __future__ import annotations
 
-from rich.console import Console
+from collections.abc import Iterable
+
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from dsl.evaluator import DecisionOutcome
 from dsl.model import StatuteModel
+from dsl.source import visible
 from dsl.values import format_value
 from verifier.results import Result, Witness, cite, show
+
+
+class SafeConsole(Console):
+    """A rich Console that shows control characters instead of sending them to the terminal.
+
+    Names are plain identifiers, but citations, example names, strings, quoted source lines,
+    case values and file names are the statute author's (or a pull request's) text: an escape
+    sequence among them must not recolour, retitle or rewrite the reader's terminal. Each
+    rendered segment's text goes through :func:`dsl.source.visible`; rich's own colours are
+    styles, not text, and control segments (cursor moves rich makes itself) pass unchanged.
+    A line break in the statute's own text cannot reach here: strings end at a line."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or not segment.text:
+                yield segment
+            else:
+                # Rich's own line breaks are segment text too: keep those.
+                text = "\n".join(visible(part) for part in segment.text.split("\n"))
+                yield Segment(text, segment.style, segment.control)
+
 
 STATUS_STYLE = {
     "proved": ("✓", "green"), "passed": ("✓", "green"), "unchanged": ("=", "green"),
@@ -35,13 +60,15 @@ def headline(result: Result) -> Text:
         note = "as expected" if result.status == result.expected else f"expected {result.expected}"
         text.append(f" ({note})", style="dim")
     text.append(f"  {result.location}", style="dim")
+    if result.cached:
+        text.append("  (cached)", style="dim")
     return text
 
 
 def print_result(console: Console, result: Result, statutes: dict[str, StatuteModel], verbose: bool = False) -> None:
     console.print(headline(result))
     if result.version and (verbose or result.status not in ("proved", "passed", "unchanged")):
-        console.print(f"    in {result.version}", style="dim")
+        console.print(Text(f"    in {result.version}", style="dim"))
     if result.message and (verbose or result.status not in ("passed",)):
         console.print(Text("    " + result.message))
     if result.kind == "diff" and result.details.get("rows"):
@@ -50,7 +77,7 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
     if result.status not in ("passed", "unchanged") or verbose:
         for index, witness in enumerate(result.witnesses):
             if index and result.kind == "query":
-                console.print(f"    case {index + 1}:", style="bold")
+                console.print(Text(f"    case {index + 1}:", style="bold"))
             print_witness(console, witness, indent=4)
         if result.witnesses and result.articles:
             console.print(Text("    articles: " + ", ".join(result.articles), style="bold"))

@@ -182,6 +182,7 @@ class Result:
     statute: str | None = None
     version: str | None = None
     found_in: list[str] = field(default_factory=list)  # a built-in finding: every version it occurs in
+    cached: bool = False  # read back from the result cache (verifier/cache.py), not computed now
 
     @property
     def as_expected(self) -> bool:
@@ -223,6 +224,8 @@ class Result:
                 data["cases"] = [w.to_json() for w in self.witnesses]
         if self.details:
             data["details"] = self.details
+        if self.cached:
+            data["cached"] = True
         return data
 
 

@@ -1,0 +1,553 @@
+"""Hostile statute files, case files and caches (docs/security.md): each attack of issue 11's
+"Security" section, as it would arrive in a pull request that CI checks.
+
+Every test here failed on the code before the fix: imports left the statute tree (and quoted
+what they read, environment variables included), the result cache believed any entry in the
+repository, Lark unpickled a file from the shared temporary directory, and escape sequences in
+statute text reached the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import stat
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dsl.diagnostics import LexproofError
+from dsl.parser import MAX_FILE_BYTES, parse_file
+from verifier import api
+from verifier.cache import ResultCache, _mac, _read_entry, load_or_create_key
+from verifier.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = "2026-11-29"
+SECRET = "s3cr3t-CI-token-4711"
+
+# A statute whose property fails: a cache that is believed can turn this into exit 0.
+FAILING = """statute S
+facts F { x: int 0..10 }
+decision d: bool otherwise false
+rule r [art. 1]: d = true if x > 5
+property always: for every F claim d
+"""
+
+
+def _cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+         timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The CLI in a fresh process (its own environment, its own /proc/self/environ)."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "verifier.cli", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd, timeout=timeout)
+
+
+def _tree(tmp_path: Path) -> tuple[Path, Path]:
+    """A statute root and, next to it (outside it), a file with a secret in it that would be
+    quoted in a syntax error if it were read."""
+    root = tmp_path / "repo" / "statutes"
+    root.mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.law").write_text(f"{SECRET} is not a statute\n", encoding="utf-8")
+    return root, outside
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+def test_import_of_proc_self_environ_never_shows_the_environment(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    (root / "a.law").write_text('import "/proc/self/environ"\nstatute S\n', encoding="utf-8")
+    run = _cli("check", str(root), env={"LEXPROOF_TEST_SECRET": SECRET})
+    assert run.returncode == 2
+    assert SECRET not in run.stdout + run.stderr
+    assert f"{root / 'a.law'}:1:1: error: cannot import '/proc/self/environ': it lies outside the statute root" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("how", ["relative", "absolute"])
+def test_an_import_cannot_leave_the_statute_root(tmp_path: Path, how: str) -> None:
+    root, outside = _tree(tmp_path)
+    (root / "sub").mkdir()
+    target = "../../../outside/secret.law" if how == "relative" else str(outside / "secret.law")
+    assert (root / "sub" / target).resolve() == (outside / "secret.law").resolve()  # it would reach it
+    (root / "sub" / "a.law").write_text(f'import "{target}"\nstatute S\n', encoding="utf-8")
+    with pytest.raises(LexproofError) as caught:
+        api.load(root)
+    rendered = caught.value.render()
+    assert SECRET not in rendered
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (1, 1)
+    assert diagnostic.message == f"cannot import '{target}': it lies outside the statute root '{root}'"
+
+
+def test_a_symbolic_link_out_of_the_root_is_not_followed(tmp_path: Path) -> None:
+    root, outside = _tree(tmp_path)
+    (root / "link.law").symlink_to(outside / "secret.law")
+    (root / "linked_dir").symlink_to(outside, target_is_directory=True)
+    (root / "a.law").write_text('import "linked_dir/secret.law"\nstatute S\n', encoding="utf-8")
+    # Found by walking the folder:
+    with pytest.raises(LexproofError) as walked:
+        api.load(root)
+    assert SECRET not in walked.value.render()
+    assert [d.message for d in walked.value.diagnostics] == [
+        f"refused to read this file: it lies outside the statute root '{root}'"]
+    assert walked.value.diagnostics[0].span.file == str(root / "link.law")
+    # Imported, from a file named directly (its root: its folder, as no pyproject.toml encloses it):
+    (root / "b.law").write_text('import "link.law"\nstatute T\n', encoding="utf-8")
+    for name, target in (("a.law", "linked_dir/secret.law"), ("b.law", "link.law")):
+        with pytest.raises(LexproofError) as imported:
+            api.load(root / name)
+        assert SECRET not in imported.value.render()
+        assert [d.message for d in imported.value.diagnostics] == [
+            f"cannot import '{target}': it lies outside the statute root '{root}'"]
+
+
+def test_a_symbolic_link_inside_the_root_is_followed(tmp_path: Path) -> None:
+    """Confinement is about where a file is, not how it is named: a link within the tree works."""
+    root, _ = _tree(tmp_path)
+    (root / "real").mkdir()
+    (root / "real" / "base.law").write_text("statute S\nfacts F { x: int }\n", encoding="utf-8")
+    (root / "alias.law").symlink_to(root / "real" / "base.law")
+    (root / "main.law").write_text('import "alias.law"\n', encoding="utf-8")
+    program = api.load(root / "main.law")
+    assert list(program.statutes) == ["S"]
+
+
+def test_a_file_named_directly_belongs_to_the_project_root(tmp_path: Path) -> None:
+    """A file named on the command line may import across folders of its project (the folder
+    holding pyproject.toml), but not out of the project."""
+    root, outside = _tree(tmp_path)
+    project = root.parent
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    (project / "common").mkdir()
+    (project / "common" / "base.law").write_text("statute S\nfacts F { x: int }\n", encoding="utf-8")
+    (root / "main.law").write_text('import "../common/base.law"\n', encoding="utf-8")
+    assert list(api.load(root / "main.law").statutes) == ["S"]
+    # The folder named on the command line is its own root, pyproject.toml or not:
+    with pytest.raises(LexproofError, match="outside the statute root"):
+        api.load(root)
+    (root / "main.law").write_text('import "../../outside/secret.law"\n', encoding="utf-8")
+    with pytest.raises(LexproofError, match="outside the statute root") as caught:
+        api.load(root / "main.law")
+    assert SECRET not in caught.value.render()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos")
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    os.mkfifo(root / "pipe.law")  # opening it for reading would wait for a writer forever
+    (root / "a.law").write_text('import "pipe.law"\nstatute S\n', encoding="utf-8")
+    run = _cli("check", str(root / "a.law"), timeout=60)
+    assert run.returncode == 2
+    assert "cannot import 'pipe.law': it is not a regular file" in run.stderr
+    run = _cli("check", str(root), timeout=60)
+    assert run.returncode == 2
+    assert f"{root / 'pipe.law'}:1:1: error: refused to read this file: it is not a regular file" in run.stderr
+
+
+def test_only_law_files_can_be_imported(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    (root / "notes.txt").write_text(f"{SECRET}\n", encoding="utf-8")
+    (root / "a.law").write_text('import "notes.txt"\nstatute S\n', encoding="utf-8")
+    with pytest.raises(LexproofError) as caught:
+        api.load(root)
+    assert SECRET not in caught.value.render()
+    assert [d.message for d in caught.value.diagnostics] == ["cannot import 'notes.txt': only .law files can be imported"]
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.law"
+    with huge.open("wb") as out:
+        out.truncate(32 * MAX_FILE_BYTES)  # sparse: 64 MB of zeros that cost no disk
+    tracemalloc.start()
+    try:
+        with pytest.raises(LexproofError, match=f"file larger than {MAX_FILE_BYTES} bytes"):
+            parse_file(huge)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * MAX_FILE_BYTES  # read up to the limit, not the whole file
+
+
+# --- the result cache ----------------------------------------------------------------------------
+
+
+def _cache_env(tmp_path: Path) -> dict[str, str]:
+    return {"LEXPROOF_CACHE": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+def _check_with_cache(tmp_path: Path, statute: Path, *extra: str):
+    return CliRunner().invoke(main, ["check", str(statute), "--date", DAY, *extra], env=_cache_env(tmp_path))
+
+
+def _failing_statute(tmp_path: Path) -> Path:
+    path = tmp_path / "s" / "s.law"
+    path.parent.mkdir()
+    path.write_text(FAILING, encoding="utf-8")
+    return path
+
+
+def test_a_tampered_status_is_a_miss_and_the_property_still_fails(tmp_path: Path) -> None:
+    statute = _failing_statute(tmp_path)
+    first = _check_with_cache(tmp_path, statute)
+    assert first.exit_code == 1
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    text = entry.read_text(encoding="utf-8")
+    assert "counterexample" in text
+    entry.write_text(text.replace("counterexample", "proved"), encoding="utf-8")
+    again = _check_with_cache(tmp_path, statute)
+    assert again.exit_code == 1  # not 0: the edited entry was not believed
+    assert "counterexample" in again.stdout and "(cached)" not in again.stdout
+    assert "ignored 1 damaged or unauthenticated cache entry" in again.stderr
+    third = _check_with_cache(tmp_path, statute)  # the entry was rewritten with the real result
+    assert third.exit_code == 1 and "(cached)" in third.stdout
+
+
+def test_an_entry_without_its_hmac_is_a_miss(tmp_path: Path) -> None:
+    statute = _failing_statute(tmp_path)
+    assert _check_with_cache(tmp_path, statute).exit_code == 1
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    envelope = json.loads(entry.read_text(encoding="utf-8"))
+    body = json.loads(envelope["body"])
+    for item in body["results"]:
+        item["status"] = "proved"
+    forged_body = json.dumps(body)
+    for forged in ({"body": forged_body}, {"mac": "", "body": forged_body}, {"mac": envelope["mac"], "body": forged_body},
+                   body):
+        entry.write_text(json.dumps(forged), encoding="utf-8")
+        run = _check_with_cache(tmp_path, statute, "--format", "json")
+        assert run.exit_code == 1
+        assert [r["status"] for r in json.loads(run.stdout)["results"]] == ["counterexample"]
+
+
+CRAFTED = [
+    "", "null", "[]", "5", '"x"', "{}", '{"mac": 5, "body": 7}', '{"mac": "00", "body": "{}"}',
+    # The layout of the old, unauthenticated entries, with a witness of the wrong shape (this
+    # one crashed the old cache with exit 4):
+    json.dumps({"format": 1, "results": [{"kind": "property", "name": "always", "status": "proved",
+                                          "location": {"file": "s.law", "line": 5, "column": 1, "end_line": 5,
+                                                       "end_column": 2},
+                                          "witnesses": [{"versions": []}], "details": {}}]}),
+    "[" * 100_000 + "]" * 100_000,
+]
+
+
+@pytest.mark.parametrize("text", CRAFTED, ids=range(len(CRAFTED)))
+def test_a_crafted_entry_is_a_miss_never_an_internal_error(tmp_path: Path, text: str) -> None:
+    statute = _failing_statute(tmp_path)
+    assert _check_with_cache(tmp_path, statute).exit_code == 1
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    entry.write_text(text, encoding="utf-8")
+    run = _check_with_cache(tmp_path, statute)
+    assert run.exit_code == 1, run.output
+    assert "counterexample" in run.stdout
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@pytest.fixture(scope="module")
+def signed_entry(tmp_path_factory: pytest.TempPathFactory):
+    """A real entry of a statute with a counterexample, and what is needed to sign variants."""
+    tmp = tmp_path_factory.mktemp("signed")
+    cache = ResultCache(tmp / "cache", key_file=tmp / "key")
+    program = api.load(ROOT / "statutes" / "lll")
+    statute = program.statute()
+    results = api.check(program, date=DAY, cache=cache)
+    assert any(r.witnesses for r in results)
+    key = cache.key(statute, {"any": "options"})
+    cache.store(key, results)
+    envelope = json.loads((tmp / "cache" / f"{key}.json").read_text(encoding="utf-8"))
+    return json.loads(envelope["body"]), key, cache.secret(), statute
+
+
+def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
+    """Every place in a JSON value, as a path of keys and indexes."""
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_paths(item, (*prefix, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_paths(item, (*prefix, index)))
+    return found
+
+
+@given(data=st.data())
+def test_reading_a_crafted_but_signed_entry_never_raises(signed_entry, data: st.DataObject) -> None:
+    """Even an entry that passes the HMAC (a leaked key) is read back whole or not at all: a
+    crafted value anywhere in a real entry is a miss, never an exception (exit 4)."""
+    body, key, secret, statute = signed_entry
+    crafted = json.loads(json.dumps(body))
+    path = data.draw(st.sampled_from(_paths(crafted)[1:]))
+    replacement = data.draw(_JSON)
+    target = crafted
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = replacement
+    text = json.dumps(crafted)
+    raw = json.dumps({"mac": _mac(secret, key, text), "body": text}).encode()
+    results = _read_entry(raw, key, secret, statute)
+    if results is not None:
+        for result in results:  # what it reads is usable by every output format
+            assert isinstance(result.status, str) and result.cached
+            result.to_json()
+
+
+def test_the_cache_lives_outside_the_repository_by_default(tmp_path: Path) -> None:
+    statute = _failing_statute(tmp_path)
+    environment = {k: v for k, v in os.environ.items() if k != "LEXPROOF_CACHE"}
+    environment.update({"XDG_CACHE_HOME": str(tmp_path / "xdg-cache"), "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+                        "PYTHONPATH": str(ROOT)})
+    run = subprocess.run([sys.executable, "-m", "verifier.cli", "check", str(statute), "--date", DAY],
+                         capture_output=True, text=True, env=environment, cwd=statute.parent, timeout=120)
+    assert run.returncode == 1
+    assert not (statute.parent / ".lexproof_cache").exists()
+    assert len(list((tmp_path / "xdg-cache" / "lexproof" / "results").glob("*.json"))) == 1
+    key = tmp_path / "xdg-config" / "lexproof" / "cache-key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.parametrize("mode", [0o644, 0o660, 0o602])
+def test_a_key_file_others_can_access_disables_the_cache(tmp_path: Path, mode: int) -> None:
+    statute = _failing_statute(tmp_path)
+    key = tmp_path / "config" / "lexproof" / "cache-key"
+    key.parent.mkdir(parents=True)
+    key.write_text("0" * 64, encoding="utf-8")
+    key.chmod(mode)
+    run = _check_with_cache(tmp_path, statute)
+    assert run.exit_code == 1
+    assert f"the cache key {key} is accessible to other users (mode {mode:o}" in run.stderr
+    assert not (tmp_path / "cache").exists()  # nothing read, nothing written
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give the key away")
+def test_a_key_file_of_another_user_disables_the_cache(tmp_path: Path) -> None:
+    key = tmp_path / "cache-key"
+    key.write_text("0" * 64, encoding="utf-8")
+    key.chmod(0o600)
+    os.chown(key, 4242, 4242)
+    cache = ResultCache(tmp_path / "cache", key_file=key)
+    assert cache.secret() is None
+    assert cache.problem == f"the cache key {key} belongs to another user; the cache is not used"
+
+
+def test_a_key_file_that_is_a_link_disables_the_cache(tmp_path: Path) -> None:
+    real = tmp_path / "elsewhere"
+    real.write_text("0" * 64, encoding="utf-8")
+    real.chmod(0o600)
+    (tmp_path / "cache-key").symlink_to(real)
+    cache = ResultCache(tmp_path / "cache", key_file=tmp_path / "cache-key")
+    assert cache.secret() is None and "cannot read the cache key" in (cache.problem or "")
+
+
+def test_the_key_is_created_once_with_mode_0600(tmp_path: Path) -> None:
+    key = tmp_path / "new" / "cache-key"
+    first = load_or_create_key(key)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert load_or_create_key(key) == first and len(first) == 64
+    assert [p.name for p in key.parent.iterdir()] == ["cache-key"]  # no temporary left behind
+
+
+def test_lark_and_python_versions_are_part_of_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lark
+
+    statute = api.load(ROOT / "statutes" / "hardheidsclausule").statute()
+    cache = ResultCache(tmp_path, key_file=tmp_path / "key")
+    before = cache.key(statute, {})
+    monkeypatch.setattr(lark, "__version__", "0.0.1")
+    after_lark = cache.key(statute, {})
+    monkeypatch.setattr(sys, "version", "2.7.18 (a different interpreter)")
+    after_python = cache.key(statute, {})
+    assert len({before, after_lark, after_python}) == 3
+
+
+def test_every_format_says_when_a_result_came_from_the_cache(tmp_path: Path) -> None:
+    statute = _failing_statute(tmp_path)
+    assert _check_with_cache(tmp_path, statute).exit_code == 1  # fills the cache
+    sarif = json.loads(_check_with_cache(tmp_path, statute, "--format", "sarif").stdout)
+    findings = sarif["runs"][0]["results"]
+    assert findings and all(f["properties"]["cached"] is True for f in findings)
+    junit = _check_with_cache(tmp_path, statute, "--format", "junit").stdout
+    assert junit.count('<property name="cached" value="true" />') == 1
+    data = json.loads(_check_with_cache(tmp_path, statute, "--format", "json").stdout)
+    assert [r["cached"] for r in data["results"]] == [True]
+    fresh = CliRunner().invoke(main, ["check", str(statute), "--date", DAY, "--format", "json", "--no-cache"])
+    assert "cached" not in json.loads(fresh.stdout)["results"][0]
+
+
+# --- Lark's grammar cache ----------------------------------------------------------------------
+
+
+class _Plant:
+    """A pickle that, when loaded, creates a file: proof that code ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+_BUILD_THE_OLD_WAY = """
+from lark import Lark
+from dsl.parser import GRAMMAR_FILE
+Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", start=["start", "query"],
+     propagate_positions=True, maybe_placeholders=False, cache=True)
+"""
+
+
+def test_the_parser_never_loads_a_pickle_from_the_temporary_directory(tmp_path: Path) -> None:
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    env = {**os.environ, "TMPDIR": str(shared), "PYTHONPATH": str(ROOT)}
+    # Where Lark's cache=True keeps the parser built the way dsl/parser.py used to build it:
+    subprocess.run([sys.executable, "-c", _BUILD_THE_OLD_WAY], env=env, check=True, timeout=120)
+    (planted,) = shared.glob(".lark_cache_*")
+    header = planted.read_bytes().split(b"\n", 1)[0]
+    marker = tmp_path / "code-ran"
+    planted.write_bytes(header + b"\n" + pickle.dumps(_Plant(marker)))
+    run = subprocess.run([sys.executable, "-c", "from dsl.parser import parse_text; parse_text('statute S\\n')"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert not marker.exists()
+    assert [p.name for p in shared.iterdir()] == [planted.name]  # and nothing new was written there
+
+
+# --- control characters ----------------------------------------------------------------------------
+
+ESCAPES = """statute S "title\x1b]0;pwned\x07"
+facts F { x: int 0..10 }
+decision d: bool otherwise false
+rule r ["source \x1b[31mRED\x9b2J\u202e"]: d = true if x > 5
+example "case\x1b[2J" { x = 7 } expect d = false
+"""
+
+
+def test_escape_sequences_in_statute_text_are_shown_not_obeyed(tmp_path: Path) -> None:
+    path = tmp_path / "s.law"
+    path.write_text(ESCAPES, encoding="utf-8")
+    run = CliRunner().invoke(main, ["check", str(path), "--date", DAY])
+    assert run.exit_code == 1
+    assert "\x1b" not in run.stdout and "\x9b" not in run.stdout and "\u202e" not in run.stdout
+    assert "✓ r [source ␛[31mRED�2J�] applies" in run.stdout
+    assert "example case␛[2J" in run.stdout
+    # JSON stays faithful: the same text, escaped by JSON (so still nothing raw on a terminal).
+    as_json = CliRunner().invoke(main, ["check", str(path), "--date", DAY, "--format", "json"])
+    assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout and "\u202e" not in as_json.stdout
+    (result,) = json.loads(as_json.stdout)["results"]
+    assert result["name"] == "case\x1b[2J"
+    assert result["articles"] == ["source \x1b[31mRED\x9b2J\u202e"]
+
+
+def test_escape_sequences_in_a_quoted_line_keep_the_caret_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "s.law"
+    path.write_text('statute S "\x1b[31m\x1b[8m" 42\n', encoding="utf-8")
+    run = CliRunner().invoke(main, ["check", str(path)])
+    assert run.exit_code == 2
+    assert "\x1b" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith(f"{path}:1:23: error: unexpected '42'")
+    assert lines[1] == '    1 | statute S "␛[31m␛[8m" 42'
+    assert lines[2].index("^") == lines[1].index("42")
+
+
+def test_escape_sequences_in_a_case_file_are_shown_not_obeyed(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"\x1b[31mleeftijd": 20}), encoding="utf-8")
+    run = CliRunner().invoke(main, ["eval", str(ROOT / "statutes" / "lll"), "--case", str(case)])
+    assert run.exit_code == 2
+    assert "\x1b" not in run.stderr
+    assert "␛[31mleeftijd" in run.stderr
+
+
+def test_escape_sequences_reach_no_terminal_through_the_pytest_plugin(tmp_path: Path) -> None:
+    (tmp_path / "s.law").write_text(ESCAPES, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+                          "--color=no", "-v", "--lexproof-date", DAY, str(tmp_path)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "\x1b" not in run.stdout + run.stderr and "\x9b" not in run.stdout
+    assert "case␛[2J" in run.stdout  # the failing example, by its (visible) name
+    assert "source ␛[31mRED" in run.stdout  # its explanation, with the citation
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos")
+@pytest.mark.parametrize("plant", ["fifo", "link to /dev/zero", "directory"])
+def test_an_entry_that_is_not_a_regular_file_is_a_miss_without_blocking(tmp_path: Path, plant: str) -> None:
+    statute = _failing_statute(tmp_path)
+    assert _check_with_cache(tmp_path, statute).exit_code == 1
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    entry.unlink()
+    if plant == "fifo":
+        os.mkfifo(entry)
+    elif plant == "directory":
+        entry.mkdir()
+    else:
+        entry.symlink_to("/dev/zero")
+    run = _cli("check", str(statute), "--date", DAY, env=_cache_env(tmp_path), timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "counterexample" in run.stdout
+
+
+def test_the_pytest_plugin_confines_imports_to_the_rootdir(tmp_path: Path) -> None:
+    """Under pytest, a folder's files may import from another folder of the project (as
+    `lexproof check` of the project allows), but not from outside pytest's rootdir."""
+    project = tmp_path / "project"
+    (project / "common").mkdir(parents=True)
+    (project / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (project / "common" / "base.law").write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision d: bool otherwise false\n"
+        "rule r [art. 1]: d = true if x > 5\n", encoding="utf-8")
+    (project / "wijziging").mkdir()
+    (project / "wijziging" / "a.law").write_text(
+        'import "../common/base.law"\namendment A amends S in force 2027-01-01\n  repeal rule r\n\n'
+        'example "na A" [on 2027-06-01] { x = 7 } expect d = false\n', encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.law").write_text(f"{SECRET} is not a statute\n", encoding="utf-8")
+    (project / "evil").mkdir()
+    (project / "evil" / "b.law").write_text('import "../../outside/secret.law"\nstatute T\n', encoding="utf-8")
+
+    def run(folder: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+                               "--color=no", "--lexproof-date", DAY, folder], capture_output=True, text=True,
+                              cwd=project, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    good = run("wijziging")
+    assert "outside the statute root" not in good.stdout, good.stdout
+    assert good.returncode == 0, good.stdout
+    assert "1 passed" in good.stdout
+    evil = run("evil")
+    assert evil.returncode != 0
+    assert "outside the statute root" in evil.stdout
+    assert SECRET not in evil.stdout + evil.stderr
+
+
+def test_without_a_home_directory_the_cache_is_not_written_into_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from verifier import cache as cache_module
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEXPROOF_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored: not absolute
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative/config")
+    monkeypatch.setattr(cache_module.os.path, "expanduser", lambda path: path)  # no home: '~' stays
+    assert cache_module.default_cache() is None
+    assert ResultCache(tmp_path / "c").secret() is None
+    assert not any(tmp_path.iterdir())
