@@ -247,6 +247,9 @@ def _checked_shape(item: object) -> dict:
     if not isinstance(location, dict) or not isinstance(location.get("file"), str) or not all(
             type(location.get(name)) is int for name in ("line", "column", "end_line", "end_column")):
         raise ValueError("not a location")
+    found_in = item.get("found_in", [])
+    if not isinstance(found_in, list) or not all(isinstance(label, str) for label in found_in):
+        raise ValueError("found_in is not a list of version labels")
     if not isinstance(item.get("witnesses"), list) or not isinstance(item.get("details"), dict):
         raise ValueError("witnesses or details of the wrong kind")
     return item
