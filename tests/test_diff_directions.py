@@ -30,6 +30,8 @@ from verifier import api
 from verifier import diff as diff_module
 from verifier.cli import main
 from verifier.diff import diff_versions, has_unknown
+from verifier.regions import Region
+from verifier.render import diff_summary_lines
 from verifier.solving import Budget
 
 BUDGET = Budget(rlimit=200_000_000, timeout_ms=60_000)
@@ -276,6 +278,29 @@ def test_a_range_of_the_change_the_solver_cannot_settle_says_so(monkeypatch) -> 
         delta = result.details["directions"][direction]["delta"]
         assert delta["min"]["value"] is None and delta["max"]["value"] is None
         assert delta["min"]["reason"] == "the solver could not establish a bound"
+
+
+def test_a_part_whose_groups_cannot_be_listed_still_counts_at_least_one(monkeypatch) -> None:
+    """The solver says someone gains, then gives up listing the groups: no row to show, but the
+    count is not 0: at least one combination gains."""
+    real_summarize = diff_module.summarize
+    calls = []
+
+    def summarize(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:  # the parts are summarized in the order gains, loses, changes
+            return Region([], False, [], [], "the solver ran out of budget while listing the groups")
+        return real_summarize(*args, **kwargs)
+
+    monkeypatch.setattr(diff_module, "summarize", summarize)
+    _, _, _, (result,) = _diff(BOOL)
+    assert result.details["directions"]["gains"] == {
+        "status": "some", "combinations": 1, "complete": False,
+        "incomplete_reason": "the solver ran out of budget while listing the groups"}
+    assert result.details["gains"] == 1 and result.details["complete"] is False
+    assert not any(row["direction"] == "gains" for row in result.details["rows"])
+    console_text = "\n".join(diff_summary_lines(result))
+    assert "who gains: at least 1 combination(s)" in console_text
 
 
 def test_a_budget_too_small_to_tell_anything_claims_nothing(tmp_path: Path) -> None:

@@ -197,6 +197,9 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
         return result
     facts = cone_facts(statute, [before, after], [name])
     parts = [_part(diff, direction, facts) for direction in DIRECTIONS if direction in regions]
+    if all(part.status == "none" for part in parts):
+        # the parts are exactly the changed region, which has cases: the solver contradicts itself
+        raise InternalError(f"diff of {name}: the outcome changes, but no case gains, loses or changes otherwise")
     rows = [row for part in parts for row in part.rows]
     witnesses = [witness for part in parts for witness in part.witnesses]
     by_direction = {part.direction: part for part in parts}
