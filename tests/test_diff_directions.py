@@ -181,6 +181,37 @@ def test_the_command_line_says_who_gains_and_who_loses(tmp_path: Path) -> None:
     assert result["details"]["directions"]["gains"]["delta"]["max"]["value"] == "9900.00"
 
 
+def test_a_bound_that_is_approached_but_not_attained_says_so() -> None:
+    """n = r becomes n = 1 for r < 50% (and the default 0 otherwise). By hand: r < 50% gains
+    1 - r, which lies in (50%, 100%]: 100% at r = 0, never 50% exactly; r >= 50% loses r, from
+    -100% (r = 100%) to -50% (r = 50%)."""
+    statute, before, after, (result,) = _diff(
+        "statute S\nfacts F { r: rate 0..1 }\ndecision n: number otherwise 0\nrule a [art. 1]: n = r\n"
+        "amendment A amends S in force 2024-01-01\n  replace rule a [art. 1]:\n    n = 1\n    if r < 50%\n"
+    )
+    gains = result.details["directions"]["gains"]["delta"]
+    assert gains["min"] == {"value": "0.5", "attained": False}
+    assert gains["max"]["value"] == "1" and gains["max"]["attained"] is True
+    losses = result.details["directions"]["loses"]["delta"]
+    assert (losses["min"]["value"], losses["max"]["value"]) == ("-1", "-0.5")
+    assert diff_summary_lines(result)[1] == "change (after - before) for who gains: more than 0.5 to 1"
+
+
+def test_an_unbounded_change_is_not_given_a_bound() -> None:
+    """d = n becomes d = 2 * n for an int n without a range: the change is n, so n > 0 gains
+    (from 1, without bound) and n < 0 loses (without bound, up to -1)."""
+    _, _, _, (result,) = _diff(
+        "statute S\nfacts F { n: int }\ndecision d: int\nrule a [art. 1]: d = n\n"
+        "amendment A amends S in force 2024-01-01\n  replace rule a [art. 1]:\n    d = 2 * n\n"
+    )
+    gains = result.details["directions"]["gains"]["delta"]
+    assert gains["min"]["value"] == 1 and gains["min"]["attained"] is True
+    assert gains["max"]["value"] is None and "unbounded" in gains["max"]["reason"]
+    losses = result.details["directions"]["loses"]["delta"]
+    assert losses["min"]["value"] is None and losses["max"]["value"] == -1
+    assert "1 to ? (upper end: no bound" in diff_summary_lines(result)[1]
+
+
 # --- bool and enum decisions ----------------------------------------------------------------------
 
 

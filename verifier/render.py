@@ -171,17 +171,21 @@ def _decision_type(result: Result):
 
 
 def _delta_text(delta: dict, type_) -> str:
-    """'€0.01 to €9,900.00', 'more than €0.00 to €5.00', 'up to (unknown)'."""
+    """'€0.01 to €9,900.00', 'more than €0.00 to €5.00', '-€100.00 to ? (upper end: why)'."""
+    notes = []
+
     def end(part: dict, side: str) -> str:
         if part.get("value") is None:
-            return f"({part.get('reason', 'unknown')})"
+            notes.append(f"{'lower' if side == 'min' else 'upper'} end: {part.get('reason', 'unknown')}")
+            return "?"
         # the JSON value encoding: an int, or an exact decimal or fraction as text ("0.001", "1/3")
         shown = format_value(Fraction(part["value"]) if type_.is_rational else part["value"], type_)
         if part.get("attained"):
             return shown
         return ("more than " if side == "min" else "less than ") + shown
 
-    return f"{end(delta['min'], 'min')} to {end(delta['max'], 'max')}"
+    text = f"{end(delta['min'], 'min')} to {end(delta['max'], 'max')}"
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def print_summary(console: Console, results: list[Result]) -> None:
