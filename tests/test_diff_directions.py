@@ -10,6 +10,7 @@ Expected values are worked out by hand in the comments, or by brute force over e
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from fractions import Fraction
@@ -36,6 +37,7 @@ from verifier.solving import Budget
 
 BUDGET = Budget(rlimit=200_000_000, timeout_ms=60_000)
 SCALE = settings.default.max_examples / 100
+DATES = [dt.date(2019, 6, 1), dt.date(2022, 6, 1), dt.date(2026, 6, 1)]
 
 CR = """\
 statute S
@@ -346,6 +348,28 @@ def test_a_budget_too_small_to_tell_anything_claims_nothing(tmp_path: Path) -> N
     assert "unknown" in stdout
 
 
+def test_a_fact_only_an_unencoded_version_of_a_decision_reads_is_no_internal_error() -> None:
+    """Found by the brute-force test below. d1 reads d0 only after A0 (``if d0 = d0``), and d0
+    reads f0 only before A0: cone_facts named f0, which the diff's encoding never declares, and
+    summarize stopped with an internal error (exit 4) reading it. By hand: d0 is undefined after
+    A0 (p1 is false), so r4's condition is undefined and d1 goes from €0 to undefined."""
+    statute, before, after, results = _diff(
+        "statute S\nenum E1 { a1, b1 }\nfacts G {\n  f0: E1\n  f1: int 0..2\n}\n"
+        "parameter p1: bool\n  = false from 2000-01-01\n"
+        "decision d0: E1 [art. 1]\ndecision d1: money [art. 2]\n"
+        "rule r0 [art. 1 sub a]: d0 = f0\nrule r1 [art. 1 sub a]: d1 = €0\n"
+        "amendment A amends S in force 2024-01-01\n"
+        "  insert rule r3 [art. 1 sub a]:\n    d0 = E1.a1\n    if p1\n  repeal rule r0\n"
+        "  insert rule r4 [art. 1 sub a] except r1:\n    d1 = €0\n    if (d0 = d0)\n"
+    )
+    by_name = {result.name: result for result in results}
+    d1 = by_name["d1"]
+    assert d1.status == "changed"
+    assert [(row["when"], row["before"], row["direction"]) for row in d1.details["rows"]] == [
+        ("every case", "e.g. €0.00", "changes")]
+    assert d1.details["finite_facts"] == [] and (d1.details["gains"], d1.details["losses"]) == (0, 0)
+
+
 # --- against brute force ------------------------------------------------------------------------------
 
 # Two enum/bool facts and two ints; the amount is rewritten so that, depending on the case, it
@@ -443,11 +467,13 @@ def test_generated_statutes_match_brute_force(data) -> None:
     amendments of tests/statute_generator.py, every case of their finite domain."""
     gen = data.draw(statutes(max_domain=150), label="statute")
     statute = gen.load()
-    if not gen.amendments:
-        return
-    name = data.draw(st.sampled_from(gen.amendment_names), label="amendment")
-    info = statute.amendments[name]
-    before = version_on(statute, info.in_force, exclude=(name,))
-    after = version_on(statute, info.in_force, include=(name,))
+    if gen.amendments and data.draw(st.booleans(), label="by amendment"):
+        name = data.draw(st.sampled_from(gen.amendment_names), label="amendment")
+        info = statute.amendments[name]
+        before = version_on(statute, info.in_force, exclude=(name,))
+        after = version_on(statute, info.in_force, include=(name,))
+    else:  # the dates the soundness suite uses: before, between and after the generated changes
+        days = data.draw(st.lists(st.sampled_from(DATES), min_size=2, max_size=2, unique=True), label="dates")
+        before, after = version_on(statute, days[0]), version_on(statute, days[1])
     results = diff_versions(statute, before, after, BUDGET)
     _assert_matches_brute_force(statute, before, after, results, gen.cases(), where=gen.text())

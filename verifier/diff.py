@@ -195,7 +195,12 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
         result.status = "unchanged"
         result.message = f"{name} is the same for every case"
         return result
-    facts = cone_facts(statute, [before, after], [name])
+    # cone_facts looks at every rule of both versions, so it may name a fact that only a decision
+    # the diff never encodes reads (d0 = f0 before, read after only by d1's 'if d0 = d0'): no
+    # constraint mentions it, the outcome cannot depend on it, and reading it now would declare
+    # it after the solver was built (an internal error, exit 4)
+    declared = set(encoder.declared_facts(None))
+    facts = [fact for fact in cone_facts(statute, [before, after], [name]) if fact in declared]
     parts = [_part(diff, direction, facts) for direction in DIRECTIONS if direction in regions]
     if all(part.status == "none" for part in parts):
         # the parts are exactly the changed region, which has cases: the solver contradicts itself
