@@ -35,7 +35,7 @@ from dsl.model import StatuteModel
 from dsl.values import format_value, to_json
 from verifier.encoding import Encoder, Term, fewer_gc_passes
 from verifier.errors import InternalError
-from verifier.regions import Region, cone_facts, describe_row, summarize
+from verifier.regions import Region, Row, cone_facts, describe_row, summarize
 from verifier.results import Outcomes, Result, Witness
 from verifier.solving import Budget, check, new_solver, read_cases
 from verifier.workers import run_tasks
@@ -260,7 +260,7 @@ def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
     return part
 
 
-def _add_row(diff: _Diff, part: _Part, region: Region, row, finite_outcome: bool) -> None:
+def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome: bool) -> None:
     statute, name, info = diff.statute, diff.name, diff.statute.decisions[diff.name]
     evaluator, ob, oa = diff.replay(row.witness)
     seen = _direction(info.type.kind, ob, oa)
