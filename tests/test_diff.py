@@ -193,7 +193,11 @@ EXPECTED_HULL_ROWS = [  # the 'when' of each row of d, then of t
         "k = a, x 12..17, m €0.50..€1.00",  # false -> true
         "some cases: k = a, x 10..20, m €1.01..€2.00",  # true -> false: x in 10..11 or 18..20
     ],
-    ["some cases: x 0..14"],  # one label (defined before and after); p and m take every value
+    [  # t: €1.50 (after) against m (before, when p) or €0
+        "p = true, x 0..11, m €0.00..€1.49",  # gains: €1.50 > m
+        "p = false, x 0..11, m €0.00..€0.24",  # gains: €1.50 > €0
+        "some cases: p = true, x 0..14, m €0.01..€2.00",  # loses: m > €1.50 (x < 12), or m > €0 (x 12..14)
+    ],
 ]
 
 
@@ -201,9 +205,20 @@ def _whens(results) -> list[list[str]]:
     return [[row["when"] for row in result.details["rows"]] for result in results]
 
 
+def _brute_direction(kind: str, before: tuple[bool, object], after: tuple[bool, object]) -> str:
+    """The direction of one case's change, written again here (not verifier.diff._direction)."""
+    if kind == "bool":
+        was, now = before == (True, True), after == (True, True)
+        return "gains" if now and not was else "loses" if was and not now else "changes"
+    if before[0] and after[0]:
+        return "gains" if after[1] > before[1] else "loses"
+    return "changes"
+
+
 def test_ranges_and_exactness_match_brute_force(monkeypatch) -> None:
     """Every row's ranges are the least and greatest value of each numeric fact over the row's
-    cases that change (with the row's outcome label); an exact row has no other cases."""
+    cases that change in the row's direction (with the row's outcome label); an exact row has
+    no other cases."""
     statute = _load(HULLS)
     before, after = _versions(statute)
     regions_seen = []
@@ -221,15 +236,21 @@ def test_ranges_and_exactness_match_brute_force(monkeypatch) -> None:
         {"x": x, "m": Fraction(cents, 100), "k": k, "p": p}
         for x, cents, k, p in itertools.product(range(21), range(201), ("a", "b", "c"), (False, True))
     ]
-    for result, region in zip(results, regions_seen):
+    # summarize is called once per direction with cases, in the order gains, loses, changes
+    parts = [(result, direction) for result in results
+             for direction, part in result.details["directions"].items() if part["status"] == "some"]
+    assert len(parts) == len(regions_seen)
+    for (result, direction), region in zip(parts, regions_seen):
         name = result.name
-        finite = name == "d"
+        kind = statute.decisions[name].type.kind
+        finite = kind == "bool"
         changed = []
         for case in cases:
             evaluator = Evaluator({"before": before, "after": after}, {None: case})
             b, a = _outcome(evaluator, name, "before"), _outcome(evaluator, name, "after")
-            if b != a:
+            if b != a and _brute_direction(kind, b, a) == direction:
                 changed.append((case, (b[0], a[0], b[1], a[1]) if finite else (b[0], a[0])))
+        assert changed, (name, direction)
         assert region.complete
         for row in region.rows:
             members = [c for c, label in changed
@@ -340,4 +361,9 @@ def test_a_diff_stopped_at_the_combination_limit_says_why(tmp_path: Path) -> Non
     (result,) = diff_versions(statute, before, after, BUDGET)
     # 342 of the 343 combinations change: more than the 256 the enumeration lists.
     assert result.details["complete"] is False
-    assert result.details["incomplete_reason"] == "stopped after 256 combinations of enum/bool values"
+    assert result.details["incomplete_reason"] == "gains: stopped after 256 combinations of enum/bool values"
+    # the count is then a lower bound, and says so
+    assert result.details["directions"]["gains"] == {
+        "status": "some", "combinations": 256, "complete": False,
+        "incomplete_reason": "stopped after 256 combinations of enum/bool values",
+    }

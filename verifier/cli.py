@@ -24,6 +24,7 @@ from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.source import Span, visible
 from verifier import api
 from verifier.cache import default_cache
+from verifier.diff import has_unknown
 from verifier.errors import InternalError
 from verifier.render import SafeConsole, print_result, print_summary, print_witness
 from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
@@ -284,7 +285,7 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
                            to_date=_parse_date(to_date, "--to"), statute=statute, decisions=list(decisions) or None,
                            timeout=seconds, jobs=jobs or available_cores())
-        code = 3 if any(r.status == "unknown" for r in results) else 0
+        code = 3 if any(has_unknown(r) for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)
             return code

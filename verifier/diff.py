@@ -1,25 +1,50 @@
 """Amendment impact: which decisions change outcome between two versions, for whom.
 
-For each decision, the cases whose outcome differs are summarized as rows over enum and bool
-facts (with numeric ranges and a witness each), labelled with the outcome before and after:
-who gains, who loses."""
+The cases whose outcome differs (the changed region) are split by the solver into three parts:
+
+* ``gains``: after > before, both defined; for a bool decision false or undefined -> true;
+* ``loses``: after < before, both defined; for a bool decision true -> false or undefined;
+* ``changes``: a change without an order: an enum or date outcome, defined <-> undefined for a
+  number, false <-> undefined for a bool.
+
+Each part is proved empty (``none``), shown to have cases (``some``), or left ``unknown`` when
+the solver gives up; only ``none`` ever reads as "who gains: 0". A part with cases is
+summarized as rows over enum and bool facts (verifier/regions.py), each row with its own
+witness, replayed through the evaluator, which must agree with the row's direction. The
+direction of a row was once taken from its one witness: a proposal that raised the benefit for
+most salaries and lowered it below €1,000 read "who gains: 0, who loses: 1" because the example
+happened to be salary €0.
+
+For numeric decisions, the least and greatest change (after - before) over the gains and over
+the losses is found by the optimizer and kept only when the solver confirms it (no case beyond
+it; a case at it, replayed through the evaluator, or no case at it for a bound not attained)."""
 
 from __future__ import annotations
 
 import functools
+import itertools
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import z3
 
 from dsl.consolidate import Version
-from dsl.evaluator import Evaluator
+from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.model import StatuteModel
 from dsl.values import format_value, to_json
-from verifier.encoding import Encoder, fewer_gc_passes
+from verifier.encoding import Encoder, Term, fewer_gc_passes
 from verifier.errors import InternalError
-from verifier.regions import cone_facts, describe_row, summarize
+from verifier.regions import Region, Row, cone_facts, describe_row, summarize
 from verifier.results import Outcomes, Result, Witness
-from verifier.solving import Budget, check, new_solver
+from verifier.solving import Budget, check, new_solver, read_cases
 from verifier.workers import run_tasks
+
+ORDERED_KINDS = ("int", "number", "money", "rate")  # outcomes where more is a gain
+DIRECTIONS = ("gains", "loses", "changes")
+UNKNOWN_REASON = "the solver ran out of budget"
+DELTA_RLIMIT = 1_000_000  # per question about the range of a change (see _Questions)
+UNBOUNDED = "no bound: the optimizer finds the change unbounded"
 
 
 @fewer_gc_passes
@@ -35,13 +60,116 @@ def diff_versions(
     return [result for results in run_tasks(tasks, jobs) for result in results]
 
 
+def has_unknown(result: Result) -> bool:
+    """Whether the solver could not tell something the result is about: whether the decision
+    changes at all, or whether anyone gains (loses, changes otherwise). The command line then
+    exits 3, as for any 'unknown'."""
+    if result.status == "unknown":
+        return True
+    directions = result.details.get("directions", {}) if result.kind == "diff" else {}
+    return any(part.get("status") == "unknown" for part in directions.values())
+
+
 def _diff_as_list(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> list[Result]:
     return [_diff_decision(statute, name, before, after, budget)]
 
 
-def _outcome_term(encoder: Encoder, name: str, slot: str):
-    value, defined = encoder.decision(name, None, slot)
-    return value, defined
+@dataclass
+class _Part:
+    """One direction of the changed region, as far as the solver could tell."""
+
+    direction: str
+    status: str  # 'none' (proved empty), 'some' (has cases) or 'unknown'
+    rows: list[dict] = field(default_factory=list)
+    witnesses: list[Witness] = field(default_factory=list)
+    combinations: int | None = 0  # enum/bool combinations with a case in the part; None: unknown
+    complete: bool = True  # False: the count is a lower bound, some cases may be in no row
+    reason: str | None = None
+    delta: dict | None = None  # numeric decisions: the least and greatest change over the part
+
+    def to_json(self) -> dict:
+        data: dict = {"status": self.status, "combinations": self.combinations, "complete": self.complete}
+        if self.reason is not None:
+            data["incomplete_reason"] = self.reason
+        if self.delta is not None:
+            data["delta"] = self.delta
+        return data
+
+
+@dataclass
+class _Diff:
+    """What the parts of one decision's diff share: the versions, the encoding and the solver
+    (with one goal literal per region: 'changed' and each direction)."""
+
+    statute: StatuteModel
+    name: str
+    before: Version
+    after: Version
+    budget: Budget
+    encoder: Encoder
+    solver: z3.Solver
+    trackers: list[Term]
+    goals: dict[str, Term]
+    regions: dict[str, Term]
+    before_term: Term
+    after_term: Term
+
+    @property
+    def kind(self) -> str:
+        return self.statute.decisions[self.name].type.kind
+
+    def check(self, region: str, *extra: Term) -> str:
+        return check(self.solver, *self.trackers, self.goals[region], *extra)
+
+    def replay(self, facts: dict[str, object]) -> tuple[Evaluator, DecisionOutcome, DecisionOutcome]:
+        evaluator = Evaluator({"before": self.before, "after": self.after}, {None: facts})
+        return evaluator, evaluator.decision(self.name, None, "before"), evaluator.decision(self.name, None, "after")
+
+
+class _Questions:
+    """The questions about the range of a change, on a solver of their own, each with a small
+    resource limit (DELTA_RLIMIT); one that runs out is asked once more of a fresh solver. z3's
+    incremental solver, after a few dozen such queries, sometimes gets stuck on one that a fresh
+    solver answers at once (as in regions._Summary.check). The limit stays small because some
+    of these questions are hard for z3 at any budget: that no case of max_per_jaar in
+    statutes/lll gains less than €0.01 (true: amounts in whole cents) ran 10 s into 'unknown'
+    on the diff's own solver and 24 s on a fresh one with the whole budget. The range is then
+    reported as not established, which costs a fraction of a second."""
+
+    def __init__(self, diff: _Diff) -> None:
+        self.diff = diff
+        self._rlimit = min(diff.budget.rlimit, DELTA_RLIMIT)
+        self._fresh()
+
+    def _fresh(self) -> None:
+        self.solver = new_solver(self.diff.encoder, self.diff.budget)
+        self.solver.set("rlimit", self._rlimit)
+
+    def check(self, direction: str, *extra: Term) -> str:
+        """'sat', 'unsat' or 'unknown' for: a case in the part ``direction`` where ``extra`` holds."""
+        question = (*self.diff.trackers, self.diff.regions[direction], *extra)
+        status = check(self.solver, *question)
+        if status == "unknown":
+            self._fresh()
+            status = check(self.solver, *question)
+        return status
+
+    def model(self) -> z3.ModelRef:
+        return self.solver.model()
+
+
+def _regions(kind: str, before: tuple[Term, Term], after: tuple[Term, Term], changed: Term) -> dict[str, Term]:
+    """The parts of the changed region for an outcome of this kind; together they are exactly
+    the changed region, and they are disjoint."""
+    (vb, db), (va, da) = before, after
+    if kind in ORDERED_KINDS:
+        both = z3.And(db, da)
+        return {"gains": z3.And(both, va > vb), "loses": z3.And(both, va < vb), "changes": db != da}
+    if kind == "bool":
+        was, now = z3.And(db, vb), z3.And(da, va)
+        return {"gains": z3.And(now, z3.Not(was)), "loses": z3.And(was, z3.Not(now)),
+                "changes": z3.And(changed, was == now)}
+    return {"changes": changed}
 
 
 def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> Result:
@@ -50,90 +178,266 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     vb, db = encoder.decision(name, None, "before")
     va, da = encoder.decision(name, None, "after")
     changed = z3.Or(db != da, z3.And(db, da, vb != va))
+    regions = {"changed": changed, **_regions(info.type.kind, (vb, db), (va, da), changed)}
     solver = new_solver(encoder, budget)
-    trackers = encoder.assumptions()
-    goal = z3.Bool("goal!changed", encoder.ctx)
-    solver.add(z3.Implies(goal, changed))
-    span = info.span
+    goals = {}
+    for key, term in regions.items():
+        goals[key] = z3.Bool(f"goal!{key}", encoder.ctx)
+        solver.add(z3.Implies(goals[key], term))
+    diff = _Diff(statute, name, before, after, budget, encoder, solver, encoder.assumptions(), goals, regions, vb, va)
     label = f"{before.label} -> {after.label}"
-    status = check(solver, *trackers, goal)
-    result = Result("diff", name, "unknown", span, statute=statute.name, version=label)
+    result = Result("diff", name, "unknown", info.span, statute=statute.name, version=label)
+    status = diff.check("changed")
     if status == "unknown":
-        result.message = "the solver ran out of budget"
+        result.message = UNKNOWN_REASON
         return result
     if status == "unsat":
         result.status = "unchanged"
         result.message = f"{name} is the same for every case"
         return result
-    finite_outcome = info.type.kind in ("bool", "enum")
-
-    def outcome_label(defined_term, value_term):
-        return ("outcome", z3.If(defined_term, encoder.true, encoder.false), lambda v: z3.is_true(v))
-
-    labels = [
-        ("before defined", db, lambda v: z3.is_true(v)),
-        ("after defined", da, lambda v: z3.is_true(v)),
-    ]
-    if finite_outcome:
-        labels += [
-            ("before", vb, lambda v, t=info.type: encoder.decode(t, v)),
-            ("after", va, lambda v, t=info.type: encoder.decode(t, v)),
-        ]
-    facts = cone_facts(statute, [before, after], [name])
-    region = summarize(encoder, solver, changed, facts, labels, budget, trackers)
-    rows = []
-    witnesses = []
-    for row in region.rows:
-        evaluator = Evaluator({"before": before, "after": after}, {None: row.witness})
-        ob, oa = evaluator.decision(name, None, "before"), evaluator.decision(name, None, "after")
-        if ob.defined == oa.defined and (not ob.defined or ob.value == oa.value):
-            raise InternalError(f"diff witness for {name} does not change in the evaluator: {row.witness}")
-        if finite_outcome:
-            before_text = format_value(row.label[2], info.type) if row.label[0] else "undefined"
-            after_text = format_value(row.label[3], info.type) if row.label[1] else "undefined"
-        else:
-            before_text = format_value(ob.value, info.type) if ob.defined else ob.status
-            after_text = format_value(oa.value, info.type) if oa.defined else oa.status
-            before_text, after_text = f"e.g. {before_text}", f"e.g. {after_text}"
-        condition = ", ".join(describe_row(statute, row, region.finite_facts))
-        rows.append({
-            "when": condition,
-            "before": before_text,
-            "after": after_text,
-            "direction": _direction(info.type.kind, ob, oa),
-            "combinations": row.combinations,
-            "witness": {f: to_json(v, statute.facts[f].type) for f, v in row.witness.items()},
-        })
-        outcomes = {
-            (slot, None): Outcomes(evaluator, statute.decisions, None, slot) for slot in ("before", "after")
-        }
-        witnesses.append(Witness(statute, {None: row.witness}, {"before": before.label, "after": after.label},
-                                 outcomes, (name,)))
+    # cone_facts looks at every rule of both versions, so it may name a fact that only a decision
+    # the diff never encodes reads (d0 = f0 before, read after only by d1's 'if d0 = d0'): no
+    # constraint mentions it, the outcome cannot depend on it, and reading it now would declare
+    # it after the solver was built (an internal error, exit 4)
+    declared = set(encoder.declared_facts(None))
+    facts = [fact for fact in cone_facts(statute, [before, after], [name]) if fact in declared]
+    parts = [_part(diff, direction, facts) for direction in DIRECTIONS if direction in regions]
+    if all(part.status == "none" for part in parts):
+        # the parts are exactly the changed region, which has cases: the solver contradicts itself
+        raise InternalError(f"diff of {name}: the outcome changes, but no case gains, loses or changes otherwise")
+    rows = [row for part in parts for row in part.rows]
+    witnesses = [witness for part in parts for witness in part.witnesses]
+    by_direction = {part.direction: part for part in parts}
+    reasons = [f"{p.direction}: {p.reason}" for p in parts if not p.complete and p.reason]
     result.status = "changed"
     result.witnesses = witnesses
-    gains = sum(r["combinations"] for r in rows if r["direction"] == "gains")
-    losses = sum(r["combinations"] for r in rows if r["direction"] == "loses")
     result.message = f"{name} changes in {len(rows)} group(s)"
     result.details = {
         "rows": rows,
-        "complete": region.complete,
-        **({"incomplete_reason": region.incomplete_reason} if not region.complete else {}),
-        "finite_facts": region.finite_facts,
-        "numeric_facts": region.numeric_facts,
-        "gains": gains,
-        "losses": losses,
+        "complete": all(part.complete for part in parts),
+        **({"incomplete_reason": "; ".join(reasons)} if reasons else {}),
+        "finite_facts": [f for f in facts if statute.facts[f].type.kind in ("bool", "enum")],
+        "numeric_facts": [f for f in facts if statute.facts[f].type.kind not in ("bool", "enum")],
+        # A decision without an order (enum, date) has no gains or losses, only changes.
+        "gains": by_direction["gains"].combinations if "gains" in by_direction else 0,
+        "losses": by_direction["loses"].combinations if "loses" in by_direction else 0,
+        "changes": by_direction["changes"].combinations,
+        "directions": {part.direction: part.to_json() for part in parts},
     }
     result.articles = sorted({a for w in witnesses for a in w.deciding_articles()})
     return result
 
 
-def _direction(kind: str, before, after) -> str:
-    """For a bool decision: false/undefined -> true is a gain; true -> false a loss. For numbers:
-    more is a gain. Otherwise 'changes'."""
+def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
+    """Whether the part has cases, and if so its rows (each with a witness that the evaluator
+    confirms goes in this direction), how many enum/bool combinations it covers, and for a
+    number the range of the change."""
+    status = diff.check(direction)
+    if status == "unsat":
+        return _Part(direction, "none")
+    if status != "sat":
+        return _Part(direction, "unknown", combinations=None, complete=False, reason=UNKNOWN_REASON)
+    encoder, info = diff.encoder, diff.statute.decisions[diff.name]
+    labels = [
+        ("before defined", encoder.decision(diff.name, None, "before")[1], lambda v: z3.is_true(v)),
+        ("after defined", encoder.decision(diff.name, None, "after")[1], lambda v: z3.is_true(v)),
+    ]
+    finite_outcome = info.type.kind in ("bool", "enum")
+    if finite_outcome:
+        labels += [
+            ("before", diff.before_term, lambda v, t=info.type: encoder.decode(t, v)),
+            ("after", diff.after_term, lambda v, t=info.type: encoder.decode(t, v)),
+        ]
+    region = summarize(encoder, diff.solver, diff.regions[direction], facts, labels, diff.budget, diff.trackers)
+    part = _Part(direction, "some", complete=region.complete, reason=region.incomplete_reason)
+    for row in region.rows:
+        _add_row(diff, part, region, row, finite_outcome)
+    # The part has cases, so at least one combination has one, even if no row could be shown.
+    part.combinations = max(_distinct_combinations(region), 1)
+    if diff.kind in ORDERED_KINDS and direction in ("gains", "loses"):
+        questions = _Questions(diff)
+        part.delta = {end: _delta_end(diff, questions, direction, end) for end in ("min", "max")}
+    return part
+
+
+def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome: bool) -> None:
+    statute, name, info = diff.statute, diff.name, diff.statute.decisions[diff.name]
+    evaluator, ob, oa = diff.replay(row.witness)
+    seen = _direction(info.type.kind, ob, oa)
+    if seen != part.direction:
+        raise InternalError(
+            f"diff witness for {name} in the part '{part.direction}' goes '{seen}' in the evaluator: {row.witness}"
+        )
+    if finite_outcome:
+        before_text = format_value(row.label[2], info.type) if row.label[0] else "undefined"
+        after_text = format_value(row.label[3], info.type) if row.label[1] else "undefined"
+    else:
+        before_text = format_value(ob.value, info.type) if ob.defined else ob.status
+        after_text = format_value(oa.value, info.type) if oa.defined else oa.status
+        before_text, after_text = f"e.g. {before_text}", f"e.g. {after_text}"
+    part.rows.append({
+        "when": ", ".join(describe_row(statute, row, region.finite_facts)),
+        "before": before_text,
+        "after": after_text,
+        "direction": part.direction,
+        "combinations": row.combinations,
+        "witness": {f: to_json(v, statute.facts[f].type) for f, v in row.witness.items()},
+    })
+    outcomes = {(slot, None): Outcomes(evaluator, statute.decisions, None, slot) for slot in ("before", "after")}
+    part.witnesses.append(Witness(statute, {None: row.witness}, {"before": diff.before.label, "after": diff.after.label},
+                                  outcomes, (name,)))
+
+
+def _distinct_combinations(region: Region) -> int:
+    """How many combinations of enum/bool values the rows cover, each counted once: rows with
+    different outcome labels (false -> true, undefined -> true) may share a combination. A
+    region lists at most regions.MAX_COMBINATIONS combinations, so enumerating them is cheap."""
+    seen: set[tuple] = set()
+    for row in region.rows:
+        seen.update(itertools.product(*(sorted(row.values[f], key=repr) for f in region.finite_facts)))
+    return len(seen)
+
+
+def _direction(kind: str, before: DecisionOutcome, after: DecisionOutcome) -> str:
+    """The direction of ONE case's change (the part it belongs to, see ``_regions``); used to
+    check each witness against the part the solver put it in, never to label a group."""
     if kind == "bool":
         b = before.defined and before.value is True
         a = after.defined and after.value is True
         return "gains" if a and not b else "loses" if b and not a else "changes"
-    if kind in ("int", "number", "money", "rate") and before.defined and after.defined:
-        return "gains" if after.value > before.value else "loses"
+    if kind in ORDERED_KINDS and before.defined and after.defined:
+        return "gains" if after.value > before.value else "loses" if after.value < before.value else "same"
     return "changes"
+
+
+# --- the range of the change (after - before) -----------------------------------------------------
+
+
+def _delta_end(diff: _Diff, questions: _Questions, direction: str, end: str) -> dict:
+    """The least (``min``) or greatest (``max``) change over the part, as ``{"value", "attained",
+    "witness"}``; ``value`` None with a ``reason`` when it cannot be established.
+
+    A search with the solver proposes the bound (``_search``: it finds attained bounds, in a
+    few milliseconds on small statutes); when it finds none, the optimizer does (from its
+    objective's value, never its model: see regions._Summary). The optimizer alone was tried
+    first and gave up after 5 s on 'the greatest loss' of ``c = 20% * salary - €100`` against
+    ``c = 10% * salary`` (a strict bound over whole cents). Either way the solver must confirm
+    the bound (``_confirm``)."""
+    delta = diff.after_term - diff.before_term
+    value = _search(diff, questions, direction, delta, end)
+    confirmed = None if value is None else _confirm(diff, questions, direction, delta, end, value)
+    if confirmed is not None:
+        return confirmed
+    found = _optimize(diff, direction, delta, end)
+    if found == UNBOUNDED:
+        return {"value": None, "reason": UNBOUNDED}
+    confirmed = _confirm(diff, questions, direction, delta, end, found[0]) if isinstance(found, tuple) else None
+    return confirmed or {"value": None, "reason": "the solver could not establish a bound"}
+
+
+def _confirm(
+    diff: _Diff, questions: _Questions, direction: str, delta: Term, end: str, value: Fraction | int
+) -> dict | None:
+    """The bound as reported, if the solver finds no case beyond it, and either a case at it
+    (replayed through the evaluator, which must give exactly that change) or none (a bound
+    approached but not attained). None when it is not a bound or the solver cannot tell."""
+    info = diff.statute.decisions[diff.name]
+    const = diff.encoder.const(info.type, value)
+    beyond = delta < const if end == "min" else delta > const
+    if questions.check(direction, beyond) != "unsat":
+        return None
+    at = questions.check(direction, delta == const)
+    if at == "unsat":
+        return {"value": to_json(value, info.type), "attained": False}
+    if at != "sat":
+        return None
+    facts = read_cases(diff.encoder, questions.model())[None]
+    _, ob, oa = diff.replay(facts)
+    if not (ob.defined and oa.defined and oa.value - ob.value == value):
+        raise InternalError(
+            f"diff of {diff.name}: the case {facts} should change by {value} ({direction}), "
+            f"but the evaluator gives {ob.value if ob.defined else ob.status} -> {oa.value if oa.defined else oa.status}"
+        )
+    witness = {f: to_json(v, diff.statute.facts[f].type) for f, v in facts.items()}
+    return {"value": to_json(value, info.type), "attained": True, "witness": witness}
+
+
+SEARCH_STEPS = 64
+
+
+def _search(diff: _Diff, questions: _Questions, direction: str, delta: Term, end: str) -> Fraction | None:
+    """The greatest (least) change over the part found by the solver alone: from a case of
+    the part, ask for a case beyond it (jumping to the model's change), galloping or bisecting
+    towards the bound; it is found once no case lies beyond the best case seen. None after
+    SEARCH_STEPS checks (an unbounded or unattained bound), or when the solver gives up."""
+    sign = 1 if end == "max" else -1
+    objective = delta * sign  # maximized
+
+    def improve(target: Term) -> Fraction | None | str:
+        status = questions.check(direction, target)
+        if status != "sat":
+            return status
+        return _numeral(questions.model().eval(objective, model_completion=True))
+
+    best = improve(z3.BoolVal(True, diff.encoder.ctx))
+    step, high = Fraction(1), None  # no case has objective >= high
+    for _ in range(SEARCH_STEPS):
+        if not isinstance(best, Fraction):
+            return None
+        beyond = improve(objective > _real_or_int(objective, best))
+        if beyond == "unsat":
+            return best * sign
+        if not isinstance(beyond, Fraction):
+            return None
+        best = beyond
+        target = best + step if high is None else (best + high) / 2
+        found = improve(objective >= _real_or_int(objective, target))
+        if found == "unsat":
+            high = target
+        elif isinstance(found, Fraction):
+            best, step = found, step * 2
+        else:
+            return None
+    return None
+
+
+def _real_or_int(term: Term, value: Fraction) -> Term:
+    if z3.is_int(term):
+        return z3.IntVal(math.ceil(value), term.ctx)
+    return z3.RealVal(f"{value.numerator}/{value.denominator}", term.ctx)
+
+
+def _optimize(diff: _Diff, direction: str, delta: Term, end: str) -> tuple[Fraction | int, bool] | str:
+    """The optimizer's candidate (value, attained), or why there is none. An unbounded
+    objective (z3 answers 'oo') is reported as such, not as a bound."""
+    info = diff.statute.decisions[diff.name]
+    optimizer = z3.Optimize(ctx=diff.encoder.ctx)
+    optimizer.set("rlimit", min(diff.budget.rlimit, 2 * DELTA_RLIMIT))
+    optimizer.set("timeout", min(diff.budget.timeout_ms, 2_000))
+    optimizer.add(diff.encoder.hard_constraints())
+    optimizer.add(diff.trackers)
+    optimizer.add(diff.regions[direction])
+    try:
+        objective = optimizer.minimize(delta) if end == "min" else optimizer.maximize(delta)
+        if optimizer.check() != z3.sat:
+            return "the solver could not find a bound"
+        infinite, value, epsilon = (_numeral(v) for v in objective.upper_values())  # infinite*oo + value + epsilon*eps
+    except z3.Z3Exception:  # Optimize may raise 'canceled' instead of answering unknown
+        return "the solver could not find a bound"
+    if infinite is not None and infinite != 0:
+        return UNBOUNDED
+    if infinite is None or value is None or epsilon is None:
+        return "the solver could not find a bound"
+    if not info.type.is_rational:
+        if value.denominator != 1:
+            return "the solver could not find a bound"
+        return int(value), epsilon == 0
+    return value, epsilon == 0
+
+
+def _numeral(term: Term) -> Fraction | None:
+    if z3.is_int_value(term):
+        return Fraction(term.as_long())  # type: ignore[attr-defined]
+    if z3.is_rational_value(term):
+        return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
+    return None

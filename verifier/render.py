@@ -4,6 +4,7 @@ coloured with rich when the terminal supports it. Machine output lives in result
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
@@ -71,7 +72,7 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
         console.print(Text(f"    in {result.version}", style="dim"))
     if result.message and (verbose or result.status not in ("passed",)):
         console.print(Text("    " + result.message))
-    if result.kind == "diff" and result.details.get("rows"):
+    if result.kind == "diff" and result.status == "changed":
         print_diff_table(console, result)
         return
     if result.status not in ("passed", "unchanged") or verbose:
@@ -132,31 +133,85 @@ def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutc
 
 
 def print_diff_table(console: Console, result: Result) -> None:
-    table = Table(box=None, padding=(0, 2, 0, 4), show_edge=False)
-    table.add_column("who (changed region)")
-    table.add_column("before")
-    table.add_column("after")
-    table.add_column("")
-    table.add_column("example", style="dim")
-    for row, witness in zip(result.details["rows"], result.witnesses):
-        style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
-        statute = witness.statute
-        facts = witness.facts[None]
-        relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
-        example = ", ".join(
-            f"{k}={format_value(v, statute.facts[k].type)}" for k, v in facts.items() if not relevant or k in relevant
-        )
-        combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
-        table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)
-    console.print(table)
-    gains, losses = result.details.get("gains", 0), result.details.get("losses", 0)
-    summary = f"    who gains: {gains} combination(s) of enum/bool facts; who loses: {losses}"
-    if not result.details.get("complete", True):
-        reason = result.details.get("incomplete_reason") or "enumeration stopped"
-        summary += f" ({reason}; more groups may change)"
-    console.print(Text(summary, style="bold"))
+    rows = result.details.get("rows", [])
+    if rows:
+        table = Table(box=None, padding=(0, 2, 0, 4), show_edge=False)
+        table.add_column("who (changed region)")
+        table.add_column("before")
+        table.add_column("after")
+        table.add_column("")
+        table.add_column("example", style="dim")
+        for row, witness in zip(rows, result.witnesses):
+            style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
+            statute = witness.statute
+            facts = witness.facts[None]
+            relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
+            example = ", ".join(
+                f"{k}={format_value(v, statute.facts[k].type)}" for k, v in facts.items() if not relevant or k in relevant
+            )
+            combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
+            table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)
+        console.print(table)
+    for line in diff_summary_lines(result):
+        console.print(Text("    " + line, style="bold"))
     if result.articles:
-        console.print(Text("    deciding articles: " + ", ".join(result.articles), style="dim"))
+        console.print(Text("    articles deciding the examples: " + ", ".join(result.articles), style="dim"))
+
+
+def diff_summary_lines(result: Result) -> list[str]:
+    """'who gains: N combination(s) ...; who loses: M; other changes: K', then the range of the
+    change for numeric decisions. A count is a number only when the solver settled it: 0 is a
+    proof that nobody is in that part, 'unknown' when the solver could not tell, 'at least N'
+    when the groups could not all be listed."""
+    details = result.details
+    directions = details.get("directions", {})
+    if set(directions) == {"changes"}:
+        text = f"changes for {_count(directions['changes'])} combination(s) of enum/bool facts"
+        lines = [text + " (the outcome has no order: nobody gains or loses)"]
+    else:
+        counts = {d: _count(directions[d]) if d in directions else "0" for d in ("gains", "loses", "changes")}
+        lines = [f"who gains: {counts['gains']} combination(s) of enum/bool facts; who loses: {counts['loses']}; "
+                 f"other changes: {counts['changes']}"]
+    if not details.get("complete", True):
+        reason = details.get("incomplete_reason") or "enumeration stopped"
+        lines[0] += f" ({reason}; more groups may change)"
+    statute_type = _decision_type(result)
+    for direction, who in (("gains", "who gains"), ("loses", "who loses")):
+        delta = directions.get(direction, {}).get("delta")
+        if delta is not None and statute_type is not None:
+            lines.append(f"change (after - before) for {who}: {_delta_text(delta, statute_type)}")
+    return lines
+
+
+def _count(part: dict) -> str:
+    if part.get("status") == "unknown":
+        return "unknown (the solver ran out of budget)"
+    count = str(part.get("combinations"))
+    return count if part.get("complete", True) else f"at least {count}"
+
+
+def _decision_type(result: Result):
+    if not result.witnesses:
+        return None
+    return result.witnesses[0].statute.decisions[result.name].type
+
+
+def _delta_text(delta: dict, type_) -> str:
+    """'€0.01 to €9,900.00', 'more than €0.00 to €5.00', '-€100.00 to ? (upper end: why)'."""
+    notes = []
+
+    def end(part: dict, side: str) -> str:
+        if part.get("value") is None:
+            notes.append(f"{'lower' if side == 'min' else 'upper'} end: {part.get('reason', 'unknown')}")
+            return "?"
+        # the JSON value encoding: an int, or an exact decimal or fraction as text ("0.001", "1/3")
+        shown = format_value(Fraction(part["value"]) if type_.is_rational else part["value"], type_)
+        if part.get("attained"):
+            return shown
+        return ("more than " if side == "min" else "less than ") + shown
+
+    text = f"{end(delta['min'], 'min')} to {end(delta['max'], 'max')}"
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def print_summary(console: Console, results: list[Result]) -> None:
