@@ -477,3 +477,20 @@ def test_generated_statutes_match_brute_force(data) -> None:
         before, after = version_on(statute, days[0]), version_on(statute, days[1])
     results = diff_versions(statute, before, after, BUDGET)
     _assert_matches_brute_force(statute, before, after, results, gen.cases(), where=gen.text())
+
+
+def test_a_diff_with_an_unknown_direction_is_not_ok_and_exits_3() -> None:
+    """A changed decision whose gains (or losses) the solver could not settle establishes
+    nothing about them: JSON ``ok`` is false and the run exits 3, never 0 (checked on a result
+    made by hand, so the rule itself is what is tested)."""
+    from dsl.source import Span
+    from verifier.results import EXIT_UNKNOWN, Result, exit_code
+
+    span = Span("<test>", 1, 1, 1, 1)
+    settled = Result("diff", "c", "changed", span, details={"directions": {
+        "gains": {"status": "some"}, "loses": {"status": "none"}, "changes": {"status": "none"}}})
+    unsettled = Result("diff", "c", "changed", span, details={"directions": {
+        "gains": {"status": "unknown"}, "loses": {"status": "none"}, "changes": {"status": "none"}}})
+    assert settled.to_json()["ok"] is True and exit_code([settled]) == 0
+    assert unsettled.to_json()["ok"] is False
+    assert exit_code([settled, unsettled]) == EXIT_UNKNOWN

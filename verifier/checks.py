@@ -363,7 +363,11 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
     witness = _witness(statute, version, encoder, model, (decision,))
     if witness.outcomes[(None, None)][decision].status != "undecided":
         raise InternalError(f"gap witness for {decision} is decided in the evaluator")
-    facts = cone_facts(statute, [version], [decision])
+    # Only facts the focused encoding reads: cone_facts goes by the text, and a fact no
+    # constraint mentions cannot matter (reading it now would declare it after the solver was
+    # built: an internal error; see diff.py).
+    declared = set(encoder.declared_facts(None))
+    facts = [fact for fact in cone_facts(statute, [version], [decision]) if fact in declared]
     # The rows are shown as text only (the witness above is the case): no readable row witnesses.
     region = summarize(encoder, solver, none_fires, facts, [], budget, ctx.trackers, witnesses=False)
     rows = [", ".join(describe_row(statute, row, region.finite_facts)) for row in region.rows]

@@ -64,10 +64,7 @@ def has_unknown(result: Result) -> bool:
     """Whether the solver could not tell something the result is about: whether the decision
     changes at all, or whether anyone gains (loses, changes otherwise). The command line then
     exits 3, as for any 'unknown'."""
-    if result.status == "unknown":
-        return True
-    directions = result.details.get("directions", {}) if result.kind == "diff" else {}
-    return any(part.get("status") == "unknown" for part in directions.values())
+    return result.inconclusive
 
 
 def _diff_as_list(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> list[Result]:

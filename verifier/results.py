@@ -185,11 +185,20 @@ class Result:
     cached: bool = False  # read back from the result cache (verifier/cache.py), not computed now
 
     @property
+    def inconclusive(self) -> bool:
+        """Whether the solver could not tell something the result is about: the result itself
+        is 'unknown', or (a diff) whether anyone gains, loses or changes otherwise."""
+        if self.status == "unknown":
+            return True
+        directions = self.details.get("directions", {}) if self.kind == "diff" else {}
+        return any(isinstance(part, dict) and part.get("status") == "unknown" for part in directions.values())
+
+    @property
     def as_expected(self) -> bool:
         """Whether CI should be content: good news, or the declared expected failure. Never
         for 'unknown', whatever the severity: an undecided check (even of a warning such as a
         dead rule) establishes nothing, and the run must say so (exit 3)."""
-        if self.status == "unknown":
+        if self.inconclusive:
             return False
         if self.expected is not None:
             return self.status == self.expected
@@ -231,9 +240,9 @@ class Result:
 
 def exit_code(results: list[Result]) -> int:
     """0 all as expected; 3 if something is unknown (and nothing failed); 1 otherwise."""
-    failed = [r for r in results if not r.as_expected and r.status != "unknown"]
+    failed = [r for r in results if not r.as_expected and not r.inconclusive]
     if failed:
         return EXIT_FAILED
-    if any(r.status == "unknown" and not r.as_expected for r in results):
+    if any(r.inconclusive for r in results):
         return EXIT_UNKNOWN
     return EXIT_OK
