@@ -13,6 +13,26 @@ from fractions import Fraction
 
 from dsl.ir import Type
 
+# The dates lexproof can represent: Python's ``datetime.date`` range, as day numbers. Both engines
+# keep every date inside it (the encoding bounds date facts, and a date calculated outside it
+# is undefined in both), so a date shown to a person can always be written as YYYY-MM-DD.
+FIRST_DAY = dt.date.min.toordinal()  # 0001-01-01
+LAST_DAY = dt.date.max.toordinal()  # 9999-12-31
+DATE_RANGE = f"{dt.date.min.isoformat()}..{dt.date.max.isoformat()}"
+
+
+def is_representable_day(day: int) -> bool:
+    """Whether a day number is a date between 0001-01-01 and 9999-12-31."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def format_date(day: int) -> str:
+    """A day number as YYYY-MM-DD; one outside the representable range as its number (never
+    raises: the engines keep dates in range, but a message must not crash on a stray value)."""
+    if is_representable_day(day):
+        return dt.date.fromordinal(day).isoformat()
+    return f"day {day} (outside {DATE_RANGE})"
+
 
 def format_value(value: object, type_: Type) -> str:
     """A value as a person reads it: €1,118.00, 96%, 2025-09-01, mbo, true."""
@@ -22,7 +42,7 @@ def format_value(value: object, type_: Type) -> str:
     if kind == "bool":
         return "true" if value else "false"
     if kind == "date":
-        return dt.date.fromordinal(int(value)).isoformat()  # type: ignore[arg-type]
+        return format_date(int(value))  # type: ignore[call-overload]
     if kind == "money":
         return format_money(Fraction(value))  # type: ignore[arg-type]
     if kind == "rate":
@@ -88,7 +108,7 @@ def to_json(value: object, type_: Type) -> object:
     if kind in ("bool", "int") or kind == "enum":
         return value
     if kind == "date":
-        return dt.date.fromordinal(int(value)).isoformat()  # type: ignore[arg-type]
+        return format_date(int(value))  # type: ignore[call-overload]
     fraction = Fraction(value)  # type: ignore[arg-type]
     text = _finite_decimal(fraction)
     if kind == "money":

@@ -1,10 +1,10 @@
 """The Z3 encoding of consolidated versions: quantifier-free, exact, definitional.
 
 Every case's facts are constants with their domain (ranges, enum indices, money in whole
-cents); every expression becomes a pair (value, defined) mirroring ``dsl/evaluator.py``
-operator by operator. Each decision of each (case, version slot) gets auxiliary constants
-defined by equations over the inputs, so nothing is free: a proof about a decision is a proof
-about its rules. Each rule's defining equations are guarded by a tracking literal, so an
+cents, dates within 0001-01-01..9999-12-31); every expression becomes a pair (value, defined)
+mirroring ``dsl/evaluator.py`` operator by operator. Each decision of each (case, version slot)
+gets auxiliary constants defined by equations over the inputs, so nothing is free: a proof
+about a decision is a proof about its rules. Each rule's defining equations are guarded by a tracking literal, so an
 unsat core names the rules (and parameter values) a proof rests on.
 """
 
@@ -25,6 +25,7 @@ from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.ir import Type
 from dsl.model import FactInfo, RuleInfo, StatuteModel
 from dsl.typing import is_constant, is_piecewise_constant
+from dsl.values import FIRST_DAY, LAST_DAY
 
 Term = z3.ExprRef
 Pair = tuple[Term, Term]  # (value, defined)
@@ -255,6 +256,9 @@ class Encoder:
         else:
             term = raw = z3.Const(name, self.sort(fact.type))
             scale = 1
+        if kind == "date":  # only representable dates: every case can be shown and evaluated
+            self._add_domain(owner, raw >= FIRST_DAY)
+            self._add_domain(owner, raw <= LAST_DAY)
         if kind == "enum":
             self._add_domain(owner, raw >= 0)
             self._add_domain(owner, raw < len(self.statute.enums[fact.type.enum]))  # type: ignore[index]
@@ -611,10 +615,11 @@ class Encoder:
             return values[0] > values[1], strict
         if op == ">=":
             return values[0] >= values[1], strict
-        if op == "+":
-            return values[0] + values[1], strict
-        if op == "-":
-            return values[0] - values[1], strict
+        if op in ("+", "-"):
+            result = values[0] + values[1] if op == "+" else values[0] - values[1]
+            if node.type.kind == "date":  # as the evaluator: a date outside the range is undefined
+                return result, _AND(strict, result >= FIRST_DAY, result <= LAST_DAY)
+            return result, strict
         if op == "*":
             left, right = node.args
             if not is_constant(left) and is_piecewise_constant(left, self.statute):
