@@ -226,9 +226,9 @@ class Encoder:
             return self.statute.enums[type_.enum][term.as_long()]  # type: ignore[attr-defined,index]
         if type_.is_rational:
             if z3.is_int_value(term):
-                return Fraction(term.as_long())  # type: ignore[attr-defined]
-            return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
-        return term.as_long()  # type: ignore[attr-defined]
+                return Fraction(_integer(term))
+            return Fraction(_integer(term.numerator()), _integer(term.denominator()))  # type: ignore[attr-defined]
+        return _integer(term)
 
     def _name(self, *parts: object) -> str:
         return "!".join("_" if p is None else str(p) for p in parts)
@@ -677,6 +677,23 @@ class Encoder:
         """A boolean node as 'defined and true'."""
         value, defined = self.node(node, case, slot)
         return _AND(defined, value)
+
+
+def _integer(term: Term) -> int:
+    """An integer numeral's value. z3py's ``as_long`` goes through ``int(str)``, which Python
+    refuses beyond 4,300 digits; a product of short literals in a statute gets there."""
+    text = term.as_string()  # type: ignore[attr-defined]
+    negative = text.startswith("-")
+    value = _digits_value(text.lstrip("-"))
+    return -value if negative else value
+
+
+def _digits_value(digits: str) -> int:
+    """``int(digits)`` for any length, by halves (subquadratic, and under Python's limit)."""
+    if len(digits) <= 2000:
+        return int(digits)
+    low = len(digits) // 2
+    return _digits_value(digits[:-low]) * 10**low + _digits_value(digits[-low:])
 
 
 def _numeric_arg(node: ir.Node) -> bool:
