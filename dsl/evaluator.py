@@ -23,7 +23,7 @@ from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.model import RuleInfo
 from dsl.source import Span, source_text
-from dsl.values import FIRST_DAY, LAST_DAY, format_date, is_representable_day
+from dsl.values import FIRST_DAY, LAST_DAY, format_date, format_value, is_representable_day
 
 
 class Undefined(Exception):
@@ -219,9 +219,9 @@ class Evaluator:
                     return value
             if table.has_above:
                 return values[-1]
-            raise Undefined(f"{x} lies above the last row of table {node.name}", node.span)
+            raise Undefined(f"{format_value(x, table.input)} lies above the last row of table {node.name}", node.span)
         if not table.has_above and x > bounds[-1]:
-            raise Undefined(f"{x} lies above the last row of table {node.name}", node.span)
+            raise Undefined(f"{format_value(x, table.input)} lies above the last row of table {node.name}", node.span)
         total: object = 0
         lower: object = 0
         for bound, rate in zip(bounds, values):

@@ -202,3 +202,18 @@ def test_showing_a_day_number_outside_the_range_does_not_crash() -> None:
     assert "outside" in format_value(LAST + 1, date)
     assert "outside" in str(to_json(-5, date))
     assert format_value(Fraction(0), Type("money")) == "€0.00"
+
+
+def test_a_date_beyond_a_table_is_shown_as_a_date(tmp_path: Path) -> None:
+    """The reason a lookup is undefined names the input as a person reads it (was: its day
+    number, 739252)."""
+    statute = write(
+        tmp_path,
+        "statute S\nfacts F {\n  start: date\n}\n"
+        "table t [art. 1]: date -> int {\n  up to 2020-01-01: 1\n}\n"
+        "decision row: int [art. 1] otherwise t(start)\n",
+    )
+    case = write(tmp_path, '{"start": "2025-01-01"}', "case.json")
+    code, stdout, stderr = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01")
+    assert code == 0, stdout + stderr
+    assert "row = undefined  (2025-01-01 lies above the last row of table t)" in stdout

@@ -225,3 +225,16 @@ def test_date_option_out_of_range() -> None:
         code, stdout, stderr, _ = run("check", "statutes/lll", "--date", day)
         assert code == 2, stderr
         assert f"<command line>:1:1: error: --date expects a date YYYY-MM-DD, got '{day}'" in stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_case_file_without_end(statute: Path) -> None:
+    """Was: read until memory ran out (a device, or a symlink to one in a pull request)."""
+    result = eval_case(statute, Path("/dev/zero"))
+    assert_clean_rejection(result, Path("/dev/zero"), 1, 1, "the case file is larger than 10,000,000 bytes")
+
+
+def test_case_file_that_is_not_utf8_has_a_position(tmp_path: Path, statute: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_bytes(b'{"x": 1,\n "m": "\xff", "r": 0}')
+    assert_clean_rejection(eval_case(statute, case), case, 2, 8, "the case file is not UTF-8 text")

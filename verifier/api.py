@@ -25,7 +25,7 @@ from dsl.source import SOURCES, Span
 from dsl.typing import Lowerer, Scope, TypeFailure
 from dsl.values import clip, parse_value
 from verifier.cache import ResultCache
-from verifier.casefile import key_positions, parse_case_json
+from verifier.casefile import key_positions, parse_case_json, read_case_text
 from verifier.checks import ALL_CHECKS, run_checks
 from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
@@ -128,10 +128,7 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
 def load_case_file(path: str | Path) -> tuple[object, str]:
     """The raw JSON of a case file and its text (for positions in diagnostics)."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"cannot read the case file: {error}")) from None
+    text = read_case_text(name)
     SOURCES.add(name, text)
     return parse_case_json(name, text), text
 

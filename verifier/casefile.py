@@ -19,6 +19,7 @@ from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.source import Span
 from dsl.values import MAX_DIGITS, clip, number_too_long
 
+MAX_CASE_BYTES = 10_000_000  # one case's facts; a file beyond this (or /dev/zero) is not one
 MAX_DEPTH = 100  # a case is an object of facts (perhaps under "facts"): nesting this deep is never one
 
 # Outside strings, JSON has no quotes: scanning string tokens whole, left to right, keeps every
@@ -26,6 +27,27 @@ MAX_DEPTH = 100  # a case is an object of facts (perhaps under "facts"): nesting
 _STRING = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
 _TOKEN = re.compile(_STRING + r'|"|[\[\]{}]|-?(?:Infinity|NaN)|-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?')
 _COLON = re.compile(r"\s*:")
+
+
+def read_case_text(name: str) -> str:
+    """The text of a case file, read up to ``MAX_CASE_BYTES`` (a device or a fifo given as the
+    case would otherwise be read without end)."""
+    span = Span(name, 1, 1, 1, 2)
+    try:
+        with open(name, "rb") as file:
+            data = file.read(MAX_CASE_BYTES + 1)
+    except OSError as error:
+        raise LexproofError(Diagnostic(span, f"cannot read the case file: {error.strerror or error}")) from None
+    if len(data) > MAX_CASE_BYTES:
+        raise LexproofError(Diagnostic(span, f"the case file is larger than {MAX_CASE_BYTES:,} bytes"))
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark is harmless, as in statutes
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        message = f"the case file is not UTF-8 text ({error.reason})"
+        raise LexproofError(Diagnostic(Span(name, line, column, line, column + 1), message)) from None
 
 
 class _Scanner:
