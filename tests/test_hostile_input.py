@@ -238,3 +238,14 @@ def test_case_file_that_is_not_utf8_has_a_position(tmp_path: Path, statute: Path
     case = tmp_path / "case.json"
     case.write_bytes(b'{"x": 1,\n "m": "\xff", "r": 0}')
     assert_clean_rejection(eval_case(statute, case), case, 2, 8, "the case file is not UTF-8 text")
+
+
+def test_a_statute_expression_too_long_to_read_has_its_position(tmp_path: Path) -> None:
+    """x + 1 + 1 + ... without brackets nests the parse tree 30,000 deep (was: 'the file is
+    nested too deeply to read' at 1:1, wherever the expression was)."""
+    path = tmp_path / "s.law"
+    path.write_text(
+        "statute S\nfacts F {\n  x: int\n}\ndecision d: int [art. 1] otherwise x" + " + 1" * 30_000 + "\n",
+        encoding="utf-8",
+    )
+    assert_clean_rejection(run("check", str(path)), path, 5, 36, "nested too deeply")
