@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dsl import ir
 from dsl.consolidate import Version, version_on
-from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.loader import load as _load
 from dsl.model import Program, StatuteModel
@@ -105,7 +105,9 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     for key, raw in data.items():
         fact = statute.facts.get(key)
         if fact is None:
-            errors.append(Diagnostic(where(key), f"'{clip(key, 80)}' is not a fact of {statute.name}" + suggest(key, list(statute.facts))))
+            # A suggestion for the first few only: thousands of unknown keys are not typos.
+            hint = suggest(key, list(statute.facts)) if len(errors) < MAX_SHOWN else ""
+            errors.append(Diagnostic(where(key), f"'{clip(key, 80)}' is not a fact of {statute.name}" + hint))
             continue
         try:
             value = parse_value(raw, fact.type, statute.enums.get(fact.type.enum or "", ()))

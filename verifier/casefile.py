@@ -26,7 +26,7 @@ MAX_DEPTH = 100  # a case is an object of facts (perhaps under "facts"): nesting
 # other token outside them. A lone quote is an unterminated string (json.loads reports it).
 _STRING = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
 _TOKEN = re.compile(_STRING + r'|"|[\[\]{}]|-?(?:Infinity|NaN)|-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?')
-_COLON = re.compile(r"\s*:")
+_KEY_TOKEN = re.compile(f'({_STRING})(\\s*:)?|"')  # strings only: group 2 marks a key
 
 
 def read_case_text(name: str) -> str:
@@ -103,16 +103,19 @@ def key_positions(name: str, text: str) -> dict[str, Span]:
     """The span of the first occurrence of every object key in the text."""
     scanner = _Scanner(name, text)
     positions: dict[str, Span] = {}
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        if token[0] != '"' or len(token) == 1 or not _COLON.match(text, match.end()):
-            if token == '"':
-                break
-            continue
-        try:
-            key = json.loads(token)
-        except ValueError:
-            continue
+    for match in _KEY_TOKEN.finditer(text):
+        token = match.group(1)
+        if token is None:
+            break  # an unterminated string: nothing after it is a key
+        if match.group(2) is None:
+            continue  # a string value, not a key
+        if "\\" in token:
+            try:
+                key = json.loads(token)
+            except ValueError:
+                continue
+        else:
+            key = token[1:-1]  # no escapes: the text is the key (json.loads is 10x slower)
         if key not in positions:
             line, column = scanner.position(match.start())
             positions[key] = Span(name, line, column, line, column + len(token))
