@@ -149,7 +149,7 @@ def _show(raw: object) -> str:
     cut short (the message is printed, and a case file may hold a megabyte-long string)."""
     import json
 
-    if isinstance(raw, (Decimal, float)) or (isinstance(raw, int) and not isinstance(raw, bool)):
+    if isinstance(raw, (Decimal, float, Fraction)) or (isinstance(raw, int) and not isinstance(raw, bool)):
         text = _number_text(raw)
     else:
         try:
@@ -159,10 +159,10 @@ def _show(raw: object) -> str:
     return clip(text, SHOWN_VALUE_WIDTH)
 
 
-def _number_text(raw: int | float | Decimal) -> str:
+def _number_text(raw: int | float | Decimal | Fraction) -> str:
     """A number as text without ever converting a huge int to decimal (Python refuses beyond
     4,300 digits)."""
-    if isinstance(raw, int) and too_long(raw):
+    if too_long(raw):
         return describe_long(raw)
     if isinstance(raw, float) and not math.isfinite(raw):
         return "NaN" if math.isnan(raw) else ("-" if raw < 0 else "") + "Infinity"  # as JSON spells them
@@ -227,8 +227,6 @@ def number_too_long(text: str) -> bool:
 def _decimal_too_long(value: Decimal) -> bool:
     exponent = value.as_tuple().exponent
     return not isinstance(exponent, int) or len(value.as_tuple().digits) + abs(exponent) > MAX_DIGITS
-
-
 
 
 class ValueError_(ValueError):

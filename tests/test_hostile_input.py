@@ -12,9 +12,14 @@ import re
 import subprocess
 import sys
 import time
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
+from dsl.ir import Type
+from dsl.values import parse_value
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_OUTPUT = 100_000  # bytes of stdout + stderr: generous, the floods were 120 MB and more
@@ -249,3 +254,24 @@ def test_a_statute_expression_too_long_to_read_has_its_position(tmp_path: Path) 
         encoding="utf-8",
     )
     assert_clean_rejection(run("check", str(path)), path, 5, 36, "nested too deeply")
+
+
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        (10**5000, "at most 1000 digits, got a whole number of about 5000 digits"),
+        (Fraction(10**2000, 3), "at most 1000 digits, got a fraction of about 2000 digits"),
+        (Decimal("1e-999999999"), "at most 1000 digits"),
+        (Decimal("Infinity"), "expected a finite number, got Infinity"),
+        (float("nan"), "expected a finite number, got NaN"),
+        ("€" + "9" * 5000, "at most 1000 digits"),
+    ],
+    ids=["int", "fraction", "exponent", "infinity", "nan", "text"],  # the values' own repr would fail
+)
+def test_api_case_values_are_bounded_too(raw: object, fragment: str) -> None:
+    """``api.evaluate`` takes Python values, not only JSON: the same bounds, a ValueError with
+    a short message (was: OverflowError, a hang, or a later crash printing the value)."""
+    with pytest.raises(ValueError) as error:
+        parse_value(raw, Type("money"))
+    assert fragment in str(error.value)
+    assert len(str(error.value)) < 200
