@@ -26,6 +26,7 @@ from dsl.model import (
 )
 from dsl.source import Span
 from dsl.typing import Lowerer, Scope, TypeFailure, assignable, is_constant, literal_value, suggest
+from dsl.values import MAX_DIGITS, describe_long, too_long
 
 BUILTIN_TYPES = {"bool": BOOL, "int": INT, "number": NUMBER, "rate": RATE, "money": MONEY, "date": DATE}
 ALLOWABLE_FINDINGS = {
@@ -358,10 +359,14 @@ def constant_value(statute: StatuteModel, lowerer: Lowerer, expr: ast.Expr, type
         lowerer.sink.error(expr.span, f"{what} must be a constant, not depend on a parameter")
         return None
     try:
-        return evaluate_constant(node)
+        value = evaluate_constant(node)
     except ValueError as error:
         lowerer.sink.error(expr.span, f"{what}: {error}")
         return None
+    if too_long(value):  # it would reach the solver and every message as text
+        lowerer.sink.error(expr.span, f"{what}: {describe_long(value)}, more than {MAX_DIGITS} digits")
+        return None
+    return value
 
 
 def check_rule(

@@ -18,18 +18,30 @@ class Diagnostic:
 
     def render(self) -> str:
         """``file:line:col: error: message``, the source line, a caret, then any notes."""
-        lines = [f"{self.span}: {self.severity}: {self.message}"]
+        lines = [f"{self.span}: {self.severity}: {_clip(self.message)}"]
         lines.extend(_quote(self.span))
         for note_span, note in self.notes:
             if note_span is None:
-                lines.append(f"  note: {note}")
+                lines.append(f"  note: {_clip(note)}")
             else:
-                lines.append(f"{note_span}: note: {note}")
+                lines.append(f"{note_span}: note: {_clip(note)}")
                 lines.extend(_quote(note_span))
         return "\n".join(visible(line) for line in lines)  # for a terminal: no escape sequences
 
 
+QUOTE_WIDTH = 120  # characters of a source line quoted under a diagnostic, at most
+MAX_SHOWN = 50  # diagnostics rendered per error; the rest are counted
+MAX_MESSAGE = 2000  # characters of one message (it may quote a name from the input)
+
+
+def _clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
 def _quote(span: Span) -> list[str]:
+    """The span's line and a caret under it. A long line (minified JSON, a statute on one line)
+    is quoted as a window of ``QUOTE_WIDTH`` characters around the caret, with … where it is
+    cut: quoting a 200 KB line under each of 10,000 diagnostics wrote gigabytes."""
     text = SOURCES.line(span.file, span.line)
     if text is None:
         return []
@@ -38,8 +50,23 @@ def _quote(span: Span) -> list[str]:
     if span.end_line == span.line and span.end_column > span.column:
         width = span.end_column - span.column
     width = max(1, min(width, max(1, len(text) - span.column + 1)))
+    text, column, width = _window(text, span.column, width)
     gutter = f"{span.line:>5} | "
-    return [gutter + text, " " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" + "~" * (width - 1)]
+    return [gutter + text, " " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" + "~" * (width - 1)]
+
+
+def _window(text: str, column: int, width: int) -> tuple[str, int, int]:
+    """At most ``QUOTE_WIDTH`` characters of ``text`` around ``column`` (1-based), and the
+    caret's column and underline width within them."""
+    if len(text) <= QUOTE_WIDTH:
+        return text, column, width
+    start = max(0, min(column - 1 - QUOTE_WIDTH // 3, len(text) - QUOTE_WIDTH))
+    end = start + QUOTE_WIDTH
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    column = column - start + len(prefix)
+    width = max(1, min(width, QUOTE_WIDTH - (column - 1 - len(prefix))))
+    return prefix + text[start:end] + suffix, column, width
 
 
 class LexproofError(Exception):
@@ -55,7 +82,13 @@ class LexproofError(Exception):
         super().__init__("\n".join(d.message for d in self.diagnostics))
 
     def render(self) -> str:
-        return "\n".join(d.render() for d in self.diagnostics)
+        """The diagnostics, at most ``MAX_SHOWN`` of them and a count of the rest (a file with
+        thousands of errors would otherwise flood the terminal or the CI log)."""
+        shown = [d.render() for d in self.diagnostics[:MAX_SHOWN]]
+        rest = len(self.diagnostics) - len(shown)
+        if rest > 0:
+            shown.append(f"… and {rest} more error{'s' if rest != 1 else ''}")
+        return "\n".join(shown)
 
     def __reduce__(self):
         # Pickled with its diagnostics (a worker process raises it; see verifier/workers.py):

@@ -9,7 +9,7 @@ Semantics (mirrored exactly by ``verifier/encoding.py``; the two are tested agai
   firing rules (they all agree).
 * ``and``, ``or``, ``implies`` and ``if`` evaluate left to right and stop early; every other
   operator needs all its operands. Division by zero and a lookup beyond a table without
-  ``above`` are undefined.
+  ``above`` are undefined, and so is a date calculated outside 0001-01-01..9999-12-31.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.model import RuleInfo
 from dsl.source import Span, source_text
+from dsl.values import FIRST_DAY, LAST_DAY, format_date, format_value, is_representable_day
 
 
 class Undefined(Exception):
@@ -218,9 +219,9 @@ class Evaluator:
                     return value
             if table.has_above:
                 return values[-1]
-            raise Undefined(f"{x} lies above the last row of table {node.name}", node.span)
+            raise Undefined(f"{format_value(x, table.input)} lies above the last row of table {node.name}", node.span)
         if not table.has_above and x > bounds[-1]:
-            raise Undefined(f"{x} lies above the last row of table {node.name}", node.span)
+            raise Undefined(f"{format_value(x, table.input)} lies above the last row of table {node.name}", node.span)
         total: object = 0
         lower: object = 0
         for bound, rate in zip(bounds, values):
@@ -259,9 +260,9 @@ class Evaluator:
         if op == ">=":
             return values[0] >= values[1]
         if op == "+":
-            return values[0] + values[1]
+            return _within_dates(node, values[0] + values[1])
         if op == "-":
-            return values[0] - values[1]
+            return _within_dates(node, values[0] - values[1])
         if op == "*":
             return values[0] * values[1]
         if op == "/":
@@ -279,6 +280,16 @@ class Evaluator:
         if op == "max":
             return max(values)
         raise AssertionError(f"unknown operator {op}")  # the checker only produces known operators
+
+
+def _within_dates(node: ir.Op, value: object) -> object:
+    """``value`` as the result of ``node``; undefined if it is a date outside the representable
+    range (``d + n`` and ``d - n`` are the only operations that make a new date)."""
+    if node.type.kind == "date" and not is_representable_day(value):  # type: ignore[arg-type]
+        side, boundary = ("after", "last") if value > LAST_DAY else ("before", "first")  # type: ignore[operator]
+        day = format_date(LAST_DAY if side == "after" else FIRST_DAY)
+        raise Undefined(f"'{source_text(node.span)}' falls {side} {day}, the {boundary} date lexproof represents", node.span)
+    return value
 
 
 def _conjuncts(node: ir.Node) -> list[ir.Node]:

@@ -108,7 +108,7 @@ def _run(text: str, path: str, start: str) -> Any:
         if not isinstance(original, RecursionError):
             raise original from None
         raise LexproofError(
-            Diagnostic(Span(path, 1, 1, 1, 2), "the file is nested too deeply to read")
+            Diagnostic(_deepest(tree, path), "the file is nested too deeply to read; split the expression into decisions")
         ) from None
     finally:
         sys.setrecursionlimit(limit)
@@ -116,6 +116,22 @@ def _run(text: str, path: str, start: str) -> Any:
         raise LexproofError(builder.errors)
     _check_depth(result)
     return result
+
+
+def _deepest(tree: Any, path: str) -> Span:
+    """Where the deepest part of a parse tree starts (found without recursion), to point at the
+    expression that is nested too deeply for the transformer."""
+    best, best_depth = Span(path, 1, 1, 1, 2), -1
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        meta = getattr(node, "meta", None)
+        if meta is not None and not getattr(meta, "empty", True) and (
+            depth > best_depth or (depth == best_depth and (meta.line, meta.column) < (best.line, best.column))
+        ):
+            best, best_depth = Span(path, meta.line, meta.column, meta.line, meta.column + 1), depth
+        stack.extend((child, depth + 1) for child in getattr(node, "children", ()))
+    return best
 
 
 MAX_EXPRESSION_DEPTH = 200

@@ -7,11 +7,32 @@ Inside both engines: bool, int, Fraction (rate, money in euros), int day number 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 from dsl.ir import Type
+
+# The dates lexproof can represent: Python's ``datetime.date`` range, as day numbers. Both engines
+# keep every date inside it (the encoding bounds date facts, and a date calculated outside it
+# is undefined in both), so a date shown to a person can always be written as YYYY-MM-DD.
+FIRST_DAY = dt.date.min.toordinal()  # 0001-01-01
+LAST_DAY = dt.date.max.toordinal()  # 9999-12-31
+DATE_RANGE = f"{dt.date.min.isoformat()}..{dt.date.max.isoformat()}"
+
+
+def is_representable_day(day: int) -> bool:
+    """Whether a day number is a date between 0001-01-01 and 9999-12-31."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def format_date(day: int) -> str:
+    """A day number as YYYY-MM-DD; one outside the representable range as its number (never
+    raises: the engines keep dates in range, but a message must not crash on a stray value)."""
+    if is_representable_day(day):
+        return dt.date.fromordinal(day).isoformat()
+    return f"day {day} (outside {DATE_RANGE})"
 
 
 def format_value(value: object, type_: Type) -> str:
@@ -22,7 +43,9 @@ def format_value(value: object, type_: Type) -> str:
     if kind == "bool":
         return "true" if value else "false"
     if kind == "date":
-        return dt.date.fromordinal(int(value)).isoformat()  # type: ignore[arg-type]
+        return format_date(int(value))  # type: ignore[call-overload]
+    if too_long(value):
+        return describe_long(value)
     if kind == "money":
         return format_money(Fraction(value))  # type: ignore[arg-type]
     if kind == "rate":
@@ -42,7 +65,7 @@ def format_money(amount: Fraction) -> str:
         whole, rest = divmod(int(cents), 100)
         return f"{sign}€{whole:,}.{rest:02d}"
     # Not whole cents: show the exact value so nothing is silently rounded.
-    return f"{sign}€{float(amount):,.4f}… (exactly {sign}{amount.numerator}/{amount.denominator} euro)"
+    return f"{sign}€{_approximately(amount, ',.4f')}… (exactly {sign}{amount.numerator}/{amount.denominator} euro)"
 
 
 def format_rate(rate: Fraction) -> str:
@@ -50,12 +73,23 @@ def format_rate(rate: Fraction) -> str:
     text = _finite_decimal(percent)
     if text is not None:
         return f"{text}%"
-    return f"{float(percent):.4f}…% (exactly {rate.numerator}/{rate.denominator})"
+    return f"{_approximately(percent, '.4f')}…% (exactly {rate.numerator}/{rate.denominator})"
 
 
 def format_number(number: Fraction) -> str:
     text = _finite_decimal(number)
-    return text if text is not None else f"{float(number):.4f}… (exactly {number.numerator}/{number.denominator})"
+    return text if text is not None else f"{_approximately(number, '.4f')}… (exactly {number.numerator}/{number.denominator})"
+
+
+def _approximately(value: Fraction, spec: str) -> str:
+    """``value`` as a float formatted by ``spec``; beyond a float's range (about 10^308), in
+    six significant digits with an exponent."""
+    try:
+        return format(float(value), spec)
+    except OverflowError:
+        with localcontext() as context:
+            context.prec = 6
+            return str(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def _finite_decimal(value: Fraction) -> str | None:
@@ -85,10 +119,12 @@ def to_json(value: object, type_: Type) -> object:
     if value is None:
         return None
     kind = type_.kind
+    if kind not in ("bool", "date", "enum") and too_long(value):
+        return describe_long(value)
     if kind in ("bool", "int") or kind == "enum":
         return value
     if kind == "date":
-        return dt.date.fromordinal(int(value)).isoformat()  # type: ignore[arg-type]
+        return format_date(int(value))  # type: ignore[call-overload]
     fraction = Fraction(value)  # type: ignore[arg-type]
     text = _finite_decimal(fraction)
     if kind == "money":
@@ -105,14 +141,92 @@ def _cents_text(amount: Fraction) -> str:
     return f"{sign}{whole}.{rest:02d}"
 
 
+SHOWN_VALUE_WIDTH = 80  # characters of a bad value quoted in a message, at most
+
+
 def _show(raw: object) -> str:
-    """A case-file value as JSON spells it (true, 5.001, "mbo"), not as Python does."""
+    """A case-file value as JSON spells it (true, 5.001, "mbo"), not as Python does; a long one
+    cut short (the message is printed, and a case file may hold a megabyte-long string)."""
     import json
 
-    try:
-        return json.dumps(raw, default=str)
-    except (TypeError, ValueError):
-        return str(raw)
+    if isinstance(raw, (Decimal, float, Fraction)) or (isinstance(raw, int) and not isinstance(raw, bool)):
+        text = _number_text(raw)
+    else:
+        try:
+            text = json.dumps(raw, default=str, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            text = "a value that cannot be shown"
+    return clip(text, SHOWN_VALUE_WIDTH)
+
+
+def _number_text(raw: int | float | Decimal | Fraction) -> str:
+    """A number as text without ever converting a huge int to decimal (Python refuses beyond
+    4,300 digits)."""
+    if too_long(raw):
+        return describe_long(raw)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return "NaN" if math.isnan(raw) else ("-" if raw < 0 else "") + "Infinity"  # as JSON spells them
+    return str(raw)
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with … where it is cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# Numbers lexproof reads: at most this many digits written out in full (``1e-999999999`` has a
+# billion). Python's int refuses to print more than 4,300 digits, and an exact Fraction of a
+# Decimal with a huge exponent takes minutes to build; no legal amount comes near this.
+MAX_DIGITS = 1000
+_MAX_BITS = int(MAX_DIGITS / math.log10(2))  # about MAX_DIGITS decimal digits
+
+
+def too_long(value: object) -> bool:
+    """Whether a calculated number has more than ``MAX_DIGITS`` digits in its numerator or
+    denominator. Short literals multiply into such numbers (200 factors of 30 digits), and
+    Python refuses to print more than 4,300 digits (and takes quadratic time below that)."""
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
+        return False
+    fraction = Fraction(value)
+    return max(fraction.numerator.bit_length(), fraction.denominator.bit_length()) > _MAX_BITS
+
+
+def describe_long(value: object) -> str:
+    """A number too long to print, described by its size (from its bit length: never printed)."""
+    fraction = Fraction(value)  # type: ignore[arg-type]
+    negative = "negative " if fraction < 0 else ""
+    if fraction.denominator == 1:
+        return f"a {negative}whole number of about {_digits(fraction.numerator)} digits"
+    return (
+        f"a {negative}fraction of about {_digits(fraction.numerator)} digits over about "
+        f"{_digits(fraction.denominator)} digits"
+    )
+
+
+def _digits(number: int) -> int:
+    return max(1, round(abs(number).bit_length() * math.log10(2)))
+
+
+def number_too_long(text: str) -> bool:
+    """Whether a number written as text (``-12.5``, ``1e-3``) has more than ``MAX_DIGITS``
+    digits when written out in full. Cheap on any input: only the exponent's few digits are
+    converted."""
+    mantissa, _, exponent = text.lower().partition("e")
+    digits = sum(character.isdigit() for character in mantissa)
+    if exponent:
+        exponent_digits = exponent.lstrip("+-")
+        if not (exponent_digits.isascii() and exponent_digits.isdigit()):
+            return False  # not a number: whoever parses it says so
+        exponent_digits = exponent_digits.lstrip("0") or "0"
+        if len(exponent_digits) > len(str(MAX_DIGITS)):
+            return True
+        digits += int(exponent_digits)
+    return digits > MAX_DIGITS
+
+
+def _decimal_too_long(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    return not isinstance(exponent, int) or len(value.as_tuple().digits) + abs(exponent) > MAX_DIGITS
 
 
 class ValueError_(ValueError):
@@ -157,18 +271,31 @@ def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> 
 
 
 def _number(raw: object, kind: str) -> Fraction:
+    """The exact value of a number from a case; a non-finite or overlong one is an error (it
+    would crash or stall the conversion, or every later use)."""
     if isinstance(raw, Fraction):
+        if too_long(raw):
+            raise ValueError_(f"expected a number of at most {MAX_DIGITS} digits, got {_show(raw)}")
         return raw
     if isinstance(raw, int):
+        if too_long(raw):
+            raise ValueError_(f"expected a number of at most {MAX_DIGITS} digits, got {_show(raw)}")
         return Fraction(raw)
     if isinstance(raw, (float, Decimal)):
-        return Fraction(Decimal(str(raw)))
+        number = raw if isinstance(raw, Decimal) else Decimal(str(raw))
+        if not number.is_finite():
+            raise ValueError_(f"expected a finite number, got {_show(raw)}")
+        if _decimal_too_long(number):
+            raise ValueError_(f"expected a number of at most {MAX_DIGITS} digits, got {_show(raw)}")
+        return Fraction(number)
     if isinstance(raw, str):
         text = raw.strip().replace(" ", "")
         percent = text.endswith("%")
         if kind == "money":
             text = text.removeprefix("€").removeprefix("EUR")
         text = text.rstrip("%")
+        if sum(character.isdigit() for character in text) > MAX_DIGITS:  # strings have no exponent
+            raise ValueError_(f"expected a number of at most {MAX_DIGITS} digits, got {_show(raw)}")
         fraction = re.fullmatch(r"(-?[0-9]+)/([0-9]+)", text)
         if fraction and int(fraction.group(2)) != 0:  # "1/3": how to_json writes a non-decimal rate
             value = Fraction(int(fraction.group(1)), int(fraction.group(2)))

@@ -11,22 +11,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from dsl import ir
 from dsl.consolidate import Version, distinct_versions, version_on
-from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.loader import load as _load
 from dsl.model import Program, StatuteModel
 from dsl.parser import parse_query
 from dsl.source import SOURCES, Span
 from dsl.typing import Lowerer, Scope, TypeFailure
-from dsl.values import parse_value
+from dsl.values import clip, parse_value
 from verifier.cache import ResultCache
+from verifier.casefile import key_positions, parse_case_json, read_case_text
 from verifier.checks import ALL_CHECKS, run_checks
 from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
@@ -89,13 +88,15 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     errors: list[Diagnostic] = []
     case: dict[str, object] = {}
 
+    positions: dict[str, Span] | None = None  # where each key is, indexed on the first error
+
     def where(key: str) -> Span:
+        nonlocal positions
         if text is not None:
-            match = re.search(r'"' + re.escape(key) + r'"\s*:', text)
-            if match:
-                line = text.count("\n", 0, match.start()) + 1
-                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-                return Span(source, line, column, line, column + len(key) + 2)
+            if positions is None:
+                positions = key_positions(source, text)
+            if key in positions:
+                return positions[key]
         return Span(source, 1, 1, 1, 2)
 
     from dsl.checker import range_problem
@@ -104,7 +105,9 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     for key, raw in data.items():
         fact = statute.facts.get(key)
         if fact is None:
-            errors.append(Diagnostic(where(key), f"'{key}' is not a fact of {statute.name}" + suggest(key, list(statute.facts))))
+            # A suggestion for the first few only: thousands of unknown keys are not typos.
+            hint = suggest(key, list(statute.facts)) if len(errors) < MAX_SHOWN else ""
+            errors.append(Diagnostic(where(key), f"'{clip(key, 80)}' is not a fact of {statute.name}" + hint))
             continue
         try:
             value = parse_value(raw, fact.type, statute.enums.get(fact.type.enum or "", ()))
@@ -127,17 +130,9 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
 def load_case_file(path: str | Path) -> tuple[object, str]:
     """The raw JSON of a case file and its text (for positions in diagnostics)."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"cannot read the case file: {error}")) from None
+    text = read_case_text(name)
     SOURCES.add(name, text)
-    try:
-        data = json.loads(text, parse_float=lambda s: __import__("decimal").Decimal(s))
-    except json.JSONDecodeError as error:
-        raise LexproofError(Diagnostic(Span(name, error.lineno, error.colno, error.lineno, error.colno + 1),
-                                       f"not valid JSON: {error.msg}")) from None
-    return data, text
+    return parse_case_json(name, text), text
 
 
 def read_case_file(statute: StatuteModel, path: str | Path) -> dict[str, object]:

@@ -1,10 +1,10 @@
 """The Z3 encoding of consolidated versions: quantifier-free, exact, definitional.
 
 Every case's facts are constants with their domain (ranges, enum indices, money in whole
-cents); every expression becomes a pair (value, defined) mirroring ``dsl/evaluator.py``
-operator by operator. Each decision of each (case, version slot) gets auxiliary constants
-defined by equations over the inputs, so nothing is free: a proof about a decision is a proof
-about its rules. Each rule's defining equations are guarded by a tracking literal, so an
+cents, dates within 0001-01-01..9999-12-31); every expression becomes a pair (value, defined)
+mirroring ``dsl/evaluator.py`` operator by operator. Each decision of each (case, version slot)
+gets auxiliary constants defined by equations over the inputs, so nothing is free: a proof
+about a decision is a proof about its rules. Each rule's defining equations are guarded by a tracking literal, so an
 unsat core names the rules (and parameter values) a proof rests on.
 """
 
@@ -25,6 +25,7 @@ from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.ir import Type
 from dsl.model import FactInfo, RuleInfo, StatuteModel
 from dsl.typing import is_constant, is_piecewise_constant
+from dsl.values import FIRST_DAY, LAST_DAY
 
 Term = z3.ExprRef
 Pair = tuple[Term, Term]  # (value, defined)
@@ -225,9 +226,9 @@ class Encoder:
             return self.statute.enums[type_.enum][term.as_long()]  # type: ignore[attr-defined,index]
         if type_.is_rational:
             if z3.is_int_value(term):
-                return Fraction(term.as_long())  # type: ignore[attr-defined]
-            return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
-        return term.as_long()  # type: ignore[attr-defined]
+                return Fraction(_integer(term))
+            return Fraction(_integer(term.numerator()), _integer(term.denominator()))  # type: ignore[attr-defined]
+        return _integer(term)
 
     def _name(self, *parts: object) -> str:
         return "!".join("_" if p is None else str(p) for p in parts)
@@ -255,6 +256,9 @@ class Encoder:
         else:
             term = raw = z3.Const(name, self.sort(fact.type))
             scale = 1
+        if kind == "date":  # only representable dates: every case can be shown and evaluated
+            self._add_domain(owner, raw >= FIRST_DAY)
+            self._add_domain(owner, raw <= LAST_DAY)
         if kind == "enum":
             self._add_domain(owner, raw >= 0)
             self._add_domain(owner, raw < len(self.statute.enums[fact.type.enum]))  # type: ignore[index]
@@ -611,10 +615,11 @@ class Encoder:
             return values[0] > values[1], strict
         if op == ">=":
             return values[0] >= values[1], strict
-        if op == "+":
-            return values[0] + values[1], strict
-        if op == "-":
-            return values[0] - values[1], strict
+        if op in ("+", "-"):
+            result = values[0] + values[1] if op == "+" else values[0] - values[1]
+            if node.type.kind == "date":  # as the evaluator: a date outside the range is undefined
+                return result, _AND(strict, result >= FIRST_DAY, result <= LAST_DAY)
+            return result, strict
         if op == "*":
             left, right = node.args
             if not is_constant(left) and is_piecewise_constant(left, self.statute):
@@ -672,6 +677,23 @@ class Encoder:
         """A boolean node as 'defined and true'."""
         value, defined = self.node(node, case, slot)
         return _AND(defined, value)
+
+
+def _integer(term: Term) -> int:
+    """An integer numeral's value. z3py's ``as_long`` goes through ``int(str)``, which Python
+    refuses beyond 4,300 digits; a product of short literals in a statute gets there."""
+    text = term.as_string()  # type: ignore[attr-defined]
+    negative = text.startswith("-")
+    value = _digits_value(text.lstrip("-"))
+    return -value if negative else value
+
+
+def _digits_value(digits: str) -> int:
+    """``int(digits)`` for any length, by halves (subquadratic, and under Python's limit)."""
+    if len(digits) <= 2000:
+        return int(digits)
+    low = len(digits) // 2
+    return _digits_value(digits[:-low]) * 10**low + _digits_value(digits[-low:])
 
 
 def _numeric_arg(node: ir.Node) -> bool:

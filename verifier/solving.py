@@ -11,6 +11,7 @@ from fractions import Fraction
 import z3
 
 from dsl.model import FactInfo, StatuteModel
+from dsl.values import is_representable_day
 from verifier.encoding import Encoder, Term, mk_and
 
 DEFAULT_DATE = dt.date(2000, 1, 1).toordinal()  # shown for a date nothing depends on
@@ -120,6 +121,8 @@ def _decoded(encoder: Encoder, info: FactInfo, term: Term) -> object | None:
 
 
 def _in_domain(info: FactInfo, value: object) -> bool:
+    if info.type.kind == "date" and not is_representable_day(value):  # type: ignore[arg-type]
+        return False  # the encoding rules such days out; never show one
     if info.type.kind == "money" and (value * 100).denominator != 1:  # type: ignore[operator]
         return False
     if info.low is not None and value < info.low:  # type: ignore[operator]

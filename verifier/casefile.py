@@ -1,0 +1,140 @@
+"""Reading a case file (JSON) that may be hostile: every problem a clean, positioned
+diagnostic, in time and memory proportional to the file.
+
+Python's ``json`` module alone accepts ``Infinity`` and ``NaN``, recurses once per nesting
+level (100,000 ``[`` exhaust the stack), turns a 5,000-digit integer into a ValueError and a
+``1e-999999999`` into a Decimal whose exact value takes minutes to build. One linear scan of
+the text's tokens rules all of these out, with the position of the offending token, before
+``json.loads`` sees it. The same scan indexes the position of every object key, so that a
+diagnostic about a key costs a dictionary look-up rather than a search through the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.source import Span
+from dsl.values import MAX_DIGITS, clip, number_too_long
+
+MAX_CASE_BYTES = 10_000_000  # one case's facts; a file beyond this (or /dev/zero) is not one
+MAX_DEPTH = 100  # a case is an object of facts (perhaps under "facts"): nesting this deep is never one
+
+# Outside strings, JSON has no quotes: scanning string tokens whole, left to right, keeps every
+# other token outside them. A lone quote is an unterminated string (json.loads reports it).
+_STRING = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
+_TOKEN = re.compile(_STRING + r'|"|[\[\]{}]|-?(?:Infinity|NaN)|-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?')
+_KEY_TOKEN = re.compile(f'({_STRING})(\\s*:)?|"')  # strings only: group 2 marks a key
+
+
+def read_case_text(name: str) -> str:
+    """The text of a case file, read up to ``MAX_CASE_BYTES`` (a device or a fifo given as the
+    case would otherwise be read without end)."""
+    span = Span(name, 1, 1, 1, 2)
+    try:
+        with open(name, "rb") as file:
+            data = file.read(MAX_CASE_BYTES + 1)
+    except OSError as error:
+        raise LexproofError(Diagnostic(span, f"cannot read the case file: {error.strerror or error}")) from None
+    if len(data) > MAX_CASE_BYTES:
+        raise LexproofError(Diagnostic(span, f"the case file is larger than {MAX_CASE_BYTES:,} bytes"))
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark is harmless, as in statutes
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        message = f"the case file is not UTF-8 text ({error.reason})"
+        raise LexproofError(Diagnostic(Span(name, line, column, line, column + 1), message)) from None
+
+
+class _Scanner:
+    """Line and column of offsets met in increasing order, in linear time overall."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name, self.text = name, text
+        self._offset, self._line, self._line_start = 0, 1, 0
+
+    def position(self, offset: int) -> tuple[int, int]:
+        newlines = self.text.count("\n", self._offset, offset)
+        if newlines:
+            self._line += newlines
+            self._line_start = self.text.rfind("\n", 0, offset) + 1
+        self._offset = offset
+        return self._line, offset - self._line_start + 1
+
+    def error(self, offset: int, length: int, message: str) -> LexproofError:
+        line, column = self.position(offset)
+        return LexproofError(Diagnostic(Span(self.name, line, column, line, column + max(1, length)), message))
+
+
+def check_tokens(name: str, text: str) -> None:
+    """Raise a positioned LexproofError for the first token ``json.loads`` must not see: a
+    nesting deeper than ``MAX_DEPTH``, ``Infinity``/``NaN``, or a number with more than
+    ``MAX_DIGITS`` digits written out."""
+    scanner = _Scanner(name, text)
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == '"':
+            if len(token) == 1:
+                return  # an unterminated string: from here on json.loads has the better message
+        elif first in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise scanner.error(match.start(), 1, f"the case is nested more than {MAX_DEPTH} levels deep")
+        elif first in "]}":
+            depth -= 1
+        elif token.lstrip("-")[0] in "IN":
+            raise scanner.error(
+                match.start(), len(token), f"not valid JSON: {token} is not a number in JSON (write a finite number)"
+            )
+        elif number_too_long(token):
+            raise scanner.error(
+                match.start(), len(token),
+                f"the number {clip(token, 40)} has more than {MAX_DIGITS} digits written out in full",
+            )
+
+
+def key_positions(name: str, text: str) -> dict[str, Span]:
+    """The span of the first occurrence of every object key in the text."""
+    scanner = _Scanner(name, text)
+    positions: dict[str, Span] = {}
+    for match in _KEY_TOKEN.finditer(text):
+        token = match.group(1)
+        if token is None:
+            break  # an unterminated string: nothing after it is a key
+        if match.group(2) is None:
+            continue  # a string value, not a key
+        if "\\" in token:
+            try:
+                key = json.loads(token)
+            except ValueError:
+                continue
+        else:
+            key = token[1:-1]  # no escapes: the text is the key (json.loads is 10x slower)
+        if key not in positions:
+            line, column = scanner.position(match.start())
+            positions[key] = Span(name, line, column, line, column + len(token))
+    return positions
+
+
+def parse_case_json(name: str, text: str) -> object:
+    """The JSON value of a case file's text; LexproofError (positioned) if it is not JSON or
+    holds what lexproof will not read (see ``check_tokens``). Fractions stay exact: JSON
+    decimals become Decimal, never float."""
+    check_tokens(name, text)
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        span = Span(name, error.lineno, error.colno, error.lineno, error.colno + 1)
+        raise LexproofError(Diagnostic(span, f"not valid JSON: {error.msg}")) from None
+    except (ValueError, RecursionError) as error:  # check_tokens rules these out; never a traceback
+        raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"not valid JSON: {clip(str(error), 200)}")) from None
+
+
+def _no_constant(token: str) -> object:
+    raise ValueError(f"{token} is not a number in JSON")
