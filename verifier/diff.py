@@ -33,7 +33,7 @@ from dsl.consolidate import Version
 from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.model import StatuteModel
 from dsl.values import format_value, to_json
-from verifier.encoding import Encoder, Term, fewer_gc_passes
+from verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from verifier.errors import InternalError
 from verifier.regions import Region, Row, cone_facts, describe_row, summarize
 from verifier.results import Outcomes, Result, Witness
@@ -374,7 +374,7 @@ def _search(diff: _Diff, questions: _Questions, direction: str, delta: Term, end
         status = questions.check(direction, target)
         if status != "sat":
             return status
-        return _numeral(questions.model().eval(objective, model_completion=True))
+        return numeral(questions.model().eval(objective, model_completion=True))
 
     best = improve(z3.BoolVal(True, diff.encoder.ctx))
     step, high = Fraction(1), None  # no case has objective >= high
@@ -418,7 +418,7 @@ def _optimize(diff: _Diff, direction: str, delta: Term, end: str) -> tuple[Fract
         objective = optimizer.minimize(delta) if end == "min" else optimizer.maximize(delta)
         if optimizer.check() != z3.sat:
             return "the solver could not find a bound"
-        infinite, value, epsilon = (_numeral(v) for v in objective.upper_values())  # infinite*oo + value + epsilon*eps
+        infinite, value, epsilon = (numeral(v) for v in objective.upper_values())  # infinite*oo + value + epsilon*eps
     except z3.Z3Exception:  # Optimize may raise 'canceled' instead of answering unknown
         return "the solver could not find a bound"
     if infinite is not None and infinite != 0:
@@ -432,9 +432,3 @@ def _optimize(diff: _Diff, direction: str, delta: Term, end: str) -> tuple[Fract
     return value, epsilon == 0
 
 
-def _numeral(term: Term) -> Fraction | None:
-    if z3.is_int_value(term):
-        return Fraction(term.as_long())  # type: ignore[attr-defined]
-    if z3.is_rational_value(term):
-        return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
-    return None

@@ -679,6 +679,16 @@ class Encoder:
         return _AND(defined, value)
 
 
+def numeral(term: Term) -> Fraction | None:
+    """The exact value of an int or rational numeral of a model (None for anything else), at
+    any length (see ``_integer``)."""
+    if z3.is_int_value(term):
+        return Fraction(_integer(term))
+    if z3.is_rational_value(term):
+        return Fraction(_integer(term.numerator()), _integer(term.denominator()))  # type: ignore[attr-defined]
+    return None
+
+
 def _integer(term: Term) -> int:
     """An integer numeral's value. z3py's ``as_long`` goes through ``int(str)``, which Python
     refuses beyond 4,300 digits; a product of short literals in a statute gets there."""

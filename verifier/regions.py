@@ -22,7 +22,7 @@ from dsl import ir
 from dsl.consolidate import Version
 from dsl.model import StatuteModel
 from dsl.values import format_value
-from verifier.encoding import Encoder, Term
+from verifier.encoding import Encoder, Term, numeral
 from verifier.solving import Budget, new_solver
 
 
@@ -400,7 +400,7 @@ class _Summary:
             bound = self.encoder.const(info.type, middle * step if direction == "min" else -middle * step)
             status = self._holds(where, term <= bound if direction == "min" else term >= bound)
             if status == "sat":
-                value = _numeral(self.solver.model().eval(term, model_completion=True))
+                value = numeral(self.solver.model().eval(term, model_completion=True))
                 if value is None:
                     return None
                 high = int(value / step) if direction == "min" else int(-value / step)
@@ -436,7 +436,7 @@ class _Summary:
             if status != z3.sat:
                 self.gave_up = self.gave_up or status == z3.unknown
                 return None
-            infinite, value, epsilon = (_numeral(v) for v in objective.upper_values())  # infinite*oo + value + epsilon*eps
+            infinite, value, epsilon = (numeral(v) for v in objective.upper_values())  # infinite*oo + value + epsilon*eps
             if infinite != 0 or value is None or epsilon is None:
                 return None
             if not info.type.is_rational and value.denominator != 1:
@@ -448,14 +448,6 @@ class _Summary:
             return None
         finally:
             optimizer.pop()
-
-
-def _numeral(term: Term) -> Fraction | None:
-    if z3.is_int_value(term):
-        return Fraction(term.as_long())  # type: ignore[attr-defined]
-    if z3.is_rational_value(term):
-        return Fraction(term.numerator_as_long(), term.denominator_as_long())  # type: ignore[attr-defined]
-    return None
 
 
 def _nearly_whole(info, low, high) -> bool:
