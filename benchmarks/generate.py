@@ -16,7 +16,10 @@ Shape (what a statute book of N rules looks like, not one decision with N rules)
     - an amount (money, ``otherwise €0``) that reads the eligibility and the classification:
       bracket tables (flat and marginal), ``min``/``max``, parameters, percentages;
     - sometimes a duration (int) and a rate (flat table).
-* Dated parameters and bracket tables shared by the whole statute.
+* Dated parameters and bracket tables shared by the whole statute (flat money tables with
+  alternating ``up to`` and ``below`` bounds); one cumulative table per three bracket tables,
+  each read by a decision ``stapelbedrag_K`` of its own; bool facts with a typical value have
+  it as their default (``= false``).
 * Planted findings in about ``--defects`` (default 2%) of the chapters: a gap (a part of the
   partition forgotten), a dead rule, a redundant rule, a conflict (overlapping parts).
 * One amendment (in force 2027-01-01) that replaces, inserts and repeals rules in a few
