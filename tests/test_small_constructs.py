@@ -384,3 +384,18 @@ def test_the_formatter_keeps_every_new_construct():
     assert 'example "e" [on 2026-01-01 with A] {' in formatted and "} expect d = 1 ± 0\n" in formatted
     assert parse_text(formatted, "f.law") == parse_text(text, "f.law")
     assert format_text(formatted) == formatted
+
+
+def test_hypothesis_strategies_draw_every_value_and_shrink_to_the_default():
+    """The strategies start from the default (it is the typical value) but still draw the
+    other values: a default narrows nothing."""
+    from hypothesis import find
+
+    from verifier.strategies import cases
+
+    statute = load(DEFAULTS)
+    simplest = find(cases(statute), lambda case: True)
+    assert simplest["soort"] == "hbo"  # the default, not mbo (the first value)
+    assert simplest["kinderen"] == 2  # its own typical, not the default 1 nor the minimum 0
+    assert find(cases(statute), lambda case: case["loopt_door"])["loopt_door"] is True
+    assert find(cases(statute), lambda case: case["soort"] == "mbo")["soort"] == "mbo"
