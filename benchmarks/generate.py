@@ -16,7 +16,10 @@ Shape (what a statute book of N rules looks like, not one decision with N rules)
     - an amount (money, ``otherwise €0``) that reads the eligibility and the classification:
       bracket tables (flat and marginal), ``min``/``max``, parameters, percentages;
     - sometimes a duration (int) and a rate (flat table).
-* Dated parameters and bracket tables shared by the whole statute.
+* Dated parameters and bracket tables shared by the whole statute (flat money tables with
+  alternating ``up to`` and ``below`` bounds); one cumulative table per three bracket tables,
+  each read by a decision ``stapelbedrag_K`` of its own; bool facts with a typical value have
+  it as their default (``= false``).
 * Planted findings in about ``--defects`` (default 2%) of the chapters: a gap (a part of the
   partition forgotten), a dead rule, a redundant rule, a conflict (overlapping parts).
 * One amendment (in force 2027-01-01) that replaces, inserts and repeals rules in a few
@@ -58,6 +61,7 @@ class Fact:
     high: object = None
     typical: object = None
     scale: str = ""  # int: age / count / years; money: small / medium / large
+    default: object = None  # '= VALUE': what an example or case file may leave out
 
     def declaration(self, enums: dict[str, list[str]]) -> str:
         if self.kind == "enum":
@@ -72,6 +76,8 @@ class Fact:
             text = f"{self.name}: rate 0..1"
         else:
             text = f"{self.name}: date {self.low}..{self.high}"
+        if self.default is not None:
+            text += f" = {self.default}"
         if self.typical is not None:
             text += f" typical {self.typical}"
         return text
@@ -137,6 +143,7 @@ class Generator:
         self.money_params: list[str] = []
         self.params_text: list[str] = []
         self.money_tables: list[str] = []
+        self.cumulative_tables: list[str] = []
         self.rate_tables: list[str] = []
         self.tables_text: list[str] = []
         self.modules: list[Module] = []
@@ -174,7 +181,7 @@ class Generator:
                     Fact("leeftijd", "int", low=0, high=120, typical=40, scale="age"),
                     Fact("regio", "enum", enum="Regio"),
                     Fact("woonsituatie", "enum", enum="Woonsituatie"),
-                    Fact("mantelzorg", "bool", typical="false"),
+                    Fact("mantelzorg", "bool", typical="false", default="false"),
                     Fact("heeft_partner", "bool"),
                 ]
             size = self.rng.randint(20, 60) if self.n >= 1000 else 24
@@ -187,7 +194,8 @@ class Generator:
                 if kind == "enum":
                     facts.append(Fact(name, "enum", enum=self.rng.choice(input_enums)))
                 elif kind == "bool":
-                    facts.append(Fact(name, "bool", typical="false" if self.rng.random() < 0.5 else None))
+                    usual = "false" if self.rng.random() < 0.5 else None
+                    facts.append(Fact(name, "bool", typical=usual, default=usual))
                 elif kind == "int":
                     scale = self.rng.choice(["age", "count", "years"])
                     high = {"age": 120, "count": 12, "years": 50}[scale]
@@ -237,8 +245,9 @@ class Generator:
                 self.rate_tables.append(name)
             elif kind == 1:  # flat money -> money
                 name = f"bedrag_tabel_{index}"
-                for bound in bounds:
-                    rows.append(f"  up to {money(bound * 500)}: {money(self.rng.randint(1, 50) * 100)}")
+                for row, bound in enumerate(bounds):
+                    keyword = "below" if row % 2 else "up to"  # exclusive and inclusive bounds
+                    rows.append(f"  {keyword} {money(bound * 500)}: {money(self.rng.randint(1, 50) * 100)}")
                 rows.append("  above: €0")
                 self.tables_text.append(f"table {name} [bijlage {index + 1}]: money -> money {{\n" + "\n".join(rows) + "\n}")
                 self.money_tables.append(name)
@@ -249,6 +258,21 @@ class Generator:
                 rows.append(f"  above: {self.rng.randint(40, 52)}%")
                 self.tables_text.append(f"table {name} [bijlage {index + 1}]: money -> money marginal {{\n" + "\n".join(rows) + "\n}")
                 self.money_tables.append(name)
+
+        self._make_cumulative_tables(count)
+
+    def _make_cumulative_tables(self, count: int) -> None:
+        """One cumulative table (each bracket reached adds an amount) per three bracket tables,
+        each read by a decision of its own. Built without the random generator, so the rest
+        of the statute is what it was before cumulative tables existed."""
+        for index in range(max(1, count // 3)):
+            name = f"stapel_tabel_{index}"
+            rows = [f"  below {money((k + 1) * 10_000 + index * 500)}: {money((k + 1) * 50)}" for k in range(4)]
+            rows.append("  above: €25")
+            self.tables_text.append(
+                f"table {name} [bijlage S{index + 1}]: money -> money cumulative {{\n" + "\n".join(rows) + "\n}"
+            )
+            self.cumulative_tables.append(name)
 
     # --- expressions --------------------------------------------------------------------------
     def atom(self, fact: Fact, positive: bool | None = None) -> str:
@@ -565,6 +589,10 @@ class Generator:
         out.append("")
         out.extend(self.tables_text)
         out.append("")
+        for index, table in enumerate(self.cumulative_tables):
+            out.append(f"decision stapelbedrag_{index}: money [bijlage S{index + 1}]")
+            out.append(f"rule stapel_{index} [bijlage S{index + 1}]: stapelbedrag_{index} = {table}(inkomen)")
+        out.append("")
         for module in self.modules:
             for decision in module.decisions:
                 default = f" otherwise {decision.default}" if decision.default is not None else ""
@@ -630,7 +658,8 @@ class Generator:
             "facts": sum(len(f) for _, f in self.groups),
             "groups": len(self.groups),
             "parameters": len(self.int_params) + len(self.money_params) + 2,
-            "tables": len(self.money_tables) + len(self.rate_tables),
+            "tables": len(self.money_tables) + len(self.rate_tables) + len(self.cumulative_tables),
+            "cumulative_tables": len(self.cumulative_tables),  # each read by one more rule and decision
             "planted_defects": dict(self.defects),
         }
 

@@ -146,12 +146,15 @@ class EnumDecl:
 
 @dataclass(frozen=True)
 class FactField:
-    """A typed input. ``typical`` is a literal, or a Name for an enum value."""
+    """A typed input. ``typical`` is a literal, or a Name for an enum value. ``default`` (same
+    forms) is the value an example or case file takes when it leaves the fact out; properties
+    still range over every value of the fact."""
 
     name: str
     type: TypeRef
     typical: Literal | Name | None = None
     span: Span = _span()
+    default: Literal | Name | None = None
 
 
 @dataclass(frozen=True)
@@ -214,11 +217,13 @@ class RuleDecl:
 
 @dataclass(frozen=True)
 class TableRow:
-    """``up to BOUND: VALUE`` (inclusive), or the last row ``above: VALUE`` (bound None)."""
+    """``up to BOUND: VALUE`` (inclusive), ``below BOUND: VALUE`` (``exclusive``), or the last
+    row ``above: VALUE`` (bound None)."""
 
     bound: Expr | None
     value: Expr
     span: Span = _span()
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,26 +238,33 @@ class TableDecl:
     marginal: bool = False
     citation: Citation | None = None
     span: Span = _span()
+    cumulative: bool = False  # each bracket reached adds its row's amount
 
 
 @dataclass(frozen=True)
 class VersionSpec:
-    """Which consolidated version: ``on 2025-01-01``, ``before A`` or ``after A``."""
+    """Which consolidated version: ``on 2025-01-01``, ``before A``, ``after A`` or
+    ``on 2028-01-01 with A`` (kind ``with``: the version on the date, with A applied)."""
 
-    kind: str  # on, before, after
+    kind: str  # on, before, after, with
     date: dt.date | None = None
     amendment: str | None = None
     span: Span = _span()
 
     def __str__(self) -> str:
+        if self.kind == "with":
+            return f"on {self.date.isoformat()} with {self.amendment}"  # type: ignore[union-attr]
         return f"on {self.date.isoformat()}" if self.kind == "on" else f"{self.kind} {self.amendment}"
 
 
 @dataclass(frozen=True)
 class Assignment:
+    """``name = value``; after ``expect``, optionally ``± tolerance``."""
+
     name: str
     value: Expr
     span: Span = _span()
+    tolerance: Expr | None = None
 
 
 @dataclass(frozen=True)

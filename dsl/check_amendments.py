@@ -192,3 +192,19 @@ def check_version_specs(statute: StatuteModel, sink: DiagnosticSink) -> None:
                 f"unknown amendment '{spec.amendment}' of {statute.name}"
                 + suggest(spec.amendment or "", list(statute.amendments)),
             )
+        elif spec.kind == "with":
+            _check_with_date(statute, spec, sink)
+
+
+def _check_with_date(statute: StatuteModel, spec: ast.VersionSpec, sink: DiagnosticSink) -> None:
+    """``on D with A`` applies A on D, so D may not precede A's in-force date: before it, A's
+    own ``set parameter`` values would not be in force, and the version would be half of A."""
+    amendment = statute.amendments[spec.amendment or ""]
+    assert spec.date is not None
+    if spec.date < amendment.in_force:
+        sink.error(
+            spec.span,
+            f"'{spec}': {spec.date.isoformat()} is before {amendment.name} comes into force "
+            f"({amendment.in_force.isoformat()}); write 'after {amendment.name}' for the version on that "
+            f"date, or a date on or after it",
+        )

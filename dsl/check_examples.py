@@ -9,7 +9,7 @@ from dsl.diagnostics import DiagnosticSink
 from dsl.ir import INT, MONEY
 from dsl.model import ExampleInfo, FactInfo, PropertyInfo, StatuteModel
 from dsl.source import Span
-from dsl.typing import Lowerer, Scope, TypeFailure, suggest
+from dsl.typing import Lowerer, Scope, TypeFailure, assignable, suggest
 
 RESERVED_NAMES = {"before", "after"}
 
@@ -45,11 +45,15 @@ def check_example(
             sink.error(assignment.value.span, problem)
             ok = False
         case[fact.name] = value
+    defaulted = tuple(name for name, fact in statute.facts.items() if name not in case and fact.default is not None)
+    for name in defaulted:
+        case[name] = statute.facts[name].default
     missing = [name for name in statute.facts if name not in case]
     if missing and ok:
         sink.error(decl.span, f"example '{decl.name}' does not give the facts: {', '.join(missing)}")
         ok = False
     expected: dict[str, tuple[object, Span]] = {}
+    tolerances: dict[str, object] = {}
     for assignment in decl.expected:
         decision = statute.decisions.get(assignment.name)
         if decision is None:
@@ -68,8 +72,67 @@ def check_example(
             ok = False
             continue
         expected[decision.name] = (value, assignment.span)
+        if assignment.tolerance is not None:
+            tolerance = _tolerance(statute, lowerer, assignment, decision.type, sink)
+            if tolerance is None:
+                ok = False
+                continue
+            tolerances[decision.name] = tolerance
     if ok:
-        statute.examples.append(ExampleInfo(decl.name, owner, case, expected, decl.versions, decl.span))
+        statute.examples.append(
+            ExampleInfo(decl.name, owner, case, expected, decl.versions, decl.span, tolerances, defaulted)
+        )
+
+
+def _tolerance(statute: StatuteModel, lowerer: Lowerer, assignment: ast.Assignment, type_, sink: DiagnosticSink):
+    """The checked ``± t`` of an expected value: a constant of the decision's (numeric) type,
+    not negative; None after reporting why not."""
+    from dsl.values import format_value
+
+    tolerance = assignment.tolerance
+    assert tolerance is not None
+    if not type_.is_numeric:
+        sink.error(
+            tolerance.span,
+            f"a tolerance applies to an amount, number or rate; {assignment.name} is {type_}, "
+            f"so remove '± {_source(tolerance)}' and expect the value exactly",
+        )
+        return None
+    found = _type_of(statute, tolerance)
+    if found is not None and not assignable(found, type_):
+        sink.error(
+            tolerance.span,
+            f"the tolerance of {assignment.name} must be {type_} like its value, not {found}"
+            + ("; write it in euros, e.g. '± €0.01'" if type_ == MONEY else ""),
+        )
+        return None
+    value = _constant_value(statute, lowerer, tolerance, type_, f"the tolerance of {assignment.name}")
+    if value is None:
+        return None
+    if value < 0:  # type: ignore[operator]
+        sink.error(
+            tolerance.span,
+            f"the tolerance of {assignment.name} is negative ({format_value(value, type_)}); "
+            f"write the largest difference allowed, e.g. '± {format_value(-value, type_)}'",  # type: ignore[operator]
+        )
+        return None
+    return value
+
+
+def _type_of(statute: StatuteModel, expr: ast.Expr):
+    """The type of a constant expression, or None when it does not lower (the caller's own
+    lowering then reports why, once)."""
+    probe = Lowerer(statute, DiagnosticSink())
+    try:
+        return probe.lower(expr, Scope(facts=False, decisions=False, what="a tolerance")).type
+    except TypeFailure:
+        return None
+
+
+def _source(expr: ast.Expr) -> str:
+    from dsl.formatter import format_expr
+
+    return format_expr(expr)
 
 
 def range_problem(fact: FactInfo, value: object) -> str | None:

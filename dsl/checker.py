@@ -204,7 +204,12 @@ class _StatuteChecker:
             typical = None
             if fact.typical is not None:
                 typical = self._typical(fact, type_, low, high)
-            self.model.facts[fact.name] = FactInfo(fact.name, type_, decl.name, low, high, typical, fact.span)
+            default = self._fact_default(fact, type_, low, high) if fact.default is not None else None
+            if typical is None and fact.typical is None:
+                typical = default  # the usual value, where hypothesis and counterexamples start
+            self.model.facts[fact.name] = FactInfo(
+                fact.name, type_, decl.name, low, high, typical, fact.span, default=default
+            )
             names.append(fact.name)
         self.model.groups[decl.name] = tuple(names)
 
@@ -226,6 +231,30 @@ class _StatuteChecker:
             return None
         if (low is not None and value < low) or (high is not None and value > high):  # type: ignore[operator]
             self.sink.error(literal.span, "the typical value lies outside the fact's range")
+            return None
+        return value
+
+    def _fact_default(self, fact: ast.FactField, type_: Type, low, high) -> object | None:
+        """The checked ``= VALUE`` of a fact: a literal of its type (an enum value for an enum
+        fact) inside its range; None after reporting why not."""
+        literal = fact.default
+        assert literal is not None
+        if isinstance(literal, ast.Name):
+            values = self.model.enums.get(type_.enum or "", ()) if type_.kind == "enum" else ()
+            if literal.name not in values:
+                self.sink.error(
+                    literal.span,
+                    f"the default of {fact.name} must be a value of {type_}"
+                    + (f" ({', '.join(values)})" if values else "; write a literal of the fact's type, e.g. '= false'"),
+                )
+                return None
+            return literal.name
+        value = self._bound(literal, type_, "the default")
+        if value is None:
+            return None
+        problem = range_problem(FactInfo(fact.name, type_, "", low, high), value)
+        if problem:
+            self.sink.error(literal.span, f"the default of {fact.name} does not fit: {problem}")
             return None
         return value
 
@@ -294,6 +323,13 @@ class _StatuteChecker:
         if decl.marginal and not (output_type.is_numeric and input_type.is_numeric):
             self.sink.error(decl.output.span, "a marginal table sums numbers")
             return
+        if decl.cumulative and not output_type.is_numeric:
+            self.sink.error(
+                decl.output.span,
+                f"a cumulative table adds up its rows' amounts, so its result is a number, not {_a(str(output_type))}; "
+                "drop 'cumulative' for a table that picks one row's value",
+            )
+            return
         if decl.marginal and output_type.kind == "int":
             self.sink.error(
                 decl.output.span,
@@ -327,10 +363,23 @@ class _StatuteChecker:
             self.sink.error(decl.span, "the bounds of a table must rise from row to row")
         if decl.marginal and output_type != input_type and not (output_type.is_scalar and input_type.is_scalar):
             self.sink.error(decl.output.span, f"a marginal table over {input_type} gives {input_type}")
+        if decl.cumulative:
+            values = _running_sums(values, output_type)
+        exclusive = tuple(row.exclusive for row in decl.rows if row.bound is not None)
         self.model.tables[decl.name] = TableInfo(
             decl.name, input_type, output_type, tuple(bounds), tuple(values), has_above, decl.marginal,
-            decl.citation, decl.span,
+            decl.citation, decl.span, exclusive=exclusive if any(exclusive) else (), cumulative=decl.cumulative,
         )
+
+
+def _running_sums(values: list[ir.Node], type_: Type) -> list[ir.Node]:
+    """The values of a cumulative table as a flat table sees them: row i gives the sum of the
+    amounts of rows 0..i (every bracket the input has reached). Each sum keeps the span of its
+    row's own amount, so a diagnostic or explanation points at that row."""
+    sums: list[ir.Node] = []
+    for value in values:
+        sums.append(value if not sums else ir.Op("+", (sums[-1], value), type_, value.span))
+    return sums
 
 
 def _a(noun: str) -> str:

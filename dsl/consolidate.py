@@ -137,6 +137,9 @@ def resolve_spec(statute: StatuteModel, spec: ast.VersionSpec) -> Version:
     amendment = statute.amendments.get(spec.amendment or "")
     if amendment is None:
         raise LexproofError(Diagnostic(spec.span, f"unknown amendment '{spec.amendment}' of {statute.name}"))
+    if spec.kind == "with":  # 'on D with A': the law on D, with A applied (the checker saw D >= A's date)
+        assert spec.date is not None
+        return version_on(statute, spec.date, include=(amendment.name,))
     if spec.kind == "after":
         return version_on(statute, amendment.in_force, include=(amendment.name,))
     return version_on(statute, amendment.in_force, exclude=(amendment.name,))
@@ -277,8 +280,9 @@ def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: li
     relation = "equals" if values[row] == values[row - 1] else "is below"
     message = (
         f"the bounds of table {table.name} must rise from row to row: "
-        f"'up to {source_text(high.span)}' ({format_value(values[row], table.input)}) {relation} "
-        f"the bound before it, 'up to {source_text(low.span)}' ({format_value(values[row - 1], table.input)}), "
+        f"'{_row_word(table, row)} {source_text(high.span)}' ({format_value(values[row], table.input)}) {relation} "
+        f"the bound before it, '{_row_word(table, row - 1)} {source_text(low.span)}' "
+        f"({format_value(values[row - 1], table.input)}), "
         f"in {where}"
     )
     used = sorted({node.name for bound in (low, high) for node in ir.walk(bound) if isinstance(node, ir.ParamRef)})
@@ -289,3 +293,8 @@ def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: li
         suffix = "" if same and (everywhere or len(found) == 1 and not dated) else f" in {name(first)}"
         notes.append((first.parameter_sources[parameter].span, f"{parameter} = {value}{suffix}"))
     return Diagnostic(high.span, message, notes=tuple(notes))
+
+
+def _row_word(table: TableInfo, row: int) -> str:
+    """How row ``row``'s bound is written: ``below`` (exclusive) or ``up to`` (inclusive)."""
+    return "below" if table.is_exclusive(row) else "up to"

@@ -214,13 +214,13 @@ class Evaluator:
         bounds = [self.eval(b, case, table_slot) for b in table.bounds]
         values = [self.eval(v, case, table_slot) for v in table.values]
         if not table.marginal:
-            for bound, value in zip(bounds, values):
-                if x <= bound:
+            for row, (bound, value) in enumerate(zip(bounds, values)):
+                if _in_row(x, bound, table.is_exclusive(row)):
                     return value
             if table.has_above:
                 return values[-1]
             raise Undefined(f"{format_value(x, table.input)} lies above the last row of table {node.name}", node.span)
-        if not table.has_above and x > bounds[-1]:
+        if not table.has_above and not _in_row(x, bounds[-1], table.is_exclusive(len(bounds) - 1)):
             raise Undefined(f"{format_value(x, table.input)} lies above the last row of table {node.name}", node.span)
         total: object = 0
         lower: object = 0
@@ -280,6 +280,12 @@ class Evaluator:
         if op == "max":
             return max(values)
         raise AssertionError(f"unknown operator {op}")  # the checker only produces known operators
+
+
+def _in_row(x: object, bound: object, exclusive: bool) -> bool:
+    """Whether ``x`` is within a row's upper bound: ``below`` excludes the bound, ``up to``
+    includes it."""
+    return x < bound if exclusive else x <= bound  # type: ignore[operator]
 
 
 def _within_dates(node: ir.Op, value: object) -> object:

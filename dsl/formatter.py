@@ -229,6 +229,18 @@ def _assignments(assignments: tuple[ast.Assignment, ...]) -> str:
     return ", ".join(f"{a.name} = {format_expr(a.value)}" for a in assignments)
 
 
+def _expected(assignments: tuple[ast.Assignment, ...]) -> str:
+    """Expected values, each with its tolerance, written ``±`` (``+-`` reads the same)."""
+    return ", ".join(
+        f"{a.name} = {format_expr(a.value)}" + (f" ± {format_expr(a.tolerance)}" if a.tolerance is not None else "")
+        for a in assignments
+    )
+
+
+def _row_keyword(row: ast.TableRow) -> str:
+    return "below" if row.exclusive else "up to"
+
+
 # --- declarations --------------------------------------------------------------------------------
 
 
@@ -348,7 +360,8 @@ class _Printer:
         self.line(depth, f"facts {facts.name} {{", facts)
         for fact in facts.fields:
             typical = f" typical {_typical(fact.typical)}" if fact.typical is not None else ""
-            self.line(depth + 1, f"{fact.name}: {format_type(fact.type)}{typical}", fact)
+            default = f" = {_typical(fact.default)}" if fact.default is not None else ""
+            self.line(depth + 1, f"{fact.name}: {format_type(fact.type)}{default}{typical}", fact)
         self.line(depth, "}")
 
     def parameter(self, parameter: ast.ParameterDecl, depth: int) -> None:
@@ -384,17 +397,17 @@ class _Printer:
             self.expr_lines(depth + 1, "if ", rule.condition)
 
     def table(self, table: ast.TableDecl, depth: int) -> None:
-        marginal = " marginal" if table.marginal else ""
+        marginal = " marginal" if table.marginal else " cumulative" if table.cumulative else ""
         types = f"{format_type(table.input)} -> {format_type(table.output)}"
         self.line(depth, f"table {table.name}{_citation(table.citation)}: {types}{marginal} {{", table)
         for row in table.rows:
-            bound = "above" if row.bound is None else f"up to {format_expr(row.bound)}"
+            bound = "above" if row.bound is None else f"{_row_keyword(row)} {format_expr(row.bound)}"
             self.line(depth + 1, f"{bound}: {format_expr(row.value)}", row)
         self.line(depth, "}")
 
     def example(self, example: ast.Example, depth: int) -> None:
         header = f"example {format_string(example.name)}{_versions(example.versions)} {{"
-        expected = f"expect {_assignments(example.expected)}".rstrip()
+        expected = f"expect {_expected(example.expected)}".rstrip()
         if not example.facts:
             self.line(depth, f"{header}}} {expected}", example, *example.expected)
             return

@@ -21,6 +21,9 @@ class FactInfo:
     high: object | None = None
     typical: object | None = None
     span: Span | None = None
+    # The value an example or case file takes when it leaves the fact out. Not an assumption:
+    # properties and checks still range over every value of the fact.
+    default: object | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,16 @@ class TableInfo:
     marginal: bool
     citation: ast.Citation | None = None
     span: Span | None = None
+    # Per bound: True for ``below`` (the row holds inputs strictly under it), False for ``up to``.
+    # Empty means every bound is inclusive.
+    exclusive: tuple[bool, ...] = ()
+    # A cumulative table's ``values`` are already the running sums of its rows' amounts (the
+    # checker builds them), so it is looked up, evaluated and encoded as a flat table.
+    cumulative: bool = False
+
+    def is_exclusive(self, row: int) -> bool:
+        """Whether bound ``row`` excludes its own value (``below``)."""
+        return row < len(self.exclusive) and self.exclusive[row]
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,9 @@ class ExampleInfo:
     expected: dict[str, tuple[object, Span]]
     versions: tuple[ast.VersionSpec, ...]
     span: Span
+    # decision -> the largest difference from the expected value that still passes (``± t``)
+    tolerances: dict[str, object] = field(default_factory=dict)
+    defaulted: tuple[str, ...] = ()  # facts the example left out, at their default
 
 
 @dataclass(frozen=True)

@@ -156,10 +156,20 @@ class ToAst(Transformer):
 
     @v_args(meta=True)
     def fact_field(self, meta: Any, children: list) -> ast.FactField:
-        typical = children[2] if len(children) > 2 else None
+        rest = children[2:]
+        default = None
+        if rest and isinstance(rest[0], tuple) and rest[0][0] == "default":
+            default = rest.pop(0)[1]
+        typical = rest[0] if rest else None
         if isinstance(typical, Token):
             typical = ast.Name(str(typical), span=self._tok(typical))
-        return ast.FactField(str(children[0]), children[1], typical, span=self._span(meta))
+        return ast.FactField(str(children[0]), children[1], typical, span=self._span(meta), default=default)
+
+    def fact_default(self, children: list) -> tuple[str, ast.Literal | ast.Name]:
+        value = children[0]
+        if isinstance(value, Token):
+            value = ast.Name(str(value), span=self._tok(value))
+        return ("default", value)
 
     @v_args(meta=True)
     def builtin_type(self, meta: Any, children: list) -> ast.TypeRef:
@@ -273,16 +283,27 @@ class ToAst(Transformer):
         if isinstance(rest[0], ast.Citation):
             citation = rest.pop(0)
         input_type, output_type, *rows = rest
-        marginal = False
+        marginal = cumulative = False
         if rows and rows[0] == "marginal":
             marginal = True
             rows = rows[1:]
+        elif rows and rows[0] == "cumulative":
+            cumulative = True
+            rows = rows[1:]
         return ast.TableDecl(
-            name, input_type, output_type, tuple(rows), marginal, citation, span=self._span(meta)
+            name, input_type, output_type, tuple(rows), marginal, citation, span=self._span(meta),
+            cumulative=cumulative,
         )
 
     def marginal(self, children: list) -> str:
         return "marginal"
+
+    def cumulative(self, children: list) -> str:
+        return "cumulative"
+
+    @v_args(meta=True)
+    def below_row(self, meta: Any, children: list) -> ast.TableRow:
+        return ast.TableRow(children[0], children[1], span=self._span(meta), exclusive=True)
 
     @v_args(meta=True)
     def bounded_row(self, meta: Any, children: list) -> ast.TableRow:
@@ -311,6 +332,14 @@ class ToAst(Transformer):
     def assignments(self, children: list) -> tuple[ast.Assignment, ...]:
         return tuple(children)
 
+    def expected_values(self, children: list) -> tuple[ast.Assignment, ...]:
+        return tuple(children)
+
+    @v_args(meta=True)
+    def expected_value(self, meta: Any, children: list) -> ast.Assignment:
+        tolerance = children[3] if len(children) > 3 else None
+        return ast.Assignment(str(children[0]), children[1], span=self._span(meta), tolerance=tolerance)
+
     @v_args(meta=True)
     def assignment(self, meta: Any, children: list) -> ast.Assignment:
         return ast.Assignment(str(children[0]), children[1], span=self._span(meta))
@@ -331,6 +360,10 @@ class ToAst(Transformer):
     @v_args(meta=True)
     def on_version(self, meta: Any, children: list) -> ast.VersionSpec:
         return ast.VersionSpec("on", self._date(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def on_with_version(self, meta: Any, children: list) -> ast.VersionSpec:
+        return ast.VersionSpec("with", self._date(children[0]), str(children[1]), span=self._span(meta))
 
     @v_args(meta=True)
     def before_version(self, meta: Any, children: list) -> ast.VersionSpec:

@@ -136,11 +136,15 @@ versions = st.one_of(
     st.builds(lambda d: ast.VersionSpec("on", d), dates),
     st.builds(lambda a: ast.VersionSpec("before", None, a), names),
     st.builds(lambda a: ast.VersionSpec("after", None, a), names),
+    st.builds(lambda d, a: ast.VersionSpec("with", d, a), dates, names),  # on D with A
 )
 
 enum_decls = st.builds(ast.EnumDecl, names, _small_tuple(names.map(ast.EnumValue), 1, 4))
 signed_literals = st.sampled_from(_BUILTIN_KINDS).flatmap(lambda k: literals(k, negative=k in _SIGNED_KINDS))
-fact_fields = st.builds(ast.FactField, names, type_refs(), _optional(signed_literals | names.map(ast.Name)))
+fact_fields = st.builds(
+    ast.FactField, names, type_refs(), _optional(signed_literals | names.map(ast.Name)),
+    default=_optional(signed_literals | names.map(ast.Name)),
+)
 facts_decls = st.builds(ast.FactsDecl, names, _small_tuple(fact_fields))
 
 
@@ -171,19 +175,25 @@ rule_decls = st.builds(
     allow=_small_tuple(names, 0, 2),
     expect=_small_tuple(names, 0, 2),
 )
-table_rows = st.builds(ast.TableRow, _optional(exprs), exprs)
+table_rows = st.one_of(
+    st.builds(ast.TableRow, _optional(exprs), exprs),
+    st.builds(ast.TableRow, exprs, exprs, exclusive=st.just(True)),  # below BOUND
+)
 table_decls = st.builds(
-    ast.TableDecl,
+    lambda name, input_, output, rows, mode, citation: ast.TableDecl(
+        name, input_, output, rows, mode == "marginal", citation, cumulative=mode == "cumulative"
+    ),
     names,
     type_refs(),
     type_refs(),
     _small_tuple(table_rows, 1),
-    st.booleans(),
+    st.sampled_from(["flat", "marginal", "cumulative"]),
     _optional(citations),
 )
 assignments = st.builds(ast.Assignment, names, exprs)
+expected_values = st.builds(ast.Assignment, names, exprs, tolerance=_optional(exprs))  # ± t
 examples = st.builds(
-    ast.Example, texts, _small_tuple(assignments), _small_tuple(assignments), _small_tuple(versions, 0, 2)
+    ast.Example, texts, _small_tuple(assignments), _small_tuple(expected_values), _small_tuple(versions, 0, 2)
 ).filter(
     # Known parser bug (tests/test_parser.py::test_parser_bug_example_without_versions_or_facts):
     # `example "e" { } expect ...` crashes. Drop this filter once it is fixed.

@@ -24,7 +24,9 @@ For that the domain must be finite and small:
   older rules); rules read earlier decisions only; sometimes ``@allow(...)``; citations with
   ``lid``/``sub`` or a free-form source;
 * sometimes a flat table (``int -> int``, ``date -> int``), a marginal table
-  (``money -> money``, ``int -> rate``, ``int -> number``) with or without ``above``;
+  (``money -> money``, ``int -> rate``, ``int -> number``), a cumulative table (``int -> int``)
+  with or without ``above``; each row's bound is ``up to`` (inclusive) or ``below`` (exclusive);
+* facts with a default (``= VALUE``) now and then: properties must still range over every value;
 * 0-2 amendments (``replace``/``insert``/``repeal rule``/``repeal [art. N]``/``set parameter``,
   also retroactive ``from`` dates), the last one sometimes a ``proposal``; the generator applies
   every change itself while generating, so every version consolidates, and it records the rules
@@ -174,7 +176,11 @@ class GeneratedStatute:
         """(rule names, parameter values) that the version ``spec`` should have, by the
         generator's simulation: an oracle for ``dsl.consolidate`` independent of it."""
         kind, _, rest = spec.partition(" ")
-        if kind == "on":
+        if kind == "on" and " with " in rest:  # on D with A: the law on D, with A applied
+            day, _, name = rest.partition(" with ")
+            effective = dt.date.fromisoformat(day)
+            applied = [a for a in self.amendments if (a.in_force <= effective and not a.proposal) or a.name == name]
+        elif kind == "on":
             effective = dt.date.fromisoformat(rest)
             applied = [a for a in self.amendments if a.in_force <= effective and not a.proposal]
         else:
@@ -217,6 +223,8 @@ class GeneratedStatute:
         specs = [f"on {d.isoformat()}" for d in VERSION_DATES]
         for amendment in self.amendments:
             specs += [f"before {amendment.name}", f"after {amendment.name}"]
+            # an amendment (a proposal too) applied on a later date than its own
+            specs += [f"on {d.isoformat()} with {amendment.name}" for d in VERSION_DATES if d > amendment.in_force]
         return specs
 
     def domain_size(self, facts: list[FactSpec] | None = None) -> int:
@@ -376,6 +384,8 @@ class ExprGen:
             return f"(if {self.expr(BOOL, depth - 1)} then {self.factor(type_, depth - 1)} else {self.factor(type_, depth - 1)})"
         if roll < 9 and self.tables_allowed() and any(t.name == "tf" for t in self.s.tables):
             return f"tf({self.expr(INT, depth - 1)})"
+        if roll < 9 and self.tables_allowed() and any(t.name == "tc" for t in self.s.tables):
+            return f"tc({self.expr(INT, depth - 1)})"
         return f"(-{self.factor(type_, depth - 1)})"
 
     # -- compound --
@@ -451,6 +461,8 @@ class ExprGen:
             kinds.append("table")
         if self.tables_allowed() and any(t.name == "td" for t in self.s.tables):
             kinds.append("datetable")
+        if self.tables_allowed() and any(t.name == "tc" for t in self.s.tables):
+            kinds.append("cumulative")
         if self.has(DATE):
             kinds.append("datediff")
         kinds.append("round")
@@ -470,6 +482,8 @@ class ExprGen:
             return f"tf({self.expr(INT, d)})"
         if kind == "datetable":
             return f"td({self.expr(DATE, d)})"
+        if kind == "cumulative":
+            return f"tc({self.expr(INT, d)})"
         if kind == "datediff":
             return f"({self.expr(DATE, d)} - {self.expr(DATE, d)})"
         return self.ite(INT, depth)
@@ -626,6 +640,31 @@ def _fact(draw, index: int, kind: str, enums: dict[str, list[str]], finite: bool
     return FactSpec(name, DATE, [(low + dt.timedelta(days=i)).toordinal() for i in range(days + 1)], line)
 
 
+def _with_default(draw, fact: FactSpec) -> FactSpec:
+    """The fact with ``= VALUE`` (a value of its domain) in its line, before any ``typical``.
+    Rates and numbers keep none: their samples include values no literal spells (1/3)."""
+    value = draw(st.sampled_from(fact.domain))
+    if fact.type == BOOL:
+        text = "true" if value else "false"
+    elif fact.type == INT:
+        text = _signed(value)
+    elif fact.type == MONEY:
+        text = money_text(value)
+    elif fact.type == DATE:
+        text = date_text(dt.date.fromordinal(value))
+    elif is_enum(fact.type):
+        text = value
+    else:
+        return fact
+    head, typical, rest = fact.text.partition(" typical ")
+    return FactSpec(fact.name, fact.type, fact.domain, f"{head} = {text}" + (f" typical {rest}" if typical else ""))
+
+
+def _bound_keyword(draw) -> str:
+    """``up to`` (the bound is in the row) or ``below`` (it is in the next row)."""
+    return draw(st.sampled_from(["up to", "up to", "below"]))
+
+
 def _signed(value: int) -> str:
     return f"-{-value}" if value < 0 else str(value)
 
@@ -722,6 +761,8 @@ def statutes(
     facts: list[FactSpec] = []
     for index, kind in enumerate(kinds):
         fact = _fact(draw, index, kind, enums, finite)
+        if draw(st.integers(0, 3)) == 0:
+            fact = _with_default(draw, fact)
         if GeneratedStatute("", [], enums, facts + [fact], [], [], []).domain_size() > max_domain:
             break
         facts.append(fact)
@@ -751,7 +792,7 @@ def statutes(
     # tables
     table_lines: list[str] = []
     if features["tables"] and draw(st.booleans()):
-        which = draw(st.sets(st.sampled_from(["tf", "tm", "tr", "td", "tn"]), min_size=1, max_size=3))
+        which = draw(st.sets(st.sampled_from(["tf", "tm", "tr", "td", "tn", "tc"]), min_size=1, max_size=3))
         if not any(f.type == DATE for f in facts):
             which.discard("td")
         int_params = [p.name for p in params if p.type == INT]
@@ -772,14 +813,14 @@ def statutes(
                     bound_texts = [_signed(b) for b in sorted(draw(st.sets(st.integers(-1, 4), min_size=1, max_size=3)))]
                 for bound in bound_texts:
                     value = draw(st.sampled_from(["0", "1", "2", "3"] + int_params))
-                    rows.append(f"up to {bound}: {value}")
+                    rows.append(f"{_bound_keyword(draw)} {bound}: {value}")
                 header = "tf [bijlage I]: int -> int"
                 spec = TableSpec("tf", INT, INT, False)
             elif name == "td":
                 bounds = sorted(draw(st.sets(st.integers(0, 2), min_size=1, max_size=2)))
                 for b in bounds:
                     rows.append(
-                        f"up to {date_text(DATE_BASE + dt.timedelta(days=b))}: {draw(st.integers(0, 3))}"
+                        f"{_bound_keyword(draw)} {date_text(DATE_BASE + dt.timedelta(days=b))}: {draw(st.integers(0, 3))}"
                     )
                 header = "td: date -> int"
                 spec = TableSpec("td", DATE, INT, False)
@@ -787,20 +828,28 @@ def statutes(
                 bounds = sorted(draw(st.sets(st.integers(0, 4), min_size=1, max_size=2)))
                 for b in bounds:
                     rows.append(
-                        f"up to {money_text(Fraction(b, 100))}: {draw(st.sampled_from(['0%', '50%', '100%', '25%']))}"
+                        f"{_bound_keyword(draw)} {money_text(Fraction(b, 100))}: "
+                        f"{draw(st.sampled_from(['0%', '50%', '100%', '25%']))}"
                     )
                 header = "tm [bijlage II]: money -> money marginal"
                 spec = TableSpec("tm", MONEY, MONEY, True)
+            elif name == "tc":  # cumulative: each row reached adds its amount
+                bounds = sorted(draw(st.sets(st.integers(-1, 4), min_size=1, max_size=3)))
+                for b in bounds:
+                    value = draw(st.sampled_from(["0", "1", "2", "3"] + int_params))
+                    rows.append(f"{_bound_keyword(draw)} {_signed(b)}: {value}")
+                header = "tc [bijlage IV]: int -> int cumulative"
+                spec = TableSpec("tc", INT, INT, False)
             elif name == "tr":
                 bounds = sorted(draw(st.sets(st.integers(0, 4), min_size=1, max_size=2)))
                 for b in bounds:
-                    rows.append(f"up to {b}: {draw(st.sampled_from(['0%', '50%', '100%', '25%']))}")
+                    rows.append(f"{_bound_keyword(draw)} {b}: {draw(st.sampled_from(['0%', '50%', '100%', '25%']))}")
                 header = "tr: int -> rate marginal"
                 spec = TableSpec("tr", INT, RATE, True)
             else:
                 bounds = sorted(draw(st.sets(st.integers(0, 4), min_size=1, max_size=2)))
                 for b in bounds:
-                    rows.append(f"up to {b}: {draw(st.sampled_from(['0%', '50%', '100%', '25%']))}")
+                    rows.append(f"{_bound_keyword(draw)} {b}: {draw(st.sampled_from(['0%', '50%', '100%', '25%']))}")
                 header = "tn [bijlage III]: int -> number marginal"
                 spec = TableSpec("tn", INT, NUMBER, True)
             if above[name]:

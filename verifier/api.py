@@ -119,12 +119,23 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
             errors.append(Diagnostic(where(key), problem))
             continue
         case[key] = value
-    missing = [name for name in statute.facts if name not in data]
+    for name in defaulted_facts(statute, data):
+        case[name] = statute.facts[name].default
+    missing = [name for name in statute.facts if name not in data and name not in case]
     if missing:
         errors.append(Diagnostic(Span(source, 1, 1, 1, 2), f"the case does not give: {', '.join(missing)}"))
     if errors:
         raise LexproofError(errors)
     return case
+
+
+def defaulted_facts(statute: StatuteModel, data: object) -> list[str]:
+    """The facts a case leaves out that have a default (``= VALUE``): they take it."""
+    if isinstance(data, dict) and "facts" in data and isinstance(data["facts"], dict):
+        data = data["facts"]
+    if not isinstance(data, dict):
+        return []
+    return [name for name, fact in statute.facts.items() if name not in data and fact.default is not None]
 
 
 def load_case_file(path: str | Path) -> tuple[object, str]:
@@ -147,6 +158,8 @@ class EvaluationResult:
     version: Version
     case: dict[str, object]
     outcomes: dict[str, DecisionOutcome]
+    defaulted: tuple[str, ...] = ()  # facts the case left out, at their default
+
 
     def witness(self) -> Witness:
         return Witness(self.statute, {None: self.case}, {None: self.version.label},
@@ -156,6 +169,7 @@ class EvaluationResult:
         data = self.witness().to_json()
         data["outcome"] = data["outcome"]["outcome"]
         return {"statute": self.statute.name, "version": self.version.label, **data,
+                "defaulted": list(self.defaulted),
                 "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
 
 
@@ -187,7 +201,7 @@ def evaluate(
     version = default_version(model, _date(date), amendment)
     evaluator = Evaluator({None: version}, {None: facts})
     outcomes = {name: evaluator.decision(name) for name in model.decisions}
-    return EvaluationResult(model, version, facts, outcomes)
+    return EvaluationResult(model, version, facts, outcomes, tuple(defaulted_facts(model, case)))
 
 
 # --- check ------------------------------------------------------------------------------------

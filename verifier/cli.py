@@ -164,6 +164,8 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
             console.print(Text(result.version.label, style="bold"))
             witness = result.witness()
             print_witness(console, witness)
+            if result.defaulted:
+                console.print(Text("at their default (not in the case file): " + ", ".join(result.defaulted)))
         return 0
 
     sys.exit(_guard(action))

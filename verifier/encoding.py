@@ -553,11 +553,12 @@ class Encoder:
         x = self._real(x) if table.input.kind != "date" else x
         if table.input.kind == "date":
             bounds = [self.node(b, case, table_slot)[0] for b in table.bounds]
-        defined = x_def if table.has_above else _AND(x_def, x <= bounds[-1])
+        last = len(bounds) - 1
+        defined = x_def if table.has_above else _AND(x_def, _in_row(x, bounds[-1], table.is_exclusive(last)))
         if not table.marginal:
             result = values[-1] if table.has_above else values[len(bounds) - 1]
-            for bound, value in reversed(list(zip(bounds, values))):
-                result = _IF(x <= bound, value, result)
+            for row, bound, value in reversed(list(zip(range(len(bounds)), bounds, values))):
+                result = _IF(_in_row(x, bound, table.is_exclusive(row)), value, result)
             return result, defined
         zero = z3.RealVal(0, self.ctx)
         parts = []
@@ -664,8 +665,8 @@ class Encoder:
             bounds = [self._real(b) for b in bounds]
         products = [self._scale(self.node(v, case, table_slot)[0], other) for v in table.values]
         result = products[-1] if table.has_above else products[len(bounds) - 1]
-        for bound, product in reversed(list(zip(bounds, products))):
-            result = _IF(x <= bound, product, result)
+        for row, bound, product in reversed(list(zip(range(len(bounds)), bounds, products))):
+            result = _IF(_in_row(x, bound, table.is_exclusive(row)), product, result)
         return result
 
     def _scale(self, constant: Term, other: Term) -> Term:
@@ -687,6 +688,11 @@ def numeral(term: Term) -> Fraction | None:
     if z3.is_rational_value(term):
         return Fraction(_integer(term.numerator()), _integer(term.denominator()))  # type: ignore[attr-defined]
     return None
+
+
+def _in_row(x: Term, bound: Term, exclusive: bool) -> Term:
+    """As the evaluator's ``_in_row``: ``below`` excludes the bound, ``up to`` includes it."""
+    return x < bound if exclusive else x <= bound
 
 
 def _integer(term: Term) -> int:

@@ -371,9 +371,11 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         for name, (expected, _span) in example.expected.items():
             outcome = _example_outcome(evaluator, example, version, name)
             type_ = statute.decisions[name].type
-            if not outcome.defined or outcome.value != expected:
+            tolerance = example.tolerances.get(name)
+            if not outcome.defined or not _matches(outcome.value, expected, tolerance):
                 got = format_value(outcome.value, type_) if outcome.defined else outcome.status
-                mismatches.append(f"{name}: expected {format_value(expected, type_)}, got {got}")
+                within = f" ± {format_value(tolerance, type_)}" if tolerance is not None else ""
+                mismatches.append(f"{name}: expected {format_value(expected, type_)}{within}, got {got}")
         witness = _witness(statute, evaluator, {None: version}, {None: example.case}, tuple(example.expected))
         result = Result(
             "example", example.name, "failed" if mismatches else "passed", example.span,
@@ -383,6 +385,13 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         )
         results.append(result)
     return results
+
+
+def _matches(actual: object, expected: object, tolerance: object | None) -> bool:
+    """An example's expected value matches exactly, or within ``± tolerance`` (inclusive)."""
+    if tolerance is None:
+        return actual == expected
+    return abs(actual - expected) <= tolerance  # type: ignore[operator]
 
 
 def _example_outcome(evaluator: Evaluator, example: ExampleInfo, version: Version, decision: str) -> DecisionOutcome:

@@ -22,7 +22,9 @@ Unbounded ints and money are unbounded here too. Two windows keep values printab
 or number without a bound is drawn from -1,000,000..1,000,000 (beyond that its decimal form loses
 digits), a date without a range from 2000-01-01..2040-12-31 (``verifier.sampling``, so that
 date arithmetic stays within what ``datetime`` can show). A fact's ``typical`` value is where shrinking ends up, so failing cases
-read like the counterexamples of ``lexproof check``.
+read like the counterexamples of ``lexproof check``. A fact's default (``= VALUE``) is its
+typical value when it has no ``typical`` of its own; like ``typical``, it never narrows the
+values drawn (a default is not an assumption).
 """
 
 from __future__ import annotations
