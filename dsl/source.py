@@ -70,10 +70,21 @@ class SourceRegistry:
             return None
         lines = self._lines.get(name)
         if lines is None:  # split once: the evaluator quotes a line for every failed condition
-            lines = self._lines[name] = self._texts[name].splitlines()
+            lines = self._lines[name] = split_lines(self._texts[name])
         if line > len(lines):
             return "" if line == len(lines) + 1 else None
         return lines[line - 1]
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text as the parser numbers them: only '\\n' ends a line (a CRLF line
+    loses its '\\r'). ``str.splitlines`` also breaks at a lone CR, form feed, U+0085, U+2028
+    and more, which the parser reads as blanks or within a comment: after one of those every
+    quoted line would be another line than the one a diagnostic or a trace is about."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 SOURCES = SourceRegistry()

@@ -275,3 +275,47 @@ def test_api_case_values_are_bounded_too(raw: object, fragment: str) -> None:
         parse_value(raw, Type("money"))
     assert fragment in str(error.value)
     assert len(str(error.value)) < 200
+
+
+# --- line breaks the parser does not count --------------------------------------------------------
+
+
+@pytest.mark.parametrize("odd", ["\x0c", "\r", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"],
+                         ids=["form-feed", "lone-cr", "vt", "fs", "nel", "line-sep", "para-sep"])
+def test_a_character_python_reads_as_a_line_break_does_not_shift_the_quoted_lines(tmp_path: Path, odd: str) -> None:
+    """The parser ends a line at '\\n' only; the quoted lines came from ``str.splitlines``, which
+    also breaks at a form feed, a lone CR, U+2028 and more. One of those in a comment shifted
+    every later line: the error about 'y' on line 7 quoted rule q of line 6 instead (a
+    hostile statute could show a reviewer other text than the one that is wrong)."""
+    path = tmp_path / "s.law"
+    path.write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n"
+        f"-- note{odd}more\n"
+        "rule r [art. 1]: c = 1 if x > 5\nrule q [art. 2]: c = 2 if x < 3\nrule z [art. 3]: c = 2 if y < 3\n",
+        encoding="utf-8", newline="",
+    )
+    stderr = assert_clean_rejection(run("check", str(path)), path, 7, 27, "unknown name 'y'")
+    assert "    7 | rule z [art. 3]: c = 2 if y < 3\n" in stderr, stderr
+
+
+def test_a_trace_quotes_the_condition_of_its_own_rule_after_a_form_feed(tmp_path: Path) -> None:
+    """The evaluator's trace quotes each failed condition from the source: after a form feed
+    the quote was taken from the wrong line (here it was dropped: the columns did not fit)."""
+    path = tmp_path / "s.law"
+    path.write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n-- note\x0c\n"
+        "rule r [art. 1]: c = 1 if x > 5\nrule q [art. 2]: c = 2 if x < 3\n",
+        encoding="utf-8", newline="",
+    )
+    case = write_case(tmp_path, '{"x": 1}')
+    code, stdout, stderr, _ = run("eval", str(path), "--case", str(case), "--date", "2025-01-01")
+    assert code == 0, stdout + stderr
+    assert "r [art. 1 S] does not apply: 'x > 5' does not hold" in stdout, stdout
+
+
+def test_crlf_lines_are_quoted_without_their_cr(tmp_path: Path) -> None:
+    path = tmp_path / "s.law"
+    path.write_text("statute S\r\nfacts F { x: int 0..10 }\r\ndecision c: int [art. 1] otherwise y\r\n",
+                    encoding="utf-8", newline="")
+    stderr = assert_clean_rejection(run("check", str(path)), path, 3, 36, "unknown name 'y'")
+    assert "    3 | decision c: int [art. 1] otherwise y\n" in stderr, stderr
