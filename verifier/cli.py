@@ -22,6 +22,7 @@ from rich.text import Text
 
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.source import Span, visible
+from dsl.values import parse_iso_date
 from verifier import api
 from verifier.cache import default_cache
 from verifier.diff import has_unknown
@@ -70,7 +71,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"{option} expects a date YYYY-MM-DD, got '{value}'")) from None
 
