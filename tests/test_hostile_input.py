@@ -319,3 +319,26 @@ def test_crlf_lines_are_quoted_without_their_cr(tmp_path: Path) -> None:
                     encoding="utf-8", newline="")
     stderr = assert_clean_rejection(run("check", str(path)), path, 3, 36, "unknown name 'y'")
     assert "    3 | decision c: int [art. 1] otherwise y\n" in stderr, stderr
+
+
+# --- a case that says two things about one fact ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ('{"x": 1, "m": 1, "r": 0,\n "x": 2}', 2, 2),
+    ('{"facts": {"x": 1, "m": 1, "r": 0, "\\u0078": 2}}', 1, 36),  # the same key, escaped
+    ('{"x": 1, "m": 1, "r": 0, "o": [{"a": 1}, {"a": 2, "b": "a:", "a": 3}]}', 1, 62),
+])
+def test_a_key_given_twice_is_an_error_at_the_second(tmp_path: Path, statute: Path, text: str, line: int,
+                                                     column: int) -> None:
+    """Was: Python's json kept the last value without a word, so lexproof evaluated x = 2 for a
+    case file whose first line, the one a reviewer reads, says x = 1 (exit 0)."""
+    case = write_case(tmp_path, text)
+    assert_clean_rejection(eval_case(statute, case), case, line, column, "is given twice in one object")
+
+
+def test_equal_keys_in_different_objects_are_fine(tmp_path: Path, statute: Path) -> None:
+    case = write_case(tmp_path, '{"facts": {"x": 1, "m": 1, "r": 0}}')
+    code, stdout, stderr, _ = eval_case(statute, case)
+    assert code == 0, stdout + stderr
+    assert "d = true" in stdout  # x > 0

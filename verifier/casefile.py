@@ -27,6 +27,7 @@ MAX_DEPTH = 100  # a case is an object of facts (perhaps under "facts"): nesting
 _STRING = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
 _TOKEN = re.compile(_STRING + r'|"|[\[\]{}]|-?(?:Infinity|NaN)|-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?')
 _KEY_TOKEN = re.compile(f'({_STRING})(\\s*:)?|"')  # strings only: group 2 marks a key
+_OBJECT_TOKEN = re.compile(f'({_STRING})\\s*:|{_STRING}|[\\[\\]{{}}]')  # keys (group 1), other strings, brackets
 
 
 def read_case_text(name: str) -> str:
@@ -128,12 +129,57 @@ def parse_case_json(name: str, text: str) -> object:
     decimals become Decimal, never float."""
     check_tokens(name, text)
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as duplicate:
+        raise LexproofError(Diagnostic(
+            _second_occurrence(name, text), f"'{clip(duplicate.key, 80)}' is given twice in one object",
+        )) from None
     except json.JSONDecodeError as error:
         span = Span(name, error.lineno, error.colno, error.lineno, error.colno + 1)
         raise LexproofError(Diagnostic(span, f"not valid JSON: {error.msg}")) from None
     except (ValueError, RecursionError) as error:  # check_tokens rules these out; never a traceback
         raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"not valid JSON: {clip(str(error), 200)}")) from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object whose keys are all different. ``json.loads`` keeps the last of two equal keys
+    without a word: ``{"inkomen": 10000, ..., "inkomen": 90000}`` reads as 90000 to lexproof
+    while a reviewer reads the first line. A case that says two things about one fact is not
+    one case."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return data
+
+
+def _second_occurrence(name: str, text: str) -> Span:
+    """The span of the first key that repeats a key of the same object (text order); only
+    called once ``json.loads`` found one, so the text is valid JSON."""
+    scanner = _Scanner(name, text)
+    objects: list[set[str] | None] = []  # per open bracket: the keys so far ({) or None ([)
+    for match in _OBJECT_TOKEN.finditer(text):
+        token = match.group()
+        if token in "{[":
+            objects.append(set() if token == "{" else None)
+        elif token in "]}":
+            objects.pop()
+        elif match.group(1) is not None and objects and objects[-1] is not None:
+            key = json.loads(match.group(1))
+            if key in objects[-1]:
+                line, column = scanner.position(match.start())
+                return Span(name, line, column, line, column + len(match.group(1)))
+            objects[-1].add(key)
+    return Span(name, 1, 1, 1, 2)
 
 
 def _no_constant(token: str) -> object:
