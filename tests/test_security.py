@@ -377,6 +377,34 @@ def test_lark_and_python_versions_are_part_of_the_key(tmp_path: Path, monkeypatc
     assert len({before, after_lark, after_python}) == 3
 
 
+# One file whose comment holds NUL bytes, the path of a second file and that file's text...
+SPLIT_HEAD = ("statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n"
+              "rule r [art. 1]: c = 1\n -- ")
+# ... and the second file: its first line (an amendment setting c to 9) is live code here, a
+# comment in the one-file version; the property fails here (c = 9) and is proved there (c = 1).
+SPLIT_TAIL = ("amendment Z amends S in force 2020-01-01 replace rule r [art. 1]: c = 9\n"
+              "property p [on 2025-01-01]: for every F claim c = 1\n")
+
+
+def test_two_files_never_share_a_cache_key_with_one_file_that_spells_them_out(tmp_path: Path) -> None:
+    """Was: the key hashed each file as NUL 'file' NUL name NUL text, so a statute of one file
+    whose comment held NUL bytes, the second file's path and its text hashed exactly like the
+    two files. A pull request that ran the one-file version first got the two-file version,
+    whose property fails, reported 'proved (cached)', exit 0."""
+    folder = tmp_path / "w"
+    folder.mkdir()
+    first, second = folder / "a.law", folder / "b.law"
+    first.write_text(SPLIT_HEAD + "\0file\0" + str(second) + "\0" + SPLIT_TAIL, encoding="utf-8")
+    env = _cache_env(tmp_path)
+    one = CliRunner().invoke(main, ["check", str(folder), "--no-builtin"], env=env)
+    assert one.exit_code == 0 and "proved" in one.stdout, one.output
+    first.write_text(SPLIT_HEAD, encoding="utf-8")
+    second.write_text(SPLIT_TAIL, encoding="utf-8")
+    two = CliRunner().invoke(main, ["check", str(folder), "--no-builtin"], env=env)
+    assert two.exit_code == 1, two.output  # after Z, c = 9 for every case: p fails
+    assert "counterexample" in two.stdout and "(cached)" not in two.stdout
+
+
 def test_every_format_says_when_a_result_came_from_the_cache(tmp_path: Path) -> None:
     statute = _failing_statute(tmp_path)
     assert _check_with_cache(tmp_path, statute).exit_code == 1  # fills the cache

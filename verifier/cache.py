@@ -135,7 +135,7 @@ class ResultCache:
             text = SOURCES.text(name)
             if text is None:
                 return None
-            digest.update(b"\0file\0" + name.encode() + b"\0" + text.encode())
+            digest.update(_framed(name.encode()) + _framed(text.encode()))
         return digest.hexdigest()
 
     def load(self, key: str, statute: StatuteModel) -> list[Result] | None:
@@ -176,6 +176,14 @@ class ResultCache:
             os.replace(temporary, self.directory / f"{key}.json")
         except OSError:
             return
+
+
+def _framed(data: bytes) -> bytes:
+    """``data`` preceded by its length: the files of a statute hash to one stream that splits
+    back into names and texts one way only. With a separator instead, a comment holding
+    NUL bytes made one file hash like two (the first, then a file whose first line is live
+    code), and a check of the two reused the proof made for the one."""
+    return len(data).to_bytes(8, "big") + data
 
 
 def _read_regular(path: Path, limit: int) -> bytes | None:
