@@ -342,3 +342,16 @@ def test_equal_keys_in_different_objects_are_fine(tmp_path: Path, statute: Path)
     code, stdout, stderr, _ = eval_case(statute, case)
     assert code == 0, stdout + stderr
     assert "d = true" in stdout  # x > 0
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "a-directory"])
+def test_an_emit_example_file_that_cannot_be_written_is_bad_input(tmp_path: Path, where: str) -> None:
+    """Was: exit 4, 'internal error: FileNotFoundError' (or IsADirectoryError)."""
+    path = tmp_path / "s.law"
+    path.write_text("statute S\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise false\n"
+                    "property p [on 2025-01-01]: for every F claim d\n", encoding="utf-8")
+    target = tmp_path / "no" / "x.law" if where == "missing-folder" else tmp_path
+    code, stdout, stderr, _ = run("check", str(path), "--emit-example", str(target))
+    assert code == 2, stdout + stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    assert f"<command line>:1:1: error: --emit-example: cannot write '{target}'" in stderr, stderr

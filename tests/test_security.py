@@ -579,3 +579,18 @@ def test_without_a_home_directory_the_cache_is_not_written_into_the_working_dire
     assert cache_module.default_cache() is None
     assert ResultCache(tmp_path / "c").secret() is None
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("failing", [True, False], ids=["examples-written", "nothing-to-write"])
+def test_an_emit_example_path_with_escapes_is_shown_not_obeyed(tmp_path: Path, failing: bool) -> None:
+    """The notes 'wrote N example(s) to PATH' and 'no counterexamples to write to PATH' sent the
+    path to the terminal as it was (file names are the author's text, docs/security.md)."""
+    statute = _failing_statute(tmp_path) if failing else tmp_path / "ok.law"
+    if not failing:
+        statute.write_text("statute S\nfacts F { x: int 0..10 }\n", encoding="utf-8")
+    target = tmp_path / "out\x1b]0;pwn\x07.law"
+    run = _cli("check", str(statute), "--date", DAY, "--emit-example", str(target), env={"LEXPROOF_CACHE": "off"})
+    assert run.returncode == (1 if failing else 0), run.stderr
+    assert "\x1b" not in run.stderr and "\x07" not in run.stderr
+    assert "out␛]0;pwn␇.law" in run.stderr
+    assert target.exists() == failing

@@ -221,14 +221,14 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
             _emit_examples(emit_example, results)
         code = _report("check", program, results, output_format, verbose)
         if cache is not None and cache.problem:
-            click.echo(f"warning: {cache.problem}", err=True)
+            click.echo(visible(f"warning: {cache.problem}"), err=True)
         if cache is not None and cache.rejected:
-            click.echo(f"warning: ignored {cache.rejected} damaged or unauthenticated cache entr"
-                       f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh", err=True)
+            click.echo(visible(f"warning: ignored {cache.rejected} damaged or unauthenticated cache entr"
+                               f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh"), err=True)
         if cache is not None and cache.hits and output_format == "human":
             # On stderr; each reused result is also marked '(cached)' in the report itself.
-            click.echo(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
-                       "--no-cache checks afresh)", err=True)
+            click.echo(visible(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
+                               "--no-cache checks afresh)"), err=True)
         return code
 
     sys.exit(_guard(action))
@@ -369,10 +369,14 @@ def _emit_examples(path: str, results: list[Result]) -> None:
 
     blocks = example_blocks(results)
     if blocks:
-        Path(path).write_text(blocks, encoding="utf-8")
-        click.echo(f"wrote {blocks.count('example ')} example(s) to {path}", err=True)
+        try:
+            Path(path).write_text(blocks, encoding="utf-8")
+        except OSError as error:  # a path on the command line that cannot be written: bad input
+            message = f"--emit-example: cannot write '{path}': {error.strerror or error}"
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), message)) from None
+        click.echo(visible(f"wrote {blocks.count('example ')} example(s) to {path}"), err=True)
     else:
-        click.echo(f"no counterexamples to write to {path}", err=True)
+        click.echo(visible(f"no counterexamples to write to {path}"), err=True)
 
 
 if __name__ == "__main__":
