@@ -439,10 +439,13 @@ class LawItem(pytest.Item):
         where = self.location[0]
         location = f"{where}:{self.line}"
         if isinstance(error, LexproofFailure):
-            law = f"law as on {self._date()}"
+            law = f"{self.statute.name}, law as on {self._date()}"
             if self.kind == "builtin" and not self.config.stash[_STATE].date_given:
-                law = "every version of the law"
-            parts = [error.headline, f"at {location} ({self.statute.name}, {law})"]
+                law = f"{self.statute.name}, every version of the law"
+            elif self.kind != "builtin" and error.results and error.results[0].version:
+                # the version it ran in: '[on 2025-01-01]' or '[after A]' is not the plugin's date
+                law = error.results[0].version
+            parts = [error.headline, f"at {location} ({law})"]
             for result in error.results:
                 parts.append("")
                 parts.append(explain(result))
