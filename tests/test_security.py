@@ -594,3 +594,17 @@ def test_an_emit_example_path_with_escapes_is_shown_not_obeyed(tmp_path: Path, f
     assert "\x1b" not in run.stderr and "\x07" not in run.stderr
     assert "out␛]0;pwn␇.law" in run.stderr
     assert target.exists() == failing
+
+
+def test_a_planted_gitignore_link_does_not_make_the_cache_write_elsewhere(tmp_path: Path) -> None:
+    """Whoever can write the cache directory (a restored CI cache) planted '.gitignore' as a
+    link to a file that did not exist yet; writing the cache followed it and created that file
+    (here: a file next to the cache, as it could be in ~/.ssh or ~/.config)."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    target = tmp_path / "created-through-the-link"
+    (cache / ".gitignore").symlink_to(target)
+    statute = _failing_statute(tmp_path)
+    assert _check_with_cache(tmp_path, statute).exit_code == 1
+    assert not target.exists()
+    assert list(cache.glob("*.json"))  # the entry itself was still written

@@ -167,15 +167,26 @@ class ResultCache:
         text = json.dumps({"mac": _mac(secret, key, body), "body": body})
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            gitignore = self.directory / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
+            _create_gitignore(self.directory / ".gitignore")
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
             os.replace(temporary, self.directory / f"{key}.json")
         except OSError:
             return
+
+
+def _create_gitignore(path: Path) -> None:
+    """Write ``*`` to a new ``.gitignore``, never through a symbolic link. Whoever can write
+    the cache directory could plant ``.gitignore`` as a link to a file that does not exist
+    yet anywhere the user may write; ``exists()`` follows the link, so ``write_text`` created
+    that file. ``O_CREAT | O_EXCL`` fails on any existing name, a dangling link included."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write("*\n")
 
 
 def _framed(data: bytes) -> bytes:
