@@ -608,3 +608,47 @@ def test_a_planted_gitignore_link_does_not_make_the_cache_write_elsewhere(tmp_pa
     assert _check_with_cache(tmp_path, statute).exit_code == 1
     assert not target.exists()
     assert list(cache.glob("*.json"))  # the entry itself was still written
+
+
+# --- case files ---------------------------------------------------------------------------------
+
+
+CASE_STATUTE = "statute S\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise x > 5\n"
+
+
+@pytest.mark.parametrize("how", ["file-link", "folder-link"])
+def test_a_case_file_linked_out_of_the_repository_is_not_read(tmp_path: Path, how: str) -> None:
+    """Was: a case file in a pull request that is a link to /proc/self/environ had its first
+    line, the CI environment with its secrets, quoted under 'not valid JSON'."""
+    root, outside = _tree(tmp_path)
+    (root.parent / "pyproject.toml").write_text("", encoding="utf-8")
+    statute = root / "s.law"
+    statute.write_text(CASE_STATUTE, encoding="utf-8")
+    cases = root / "cases"
+    if how == "file-link":
+        cases.mkdir()
+        (cases / "x.json").symlink_to("/proc/self/environ")
+        case = cases / "x.json"
+    else:
+        cases.symlink_to(outside)
+        case = cases / "secret.law"
+    run = _cli("eval", str(statute), "--case", str(case), "--date", DAY,
+               env={"LEXPROOF_CACHE": "off", "CI_TOKEN": SECRET})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert SECRET not in run.stdout + run.stderr
+    assert f"{case}:1:1: error: refused to read the case file: it leads, through a symbolic link, out of " \
+           f"'{root.parent}'" in run.stderr
+
+
+def test_a_case_file_linked_within_the_repository_and_stdin_still_work(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    statute = root / "s.law"
+    statute.write_text(CASE_STATUTE, encoding="utf-8")
+    (root / "real.json").write_text('{"x": 7}', encoding="utf-8")
+    (root / "link.json").symlink_to(root / "real.json")
+    run = _cli("eval", str(statute), "--case", str(root / "link.json"), "--date", DAY, env={"LEXPROOF_CACHE": "off"})
+    assert run.returncode == 0 and "d = true" in run.stdout, run.stderr  # x = 7 > 5
+    piped = subprocess.run([sys.executable, "-m", "verifier.cli", "eval", str(statute), "--case", "/dev/stdin",
+                            "--date", DAY], input='{"x": 2}', capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), "LEXPROOF_CACHE": "off"})
+    assert piped.returncode == 0 and "d = false" in piped.stdout, piped.stderr

@@ -12,10 +12,14 @@ diagnostic about a key costs a dictionary look-up rather than a search through t
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from decimal import Decimal
+from pathlib import Path
 
 from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.loader import PROJECT_MARKERS
 from dsl.source import Span
 from dsl.values import MAX_DIGITS, clip, number_too_long
 
@@ -34,6 +38,9 @@ def read_case_text(name: str) -> str:
     """The text of a case file, read up to ``MAX_CASE_BYTES`` (a device or a fifo given as the
     case would otherwise be read without end)."""
     span = Span(name, 1, 1, 1, 2)
+    refused = link_refusal(name)
+    if refused is not None:
+        raise LexproofError(Diagnostic(span, f"refused to read the case file: {refused}"))
     try:
         with open(name, "rb") as file:
             data = file.read(MAX_CASE_BYTES + 1)
@@ -49,6 +56,39 @@ def read_case_text(name: str) -> str:
         column = error.start - (before.rfind(b"\n") + 1) + 1
         message = f"the case file is not UTF-8 text ({error.reason})"
         raise LexproofError(Diagnostic(Span(name, line, column, line, column + 1), message)) from None
+
+
+def _case_root(written: Path) -> Path:
+    """The folder a case file named on the command line belongs to, found from the path as
+    written (not as resolved): the nearest enclosing folder with a project marker, else its
+    own folder; as for a statute file named directly (dsl/loader.py, ``statute_root``)."""
+    for folder in written.parents:
+        if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
+            return folder.resolve()
+    return written.parent.resolve()
+
+
+def link_refusal(name: str) -> str | None:
+    """Why the case file ``name`` may not be read, or None: when a symbolic link on its way
+    leads to a regular file outside the folder the path names (``_case_root``).
+
+    The path on the command line is trusted, the files in a checked-out pull request are not:
+    ``cases/x.json`` may be a link to /proc/self/environ or ~/.aws/credentials, whose first
+    line the 'not valid JSON' diagnostic would show in the CI log. Only regular files are
+    refused: a pipe or terminal (``--case /dev/stdin``) holds nothing from the disk, and
+    reading it is bounded anyway. The reason never quotes the file (it is not opened)."""
+    if name == "/dev/stdin" or name.startswith(("/dev/fd/", "/proc/self/fd/")):
+        return None  # the command line's own stream, whatever it is redirected from
+    written = Path(os.path.abspath(name))
+    try:
+        resolved = written.resolve(strict=True)
+        regular = stat.S_ISREG(resolved.stat().st_mode)
+    except (OSError, RuntimeError):
+        return None  # missing or a link loop: open() says so
+    root = _case_root(written)
+    if not regular or resolved.is_relative_to(root):
+        return None
+    return f"it leads, through a symbolic link, out of '{root}'"
 
 
 class _Scanner:
