@@ -280,13 +280,14 @@ def test_api_case_values_are_bounded_too(raw: object, fragment: str) -> None:
 # --- line breaks the parser does not count --------------------------------------------------------
 
 
-@pytest.mark.parametrize("odd", ["\x0c", "\r", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"],
-                         ids=["form-feed", "lone-cr", "vt", "fs", "nel", "line-sep", "para-sep"])
+@pytest.mark.parametrize("odd", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"],
+                         ids=["form-feed", "vt", "fs", "nel", "line-sep", "para-sep"])
 def test_a_character_python_reads_as_a_line_break_does_not_shift_the_quoted_lines(tmp_path: Path, odd: str) -> None:
     """The parser ends a line at '\\n' only; the quoted lines came from ``str.splitlines``, which
     also breaks at a form feed, a lone CR, U+2028 and more. One of those in a comment shifted
     every later line: the error about 'y' on line 7 quoted rule q of line 6 instead (a
-    hostile statute could show a reviewer other text than the one that is wrong)."""
+    hostile statute could show a reviewer other text than the one that is wrong). A lone CR
+    ends a line, as in an editor: see the test below."""
     path = tmp_path / "s.law"
     path.write_text(
         "statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n"
@@ -355,3 +356,21 @@ def test_an_emit_example_file_that_cannot_be_written_is_bad_input(tmp_path: Path
     assert code == 2, stdout + stderr
     assert "Traceback" not in stderr and "internal error" not in stderr
     assert f"<command line>:1:1: error: --emit-example: cannot write '{target}'" in stderr, stderr
+
+
+def test_a_lone_cr_ends_a_comment_for_check_as_it_does_for_fmt_and_editors(tmp_path: Path) -> None:
+    """Was: the comment ran to the next '\\n', so 'check' did not see rule twee after the CR
+    (exit 0, no conflict), while 'fmt --write' and an editor showed it as a rule of its own:
+    formatting the file made a hidden rule live."""
+    path = tmp_path / "s.law"
+    path.write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n"
+        "rule een [art. 1 lid 1]: c = 1 if x > 5 -- a note\rrule twee [art. 1 lid 2]: c = 2 if x > 8\n",
+        encoding="utf-8", newline="",
+    )
+    code, stdout, stderr, _ = run("check", str(path), "--date", "2025-01-01")
+    assert code == 1, stdout + stderr
+    assert "LP101 conflict c: een / twee" in stdout  # x = 9, 10: 1 vs 2
+    assert "✓ twee [art. 1 lid 2 S] applies" in stdout
+    code, stdout, stderr, _ = run("fmt", str(path))
+    assert code == 0 and "rule twee" in stdout and "-- a note rule twee" not in stdout, stdout + stderr

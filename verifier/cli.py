@@ -316,7 +316,7 @@ def fmt_command(files, check_only, write) -> None:
 
         status = 0
         for path in collect_paths(list(files)):
-            text = read_source(path).replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
+            text = read_source(path)  # line endings made '\n', as the parser reads them
             formatted = format_text(text, str(path))
             if check_only:
                 if formatted != text:
