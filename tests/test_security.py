@@ -652,3 +652,23 @@ def test_a_case_file_linked_within_the_repository_and_stdin_still_work(tmp_path:
                             "--date", DAY], input='{"x": 2}', capture_output=True, text=True, timeout=120,
                            env={**os.environ, "PYTHONPATH": str(ROOT), "LEXPROOF_CACHE": "off"})
     assert piped.returncode == 0 and "d = false" in piped.stdout, piped.stderr
+
+
+# Tag characters spell ASCII no terminal shows: 'ok' + invisible 'EVIL' (U+E0045 U+E0056 ...).
+SMUGGLED = "ok" + "".join(chr(0xE0000 + ord(c)) for c in "EVIL") + "\u0600"
+
+
+def test_tag_characters_and_other_invisible_format_characters_are_shown(tmp_path: Path) -> None:
+    """Was: only some invisible format characters (Unicode Cf) were made visible; the tag
+    characters U+E0020..U+E007F, which hide a text inside a citation or an example's name, and
+    the Arabic number signs went to the terminal (and raw into JSON) as they were."""
+    path = tmp_path / "s.law"
+    path.write_text(ESCAPES.replace("source \x1b[31mRED\x9b2J\u202e", f"source {SMUGGLED}"), encoding="utf-8")
+    run = CliRunner().invoke(main, ["check", str(path), "--date", DAY])
+    assert run.exit_code == 1, run.output
+    assert not any(0xE0000 <= ord(c) <= 0xE007F or c == "\u0600" for c in run.stdout)
+    assert "[source ok�����] applies" in run.stdout  # one visible character for each
+    as_json = CliRunner().invoke(main, ["check", str(path), "--date", DAY, "--format", "json"])
+    assert not any(0xE0000 <= ord(c) <= 0xE007F or c == "\u0600" for c in as_json.stdout)
+    (result,) = json.loads(as_json.stdout)["results"]
+    assert result["articles"] == [f"source {SMUGGLED}"]  # JSON stays faithful

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span, visible
+from dsl.source import INVISIBLE_FORMAT, Span, visible
 from dsl.values import parse_iso_date
 from verifier import api
 from verifier.cache import default_cache
@@ -106,7 +106,17 @@ def _emit_json(command: str, results: list[Result], code: int, extra: dict | Non
     click.echo(json_text(payload))
 
 
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+                          + INVISIBLE_FORMAT + "]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """The JSON escape of one character: beyond U+FFFF, a surrogate pair (as JSON spells it)."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def json_text(payload: object) -> str:
@@ -114,7 +124,7 @@ def json_text(payload: object) -> str:
     \\u escape. ``json.dumps`` escapes C0 controls itself; DEL, C1 controls (U+009B acts as
     CSI on some terminals) and bidirectional overrides it would write raw. They can only occur
     inside strings, where the escape means the same: the data stays exactly what it was."""
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(payload, indent=2, ensure_ascii=False))
+    return _RAW_IN_JSON.sub(_json_escape, json.dumps(payload, indent=2, ensure_ascii=False))
 
 
 def _summary(results: list[Result]) -> dict:
