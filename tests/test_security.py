@@ -672,3 +672,22 @@ def test_tag_characters_and_other_invisible_format_characters_are_shown(tmp_path
     assert not any(0xE0000 <= ord(c) <= 0xE007F or c == "\u0600" for c in as_json.stdout)
     (result,) = json.loads(as_json.stdout)["results"]
     assert result["articles"] == [f"source {SMUGGLED}"]  # JSON stays faithful
+
+
+@pytest.mark.parametrize("target", ["environ", "outside-law", "folder"])
+def test_a_file_or_folder_named_on_the_command_line_cannot_be_a_link_out_of_its_project(
+        tmp_path: Path, target: str) -> None:
+    """Was: the root of a file named directly was found from the resolved path, so a CI job
+    running 'lexproof check statutes/s.law' on a pull request that turned s.law into a link to
+    /proc/self/environ printed the environment under a syntax error (the link's target was
+    its own root); a link to a .law file elsewhere was read too."""
+    root, outside = _tree(tmp_path)
+    (root.parent / "pyproject.toml").write_text("", encoding="utf-8")
+    named = root / ("s.law" if target != "folder" else "wet")
+    named.symlink_to({"environ": Path("/proc/self/environ"), "outside-law": outside / "secret.law",
+                      "folder": outside}[target])
+    run = _cli("check", str(named), env={"LEXPROOF_CACHE": "off", "CI_TOKEN": SECRET})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert SECRET not in run.stdout + run.stderr
+    assert f"{named}:1:1: error: refused to read this file: it leads, through a symbolic link, out of" in run.stderr
+
