@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -29,10 +30,31 @@ def statute_root(path: Path) -> Path:
     resolved = path.resolve()
     if resolved.is_dir():
         return resolved
-    for folder in resolved.parents:
+    return project_root(path)
+
+
+def project_root(path: Path) -> Path:
+    """The project a path named on the command line belongs to, found from the path **as
+    written**: the nearest enclosing folder with a project marker, else the path's own folder
+    (resolved only then). The path is trusted, what a checked-out pull request put at it is
+    not: found from the resolved path, a ``statutes/lll.law`` turned into a link to
+    /proc/self/environ was its own root, and was read and quoted."""
+    written = Path(os.path.abspath(path))
+    for folder in written.parents:
         if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
-            return folder
-    return resolved.parent
+            return folder.resolve()
+    return written.parent.resolve()
+
+
+def _named_refusal(path: Path) -> str | None:
+    """Why a file or folder named on the command line may not be read: when a symbolic link
+    takes it out of its project (:func:`project_root`); the reason never quotes the file."""
+    root = project_root(path)
+    try:
+        inside = path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):
+        return None  # missing or a loop: reported where it is read
+    return None if inside else f"it leads, through a symbolic link, out of '{_display(root)}'"
 
 
 def refusal(target: Path, root: Path) -> str | None:
@@ -68,6 +90,10 @@ def collect_sources(paths: list[str | Path], root: Path | None = None) -> list[t
     errors: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
+        reason = _named_refusal(path) if root is None else refusal(path, root.resolve()) if path.is_file() else None
+        if reason is not None:
+            errors.append(Diagnostic(Span(str(path), 1, 1, 1, 1), f"refused to read this file: {reason}"))
+            continue
         if path.is_dir():
             root_here = statute_root(path) if root is None else root.resolve()
             for found in sorted(path.rglob("*.law")):

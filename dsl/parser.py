@@ -192,14 +192,18 @@ def read_source(path: str | Path) -> str:
             Diagnostic(Span(name, 1, 1, 1, 2), f"file larger than {MAX_FILE_BYTES} bytes; split it")
         )
     try:
-        return data.decode("utf-8-sig")  # a byte-order mark is harmless: accept it
+        text = data.decode("utf-8-sig")  # a byte-order mark is harmless: accept it
     except UnicodeDecodeError as error:
-        before = data[: error.start]
+        before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # lines as below
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         raise LexproofError(
             Diagnostic(Span(name, line, column, line, column + 1), f"the file is not UTF-8 text ({error.reason})")
         ) from None
+    # Every line ending is a line ending, as for an editor and for 'lexproof fmt': a lone CR
+    # inside a comment hid the rest of the line from 'check' (the comment ran to the next
+    # '\n'), while 'fmt --write' and most editors show it as code on a line of its own.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_file(path: str | Path) -> ast.File:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The other invisible format characters (Unicode category Cf) that the ranges below missed:
+# Arabic and Syriac number signs, and the tag characters U+E0020..U+E007F, which spell out ASCII
+# text that no terminal shows ("ASCII smuggling") in a citation or an example's name.
+INVISIBLE_FORMAT = ("\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd\U00013430-\U0001343f"
+                    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+
 # Characters that a terminal acts on instead of showing: C0 and C1 controls (ESC starts colour,
 # cursor and title sequences), DEL, line and paragraph separators, and invisible format
 # characters (zero-width, bidirectional overrides that reorder what is shown: "Trojan Source").
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-                        "\ufeff\ufff9-\ufffb]")
+                        "\ufeff\ufff9-\ufffb" + INVISIBLE_FORMAT + "]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -70,10 +76,21 @@ class SourceRegistry:
             return None
         lines = self._lines.get(name)
         if lines is None:  # split once: the evaluator quotes a line for every failed condition
-            lines = self._lines[name] = self._texts[name].splitlines()
+            lines = self._lines[name] = split_lines(self._texts[name])
         if line > len(lines):
             return "" if line == len(lines) + 1 else None
         return lines[line - 1]
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text as the parser numbers them: only '\\n' ends a line (a CRLF line
+    loses its '\\r'). ``str.splitlines`` also breaks at a lone CR, form feed, U+0085, U+2028
+    and more, which the parser reads as blanks or within a comment: after one of those every
+    quoted line would be another line than the one a diagnostic or a trace is about."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 SOURCES = SourceRegistry()

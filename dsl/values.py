@@ -234,6 +234,19 @@ class ValueError_(ValueError):
 
 
 _NUMBER = re.compile(r"^-?[0-9][0-9_,]*(\.[0-9]+)?$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD, and only that; ValueError otherwise.
+
+    ``date.fromisoformat`` alone also takes ``20250101``, ``2025-W01-1`` (2024-12-30) and other
+    ISO forms from Python 3.11 on, but not on 3.10: the same case file or ``--date`` would mean a
+    date on one machine and be an error on another, and a week date silently names a day the
+    reader did not write."""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
+    return dt.date.fromisoformat(text)
 
 
 def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> object:
@@ -254,7 +267,7 @@ def parse_value(raw: object, type_: Type, enum_values: tuple[str, ...] = ()) -> 
             return raw.toordinal()
         if isinstance(raw, str):
             try:
-                return dt.date.fromisoformat(raw).toordinal()
+                return parse_iso_date(raw).toordinal()
             except ValueError:
                 pass
         raise ValueError_(f"expected a date YYYY-MM-DD, got {_show(raw)}")

@@ -9,9 +9,11 @@ the evaluator and in the encoding alike (compared here on the boundary)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 import z3
 from click.testing import CliRunner
 from test_soundness import encoding_disagreements
@@ -217,3 +219,40 @@ def test_a_date_beyond_a_table_is_shown_as_a_date(tmp_path: Path) -> None:
     code, stdout, stderr = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01")
     assert code == 0, stdout + stderr
     assert "row = undefined  (2025-01-01 lies above the last row of table t)" in stdout
+
+
+# Python 3.11's date.fromisoformat also reads these, 3.10 does not; none of them is YYYY-MM-DD
+# (2025-W01-1 is Monday of ISO week 1 of 2025: 2024-12-30, not a day the reader wrote).
+NOT_YYYY_MM_DD = ["20250101", "2025-W01-1", "2025W011", "2025-01-01T00:00", "2025-01-01 ", "２０２５-01-01"]
+
+
+@pytest.mark.parametrize("text", NOT_YYYY_MM_DD)
+def test_a_case_date_must_be_written_yyyy_mm_dd(tmp_path: Path, text: str) -> None:
+    """Was (Python 3.11): '2025-W01-1' in a case file was silently 2024-12-30, and '20250101'
+    2025-01-01, while the message for a bad date says YYYY-MM-DD and Python 3.10 refused both."""
+    statute = write(tmp_path, UNBOUNDED)
+    case = write(tmp_path, json.dumps({"start": text, "n": 0}), "case.json")
+    code, stdout, stderr = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01")
+    assert code == 2, stdout + stderr
+    assert "start: expected a date YYYY-MM-DD" in stderr
+
+
+@pytest.mark.parametrize("option", ["--date", "--from", "--to"])
+@pytest.mark.parametrize("text", NOT_YYYY_MM_DD[:3])
+def test_a_date_option_must_be_written_yyyy_mm_dd(tmp_path: Path, option: str, text: str) -> None:
+    statute = write(tmp_path, UNBOUNDED)
+    if option == "--date":
+        args = ["check", str(statute), "--no-cache", option, text]
+    else:
+        other = "--to" if option == "--from" else "--from"
+        args = ["diff", str(statute), option, text, other, "2025-01-01"]
+    code, stdout, stderr = cli(*args)
+    assert code == 2, stdout + stderr
+    assert f"{option} expects a date YYYY-MM-DD, got '{text}'" in stderr
+
+
+def test_the_api_reads_yyyy_mm_dd_only(tmp_path: Path) -> None:
+    program = api.load(write(tmp_path, UNBOUNDED))
+    with pytest.raises(ValueError):
+        api.evaluate(program, {"start": "2025-01-01", "n": 0}, date="2025-W01-1")
+    assert api.evaluate(program, {"start": "2025-01-01", "n": 0}, date="2025-01-01").version.label == "S on 2025-01-01"

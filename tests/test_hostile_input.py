@@ -275,3 +275,102 @@ def test_api_case_values_are_bounded_too(raw: object, fragment: str) -> None:
         parse_value(raw, Type("money"))
     assert fragment in str(error.value)
     assert len(str(error.value)) < 200
+
+
+# --- line breaks the parser does not count --------------------------------------------------------
+
+
+@pytest.mark.parametrize("odd", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"],
+                         ids=["form-feed", "vt", "fs", "nel", "line-sep", "para-sep"])
+def test_a_character_python_reads_as_a_line_break_does_not_shift_the_quoted_lines(tmp_path: Path, odd: str) -> None:
+    """The parser ends a line at '\\n' only; the quoted lines came from ``str.splitlines``, which
+    also breaks at a form feed, a lone CR, U+2028 and more. One of those in a comment shifted
+    every later line: the error about 'y' on line 7 quoted rule q of line 6 instead (a
+    hostile statute could show a reviewer other text than the one that is wrong). A lone CR
+    ends a line, as in an editor: see the test below."""
+    path = tmp_path / "s.law"
+    path.write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n"
+        f"-- note{odd}more\n"
+        "rule r [art. 1]: c = 1 if x > 5\nrule q [art. 2]: c = 2 if x < 3\nrule z [art. 3]: c = 2 if y < 3\n",
+        encoding="utf-8", newline="",
+    )
+    stderr = assert_clean_rejection(run("check", str(path)), path, 7, 27, "unknown name 'y'")
+    assert "    7 | rule z [art. 3]: c = 2 if y < 3\n" in stderr, stderr
+
+
+def test_a_trace_quotes_the_condition_of_its_own_rule_after_a_form_feed(tmp_path: Path) -> None:
+    """The evaluator's trace quotes each failed condition from the source: after a form feed
+    the quote was taken from the wrong line (here it was dropped: the columns did not fit)."""
+    path = tmp_path / "s.law"
+    path.write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n-- note\x0c\n"
+        "rule r [art. 1]: c = 1 if x > 5\nrule q [art. 2]: c = 2 if x < 3\n",
+        encoding="utf-8", newline="",
+    )
+    case = write_case(tmp_path, '{"x": 1}')
+    code, stdout, stderr, _ = run("eval", str(path), "--case", str(case), "--date", "2025-01-01")
+    assert code == 0, stdout + stderr
+    assert "r [art. 1 S] does not apply: 'x > 5' does not hold" in stdout, stdout
+
+
+def test_crlf_lines_are_quoted_without_their_cr(tmp_path: Path) -> None:
+    path = tmp_path / "s.law"
+    path.write_text("statute S\r\nfacts F { x: int 0..10 }\r\ndecision c: int [art. 1] otherwise y\r\n",
+                    encoding="utf-8", newline="")
+    stderr = assert_clean_rejection(run("check", str(path)), path, 3, 36, "unknown name 'y'")
+    assert "    3 | decision c: int [art. 1] otherwise y\n" in stderr, stderr
+
+
+# --- a case that says two things about one fact ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ('{"x": 1, "m": 1, "r": 0,\n "x": 2}', 2, 2),
+    ('{"facts": {"x": 1, "m": 1, "r": 0, "\\u0078": 2}}', 1, 36),  # the same key, escaped
+    ('{"x": 1, "m": 1, "r": 0, "o": [{"a": 1}, {"a": 2, "b": "a:", "a": 3}]}', 1, 62),
+])
+def test_a_key_given_twice_is_an_error_at_the_second(tmp_path: Path, statute: Path, text: str, line: int,
+                                                     column: int) -> None:
+    """Was: Python's json kept the last value without a word, so lexproof evaluated x = 2 for a
+    case file whose first line, the one a reviewer reads, says x = 1 (exit 0)."""
+    case = write_case(tmp_path, text)
+    assert_clean_rejection(eval_case(statute, case), case, line, column, "is given twice in one object")
+
+
+def test_equal_keys_in_different_objects_are_fine(tmp_path: Path, statute: Path) -> None:
+    case = write_case(tmp_path, '{"facts": {"x": 1, "m": 1, "r": 0}}')
+    code, stdout, stderr, _ = eval_case(statute, case)
+    assert code == 0, stdout + stderr
+    assert "d = true" in stdout  # x > 0
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "a-directory"])
+def test_an_emit_example_file_that_cannot_be_written_is_bad_input(tmp_path: Path, where: str) -> None:
+    """Was: exit 4, 'internal error: FileNotFoundError' (or IsADirectoryError)."""
+    path = tmp_path / "s.law"
+    path.write_text("statute S\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise false\n"
+                    "property p [on 2025-01-01]: for every F claim d\n", encoding="utf-8")
+    target = tmp_path / "no" / "x.law" if where == "missing-folder" else tmp_path
+    code, stdout, stderr, _ = run("check", str(path), "--emit-example", str(target))
+    assert code == 2, stdout + stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    assert f"<command line>:1:1: error: --emit-example: cannot write '{target}'" in stderr, stderr
+
+
+def test_a_lone_cr_ends_a_comment_for_check_as_it_does_for_fmt_and_editors(tmp_path: Path) -> None:
+    """Was: the comment ran to the next '\\n', so 'check' did not see rule twee after the CR
+    (exit 0, no conflict), while 'fmt --write' and an editor showed it as a rule of its own:
+    formatting the file made a hidden rule live."""
+    path = tmp_path / "s.law"
+    path.write_text(
+        "statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n"
+        "rule een [art. 1 lid 1]: c = 1 if x > 5 -- a note\rrule twee [art. 1 lid 2]: c = 2 if x > 8\n",
+        encoding="utf-8", newline="",
+    )
+    code, stdout, stderr, _ = run("check", str(path), "--date", "2025-01-01")
+    assert code == 1, stdout + stderr
+    assert "LP101 conflict c: een / twee" in stdout  # x = 9, 10: 1 vs 2
+    assert "✓ twee [art. 1 lid 2 S] applies" in stdout
+    code, stdout, stderr, _ = run("fmt", str(path))
+    assert code == 0 and "rule twee" in stdout and "-- a note rule twee" not in stdout, stdout + stderr

@@ -155,6 +155,18 @@ def test_counterexample_report_has_facts_outcome_articles_and_location(statutes:
     assert "[XPASS(strict)]" in xpass and "expect counterexample" in xpass
 
 
+def test_a_failure_report_names_the_version_the_item_ran_in(statutes: pytest.Pytester) -> None:
+    """Was: 'at wet/basis.law:28 (T, law as on 2026-12-05)', today's date, for a property that
+    says '[on 2025-01-01]' and ran there (the explanation below said 'in T on 2025-01-01')."""
+    result = _run(statutes, "--lexproof-date=2031-03-03", "wet")
+    output = result.stdout.str()
+    refuted = _section(output, "T property[iedereen_a]")
+    assert "at wet/basis.law:28 (T on 2025-01-01)" in refuted
+    assert "2031-03-03" not in refuted
+    example = _section(output, "T example[fout verwacht]")
+    assert "(T on 2025-01-01)" in example and "2031-03-03" not in example
+
+
 def test_short_summary_carries_the_case(statutes: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "true")  # pytest prints untruncated summary messages on CI
     result = _run(statutes, DATE, "wet")

@@ -377,6 +377,34 @@ def test_lark_and_python_versions_are_part_of_the_key(tmp_path: Path, monkeypatc
     assert len({before, after_lark, after_python}) == 3
 
 
+# One file whose comment holds NUL bytes, the path of a second file and that file's text...
+SPLIT_HEAD = ("statute S\nfacts F { x: int 0..10 }\ndecision c: int [art. 1] otherwise 0\n"
+              "rule r [art. 1]: c = 1\n -- ")
+# ... and the second file: its first line (an amendment setting c to 9) is live code here, a
+# comment in the one-file version; the property fails here (c = 9) and is proved there (c = 1).
+SPLIT_TAIL = ("amendment Z amends S in force 2020-01-01 replace rule r [art. 1]: c = 9\n"
+              "property p [on 2025-01-01]: for every F claim c = 1\n")
+
+
+def test_two_files_never_share_a_cache_key_with_one_file_that_spells_them_out(tmp_path: Path) -> None:
+    """Was: the key hashed each file as NUL 'file' NUL name NUL text, so a statute of one file
+    whose comment held NUL bytes, the second file's path and its text hashed exactly like the
+    two files. A pull request that ran the one-file version first got the two-file version,
+    whose property fails, reported 'proved (cached)', exit 0."""
+    folder = tmp_path / "w"
+    folder.mkdir()
+    first, second = folder / "a.law", folder / "b.law"
+    first.write_text(SPLIT_HEAD + "\0file\0" + str(second) + "\0" + SPLIT_TAIL, encoding="utf-8")
+    env = _cache_env(tmp_path)
+    one = CliRunner().invoke(main, ["check", str(folder), "--no-builtin"], env=env)
+    assert one.exit_code == 0 and "proved" in one.stdout, one.output
+    first.write_text(SPLIT_HEAD, encoding="utf-8")
+    second.write_text(SPLIT_TAIL, encoding="utf-8")
+    two = CliRunner().invoke(main, ["check", str(folder), "--no-builtin"], env=env)
+    assert two.exit_code == 1, two.output  # after Z, c = 9 for every case: p fails
+    assert "counterexample" in two.stdout and "(cached)" not in two.stdout
+
+
 def test_every_format_says_when_a_result_came_from_the_cache(tmp_path: Path) -> None:
     statute = _failing_statute(tmp_path)
     assert _check_with_cache(tmp_path, statute).exit_code == 1  # fills the cache
@@ -551,3 +579,115 @@ def test_without_a_home_directory_the_cache_is_not_written_into_the_working_dire
     assert cache_module.default_cache() is None
     assert ResultCache(tmp_path / "c").secret() is None
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("failing", [True, False], ids=["examples-written", "nothing-to-write"])
+def test_an_emit_example_path_with_escapes_is_shown_not_obeyed(tmp_path: Path, failing: bool) -> None:
+    """The notes 'wrote N example(s) to PATH' and 'no counterexamples to write to PATH' sent the
+    path to the terminal as it was (file names are the author's text, docs/security.md)."""
+    statute = _failing_statute(tmp_path) if failing else tmp_path / "ok.law"
+    if not failing:
+        statute.write_text("statute S\nfacts F { x: int 0..10 }\n", encoding="utf-8")
+    target = tmp_path / "out\x1b]0;pwn\x07.law"
+    run = _cli("check", str(statute), "--date", DAY, "--emit-example", str(target), env={"LEXPROOF_CACHE": "off"})
+    assert run.returncode == (1 if failing else 0), run.stderr
+    assert "\x1b" not in run.stderr and "\x07" not in run.stderr
+    assert "out␛]0;pwn␇.law" in run.stderr
+    assert target.exists() == failing
+
+
+def test_a_planted_gitignore_link_does_not_make_the_cache_write_elsewhere(tmp_path: Path) -> None:
+    """Whoever can write the cache directory (a restored CI cache) planted '.gitignore' as a
+    link to a file that did not exist yet; writing the cache followed it and created that file
+    (here: a file next to the cache, as it could be in ~/.ssh or ~/.config)."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    target = tmp_path / "created-through-the-link"
+    (cache / ".gitignore").symlink_to(target)
+    statute = _failing_statute(tmp_path)
+    assert _check_with_cache(tmp_path, statute).exit_code == 1
+    assert not target.exists()
+    assert list(cache.glob("*.json"))  # the entry itself was still written
+
+
+# --- case files ---------------------------------------------------------------------------------
+
+
+CASE_STATUTE = "statute S\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise x > 5\n"
+
+
+@pytest.mark.parametrize("how", ["file-link", "folder-link"])
+def test_a_case_file_linked_out_of_the_repository_is_not_read(tmp_path: Path, how: str) -> None:
+    """Was: a case file in a pull request that is a link to /proc/self/environ had its first
+    line, the CI environment with its secrets, quoted under 'not valid JSON'."""
+    root, outside = _tree(tmp_path)
+    (root.parent / "pyproject.toml").write_text("", encoding="utf-8")
+    statute = root / "s.law"
+    statute.write_text(CASE_STATUTE, encoding="utf-8")
+    cases = root / "cases"
+    if how == "file-link":
+        cases.mkdir()
+        (cases / "x.json").symlink_to("/proc/self/environ")
+        case = cases / "x.json"
+    else:
+        cases.symlink_to(outside)
+        case = cases / "secret.law"
+    run = _cli("eval", str(statute), "--case", str(case), "--date", DAY,
+               env={"LEXPROOF_CACHE": "off", "CI_TOKEN": SECRET})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert SECRET not in run.stdout + run.stderr
+    assert f"{case}:1:1: error: refused to read the case file: it leads, through a symbolic link, out of " \
+           f"'{root.parent}'" in run.stderr
+
+
+def test_a_case_file_linked_within_the_repository_and_stdin_still_work(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    statute = root / "s.law"
+    statute.write_text(CASE_STATUTE, encoding="utf-8")
+    (root / "real.json").write_text('{"x": 7}', encoding="utf-8")
+    (root / "link.json").symlink_to(root / "real.json")
+    run = _cli("eval", str(statute), "--case", str(root / "link.json"), "--date", DAY, env={"LEXPROOF_CACHE": "off"})
+    assert run.returncode == 0 and "d = true" in run.stdout, run.stderr  # x = 7 > 5
+    piped = subprocess.run([sys.executable, "-m", "verifier.cli", "eval", str(statute), "--case", "/dev/stdin",
+                            "--date", DAY], input='{"x": 2}', capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), "LEXPROOF_CACHE": "off"})
+    assert piped.returncode == 0 and "d = false" in piped.stdout, piped.stderr
+
+
+# Tag characters spell ASCII no terminal shows: 'ok' + invisible 'EVIL' (U+E0045 U+E0056 ...).
+SMUGGLED = "ok" + "".join(chr(0xE0000 + ord(c)) for c in "EVIL") + "\u0600"
+
+
+def test_tag_characters_and_other_invisible_format_characters_are_shown(tmp_path: Path) -> None:
+    """Was: only some invisible format characters (Unicode Cf) were made visible; the tag
+    characters U+E0020..U+E007F, which hide a text inside a citation or an example's name, and
+    the Arabic number signs went to the terminal (and raw into JSON) as they were."""
+    path = tmp_path / "s.law"
+    path.write_text(ESCAPES.replace("source \x1b[31mRED\x9b2J\u202e", f"source {SMUGGLED}"), encoding="utf-8")
+    run = CliRunner().invoke(main, ["check", str(path), "--date", DAY])
+    assert run.exit_code == 1, run.output
+    assert not any(0xE0000 <= ord(c) <= 0xE007F or c == "\u0600" for c in run.stdout)
+    assert "[source ok�����] applies" in run.stdout  # one visible character for each
+    as_json = CliRunner().invoke(main, ["check", str(path), "--date", DAY, "--format", "json"])
+    assert not any(0xE0000 <= ord(c) <= 0xE007F or c == "\u0600" for c in as_json.stdout)
+    (result,) = json.loads(as_json.stdout)["results"]
+    assert result["articles"] == [f"source {SMUGGLED}"]  # JSON stays faithful
+
+
+@pytest.mark.parametrize("target", ["environ", "outside-law", "folder"])
+def test_a_file_or_folder_named_on_the_command_line_cannot_be_a_link_out_of_its_project(
+        tmp_path: Path, target: str) -> None:
+    """Was: the root of a file named directly was found from the resolved path, so a CI job
+    running 'lexproof check statutes/s.law' on a pull request that turned s.law into a link to
+    /proc/self/environ printed the environment under a syntax error (the link's target was
+    its own root); a link to a .law file elsewhere was read too."""
+    root, outside = _tree(tmp_path)
+    (root.parent / "pyproject.toml").write_text("", encoding="utf-8")
+    named = root / ("s.law" if target != "folder" else "wet")
+    named.symlink_to({"environ": Path("/proc/self/environ"), "outside-law": outside / "secret.law",
+                      "folder": outside}[target])
+    run = _cli("check", str(named), env={"LEXPROOF_CACHE": "off", "CI_TOKEN": SECRET})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert SECRET not in run.stdout + run.stderr
+    assert f"{named}:1:1: error: refused to read this file: it leads, through a symbolic link, out of" in run.stderr
+

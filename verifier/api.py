@@ -23,7 +23,7 @@ from dsl.model import Program, StatuteModel
 from dsl.parser import parse_query
 from dsl.source import SOURCES, Span
 from dsl.typing import Lowerer, Scope, TypeFailure
-from dsl.values import clip, parse_value
+from dsl.values import clip, parse_iso_date, parse_value
 from verifier.cache import ResultCache
 from verifier.casefile import key_positions, parse_case_json, read_case_text
 from verifier.checks import ALL_CHECKS, run_checks
@@ -46,7 +46,7 @@ def _date(value: str | dt.date | None) -> dt.date:
         return dt.date.today()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(value)
+    return parse_iso_date(value)
 
 
 def pick_statute(program: Program, name: str | None, span_file: str = "<command line>") -> StatuteModel:

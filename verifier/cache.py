@@ -135,7 +135,7 @@ class ResultCache:
             text = SOURCES.text(name)
             if text is None:
                 return None
-            digest.update(b"\0file\0" + name.encode() + b"\0" + text.encode())
+            digest.update(_framed(name.encode()) + _framed(text.encode()))
         return digest.hexdigest()
 
     def load(self, key: str, statute: StatuteModel) -> list[Result] | None:
@@ -167,15 +167,34 @@ class ResultCache:
         text = json.dumps({"mac": _mac(secret, key, body), "body": body})
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            gitignore = self.directory / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
+            _create_gitignore(self.directory / ".gitignore")
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
             os.replace(temporary, self.directory / f"{key}.json")
         except OSError:
             return
+
+
+def _create_gitignore(path: Path) -> None:
+    """Write ``*`` to a new ``.gitignore``, never through a symbolic link. Whoever can write
+    the cache directory could plant ``.gitignore`` as a link to a file that does not exist
+    yet anywhere the user may write; ``exists()`` follows the link, so ``write_text`` created
+    that file. ``O_CREAT | O_EXCL`` fails on any existing name, a dangling link included."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write("*\n")
+
+
+def _framed(data: bytes) -> bytes:
+    """``data`` preceded by its length: the files of a statute hash to one stream that splits
+    back into names and texts one way only. With a separator instead, a comment holding
+    NUL bytes made one file hash like two (the first, then a file whose first line is live
+    code), and a check of the two reused the proof made for the one."""
+    return len(data).to_bytes(8, "big") + data
 
 
 def _read_regular(path: Path, limit: int) -> bytes | None:

@@ -12,10 +12,14 @@ diagnostic about a key costs a dictionary look-up rather than a search through t
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from decimal import Decimal
+from pathlib import Path
 
 from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.loader import PROJECT_MARKERS
 from dsl.source import Span
 from dsl.values import MAX_DIGITS, clip, number_too_long
 
@@ -27,12 +31,16 @@ MAX_DEPTH = 100  # a case is an object of facts (perhaps under "facts"): nesting
 _STRING = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
 _TOKEN = re.compile(_STRING + r'|"|[\[\]{}]|-?(?:Infinity|NaN)|-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?')
 _KEY_TOKEN = re.compile(f'({_STRING})(\\s*:)?|"')  # strings only: group 2 marks a key
+_OBJECT_TOKEN = re.compile(f'({_STRING})\\s*:|{_STRING}|[\\[\\]{{}}]')  # keys (group 1), other strings, brackets
 
 
 def read_case_text(name: str) -> str:
     """The text of a case file, read up to ``MAX_CASE_BYTES`` (a device or a fifo given as the
     case would otherwise be read without end)."""
     span = Span(name, 1, 1, 1, 2)
+    refused = link_refusal(name)
+    if refused is not None:
+        raise LexproofError(Diagnostic(span, f"refused to read the case file: {refused}"))
     try:
         with open(name, "rb") as file:
             data = file.read(MAX_CASE_BYTES + 1)
@@ -48,6 +56,39 @@ def read_case_text(name: str) -> str:
         column = error.start - (before.rfind(b"\n") + 1) + 1
         message = f"the case file is not UTF-8 text ({error.reason})"
         raise LexproofError(Diagnostic(Span(name, line, column, line, column + 1), message)) from None
+
+
+def _case_root(written: Path) -> Path:
+    """The folder a case file named on the command line belongs to, found from the path as
+    written (not as resolved): the nearest enclosing folder with a project marker, else its
+    own folder; as for a statute file named directly (dsl/loader.py, ``statute_root``)."""
+    for folder in written.parents:
+        if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
+            return folder.resolve()
+    return written.parent.resolve()
+
+
+def link_refusal(name: str) -> str | None:
+    """Why the case file ``name`` may not be read, or None: when a symbolic link on its way
+    leads to a regular file outside the folder the path names (``_case_root``).
+
+    The path on the command line is trusted, the files in a checked-out pull request are not:
+    ``cases/x.json`` may be a link to /proc/self/environ or ~/.aws/credentials, whose first
+    line the 'not valid JSON' diagnostic would show in the CI log. Only regular files are
+    refused: a pipe or terminal (``--case /dev/stdin``) holds nothing from the disk, and
+    reading it is bounded anyway. The reason never quotes the file (it is not opened)."""
+    if name == "/dev/stdin" or name.startswith(("/dev/fd/", "/proc/self/fd/")):
+        return None  # the command line's own stream, whatever it is redirected from
+    written = Path(os.path.abspath(name))
+    try:
+        resolved = written.resolve(strict=True)
+        regular = stat.S_ISREG(resolved.stat().st_mode)
+    except (OSError, RuntimeError):
+        return None  # missing or a link loop: open() says so
+    root = _case_root(written)
+    if not regular or resolved.is_relative_to(root):
+        return None
+    return f"it leads, through a symbolic link, out of '{root}'"
 
 
 class _Scanner:
@@ -128,12 +169,57 @@ def parse_case_json(name: str, text: str) -> object:
     decimals become Decimal, never float."""
     check_tokens(name, text)
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as duplicate:
+        raise LexproofError(Diagnostic(
+            _second_occurrence(name, text), f"'{clip(duplicate.key, 80)}' is given twice in one object",
+        )) from None
     except json.JSONDecodeError as error:
         span = Span(name, error.lineno, error.colno, error.lineno, error.colno + 1)
         raise LexproofError(Diagnostic(span, f"not valid JSON: {error.msg}")) from None
     except (ValueError, RecursionError) as error:  # check_tokens rules these out; never a traceback
         raise LexproofError(Diagnostic(Span(name, 1, 1, 1, 2), f"not valid JSON: {clip(str(error), 200)}")) from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object whose keys are all different. ``json.loads`` keeps the last of two equal keys
+    without a word: ``{"inkomen": 10000, ..., "inkomen": 90000}`` reads as 90000 to lexproof
+    while a reviewer reads the first line. A case that says two things about one fact is not
+    one case."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return data
+
+
+def _second_occurrence(name: str, text: str) -> Span:
+    """The span of the first key that repeats a key of the same object (text order); only
+    called once ``json.loads`` found one, so the text is valid JSON."""
+    scanner = _Scanner(name, text)
+    objects: list[set[str] | None] = []  # per open bracket: the keys so far ({) or None ([)
+    for match in _OBJECT_TOKEN.finditer(text):
+        token = match.group()
+        if token in "{[":
+            objects.append(set() if token == "{" else None)
+        elif token in "]}":
+            objects.pop()
+        elif match.group(1) is not None and objects and objects[-1] is not None:
+            key = json.loads(match.group(1))
+            if key in objects[-1]:
+                line, column = scanner.position(match.start())
+                return Span(name, line, column, line, column + len(match.group(1)))
+            objects[-1].add(key)
+    return Span(name, 1, 1, 1, 2)
 
 
 def _no_constant(token: str) -> object:

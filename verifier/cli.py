@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.text import Text
 
 from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span, visible
+from dsl.source import INVISIBLE_FORMAT, Span, visible
+from dsl.values import parse_iso_date
 from verifier import api
 from verifier.cache import default_cache
 from verifier.diff import has_unknown
@@ -70,7 +71,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"{option} expects a date YYYY-MM-DD, got '{value}'")) from None
 
@@ -105,7 +106,17 @@ def _emit_json(command: str, results: list[Result], code: int, extra: dict | Non
     click.echo(json_text(payload))
 
 
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+                          + INVISIBLE_FORMAT + "]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """The JSON escape of one character: beyond U+FFFF, a surrogate pair (as JSON spells it)."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def json_text(payload: object) -> str:
@@ -113,7 +124,7 @@ def json_text(payload: object) -> str:
     \\u escape. ``json.dumps`` escapes C0 controls itself; DEL, C1 controls (U+009B acts as
     CSI on some terminals) and bidirectional overrides it would write raw. They can only occur
     inside strings, where the escape means the same: the data stays exactly what it was."""
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(payload, indent=2, ensure_ascii=False))
+    return _RAW_IN_JSON.sub(_json_escape, json.dumps(payload, indent=2, ensure_ascii=False))
 
 
 def _summary(results: list[Result]) -> dict:
@@ -222,14 +233,14 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
             _emit_examples(emit_example, results)
         code = _report("check", program, results, output_format, verbose)
         if cache is not None and cache.problem:
-            click.echo(f"warning: {cache.problem}", err=True)
+            click.echo(visible(f"warning: {cache.problem}"), err=True)
         if cache is not None and cache.rejected:
-            click.echo(f"warning: ignored {cache.rejected} damaged or unauthenticated cache entr"
-                       f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh", err=True)
+            click.echo(visible(f"warning: ignored {cache.rejected} damaged or unauthenticated cache entr"
+                               f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh"), err=True)
         if cache is not None and cache.hits and output_format == "human":
             # On stderr; each reused result is also marked '(cached)' in the report itself.
-            click.echo(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
-                       "--no-cache checks afresh)", err=True)
+            click.echo(visible(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
+                               "--no-cache checks afresh)"), err=True)
         return code
 
     sys.exit(_guard(action))
@@ -317,7 +328,7 @@ def fmt_command(files, check_only, write) -> None:
 
         status = 0
         for path in collect_paths(list(files)):
-            text = read_source(path).replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
+            text = read_source(path)  # line endings made '\n', as the parser reads them
             formatted = format_text(text, str(path))
             if check_only:
                 if formatted != text:
@@ -370,10 +381,14 @@ def _emit_examples(path: str, results: list[Result]) -> None:
 
     blocks = example_blocks(results)
     if blocks:
-        Path(path).write_text(blocks, encoding="utf-8")
-        click.echo(f"wrote {blocks.count('example ')} example(s) to {path}", err=True)
+        try:
+            Path(path).write_text(blocks, encoding="utf-8")
+        except OSError as error:  # a path on the command line that cannot be written: bad input
+            message = f"--emit-example: cannot write '{path}': {error.strerror or error}"
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), message)) from None
+        click.echo(visible(f"wrote {blocks.count('example ')} example(s) to {path}"), err=True)
     else:
-        click.echo(f"no counterexamples to write to {path}", err=True)
+        click.echo(visible(f"no counterexamples to write to {path}"), err=True)
 
 
 if __name__ == "__main__":

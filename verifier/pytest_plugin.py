@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from dsl.source import visible
+from dsl.values import parse_iso_date
 
 if TYPE_CHECKING:  # heavy imports (z3) happen only when .law files are collected
     from dsl.model import ExampleInfo, Program, PropertyInfo, StatuteModel
@@ -115,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"lexproof_collect must be auto, true or false, not '{raw_mode}'")
     date_text = config.getoption("lexproof_date") or str(config.getini("lexproof_date") or "").strip()
     try:
-        day = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
+        day = parse_iso_date(date_text) if date_text else dt.date.today()
     except ValueError:
         raise pytest.UsageError(f"--lexproof-date expects a date YYYY-MM-DD, got '{date_text}'") from None
     timeout_text = config.getoption("lexproof_timeout") or str(config.getini("lexproof_timeout") or "").strip()
@@ -438,10 +439,13 @@ class LawItem(pytest.Item):
         where = self.location[0]
         location = f"{where}:{self.line}"
         if isinstance(error, LexproofFailure):
-            law = f"law as on {self._date()}"
+            law = f"{self.statute.name}, law as on {self._date()}"
             if self.kind == "builtin" and not self.config.stash[_STATE].date_given:
-                law = "every version of the law"
-            parts = [error.headline, f"at {location} ({self.statute.name}, {law})"]
+                law = f"{self.statute.name}, every version of the law"
+            elif self.kind != "builtin" and error.results and error.results[0].version:
+                # the version it ran in: '[on 2025-01-01]' or '[after A]' is not the plugin's date
+                law = error.results[0].version
+            parts = [error.headline, f"at {location} ({law})"]
             for result in error.results:
                 parts.append("")
                 parts.append(explain(result))
