@@ -194,15 +194,23 @@ def _citation_diagnostic(error: UnexpectedToken, path: str) -> Diagnostic | None
             f"are written in lower case: [{top.value.lower()} ...])"
         )
         return Diagnostic(Span(path, top.line, top.column, top.line, top.column + len(top.value)), message)
-    if len(stack) < 3 or not _is_token(stack[-1], "NAME") or stack[-1].value not in _ARTICLE_PARTS:
+    if len(stack) < 3 or not _is_token(top, "NAME") or top.value not in _ARTICLE_PARTS:
         return None
-    if not (_is_token(stack[-2], "ARTREF") and _is_tree(stack[-3], "cite_division")):
+    word = top
+    if _is_token(stack[-2], "ARTREF") and _is_tree(stack[-3], "cite_division"):
+        kind = stack[-3].children[0]
+        message = (
+            f"unexpected '{word.value}'; a {'paragraaf' if kind == '§' else kind} has no lid or item "
+            f"(cite the article for those: [art. 3.2 lid 1])"
+        )
+    elif _is_token(stack[-2], "ARTREF") or _is_tree(stack[-2], ("cite_lid", "cite_sub", "cite_onder")):
+        # ``[art. 3 sub c sub d]``, ``[art. 3 sub a lid 2]``: a second or late part.
+        message = (
+            f"unexpected '{word.value}'; a citation's parts come once each, in the order number, "
+            "lid, item, onder (as in [art. 2 lid 1 sub a onder 2°])"
+        )
+    else:
         return None
-    word, kind = stack[-1], stack[-3].children[0]
-    message = (
-        f"unexpected '{word.value}'; a {'paragraaf' if kind == '§' else kind} has no lid or item "
-        f"(cite the article for those: [art. 3.2 lid 1])"
-    )
     return Diagnostic(Span(path, word.line, word.column, word.line, word.column + len(word.value)), message)
 
 
@@ -210,8 +218,8 @@ def _is_token(item: object, kind: str) -> bool:
     return isinstance(item, Token) and item.type == kind
 
 
-def _is_tree(item: object, data: str) -> bool:
-    return isinstance(item, Tree) and item.data == data
+def _is_tree(item: object, data: str | tuple[str, ...]) -> bool:
+    return isinstance(item, Tree) and item.data in ((data,) if isinstance(data, str) else data)
 
 
 def _below(stack: list) -> object:

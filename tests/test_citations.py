@@ -291,6 +291,12 @@ _AFTER_ARTICLE = "expected 'aanhef', 'lid', 'onder', 'onderdeel', 'sub', a name,
          "unexpected 'lid'; a hoofdstuk has no lid or item (cite the article for those: [art. 3.2 lid 1])"),
         ("[§ 3.2 sub a]", 3, 15,
          "unexpected 'sub'; a paragraaf has no lid or item (cite the article for those: [art. 3.2 lid 1])"),
+        ("[art. 3.16b lid 2 sub c sub d]", 3, 32,
+         "unexpected 'sub'; a citation's parts come once each, in the order number, lid, item, onder "
+         "(as in [art. 2 lid 1 sub a onder 2°])"),
+        ("[art. 3 sub a lid 2]", 3, 22,
+         "unexpected 'lid'; a citation's parts come once each, in the order number, lid, item, onder "
+         "(as in [art. 2 lid 1 sub a onder 2°])"),
         ("[hoofdstuk 3:1]", 3, 19,
          "'3:1' is a book-and-article number, which only an article has (art. 3:1); a hoofdstuk is "
          "numbered like 3 or 4.2.1"),
