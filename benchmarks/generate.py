@@ -15,7 +15,9 @@ Shape (what a statute book of N rules looks like, not one decision with N rules)
       with an occasional exception (lex specialis) inside one part;
     - an amount (money, ``otherwise €0``) that reads the eligibility and the classification:
       bracket tables (flat and marginal), ``min``/``max``, parameters, percentages;
-    - sometimes a duration (int) and a rate (flat table).
+    - sometimes a duration (int) and a rate (flat table), cited as Dutch law does
+      (``§ 3.4``, ``art. 3:4 lid 1 aanhef en onder a``, ``art. 3:4 lid 2 onderdeel b onder 1°``,
+      ``hoofdstuk 3``, ``art. 3.5 sub a Besluit``).
 * Dated parameters and bracket tables shared by the whole statute (flat money tables with
   alternating ``up to`` and ``below`` bounds); one cumulative table per three bracket tables,
   each read by a decision ``stapelbedrag_K`` of its own; bool facts with a typical value have
@@ -480,21 +482,21 @@ class Generator:
 
         # 4. duration (int), sometimes
         if rng.random() < 0.5:
-            duur = Decision(f"h{chapter}_duur", "int", "0", f"art. {chapter}.4")
+            duur = Decision(f"h{chapter}_duur", "int", "0", f"§ {chapter}.4")
             ints = [f for f in facts if f.kind == "int"]
             value = f"{rng.choice(self.int_params)} - {rng.randint(10, 17)}"
-            duur.rules.append(Rule(f"h{chapter}_duur_1", duur.name, f"art. {chapter}.4 lid 1", value, recht.name))
+            duur.rules.append(Rule(f"h{chapter}_duur_1", duur.name, f"art. {chapter}:4 lid 1 aanhef en onder a", value, recht.name))
             if ints:
                 f = rng.choice(ints)
-                duur.rules.append(Rule(f"h{chapter}_duur_2", duur.name, f"art. {chapter}.4 lid 2",
+                duur.rules.append(Rule(f"h{chapter}_duur_2", duur.name, f"art. {chapter}:4 lid 2 onderdeel b onder 1°",
                                        f"max({f.name}, {rng.randint(1, 5)})", f"not {recht.name} and {self.atom(class_fact)}"))
             module.decisions.append(duur)
 
         # 5. a rate from a table, sometimes
         money_facts = [f for f in facts if f.kind == "money"]
         if money_facts and rng.random() < 0.3:
-            pct = Decision(f"h{chapter}_percentage", "rate", "0%", f"art. {chapter}.5")
-            pct.rules.append(Rule(f"h{chapter}_percentage_1", pct.name, f"art. {chapter}.5",
+            pct = Decision(f"h{chapter}_percentage", "rate", "0%", f"hoofdstuk {chapter}")
+            pct.rules.append(Rule(f"h{chapter}_percentage_1", pct.name, f"art. {chapter}.5 sub a Besluit",
                                   f"{rng.choice(self.rate_tables)}({rng.choice(money_facts).name})", recht.name))
             module.decisions.append(pct)
         return module

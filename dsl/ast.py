@@ -109,26 +109,44 @@ class TypeRef:
 @dataclass(frozen=True)
 class Citation:
     """``[art. 3.16b lid 2 sub c]``, optionally naming another statute: ``[WEB art. 7.2.7]``,
-    or a free-form source: ``["Kamerstuk 36 799, nr. 2"]`` (kind ``source``, text in article)."""
+    or a free-form source: ``["Kamerstuk 36 799, nr. 2"]`` (kind ``source``, text in article).
 
-    kind: str  # art, overweging, bijlage, source
+    As Dutch law writes citations, also: a book-and-article number (``art. 4:84``, in
+    ``article``); the item introduced by ``sub``, ``onderdeel``, ``onder`` or ``aanhef en
+    onder`` (``sub_word``), with a numbered item below it (``onder 2°``, in ``onder``); a
+    chapter, paragraph, division or title (kinds ``hoofdstuk``, ``paragraaf``, ``afdeling``,
+    ``titel``: no lid or item); and the act named after the provision (``[art. 6 lid 1 sub a
+    AVG]``: ``statute_after``) or as a quoted text (``["Kamerstuk 36 799" art. I]``)."""
+
+    kind: str  # art, overweging, bijlage, hoofdstuk, paragraaf, afdeling, titel, source
     article: str
     lid: str | None = None
     sub: str | None = None
     statute: str | None = None
     span: Span = _span()
+    sub_word: str = "sub"  # sub, onderdeel, onder, "aanhef en onder": how the item is introduced
+    onder: str | None = None  # the numbered item within the item: sub a onder 2°
+    statute_after: bool = False  # the act is named after the provision, as in "art. 4:84 Awb"
 
     def __str__(self) -> str:
         if self.kind == "source":
             return self.article
-        words = [self.statute] if self.statute else []
-        words.append({"art": "art."}.get(self.kind, self.kind))
+        words = [self.statute] if self.statute and not self.statute_after else []
+        words.append(CITATION_WORDS.get(self.kind, self.kind))
         words.append(self.article)
         if self.lid:
             words += ["lid", self.lid]
         if self.sub:
-            words += ["sub", self.sub]
+            words += [self.sub_word, self.sub]
+        if self.onder:
+            words += ["onder", self.onder]
+        if self.statute and self.statute_after:
+            words.append(self.statute)
         return " ".join(words)
+
+
+# How a kind is written in a citation: the usual abbreviations.
+CITATION_WORDS = {"art": "art.", "paragraaf": "§"}
 
 
 @dataclass(frozen=True)

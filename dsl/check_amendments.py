@@ -87,12 +87,13 @@ def check_amendment(
             changed_here[item.name] = item.span
             changes.append(Change("repeal", item.span, targets=(item.name,)))
         elif isinstance(item, ast.RepealCitation):
+            own = (statute.name, statute.cite_as)
             targets = tuple(
                 r.name for r in known.values()
-                if citation_covers(item.citation, r.citation) and r.name not in changed_here
+                if citation_covers(item.citation, r.citation, own) and r.name not in changed_here
             )
             if not targets:
-                if not any(citation_covers(item.citation, c) for c in unchecked.values()):
+                if not any(citation_covers(item.citation, c, own) for c in unchecked.values()):
                     sink.error(item.span, f"no rule of {statute.name} cites {item.citation}")
                 continue
             for target in targets:
@@ -140,16 +141,28 @@ def _with_default_versions(item, default):
     return replace(item, versions=default)
 
 
-def citation_covers(general: ast.Citation, specific: ast.Citation) -> bool:
-    """True when ``specific`` falls under ``general`` (same statute and article; lid and sub
-    only constrain when ``general`` names them)."""
-    if (general.statute or None) != (specific.statute or None) or general.kind != specific.kind:
+def citation_covers(general: ast.Citation, specific: ast.Citation, own: tuple[str | None, ...] = ()) -> bool:
+    """True when ``specific`` falls under ``general`` (same statute, kind and article; lid, sub
+    and onder only constrain when ``general`` names them).
+
+    The parts are compared, never the text: ``art. 4`` covers ``art. 4 lid 2`` but not
+    ``art. 4:84`` or ``art. 4.1``. How an item is introduced does not matter (``sub a``,
+    ``onderdeel a``, ``onder a`` and ``aanhef en onder a`` are the same item), nor where the act
+    is named; a citation naming the statute itself (a name or ``cite`` label in ``own``) is one
+    without a statute name."""
+
+    def act(citation: ast.Citation) -> str | None:
+        return None if not citation.statute or citation.statute in own else citation.statute
+
+    if act(general) != act(specific) or general.kind != specific.kind:
         return False
     if general.article != specific.article:
         return False
     if general.lid is not None and general.lid != specific.lid:
         return False
-    return general.sub is None or general.sub == specific.sub
+    if general.sub is not None and general.sub != specific.sub:
+        return False
+    return general.onder is None or general.onder == specific.onder
 
 
 def check_same_day_clashes(statute: StatuteModel, sink: DiagnosticSink) -> None:

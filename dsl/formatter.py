@@ -203,7 +203,12 @@ def format_citation(citation: ast.Citation) -> str:
     """``[art. 3.16b lid 2 sub c]``; a free-form source keeps its quotes: ``["Kamerstuk 36 799"]``."""
     if citation.kind == "source":
         return f"[{format_string(citation.article)}]"
-    return f"[{citation}]"
+    if citation.statute is None:
+        return f"[{citation}]"
+    # The act bare when it is a name (AVG), quoted otherwise ("Kamerstuk 36 799"), where it was.
+    text = str(dataclasses.replace(citation, statute=None))
+    act = _source_value(citation.statute)
+    return f"[{text} {act}]" if citation.statute_after else f"[{act} {text}]"
 
 
 def _citation(citation: ast.Citation | None) -> str:

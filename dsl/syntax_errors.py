@@ -27,8 +27,8 @@ _WORDS = {
     "PERCENT": "a percentage (96%)",
     "MONEY": "an amount (€1118.00)",
     "DATE": "a date (YYYY-MM-DD)",
-    "ARTREF": "an article number (3.16b)",
-    "SUBREF": "a sub-paragraph (a, 2)",
+    "ARTREF": "an article number (3.16b, 4:84)",
+    "SUBREF": "an item (a, 1°)",
     "TRUE": "'true'",
     "FALSE": "'false'",
     "$END": "end of file",
@@ -90,8 +90,10 @@ def syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnosti
         token = error.token
         if token.type == "$END":
             line, column = _end_of_last_token(token, text)
-        special = _swallowed_keyword_diagnostic(error, path, text) or _range_bound_diagnostic(
-            error, path, line, column
+        special = (
+            _swallowed_keyword_diagnostic(error, path, text)
+            or _range_bound_diagnostic(error, path, line, column)
+            or _citation_diagnostic(error, path)
         )
         if special is not None:
             return special
@@ -116,6 +118,8 @@ def syntax_diagnostic(error: UnexpectedInput, path: str, text: str) -> Diagnosti
             message += f"; expected {_expected_phrase(expected)}"
         if char in "&|!":
             message += " (write 'and', 'or', 'not')"
+        elif char in "º˚":
+            message += " (a numbered item is written with the degree sign °: sub 1°)"
         return Diagnostic(Span(path, line, column, line, column + 1), message)
     if isinstance(error, UnexpectedEOF):
         line, column = _end_of_last_token(None, text)
@@ -136,6 +140,8 @@ def _hint(token: Token, expected: set[str]) -> str | None:
         return "equality is written with a single '='"
     if token.value in ("&&", "||", "!"):
         return "write 'and', 'or', 'not'"
+    if token.type == "COLON" and expected == {"ARTREF"}:
+        return "write the book before the colon: art. 4:84"
     return None
 
 
@@ -146,7 +152,78 @@ def _hint_in_context(error: UnexpectedToken) -> str | None:
         return None
     if error.token.value in ("+", "-", "*", "/") and _after_range_bound(parser.parser_state.value_stack):
         return "a range bound must be a literal, not an expression"
+    return _citation_hint(error.token, parser.parser_state.value_stack)
+
+
+# --- citations --------------------------------------------------------------------------------
+
+# The words of a citation, as the grammar spells them (lower case).
+_CITATION_WORDS = {
+    "art", "artikel", "overweging", "bijlage", "hoofdstuk", "paragraaf", "afdeling", "titel",
+}
+# Parts below an article, which a chapter, paragraph, division or title does not have.
+_ARTICLE_PARTS = {"lid", "sub", "onderdeel", "onder", "aanhef"}
+
+
+def _citation_hint(token: Token, stack: list) -> str | None:
+    """Slips in citations: ``art. 4:`` (a book-and-article number cut short), ``[Art. 3]``
+    (a citation word in capitals reads as an act's name), ``aanhef`` without its item."""
+    top = stack[-1] if stack else None
+    if token.type == "COLON" and _is_token(top, "ARTREF"):
+        return (
+            "a book-and-article number is written as one word, with the book before the colon "
+            "and the article after it: art. 4:84"
+        )
+    if _is_token(top, "AANHEF"):
+        return "the aanhef is cited with the item that follows it: aanhef en onder b"
     return None
+
+
+def _citation_diagnostic(error: UnexpectedToken, path: str) -> Diagnostic | None:
+    """``[hoofdstuk 3 lid 1]``: 'lid' was read as the act's name (a chapter has no lid), so
+    the error would land on '1'; point at 'lid' and say why. Likewise ``[Art. 3]``: 'Art' was
+    read as the act's name, and the error would land on '.'."""
+    parser = error.interactive_parser
+    if parser is None:
+        return None
+    stack = parser.parser_state.value_stack
+    top = stack[-1] if stack else None
+    if _is_token(top, "NAME") and top.value.lower() in _CITATION_WORDS and _is_token(_below(stack), "LSQB"):
+        message = (
+            f"unexpected '{top.value}': it is read as the name of an act (the words of a citation "
+            f"are written in lower case: [{top.value.lower()} ...])"
+        )
+        return Diagnostic(Span(path, top.line, top.column, top.line, top.column + len(top.value)), message)
+    if len(stack) < 3 or not _is_token(top, "NAME") or top.value not in _ARTICLE_PARTS:
+        return None
+    word = top
+    if _is_token(stack[-2], "ARTREF") and _is_tree(stack[-3], "cite_division"):
+        kind = stack[-3].children[0]
+        message = (
+            f"unexpected '{word.value}'; a {'paragraaf' if kind == '§' else kind} has no lid or item "
+            f"(cite the article for those: [art. 3.2 lid 1])"
+        )
+    elif _is_token(stack[-2], "ARTREF") or _is_tree(stack[-2], ("cite_lid", "cite_sub", "cite_onder")):
+        # ``[art. 3 sub c sub d]``, ``[art. 3 sub a lid 2]``: a second or late part.
+        message = (
+            f"unexpected '{word.value}'; a citation's parts come once each, in the order number, "
+            "lid, item, onder (as in [art. 2 lid 1 sub a onder 2°])"
+        )
+    else:
+        return None
+    return Diagnostic(Span(path, word.line, word.column, word.line, word.column + len(word.value)), message)
+
+
+def _is_token(item: object, kind: str) -> bool:
+    return isinstance(item, Token) and item.type == kind
+
+
+def _is_tree(item: object, data: str | tuple[str, ...]) -> bool:
+    return isinstance(item, Tree) and item.data in ((data,) if isinstance(data, str) else data)
+
+
+def _below(stack: list) -> object:
+    return stack[-2] if len(stack) >= 2 else None
 
 
 # Words that start a section, a declaration or an amendment's change. Keywords are not reserved:

@@ -249,24 +249,84 @@ class ToAst(Transformer):
 
     @v_args(meta=True)
     def citation(self, meta: Any, children: list) -> ast.Citation:
-        statute = None
-        if isinstance(children[0], Token) and children[0].type == "NAME":
-            statute = str(children.pop(0))
+        statute, after, children = self._cite_act(children)
         kind = "art" if children[0] == "artikel" else children[0]
-        article = str(children[1])
-        lid = sub = None
+        article = self._article_number(kind, children[1])
+        lid = sub = onder = None
+        sub_word = "sub"
         for part in children[2:]:
             if isinstance(part, tuple) and part[0] == "lid":
                 lid = part[1]
             elif isinstance(part, tuple) and part[0] == "sub":
-                sub = part[1]
-        return ast.Citation(kind, article, lid, sub, statute, span=self._span(meta))
+                sub_word, sub = part[1], part[2]
+            elif isinstance(part, tuple) and part[0] == "onder":
+                onder = part[1]
+        return ast.Citation(
+            kind, article, lid, sub, statute, span=self._span(meta),
+            sub_word=sub_word, onder=onder, statute_after=after,
+        )
+
+    @v_args(meta=True)
+    def division_citation(self, meta: Any, children: list) -> ast.Citation:
+        """``[hoofdstuk 3]``, ``[§ 3.2]`` (kind ``paragraaf``), ``[afdeling 4.2.1 Awb]``."""
+        statute, after, children = self._cite_act(children)
+        kind = "paragraaf" if children[0] == "§" else children[0]
+        article = self._article_number(kind, children[1])
+        return ast.Citation(kind, article, statute=statute, span=self._span(meta), statute_after=after)
+
+    @staticmethod
+    def _cite_act(children: list) -> tuple[str | None, bool, list]:
+        """The act a citation names (before or after the provision), and the other parts."""
+        statute, after, rest = None, False, []
+        for child in children:
+            if isinstance(child, tuple) and child[0] in ("act", "act_after"):
+                statute, after = child[1], child[0] == "act_after"
+            else:
+                rest.append(child)
+        return statute, after, rest
+
+    def _article_number(self, kind: str, token: Token) -> str:
+        """An article number; only an article has a book-and-article number (Awb art. 4:84)."""
+        text = str(token)
+        if ":" in text and kind != "art":
+            self.errors.append(Diagnostic(
+                self._tok(token),
+                f"'{text}' is a book-and-article number, which only an article has "
+                f"(art. {text}); a {kind} is numbered like 3 or 4.2.1",
+            ))
+        return text
+
+    def cite_act(self, children: list) -> tuple[str, str]:
+        token = children[0]
+        text = _unquote(token) if token.type == "STRING" else str(token)
+        if not text.strip():
+            self.errors.append(Diagnostic(self._tok(token), 'the act\'s name is empty (write ["Kamerstuk 36 799" art. I])'))
+        return ("act", text)
+
+    def cite_act_after(self, children: list) -> tuple[str, str]:
+        return ("act_after", self.cite_act(children)[1])
 
     def cite_lid(self, children: list) -> tuple[str, str]:
-        return ("lid", str(children[0]))
+        token = children[0]
+        if ":" in token:
+            self.errors.append(Diagnostic(
+                self._tok(token),
+                f"a lid is numbered like 2 or 2a, not '{token}' (a book-and-article number "
+                "belongs to the article: art. 4:84 lid 2)",
+            ))
+        return ("lid", str(token))
 
-    def cite_sub(self, children: list) -> tuple[str, str]:
-        return ("sub", str(children[0]))
+    def cite_sub(self, children: list) -> tuple[str, str, str]:
+        return ("sub", children[0], str(children[1]))
+
+    def cite_sub_word(self, children: list) -> str:
+        return " ".join(str(c) for c in children)
+
+    def cite_onder(self, children: list) -> tuple[str, str]:
+        return ("onder", str(children[0]))
+
+    def cite_division(self, children: list) -> str:
+        return str(children[0])
 
     @v_args(meta=True)
     def source_citation(self, meta: Any, children: list) -> ast.Citation:

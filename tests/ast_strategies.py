@@ -120,14 +120,40 @@ def type_refs(draw: st.DrawFn) -> ast.TypeRef:
     return ast.TypeRef(kind, None, draw(bound), draw(bound))
 
 
+# Book-and-article numbers (art. 4:84, 7A:1576): only an article has one.
+book_article_refs = st.builds(lambda book, article: f"{book}:{article}", article_refs, article_refs)
+# An act named in a citation: a name, or a text that is not one ("Kamerstuk 36 799").
+cited_acts = names | st.sampled_from(["Kamerstuk 36 799", "WSF 2000", "lid", "1e"])
+
+
+@st.composite
+def _article_citations(draw: st.DrawFn) -> ast.Citation:
+    """art/overweging/bijlage with lid, an item (sub, onderdeel, onder, aanhef en onder), onder
+    2° below it, and the act before or after."""
+    kind = draw(st.sampled_from(["art", "overweging", "bijlage"]))
+    article = draw(book_article_refs if kind == "art" and draw(st.booleans()) else article_refs)
+    sub = draw(_optional(sub_refs | sub_refs.map(lambda r: f"{r}°")))
+    act = draw(_optional(cited_acts))
+    return ast.Citation(
+        kind,
+        article,
+        draw(_optional(article_refs)),
+        sub,
+        act,
+        sub_word=draw(st.sampled_from(["sub", "onderdeel", "onder", "aanhef en onder"])) if sub else "sub",
+        onder=draw(_optional(sub_refs.map(lambda r: f"{r}°"))) if sub else None,
+        statute_after=act is not None and draw(st.booleans()),
+    )
+
+
 citations = st.one_of(
-    st.builds(
-        ast.Citation,
-        st.sampled_from(["art", "overweging", "bijlage"]),
+    _article_citations(),
+    st.builds(  # hoofdstuk 3, § 6.2, afdeling 4.2.1 Awb
+        lambda kind, number, act, after: ast.Citation(kind, number, statute=act, statute_after=after and act is not None),
+        st.sampled_from(["hoofdstuk", "paragraaf", "afdeling", "titel"]),
         article_refs,
-        _optional(article_refs),
-        _optional(sub_refs),
-        _optional(names),
+        _optional(cited_acts),
+        st.booleans(),
     ),
     texts.map(lambda text: ast.Citation("source", text)),  # ["Kamerstuk 36 799, nr. 2"]
 )

@@ -22,12 +22,15 @@ For that the domain must be finite and small:
   ``if`` between such factors, a flat-table lookup), division by a non-zero literal or by a
   parameter (expression); ``except`` links between rules of the same decision (acyclic: only to
   older rules); rules read earlier decisions only; sometimes ``@allow(...)``; citations with
-  ``lid``/``sub`` or a free-form source;
+  ``lid`` and an item (``sub a``, ``onderdeel a``, ``aanhef en onder a``, ``sub a onder 2°``,
+  ``sub 1°``), book-and-article numbers (``art. 1:1``), the statute's own name after the
+  provision (``[art. 1 S]``), or a free-form source;
 * sometimes a flat table (``int -> int``, ``date -> int``), a marginal table
   (``money -> money``, ``int -> rate``, ``int -> number``), a cumulative table (``int -> int``)
   with or without ``above``; each row's bound is ``up to`` (inclusive) or ``below`` (exclusive);
 * facts with a default (``= VALUE``) now and then: properties must still range over every value;
-* 0-2 amendments (``replace``/``insert``/``repeal rule``/``repeal [art. N]``/``set parameter``,
+* 0-2 amendments (``replace``/``insert``/``repeal rule``/``repeal [art. N]`` (N also ``1:1``,
+  ``1.1``)/``set parameter``,
   also retroactive ``from`` dates), the last one sometimes a ``proposal``; the generator applies
   every change itself while generating, so every version consolidates, and it records the rules
   and parameter values each version must have (``expected_version``: an oracle for
@@ -923,8 +926,25 @@ def statutes(
     return statute
 
 
+# How article N (1-3; 4 only in inserted rules) is written: a plain, a book-and-article and a
+# dotted number, so that ``repeal [art. 1]`` must leave ``art. 1:1`` and ``art. 1.1`` alone and
+# ``repeal [art. 1:1]`` must remove only that article (the oracle compares N).
+ARTICLE_TEXT = {1: "1", 2: "1:1", 3: "1.1"}
+# Items of an article, in the words Dutch law uses; a repeal by article or lid covers them all.
+ITEM_FORMS = (" sub a", " onderdeel a", " aanhef en onder a", " sub a onder 2°", " sub 1°")
+
+
+def article_text(article: int) -> str:
+    return ARTICLE_TEXT.get(article, str(article))
+
+
+def _own_name(draw) -> str:
+    """Sometimes the statute's own name after the provision: the same provision as without."""
+    return f" {STATUTE}" if draw(st.integers(0, 5)) == 0 else ""
+
+
 def _exceptions_of(text: str) -> list[str]:
-    head = text.split(":", 1)[0]
+    head = text.split("]", 1)[1].split(":", 1)[0]  # after the citation, which may hold a colon (art. 1:1)
     if " except " not in head:
         return []
     return [n.strip() for n in head.split(" except ", 1)[1].split(",")]
@@ -943,8 +963,8 @@ def _rule_text(
     if rule.article == 0:
         citation = '["Kamerstuk 12 345, nr. 6"]'  # a free-form source; never a repeal target here
     else:
-        citation = f"[art. {rule.article}" + (f" lid {rule.lid}" if rule.lid else "")
-        citation += (" sub a" if draw(st.integers(0, 5)) == 0 else "") + "]"
+        citation = f"[art. {article_text(rule.article)}" + (f" lid {rule.lid}" if rule.lid else "")
+        citation += draw(st.sampled_from(("",) * 5 + ITEM_FORMS)) + _own_name(draw) + "]"
     if statute.features.get("annotations") and draw(st.integers(0, 7)) == 0:
         keyword = f"{keyword.removesuffix('rule')}@allow({draw(st.sampled_from(['conflict', 'dead', 'redundant', 'LP101', 'LP104']))}) rule"
     older = [r.name for r in same_decision if r.order < rule.order]
@@ -1035,7 +1055,9 @@ def _amendment(
             for target in names:
                 del state[target]
             touched |= names
-            lines.append(f"  repeal [art. {article}" + (f" lid {lid}" if lid else "") + "]")
+            lines.append(
+                f"  repeal [art. {article_text(article)}" + (f" lid {lid}" if lid else "") + _own_name(draw) + "]"
+            )
         elif kind == "set" and statute.params:
             param = draw(st.sampled_from(statute.params))
             if any(f"set parameter {param.name} " in line for line in lines):

@@ -4,7 +4,7 @@ pytest renderings all read the same data. docs/json-output.md documents the JSON
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dsl import ast
 from dsl.evaluator import DecisionOutcome, Evaluator
@@ -19,13 +19,21 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 
 
 
 def cite(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
-    """A citation as a lawyer writes it, with the statute's short name: 'art. 3.16b lid 2 WSF2000'."""
+    """A citation as a lawyer writes it, with the statute's short name: 'art. 3.16b lid 2 WSF2000'.
+
+    The short name is the statute's ``cite`` label when it has one (``cite AVG`` shows
+    ``art. 6 lid 1 sub a AVG`` for a statute named AVGToestemming), also where a citation
+    names its own statute (``[art. 6 AVGToestemming]``); another act is shown as written."""
     if citation is None:
         return None
-    text = str(citation)
-    if citation.statute is None and citation.kind != "source":
-        text += f" {statute.cite_as or statute.name}"
-    return text
+    if citation.kind == "source":
+        return str(citation)
+    label = statute.cite_as or statute.name
+    if citation.statute is None:
+        return f"{citation} {label}"
+    if citation.statute == statute.name:
+        return str(replace(citation, statute=label))
+    return str(citation)
 
 
 def juriconnect(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
