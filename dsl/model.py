@@ -21,6 +21,7 @@ class FactInfo:
     high: object | None = None
     typical: object | None = None
     span: Span | None = None
+    origin: str | None = None  # the amendment that adds it (None: the statute declares it)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,18 @@ class DecisionInfo:
     span: Span | None = None
     allow: frozenset[str] = frozenset()
     expect: frozenset[str] = frozenset()
+    origin: str | None = None  # the amendment that adds it (None: the statute declares it)
+
+
+@dataclass(frozen=True)
+class NoValue:
+    """The value of ``set parameter P = no value``: P has no value from its start on."""
+
+    def __repr__(self) -> str:
+        return "no value"
+
+
+NO_VALUE = NoValue()
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,19 @@ class TableInfo:
     marginal: bool
     citation: ast.Citation | None = None
     span: Span | None = None
+    origin: str | None = None  # the amendment that adds it (None: the statute declares it)
+    # One per value: the amendment that added the row (None: declared with the table).
+    row_origins: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class AddedRow:
+    """A row an amendment adds to a table (``bound`` None: an ``above`` row)."""
+
+    bound: Node | None
+    value: Node
+    span: Span
+    origin: str
 
 
 @dataclass(frozen=True)
@@ -149,6 +175,9 @@ class StatuteModel:
     examples: list[ExampleInfo] = field(default_factory=list)
     properties: list[PropertyInfo] = field(default_factory=list)
     amendments: dict[str, AmendmentInfo] = field(default_factory=dict)
+    # What amendments add: (enum, value) -> amendment; table -> rows added, in check order.
+    enum_origins: dict[tuple[str, str], str] = field(default_factory=dict)
+    added_rows: dict[str, list[AddedRow]] = field(default_factory=dict)
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]
