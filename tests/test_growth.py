@@ -190,7 +190,8 @@ def test_the_statute_cannot_read_what_an_amendment_adds(tmp_path: Path) -> None:
     text = BASE.replace("rule r1 [art. 1]: d = p if s = a", "rule r1 [art. 1]: d = p if s = a and kind") + (
         "\namendment A amends S in force 2025-01-01\n  add facts F { kind: bool }\n"
     )
-    assert "s.law:13:40: error: unknown name 'kind'" in _load_error(tmp_path, text)
+    assert ("s.law:13:40: error: 'kind' exists only from amendment A on: the statute and earlier amendments "
+            "cannot read it (insert the rule with amendment A or a later one)") in _load_error(tmp_path, text)
 
 
 def test_a_rule_cannot_read_what_a_proposal_adds_in_versions_without_it(tmp_path: Path) -> None:
