@@ -432,7 +432,8 @@ def run_query(
     encoder = Encoder(statute, {None: version})
     goal = encoder.formula(condition)
     for name in statute.decisions:
-        encoder.decision(name)
+        if version.has_decision(name):  # amendments the version lacks may add some
+            encoder.decision(name)
     solver = new_solver(encoder, budget, minimize_cores=True)
     want = z3.Bool("goal!query", encoder.ctx)
     solver.add(z3.Implies(want, goal))
