@@ -163,7 +163,9 @@ class ToAst(Transformer):
 
     @v_args(meta=True)
     def end_parameter(self, meta: Any, children: list) -> ast.EndParameter:
-        start = self._date(children[1]) if len(children) > 1 else None
+        if str(children[1]) != "no":
+            self.errors.append(Diagnostic(self._tok(children[1]), f"expected 'no value', not '{children[1]} value'"))
+        start = self._date(children[2]) if len(children) > 2 else None
         return ast.EndParameter(str(children[0]), start, span=self._span(meta))
 
     # --- declarations ---

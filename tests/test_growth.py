@@ -251,3 +251,18 @@ def test_a_date_in_the_amendments_domain_is_still_a_date() -> None:
     parsed = parse_text(BASE + "\namendment A amends S in force 2025-01-01\n  set parameter p = 6 from 2026-01-01\n", "s.law")
     change = parsed.sections[1].items[0]
     assert change.start == dt.date(2026, 1, 1)
+
+
+def test_an_enum_value_named_no_is_still_a_value(tmp_path: Path) -> None:
+    text = (
+        "statute S\n  enum E { no, yes }\n  facts F { e: E }\n  parameter p: E = yes\n"
+        "  decision d: bool otherwise false\n  rule r [art. 1]: d = true if e = p\n"
+        "amendment A amends S in force 2025-01-01\n  set parameter p = no\n"
+        "amendment B amends S in force 2026-01-01\n  set parameter p = no value\n"
+    )
+    statute = api.load(_write(tmp_path, text)).statute()
+    assert statute.parameters["p"].values[0].value == "yes"
+    changes = {name: info.changes[0].value.value for name, info in statute.amendments.items()}
+    assert changes["A"] == "no" and repr(changes["B"]) == "no value"
+    bad = "statute S\n  parameter p: int = 1\namendment B amends S in force 2026-01-01\n  set parameter p = nope value\n"
+    assert "s.law:4:21: error: expected 'no value', not 'nope value'" in _load_error(tmp_path, bad)
