@@ -125,10 +125,14 @@ def _reads(version: Version, what: str, nodes, problems: list[Diagnostic]) -> No
 
 def presence_problems(version: Version) -> list[Diagnostic]:
     """Rules, defaults and tables of ``version`` that read what the version lacks, and rules
-    that decide a decision it lacks."""
+    that decide a decision it lacks. What the statute itself declares was checked before any
+    amendment was known, so it reads only what the statute declares (which every version has):
+    only what amendments wrote is walked here."""
     statute = version.statute
     problems: list[Diagnostic] = []
     for rule in version.rules:
+        if rule.origin is None:
+            continue
         if not version.has_decision(rule.decision):
             problems.append(Diagnostic(
                 rule.span,
@@ -137,10 +141,10 @@ def presence_problems(version: Version) -> list[Diagnostic]:
             ))
         _reads(version, f"rule '{rule.name}'", (rule.condition, rule.value), problems)
     for decision in statute.decisions.values():
-        if version.has_decision(decision.name) and decision.default is not None:
+        if decision.origin is not None and version.has_decision(decision.name) and decision.default is not None:
             _reads(version, f"the default of {decision.name}", (decision.default,), problems)
-    for name in statute.tables:
-        if version.has_table(name):
+    for name, table in statute.tables.items():
+        if version.has_table(name) and (table.origin is not None or name in version.tables):
             table = version.table(name)
             _reads(version, f"table {name}", table.bounds + table.values, problems)
     return problems
