@@ -266,3 +266,11 @@ def test_an_enum_value_named_no_is_still_a_value(tmp_path: Path) -> None:
     assert changes["A"] == "no" and repr(changes["B"]) == "no value"
     bad = "statute S\n  parameter p: int = 1\namendment B amends S in force 2026-01-01\n  set parameter p = nope value\n"
     assert "s.law:4:21: error: expected 'no value', not 'nope value'" in _load_error(tmp_path, bad)
+
+
+def test_a_diff_of_a_decision_one_version_lacks_is_refused(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, GROW))
+    with pytest.raises(LexproofError) as caught:
+        api.diff(program, amendment="A", decisions=["nieuw"])
+    assert ("decision 'nieuw' does not exist in S on 2025-01-01 (amendment A adds it); "
+            "a diff compares decisions both versions have") in caught.value.render()

@@ -452,4 +452,11 @@ def diff(
     for name in decisions or []:
         if name not in model.decisions:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
+        lacking = [v.label for v in (before, after) if not v.has_decision(name)]
+        if lacking:  # an amendment adds it: there is nothing to compare it with
+            raise LexproofError(Diagnostic(
+                Span("<command line>", 1, 1, 1, 1),
+                f"decision '{name}' does not exist in {lacking[0]} (amendment "
+                f"{model.decisions[name].origin} adds it); a diff compares decisions both versions have",
+            ))
     return diff_versions(model, before, after, budget, decisions, jobs=jobs)
