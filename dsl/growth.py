@@ -123,6 +123,14 @@ def _reads(version: Version, what: str, nodes, problems: list[Diagnostic]) -> No
                 ))
 
 
+def reads_problems(version: Version, what: str, node: ir.Node) -> list[Diagnostic]:
+    """What ``node`` (a query's condition) reads that ``version`` lacks."""
+    problems: list[Diagnostic] = []
+    if grows(version.statute):
+        _reads(version, what, (node,), problems)
+    return problems
+
+
 def presence_problems(version: Version) -> list[Diagnostic]:
     """Rules, defaults and tables of ``version`` that read what the version lacks, and rules
     that decide a decision it lacks. What the statute itself declares was checked before any

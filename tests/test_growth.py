@@ -274,3 +274,16 @@ def test_a_diff_of_a_decision_one_version_lacks_is_refused(tmp_path: Path) -> No
         api.diff(program, amendment="A", decisions=["nieuw"])
     assert ("decision 'nieuw' does not exist in S on 2025-01-01 (amendment A adds it); "
             "a diff compares decisions both versions have") in caught.value.render()
+
+
+def test_a_query_cannot_ask_about_what_its_version_lacks(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, GROW))
+    with pytest.raises(LexproofError) as caught:
+        api.query(program, "kind and s = c", date="2024-06-01")
+    message = caught.value.render()
+    assert "the query reads fact 'kind', which amendment A adds, in S on 2024-06-01" in message
+    assert "the query reads the value Soort.c, which amendment A adds, in S on 2024-06-01" in message
+    # From the amendment on it is an ordinary question: s = c and kind gives toeslag €100.
+    result = api.query(program, "kind and s = c and toeslag = €100", date="2026-06-01")
+    assert result.status == "satisfiable"
+    assert result.witnesses[0].facts[None]["s"] == "c" and result.witnesses[0].facts[None]["kind"] is True

@@ -425,6 +425,11 @@ def query(
         sink.raise_if_any()
         raise
     version = default_version(model, _date(date), amendment)
+    from dsl.growth import reads_problems
+
+    problems = reads_problems(version, "the query", condition)  # what an amendment adds, where it is absent
+    if problems:
+        raise LexproofError(problems)
     result = run_query(model, condition, version, Budget.from_seconds(timeout), max_cases)
     result.name = " ".join(text.split())
     return result
