@@ -287,3 +287,39 @@ def test_a_query_cannot_ask_about_what_its_version_lacks(tmp_path: Path) -> None
     result = api.query(program, "kind and s = c and toeslag = €100", date="2026-06-01")
     assert result.status == "satisfiable"
     assert result.witnesses[0].facts[None]["s"] == "c" and result.witnesses[0].facts[None]["kind"] is True
+
+
+ROWS = """statute R
+  facts F { x: int 0..30 }
+  parameter grens: int
+    = 5 from 2020-01-01
+    = 15 from 2026-01-01
+  decision d: int
+  table t: int -> int { up to 10: 1  up to 20: 2  above: 3 }
+  rule r [art. 1]: d = t(x)
+
+amendment A amends R in force 2025-01-01
+  add rows to table t { up to grens: 9 }
+"""
+
+
+def test_a_row_with_a_parameter_bound_goes_where_its_bound_falls_in_each_version(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, ROWS))
+    outcomes = {
+        # 2024: no added row; 12 <= 20 gives 2. 2025: grens 5, rows 5:9, 10:1, 20:2 -> 12 gives 2,
+        # 4 gives 9. 2026: grens 15, rows 10:1, 15:9, 20:2 -> 12 gives 9, 4 gives 1.
+        (date, x): api.evaluate(program, {"x": x}, date=date).outcomes["d"].value
+        for date in ("2024-06-01", "2025-06-01", "2026-06-01") for x in (4, 12)
+    }
+    assert outcomes == {
+        ("2024-06-01", 4): 1, ("2024-06-01", 12): 2,
+        ("2025-06-01", 4): 9, ("2025-06-01", 12): 2,
+        ("2026-06-01", 4): 1, ("2026-06-01", 12): 9,
+    }
+
+
+def test_a_row_whose_parameter_bound_equals_another_in_some_version_is_rejected(tmp_path: Path) -> None:
+    text = ROWS.replace("= 15 from 2026-01-01", "= 10 from 2026-01-01")
+    assert ("s.law:11:31: error: the bounds of table t must rise from row to row: 'up to grens' (10) equals "
+            "the bound before it, 'up to 10' (10), in R on 2026-01-01 (with A) (amendment A adds 'up to grens')"
+            ) in _load_error(tmp_path, text)
