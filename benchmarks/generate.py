@@ -25,7 +25,8 @@ Shape (what a statute book of N rules looks like, not one decision with N rules)
 * Planted findings in about ``--defects`` (default 2%) of the chapters: a gap (a part of the
   partition forgotten), a dead rule, a redundant rule, a conflict (overlapping parts).
 * One amendment (in force 2027-01-01) that replaces, inserts and repeals rules in a few
-  percent of the chapters and sets a parameter.
+  percent of the chapters and sets a parameter; it also adds a fact, an enum value, a decision,
+  a table, a bracket of a marginal table, and ends a parameter from 2031.
 * Two properties: ``poort_<k>`` (proved: a chapter's eligibility implies its gate condition)
   and ``toeslag_onder_grens`` (expect counterexample: a hardship clause lets through exactly
   one combination of six facts: regio, woonsituatie, mantelzorg, heeft_partner, leeftijd =
@@ -650,7 +651,28 @@ class Generator:
                     continue
                 lines.append(f"  repeal rule {candidates[-1].name}")
         lines.append(f"  set parameter {self.money_params[0]} = {money(rng.randint(10, 400) * 100)}")
+        lines.extend(self._growth_lines(rng))
         return "\n".join(lines) + "\n"
+
+    def _growth_lines(self, rng: random.Random) -> list[str]:
+        """What the amendment adds (docs/language.md, "Amendments that add"): a fact, an enum
+        value, a decision with a table of its own and a rule reading them, a bracket of a
+        marginal table, and the end of a parameter (from 2031, after every checked date)."""
+        group, facts = self.groups[0]
+        enum_fact = next(f for f in facts if f.kind == "enum" and f.enum == "Regio")
+        lines = [
+            f"  add facts {group} {{ nieuw_recht: bool typical false }}",
+            "  add enum Regio { buitenland }",
+            "  add decision nieuwe_toeslag: money [art. 99.1] otherwise €0",
+            "  add table nieuwe_tabel [bijlage 99]: money -> money { up to €10_000: €500  above: €0 }",
+            f"  insert rule nieuwe_toeslag_regel [art. 99.2]:\n    nieuwe_toeslag = nieuwe_tabel(inkomen)"
+            f" if nieuw_recht and {enum_fact.name} != buitenland",
+        ]
+        heffing = [name for name in self.money_tables if name.startswith("heffing_tabel_")]
+        if heffing:  # bounds are multiples of €500; €250 more is a bound no table has
+            lines.append(f"  add rows to table {heffing[0]} {{ up to {money(rng.randint(10, 190) * 500 + 250)}: 0% }}")
+        lines.append("  set parameter toeslaggrens = no value from 2031-01-01")
+        return lines
 
     def summary(self) -> dict:
         return {

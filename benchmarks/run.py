@@ -319,6 +319,8 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
             after = version_on(statute, info.in_force, include=(info.name,))
             found = []
             for name in statute.decisions:
+                if not (before.has_decision(name) and after.has_decision(name)):
+                    continue  # added by the amendment: nothing to compare with (as api.diff)
                 try:
                     found.extend(diff_versions(statute, before, after, budget, [name]))
                 except PhaseTimeout:

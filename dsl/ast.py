@@ -354,9 +354,62 @@ class SetParameter:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class AddFacts:
+    """``add facts G { ... }``: facts that exist from the amendment on, in group G (new or not)."""
+
+    group: str
+    fields: tuple[FactField, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class AddDecision:
+    """``add decision d: T``: a decision that exists from the amendment on."""
+
+    decision: DecisionDecl
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class AddEnumValues:
+    """``add enum E { v, w }``: values of an existing enum that exist from the amendment on."""
+
+    enum: str
+    values: tuple[EnumValue, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class AddTable:
+    """``add table T: ... { ... }``: a table that exists from the amendment on."""
+
+    table: TableDecl
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class AddRows:
+    """``add rows to table T { up to B: V }``: rows (brackets) placed by their bound."""
+
+    table: str
+    rows: tuple[TableRow, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class EndParameter:
+    """``set parameter P = no value from D``: P has no value from D (default: in force) on."""
+
+    name: str
+    start: dt.date | None = None
+    span: Span = _span()
+
+
 AmendmentChange = Union[ReplaceRule, InsertRule, RepealRule, RepealCitation, SetParameter]
 StatuteItem = Union[EnumDecl, FactsDecl, ParameterDecl, DecisionDecl, RuleDecl, TableDecl, Example, Property]
-AmendmentItem = Union[ReplaceRule, InsertRule, RepealRule, RepealCitation, SetParameter, Example, Property]
+AmendmentItem = Union[ReplaceRule, InsertRule, RepealRule, RepealCitation, SetParameter, Example, Property,
+                      AddFacts, AddDecision, AddEnumValues, AddTable, AddRows, EndParameter]
 
 
 @dataclass(frozen=True)

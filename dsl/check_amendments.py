@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dsl import ast
+from dsl.check_growth import GROWTH_ITEMS, check_growth_item
 from dsl.checker import check_example, check_property, check_rule, constant_value
 from dsl.diagnostics import DiagnosticSink
 from dsl.model import AmendmentInfo, Change, ParameterValue, RuleInfo, StatuteModel
@@ -37,6 +38,12 @@ def check_amendment(
             for target in change.targets:
                 known.pop(target, None)
     changed_here: dict[str, Span] = {}
+    # What the amendment adds comes first: its rules, examples and properties may read it.
+    for item in decl.items:
+        if isinstance(item, GROWTH_ITEMS):
+            grown = check_growth_item(statute, lowerer, item, decl, sink)
+            if grown is not None:
+                changes.append(grown)
     for item in decl.items:
         if isinstance(item, (ast.ReplaceRule, ast.InsertRule)):
             rule = check_rule(statute, lowerer, item.rule, sink, origin=decl.name)

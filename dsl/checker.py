@@ -81,8 +81,33 @@ def check_files(files: list[ast.File]) -> Program:
     for statute in program.statutes.values():
         check_same_day_clashes(statute, sink)
         check_version_specs(statute, sink)
+    _explain_names_amendments_add(program, sink)
     sink.raise_if_any()
     return program
+
+
+def _explain_names_amendments_add(program: Program, sink: DiagnosticSink) -> None:
+    """An unknown name that an amendment adds: the statute (or an earlier amendment) read it,
+    and cannot; say which amendment adds it and where it may be read."""
+    import dataclasses
+    import re
+
+    from dsl.growth import adder
+
+    for index, diagnostic in enumerate(sink.diagnostics):
+        found = re.match(r"unknown name '([A-Za-z_][A-Za-z0-9_]*)'", diagnostic.message)
+        if not found:
+            continue
+        name = found.group(1)
+        for statute in program.statutes.values():
+            origin = next((adder(statute, kind, name) for kind in ("fact", "decision", "table")
+                           if adder(statute, kind, name)), None)
+            origin = origin or next((o for (_, value), o in statute.enum_origins.items() if value == name), None)
+            if origin is not None:
+                message = (f"'{name}' exists only from amendment {origin} on: the statute and earlier amendments "
+                           f"cannot read it (insert the rule with amendment {origin} or a later one)")
+                sink.diagnostics[index] = dataclasses.replace(diagnostic, message=message)
+                break
 
 
 class _StatuteChecker:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from dsl import ast, ir
 from dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
-from dsl.model import AmendmentInfo, ParameterValue, RuleInfo, StatuteModel, TableInfo
+from dsl.growth import grown_tables, grows, presence_problems
+from dsl.model import AmendmentInfo, NoValue, ParameterValue, RuleInfo, StatuteModel, TableInfo
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Version:
     # Where each parameter's value was written (the statute, or an amendment's 'set
     # parameter'), for diagnostics that name the value.
     parameter_sources: dict[str, ParameterValue] = field(hash=False, compare=False, default_factory=dict)
+    # Tables whose rows differ from the statute's in this version (rows added by amendments);
+    # every other table is the statute's own (``table``).
+    tables: dict[str, TableInfo] = field(hash=False, compare=False, default_factory=dict)
 
     _by_decision: dict[str, tuple[RuleInfo, ...]] = field(
         init=False, repr=False, hash=False, compare=False, default_factory=dict
@@ -65,6 +69,32 @@ class Version:
     def rule(self, name: str) -> RuleInfo | None:
         return self._by_name.get(name)
 
+    # --- what exists in this version (amendments may add facts, decisions, enum values, tables) ---
+    def applies(self, origin: str | None) -> bool:
+        """Whether something declared by ``origin`` (None: the statute) is in this version."""
+        return origin is None or origin in self.amendments
+
+    def has_fact(self, name: str) -> bool:
+        info = self.statute.facts.get(name)
+        return info is not None and self.applies(info.origin)
+
+    def has_decision(self, name: str) -> bool:
+        info = self.statute.decisions.get(name)
+        return info is not None and self.applies(info.origin)
+
+    def has_table(self, name: str) -> bool:
+        info = self.statute.tables.get(name)
+        return info is not None and self.applies(info.origin)
+
+    def enum_values(self, enum: str) -> tuple[str, ...]:
+        """The values of ``enum`` in this version: a case with another value is outside its law."""
+        origins = self.statute.enum_origins
+        return tuple(v for v in self.statute.enums[enum] if self.applies(origins.get((enum, v))))
+
+    def table(self, name: str) -> TableInfo:
+        """The table as this version has it (with the rows amendments added)."""
+        return self.tables.get(name) or self.statute.tables[name]
+
 
 def version_on(
     statute: StatuteModel,
@@ -91,6 +121,8 @@ def version_on(
         in_force = [v for v in values if v.start is None or v.start <= effective]
         if in_force:
             sources[name] = max(in_force, key=lambda v: v.start or dt.date.min)
+    # 'set parameter P = no value from D': from D on, P has no value (as before its first).
+    sources = {name: value for name, value in sources.items() if not isinstance(value.value, NoValue)}
     parameters = {name: value.value for name, value in sources.items()}
     from dsl.checker import check_rule_structure
 
@@ -103,7 +135,12 @@ def version_on(
     label = f"{statute.name} on {effective.isoformat()}"
     if names:
         label += " (with " + ", ".join(names) + ")"
-    return Version(statute, effective, names, tuple(rules.values()), parameters, label, sources)
+    version = Version(statute, effective, names, tuple(rules.values()), parameters, label, sources)
+    if grows(statute):
+        version.tables.update(grown_tables(version))
+        sink.diagnostics.extend(presence_problems(version))
+        sink.raise_if_any()
+    return version
 
 
 def _apply(amendment: AmendmentInfo, rules: dict[str, RuleInfo], parameters, sink: DiagnosticSink) -> None:
@@ -210,8 +247,28 @@ def check_all_versions(statute: StatuteModel) -> None:
         if not amendment.proposal:  # 'before A' (and 'after A', on the timeline already)
             consolidate(amendment.in_force, exclude=(amendment.name,))
     errors.extend(d for d in table_bound_problems(statute, versions, bool(change_dates(statute))) if d not in errors)
+    if grows(statute) and not errors:
+        errors.extend(d for d in named_version_problems(statute) if d not in errors)
     if errors:
         raise LexproofError(errors)
+
+
+def named_version_problems(statute: StatuteModel) -> list[Diagnostic]:
+    """Examples and properties that read, in a version they name, what it lacks (an amendment
+    adds it). Those without named versions run on a date given at run time: checked then."""
+    from dsl.growth import example_problems, property_problems
+
+    problems: list[Diagnostic] = []
+    for example in statute.examples:
+        for spec in example.versions:
+            problems.extend(example_problems(statute, example, resolve_spec(statute, spec)))
+    for prop in statute.properties:
+        if prop.compare is not None:
+            slots = {"before": resolve_spec(statute, prop.compare[0]), "after": resolve_spec(statute, prop.compare[1])}
+            problems.extend(property_problems(prop, slots))
+        for spec in prop.versions:
+            problems.extend(property_problems(prop, {None: resolve_spec(statute, spec)}))
+    return problems
 
 
 def table_bound_problems(statute: StatuteModel, versions: list[Version], dated: bool = True) -> list[Diagnostic]:
@@ -222,22 +279,30 @@ def table_bound_problems(statute: StatuteModel, versions: list[Version], dated: 
     values there. A bound that reads a parameter without a value in a version is not checked
     there (that version does not cover the table). ``dated``: whether the statute's versions
     differ by date (else the date in a label means nothing)."""
-    falling: dict[tuple[str, int], list[tuple[Version, list[object]]]] = {}
+    falling: dict[tuple[str, int, int], list[tuple[Version, list[object]]]] = {}
+    pairs: dict[tuple[str, int, int], tuple[TableInfo, int]] = {}  # -> the table (as first found), row
     covered: dict[str, int] = {}  # table -> the number of versions its bounds were checked in
     for version in versions:
-        for table in statute.tables.values():
+        for name in statute.tables:
+            if not version.has_table(name):
+                continue  # added by an amendment this version lacks
+            table = version.table(name)  # with the rows amendments in this version added
             values = _bound_values(version, table.bounds)
             if values is None:
                 continue
             covered[table.name] = covered.get(table.name, 0) + 1
+            origins = table.row_origins or (None,) * len(table.values)
             for row in range(1, len(values)):
-                if isinstance(table.bounds[row - 1], ir.Const) and isinstance(table.bounds[row], ir.Const):
+                base_rows = origins[row - 1] is None and origins[row] is None
+                if base_rows and isinstance(table.bounds[row - 1], ir.Const) and isinstance(table.bounds[row], ir.Const):
                     continue  # the checker reports these, whatever the version
                 if not values[row - 1] < values[row]:  # type: ignore[operator]
-                    falling.setdefault((table.name, row), []).append((version, values))
+                    key = (table.name, id(table.bounds[row - 1]), id(table.bounds[row]))
+                    pairs.setdefault(key, (table, row))
+                    falling.setdefault(key, []).append((version, values))
     return [
-        _falling_bounds(statute, statute.tables[name], row, found, dated, everywhere=len(found) == covered[name])
-        for (name, row), found in falling.items()
+        _falling_bounds(statute, pairs[key][0], pairs[key][1], found, dated, everywhere=len(found) == covered[key[0]])
+        for key, found in falling.items()
     ]
 
 
@@ -285,6 +350,13 @@ def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: li
         f"({format_value(values[row - 1], table.input)}), "
         f"in {where}"
     )
+    origins = table.row_origins or (None,) * len(table.values)
+    added = [(index, bound, origins[index]) for index, bound in ((row, high), (row - 1, low)) if origins[index]]
+    at = high
+    if added:  # the diagnostic points at the row an amendment adds (it is the one misplaced)
+        index, bound, origin = added[0]
+        message += f" (amendment {origin} adds '{_row_word(table, index)} {source_text(bound.span)}')"
+        at = bound
     used = sorted({node.name for bound in (low, high) for node in ir.walk(bound) if isinstance(node, ir.ParamRef)})
     notes = []
     for parameter in used:
@@ -292,7 +364,7 @@ def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: li
         same = all(version.parameters[parameter] == first.parameters[parameter] for version, _ in found)
         suffix = "" if same and (everywhere or len(found) == 1 and not dated) else f" in {name(first)}"
         notes.append((first.parameter_sources[parameter].span, f"{parameter} = {value}{suffix}"))
-    return Diagnostic(high.span, message, notes=tuple(notes))
+    return Diagnostic(at.span, message, notes=tuple(notes))
 
 
 def _row_word(table: TableInfo, row: int) -> str:

@@ -209,7 +209,7 @@ class Evaluator:
     def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> object:
         table_slot = node.version if node.version is not None else slot
         version = self.versions[table_slot]
-        table = version.statute.tables[node.name]
+        table = version.table(node.name)  # with rows amendments add
         x = self.eval(node.arg, case, slot)
         bounds = [self.eval(b, case, table_slot) for b in table.bounds]
         values = [self.eval(v, case, table_slot) for v in table.values]
@@ -307,4 +307,4 @@ def _conjuncts(node: ir.Node) -> list[ir.Node]:
 def evaluate_case(version: Version, facts: dict[str, object]) -> dict[str, DecisionOutcome]:
     """Every decision of the statute for one case in one version."""
     evaluator = Evaluator({None: version}, {None: facts})
-    return {name: evaluator.decision(name) for name in version.statute.decisions}
+    return {name: evaluator.decision(name) for name in version.statute.decisions if version.has_decision(name)}

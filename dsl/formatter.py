@@ -249,6 +249,9 @@ def _row_keyword(row: ast.TableRow) -> str:
 # --- declarations --------------------------------------------------------------------------------
 
 
+_GROWTH = (ast.AddFacts, ast.AddDecision, ast.AddEnumValues, ast.AddTable, ast.AddRows)
+
+
 class _Printer:
     """Collects output lines and, for comment placement, which node starts on which line.
 
@@ -355,8 +358,42 @@ class _Printer:
         elif isinstance(item, ast.SetParameter):
             start = f" from {item.start}" if item.start is not None else ""
             self.line(depth, f"set parameter {item.name} = {format_expr(item.value, _SUM)}{start}", item)
+        elif isinstance(item, ast.EndParameter):
+            start = f" from {item.start}" if item.start is not None else ""
+            self.line(depth, f"set parameter {item.name} = no value{start}", item)
+        elif isinstance(item, _GROWTH):
+            self.growth(item, depth)
         else:
             raise TypeError(f"not a statute or amendment item: {item!r}")
+
+    def growth(self, item: object, depth: int) -> None:
+        """``add ...`` items of an amendment: the declaration printed as in a statute, after
+        ``add`` (annotations of an added decision follow ``add``, on its line)."""
+        mark = len(self.lines)
+        if isinstance(item, ast.AddFacts):
+            self.facts(ast.FactsDecl(item.group, item.fields, span=item.span), depth)
+            self.lines[mark] = self.lines[mark].replace("facts ", "add facts ", 1)
+            self.anchors.append((item, mark))
+        elif isinstance(item, ast.AddEnumValues):
+            self.item(ast.EnumDecl(item.enum, item.values, span=item.span), depth)
+            self.lines[mark] = self.lines[mark].replace("enum ", "add enum ", 1)
+            self.anchors.append((item, mark))
+        elif isinstance(item, ast.AddTable):
+            self.table(item.table, depth)
+            self.lines[mark] = self.lines[mark].replace("table ", "add table ", 1)
+            self.anchors.append((item, mark))
+        elif isinstance(item, ast.AddRows):
+            self.line(depth, f"add rows to table {item.table} {{", item)
+            for row in item.rows:
+                bound = "above" if row.bound is None else f"{_row_keyword(row)} {format_expr(row.bound)}"
+                self.line(depth + 1, f"{bound}: {format_expr(row.value)}", row)
+            self.line(depth, "}")
+        elif isinstance(item, ast.AddDecision):
+            decl = item.decision
+            default = f" otherwise {format_expr(decl.default)}" if decl.default is not None else ""
+            annotations = "".join(f"{a} " for a in _annotations(decl))
+            text = f"add {annotations}decision {decl.name}: {format_type(decl.type)}{_citation(decl.citation)}{default}"
+            self.line(depth, text, item, decl)
 
     def facts(self, facts: ast.FactsDecl, depth: int) -> None:
         if not facts.fields:

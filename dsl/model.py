@@ -24,6 +24,7 @@ class FactInfo:
     # The value an example or case file takes when it leaves the fact out. Not an assumption:
     # properties and checks still range over every value of the fact.
     default: object | None = None
+    origin: str | None = None  # the amendment that adds it (None: the statute declares it)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,18 @@ class DecisionInfo:
     span: Span | None = None
     allow: frozenset[str] = frozenset()
     expect: frozenset[str] = frozenset()
+    origin: str | None = None  # the amendment that adds it (None: the statute declares it)
+
+
+@dataclass(frozen=True)
+class NoValue:
+    """The value of ``set parameter P = no value``: P has no value from its start on."""
+
+    def __repr__(self) -> str:
+        return "no value"
+
+
+NO_VALUE = NoValue()
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,19 @@ class TableInfo:
     def is_exclusive(self, row: int) -> bool:
         """Whether bound ``row`` excludes its own value (``below``)."""
         return row < len(self.exclusive) and self.exclusive[row]
+    origin: str | None = None  # the amendment that adds it (None: the statute declares it)
+    # One per value: the amendment that added the row (None: declared with the table).
+    row_origins: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class AddedRow:
+    """A row an amendment adds to a table (``bound`` None: an ``above`` row)."""
+
+    bound: Node | None
+    value: Node
+    span: Span
+    origin: str
 
 
 @dataclass(frozen=True)
@@ -165,6 +191,9 @@ class StatuteModel:
     examples: list[ExampleInfo] = field(default_factory=list)
     properties: list[PropertyInfo] = field(default_factory=list)
     amendments: dict[str, AmendmentInfo] = field(default_factory=dict)
+    # What amendments add: (enum, value) -> amendment; table -> rows added, in check order.
+    enum_origins: dict[tuple[str, str], str] = field(default_factory=dict)
+    added_rows: dict[str, list[AddedRow]] = field(default_factory=dict)
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]

@@ -141,6 +141,33 @@ class ToAst(Transformer):
         start = self._date(children[2]) if len(children) > 2 else None
         return ast.SetParameter(str(children[0]), children[1], start, span=self._span(meta))
 
+    @v_args(meta=True)
+    def add_facts(self, meta: Any, children: list) -> ast.AddFacts:
+        return ast.AddFacts(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def add_decision(self, meta: Any, children: list) -> ast.AddDecision:
+        return ast.AddDecision(children[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def add_enum_values(self, meta: Any, children: list) -> ast.AddEnumValues:
+        return ast.AddEnumValues(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def add_table(self, meta: Any, children: list) -> ast.AddTable:
+        return ast.AddTable(children[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def add_rows(self, meta: Any, children: list) -> ast.AddRows:
+        return ast.AddRows(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def end_parameter(self, meta: Any, children: list) -> ast.EndParameter:
+        if str(children[1]) != "no":
+            self.errors.append(Diagnostic(self._tok(children[1]), f"expected 'no value', not '{children[1]} value'"))
+        start = self._date(children[2]) if len(children) > 2 else None
+        return ast.EndParameter(str(children[0]), start, span=self._span(meta))
+
     # --- declarations ---
     @v_args(meta=True)
     def enum_decl(self, meta: Any, children: list) -> ast.EnumDecl:

@@ -261,6 +261,13 @@ amendment_items = st.one_of(
     st.builds(ast.SetParameter, names, exprs, _optional(dates)),
     examples,
     properties(),
+    # amendments that grow the law
+    st.builds(ast.AddFacts, names, _small_tuple(fact_fields)),
+    st.builds(ast.AddDecision, decision_decls),
+    st.builds(ast.AddEnumValues, names, _small_tuple(names.map(ast.EnumValue), 1, 4)),
+    st.builds(ast.AddTable, table_decls),
+    st.builds(ast.AddRows, names, _small_tuple(table_rows, 1)),
+    st.builds(ast.EndParameter, names, _optional(dates)),
 )
 
 # Statute sources: plain names (printed bare) or any text (printed quoted).

@@ -130,6 +130,7 @@ class TableSpec:
     input: str
     output: str
     marginal: bool
+    literal_bounds: list[int] = field(default_factory=list)  # when every bound is an int literal
 
 
 @dataclass
@@ -174,6 +175,9 @@ class GeneratedStatute:
     # ("" = none): rule names in force, and each parameter's values by start date (None: always).
     rule_snapshots: dict[str, set[str]] = field(default_factory=dict)
     parameter_history: dict[str, dict[str, dict]] = field(default_factory=dict)
+    # What amendments add (feature "growth"): fact or decision name -> amendment; enum value -> amendment.
+    added: dict[str, str] = field(default_factory=dict)
+    added_values: dict[str, str] = field(default_factory=dict)
 
     def expected_version(self, spec: str) -> tuple[set[str], dict[str, object]]:
         """(rule names, parameter values) that the version ``spec`` should have, by the
@@ -240,6 +244,12 @@ class GeneratedStatute:
         """Every case of the (finite) domain."""
         names = [f.name for f in self.facts]
         return [dict(zip(names, values)) for values in itertools.product(*(f.domain for f in self.facts))]
+
+    def cases_in(self, version) -> list[dict[str, object]]:
+        """The cases of the domain that ``version``'s law has: an enum value an amendment adds
+        is outside the law of the versions without it (``dsl.growth``)."""
+        absent = {value for value, amendment in self.added_values.items() if amendment not in version.amendments}
+        return [case for case in self.cases() if not absent & {v for v in case.values() if isinstance(v, str)}]
 
     def load(self, text: str | None = None):
         """Parse and check (as ``dsl.loader.load`` does, without a file); return the statute
@@ -750,6 +760,7 @@ def statutes(
         "tables": True,
         "annotations": True,
         "proposals": True,
+        "growth": False,  # amendments that add facts, decisions, enum values, table rows
         **(features or {}),
     }
     # enums: unique value names across enums, so that bare values are unambiguous
@@ -819,6 +830,8 @@ def statutes(
                     rows.append(f"{_bound_keyword(draw)} {bound}: {value}")
                 header = "tf [bijlage I]: int -> int"
                 spec = TableSpec("tf", INT, INT, False)
+                if all(text.lstrip("-").isdigit() for text in bound_texts):
+                    spec.literal_bounds = [int(text) for text in bound_texts]
             elif name == "td":
                 bounds = sorted(draw(st.sets(st.integers(0, 2), min_size=1, max_size=2)))
                 for b in bounds:
@@ -914,6 +927,8 @@ def statutes(
             amendment = _amendment(
                 draw, statute, f"A{a}", AMENDMENT_DATES[a], state, exceptions, base, known, counter, history
             )
+            if features["growth"]:
+                _grow(draw, statute, amendment, a, counter, state, exceptions)
             if proposal:  # applies only where named; later amendments never build on it
                 amendment.proposal = True
                 first, _, rest = amendment.text.partition("\n")
@@ -1000,8 +1015,9 @@ def _amendment(
         kind = draw(st.sampled_from(["replace", "insert", "repeal", "repeal_citation", "set"]))
         excepted = {t for src, targets in exceptions.items() if src in state for t in targets}
         untouched = sorted(set(state) - touched)
-        if kind == "replace" and untouched:
-            old = state[draw(st.sampled_from(untouched))]
+        replaceable = [n for n in untouched if state[n].decision in decisions]  # not an added decision's
+        if kind == "replace" and replaceable:
+            old = state[draw(st.sampled_from(replaceable))]
             touched.add(old.name)
             decision = decisions[old.decision]
             rule = RuleSpec(
@@ -1089,6 +1105,53 @@ def _amendment(
             state[rule_name] = RuleSpec(rule_name, decision.name, int(rule_name[1:]), 4, None)
             exceptions[rule_name] = []
     return AmendmentSpec(name, in_force, "\n".join(lines))
+
+
+def _grow(draw, statute: GeneratedStatute, amendment: AmendmentSpec, index: int, counter, state, exceptions) -> None:
+    """Some of: a new bool fact ``h<i>`` (in group G), a new value ``g<i>`` of enum E0, a new
+    decision ``x<i>`` (bool, ``otherwise false``) with a rule reading them, and a new row of
+    table ``tf`` (literal bounds only, at a bound it does not have). The new fact and enum
+    value join the generated domain (``GeneratedStatute.cases_in`` keeps, per version, the
+    cases that version's law has); the new decision is not offered to later expressions, so
+    that what reads it is only the rule added with it."""
+    lines: list[str] = []
+    fact = f"h{index}"
+    if draw(st.booleans()):
+        lines.append(f"  add facts {GROUP} {{ {fact}: bool }}")
+        statute.facts.append(FactSpec(fact, BOOL, [False, True], f"{fact}: bool"))
+        statute.added[fact] = amendment.name
+    else:
+        fact = ""
+    value = f"g{index}"
+    enum_facts = [f for f in statute.facts if f.type == "enum:E0"]
+    if draw(st.booleans()):
+        lines.append(f"  add enum E0 {{ {value} }}")
+        for spec in enum_facts:
+            spec.domain.append(value)
+        statute.added_values[value] = amendment.name
+    else:
+        value = ""
+    if draw(st.booleans()):
+        decision = f"x{index}"
+        lines.append(f"  add decision {decision}: bool [art. 5] otherwise false")
+        conditions = [fact] if fact else []
+        if value and enum_facts:
+            conditions.append(f"{enum_facts[0].name} = {value}")
+        rule = f"r{next(counter)}"
+        lines.append(f"  insert rule {rule} [art. 5]: {decision} = true" + (" if " + " and ".join(conditions) if conditions else ""))
+        state[rule] = RuleSpec(rule, decision, int(rule[1:]), 5, None)
+        exceptions[rule] = []
+        statute.added[decision] = amendment.name
+    table = next((t for t in statute.tables if t.name == "tf" and t.literal_bounds), None)
+    if table is not None and draw(st.booleans()):
+        free = [b for b in range(-1, 5) if b not in table.literal_bounds]
+        if free:
+            bound = draw(st.sampled_from(free))
+            table.literal_bounds = sorted(table.literal_bounds + [bound])
+            lines.append(f"  add rows to table tf {{ up to {_signed(bound)}: {draw(st.integers(0, 3))} }}")
+    if lines:
+        head, _, rest = amendment.text.partition("\n")
+        amendment.text = "\n".join([head, *lines] + ([rest] if rest else []))
 
 
 # --- properties and queries -------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def statute_of_amendment(program: Program, amendment: str) -> StatuteModel:
 # --- cases ------------------------------------------------------------------------------------
 
 
-def read_case(statute: StatuteModel, data: object, source: str = "<case>", text: str | None = None) -> dict[str, object]:
+def read_case(statute: StatuteModel, data: object, source: str = "<case>", text: str | None = None, *,
+              version: Version | None = None) -> dict[str, object]:
     """Check and convert a case (a JSON object: fact -> value). Every problem is reported with
     the position of the offending key in the case file."""
     if isinstance(data, dict) and "facts" in data and isinstance(data["facts"], dict):
@@ -115,13 +116,20 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
             errors.append(Diagnostic(where(key), f"{key}: {error}"))
             continue
         problem = range_problem(fact, value)
+        if problem is None and version is not None and fact.type.kind == "enum" and version.has_fact(key) \
+                and value not in version.enum_values(fact.type.enum or ""):
+            origin = statute.enum_origins.get((fact.type.enum or "", str(value)))
+            problem = f"{key}: the value {value} is added by amendment {origin}; {version.label} does not have it"
         if problem:
             errors.append(Diagnostic(where(key), problem))
             continue
         case[key] = value
     for name in defaulted_facts(statute, data):
         case[name] = statute.facts[name].default
-    missing = [name for name in statute.facts if name not in data and name not in case]
+    # With a version, only the facts it has are needed (amendments may add facts); others may
+    # be given, and are not read there.
+    missing = [name for name in statute.facts
+               if name not in data and name not in case and (version is None or version.has_fact(name))]
     if missing:
         errors.append(Diagnostic(Span(source, 1, 1, 1, 2), f"the case does not give: {', '.join(missing)}"))
     if errors:
@@ -197,10 +205,10 @@ def evaluate(
     values ("€1,118.00" or 1118, "96%" or Fraction, "2025-09-01" or a date, enum names);
     ``source`` and ``text`` let diagnostics point into the case file."""
     model = statute_of_amendment(program, amendment) if amendment else pick_statute(program, statute)
-    facts = read_case(model, case, source, text)
     version = default_version(model, _date(date), amendment)
+    facts = read_case(model, case, source, text, version=version)
     evaluator = Evaluator({None: version}, {None: facts})
-    outcomes = {name: evaluator.decision(name) for name in model.decisions}
+    outcomes = {name: evaluator.decision(name) for name in model.decisions if version.has_decision(name)}
     return EvaluationResult(model, version, facts, outcomes, tuple(defaulted_facts(model, case)))
 
 
@@ -298,6 +306,8 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
     for version in versions:
         fresh: dict[str, tuple] = {}  # decision -> signature, for the decisions to search
         for decision in statute.decisions:
+            if not version.has_decision(decision):
+                continue  # an amendment this version lacks adds it
             signature, missing = _decision_cone(statute, version, decision)
             if missing:
                 continue
@@ -346,6 +356,8 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tu
     rules: list[int] = []
     params: set[tuple[str, str]] = set()
     tables_seen: set[str] = set()
+    tables: list[tuple[str, int]] = []  # a table's rows may differ between versions
+    domains: set[tuple[str, tuple[str, ...]]] = set()  # and an enum fact's values
     while pending:
         name = pending.pop()
         if name in seen:
@@ -365,9 +377,13 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tu
                     params.add((sub.name, repr(version.parameters.get(sub.name))))
                 elif isinstance(sub, ir.TableRef) and sub.name not in tables_seen:
                     tables_seen.add(sub.name)  # its rows may read parameters (and tables)
-                    nodes.extend(statute.tables[sub.name].bounds + statute.tables[sub.name].values)
+                    table = version.table(sub.name)  # with the rows amendments add
+                    tables.append((sub.name, id(table)))
+                    nodes.extend(table.bounds + table.values)
+                elif isinstance(sub, ir.FactRef) and sub.type.kind == "enum":
+                    domains.add((sub.name, version.enum_values(sub.type.enum or "")))
     missing = sorted({name for name, _ in params if name not in version.parameters})
-    return (decision, tuple(sorted(rules)), tuple(sorted(params))), missing
+    return (decision, tuple(sorted(rules)), tuple(sorted(params)), tuple(sorted(tables)), tuple(sorted(domains))), missing
 
 
 def _missing_expected_findings(statute: StatuteModel, found: list[Result], only, checked_rules: set[str],
@@ -424,6 +440,11 @@ def query(
         sink.raise_if_any()
         raise
     version = default_version(model, _date(date), amendment)
+    from dsl.growth import reads_problems
+
+    problems = reads_problems(version, "the query", condition)  # what an amendment adds, where it is absent
+    if problems:
+        raise LexproofError(problems)
     result = run_query(model, condition, version, Budget.from_seconds(timeout), max_cases)
     result.name = " ".join(text.split())
     return result
@@ -451,4 +472,11 @@ def diff(
     for name in decisions or []:
         if name not in model.decisions:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
+        lacking = [v.label for v in (before, after) if not v.has_decision(name)]
+        if lacking:  # an amendment adds it: there is nothing to compare it with
+            raise LexproofError(Diagnostic(
+                Span("<command line>", 1, 1, 1, 1),
+                f"decision '{name}' does not exist in {lacking[0]} (amendment "
+                f"{model.decisions[name].origin} adds it); a diff compares decisions both versions have",
+            ))
     return diff_versions(model, before, after, budget, decisions, jobs=jobs)

@@ -63,6 +63,8 @@ def run_checks(
     # once; each decision gets a solver with its own cone (Encoder.focus).
     encoder = Encoder(statute, {None: version})
     for decision in statute.decisions if decisions is None else decisions:
+        if not version.has_decision(decision):
+            continue  # an amendment this version lacks adds it: nothing to check here
         if not any(_applies(kind, statute.decisions[decision], version.rules_of(decision), statute) for kind in only):
             continue  # nothing to ask: do not build its encoding
         context = _context(encoder, version, decision, budget)

@@ -55,9 +55,14 @@ def diff_versions(
     """One result per decision (each compared on its own encoder), on up to ``jobs`` processes."""
     tasks = [
         (statute, functools.partial(_diff_as_list, statute, name, before, after, budget))
-        for name in decisions or list(statute.decisions)
+        for name in decisions or _shared_decisions(statute, before, after)
     ]
     return [result for results in run_tasks(tasks, jobs) for result in results]
+
+
+def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:
+    """The decisions both versions have: one an amendment adds has nothing to compare with."""
+    return [name for name in statute.decisions if before.has_decision(name) and after.has_decision(name)]
 
 
 def has_unknown(result: Result) -> bool:

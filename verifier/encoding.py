@@ -261,7 +261,7 @@ class Encoder:
             self._add_domain(owner, raw <= LAST_DAY)
         if kind == "enum":
             self._add_domain(owner, raw >= 0)
-            self._add_domain(owner, raw < len(self.statute.enums[fact.type.enum]))  # type: ignore[index]
+            self._add_domain(owner, self._enum_domain(fact.type.enum or "", raw))
         if fact.low is not None:
             self._add_domain(owner, raw >= self._scaled(fact.low, scale, kind))
         if fact.high is not None:
@@ -275,6 +275,16 @@ class Encoder:
                 self._add_domain(owner, raw == self.fact_raw[(other, fact.name)])
             else:  # its declaration adds the equality
                 self._declare_fact(fact, other)
+
+    def _enum_domain(self, enum: str, raw: Term) -> Term:
+        """The values of ``enum`` a case may have: those every version slot has (an amendment
+        may add values; a case with one is outside the law of the versions without it)."""
+        values = self.statute.enums[enum]
+        allowed = [i for i, value in enumerate(values)
+                   if all(value in version.enum_values(enum) for version in self.versions.values())]
+        if allowed == list(range(len(allowed))):
+            return raw < len(allowed)
+        return _OR(*[raw == i for i in allowed])
 
     def tie_cases(self, first: str | None, second: str | None, facts: list[str]) -> None:
         """The two cases have equal values for these facts (``differing only in``); applies to
@@ -546,7 +556,7 @@ class Encoder:
 
     def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> Pair:
         table_slot = node.version if node.version is not None else slot
-        table = self.statute.tables[node.name]
+        table = self.versions[table_slot].table(node.name)  # with rows amendments add
         x, x_def = self.node(node.arg, case, slot)
         bounds = [self._real(self.node(b, case, table_slot)[0]) for b in table.bounds]
         values = [self.node(v, case, table_slot)[0] for v in table.values]
@@ -657,7 +667,7 @@ class Encoder:
             return -self._distribute(factor.args[0], other, case, slot)
         assert isinstance(factor, ir.TableRef)
         table_slot = factor.version if factor.version is not None else slot
-        table = self.statute.tables[factor.name]
+        table = self.versions[table_slot].table(factor.name)  # with rows amendments add
         x = self.node(factor.arg, case, slot)[0]
         x = self._real(x) if table.input.kind != "date" else x
         bounds = [self.node(b, case, table_slot)[0] for b in table.bounds]

@@ -34,7 +34,18 @@ def property_versions(
         before, after = prop.compare
         return [{"before": resolve_spec(statute, before), "after": resolve_spec(statute, after)}]
     specs = prop.versions or (ast.VersionSpec("on", default_date),)
-    return [{None: resolve_spec(statute, spec)} for spec in specs]
+    return _read_only_present(prop, [{None: resolve_spec(statute, spec)} for spec in specs])
+
+
+def _read_only_present(prop: PropertyInfo, runs: list[dict[str | None, Version]]) -> list[dict[str | None, Version]]:
+    """The runs, unless the property reads in one what that version lacks (an amendment adds
+    it): bad input, as on load for the versions it names (``dsl.growth``)."""
+    from dsl.growth import property_problems
+
+    problems = [d for versions in runs for d in property_problems(prop, versions)]
+    if problems:
+        raise LexproofError(problems)
+    return runs
 
 
 @fewer_gc_passes
@@ -285,7 +296,7 @@ def _sample_proof(statute, prop: PropertyInfo, versions, cases) -> None:
     """Oracle 3: a proved property must also hold on random cases. Cheap insurance."""
     rng = random.Random(zlib.crc32(prop.name.encode()))
     for _ in range(SAMPLES_AFTER_PROOF):
-        facts = {case: random_case(statute, rng) for case in cases}
+        facts = {case: random_case(statute, rng, tuple(versions.values())) for case in cases}
         if prop.cases and prop.differing_only_in is not None:
             a, b = prop.cases
             for name in statute.facts:
@@ -366,6 +377,7 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
     specs = example.versions or (ast.VersionSpec("on", default_date),)
     for spec in specs:
         version = resolve_spec(statute, spec)
+        _example_fits(statute, example, version)
         evaluator = Evaluator({None: version}, {None: example.case})
         mismatches = []
         for name, (expected, _span) in example.expected.items():
@@ -394,6 +406,16 @@ def _matches(actual: object, expected: object, tolerance: object | None) -> bool
     return abs(actual - expected) <= tolerance  # type: ignore[operator]
 
 
+def _example_fits(statute: StatuteModel, example: ExampleInfo, version: Version) -> None:
+    """An example reads only what its version has (amendments may add facts, decisions and
+    enum values): else bad input, as on load for the versions it names (``dsl.growth``)."""
+    from dsl.growth import example_problems
+
+    problems = example_problems(statute, example, version)
+    if problems:
+        raise LexproofError(problems)
+
+
 def _example_outcome(evaluator: Evaluator, example: ExampleInfo, version: Version, decision: str) -> DecisionOutcome:
     """The outcome of an expected decision. An example on a date its statute does not cover
     (a parameter without a value then) is bad input, in ``test`` and ``check`` alike: the
@@ -419,7 +441,8 @@ def run_query(
     encoder = Encoder(statute, {None: version})
     goal = encoder.formula(condition)
     for name in statute.decisions:
-        encoder.decision(name)
+        if version.has_decision(name):  # amendments the version lacks may add some
+            encoder.decision(name)
     solver = new_solver(encoder, budget, minimize_cores=True)
     want = z3.Bool("goal!query", encoder.ctx)
     solver.add(z3.Implies(want, goal))

@@ -91,7 +91,8 @@ def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
     facts.add_column(pad + "fact", style="bold")
     for case in witness.facts:
         facts.add_column(case or "value")
-    names = list(statute.facts)
+    # The facts the case gives (an example before an amendment need not give the facts it adds).
+    names = [name for name in statute.facts if all(name in values for values in witness.facts.values())]
     for name in names:
         cells = [format_value(values[name], statute.facts[name].type) for values in witness.facts.values()]
         facts.add_row(pad + name, *cells)

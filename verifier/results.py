@@ -54,6 +54,9 @@ class Outcomes(Mapping[str, DecisionOutcome]):
 
     def __init__(self, evaluator: Evaluator, names: Iterable[str], case: str | None = None,
                  slot: str | None = None) -> None:
+        version = evaluator.versions.get(slot)
+        if version is not None:  # only the decisions the version has (amendments may add some)
+            names = [name for name in names if version.has_decision(name)]
         self._evaluator, self._names, self._case, self._slot = evaluator, tuple(names), case, slot
         self._known = set(self._names)
 

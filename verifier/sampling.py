@@ -41,12 +41,15 @@ def rate_bounds(fact: FactInfo) -> tuple[Fraction, Fraction]:
     return low, high
 
 
-def random_value(fact: FactInfo, statute: StatuteModel, rng: random.Random) -> object:
+def random_value(fact: FactInfo, statute: StatuteModel, rng: random.Random, versions=()) -> object:
+    """``versions``: enum values only those every one of them has (amendments may add some)."""
     kind = fact.type.kind
     if kind == "bool":
         return rng.random() < 0.5
     if kind == "enum":
-        return rng.choice(statute.enums[fact.type.enum])  # type: ignore[index]
+        values = [v for v in statute.enums[fact.type.enum]  # type: ignore[index]
+                  if all(v in version.enum_values(fact.type.enum) for version in versions)]
+        return rng.choice(values)
     if kind == "int":
         low, high = int_bounds(fact)
         return _edge_biased(rng, low, high)
@@ -71,5 +74,5 @@ def _edge_biased(rng: random.Random, low: int, high: int) -> int:
     return rng.randint(low, high)
 
 
-def random_case(statute: StatuteModel, rng: random.Random) -> dict[str, object]:
-    return {name: random_value(fact, statute, rng) for name, fact in statute.facts.items()}
+def random_case(statute: StatuteModel, rng: random.Random, versions=()) -> dict[str, object]:
+    return {name: random_value(fact, statute, rng, versions) for name, fact in statute.facts.items()}
