@@ -7,6 +7,7 @@ Lark's token names, and carry the position of the offending token.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from functools import lru_cache
@@ -17,7 +18,7 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput, VisitError
 
 from dsl import ast
-from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from dsl.source import SOURCES, Span
 from dsl.syntax_errors import syntax_diagnostic
 from dsl.tree_to_ast import ToAst
@@ -84,12 +85,37 @@ def _check_nesting(text: str, path: str) -> None:
             depth = max(0, depth - 1)
 
 
+# Bidirectional embedding, override and isolate controls (the "Trojan Source" characters,
+# CVE-2021-42574): inside a comment or a string they make an editor or a code review show
+# text in another order than the parser reads it. Refused anywhere, as rustc does.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_bidi_controls(text: str, path: str) -> None:
+    matches = list(_BIDI_CONTROLS.finditer(text))
+    if not matches:
+        return
+    errors = []
+    for match in matches[:MAX_SHOWN]:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        errors.append(Diagnostic(
+            Span(path, line, column, line, column + 1),
+            f"a bidirectional control character (U+{ord(match.group()):04X}) is not allowed: it can make "
+            "an editor show this text in another order than lexproof reads it; remove it",
+        ))
+    if len(matches) > MAX_SHOWN:
+        errors[-1] = Diagnostic(errors[-1].span, errors[-1].message + f" ({len(matches) - MAX_SHOWN} more in this file)")
+    raise LexproofError(errors)
+
+
 def _run(text: str, path: str, start: str) -> Any:
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise LexproofError(
             Diagnostic(Span(path, 1, 1, 1, 2), f"file larger than {MAX_FILE_BYTES} bytes; split it")
         )
     SOURCES.add(path, text)
+    _check_bidi_controls(text, path)
     _check_nesting(text, path)
     try:
         tree = lark_parser().parse(text, start=start)

@@ -499,3 +499,16 @@ def test_lll_bbl_student_json_before_the_amendment(bbl_case: Path):
     assert "art. 1.1 WSF2000" in data["articles"] and "art. 3.16b lid 1 WSF2000" in data["articles"]
     trace = {t["rule"]: t for t in data["trace"]["opleiding_telt"]}
     assert trace["opleiding_mbo"]["failed_condition"] == "opleiding = mbo_bol_voltijd"
+
+
+@pytest.mark.parametrize("args", [["diff", "--amendment", "A", "--amendment", "B"],
+                                  ["check", "--date", "2026-01-01", "--date", "2027-01-01"],
+                                  ["check", "--format", "json", "--format", "human"]])
+def test_an_option_given_twice_is_bad_input_not_the_last_one_silently(tmp_path: Path, args: list[str]) -> None:
+    """Was: click kept the last of a repeated option, so ``--amendment P --amendment Q`` applied
+    Q alone without a word. Now it is exit 2, naming both values."""
+    path = write(tmp_path / "s.law", STATUTE)
+    command, option, first, _again, second = args
+    code, _stdout, stderr = cli(command, str(path), option, first, option, second)
+    assert code == 2
+    assert f"Invalid value for '{option}': given 2 times ('{first}', '{second}'); give it once" in stderr

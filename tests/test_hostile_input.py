@@ -7,6 +7,7 @@ test instead of stalling the suite, and so the output measured is what a CI log 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -374,3 +375,18 @@ def test_a_lone_cr_ends_a_comment_for_check_as_it_does_for_fmt_and_editors(tmp_p
     assert "✓ twee [art. 1 lid 2 S] applies" in stdout
     code, stdout, stderr, _ = run("fmt", str(path))
     assert code == 0 and "rule twee" in stdout and "-- a note rule twee" not in stdout, stdout + stderr
+
+
+def test_a_key_beside_facts_in_a_wrapped_case_is_an_error_not_ignored(tmp_path: Path) -> None:
+    """Was: in ``{"facts": {...}, "x": 9}`` the top-level x was silently dropped (the case was
+    evaluated with the x under "facts"), so a user who thought they had set x never learned it."""
+    law = tmp_path / "s.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    case = tmp_path / "case.json"
+    case.write_text('{"facts": {"x": 1, "m": 0, "r": 0},\n "x": 9}', encoding="utf-8")
+    message = assert_clean_rejection(run("eval", str(law), "--case", str(case)), case, 2, 2, "'x' stands beside")
+    assert 'would not be read' in message
+    # The wrapped form alone still works, and so does the bare one.
+    case.write_text('{"facts": {"x": 1, "m": 0, "r": 0}}', encoding="utf-8")
+    code, stdout, _stderr, _ = run("eval", str(law), "--case", str(case), "--format", "json")
+    assert code == 0 and json.loads(stdout)["outcome"]["d"]["value"] is True

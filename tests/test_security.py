@@ -462,7 +462,7 @@ def test_the_parser_never_loads_a_pickle_from_the_temporary_directory(tmp_path: 
 ESCAPES = """statute S "title\x1b]0;pwned\x07"
 facts F { x: int 0..10 }
 decision d: bool otherwise false
-rule r ["source \x1b[31mRED\x9b2J\u202e"]: d = true if x > 5
+rule r ["source \x1b[31mRED\x9b2J\u200f"]: d = true if x > 5
 example "case\x1b[2J" { x = 7 } expect d = false
 """
 
@@ -472,15 +472,15 @@ def test_escape_sequences_in_statute_text_are_shown_not_obeyed(tmp_path: Path) -
     path.write_text(ESCAPES, encoding="utf-8")
     run = CliRunner().invoke(main, ["check", str(path), "--date", DAY])
     assert run.exit_code == 1
-    assert "\x1b" not in run.stdout and "\x9b" not in run.stdout and "\u202e" not in run.stdout
+    assert "\x1b" not in run.stdout and "\x9b" not in run.stdout and "\u200f" not in run.stdout
     assert "✓ r [source ␛[31mRED�2J�] applies" in run.stdout
     assert "example case␛[2J" in run.stdout
     # JSON stays faithful: the same text, escaped by JSON (so still nothing raw on a terminal).
     as_json = CliRunner().invoke(main, ["check", str(path), "--date", DAY, "--format", "json"])
-    assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout and "\u202e" not in as_json.stdout
+    assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout and "\u200f" not in as_json.stdout
     (result,) = json.loads(as_json.stdout)["results"]
     assert result["name"] == "case\x1b[2J"
-    assert result["articles"] == ["source \x1b[31mRED\x9b2J\u202e"]
+    assert result["articles"] == ["source \x1b[31mRED\x9b2J\u200f"]
 
 
 def test_escape_sequences_in_a_quoted_line_keep_the_caret_in_place(tmp_path: Path) -> None:
@@ -663,7 +663,7 @@ def test_tag_characters_and_other_invisible_format_characters_are_shown(tmp_path
     characters U+E0020..U+E007F, which hide a text inside a citation or an example's name, and
     the Arabic number signs went to the terminal (and raw into JSON) as they were."""
     path = tmp_path / "s.law"
-    path.write_text(ESCAPES.replace("source \x1b[31mRED\x9b2J\u202e", f"source {SMUGGLED}"), encoding="utf-8")
+    path.write_text(ESCAPES.replace("source \x1b[31mRED\x9b2J\u200f", f"source {SMUGGLED}"), encoding="utf-8")
     run = CliRunner().invoke(main, ["check", str(path), "--date", DAY])
     assert run.exit_code == 1, run.output
     assert not any(0xE0000 <= ord(c) <= 0xE007F or c == "\u0600" for c in run.stdout)

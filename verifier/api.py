@@ -25,7 +25,7 @@ from dsl.source import SOURCES, Span
 from dsl.typing import Lowerer, Scope, TypeFailure
 from dsl.values import clip, parse_iso_date, parse_value
 from verifier.cache import ResultCache
-from verifier.casefile import key_positions, parse_case_json, read_case_text
+from verifier.casefile import key_positions, parse_case_json, read_case_text, top_level_key_positions
 from verifier.checks import ALL_CHECKS, run_checks
 from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
@@ -82,8 +82,18 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
               version: Version | None = None) -> dict[str, object]:
     """Check and convert a case (a JSON object: fact -> value). Every problem is reported with
     the position of the offending key in the case file."""
-    if isinstance(data, dict) and "facts" in data and isinstance(data["facts"], dict):
-        data = data["facts"]
+    if _wrapped(data):
+        siblings = [key for key in data if key != "facts"]  # type: ignore[union-attr]
+        if siblings:
+            # Nothing is silently ignored: a key beside "facts" is not read, so say so.
+            positions = top_level_key_positions(source, text) if text is not None else {}
+            raise LexproofError([
+                Diagnostic(positions.get(key, Span(source, 1, 1, 1, 2)),
+                           f"'{clip(key, 80)}' stands beside \"facts\" and would not be read: a wrapped case "
+                           "holds every fact under \"facts\" and nothing else")
+                for key in siblings[:MAX_SHOWN]
+            ])
+        data = data["facts"]  # type: ignore[index]
     if not isinstance(data, dict):
         raise LexproofError(Diagnostic(Span(source, 1, 1, 1, 2), "a case is a JSON object of fact names and values"))
     errors: list[Diagnostic] = []
@@ -139,11 +149,16 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
 
 def defaulted_facts(statute: StatuteModel, data: object) -> list[str]:
     """The facts a case leaves out that have a default (``= VALUE``): they take it."""
-    if isinstance(data, dict) and "facts" in data and isinstance(data["facts"], dict):
-        data = data["facts"]
+    if _wrapped(data):
+        data = data["facts"]  # type: ignore[index]
     if not isinstance(data, dict):
         return []
     return [name for name, fact in statute.facts.items() if name not in data and fact.default is not None]
+
+
+def _wrapped(data: object) -> bool:
+    """Whether a case is given as ``{"facts": {...}}`` rather than as the facts themselves."""
+    return isinstance(data, dict) and isinstance(data.get("facts"), dict)
 
 
 def load_case_file(path: str | Path) -> tuple[object, str]:

@@ -163,6 +163,34 @@ def key_positions(name: str, text: str) -> dict[str, Span]:
     return positions
 
 
+_OUTER_TOKEN = re.compile(f'({_STRING})(\\s*:)?|[{{}}\\[\\]]|"')  # keys and values, brackets
+
+
+def top_level_key_positions(name: str, text: str) -> dict[str, Span]:
+    """The span of every key of the outermost object (not of objects inside it): a key that
+    also occurs deeper is pointed at where it stands at the top."""
+    scanner = _Scanner(name, text)
+    positions: dict[str, Span] = {}
+    depth = 0
+    for match in _OUTER_TOKEN.finditer(text):
+        token = match.group(0)
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+        elif match.group(1) is None:
+            break  # an unterminated string: nothing after it is a key
+        elif match.group(2) is not None and depth == 1:
+            try:
+                key = json.loads(match.group(1))
+            except ValueError:
+                continue
+            if key not in positions:
+                line, column = scanner.position(match.start())
+                positions[key] = Span(name, line, column, line, column + len(match.group(1)))
+    return positions
+
+
 def parse_case_json(name: str, text: str) -> object:
     """The JSON value of a case file's text; LexproofError (positioned) if it is not JSON or
     holds what lexproof will not read (see ``check_tokens``). Fractions stay exact: JSON

@@ -8,6 +8,7 @@ defect is found; 2 bad input (syntax, types, case files, options); 3 a check was
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -134,12 +135,34 @@ def _summary(results: list[Result]) -> dict:
     return {"total": len(results), "by_status": counts, "not_as_expected": sum(not r.as_expected for r in results)}
 
 
-FORMAT = click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human", show_default=True,
+class OnceOption(click.Option):
+    """An option that takes one value. Click keeps the last of a repeated option and drops the
+    rest without a word (``--amendment P --amendment Q`` applied only Q); here an option given
+    twice is bad input (exit 2), since nothing on the command line may be silently ignored."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["multiple"] = True
+        if kwargs.get("default") is not None:
+            kwargs["default"] = (kwargs["default"],)
+        super().__init__(*args, **kwargs)
+
+    def process_value(self, ctx: click.Context, value):  # noqa: ANN201 - click's signature
+        values = super().process_value(ctx, value)
+        if len(values) > 1:
+            shown = ", ".join(repr(visible(str(v))) for v in values)
+            raise click.BadParameter(f"given {len(values)} times ({shown}); give it once", ctx=ctx, param=self)
+        return values[0] if values else None
+
+
+once_option = functools.partial(click.option, cls=OnceOption)
+
+
+FORMAT = once_option("--format", "output_format", type=click.Choice(["human", "json"]), default="human", show_default=True,
                       help="human-readable, or JSON (documented in docs/json-output.md)")
-DATE = click.option("--date", "date", metavar="YYYY-MM-DD", help="the law as in force on this date (default: today)")
-AMENDMENT = click.option("--amendment", metavar="NAME", help="apply this amendment (even if not yet in force)")
-STATUTE = click.option("--statute", metavar="NAME", help="which statute, when several are loaded")
-TIMEOUT = click.option("--timeout", metavar="SECONDS", help="solver budget per check (deterministic rlimit scaled from seconds); running out gives 'unknown'")
+DATE = once_option("--date", "date", metavar="YYYY-MM-DD", help="the law as in force on this date (default: today)")
+AMENDMENT = once_option("--amendment", metavar="NAME", help="apply this amendment (even if not yet in force)")
+STATUTE = once_option("--statute", metavar="NAME", help="which statute, when several are loaded")
+TIMEOUT = once_option("--timeout", metavar="SECONDS", help="solver budget per check (deterministic rlimit scaled from seconds); running out gives 'unknown'")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,7 +176,7 @@ def main() -> None:
 
 @main.command("eval")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--case", "case_file", required=True, metavar="CASE.json", help="the facts of the case (JSON object)")
+@once_option("--case", "case_file", required=True, metavar="CASE.json", help="the facts of the case (JSON object)")
 @DATE
 @AMENDMENT
 @STATUTE
@@ -197,7 +220,7 @@ def test_command(paths, date, output_format) -> None:
     sys.exit(_guard(action))
 
 
-JOBS = click.option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_default=True,
+JOBS = once_option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_default=True,
                     help="processes to work on; 0: one per available core (results are the same)")
 
 
@@ -205,10 +228,10 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show
 @click.argument("paths", nargs=-1, required=True)
 @DATE
 @TIMEOUT
-@click.option("--only", metavar="KINDS", help="built-in checks to run, comma-separated: conflict,gap,dead,redundant")
+@once_option("--only", metavar="KINDS", help="built-in checks to run, comma-separated: conflict,gap,dead,redundant")
 @click.option("--no-builtin", is_flag=True, help="skip the built-in checks (conflict, gap, dead, redundant)")
-@click.option("--emit-example", "emit_example", metavar="FILE", help="write each counterexample as an example block to FILE")
-@click.option("--format", "output_format", type=click.Choice(["human", "json", "sarif", "junit"]), default="human", show_default=True,
+@once_option("--emit-example", "emit_example", metavar="FILE", help="write each counterexample as an example block to FILE")
+@once_option("--format", "output_format", type=click.Choice(["human", "json", "sarif", "junit"]), default="human", show_default=True,
               help="human, JSON (docs/json-output.md), SARIF 2.1.0 or JUnit XML")
 @click.option("-v", "--verbose", is_flag=True, help="show details of passing results too")
 @click.option("--no-cache", "no_cache", is_flag=True,
@@ -252,8 +275,8 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 @AMENDMENT
 @STATUTE
 @TIMEOUT
-@click.option("--max", "max_cases", type=click.IntRange(1, 100), default=1, show_default=True, help="up to N cases that differ in how the rules that explain the answer apply")
-@click.option("--emit-example", "emit_example", metavar="FILE", help="write the cases found as example blocks to FILE")
+@once_option("--max", "max_cases", type=click.IntRange(1, 100), default=1, show_default=True, help="up to N cases that differ in how the rules that explain the answer apply")
+@once_option("--emit-example", "emit_example", metavar="FILE", help="write the cases found as example blocks to FILE")
 @FORMAT
 def query_command(args, date, amendment, statute, timeout, max_cases, emit_example, output_format) -> None:
     """Ask a question: FILE... "exists Facts: CONDITION"."""
@@ -282,8 +305,8 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
 @main.command("diff")
 @click.argument("files", nargs=-1, required=True)
 @AMENDMENT
-@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="compare the version on this date ...")
-@click.option("--to", "to_date", metavar="YYYY-MM-DD", help="... with the version on this date")
+@once_option("--from", "from_date", metavar="YYYY-MM-DD", help="compare the version on this date ...")
+@once_option("--to", "to_date", metavar="YYYY-MM-DD", help="... with the version on this date")
 @click.option("--decision", "decisions", multiple=True, metavar="NAME", help="only these decisions (repeatable)")
 @STATUTE
 @TIMEOUT
