@@ -512,3 +512,21 @@ def test_a_query_reads_the_peildatum_of_its_date(tmp_path: Path) -> None:
     (witness,) = result.witnesses
     born = D.fromordinal(witness.facts[None]["geboortedatum"])
     assert born in (D(2007, 3, 1),)  # 18 on 2025-03-01: born on or before 2007-03-01
+
+
+def test_a_decision_that_does_not_read_the_peildatum_keeps_its_version() -> None:
+    """Found by the soundness suite: a gap in a decision that does not read the peildatum,
+    checked after one that does, took the solver's unconstrained day 0 as the peildatum."""
+    statute = _statute("""\
+statute S
+facts F { d: date 2024-03-01..2024-03-03  b: bool }
+decision x: int [art. 1] otherwise 1
+rule r [art. 1]: x = 2 if d = peildatum
+decision y: bool [art. 2]
+rule s [art. 2]: y = true if b
+""")
+    version = version_on(statute, D(2026, 6, 1))
+    results = run_checks(statute, version, Budget(), only=("gap",),
+                         period=(D(2020, 1, 1).toordinal(), D(2030, 12, 31).toordinal()))
+    assert [(r.name, r.status) for r in results if r.code == "LP102"] == [("y", "gap")]
+    assert results[0].witnesses[0].dates == {None: D(2026, 6, 1)}

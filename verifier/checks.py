@@ -209,7 +209,10 @@ def _dated(statute: StatuteModel, version: Version, encoder: Encoder, model) -> 
     if term is None:
         return version
     value = model.eval(term, model_completion=True)
-    if not z3.is_int_value(value):  # pragma: no cover - the domain bounds it to a numeral
+    low, high = encoder.periods[None]
+    if not z3.is_int_value(value) or not low <= value.as_long() <= high:
+        # The decision checked does not read the peildatum (another decision of the encoder
+        # did): its solver left it free, and any day of the period gives the same outcome.
         return version
     day = dt.date.fromordinal(value.as_long())
     if day == version.date:
