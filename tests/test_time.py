@@ -530,3 +530,17 @@ rule s [art. 2]: y = true if b
                          period=(D(2020, 1, 1).toordinal(), D(2030, 12, 31).toordinal()))
     assert [(r.name, r.status) for r in results if r.code == "LP102"] == [("y", "gap")]
     assert results[0].witnesses[0].dates == {None: D(2026, 6, 1)}
+
+
+def test_a_model_without_the_peildatum_does_not_move_the_version() -> None:
+    """The unit behind the test above: a solver that never saw the peildatum completes it to
+    day 0, which is no date (was: ValueError 'ordinal must be >= 1')."""
+    from verifier.checks import _dated
+
+    statute = _statute("statute S\nfacts F { b: bool }\ndecision x: bool [art. 1] otherwise b\n")
+    version = version_on(statute, D(2026, 6, 1))
+    encoder = Encoder(statute, {None: version}, periods={None: (D(2020, 1, 1).toordinal(), D(2030, 1, 1).toordinal())})
+    encoder.peildatum(None)  # read by some other decision of the encoder
+    solver = z3.Solver(ctx=encoder.ctx)
+    assert solver.check() == z3.sat
+    assert _dated(statute, version, encoder, solver.model()) is version
