@@ -688,13 +688,50 @@ class Generator:
         }
 
 
+DATES_STATUTE = "Termijnen"
+
+
+def dates_statute_text(n_rules: int) -> str:
+    """A separate statute whose rules read the peildatum and the calendar functions: one chapter
+    (3 facts, 4 decisions, 3 rules) per 50 rules of the main statute. An age on the peildatum
+    (``years_between``), a term in months, the first day of the next month, the day and month
+    of a birth date; an age limit that changes in 2027, so the built-in checks cover three periods,
+    each on every day it stands for (the peildatum is an unknown day of the period)."""
+    lines = [
+        f"statute {DATES_STATUTE}",
+        "parameter grens: int [art. 1]",
+        "  = 18 from 2020-01-01",
+        "  = 21 from 2027-01-01",
+    ]
+    for i in range(max(1, n_rules // 50)):
+        lines += [
+            f"facts Aanvraag{i} {{",
+            f"  geboortedatum_{i}: date 1950-01-01..2020-12-31",
+            f"  aanvraagdatum_{i}: date 2020-01-01..2030-12-31",
+            f"  termijn_{i}: int 1..12",
+            "}",
+            f"decision leeftijd_{i}: int [art. {i + 2}.1] otherwise years_between(geboortedatum_{i}, peildatum)",
+            f"decision einde_{i}: date [art. {i + 2}.2] otherwise aanvraagdatum_{i} + termijn_{i} months",
+            f"decision ingang_{i}: date [art. {i + 2}.3] otherwise first_day_of_next_month(aanvraagdatum_{i})",
+            f"decision recht_{i}: bool [art. {i + 2}.4] otherwise false",
+            f"rule basis_{i} [art. {i + 2}.4 lid 1]:",
+            f"  recht_{i} = true if leeftijd_{i} >= grens and peildatum <= einde_{i}",
+            f"rule te_vroeg_{i} [art. {i + 2}.4 lid 2] except basis_{i}:",
+            f"  recht_{i} = false if peildatum < ingang_{i}",
+            f"rule schrikkel_{i} [art. {i + 2}.4 lid 3] except te_vroeg_{i}:",
+            f"  recht_{i} = true if month(geboortedatum_{i}) = 2 and day(geboortedatum_{i}) = 29",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02) -> dict:
-    """Write ``statute.law`` and ``amendment.law`` into ``out``; return a summary."""
+    """Write ``statute.law``, ``amendment.law`` and ``dates.law`` into ``out``; return a summary."""
     generator = Generator(n_rules, seed, defects)
     statute, amendment = generator.generate()
     out.mkdir(parents=True, exist_ok=True)
     (out / "statute.law").write_text(statute, encoding="utf-8")
     (out / "amendment.law").write_text(amendment, encoding="utf-8")
+    (out / "dates.law").write_text(dates_statute_text(n_rules), encoding="utf-8")
     summary = generator.summary()
     summary["bytes"] = len(statute.encode()) + len(amendment.encode())
     return summary

@@ -89,7 +89,17 @@ class Call:
     span: Span = _span()
 
 
-Expr = Union[Literal, Name, Qualified, Unary, Binary, InSet, IfThenElse, Call]
+@dataclass(frozen=True)
+class Duration:
+    """``18 years``, ``n months``, ``30 days``: a period added to or subtracted from a date
+    (``geboortedatum + 18 years``). ``unit`` is as written: day(s), month(s) or year(s)."""
+
+    amount: Expr
+    unit: str
+    span: Span = _span()
+
+
+Expr = Union[Literal, Name, Qualified, Unary, Binary, InSet, IfThenElse, Call, Duration]
 
 
 # --- declarations ---------------------------------------------------------------------------

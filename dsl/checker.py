@@ -25,7 +25,7 @@ from dsl.model import (
     TableInfo,
 )
 from dsl.source import Span
-from dsl.typing import Lowerer, Scope, TypeFailure, assignable, is_constant, literal_value, suggest
+from dsl.typing import PEILDATUM, Lowerer, Scope, TypeFailure, assignable, is_constant, literal_value, suggest
 from dsl.values import MAX_DIGITS, describe_long, too_long
 
 BUILTIN_TYPES = {"bool": BOOL, "int": INT, "number": NUMBER, "rate": RATE, "money": MONEY, "date": DATE}
@@ -168,6 +168,12 @@ class _StatuteChecker:
     def _declare(self, name: str, kind: str, span: Span) -> bool:
         if name in RESERVED_NAMES:
             self.sink.error(span, f"'{name}' is reserved for comparing versions; choose another name")
+            return False
+        if name == PEILDATUM:
+            self.sink.error(
+                span,
+                f"'{name}' is built in: it is the date of the version being applied; choose another name",
+            )
             return False
         if name in self.names:
             other_kind, other_span = self.names[name]
@@ -431,6 +437,11 @@ def constant_value(statute: StatuteModel, lowerer: Lowerer, expr: ast.Expr, type
         return None
     if any(isinstance(n, ir.ParamRef) for n in ir.walk(node)):
         lowerer.sink.error(expr.span, f"{what} must be a constant, not depend on a parameter")
+        return None
+    if any(isinstance(n, ir.Peildatum) for n in ir.walk(node)):
+        lowerer.sink.error(
+            expr.span, f"{what} must be a constant, not depend on the peildatum (the date of the version)"
+        )
         return None
     try:
         value = evaluate_constant(node)

@@ -228,6 +228,40 @@ def distinct_versions(statute: StatuteModel, default: dt.date | None = None) -> 
     return [version_on(statute, date, include=proposals) for date, proposals in distinct_version_specs(statute, day)]
 
 
+def version_period(statute: StatuteModel, version: Version) -> tuple[dt.date, dt.date]:
+    """The days on which the law has the same rules and parameter values as ``version``: from
+    the last change on or before its date (or 0001-01-01) to the day before the next change
+    (or 9999-12-31). A rule that reads the peildatum may still decide differently on each of
+    them, so a check of the version's rules covers the whole period (``verifier/checks.py``)."""
+    proposals = [statute.amendments[name] for name in version.amendments if statute.amendments[name].proposal]
+    dates = change_dates(statute, proposals[0] if len(proposals) == 1 else None)
+    if len(proposals) > 1:  # not made by distinct_versions; keep to the version's own date
+        return version.date, version.date
+    start = max((d for d in dates if d <= version.date), default=dt.date.min)
+    end = min((d for d in dates if d > version.date), default=None)
+    return start, (end - dt.timedelta(days=1)) if end is not None else dt.date.max
+
+
+def reads_peildatum(statute: StatuteModel) -> bool:
+    """Whether any rule, default or table of the statute (in any version) reads the peildatum."""
+    nodes: list[ir.Node] = []
+    for rule in _all_rules(statute):
+        nodes.append(rule.value)
+        if rule.condition is not None:
+            nodes.append(rule.condition)
+    nodes += [d.default for d in statute.decisions.values() if d.default is not None]
+    for table in statute.tables.values():
+        nodes += [*table.bounds, *table.values]
+    return any(isinstance(sub, ir.Peildatum) for node in nodes for sub in ir.walk(node))
+
+
+def _all_rules(statute: StatuteModel) -> list:
+    rules = list(statute.rules.values())
+    for amendment in statute.amendments.values():
+        rules += [change.rule for change in amendment.changes if getattr(change, "rule", None) is not None]
+    return rules
+
+
 def check_all_versions(statute: StatuteModel) -> None:
     """Consolidate every distinct version, and on every amendment date the versions with and
     without each amendment, so that an amendment that breaks the statute, or parameter values

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from dsl import ir
+from dsl import datecalc, ir
 from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.model import RuleInfo
@@ -204,6 +204,8 @@ class Evaluator:
             return version.parameters[node.name]
         if isinstance(node, ir.TableRef):
             return self._table(node, case, slot)
+        if isinstance(node, ir.Peildatum):
+            return self.versions[node.version if node.version is not None else slot].date.toordinal()
         return self._op(node, case, slot)
 
     def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> object:
@@ -275,6 +277,8 @@ class Evaluator:
             if node.type.kind == "money":
                 return Fraction(math.floor(Fraction(values[0]) * 100), 100)
             return math.floor(values[0])
+        if op in _DATE_OPS:
+            return _date_op(node, values)
         if op == "min":
             return min(values)
         if op == "max":
@@ -286,6 +290,32 @@ def _in_row(x: object, bound: object, exclusive: bool) -> bool:
     """Whether ``x`` is within a row's upper bound: ``below`` excludes the bound, ``up to``
     includes it."""
     return x < bound if exclusive else x <= bound  # type: ignore[operator]
+
+
+_DATE_OPS = {
+    "year": datecalc.year_of,
+    "month": datecalc.month_of,
+    "day": datecalc.day_of,
+    "add_months": datecalc.add_months,
+    "years_between": datecalc.years_between,
+    "months_between": datecalc.months_between,
+    "first_day_of_month": datecalc.first_day_of_month,
+    "first_day_of_next_month": datecalc.first_day_of_next_month,
+    "year_start": lambda day, month, first: datecalc.year_start(day, (month, first)),
+}
+
+
+def _date_op(node: ir.Op, values: list) -> object:
+    """A calendar function (``dsl/datecalc.py``); a date it makes outside 0001-01-01..9999-12-31
+    is undefined, as in ``d + n``."""
+    result = _DATE_OPS[node.op](*values)
+    if result is None:  # datecalc's word for "beyond the representable years"
+        later = node.op == "first_day_of_next_month" or (node.op == "add_months" and values[1] > 0)
+        side = "after" if later else "before"
+        day = format_date(LAST_DAY if side == "after" else FIRST_DAY)
+        boundary = "last" if side == "after" else "first"
+        raise Undefined(f"'{source_text(node.span)}' falls {side} {day}, the {boundary} date lexproof represents", node.span)
+    return result
 
 
 def _within_dates(node: ir.Op, value: object) -> object:

@@ -74,6 +74,8 @@ def _level(expr: ast.Expr) -> int:
         return _COMPARE
     if isinstance(expr, ast.Unary):
         return _NOT if expr.op == "not" else _NEGATE
+    if isinstance(expr, ast.Duration):
+        return _NEGATE  # 'atom unit', at the level of unary minus
     if isinstance(expr, ast.Literal) and _is_negative(expr):
         return _NEGATE  # prints with a leading '-'
     return _ATOM
@@ -109,6 +111,8 @@ def _expr(expr: ast.Expr) -> str:
     if isinstance(expr, ast.Binary):
         _, left, right = _BINARY[expr.op]
         return f"{format_expr(expr.left, left)} {expr.op} {format_expr(expr.right, right)}"
+    if isinstance(expr, ast.Duration):  # the amount is an atom: '18 years', '(n + 1) months'
+        return f"{format_expr(expr.amount, _ATOM)} {expr.unit}"
     raise TypeError(f"not an expression: {expr!r}")
 
 

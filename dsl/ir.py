@@ -103,6 +103,8 @@ class Op:
     """An operator application. ``op`` is one of:
 
     not and or implies ite | = != < <= > >= | + - * / neg min max round_down | in (args[0] in args[1:])
+    | dates (``dsl/datecalc.py``): year month day add_months years_between months_between
+    first_day_of_month first_day_of_next_month year_start (args: date, Const month, Const day)
     """
 
     op: str
@@ -111,7 +113,17 @@ class Op:
     span: Span = field(default=NO_SPAN, repr=False)
 
 
-Node = Union[Const, FactRef, DecisionRef, ParamRef, TableRef, Op]
+@dataclass(frozen=True, eq=False)
+class Peildatum:
+    """The date of the version being applied, in version slot ``version`` (None, before,
+    after): constant within one version, like a parameter."""
+
+    version: str | None = None
+    span: Span = field(default=NO_SPAN, repr=False)
+    type: Type = field(default=Type("date"), repr=False)
+
+
+Node = Union[Const, FactRef, DecisionRef, ParamRef, TableRef, Op, Peildatum]
 
 LOGICAL_OPS = {"not", "and", "or", "implies", "ite"}
 COMPARISON_OPS = {"=", "!=", "<", "<=", ">", ">="}

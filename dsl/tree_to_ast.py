@@ -542,6 +542,14 @@ class ToAst(Transformer):
         return ast.Call(str(children[0]), tuple(children[1:]), span=self._span(meta))
 
     @v_args(meta=True)
+    def duration(self, meta: Any, children: list) -> ast.Duration:
+        amount, unit = children
+        return ast.Duration(amount, unit, span=self._span(meta))
+
+    def time_unit(self, children: list) -> str:
+        return str(children[0])
+
+    @v_args(meta=True)
     def if_expr(self, meta: Any, children: list) -> ast.IfThenElse:
         return ast.IfThenElse(*children, span=self._span(meta))
 

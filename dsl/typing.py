@@ -15,6 +15,22 @@ from dsl.model import StatuteModel
 
 VERSION_QUALIFIERS = ("before", "after")
 FUNCTIONS = ("min", "max", "round_down")
+PEILDATUM = "peildatum"  # the date of the version being applied
+# Calendar functions of one or two dates: name -> (number of dates, result type name).
+DATE_FUNCTIONS = {
+    "year": (1, "int"),
+    "month": (1, "int"),
+    "day": (1, "int"),
+    "years_between": (2, "int"),
+    "months_between": (2, "int"),
+    "first_day_of_month": (1, "date"),
+    "first_day_of_next_month": (1, "date"),
+    "start_of_studiejaar": (1, "date"),
+    "start_of_schooljaar": (1, "date"),
+}
+# The first day of the year that start_of_studiejaar / start_of_schooljaar look for.
+YEAR_STARTS = {"start_of_studiejaar": (9, 1), "start_of_schooljaar": (8, 1)}
+TIME_UNITS = {"day": "days", "days": "days", "month": "months", "months": "months", "year": "years", "years": "years"}
 
 
 class TypeFailure(Exception):
@@ -121,6 +137,12 @@ class Lowerer:
             return ir.Op("ite", (condition, then, otherwise), result, expr.span)
         if isinstance(expr, ast.Call):
             return self._call(expr, scope)
+        if isinstance(expr, ast.Duration):
+            raise self.fail(
+                expr.span,
+                f"a period ('{_unit_text(expr)}') can only be added to or subtracted from a date: "
+                f"write DATE + {_unit_text(expr)} or DATE - {_unit_text(expr)}",
+            )
         raise self.fail(getattr(expr, "span", None), "unsupported expression")  # pragma: no cover
 
     def _name(self, name: str, qualifier: str | None, span, scope: Scope, expected: Type | None) -> Node:
@@ -168,6 +190,8 @@ class Lowerer:
             if scope.versioned and version is None:
                 raise self.fail(span, f"which version? write before.{name} or after.{name}")
             return ir.ParamRef(name, statute.parameters[name].type, version, span)
+        if name == PEILDATUM:
+            return self._peildatum(case, version, span, scope)
         if qualifier is not None and case is None and version is None:
             raise self.fail(span, f"unknown name '{name}'")
         owners = statute.enum_of(name)
@@ -184,6 +208,14 @@ class Lowerer:
         if name in statute.tables:
             raise self.fail(span, f"'{name}' is a table; look a value up with {name}(...)")
         raise self.fail(span, f"unknown name '{name}'" + _suggest(name, _all_names(statute)))
+
+    def _peildatum(self, case: str | None, version: str | None, span, scope: Scope) -> Node:
+        """The built-in ``peildatum``: the date of the version, one per version slot."""
+        if case is not None:
+            raise self.fail(span, f"the peildatum is the same for both cases; write '{PEILDATUM}'")
+        if scope.versioned and version is None:
+            raise self.fail(span, f"which version? write before.{PEILDATUM} or after.{PEILDATUM}")
+        return ir.Peildatum(version, span)
 
     def _unary(self, expr: ast.Unary, scope: Scope) -> Node:
         if expr.op == "not":
@@ -209,6 +241,13 @@ class Lowerer:
             left = self.lower_bool(expr.left, scope)
             right = self.lower_bool(expr.right, scope)
             return ir.Op(op, (left, right), BOOL, expr.span)
+        if op in ("+", "-") and isinstance(expr.right, ast.Duration):
+            return self._shift_date(expr, scope)
+        if op == "+" and isinstance(expr.left, ast.Duration):
+            raise self.fail(
+                expr.left.span,
+                f"write the date first: DATE + {_unit_text(expr.left)} (a period is added to a date)",
+            )
         left, right = self._pair(expr.left, expr.right, scope)
         lt, rt = left.type, right.type
         if op in ("=", "!="):
@@ -236,6 +275,55 @@ class Lowerer:
             if isinstance(right, ir.Const) and right.value == 0:
                 raise self.fail(right_span(expr), "division by zero")
         return ir.Op(op, (left, right), result, expr.span)
+
+    def _shift_date(self, expr: ast.Binary, scope: Scope) -> Node:
+        """``d + n days``, ``d - n months``, ``d + n years``: a date moved by a whole number of
+        days, months or years (months and years clamp to the end of the month)."""
+        duration = expr.right
+        assert isinstance(duration, ast.Duration)
+        date = self._lower(expr.left, scope, None)
+        if date.type != DATE:
+            raise self.fail(
+                expr.left.span,
+                f"{_unit_text(duration)} can only be {'added to' if expr.op == '+' else 'subtracted from'} "
+                f"a date, not {date.type}",
+            )
+        amount = self._lower(duration.amount, scope, None)
+        if amount.type != INT:
+            raise self.fail(
+                duration.amount.span,
+                f"a number of {TIME_UNITS[duration.unit]} must be a whole number (int), not {amount.type}",
+            )
+        if expr.op == "-":
+            amount = ir.Op("neg", (amount,), INT, duration.span)
+        unit = TIME_UNITS[duration.unit]
+        if unit == "days":
+            return ir.Op("+", (date, amount), DATE, expr.span)
+        if unit == "years":
+            amount = ir.Op("*", (ir.Const(INT, 12, duration.span), amount), INT, duration.span)
+        return ir.Op("add_months", (date, amount), DATE, expr.span)
+
+    def _date_call(self, expr: ast.Call, scope: Scope) -> Node:
+        """``year(d)``, ``years_between(a, b)``, ``start_of_studiejaar(d)``, ...: a calendar
+        function of one or two dates."""
+        name = expr.function
+        count, result = DATE_FUNCTIONS[name]
+        if len(expr.args) != count:
+            what = "one date" if count == 1 else "two dates"
+            raise self.fail(expr.span, f"{name}() takes {what}, got {len(expr.args)} values")
+        args = []
+        for arg in expr.args:
+            node = self._lower(arg, scope, DATE)
+            if node.type != DATE:
+                raise self.fail(
+                    arg.span, f"{name}() needs a date, not {node.type}" + _DATE_FUNCTION_HINTS.get(name, "")
+                )
+            args.append(node)
+        if name in YEAR_STARTS:
+            month, day = YEAR_STARTS[name]
+            args += [ir.Const(INT, month, expr.span), ir.Const(INT, day, expr.span)]
+            name = "year_start"
+        return ir.Op(name, tuple(args), DATE if result == "date" else INT, expr.span)
 
     def _arith_type(self, op: str, lt: Type, rt: Type, expr: ast.Binary) -> Type:
         if op in ("+", "-"):
@@ -282,6 +370,8 @@ class Lowerer:
 
     def _call(self, expr: ast.Call, scope: Scope) -> Node:
         name = expr.function
+        if name in DATE_FUNCTIONS:
+            return self._date_call(expr, scope)
         if name == "round_down":
             if len(expr.args) != 1:
                 raise self.fail(expr.span, "round_down() takes one value")
@@ -308,7 +398,7 @@ class Lowerer:
             raise self.fail(
                 expr.span,
                 f"unknown function or table '{name}'"
-                + _suggest(name, list(self.statute.tables) + list(FUNCTIONS)),
+                + _suggest(name, list(self.statute.tables) + list(FUNCTIONS) + list(DATE_FUNCTIONS)),
             )
         if len(expr.args) != 1:
             raise self.fail(expr.span, f"table {name} takes one value, got {len(expr.args)}")
@@ -322,6 +412,23 @@ class Lowerer:
         if join_numeric(arg.type, table.input) is None:
             raise self.fail(expr.args[0].span, f"table {name} looks up {table.input}, not {arg.type}")
         return ir.TableRef(name, arg, table.output, None, expr.span)
+
+
+_DATE_FUNCTION_HINTS = {
+    "year": " (the year of a date: year(geboortedatum))",
+    "month": " (the month of a date, 1 to 12: month(geboortedatum))",
+    "day": " (the day of the month, 1 to 31: day(geboortedatum))",
+    "years_between": " (whole years between two dates: years_between(geboortedatum, peildatum))",
+    "months_between": " (whole months between two dates: months_between(startdatum, peildatum))",
+}
+
+
+def _unit_text(duration: ast.Duration) -> str:
+    """The period as written, for messages: '18 years', 'n months'."""
+    from dsl.source import source_text
+
+    amount = source_text(duration.amount.span) if duration.amount.span.line else "N"
+    return f"{amount} {duration.unit}"
 
 
 def right_span(expr: ast.Binary):

@@ -97,6 +97,7 @@ def _compound(children: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[ast.Ex
         st.builds(ast.InSet, children, _small_tuple(children, 1), st.booleans()),
         st.builds(ast.IfThenElse, children, children, children),
         st.builds(ast.Call, names | st.sampled_from(["min", "max"]), _small_tuple(children, 1)),
+        st.builds(ast.Duration, children, st.sampled_from(["day", "days", "month", "months", "year", "years"])),
     )
 
 

@@ -18,7 +18,10 @@ For that the domain must be finite and small:
 * rules (1-5 per decision) with random conditions and values built from every operator of the
   language: ``and or not implies``, comparisons (ints, rates and numbers mixed), ``in``/``not in``,
   ``if-then-else``, ``min``/``max``, ``round_down``, ``+ -``, unary ``-``, ``date +/- int``,
-  ``date - date``, multiplication by a piecewise-constant factor (a constant, a parameter, an
+  ``date - date``, the ``peildatum`` (``before.``/``after.`` in two-version properties), ``year``/
+  ``month``/``day`` of a date, ``date +/- n days/months/years``, ``years_between``/``months_between``,
+  ``first_day_of_month``/``first_day_of_next_month``, ``start_of_studiejaar``/``start_of_schooljaar``,
+  multiplication by a piecewise-constant factor (a constant, a parameter, an
   ``if`` between such factors, a flat-table lookup), division by a non-zero literal or by a
   parameter (expression); ``except`` links between rules of the same decision (acyclic: only to
   older rules); rules read earlier decisions only; sometimes ``@allow(...)``; citations with
@@ -362,10 +365,18 @@ class ExprGen:
         out += [self.qualify_param(p.name) for p in self.s.params if p.type == type_]
         return out
 
+    def peildatum(self) -> str:
+        """The date of the version (each slot its own in a two-version property)."""
+        if self.scope.mode == "versions":
+            return f"{self.choice(['before', 'after'])}.peildatum"
+        return "peildatum"
+
     def leaf(self, type_: str) -> str:
         refs = self.refs(type_)
         if type_ in (RATE, NUMBER):  # any scalar fits where a rate or number is expected
             refs += [r for t in SCALARS if t != type_ for r in self.refs(t)]
+        if type_ == DATE and self.chance(0.25):
+            return self.peildatum()
         if refs and self.chance(0.75):
             return self.choice(refs)
         return self.literal(type_)
@@ -477,7 +488,7 @@ class ExprGen:
         if self.tables_allowed() and any(t.name == "tc" for t in self.s.tables):
             kinds.append("cumulative")
         if self.has(DATE):
-            kinds.append("datediff")
+            kinds += ["datediff", "datepart", "between"]
         kinds.append("round")
         kind = self.choice(kinds)
         if kind in ("+", "-"):
@@ -499,6 +510,11 @@ class ExprGen:
             return f"tc({self.expr(INT, d)})"
         if kind == "datediff":
             return f"({self.expr(DATE, d)} - {self.expr(DATE, d)})"
+        if kind == "datepart":
+            return f"{self.choice(['year', 'month', 'day'])}({self.expr(DATE, d)})"
+        if kind == "between":
+            function = self.choice(["years_between", "months_between"])
+            return f"{function}({self.expr(DATE, d)}, {self.expr(DATE, d)})"
         return self.ite(INT, depth)
 
     def rate_expr(self, depth: int, type_: str = RATE) -> str:
@@ -562,7 +578,15 @@ class ExprGen:
 
     def date_expr(self, depth: int) -> str:
         d = depth - 1
-        kind = self.choice(["+", "-", "minmax", "ite"])
+        kind = self.choice(["+", "-", "minmax", "ite", "period", "calendar"])
+        if kind == "period":  # months and years clamp to the end of the month
+            sign, unit = self.choice(["+", "-"]), self.choice(["day", "days", "month", "months", "year", "years"])
+            return f"({self.expr(DATE, d)} {sign} ({self.expr(INT, d)}) {unit})"
+        if kind == "calendar":
+            function = self.choice(
+                ["first_day_of_month", "first_day_of_next_month", "start_of_studiejaar", "start_of_schooljaar"]
+            )
+            return f"{function}({self.expr(DATE, d)})"
         if kind == "+":
             return (
                 f"({self.expr(DATE, d)} + {self.expr(INT, d)})"

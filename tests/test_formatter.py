@@ -333,6 +333,14 @@ def bin_(op: str, left: ast.Expr, right: ast.Expr) -> ast.Binary:
             ast.Call("min", (ast.IfThenElse(a, b, c), ast.Qualified("before", "x"))),
             "min(if a then b else c, before.x)",
         ),
+        # Periods: the amount is an atom, the period binds like unary minus.
+        (bin_("+", a, ast.Duration(one, "year")), "a + 1 year"),
+        (bin_("-", a, ast.Duration(bin_("+", b, one), "months")), "a - (b + 1) months"),
+        (bin_("+", bin_("-", a, ast.Duration(b, "days")), ast.Duration(c, "years")), "a - b days + c years"),
+        (ast.Unary("-", ast.Duration(one, "month")), "-1 month"),
+        (bin_("*", a, ast.Duration(b, "day")), "a * b day"),
+        (ast.Duration(ast.Unary("-", one), "days"), "(-1) days"),
+        (ast.Call("years_between", (a, ast.Name("peildatum"))), "years_between(a, peildatum)"),
     ],
 )
 def test_minimal_parentheses(tree: ast.Expr, text: str) -> None:

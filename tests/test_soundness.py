@@ -804,10 +804,14 @@ def test_builtin_checks_over_versions_report_the_union(gen: GeneratedStatute) ->
     reads have values), as found here by trying: one decision at a time."""
     statute = gen.load()
     expected: dict[tuple, set[str]] = {}
+    dated = consolidate.reads_peildatum(statute)
     for version in consolidate.distinct_versions(statute, DEFAULT_DATE):
+        # Rules that read the peildatum are checked on every day of the version's period.
+        start, end = consolidate.version_period(statute, version)
+        period = (start.toordinal(), end.toordinal()) if dated else None
         for decision in statute.decisions:
             try:
-                found = run_checks(statute, version, BUDGET, decisions=[decision])
+                found = run_checks(statute, version, BUDGET, decisions=[decision], period=period)
             except LexproofError:  # a parameter without a value: not covered on this date
                 continue
             for r in found:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dsl import ir
-from dsl.consolidate import Version, distinct_versions, version_on
+from dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
 from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.loader import load as _load
@@ -186,7 +186,7 @@ class EvaluationResult:
 
     def witness(self) -> Witness:
         return Witness(self.statute, {None: self.case}, {None: self.version.label},
-                       {(None, None): self.outcomes})
+                       {(None, None): self.outcomes}, dates={None: self.version.date})
 
     def to_json(self) -> dict:
         data = self.witness().to_json()
@@ -318,12 +318,20 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         if label not in found_in[key]:
             found_in[key].append(label)
 
+    dated = reads_peildatum(statute)
     for version in versions:
         fresh: dict[str, tuple] = {}  # decision -> signature, for the decisions to search
+        # Rules that read the peildatum may decide differently on each day of the period the
+        # version stands for: check them on every such day, and never reuse findings across
+        # periods (two versions with the same rules differ in their peildatum).
+        span = (day, day) if day is not None else version_period(statute, version)
+        period = (span[0].toordinal(), span[1].toordinal()) if dated else None
         for decision in statute.decisions:
             if not version.has_decision(decision):
                 continue  # an amendment this version lacks adds it
             signature, missing = _decision_cone(statute, version, decision)
+            if dated:
+                signature = (signature, period)
             if missing:
                 continue
             covered.add(decision)
@@ -336,7 +344,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
                 fresh[decision] = signature
         if not fresh:
             continue
-        for result in run_checks(statute, version, budget, only, decisions=list(fresh)):
+        for result in run_checks(statute, version, budget, only, decisions=list(fresh), period=period):
             key = (result.code, result.name, result.status)
             owner = _decision_of(statute, version, result)
             if owner in fresh and key not in by_signature[fresh[owner]]:

@@ -407,7 +407,7 @@ def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
     evaluator = Evaluator(versions, facts)
     outcomes = {(slot, case): Outcomes(evaluator, statute.decisions, case, slot) for slot, case in data["outcomes"]}
     return Witness(statute, facts, {slot: v.label for slot, v in versions.items()}, outcomes,
-                   tuple(data["focus"]), data["note"])
+                   tuple(data["focus"]), data["note"], dates={slot: v.date for slot, v in versions.items()})
 
 
 def _versions_of(outcomes) -> dict[str | None, Version]:

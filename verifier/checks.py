@@ -13,12 +13,13 @@ Codes: LP101 conflict, LP102 gap, LP103 dead rule, LP104 redundant rule. A rule 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import z3
 
 from dsl import ir
-from dsl.consolidate import Version
+from dsl.consolidate import Version, version_on
 from dsl.evaluator import Evaluator, Undefined
 from dsl.model import RuleInfo, StatuteModel
 from dsl.values import format_value
@@ -55,13 +56,15 @@ def _context(encoder: Encoder, version: Version, decision: str, budget: Budget) 
 @fewer_gc_passes
 def run_checks(
     statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...] = ALL_CHECKS,
-    decisions: list[str] | None = None,
+    decisions: list[str] | None = None, period: tuple[int, int] | None = None,
 ) -> list[Result]:
-    """Every finding for every decision (or the given ones) of one version."""
+    """Every finding for every decision (or the given ones) of one version. ``period``: the
+    days (numbers) the version stands for; a rule that reads the peildatum is checked on each
+    of them (default: the version's own date)."""
     results: list[Result] = []
     # One encoder (and z3 context) for the run: a decision read by many others is encoded
     # once; each decision gets a solver with its own cone (Encoder.focus).
-    encoder = Encoder(statute, {None: version})
+    encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
     for decision in statute.decisions if decisions is None else decisions:
         if not version.has_decision(decision):
             continue  # an amendment this version lacks adds it: nothing to check here
@@ -195,9 +198,29 @@ def _finding(kind: str, statute: StatuteModel, version: Version, rule: RuleInfo 
 
 def _witness(statute: StatuteModel, version: Version, encoder: Encoder, model, focus) -> Witness:
     facts = read_cases(encoder, model)
+    version = _dated(statute, version, encoder, model)
     evaluator = Evaluator({None: version}, facts)
     outcomes = {(None, None): Outcomes(evaluator, statute.decisions)}
-    return Witness(statute, facts, {None: version.label}, outcomes, focus)
+    return Witness(statute, facts, {None: version.label}, outcomes, focus, dates={None: version.date})
+
+
+def _dated(statute: StatuteModel, version: Version, encoder: Encoder, model) -> Version:
+    """The version on the day the model found, when the check covered a period of days and the
+    rules read the peildatum: the witness is run, and shown, on that day."""
+    term = encoder.peildatum_terms.get(None)
+    if term is None:
+        return version
+    value = model.eval(term, model_completion=True)
+    low, high = encoder.periods[None]
+    if not z3.is_int_value(value) or not low <= value.as_long() <= high:
+        # The decision checked does not read the peildatum (another decision of the encoder
+        # did): its solver left it free, and any day of the period gives the same outcome.
+        return version
+    day = dt.date.fromordinal(value.as_long())
+    if day == version.date:
+        return version
+    proposals = tuple(name for name in version.amendments if statute.amendments[name].proposal)
+    return version_on(statute, day, include=proposals)
 
 
 def _allowed(rule: RuleInfo, kind: str) -> bool:

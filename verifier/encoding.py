@@ -26,6 +26,7 @@ from dsl.ir import Type
 from dsl.model import FactInfo, RuleInfo, StatuteModel
 from dsl.typing import is_constant, is_piecewise_constant
 from dsl.values import FIRST_DAY, LAST_DAY
+from verifier import calendar_terms
 
 Term = z3.ExprRef
 Pair = tuple[Term, Term]  # (value, defined)
@@ -158,8 +159,14 @@ class Encoder:
         versions: dict[str | None, Version],
         cases: tuple[str | None, ...] = (None,),
         ctx: z3.Context | None = None,
+        periods: dict[str | None, tuple[int, int]] | None = None,
     ) -> None:
         self.statute = statute
+        # A version slot that stands for a period of days (the built-in checks: every date
+        # between two changes of the law has the same rules and parameter values) reads the
+        # peildatum as an unknown day within it; other slots read the version's own date.
+        self.periods = periods or {}
+        self.peildatum_terms: dict[str | None, Term] = {}
         self.versions = versions
         self.cases = cases
         self.ctx = ctx or z3.Context()
@@ -422,6 +429,23 @@ class Encoder:
             self._params[key] = var
         return self._params[key]
 
+    # --- the peildatum ---
+    def peildatum(self, slot: str | None) -> Term:
+        """The date of the version in ``slot``: a numeral, or, for a slot that stands for a
+        period (``periods``), a day constant bounded to that period."""
+        period = self.periods.get(slot)
+        if period is None or period[0] == period[1]:
+            day = self.versions[slot].date.toordinal() if period is None else period[0]
+            return self.const(Type("date"), day)
+        owner = ("peildatum", slot)
+        self._read(owner)
+        if slot not in self.peildatum_terms:
+            term = mk_const(self.ctx, self._name("peildatum", slot), self._sorts["int"])
+            self._add_domain(owner, term >= period[0])
+            self._add_domain(owner, term <= period[1])
+            self.peildatum_terms[slot] = term
+        return self.peildatum_terms[slot]
+
     # --- decisions ---
     def decision(self, name: str, case: str | None = None, slot: str | None = None) -> Pair:
         key = (name, case, slot)
@@ -552,6 +576,8 @@ class Encoder:
             return self.param(node.name, node.version if node.version is not None else slot, node.span), t
         if isinstance(node, ir.TableRef):
             return self._table(node, case, slot)
+        if isinstance(node, ir.Peildatum):
+            return self.peildatum(node.version if node.version is not None else slot), t
         return self._op(node, case, slot)
 
     def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> Pair:
@@ -647,12 +673,34 @@ class Encoder:
             if node.type.kind == "money":
                 return z3.ToReal(z3.ToInt(self._real(values[0]) * 100)) / 100, strict
             return (z3.ToInt(values[0]) if z3.is_real(values[0]) else values[0]), strict
+        if op in _DATE_OPS:
+            return self._date_op(op, values, strict)
         if op in ("min", "max"):
             result = values[0]
             for value in values[1:]:
                 result = _IF(value < result if op == "min" else value > result, value, result)
             return result, strict
         raise AssertionError(f"unknown operator {op}")
+
+    def _date_op(self, op: str, values: list[Term], strict: Term) -> Pair:
+        """A calendar function as exact integer terms (``verifier/calendar_terms.py``), defined
+        when its operands are and, for a date it makes, when that date is representable (as the
+        evaluator's ``dsl/datecalc.py``). With numerals only (the peildatum, literal dates), the
+        terms are folded to a numeral, so that a product with them stays linear."""
+        if op == "year_start":
+            result, ok = calendar_terms.year_start(values[0], (values[1].as_long(), values[2].as_long()))
+        elif op in ("add_months", "first_day_of_next_month"):
+            result, ok = _DATE_OPS[op](*values)
+        else:
+            result, ok = _DATE_OPS[op](*values), None
+        if all(z3.is_int_value(value) for value in values):
+            result = z3.simplify(result)
+            ok = None if ok is None else z3.simplify(ok)
+        if ok is None:
+            return result, strict
+        if node_type_is_date(op):
+            ok = _AND(ok, result >= FIRST_DAY, result <= LAST_DAY)
+        return result, _AND(strict, ok)
 
     def _distribute(self, factor: ir.Node, other: Term, case: str | None, slot: str | None) -> Term:
         """``factor * other`` for a piecewise-constant factor, as an if-chain of linear products
@@ -703,6 +751,24 @@ def numeral(term: Term) -> Fraction | None:
 def _in_row(x: Term, bound: Term, exclusive: bool) -> Term:
     """As the evaluator's ``_in_row``: ``below`` excludes the bound, ``up to`` includes it."""
     return x < bound if exclusive else x <= bound
+
+
+_DATE_OPS: dict[str, Callable] = {
+    "year": lambda day: calendar_terms.civil(day).year,
+    "month": lambda day: calendar_terms.civil(day).month,
+    "day": lambda day: calendar_terms.civil(day).day,
+    "add_months": calendar_terms.add_months,
+    "years_between": calendar_terms.years_between,
+    "months_between": calendar_terms.months_between,
+    "first_day_of_month": calendar_terms.first_day_of_month,
+    "first_day_of_next_month": calendar_terms.first_day_of_next_month,
+    "year_start": calendar_terms.year_start,
+}
+
+
+def node_type_is_date(op: str) -> bool:
+    """Whether a calendar function makes a date (which must then be representable)."""
+    return op in ("add_months", "first_day_of_next_month", "year_start")
 
 
 def _integer(term: Term) -> int:

@@ -289,7 +289,8 @@ def _witness(statute, evaluator: Evaluator, versions, facts, focus) -> Witness:
                 a, b = outcomes[(first, case)][name], outcomes[(second, case)][name]
                 if name not in focus and (a.status, a.value) != (b.status, b.value):
                     focus = (*focus, name)
-    return Witness(statute, facts, {slot: v.label for slot, v in versions.items()}, outcomes, focus)
+    return Witness(statute, facts, {slot: v.label for slot, v in versions.items()}, outcomes, focus,
+                   dates={slot: v.date for slot, v in versions.items()})
 
 
 def _sample_proof(statute, prop: PropertyInfo, versions, cases) -> None:

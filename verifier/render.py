@@ -11,6 +11,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from dsl.consolidate import reads_peildatum
 from dsl.evaluator import DecisionOutcome
 from dsl.model import StatuteModel
 from dsl.source import visible
@@ -98,6 +99,9 @@ def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
         facts.add_row(pad + name, *cells)
     console.print(Text(pad + "the case:", style="underline"))
     console.print(facts)
+    if witness.dates and reads_peildatum(statute):
+        shown = [f"{slot} {day.isoformat()}" if slot else day.isoformat() for slot, day in witness.dates.items()]
+        console.print(Text(pad + "peildatum: " + ", ".join(shown)))
     console.print(Text(pad + "outcome:", style="underline"))
     for (slot, case), outcomes in witness.outcomes.items():
         where = " ".join(part for part in (case and f"case {case}", slot and f"{slot} ({witness.versions[slot]})") if part)

@@ -3,6 +3,7 @@ pytest renderings all read the same data. docs/json-output.md documents the JSON
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -89,6 +90,8 @@ class Witness:
     outcomes: dict[tuple[str | None, str | None], Mapping[str, DecisionOutcome]]  # (slot, case) -> outcomes
     focus: tuple[str, ...] = ()  # decisions the result is about (shown first)
     note: str | None = None
+    # slot -> the date of its version (the peildatum), shown when the statute reads it
+    dates: dict[str | None, dt.date] = field(default_factory=dict)
 
     def explained(self, slot: str | None, case: str | None) -> list[str]:
         """The focus decisions, then the decisions that explain them: those read by the rules
