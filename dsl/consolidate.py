@@ -250,8 +250,10 @@ def reads_peildatum(statute: StatuteModel) -> bool:
         if rule.condition is not None:
             nodes.append(rule.condition)
     nodes += [d.default for d in statute.decisions.values() if d.default is not None]
-    for table in statute.tables.values():
+    for table in statute.tables.values():  # with the tables amendments add (the model holds all)
         nodes += [*table.bounds, *table.values]
+    for rows in statute.added_rows.values():  # rows an amendment adds to a table
+        nodes += [node for row in rows for node in (row.bound, row.value) if node is not None]
     return any(isinstance(sub, ir.Peildatum) for node in nodes for sub in ir.walk(node))
 
 

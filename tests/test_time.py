@@ -544,3 +544,27 @@ def test_a_model_without_the_peildatum_does_not_move_the_version() -> None:
     solver = z3.Solver(ctx=encoder.ctx)
     assert solver.check() == z3.sat
     assert _dated(statute, version, encoder, solver.model()) is version
+
+
+def test_a_table_row_an_amendment_adds_that_reads_the_peildatum_counts_as_reading_it(tmp_path) -> None:
+    """Two features of one session met here: whether the built-in checks range the peildatum
+    over a version's period depends on whether anything reads it, and rows that an amendment
+    adds to a table were not looked at (a conflict from such a row could be missed)."""
+    from dsl.consolidate import reads_peildatum
+    from dsl.loader import load
+
+    base = """statute S
+facts F { x: int 0..100 }
+table t: int -> int { up to 10: 1  up to 20: 2 }
+decision d: int [art. 1] otherwise t(x)
+amendment A "groei" amends S in force 2027-01-01
+  add rows to table t {
+    up to 30: VALUE
+  }
+"""
+    plain = tmp_path / "plain.law"
+    plain.write_text(base.replace("VALUE", "3"), encoding="utf-8")
+    dated = tmp_path / "dated.law"
+    dated.write_text(base.replace("VALUE", "year(peildatum)"), encoding="utf-8")
+    assert not reads_peildatum(next(iter(load(plain).statutes.values())))
+    assert reads_peildatum(next(iter(load(dated).statutes.values())))
