@@ -60,7 +60,7 @@ PHASE_NOTES = {
     "all checks": "api.builtin_checks (all four together, as `lexproof check` runs them)",
     "property": "check_property on the property `poort` (proved; its decision reads a definition)",
     "diff": "what api.diff(amendment=wijziging_2027) does, decision by decision (a crash is counted, not fatal)",
-    "dates": "dates.law (N/50 chapters reading the peildatum, years_between, + n months, ...): load, then api.builtin_checks(only=conflict, gap)",
+    "dates": "dates.law (N/50 chapters reading the peildatum, years_between, + n months, ...): load, then api.builtin_checks (all four checks)",
 }
 
 
@@ -342,9 +342,7 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
         def dates():
             (dated,) = check_files([parse_file(str(directory / "dates.law"))]).statutes.values()
             check_all_versions(dated)
-            # Conflicts and gaps only: dead and redundant rules over date arithmetic are at
-            # present 'unknown' within the default budget (docs/performance.md).
-            return api.builtin_checks(dated, None, budget, only=("conflict", "gap"), undated=day)
+            return api.builtin_checks(dated, None, budget, undated=day)
 
         found, entry = run_phase(results, "dates", dates, limit, profile_dir)
         entry["results"] = _summarize_results(found or [])

@@ -568,3 +568,71 @@ amendment A "groei" amends S in force 2027-01-01
     dated.write_text(base.replace("VALUE", "year(peildatum)"), encoding="utf-8")
     assert not reads_peildatum(next(iter(load(plain).statutes.values())))
     assert reads_peildatum(next(iter(load(dated).statutes.values())))
+
+
+AGES = """\
+statute S
+parameter grens: int [art. 1]
+  = 18 from 2020-01-01
+  = 21 from 2027-01-01
+facts Aanvraag {
+  geboortedatum: date 1950-01-01..2020-12-31
+  aanvraagdatum: date 2020-01-01..2030-12-31
+  termijn: int 1..12
+}
+decision leeftijd: int [art. 2.1] otherwise years_between(geboortedatum, peildatum)
+decision einde: date [art. 2.2] otherwise aanvraagdatum + termijn months
+decision ingang: date [art. 2.3] otherwise first_day_of_next_month(aanvraagdatum)
+decision recht: bool [art. 2.4] otherwise false
+rule basis [art. 2.4 lid 1]:
+  recht = true if leeftijd >= grens and peildatum <= einde
+rule te_vroeg [art. 2.4 lid 2] except basis:
+  recht = false if peildatum < ingang
+rule schrikkel [art. 2.4 lid 3] except te_vroeg:
+  recht = true if month(geboortedatum) = 2 and day(geboortedatum) = 29
+decision oud: bool [art. 3] otherwise false
+rule ouder_dan_80 [art. 3 lid 1]:
+  oud = true if years_between(geboortedatum, aanvraagdatum) > 80
+rule precies_80 [art. 3 lid 2]:
+  oud = true if years_between(geboortedatum, aanvraagdatum) = 80
+"""
+
+
+def test_dead_and_redundant_rules_over_ages_on_the_peildatum_are_decided() -> None:
+    """The benchmark's date chapter (docs/performance.md, "Dates and the peildatum"): with the
+    year, month and day of each date as unknowns tied to it by an equation, every dead-rule and
+    redundancy question is answered within the default budget (with Hinnant's nine chained
+    divisions each came back unknown). The one dead rule is found, at an exact boundary: born
+    on 1950-01-01 at the earliest and applying on 2030-12-31 at the latest, an applicant is at
+    most 80 (the 80th birthday is 2030-01-01), so "older than 80" never applies and "exactly
+    80" does. Every other rule can apply and none is redundant (each decides cases the others
+    leave alone; checked by hand)."""
+    statute = _statute(AGES)
+    results = api.builtin_checks(statute, None, Budget())
+    assert [r for r in results if r.status == "unknown"] == []
+    assert sorted((r.code, r.name) for r in results) == [("LP103", "ouder_dan_80")], [
+        (r.code, r.name, r.status) for r in results
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(day=_days | _near_ends | st.integers(-800_000, 0) | st.integers(D(9999, 12, 31).toordinal() + 1, 5_000_000))
+def test_the_encoders_calendar_takes_every_integer_apart_once(day: int) -> None:
+    """``calendar_terms.Calendar`` ties a fresh year, month and day to a date by equations.
+    They must hold for exactly one (year, month, day) for every integer, in range or not
+    (otherwise they would constrain the date itself: a date past 9999 would become impossible
+    instead of undefined). In range the parts are datetime's."""
+    constraints: list = []
+    calendar = calendar_terms.Calendar(lambda new: constraints.extend(new) or 0, lambda keys: None)
+    x = z3.Int("x")
+    parts = calendar.civil(x)
+    solver = z3.Solver()
+    solver.add(constraints + [x == day])
+    assert solver.check() == z3.sat
+    model = solver.model()
+    found = tuple(model.eval(term).as_long() for term in (parts.year, parts.month, parts.day))
+    if 1 <= day <= D(9999, 12, 31).toordinal():
+        date = D.fromordinal(day)
+        assert found == (date.year, date.month, date.day)
+    solver.add(z3.Or(parts.year != found[0], parts.month != found[1], parts.day != found[2]))
+    assert solver.check() == z3.unsat  # one decomposition only

@@ -192,6 +192,7 @@ class Encoder:
         self._focus: tuple[list[Owner], set[tuple[str | None, str]]] | None = None  # (cone, its facts)
         self._consts: dict[tuple[Type, object], Term] = {}
         self._sorts = {"bool": z3.BoolSort(self.ctx), "real": z3.RealSort(self.ctx), "int": z3.IntSort(self.ctx)}
+        self.calendar = calendar_terms.Calendar(self._define_calendar, self._read_calendar)
 
     # --- sorts and constants ---
     def sort(self, type_: Type) -> z3.SortRef:
@@ -311,6 +312,23 @@ class Encoder:
     def _add_domain(self, owner: Owner, constraint: Term) -> None:
         self.domain.append(constraint)
         self._owned.setdefault(owner, []).append((None, constraint))
+
+    def _define_calendar(self, constraints: list[Term]) -> int | None:
+        """Hard constraints that take one date apart, under an owner of their own (so that a
+        decision's cone holds the decompositions it reads); None once a solver holds the
+        constraints (the calendar then falls back to pure terms)."""
+        if self.sealed:
+            return None
+        key = len(self._owned)
+        while ("calendar", key) in self._owned:
+            key += 1
+        for constraint in constraints:
+            self._add_domain(("calendar", key), constraint)
+        return key
+
+    def _read_calendar(self, keys: tuple[int, ...]) -> None:
+        for key in keys:
+            self._read(("calendar", key))
 
     def fact_term(self, name: str, case: str | None) -> Term:
         """The fact's value for the case (euros for money), declared on first use."""
@@ -687,12 +705,15 @@ class Encoder:
         when its operands are and, for a date it makes, when that date is representable (as the
         evaluator's ``dsl/datecalc.py``). With numerals only (the peildatum, literal dates), the
         terms are folded to a numeral, so that a product with them stays linear."""
+        calendar = self.calendar
         if op == "year_start":
-            result, ok = calendar_terms.year_start(values[0], (values[1].as_long(), values[2].as_long()))
+            result, ok = calendar.year_start(values[0], (values[1].as_long(), values[2].as_long()))
         elif op in ("add_months", "first_day_of_next_month"):
-            result, ok = _DATE_OPS[op](*values)
+            result, ok = getattr(calendar, op)(*values)
+        elif op in ("year", "month", "day"):
+            result, ok = getattr(calendar.civil(values[0]), op), None
         else:
-            result, ok = _DATE_OPS[op](*values), None
+            result, ok = getattr(calendar, op)(*values), None
         if all(z3.is_int_value(value) for value in values):
             result = z3.simplify(result)
             ok = None if ok is None else z3.simplify(ok)
@@ -753,17 +774,12 @@ def _in_row(x: Term, bound: Term, exclusive: bool) -> Term:
     return x < bound if exclusive else x <= bound
 
 
-_DATE_OPS: dict[str, Callable] = {
-    "year": lambda day: calendar_terms.civil(day).year,
-    "month": lambda day: calendar_terms.civil(day).month,
-    "day": lambda day: calendar_terms.civil(day).day,
-    "add_months": calendar_terms.add_months,
-    "years_between": calendar_terms.years_between,
-    "months_between": calendar_terms.months_between,
-    "first_day_of_month": calendar_terms.first_day_of_month,
-    "first_day_of_next_month": calendar_terms.first_day_of_next_month,
-    "year_start": calendar_terms.year_start,
-}
+# The calendar functions, by the method of ``calendar_terms.Calendar`` (or part of a date) that
+# encodes each.
+_DATE_OPS = frozenset({
+    "year", "month", "day", "add_months", "years_between", "months_between",
+    "first_day_of_month", "first_day_of_next_month", "year_start",
+})
 
 
 def node_type_is_date(op: str) -> bool:
