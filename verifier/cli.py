@@ -340,8 +340,10 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
 @main.command("fmt")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--check", "check_only", is_flag=True, help="exit 1 if a file is not in canonical layout")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="print what formatting would change as a unified diff; exit 1 if anything would")
 @click.option("--write", is_flag=True, help="rewrite the files in place")
-def fmt_command(files, check_only, write) -> None:
+def fmt_command(files, check_only, show_diff, write) -> None:
     """Print statutes in canonical layout (comments kept)."""
 
     def action() -> int:
@@ -349,6 +351,9 @@ def fmt_command(files, check_only, write) -> None:
         from dsl.loader import collect_paths
         from dsl.parser import read_source
 
+        if sum((check_only, show_diff, write)) > 1:
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
+                                           "fmt: give at most one of --check, --diff and --write"))
         status = 0
         for path in collect_paths(list(files)):
             text = read_source(path)  # line endings made '\n', as the parser reads them
@@ -356,6 +361,10 @@ def fmt_command(files, check_only, write) -> None:
             if check_only:
                 if formatted != text:
                     click.echo(visible(f"{path}: not formatted"))
+                    status = 1
+            elif show_diff:
+                if formatted != text:
+                    click.echo(_unified_diff(str(path), text, formatted), nl=False)
                     status = 1
             elif write:
                 if formatted != text:
@@ -366,6 +375,22 @@ def fmt_command(files, check_only, write) -> None:
         return status
 
     sys.exit(_guard(action))
+
+
+def _unified_diff(path: str, before: str, after: str) -> str:
+    """The change formatting makes to one file, as ``diff -u`` writes it (``patch -p0`` applies
+    it). Each line is shown with its control characters made visible, as everywhere else."""
+    import difflib
+
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=path, tofile=path)
+    out = []
+    for line in lines:
+        body = line[:-1] if line.endswith("\n") else line
+        out.append(visible(body) + "\n")
+        if not line.endswith("\n"):  # the marker diff itself writes, so that the patch applies
+            out.append("\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def _report(command: str, program, results: list[Result], output_format: str, verbose: bool = False) -> int:
