@@ -11,7 +11,7 @@ from dsl.checker import check_files
 from dsl.consolidate import check_all_versions
 from dsl.diagnostics import Diagnostic, LexproofError, with_code
 from dsl.model import Program
-from dsl.parser import parse_file
+from dsl.parser import parse_file, parse_text
 from dsl.source import Span
 
 # Load phases, as codes of dsl.diagnostics.LOAD_CODES.
@@ -121,14 +121,17 @@ def collect_paths(paths: list[str | Path]) -> list[Path]:
     return [path for path, _root in collect_sources(paths)]
 
 
-def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Program:
+def load(paths: list[str | Path] | str | Path, root: Path | None = None,
+         texts: dict[Path, str] | None = None) -> Program:
     """Parse, follow imports, check, and validate every amendment's consolidated versions.
 
     All syntax errors of all files are reported together; checking happens once every file
     parses (a checker run over half a program would mostly report the missing half). Imports
     resolve relative to the importing file and must stay inside its statute root
-    (:func:`statute_root`, or ``root`` when given; :func:`refusal`).
+    (:func:`statute_root`, or ``root`` when given; :func:`refusal`). ``texts``: the text to use
+    instead of what is on disk, by resolved path (an editor's unsaved buffer).
     """
+    unsaved = {Path(path).resolve(): text for path, text in (texts or {}).items()}
     if isinstance(paths, (str, Path)):
         paths = [paths]
     pending = [(p.resolve(), top) for p, top in collect_sources(list(paths), root)]
@@ -144,7 +147,7 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Prog
         if len(seen) >= MAX_FILES:
             raise LexproofError(Diagnostic(Span(str(path), 1, 1, 1, 1), f"more than {MAX_FILES} files", code=FILES))
         try:
-            parsed = parse_file(_display(path))
+            parsed = parse_text(unsaved[path], _display(path)) if path in unsaved else parse_file(_display(path))
         except LexproofError as error:
             errors.extend(with_code(error.diagnostics, SYNTAX))
             seen[path] = ast.File(str(path), (), ())

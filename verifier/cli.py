@@ -396,6 +396,17 @@ def fmt_command(files, check_only, show_diff, write) -> None:
     sys.exit(_guard(action))
 
 
+@main.command("lsp")
+def lsp_command() -> None:
+    """Run the language server for editors (LSP on stdin/stdout; docs/editor.md)."""
+    try:
+        from verifier.lsp import serve
+    except ImportError as error:  # pygls is a dependency; a broken install gets a clear message
+        click.echo(visible(f"error: the language server needs pygls ({error}); pip install -e '.[dev]'"), err=True)
+        sys.exit(EXIT_INTERNAL)
+    serve()
+
+
 def _unified_diff(path: str, before: str, after: str) -> str:
     """The change formatting makes to one file, as ``diff -u`` writes it (``patch -p0`` applies
     it). Each line is shown with its control characters made visible, as everywhere else."""
