@@ -33,7 +33,8 @@ from verifier.results import Result, Witness
 from verifier.solving import Budget
 from verifier.workers import Task, run_tasks
 
-__all__ = ["load", "evaluate", "check", "query", "diff", "read_case", "EvaluationResult"]
+__all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check", "query", "diff", "read_case",
+           "EvaluationResult"]
 
 
 def load(*paths: str | Path) -> Program:
