@@ -178,12 +178,28 @@ def test_diagnostics_as_you_type_and_the_did_you_mean_quick_fix(session) -> None
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
     [action] = actions
-    assert action["title"] == "Replace with 'leeftijd'" and action["kind"] == "quickfix"
+    assert action["title"] == "Replace 'leeftjd' with 'leeftijd'" and action["kind"] == "quickfix"
     assert action["edit"]["changes"][uri] == [{"range": _range(17, 21, 28), "newText": "leeftijd"}]
     # Fixed again: the diagnostic is cleared.
     client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
                                              "contentChanges": [{"text": STATUTE}]})
     assert client.diagnostics(uri, 3) == []
+
+
+def test_the_quick_fix_replaces_only_the_misspelled_name(session) -> None:
+    """The diagnostic of an unknown facts group marks the whole property (0-based lines 19-21);
+    the fix must change 'Aanvrag' on line 20 and nothing else."""
+    client, uri, _ = session
+    text = STATUTE + "\nproperty p:\n  for every Aanvrag\n  claim true\n"
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"text": text}]})
+    [diagnostic] = client.diagnostics(uri, 2)
+    assert "did you mean 'Aanvraag'?" in diagnostic["message"]
+    assert diagnostic["range"]["start"]["line"] == 19 and diagnostic["range"]["end"]["line"] > 19
+    [action] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
+    # line 20 (0-based): "  for every Aanvrag": the name at columns 12..19.
+    assert action["edit"]["changes"][uri] == [{"range": _range(20, 12, 19), "newText": "Aanvraag"}]
 
 
 def test_a_syntax_error_is_positioned(session) -> None:

@@ -385,16 +385,44 @@ def formatting(ls: LexproofServer, params: lsp.DocumentFormattingParams) -> list
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
                 lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 def code_actions(ls: LexproofServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-    """A quick fix for every diagnostic that says "did you mean 'X'?": replace its range with X."""
+    """A quick fix for every diagnostic that says "did you mean 'X'?": replace the misspelled
+    name with X. A diagnostic's range can be a whole item (``'for every Aanvrag': unknown facts
+    group`` marks the property), so the fix replaces only the name the message quotes."""
+    uri = params.text_document.uri
+    document = _document(ls, uri)
     actions = []
     for diagnostic in params.context.diagnostics:
         match = _DID_YOU_MEAN.search(diagnostic.message)
         if match is None:
             continue
-        edit = lsp.WorkspaceEdit(changes={params.text_document.uri: [lsp.TextEdit(diagnostic.range, match.group(1))]})
-        actions.append(lsp.CodeAction(title=f"Replace with '{match.group(1)}'", kind=lsp.CodeActionKind.QuickFix,
-                                      diagnostics=[diagnostic], edit=edit, is_preferred=True))
+        token = _misspelled(document, diagnostic, match.group(1), diagnostic.message[: match.start()])
+        if token is None:
+            continue
+        where = _to_client(ls, uri, _range(token.line, token.start, token.line, token.end))
+        edit = lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(where, match.group(1))]})
+        actions.append(lsp.CodeAction(title=f"Replace '{token.name}' with '{match.group(1)}'",
+                                      kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic], edit=edit,
+                                      is_preferred=True))
     return actions
+
+
+def _misspelled(document, diagnostic: lsp.Diagnostic, suggestion: str, head: str):
+    """The identifier in the diagnostic's range that the message quotes before "did you mean"
+    and that is most like the suggestion (None when there is none)."""
+    import difflib
+
+    quoted = {name for text in re.findall(r"'([^']*)'", head) for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)}
+    codec = document.position_codec
+    start = codec.position_from_client_units(document.lines, diagnostic.range.start)
+    end = codec.position_from_client_units(document.lines, diagnostic.range.end)
+    inside = [
+        token for token in tokens(document.source)
+        if token.name in quoted and token.name != suggestion
+        and (token.line, token.start) >= (start.line, start.character) and (token.line, token.end) <= (end.line, end.character)
+    ]
+    if not inside:
+        return None
+    return max(inside, key=lambda token: difflib.SequenceMatcher(None, token.name, suggestion).ratio())
 
 
 def serve() -> None:
