@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dsl.source import SOURCES, Span, visible
 
@@ -15,6 +15,9 @@ class Diagnostic:
     message: str
     severity: str = "error"
     notes: tuple[tuple[Span | None, str], ...] = field(default=())
+    # What kind of bad input (LOAD_CODES), set by the loader for the phase that found it; the
+    # machine formats (SARIF rule id, JUnit failure type, JSON) report it.
+    code: str | None = None
 
     def render(self) -> str:
         """``file:line:col: error: message``, the source line, a caret, then any notes."""
@@ -27,6 +30,23 @@ class Diagnostic:
                 lines.append(f"{note_span}: note: {_clip(note)}")
                 lines.extend(_quote(note_span))
         return "\n".join(visible(line) for line in lines)  # for a terminal: no escape sequences
+
+
+# The codes of bad input: which load phase refused the statute (docs/ci.md, docs/json-output.md).
+# code -> (name, short description)
+LOAD_CODES: dict[str, tuple[str, str]] = {
+    "LP001": ("syntax", "A statute file cannot be read or parsed"),
+    "LP002": ("files", "A path or an import is missing or refused"),
+    "LP003": ("declarations", "A name, type or declaration of the statute is wrong"),
+    "LP004": ("amendments", "An amendment cannot be applied to the statute it amends"),
+    "LP005": ("input", "Bad input outside the statutes: an option, a case file or a question"),
+}
+INPUT_CODE = "LP005"  # a diagnostic no load phase claimed
+
+
+def with_code(diagnostics: list[Diagnostic], code: str) -> list[Diagnostic]:
+    """``diagnostics`` marked with ``code``, except those that already carry one."""
+    return [d if d.code is not None else replace(d, code=code) for d in diagnostics]
 
 
 QUOTE_WIDTH = 120  # characters of a source line quoted under a diagnostic, at most

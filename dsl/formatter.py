@@ -3,16 +3,27 @@
 ``format_file`` prints an AST so that parsing the output gives an equal AST (spans aside) and
 formatting is idempotent; ``tests/test_formatter.py`` checks both on random trees. Choices:
 
-* two-space indentation per level, items inside a statute or amendment indented once, each item
-  preceded by a blank line; lines past ``WIDTH`` are broken where that is simple: an enum gets
-  one value per line, a statute header one source per line, and a top-level ``and``/``or``
-  chain (rule value and condition, premise, claim) one operand per line;
-* parentheses only where the grammar's precedence needs them (loosest first: ``if``-``then``-
+The layout is the one the bundled statutes were written in by hand (issue 17: the project
+passes its own ``fmt --check``):
+
+* two-space indentation per level; a statute's items at the top level (the statute line is a
+  heading), an amendment's items indented once; each item preceded by a blank line, except
+  within a run of ``repeal`` lines;
+* lines past ``WIDTH`` are broken where that is simple: a statute header gets one source per
+  line; the values of a long enum and the facts of an example are packed into lines (``a = 1,
+  b = 2,``), expected values continue under the first one; a top-level ``and``/``or``/
+  ``implies`` chain (rule value and condition, premise, claim) gets one operand per line with
+  the operator under the start of the expression, a parenthesised operand that is still too
+  long is broken the same way inside its parentheses, and an ``if``-``else if`` chain gets one
+  branch per line with ``else`` under ``if``;
+* trailing comments on consecutive lines of a block line up in one column;
+* parentheses where the grammar's precedence needs them (loosest first: ``if``-``then``-
   ``else``, ``implies`` (right-assoc), ``or``, ``and``, ``not``, comparison/``in`` (non-assoc),
-  ``+ -``, ``* /``, unary ``-``, atoms);
+  ``+ -``, ``* /``, unary ``-``, atoms), and also where two different logical operators meet
+  (``a or (b and c)``), which a reader should not have to resolve by precedence;
 * money as ``€1_118.50`` (thousands grouped, cents only when non-zero), rates always as a
   percentage (``36.5%``), numbers with a decimal point (``2.0``), dates ISO, ``art.`` with its
-  dot (also for ``artikel``), ``[amendment A]`` as ``[from before A to after A]``, ``expect
+  dot (also for ``artikel``), ``[from before A to after A]`` as ``[amendment A]``, ``expect
   proved`` left out;
 * parameter values (``= VALUE``, ``set parameter``) are arithmetic in the grammar, so anything
   looser is parenthesised there.
@@ -81,10 +92,24 @@ def _level(expr: ast.Expr) -> int:
     return _ATOM
 
 
-def format_expr(expr: ast.Expr, required: int = _IF) -> str:
-    """Print an expression, parenthesised if it binds looser than ``required``."""
+_LOGICAL = frozenset({"and", "or", "implies"})
+
+
+def _needs_parentheses(expr: ast.Expr, required: int, parent_op: str | None = None) -> bool:
+    """Parentheses where the grammar needs them, and also where two different logical operators
+    meet (``a or (b and c)``, ``a implies (b or c)``): a reader of a statute should not have to
+    know that ``and`` binds tighter than ``or``. The tree is the same either way."""
+    if _level(expr) < required:
+        return True
+    return (parent_op in _LOGICAL and isinstance(expr, ast.Binary) and expr.op in _LOGICAL
+            and expr.op != parent_op)
+
+
+def format_expr(expr: ast.Expr, required: int = _IF, parent_op: str | None = None) -> str:
+    """Print an expression, parenthesised if it binds looser than ``required`` (or is a
+    different logical operator than its parent ``parent_op``)."""
     text = _expr(expr)
-    return f"({text})" if _level(expr) < required else text
+    return f"({text})" if _needs_parentheses(expr, required, parent_op) else text
 
 
 def _expr(expr: ast.Expr) -> str:
@@ -110,26 +135,83 @@ def _expr(expr: ast.Expr) -> str:
         return f"- {operand}" if operand.startswith("-") else f"-{operand}"
     if isinstance(expr, ast.Binary):
         _, left, right = _BINARY[expr.op]
-        return f"{format_expr(expr.left, left)} {expr.op} {format_expr(expr.right, right)}"
+        return f"{format_expr(expr.left, left, expr.op)} {expr.op} {format_expr(expr.right, right, expr.op)}"
     if isinstance(expr, ast.Duration):  # the amount is an atom: '18 years', '(n + 1) months'
         return f"{format_expr(expr.amount, _ATOM)} {expr.unit}"
     raise TypeError(f"not an expression: {expr!r}")
 
 
-def _chain(expr: ast.Expr, prefix: str, indent: int) -> list[str]:
-    """``prefix + expr`` as lines: one line if it fits in WIDTH, else a top-level ``and``/``or``
-    chain with one operand per line, the operator under the start of the expression."""
-    text = prefix + format_expr(expr)
-    if indent + len(text) <= WIDTH or not (isinstance(expr, ast.Binary) and expr.op in ("and", "or")):
-        return [text]
+def _operands(expr: ast.Binary) -> tuple[list[ast.Expr], int]:
+    """The operands of a top-level chain of one logical operator, in order, and the binding
+    level each needs: ``and``/``or`` are left-associative (the chain is on the left),
+    ``implies`` right-associative (the chain is on the right)."""
     op, operands = expr.op, []
-    while isinstance(expr, ast.Binary) and expr.op == op:  # left-associative: the chain is on the left
-        operands.append(expr.right)
-        expr = expr.left
-    first, rest = _BINARY[op][1:]
-    lines = [prefix + format_expr(expr, first)]
+    node: ast.Expr = expr
+    if op == "implies":
+        while isinstance(node, ast.Binary) and node.op == op:
+            operands.append(node.left)
+            node = node.right
+        return operands + [node], _OR
+    while isinstance(node, ast.Binary) and node.op == op:
+        operands.append(node.right)
+        node = node.left
+    return [node] + list(reversed(operands)), _BINARY[op][2]
+
+
+def _chain(expr: ast.Expr, prefix: str, indent: int) -> list[str]:
+    """``prefix + expr`` as lines: one line if it fits in WIDTH; else a top-level ``and``/``or``/
+    ``implies`` chain gets one operand per line, the operator under the start of the
+    expression (a parenthesised operand that is still too long is broken the same way inside
+    its parentheses), and an ``if``-``then``-``else if`` chain one branch per line."""
+    text = prefix + format_expr(expr)
+    if indent + len(text) <= WIDTH:
+        return [text]
+    if isinstance(expr, ast.IfThenElse):
+        return _if_chain(expr, prefix)
+    if not (isinstance(expr, ast.Binary) and expr.op in _LOGICAL):
+        return [text]
+    op = expr.op
+    operands, required = _operands(expr)
     pad = " " * len(prefix)
-    return lines + [f"{pad}{op} {format_expr(operand, rest)}" for operand in reversed(operands)]
+    lines: list[str] = []
+    for index, operand in enumerate(operands):
+        lead = prefix if index == 0 else f"{pad}{op} "
+        need = _BINARY[op][1] if index == 0 and op != "implies" else required
+        if _needs_parentheses(operand, need, op) and isinstance(operand, ast.Binary) and operand.op in _LOGICAL:
+            inner = _chain(operand, lead + "(", indent)
+            inner[-1] += ")"
+            lines.extend(inner)
+        else:
+            lines.append(lead + format_expr(operand, need, op))
+    return lines
+
+
+def _if_chain(expr: ast.IfThenElse, prefix: str) -> list[str]:
+    """``if c then a else if d then b else e`` as one branch per line, ``else`` under ``if``."""
+    pad = " " * len(prefix)
+    lines = [f"{prefix}if {format_expr(expr.condition)} then {format_expr(expr.then)}"]
+    node: ast.Expr = expr.otherwise
+    while isinstance(node, ast.IfThenElse):
+        lines.append(f"{pad}else if {format_expr(node.condition)} then {format_expr(node.then)}")
+        node = node.otherwise
+    lines.append(f"{pad}else {format_expr(node)}")
+    return lines
+
+
+def _fill(texts: list[str], indent: int, width: int = WIDTH) -> list[list[int]]:
+    """Which of ``texts`` go on which line when they are packed, separated by ``, ``, into
+    lines of at most ``width`` characters after ``indent`` (a text longer than that gets a
+    line of its own): how drafters write the facts of an example or the values of an enum."""
+    groups: list[list[int]] = []
+    length = 0
+    for index, text in enumerate(texts):
+        if groups and indent + length + 2 + len(text) + 1 <= width:  # ", " before, "," after
+            groups[-1].append(index)
+            length += 2 + len(text)
+        else:
+            groups.append([index])
+            length = len(text)
+    return groups
 
 
 # --- literals and small pieces -----------------------------------------------------------------
@@ -230,7 +312,10 @@ def _annotations(node: ast.RuleDecl | ast.DecisionDecl) -> list[str]:
 
 def _versions(versions: tuple[ast.VersionSpec, ...], compare: tuple | None = None) -> str:
     if compare is not None:
-        return f" [from {compare[0]} to {compare[1]}]"
+        before, after = compare
+        if (before.kind, after.kind) == ("before", "after") and before.amendment == after.amendment:
+            return f" [amendment {before.amendment}]"  # the shorthand: the same tree
+        return f" [from {before} to {after}]"
     return f" [{', '.join(str(v) for v in versions)}]" if versions else ""
 
 
@@ -253,6 +338,7 @@ def _row_keyword(row: ast.TableRow) -> str:
 # --- declarations --------------------------------------------------------------------------------
 
 
+_REPEALS = (ast.RepealRule, ast.RepealCitation)
 _GROWTH = (ast.AddFacts, ast.AddDecision, ast.AddEnumValues, ast.AddTable, ast.AddRows)
 
 
@@ -305,9 +391,9 @@ class _Printer:
             self.line(0, " ".join(words), statute)
             for source in sources_text:
                 self.line(1, source)
-        for item in statute.items:
+        for item in statute.items:  # a statute's items at the top level, as drafters write them
             self.blank()
-            self.item(item, 1)
+            self.item(item, 0)
 
     def amendment(self, amendment: ast.Amendment) -> None:
         title = f" {format_string(amendment.title)}" if amendment.title is not None else ""
@@ -319,9 +405,12 @@ class _Printer:
         else:  # a long title: the legal effect goes on its own line, as drafters write it
             self.line(0, head, amendment)
             self.line(1, tail)
+        previous = None
         for item in amendment.items:
-            self.blank()
+            if not (isinstance(item, _REPEALS) and isinstance(previous, _REPEALS)):
+                self.blank()  # a run of repeals reads as one list
             self.item(item, 1)
+            previous = item
 
     def item(self, item: object, depth: int) -> None:
         if isinstance(item, ast.EnumDecl):
@@ -330,8 +419,7 @@ class _Printer:
                 self.line(depth, one_line, item, *item.values)
                 return
             self.line(depth, f"enum {item.name} {{", item)
-            for value in item.values:
-                self.line(depth + 1, f"{value.name},", value)
+            self.packed(depth + 1, [v.name for v in item.values], list(item.values))
             self.line(depth, "}")
         elif isinstance(item, ast.FactsDecl):
             self.facts(item, depth)
@@ -451,16 +539,35 @@ class _Printer:
             self.line(depth + 1, f"{bound}: {format_expr(row.value)}", row)
         self.line(depth, "}")
 
+    def packed(self, depth: int, texts: list[str], nodes: list[object]) -> None:
+        """``texts`` packed into lines (see :func:`_fill`), a comma after every line but the last."""
+        groups = _fill(texts, len(INDENT * depth))
+        for number, group in enumerate(groups):
+            comma = "," if number < len(groups) - 1 else ""
+            self.line(depth, ", ".join(texts[i] for i in group) + comma, *(nodes[i] for i in group))
+
     def example(self, example: ast.Example, depth: int) -> None:
         header = f"example {format_string(example.name)}{_versions(example.versions)} {{"
-        expected = f"expect {_expected(example.expected)}".rstrip()
         if not example.facts:
-            self.line(depth, f"{header}}} {expected}", example, *example.expected)
+            self.expected(depth, f"{header}}} expect", example.expected, example)
             return
         self.line(depth, header, example)
-        for fact in example.facts:
-            self.line(depth + 1, _assignments((fact,)), fact)
-        self.line(depth, f"}} {expected}", *example.expected)
+        self.packed(depth + 1, [_assignments((fact,)) for fact in example.facts], list(example.facts))
+        self.expected(depth, "} expect", example.expected)
+
+    def expected(self, depth: int, head: str, values: tuple[ast.Assignment, ...], *anchors: object) -> None:
+        """``} expect a = 1, b = 2``; a long list continues on lines under the first value."""
+        texts = [_expected((value,)) for value in values]
+        if not texts:
+            self.line(depth, head, *anchors)
+            return
+        pad = len(INDENT * depth) + len(head) + 1
+        groups = _fill(texts, pad)
+        for number, group in enumerate(groups):
+            comma = "," if number < len(groups) - 1 else ""
+            text = ", ".join(texts[i] for i in group) + comma
+            nodes = [*anchors, *(values[i] for i in group)] if number == 0 else [values[i] for i in group]
+            self.line(depth, f"{head} {text}" if number == 0 else " " * (len(head) + 1) + text, *nodes)
 
     def property(self, prop: ast.Property, depth: int) -> None:
         expect = f" expect {prop.expect}" if prop.expect != "proved" else ""
@@ -599,13 +706,40 @@ def _place(
     return placed
 
 
+def _comment_columns(lines: list[str], trailing: dict[int, str]) -> dict[int, int]:
+    """The column of each trailing comment: within a run of consecutive lines at the same
+    indentation (the fields of a facts block, the values of a parameter), the comments line up
+    two spaces after the longest commented line, as drafters align them by hand."""
+    columns: dict[int, int] = {}
+    run: list[int] = []
+
+    def close() -> None:
+        commented = [i for i in run if i in trailing]
+        if len(commented) > 1:
+            column = max(len(lines[i]) for i in commented) + 2
+            columns.update((i, column) for i in commented)
+        run.clear()
+
+    for index, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" "))
+        if run and (not line.strip() or indent != len(lines[run[0]]) - len(lines[run[0]].lstrip(" "))):
+            close()
+        if line.strip():
+            run.append(index)
+    close()
+    return columns
+
+
 def _render(printer: _Printer, placed: _Placement) -> str:
     out: list[str] = []
+    columns = _comment_columns(printer.lines, placed.trailing)
     for index, line in enumerate(printer.lines):
         indent = line[: len(line) - len(line.lstrip(" "))]
         for text, blank in placed.before.get(index, ()):
             out.extend([f"{indent}--{text}", ""] if blank else [f"{indent}--{text}"])
-        out.append(f"{line} --{placed.trailing[index]}" if index in placed.trailing else line)
+        if index in placed.trailing:
+            line = line.ljust(columns.get(index, len(line) + 1)) + f"--{placed.trailing[index]}"
+        out.append(line)
     if placed.end and out:
         out.append("")
     for text, blank in placed.end:

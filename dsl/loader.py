@@ -9,10 +9,13 @@ from pathlib import Path
 from dsl import ast
 from dsl.checker import check_files
 from dsl.consolidate import check_all_versions
-from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.diagnostics import Diagnostic, LexproofError, with_code
 from dsl.model import Program
-from dsl.parser import parse_file
+from dsl.parser import parse_file, parse_text
 from dsl.source import Span
+
+# Load phases, as codes of dsl.diagnostics.LOAD_CODES.
+SYNTAX, FILES, DECLARATIONS, AMENDMENTS = "LP001", "LP002", "LP003", "LP004"
 
 MAX_FILES = 2000
 PROJECT_MARKERS = ("pyproject.toml", "lexproof.toml")
@@ -109,7 +112,7 @@ def collect_sources(paths: list[str | Path], root: Path | None = None) -> list[t
         else:
             errors.append(Diagnostic(Span(str(path), 1, 1, 1, 1), "no such file or directory"))
     if errors:
-        raise LexproofError(errors)
+        raise LexproofError(with_code(errors, FILES))
     return result
 
 
@@ -118,19 +121,23 @@ def collect_paths(paths: list[str | Path]) -> list[Path]:
     return [path for path, _root in collect_sources(paths)]
 
 
-def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Program:
+def load(paths: list[str | Path] | str | Path, root: Path | None = None,
+         texts: dict[Path, str] | None = None) -> Program:
     """Parse, follow imports, check, and validate every amendment's consolidated versions.
 
     All syntax errors of all files are reported together; checking happens once every file
     parses (a checker run over half a program would mostly report the missing half). Imports
     resolve relative to the importing file and must stay inside its statute root
-    (:func:`statute_root`, or ``root`` when given; :func:`refusal`).
+    (:func:`statute_root`, or ``root`` when given; :func:`refusal`). ``texts``: the text to use
+    instead of what is on disk, by resolved path (an editor's unsaved buffer).
     """
+    unsaved = {Path(path).resolve(): text for path, text in (texts or {}).items()}
     if isinstance(paths, (str, Path)):
         paths = [paths]
     pending = [(p.resolve(), top) for p, top in collect_sources(list(paths), root)]
     if not pending:
-        raise LexproofError(Diagnostic(Span(str(paths[0]) if paths else ".", 1, 1, 1, 1), "no .law files found"))
+        raise LexproofError(Diagnostic(Span(str(paths[0]) if paths else ".", 1, 1, 1, 1), "no .law files found",
+                                       code=FILES))
     seen: dict[Path, ast.File] = {}
     errors: list[Diagnostic] = []
     while pending:
@@ -138,11 +145,11 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Prog
         if path in seen:
             continue
         if len(seen) >= MAX_FILES:
-            raise LexproofError(Diagnostic(Span(str(path), 1, 1, 1, 1), f"more than {MAX_FILES} files"))
+            raise LexproofError(Diagnostic(Span(str(path), 1, 1, 1, 1), f"more than {MAX_FILES} files", code=FILES))
         try:
-            parsed = parse_file(_display(path))
+            parsed = parse_text(unsaved[path], _display(path)) if path in unsaved else parse_file(_display(path))
         except LexproofError as error:
-            errors.extend(error.diagnostics)
+            errors.extend(with_code(error.diagnostics, SYNTAX))
             seen[path] = ast.File(str(path), (), ())
             continue
         seen[path] = parsed
@@ -150,12 +157,15 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Prog
             target = path.parent / item.path
             reason = refusal(target, top)
             if reason is not None:  # rendered with control characters made visible (render())
-                errors.append(Diagnostic(item.span, f"cannot import '{item.path}': {reason}"))
+                errors.append(Diagnostic(item.span, f"cannot import '{item.path}': {reason}", code=FILES))
             elif target.resolve() not in seen:
                 pending.append((target.resolve(), top))
     if errors:
         raise LexproofError(errors)
-    program = check_files(list(seen.values()))
+    try:
+        program = check_files(list(seen.values()))
+    except LexproofError as error:
+        raise LexproofError(with_code(error.diagnostics, DECLARATIONS)) from None
     version_errors: list[Diagnostic] = []
     for statute in program.statutes.values():
         try:
@@ -163,7 +173,7 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None) -> Prog
         except LexproofError as error:
             version_errors.extend(error.diagnostics)
     if version_errors:
-        raise LexproofError(version_errors)
+        raise LexproofError(with_code(version_errors, AMENDMENTS))
     return program
 
 

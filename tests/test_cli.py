@@ -358,6 +358,30 @@ def test_fmt_prints_canonical_layout_and_check_detects_it(tmp_path: Path):
     assert api.evaluate(program, {"x": 4}, date="2025-01-01").outcomes["d"].value is True
 
 
+def test_fmt_diff_prints_a_unified_diff_that_patch_applies(tmp_path: Path):
+    messy = write(tmp_path / "messy.law", "statute S\nfacts F {   x: int 0..10 }\n")
+    code, stdout, _ = cli("fmt", "--diff", str(messy))
+    assert code == 1
+    # Written by hand: the facts block moves to its own lines after a blank line.
+    assert stdout == (
+        f"--- {messy}\n+++ {messy}\n@@ -1,2 +1,5 @@\n statute S\n-facts F {{   x: int 0..10 }}\n"
+        "+\n+facts F {\n+  x: int 0..10\n+}\n"
+    )
+    tidy = write(tmp_path / "tidy.law", cli("fmt", str(messy))[1])
+    assert cli("fmt", "--diff", str(tidy)) == (0, "", "")
+    # Options that contradict each other are bad input, not a silent choice.
+    code, _, stderr = cli("fmt", "--diff", "--write", str(messy))
+    assert code == 2 and "at most one of --check, --diff and --write" in stderr
+    assert messy.read_text(encoding="utf-8") == "statute S\nfacts F {   x: int 0..10 }\n"
+
+
+def test_fmt_diff_marks_a_missing_last_newline(tmp_path: Path):
+    messy = write(tmp_path / "messy.law", "statute  S")
+    code, stdout, _ = cli("fmt", "--diff", str(messy))
+    assert code == 1
+    assert stdout.endswith("-statute  S\n\\ No newline at end of file\n+statute S\n")
+
+
 def test_fmt_write_rewrites_in_place(tmp_path: Path):
     messy = write(tmp_path / "messy.law", "statute S\nfacts F {   x: int }\n")
     code, stdout, _ = cli("fmt", "--write", str(messy))

@@ -111,46 +111,45 @@ import "a.law" -- trailing on import
 
 statute S "Titel" bwb B1 url "https://x"
 
-  -- before c
-  enum E { a, b, c }
+-- before c
+enum E { a, b, c }
 
-  facts F {
-    n: int -5..€10 typical 3 -- trailing on n
-    -- before m
-    m: rate 0%..100%
-    k: Soort typical mbo
-  }
+facts F {
+  n: int -5..€10 typical 3 -- trailing on n
+  -- before m
+  m: rate 0%..100%
+  k: Soort typical mbo
+}
 
-  parameter p: money [art. 1]
-    = €1_118.50 from 2020-01-01
-    = €1_200
+parameter p: money [art. 1]
+  = €1_118.50 from 2020-01-01
+  = €1_200
 
-  @expect(LP102)
-  decision d: bool otherwise false
+@expect(LP102)
+decision d: bool otherwise false
 
-  @allow(x)
-  @expect(LP101)
-  rule r [WEB art. 2 lid 3 sub a] except q, q2: -- on header
-    -- second on value
-    d = (a or b) and not (c implies e) -- on value
-    -- before condition
-    if x - (y - z) > -1
+@allow(x)
+@expect(LP101)
+rule r [WEB art. 2 lid 3 sub a] except q, q2: -- on header
+  -- second on value
+  d = (a or b) and not (c implies e) -- on value
+  -- before condition
+  if x - (y - z) > -1
 
-  -- before table
-  table t ["Kamerstuk 1"]: money -> rate marginal {
-    up to €25_000: 96%
-    above: 36.5%
-  }
+-- before table
+table t ["Kamerstuk 1"]: money -> rate marginal {
+  up to €25_000: 96%
+  above: 36.5%
+}
 
-  example "e \"q\" -- not a comment" [on 2020-01-01] {
-    n = 1
-    m = 5%
-  } expect d = true
+example "e \"q\" -- not a comment" [on 2020-01-01] {
+  n = 1, m = 5%
+} expect d = true
 
-  property pr [from before A to after A] expect vacuous:
-    for every F a, b differing only in n
-    assume a.n != b.n
-    claim max(a.n, 1) <= b.n * 2
+property pr [amendment A] expect vacuous:
+  for every F a, b differing only in n
+  assume a.n != b.n
+  claim max(a.n, 1) <= b.n * 2
 
 amendment A amends S in force 2021-01-01 proposal
 
@@ -158,7 +157,6 @@ amendment A amends S in force 2021-01-01 proposal
     d = if a then 1.5 else 2
 
   repeal rule q
-
   repeal [art. 1 lid 2]
 
   set parameter p = €5 -- trailing on set
@@ -194,23 +192,18 @@ LONG_CANONICAL = """statute Long "A rather long title for a statute that goes on
   bwb BWBR0011453
   url "https://wetten.overheid.nl/BWBR0011453"
 
-  -- Section one ------
+-- Section one ------
 
-  -- about E
-  enum E {
-    alpha_value_one,
-    alpha_value_two,
-    alpha_value_three,
-    alpha_value_four,
-    alpha_value_five,
-    six,
-  }
+-- about E
+enum E {
+  alpha_value_one, alpha_value_two, alpha_value_three, alpha_value_four, alpha_value_five, six
+}
 
-  rule r [art. 1]:
-    d = true
-    if first_condition_name
-       and (second_one or third_one)
-       and fourth_condition_name_is_quite_long_indeed
+rule r [art. 1]:
+  d = true
+  if first_condition_name
+     and (second_one or third_one)
+     and fourth_condition_name_is_quite_long_indeed
 """
 
 
@@ -228,7 +221,7 @@ def test_empty_inputs() -> None:
 def test_small_items_share_a_line() -> None:
     text = 'statute S facts F {} parameter p: int = 1 example "e" [on 2020-01-01] {} expect'
     assert format_text(text, "s.law") == (
-        'statute S\n\n  facts F {}\n\n  parameter p: int = 1\n\n  example "e" [on 2020-01-01] {} expect\n'
+        'statute S\n\nfacts F {}\n\nparameter p: int = 1\n\nexample "e" [on 2020-01-01] {} expect\n'
     )
 
 
@@ -271,7 +264,7 @@ def test_collect_comments_ignores_dashes_in_texts() -> None:
 
 def test_windows_line_endings() -> None:
     text = "statute S\r\n-- about E\r\n\r\nenum E { a } -- trailing\r\n"
-    assert format_text(text, "w.law") == "statute S\n\n  -- about E\n\n  enum E { a } -- trailing\n"
+    assert format_text(text, "w.law") == "statute S\n\n-- about E\n\nenum E { a } -- trailing\n"
 
 
 def test_comment_containing_a_quote_does_not_open_a_text() -> None:
@@ -282,7 +275,7 @@ def test_comment_containing_a_quote_does_not_open_a_text() -> None:
 def test_comment_inside_an_expression_stays_near_its_line() -> None:
     text = "statute S\nrule r [art. 1]:\n  d = a\n    -- why b\n    and b\n  if c\n"
     assert format_text(text, "c.law") == (
-        "statute S\n\n  rule r [art. 1]:\n    d = a and b\n    -- why b\n    if c\n"
+        "statute S\n\nrule r [art. 1]:\n  d = a and b\n  -- why b\n  if c\n"
     )
 
 
@@ -313,7 +306,9 @@ def bin_(op: str, left: ast.Expr, right: ast.Expr) -> ast.Binary:
         (bin_("implies", a, bin_("implies", b, c)), "a implies b implies c"),
         (bin_("implies", bin_("implies", a, b), c), "(a implies b) implies c"),
         (bin_("and", bin_("or", a, b), c), "(a or b) and c"),
-        (bin_("or", a, bin_("and", b, c)), "a or b and c"),
+        (bin_("or", a, bin_("and", b, c)), "a or (b and c)"),  # logical operators never mix bare
+        (bin_("implies", bin_("and", a, b), bin_("or", b, c)), "(a and b) implies (b or c)"),
+        (bin_("and", bin_("and", a, b), c), "a and b and c"),
         (ast.Unary("not", bin_("and", a, b)), "not (a and b)"),
         (ast.Unary("not", bin_("=", a, b)), "not a = b"),
         (bin_("=", ast.Unary("not", a), b), "(not a) = b"),
@@ -407,8 +402,8 @@ def test_parameter_values_are_arithmetic_so_looser_values_get_parentheses() -> N
     )
     text = format_file(file)
     assert text == (
-        "statute S\n\n  parameter p: int\n    = (a and b)\n    = (if a then 1 else b) from 2020-01-01\n"
-        "    = a + 1\n\namendment A amends S in force 2021-01-01\n\n  set parameter p = (a = b)\n"
+        "statute S\n\nparameter p: int\n  = (a and b)\n  = (if a then 1 else b) from 2020-01-01\n"
+        "  = a + 1\n\namendment A amends S in force 2021-01-01\n\n  set parameter p = (a = b)\n"
     )
     assert parse_text(text, "f") == file
 
@@ -449,3 +444,68 @@ def test_a_long_amendment_header_puts_its_legal_effect_on_the_next_line() -> Non
     lines = format_text(text, "a.law").splitlines()
     index = lines.index(f'amendment A "{title}"')
     assert lines[index + 1] == "  amends S in force 2027-09-01 proposal"
+
+
+# --- the layout of the bundled statutes (issue 17: the project passes its own fmt --check) -------
+
+HAND = """statute S
+facts F {
+  a: bool   -- first
+  long_name_b: int 0..10 -- second
+  c: bool
+}
+rule r [art. 1]: d = if p = 96% then 96% * kosten_per_maand_van_de_ouder else if p = 80% then 80% * kosten_per_maand_van_de_ouder else 0
+  if alpha_condition_name_one and (beta_condition_name_two_much_longer or (gamma_condition_three and delta_condition_four_long))
+property q: for every F claim alpha_condition_name_one implies some_other_rather_long_name_of_a_fact not in {x, y, z, w, v, u}
+example "e" [on 2020-01-01] { alpha = 1, beta = 2, gamma = 3, delta = 4, epsilon = 5, zeta = 6, eta = 7, theta = 8, iota = 9 } expect alpha = 1, beta = 2, gamma = 3, delta = 4, epsilon = 5, zeta = 6, eta = 7, theta = 8, iota = 9, kappa = 10
+amendment A amends S in force 2021-01-01
+repeal rule r
+repeal rule r2
+property p [amendment A]: for every F claim before.a = after.a
+"""
+
+# Written by hand: top-level items at column 1, aligned trailing comments, one branch of an
+# if-else-if chain per line with 'else' under 'if', a long parenthesised operand broken inside its
+# parentheses, 'implies' chains broken like and/or, example facts and expected values packed,
+# a run of repeals without blank lines, '[amendment A]' kept short.
+HAND_CANONICAL = """statute S
+
+facts F {
+  a: bool                 -- first
+  long_name_b: int 0..10  -- second
+  c: bool
+}
+
+rule r [art. 1]:
+  d = if p = 96% then 96% * kosten_per_maand_van_de_ouder
+      else if p = 80% then 80% * kosten_per_maand_van_de_ouder
+      else 0
+  if alpha_condition_name_one
+     and (beta_condition_name_two_much_longer
+          or (gamma_condition_three and delta_condition_four_long))
+
+property q:
+  for every F
+  claim alpha_condition_name_one
+        implies some_other_rather_long_name_of_a_fact not in {x, y, z, w, v, u}
+
+example "e" [on 2020-01-01] {
+  alpha = 1, beta = 2, gamma = 3, delta = 4, epsilon = 5, zeta = 6, eta = 7, theta = 8, iota = 9
+} expect alpha = 1, beta = 2, gamma = 3, delta = 4, epsilon = 5, zeta = 6, eta = 7, theta = 8,
+         iota = 9, kappa = 10
+
+amendment A amends S in force 2021-01-01
+
+  repeal rule r
+  repeal rule r2
+
+  property p [amendment A]:
+    for every F
+    claim before.a = after.a
+"""
+
+
+def test_the_layout_drafters_use_by_hand() -> None:
+    assert format_text(HAND, "h.law") == HAND_CANONICAL
+    assert format_text(HAND_CANONICAL, "h.law") == HAND_CANONICAL
+    assert parse_text(HAND_CANONICAL, "h.law") == parse_text(HAND, "h.law")

@@ -379,8 +379,8 @@ def test_the_formatter_keeps_every_new_construct():
         "amendment A amends S in force 2025-01-01 proposal\n"
     )
     formatted = format_text(text)
-    assert "    x: int 0..10 = 3 typical 4\n" in formatted
-    assert "  table t: int -> int cumulative {\n    below 3: 1\n    up to 5: 2\n    above: 3\n  }" in formatted
+    assert "\n  x: int 0..10 = 3 typical 4\n" in formatted
+    assert "\ntable t: int -> int cumulative {\n  below 3: 1\n  up to 5: 2\n  above: 3\n}" in formatted
     assert 'example "e" [on 2026-01-01 with A] {' in formatted and "} expect d = 1 ± 0\n" in formatted
     assert parse_text(formatted, "f.law") == parse_text(text, "f.law")
     assert format_text(formatted) == formatted

@@ -14,13 +14,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from dsl import ir
+from dsl import ast, ir
 from dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
 from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.loader import load as _load
 from dsl.model import Program, StatuteModel
-from dsl.parser import parse_query
+from dsl.parser import parse_query, parse_text
 from dsl.source import SOURCES, Span
 from dsl.typing import Lowerer, Scope, TypeFailure
 from dsl.values import clip, parse_iso_date, parse_value
@@ -33,12 +33,31 @@ from verifier.results import Result, Witness
 from verifier.solving import Budget
 from verifier.workers import Task, run_tasks
 
-__all__ = ["load", "evaluate", "check", "query", "diff", "read_case", "EvaluationResult"]
+__all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check", "query", "diff", "read_case",
+           "EvaluationResult"]
 
 
 def load(*paths: str | Path) -> Program:
     """Parse and check statute files or directories (imports followed)."""
     return _load(list(paths))
+
+
+def load_document(path: str | Path, text: str) -> Program:
+    """Like :func:`load` for one file, but with ``text`` as its content instead of what is on
+    disk (an editor's unsaved buffer); its imports are read from disk."""
+    return _load([path], texts={Path(path): text})
+
+
+def parse(text: str, path: str = "<input>") -> ast.File:
+    """The syntax tree of one file's text (no imports followed, not checked)."""
+    return parse_text(text, path)
+
+
+def format_source(text: str, path: str = "<input>") -> str:
+    """``text`` in canonical layout, comments kept (what ``lexproof fmt`` writes)."""
+    from dsl.formatter import format_text
+
+    return format_text(text, path)
 
 
 def _date(value: str | dt.date | None) -> dt.date:

@@ -42,15 +42,19 @@ def _console(stderr: bool = False) -> Console:
     return console
 
 
-def _guard(action: Callable[[], int]) -> int:
+def _guard(action: Callable[[], int], command: str | None = None, output_format: str = "human") -> int:
     """Run a command: bad input -> diagnostics and exit 2; lexproof bugs -> exit 4; never a
-    traceback (set LEXPROOF_DEBUG=1 to see one)."""
+    traceback (set LEXPROOF_DEBUG=1 to see one). With a machine format, bad input also
+    writes that format's error document on stdout (``_emit_errors``): a statute that does not
+    load must not look like an empty, clean report to CI."""
     try:
         return action()
     except LexproofError as error:
         click.echo(error.render(), err=True)
         count = len(error.diagnostics)
         click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
+        if command is not None and output_format != "human":
+            _emit_errors(command, output_format, error)
         return EXIT_BAD_INPUT
     except InternalError as error:
         click.echo(visible(f"internal error: {error}"), err=True)
@@ -66,6 +70,21 @@ def _guard(action: Callable[[], int]) -> int:
             raise
         click.echo(visible(f"internal error: {type(error).__name__}: {error} (set LEXPROOF_DEBUG=1 for details; please report)"), err=True)
         return EXIT_INTERNAL
+
+
+def _emit_errors(command: str, output_format: str, error: LexproofError) -> None:
+    """The document of a run that stopped at bad input, in the chosen format: JSON's error
+    shape (docs/json-output.md), a SARIF log with a result per diagnostic, or JUnit with a
+    failing test case per file (docs/ci.md)."""
+    from verifier.formats import error_json, errors_to_junit, errors_to_sarif
+
+    if output_format == "json":
+        click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": command, "exit_code": EXIT_BAD_INPUT,
+                              "errors": [error_json(d) for d in error.diagnostics]}))
+    elif output_format == "sarif":
+        click.echo(json_text(errors_to_sarif(error.diagnostics)))
+    elif output_format == "junit":
+        click.echo(errors_to_junit(error.diagnostics))
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -202,7 +221,7 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
                 console.print(Text("at their default (not in the case file): " + ", ".join(result.defaulted)))
         return 0
 
-    sys.exit(_guard(action))
+    sys.exit(_guard(action, "eval", output_format))
 
 
 @main.command("test")
@@ -217,7 +236,7 @@ def test_command(paths, date, output_format) -> None:
         results = api.check(program, date=_parse_date(date, "--date"), builtin=False, properties=False)
         return _report("test", program, results, output_format)
 
-    sys.exit(_guard(action))
+    sys.exit(_guard(action, "test", output_format))
 
 
 JOBS = once_option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_default=True,
@@ -266,7 +285,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
                                "--no-cache checks afresh)"), err=True)
         return code
 
-    sys.exit(_guard(action))
+    sys.exit(_guard(action, "check", output_format))
 
 
 @main.command("query")
@@ -299,7 +318,7 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
         print_result(console, result, program.statutes, verbose=True)
         return 3 if result.status == "unknown" else 0
 
-    sys.exit(_guard(action))
+    sys.exit(_guard(action, "query", output_format))
 
 
 @main.command("diff")
@@ -334,14 +353,16 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
             console.print(Text(f"unchanged: {', '.join(unchanged)}", style="dim"))
         return code
 
-    sys.exit(_guard(action))
+    sys.exit(_guard(action, "diff", output_format))
 
 
 @main.command("fmt")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--check", "check_only", is_flag=True, help="exit 1 if a file is not in canonical layout")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="print what formatting would change as a unified diff; exit 1 if anything would")
 @click.option("--write", is_flag=True, help="rewrite the files in place")
-def fmt_command(files, check_only, write) -> None:
+def fmt_command(files, check_only, show_diff, write) -> None:
     """Print statutes in canonical layout (comments kept)."""
 
     def action() -> int:
@@ -349,6 +370,9 @@ def fmt_command(files, check_only, write) -> None:
         from dsl.loader import collect_paths
         from dsl.parser import read_source
 
+        if sum((check_only, show_diff, write)) > 1:
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
+                                           "fmt: give at most one of --check, --diff and --write"))
         status = 0
         for path in collect_paths(list(files)):
             text = read_source(path)  # line endings made '\n', as the parser reads them
@@ -356,6 +380,10 @@ def fmt_command(files, check_only, write) -> None:
             if check_only:
                 if formatted != text:
                     click.echo(visible(f"{path}: not formatted"))
+                    status = 1
+            elif show_diff:
+                if formatted != text:
+                    click.echo(_unified_diff(str(path), text, formatted), nl=False)
                     status = 1
             elif write:
                 if formatted != text:
@@ -366,6 +394,33 @@ def fmt_command(files, check_only, write) -> None:
         return status
 
     sys.exit(_guard(action))
+
+
+@main.command("lsp")
+def lsp_command() -> None:
+    """Run the language server for editors (LSP on stdin/stdout; docs/editor.md)."""
+    try:
+        from verifier.lsp import serve
+    except ImportError as error:  # pygls is a dependency; a broken install gets a clear message
+        click.echo(visible(f"error: the language server needs pygls ({error}); pip install -e '.[dev]'"), err=True)
+        sys.exit(EXIT_INTERNAL)
+    serve()
+
+
+def _unified_diff(path: str, before: str, after: str) -> str:
+    """The change formatting makes to one file, as ``diff -u`` writes it (``patch -p0`` applies
+    it). Each line is shown with its control characters made visible, as everywhere else."""
+    import difflib
+
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=path, tofile=path)
+    out = []
+    for line in lines:
+        body = line[:-1] if line.endswith("\n") else line
+        out.append(visible(body) + "\n")
+        if not line.endswith("\n"):  # the marker diff itself writes, so that the patch applies
+            out.append("\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def _report(command: str, program, results: list[Result], output_format: str, verbose: bool = False) -> int:

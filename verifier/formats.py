@@ -13,6 +13,11 @@ not as declared has a ``failure`` (``error`` when the solver could not decide) w
 the explanation: facts of the case, outcome per version, deciding articles. Expected failures
 and warnings pass, with a note in ``system-out``.
 
+A statute that fails to load (bad input, exit 2) has no results, but is reported all the same,
+so that a syntax error is not an empty report: in SARIF each diagnostic is a result with its
+location and its load code as rule id (``LP001`` syntax ... ``LP005`` other input); in JUnit each
+file with diagnostics is a failing ``testcase``. JSON has the same data (``error_json``).
+
 docs/ci.md documents both.
 """
 
@@ -24,6 +29,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from dsl.diagnostics import INPUT_CODE, LOAD_CODES, Diagnostic
 from dsl.source import Span
 from dsl.values import format_value
 from verifier.results import GOOD, Result, Witness, exit_code, show
@@ -77,6 +83,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "warning",
     ),
 }
+
+
+# Bad input: one rule per load phase (dsl.diagnostics.LOAD_CODES); never expected, so errors.
+RULES.update({
+    code: (name, short, f"{short}. The statute was not loaded, so none of its properties, examples and "
+           "built-in checks ran. The message is lexproof's diagnostic; fix it and run again.", "error")
+    for code, (name, short) in LOAD_CODES.items()
+})
 
 
 def rule_id(result: Result) -> str:
@@ -324,5 +338,117 @@ def to_junit(results: list[Result]) -> str:
             totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+# --- load errors (bad input) ------------------------------------------------------------------
+
+BAD_INPUT = 2  # the exit code, as verifier.results.EXIT_BAD_INPUT
+
+
+def _code(diagnostic: Diagnostic) -> str:
+    return diagnostic.code or INPUT_CODE
+
+
+def _in_a_file(span: Span) -> bool:
+    """Whether the span is in a file (not ``<command line>`` or another pseudo-file)."""
+    return bool(span.file) and not span.file.startswith("<") and span.line > 0
+
+
+def error_json(diagnostic: Diagnostic) -> dict:
+    """One diagnostic in the JSON error shape (docs/json-output.md, "Bad input")."""
+    span = diagnostic.span
+    return {
+        "code": _code(diagnostic),
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "location": {"file": span.file, "line": span.line, "column": span.column,
+                     "end_line": span.end_line, "end_column": span.end_column},
+        "notes": [
+            {"message": text, "location": None if note is None else
+             {"file": note.file, "line": note.line, "column": note.column}}
+            for note, text in diagnostic.notes
+        ],
+        "rendered": diagnostic.render(),
+    }
+
+
+def errors_to_sarif(diagnostics: list[Diagnostic], *, base: str | Path | None = None) -> dict:
+    """A SARIF log for a run that stopped at bad input: one ``error`` result per diagnostic,
+    with its location (none for ``<command line>``) and its load code as rule id."""
+    root = Path(base) if base is not None else Path.cwd()
+    codes = [code for code in LOAD_CODES if code in {_code(d) for d in diagnostics}]
+    rules = [_sarif_rule(code) for code in codes]
+    results = []
+    for diagnostic in diagnostics:
+        code = _code(diagnostic)
+        entry: dict = {
+            "ruleId": code,
+            "ruleIndex": codes.index(code),
+            "level": "error",
+            "message": {"text": diagnostic.message},
+            "partialFingerprints": {"lexproofResult/v1": hashlib.sha256(
+                "\x1f".join([code, diagnostic.span.file, diagnostic.message]).encode("utf-8")).hexdigest()[:32]},
+        }
+        if _in_a_file(diagnostic.span):
+            entry["locations"] = [_location(diagnostic.span, root)]
+        notes = [(note, text) for note, text in diagnostic.notes if note is not None and _in_a_file(note)]
+        if notes:
+            entry["relatedLocations"] = [
+                {**_location(note, root), "id": number, "message": {"text": text}}
+                for number, (note, text) in enumerate(notes, 1)
+            ]
+        results.append(entry)
+    driver: dict = {"name": "lexproof", "rules": rules}
+    version = _version()
+    if version:
+        driver["version"] = version
+        driver["semanticVersion"] = version
+    run: dict = {
+        "tool": {"driver": driver},
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}},
+        "invocations": [{"executionSuccessful": False, "exitCode": BAD_INPUT}],
+        "properties": {"total": 0, "notAsExpected": 0, "omittedPassing": 0, "loadErrors": len(diagnostics)},
+    }
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _sarif_rule(code: str) -> dict:
+    name, short, full, default = RULES[code]
+    return {
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "defaultConfiguration": {"level": default},
+        "properties": {"tags": ["lexproof", "legal"]},
+    }
+
+
+def errors_to_junit(diagnostics: list[Diagnostic]) -> str:
+    """JUnit XML for a run that stopped at bad input: a ``testsuite`` ``load`` with one failing
+    ``testcase`` per file that has diagnostics (``<command line>`` for the rest), its failure
+    text every diagnostic of that file with the line and a caret."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        key = diagnostic.span.file if _in_a_file(diagnostic.span) else (diagnostic.span.file or "<input>")
+        by_file.setdefault(key, []).append(diagnostic)
+    root = ET.Element("testsuites", name="lexproof")
+    suite = ET.SubElement(root, "testsuite", name="load")
+    for file, found in by_file.items():
+        first = found[0]
+        case = ET.SubElement(suite, "testcase", name=_xml_text(file), classname="load",
+                             file=_xml_text(file), line=str(max(1, first.span.line)))
+        count = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        failure = ET.SubElement(case, "failure", type=_code(first),
+                                message=_xml_text(f"{first.span}: {first.message}{count}"))
+        failure.text = _xml_text("\n".join(d.render() for d in found))
+    counts = {"tests": len(by_file), "failures": len(by_file), "errors": 0, "skipped": 0}
+    for element in (suite, root):
+        for key, value in counts.items():
+            element.set(key, str(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
