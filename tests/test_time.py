@@ -623,7 +623,7 @@ def test_the_encoders_calendar_takes_every_integer_apart_once(day: int) -> None:
     (otherwise they would constrain the date itself: a date past 9999 would become impossible
     instead of undefined). In range the parts are datetime's."""
     constraints: list = []
-    calendar = calendar_terms.Calendar(lambda new: constraints.extend(new) or 0, lambda keys: None)
+    calendar = calendar_terms.Calendar(lambda new: constraints.extend(new) or 0, lambda keys: None, lambda: True)
     x = z3.Int("x")
     parts = calendar.civil(x)
     solver = z3.Solver()
@@ -636,3 +636,20 @@ def test_the_encoders_calendar_takes_every_integer_apart_once(day: int) -> None:
         assert found == (date.year, date.month, date.day)
     solver.add(z3.Or(parts.year != found[0], parts.month != found[1], parts.day != found[2]))
     assert solver.check() == z3.unsat  # one decomposition only
+
+
+def test_where_constraints_cannot_reach_the_solver_the_calendar_adds_none() -> None:
+    """Once a solver holds the encoder's constraints (or a formula outside every decision is
+    encoded while a cone is focused), a new decomposition's equations would be missing from
+    it, and its year, month and day would be free: every date would be every date. The
+    calendar then takes the date apart with the pure terms, which need no constraint."""
+    constraints: list = []
+    calendar = calendar_terms.Calendar(lambda new: constraints.extend(new) or 0, lambda keys: None, lambda: False)
+    x = z3.Int("x")
+    parts = calendar.civil(x)
+    assert constraints == []
+    solver = z3.Solver()
+    solver.add(x == D(2024, 2, 29).toordinal())
+    assert solver.check() == z3.sat
+    model = solver.model()
+    assert [model.eval(term).as_long() for term in (parts.year, parts.month, parts.day)] == [2024, 2, 29]

@@ -186,10 +186,10 @@ def days_of_year(year: Term, month: Term, day: Term) -> Term:
     return 365 * before + before / 4 - before / 100 + before / 400 + months + leap_day + day
 
 
-# Reads the calendar constraints behind a decomposition (their keys); adds a new one and returns
-# its key, or None when no constraint can be added any more (a solver already holds them).
+# Reads the calendar constraints behind a decomposition (their keys); adds the constraints of a
+# new one and returns its key.
 Reader = Callable[[tuple[int, ...]], None]
-Definer = Callable[[list[z3.BoolRef]], "int | None"]
+Definer = Callable[[list[z3.BoolRef]], int]
 
 
 class Calendar:
@@ -200,11 +200,15 @@ class Calendar:
 
     ``define`` adds the equations of a new decomposition to the encoder (under their own
     owner, so a focused decision's cone carries exactly the decompositions it reads) and
-    ``read`` records that the term being encoded reads them."""
+    ``read`` records that the term being encoded reads them. Where that cannot work (``usable``
+    is false: a solver already holds the encoder's constraints, or a formula outside every
+    decision is encoded while one decision's cone is focused), a date is taken apart by the pure
+    Hinnant terms instead: exact without any constraint, only slower to solve."""
 
-    def __init__(self, define: Definer, read: Reader) -> None:
+    def __init__(self, define: Definer, read: Reader, usable: Callable[[], bool]) -> None:
         self._define = define
         self._read = read
+        self._usable = usable
         # term id -> (its parts, the keys of the constraints that make them its parts)
         self._parts: dict[int, tuple[Civil, tuple[int, ...]]] = {}
         self._count = 0
@@ -213,6 +217,8 @@ class Calendar:
         if z3.is_int_value(ordinal):
             parts = civil(ordinal)
             return Civil(z3.simplify(parts.year), z3.simplify(parts.month), z3.simplify(parts.day))
+        if not self._usable():  # its constraints would not reach the solver: the pure term
+            return civil(ordinal)
         known = self._parts.get(ordinal.get_id())
         if known is not None:
             self._read(known[1])
@@ -225,8 +231,6 @@ class Calendar:
             month >= 1, month <= 12, day >= 1, day <= _month_length(year, month),
             ordinal == days_of_year(year, month, day),
         ])
-        if key is None:  # too late to add constraints: the pure term is exact too, only slower
-            return civil(ordinal)
         self._parts[ordinal.get_id()] = (parts, (key,))
         self._read((key,))
         return parts

@@ -192,7 +192,7 @@ class Encoder:
         self._focus: tuple[list[Owner], set[tuple[str | None, str]]] | None = None  # (cone, its facts)
         self._consts: dict[tuple[Type, object], Term] = {}
         self._sorts = {"bool": z3.BoolSort(self.ctx), "real": z3.RealSort(self.ctx), "int": z3.IntSort(self.ctx)}
-        self.calendar = calendar_terms.Calendar(self._define_calendar, self._read_calendar)
+        self.calendar = calendar_terms.Calendar(self._define_calendar, self._read_calendar, self._calendar_usable)
 
     # --- sorts and constants ---
     def sort(self, type_: Type) -> z3.SortRef:
@@ -313,12 +313,15 @@ class Encoder:
         self.domain.append(constraint)
         self._owned.setdefault(owner, []).append((None, constraint))
 
-    def _define_calendar(self, constraints: list[Term]) -> int | None:
+    def _calendar_usable(self) -> bool:
+        """Whether constraints the calendar adds or reads now reach every solver that needs
+        them: not once a solver holds the constraints, nor for a formula outside every decision
+        while a decision's cone is focused (it would read outside the cone)."""
+        return not self.sealed and not (self._focus is not None and self._owners[-1] is None)
+
+    def _define_calendar(self, constraints: list[Term]) -> int:
         """Hard constraints that take one date apart, under an owner of their own (so that a
-        decision's cone holds the decompositions it reads); None once a solver holds the
-        constraints (the calendar then falls back to pure terms)."""
-        if self.sealed:
-            return None
+        decision's cone holds the decompositions it reads)."""
         key = len(self._owned)
         while ("calendar", key) in self._owned:
             key += 1
