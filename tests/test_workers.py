@@ -3,6 +3,7 @@ order, as checking in one; bad input found in a worker is reported like in one p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import pickle
 import subprocess
@@ -43,6 +44,64 @@ def test_two_processes_give_the_results_of_one_on_the_bundled_statutes(monkeypat
     assert len(one) > 100  # every example, property and finding of four statutes
     assert {r.status for r in one} >= {"passed", "proved", "counterexample"}
     assert _as_json(two) == _as_json(one)
+
+
+def test_a_statutes_builtin_checks_are_split_over_processes_in_the_order_of_one_run(tmp_path: Path, monkeypatch) -> None:
+    """Issue 18: the built-in checks of one statute are cut into parts by decision, so that
+    ``-j 2`` uses both cores on a one-statute book. Every version (no date), a generated book
+    with amendments, dated parameters and planted findings, and the bundled statutes (which
+    declare an ``@expect``): the same results in the same order as one process."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    generate.write_statute(150, tmp_path, defects=0.4)
+    monkeypatch.setattr(api, "DECISIONS_PER_PART", 20)  # parts of a small book, as of a large one
+    book = api.load(tmp_path / "statute.law", tmp_path / "amendment.law")
+    (statute,) = book.statutes.values()
+    parts = [task for _, task in api.check_tasks(statute, api._date(None), api.Budget(), True, api.ALL_CHECKS,
+                                                 False, False)]
+    assert len(statute.decisions) > 2 * 20
+    assert len(parts) >= 3 and all(isinstance(task, api.BuiltinPart) for task in parts)
+    assert [name for task in parts for name in task.decisions] == list(statute.decisions)
+    one = api.check(book, jobs=1, properties=False, examples=False)
+    two = api.check(book, jobs=2, properties=False, examples=False)
+    assert len(one) >= 5 and len({r.found_in[0] for r in one}) >= 2  # findings first found in several versions
+    assert _as_json(two) == _as_json(one)
+    bundled = api.load(ROOT / "statutes")
+    one = api.check(bundled, jobs=1, properties=False, examples=False)
+    two = api.check(bundled, jobs=2, properties=False, examples=False)
+    assert any(r.expected for r in one)  # the bundled @expect(LP101) took part
+    assert _as_json(two) == _as_json(one)
+
+
+def test_the_parts_findings_come_back_in_the_order_of_one_run(tmp_path: Path, monkeypatch) -> None:
+    """One run reports by the version a finding was first found in, then by decision. Here
+    the conflict of x1 (first part) exists only from 2027, that of x30 (second part) from
+    2020: one run reports x30's before it, the parts' results put side by side would not.
+    (x1_nee is redundant in 2020: it says what the default says while x1_ja cannot apply
+    above 10, checked by hand.)"""
+    lines = ["statute S", "facts F { leeftijd: int 0..100 }", "parameter grens: int [art. 1]",
+             "  = 10 from 2020-01-01", "  = 50 from 2027-01-01"]
+    for i in range(1, 41):
+        lines.append(f"decision x{i}: bool [art. {i + 1}] otherwise false")
+    lines += ["rule x1_ja [art. 2 lid 1]: x1 = true if leeftijd < grens",
+              "rule x1_nee [art. 2 lid 2]: x1 = false if leeftijd > 45",
+              "rule x30_ja [art. 31 lid 1]: x30 = true if leeftijd < grens",
+              "rule x30_nee [art. 31 lid 2]: x30 = false if leeftijd > 5 and leeftijd < 15"]
+    path = tmp_path / "s.law"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (statute,) = api.load(path).statutes.values()
+    day = dt.date(2026, 6, 1)
+    whole = api.builtin_checks(statute, None, api.Budget(), undated=day)
+    assert [(r.code, r.details["decision"]) for r in whole] == [("LP104", "x1"), ("LP101", "x30"), ("LP101", "x1")]
+    monkeypatch.setattr(api, "DECISIONS_PER_PART", 20)
+    parts = [task for _, task in api.check_tasks(statute, day, api.Budget(), True, api.ALL_CHECKS, False, False)]
+    side_by_side = [r for task in parts for r in task()]
+    assert [(r.code, r.details["decision"]) for r in side_by_side] == [("LP104", "x1"), ("LP101", "x1"), ("LP101", "x30")]
+    ordered = api.in_report_order(statute, side_by_side, None, day)
+    assert [(r.name, r.found_in) for r in ordered] == [(r.name, r.found_in) for r in whole]
 
 
 def test_diff_on_two_processes_gives_the_results_of_one() -> None:

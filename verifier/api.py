@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -282,8 +283,14 @@ def check(
         if key is not None:
             to_store[statute.name] = key
         tasks += check_tasks(statute, day, budget, builtin, only, properties, examples, builtin_day)
-    for (statute, _task), results in zip(tasks, run_tasks(tasks, jobs)):
-        found[statute.name].extend(results)
+    builtin_found: dict[str, list[Result]] = {}
+    for (statute, task), results in zip(tasks, run_tasks(tasks, jobs)):
+        if isinstance(task, BuiltinPart) and task.decisions is not None:
+            builtin_found.setdefault(statute.name, []).extend(results)
+        else:
+            found[statute.name].extend(results)
+    for name, results in builtin_found.items():  # the built-in checks come last, as in one run
+        found[name].extend(in_report_order(program.statutes[name], results, builtin_day, day))
     for name, key in to_store.items():
         if cache is not None and all(_cacheable(r) for r in found[name]):
             cache.store(key, found[name])
@@ -300,7 +307,8 @@ def _cacheable(result: Result) -> bool:
 def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bool, only: tuple[str, ...],
                 properties: bool, examples: bool, builtin_day: dt.date | None = None) -> list[tuple[StatuteModel, Task]]:
     """One statute's work as independent tasks, in report order: the examples, each property,
-    the built-in checks (on ``builtin_day`` only, or in every version when it is None)."""
+    the built-in checks (on ``builtin_day`` only, or in every version when it is None) in
+    parts (``BuiltinPart``)."""
     tasks: list[tuple[StatuteModel, Task]] = []
     if examples and statute.examples:
         tasks.append((statute, lambda: [r for example in statute.examples for r in run_example(statute, example, day)]))
@@ -308,12 +316,74 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
         for prop in statute.properties:
             tasks.append((statute, lambda prop=prop: [check_property(statute, prop, day, budget)]))
     if builtin:
-        tasks.append((statute, lambda: builtin_checks(statute, builtin_day, budget, only, undated=day)))
+        for part in builtin_parts(statute):
+            tasks.append((statute, BuiltinPart(statute, builtin_day, budget, only, day, part)))
     return tasks
 
 
+class BuiltinPart:
+    """A task: the built-in checks of some of a statute's decisions (all of them: ``None``).
+    A large statute's checks are cut into parts (``builtin_parts``) so that ``-j`` spreads
+    one statute over several cores; ``in_report_order`` puts the parts' results back in the
+    order of one ``builtin_checks`` run."""
+
+    def __init__(self, statute: StatuteModel, day: dt.date | None, budget: Budget, only: tuple[str, ...],
+                 undated: dt.date, decisions: list[str] | None) -> None:
+        self.statute, self.day, self.budget, self.only = statute, day, budget, only
+        self.undated, self.decisions = undated, decisions
+
+    def __call__(self) -> list[Result]:
+        return builtin_checks(self.statute, self.day, self.budget, self.only, undated=self.undated,
+                              decisions=self.decisions)
+
+
+# Decisions per part of a statute's built-in checks. The parts do not depend on ``-j``: a
+# counterexample is a model of a solver whose context holds the part's encoding, so the same
+# parts give the same witnesses on one process or several (byte for byte, tested).
+DECISIONS_PER_PART = 100
+
+
+def builtin_parts(statute: StatuteModel) -> list[list[str] | None]:
+    """The statute's decisions in runs of neighbours of about ``DECISIONS_PER_PART`` (decisions
+    declared together read each other, so a run's encoder shares their encoding); ``[None]``:
+    all in one, for a statute of at most that many decisions."""
+    names = list(statute.decisions)
+    parts = -(-len(names) // DECISIONS_PER_PART)
+    if parts <= 1:
+        return [None]
+    size, extra = divmod(len(names), parts)
+    out, start = [], 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        out.append(names[start:end])
+        start = end
+    return out
+
+
+def in_report_order(statute: StatuteModel, results: list[Result], day: dt.date | None,
+                    undated: dt.date) -> list[Result]:
+    """The findings of several parts in the order one ``builtin_checks`` run reports them:
+    by the version each was first found in, then by decision; then the expectations no
+    finding met, declared decisions first, then rules (``_missing_expected_findings``)."""
+    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    by_label = {version.label: (index, version) for index, version in enumerate(versions)}
+    decision_index = {name: index for index, name in enumerate(statute.decisions)}
+    rule_index = {name: index for index, name in enumerate(_declared_rules(statute))}
+
+    def key(result: Result) -> tuple:
+        if result.found_in:
+            index, version = by_label[result.found_in[0]]
+            owner = _decision_of(statute, version, result)
+            return (0, index, decision_index.get(owner or "", len(decision_index)))
+        if result.kind == "gap":
+            return (1, 0, decision_index.get(result.name, 0))
+        return (1, 1, rule_index.get(result.name, 0))
+
+    return sorted(results, key=key)  # stable: a part's own order stays
+
+
 def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, only=ALL_CHECKS, *,
-                   undated: dt.date | None = None) -> list[Result]:
+                   undated: dt.date | None = None, decisions: Collection[str] | None = None) -> list[Result]:
     """Conflicts, gaps, dead and redundant rules in every distinct version of the statute
     (``dsl.consolidate.distinct_versions``: each period between the dates its parameters or
     amendments change, and each proposal applied), or, with ``day``, in the one version in
@@ -325,7 +395,9 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
     decision whose rules and parameters (and those of everything it reads) are the same as in
     a version already checked has the same findings: they are not searched again, the
     version is added to them. ``undated``: the date that names the one version of a statute
-    that never changes (default: today)."""
+    that never changes (default: today). ``decisions``: only these (a part of the work, see
+    ``builtin_parts``); every finding and expectation belongs to one decision, so the parts of
+    a partition together find exactly what one run finds."""
     versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
     found: dict[tuple, Result] = {}
     found_in: dict[tuple, list[str]] = {}
@@ -346,6 +418,8 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         span = (day, day) if day is not None else version_period(statute, version)
         period = (span[0].toordinal(), span[1].toordinal()) if dated else None
         for decision in statute.decisions:
+            if decisions is not None and decision not in decisions:
+                continue
             if not version.has_decision(decision):
                 continue  # an amendment this version lacks adds it
             signature, missing = _decision_cone(statute, version, decision)
@@ -428,6 +502,16 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tu
     return (decision, tuple(sorted(rules)), tuple(sorted(params)), tuple(sorted(tables)), tuple(sorted(domains))), missing
 
 
+def _declared_rules(statute: StatuteModel) -> dict:
+    """Every rule of the statute and of its amendments, by name, in the order declared."""
+    rules = dict(statute.rules)
+    for amendment in statute.amendments.values():
+        for change in amendment.changes:
+            if change.rule is not None:
+                rules.setdefault(change.rule.name, change.rule)
+    return rules
+
+
 def _missing_expected_findings(statute: StatuteModel, found: list[Result], only, checked_rules: set[str],
                                covered: set[str]) -> list[Result]:
     """A rule that declares ``@expect(conflict)`` (etc.) whose finding no longer appears: the
@@ -435,12 +519,7 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only,
     were checked in some version count (``--date`` may leave an amendment's rules out)."""
     from verifier.checks import CODES
 
-    rules = dict(statute.rules)
-    for amendment in statute.amendments.values():
-        for change in amendment.changes:
-            if change.rule is not None:
-                rules.setdefault(change.rule.name, change.rule)
-    rules = {name: rule for name, rule in rules.items() if name in checked_rules}
+    rules = {name: rule for name, rule in _declared_rules(statute).items() if name in checked_rules}
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
     present |= {(r.code, r.name) for r in found if r.kind == "gap"}
     results = []
