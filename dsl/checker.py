@@ -83,6 +83,7 @@ def check_files(files: list[ast.File]) -> Program:
         check_version_specs(statute, sink)
     _explain_names_amendments_add(program, sink)
     sink.raise_if_any()
+    program.warnings = list(dict.fromkeys(sink.warnings))
     return program
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,7 +26,7 @@ from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.ir import Type
 from dsl.model import FactInfo, RuleInfo, StatuteModel
-from dsl.typing import is_constant, is_piecewise_constant
+from dsl.typing import ROUNDING_OPS, is_constant, is_piecewise_constant, product_factors
 from dsl.values import FIRST_DAY, LAST_DAY
 from verifier import calendar_terms
 
@@ -192,6 +194,8 @@ class Encoder:
         self._focus: tuple[list[Owner], set[tuple[str | None, str]]] | None = None  # (cone, its facts)
         self._consts: dict[tuple[Type, object], Term] = {}
         self._sorts = {"bool": z3.BoolSort(self.ctx), "real": z3.RealSort(self.ctx), "int": z3.IntSort(self.ctx)}
+        self._bit_names = itertools.count()  # fresh bits of bounded factors (``_expand``)
+        self._bit_cache: dict[tuple, tuple[list[Term], Owner]] = {}  # (term id, low, high, q) -> bits, owner
 
     # --- sorts and constants ---
     def sort(self, type_: Type) -> z3.SortRef:
@@ -613,6 +617,8 @@ class Encoder:
 
     def _op(self, node: ir.Op, case: str | None, slot: str | None) -> Pair:
         op = node.op
+        if op == "*":
+            return self._product(node, case, slot)
         pairs = [self.node(arg, case, slot) for arg in node.args]
         values = [p[0] for p in pairs]
         defs = [p[1] for p in pairs]
@@ -657,22 +663,13 @@ class Encoder:
             if node.type.kind == "date":  # as the evaluator: a date outside the range is undefined
                 return result, _AND(strict, result >= FIRST_DAY, result <= LAST_DAY)
             return result, strict
-        if op == "*":
-            left, right = node.args
-            if not is_constant(left) and is_piecewise_constant(left, self.statute):
-                return self._distribute(left, values[1], case, slot), strict
-            if not is_constant(right) and is_piecewise_constant(right, self.statute):
-                return self._distribute(right, values[0], case, slot), strict
-            return values[0] * values[1], strict
         if op == "/":
             numerator, divisor = self._real(values[0]), self._real(values[1])
             return numerator / divisor, _AND(strict, divisor != 0)
         if op == "neg":
             return -values[0], strict
-        if op == "round_down":
-            if node.type.kind == "money":
-                return z3.ToReal(z3.ToInt(self._real(values[0]) * 100)) / 100, strict
-            return (z3.ToInt(values[0]) if z3.is_real(values[0]) else values[0]), strict
+        if op in ROUNDING_OPS:
+            return self._round(op, node, values[0]), strict
         if op in _DATE_OPS:
             return self._date_op(op, values, strict)
         if op in ("min", "max"):
@@ -701,6 +698,207 @@ class Encoder:
         if node_type_is_date(op):
             ok = _AND(ok, result >= FIRST_DAY, result <= LAST_DAY)
         return result, _AND(strict, ok)
+
+    def _round(self, op: str, node: ir.Op, value: Term) -> Term:
+        """``value`` rounded to a whole multiple of the unit (a positive numeral), exactly as the
+        evaluator's ``round_to``: ToInt is the floor of a real, so up is minus the floor of
+        minus, and a half away from zero is the floor of |x| + 1/2 with the sign put back. Linear:
+        the unit is a numeral."""
+        unit = node.args[1]
+        assert isinstance(unit, ir.Const)
+        step = Fraction(unit.value)  # type: ignore[arg-type]
+        steps = self._real(value) / self.const(ir.RATE, step)
+        half = self.const(ir.RATE, Fraction(1, 2))
+        if op == "round_down":
+            whole = z3.ToInt(steps)
+        elif op == "round_up":
+            whole = -z3.ToInt(-steps)
+        else:
+            whole = _IF(steps >= 0, z3.ToInt(steps + half), -z3.ToInt(half - steps))
+        if node.type.kind == "int":
+            return whole * self.const(ir.INT, int(step))
+        return z3.ToReal(whole) * self.const(ir.RATE, step)
+
+    # --- products ---
+    def _product(self, node: ir.Op, case: str | None, slot: str | None) -> Pair:
+        """A chain of ``*``, linear wherever the law allows: constants scale, a piecewise
+        constant factor (a flat table, an ``if`` between constants) is pushed into its pieces,
+        a bounded whole number (an int or money with a range, ``min(uren, 230)``) is expanded
+        into bits (``_expand``). Only two or more other factors are left as a nonlinear product
+        (the checker warns; the solver may then answer 'unknown')."""
+        factors = product_factors(node)
+        pairs = [self.node(factor, case, slot) for factor in factors]
+        defs = [defined for _, defined in pairs]
+        strict = self.true if all(d is self.true for d in defs) else _AND(defs)
+        constants: list[Term] = []
+        pieces: list[ir.Node] = []
+        bounded: list[tuple[Term, tuple[Fraction, Fraction, int]]] = []
+        free: list[Term] = []
+        for factor, (term, _) in zip(factors, pairs):
+            if is_constant(factor):
+                constants.append(term)
+            elif is_piecewise_constant(factor, self.statute):
+                pieces.append(factor)
+            else:
+                found = None if self._cannot_constrain() else self._whole_range(factor, case, slot)
+                if found is None:
+                    free.append(term)
+                else:
+                    bounded.append((term, found))
+        combined = self._combine(bounded)
+        if free:
+            core = free[0]
+            for term in free[1:]:
+                core = self._scale(core, term)  # nonlinear: two unknowns
+            if combined is not None:
+                core = self._expand(combined[0], combined[1], core)
+        elif combined is not None:
+            core = combined[0]
+        elif constants:
+            core = constants.pop(0)
+        else:
+            core = self.const(node.type, 1)
+        for constant in constants:
+            core = self._scale(constant, core)
+        for factor in pieces:
+            core = self._distribute(factor, core, case, slot)
+        return (self._real(core) if node.type.is_rational else core), strict
+
+    def _combine(self, bounded: list[tuple[Term, tuple[Fraction, Fraction, int]]]):
+        """The product of bounded whole factors as one bounded whole term with its range: the
+        widest is kept, the others expanded over it, in a fixed order, so that the same factors
+        give the same term (and bits) in a decision and in a property's claim. None if none."""
+        if not bounded:
+            return None
+        ordered = sorted(bounded, key=lambda b: ((b[1][1] - b[1][0]) * b[1][2], b[0].get_id()))
+        term, (low, high, q) = ordered[-1]
+        for other, found in reversed(ordered[:-1]):
+            term = self._expand(other, found, term)
+            corners = [a * b for a in (low, high) for b in found[:2]]
+            low, high, q = min(corners), max(corners), q * found[2]
+        return term, (low, high, q)
+
+    def _cannot_constrain(self) -> bool:
+        """Whether a new constraint would miss the solver: one is built already (sealed), or a
+        decision is focused and the constraint would belong to no decision of its cone."""
+        return self.sealed or (self._focus is not None and self._owners[-1] is None)
+
+    def _expand(self, term: Term, found: tuple[Fraction, Fraction, int], other: Term) -> Term:
+        """``term * other`` for a ``term`` that is always ``low + k / q`` with a whole ``k`` in
+        ``0..n``: ``low * other + (1/q) * sum(2**i * If(b_i, other, 0))`` with fresh bits
+        ``b_i`` whose sum is ``k``. Linear, exact, log2(n) bits. The bits' definition holds
+        whenever ``term`` lies in its bounds, which the facts' domains guarantee; outside them
+        (only if a tracked parameter value were dropped, as core minimization tries) the bits
+        are free, which can only add cases, never remove one."""
+        low, high, q = found
+        steps = int((high - low) * q)
+        real = z3.is_real(term) or z3.is_real(other) or q != 1 or low.denominator != 1
+        if real:
+            term, other = self._real(term), self._real(other)
+        number = (lambda v: self.const(ir.RATE, Fraction(v))) if real else (lambda v: self.const(ir.INT, int(v)))
+        base = self._scale(number(low), other) if low != 0 else None
+        if steps == 0:
+            return base if base is not None else number(0) * other
+        zero = number(0)
+        bits = self._bits(term, low, high, q, steps, real)
+        expanded = z3.Sum([number(2**i) * _IF(bit, other, zero) for i, bit in enumerate(bits)])
+        if q != 1:
+            expanded = expanded * number(Fraction(1, q))
+        return expanded if base is None else base + expanded
+
+    def _bits(self, term: Term, low: Fraction, high: Fraction, q: int, steps: int, real: bool) -> list[Term]:
+        """The bits of ``(term - low) * q``, made once per term and range (so that every product
+        with the same factor shares them, and a claim about a product speaks of the decision's
+        own bits), defined for the owner of the encoding under way."""
+        key = (term.get_id(), low, high, q)
+        cached = self._bit_cache.get(key)
+        owner = self._owners[-1]
+        if cached is not None and (cached[1] == owner or owner is None):
+            return cached[0]
+        if cached is not None:
+            bits = cached[0]
+        else:
+            index = next(self._bit_names)
+            bits = [self._bool(self._name("bit", index, i)) for i in range(steps.bit_length())]
+        number = (lambda v: self.const(ir.RATE, Fraction(v))) if real else (lambda v: self.const(ir.INT, int(v)))
+        count = (term - number(low)) * number(q) if q != 1 else term - number(low)
+        total = z3.Sum([_IF(bit, number(2**i), number(0)) for i, bit in enumerate(bits)])
+        in_bounds = _AND(term >= number(low), term <= number(high))
+        self._add_domain(owner, _IMPLIES(in_bounds, _EQ(count, total)))
+        self._bit_cache[key] = (bits, owner)
+        self._keep_alive.append(term)  # its id stays unique while the cache lives
+        return bits
+
+    def _whole_range(self, node: ir.Node, case: str | None, slot: str | None) -> tuple[Fraction, Fraction, int] | None:
+        """(low, high, q): ``node`` is always a whole multiple of 1/q between low and high in
+        this version, or None. The numbers behind ``dsl.typing.is_bounded_whole``."""
+        found = self._whole(node, slot)
+        if found is None or found[0] is None or found[1] is None:
+            return None
+        return found  # type: ignore[return-value]
+
+    def _whole(self, node: ir.Node, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+        """As ``_whole_range``, with None for a side without a bound (``dsl.typing.whole_sides``
+        says which sides have one; this finds the numbers in the version of ``slot``)."""
+        if isinstance(node, ir.Const):
+            return _point(node.value) if node.type.is_numeric else None
+        if isinstance(node, ir.ParamRef):
+            version = self.versions[node.version if node.version is not None else slot]
+            if not node.type.is_numeric or node.name not in version.parameters:
+                return None
+            return _point(version.parameters[node.name])
+        if isinstance(node, ir.FactRef):
+            info = self.statute.facts[node.name]
+            if info.type.kind not in ("int", "money"):
+                return None
+            low = None if info.low is None else Fraction(info.low)  # type: ignore[arg-type]
+            high = None if info.high is None else Fraction(info.high)  # type: ignore[arg-type]
+            return low, high, 100 if info.type.kind == "money" else 1
+        if isinstance(node, ir.TableRef):
+            table_slot = node.version if node.version is not None else slot
+            table = self.versions[table_slot].table(node.name)
+            if table.marginal or not node.type.is_numeric:
+                return None
+            return _hull([self._whole(value, table_slot) for value in table.values])
+        if not isinstance(node, ir.Op):
+            return None
+        return self._whole_op(node, slot)
+
+    def _whole_op(self, node: ir.Op, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+        op = node.op
+        if op in ROUNDING_OPS:
+            inner = self._whole(node.args[0], slot)
+            unit = Fraction(node.args[1].value)  # type: ignore[union-attr,arg-type]
+            if inner is None:
+                return None
+            down = None if inner[0] is None else math.floor(inner[0] / unit) * unit
+            up = None if inner[1] is None else math.ceil(inner[1] / unit) * unit
+            return down, up, unit.denominator
+        args = node.args[1:] if op == "ite" else node.args
+        found = [self._whole(arg, slot) for arg in args]
+        if not found or any(f is None for f in found):
+            return None
+        lows = [f[0] for f in found]  # type: ignore[index]
+        highs = [f[1] for f in found]  # type: ignore[index]
+        q = math.lcm(*(f[2] for f in found))  # type: ignore[index]
+        if op == "ite":
+            return _hull(found)
+        if op == "min":
+            known = [h for h in highs if h is not None]
+            return _all(min, lows), (min(known) if known else None), q
+        if op == "max":
+            known = [low for low in lows if low is not None]
+            return (max(known) if known else None), _all(max, highs), q
+        if op == "neg":
+            return _negated(highs[0]), _negated(lows[0]), q
+        if op == "+":
+            return _all(sum, lows), _all(sum, highs), q
+        if op == "-":
+            return _all(sum, [lows[0], _negated(highs[1])]), _all(sum, [highs[0], _negated(lows[1])]), q
+        if op == "*" and None not in lows + highs:
+            corners = [a * b for a in (lows[0], highs[0]) for b in (lows[1], highs[1])]
+            return min(corners), max(corners), found[0][2] * found[1][2]  # type: ignore[index]
+        return None
 
     def _distribute(self, factor: ir.Node, other: Term, case: str | None, slot: str | None) -> Term:
         """``factor * other`` for a piecewise-constant factor, as an if-chain of linear products
@@ -746,6 +944,29 @@ def numeral(term: Term) -> Fraction | None:
     if z3.is_rational_value(term):
         return Fraction(_integer(term.numerator()), _integer(term.denominator()))  # type: ignore[attr-defined]
     return None
+
+
+def _point(value: object) -> tuple[Fraction, Fraction, int]:
+    """The range of a constant: itself, in steps of one over its denominator."""
+    fraction = Fraction(value)  # type: ignore[arg-type]
+    return fraction, fraction, fraction.denominator
+
+
+def _hull(ranges: list) -> tuple[Fraction | None, Fraction | None, int] | None:
+    """The smallest range holding each of ``ranges`` (None if any is unknown; a side is None
+    when one of them has no bound there)."""
+    if not ranges or any(r is None for r in ranges):
+        return None
+    return _all(min, [r[0] for r in ranges]), _all(max, [r[1] for r in ranges]), math.lcm(*(r[2] for r in ranges))
+
+
+def _all(function: Callable, values: list) -> Fraction | None:
+    """``function(values)``, or None (no bound) when one of them is None."""
+    return None if any(v is None for v in values) else function(values)
+
+
+def _negated(value: Fraction | None) -> Fraction | None:
+    return None if value is None else -value
 
 
 def _in_row(x: Term, bound: Term, exclusive: bool) -> Term:
