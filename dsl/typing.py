@@ -6,6 +6,7 @@ defines what an expression means type-wise; the evaluator and encoder trust its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -86,13 +87,18 @@ def is_piecewise_constant(node: Node, statute: StatuteModel) -> bool:
 ROUNDING_OPS = ("round_down", "round_up", "round_half")
 
 
-def whole_sides(node: Node, statute: StatuteModel) -> tuple[bool, bool] | None:
+RulesOf = Callable[[str], list[Node]]
+
+
+def whole_sides(node: Node, statute: StatuteModel, values_of: RulesOf | None = None,
+                seen: frozenset[str] = frozenset()) -> tuple[bool, bool] | None:
     """Whether ``node`` is always a whole multiple of a fixed step (1 for an int, a cent for
     money, the denominators of its constants) and, if so, whether it has a lower and an upper
     bound in every version: (has a lower bound, has an upper bound); None when it is not such
     a number. A product with a value bounded on both sides is linear: the encoding writes it
     as a sum over the bits of the number of steps (``Encoder._expand``, which mirrors this
-    function with the version's numbers)."""
+    function with the version's numbers). ``values_of(decision)``: the values its rules and
+    default can give (without it a decision is not such a number)."""
     if isinstance(node, (ir.Const, ir.ParamRef)):
         return (True, True) if node.type.is_numeric else None
     if isinstance(node, ir.FactRef):
@@ -104,14 +110,21 @@ def whole_sides(node: Node, statute: StatuteModel) -> tuple[bool, bool] | None:
         table = statute.tables[node.name]
         flat = not table.marginal and node.type.is_numeric and all(is_constant(v) for v in table.values)
         return (True, True) if flat else None
+    if isinstance(node, ir.DecisionRef):
+        if values_of is None or node.name in seen or not node.type.is_numeric:
+            return None
+        sides = [whole_sides(value, statute, values_of, seen | {node.name}) for value in values_of(node.name)]
+        if not sides or any(side is None for side in sides):
+            return None
+        return all(side[0] for side in sides), all(side[1] for side in sides)  # type: ignore[index]
     if not isinstance(node, ir.Op):
         return None
     op, args = node.op, node.args
     if op in ROUNDING_OPS:
-        return whole_sides(args[0], statute)
+        return whole_sides(args[0], statute, values_of, seen)
     if op == "ite":
         args = args[1:]
-    sides = [whole_sides(arg, statute) for arg in args]
+    sides = [whole_sides(arg, statute, values_of, seen) for arg in args]
     if any(side is None for side in sides) or not sides:
         return None
     lows = [side[0] for side in sides]  # type: ignore[index]
@@ -131,9 +144,9 @@ def whole_sides(node: Node, statute: StatuteModel) -> tuple[bool, bool] | None:
     return None
 
 
-def is_bounded_whole(node: Node, statute: StatuteModel) -> bool:
+def is_bounded_whole(node: Node, statute: StatuteModel, values_of: RulesOf | None = None) -> bool:
     """A whole number of steps between two bounds in every version (``whole_sides``)."""
-    return whole_sides(node, statute) == (True, True)
+    return whole_sides(node, statute, values_of) == (True, True)
 
 
 def product_factors(node: Node) -> list[Node]:
@@ -143,14 +156,38 @@ def product_factors(node: Node) -> list[Node]:
     return [node]
 
 
-def free_factors(node: Node, statute: StatuteModel) -> list[Node]:
+def free_factors(node: Node, statute: StatuteModel, values_of: RulesOf | None = None) -> list[Node]:
     """The factors of a product that keep it from being linear: neither piecewise constant
     (pushed into the pieces) nor a bounded whole number (expanded into bits). Two or more make
     the product nonlinear: the solver may answer 'unknown' about it."""
     return [
         factor for factor in product_factors(node)
-        if not is_piecewise_constant(factor, statute) and not is_bounded_whole(factor, statute)
+        if not is_piecewise_constant(factor, statute) and not is_bounded_whole(factor, statute, values_of)
     ]
+
+
+def warn_nonlinear(statute: StatuteModel, roots: list[Node], values_of: RulesOf, sink: DiagnosticSink) -> None:
+    """A warning at each product in ``roots`` (rule values and conditions, defaults, claims)
+    that multiplies two unknowns that are not bounded whole numbers: it is allowed, but the
+    solver's nonlinear arithmetic may answer 'unknown' about it. Once per product: not again
+    at a product of which it is a factor."""
+    from dsl.source import source_text
+
+    for root in roots:
+        for node in ir.walk(root):
+            if not (isinstance(node, ir.Op) and node.op == "*"):
+                continue
+            free = free_factors(node, statute, values_of)
+            if len(free) < 2 or any(len(free_factors(arg, statute, values_of)) >= 2 for arg in node.args):
+                continue
+            names = " and ".join(f"'{source_text(f.span)}'" if f.span.line else "a value" for f in free[:2])
+            sink.warning(
+                node.span,
+                f"nonlinear: this product multiplies two unknowns ({names}); properties that read it may be "
+                "'unknown'. Exact and linear instead: make one factor a bounded whole number (an int or money "
+                "fact with a range, min(x, CONSTANT) of one, a decision that gives such values), a constant, "
+                "a parameter or a flat table lookup",
+            )
 
 
 def join_numeric(a: Type, b: Type) -> Type | None:
@@ -333,30 +370,12 @@ class Lowerer:
                 raise self.fail(expr.span, f"cannot order {lt} against {rt} with '{op}'")
             return ir.Op(op, (left, right), BOOL, expr.span)
         result = self._arith_type(op, lt, rt, expr)
-        if op == "*":
-            self._warn_nonlinear(ir.Op(op, (left, right), result, expr.span), left, right)
         if op == "/":
             if not is_constant(right):
                 raise self.fail(right_span(expr), "the divisor must be a constant or parameter")
             if isinstance(right, ir.Const) and right.value == 0:
                 raise self.fail(right_span(expr), "division by zero")
         return ir.Op(op, (left, right), result, expr.span)
-
-    def _warn_nonlinear(self, product: Node, left: Node, right: Node) -> None:
-        """A warning, once per product, when it multiplies two unknowns that are not bounded
-        whole numbers: allowed, but the solver's nonlinear arithmetic may answer 'unknown'."""
-        free = free_factors(product, self.statute)
-        if len(free) < 2 or len(free_factors(left, self.statute)) >= 2 or len(free_factors(right, self.statute)) >= 2:
-            return
-        from dsl.source import source_text
-
-        names = " and ".join(f"'{source_text(f.span)}'" if f.span.line else "a value" for f in free[:2])
-        self.sink.warning(
-            product.span,
-            f"nonlinear: this product multiplies two unknowns ({names}); properties that read it may be "
-            "'unknown'. Exact and linear instead: make one factor a bounded whole number (an int or money "
-            "fact with a range, or min(x, CONSTANT) of one), a constant, a parameter or a flat table lookup",
-        )
 
     def _shift_date(self, expr: ast.Binary, scope: Scope) -> Node:
         """``d + n days``, ``d - n months``, ``d + n years``: a date moved by a whole number of

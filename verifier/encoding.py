@@ -732,20 +732,29 @@ class Encoder:
         strict = self.true if all(d is self.true for d in defs) else _AND(defs)
         constants: list[Term] = []
         pieces: list[ir.Node] = []
-        bounded: list[tuple[Term, tuple[Fraction, Fraction, int]]] = []
+        bounded: list[tuple[Term, tuple[Fraction, Fraction, int], bool]] = []
         free: list[Term] = []
+        choices: list[tuple[Term, list[Fraction]]] = []
         for factor, (term, _) in zip(factors, pairs):
             if is_constant(factor):
                 constants.append(term)
             elif is_piecewise_constant(factor, self.statute):
                 pieces.append(factor)
+            elif (values := self._finite_values(factor, slot)) is not None:
+                choices.append((term, values))
             else:
                 found = None if self._cannot_constrain() else self._whole_range(factor, case, slot)
                 if found is None:
                     free.append(term)
                 else:
-                    bounded.append((term, found))
-        combined = self._combine(bounded)
+                    bounded.append((term, found, factor.type.kind in ("rate", "number")))
+        if not free:  # a rate (a percentage) stays the coefficient of the amounts' bits
+            rates = [b for b in bounded if b[2]]
+            if rates:
+                narrowest = min(rates, key=lambda b: ((b[1][1] - b[1][0]) * b[1][2], b[0].get_id()))
+                bounded.remove(narrowest)
+                free = [narrowest[0]]
+        combined = self._combine([(term, found) for term, found, _ in bounded])
         if free:
             core = free[0]
             for term in free[1:]:
@@ -760,9 +769,65 @@ class Encoder:
             core = self.const(node.type, 1)
         for constant in constants:
             core = self._scale(constant, core)
+        for term, values in choices:
+            core = self._split(term, values, core)
         for factor in pieces:
             core = self._distribute(factor, core, case, slot)
         return (self._real(core) if node.type.is_rational else core), strict
+
+    FINITE_LIMIT = 32  # values of a factor split on (``_split``); more are expanded into bits
+
+    def _finite_values(self, node: ir.Node, slot: str | None) -> list[Fraction] | None:
+        """The few constants a factor can be in this version (a decision whose rules give a
+        table's percentage or an ``if`` between parameters), or None: beyond ``FINITE_LIMIT``,
+        or anything else."""
+        if isinstance(node, ir.Const):
+            return [Fraction(node.value)] if node.type.is_numeric else None  # type: ignore[arg-type]
+        if isinstance(node, ir.ParamRef):
+            version = self.versions[node.version if node.version is not None else slot]
+            if not node.type.is_numeric or node.name not in version.parameters:
+                return None
+            return [Fraction(version.parameters[node.name])]  # type: ignore[arg-type]
+        if isinstance(node, ir.TableRef):
+            table_slot = node.version if node.version is not None else slot
+            table = self.versions[table_slot].table(node.name)
+            if table.marginal or not node.type.is_numeric:
+                return None
+            return self._union([self._finite_values(value, table_slot) for value in table.values])
+        if isinstance(node, ir.DecisionRef):
+            decision_slot = node.version if node.version is not None else slot
+            info = self.statute.decisions[node.name]
+            if not info.type.is_numeric:
+                return None
+            values = [rule.value for rule in self.versions[decision_slot].rules_of(node.name)]
+            values.append(info.default if info.default is not None else ir.Const(info.type, 0))
+            return self._union([self._finite_values(value, decision_slot) for value in values])
+        if isinstance(node, ir.Op) and node.op == "ite":
+            return self._union([self._finite_values(branch, slot) for branch in node.args[1:]])
+        if isinstance(node, ir.Op) and node.op == "neg":
+            inner = self._finite_values(node.args[0], slot)
+            return None if inner is None else sorted({-v for v in inner})
+        return None
+
+    def _union(self, parts: list[list[Fraction] | None]) -> list[Fraction] | None:
+        if not parts or any(part is None for part in parts):
+            return None
+        values = sorted({v for part in parts for v in part})  # type: ignore[union-attr]
+        return values if len(values) <= self.FINITE_LIMIT else None
+
+    def _split(self, term: Term, values: list[Fraction], other: Term) -> Term:
+        """``term * other`` for a ``term`` that is always one of ``values``: an if-chain over
+        the values, each a linear product (as a flat table's lookup is pushed into its rows).
+        Outside the values (only if a core minimization dropped a rule's equation) the product
+        is a fresh unknown, which only adds cases."""
+        real = z3.is_real(term) or z3.is_real(other) or any(v.denominator != 1 for v in values)
+        if real:
+            term, other = self._real(term), self._real(other)
+        number = (lambda v: self.const(ir.RATE, v)) if real else (lambda v: self.const(ir.INT, int(v)))
+        result: Term = mk_const(self.ctx, self._name("product", next(self._bit_names)), other.sort())
+        for value in reversed(values):
+            result = _IF(_EQ(term, number(value)), number(value) * other, result)
+        return result
 
     def _combine(self, bounded: list[tuple[Term, tuple[Fraction, Fraction, int]]]):
         """The product of bounded whole factors as one bounded whole term with its range: the
@@ -860,9 +925,25 @@ class Encoder:
             if table.marginal or not node.type.is_numeric:
                 return None
             return _hull([self._whole(value, table_slot) for value in table.values])
+        if isinstance(node, ir.DecisionRef):
+            return self._whole_decision(node, slot)
         if not isinstance(node, ir.Op):
             return None
         return self._whole_op(node, slot)
+
+    def _whole_decision(self, node: ir.DecisionRef, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+        """A decision's value term chooses among its rules' values and its default (0 without
+        one: ``decision_body``), so its range is theirs, in its version. Each rule's value is
+        tied to the decision by a tracked equation; if a core minimization drops one, the bits
+        over the decision are free (``_bits``), which only adds cases."""
+        decision_slot = node.version if node.version is not None else slot
+        version = self.versions[decision_slot]
+        info = self.statute.decisions[node.name]
+        if not info.type.is_numeric:
+            return None
+        values = [rule.value for rule in version.rules_of(node.name)]
+        values.append(info.default if info.default is not None else ir.Const(info.type, 0))
+        return _hull([self._whole(value, decision_slot) for value in values])
 
     def _whole_op(self, node: ir.Op, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
         op = node.op
