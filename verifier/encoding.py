@@ -714,7 +714,9 @@ class Encoder:
         elif op == "round_up":
             whole = -z3.ToInt(-steps)
         else:
-            whole = _IF(steps >= 0, z3.ToInt(steps + half), -z3.ToInt(half - steps))
+            positive = steps >= 0
+            nearest = z3.ToInt(_IF(positive, steps, -steps) + half)  # one floor, not one per sign
+            whole = _IF(positive, nearest, -nearest)
         if node.type.kind == "int":
             return whole * self.const(ir.INT, int(step))
         return z3.ToReal(whole) * self.const(ir.RATE, step)
