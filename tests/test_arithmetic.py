@@ -18,9 +18,19 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_soundness import encoding_disagreements
+from statute_generator import statutes
+from test_soundness import (
+    BUDGET,
+    DEFAULT_DATE,
+    brute_force_property,
+    context,
+    distinct_versions,
+    encoding_disagreements,
+    sample_cases,
+    statute_with_properties,
+)
 
 from dsl.checker import check_files
 from dsl.consolidate import version_on
@@ -28,6 +38,7 @@ from dsl.evaluator import evaluate_case, round_to
 from dsl.formatter import format_text
 from dsl.parser import parse_text
 from verifier import api
+from verifier.properties import check_property
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDEROPVANG = ROOT / "tests" / "arith" / "kinderopvang_uren.law"
@@ -344,3 +355,34 @@ def test_evaluate_case_with_a_product_of_three() -> None:
     # by hand: 230 x €11.23 = €2,582.90; 80% of it is €2,066.32 exactly
     assert outcome["kosten"].value == Fraction(258290, 100)
     assert outcome["toeslag_per_maand"].value == Fraction(206632, 100)
+
+
+# --- generated statutes with products of two arbitrary values ------------------------------------
+
+
+@settings(max_examples=max(10, settings().max_examples // 2), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(gen=statutes(features={"nonlinear": True}), seed=st.integers(0, 2**16))
+def test_nonlinear_encoding_agrees_with_the_evaluator_on_every_case(gen, seed: int) -> None:
+    """With products of two arbitrary values (decisions, dates apart, rates): once the facts
+    are fixed, the encoding still gives exactly the evaluator's outcome."""
+    statute = gen.load()
+    cases = sample_cases(gen, seed)
+    for text, version in distinct_versions(statute, gen):
+        problems = encoding_disagreements(statute, version, cases)
+        assert not problems, context(gen, gen.text(), f"version {text}:\n" + "\n".join(problems[:10]))
+
+
+@settings(max_examples=max(10, settings().max_examples // 2), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_nonlinear_property_verdicts_are_brute_force_or_unknown(data) -> None:
+    """A property over nonlinear products: the verdict is brute force's, or 'unknown'; never
+    the other verdict (a wrong 'proved' is the worst bug)."""
+    gen = data.draw(statutes(features={"nonlinear": True}, max_domain=200), label="statute")
+    text, statute, props = statute_with_properties(data, gen, data.draw(st.integers(1, 2), label="count"))
+    for spec, info in props:
+        result = check_property(statute, info, DEFAULT_DATE, BUDGET)
+        expected, _ = brute_force_property(statute, info, gen, spec)
+        event(f"nonlinear property: {result.status}")
+        assert result.status in (expected, "unknown"), context(gen, text) + f"\n{info.name}: {result.status}, brute force {expected}"
