@@ -710,16 +710,31 @@ class Encoder:
         steps = self._real(value) / self.const(ir.RATE, step)
         half = self.const(ir.RATE, Fraction(1, 2))
         if op == "round_down":
-            whole = z3.ToInt(steps)
+            whole = self._floor(steps)
         elif op == "round_up":
-            whole = -z3.ToInt(-steps)
+            whole = -self._floor(-steps)
         else:
             positive = steps >= 0
-            nearest = z3.ToInt(_IF(positive, steps, -steps) + half)  # one floor, not one per sign
+            nearest = self._floor(_IF(positive, steps, -steps) + half)  # one floor, not one per sign
             whole = _IF(positive, nearest, -nearest)
         if node.type.kind == "int":
             return whole * self.const(ir.INT, int(step))
         return z3.ToReal(whole) * self.const(ir.RATE, step)
+
+    def _floor(self, real: Term) -> Term:
+        """The floor of a real term: z3's ToInt, with its defining bounds k <= x < k + 1 also
+        stated up front, for the owner of the encoding under way (they hold for every x, so no
+        case is removed). z3 adds ToInt's axioms lazily; stated eagerly, 50 chapters of the
+        kinderopvang formula (benchmarks, phase arith) took 13 s of CPU with every question
+        answered, against 17 s and 4 'unknown' with ToInt alone. A fresh integer instead of
+        ToInt was faster still there, but lost the monotonicity ToInt gives (more hours never
+        give less: proved with ToInt, unknown at 150 s without)."""
+        if self._cannot_constrain():
+            return z3.ToInt(real)
+        whole = z3.ToInt(real)
+        low = z3.ToReal(whole)
+        self._add_domain(self._owners[-1], _AND(low <= real, real < low + 1))
+        return whole
 
     # --- products ---
     def _product(self, node: ir.Op, case: str | None, slot: str | None) -> Pair:
