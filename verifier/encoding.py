@@ -196,6 +196,7 @@ class Encoder:
         self._sorts = {"bool": z3.BoolSort(self.ctx), "real": z3.RealSort(self.ctx), "int": z3.IntSort(self.ctx)}
         self._bit_names = itertools.count()  # fresh bits of bounded factors (``_expand``)
         self._bit_cache: dict[tuple, tuple[list[Term], Owner]] = {}  # (term id, low, high, q) -> bits, owner
+        self._ranges: dict[tuple, object] = {}  # (kind, node id, slot) -> _whole / _finite_values
 
     # --- sorts and constants ---
     def sort(self, type_: Type) -> z3.SortRef:
@@ -752,19 +753,26 @@ class Encoder:
         bounded: list[tuple[Term, tuple[Fraction, Fraction, int], bool]] = []
         free: list[Term] = []
         choices: list[tuple[Term, list[Fraction]]] = []
+        others: list[tuple[ir.Node, Term]] = []
         for factor, (term, _) in zip(factors, pairs):
             if is_constant(factor):
                 constants.append(term)
             elif is_piecewise_constant(factor, self.statute):
                 pieces.append(factor)
-            elif (values := self._finite_values(factor, slot)) is not None:
-                choices.append((term, values))
             else:
-                found = None if self._cannot_constrain() else self._whole_range(factor, case, slot)
-                if found is None:
-                    free.append(term)
-                else:
-                    bounded.append((term, found, factor.type.kind in ("rate", "number")))
+                others.append((factor, term))
+        if len(others) == 1:  # linear as it is: one unknown times constants and pieces
+            free.append(others[0][1])
+            others = []
+        for factor, term in others:
+            if (values := self._finite_values(factor, slot)) is not None:
+                choices.append((term, values))
+                continue
+            found = None if self._cannot_constrain() else self._whole_range(factor, case, slot)
+            if found is None:
+                free.append(term)
+            else:
+                bounded.append((term, found, factor.type.kind in ("rate", "number")))
         if not free:  # a rate (a percentage) stays the coefficient of the amounts' bits
             rates = [b for b in bounded if b[2]]
             if rates:
@@ -797,7 +805,14 @@ class Encoder:
     def _finite_values(self, node: ir.Node, slot: str | None) -> list[Fraction] | None:
         """The few constants a factor can be in this version (a decision whose rules give a
         table's percentage or an ``if`` between parameters), or None: beyond ``FINITE_LIMIT``,
-        or anything else."""
+        or anything else. Memoized like ``_whole``."""
+        key = ("finite", id(node), slot)
+        if key not in self._ranges:
+            self._keep_alive.append(node)
+            self._ranges[key] = self._finite_uncached(node, slot)
+        return self._ranges[key]
+
+    def _finite_uncached(self, node: ir.Node, slot: str | None) -> list[Fraction] | None:
         if isinstance(node, ir.Const):
             return [Fraction(node.value)] if node.type.is_numeric else None  # type: ignore[arg-type]
         if isinstance(node, ir.ParamRef):
@@ -921,7 +936,15 @@ class Encoder:
 
     def _whole(self, node: ir.Node, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
         """As ``_whole_range``, with None for a side without a bound (``dsl.typing.whole_sides``
-        says which sides have one; this finds the numbers in the version of ``slot``)."""
+        says which sides have one; this finds the numbers in the version of ``slot``).
+        Memoized: a decision read by many products is looked into once."""
+        key = ("whole", id(node), slot)
+        if key not in self._ranges:
+            self._keep_alive.append(node)
+            self._ranges[key] = self._whole_uncached(node, slot)
+        return self._ranges[key]
+
+    def _whole_uncached(self, node: ir.Node, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
         if isinstance(node, ir.Const):
             return _point(node.value) if node.type.is_numeric else None
         if isinstance(node, ir.ParamRef):
