@@ -724,14 +724,70 @@ def dates_statute_text(n_rules: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+ARITH_STATUTE = "Uurtoeslag"
+
+
+def arith_statute_text(n_rules: int) -> str:
+    """A separate statute of products and rounding (issue 12): one chapter (5 facts, 5
+    decisions, 4 rules) per 20 rules of the main statute. Each chapter is the kinderopvang
+    formula: a percentage from a table on the income (a decision with five values), the hours
+    capped at 230 times the price capped at a maximum (two bounded whole numbers), rounded to
+    whole cents; a supplement of ``kinderen x bedrag`` (a bounded int times a parameter); a yearly
+    amount rounded down to whole euros; a threshold on it. The maxima change in 2026, so the
+    built-in checks cover two periods."""
+    lines = [
+        f"statute {ARITH_STATUTE}",
+        "enum Opvangsoort { dagopvang, bso }",
+        "parameter max_dag: money [art. 1 lid 1]",
+        "  = €10.71 from 2025-01-01",
+        "  = €11.23 from 2026-01-01",
+        "parameter max_bso: money [art. 1 lid 2]",
+        "  = €9.52 from 2025-01-01",
+        "  = €9.98 from 2026-01-01",
+        "parameter max_uren: int [art. 1 lid 3] = 230",
+        "parameter per_kind: money [art. 1 lid 4] = €25",
+        "parameter drempel: money [art. 1 lid 5] = €11_000",
+        "table kot [bijlage I]: money -> rate {",
+        "  up to €56_413: 96%", "  up to €75_000: 80%", "  up to €100_000: 64%", "  up to €125_000: 50%",
+        "  above: 36.5%",
+        "}",
+    ]
+    for i in range(max(1, n_rules // 20)):
+        a = f"{i + 2}"
+        lines += [
+            f"facts Opvang{i} {{",
+            f"  uren_{i}: int 0..300",
+            f"  uurprijs_{i}: money €0..€25",
+            f"  inkomen_{i}: money €0..€250_000",
+            f"  kinderen_{i}: int 0..4",
+            f"  soort_{i}: Opvangsoort",
+            "}",
+            f"decision percentage_{i}: rate [art. {a}.1] otherwise kot(inkomen_{i})",
+            f"decision kosten_{i}: money [art. {a}.2]",
+            f"  otherwise min(uren_{i}, max_uren) * min(uurprijs_{i}, if soort_{i} = dagopvang then max_dag else max_bso)",
+            f"decision toeslag_{i}: money [art. {a}.3] otherwise €0",
+            f"rule basis_{i} [art. {a}.3 lid 1]:",
+            f"  toeslag_{i} = round(percentage_{i} * kosten_{i}, €0.01) if kinderen_{i} > 0",
+            f"rule gezin_{i} [art. {a}.3 lid 2] except basis_{i}:",
+            f"  toeslag_{i} = round(percentage_{i} * kosten_{i} + kinderen_{i} * per_kind, €0.01) if kinderen_{i} >= 3",
+            f"decision jaarbedrag_{i}: money [art. {a}.4] otherwise round_down(12 * toeslag_{i}, €1)",
+            f"decision hoog_{i}: bool [art. {a}.5] otherwise false",
+            f"rule hoog_regel_{i} [art. {a}.5 lid 1]: hoog_{i} = true if jaarbedrag_{i} >= drempel",
+            f"rule geen_kind_{i} [art. {a}.5 lid 2] except hoog_regel_{i}: hoog_{i} = false if inkomen_{i} > €200_000",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02) -> dict:
-    """Write ``statute.law``, ``amendment.law`` and ``dates.law`` into ``out``; return a summary."""
+    """Write ``statute.law``, ``amendment.law``, ``dates.law`` and ``arith.law`` into ``out``;
+    return a summary."""
     generator = Generator(n_rules, seed, defects)
     statute, amendment = generator.generate()
     out.mkdir(parents=True, exist_ok=True)
     (out / "statute.law").write_text(statute, encoding="utf-8")
     (out / "amendment.law").write_text(amendment, encoding="utf-8")
     (out / "dates.law").write_text(dates_statute_text(n_rules), encoding="utf-8")
+    (out / "arith.law").write_text(arith_statute_text(n_rules), encoding="utf-8")
     summary = generator.summary()
     summary["bytes"] = len(statute.encode()) + len(amendment.encode())
     return summary

@@ -83,7 +83,32 @@ def check_files(files: list[ast.File]) -> Program:
         check_version_specs(statute, sink)
     _explain_names_amendments_add(program, sink)
     sink.raise_if_any()
+    for statute in program.statutes.values():
+        _warn_nonlinear_products(statute, sink)
+    program.warnings = list(dict.fromkeys(sink.warnings))
     return program
+
+
+def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> None:
+    """Warn at each product of two unknowns in the statute and its amendments (``warn_nonlinear``);
+    a decision's values are those of every rule that ever decides it, and its default."""
+    from dsl.typing import warn_nonlinear
+
+    rules = list(statute.rules.values())
+    for amendment in statute.amendments.values():
+        rules += [change.rule for change in amendment.changes if change.rule is not None]
+    by_decision: dict[str, list[ir.Node]] = defaultdict(list)
+    for rule in rules:
+        by_decision[rule.decision].append(rule.value)
+    for decision in statute.decisions.values():
+        by_decision[decision.name].append(
+            decision.default if decision.default is not None else ir.Const(decision.type, 0)
+        )
+    roots = [node for rule in rules for node in (rule.value, rule.condition) if node is not None]
+    roots += [d.default for d in statute.decisions.values() if d.default is not None]
+    for prop in statute.properties:
+        roots += [*prop.assumptions, prop.claim]
+    warn_nonlinear(statute, roots, lambda name: by_decision.get(name, []), sink)
 
 
 def _explain_names_amendments_add(program: Program, sink: DiagnosticSink) -> None:

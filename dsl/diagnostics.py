@@ -121,6 +121,12 @@ class DiagnosticSink:
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []  # shown, but the input is accepted
+
+    def warning(self, span: Span, message: str, *notes: tuple[Span | None, str]) -> None:
+        """Something accepted that the user should know about (a product the solver may not
+        decide); never raised."""
+        self.warnings.append(Diagnostic(span, message, "warning", tuple(notes)))
 
     def error(self, span: Span, message: str, *notes: tuple[Span | None, str]) -> None:
         self.diagnostics.append(Diagnostic(span, message, "error", tuple(notes)))

@@ -273,10 +273,8 @@ class Evaluator:
             return Fraction(values[0]) / Fraction(values[1])
         if op == "neg":
             return -values[0]
-        if op == "round_down":
-            if node.type.kind == "money":
-                return Fraction(math.floor(Fraction(values[0]) * 100), 100)
-            return math.floor(values[0])
+        if op in ROUNDING_OPS:
+            return round_to(values[0], values[1], op)
         if op in _DATE_OPS:
             return _date_op(node, values)
         if op == "min":
@@ -284,6 +282,25 @@ class Evaluator:
         if op == "max":
             return max(values)
         raise AssertionError(f"unknown operator {op}")  # the checker only produces known operators
+
+
+ROUNDING_OPS = ("round_down", "round_up", "round_half")
+
+
+def round_to(value: object, unit: object, op: str) -> object:
+    """``value`` rounded to a whole multiple of ``unit`` (> 0), exactly: ``round_down`` toward
+    minus infinity, ``round_up`` toward plus infinity, ``round_half`` to the nearest multiple
+    with a half away from zero (as "rekenkundig afronden"; Python's ``decimal.ROUND_FLOOR``,
+    ``ROUND_CEILING`` and ``ROUND_HALF_UP``). An int unit gives an int."""
+    steps = Fraction(value) / Fraction(unit)  # type: ignore[arg-type]
+    if op == "round_down":
+        whole = math.floor(steps)
+    elif op == "round_up":
+        whole = math.ceil(steps)
+    else:
+        whole = math.floor(abs(steps) + Fraction(1, 2)) * (1 if steps >= 0 else -1)
+    result = whole * Fraction(unit)  # type: ignore[arg-type]
+    return int(result) if isinstance(unit, int) and not isinstance(unit, bool) else result
 
 
 def _in_row(x: object, bound: object, exclusive: bool) -> bool:

@@ -205,6 +205,7 @@ class Program:
 
     statutes: dict[str, StatuteModel] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # Diagnostics of accepted input (nonlinear products)
 
     def statute(self, name: str | None = None) -> StatuteModel:
         if name is None:

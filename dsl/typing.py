@@ -6,7 +6,9 @@ defines what an expression means type-wise; the evaluator and encoder trust its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from dsl import ast, ir
 from dsl.diagnostics import DiagnosticSink
@@ -14,7 +16,9 @@ from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Node, Type
 from dsl.model import StatuteModel
 
 VERSION_QUALIFIERS = ("before", "after")
-FUNCTIONS = ("min", "max", "round_down")
+FUNCTIONS = ("min", "max", "round_down", "round_up", "round")
+# Rounding as statutes state it: the function -> the IR operator (docs/language.md, "Rounding").
+ROUNDING = {"round_down": "round_down", "round_up": "round_up", "round": "round_half"}
 PEILDATUM = "peildatum"  # the date of the version being applied
 # Calendar functions of one or two dates: name -> (number of dates, result type name).
 DATE_FUNCTIONS = {
@@ -78,6 +82,112 @@ def is_piecewise_constant(node: Node, statute: StatuteModel) -> bool:
         table = statute.tables[node.name]
         return not table.marginal and all(is_constant(value) for value in table.values)
     return False
+
+
+ROUNDING_OPS = ("round_down", "round_up", "round_half")
+
+
+RulesOf = Callable[[str], list[Node]]
+
+
+def whole_sides(node: Node, statute: StatuteModel, values_of: RulesOf | None = None,
+                seen: frozenset[str] = frozenset()) -> tuple[bool, bool] | None:
+    """Whether ``node`` is always a whole multiple of a fixed step (1 for an int, a cent for
+    money, the denominators of its constants) and, if so, whether it has a lower and an upper
+    bound in every version: (has a lower bound, has an upper bound); None when it is not such
+    a number. A product with a value bounded on both sides is linear: the encoding writes it
+    as a sum over the bits of the number of steps (``Encoder._expand``, which mirrors this
+    function with the version's numbers). ``values_of(decision)``: the values its rules and
+    default can give (without it a decision is not such a number)."""
+    if isinstance(node, (ir.Const, ir.ParamRef)):
+        return (True, True) if node.type.is_numeric else None
+    if isinstance(node, ir.FactRef):
+        if node.type.kind not in ("int", "money"):
+            return None
+        fact = statute.facts[node.name]
+        return fact.low is not None, fact.high is not None
+    if isinstance(node, ir.TableRef):
+        table = statute.tables[node.name]
+        flat = not table.marginal and node.type.is_numeric and all(is_constant(v) for v in table.values)
+        return (True, True) if flat else None
+    if isinstance(node, ir.DecisionRef):
+        if values_of is None or node.name in seen or not node.type.is_numeric:
+            return None
+        sides = [whole_sides(value, statute, values_of, seen | {node.name}) for value in values_of(node.name)]
+        if not sides or any(side is None for side in sides):
+            return None
+        return all(side[0] for side in sides), all(side[1] for side in sides)  # type: ignore[index]
+    if not isinstance(node, ir.Op):
+        return None
+    op, args = node.op, node.args
+    if op in ROUNDING_OPS:
+        return whole_sides(args[0], statute, values_of, seen)
+    if op == "ite":
+        args = args[1:]
+    sides = [whole_sides(arg, statute, values_of, seen) for arg in args]
+    if any(side is None for side in sides) or not sides:
+        return None
+    lows = [side[0] for side in sides]  # type: ignore[index]
+    highs = [side[1] for side in sides]  # type: ignore[index]
+    if op in ("ite", "+"):
+        return all(lows), all(highs)
+    if op == "-":
+        return lows[0] and highs[1], highs[0] and lows[1]
+    if op == "neg":
+        return highs[0], lows[0]
+    if op == "min":
+        return all(lows), any(highs)
+    if op == "max":
+        return any(lows), all(highs)
+    if op == "*":
+        return (True, True) if all(lows) and all(highs) else None
+    return None
+
+
+def is_bounded_whole(node: Node, statute: StatuteModel, values_of: RulesOf | None = None) -> bool:
+    """A whole number of steps between two bounds in every version (``whole_sides``)."""
+    return whole_sides(node, statute, values_of) == (True, True)
+
+
+def product_factors(node: Node) -> list[Node]:
+    """The factors of a chain of ``*``: ``a * b * c`` gives ``[a, b, c]``."""
+    if isinstance(node, ir.Op) and node.op == "*":
+        return product_factors(node.args[0]) + product_factors(node.args[1])
+    return [node]
+
+
+def free_factors(node: Node, statute: StatuteModel, values_of: RulesOf | None = None) -> list[Node]:
+    """The factors of a product that keep it from being linear: neither piecewise constant
+    (pushed into the pieces) nor a bounded whole number (expanded into bits). Two or more make
+    the product nonlinear: the solver may answer 'unknown' about it."""
+    return [
+        factor for factor in product_factors(node)
+        if not is_piecewise_constant(factor, statute) and not is_bounded_whole(factor, statute, values_of)
+    ]
+
+
+def warn_nonlinear(statute: StatuteModel, roots: list[Node], values_of: RulesOf, sink: DiagnosticSink) -> None:
+    """A warning at each product in ``roots`` (rule values and conditions, defaults, claims)
+    that multiplies two unknowns that are not bounded whole numbers: it is allowed, but the
+    solver's nonlinear arithmetic may answer 'unknown' about it. Once per product: not again
+    at a product of which it is a factor."""
+    from dsl.source import source_text
+
+    for root in roots:
+        for node in ir.walk(root):
+            if not (isinstance(node, ir.Op) and node.op == "*"):
+                continue
+            free = free_factors(node, statute, values_of)
+            if len(free) < 2 or any(len(free_factors(arg, statute, values_of)) >= 2 for arg in node.args):
+                continue
+            names = " and ".join(f"'{source_text(f.span)}'" if f.span.line else "a value" for f in free[:2])
+            sink.warning(
+                node.span,
+                f"nonlinear: this product multiplies two unknowns ({names}); properties that read it may be "
+                "'unknown'. Exact and linear instead: make one factor a bounded whole number (an int or money "
+                "fact with a range, min(x, CONSTANT) of one, a decision that gives such values), a constant, "
+                "a parameter or a flat table lookup",
+            )
 
 
 def join_numeric(a: Type, b: Type) -> Type | None:
@@ -260,15 +370,6 @@ class Lowerer:
                 raise self.fail(expr.span, f"cannot order {lt} against {rt} with '{op}'")
             return ir.Op(op, (left, right), BOOL, expr.span)
         result = self._arith_type(op, lt, rt, expr)
-        if op == "*" and not (
-            is_piecewise_constant(left, self.statute) or is_piecewise_constant(right, self.statute)
-        ):
-            raise self.fail(
-                expr.span,
-                "one side of '*' must be a constant, a parameter, a flat table lookup or an 'if' "
-                "choosing between such values (lexproof keeps arithmetic linear, so every property "
-                "can be decided)",
-            )
         if op == "/":
             if not is_constant(right):
                 raise self.fail(right_span(expr), "the divisor must be a constant or parameter")
@@ -355,6 +456,53 @@ class Lowerer:
             raise self.fail(expr.span, f"cannot divide {lt} by {rt}")
         raise self.fail(expr.span, f"unknown operator {op}")  # pragma: no cover
 
+    def _rounding(self, expr: ast.Call, scope: Scope) -> Node:
+        """``round_down(x, €1)``, ``round_up(x)``, ``round(x, €0.01)``: ``x`` rounded to a whole
+        multiple of the unit (a positive literal; without one: whole cents for money, a whole
+        number otherwise). Money stays money; a scalar rounded to a whole unit is an int."""
+        name = expr.function
+        if not 1 <= len(expr.args) <= 2:
+            raise self.fail(
+                expr.span,
+                f"{name}() takes a value and optionally the unit to round to, e.g. {name}(bedrag, €1); "
+                f"got {len(expr.args)} values",
+            )
+        arg = self._lower(expr.args[0], scope, None)
+        if not arg.type.is_numeric:
+            raise self.fail(expr.args[0].span, f"{name}() rounds a number or an amount, not {arg.type}")
+        if len(expr.args) == 1:
+            unit = ir.Const(MONEY, Fraction(1, 100), expr.span) if arg.type == MONEY else ir.Const(INT, 1, expr.span)
+        else:
+            unit = self._rounding_unit(name, arg, expr.args[1])
+        if arg.type == MONEY:
+            result = MONEY
+        elif unit.type == INT:
+            result = INT
+        else:
+            result = join_numeric(arg.type, unit.type) or NUMBER
+        return ir.Op(ROUNDING[name], (arg, unit), result, expr.span)
+
+    def _rounding_unit(self, name: str, arg: Node, unit_expr: ast.Expr) -> ir.Const:
+        """The unit of a rounding: a positive literal of the rounded value's kind."""
+        example = "€1 (whole euros), €0.01 (whole cents) or €10" if arg.type == MONEY else "1, 10 or 0.5"
+        if not isinstance(unit_expr, ast.Literal):
+            raise self.fail(
+                unit_expr.span, f"the unit of {name}() must be a positive literal, such as {example}"
+            )
+        type_, value = literal_value(unit_expr)
+        if arg.type == MONEY and type_ != MONEY:
+            raise self.fail(
+                unit_expr.span,
+                f"an amount is rounded to an amount of money, not {_a_or_an(str(type_))}: write e.g. {name}(..., €1)",
+            )
+        if arg.type != MONEY and not type_.is_scalar:
+            raise self.fail(
+                unit_expr.span, f"{arg.type} is rounded to a number, not {_a_or_an(str(type_))}: write e.g. {name}(..., 1)"
+            )
+        if value <= 0:  # type: ignore[operator]
+            raise self.fail(unit_expr.span, f"the unit of {name}() must be above zero, such as {example}")
+        return ir.Const(type_, value, unit_expr.span)
+
     def _in_set(self, expr: ast.InSet, scope: Scope) -> Node:
         if _is_bare_enum_value(expr.operand, self.statute):
             raise self.fail(expr.operand.span, "the left side of 'in' should be a fact or decision")
@@ -372,14 +520,8 @@ class Lowerer:
         name = expr.function
         if name in DATE_FUNCTIONS:
             return self._date_call(expr, scope)
-        if name == "round_down":
-            if len(expr.args) != 1:
-                raise self.fail(expr.span, "round_down() takes one value")
-            arg = self._lower(expr.args[0], scope, None)
-            if not arg.type.is_numeric:
-                raise self.fail(expr.args[0].span, f"round_down() needs a number, not {arg.type}")
-            # Money rounds down to whole cents; other numbers to a whole number.
-            return ir.Op("round_down", (arg,), MONEY if arg.type == MONEY else INT, expr.span)
+        if name in ROUNDING:
+            return self._rounding(expr, scope)
         if name in FUNCTIONS:
             if len(expr.args) < 2:
                 raise self.fail(expr.span, f"{name}() needs at least two values")
@@ -421,6 +563,13 @@ _DATE_FUNCTION_HINTS = {
     "years_between": " (whole years between two dates: years_between(geboortedatum, peildatum))",
     "months_between": " (whole months between two dates: months_between(startdatum, peildatum))",
 }
+
+
+def _a_or_an(noun: str) -> str:
+    """The noun with its indefinite article ('money' takes none)."""
+    if noun == "money":
+        return noun
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _unit_text(duration: ast.Duration) -> str:

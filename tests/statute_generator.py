@@ -22,8 +22,11 @@ For that the domain must be finite and small:
   ``month``/``day`` of a date, ``date +/- n days/months/years``, ``years_between``/``months_between``,
   ``first_day_of_month``/``first_day_of_next_month``, ``start_of_studiejaar``/``start_of_schooljaar``,
   multiplication by a piecewise-constant factor (a constant, a parameter, an
-  ``if`` between such factors, a flat-table lookup), division by a non-zero literal or by a
-  parameter (expression); ``except`` links between rules of the same decision (acyclic: only to
+  ``if`` between such factors, a flat-table lookup), products of a bounded whole number (an int
+  or money fact with a range, ``min``/``max``/minus/a rounding of one) and any value,
+  ``round_down``/``round_up``/``round`` to a unit (money to ``€0.01``, ``€0.02``, ``€0.05``,
+  ``€1``; scalars to 1, 2, 10, 0.5, 25%, ...), division by a non-zero literal or by a
+  parameter (expression); with the feature ``nonlinear`` also products of two arbitrary values; ``except`` links between rules of the same decision (acyclic: only to
   older rules); rules read earlier decisions only; sometimes ``@allow(...)``; citations with
   ``lid`` and an item (``sub a``, ``onderdeel a``, ``aanhef en onder a``, ``sub a onder 2°``,
   ``sub 1°``), book-and-article numbers (``art. 1:1``), the statute's own name after the
@@ -70,6 +73,7 @@ AMENDMENT_DATES = (dt.date(2024, 1, 1), dt.date(2025, 1, 1))
 DATE_BASE = dt.date(2024, 3, 1)
 
 BOOL, INT, RATE, NUMBER, MONEY, DATE = "bool", "int", "rate", "number", "money", "date"
+MONEY_UNITS = ("€0.01", "€0.02", "€0.05", "€1")  # units a generated amount is rounded to
 SCALARS = (INT, RATE, NUMBER)  # int fits any scalar; number and rate mix (as rate)
 
 
@@ -412,6 +416,56 @@ class ExprGen:
             return f"tc({self.expr(INT, depth - 1)})"
         return f"(-{self.factor(type_, depth - 1)})"
 
+    def bounded(self, type_: str) -> str | None:
+        """A bounded whole number for one side of '*' (issue 12): an int or money fact with a
+        range, or min/max/minus/a rounding of one (None if there is no such fact). The encoding
+        expands it into bits, so the product stays linear whatever the other factor is."""
+        facts = [self.qualify_fact(f.name) for f in self.s.facts if f.type == type_ and ".." in f.text]
+        if not facts or not self.scope.facts:
+            return None
+        fact = self.choice(facts)
+        roll = self.draw(st.integers(0, 5))
+        if roll == 0:
+            return f"min({fact}, {self.literal(type_)})"
+        if roll == 1:
+            return f"max({fact}, {self.literal(type_)})"
+        if roll == 2:
+            return f"(-{fact})"
+        if roll == 3:
+            return f"({fact} - {self.literal(type_)})"
+        if roll == 4 and type_ == MONEY:
+            return f"{self.choice(['round_down', 'round_up', 'round'])}({fact}, {self.choice(MONEY_UNITS)})"
+        return fact
+
+    def rounding(self, type_: str, depth: int) -> str:
+        """``round_down``/``round_up``/``round`` (half away from zero) of a value of
+        ``type_`` to a unit: a money value to cents, a few cents or euros; a scalar to a whole
+        number (an int) or, where a number or rate is expected, to a fraction."""
+        function = self.choice(["round_down", "round_up", "round"])
+        if type_ == MONEY:
+            unit = self.choice(MONEY_UNITS + ("",))
+            return f"{function}({self.expr(MONEY, depth - 1)}{', ' + unit if unit else ''})"
+        units = ["", "1", "2", "10"] + ([] if type_ == INT else ["0.5", "0.25", "25%", "12.5%"])
+        unit = self.choice(units)
+        argument = self.expr(self.choice([RATE, NUMBER, INT]), depth - 1)
+        return f"{function}({argument}{', ' + unit if unit else ''})"
+
+    def product(self, type_: str, depth: int) -> str:
+        """A product of two values that are not constants: a bounded whole number times
+        anything (linear: bits, or a split on a decision's few values), or, with the feature
+        'nonlinear', two arbitrary values (the solver may then answer 'unknown')."""
+        d = depth - 1
+        if self.s.features.get("nonlinear") and self.chance(0.5):
+            left = self.expr(INT if type_ == INT else self.choice(SCALARS), d)
+            right = self.expr(type_, d)
+        else:
+            money = type_ == MONEY and self.chance(0.5)
+            left = self.bounded(MONEY if money else INT)
+            if left is None:
+                return f"({self.factor(INT if type_ == INT else self.choice(SCALARS), d)} * {self.expr(type_, d)})"
+            right = self.expr(self.choice(SCALARS) if money else type_, d)
+        return f"({left} * {right})" if self.chance(0.5) else f"({right} * {left})"
+
     # -- compound --
     def expr(self, type_: str, depth: int) -> str:
         if depth <= 0 or self.chance(0.3):
@@ -489,8 +543,12 @@ class ExprGen:
             kinds.append("cumulative")
         if self.has(DATE):
             kinds += ["datediff", "datepart", "between"]
-        kinds.append("round")
+        kinds += ["round", "rounding", "product"]
         kind = self.choice(kinds)
+        if kind == "rounding":
+            return self.rounding(INT, depth)
+        if kind == "product":
+            return self.product(INT, depth)
         if kind in ("+", "-"):
             return f"({self.expr(INT, d)} {kind} {self.expr(INT, d)})"
         if kind == "neg":
@@ -520,7 +578,7 @@ class ExprGen:
     def rate_expr(self, depth: int, type_: str = RATE) -> str:
         """A rate or number expression (they mix; ints fit)."""
         d = depth - 1
-        kinds = ["/", "*", "+", "-", "minmax", "ite", "neg", "int"]
+        kinds = ["/", "*", "+", "-", "minmax", "ite", "neg", "int", "rounding", "product"]
         if type_ == RATE:
             kinds.append("moneyratio")
         if self.tables_allowed() and any(t.name == "tr" for t in self.s.tables):
@@ -542,6 +600,10 @@ class ExprGen:
             return f"(-{self.expr(type_, d)})"
         if kind == "int":
             return self.expr(INT, depth)
+        if kind == "rounding":
+            return self.rounding(type_, depth)
+        if kind == "product":
+            return self.product(type_, depth)
         if kind == "moneyratio":
             divisor = self.choice(
                 [self.qualify_param(p.name) for p in self.s.params if p.type == MONEY] + ["€0.02", "€1"]
@@ -555,10 +617,14 @@ class ExprGen:
 
     def money_expr(self, depth: int) -> str:
         d = depth - 1
-        kinds = ["+", "-", "*", "/", "minmax", "ite", "neg", "round"]
+        kinds = ["+", "-", "*", "/", "minmax", "ite", "neg", "round", "rounding", "product"]
         if self.tables_allowed() and any(t.name == "tm" for t in self.s.tables):
             kinds.append("table")
         kind = self.choice(kinds)
+        if kind == "rounding":
+            return self.rounding(MONEY, depth)
+        if kind == "product":
+            return self.product(MONEY, depth)
         if kind in ("+", "-"):
             return f"({self.expr(MONEY, d)} {kind} {self.expr(MONEY, d)})"
         if kind == "*":
@@ -785,6 +851,7 @@ def statutes(
         "annotations": True,
         "proposals": True,
         "growth": False,  # amendments that add facts, decisions, enum values, table rows
+        "nonlinear": False,  # products of two arbitrary values (the solver may answer 'unknown')
         **(features or {}),
     }
     # enums: unique value names across enums, so that bare values are unambiguous

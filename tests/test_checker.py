@@ -264,7 +264,7 @@ facts F { x: int 0..10  s: Soort }
 decision d: bool otherwise 3
 decision e: int otherwise 0
 rule r1 [art. 1]: d = true if y > 1
-rule r2 [art. 2]: e = x * x
+rule r2 [art. 2]: e = round(x, 0)
 rule r3 [art. 3]: nope = 1
 rule r4 [art. 4] except zz: e = 1
 example "e" [on 2025-01-01] { x = 11, s = wo } expect d = true
@@ -273,14 +273,14 @@ property p [on 2025-01-01]: for every G claim d
     assert found == [
         (4, 28, "expected a value of type bool, found int"),
         (6, 31, "unknown name 'y'"),
-        (7, 23, found[2][2]),
+        (7, 32, found[2][2]),
         (8, 19, "rule 'r3' decides unknown decision 'nope'"),
         (9, 1, "rule 'r4' is an exception to unknown rule 'zz'"),
         (10, 35, "x = 11 is above its range 0..10"),
         (10, 43, "unknown name 'wo'"),
         (11, 1, "'for every G': unknown facts group"),
     ]
-    assert found[2][2].startswith("one side of '*' must be a constant")
+    assert found[2][2].startswith("the unit of round() must be above zero")
 
 
 def test_errors_from_statute_and_amendment_files_are_reported_together():

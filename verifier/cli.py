@@ -42,6 +42,13 @@ def _console(stderr: bool = False) -> Console:
     return console
 
 
+def _show_warnings(program) -> None:
+    """The checker's warnings (a product the solver may not decide), on stderr: the input is
+    accepted, and the results say 'unknown' where the solver could not decide."""
+    for warning in getattr(program, "warnings", ()):
+        click.echo(warning.render(), err=True)
+
+
 def _guard(action: Callable[[], int], command: str | None = None, output_format: str = "human") -> int:
     """Run a command: bad input -> diagnostics and exit 2; lexproof bugs -> exit 4; never a
     traceback (set LEXPROOF_DEBUG=1 to see one). With a machine format, bad input also
@@ -205,6 +212,7 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
 
     def action() -> int:
         program = api.load(*files)
+        _show_warnings(program)
         model = api.statute_of_amendment(program, amendment) if amendment else api.pick_statute(program, statute)
         data, text = api.load_case_file(case_file)
         day = _parse_date(date, "--date")
@@ -233,6 +241,7 @@ def test_command(paths, date, output_format) -> None:
 
     def action() -> int:
         program = api.load(*paths)
+        _show_warnings(program)
         results = api.check(program, date=_parse_date(date, "--date"), builtin=False, properties=False)
         return _report("test", program, results, output_format)
 
@@ -264,6 +273,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
     def action() -> int:
         seconds = _budget_seconds(timeout)
         program = api.load(*paths)
+        _show_warnings(program)
         kinds = tuple(k.strip() for k in only.split(",")) if only else api.ALL_CHECKS
         unknown = [k for k in kinds if k not in api.ALL_CHECKS]
         if unknown:
@@ -306,6 +316,7 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), 'give the statute files and then the question, e.g. lexproof query statutes/lll "exists Aanvrager: soort = mbo"'))
         *files, text = args
         program = api.load(*files)
+        _show_warnings(program)
         result = api.query(program, text, statute=statute, date=_parse_date(date, "--date"), amendment=amendment,
                            max_cases=max_cases, timeout=seconds)
         if emit_example:
@@ -337,6 +348,7 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
     def action() -> int:
         seconds = _budget_seconds(timeout)
         program = api.load(*files)
+        _show_warnings(program)
         results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
                            to_date=_parse_date(to_date, "--to"), statute=statute, decisions=list(decisions) or None,
                            timeout=seconds, jobs=jobs or available_cores())

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,7 +26,7 @@ from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.ir import Type
 from dsl.model import FactInfo, RuleInfo, StatuteModel
-from dsl.typing import is_constant, is_piecewise_constant
+from dsl.typing import ROUNDING_OPS, is_constant, is_piecewise_constant, product_factors
 from dsl.values import FIRST_DAY, LAST_DAY
 from verifier import calendar_terms
 
@@ -192,7 +194,12 @@ class Encoder:
         self._focus: tuple[list[Owner], set[tuple[str | None, str]]] | None = None  # (cone, its facts)
         self._consts: dict[tuple[Type, object], Term] = {}
         self._sorts = {"bool": z3.BoolSort(self.ctx), "real": z3.RealSort(self.ctx), "int": z3.IntSort(self.ctx)}
-        self.calendar = calendar_terms.Calendar(self._define_calendar, self._read_calendar, self._calendar_usable)
+        self.calendar = calendar_terms.Calendar(
+            self._define_calendar, self._read_calendar, lambda: not self._cannot_constrain()
+        )
+        self._bit_names = itertools.count()  # fresh bits of bounded factors (``_expand``)
+        self._bit_cache: dict[tuple, tuple[list[Term], Owner]] = {}  # (term id, low, high, q) -> bits, owner
+        self._ranges: dict[tuple, object] = {}  # (kind, node id, slot) -> _whole / _finite_values
 
     # --- sorts and constants ---
     def sort(self, type_: Type) -> z3.SortRef:
@@ -312,12 +319,6 @@ class Encoder:
     def _add_domain(self, owner: Owner, constraint: Term) -> None:
         self.domain.append(constraint)
         self._owned.setdefault(owner, []).append((None, constraint))
-
-    def _calendar_usable(self) -> bool:
-        """Whether constraints the calendar adds or reads now reach every solver that needs
-        them: not once a solver holds the constraints, nor for a formula outside every decision
-        while a decision's cone is focused (it would read outside the cone)."""
-        return not self.sealed and not (self._focus is not None and self._owners[-1] is None)
 
     def _define_calendar(self, constraints: list[Term]) -> int:
         """Hard constraints that take one date apart, under an owner of their own (so that a
@@ -634,6 +635,8 @@ class Encoder:
 
     def _op(self, node: ir.Op, case: str | None, slot: str | None) -> Pair:
         op = node.op
+        if op == "*":
+            return self._product(node, case, slot)
         pairs = [self.node(arg, case, slot) for arg in node.args]
         values = [p[0] for p in pairs]
         defs = [p[1] for p in pairs]
@@ -678,22 +681,13 @@ class Encoder:
             if node.type.kind == "date":  # as the evaluator: a date outside the range is undefined
                 return result, _AND(strict, result >= FIRST_DAY, result <= LAST_DAY)
             return result, strict
-        if op == "*":
-            left, right = node.args
-            if not is_constant(left) and is_piecewise_constant(left, self.statute):
-                return self._distribute(left, values[1], case, slot), strict
-            if not is_constant(right) and is_piecewise_constant(right, self.statute):
-                return self._distribute(right, values[0], case, slot), strict
-            return values[0] * values[1], strict
         if op == "/":
             numerator, divisor = self._real(values[0]), self._real(values[1])
             return numerator / divisor, _AND(strict, divisor != 0)
         if op == "neg":
             return -values[0], strict
-        if op == "round_down":
-            if node.type.kind == "money":
-                return z3.ToReal(z3.ToInt(self._real(values[0]) * 100)) / 100, strict
-            return (z3.ToInt(values[0]) if z3.is_real(values[0]) else values[0]), strict
+        if op in ROUNDING_OPS:
+            return self._round(op, node, values[0]), strict
         if op in _DATE_OPS:
             return self._date_op(op, values, strict)
         if op in ("min", "max"):
@@ -725,6 +719,327 @@ class Encoder:
         if node_type_is_date(op):
             ok = _AND(ok, result >= FIRST_DAY, result <= LAST_DAY)
         return result, _AND(strict, ok)
+
+    def _round(self, op: str, node: ir.Op, value: Term) -> Term:
+        """``value`` rounded to a whole multiple of the unit (a positive numeral), exactly as the
+        evaluator's ``round_to``: ToInt is the floor of a real, so up is minus the floor of
+        minus, and a half away from zero is the floor of |x| + 1/2 with the sign put back. Linear:
+        the unit is a numeral."""
+        unit = node.args[1]
+        assert isinstance(unit, ir.Const)
+        step = Fraction(unit.value)  # type: ignore[arg-type]
+        steps = self._real(value) / self.const(ir.RATE, step)
+        half = self.const(ir.RATE, Fraction(1, 2))
+        if op == "round_down":
+            whole = self._floor(steps)
+        elif op == "round_up":
+            whole = -self._floor(-steps)
+        else:
+            positive = steps >= 0
+            nearest = self._floor(_IF(positive, steps, -steps) + half)  # one floor, not one per sign
+            whole = _IF(positive, nearest, -nearest)
+        if node.type.kind == "int":
+            return whole * self.const(ir.INT, int(step))
+        return z3.ToReal(whole) * self.const(ir.RATE, step)
+
+    def _floor(self, real: Term) -> Term:
+        """The floor of a real term: z3's ToInt, with its defining bounds k <= x < k + 1 also
+        stated up front, for the owner of the encoding under way (they hold for every x, so no
+        case is removed). z3 adds ToInt's axioms lazily; stated eagerly, 50 chapters of the
+        kinderopvang formula (benchmarks, phase arith) took 13 s of CPU with every question
+        answered, against 17 s and 4 'unknown' with ToInt alone. A fresh integer instead of
+        ToInt was faster still there, but lost the monotonicity ToInt gives (more hours never
+        give less: proved with ToInt, unknown at 150 s without)."""
+        if self._cannot_constrain():
+            return z3.ToInt(real)
+        whole = z3.ToInt(real)
+        low = z3.ToReal(whole)
+        self._add_domain(self._owners[-1], _AND(low <= real, real < low + 1))
+        return whole
+
+    # --- products ---
+    def _product(self, node: ir.Op, case: str | None, slot: str | None) -> Pair:
+        """A chain of ``*``, linear wherever the law allows: constants scale, a piecewise
+        constant factor (a flat table, an ``if`` between constants) is pushed into its pieces,
+        a bounded whole number (an int or money with a range, ``min(uren, 230)``) is expanded
+        into bits (``_expand``). Only two or more other factors are left as a nonlinear product
+        (the checker warns; the solver may then answer 'unknown')."""
+        factors = product_factors(node)
+        pairs = [self.node(factor, case, slot) for factor in factors]
+        defs = [defined for _, defined in pairs]
+        strict = self.true if all(d is self.true for d in defs) else _AND(defs)
+        constants: list[Term] = []
+        pieces: list[ir.Node] = []
+        bounded: list[tuple[Term, tuple[Fraction, Fraction, int], bool]] = []
+        free: list[Term] = []
+        choices: list[tuple[Term, list[Fraction]]] = []
+        others: list[tuple[ir.Node, Term]] = []
+        for factor, (term, _) in zip(factors, pairs):
+            if is_constant(factor):
+                constants.append(term)
+            elif is_piecewise_constant(factor, self.statute):
+                pieces.append(factor)
+            else:
+                others.append((factor, term))
+        if len(others) == 1:  # linear as it is: one unknown times constants and pieces
+            free.append(others[0][1])
+            others = []
+        for factor, term in others:
+            if (values := self._finite_values(factor, slot)) is not None:
+                choices.append((term, values))
+                continue
+            found = None if self._cannot_constrain() else self._whole_range(factor, case, slot)
+            if found is None:
+                free.append(term)
+            else:
+                bounded.append((term, found, factor.type.kind in ("rate", "number")))
+        if not free:  # a rate (a percentage) stays the coefficient of the amounts' bits
+            rates = [b for b in bounded if b[2]]
+            if rates:
+                narrowest = min(rates, key=lambda b: ((b[1][1] - b[1][0]) * b[1][2], b[0].get_id()))
+                bounded.remove(narrowest)
+                free = [narrowest[0]]
+        combined = self._combine([(term, found) for term, found, _ in bounded])
+        if free:
+            core = free[0]
+            for term in free[1:]:
+                core = self._scale(core, term)  # nonlinear: two unknowns
+            if combined is not None:
+                core = self._expand(combined[0], combined[1], core)
+        elif combined is not None:
+            core = combined[0]
+        elif constants:
+            core = constants.pop(0)
+        else:
+            core = self.const(node.type, 1)
+        for constant in constants:
+            core = self._scale(constant, core)
+        for term, values in choices:
+            core = self._split(term, values, core)
+        for factor in pieces:
+            core = self._distribute(factor, core, case, slot)
+        return (self._real(core) if node.type.is_rational else core), strict
+
+    FINITE_LIMIT = 32  # values of a factor split on (``_split``); more are expanded into bits
+
+    def _finite_values(self, node: ir.Node, slot: str | None) -> list[Fraction] | None:
+        """The few constants a factor can be in this version (a decision whose rules give a
+        table's percentage or an ``if`` between parameters), or None: beyond ``FINITE_LIMIT``,
+        or anything else. Memoized like ``_whole``."""
+        key = ("finite", id(node), slot)
+        if key not in self._ranges:
+            self._keep_alive.append(node)
+            self._ranges[key] = self._finite_uncached(node, slot)
+        return self._ranges[key]
+
+    def _finite_uncached(self, node: ir.Node, slot: str | None) -> list[Fraction] | None:
+        if isinstance(node, ir.Const):
+            return [Fraction(node.value)] if node.type.is_numeric else None  # type: ignore[arg-type]
+        if isinstance(node, ir.ParamRef):
+            version = self.versions[node.version if node.version is not None else slot]
+            if not node.type.is_numeric or node.name not in version.parameters:
+                return None
+            return [Fraction(version.parameters[node.name])]  # type: ignore[arg-type]
+        if isinstance(node, ir.TableRef):
+            table_slot = node.version if node.version is not None else slot
+            table = self.versions[table_slot].table(node.name)
+            if table.marginal or not node.type.is_numeric:
+                return None
+            return self._union([self._finite_values(value, table_slot) for value in table.values])
+        if isinstance(node, ir.DecisionRef):
+            decision_slot = node.version if node.version is not None else slot
+            info = self.statute.decisions[node.name]
+            if not info.type.is_numeric:
+                return None
+            values = [rule.value for rule in self.versions[decision_slot].rules_of(node.name)]
+            values.append(info.default if info.default is not None else ir.Const(info.type, 0))
+            return self._union([self._finite_values(value, decision_slot) for value in values])
+        if isinstance(node, ir.Op) and node.op == "ite":
+            return self._union([self._finite_values(branch, slot) for branch in node.args[1:]])
+        if isinstance(node, ir.Op) and node.op == "neg":
+            inner = self._finite_values(node.args[0], slot)
+            return None if inner is None else sorted({-v for v in inner})
+        return None
+
+    def _union(self, parts: list[list[Fraction] | None]) -> list[Fraction] | None:
+        if not parts or any(part is None for part in parts):
+            return None
+        values = sorted({v for part in parts for v in part})  # type: ignore[union-attr]
+        return values if len(values) <= self.FINITE_LIMIT else None
+
+    def _split(self, term: Term, values: list[Fraction], other: Term) -> Term:
+        """``term * other`` for a ``term`` that is always one of ``values``: an if-chain over
+        the values, each a linear product (as a flat table's lookup is pushed into its rows).
+        Outside the values (only if a core minimization dropped a rule's equation) the product
+        is a fresh unknown, which only adds cases."""
+        real = z3.is_real(term) or z3.is_real(other) or any(v.denominator != 1 for v in values)
+        if real:
+            term, other = self._real(term), self._real(other)
+        number = (lambda v: self.const(ir.RATE, v)) if real else (lambda v: self.const(ir.INT, int(v)))
+        result: Term = mk_const(self.ctx, self._name("product", next(self._bit_names)), other.sort())
+        for value in reversed(values):
+            result = _IF(_EQ(term, number(value)), number(value) * other, result)
+        return result
+
+    def _combine(self, bounded: list[tuple[Term, tuple[Fraction, Fraction, int]]]):
+        """The product of bounded whole factors as one bounded whole term with its range: the
+        widest is kept, the others expanded over it, in a fixed order, so that the same factors
+        give the same term (and bits) in a decision and in a property's claim. None if none."""
+        if not bounded:
+            return None
+        ordered = sorted(bounded, key=lambda b: ((b[1][1] - b[1][0]) * b[1][2], b[0].get_id()))
+        term, (low, high, q) = ordered[-1]
+        for other, found in reversed(ordered[:-1]):
+            term = self._expand(other, found, term)
+            corners = [a * b for a in (low, high) for b in found[:2]]
+            low, high, q = min(corners), max(corners), q * found[2]
+        return term, (low, high, q)
+
+    def _cannot_constrain(self) -> bool:
+        """Whether a new constraint would miss the solver: one is built already (sealed), or a
+        decision is focused and the constraint would belong to no decision of its cone."""
+        return self.sealed or (self._focus is not None and self._owners[-1] is None)
+
+    def _expand(self, term: Term, found: tuple[Fraction, Fraction, int], other: Term) -> Term:
+        """``term * other`` for a ``term`` that is always ``low + k / q`` with a whole ``k`` in
+        ``0..n``: ``low * other + (1/q) * sum(2**i * If(b_i, other, 0))`` with fresh bits
+        ``b_i`` whose sum is ``k``. Linear, exact, log2(n) bits. The bits' definition holds
+        whenever ``term`` lies in its bounds, which the facts' domains guarantee; outside them
+        (only if a tracked parameter value were dropped, as core minimization tries) the bits
+        are free, which can only add cases, never remove one."""
+        low, high, q = found
+        steps = int((high - low) * q)
+        real = z3.is_real(term) or z3.is_real(other) or q != 1 or low.denominator != 1
+        if real:
+            term, other = self._real(term), self._real(other)
+        number = (lambda v: self.const(ir.RATE, Fraction(v))) if real else (lambda v: self.const(ir.INT, int(v)))
+        base = self._scale(number(low), other) if low != 0 else None
+        if steps == 0:
+            return base if base is not None else number(0) * other
+        zero = number(0)
+        bits = self._bits(term, low, high, q, steps, real)
+        expanded = z3.Sum([number(2**i) * _IF(bit, other, zero) for i, bit in enumerate(bits)])
+        if q != 1:
+            expanded = expanded * number(Fraction(1, q))
+        return expanded if base is None else base + expanded
+
+    def _bits(self, term: Term, low: Fraction, high: Fraction, q: int, steps: int, real: bool) -> list[Term]:
+        """The bits of ``(term - low) * q``, made once per term and range (so that every product
+        with the same factor shares them, and a claim about a product speaks of the decision's
+        own bits), defined for the owner of the encoding under way."""
+        key = (term.get_id(), low, high, q)
+        cached = self._bit_cache.get(key)
+        owner = self._owners[-1]
+        if cached is not None and (cached[1] == owner or owner is None):
+            return cached[0]
+        if cached is not None:
+            bits = cached[0]
+        else:
+            index = next(self._bit_names)
+            bits = [self._bool(self._name("bit", index, i)) for i in range(steps.bit_length())]
+        number = (lambda v: self.const(ir.RATE, Fraction(v))) if real else (lambda v: self.const(ir.INT, int(v)))
+        count = (term - number(low)) * number(q) if q != 1 else term - number(low)
+        total = z3.Sum([_IF(bit, number(2**i), number(0)) for i, bit in enumerate(bits)])
+        in_bounds = _AND(term >= number(low), term <= number(high))
+        self._add_domain(owner, _IMPLIES(in_bounds, _EQ(count, total)))
+        self._bit_cache[key] = (bits, owner)
+        self._keep_alive.append(term)  # its id stays unique while the cache lives
+        return bits
+
+    def _whole_range(self, node: ir.Node, case: str | None, slot: str | None) -> tuple[Fraction, Fraction, int] | None:
+        """(low, high, q): ``node`` is always a whole multiple of 1/q between low and high in
+        this version, or None. The numbers behind ``dsl.typing.is_bounded_whole``."""
+        found = self._whole(node, slot)
+        if found is None or found[0] is None or found[1] is None:
+            return None
+        return found  # type: ignore[return-value]
+
+    def _whole(self, node: ir.Node, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+        """As ``_whole_range``, with None for a side without a bound (``dsl.typing.whole_sides``
+        says which sides have one; this finds the numbers in the version of ``slot``).
+        Memoized: a decision read by many products is looked into once."""
+        key = ("whole", id(node), slot)
+        if key not in self._ranges:
+            self._keep_alive.append(node)
+            self._ranges[key] = self._whole_uncached(node, slot)
+        return self._ranges[key]
+
+    def _whole_uncached(self, node: ir.Node, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+        if isinstance(node, ir.Const):
+            return _point(node.value) if node.type.is_numeric else None
+        if isinstance(node, ir.ParamRef):
+            version = self.versions[node.version if node.version is not None else slot]
+            if not node.type.is_numeric or node.name not in version.parameters:
+                return None
+            return _point(version.parameters[node.name])
+        if isinstance(node, ir.FactRef):
+            info = self.statute.facts[node.name]
+            if info.type.kind not in ("int", "money"):
+                return None
+            low = None if info.low is None else Fraction(info.low)  # type: ignore[arg-type]
+            high = None if info.high is None else Fraction(info.high)  # type: ignore[arg-type]
+            return low, high, 100 if info.type.kind == "money" else 1
+        if isinstance(node, ir.TableRef):
+            table_slot = node.version if node.version is not None else slot
+            table = self.versions[table_slot].table(node.name)
+            if table.marginal or not node.type.is_numeric:
+                return None
+            return _hull([self._whole(value, table_slot) for value in table.values])
+        if isinstance(node, ir.DecisionRef):
+            return self._whole_decision(node, slot)
+        if not isinstance(node, ir.Op):
+            return None
+        return self._whole_op(node, slot)
+
+    def _whole_decision(self, node: ir.DecisionRef, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+        """A decision's value term chooses among its rules' values and its default (0 without
+        one: ``decision_body``), so its range is theirs, in its version. Each rule's value is
+        tied to the decision by a tracked equation; if a core minimization drops one, the bits
+        over the decision are free (``_bits``), which only adds cases."""
+        decision_slot = node.version if node.version is not None else slot
+        version = self.versions[decision_slot]
+        info = self.statute.decisions[node.name]
+        if not info.type.is_numeric:
+            return None
+        values = [rule.value for rule in version.rules_of(node.name)]
+        values.append(info.default if info.default is not None else ir.Const(info.type, 0))
+        return _hull([self._whole(value, decision_slot) for value in values])
+
+    def _whole_op(self, node: ir.Op, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+        op = node.op
+        if op in ROUNDING_OPS:
+            inner = self._whole(node.args[0], slot)
+            unit = Fraction(node.args[1].value)  # type: ignore[union-attr,arg-type]
+            if inner is None:
+                return None
+            down = None if inner[0] is None else math.floor(inner[0] / unit) * unit
+            up = None if inner[1] is None else math.ceil(inner[1] / unit) * unit
+            return down, up, unit.denominator
+        args = node.args[1:] if op == "ite" else node.args
+        found = [self._whole(arg, slot) for arg in args]
+        if not found or any(f is None for f in found):
+            return None
+        lows = [f[0] for f in found]  # type: ignore[index]
+        highs = [f[1] for f in found]  # type: ignore[index]
+        q = math.lcm(*(f[2] for f in found))  # type: ignore[index]
+        if op == "ite":
+            return _hull(found)
+        if op == "min":
+            known = [h for h in highs if h is not None]
+            return _all(min, lows), (min(known) if known else None), q
+        if op == "max":
+            known = [low for low in lows if low is not None]
+            return (max(known) if known else None), _all(max, highs), q
+        if op == "neg":
+            return _negated(highs[0]), _negated(lows[0]), q
+        if op == "+":
+            return _all(sum, lows), _all(sum, highs), q
+        if op == "-":
+            return _all(sum, [lows[0], _negated(highs[1])]), _all(sum, [highs[0], _negated(lows[1])]), q
+        if op == "*" and None not in lows + highs:
+            corners = [a * b for a in (lows[0], highs[0]) for b in (lows[1], highs[1])]
+            return min(corners), max(corners), found[0][2] * found[1][2]  # type: ignore[index]
+        return None
 
     def _distribute(self, factor: ir.Node, other: Term, case: str | None, slot: str | None) -> Term:
         """``factor * other`` for a piecewise-constant factor, as an if-chain of linear products
@@ -770,6 +1085,29 @@ def numeral(term: Term) -> Fraction | None:
     if z3.is_rational_value(term):
         return Fraction(_integer(term.numerator()), _integer(term.denominator()))  # type: ignore[attr-defined]
     return None
+
+
+def _point(value: object) -> tuple[Fraction, Fraction, int]:
+    """The range of a constant: itself, in steps of one over its denominator."""
+    fraction = Fraction(value)  # type: ignore[arg-type]
+    return fraction, fraction, fraction.denominator
+
+
+def _hull(ranges: list) -> tuple[Fraction | None, Fraction | None, int] | None:
+    """The smallest range holding each of ``ranges`` (None if any is unknown; a side is None
+    when one of them has no bound there)."""
+    if not ranges or any(r is None for r in ranges):
+        return None
+    return _all(min, [r[0] for r in ranges]), _all(max, [r[1] for r in ranges]), math.lcm(*(r[2] for r in ranges))
+
+
+def _all(function: Callable, values: list) -> Fraction | None:
+    """``function(values)``, or None (no bound) when one of them is None."""
+    return None if any(v is None for v in values) else function(values)
+
+
+def _negated(value: Fraction | None) -> Fraction | None:
+    return None if value is None else -value
 
 
 def _in_row(x: Term, bound: Term, exclusive: bool) -> Term:
