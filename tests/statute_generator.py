@@ -74,6 +74,10 @@ DATE_BASE = dt.date(2024, 3, 1)
 
 BOOL, INT, RATE, NUMBER, MONEY, DATE = "bool", "int", "rate", "number", "money", "date"
 MONEY_UNITS = ("€0.01", "€0.02", "€0.05", "€1")  # units a generated amount is rounded to
+# How often a drawn 'rounding' or 'product' (issue 12) is kept; otherwise an older kind is drawn
+# instead. Each costs the solver more than the other operators (floors, bits), and the suites
+# that run every built-in check on every generated statute must keep their running time.
+ARITH_SHARE = 0.4
 SCALARS = (INT, RATE, NUMBER)  # int fits any scalar; number and rate mix (as rate)
 
 
@@ -416,6 +420,14 @@ class ExprGen:
             return f"tc({self.expr(INT, depth - 1)})"
         return f"(-{self.factor(type_, depth - 1)})"
 
+    def arith_kind(self, kinds: list[str]) -> str:
+        """A kind of expression; a 'rounding' or 'product' is kept with probability
+        ``ARITH_SHARE`` (always with the feature 'nonlinear'), else another kind is drawn."""
+        kind = self.choice(kinds)
+        if kind in ("rounding", "product") and not self.s.features.get("nonlinear") and not self.chance(ARITH_SHARE):
+            kind = self.choice([k for k in kinds if k not in ("rounding", "product")])
+        return kind
+
     def bounded(self, type_: str) -> str | None:
         """A bounded whole number for one side of '*' (issue 12): an int or money fact with a
         range, or min/max/minus/a rounding of one (None if there is no such fact). The encoding
@@ -544,7 +556,7 @@ class ExprGen:
         if self.has(DATE):
             kinds += ["datediff", "datepart", "between"]
         kinds += ["round", "rounding", "product"]
-        kind = self.choice(kinds)
+        kind = self.arith_kind(kinds)
         if kind == "rounding":
             return self.rounding(INT, depth)
         if kind == "product":
@@ -585,7 +597,7 @@ class ExprGen:
             kinds.append("table")
         if self.tables_allowed() and any(t.name == "tn" for t in self.s.tables):
             kinds.append("numbertable")
-        kind = self.choice(kinds)
+        kind = self.arith_kind(kinds)
         num = self.choice(SCALARS)
         if kind == "/":
             return f"({self.expr(num, d)} / {self.constant(self.choice(SCALARS), nonzero=True)})"
@@ -620,7 +632,7 @@ class ExprGen:
         kinds = ["+", "-", "*", "/", "minmax", "ite", "neg", "round", "rounding", "product"]
         if self.tables_allowed() and any(t.name == "tm" for t in self.s.tables):
             kinds.append("table")
-        kind = self.choice(kinds)
+        kind = self.arith_kind(kinds)
         if kind == "rounding":
             return self.rounding(MONEY, depth)
         if kind == "product":
