@@ -26,6 +26,15 @@ def check_example(
     case: dict[str, object] = {}
     ok = True
     for assignment in decl.facts:
+        if assignment.name in statute.kinds or isinstance(assignment.value, ast.ItemList):
+            items = example_items(statute, lowerer, assignment, None, sink)
+            if items is None or assignment.name in case:
+                if items is not None:
+                    sink.error(assignment.span, f"the items of {assignment.name} are given twice")
+                ok = False
+                continue
+            case[assignment.name] = items
+            continue
         fact = statute.facts.get(assignment.name)
         if fact is None:
             kind = "a decision (put it after 'expect')" if assignment.name in statute.decisions else "not a fact"
@@ -45,6 +54,8 @@ def check_example(
             sink.error(assignment.value.span, problem)
             ok = False
         case[fact.name] = value
+    for kind in statute.top_kinds():
+        case.setdefault(kind, [])  # no items listed: none
     defaulted = tuple(name for name, fact in statute.facts.items() if name not in case and fact.default is not None)
     for name in defaulted:
         case[name] = statute.facts[name].default
@@ -135,6 +146,94 @@ def _source(expr: ast.Expr) -> str:
     from dsl.formatter import format_expr
 
     return format_expr(expr)
+
+
+def example_items(
+    statute: StatuteModel, lowerer: Lowerer, assignment: ast.Assignment, parent: str | None, sink: DiagnosticSink
+) -> list[dict] | None:
+    """The items an example gives for a kind (``kind = [{...}, ...]``), each a dict of its facts
+    (with defaults) and of its own kinds' item lists; None after reporting what is wrong."""
+    kind = statute.kinds.get(assignment.name)
+    value = assignment.value
+    if kind is None:
+        sink.error(
+            assignment.span,
+            f"'{assignment.name}' is not a kind of item, so it takes one value, not a list"
+            + suggest(assignment.name, list(statute.kinds)),
+        )
+        return None
+    if kind.parent != parent:
+        where = f"inside each {kind.parent}'s {{...}}" if kind.parent else "at the top of the example"
+        sink.error(assignment.span, f"the items of {kind.name} belong to each {kind.parent or 'case'}: list them {where}")
+        return None
+    if not isinstance(value, ast.ItemList):
+        sink.error(
+            value.span,
+            f"{kind.name} holds items: give them as a list, {kind.name} = [{{ {', '.join(kind.facts[:2])} ... }}, ...] "
+            f"(or [] for none)",
+        )
+        return None
+    if len(value.items) > kind.maximum:
+        sink.error(
+            value.items[kind.maximum].span,
+            f"{len(value.items)} items of {kind.name}, but the statute allows at most {kind.maximum} "
+            f"('items {kind.name} up to {kind.maximum}'); remove {len(value.items) - kind.maximum} or raise the maximum",
+        )
+        return None
+    items: list[dict] = []
+    ok = True
+    for record in value.items:
+        item = _example_item(statute, lowerer, kind.name, record, sink)
+        ok = ok and item is not None
+        items.append(item or {})
+    return items if ok else None
+
+
+def _example_item(statute: StatuteModel, lowerer: Lowerer, kind: str, record: ast.ItemRecord, sink) -> dict | None:
+    info = statute.kinds[kind]
+    item: dict[str, object] = {}
+    ok = True
+    for assignment in record.facts:
+        if assignment.name in item:
+            sink.error(assignment.span, f"'{assignment.name}' is given twice in this {kind}")
+            ok = False
+            continue
+        if assignment.name in statute.kinds:
+            items = example_items(statute, lowerer, assignment, kind, sink)
+            ok = ok and items is not None
+            item[assignment.name] = items
+            continue
+        if assignment.name not in info.facts:
+            sink.error(
+                assignment.span,
+                f"'{assignment.name}' is not a fact of {kind}" + suggest(assignment.name, list(info.facts)),
+            )
+            ok = False
+            continue
+        fact = statute.item_facts[assignment.name]
+        if isinstance(assignment.value, ast.ItemList):
+            sink.error(assignment.value.span, f"{fact.name} takes one value, not a list")
+            ok = False
+            continue
+        value = _constant_value(statute, lowerer, assignment.value, fact.type, f"the value of {fact.name}")
+        if value is None:
+            ok = False
+            continue
+        problem = range_problem(fact, value)
+        if problem:
+            sink.error(assignment.value.span, problem)
+            ok = False
+        item[fact.name] = value
+    for name in info.facts:
+        if name not in item and statute.item_facts[name].default is not None:
+            item[name] = statute.item_facts[name].default
+    for child in statute.child_kinds(kind):
+        item.setdefault(child, [])
+    missing = [name for name in info.facts if name not in item]
+    if missing and ok:
+        sink.error(record.span, f"this {kind} does not give the facts: {', '.join(missing)}")
+        ok = False
+    return item if ok else None
 
 
 def range_problem(fact: FactInfo, value: object) -> str | None:

@@ -599,6 +599,59 @@ class ToAst(Transformer):
     def set_literal(self, children: list) -> tuple[ast.Expr, ...]:
         return tuple(children)
 
+    # --- repeated items (docs/language.md, "Repeated items") ---
+    @v_args(meta=True)
+    def items_decl(self, meta: Any, children: list) -> ast.ItemsDecl:
+        name, maximum, *rest = children
+        parent = str(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
+        return ast.ItemsDecl(
+            str(name), int(str(maximum).replace("_", "")), tuple(rest), parent,
+            span=self._span(meta), maximum_span=self._tok(maximum),
+        )
+
+    @v_args(meta=True)
+    def item_decision_decl(self, meta: Any, children: list) -> ast.DecisionDecl:
+        allow, expect = _annotations(children)
+        name, type_ref, kind, *rest = children
+        citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
+        default = rest[-1] if rest and not isinstance(rest[-1], ast.Citation) else None
+        return ast.DecisionDecl(
+            str(name), type_ref, default, citation, span=self._span(meta), allow=allow, expect=expect,
+            per=str(kind),
+        )
+
+    @v_args(meta=True)
+    def aggregate(self, meta: Any, children: list) -> ast.Aggregate:
+        function, kind, body, *where = children
+        return ast.Aggregate(str(function), str(kind), body, where[0] if where else None, span=self._span(meta))
+
+    @v_args(meta=True)
+    def aggregate_count(self, meta: Any, children: list) -> ast.Aggregate:
+        function, kind, where = children
+        return ast.Aggregate(str(function), str(kind), None, where, span=self._span(meta))
+
+    @v_args(meta=True)
+    def rank(self, meta: Any, children: list) -> ast.Expr:
+        function, kind, key = children
+        if str(function) != "rank":
+            self.errors.append(Diagnostic(
+                self._tok(function),
+                f"'{function}(... by ...)' is not a function; write rank({kind} by ...) for an item's position",
+            ))
+        return ast.Rank(str(kind), key, span=self._span(meta))
+
+    @v_args(meta=True)
+    def item_assignment(self, meta: Any, children: list) -> ast.Assignment:
+        return ast.Assignment(str(children[0]), children[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def item_list(self, meta: Any, children: list) -> ast.ItemList:
+        return ast.ItemList(tuple(children), span=self._span(meta))
+
+    @v_args(meta=True)
+    def item_record(self, meta: Any, children: list) -> ast.ItemRecord:
+        return ast.ItemRecord(children[0], span=self._span(meta))
+
 
 def _annotations(children: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Pop leading @allow(...)/@expect(...) annotations off a declaration's children."""
