@@ -69,3 +69,54 @@ def item_facts(facts: dict, context: Context) -> dict:
     for name, index in path_of(context):
         holder = holder[name][index]
     return holder
+
+
+def item_rows(statute, facts: dict, context: object = None, kinds: list[str] | None = None) -> list[tuple[str, object, object]]:
+    """The items of a case as (label, value, type) rows: ``kind[2].uren``, 1-based, nested as
+    ``kind[1].contract[2].uurprijs``; a kind without items as (``kind``, None, None)."""
+    rows: list[tuple[str, object, object]] = []
+    for kind in statute.top_kinds() if kinds is None else kinds:
+        listed = items_of(facts, context, kind) if context is not None else list(facts.get(kind) or [])
+        prefix = (label_path(context) + ".") if context is not None and path_of(context) else ""
+        if not listed:
+            rows.append((prefix + kind, None, None))
+        for index, item in enumerate(listed):
+            here = child(context, kind, index)
+            for name in statute.kinds[kind].facts:
+                if name in item:
+                    rows.append((f"{label_path(here)}.{name}", item[name], statute.item_facts[name].type))
+            rows.extend(item_rows(statute, facts, here, statute.child_kinds(kind)))
+    return rows
+
+
+def label_path(context: object) -> str:
+    """``kind[2].contract[1]``, without the case name."""
+    return ".".join(f"{kind}[{index + 1}]" for kind, index in path_of(context))
+
+
+def item_contexts(statute, facts: dict, case: str | None, kinds: list[str] | None = None, parent: object = None) -> list[ItemContext]:
+    """Every item of a case, parents before their own items."""
+    result: list[ItemContext] = []
+    parent = case if parent is None else parent
+    for kind in statute.top_kinds() if kinds is None else kinds:
+        for index in range(len(items_of(facts, parent, kind))):
+            here = child(parent, kind, index)
+            result.append(here)
+            result.extend(item_contexts(statute, facts, case, statute.child_kinds(kind), here))
+    return result
+
+
+def items_json(statute, kind: str, listed: list[dict]) -> list[dict]:
+    """A kind's items in JSON: facts by their JSON value, nested kinds as lists."""
+    from dsl.values import to_json
+
+    result = []
+    for item in listed:
+        entry: dict[str, object] = {}
+        for name, value in item.items():
+            if name in statute.kinds:
+                entry[name] = items_json(statute, name, value)
+            else:
+                entry[name] = to_json(value, statute.item_facts[name].type)
+        result.append(entry)
+    return result

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +115,11 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     from dsl.typing import suggest
 
     for key, raw in data.items():
+        if key in statute.kinds:
+            listed = _read_items(statute, key, raw, (key,), source, text, errors, parent=None)
+            if listed is not None:
+                case[key] = listed
+            continue
         fact = statute.facts.get(key)
         if fact is None:
             # A suggestion for the first few only: thousands of unknown keys are not typos.
@@ -134,6 +140,9 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
             errors.append(Diagnostic(where(key), problem))
             continue
         case[key] = value
+    for kind in statute.top_kinds():
+        if kind not in data:
+            case[kind] = []  # not listed: none
     for name in defaulted_facts(statute, data):
         case[name] = statute.facts[name].default
     # With a version, only the facts it has are needed (amendments may add facts); others may
@@ -145,6 +154,76 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     if errors:
         raise LexproofError(errors)
     return case
+
+
+def _read_items(statute: StatuteModel, kind: str, raw: object, path: tuple, source: str, text: str | None,
+                errors: list[Diagnostic], parent: str | None) -> list[dict] | None:
+    """The items of a kind in a case file: a JSON list of objects, each with the item's facts
+    (defaults filled in) and its own kinds' lists. Problems go to ``errors``, positioned at the
+    list element or key (``path_positions``); None when there were any."""
+    from dsl.checker import range_problem
+    from dsl.typing import suggest
+    from verifier.casefile import path_positions
+
+    positions: dict[tuple, Span] = path_positions(source, text) if text is not None else {}
+
+    def where(at: tuple) -> Span:
+        while at and at not in positions:
+            at = at[:-1]
+        return positions.get(at, Span(source, 1, 1, 1, 2))
+
+    info = statute.kinds[kind]
+    if info.parent != parent:
+        errors.append(Diagnostic(where(path), f"the items of {kind} belong to each {info.parent}: list them inside its objects"))
+        return None
+    if not isinstance(raw, list):
+        errors.append(Diagnostic(where(path), f"{kind} holds items: give a JSON list of objects, one per {kind} ([] for none)"))
+        return None
+    if len(raw) > info.maximum:
+        errors.append(Diagnostic(
+            where((*path, info.maximum)),
+            f"{len(raw)} items of {kind}, but {statute.name} allows at most {info.maximum} "
+            f"('items {kind} up to {info.maximum}'); remove {len(raw) - info.maximum} or raise the maximum",
+        ))
+        return None
+    result: list[dict] = []
+    before = len(errors)
+    for index, entry in enumerate(raw):
+        at = (*path, index)
+        if not isinstance(entry, dict):
+            errors.append(Diagnostic(where(at), f"{kind} {index + 1}: an item is a JSON object of its facts"))
+            continue
+        item: dict[str, object] = {}
+        for key, value in entry.items():
+            if key in statute.kinds:
+                listed = _read_items(statute, key, value, (*at, key), source, text, errors, parent=kind)
+                if listed is not None:
+                    item[key] = listed
+                continue
+            if key not in info.facts:
+                errors.append(Diagnostic(where((*at, key)), f"'{clip(key, 80)}' is not a fact of {kind}" + suggest(key, list(info.facts))))
+                continue
+            fact = statute.item_facts[key]
+            try:
+                parsed = parse_value(value, fact.type, statute.enums.get(fact.type.enum or "", ()))
+            except ValueError as error:
+                errors.append(Diagnostic(where((*at, key)), f"{kind}[{index + 1}].{key}: {error}"))
+                continue
+            problem = range_problem(fact, parsed)
+            if problem:
+                errors.append(Diagnostic(where((*at, key)), f"{kind}[{index + 1}]: {problem}"))
+                continue
+            item[key] = parsed
+        for name in info.facts:
+            if name not in entry and statute.item_facts[name].default is not None:
+                item[name] = statute.item_facts[name].default
+        for sub in statute.child_kinds(kind):
+            item.setdefault(sub, [])
+        missing = [name for name in info.facts if name not in item and name not in entry]
+        if missing:
+            errors.append(Diagnostic(where(at), f"{kind}[{index + 1}] does not give: {', '.join(missing)}"))
+        result.append(item)
+    return result if len(errors) == before else None
 
 
 def defaulted_facts(statute: StatuteModel, data: object) -> list[str]:
@@ -185,8 +264,13 @@ class EvaluationResult:
 
 
     def witness(self) -> Witness:
+        outcomes: Mapping[str, DecisionOutcome] = self.outcomes
+        if self.statute.item_decisions:  # an evaluator to show the decisions per item with
+            from verifier.results import Outcomes
+
+            outcomes = Outcomes(Evaluator({None: self.version}, {None: self.case}), self.outcomes)
         return Witness(self.statute, {None: self.case}, {None: self.version.label},
-                       {(None, None): self.outcomes}, dates={None: self.version.date})
+                       {(None, None): outcomes}, dates={None: self.version.date})
 
     def to_json(self) -> dict:
         data = self.witness().to_json()
