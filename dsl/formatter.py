@@ -113,6 +113,15 @@ def _expr(expr: ast.Expr) -> str:
         return f"{format_expr(expr.left, left)} {expr.op} {format_expr(expr.right, right)}"
     if isinstance(expr, ast.Duration):  # the amount is an atom: '18 years', '(n + 1) months'
         return f"{format_expr(expr.amount, _ATOM)} {expr.unit}"
+    if isinstance(expr, ast.Aggregate):
+        where = f" where {format_expr(expr.where)}" if expr.where is not None else ""
+        if expr.body is None:
+            return f"{expr.function}({expr.kind}{where})"
+        return f"{expr.function}({expr.kind}: {format_expr(expr.body)}{where})"
+    if isinstance(expr, ast.Rank):
+        return f"rank({expr.kind} by {format_expr(expr.key)})"
+    if isinstance(expr, ast.ItemList):
+        return "[" + ", ".join("{ " + _assignments(item.facts) + " }" if item.facts else "{}" for item in expr.items) + "]"
     raise TypeError(f"not an expression: {expr!r}")
 
 
@@ -337,9 +346,16 @@ class _Printer:
             self.facts(item, depth)
         elif isinstance(item, ast.ParameterDecl):
             self.parameter(item, depth)
+        elif isinstance(item, ast.ItemsDecl):
+            per = f" per {item.parent}" if item.parent else ""
+            mark = len(self.lines)
+            self.facts(ast.FactsDecl(item.name, item.fields, span=item.span), depth)
+            self.lines[mark] = self.lines[mark].replace(f"facts {item.name} ", f"items {item.name} up to {item.maximum}{per} ", 1)
+            self.anchors.append((item, mark))
         elif isinstance(item, ast.DecisionDecl):
             default = f" otherwise {format_expr(item.default)}" if item.default is not None else ""
-            text = f"decision {item.name}: {format_type(item.type)}{_citation(item.citation)}{default}"
+            per = f" per {item.per}" if item.per is not None else ""
+            text = f"decision {item.name}: {format_type(item.type)}{per}{_citation(item.citation)}{default}"
             anchors = [item]
             for annotation in _annotations(item):
                 self.line(depth, annotation, *anchors)
