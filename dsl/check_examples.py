@@ -285,7 +285,7 @@ def check_property(
             sink.error(decl.span, "a fact is named twice after 'differing only in'")
             return
         for fact in decl.differing_only_in:
-            if fact not in statute.facts:
+            if fact not in statute.facts and fact not in statute.kinds and fact not in statute.item_facts:
                 sink.error(decl.span, f"'differing only in {fact}': unknown fact" + suggest(fact, list(statute.facts)))
                 return
     scope = Scope(cases=cases, versioned=decl.compare is not None, what="a property")

@@ -183,7 +183,7 @@ class Encoder:
         self._memo: dict[tuple[int, str | None, str | None], tuple[Pair, Owner]] = {}
         self._keep_alive: list[ir.Node] = []
         self._tied: dict[str, tuple[str | None, str | None]] = {}  # fact -> two cases it is equal in
-        self._tied_items: tuple[str | None, str | None] | None = None  # two cases with equal items
+        self._tied_items: tuple[str | None, str | None, frozenset[str]] | None = None  # cases with equal items
         self.counts: dict[tuple[object, str], Term] = {}  # (context, kind) -> its number of items
         self.sealed = False  # set once a solver holds hard_constraints(): no new domains after that
         # Who owns which constraint and reads whom, so that one encoder can serve many
@@ -277,7 +277,7 @@ class Encoder:
             self._add_domain(owner, raw <= self._scaled(fact.high, scale, kind))
         self.facts[(case, fact.name)] = term
         self.fact_raw[(case, fact.name)] = raw
-        other_item = self._tied_item_context(case) if isinstance(case, items.ItemContext) else None
+        other_item = self._tied_item_context(case, "") if isinstance(case, items.ItemContext) else None
         if other_item is not None:  # the same item of the other case: equal (differing only in case facts)
             self._add_domain(owner, raw == self.raw_fact(fact.name, other_item))
         tie = self._tied.get(fact.name)
@@ -609,26 +609,29 @@ class Encoder:
             term = self.counts[key] = mk_const(self.ctx, self._name("count", parent, kind), self._sorts["int"])
             self._add_domain(owner, term >= 0)
             self._add_domain(owner, term <= self.statute.kinds[kind].maximum)
-            other = self._tied_item_context(parent)
+            other = self._tied_item_context(parent, kind)
             if other is not None:  # the two cases of 'differing only in' hold the same items
                 self._add_domain(owner, term == self.count_term(other, kind))
         return term
 
-    def _tied_item_context(self, context: object) -> object | None:
-        """The same place in the other case, when the two cases have equal items."""
+    def _tied_item_context(self, context: object, kind: str) -> object | None:
+        """The same place in the other case, when the two cases hold equal items of the
+        outermost kind of ``context`` (or of ``kind``, for the case itself)."""
         if self._tied_items is None:
             return None
+        first, second, kinds = self._tied_items
         case = items.base_case(context)
-        if case not in self._tied_items:
-            return None
-        other = self._tied_items[1] if case == self._tied_items[0] else self._tied_items[0]
         path = items.path_of(context)
+        if case not in (first, second) or (path[0][0] if path else kind) not in kinds:
+            return None
+        other = second if case == first else first
         return items.ItemContext(other, path) if path else other
 
-    def tie_items(self, first: str | None, second: str | None) -> None:
-        """The two cases hold the same items with the same facts (``differing only in`` case
-        facts): counts and item facts are equal, for those declared later too."""
-        self._tied_items = (first, second)
+    def tie_items(self, first: str | None, second: str | None, kinds: list[str]) -> None:
+        """The two cases hold the same items of these (outermost) kinds, with the same facts
+        (``differing only in`` names neither them nor their facts): counts and item facts are
+        equal, for those declared later too."""
+        self._tied_items = (first, second, frozenset(kinds))
 
     def _slots(self, kind: str, context: object) -> list[tuple[object, Term]]:
         """(item context, 'the slot holds an item') for each slot of ``kind`` in ``context``."""

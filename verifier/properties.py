@@ -99,6 +99,18 @@ class Obligation:
     antecedent: z3.BoolRef | None = None  # the claim's conditions before 'implies', if any
 
 
+def _named_among(statute: StatuteModel, kind: str, names: tuple[str, ...]) -> bool:
+    """Whether ``differing only in`` names the kind, one of its nested kinds, or a fact of
+    their items: then the two cases' items of ``kind`` may differ."""
+    pending = [kind]
+    while pending:
+        current = pending.pop()
+        if current in names or any(fact in names for fact in statute.kinds[current].facts):
+            return True
+        pending.extend(statute.child_kinds(current))
+    return False
+
+
 def claim_antecedents(claim: ir.Node) -> list[ir.Node]:
     """The conditions of the claim's top-level implication chain: ``a implies b`` gives
     ``[a]``, ``a implies b implies c`` (that is ``a implies (b implies c)``) gives ``[a, b]``,
@@ -122,6 +134,8 @@ def obligation(
     if prop.cases and prop.differing_only_in is not None:
         a, b = prop.cases
         encoder.tie_cases(a, b, [name for name in statute.facts if name not in prop.differing_only_in])
+        # Items too: the same items of each kind the list does not name (itself or a fact of its items).
+        encoder.tie_items(a, b, [kind for kind in statute.top_kinds() if not _named_among(statute, kind, prop.differing_only_in)])
     premise = z3.And([encoder.formula(node) for node in prop.assumptions] + [encoder.true])
     claim = encoder.formula(prop.claim)
     # Encoded now (the solver seals the encoder), asked only once the claim is proved.

@@ -1,0 +1,433 @@
+"""Repeated items (docs/language.md, "Repeated items"): declarations, facts and decisions per
+item, aggregates with filters, rank, examples, case files, traces, properties, and the three
+engines (evaluator, Z3 encoding, brute force) agreeing on item counts 0..max at every level.
+
+Expected values are computed by hand in the comments next to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from fractions import Fraction
+
+import pytest
+import z3
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsl.consolidate import version_on
+from dsl.diagnostics import LexproofError
+from dsl.evaluator import Evaluator, Undefined
+from dsl.formatter import format_text
+from dsl.items import ItemContext
+from dsl.checker import check_files
+from dsl.parser import parse_text
+from verifier.api import read_case
+from verifier.encoding import Encoder
+from verifier.properties import check_property
+from verifier.solving import Budget
+
+DAY = dt.date(2025, 1, 1)
+
+HOUSEHOLD = """
+statute Toeslag
+facts Huishouden {
+  inkomen: money €0..€100_000
+}
+items kind up to 3 {
+  leeftijd: int 0..17
+  uren: int 0..300
+}
+items contract up to 2 per kind {
+  uurprijs: money €0..€20
+}
+decision per_kind: money per kind [art. 2] otherwise €0
+rule jong [art. 2 lid 1]: per_kind = €100 if leeftijd < 12
+rule eerste [art. 2 lid 2] except jong: per_kind = €150 if leeftijd < 12 and rank(kind by uren) = 1
+decision duurste: money per kind [art. 3]
+rule d [art. 3]: duurste = max(contract: uurprijs)
+decision totaal: money [art. 4] otherwise €0
+rule t [art. 4]: totaal = sum(kind: per_kind) if inkomen < €50_000
+decision aantal_jong: int [art. 5] otherwise 0
+rule a [art. 5]: aantal_jong = count(kind where leeftijd < 12)
+decision alle_jong: bool [art. 5] otherwise false
+rule aj [art. 5]: alle_jong = all(kind: leeftijd < 12)
+decision een_oud: bool [art. 5] otherwise false
+rule eo [art. 5]: een_oud = any(kind: leeftijd >= 12 where uren > 0)
+decision jongste: int [art. 6] otherwise -1
+rule j [art. 6]: jongste = min(kind: leeftijd)
+decision contracten: int [art. 7] otherwise 0
+rule c [art. 7]: contracten = sum(kind: count(contract where uurprijs > €0))
+decision hoogste_prijs: money [art. 7] otherwise €0
+rule hp [art. 7]: hoogste_prijs = max(kind: duurste where count(contract) > 0)
+"""
+
+DECISIONS = ["totaal", "aantal_jong", "alle_jong", "een_oud", "jongste", "contracten", "hoogste_prijs"]
+
+
+def load(text: str):
+    return check_files([parse_text(text, "items.law")]).statute()
+
+
+def kid(leeftijd: int, uren: int, *prices: str) -> dict:
+    return {"leeftijd": leeftijd, "uren": uren, "contract": [{"uurprijs": Fraction(p)} for p in prices]}
+
+
+def outcome(evaluator: Evaluator, name: str, context=None) -> tuple[bool, object]:
+    result = evaluator.decision(name, context)
+    return (result.defined, result.value if result.defined else None)
+
+
+# --- the evaluator, by hand -------------------------------------------------------------------
+
+
+def test_aggregates_and_rank_by_hand() -> None:
+    statute = load(HOUSEHOLD)
+    case = {"inkomen": Fraction(30_000), "kind": [kid(3, 100, "8"), kid(7, 120), kid(14, 5, "0", "12.50")]}
+    evaluator = Evaluator({None: version_on(statute, DAY)}, {None: case})
+    # kind 2 has the most hours (120): €150; kind 1 is young: €100; kind 3 is 14: otherwise €0.
+    assert outcome(evaluator, "per_kind", ItemContext(None, (("kind", 0),))) == (True, Fraction(100))
+    assert outcome(evaluator, "per_kind", ItemContext(None, (("kind", 1),))) == (True, Fraction(150))
+    assert outcome(evaluator, "per_kind", ItemContext(None, (("kind", 2),))) == (True, Fraction(0))
+    assert outcome(evaluator, "totaal") == (True, Fraction(250))
+    assert outcome(evaluator, "aantal_jong") == (True, 2)
+    assert outcome(evaluator, "alle_jong") == (True, False)
+    assert outcome(evaluator, "een_oud") == (True, True)  # kind 3: 14 and 5 hours
+    assert outcome(evaluator, "jongste") == (True, 3)
+    assert outcome(evaluator, "contracten") == (True, 2)  # €8 and €12.50; the €0 one is filtered out
+    # duurste of kind 2 (no contracts) is undefined, but the filter count(contract) > 0 skips it.
+    assert outcome(evaluator, "duurste", ItemContext(None, (("kind", 1),))) == (False, None)
+    assert outcome(evaluator, "hoogste_prijs") == (True, Fraction("12.50"))
+
+
+def test_rank_ties_go_to_the_first_listed_item() -> None:
+    statute = load(HOUSEHOLD)
+    case = {"inkomen": Fraction(0), "kind": [kid(5, 40), kid(6, 80), kid(7, 80)]}
+    evaluator = Evaluator({None: version_on(statute, DAY)}, {None: case})
+    # kinds 2 and 3 tie at 80 hours: the first listed (kind 2) is first; kind 1 third.
+    values = [outcome(evaluator, "per_kind", ItemContext(None, (("kind", i),)))[1] for i in range(3)]
+    assert values == [Fraction(100), Fraction(150), Fraction(100)]
+    assert outcome(evaluator, "totaal") == (True, Fraction(350))
+
+
+def test_min_and_max_of_no_items_are_undefined_and_sum_count_all_any_are_not() -> None:
+    statute = load(HOUSEHOLD)
+    evaluator = Evaluator({None: version_on(statute, DAY)}, {None: {"inkomen": Fraction(0), "kind": []}})
+    assert outcome(evaluator, "jongste") == (False, None)  # min over no kind: undefined
+    assert evaluator.decision("jongste").status == "undefined"
+    assert outcome(evaluator, "totaal") == (True, Fraction(0))
+    assert outcome(evaluator, "aantal_jong") == (True, 0)
+    assert outcome(evaluator, "alle_jong") == (True, True)  # all over nothing holds
+    assert outcome(evaluator, "een_oud") == (True, False)  # any over nothing does not
+    assert outcome(evaluator, "hoogste_prijs") == (False, None)
+    with pytest.raises(Undefined):
+        evaluator.eval(statute.rules["j"].value, None, None)
+
+
+# --- evaluator vs encoding on every kind of case ---------------------------------------------
+
+
+def raw(value: object, kind: str, ctx: z3.Context) -> z3.ExprRef:
+    if kind == "money":
+        return z3.IntVal(int(Fraction(value) * 100), ctx)
+    return z3.IntVal(int(value), ctx)  # type: ignore[call-overload]
+
+
+def pins(encoder: Encoder, statute, case: dict) -> list:
+    """The case as constraints on the encoding: every count, every read item fact."""
+    result = []
+    for parent, kind, listed in _lists(statute, None, case):
+        result.append(encoder.count_term(parent, kind) == len(listed))
+        for index, item in enumerate(listed):
+            here = ItemContext(None, (*(parent.path if isinstance(parent, ItemContext) else ()), (kind, index)))
+            for name in statute.kinds[kind].facts:
+                if (here, name) in encoder.fact_raw:
+                    result.append(encoder.fact_raw[(here, name)] == raw(item[name], statute.item_facts[name].type.kind, encoder.ctx))
+    for name, value in case.items():
+        if name in statute.facts and (None, name) in encoder.fact_raw:
+            result.append(encoder.fact_raw[(None, name)] == raw(value, statute.facts[name].type.kind, encoder.ctx))
+    return result
+
+
+def _lists(statute, parent, holder: dict, kinds=None):
+    for kind in statute.top_kinds() if kinds is None else kinds:
+        listed = holder.get(kind, [])
+        yield parent, kind, listed
+        for index, item in enumerate(listed):
+            path = (*(parent.path if isinstance(parent, ItemContext) else ()), (kind, index))
+            yield from _lists(statute, ItemContext(None, path), item, statute.child_kinds(kind))
+
+
+def cases_strategy(max_kids: int = 3, max_contracts: int = 2):
+    price = st.integers(0, 2000).map(lambda c: Fraction(c, 100))
+    contract = st.builds(lambda p: {"uurprijs": p}, price)
+    child = st.builds(
+        lambda a, u, cs: {"leeftijd": a, "uren": u, "contract": cs},
+        st.integers(0, 17), st.sampled_from([0, 1, 40, 80, 300]), st.lists(contract, max_size=max_contracts),
+    )
+    return st.builds(
+        lambda inkomen, kids: {"inkomen": inkomen, "kind": kids},
+        st.sampled_from([Fraction(0), Fraction(49_999), Fraction(50_000), Fraction(100_000)]),
+        st.lists(child, max_size=max_kids),
+    )
+
+
+def disagreements(statute, encoder: Encoder, pairs: dict, case: dict) -> list[str]:
+    evaluator = Evaluator(encoder.versions, {None: case})
+    solver = z3.Solver(ctx=encoder.ctx)
+    solver.add(encoder.hard_constraints())
+    solver.add(pins(encoder, statute, case))
+    trackers = encoder.assumptions()
+    assert solver.check(*trackers) == z3.sat, f"the encoding rules out the real case {case}"
+    model = solver.model()
+    problems = []
+    others = []
+    for name, (value, defined) in pairs.items():
+        expected = outcome(evaluator, name)
+        got_defined = z3.is_true(model.eval(defined, model_completion=True))
+        info = statute.decisions[name]
+        got = encoder.decode(info.type, model.eval(value, model_completion=True)) if got_defined else None
+        if (got_defined, got) != expected:
+            problems.append(f"{name}: encoding {(got_defined, got)}, evaluator {expected}")
+        if expected[0]:
+            target = encoder.const(info.type, expected[1])
+            others.append(z3.Or(z3.Not(defined), value != target))
+        else:
+            others.append(defined)
+    solver.add(z3.Or(others))
+    # No other model: the encoding is a function of the case, like the evaluator.
+    assert solver.check(*trackers) == z3.unsat, f"the encoding admits another outcome for {case}"
+    return problems
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=cases_strategy())
+def test_encoding_agrees_with_evaluator_for_counts_zero_to_max(case: dict) -> None:
+    statute = load(HOUSEHOLD)
+    encoder = Encoder(statute, {None: version_on(statute, DAY)})
+    pairs = {name: encoder.decision(name) for name in DECISIONS}
+    # Every count and item fact declared (pins read them), before the solver is built.
+    for parent, kind, _listed in _lists(statute, None, {"kind": [kid(0, 0, "0", "0")] * 3}):
+        encoder.count_term(parent, kind)
+    assert disagreements(statute, encoder, pairs, case) == []
+
+
+def test_every_count_from_zero_to_max_is_reachable_in_the_encoding() -> None:
+    statute = load(HOUSEHOLD)
+    encoder = Encoder(statute, {None: version_on(statute, DAY)})
+    count = encoder.count_term(None, "kind")
+    solver = z3.Solver(ctx=encoder.ctx)
+    solver.add(encoder.hard_constraints())
+    for n in range(5):
+        expected = z3.sat if n <= 3 else z3.unsat  # up to 3: 0, 1, 2, 3 and never 4
+        assert solver.check(count == n) == expected
+
+
+# --- properties against brute force ------------------------------------------------------------
+
+TINY = """
+statute Klein
+facts Huishouden { hoog: bool }
+items kind up to 2 { leeftijd: int 0..2  uren: int 0..2 }
+decision bedrag: int per kind otherwise 0
+rule b [art. 1]: bedrag = 2 if leeftijd < 2
+rule e [art. 1] except b: bedrag = 3 if leeftijd < 2 and rank(kind by uren) = 1
+decision totaal: int [art. 2] otherwise 0
+rule t [art. 2]: totaal = sum(kind: bedrag) if not hoog
+decision oudste: int [art. 3]
+rule o [art. 3]: oudste = max(kind: leeftijd)
+
+property p1: for every Huishouden claim totaal <= 5
+property p2: for every Huishouden claim totaal <= 4
+property p3: for every Huishouden assume count(kind) > 0 claim oudste >= 0
+property p4: for every Huishouden claim oudste >= 0
+property p5: for every Huishouden claim all(kind: bedrag <= 3 where leeftijd < 2)
+property p6: for every Huishouden assume any(kind: leeftijd = 0) claim count(kind where rank(kind by uren) = 1) = 1
+property p7: for every Huishouden claim totaal = sum(kind: bedrag) or hoog
+"""
+
+
+def all_tiny_cases():
+    kids = [{"leeftijd": a, "uren": u} for a in range(3) for u in range(3)]
+    for hoog in (False, True):
+        for n in range(3):
+            for chosen in itertools.product(kids, repeat=n):
+                yield {"hoog": hoog, "kind": [dict(k) for k in chosen]}
+
+
+def brute_force(statute, prop) -> str:
+    version = version_on(statute, DAY)
+    premise_met = False
+    for case in all_tiny_cases():
+        evaluator = Evaluator({None: version}, {None: case})
+
+        def holds(node) -> bool:
+            try:
+                return bool(evaluator.eval(node, None, None))
+            except Undefined:
+                return False
+
+        if all(holds(a) for a in prop.assumptions):
+            premise_met = True
+            if not holds(prop.claim):
+                return "counterexample"
+    return "proved" if premise_met else "vacuous"
+
+
+def test_properties_over_items_match_brute_force() -> None:
+    statute = load(TINY)
+    # Hand check of the extremes: two young children give 3 + 2 = 5 (p1 holds, p2 does not);
+    # no child: max() is undefined, so p4 has a counterexample and p3 (one child or more) holds.
+    expected = {"p1": "proved", "p2": "counterexample", "p3": "proved", "p4": "counterexample",
+                "p5": "proved", "p6": "proved", "p7": "proved"}
+    seen = {}
+    for prop in statute.properties:
+        verdict = check_property(statute, prop, DAY, Budget()).status
+        assert verdict == brute_force(statute, prop), prop.name
+        seen[prop.name] = verdict
+    assert seen == expected
+    assert sum(1 for _ in all_tiny_cases()) == 2 * (1 + 9 + 81)
+
+
+def test_a_counterexample_shows_each_item_by_index(capsys) -> None:
+    from rich.console import Console
+
+    from verifier.render import print_witness
+
+    statute = load(TINY)
+    prop = next(p for p in statute.properties if p.name == "p2")
+    result = check_property(statute, prop, DAY, Budget())
+    assert result.status == "counterexample"
+    witness = result.witnesses[0]
+    kids = witness.facts[None]["kind"]
+    assert len(kids) == 2 and all(k["leeftijd"] < 2 for k in kids)  # only two young kids exceed 4
+    console = Console(width=120, record=True)
+    print_witness(console, witness)
+    text = console.export_text()
+    assert "kind[1].leeftijd" in text and "kind[2].uren" in text
+    assert "kind[1].bedrag = " in text and "kind[2].bedrag = " in text
+    data = witness.to_json()
+    assert [set(k) for k in data["case"]["kind"]] == [{"leeftijd", "uren"}] * 2
+
+
+def test_two_cases_differing_only_in_a_case_fact_hold_the_same_items() -> None:
+    text = TINY.split("property p1")[0] + (
+        "property mono: for every Huishouden a, b differing only in hoog\n"
+        "  assume not a.hoog and b.hoog claim a.totaal >= b.totaal\n"
+        "property gelijk: for every Huishouden a, b differing only in hoog\n"
+        "  assume a.hoog = b.hoog claim a.totaal = b.totaal\n"
+    )
+    statute = load(text)
+    for prop in statute.properties:
+        # Without the items tied, b could have other children and 'gelijk' would fail.
+        assert check_property(statute, prop, DAY, Budget()).status == "proved", prop.name
+
+
+# --- examples, case files and diagnostics ---------------------------------------------------------
+
+
+def test_examples_give_items_as_lists() -> None:
+    text = HOUSEHOLD + """
+example "twee" [on 2025-01-01] {
+  inkomen = €30_000,
+  kind = [{leeftijd = 3, uren = 100, contract = [{uurprijs = €8}]}, {leeftijd = 7, uren = 120}]
+} expect totaal = €250, aantal_jong = 2, contracten = 1, hoogste_prijs = €8
+example "geen" [on 2025-01-01] { inkomen = €30_000 } expect totaal = €0, alle_jong = true
+"""
+    statute = load(text)
+    from verifier.properties import run_example
+
+    results = [r for example in statute.examples for r in run_example(statute, example, DAY)]
+    assert [r.status for r in results] == ["passed", "passed"]
+    assert statute.examples[1].case["kind"] == []
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(LexproofError) as caught:
+        load(text)
+    return [f"{d.span.line}:{d.span.column}: {d.message}" for d in caught.value.diagnostics]
+
+
+@pytest.mark.parametrize(
+    "snippet, expected",
+    [
+        ("decision x: int otherwise 0\nrule r [art. 9]: x = leeftijd",
+         "33:22: 'leeftijd' is a fact of each kind, and here there is no current kind: read it in a decision per kind"),
+        ("decision x: int otherwise 0\nrule r [art. 9]: x = count(contract)",
+         "33:22: count() over contract is only possible where there is one each kind"),
+        ("decision x: int otherwise 0\nrule r [art. 9]: x = sum(kinderen: 1)",
+         "33:22: unknown kind of item 'kinderen'"),
+        ("decision x: int otherwise 0\nrule r [art. 9]: x = total(kind: uren)",
+         "33:22: 'total(kind: ...)' is not an aggregate; use one of sum, count, all, any, min, max"),
+        ("decision x: int otherwise 0\nrule r [art. 9]: x = rank(kind by uren)",
+         "33:22: rank(kind by ...) is the position of the current kind, and here there is none"),
+        ("decision x: int per kinderen otherwise 0", "32:1: decision x per 'kinderen': unknown kind of item"),
+        ("items z up to 0 { q: int }", "32:15: the maximum number of z items must be 1 to 20, not 0"),
+    ],
+)
+def test_item_diagnostics_are_positioned_with_a_hint(snippet: str, expected: str) -> None:
+    assert HOUSEHOLD.count("\n") == 31  # the snippet starts on line 32
+    found = errors_of(HOUSEHOLD + snippet)
+    assert any(message.startswith(expected) for message in found), found
+
+
+def test_an_example_with_more_items_than_the_maximum_is_an_error_at_the_extra_item() -> None:
+    text = HOUSEHOLD + (
+        'example "vier" [on 2025-01-01] { inkomen = €0,\n'
+        "  kind = [{leeftijd = 1, uren = 1}, {leeftijd = 1, uren = 1}, {leeftijd = 1, uren = 1}, {leeftijd = 1, uren = 1}]\n"
+        "} expect totaal = €0\n"
+    )
+    found = errors_of(text)
+    # The fourth item starts at column 89 of line 33: "  kind = [" is 10 characters, each
+    # item with its ", " 26.
+    assert found == ["33:89: 4 items of kind, but the statute allows at most 3 ('items kind up to 3'); "
+                     "remove 1 or raise the maximum"]
+
+
+def test_a_case_file_with_too_many_items_is_a_positioned_error() -> None:
+    statute = load(HOUSEHOLD)
+    text = '{\n  "inkomen": 0,\n  "kind": [\n    {"leeftijd": 1, "uren": 1},\n    {"leeftijd": 1, "uren": 1},\n' \
+           '    {"leeftijd": 1, "uren": 1},\n    {"leeftijd": 1, "uren": 1}\n  ]\n}\n'
+    with pytest.raises(LexproofError) as caught:
+        read_case(statute, json.loads(text), "case.json", text)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (7, 5)  # the fourth item
+    assert "4 items of kind, but Toeslag allows at most 3" in diagnostic.message
+
+
+def test_a_case_file_item_fact_out_of_range_points_at_that_items_key() -> None:
+    statute = load(HOUSEHOLD)
+    text = '{"inkomen": 0, "kind": [{"leeftijd": 1, "uren": 1}, {"leeftijd": 30, "uren": 1}]}'
+    with pytest.raises(LexproofError) as caught:
+        read_case(statute, json.loads(text), "case.json", text)
+    (diagnostic,) = caught.value.diagnostics
+    # '{"inkomen": 0, "kind": [' is 24 characters, the first item and ", " 28, then "{": col 54.
+    assert (diagnostic.span.line, diagnostic.span.column) == (1, 54)  # the second "leeftijd"
+    assert "kind[2]: leeftijd = 30 is above its range 0..17" in diagnostic.message
+
+
+def test_a_case_file_reads_nested_items_with_defaults_and_missing_kinds_as_none() -> None:
+    statute = load(HOUSEHOLD)
+    data = {"inkomen": 10, "kind": [{"leeftijd": 4, "uren": 9, "contract": [{"uurprijs": "7.5"}]}, {"leeftijd": 1, "uren": 0}]}
+    case = read_case(statute, data)
+    assert case["kind"][0]["contract"] == [{"uurprijs": Fraction(15, 2)}]
+    assert case["kind"][1]["contract"] == []
+    assert read_case(statute, {"inkomen": 10})["kind"] == []
+
+
+# --- formatter ---------------------------------------------------------------------------------------
+
+
+def test_formatter_round_trips_items() -> None:
+    text = HOUSEHOLD + (
+        'example "e" { inkomen = €1, kind = [{leeftijd = 1, uren = 2, contract = [{uurprijs = €3}]}, '
+        "{leeftijd = 4, uren = 5}] } expect totaal = €100\n"
+        "property q: for every Huishouden assume count(kind where uren > 1) >= 1 claim any(kind: rank(kind by uren) = 1)\n"
+    )
+    formatted = format_text(text)
+    assert "items contract up to 2 per kind {" in formatted
+    assert "decision per_kind: money per kind [art. 2] otherwise €0" in formatted
+    assert "count(kind where uren > 1)" in formatted
+    assert parse_text(formatted, "a").sections == parse_text(text, "a").sections
+    assert format_text(formatted) == formatted
