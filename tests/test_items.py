@@ -16,12 +16,12 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dsl.checker import check_files
 from dsl.consolidate import version_on
 from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator, Undefined
 from dsl.formatter import format_text
 from dsl.items import ItemContext
-from dsl.checker import check_files
 from dsl.parser import parse_text
 from verifier.api import read_case
 from verifier.encoding import Encoder
@@ -262,7 +262,7 @@ def brute_force(statute, prop) -> str:
     for case in all_tiny_cases():
         evaluator = Evaluator({None: version}, {None: case})
 
-        def holds(node) -> bool:
+        def holds(node, evaluator: Evaluator = evaluator) -> bool:
             try:
                 return bool(evaluator.eval(node, None, None))
             except Undefined:

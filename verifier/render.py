@@ -121,14 +121,14 @@ def _item_fact_rows(table: Table, witness: Witness, pad: str) -> None:
         return
     per_case = [{label: (value, type_) for label, value, type_ in item_rows(statute, values)}
                 for values in witness.facts.values()]
-    labels = list(dict.fromkeys(label for rows in per_case for label in rows))
-    for label in labels:
+    shown = list(dict.fromkeys(row for rows in per_case for row in rows))
+    for row in shown:
         cells = []
         for rows in per_case:
-            value, type_ = rows.get(label, (None, None))
-            cells.append("none" if label in rows and type_ is None else
-                         "-" if label not in rows else format_value(value, type_))
-        table.add_row(pad + label, *cells)
+            value, type_ = rows.get(row, (None, None))
+            cells.append("none" if row in rows and type_ is None else
+                         "-" if row not in rows else format_value(value, type_))
+        table.add_row(pad + row, *cells)
 
 
 def _print_item_decisions(console: Console, witness: Witness, pad: str) -> None:

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from dsl import ast
-from dsl.items import items_json
 from dsl.evaluator import DecisionOutcome, Evaluator
+from dsl.items import items_json
 from dsl.model import StatuteModel
 from dsl.source import Span
 from dsl.values import format_value, to_json
