@@ -431,3 +431,33 @@ def test_formatter_round_trips_items() -> None:
     assert "count(kind where uren > 1)" in formatted
     assert parse_text(formatted, "a").sections == parse_text(text, "a").sections
     assert format_text(formatted) == formatted
+
+
+# --- strategies and sampling ----------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_cases_strategy_gives_items_within_their_maxima_that_evaluate(data) -> None:
+    from verifier import api
+    from verifier.strategies import case_to_json, cases
+
+    program = check_files([parse_text(HOUSEHOLD, "items.law")])
+    statute = program.statute()
+    case = data.draw(cases(statute))
+    assert 0 <= len(case["kind"]) <= 3
+    assert all(len(child["contract"]) <= 2 and 0 <= child["leeftijd"] <= 17 for child in case["kind"])
+    result = api.evaluate(program, case_to_json(statute, case), date=DAY)
+    # The evaluator, independently: the number of young children.
+    assert result.outcomes["aantal_jong"].value == sum(1 for child in case["kind"] if child["leeftijd"] < 12)
+
+
+def test_random_cases_cover_every_count_from_zero_to_max() -> None:
+    import random
+
+    from verifier.sampling import random_case
+
+    statute = load(HOUSEHOLD)
+    rng = random.Random(7)
+    counts = {len(random_case(statute, rng)["kind"]) for _ in range(200)}
+    assert counts == {0, 1, 2, 3}

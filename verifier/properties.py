@@ -317,6 +317,9 @@ def _sample_proof(statute, prop: PropertyInfo, versions, cases) -> None:
             for name in statute.facts:
                 if name not in prop.differing_only_in:
                     facts[b][name] = facts[a][name]
+            for kind in statute.top_kinds():  # the same items, as the encoding ties them
+                if not _named_among(statute, kind, prop.differing_only_in):
+                    facts[b][kind] = facts[a][kind]
         evaluator = Evaluator(versions, facts)
         if all(_holds(evaluator, n) for n in prop.assumptions) and not _holds(evaluator, prop.claim):
             raise InternalError(
