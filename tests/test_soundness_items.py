@@ -1,0 +1,95 @@
+"""The soundness suite for repeated items: on random statutes with items
+(``statute_generator.item_statutes``), the Z3 encoding agrees with the evaluator on the cases
+(every count of items from 0 to the maximum, at every level), and ``check_property`` says what
+brute force over every case says. See tests/test_soundness.py for the method."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import z3
+from hypothesis import HealthCheck, given, settings
+from statute_generator import ItemStatute, item_statutes
+from test_items import outcome, pins
+
+from dsl.consolidate import version_on
+from dsl.evaluator import Evaluator, Undefined
+from verifier.encoding import Encoder
+from verifier.properties import check_property
+from verifier.solving import Budget
+
+DAY = dt.date(2025, 1, 1)
+SAMPLE = 60  # cases per statute for evaluator vs encoding (every count is among them)
+
+
+def sample(gen: ItemStatute, seed: int) -> list[dict]:
+    cases = gen.cases()
+    rng = random.Random(seed)
+    by_count: dict[int, list[dict]] = {}
+    for case in cases:
+        by_count.setdefault(len(case["k"]), []).append(case)
+    chosen = [rng.choice(group) for group in by_count.values()]  # every count from 0 to the maximum
+    return chosen + rng.sample(cases, min(SAMPLE, len(cases)))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(gen=item_statutes())
+def test_item_encoding_agrees_with_evaluator(gen: ItemStatute) -> None:
+    statute = gen.load()
+    version = version_on(statute, DAY)
+    encoder = Encoder(statute, {None: version})
+    pairs = {name: encoder.decision(name) for name in gen.case_decisions}
+    full = {"h": False, "n": 0, "k": [({"a": 0, "f": False, "c": [{"p": 0}] * gen.c_max} if gen.c_max else
+                                       {"a": 0, "f": False})] * gen.k_max}
+    pins(encoder, statute, full)  # declares every count and item fact read, before the solver
+    solver = z3.Solver(ctx=encoder.ctx)
+    solver.add(encoder.hard_constraints())
+    trackers = encoder.assumptions()
+    for case in sample(gen, len(gen.text)):
+        evaluator = Evaluator({None: version}, {None: case})
+        solver.push()
+        solver.add(pins(encoder, statute, case))
+        assert solver.check(*trackers) == z3.sat, f"the encoding rules out {case}\n{gen.text}"
+        model = solver.model()
+        others = []
+        for name, (value, defined) in pairs.items():
+            expected = outcome(evaluator, name)
+            got_defined = z3.is_true(model.eval(defined, model_completion=True))
+            info = statute.decisions[name]
+            got = encoder.decode(info.type, model.eval(value, model_completion=True)) if got_defined else None
+            assert (got_defined, got) == expected, f"{name} for {case}: encoding {(got_defined, got)}, evaluator {expected}\n{gen.text}"
+            others.append(z3.Or(z3.Not(defined), value != encoder.const(info.type, expected[1])) if expected[0] else defined)
+        solver.add(z3.Or(others))
+        assert solver.check(*trackers) == z3.unsat, f"another outcome for {case}\n{gen.text}"
+        solver.pop()
+
+
+def brute_force(statute, prop, cases: list[dict]) -> str:
+    version = version_on(statute, DAY)
+    met = False
+    for case in cases:
+        evaluator = Evaluator({None: version}, {None: case})
+
+        def holds(node, evaluator: Evaluator = evaluator) -> bool:
+            try:
+                return bool(evaluator.eval(node, None, None))
+            except Undefined:
+                return False
+
+        if all(holds(a) for a in prop.assumptions):
+            met = True
+            if not holds(prop.claim):
+                return "counterexample"
+    return "proved" if met else "vacuous"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(gen=item_statutes())
+def test_item_properties_match_brute_force(gen: ItemStatute) -> None:
+    statute = gen.load()
+    cases = gen.cases()
+    for prop in statute.properties:
+        verdict = check_property(statute, prop, DAY, Budget()).status
+        assert verdict != "unknown", f"{prop.name} unknown\n{gen.text}"
+        assert verdict == brute_force(statute, prop, cases), f"{prop.name}: {verdict}\n{gen.text}"
