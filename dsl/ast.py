@@ -365,6 +365,7 @@ class Property:
     differing_only_in: tuple[str, ...] | None = None
     expect: str = "proved"  # proved, counterexample, vacuous
     span: Span = _span()
+    adding: str | None = None  # ``a, b adding one kind``: b is a with one more item of the kind
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,16 @@ def check_property(
             if fact not in statute.facts and fact not in statute.kinds and fact not in statute.item_facts:
                 sink.error(decl.span, f"'differing only in {fact}': unknown fact" + suggest(fact, list(statute.facts)))
                 return
+    if decl.adding is not None:
+        kind = statute.kinds.get(decl.adding)
+        if kind is None or kind.parent is not None:
+            what = f"a kind of {kind.parent}'s items (which {kind.parent}?)" if kind else "not a kind of item"
+            sink.error(
+                decl.span,
+                f"'adding one {decl.adding}': {what}; name a kind the case holds"
+                + (suggest(decl.adding, statute.top_kinds()) if kind is None else ""),
+            )
+            return
     scope = Scope(cases=cases, versioned=decl.compare is not None, what="a property")
     try:
         assumptions = tuple(lowerer.lower_bool(a, scope) for a in decl.assumptions)
@@ -297,6 +307,6 @@ def check_property(
     statute.properties.append(
         PropertyInfo(
             decl.name, owner, decl.facts, cases, decl.differing_only_in, assumptions, claim,
-            decl.versions, decl.compare, decl.expect, decl.span,
+            decl.versions, decl.compare, decl.expect, decl.span, adding=decl.adding,
         )
     )

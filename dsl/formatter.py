@@ -486,6 +486,8 @@ class _Printer:
             quantifier += " " + ", ".join(prop.cases)
         if prop.differing_only_in is not None:
             quantifier += " differing only in " + ", ".join(prop.differing_only_in)
+        if prop.adding is not None:
+            quantifier += f" adding one {prop.adding}"
         self.line(depth + 1, quantifier)
         for premise in prop.assumptions:
             self.expr_lines(depth + 1, "assume ", premise)

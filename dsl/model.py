@@ -159,6 +159,7 @@ class PropertyInfo:
     compare: tuple[ast.VersionSpec, ast.VersionSpec] | None
     expect: str
     span: Span
+    adding: str | None = None  # ``a, b adding one kind``: b is a with one more item of the kind, listed last
 
 
 @dataclass(frozen=True)

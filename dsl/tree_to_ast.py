@@ -478,13 +478,16 @@ class ToAst(Transformer):
         facts = str(rest.pop(0))
         cases: tuple[str, ...] = ()
         differing = None
+        adding = None
         if isinstance(rest[0], tuple) and rest[0][0] == "cases":
             _, cases, differing = rest.pop(0)
+            if isinstance(differing, tuple) and differing[:1] == ("adding",):
+                adding, differing = differing[1], None
         assumptions = tuple(r[1] for r in rest[:-1])
         claim = rest[-1]
         return ast.Property(
             name, facts, claim, assumptions, versions, compare, cases, differing, expect,
-            span=self._span(meta),
+            span=self._span(meta), adding=adding,
         )
 
     def expectation(self, children: list) -> tuple[str, str]:
@@ -498,6 +501,9 @@ class ToAst(Transformer):
 
     def differing(self, children: list) -> tuple[str, ...]:
         return tuple(str(c) for c in children)
+
+    def adding(self, children: list) -> tuple[str, str]:
+        return ("adding", str(children[0]))
 
     def assume(self, children: list) -> tuple[str, ast.Expr]:
         return ("assume", children[0])

@@ -184,6 +184,7 @@ class Encoder:
         self._keep_alive: list[ir.Node] = []
         self._tied: dict[str, tuple[str | None, str | None]] = {}  # fact -> two cases it is equal in
         self._tied_items: tuple[str | None, str | None, frozenset[str]] | None = None  # cases with equal items
+        self._added: tuple[str | None, str | None, str] | None = None  # (a, b, kind): b is a plus one item
         self.counts: dict[tuple[object, str], Term] = {}  # (context, kind) -> its number of items
         self.sealed = False  # set once a solver holds hard_constraints(): no new domains after that
         # Who owns which constraint and reads whom, so that one encoder can serve many
@@ -280,6 +281,9 @@ class Encoder:
         other_item = self._tied_item_context(case, "") if isinstance(case, items.ItemContext) else None
         if other_item is not None:  # the same item of the other case: equal (differing only in case facts)
             self._add_domain(owner, raw == self.raw_fact(fact.name, other_item))
+        link = self._added_link(case, "") if isinstance(case, items.ItemContext) else None
+        if link is not None:  # an item a has too: b's copy of it is equal
+            self._add_domain(owner, _IMPLIES(link[1], raw == self.raw_fact(fact.name, link[0])))
         tie = self._tied.get(fact.name)
         if tie is not None and case in tie:
             other = tie[1] if case == tie[0] else tie[0]
@@ -612,6 +616,10 @@ class Encoder:
             other = self._tied_item_context(parent, kind)
             if other is not None:  # the two cases of 'differing only in' hold the same items
                 self._add_domain(owner, term == self.count_term(other, kind))
+            link = self._added_link(parent, kind)
+            if link is not None:  # 'adding one kind': one more of the kind; the same below the old ones
+                other, guard, plus = link
+                self._add_domain(owner, _IMPLIES(guard, term == self.count_term(other, kind) + plus))
         return term
 
     def _tied_item_context(self, context: object, kind: str) -> object | None:
@@ -632,6 +640,27 @@ class Encoder:
         (``differing only in`` names neither them nor their facts): counts and item facts are
         equal, for those declared later too."""
         self._tied_items = (first, second, frozenset(kinds))
+
+    def add_one_item(self, first: str | None, second: str | None, kind: str) -> None:
+        """``a, b adding one kind``: b holds a's items of ``kind`` (the same facts and nested
+        items) and one more, listed last, with any facts."""
+        self._added = (first, second, kind)
+
+    def _added_link(self, context: object, kind: str) -> tuple[object, Term, int] | None:
+        """For a count or item of case b under 'adding one': (the same place in case a, when
+        they must be equal, what b's count adds); None when unrelated."""
+        if self._added is None:
+            return None
+        first, second, added = self._added
+        if items.base_case(context) != second:
+            return None
+        path = items.path_of(context)
+        if not path:
+            return (first, self.true, 1) if kind == added else None
+        if path[0][0] != added:
+            return None
+        index = path[0][1]
+        return items.ItemContext(first, path), self.count_term(first, added) > index, 0
 
     def _slots(self, kind: str, context: object) -> list[tuple[object, Term]]:
         """(item context, 'the slot holds an item') for each slot of ``kind`` in ``context``."""

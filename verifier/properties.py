@@ -131,6 +131,11 @@ def obligation(
 ) -> Obligation:
     cases: tuple[str | None, ...] = prop.cases or (None,)
     encoder = Encoder(statute, versions, cases)
+    if prop.cases and prop.adding is not None:
+        a, b = prop.cases
+        encoder.tie_cases(a, b, list(statute.facts))
+        encoder.tie_items(a, b, [kind for kind in statute.top_kinds() if kind != prop.adding])
+        encoder.add_one_item(a, b, prop.adding)
     if prop.cases and prop.differing_only_in is not None:
         a, b = prop.cases
         encoder.tie_cases(a, b, [name for name in statute.facts if name not in prop.differing_only_in])
@@ -320,11 +325,31 @@ def _sample_proof(statute, prop: PropertyInfo, versions, cases) -> None:
             for kind in statute.top_kinds():  # the same items, as the encoding ties them
                 if not _named_among(statute, kind, prop.differing_only_in):
                     facts[b][kind] = facts[a][kind]
+        if prop.cases and prop.adding is not None:
+            facts = _plus_one_item(statute, prop, facts, rng, tuple(versions.values()))
         evaluator = Evaluator(versions, facts)
         if all(_holds(evaluator, n) for n in prop.assumptions) and not _holds(evaluator, prop.claim):
             raise InternalError(
                 f"property {prop.name} was proved but fails on the sampled case {facts}. This is a lexproof bug."
             )
+
+
+def _plus_one_item(statute, prop: PropertyInfo, facts: dict, rng: random.Random, versions) -> dict:
+    """The sampled pair as ``a, b adding one K`` has it: b is a, plus one random item of K last."""
+    import copy
+
+    from verifier.sampling import random_items
+
+    a, b = prop.cases
+    kind = prop.adding
+    first = copy.deepcopy(facts[a])
+    first[kind] = first[kind][: statute.kinds[kind].maximum - 1]  # room for one more
+    second = copy.deepcopy(first)
+    extra = []
+    while not extra:
+        extra = random_items(statute, kind, rng, versions)
+    second[kind] = second[kind] + extra[:1]
+    return {a: first, b: second}
 
 
 def _articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
