@@ -510,3 +510,32 @@ def test_adding_one_item_matches_brute_force() -> None:
 def test_adding_one_nested_kind_is_an_error_with_a_hint() -> None:
     found = errors_of(HOUSEHOLD + "property q: for every Huishouden a, b adding one contract claim a.totaal <= b.totaal\n")
     assert found == ["32:1: 'adding one contract': a kind of kind's items (which kind?); name a kind the case holds"]
+
+
+def test_conflicts_and_gaps_of_decisions_per_item_name_the_item() -> None:
+    from verifier.item_checks import run_item_checks
+
+    text = """
+statute C
+facts G { h: bool }
+items kind up to 3 { leeftijd: int 0..17  uren: int 0..10 }
+decision b: int per kind [art. 1]
+rule jong [art. 1 lid 1]: b = 1 if leeftijd < 12
+rule oud [art. 1 lid 2]: b = 2 if leeftijd >= 10
+decision e: int per kind [art. 2]
+rule eerste [art. 2 lid 1]: e = 1 if rank(kind by uren) = 1
+rule volgend [art. 2 lid 2]: e = 2 if rank(kind by uren) > 1
+decision f: int per kind [art. 3]
+rule f1 [art. 3 lid 1]: f = 1 if rank(kind by uren) = 1
+rule f2 [art. 3 lid 2]: f = 2 if rank(kind by uren) >= 3
+"""
+    statute = load(text)
+    results = run_item_checks(statute, version_on(statute, DAY), Budget(), ("conflict", "gap"))
+    # b: ages 10 and 11 are both < 12 and >= 10; e: rank is 1 or more, so complete and
+    # exclusive; f: the item ranked 2nd has no rule (the first item needs a second one ahead).
+    assert sorted((r.kind, r.details["decision"]) for r in results) == [("conflict", "b"), ("gap", "f")]
+    conflict = next(r for r in results if r.kind == "conflict")
+    child = conflict.witnesses[0].facts[None]["kind"][int(conflict.details["item"][5]) - 1]
+    assert 10 <= child["leeftijd"] < 12
+    gap = next(r for r in results if r.kind == "gap")
+    assert "no rule decides f for kind[" in gap.message and len(gap.witnesses[0].facts[None]["kind"]) >= 2

@@ -93,3 +93,43 @@ def test_item_properties_match_brute_force(gen: ItemStatute) -> None:
         verdict = check_property(statute, prop, DAY, Budget()).status
         assert verdict != "unknown", f"{prop.name} unknown\n{gen.text}"
         assert verdict == brute_force(statute, prop, cases), f"{prop.name}: {verdict}\n{gen.text}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(gen=item_statutes())
+def test_item_decision_conflicts_and_gaps_match_brute_force(gen: ItemStatute) -> None:
+    import itertools
+
+    from dsl.items import item_contexts
+    from verifier.checks import _override_closure
+    from verifier.item_checks import run_item_checks
+
+    statute = gen.load()
+    version = version_on(statute, DAY)
+    found = {(r.kind, r.details.get("decision", r.name)) for r in run_item_checks(statute, version, Budget(), ("conflict", "gap"))}
+    assert not any(kind == "unknown" for kind, _ in found)
+    expected = set()
+    for case in gen.cases():
+        evaluator = Evaluator({None: version}, {None: case})
+        for context in item_contexts(statute, case, None):
+            for name in statute.item_decisions:
+                outcome = evaluator.decision(name, context)
+                rules = version.rules_of(name)
+                status = {t.rule.name: t.status for t in outcome.rules}
+                values = {}
+                for trace in outcome.rules:
+                    if trace.status == "applied":
+                        try:
+                            values[trace.rule.name] = evaluator.eval(trace.rule.value, context, None)
+                        except Undefined:
+                            pass
+                # As docs/checks.md defines a conflict: two rules apply (their own conditions
+                # and those of the rules that override them defined) and give different values.
+                for a, b in itertools.combinations(rules, 2):
+                    closure = _override_closure(a, rules) | _override_closure(b, rules)
+                    if a.name in values and b.name in values and values[a.name] != values[b.name] \
+                            and all(status[n] != "undefined" for n in closure):
+                        expected.add(("conflict", name))
+                if outcome.status == "undecided":
+                    expected.add(("gap", name))
+    assert found == expected, gen.text

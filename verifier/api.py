@@ -437,6 +437,18 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
                 found[key] = result
                 found_in[key] = []
             record(key, version.label)
+    if statute.item_decisions:  # decisions per item: conflicts and gaps at any item (verifier/item_checks.py)
+        from verifier.item_checks import run_item_checks
+
+        for version in versions:
+            span = (day, day) if day is not None else version_period(statute, version)
+            period = (span[0].toordinal(), span[1].toordinal()) if dated else None
+            for result in run_item_checks(statute, version, budget, only, period=period):
+                key = (result.code, result.name, result.status)
+                if key not in found:
+                    found[key] = result
+                    found_in[key] = []
+                record(key, version.label)
     for key, result in found.items():
         result.found_in = found_in[key]
         result.version = "; ".join(found_in[key])
