@@ -539,3 +539,17 @@ rule f2 [art. 3 lid 2]: f = 2 if rank(kind by uren) >= 3
     assert 10 <= child["leeftijd"] < 12
     gap = next(r for r in results if r.kind == "gap")
     assert "no rule decides f for kind[" in gap.message and len(gap.witnesses[0].facts[None]["kind"]) >= 2
+
+
+def test_a_query_finds_cases_with_items_and_proves_none_exist() -> None:
+    from verifier import api
+
+    program = check_files([parse_text(HOUSEHOLD, "items.law")])
+    result = api.query(program, "exists Huishouden: count(kind) = 2 and totaal = €250", date=DAY)
+    assert result.status == "satisfiable"
+    case = result.witnesses[0].facts[None]
+    # Two young children, one of them first (€150) and one next (€100), with a low income.
+    assert len(case["kind"]) == 2 and all(child["leeftijd"] < 12 for child in case["kind"])
+    assert case["inkomen"] < 50_000
+    # Three children give at most €150 + 2 x €100 = €350; €400 is out of reach.
+    assert api.query(program, "exists Huishouden: totaal > €350", date=DAY).status == "unsatisfiable"
