@@ -35,6 +35,7 @@ ALLOWABLE_FINDINGS = {
 }
 RESERVED_NAMES = {"before", "after"}
 MAX_ITEMS = 20  # the most items of one kind: the encoding unrolls every one
+MAX_ITEM_SLOTS = 200  # the most items of a nested kind per case (the product of the maxima)
 _DECISION_REFS = (ir.DecisionRef, ir.ItemDecisionRef)
 
 
@@ -369,6 +370,17 @@ class _StatuteChecker:
                 decl.maximum_span,
                 f"the maximum number of {decl.name} items must be 1 to {MAX_ITEMS}, not {decl.maximum}: the "
                 "verifier considers every count up to it",
+            )
+            return
+        slots = decl.maximum
+        for kind in self.model.kind_chain(decl.parent) if decl.parent else ():
+            slots *= self.model.kinds[kind].maximum
+        if slots > MAX_ITEM_SLOTS:
+            chain = " x ".join(str(self.model.kinds[k].maximum) for k in self.model.kind_chain(decl.parent or ""))
+            self.sink.error(
+                decl.maximum_span,
+                f"{decl.name}: {decl.maximum} per {decl.parent} is {decl.maximum} x {chain} = {slots} items per case, more "
+                f"than {MAX_ITEM_SLOTS}: the verifier considers every one of them; lower a maximum",
             )
             return
         names: list[str] = []

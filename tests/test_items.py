@@ -364,6 +364,8 @@ def errors_of(text: str) -> list[str]:
          "33:22: rank(kind by ...) is the position of the current kind, and here there is none"),
         ("decision x: int per kinderen otherwise 0", "32:1: decision x per 'kinderen': unknown kind of item"),
         ("items z up to 0 { q: int }", "32:15: the maximum number of z items must be 1 to 20, not 0"),
+        ("items z up to 20 per contract { q: int }\nitems y up to 2 per z { r: int }",
+         "33:15: y: 2 per z is 2 x 3 x 2 x 20 = 240 items per case, more than 200"),
     ],
 )
 def test_item_diagnostics_are_positioned_with_a_hint(snippet: str, expected: str) -> None:
