@@ -555,3 +555,30 @@ def test_a_query_finds_cases_with_items_and_proves_none_exist() -> None:
     assert case["inkomen"] < 50_000
     # Three children give at most €150 + 2 x €100 = €350; €400 is out of reach.
     assert api.query(program, "exists Huishouden: totaal > €350", date=DAY).status == "unsatisfiable"
+
+
+def test_an_amendment_to_a_decision_per_item_is_seen_by_the_case_decisions_reading_it() -> None:
+    """Regression: the built-in checks reuse a decision's findings across versions when its
+    cone is unchanged; the cone must follow decisions per item (here f), else the conflict
+    that amendment A brings into t was never searched for in the version after A."""
+    from verifier import api
+
+    text = """
+statute S
+facts G { h: bool }
+items kind up to 2 { leeftijd: int 0..17 }
+decision f: bool per kind [art. 1] otherwise false
+rule fr [art. 1]: f = leeftijd > 20
+decision t: int [art. 2] otherwise 0
+rule t1 [art. 2 lid 1]: t = 1 if any(kind: f)
+rule t2 [art. 2 lid 2]: t = 2 if count(kind where leeftijd > 10) > 0
+amendment A amends S in force 2026-01-01
+  replace rule fr [art. 1]: f = leeftijd > 5
+"""
+    statute = load(text)
+    results = api.builtin_checks(statute, None, Budget(), ("conflict",), undated=DAY)
+    conflicts = [r for r in results if r.kind == "conflict" and r.status == "conflict"]
+    # Before A, f never holds (ages are at most 17), so t1 never applies; after A, a child of
+    # 11 to 17 makes both t1 and t2 apply: the conflict exists in the version after A only.
+    assert len(conflicts) == 1
+    assert conflicts[0].found_in == ["S on 2026-01-01 (with A)"]

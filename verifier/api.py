@@ -486,11 +486,11 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tu
         for rule in version.rules_of(name):
             rules.append(id(rule))
             nodes.extend(n for n in (rule.value, rule.condition) if n is not None)
-        if statute.decisions[name].default is not None:
-            nodes.append(statute.decisions[name].default)
+        if statute.decision_info(name).default is not None:
+            nodes.append(statute.decision_info(name).default)
         while nodes:
             for sub in ir.walk(nodes.pop()):
-                if isinstance(sub, ir.DecisionRef):
+                if isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):  # and decisions per item
                     pending.append(sub.name)
                 elif isinstance(sub, ir.ParamRef):
                     params.add((sub.name, repr(version.parameters.get(sub.name))))
@@ -499,7 +499,7 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tu
                     table = version.table(sub.name)  # with the rows amendments add
                     tables.append((sub.name, id(table)))
                     nodes.extend(table.bounds + table.values)
-                elif isinstance(sub, ir.FactRef) and sub.type.kind == "enum":
+                elif isinstance(sub, (ir.FactRef, ir.ItemFactRef)) and sub.type.kind == "enum":
                     domains.add((sub.name, version.enum_values(sub.type.enum or "")))
     missing = sorted({name for name, _ in params if name not in version.parameters})
     return (decision, tuple(sorted(rules)), tuple(sorted(params)), tuple(sorted(tables)), tuple(sorted(domains))), missing
