@@ -582,3 +582,18 @@ amendment A amends S in force 2026-01-01
     # 11 to 17 makes both t1 and t2 apply: the conflict exists in the version after A only.
     assert len(conflicts) == 1
     assert conflicts[0].found_in == ["S on 2026-01-01 (with A)"]
+
+
+def test_the_facts_a_decision_depends_on_include_those_its_decisions_per_item_read() -> None:
+    from verifier.regions import cone_facts
+
+    text = HOUSEHOLD.replace("rule jong [art. 2 lid 1]: per_kind = €100 if leeftijd < 12",
+                             "rule jong [art. 2 lid 1]: per_kind = €100 if leeftijd < 12 and inkomen > €0")
+    text = text.replace("totaal = sum(kind: per_kind) if inkomen < €50_000", "totaal = sum(kind: per_kind)")
+    statute = load(text)
+    version = version_on(statute, DAY)
+    # totaal reads inkomen only through per_kind (rule jong); aantal_jong reads no case fact.
+    assert cone_facts(statute, [version], ["totaal"]) == ["inkomen"]
+    assert cone_facts(statute, [version], ["aantal_jong"]) == []
+    # A decision whose only case fact is read inside a decision per item: per_kind reads inkomen.
+    assert cone_facts(statute, [version], ["per_kind"]) == ["inkomen"]
