@@ -597,3 +597,26 @@ def test_the_facts_a_decision_depends_on_include_those_its_decisions_per_item_re
     assert cone_facts(statute, [version], ["aantal_jong"]) == []
     # A decision whose only case fact is read inside a decision per item: per_kind reads inkomen.
     assert cone_facts(statute, [version], ["per_kind"]) == ["inkomen"]
+
+
+def test_expected_findings_on_decisions_per_item_are_held_to_account() -> None:
+    from verifier import api
+
+    base = """
+statute S
+facts G { h: bool }
+items kind up to 2 { leeftijd: int 0..17 }
+@expect(gap)
+decision b: int per kind [art. 1]
+@expect(conflict)
+rule jong [art. 1 lid 1]: b = 1 if leeftijd < 12
+rule oud [art. 1 lid 2]: b = 2 if leeftijd >= 10
+"""
+    statute = load(base)
+    results = api.builtin_checks(statute, DAY, Budget(), ("conflict", "gap"))
+    # The conflict (ages 10, 11) is there and expected; the gap is not (every age has a rule),
+    # so the @expect(gap) is reported as not met.
+    assert sorted((r.kind, r.status, r.expected) for r in results) == [("conflict", "conflict", "conflict"),
+                                                                       ("gap", "clean", "gap")]
+    found = errors_of(base.replace("@expect(conflict)", "@expect(dead)"))
+    assert any("dead and redundant rules of decisions per item are not looked for yet" in m for m in found)

@@ -443,6 +443,9 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         for version in versions:
             span = (day, day) if day is not None else version_period(statute, version)
             period = (span[0].toordinal(), span[1].toordinal()) if dated else None
+            for name in statute.item_decisions:  # their @expect(conflict/gap) is checked like any other
+                covered.add(name)
+                checked_rules.update(rule.name for rule in version.rules_of(name))
             for result in run_item_checks(statute, version, budget, only, period=period):
                 key = (result.code, result.name, result.status)
                 if key not in found:
@@ -521,7 +524,7 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only,
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
     present |= {(r.code, r.name) for r in found if r.kind == "gap"}
     results = []
-    for decision in statute.decisions.values():
+    for decision in [*statute.decisions.values(), *statute.item_decisions.values()]:
         if decision.name in covered and "LP102" in decision.expect and "gap" in only and ("LP102", decision.name) not in present:
             results.append(Result(
                 "gap", decision.name, "clean", decision.span, code="LP102", severity="error", expected="gap",
