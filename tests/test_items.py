@@ -620,3 +620,19 @@ rule oud [art. 1 lid 2]: b = 2 if leeftijd >= 10
                                                                        ("gap", "clean", "gap")]
     found = errors_of(base.replace("@expect(conflict)", "@expect(dead)"))
     assert any("dead and redundant rules of decisions per item are not looked for yet" in m for m in found)
+
+
+def test_eval_json_gives_items_and_each_decision_per_item(tmp_path) -> None:
+    from verifier import api
+
+    program = check_files([parse_text(HOUSEHOLD, "items.law")])
+    case = {"inkomen": 30000, "kind": [{"leeftijd": 3, "uren": 100, "contract": [{"uurprijs": "8.50"}]},
+                                        {"leeftijd": 7, "uren": 120}]}
+    data = api.evaluate(program, case, date=DAY).to_json()
+    assert data["case"]["kind"][0]["contract"] == [{"uurprijs": "8.50"}]
+    # kind 2 has the most hours: €150 (rule eerste); kind 1 €100 (rule jong).
+    assert data["items"]["kind[2]"]["per_kind"]["value"] == "150.00"
+    assert data["items"]["kind[2]"]["per_kind"]["rules"] == ["eerste"]
+    assert data["items"]["kind[1]"]["per_kind"]["value"] == "100.00"
+    assert data["items"]["kind[2]"]["duurste"]["status"] == "undefined"  # max of no contracts
+    assert data["outcome"]["totaal"]["value"] == "250.00"

@@ -275,9 +275,26 @@ class EvaluationResult:
     def to_json(self) -> dict:
         data = self.witness().to_json()
         data["outcome"] = data["outcome"]["outcome"]
-        return {"statute": self.statute.name, "version": self.version.label, **data,
-                "defaulted": list(self.defaulted),
-                "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
+        result = {"statute": self.statute.name, "version": self.version.label, **data,
+                  "defaulted": list(self.defaulted),
+                  "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
+        if self.statute.item_decisions:
+            result["items"] = self._items_json()
+        return result
+
+    def _items_json(self) -> dict:
+        """Each decision per item, by item label (``kind[2]``) and name."""
+        from dsl.items import item_contexts, label, path_of
+        from verifier.results import _outcome_json
+
+        evaluator = Evaluator({None: self.version}, {None: self.case})
+        data: dict[str, dict] = {}
+        for context in item_contexts(self.statute, self.case, None):
+            kind = path_of(context)[-1][0]
+            names = [name for name, of in self.statute.decision_kind.items() if of == kind]
+            if names:
+                data[label(context)] = {name: _outcome_json(self.statute, evaluator.decision(name, context)) for name in names}
+        return data
 
 
 def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:

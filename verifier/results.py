@@ -166,7 +166,7 @@ def responsible_rules(outcome: DecisionOutcome) -> list:
 
 
 def _outcome_json(statute: StatuteModel, outcome: DecisionOutcome) -> dict:
-    type_ = statute.decisions[outcome.decision].type
+    type_ = statute.decision_info(outcome.decision).type
     return {
         "value": to_json(outcome.value, type_) if outcome.defined else None,
         "status": outcome.status,
