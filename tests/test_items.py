@@ -636,3 +636,27 @@ def test_eval_json_gives_items_and_each_decision_per_item(tmp_path) -> None:
     assert data["items"]["kind[1]"]["per_kind"]["value"] == "100.00"
     assert data["items"]["kind[2]"]["duurste"]["status"] == "undefined"  # max of no contracts
     assert data["outcome"]["totaal"]["value"] == "250.00"
+
+
+def test_a_query_for_several_cases_tells_cases_apart_by_their_items() -> None:
+    """Regression: cases were told apart by their case facts only, so a statute whose answer
+    turns on the items gave one case and stopped, as if there were no other."""
+    from verifier import api
+
+    text = """
+statute Q
+facts G { h: bool }
+items kind up to 2 { leeftijd: int 0..3 }
+decision d: int per kind [art. 1] otherwise 0
+rule r [art. 1]: d = 1 if leeftijd < 2
+decision t: int [art. 2] otherwise 0
+rule s [art. 2]: t = sum(kind: d) if h
+"""
+    program = check_files([parse_text(text, "q.law")])
+    result = api.query(program, "exists G: t = 1", date=DAY, max_cases=3)
+    assert result.status == "satisfiable"
+    shown = [w.facts[None] for w in result.witnesses]
+    # t = 1 needs h and exactly one young child: with one child, or with two (one of them 2 or 3).
+    assert len(shown) >= 2, shown
+    assert all(case["h"] and sum(1 for k in case["kind"] if k["leeftijd"] < 2) == 1 for case in shown)
+    assert len({repr(case) for case in shown}) == len(shown)

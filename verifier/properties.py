@@ -521,7 +521,7 @@ def run_query(
         same_case = [
             encoder.fact_term(name, None) == encoder.const(statute.facts[name].type, facts[None][name])
             for name in encoder.declared_facts(None)
-        ]
+        ] + _same_items(encoder, facts[None])
         # The statuses in the case as shown (its don't-care facts may differ from the model's).
         shown_status = check(solver, *trackers, *same_case)
         if shown_status == "unsat":
@@ -532,6 +532,7 @@ def run_query(
             break
         shown = solver.model()
         explaining = [term for name in witness.explained(None, None) for term in _rule_statuses(encoder, version, name)]
+        explaining += _item_rule_statuses(encoder, version)
         pattern = [term == shown.eval(term, model_completion=True) for term in explaining]
         unlike = z3.Bool(f"goal!unlike!{len(witnesses)}", encoder.ctx)
         solver.add(z3.Implies(unlike, z3.And(z3.Not(z3.And(pattern + [encoder.true])),
@@ -547,6 +548,60 @@ def run_query(
             result.message += "; the solver ran out of budget looking for more (raise --timeout)"
             result.details["complete"] = False
     return result
+
+
+def _same_items(encoder: Encoder, case: dict) -> list[z3.BoolRef]:
+    """The items of the case as shown: every count and every item fact the encoding reads (a
+    next case that differs only in its children is another case)."""
+    from dsl import items
+
+    def holder(context: object) -> dict | None:
+        current = case
+        for kind, index in items.path_of(context):
+            listed = current.get(kind) or []
+            if index >= len(listed):
+                return None
+            current = listed[index]
+        return current
+
+    same = []
+    for (parent, kind), term in list(encoder.counts.items()):
+        if items.base_case(parent) is None and holder(parent) is not None:
+            same.append(term == len(holder(parent).get(kind) or []))  # type: ignore[union-attr]
+    for (context, name), term in list(encoder.facts.items()):
+        if isinstance(context, items.ItemContext) and context.case is None:
+            item = holder(context)
+            if item is not None and name in item:
+                same.append(term == encoder.const(encoder.statute.item_facts[name].type, item[name]))
+    return same
+
+
+def _item_rule_statuses(encoder: Encoder, version: Version) -> list[z3.BoolRef]:
+    """The statuses of the rules of decisions per item, at every item the encoding holds, each
+    guarded by 'the item is there' (a slot beyond the count is no part of the case: without the
+    guard, two models differing only there would pass for different cases)."""
+    from dsl import items
+
+    terms: list[z3.BoolRef] = []
+    for (rule_name, context, slot), (fires, _, _, condition_defined) in list(encoder.rule_terms.items()):
+        if slot is not None or not isinstance(context, items.ItemContext) or context.case is not None:
+            continue
+        guards = []
+        for depth, (kind, index) in enumerate(context.path):
+            parent = items.ItemContext(None, context.path[:depth]) if depth else None
+            count = encoder.counts.get((parent, kind))
+            if count is None:
+                break
+            guards.append(count > index)
+        else:
+            rule = version.rule(rule_name)
+            if rule is None:
+                continue
+            holds = encoder.true if rule.condition is None else encoder.node(rule.condition, context, None)[0]
+            present = z3.And(guards)
+            terms += [z3.And(present, condition_defined), z3.And(present, condition_defined, holds),
+                      z3.And(present, condition_defined, fires)]
+    return terms
 
 
 def _rule_statuses(encoder: Encoder, version: Version, decision: str) -> list[z3.BoolRef]:
