@@ -120,3 +120,24 @@ def items_json(statute, kind: str, listed: list[dict]) -> list[dict]:
                 entry[name] = to_json(value, statute.item_facts[name].type)
         result.append(entry)
     return result
+
+
+def fact_json(statute, name: str, value: object) -> object:
+    """A case's fact, or a kind's items, in JSON."""
+    from dsl.values import to_json
+
+    if name in statute.kinds:
+        return items_json(statute, name, value)  # type: ignore[arg-type]
+    return to_json(value, statute.facts[name].type)
+
+
+def fact_text(statute, name: str, value: object) -> str:
+    """``name = value`` for a case's fact; for a kind's items, each item fact as
+    ``kind[1].uren = 10`` (``kind = none`` without items)."""
+    from dsl.values import format_value
+
+    if name not in statute.kinds:
+        return f"{name} = {format_value(value, statute.facts[name].type)}"
+    rows = item_rows(statute, {name: value}, kinds=[name])
+    return ", ".join(f"{label} = none" if type_ is None else f"{label} = {format_value(item, type_)}"
+                     for label, item, type_ in rows)

@@ -660,3 +660,32 @@ rule s [art. 2]: t = sum(kind: d) if h
     assert len(shown) >= 2, shown
     assert all(case["h"] and sum(1 for k in case["kind"] if k["leeftijd"] < 2) == 1 for case in shown)
     assert len({repr(case) for case in shown}) == len(shown)
+
+
+def test_diff_of_an_amendment_to_a_decision_per_item() -> None:
+    """Regression: the diff's rows held the items as a fact (a KeyError, exit 4)."""
+    from verifier import api
+
+    text = """
+statute S
+facts G { inkomen: money €0..€100_000 }
+items kind up to 3 { leeftijd: int 0..17 }
+decision per_kind: money per kind [art. 1] otherwise €0
+rule jong [art. 1]: per_kind = €100 if leeftijd < 12
+decision totaal: money [art. 2] otherwise €0
+rule t [art. 2]: totaal = sum(kind: per_kind) if inkomen < €50_000
+amendment A amends S in force 2026-01-01
+  replace rule jong [art. 1]: per_kind = €100 if leeftijd < 14
+"""
+    program = check_files([parse_text(text, "d.law")])
+    (result,) = api.diff(program, amendment="A")
+    assert result.status == "changed"
+    rows = result.details["rows"]
+    witness = result.witnesses[0].facts[None]
+    # Only a child of 12 or 13 gains €100, and only below €50,000.
+    assert any(12 <= child["leeftijd"] < 14 for child in witness["kind"]) and witness["inkomen"] < 50_000
+    assert rows and all(isinstance(row["witness"]["kind"], list) for row in rows)
+    assert result.details["gains"] >= 1 and result.details["losses"] == 0
+    from verifier.formats import case_summary
+
+    assert "kind[1].leeftijd = " in case_summary(result.witnesses[0])

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from dsl.consolidate import reads_peildatum
 from dsl.evaluator import DecisionOutcome
-from dsl.items import item_contexts, item_rows, label, path_of
+from dsl.items import fact_text, item_contexts, item_rows, label, path_of
 from dsl.model import StatuteModel
 from dsl.source import visible
 from dsl.values import format_value
@@ -199,7 +199,8 @@ def print_diff_table(console: Console, result: Result) -> None:
             facts = witness.facts[None]
             relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
             example = ", ".join(
-                f"{k}={format_value(v, statute.facts[k].type)}" for k, v in facts.items() if not relevant or k in relevant
+                fact_text(statute, k, v).replace(" = ", "=") for k, v in facts.items()
+                if not relevant or k in relevant or k in statute.kinds
             )
             combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
             table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)
