@@ -475,8 +475,19 @@ class _Printer:
             return
         self.line(depth, header, example)
         for fact in example.facts:
-            self.line(depth + 1, _assignments((fact,)), fact)
+            self.assignment(fact, depth + 1)
         self.line(depth, f"}} {expected}", *example.expected)
+
+    def assignment(self, fact: ast.Assignment, depth: int) -> None:
+        """``name = value``; a list of items too long for one line gets one item per line."""
+        text = _assignments((fact,))
+        if not isinstance(fact.value, ast.ItemList) or len(INDENT * depth + text) <= WIDTH:
+            self.line(depth, text, fact)
+            return
+        self.line(depth, f"{fact.name} = [", fact)
+        for item in fact.value.items:
+            self.line(depth + 1, format_expr(ast.ItemList((item,)))[1:-1] + ",", item)
+        self.line(depth, "]")
 
     def property(self, prop: ast.Property, depth: int) -> None:
         expect = f" expect {prop.expect}" if prop.expect != "proved" else ""

@@ -689,3 +689,13 @@ amendment A amends S in force 2026-01-01
     from verifier.formats import case_summary
 
     assert "kind[1].leeftijd = " in case_summary(result.witnesses[0])
+
+
+def test_a_long_list_of_items_is_formatted_one_item_per_line() -> None:
+    items_text = ", ".join("{leeftijd = %d, uren = %d, contract = [{uurprijs = €%d}]}" % (i, 10 * i, i) for i in range(1, 4))
+    text = HOUSEHOLD + 'example "lang" { inkomen = €1, kind = [%s] } expect totaal = €0\n' % items_text
+    formatted = format_text(text)
+    assert "    kind = [\n      { leeftijd = 1, uren = 10, contract = [{ uurprijs = €1 }] },\n" in formatted
+    assert max(len(line) for line in formatted.splitlines()) <= 100
+    assert parse_text(formatted, "a").sections == parse_text(text, "a").sections
+    assert format_text(formatted) == formatted
