@@ -692,8 +692,8 @@ amendment A amends S in force 2026-01-01
 
 
 def test_a_long_list_of_items_is_formatted_one_item_per_line() -> None:
-    items_text = ", ".join("{leeftijd = %d, uren = %d, contract = [{uurprijs = €%d}]}" % (i, 10 * i, i) for i in range(1, 4))
-    text = HOUSEHOLD + 'example "lang" { inkomen = €1, kind = [%s] } expect totaal = €0\n' % items_text
+    items_text = ", ".join(f"{{leeftijd = {i}, uren = {10 * i}, contract = [{{uurprijs = €{i}}}]}}" for i in range(1, 4))
+    text = HOUSEHOLD + f'example "lang" {{ inkomen = €1, kind = [{items_text}] }} expect totaal = €0\n'
     formatted = format_text(text)
     assert "    kind = [\n      { leeftijd = 1, uren = 10, contract = [{ uurprijs = €1 }] },\n" in formatted
     assert max(len(line) for line in formatted.splitlines()) <= 100
