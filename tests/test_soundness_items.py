@@ -133,3 +133,52 @@ def test_item_decision_conflicts_and_gaps_match_brute_force(gen: ItemStatute) ->
                 if outcome.status == "undecided":
                     expected.add(("gap", name))
     assert found == expected, gen.text
+
+
+def _pair_verdict(statute, prop, pairs) -> str:
+    """As check_property defines it: a counterexample, else vacuous when no pair meets the
+    premises (and the antecedents of a claim 'x implies y'), else proved."""
+    from verifier.properties import claim_antecedents
+
+    version = version_on(statute, DAY)
+    met = False
+    antecedent_met = False
+    antecedents = claim_antecedents(prop.claim)
+    for a, b in pairs:
+        evaluator = Evaluator({None: version}, {"a": a, "b": b})
+
+        def holds(node, evaluator: Evaluator = evaluator) -> bool:
+            try:
+                return bool(evaluator.eval(node, None, None))
+            except Undefined:
+                return False
+
+        if all(holds(x) for x in prop.assumptions):
+            met = True
+            antecedent_met = antecedent_met or all(holds(x) for x in antecedents)
+            if not holds(prop.claim):
+                return "counterexample"
+    return "proved" if met and antecedent_met else "vacuous"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(gen=item_statutes())
+def test_two_case_properties_over_items_match_brute_force(gen: ItemStatute) -> None:
+    """``a, b differing only in h`` (the same items) and ``a, b adding one k`` (b: a's items
+    and one more, listed last) against every such pair of cases."""
+    base = gen.load()
+    target = gen.case_decisions[0]
+    numeric = base.decisions[target].type.kind == "int"
+    claim = f"a.{target} <= b.{target}" if numeric else f"a.{target} implies b.{target}"
+    text = gen.text + (
+        f"property same: for every G a, b differing only in h claim a.{target} = b.{target} or a.h != b.h\n"
+        f"property more: for every G a, b adding one k claim {claim}\n"
+    )
+    statute = ItemStatute(text, gen.k_max, gen.c_max).load()
+    cases = gen.cases()
+    same_pairs = [(a, {**a, "h": h}) for a in cases for h in (False, True)]
+    more_pairs = [(a, {**a, "k": a["k"] + [extra]}) for a in cases if len(a["k"]) < gen.k_max
+                  for extra in gen.item_domain()]
+    for prop, pairs in ((statute.properties[-2], same_pairs), (statute.properties[-1], more_pairs)):
+        verdict = check_property(statute, prop, DAY, Budget()).status
+        assert verdict == _pair_verdict(statute, prop, pairs), f"{prop.name}: {verdict}\n{text}"
