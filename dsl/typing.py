@@ -6,6 +6,7 @@ defines what an expression means type-wise; the evaluator and encoder trust its 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from dsl import ast, ir
@@ -278,7 +279,7 @@ class Lowerer:
                 f"(e.g. sum({kind}: bedrag where leeftijd < 12))",
             )
         self._kind_in_reach(kind, scope, expr.span, f"{function}()")
-        inner = Scope(scope.facts, scope.decisions, scope.cases, scope.versioned, scope.what, scope.items + (kind,))
+        inner = dataclasses.replace(scope, items=scope.items + (kind,))
         where = self.lower_bool(expr.where, inner) if expr.where is not None else ir.Const(BOOL, True, expr.span)
         if function == "count":
             if expr.body is not None:
@@ -307,7 +308,7 @@ class Lowerer:
                 f"in a decision per {kind} or inside an aggregate over {kind}",
             )
         chain = scope.items[: scope.items.index(kind) + 1]
-        inner = Scope(scope.facts, scope.decisions, scope.cases, scope.versioned, scope.what, chain)
+        inner = dataclasses.replace(scope, items=chain)
         key = self._lower(expr.key, inner, None)
         if not (key.type.is_numeric or key.type == DATE):
             raise self.fail(expr.key.span, f"rank() orders by a number or a date, not {key.type}")
