@@ -7,7 +7,7 @@ from __future__ import annotations
 from dsl import ast
 from dsl.diagnostics import DiagnosticSink
 from dsl.ir import INT, MONEY
-from dsl.model import ExampleInfo, FactInfo, PropertyInfo, StatuteModel
+from dsl.model import DecisionInfo, ExampleInfo, FactInfo, PropertyInfo, StatuteModel
 from dsl.source import Span
 from dsl.typing import Lowerer, Scope, TypeFailure, assignable, suggest
 
@@ -69,6 +69,12 @@ def check_example(
     tolerances: dict[str, object] = {}
     for assignment in decl.expected:
         decision = statute.decisions.get(assignment.name)
+        if "[" in assignment.name:  # kind[2].per_kind: a decision per item, of one item of the example
+            decision = _expected_item(statute, assignment, case, sink)
+            if decision is None:
+                ok = False
+                continue
+            decision = DecisionInfo(assignment.name, decision.type)
         if decision is None:
             sink.error(
                 assignment.span,
@@ -146,6 +152,48 @@ def _source(expr: ast.Expr) -> str:
     from dsl.formatter import format_expr
 
     return format_expr(expr)
+
+
+def item_path(name: str) -> tuple[tuple[tuple[str, int], ...], str] | None:
+    """``kind[2].contract[1].d`` -> ((("kind", 1), ("contract", 0)), "d") (indices from 0)."""
+    import re
+
+    parts = name.split(".")
+    path = []
+    for part in parts[:-1]:
+        found = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]", part)
+        if found is None:
+            return None
+        path.append((found.group(1), int(found.group(2)) - 1))
+    return tuple(path), parts[-1]
+
+
+def _expected_item(statute: StatuteModel, assignment: ast.Assignment, case: dict, sink: DiagnosticSink):
+    """The decision per item an expected ``kind[2].d = v`` names, after checking that the path
+    leads, kind by kind, to an item the example gives; None after reporting why not."""
+    parsed = item_path(assignment.name)
+    assert parsed is not None  # the grammar only makes such names
+    path, name = parsed
+    decision = statute.item_decisions.get(name)
+    if decision is None:
+        sink.error(assignment.span, f"'{name}' is not a decision per item" + suggest(name, list(statute.item_decisions)))
+        return None
+    chain = statute.kind_chain(statute.decision_kind[name])
+    if tuple(kind for kind, _ in path) != chain:
+        written = "".join(f"{kind}[N]." for kind in chain)
+        sink.error(assignment.span, f"{name} is decided per {chain[-1]}: write {written}{name}")
+        return None
+    holder: dict = case
+    for kind, index in path:
+        listed = holder.get(kind) or []
+        if not 0 <= index < len(listed):
+            sink.error(
+                assignment.span,
+                f"the example gives {len(listed)} item(s) of {kind} there, so it has no {kind}[{index + 1}] (counted from 1)",
+            )
+            return None
+        holder = listed[index]
+    return decision
 
 
 def example_items(

@@ -647,6 +647,18 @@ class ToAst(Transformer):
         return ast.Rank(str(kind), key, span=self._span(meta))
 
     @v_args(meta=True)
+    def expected_item_value(self, meta: Any, children: list) -> ast.Assignment:
+        """``kind[2].per_kind = €150``: the name holds the path as written (kind[2].per_kind)."""
+        refs = [c for c in children if isinstance(c, str) and "[" in c]
+        rest = children[len(refs):]
+        name = ".".join([*refs, str(rest[0])])
+        tolerance = rest[3] if len(rest) > 3 else None
+        return ast.Assignment(name, rest[1], span=self._span(meta), tolerance=tolerance)
+
+    def item_ref(self, children: list) -> str:
+        return f"{children[0]}[{int(str(children[1]).replace('_', ''))}]"
+
+    @v_args(meta=True)
     def item_assignment(self, meta: Any, children: list) -> ast.Assignment:
         return ast.Assignment(str(children[0]), children[1], span=self._span(meta))
 

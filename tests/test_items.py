@@ -699,3 +699,38 @@ def test_a_long_list_of_items_is_formatted_one_item_per_line() -> None:
     assert max(len(line) for line in formatted.splitlines()) <= 100
     assert parse_text(formatted, "a").sections == parse_text(text, "a").sections
     assert format_text(formatted) == formatted
+
+
+def test_an_example_expects_a_decision_per_item_of_one_item() -> None:
+    from verifier.properties import run_example
+
+    text = HOUSEHOLD + """
+example "per kind" [on 2025-01-01] {
+  inkomen = €30_000, kind = [{leeftijd = 3, uren = 100, contract = [{uurprijs = €8}]}, {leeftijd = 7, uren = 120}]
+} expect kind[1].per_kind = €100, kind[2].per_kind = €150, kind[1].duurste = €8
+example "fout" [on 2025-01-01] {
+  inkomen = €30_000, kind = [{leeftijd = 3, uren = 100}, {leeftijd = 7, uren = 120}]
+} expect kind[1].per_kind = €150, kind[2].duurste = €1
+"""
+    statute = load(text)
+    passed, failed = [r for example in statute.examples for r in run_example(statute, example, DAY)]
+    assert passed.status == "passed"
+    assert failed.status == "failed"
+    # kind 1 is not the first child (kind 2 has more hours); kind 2 has no contracts: max() undefined.
+    assert failed.message == "kind[1].per_kind: expected €150.00, got €100.00; kind[2].duurste: expected €1.00, got undefined"
+    assert format_text(text).count("kind[1].per_kind = ") == 2
+
+
+@pytest.mark.parametrize(
+    "expect, message",
+    [
+        ("kind[3].per_kind = €0", "the example gives 2 item(s) of kind there, so it has no kind[3] (counted from 1)"),
+        ("contract[1].per_kind = €0", "per_kind is decided per kind: write kind[N].per_kind"),
+        ("kind[1].totaal = €0", "'totaal' is not a decision per item"),
+        ("kind[1].contract[2].per_kind = €0", "per_kind is decided per kind: write kind[N].per_kind"),
+    ],
+)
+def test_expected_values_of_items_are_checked(expect: str, message: str) -> None:
+    text = HOUSEHOLD + 'example "e" { inkomen = €1, kind = [{leeftijd = 1, uren = 1}, {leeftijd = 2, uren = 2}] } expect ' + expect + "\n"
+    found = errors_of(text)
+    assert found == [f"32:{text.splitlines()[31].index(expect) + 1}: {message}"]

@@ -425,7 +425,7 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         mismatches = []
         for name, (expected, _span) in example.expected.items():
             outcome = _example_outcome(evaluator, example, version, name)
-            type_ = statute.decisions[name].type
+            type_ = statute.decision_info(_decision_part(name)).type
             tolerance = example.tolerances.get(name)
             if not outcome.defined or not _matches(outcome.value, expected, tolerance):
                 got = format_value(outcome.value, type_) if outcome.defined else outcome.status
@@ -440,6 +440,11 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         )
         results.append(result)
     return results
+
+
+def _decision_part(name: str) -> str:
+    """``kind[2].d`` -> ``d``; a case decision's name as it is."""
+    return name.rsplit(".", 1)[-1]
 
 
 def _matches(actual: object, expected: object, tolerance: object | None) -> bool:
@@ -464,6 +469,12 @@ def _example_outcome(evaluator: Evaluator, example: ExampleInfo, version: Versio
     (a parameter without a value then) is bad input, in ``test`` and ``check`` alike: the
     diagnostic at the parameter gets a note at the example."""
     try:
+        if "[" in decision:  # kind[2].d: the decision per item of that item
+            from dsl import items
+            from dsl.check_examples import item_path
+
+            path, name = item_path(decision)  # type: ignore[misc]
+            return evaluator.decision(name, items.ItemContext(None, path))
         return evaluator.decision(decision)
     except LexproofError as error:
         note = (example.span, f"in example '{example.name}', which runs in {version.label}")
