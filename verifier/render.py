@@ -105,6 +105,8 @@ def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
     if witness.dates and reads_peildatum(statute):
         shown = [f"{slot} {day.isoformat()}" if slot else day.isoformat() for slot, day in witness.dates.items()]
         console.print(Text(pad + "peildatum: " + ", ".join(shown)))
+    if statute.kinds and not any(witness.explained(slot, case) for slot, case in witness.outcomes):
+        return  # a finding about a decision per item: its outcome is shown per item above
     console.print(Text(pad + "outcome:", style="underline"))
     for (slot, case), outcomes in witness.outcomes.items():
         where = " ".join(part for part in (case and f"case {case}", slot and f"{slot} ({witness.versions[slot]})") if part)
