@@ -778,8 +778,44 @@ def arith_statute_text(n_rules: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+ITEMS_STATUTE = "Gezinnen"
+
+
+def items_statute_text(n_rules: int) -> str:
+    """A separate statute with repeated items (docs/language.md section 21): one chapter per 10
+    rules of the main statute (so N rules in all), each a household of up to 4 children with
+    up to 2 contracts each. Per chapter: an amount per child (three rules, the first child by
+    hours gets more: ``rank``), the household's total (``sum``), a count with a filter, the
+    most expensive contract (``max`` over a nested kind), and a right with an exception that
+    reads ``all`` and ``any``; ten rules, five of them per item."""
+    lines = [f"statute {ITEMS_STATUTE}", "parameter grens: money [art. 1] = €50_000"]
+    for i in range(max(1, n_rules // 10)):
+        a = f"art. {i + 2}"
+        lines += [
+            f"facts Huishouden{i} {{ inkomen_{i}: money €0..€150_000  alleenstaand_{i}: bool }}",
+            f"items kind_{i} up to 4 {{ leeftijd_{i}: int 0..17  uren_{i}: int 0..230 }}",
+            f"items contract_{i} up to 2 per kind_{i} {{ uurprijs_{i}: money €0..€15 }}",
+            f"decision per_kind_{i}: money per kind_{i} [{a}.1] otherwise €0",
+            f"rule volgend_{i} [{a}.1 lid 1]: per_kind_{i} = €100 if leeftijd_{i} < 12",
+            f"rule eerste_{i} [{a}.1 lid 2] except volgend_{i}: per_kind_{i} = €150 if leeftijd_{i} < 12 and rank(kind_{i} by uren_{i}) = 1",
+            f"rule oud_{i} [{a}.1 lid 3]: per_kind_{i} = €50 if leeftijd_{i} >= 12 and alleenstaand_{i}",
+            f"decision duurste_{i}: money per kind_{i} [{a}.2] otherwise €0",
+            f"rule duurste_{i} [{a}.2 lid 1]: duurste_{i} = max(contract_{i}: uurprijs_{i}) if count(contract_{i}) > 0",
+            f"rule gratis_{i} [{a}.2 lid 2] except duurste_{i}: duurste_{i} = €0 if alleenstaand_{i} and inkomen_{i} < €10_000",
+            f"decision totaal_{i}: money [{a}.3] otherwise €0",
+            f"rule totaal_{i} [{a}.3]: totaal_{i} = sum(kind_{i}: per_kind_{i}) if inkomen_{i} < grens",
+            f"decision jong_{i}: int [{a}.4] otherwise 0",
+            f"rule jong_{i} [{a}.4]: jong_{i} = count(kind_{i} where leeftijd_{i} < 12)",
+            f"decision recht_{i}: bool [{a}.5] otherwise false",
+            f"rule recht_{i} [{a}.5 lid 1]: recht_{i} = true if any(kind_{i}: leeftijd_{i} < 12) and inkomen_{i} < grens",
+            f"rule geen_recht_{i} [{a}.5 lid 2] except recht_{i}: recht_{i} = false if all(kind_{i}: duurste_{i} = €0)",
+            f"rule hoog_{i} [{a}.6]: totaal_{i} = €25 if inkomen_{i} >= grens and alleenstaand_{i}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02) -> dict:
-    """Write ``statute.law``, ``amendment.law``, ``dates.law`` and ``arith.law`` into ``out``;
+    """Write ``statute.law``, ``amendment.law``, ``dates.law``, ``arith.law`` and ``items.law`` into ``out``;
     return a summary."""
     generator = Generator(n_rules, seed, defects)
     statute, amendment = generator.generate()
@@ -788,6 +824,7 @@ def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02)
     (out / "amendment.law").write_text(amendment, encoding="utf-8")
     (out / "dates.law").write_text(dates_statute_text(n_rules), encoding="utf-8")
     (out / "arith.law").write_text(arith_statute_text(n_rules), encoding="utf-8")
+    (out / "items.law").write_text(items_statute_text(n_rules), encoding="utf-8")
     summary = generator.summary()
     summary["bytes"] = len(statute.encode()) + len(amendment.encode())
     return summary

@@ -102,6 +102,29 @@ class Duration:
 Expr = Union[Literal, Name, Qualified, Unary, Binary, InSet, IfThenElse, Call, Duration]
 
 
+@dataclass(frozen=True)
+class Aggregate:
+    """``sum(kind: expr where cond)``, ``count(kind where cond)``, ``all``, ``any``, ``min``,
+    ``max``: a value over the items of a kind (docs/language.md, "Repeated items"). ``body`` is
+    None for ``count``; ``where`` is the optional filter."""
+
+    function: str
+    kind: str
+    body: Expr | None
+    where: Expr | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Rank:
+    """``rank(kind by expr)``: the current item's position (1 = first) among its kind's items
+    ordered by ``expr``, most first; of equal values, the one listed first comes first."""
+
+    kind: str
+    key: Expr
+    span: Span = _span()
+
+
 # --- declarations ---------------------------------------------------------------------------
 
 
@@ -221,6 +244,7 @@ class DecisionDecl:
     span: Span = _span()
     allow: tuple[str, ...] = ()  # only 'gap' (LP102) findings belong to a decision
     expect: tuple[str, ...] = ()
+    per: str | None = None  # ``decision d: T per kind``: decided for each item of the kind
 
 
 @dataclass(frozen=True)
@@ -296,6 +320,22 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class ItemRecord:
+    """One item in an example: ``{ uren = 10, contract = [...] }``."""
+
+    facts: tuple[Assignment, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """The items of a kind in an example: ``kind = [{...}, {...}]`` (the value of an Assignment)."""
+
+    items: tuple[ItemRecord, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Example:
     """An executable example: the facts of a case and the outcomes expected, per version."""
 
@@ -325,6 +365,20 @@ class Property:
     differing_only_in: tuple[str, ...] | None = None
     expect: str = "proved"  # proved, counterexample, vacuous
     span: Span = _span()
+    adding: str | None = None  # ``a, b adding one kind``: b is a with one more item of the kind
+
+
+@dataclass(frozen=True)
+class ItemsDecl:
+    """``items kind up to 4 per parent { facts }``: a case (or each item of ``parent``) holds
+    0 to ``maximum`` items of this kind, each with these facts."""
+
+    name: str
+    maximum: int
+    fields: tuple[FactField, ...]
+    parent: str | None = None
+    span: Span = _span()
+    maximum_span: Span = _span()
 
 
 # --- amendments --------------------------------------------------------------------------
@@ -417,7 +471,7 @@ class EndParameter:
 
 
 AmendmentChange = Union[ReplaceRule, InsertRule, RepealRule, RepealCitation, SetParameter]
-StatuteItem = Union[EnumDecl, FactsDecl, ParameterDecl, DecisionDecl, RuleDecl, TableDecl, Example, Property]
+StatuteItem = Union[EnumDecl, FactsDecl, ParameterDecl, DecisionDecl, RuleDecl, TableDecl, Example, Property, ItemsDecl]
 AmendmentItem = Union[ReplaceRule, InsertRule, RepealRule, RepealCitation, SetParameter, Example, Property,
                       AddFacts, AddDecision, AddEnumValues, AddTable, AddRows, EndParameter]
 

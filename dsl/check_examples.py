@@ -7,7 +7,7 @@ from __future__ import annotations
 from dsl import ast
 from dsl.diagnostics import DiagnosticSink
 from dsl.ir import INT, MONEY
-from dsl.model import ExampleInfo, FactInfo, PropertyInfo, StatuteModel
+from dsl.model import DecisionInfo, ExampleInfo, FactInfo, PropertyInfo, StatuteModel
 from dsl.source import Span
 from dsl.typing import Lowerer, Scope, TypeFailure, assignable, suggest
 
@@ -26,6 +26,15 @@ def check_example(
     case: dict[str, object] = {}
     ok = True
     for assignment in decl.facts:
+        if assignment.name in statute.kinds or isinstance(assignment.value, ast.ItemList):
+            items = example_items(statute, lowerer, assignment, None, sink)
+            if items is None or assignment.name in case:
+                if items is not None:
+                    sink.error(assignment.span, f"the items of {assignment.name} are given twice")
+                ok = False
+                continue
+            case[assignment.name] = items
+            continue
         fact = statute.facts.get(assignment.name)
         if fact is None:
             kind = "a decision (put it after 'expect')" if assignment.name in statute.decisions else "not a fact"
@@ -45,6 +54,8 @@ def check_example(
             sink.error(assignment.value.span, problem)
             ok = False
         case[fact.name] = value
+    for kind in statute.top_kinds():
+        case.setdefault(kind, [])  # no items listed: none
     defaulted = tuple(name for name, fact in statute.facts.items() if name not in case and fact.default is not None)
     for name in defaulted:
         case[name] = statute.facts[name].default
@@ -58,6 +69,12 @@ def check_example(
     tolerances: dict[str, object] = {}
     for assignment in decl.expected:
         decision = statute.decisions.get(assignment.name)
+        if "[" in assignment.name:  # kind[2].per_kind: a decision per item, of one item of the example
+            decision = _expected_item(statute, assignment, case, sink)
+            if decision is None:
+                ok = False
+                continue
+            decision = DecisionInfo(assignment.name, decision.type)
         if decision is None:
             sink.error(
                 assignment.span,
@@ -137,6 +154,136 @@ def _source(expr: ast.Expr) -> str:
     return format_expr(expr)
 
 
+def item_path(name: str) -> tuple[tuple[tuple[str, int], ...], str] | None:
+    """``kind[2].contract[1].d`` -> ((("kind", 1), ("contract", 0)), "d") (indices from 0)."""
+    import re
+
+    parts = name.split(".")
+    path = []
+    for part in parts[:-1]:
+        found = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]", part)
+        if found is None:
+            return None
+        path.append((found.group(1), int(found.group(2)) - 1))
+    return tuple(path), parts[-1]
+
+
+def _expected_item(statute: StatuteModel, assignment: ast.Assignment, case: dict, sink: DiagnosticSink):
+    """The decision per item an expected ``kind[2].d = v`` names, after checking that the path
+    leads, kind by kind, to an item the example gives; None after reporting why not."""
+    parsed = item_path(assignment.name)
+    assert parsed is not None  # the grammar only makes such names
+    path, name = parsed
+    decision = statute.item_decisions.get(name)
+    if decision is None:
+        sink.error(assignment.span, f"'{name}' is not a decision per item" + suggest(name, list(statute.item_decisions)))
+        return None
+    chain = statute.kind_chain(statute.decision_kind[name])
+    if tuple(kind for kind, _ in path) != chain:
+        written = "".join(f"{kind}[N]." for kind in chain)
+        sink.error(assignment.span, f"{name} is decided per {chain[-1]}: write {written}{name}")
+        return None
+    holder: dict = case
+    for kind, index in path:
+        listed = holder.get(kind) or []
+        if not 0 <= index < len(listed):
+            sink.error(
+                assignment.span,
+                f"the example gives {len(listed)} item(s) of {kind} there, so it has no {kind}[{index + 1}] (counted from 1)",
+            )
+            return None
+        holder = listed[index]
+    return decision
+
+
+def example_items(
+    statute: StatuteModel, lowerer: Lowerer, assignment: ast.Assignment, parent: str | None, sink: DiagnosticSink
+) -> list[dict] | None:
+    """The items an example gives for a kind (``kind = [{...}, ...]``), each a dict of its facts
+    (with defaults) and of its own kinds' item lists; None after reporting what is wrong."""
+    kind = statute.kinds.get(assignment.name)
+    value = assignment.value
+    if kind is None:
+        sink.error(
+            assignment.span,
+            f"'{assignment.name}' is not a kind of item, so it takes one value, not a list"
+            + suggest(assignment.name, list(statute.kinds)),
+        )
+        return None
+    if kind.parent != parent:
+        where = f"inside each {kind.parent}'s {{...}}" if kind.parent else "at the top of the example"
+        sink.error(assignment.span, f"the items of {kind.name} belong to each {kind.parent or 'case'}: list them {where}")
+        return None
+    if not isinstance(value, ast.ItemList):
+        sink.error(
+            value.span,
+            f"{kind.name} holds items: give them as a list, {kind.name} = [{{ {', '.join(kind.facts[:2])} ... }}, ...] "
+            f"(or [] for none)",
+        )
+        return None
+    if len(value.items) > kind.maximum:
+        sink.error(
+            value.items[kind.maximum].span,
+            f"{len(value.items)} items of {kind.name}, but the statute allows at most {kind.maximum} "
+            f"('items {kind.name} up to {kind.maximum}'); remove {len(value.items) - kind.maximum} or raise the maximum",
+        )
+        return None
+    items: list[dict] = []
+    ok = True
+    for record in value.items:
+        item = _example_item(statute, lowerer, kind.name, record, sink)
+        ok = ok and item is not None
+        items.append(item or {})
+    return items if ok else None
+
+
+def _example_item(statute: StatuteModel, lowerer: Lowerer, kind: str, record: ast.ItemRecord, sink) -> dict | None:
+    info = statute.kinds[kind]
+    item: dict[str, object] = {}
+    ok = True
+    for assignment in record.facts:
+        if assignment.name in item:
+            sink.error(assignment.span, f"'{assignment.name}' is given twice in this {kind}")
+            ok = False
+            continue
+        if assignment.name in statute.kinds:
+            items = example_items(statute, lowerer, assignment, kind, sink)
+            ok = ok and items is not None
+            item[assignment.name] = items
+            continue
+        if assignment.name not in info.facts:
+            sink.error(
+                assignment.span,
+                f"'{assignment.name}' is not a fact of {kind}" + suggest(assignment.name, list(info.facts)),
+            )
+            ok = False
+            continue
+        fact = statute.item_facts[assignment.name]
+        if isinstance(assignment.value, ast.ItemList):
+            sink.error(assignment.value.span, f"{fact.name} takes one value, not a list")
+            ok = False
+            continue
+        value = _constant_value(statute, lowerer, assignment.value, fact.type, f"the value of {fact.name}")
+        if value is None:
+            ok = False
+            continue
+        problem = range_problem(fact, value)
+        if problem:
+            sink.error(assignment.value.span, problem)
+            ok = False
+        item[fact.name] = value
+    for name in info.facts:
+        if name not in item and statute.item_facts[name].default is not None:
+            item[name] = statute.item_facts[name].default
+    for child in statute.child_kinds(kind):
+        item.setdefault(child, [])
+    missing = [name for name in info.facts if name not in item]
+    if missing and ok:
+        sink.error(record.span, f"this {kind} does not give the facts: {', '.join(missing)}")
+        ok = False
+    return item if ok else None
+
+
 def range_problem(fact: FactInfo, value: object) -> str | None:
     """Why a value lies outside a fact's domain, or None when it fits."""
     from dsl.values import format_value
@@ -186,9 +333,19 @@ def check_property(
             sink.error(decl.span, "a fact is named twice after 'differing only in'")
             return
         for fact in decl.differing_only_in:
-            if fact not in statute.facts:
+            if fact not in statute.facts and fact not in statute.kinds and fact not in statute.item_facts:
                 sink.error(decl.span, f"'differing only in {fact}': unknown fact" + suggest(fact, list(statute.facts)))
                 return
+    if decl.adding is not None:
+        kind = statute.kinds.get(decl.adding)
+        if kind is None or kind.parent is not None:
+            what = f"a kind of {kind.parent}'s items (which {kind.parent}?)" if kind else "not a kind of item"
+            sink.error(
+                decl.span,
+                f"'adding one {decl.adding}': {what}; name a kind the case holds"
+                + (suggest(decl.adding, statute.top_kinds()) if kind is None else ""),
+            )
+            return
     scope = Scope(cases=cases, versioned=decl.compare is not None, what="a property")
     try:
         assumptions = tuple(lowerer.lower_bool(a, scope) for a in decl.assumptions)
@@ -198,6 +355,6 @@ def check_property(
     statute.properties.append(
         PropertyInfo(
             decl.name, owner, decl.facts, cases, decl.differing_only_in, assumptions, claim,
-            decl.versions, decl.compare, decl.expect, decl.span,
+            decl.versions, decl.compare, decl.expect, decl.span, adding=decl.adding,
         )
     )

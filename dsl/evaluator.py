@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from dsl import datecalc, ir
+from dsl import datecalc, ir, items
 from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.model import RuleInfo
@@ -99,7 +99,7 @@ class Evaluator:
 
     def _decide(self, name: str, case: str | None, slot: str | None) -> DecisionOutcome:
         version = self.versions[slot]
-        info = version.statute.decisions[name]
+        info = version.statute.decision_info(name)
         rules = version.rules_of(name)
         overriders = version.overriders(name)
         traces = {rule.name: RuleTrace(rule, "not applicable") for rule in rules}
@@ -184,12 +184,12 @@ class Evaluator:
         if isinstance(node, ir.Const):
             return node.value
         if isinstance(node, ir.FactRef):
-            facts = self.cases[node.case if node.case is not None else case]
+            facts = self.cases[node.case if node.case is not None else items.base_case(case)]
             return facts[node.name]
         if isinstance(node, ir.DecisionRef):
             outcome = self.decision(
                 node.name,
-                node.case if node.case is not None else case,
+                node.case if node.case is not None else items.base_case(case),
                 node.version if node.version is not None else slot,
             )
             if not outcome.defined:
@@ -206,7 +206,61 @@ class Evaluator:
             return self._table(node, case, slot)
         if isinstance(node, ir.Peildatum):
             return self.versions[node.version if node.version is not None else slot].date.toordinal()
+        if isinstance(node, (ir.ItemFactRef, ir.ItemDecisionRef, ir.Aggregate, ir.Rank)):
+            return self._item_node(node, case, slot)
         return self._op(node, case, slot)
+
+    # --- repeated items (docs/language.md, "Repeated items") ---
+    def _item_node(self, node: ir.Node, context: object, slot: str | None) -> object:
+        if isinstance(node, ir.ItemFactRef):
+            here = items.narrow(context, node.kind)
+            return items.item_facts(self.cases[items.base_case(here)], here)[node.name]
+        if isinstance(node, ir.ItemDecisionRef):
+            outcome = self.decision(node.name, items.narrow(context, node.kind), slot)
+            if not outcome.defined:
+                raise Undefined(f"{node.name} of {items.label(items.narrow(context, node.kind))} is {outcome.status}", node.span)
+            return outcome.value
+        if isinstance(node, ir.Rank):
+            return self._rank(node, context, slot)
+        assert isinstance(node, ir.Aggregate)
+        return self._aggregate(node, context, slot)
+
+    def _children(self, kind: str, context: object) -> list[object]:
+        """The contexts of the items of ``kind`` within ``context`` (the kind's parent)."""
+        parent = items.narrow(context, self._parent(kind))
+        listed = items.items_of(self.cases[items.base_case(parent)], parent, kind)
+        return [items.child(parent, kind, index) for index in range(len(listed))]
+
+    def _parent(self, kind: str) -> str | None:
+        return next(iter(self.versions.values())).statute.kinds[kind].parent
+
+    def _aggregate(self, node: ir.Aggregate, context: object, slot: str | None) -> object:
+        """Every item's filter, then (where it holds) its value: any undefined one makes the
+        aggregate undefined, as in the encoding (no early stop). min and max of no items are
+        undefined: there is no smallest value of nothing, and 0 would be a made-up answer."""
+        body, where = node.args
+        values = []
+        for item in self._children(node.kind, context):
+            if self.eval(where, item, slot):
+                values.append(self.eval(body, item, slot))
+        if node.op in ("sum", "count"):
+            return sum(values, Fraction(0) if node.type.is_rational else 0)
+        if node.op == "all":
+            return all(values)
+        if node.op == "any":
+            return any(values)
+        if not values:
+            raise Undefined(f"{node.op}() over no {node.kind} items", node.span)
+        return min(values) if node.op == "min" else max(values)
+
+    def _rank(self, node: ir.Rank, context: object, slot: str | None) -> int:
+        """1 + the siblings before the current item in the order 'most first; of equal values,
+        the one listed first'."""
+        here = items.narrow(context, node.kind)
+        mine = items.path_of(here)[-1][1]
+        keys = [self.eval(node.args[0], sibling, slot) for sibling in self._children(node.kind, here)]
+        ahead = sum(1 for j, key in enumerate(keys) if (key >= keys[mine] if j < mine else key > keys[mine]))
+        return 1 + ahead
 
     def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> object:
         table_slot = node.version if node.version is not None else slot

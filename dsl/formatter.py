@@ -138,6 +138,15 @@ def _expr(expr: ast.Expr) -> str:
         return f"{format_expr(expr.left, left, expr.op)} {expr.op} {format_expr(expr.right, right, expr.op)}"
     if isinstance(expr, ast.Duration):  # the amount is an atom: '18 years', '(n + 1) months'
         return f"{format_expr(expr.amount, _ATOM)} {expr.unit}"
+    if isinstance(expr, ast.Aggregate):
+        where = f" where {format_expr(expr.where)}" if expr.where is not None else ""
+        if expr.body is None:
+            return f"{expr.function}({expr.kind}{where})"
+        return f"{expr.function}({expr.kind}: {format_expr(expr.body)}{where})"
+    if isinstance(expr, ast.Rank):
+        return f"rank({expr.kind} by {format_expr(expr.key)})"
+    if isinstance(expr, ast.ItemList):
+        return "[" + ", ".join("{ " + _assignments(item.facts) + " }" if item.facts else "{}" for item in expr.items) + "]"
     raise TypeError(f"not an expression: {expr!r}")
 
 
@@ -425,9 +434,16 @@ class _Printer:
             self.facts(item, depth)
         elif isinstance(item, ast.ParameterDecl):
             self.parameter(item, depth)
+        elif isinstance(item, ast.ItemsDecl):
+            per = f" per {item.parent}" if item.parent else ""
+            mark = len(self.lines)
+            self.facts(ast.FactsDecl(item.name, item.fields, span=item.span), depth)
+            self.lines[mark] = self.lines[mark].replace(f"facts {item.name} ", f"items {item.name} up to {item.maximum}{per} ", 1)
+            self.anchors.append((item, mark))
         elif isinstance(item, ast.DecisionDecl):
             default = f" otherwise {format_expr(item.default)}" if item.default is not None else ""
-            text = f"decision {item.name}: {format_type(item.type)}{_citation(item.citation)}{default}"
+            per = f" per {item.per}" if item.per is not None else ""
+            text = f"decision {item.name}: {format_type(item.type)}{per}{_citation(item.citation)}{default}"
             anchors = [item]
             for annotation in _annotations(item):
                 self.line(depth, annotation, *anchors)
@@ -552,7 +568,11 @@ class _Printer:
             self.expected(depth, f"{header}}} expect", example.expected, example)
             return
         self.line(depth, header, example)
-        self.packed(depth + 1, [_assignments((fact,)) for fact in example.facts], list(example.facts))
+        if any(isinstance(fact.value, ast.ItemList) for fact in example.facts):
+            for fact in example.facts:  # items: a long list gets one item per line
+                self.assignment(fact, depth + 1)
+        else:
+            self.packed(depth + 1, [_assignments((fact,)) for fact in example.facts], list(example.facts))
         self.expected(depth, "} expect", example.expected)
 
     def expected(self, depth: int, head: str, values: tuple[ast.Assignment, ...], *anchors: object) -> None:
@@ -569,6 +589,17 @@ class _Printer:
             nodes = [*anchors, *(values[i] for i in group)] if number == 0 else [values[i] for i in group]
             self.line(depth, f"{head} {text}" if number == 0 else " " * (len(head) + 1) + text, *nodes)
 
+    def assignment(self, fact: ast.Assignment, depth: int) -> None:
+        """``name = value``; a list of items too long for one line gets one item per line."""
+        text = _assignments((fact,))
+        if not isinstance(fact.value, ast.ItemList) or len(INDENT * depth + text) <= WIDTH:
+            self.line(depth, text, fact)
+            return
+        self.line(depth, f"{fact.name} = [", fact)
+        for item in fact.value.items:
+            self.line(depth + 1, format_expr(ast.ItemList((item,)))[1:-1] + ",", item)
+        self.line(depth, "]")
+
     def property(self, prop: ast.Property, depth: int) -> None:
         expect = f" expect {prop.expect}" if prop.expect != "proved" else ""
         self.line(depth, f"property {prop.name}{_versions(prop.versions, prop.compare)}{expect}:", prop)
@@ -577,6 +608,8 @@ class _Printer:
             quantifier += " " + ", ".join(prop.cases)
         if prop.differing_only_in is not None:
             quantifier += " differing only in " + ", ".join(prop.differing_only_in)
+        if prop.adding is not None:
+            quantifier += f" adding one {prop.adding}"
         self.line(depth + 1, quantifier)
         for premise in prop.assumptions:
             self.expr_lines(depth + 1, "assume ", premise)

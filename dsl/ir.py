@@ -124,7 +124,48 @@ class Peildatum:
     type: Type = field(default=Type("date"), repr=False)
 
 
-Node = Union[Const, FactRef, DecisionRef, ParamRef, TableRef, Op, Peildatum]
+@dataclass(frozen=True, eq=False)
+class ItemFactRef:
+    """A fact of the current item of ``kind`` (docs/language.md, "Repeated items"): read in a
+    decision per item, or inside an aggregate over the kind."""
+
+    name: str
+    type: Type
+    kind: str
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class ItemDecisionRef:
+    """A decision per item, of the current item of ``kind``."""
+
+    name: str
+    type: Type
+    kind: str
+    span: Span = field(default=NO_SPAN, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Aggregate(Op):
+    """``op`` (sum count all any min max) over the items of ``kind`` that belong to the current
+    context (the case, or the current item of the kind's parent). ``args`` = (body, filter):
+    each is evaluated per item; count's body is the constant 1, a missing filter the constant
+    true. An ``Op`` so that every walk over the IR sees the facts and decisions inside."""
+
+    kind: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Rank(Op):
+    """The current item of ``kind``'s position among its siblings ordered by ``args[0]``, most
+    first; of equal values the earlier-listed item comes first (op ``rank``, type int, 1 = first)."""
+
+    kind: str = ""
+
+
+ITEM_REFS = (ItemFactRef, ItemDecisionRef, Aggregate, Rank)
+
+Node = Union[Const, FactRef, DecisionRef, ParamRef, TableRef, Op, Peildatum] | ItemFactRef | ItemDecisionRef
 
 LOGICAL_OPS = {"not", "and", "or", "implies", "ite"}
 COMPARISON_OPS = {"=", "!=", "<", "<=", ">", ">="}

@@ -28,6 +28,19 @@ class FactInfo:
 
 
 @dataclass(frozen=True)
+class KindInfo:
+    """A kind of repeated item (``items kind up to 4 per parent { ... }``): a case holds 0 to
+    ``maximum`` of them (per item of ``parent``, when given), each with the facts ``facts``
+    (in ``StatuteModel.item_facts``). Decisions per item are in ``item_decisions``."""
+
+    name: str
+    maximum: int
+    parent: str | None
+    facts: tuple[str, ...]
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
 class DecisionInfo:
     name: str
     type: Type
@@ -146,6 +159,7 @@ class PropertyInfo:
     compare: tuple[ast.VersionSpec, ast.VersionSpec] | None
     expect: str
     span: Span
+    adding: str | None = None  # ``a, b adding one kind``: b is a with one more item of the kind, listed last
 
 
 @dataclass(frozen=True)
@@ -194,9 +208,41 @@ class StatuteModel:
     # What amendments add: (enum, value) -> amendment; table -> rows added, in check order.
     enum_origins: dict[tuple[str, str], str] = field(default_factory=dict)
     added_rows: dict[str, list[AddedRow]] = field(default_factory=dict)
+    # Repeated items (docs/language.md, "Repeated items"), kept apart from ``facts`` and
+    # ``decisions`` so that everything about one case's flat facts and decisions (the built-in
+    # checks, diff, strategies) is unchanged. ``item_facts[f].group`` is the fact's kind;
+    # ``decision_kind[d]`` is the kind an item decision is decided for.
+    kinds: dict[str, KindInfo] = field(default_factory=dict)
+    item_facts: dict[str, FactInfo] = field(default_factory=dict)
+    item_decisions: dict[str, DecisionInfo] = field(default_factory=dict)
+    decision_kind: dict[str, str] = field(default_factory=dict)
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]
+
+    def fact_info(self, name: str) -> FactInfo:
+        """A fact of the case or of an item."""
+        return self.facts.get(name) or self.item_facts[name]
+
+    def decision_info(self, name: str) -> DecisionInfo:
+        """A decision of the case or one decided per item."""
+        return self.decisions.get(name) or self.item_decisions[name]
+
+    def kind_chain(self, kind: str) -> tuple[str, ...]:
+        """The kinds from the outermost to ``kind``: (huishouden, kind, contract)."""
+        chain: list[str] = []
+        current: str | None = kind
+        while current is not None:
+            chain.insert(0, current)
+            current = self.kinds[current].parent
+        return tuple(chain)
+
+    def top_kinds(self) -> list[str]:
+        """The kinds a case holds directly (not per item of another kind)."""
+        return [name for name, info in self.kinds.items() if info.parent is None]
+
+    def child_kinds(self, kind: str) -> list[str]:
+        return [name for name, info in self.kinds.items() if info.parent == kind]
 
 
 @dataclass

@@ -478,13 +478,16 @@ class ToAst(Transformer):
         facts = str(rest.pop(0))
         cases: tuple[str, ...] = ()
         differing = None
+        adding = None
         if isinstance(rest[0], tuple) and rest[0][0] == "cases":
             _, cases, differing = rest.pop(0)
+            if isinstance(differing, tuple) and differing[:1] == ("adding",):
+                adding, differing = differing[1], None
         assumptions = tuple(r[1] for r in rest[:-1])
         claim = rest[-1]
         return ast.Property(
             name, facts, claim, assumptions, versions, compare, cases, differing, expect,
-            span=self._span(meta),
+            span=self._span(meta), adding=adding,
         )
 
     def expectation(self, children: list) -> tuple[str, str]:
@@ -498,6 +501,9 @@ class ToAst(Transformer):
 
     def differing(self, children: list) -> tuple[str, ...]:
         return tuple(str(c) for c in children)
+
+    def adding(self, children: list) -> tuple[str, str]:
+        return ("adding", str(children[0]))
 
     def assume(self, children: list) -> tuple[str, ast.Expr]:
         return ("assume", children[0])
@@ -598,6 +604,71 @@ class ToAst(Transformer):
 
     def set_literal(self, children: list) -> tuple[ast.Expr, ...]:
         return tuple(children)
+
+    # --- repeated items (docs/language.md, "Repeated items") ---
+    @v_args(meta=True)
+    def items_decl(self, meta: Any, children: list) -> ast.ItemsDecl:
+        name, maximum, *rest = children
+        parent = str(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
+        return ast.ItemsDecl(
+            str(name), int(str(maximum).replace("_", "")), tuple(rest), parent,
+            span=self._span(meta), maximum_span=self._tok(maximum),
+        )
+
+    @v_args(meta=True)
+    def item_decision_decl(self, meta: Any, children: list) -> ast.DecisionDecl:
+        allow, expect = _annotations(children)
+        name, type_ref, kind, *rest = children
+        citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
+        default = rest[-1] if rest and not isinstance(rest[-1], ast.Citation) else None
+        return ast.DecisionDecl(
+            str(name), type_ref, default, citation, span=self._span(meta), allow=allow, expect=expect,
+            per=str(kind),
+        )
+
+    @v_args(meta=True)
+    def aggregate(self, meta: Any, children: list) -> ast.Aggregate:
+        function, kind, body, *where = children
+        return ast.Aggregate(str(function), str(kind), body, where[0] if where else None, span=self._span(meta))
+
+    @v_args(meta=True)
+    def aggregate_count(self, meta: Any, children: list) -> ast.Aggregate:
+        function, kind, where = children
+        return ast.Aggregate(str(function), str(kind), None, where, span=self._span(meta))
+
+    @v_args(meta=True)
+    def rank(self, meta: Any, children: list) -> ast.Expr:
+        function, kind, key = children
+        if str(function) != "rank":
+            self.errors.append(Diagnostic(
+                self._tok(function),
+                f"'{function}(... by ...)' is not a function; write rank({kind} by ...) for an item's position",
+            ))
+        return ast.Rank(str(kind), key, span=self._span(meta))
+
+    @v_args(meta=True)
+    def expected_item_value(self, meta: Any, children: list) -> ast.Assignment:
+        """``kind[2].per_kind = €150``: the name holds the path as written (kind[2].per_kind)."""
+        refs = [c for c in children if isinstance(c, str) and "[" in c]
+        rest = children[len(refs):]
+        name = ".".join([*refs, str(rest[0])])
+        tolerance = rest[3] if len(rest) > 3 else None
+        return ast.Assignment(name, rest[1], span=self._span(meta), tolerance=tolerance)
+
+    def item_ref(self, children: list) -> str:
+        return f"{children[0]}[{int(str(children[1]).replace('_', ''))}]"
+
+    @v_args(meta=True)
+    def item_assignment(self, meta: Any, children: list) -> ast.Assignment:
+        return ast.Assignment(str(children[0]), children[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def item_list(self, meta: Any, children: list) -> ast.ItemList:
+        return ast.ItemList(tuple(children), span=self._span(meta))
+
+    @v_args(meta=True)
+    def item_record(self, meta: Any, children: list) -> ast.ItemRecord:
+        return ast.ItemRecord(children[0], span=self._span(meta))
 
 
 def _annotations(children: list) -> tuple[tuple[str, ...], tuple[str, ...]]:

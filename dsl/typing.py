@@ -6,6 +6,7 @@ defines what an expression means type-wise; the evaluator and encoder trust its 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,6 +20,7 @@ VERSION_QUALIFIERS = ("before", "after")
 FUNCTIONS = ("min", "max", "round_down", "round_up", "round")
 # Rounding as statutes state it: the function -> the IR operator (docs/language.md, "Rounding").
 ROUNDING = {"round_down": "round_down", "round_up": "round_up", "round": "round_half"}
+AGGREGATES = ("sum", "count", "all", "any", "min", "max")  # over the items of a kind
 PEILDATUM = "peildatum"  # the date of the version being applied
 # Calendar functions of one or two dates: name -> (number of dates, result type name).
 DATE_FUNCTIONS = {
@@ -54,6 +56,9 @@ class Scope:
     cases: tuple[str, ...] = ()
     versioned: bool = False
     what: str = "a rule"
+    # The kinds whose current item the expression may read, outermost first: (kind,) in a
+    # decision per kind, (kind, contract) per contract or in an aggregate over contracts.
+    items: tuple[str, ...] = ()
 
 
 def literal_value(literal: ast.Literal) -> tuple[Type, object]:
@@ -65,7 +70,7 @@ def literal_value(literal: ast.Literal) -> tuple[Type, object]:
 
 def is_constant(node: Node) -> bool:
     """No facts and no decisions: the value is fixed within one version."""
-    return not any(isinstance(n, (ir.FactRef, ir.DecisionRef)) for n in ir.walk(node))
+    return not any(isinstance(n, (ir.FactRef, ir.DecisionRef, *ir.ITEM_REFS)) for n in ir.walk(node))
 
 
 def is_piecewise_constant(node: Node, statute: StatuteModel) -> bool:
@@ -247,6 +252,10 @@ class Lowerer:
             return ir.Op("ite", (condition, then, otherwise), result, expr.span)
         if isinstance(expr, ast.Call):
             return self._call(expr, scope)
+        if isinstance(expr, ast.Aggregate):
+            return self._aggregate(expr, scope)
+        if isinstance(expr, ast.Rank):
+            return self._rank(expr, scope)
         if isinstance(expr, ast.Duration):
             raise self.fail(
                 expr.span,
@@ -294,6 +303,8 @@ class Lowerer:
             if scope.versioned and version is None:
                 raise self.fail(span, f"which version? write before.{name} or after.{name}")
             return ir.DecisionRef(name, statute.decisions[name].type, case, version, span)
+        if name in statute.item_facts or name in statute.item_decisions:
+            return self._item_name(name, case, version, span, scope)
         if name in statute.parameters:
             if case is not None:
                 raise self.fail(span, f"a parameter is the same for every case; write '{name}'")
@@ -318,6 +329,100 @@ class Lowerer:
         if name in statute.tables:
             raise self.fail(span, f"'{name}' is a table; look a value up with {name}(...)")
         raise self.fail(span, f"unknown name '{name}'" + _suggest(name, _all_names(statute)))
+
+    # --- repeated items (docs/language.md, "Repeated items") ---
+    def _item_name(self, name: str, case: str | None, version: str | None, span, scope: Scope) -> Node:
+        """A fact or decision of the current item of its kind, which must be in scope."""
+        statute = self.statute
+        is_fact = name in statute.item_facts
+        kind = statute.item_facts[name].group if is_fact else statute.decision_kind[name]
+        what = "fact" if is_fact else "decision"
+        if case is not None or version is not None:
+            raise self.fail(span, f"write '{name}' without a qualifier: it is a {what} of the current {kind}")
+        if kind not in scope.items:
+            raise self.fail(
+                span,
+                f"'{name}' is a {what} of each {kind}, and here there is no current {kind}: read it in a "
+                f"decision per {kind}, or over all of them with sum({kind}: {name}), all({kind}: ...), "
+                f"count({kind} where ...)",
+            )
+        if is_fact:
+            if not scope.facts:
+                raise self.fail(span, f"{scope.what} cannot depend on the fact '{name}'")
+            return ir.ItemFactRef(name, statute.item_facts[name].type, kind, span)
+        if not scope.decisions:
+            raise self.fail(span, f"{scope.what} cannot depend on the decision '{name}'")
+        return ir.ItemDecisionRef(name, statute.item_decisions[name].type, kind, span)
+
+    def _kind_in_reach(self, kind: str, scope: Scope, span, usage: str) -> None:
+        """An aggregate over ``kind`` needs the kind's parent to be the current item (or the
+        case, for a kind the case holds directly)."""
+        statute = self.statute
+        if kind not in statute.kinds:
+            hint = suggest(kind, list(statute.kinds))
+            if not statute.kinds:
+                hint = "; declare it with 'items NAME up to N { ... }'"
+            raise self.fail(span, f"unknown kind of item '{kind}'{hint}")
+        if scope.cases or scope.versioned:
+            raise self.fail(
+                span,
+                f"{usage} over {kind} in a property of two cases or two versions is not supported; "
+                "put it in a decision and compare the decision",
+            )
+        parent = statute.kinds[kind].parent
+        current = scope.items[-1] if scope.items else None
+        if parent != current:
+            where = f"each {parent}" if parent else "the case"
+            here = f"the current {current}" if current else "the case"
+            raise self.fail(
+                span,
+                f"{usage} over {kind} is only possible where there is one {where} (the {kind}s belong to "
+                f"{where}); here it would be over the {kind}s of {here}",
+            )
+
+    def _aggregate(self, expr: ast.Aggregate, scope: Scope) -> Node:
+        function, kind = expr.function, expr.kind
+        if function not in AGGREGATES:
+            raise self.fail(
+                expr.span,
+                f"'{function}({kind}: ...)' is not an aggregate; use one of {', '.join(AGGREGATES)} "
+                f"(e.g. sum({kind}: bedrag where leeftijd < 12))",
+            )
+        self._kind_in_reach(kind, scope, expr.span, f"{function}()")
+        inner = dataclasses.replace(scope, items=scope.items + (kind,))
+        where = self.lower_bool(expr.where, inner) if expr.where is not None else ir.Const(BOOL, True, expr.span)
+        if function == "count":
+            if expr.body is not None:
+                raise self.fail(expr.span, f"count() counts items: write count({kind}) or count({kind} where CONDITION)")
+            return ir.Aggregate("count", (ir.Const(INT, 1, expr.span), where), INT, expr.span, kind=kind)
+        if expr.body is None:
+            raise self.fail(expr.span, f"{function}() needs a value per item: {function}({kind}: VALUE where CONDITION)")
+        if function in ("all", "any"):
+            body = self.lower_bool(expr.body, inner)
+            return ir.Aggregate(function, (body, where), BOOL, expr.span, kind=kind)
+        body = self._lower(expr.body, inner, None)
+        if function == "sum" and not body.type.is_numeric:
+            raise self.fail(expr.body.span, f"sum() adds numbers or amounts, not {body.type}")
+        if not (body.type.is_numeric or body.type == DATE):
+            raise self.fail(expr.body.span, f"{function}() needs numbers or dates, not {body.type}")
+        return ir.Aggregate(function, (body, where), body.type, expr.span, kind=kind)
+
+    def _rank(self, expr: ast.Rank, scope: Scope) -> Node:
+        kind = expr.kind
+        if kind not in self.statute.kinds:
+            raise self.fail(expr.span, f"unknown kind of item '{kind}'" + suggest(kind, list(self.statute.kinds)))
+        if kind not in scope.items:
+            raise self.fail(
+                expr.span,
+                f"rank({kind} by ...) is the position of the current {kind}, and here there is none: use it "
+                f"in a decision per {kind} or inside an aggregate over {kind}",
+            )
+        chain = scope.items[: scope.items.index(kind) + 1]
+        inner = dataclasses.replace(scope, items=chain)
+        key = self._lower(expr.key, inner, None)
+        if not (key.type.is_numeric or key.type == DATE):
+            raise self.fail(expr.key.span, f"rank() orders by a number or a date, not {key.type}")
+        return ir.Rank("rank", (key,), INT, expr.span, kind=kind)
 
     def _peildatum(self, case: str | None, version: str | None, span, scope: Scope) -> Node:
         """The built-in ``peildatum``: the date of the version, one per version slot."""
@@ -518,6 +623,8 @@ class Lowerer:
 
     def _call(self, expr: ast.Call, scope: Scope) -> Node:
         name = expr.function
+        if name == "count" and len(expr.args) == 1 and isinstance(expr.args[0], ast.Name):
+            return self._aggregate(ast.Aggregate("count", expr.args[0].name, None, None, expr.span), scope)
         if name in DATE_FUNCTIONS:
             return self._date_call(expr, scope)
         if name in ROUNDING:
@@ -612,11 +719,13 @@ def _is_bare_enum_value(expr: ast.Expr, statute: StatuteModel) -> bool:
         return False
     name = expr.name
     taken = name in statute.facts or name in statute.decisions or name in statute.parameters
+    taken = taken or name in statute.item_facts or name in statute.item_decisions
     return not taken and bool(statute.enum_of(name))
 
 
 def _all_names(statute: StatuteModel) -> list[str]:
     names = list(statute.facts) + list(statute.decisions) + list(statute.parameters)
+    names += list(statute.item_facts) + list(statute.item_decisions)
     for values in statute.enums.values():
         names.extend(values)
     return names

@@ -1343,3 +1343,122 @@ def queries(draw, statute: GeneratedStatute) -> str:
     """A query condition (``exists G: ...``) over facts and decisions."""
     gen = ExprGen(statute, draw, Scope(decisions=statute.decisions))
     return f"exists {GROUP}: {gen.expr(BOOL, draw(st.integers(1, 3)))}"
+
+
+# --- repeated items (docs/language.md, "Repeated items") ---------------------------------------
+
+
+@dataclass
+class ItemStatute:
+    """A generated statute with repeated items: case facts ``h`` (bool) and, without nesting,
+    ``n`` (0..2); kind ``k`` (up to 1-3 items) with facts ``a`` (0..2) and, without nesting,
+    ``f`` (bool); sometimes kind ``c`` (up to 1-2 per ``k``) with fact ``p`` (0..1). Decisions
+    per ``k`` and per case read facts, rank and aggregates (with filters) over the items."""
+
+    text: str
+    k_max: int
+    c_max: int  # 0: no nested kind
+    properties: list[str] = field(default_factory=list)
+    case_decisions: list[str] = field(default_factory=list)
+
+    def item_domain(self) -> list[dict]:
+        """Every possible item of ``k`` (with every possible list of its ``c`` items)."""
+        facts = [{"a": a} for a in range(3)] if self.c_max else [{"a": a, "f": f} for a in range(3) for f in (False, True)]
+        if not self.c_max:
+            return facts
+        contracts = [[{"p": p} for p in chosen] for n in range(self.c_max + 1)
+                     for chosen in itertools.product(range(2), repeat=n)]
+        return [{**item, "c": list(cs)} for item in facts for cs in contracts]
+
+    def cases(self) -> list[dict]:
+        """Every case: every count of ``k`` from 0 to the maximum, every item, every case fact."""
+        lists = [list(chosen) for n in range(self.k_max + 1) for chosen in itertools.product(self.item_domain(), repeat=n)]
+        case_facts = [{"h": h} for h in (False, True)] if self.c_max else \
+            [{"h": h, "n": n} for h in (False, True) for n in range(3)]
+        return [{**facts, "k": [dict(item) for item in items]} for facts in case_facts for items in lists]
+
+    def load(self):
+        from dsl.checker import check_files
+        from dsl.diagnostics import LexproofError
+        from dsl.parser import parse_text
+
+        try:
+            return check_files([parse_text(self.text, "<generated>")]).statute()
+        except LexproofError as error:
+            raise AssertionError(
+                "the generator produced a statute the checker rejects:\n" + error.render() + "\n" + numbered(self.text)
+            ) from None
+
+
+@st.composite
+def item_statutes(draw) -> ItemStatute:
+    nested = draw(st.booleans())
+    k_max = draw(st.integers(1, 2 if nested else 3))
+    c_max = draw(st.integers(1, 2)) if nested else 0
+    lines = ["statute S", "facts G { h: bool" + ("" if nested else "  n: int 0..2") + " }"]
+    lines.append(f"items k up to {k_max} {{ a: int 0..2" + ("" if nested else "  f: bool") + " }")
+    if nested:
+        lines.append(f"items c up to {c_max} per k {{ p: int 0..1 }}")
+    bools = ["h", "a < 2", "a = 0", "rank(k by a) = 1", "rank(k by a) > 1", "not h"]
+    ints = ["a", "1", "2", "rank(k by a)", "a + 1"]
+    if nested:
+        bools += ["any(c: p = 1)", "all(c: p = 0)", "count(c) > 0", "count(c where p = 1) = 1"]
+        ints += ["count(c)", "sum(c: p)", "sum(c: a where p = 0)"]
+    else:
+        bools += ["f", "not f", "a < n", "a >= n"]
+        ints += ["n", "a + n"]
+    item_decisions = []
+    for index in range(draw(st.integers(1, 2))):
+        name = f"d{index}"
+        default = draw(st.sampled_from(["", " otherwise 0", " otherwise a"]))
+        lines.append(f"decision {name}: int per k [art. {index + 1}]{default}")
+        rules: list[str] = []
+        for r in range(draw(st.integers(1, 3))):
+            value = draw(st.sampled_from(ints + [d for d in item_decisions]))
+            condition = draw(st.sampled_from(bools + [f"{d} > 1" for d in item_decisions]))
+            exception = f" except {rules[-1]}" if rules and draw(st.booleans()) else ""
+            rule = f"r{index}_{r}"
+            lines.append(f"rule {rule} [art. {index + 1}]{exception}: {name} = {value} if {condition}")
+            rules.append(rule)
+        item_decisions.append(name)
+    per_item_ints = ints + item_decisions
+    filters = ["", " where " + draw(st.sampled_from(bools)), " where " + draw(st.sampled_from(bools))]
+    aggregates_int = [
+        f"sum(k: {draw(st.sampled_from(per_item_ints))}{draw(st.sampled_from(filters))})",
+        f"count(k{draw(st.sampled_from(filters))})",
+        f"min(k: {draw(st.sampled_from(per_item_ints))}{draw(st.sampled_from(filters))})",
+        f"max(k: {draw(st.sampled_from(per_item_ints))}{draw(st.sampled_from(filters))})",
+    ]
+    if nested:
+        aggregates_int.append("sum(k: count(c))")
+    aggregates_bool = [
+        f"all(k: {draw(st.sampled_from(bools + [d + ' > 0' for d in item_decisions]))}{draw(st.sampled_from(filters))})",
+        f"any(k: {draw(st.sampled_from(bools + [d + ' = 1' for d in item_decisions]))}{draw(st.sampled_from(filters))})",
+    ]
+    case_decisions = []
+    for index in range(draw(st.integers(1, 3))):
+        name = f"t{index}"
+        if draw(st.booleans()):
+            lines.append(f"decision {name}: int [art. {10 + index}]" + draw(st.sampled_from(["", " otherwise 0"])))
+            value = draw(st.sampled_from(aggregates_int))
+            guard = draw(st.sampled_from(["", " if h", " if " + draw(st.sampled_from(aggregates_bool)),
+                                          " if count(k) > 0"]))
+            lines.append(f"rule u{index} [art. {10 + index}]: {name} = {value}{guard}")
+        else:
+            lines.append(f"decision {name}: bool [art. {10 + index}] otherwise false")
+            lines.append(f"rule u{index} [art. {10 + index}]: {name} = {draw(st.sampled_from(aggregates_bool))}")
+        case_decisions.append(name)
+    properties = []
+    for index in range(draw(st.integers(1, 3))):
+        target = draw(st.sampled_from(case_decisions))
+        claim = draw(st.sampled_from([f"{target} <= {draw(st.integers(0, 6))}" if target_is_int(lines, target) else target,
+                                      draw(st.sampled_from(aggregates_bool)),
+                                      f"{draw(st.sampled_from(aggregates_int))} >= {draw(st.integers(-1, 3))}"]))
+        assume = draw(st.sampled_from(["", " assume h", " assume count(k) > 0", " assume " + draw(st.sampled_from(aggregates_bool))]))
+        properties.append(f"p{index}")
+        lines.append(f"property p{index}: for every G{assume} claim {claim}")
+    return ItemStatute("\n".join(lines) + "\n", k_max, c_max, properties, case_decisions)
+
+
+def target_is_int(lines: list[str], decision: str) -> bool:
+    return any(line.startswith(f"decision {decision}: int") for line in lines)

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +134,11 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     from dsl.typing import suggest
 
     for key, raw in data.items():
+        if key in statute.kinds:
+            listed = _read_items(statute, key, raw, (key,), source, text, errors, parent=None)
+            if listed is not None:
+                case[key] = listed
+            continue
         fact = statute.facts.get(key)
         if fact is None:
             # A suggestion for the first few only: thousands of unknown keys are not typos.
@@ -154,6 +159,9 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
             errors.append(Diagnostic(where(key), problem))
             continue
         case[key] = value
+    for kind in statute.top_kinds():
+        if kind not in data:
+            case[kind] = []  # not listed: none
     for name in defaulted_facts(statute, data):
         case[name] = statute.facts[name].default
     # With a version, only the facts it has are needed (amendments may add facts); others may
@@ -165,6 +173,76 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
     if errors:
         raise LexproofError(errors)
     return case
+
+
+def _read_items(statute: StatuteModel, kind: str, raw: object, path: tuple, source: str, text: str | None,
+                errors: list[Diagnostic], parent: str | None) -> list[dict] | None:
+    """The items of a kind in a case file: a JSON list of objects, each with the item's facts
+    (defaults filled in) and its own kinds' lists. Problems go to ``errors``, positioned at the
+    list element or key (``path_positions``); None when there were any."""
+    from dsl.checker import range_problem
+    from dsl.typing import suggest
+    from verifier.casefile import path_positions
+
+    positions: dict[tuple, Span] = path_positions(source, text) if text is not None else {}
+
+    def where(at: tuple) -> Span:
+        while at and at not in positions:
+            at = at[:-1]
+        return positions.get(at, Span(source, 1, 1, 1, 2))
+
+    info = statute.kinds[kind]
+    if info.parent != parent:
+        errors.append(Diagnostic(where(path), f"the items of {kind} belong to each {info.parent}: list them inside its objects"))
+        return None
+    if not isinstance(raw, list):
+        errors.append(Diagnostic(where(path), f"{kind} holds items: give a JSON list of objects, one per {kind} ([] for none)"))
+        return None
+    if len(raw) > info.maximum:
+        errors.append(Diagnostic(
+            where((*path, info.maximum)),
+            f"{len(raw)} items of {kind}, but {statute.name} allows at most {info.maximum} "
+            f"('items {kind} up to {info.maximum}'); remove {len(raw) - info.maximum} or raise the maximum",
+        ))
+        return None
+    result: list[dict] = []
+    before = len(errors)
+    for index, entry in enumerate(raw):
+        at = (*path, index)
+        if not isinstance(entry, dict):
+            errors.append(Diagnostic(where(at), f"{kind} {index + 1}: an item is a JSON object of its facts"))
+            continue
+        item: dict[str, object] = {}
+        for key, value in entry.items():
+            if key in statute.kinds:
+                listed = _read_items(statute, key, value, (*at, key), source, text, errors, parent=kind)
+                if listed is not None:
+                    item[key] = listed
+                continue
+            if key not in info.facts:
+                errors.append(Diagnostic(where((*at, key)), f"'{clip(key, 80)}' is not a fact of {kind}" + suggest(key, list(info.facts))))
+                continue
+            fact = statute.item_facts[key]
+            try:
+                parsed = parse_value(value, fact.type, statute.enums.get(fact.type.enum or "", ()))
+            except ValueError as error:
+                errors.append(Diagnostic(where((*at, key)), f"{kind}[{index + 1}].{key}: {error}"))
+                continue
+            problem = range_problem(fact, parsed)
+            if problem:
+                errors.append(Diagnostic(where((*at, key)), f"{kind}[{index + 1}]: {problem}"))
+                continue
+            item[key] = parsed
+        for name in info.facts:
+            if name not in entry and statute.item_facts[name].default is not None:
+                item[name] = statute.item_facts[name].default
+        for sub in statute.child_kinds(kind):
+            item.setdefault(sub, [])
+        missing = [name for name in info.facts if name not in item and name not in entry]
+        if missing:
+            errors.append(Diagnostic(where(at), f"{kind}[{index + 1}] does not give: {', '.join(missing)}"))
+        result.append(item)
+    return result if len(errors) == before else None
 
 
 def defaulted_facts(statute: StatuteModel, data: object) -> list[str]:
@@ -205,15 +283,37 @@ class EvaluationResult:
 
 
     def witness(self) -> Witness:
+        outcomes: Mapping[str, DecisionOutcome] = self.outcomes
+        if self.statute.item_decisions:  # an evaluator to show the decisions per item with
+            from verifier.results import Outcomes
+
+            outcomes = Outcomes(Evaluator({None: self.version}, {None: self.case}), self.outcomes)
         return Witness(self.statute, {None: self.case}, {None: self.version.label},
-                       {(None, None): self.outcomes}, dates={None: self.version.date})
+                       {(None, None): outcomes}, dates={None: self.version.date})
 
     def to_json(self) -> dict:
         data = self.witness().to_json()
         data["outcome"] = data["outcome"]["outcome"]
-        return {"statute": self.statute.name, "version": self.version.label, **data,
-                "defaulted": list(self.defaulted),
-                "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
+        result = {"statute": self.statute.name, "version": self.version.label, **data,
+                  "defaulted": list(self.defaulted),
+                  "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
+        if self.statute.item_decisions:
+            result["items"] = self._items_json()
+        return result
+
+    def _items_json(self) -> dict:
+        """Each decision per item, by item label (``kind[2]``) and name."""
+        from dsl.items import item_contexts, label, path_of
+        from verifier.results import _outcome_json
+
+        evaluator = Evaluator({None: self.version}, {None: self.case})
+        data: dict[str, dict] = {}
+        for context in item_contexts(self.statute, self.case, None):
+            kind = path_of(context)[-1][0]
+            names = [name for name, of in self.statute.decision_kind.items() if of == kind]
+            if names:
+                data[label(context)] = {name: _outcome_json(self.statute, evaluator.decision(name, context)) for name in names}
+        return data
 
 
 def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
@@ -446,6 +546,21 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
                 found[key] = result
                 found_in[key] = []
             record(key, version.label)
+    if statute.item_decisions:  # decisions per item: conflicts and gaps at any item (verifier/item_checks.py)
+        from verifier.item_checks import run_item_checks
+
+        for version in versions:
+            span = (day, day) if day is not None else version_period(statute, version)
+            period = (span[0].toordinal(), span[1].toordinal()) if dated else None
+            for name in statute.item_decisions:  # their @expect(conflict/gap) is checked like any other
+                covered.add(name)
+                checked_rules.update(rule.name for rule in version.rules_of(name))
+            for result in run_item_checks(statute, version, budget, only, period=period):
+                key = (result.code, result.name, result.status)
+                if key not in found:
+                    found[key] = result
+                    found_in[key] = []
+                record(key, version.label)
     for key, result in found.items():
         result.found_in = found_in[key]
         result.version = "; ".join(found_in[key])
@@ -483,11 +598,11 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tu
         for rule in version.rules_of(name):
             rules.append(id(rule))
             nodes.extend(n for n in (rule.value, rule.condition) if n is not None)
-        if statute.decisions[name].default is not None:
-            nodes.append(statute.decisions[name].default)
+        if statute.decision_info(name).default is not None:
+            nodes.append(statute.decision_info(name).default)
         while nodes:
             for sub in ir.walk(nodes.pop()):
-                if isinstance(sub, ir.DecisionRef):
+                if isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):  # and decisions per item
                     pending.append(sub.name)
                 elif isinstance(sub, ir.ParamRef):
                     params.add((sub.name, repr(version.parameters.get(sub.name))))
@@ -496,7 +611,7 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str) -> tu
                     table = version.table(sub.name)  # with the rows amendments add
                     tables.append((sub.name, id(table)))
                     nodes.extend(table.bounds + table.values)
-                elif isinstance(sub, ir.FactRef) and sub.type.kind == "enum":
+                elif isinstance(sub, (ir.FactRef, ir.ItemFactRef)) and sub.type.kind == "enum":
                     domains.add((sub.name, version.enum_values(sub.type.enum or "")))
     missing = sorted({name for name, _ in params if name not in version.parameters})
     return (decision, tuple(sorted(rules)), tuple(sorted(params)), tuple(sorted(tables)), tuple(sorted(domains))), missing
@@ -523,7 +638,7 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only,
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
     present |= {(r.code, r.name) for r in found if r.kind == "gap"}
     results = []
-    for decision in statute.decisions.values():
+    for decision in [*statute.decisions.values(), *statute.item_decisions.values()]:
         if decision.name in covered and "LP102" in decision.expect and "gap" in only and ("LP102", decision.name) not in present:
             results.append(Result(
                 "gap", decision.name, "clean", decision.span, code="LP102", severity="error", expected="gap",

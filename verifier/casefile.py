@@ -252,3 +252,49 @@ def _second_occurrence(name: str, text: str) -> Span:
 
 def _no_constant(token: str) -> object:
     raise ValueError(f"{token} is not a number in JSON")
+
+
+_PATH_TOKEN = re.compile(f'({_STRING})(\\s*:)?|[\\[\\]{{}},]|"|[^\\s\\[\\]{{}},":]+')
+
+
+def path_positions(name: str, text: str) -> dict[tuple, Span]:
+    """The span of every value in the text by its path from the outermost object: ("kind", 1)
+    is the second element of the list under "kind" (the span of its first character),
+    ("kind", 1, "uren") that element's key "uren". For repeated items, where the same key
+    occurs in every item and ``key_positions`` (first occurrences) cannot tell them apart."""
+    scanner = _Scanner(name, text)
+    positions: dict[tuple, Span] = {}
+    stack: list[list] = []  # per open container: [path, next index or None for an object, pending key]
+    for match in _PATH_TOKEN.finditer(text):
+        token = match.group(0)
+        if token == '"' and match.group(1) is None:
+            break  # an unterminated string
+        top = stack[-1] if stack else None
+        if match.group(1) is not None and match.group(2) is not None and top is not None and top[1] is None:
+            try:
+                key = json.loads(match.group(1))
+            except ValueError:
+                continue
+            line, column = scanner.position(match.start())
+            path = (*top[0], key)
+            positions.setdefault(path, Span(name, line, column, line, column + len(match.group(1))))
+            top[2] = path
+            continue
+        if token in ("]", "}"):
+            if stack:
+                stack.pop()
+            continue
+        if token == ",":
+            continue
+        # A value: the element of a list gets its own path; an object member's is its key's.
+        path: tuple = ()
+        if top is not None and top[1] is not None:
+            path = (*top[0], top[1])
+            line, column = scanner.position(match.start())
+            positions.setdefault(path, Span(name, line, column, line, column + 1))
+            top[1] += 1
+        elif top is not None:
+            path = top[2] or top[0]
+        if token in ("[", "{"):
+            stack.append([path, 0 if token == "[" else None, None])
+    return positions

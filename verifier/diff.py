@@ -31,6 +31,7 @@ import z3
 
 from dsl.consolidate import Version
 from dsl.evaluator import DecisionOutcome, Evaluator
+from dsl.items import fact_json
 from dsl.model import StatuteModel
 from dsl.values import format_value, to_json
 from verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
@@ -283,7 +284,7 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         "after": after_text,
         "direction": part.direction,
         "combinations": row.combinations,
-        "witness": {f: to_json(v, statute.facts[f].type) for f, v in row.witness.items()},
+        "witness": {f: fact_json(statute, f, v) for f, v in row.witness.items()},
     })
     outcomes = {(slot, None): Outcomes(evaluator, statute.decisions, None, slot) for slot in ("before", "after")}
     part.witnesses.append(Witness(statute, {None: row.witness}, {"before": diff.before.label, "after": diff.after.label},
@@ -360,7 +361,7 @@ def _confirm(
             f"diff of {diff.name}: the case {facts} should change by {value} ({direction}), "
             f"but the evaluator gives {ob.value if ob.defined else ob.status} -> {oa.value if oa.defined else oa.status}"
         )
-    witness = {f: to_json(v, diff.statute.facts[f].type) for f, v in facts.items()}
+    witness = {f: fact_json(diff.statute, f, v) for f, v in facts.items()}
     return {"value": to_json(value, info.type), "attained": True, "witness": witness}
 
 

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import z3
 
-from dsl import ir
+from dsl import ir, items
 from dsl.consolidate import Version
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.ir import Type
@@ -185,6 +185,9 @@ class Encoder:
         self._memo: dict[tuple[int, str | None, str | None], tuple[Pair, Owner]] = {}
         self._keep_alive: list[ir.Node] = []
         self._tied: dict[str, tuple[str | None, str | None]] = {}  # fact -> two cases it is equal in
+        self._tied_items: tuple[str | None, str | None, frozenset[str]] | None = None  # cases with equal items
+        self._added: tuple[str | None, str | None, str] | None = None  # (a, b, kind): b is a plus one item
+        self.counts: dict[tuple[object, str], Term] = {}  # (context, kind) -> its number of items
         self.sealed = False  # set once a solver holds hard_constraints(): no new domains after that
         # Who owns which constraint and reads whom, so that one encoder can serve many
         # decisions with a solver each holding only its decision's cone (see ``focus``).
@@ -283,6 +286,12 @@ class Encoder:
             self._add_domain(owner, raw <= self._scaled(fact.high, scale, kind))
         self.facts[(case, fact.name)] = term
         self.fact_raw[(case, fact.name)] = raw
+        other_item = self._tied_item_context(case, "") if isinstance(case, items.ItemContext) else None
+        if other_item is not None:  # the same item of the other case: equal (differing only in case facts)
+            self._add_domain(owner, raw == self.raw_fact(fact.name, other_item))
+        link = self._added_link(case, "") if isinstance(case, items.ItemContext) else None
+        if link is not None:  # an item a has too: b's copy of it is equal
+            self._add_domain(owner, _IMPLIES(link[1], raw == self.raw_fact(fact.name, link[0])))
         tie = self._tied.get(fact.name)
         if tie is not None and case in tie:
             other = tie[1] if case == tie[0] else tie[0]
@@ -338,14 +347,14 @@ class Encoder:
         """The fact's value for the case (euros for money), declared on first use."""
         self._read(("fact", case, name))
         if (case, name) not in self.facts:
-            self._declare_fact(self.statute.facts[name], case)
+            self._declare_fact(self.statute.fact_info(name), case)
         return self.facts[(case, name)]
 
     def raw_fact(self, name: str, case: str | None) -> Term:
         """The fact's underlying constant (whole cents for money), declared on first use."""
         self._read(("fact", case, name))
         if (case, name) not in self.fact_raw:
-            self._declare_fact(self.statute.facts[name], case)
+            self._declare_fact(self.statute.fact_info(name), case)
         return self.fact_raw[(case, name)]
 
     def declared_facts(self, case: str | None) -> list[str]:
@@ -475,7 +484,7 @@ class Encoder:
         self._read(owner)
         if key in self._decisions:
             return self._decisions[key]
-        info = self.statute.decisions[name]
+        info = self.statute.decision_info(name)
         value = mk_const(self.ctx, self._name("dec", case, slot, name), self.sort(info.type))
         defined = self._bool(self._name("def", case, slot, name))
         self._decisions[key] = (value, defined)  # before the body: the checker rules out cycles
@@ -497,7 +506,7 @@ class Encoder:
         """(value, defined) of a decision decided by ``rules``. With ``shared`` the rules' fire
         literals are tracked constants (the real decision); without, fresh inline terms (a
         variant used by the redundancy check, e.g. the decision without one rule)."""
-        info = self.statute.decisions[name]
+        info = self.statute.decision_info(name)
         names = {rule.name for rule in rules}
         overriders = {rule.name: [] for rule in rules}
         for rule in rules:
@@ -587,11 +596,11 @@ class Encoder:
         if isinstance(node, ir.Const):
             return self.const(node.type, node.value), t
         if isinstance(node, ir.FactRef):
-            return self.fact_term(node.name, node.case if node.case is not None else case), t
+            return self.fact_term(node.name, node.case if node.case is not None else items.base_case(case)), t
         if isinstance(node, ir.DecisionRef):
             return self.decision(
                 node.name,
-                node.case if node.case is not None else case,
+                node.case if node.case is not None else items.base_case(case),
                 node.version if node.version is not None else slot,
             )
         if isinstance(node, ir.ParamRef):
@@ -600,7 +609,140 @@ class Encoder:
             return self._table(node, case, slot)
         if isinstance(node, ir.Peildatum):
             return self.peildatum(node.version if node.version is not None else slot), t
+        if isinstance(node, ir.ItemFactRef):
+            return self.fact_term(node.name, items.narrow(case, node.kind)), t
+        if isinstance(node, ir.ItemDecisionRef):
+            return self.decision(node.name, items.narrow(case, node.kind), slot)
+        if isinstance(node, ir.Aggregate):
+            return self._aggregate(node, case, slot)
+        if isinstance(node, ir.Rank):
+            return self._rank(node, case, slot)
         return self._op(node, case, slot)
+
+    # --- repeated items: bounded unrolling (docs/language.md, "Repeated items") ---
+    def count_term(self, parent: object, kind: str) -> Term:
+        """How many items of ``kind`` the context ``parent`` holds: an integer 0..maximum. The
+        maximum slots of the kind exist regardless; slot i is an item when i < count."""
+        owner = ("count", parent, kind)
+        self._read(owner)
+        key = (parent, kind)
+        term = self.counts.get(key)
+        if term is None:
+            if self.sealed:
+                from verifier.errors import InternalError
+
+                raise InternalError(f"count of {kind} first read after a solver was built")
+            term = self.counts[key] = mk_const(self.ctx, self._name("count", parent, kind), self._sorts["int"])
+            self._add_domain(owner, term >= 0)
+            self._add_domain(owner, term <= self.statute.kinds[kind].maximum)
+            other = self._tied_item_context(parent, kind)
+            if other is not None:  # the two cases of 'differing only in' hold the same items
+                self._add_domain(owner, term == self.count_term(other, kind))
+            link = self._added_link(parent, kind)
+            if link is not None:  # 'adding one kind': one more of the kind; the same below the old ones
+                other, guard, plus = link
+                self._add_domain(owner, _IMPLIES(guard, term == self.count_term(other, kind) + plus))
+        return term
+
+    def _tied_item_context(self, context: object, kind: str) -> object | None:
+        """The same place in the other case, when the two cases hold equal items of the
+        outermost kind of ``context`` (or of ``kind``, for the case itself)."""
+        if self._tied_items is None:
+            return None
+        first, second, kinds = self._tied_items
+        case = items.base_case(context)
+        path = items.path_of(context)
+        if case not in (first, second) or (path[0][0] if path else kind) not in kinds:
+            return None
+        other = second if case == first else first
+        return items.ItemContext(other, path) if path else other
+
+    def tie_items(self, first: str | None, second: str | None, kinds: list[str]) -> None:
+        """The two cases hold the same items of these (outermost) kinds, with the same facts
+        (``differing only in`` names neither them nor their facts): counts and item facts are
+        equal, for those declared later too."""
+        self._tied_items = (first, second, frozenset(kinds))
+
+    def add_one_item(self, first: str | None, second: str | None, kind: str) -> None:
+        """``a, b adding one kind``: b holds a's items of ``kind`` (the same facts and nested
+        items) and one more, listed last, with any facts."""
+        self._added = (first, second, kind)
+
+    def _added_link(self, context: object, kind: str) -> tuple[object, Term, int] | None:
+        """For a count or item of case b under 'adding one': (the same place in case a, when
+        they must be equal, what b's count adds); None when unrelated."""
+        if self._added is None:
+            return None
+        first, second, added = self._added
+        if items.base_case(context) != second:
+            return None
+        path = items.path_of(context)
+        if not path:
+            return (first, self.true, 1) if kind == added else None
+        if path[0][0] != added:
+            return None
+        index = path[0][1]
+        return items.ItemContext(first, path), self.count_term(first, added) > index, 0
+
+    def _slots(self, kind: str, context: object) -> list[tuple[object, Term]]:
+        """(item context, 'the slot holds an item') for each slot of ``kind`` in ``context``."""
+        parent = items.narrow(context, self.statute.kinds[kind].parent)
+        count = self.count_term(parent, kind)
+        return [(items.child(parent, kind, index), count > index) for index in range(self.statute.kinds[kind].maximum)]
+
+    def _aggregate(self, node: ir.Aggregate, context: object, slot: str | None) -> Pair:
+        """sum/count: the sum of the included slots' values; all/any: a conjunction/disjunction;
+        min/max: a running choice over the slots, undefined without an included item. Defined
+        when every present slot's filter is, and its value where the filter holds (as the
+        evaluator, which evaluates each item's filter, then its value)."""
+        body, where = node.args
+        included: list[tuple[Term, Term]] = []
+        defined: list[Term] = []
+        for item, present in self._slots(node.kind, context):
+            w, w_def = self.node(where, item, slot)
+            v, v_def = self.node(body, item, slot)
+            inside = _AND(present, w)
+            included.append((inside, v))
+            if not (w_def is self.true and v_def is self.true):
+                defined.append(_IMPLIES(present, _AND(w_def, _IMPLIES(w, v_def))))
+        ok = _AND(defined + [self.true])
+        op = node.op
+        if op in ("sum", "count"):
+            zero = self.const(node.type, 0)
+            parts = [_IF(inside, self._real(v) if node.type.is_rational else v, zero) for inside, v in included]
+            return (z3.Sum(parts) if parts else zero), ok
+        if op == "all":
+            return _AND([_IMPLIES(inside, v) for inside, v in included] + [self.true]), ok
+        if op == "any":
+            return _OR([_AND(inside, v) for inside, v in included] + [self.false]), ok
+        best: Term = self.const(node.type, 0)
+        found: Term = self.false
+        for inside, v in included:
+            v = self._real(v) if node.type.is_rational else v
+            better = v < best if op == "min" else v > best
+            best = _IF(_AND(inside, _OR(_NOT(found), better)), v, best)
+            found = _OR(found, inside)
+        return best, _AND(ok, found)
+
+    def _rank(self, node: ir.Rank, context: object, slot: str | None) -> Pair:
+        """1 + the present siblings ahead of the current item: earlier ones with at least its
+        value, later ones with more (most first; of equal values the one listed first)."""
+        here = items.narrow(context, node.kind)
+        mine = items.path_of(here)[-1][1]
+        slots = self._slots(node.kind, here)
+        keys = [self.node(node.args[0], sibling, slot) for sibling, _ in slots]
+        key = keys[mine][0]
+        one, zero = self.const(Type("int"), 1), self.const(Type("int"), 0)
+        ahead = []
+        defined = [keys[mine][1]]
+        for j, ((_, present), (other, other_def)) in enumerate(zip(slots, keys)):
+            if j == mine:
+                continue
+            beats = other >= key if j < mine else other > key
+            ahead.append(_IF(_AND(present, beats), one, zero))
+            if other_def is not self.true:
+                defined.append(_IMPLIES(present, other_def))
+        return one + z3.Sum(ahead) if ahead else one, _AND(defined)
 
     def _table(self, node: ir.TableRef, case: str | None, slot: str | None) -> Pair:
         table_slot = node.version if node.version is not None else slot

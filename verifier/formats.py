@@ -30,8 +30,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dsl.diagnostics import INPUT_CODE, LOAD_CODES, Diagnostic
+from dsl.items import fact_text
 from dsl.source import Span
-from dsl.values import format_value
 from verifier.results import GOOD, Result, Witness, exit_code, show
 
 SARIF_VERSION = "2.1.0"
@@ -131,7 +131,7 @@ def case_summary(witness: Witness) -> str:
     parts = []
     for case, values in witness.facts.items():
         text = ", ".join(
-            f"{name} = {format_value(value, statute.facts[name].type)}" for name, value in values.items()
+            fact_text(statute, name, value) for name, value in values.items()
         )
         parts.append(f"{case}: {text}" if case else text)
     return "; ".join(parts)

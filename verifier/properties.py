@@ -99,6 +99,18 @@ class Obligation:
     antecedent: z3.BoolRef | None = None  # the claim's conditions before 'implies', if any
 
 
+def _named_among(statute: StatuteModel, kind: str, names: tuple[str, ...]) -> bool:
+    """Whether ``differing only in`` names the kind, one of its nested kinds, or a fact of
+    their items: then the two cases' items of ``kind`` may differ."""
+    pending = [kind]
+    while pending:
+        current = pending.pop()
+        if current in names or any(fact in names for fact in statute.kinds[current].facts):
+            return True
+        pending.extend(statute.child_kinds(current))
+    return False
+
+
 def claim_antecedents(claim: ir.Node) -> list[ir.Node]:
     """The conditions of the claim's top-level implication chain: ``a implies b`` gives
     ``[a]``, ``a implies b implies c`` (that is ``a implies (b implies c)``) gives ``[a, b]``,
@@ -119,9 +131,16 @@ def obligation(
 ) -> Obligation:
     cases: tuple[str | None, ...] = prop.cases or (None,)
     encoder = Encoder(statute, versions, cases)
+    if prop.cases and prop.adding is not None:
+        a, b = prop.cases
+        encoder.tie_cases(a, b, list(statute.facts))
+        encoder.tie_items(a, b, [kind for kind in statute.top_kinds() if kind != prop.adding])
+        encoder.add_one_item(a, b, prop.adding)
     if prop.cases and prop.differing_only_in is not None:
         a, b = prop.cases
         encoder.tie_cases(a, b, [name for name in statute.facts if name not in prop.differing_only_in])
+        # Items too: the same items of each kind the list does not name (itself or a fact of its items).
+        encoder.tie_items(a, b, [kind for kind in statute.top_kinds() if not _named_among(statute, kind, prop.differing_only_in)])
     premise = z3.And([encoder.formula(node) for node in prop.assumptions] + [encoder.true])
     claim = encoder.formula(prop.claim)
     # Encoded now (the solver seals the encoder), asked only once the claim is proved.
@@ -303,11 +322,34 @@ def _sample_proof(statute, prop: PropertyInfo, versions, cases) -> None:
             for name in statute.facts:
                 if name not in prop.differing_only_in:
                     facts[b][name] = facts[a][name]
+            for kind in statute.top_kinds():  # the same items, as the encoding ties them
+                if not _named_among(statute, kind, prop.differing_only_in):
+                    facts[b][kind] = facts[a][kind]
+        if prop.cases and prop.adding is not None:
+            facts = _plus_one_item(statute, prop, facts, rng, tuple(versions.values()))
         evaluator = Evaluator(versions, facts)
         if all(_holds(evaluator, n) for n in prop.assumptions) and not _holds(evaluator, prop.claim):
             raise InternalError(
                 f"property {prop.name} was proved but fails on the sampled case {facts}. This is a lexproof bug."
             )
+
+
+def _plus_one_item(statute, prop: PropertyInfo, facts: dict, rng: random.Random, versions) -> dict:
+    """The sampled pair as ``a, b adding one K`` has it: b is a, plus one random item of K last."""
+    import copy
+
+    from verifier.sampling import random_items
+
+    a, b = prop.cases
+    kind = prop.adding
+    first = copy.deepcopy(facts[a])
+    first[kind] = first[kind][: statute.kinds[kind].maximum - 1]  # room for one more
+    second = copy.deepcopy(first)
+    extra = []
+    while not extra:
+        extra = random_items(statute, kind, rng, versions)
+    second[kind] = second[kind] + extra[:1]
+    return {a: first, b: second}
 
 
 def _articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
@@ -383,7 +425,7 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         mismatches = []
         for name, (expected, _span) in example.expected.items():
             outcome = _example_outcome(evaluator, example, version, name)
-            type_ = statute.decisions[name].type
+            type_ = statute.decision_info(_decision_part(name)).type
             tolerance = example.tolerances.get(name)
             if not outcome.defined or not _matches(outcome.value, expected, tolerance):
                 got = format_value(outcome.value, type_) if outcome.defined else outcome.status
@@ -398,6 +440,11 @@ def run_example(statute: StatuteModel, example: ExampleInfo, default_date: dt.da
         )
         results.append(result)
     return results
+
+
+def _decision_part(name: str) -> str:
+    """``kind[2].d`` -> ``d``; a case decision's name as it is."""
+    return name.rsplit(".", 1)[-1]
 
 
 def _matches(actual: object, expected: object, tolerance: object | None) -> bool:
@@ -422,6 +469,12 @@ def _example_outcome(evaluator: Evaluator, example: ExampleInfo, version: Versio
     (a parameter without a value then) is bad input, in ``test`` and ``check`` alike: the
     diagnostic at the parameter gets a note at the example."""
     try:
+        if "[" in decision:  # kind[2].d: the decision per item of that item
+            from dsl import items
+            from dsl.check_examples import item_path
+
+            path, name = item_path(decision)  # type: ignore[misc]
+            return evaluator.decision(name, items.ItemContext(None, path))
         return evaluator.decision(decision)
     except LexproofError as error:
         note = (example.span, f"in example '{example.name}', which runs in {version.label}")
@@ -479,7 +532,7 @@ def run_query(
         same_case = [
             encoder.fact_term(name, None) == encoder.const(statute.facts[name].type, facts[None][name])
             for name in encoder.declared_facts(None)
-        ]
+        ] + _same_items(encoder, facts[None])
         # The statuses in the case as shown (its don't-care facts may differ from the model's).
         shown_status = check(solver, *trackers, *same_case)
         if shown_status == "unsat":
@@ -490,6 +543,7 @@ def run_query(
             break
         shown = solver.model()
         explaining = [term for name in witness.explained(None, None) for term in _rule_statuses(encoder, version, name)]
+        explaining += _item_rule_statuses(encoder, version)
         pattern = [term == shown.eval(term, model_completion=True) for term in explaining]
         unlike = z3.Bool(f"goal!unlike!{len(witnesses)}", encoder.ctx)
         solver.add(z3.Implies(unlike, z3.And(z3.Not(z3.And(pattern + [encoder.true])),
@@ -505,6 +559,60 @@ def run_query(
             result.message += "; the solver ran out of budget looking for more (raise --timeout)"
             result.details["complete"] = False
     return result
+
+
+def _same_items(encoder: Encoder, case: dict) -> list[z3.BoolRef]:
+    """The items of the case as shown: every count and every item fact the encoding reads (a
+    next case that differs only in its children is another case)."""
+    from dsl import items
+
+    def holder(context: object) -> dict | None:
+        current = case
+        for kind, index in items.path_of(context):
+            listed = current.get(kind) or []
+            if index >= len(listed):
+                return None
+            current = listed[index]
+        return current
+
+    same = []
+    for (parent, kind), term in list(encoder.counts.items()):
+        if items.base_case(parent) is None and holder(parent) is not None:
+            same.append(term == len(holder(parent).get(kind) or []))  # type: ignore[union-attr]
+    for (context, name), term in list(encoder.facts.items()):
+        if isinstance(context, items.ItemContext) and context.case is None:
+            item = holder(context)
+            if item is not None and name in item:
+                same.append(term == encoder.const(encoder.statute.item_facts[name].type, item[name]))
+    return same
+
+
+def _item_rule_statuses(encoder: Encoder, version: Version) -> list[z3.BoolRef]:
+    """The statuses of the rules of decisions per item, at every item the encoding holds, each
+    guarded by 'the item is there' (a slot beyond the count is no part of the case: without the
+    guard, two models differing only there would pass for different cases)."""
+    from dsl import items
+
+    terms: list[z3.BoolRef] = []
+    for (rule_name, context, slot), (fires, _, _, condition_defined) in list(encoder.rule_terms.items()):
+        if slot is not None or not isinstance(context, items.ItemContext) or context.case is not None:
+            continue
+        guards = []
+        for depth, (kind, index) in enumerate(context.path):
+            parent = items.ItemContext(None, context.path[:depth]) if depth else None
+            count = encoder.counts.get((parent, kind))
+            if count is None:
+                break
+            guards.append(count > index)
+        else:
+            rule = version.rule(rule_name)
+            if rule is None:
+                continue
+            holds = encoder.true if rule.condition is None else encoder.node(rule.condition, context, None)[0]
+            present = z3.And(guards)
+            terms += [z3.And(present, condition_defined), z3.And(present, condition_defined, holds),
+                      z3.And(present, condition_defined, fires)]
+    return terms
 
 
 def _rule_statuses(encoder: Encoder, version: Version, decision: str) -> list[z3.BoolRef]:

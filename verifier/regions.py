@@ -63,14 +63,14 @@ def cone_facts(statute: StatuteModel, versions: list[Version], decisions: list[s
                 nodes.append(rule.value)
                 if rule.condition is not None:
                     nodes.append(rule.condition)
-        default = statute.decisions[name].default
+        default = statute.decision_info(name).default
         if default is not None:
             nodes.append(default)
         for node in nodes:
             for sub in ir.walk(node):
                 if isinstance(sub, ir.FactRef):
                     facts.add(sub.name)
-                elif isinstance(sub, ir.DecisionRef):
+                elif isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):  # a decision per item may read case facts
                     pending.append(sub.name)
                 elif isinstance(sub, ir.TableRef):
                     table = statute.tables[sub.name]

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from dsl.consolidate import reads_peildatum
 from dsl.evaluator import DecisionOutcome
+from dsl.items import fact_text, item_contexts, item_rows, label, path_of
 from dsl.model import StatuteModel
 from dsl.source import visible
 from dsl.values import format_value
@@ -97,11 +98,15 @@ def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
     for name in names:
         cells = [format_value(values[name], statute.facts[name].type) for values in witness.facts.values()]
         facts.add_row(pad + name, *cells)
+    _item_fact_rows(facts, witness, pad)
     console.print(Text(pad + "the case:", style="underline"))
     console.print(facts)
+    _print_item_decisions(console, witness, pad)
     if witness.dates and reads_peildatum(statute):
         shown = [f"{slot} {day.isoformat()}" if slot else day.isoformat() for slot, day in witness.dates.items()]
         console.print(Text(pad + "peildatum: " + ", ".join(shown)))
+    if statute.kinds and not any(witness.explained(slot, case) for slot, case in witness.outcomes):
+        return  # a finding about a decision per item: its outcome is shown per item above
     console.print(Text(pad + "outcome:", style="underline"))
     for (slot, case), outcomes in witness.outcomes.items():
         where = " ".join(part for part in (case and f"case {case}", slot and f"{slot} ({witness.versions[slot]})") if part)
@@ -109,6 +114,50 @@ def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
             console.print(Text(pad + "  " + where + ":", style="dim"))
         for name in witness.explained(slot, case):
             print_outcome(console, statute, outcomes[name], indent + 2)
+
+
+def _item_fact_rows(table: Table, witness: Witness, pad: str) -> None:
+    """The facts of each item, as ``kind[2].uren``; a kind without items as 'none'."""
+    statute = witness.statute
+    if not statute.kinds:
+        return
+    per_case = [{label: (value, type_) for label, value, type_ in item_rows(statute, values)}
+                for values in witness.facts.values()]
+    shown = list(dict.fromkeys(row for rows in per_case for row in rows))
+    for row in shown:
+        cells = []
+        for rows in per_case:
+            value, type_ = rows.get(row, (None, None))
+            cells.append("none" if row in rows and type_ is None else
+                         "-" if row not in rows else format_value(value, type_))
+        table.add_row(pad + row, *cells)
+
+
+def _print_item_decisions(console: Console, witness: Witness, pad: str) -> None:
+    """Each decision per item, for each item of the case: ``kind[1].bedrag = €150``, with the
+    rule that decided it."""
+    statute = witness.statute
+    if not statute.item_decisions:
+        return
+    lines = []
+    for (slot, case), outcomes in witness.outcomes.items():
+        evaluator = getattr(outcomes, "evaluator", None)
+        if evaluator is None or case not in witness.facts:
+            continue
+        for context in item_contexts(statute, witness.facts[case], case):
+            kind = path_of(context)[-1][0]
+            for name, decision_kind in statute.decision_kind.items():
+                if decision_kind != kind:
+                    continue
+                outcome = evaluator.decision(name, context, slot)
+                rules = ", ".join(f"{r.name} [{cite(statute, r.citation)}]" for r in outcome.deciding)
+                where = f" ({rules})" if rules else " (otherwise)" if outcome.status == "default" else ""
+                lines.append(f"{pad}  {slot + ': ' if slot else ''}{label(context)}.{name} = "
+                             f"{show(statute, outcome)}{where}")
+    if lines:
+        console.print(Text(pad + "per item:", style="underline"))
+        for line in lines:
+            console.print(Text(line))
 
 
 def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutcome, indent: int) -> None:
@@ -152,7 +201,8 @@ def print_diff_table(console: Console, result: Result) -> None:
             facts = witness.facts[None]
             relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
             example = ", ".join(
-                f"{k}={format_value(v, statute.facts[k].type)}" for k, v in facts.items() if not relevant or k in relevant
+                fact_text(statute, k, v).replace(" = ", "=") for k, v in facts.items()
+                if not relevant or k in relevant or k in statute.kinds
             )
             combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
             table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)

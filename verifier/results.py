@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from dsl import ast
 from dsl.evaluator import DecisionOutcome, Evaluator
+from dsl.items import items_json
 from dsl.model import StatuteModel
 from dsl.source import Span
 from dsl.values import format_value, to_json
@@ -132,7 +133,9 @@ class Witness:
     def to_json(self) -> dict:
         facts = {
             (case or "case"): {
-                name: to_json(value, self.statute.facts[name].type) for name, value in values.items()
+                name: items_json(self.statute, name, value) if name in self.statute.kinds
+                else to_json(value, self.statute.facts[name].type)
+                for name, value in values.items()
             }
             for case, values in self.facts.items()
         }
@@ -163,7 +166,7 @@ def responsible_rules(outcome: DecisionOutcome) -> list:
 
 
 def _outcome_json(statute: StatuteModel, outcome: DecisionOutcome) -> dict:
-    type_ = statute.decisions[outcome.decision].type
+    type_ = statute.decision_info(outcome.decision).type
     return {
         "value": to_json(outcome.value, type_) if outcome.defined else None,
         "status": outcome.status,
@@ -174,7 +177,7 @@ def _outcome_json(statute: StatuteModel, outcome: DecisionOutcome) -> dict:
 
 def show(statute: StatuteModel, outcome: DecisionOutcome) -> str:
     if outcome.defined:
-        return format_value(outcome.value, statute.decisions[outcome.decision].type)
+        return format_value(outcome.value, statute.decision_info(outcome.decision).type)
     return outcome.status
 
 

@@ -75,4 +75,23 @@ def _edge_biased(rng: random.Random, low: int, high: int) -> int:
 
 
 def random_case(statute: StatuteModel, rng: random.Random, versions=()) -> dict[str, object]:
-    return {name: random_value(fact, statute, rng, versions) for name, fact in statute.facts.items()}
+    case = {name: random_value(fact, statute, rng, versions) for name, fact in statute.facts.items()}
+    for kind in statute.top_kinds():
+        case[kind] = random_items(statute, kind, rng, versions)
+    return case
+
+
+def random_items(statute: StatuteModel, kind: str, rng: random.Random, versions=()) -> list[dict]:
+    """0 to the maximum items of ``kind`` (the ends as often as the middle), with their facts
+    and their own kinds' items."""
+    maximum = statute.kinds[kind].maximum
+    count = _edge_biased(rng, 0, maximum)
+    result = []
+    for _ in range(count):
+        item: dict[str, object] = {
+            name: random_value(statute.item_facts[name], statute, rng, versions) for name in statute.kinds[kind].facts
+        }
+        for child in statute.child_kinds(kind):
+            item[child] = random_items(statute, child, rng, versions)
+        result.append(item)
+    return result

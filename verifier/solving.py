@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import z3
 
+from dsl import items
 from dsl.model import FactInfo, StatuteModel
 from dsl.values import is_representable_day
 from verifier.encoding import Encoder, Term, mk_and
@@ -105,8 +106,39 @@ def read_cases(encoder: Encoder, model: z3.ModelRef) -> dict[str | None, dict[st
                 # mattered: any value in the domain will do. Replay checks it.
                 value = dont_care_value(encoder.statute, info)
             facts[name] = value
+        for kind in encoder.statute.top_kinds():
+            facts[kind] = read_items(encoder, model, case, kind)
         cases[case] = facts
     return cases
+
+
+def read_items(encoder: Encoder, model: z3.ModelRef, parent: object, kind: str) -> list[dict]:
+    """The items of ``kind`` in ``parent`` (a case or an item context): as many as the model's
+    count (none when nothing read the count), each with its facts (a fact nothing read at its
+    don't-care value) and its own kinds' items."""
+    statute = encoder.statute
+    term = encoder.counts.get((parent, kind))
+    count = 0
+    if term is not None:
+        value = model.eval(term, model_completion=True)
+        count = value.as_long() if z3.is_int_value(value) else 0
+        count = min(max(count, 0), statute.kinds[kind].maximum)
+    result = []
+    for index in range(count):
+        context = items.child(parent, kind, index)
+        item: dict[str, object] = {}
+        for name in statute.kinds[kind].facts:
+            info = statute.item_facts[name]
+            value = None
+            if (context, name) in encoder.facts:
+                value = _decoded(encoder, info, model.eval(encoder.facts[(context, name)], model_completion=True))
+            if value is None or not _in_domain(info, value):
+                value = dont_care_value(statute, info)
+            item[name] = value
+        for sub in statute.child_kinds(kind):
+            item[sub] = read_items(encoder, model, context, sub)
+        result.append(item)
+    return result
 
 
 def _decoded(encoder: Encoder, info: FactInfo, term: Term) -> object | None:

@@ -139,23 +139,53 @@ def cases(statute: StatuteModel | Program | str | Path, facts: str | None = None
     model = _statute(statute)
     if facts is not None and facts not in model.groups:
         raise ValueError(f"'{facts}' is not a facts group of {model.name}{_suggest(facts, list(model.groups))}")
-    unknown = [name for name in overrides if name not in model.facts]
+    unknown = [name for name in overrides if name not in model.facts and name not in model.top_kinds()]
     if unknown:
         raise ValueError(f"'{unknown[0]}' is not a fact of {model.name}{_suggest(unknown[0], list(model.facts))}")
     strategies = {
         name: _override(model, info, overrides[name]) if name in overrides else _values(model, info)
         for name, info in model.facts.items()
     }
-    order = tuple(model.facts)
+    for kind in model.top_kinds():  # the items of each kind, 0 to its maximum
+        override = overrides.get(kind)
+        if override is not None and not isinstance(override, st.SearchStrategy):
+            raise ValueError(f"{kind}: give a strategy for the list of items (e.g. st.just([...]))")
+        strategies[kind] = override if override is not None else _items(model, kind)
+    order = tuple(model.facts) + tuple(model.top_kinds())
     return st.fixed_dictionaries(strategies).map(lambda case: {name: case[name] for name in order})
+
+
+def _items(statute: StatuteModel, kind: str) -> st.SearchStrategy:
+    """Lists of 0 to the maximum items of ``kind``, each with its facts and its own kinds' lists."""
+    info = statute.kinds[kind]
+    fields = {name: _values(statute, statute.item_facts[name]) for name in info.facts}
+    fields.update({child: _items(statute, child) for child in statute.child_kinds(kind)})
+    return st.lists(st.fixed_dictionaries(fields), max_size=info.maximum)
+
+
+def _items_to_json(statute: StatuteModel, kind: str, listed: list[dict]) -> list[dict]:
+    result = []
+    for item in listed:
+        entry: dict[str, object] = {}
+        for name, value in item.items():
+            if name in statute.kinds:
+                entry[name] = _items_to_json(statute, name, value)  # type: ignore[arg-type]
+                continue
+            fact = statute.item_facts[name]
+            entry[name] = to_json(parse_value(value, fact.type, statute.enums.get(fact.type.enum or "", ())), fact.type)
+        result.append(entry)
+    return result
 
 
 def case_to_json(statute: StatuteModel | Program | str | Path, case: dict[str, object]) -> dict[str, object]:
     """A case as in a case file: numbers for int, strings for money ("1118.00"), rates ("0.96")
-    and dates ("2025-09-01"), enum names, booleans."""
+    and dates ("2025-09-01"), enum names, booleans; items as lists of such objects."""
     model = _statute(statute)
     result: dict[str, object] = {}
     for name, value in case.items():
+        if name in model.kinds:
+            result[name] = _items_to_json(model, name, value)  # type: ignore[arg-type]
+            continue
         fact = model.facts[name]
         engine = parse_value(value, fact.type, model.enums.get(fact.type.enum or "", ()))
         result[name] = to_json(engine, fact.type)

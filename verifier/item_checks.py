@@ -1,0 +1,146 @@
+"""Built-in checks for decisions per item (docs/language.md, "Repeated items"): conflicts
+(LP101) and gaps (LP102) of a decision per kind, for any item of any case.
+
+The decision is encoded at every slot of its kind (and of the kinds around it: kind[1..N],
+contract[1..M] of each), and a finding is asked for at any slot that holds an item: a slot's
+position matters (``rank`` breaks ties by it), so no single slot stands for all. A finding is
+replayed in the evaluator at its item before it is reported; 'unsat' for every slot at once is
+the only clean answer, and 'unknown' is reported as such. Dead and redundant rules of
+decisions per item are not checked yet (docs/checks.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import z3
+
+from dsl import items
+from dsl.consolidate import Version
+from dsl.model import RuleInfo, StatuteModel
+from dsl.values import format_value
+from verifier.checks import CODES, SEVERITY, _finding, _may_clash, _override_closure, _unknown, _witness
+from verifier.encoding import Encoder, Term
+from verifier.errors import InternalError
+from verifier.results import Result, cite
+from verifier.solving import Budget, check, new_solver, readable_model
+
+
+def item_contexts_of(statute: StatuteModel, kind: str) -> list[items.ItemContext]:
+    """Every slot path of ``kind``: kind[1..N] for a kind the case holds, with every slot of
+    the parents for a nested one."""
+    chain = statute.kind_chain(kind)
+    ranges = [range(statute.kinds[k].maximum) for k in chain]
+    return [items.ItemContext(None, tuple(zip(chain, indices))) for indices in itertools.product(*ranges)]
+
+
+def _present(encoder: Encoder, context: items.ItemContext) -> Term:
+    """The slot holds an item: at every level, its index is below its parent's count."""
+    conditions = []
+    for depth, (kind, index) in enumerate(context.path):
+        parent = items.ItemContext(None, context.path[:depth]) if depth else None
+        conditions.append(encoder.count_term(parent, kind) > index)
+    return z3.And(conditions)
+
+
+def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
+                    period: tuple[int, int] | None = None) -> list[Result]:
+    results: list[Result] = []
+    for name, kind in statute.decision_kind.items():
+        rules = version.rules_of(name)
+        info = statute.item_decisions[name]
+        wants_gap = "gap" in only and info.default is None and CODES["gap"] not in info.allow and rules
+        pairs = [(a, b) for i, a in enumerate(rules) for b in rules[i + 1:] if _may_clash(a, b)] if "conflict" in only else []
+        if not wants_gap and not pairs:
+            continue
+        encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
+        contexts = item_contexts_of(statute, kind)
+        for context in contexts:
+            encoder.decision(name, context)
+        present = {context: _present(encoder, context) for context in contexts}
+        solver = new_solver(encoder, budget)
+        trackers = encoder.assumptions()
+        for first, second in pairs:
+            results.extend(_conflict(statute, version, encoder, solver, trackers, budget, name, rules, first, second,
+                                     present))
+        if wants_gap:
+            results.extend(_gap(statute, version, encoder, solver, trackers, budget, name, rules, present))
+    return results
+
+
+def _clash(encoder: Encoder, rules, first: RuleInfo, second: RuleInfo, context) -> Term:
+    terms = {rule.name: encoder.rule_terms[(rule.name, context, None)] for rule in rules}
+    fa, va, da, _ = terms[first.name]
+    fb, vb, db, _ = terms[second.name]
+    closure = sorted(_override_closure(first, rules) | _override_closure(second, rules))
+    return z3.And(fa, fb, da, db, va != vb, *[terms[n][3] for n in closure])
+
+
+def _conflict(statute, version, encoder, solver, trackers, budget, name, rules, first, second, present) -> list[Result]:
+    clashes = {context: z3.And(p, _clash(encoder, rules, first, second, context)) for context, p in present.items()}
+    goal = z3.Bool(f"goal!itempair!{first.name}!{second.name}", encoder.ctx)
+    solver.add(z3.Implies(goal, z3.Or(list(clashes.values()))))
+    status = check(solver, *trackers, goal)
+    if status == "unsat":
+        return []
+    if status == "unknown":
+        return [_unknown("conflict", statute, version, first, f"{name}: {first.name} / {second.name}", (second,), name)]
+    model = solver.model()
+    context = next(c for c, term in clashes.items() if z3.is_true(model.eval(term, model_completion=True)))
+    model = readable_model(encoder, [clashes[context]], budget, model)
+    context = next((c for c, term in clashes.items() if z3.is_true(model.eval(term, model_completion=True))), context)
+    witness = _witness(statute, version, encoder, model, (name,))
+    evaluator = witness.outcomes[(None, None)].evaluator
+    outcome = evaluator.decision(name, context)
+    applied = {trace.rule.name for trace in outcome.rules if trace.status == "applied"}
+    values = (evaluator.eval(first.value, context, None), evaluator.eval(second.value, context, None))
+    if not {first.name, second.name} <= applied or values[0] == values[1]:
+        raise InternalError(f"conflict witness for {first.name}/{second.name} at {items.label(context)} is "
+                            f"{outcome.status} in the evaluator")
+    type_ = statute.item_decisions[name].type
+    message = (
+        f"rules {first.name} [{cite(statute, first.citation)}] and {second.name} [{cite(statute, second.citation)}] "
+        f"both apply to {items.label(context)} of the case below and decide {name} differently "
+        f"({format_value(values[0], type_)} vs {format_value(values[1], type_)})"
+    )
+    result = _finding("conflict", statute, version, first, first.span, message,
+                      [cite(statute, first.citation), cite(statute, second.citation)],
+                      f"{name}: {first.name} / {second.name}", (second,))
+    result.witnesses = [witness]
+    result.details.update({"decision": name, "item": items.label(context)})
+    return [result]
+
+
+def _gap(statute, version, encoder, solver, trackers, budget, name, rules, present) -> list[Result]:
+    info = statute.item_decisions[name]
+    undecided = {}
+    for context, p in present.items():
+        terms = [encoder.rule_terms[(rule.name, context, None)] for rule in rules]
+        undecided[context] = z3.And([p] + [z3.Not(f) for (f, _, _, _) in terms] + [cd for (_, _, _, cd) in terms])
+    goal = z3.Bool(f"goal!itemgap!{name}", encoder.ctx)
+    solver.add(z3.Implies(goal, z3.Or(list(undecided.values()))))
+    status = check(solver, *trackers, goal)
+    if status == "unsat":
+        return []
+    expected = "gap" if CODES["gap"] in info.expect else None
+    if status == "unknown":
+        return [Result("gap", name, "unknown", info.span,
+                       message="the solver ran out of budget (raise --timeout); nothing is established",
+                       code=CODES["gap"], severity="error", statute=statute.name, version=version.label,
+                       expected=expected, details={"decision": name})]
+    model = solver.model()
+    context = next(c for c, term in undecided.items() if z3.is_true(model.eval(term, model_completion=True)))
+    model = readable_model(encoder, [undecided[context]], budget, model)
+    context = next((c for c, term in undecided.items() if z3.is_true(model.eval(term, model_completion=True))), context)
+    witness = _witness(statute, version, encoder, model, (name,))
+    outcome = witness.outcomes[(None, None)].evaluator.decision(name, context)
+    if outcome.status != "undecided":
+        raise InternalError(f"gap witness for {name} at {items.label(context)} is {outcome.status} in the evaluator")
+    result = Result("gap", name, "gap", info.span,
+                    message=f"no rule decides {name} for {items.label(context)} of the case below, and it has no 'otherwise'",
+                    articles=[cite(statute, r.citation) for r in rules], code=CODES["gap"], severity=SEVERITY["gap"],
+                    statute=statute.name, version=version.label, expected=expected)
+    result.witnesses = [witness]
+    result.details = {"decision": name, "item": items.label(context),
+                      "suggestion": f"add 'otherwise <value>' to decision {name}, or a rule for these items"}
+    return [result]
