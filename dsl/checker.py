@@ -50,12 +50,16 @@ def check_files(files: list[ast.File]) -> Program:
     for file in files:
         for section in file.sections:
             (statute_asts if isinstance(section, ast.Statute) else amendment_asts).append(section)
-    for statute in statute_asts:
+    from dsl.check_xref import order_by_uses
+
+    for statute in order_by_uses(statute_asts, sink):
         if statute.name in program.statutes:
             first = program.statutes[statute.name].span
             sink.error(statute.span, f"statute '{statute.name}' is defined twice", (first, "first defined here"))
             continue
         checker = _StatuteChecker(statute, sink)
+        checker.loaded = dict(program.statutes)  # the statutes it may use (dsl/xref.py)
+        checker.all_names = tuple(s.name for s in statute_asts)  # for hints at unknown qualifiers
         program.statutes[statute.name] = checker.run()
         unchecked[statute.name] = checker.unchecked
     seen_amendments: dict[str, Span] = {}
@@ -123,7 +127,11 @@ class _StatuteChecker:
         self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
 
     def run(self) -> StatuteModel:
+        from dsl.check_xref import check_questions, check_uses
+
         items = self.ast.items
+        check_uses(self.model, self.ast, getattr(self, "loaded", {}))
+        self.lowerer.loaded = getattr(self, "all_names", ())  # type: ignore[attr-defined]
         for item in items:
             if isinstance(item, ast.EnumDecl):
                 self._enum(item)
@@ -158,6 +166,7 @@ class _StatuteChecker:
                     continue
                 self.model.rules[rule.name] = rule
         check_rule_structure(self.model, list(self.model.rules.values()), self.sink, None, unchecked=self.unchecked)
+        check_questions(self.model, self.ast, self.lowerer, self.sink)
         for item in items:
             if isinstance(item, ast.Example):
                 check_example(self.model, self.lowerer, item, self.ast.name, self.sink)

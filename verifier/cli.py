@@ -186,7 +186,8 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
 
     def action() -> int:
         program = api.load(*files)
-        model = api.statute_of_amendment(program, amendment) if amendment else api.pick_statute(program, statute)
+        model = (api.statute_of_amendment(program, amendment) if amendment and not statute
+                 else api.pick_statute(program, statute))  # a statute may take another's amendment (uses)
         data, text = api.load_case_file(case_file)
         day = _parse_date(date, "--date")
         result = api.evaluate(program, data, statute=model.name, date=day, amendment=amendment,

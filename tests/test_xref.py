@@ -1,0 +1,229 @@
+"""Statutes that read each other (issue 19): ``uses``, qualified names, versions across
+statutes, ``diff --amendment`` into the statutes that read the amended one, and ``same
+question`` conflicts between statutes. Every expected value below is worked out by hand in the
+comment next to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dsl.diagnostics import LexproofError
+from verifier import api
+from verifier.cli import main
+
+WEB = """
+statute WEB "Wet educatie en beroepsonderwijs" cite "WEB"
+enum Leerweg { bol_voltijd, bol_deeltijd, bbl, derde_leerweg, geen }
+facts Aanvrager {
+  leerweg: Leerweg
+  leeftijd: int 0..120
+}
+parameter maximumleeftijd: int [art. 7.1] = 30 from 2020-01-01 = 35 from 2027-01-01
+decision beroepsopleiding: bool [art. 7.2.2] otherwise false
+rule bol [art. 7.2.2 lid 1]: beroepsopleiding = true if leerweg in {bol_voltijd, bol_deeltijd}
+rule bbl_regel [art. 7.2.2 lid 2]: beroepsopleiding = true if leerweg = bbl
+
+amendment derde_telt amends WEB in force 2027-01-01
+  insert rule derde [art. 7.2.2 lid 3]: beroepsopleiding = true if leerweg = derde_leerweg
+"""
+
+WSF = """
+statute WSF "Wet studiefinanciering 2000"
+uses WEB
+facts Aanvrager {
+  leeftijd: int 0..120
+}
+parameter grens: int [art. 2.3a] = 55
+decision recht: bool [art. 3.16b] otherwise false
+decision jong: bool [art. 2.1] otherwise false
+rule aanspraak [art. 3.16b lid 1]: recht = true if WEB.beroepsopleiding and leeftijd <= grens
+rule jong_regel [art. 2.1]: jong = true if leeftijd <= WEB.maximumleeftijd
+"""
+
+
+def _write(tmp_path: Path, **files: str) -> Path:
+    for name, text in files.items():
+        (tmp_path / f"{name}.law").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _load_error(tmp_path: Path, **files: str) -> str:
+    with pytest.raises(LexproofError) as info:
+        api.load(_write(tmp_path, **files))
+    return "\n".join(d.render() for d in info.value.diagnostics)
+
+
+def _value(program, case: dict, date: str, statute: str = "WSF", amendment: str | None = None) -> dict:
+    result = api.evaluate(program, case, statute=statute, date=date, amendment=amendment)
+    return {name: outcome.value for name, outcome in result.outcomes.items()}
+
+
+# --- references and the evaluator ---------------------------------------------------------------
+
+
+def test_a_rule_reads_another_statutes_decision_in_its_version_on_the_date(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, web=WEB, wsf=WSF))
+    bbl = {"leeftijd": 40, "leerweg": "bbl"}
+    derde = {"leeftijd": 40, "leerweg": "derde_leerweg"}
+    # bbl counts under art. 7.2.2 lid 2 WEB at all times; 40 <= 55: recht.
+    assert _value(program, bbl, "2026-01-01")["recht"] is True
+    # The derde leerweg counts only from 2027-01-01 (amendment derde_telt of the WEB).
+    assert _value(program, derde, "2026-06-01")["recht"] is False
+    assert _value(program, derde, "2027-06-01")["recht"] is True
+    # 60 > 55: no recht, whatever the WEB says.
+    assert _value(program, {"leeftijd": 60, "leerweg": "bbl"}, "2027-06-01")["recht"] is False
+
+
+def test_a_parameter_of_another_statute_takes_its_value_on_the_date(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, web=WEB, wsf=WSF))
+    case = {"leeftijd": 33, "leerweg": "geen"}
+    assert _value(program, case, "2026-01-01")["jong"] is False  # 33 > 30 (value from 2020)
+    assert _value(program, case, "2027-01-01")["jong"] is True  # 33 <= 35 (value from 2027)
+
+
+def test_the_trace_cites_the_other_statutes_articles_by_its_name(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, web=WEB, wsf=WSF))
+    result = api.evaluate(program, {"leeftijd": 40, "leerweg": "bbl"}, statute="WSF", date="2026-01-01")
+    data = result.to_json()
+    text = json.dumps(data)
+    assert "art. 7.2.2 lid 2 WEB" in text
+    assert "art. 3.16b lid 1 WSF" in text
+    assert "art. 7.2.2 lid 2 WSF" not in text
+
+
+def test_a_statute_can_be_read_through_another(tmp_path: Path) -> None:
+    # C reads B.d, B.d reads A.basis: A's rule decides C's outcome.
+    a = "statute A\nfacts F { x: int 0..10 }\ndecision basis: int [art. 1] otherwise 0\nrule r [art. 1]: basis = x * 2\n"
+    b = "statute B\nuses A\nfacts F { x: int 0..10 }\ndecision d: int [art. 2] otherwise 0\nrule r [art. 2]: d = A.basis + 1\n"
+    c = ("statute C\nuses B\nfacts F { x: int 0..10 }\ndecision e: int [art. 3] otherwise 0\n"
+         "rule r [art. 3]: e = B.d * 10\n"
+         "example \"drie\" [on 2026-01-01] { x = 3 } expect e = 70\n"
+         "property groot: for every F claim e >= 10\n")
+    program = api.load(_write(tmp_path, a=a, b=b, c=c))
+    assert _value(program, {"x": 3}, "2026-01-01", statute="C")["e"] == 70  # (3 * 2 + 1) * 10
+    results = api.check(program, date="2026-01-01")
+    statuses = {r.name: r.status for r in results if r.kind in ("example", "property")}
+    assert statuses == {"drie": "passed", "groot": "proved"}  # x = 0 gives (0 + 1) * 10 = 10
+
+
+def test_facts_of_a_shared_group_are_one_fact(tmp_path: Path) -> None:
+    # WSF declares leeftijd itself; WEB's leeftijd is the same fact, and leerweg (which only
+    # the WEB declares) becomes a fact of WSF's case too.
+    program = api.load(_write(tmp_path, web=WEB, wsf=WSF))
+    wsf = program.statutes["WSF"]
+    assert wsf.groups["Aanvrager"] == ("leeftijd", "leerweg")
+    with pytest.raises(LexproofError, match="leerweg"):
+        api.evaluate(program, {"leeftijd": 40}, statute="WSF", date="2026-01-01")
+
+
+# --- properties and the encoding across statutes ------------------------------------------------
+
+
+def test_a_property_proves_what_an_amendment_of_another_statute_does_to_this_one(tmp_path: Path) -> None:
+    props = WSF + """
+property niemand_verliest [amendment derde_telt]: for every Aanvrager claim before.recht implies after.recht
+property alleen_derde [amendment derde_telt]: for every Aanvrager assume leerweg != derde_leerweg
+  claim before.recht = after.recht
+property niemand_wint [amendment derde_telt] expect counterexample: for every Aanvrager
+  claim after.recht implies before.recht
+"""
+    program = api.load(_write(tmp_path, web=WEB, wsf=props))
+    results = {r.name: r for r in api.check(program, builtin=False)}
+    assert results["niemand_verliest"].status == "proved"
+    assert results["alleen_derde"].status == "proved"
+    witness = results["niemand_wint"].witnesses[0]
+    # The only gain: derde leerweg and at most 55 years (the WEB amendment, through art. 3.16b).
+    assert witness.facts[None]["leerweg"] == "derde_leerweg"
+    assert witness.facts[None]["leeftijd"] <= 55
+    assert "art. 7.2.2 lid 3 WEB" in results["niemand_wint"].articles or any(
+        "art. 7.2.2 lid 3 WEB" in a for a in witness.deciding_articles())
+
+
+def test_diff_of_an_amendment_reports_the_statutes_that_read_it(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, web=WEB, wsf=WSF))
+    results = api.diff(program, amendment="derde_telt")
+    by_name = {(r.statute, r.name): r for r in results}
+    assert by_name[("WEB", "beroepsopleiding")].status == "changed"
+    recht = by_name[("WSF", "recht")]
+    assert recht.status == "changed"
+    # Who gains: derde leerweg, leeftijd 0..55; nobody loses.
+    assert recht.details["gains"] == 1 and recht.details["losses"] == 0
+    assert recht.details["rows"][0]["when"] == "leerweg = derde_leerweg, leeftijd 0..55"
+    assert by_name[("WSF", "jong")].status == "unchanged"  # maximumleeftijd is not changed by derde_telt
+    # Only WSF's own decisions are reported for WSF (WEB's are reported once, for the WEB).
+    assert ("WSF", "WEB.beroepsopleiding") not in by_name
+
+
+def test_diff_on_the_command_line_names_the_statute_of_each_result(tmp_path: Path) -> None:
+    folder = _write(tmp_path, web=WEB, wsf=WSF)
+    result = CliRunner().invoke(main, ["diff", str(folder), "--amendment", "derde_telt", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    pairs = {(r["statute"], r["name"], r["status"]) for r in data["results"]}
+    assert ("WSF", "recht", "changed") in pairs and ("WEB", "beroepsopleiding", "changed") in pairs
+
+
+def test_builtin_checks_of_a_reader_do_not_report_the_other_statutes_findings(tmp_path: Path) -> None:
+    # The WEB has a gap in 'soort' (no otherwise, bbl undecided); the WSF reads it. The gap is
+    # reported once, for the WEB; the WSF's own decision has an otherwise and no finding.
+    web = ("statute WEB\nenum Leerweg { bol, bbl }\nfacts Aanvrager { leerweg: Leerweg }\n"
+           "decision soort: int [art. 1]\nrule r [art. 1]: soort = 1 if leerweg = bol\n")
+    wsf = ("statute WSF\nuses WEB\ndecision d: int [art. 2] otherwise 0\n"
+           "rule r [art. 2]: d = WEB.soort + 1\n")
+    program = api.load(_write(tmp_path, web=web, wsf=wsf))
+    findings = [(r.statute, r.code, r.name) for r in api.check(program, date="2026-01-01")
+                if r.kind in ("gap", "conflict", "dead", "redundant")]
+    assert ("WEB", "LP102", "soort") in [(s, c, n) for s, c, n in findings]
+    assert not [f for f in findings if f[0] == "WSF"]
+
+
+# --- diagnostics ----------------------------------------------------------------------------------
+
+
+def test_an_unknown_used_statute_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    message = _load_error(tmp_path, web=WEB, wsf=WSF.replace("uses WEB", "uses WBE"))
+    assert "wsf.law:3:6: error: uses unknown statute 'WBE'; did you mean 'WEB'?" in message
+
+
+def test_an_unknown_name_of_a_used_statute_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    message = _load_error(tmp_path, web=WEB, wsf=WSF.replace("WEB.beroepsopleiding", "WEB.beroepsopleidng"))
+    assert "wsf.law:10:52: error: statute WEB has no decision, parameter, fact or enum value " \
+           "'beroepsopleidng'; did you mean 'beroepsopleiding'?" in message
+
+
+def test_reading_a_statute_without_uses_says_how(tmp_path: Path) -> None:
+    message = _load_error(tmp_path, web=WEB, wsf=WSF.replace("uses WEB\n", ""))
+    assert "declare 'uses WEB' in WSF" in message
+    assert "wsf.law:9:52: error:" in message
+
+
+def test_statutes_that_use_each_other_are_a_cycle_error(tmp_path: Path) -> None:
+    a = "statute A\nuses B\nfacts F { x: int 0..1 }\ndecision d: int [art. 1] otherwise 0\n"
+    b = "statute B\nuses A\nfacts F { x: int 0..1 }\ndecision e: int [art. 1] otherwise 0\n"
+    message = _load_error(tmp_path, a=a, b=b)
+    assert "a.law:2:6: error: statutes use each other in a cycle: A -> B -> A" in message
+
+
+def test_a_shared_fact_declared_differently_is_an_error(tmp_path: Path) -> None:
+    # WEB.beroepsopleiding reads the fact leerweg, which the WSF declares as a number.
+    message = _load_error(tmp_path, web=WEB, wsf=WSF.replace("leeftijd: int 0..120", "leeftijd: int 0..120\n  leerweg: int 0..4"))
+    assert "the fact 'leerweg' is shared by WSF and WEB, and must be declared alike" in message
+    assert "'leerweg: int 0..4'" in message and "'leerweg: Leerweg'" in message
+
+
+def test_a_shared_enum_with_other_values_is_an_error(tmp_path: Path) -> None:
+    wsf = WSF.replace("uses WEB\n", "uses WEB\nenum Leerweg { bol_voltijd, bbl }\n")
+    message = _load_error(tmp_path, web=WEB, wsf=wsf)
+    assert "enum Leerweg of WSF (bol_voltijd, bbl) differs from enum Leerweg of WEB" in message
+
+
+def test_the_cli_exits_2_on_a_bad_reference(tmp_path: Path) -> None:
+    folder = _write(tmp_path, web=WEB, wsf=WSF.replace("WEB.beroepsopleiding", "WEB.onbekend"))
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "WEB has no decision" in result.output
