@@ -100,6 +100,21 @@ def check_uses(model: StatuteModel, statute: ast.Statute, loaded: dict[str, Stat
             model.uses[name] = loaded[name]
 
 
+def share_enums(model: StatuteModel, statute: ast.Statute, sink: DiagnosticSink) -> None:
+    """The enums of the used statutes become enums of the reader (after its own are declared),
+    so that its facts can have their types: ``grondslag: Grondslag``. An enum the reader
+    declares itself under the same name must have the same values (reported at the ``uses``)."""
+    from dsl.xref import ImportFailure, _import_enum
+
+    spans = dict(_uses_of(statute))
+    for name, used in model.uses.items():
+        for enum in used.enums:
+            try:
+                _import_enum(model, used, enum)
+            except ImportFailure as failure:
+                sink.error(spans.get(name, statute.span), str(failure))
+
+
 def check_questions(model: StatuteModel, statute: ast.Statute, lowerer: Lowerer, sink: DiagnosticSink) -> None:
     """``same question``: two decisions, of two different statutes, of types that can be
     compared; a priority names one of the two statutes (or is lex posterior)."""
@@ -113,7 +128,7 @@ def check_questions(model: StatuteModel, statute: ast.Statute, lowerer: Lowerer,
         seen.add(item.name)
         sides = []
         for side in (item.first, item.second):
-            expr = ast.Qualified(side.name, side.statute, span=side.span) if side.statute else ast.Name(side.name, span=side.span)
+            expr = ast.Qualified(side.statute, side.name, span=side.span) if side.statute else ast.Name(side.name, span=side.span)
             try:
                 node = lowerer.lower(expr, Scope(what="a question"))
             except TypeFailure:

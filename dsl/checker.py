@@ -127,7 +127,7 @@ class _StatuteChecker:
         self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
 
     def run(self) -> StatuteModel:
-        from dsl.check_xref import check_questions, check_uses
+        from dsl.check_xref import check_questions, check_uses, share_enums
 
         items = self.ast.items
         check_uses(self.model, self.ast, getattr(self, "loaded", {}))
@@ -135,6 +135,7 @@ class _StatuteChecker:
         for item in items:
             if isinstance(item, ast.EnumDecl):
                 self._enum(item)
+        share_enums(self.model, self.ast, self.sink)  # those of the statutes it uses
         for item in items:
             if isinstance(item, ast.FactsDecl):
                 self._facts(item)

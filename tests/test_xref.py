@@ -227,3 +227,101 @@ def test_the_cli_exits_2_on_a_bad_reference(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "WEB has no decision" in result.output
+
+
+# --- conflicts between statutes ---------------------------------------------------------------------
+
+AVG = """
+statute AVG "Algemene verordening gegevensbescherming" celex "32016R0679"
+enum Grondslag { toestemming, wettelijke_plicht, geen }
+facts Verwerking {
+  grondslag: Grondslag
+  systematisch: bool
+}
+decision rechtmatig: bool [art. 6 lid 1] otherwise false
+rule toestemming_regel [art. 6 lid 1 sub a]: rechtmatig = true if grondslag = toestemming and not systematisch
+rule plicht [art. 6 lid 1 sub c]: rechtmatig = true if grondslag = wettelijke_plicht
+"""
+
+SUWI = """
+statute SUWI "Wet SUWI"
+uses AVG
+facts Verwerking {
+  grondslag: Grondslag
+  systematisch: bool
+}
+decision mag_verwerken: bool [art. 62] otherwise false
+rule suwi_regel [art. 62 lid 1]: mag_verwerken = true if grondslag in {toestemming, wettelijke_plicht}
+"""
+
+
+def _questions(tmp_path: Path, declarations: str, avg: str = AVG) -> dict:
+    program = api.load(_write(tmp_path, avg=avg, suwi=SUWI + declarations))
+    return {r.name: r for r in api.check(program, date="2026-01-01", properties=False, examples=False)
+            if r.kind == "question"}
+
+
+def test_two_statutes_that_decide_one_question_differently_are_a_conflict(tmp_path: Path) -> None:
+    results = _questions(tmp_path, "same question verwerking: AVG.rechtmatig, mag_verwerken\n")
+    result = results["verwerking"]
+    assert (result.status, result.code, result.severity) == ("conflict", "LP105", "error")
+    # The only disagreement: consent for systematic processing (AVG: not lawful, art. 6 lid 1
+    # sub a needs 'not systematisch'; SUWI art. 62 lid 1: allowed).
+    facts = result.witnesses[0].facts[None]
+    assert facts == {"grondslag": "toestemming", "systematisch": True}
+    assert "art. 62 lid 1 SUWI" in result.articles
+    assert any(a.endswith(" AVG") for a in result.articles)
+
+
+def test_statutes_that_agree_are_clean_and_unknown_is_never_clean(tmp_path: Path) -> None:
+    # With the AVG allowing consent also for systematic processing, the two agree everywhere:
+    # toestemming or wettelijke_plicht -> both true; geen -> both false.
+    agreeing = AVG.replace(" and not systematisch", "")
+    results = _questions(tmp_path, "same question verwerking: AVG.rechtmatig, mag_verwerken\n", avg=agreeing)
+    assert results["verwerking"].status == "clean"
+
+
+def test_lex_superior_names_who_decides_and_whether_the_other_is_dead(tmp_path: Path) -> None:
+    results = _questions(tmp_path, "same question q: AVG.rechtmatig, mag_verwerken priority lex superior AVG\n")
+    result = results["q"]
+    assert result.status == "resolved" and result.severity == "info"
+    assert result.details["winner"] == "AVG"
+    # AVG.rechtmatig has 'otherwise false': it decides every case, so SUWI's decision never
+    # has effect on the question.
+    assert result.details["dead"] is True
+    assert "AVG decides there (lex superior)" in result.message
+
+
+def test_a_yielding_decision_that_still_decides_cases_alone_is_not_dead(tmp_path: Path) -> None:
+    # Without 'otherwise', the AVG leaves grondslag = geen undecided; SUWI decides it (false).
+    gapped = AVG.replace("decision rechtmatig: bool [art. 6 lid 1] otherwise false",
+                         "@allow(gap) decision rechtmatig: bool [art. 6 lid 1]")
+    results = _questions(tmp_path, "same question q: AVG.rechtmatig, mag_verwerken priority lex specialis AVG\n",
+                         avg=gapped)
+    result = results["q"]
+    assert result.details["dead"] is False
+    assert result.details["alone"]["grondslag"] == "geen"
+
+
+def test_lex_posterior_takes_the_later_amendment(tmp_path: Path) -> None:
+    # The SUWI is amended in 2025, the AVG never: on 2026-01-01 the SUWI is the later law.
+    suwi_amendment = ("amendment suwi_2025 amends SUWI in force 2025-01-01\n"
+                      "  replace rule suwi_regel [art. 62 lid 1]: mag_verwerken = true if grondslag != geen\n")
+    results = _questions(tmp_path, "same question q: AVG.rechtmatig, mag_verwerken priority lex posterior\n"
+                         + suwi_amendment)
+    assert results["q"].status == "resolved" and results["q"].details["winner"] == "SUWI"
+
+
+def test_lex_posterior_without_dates_stays_a_conflict(tmp_path: Path) -> None:
+    results = _questions(tmp_path, "same question q: AVG.rechtmatig, mag_verwerken priority lex posterior\n")
+    assert results["q"].status == "conflict"
+    assert "lex posterior cannot tell" in results["q"].message
+
+
+def test_question_declarations_are_checked(tmp_path: Path) -> None:
+    message = _load_error(tmp_path, avg=AVG, suwi=SUWI + "same question q: AVG.rechtmatig, mag_verwerken priority lex superior AVGG\n")
+    assert "the statute that prevails must be AVG or SUWI; did you mean 'AVG'?" in message
+    message = _load_error(tmp_path, avg=AVG, suwi=SUWI + "same question q: AVG.rechtmatig, mag_verwerken priority lex superior\n")
+    assert "lex superior: name the statute that prevails" in message
+    message = _load_error(tmp_path, avg=AVG, suwi=SUWI + "same question q: AVG.grondslag, mag_verwerken\n")
+    assert "'AVG.grondslag' is not a decision" in message

@@ -30,6 +30,7 @@ from verifier.casefile import key_positions, parse_case_json, read_case_text, to
 from verifier.checks import ALL_CHECKS, run_checks
 from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
+from verifier.questions import check_questions
 from verifier.results import Result, Witness
 from verifier.solving import Budget
 from verifier.workers import Task, run_tasks
@@ -292,6 +293,8 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
             tasks.append((statute, lambda prop=prop: [check_property(statute, prop, day, budget)]))
     if builtin:
         tasks.append((statute, lambda: builtin_checks(statute, builtin_day, budget, only, undated=day)))
+    if builtin and "conflict" in only and statute.questions:  # conflicts between statutes (LP105)
+        tasks.append((statute, lambda: check_questions(statute, builtin_day, budget, undated=day)))
     return tasks
 
 
