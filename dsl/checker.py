@@ -82,12 +82,25 @@ def check_files(files: list[ast.File]) -> Program:
             )
             continue
         check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
+    _complete_imports(program, sink)
     for statute in program.statutes.values():
         check_same_day_clashes(statute, sink)
         check_version_specs(statute, sink)
     _explain_names_amendments_add(program, sink)
     sink.raise_if_any()
     return program
+
+
+def _complete_imports(program: Program, sink: DiagnosticSink) -> None:
+    """What the amendments of used statutes add to imported decisions (``dsl/xref.py``), in
+    the order the statutes were checked (each after the statutes it uses)."""
+    from dsl.xref import ImportFailure, complete_imports
+
+    for statute in program.statutes.values():
+        try:
+            complete_imports(statute)
+        except ImportFailure as failure:
+            sink.error(statute.span, str(failure))
 
 
 def _explain_names_amendments_add(program: Program, sink: DiagnosticSink) -> None:

@@ -295,3 +295,29 @@ def _uses(statute: StatuteModel, home: str) -> bool:
 
 def decision_info(statute: StatuteModel, name: str) -> DecisionInfo | None:
     return statute.decisions.get(name)
+
+
+def complete_imports(reader: StatuteModel) -> None:
+    """Import what the amendments of the used statutes added to the decisions already imported.
+
+    A statute is checked before the amendments of the statutes it uses (they are checked once
+    every statute is), so an imported decision's rules from those amendments, and what they
+    read, are imported here; the checker calls this in ``uses`` order, after the amendments."""
+    done: set[str] = set()
+    while True:
+        pending = [name for name in reader.foreign if name not in done]
+        if not pending:
+            return
+        for name in pending:
+            done.add(name)
+            via, local = reader.foreign[name]
+            home = reader.uses[via]
+            if name in reader.decisions:
+                info = home.decisions[local]
+                nodes: list[Node] = [info.default] if info.default is not None else []
+                for rule in rules_ever(home, local):
+                    nodes += [rule.value] + ([rule.condition] if rule.condition is not None else [])
+                _import_reads(reader, home, nodes)
+            elif name in reader.tables:
+                rows = [n for row in home.added_rows.get(local, []) for n in (row.bound, row.value) if n is not None]
+                _import_reads(reader, home, rows)

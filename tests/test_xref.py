@@ -325,3 +325,30 @@ def test_question_declarations_are_checked(tmp_path: Path) -> None:
     assert "lex superior: name the statute that prevails" in message
     message = _load_error(tmp_path, avg=AVG, suwi=SUWI + "same question q: AVG.grondslag, mag_verwerken\n")
     assert "'AVG.grondslag' is not a decision" in message
+
+
+def test_an_amendment_of_a_used_statute_that_reads_a_third_statute_is_followed(tmp_path: Path) -> None:
+    # Found by tests/test_xref_soundness.py: C reads B.d; B's amendment (checked after every
+    # statute) gives B.d a rule that reads A.a. C must import A.a too, or its version after the
+    # amendment reads a decision it does not have.
+    a = "statute A\nfacts F { n: int 0..3 }\ndecision a: int [art. 1] otherwise 0\nrule r [art. 1]: a = n + 1\n"
+    b = ("statute B\nuses A\nfacts F { n: int 0..3 }\ndecision d: int [art. 2] otherwise 0\n"
+         "amendment wb amends B in force 2025-01-01\n  insert rule nb [art. 2 lid 2]: d = A.a * 2\n")
+    c = "statute C\nuses B\nfacts F { n: int 0..3 }\ndecision e: int [art. 3] otherwise 0\nrule r [art. 3]: e = B.d + 100\n"
+    program = api.load(_write(tmp_path, a=a, b=b, c=c))
+    assert _value(program, {"n": 2}, "2024-06-01", statute="C")["e"] == 100  # B.d otherwise 0
+    assert _value(program, {"n": 2}, "2025-06-01", statute="C")["e"] == 106  # (2 + 1) * 2 + 100
+
+
+def test_a_formatted_statute_with_uses_and_questions_reads_the_same(tmp_path: Path) -> None:
+    from dsl.formatter import format_text
+
+    text = SUWI + "same question q: AVG.rechtmatig, mag_verwerken priority lex superior AVG\n"
+    formatted = format_text(text)
+    assert "  uses AVG\n" in formatted
+    assert "  same question q: AVG.rechtmatig, mag_verwerken priority lex superior AVG\n" in formatted
+    assert format_text(formatted) == formatted
+    program = api.load(_write(tmp_path, avg=AVG, suwi=formatted))
+    question = program.statutes["SUWI"].questions[0]
+    assert (question.first, question.second, question.priority, question.winner) == (
+        "AVG.rechtmatig", "mag_verwerken", "superior", "AVG")
