@@ -352,3 +352,25 @@ def test_a_formatted_statute_with_uses_and_questions_reads_the_same(tmp_path: Pa
     question = program.statutes["SUWI"].questions[0]
     assert (question.first, question.second, question.priority, question.winner) == (
         "AVG.rechtmatig", "mag_verwerken", "superior", "AVG")
+
+
+def test_json_names_the_statute_of_every_cited_article(tmp_path: Path) -> None:
+    folder = _write(tmp_path, web=WEB, wsf=WSF)
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"leeftijd": 40, "leerweg": "bbl"}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(folder), "--statute", "WSF", "--case", str(case),
+                                       "--date", "2026-01-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["article_statutes"]["art. 7.2.2 lid 2 WEB"] == "WEB"
+    assert data["article_statutes"]["art. 3.16b lid 1 WSF"] == "WSF"
+    assert set(data["article_statutes"]) == set(data["articles"])
+    trace = {entry["rule"]: entry["statute"] for entries in data["trace"].values() for entry in entries}
+    assert trace["aanspraak"] == "WSF" and trace["WEB.bbl_regel"] == "WEB"
+    # A check result of the reader names them too.
+    folder2 = _write(tmp_path / "q", avg=AVG, suwi=SUWI + "same question q: AVG.rechtmatig, mag_verwerken\n") \
+        if (tmp_path / "q").mkdir() is None else None
+    checked = CliRunner().invoke(main, ["check", str(folder2), "--date", "2026-01-01", "--format", "json"])
+    results = [r for r in json.loads(checked.output)["results"] if r["kind"] == "question"]
+    assert results[0]["article_statutes"]["art. 62 lid 1 SUWI"] == "SUWI"
+    assert {results[0]["article_statutes"][a] for a in results[0]["articles"]} == {"AVG", "SUWI"}

@@ -198,6 +198,11 @@ class EvaluationResult:
                 "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
 
 
+def _home_of(statute: StatuteModel, rule: str) -> str:
+    """The statute a rule of a version belongs to: ``WEB.bol`` is the WEB's (dsl/xref.py)."""
+    return rule.split(".", 1)[0] if "." in rule else statute.name
+
+
 def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
     from verifier.results import cite
 
@@ -205,6 +210,7 @@ def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
         {
             "rule": t.rule.name,
             "article": cite(statute, t.rule.citation),
+            **({"statute": _home_of(statute, t.rule.name)} if statute.uses else {}),
             "status": t.status,
             "failed_condition": t.failed_condition,
             "overridden_by": list(t.overridden_by),
@@ -271,7 +277,18 @@ def check(
     for name, key in to_store.items():
         if cache is not None and all(_cacheable(r) for r in found[name]):
             cache.store(key, found[name])
+    _name_article_statutes(program, [result for results in found.values() for result in results])
     return [result for results in found.values() for result in results]
+
+
+def _name_article_statutes(program: Program, results: list[Result]) -> None:
+    """Results of a statute that reads others name the statute of every article they cite."""
+    from verifier.results import article_statutes
+
+    for result in results:
+        model = program.statutes.get(result.statute or "")
+        if model is not None and model.uses and result.articles:
+            result.article_statutes = article_statutes(model, result.articles)
 
 
 def _cacheable(result: Result) -> bool:
@@ -506,6 +523,7 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
             continue
         _check_diff_decisions(model, mine or [], [before, after])
         results += diff_versions(model, before, after, budget, mine, jobs=jobs)
+    _name_article_statutes(program, results)
     return results
 
 
