@@ -362,9 +362,10 @@ def test_json_names_the_statute_of_every_cited_article(tmp_path: Path) -> None:
                                        "--date", "2026-01-01", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["article_statutes"]["art. 7.2.2 lid 2 WEB"] == "WEB"
-    assert data["article_statutes"]["art. 3.16b lid 1 WSF"] == "WSF"
-    assert set(data["article_statutes"]) == set(data["articles"])
+    named = {entry["article"]: entry["statute"] for entry in data["article_statutes"]}
+    assert named["art. 7.2.2 lid 2 WEB"] == "WEB"
+    assert named["art. 3.16b lid 1 WSF"] == "WSF"
+    assert set(named) == set(data["articles"])
     trace = {entry["rule"]: entry["statute"] for entries in data["trace"].values() for entry in entries}
     assert trace["aanspraak"] == "WSF" and trace["WEB.bbl_regel"] == "WEB"
     # A check result of the reader names them too.
@@ -372,5 +373,6 @@ def test_json_names_the_statute_of_every_cited_article(tmp_path: Path) -> None:
         if (tmp_path / "q").mkdir() is None else None
     checked = CliRunner().invoke(main, ["check", str(folder2), "--date", "2026-01-01", "--format", "json"])
     results = [r for r in json.loads(checked.output)["results"] if r["kind"] == "question"]
-    assert results[0]["article_statutes"]["art. 62 lid 1 SUWI"] == "SUWI"
-    assert {results[0]["article_statutes"][a] for a in results[0]["articles"]} == {"AVG", "SUWI"}
+    named = {entry["article"]: entry["statute"] for entry in results[0]["article_statutes"]}
+    assert named["art. 62 lid 1 SUWI"] == "SUWI"
+    assert {named[a] for a in results[0]["articles"]} == {"AVG", "SUWI"}

@@ -150,7 +150,7 @@ class Witness:
             "articles": self.deciding_articles(),
         }
         if self.statute.uses:  # each article's statute, for a statute that reads others
-            data["article_statutes"] = article_statutes(self.statute, data["articles"])
+            data["article_statutes"] = _article_list(article_statutes(self.statute, data["articles"]))
         if self.note:
             data["note"] = self.note
         return data
@@ -254,8 +254,13 @@ class Result:
         if self.cached:
             data["cached"] = True
         if self.article_statutes:
-            data["article_statutes"] = dict(self.article_statutes)
+            data["article_statutes"] = _article_list(self.article_statutes)
         return data
+
+
+def _article_list(statutes: dict[str, str]) -> list[dict[str, str]]:
+    """As JSON: a list of {"article", "statute"} (the articles are data, not keys)."""
+    return [{"article": article, "statute": name} for article, name in statutes.items()]
 
 
 def article_statutes(statute: StatuteModel, articles: list[str]) -> dict[str, str]:
