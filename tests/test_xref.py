@@ -376,3 +376,38 @@ def test_json_names_the_statute_of_every_cited_article(tmp_path: Path) -> None:
     named = {entry["article"]: entry["statute"] for entry in results[0]["article_statutes"]}
     assert named["art. 62 lid 1 SUWI"] == "SUWI"
     assert {named[a] for a in results[0]["articles"]} == {"AVG", "SUWI"}
+
+
+def test_the_worked_examples_of_statutes_that_read_each_other_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    program = api.load("examples/xref")
+    results = api.check(program)
+    wrong = [f"{r.kind} {r.name}: {r.status}" for r in results if not r.as_expected]
+    assert not wrong
+    question = next(r for r in results if r.kind == "question")
+    # Today the AVG and the Wet SUWI agree; only the SZW bill makes them differ, on consent
+    # for systematic outreach (AVG recital 43), where the AVG prevails (lex superior).
+    assert question.status == "resolved" and question.details["winner"] == "AVG"
+    assert question.found_in == ["SUWI on 2027-01-01 (with szw_proactief)"]
+    assert question.witnesses[0].facts[None] == {"grondslag": "toestemming", "systematische_benadering": True}
+    assert question.details["dead"] is True
+    web = api.diff(program, amendment="derde_leerweg")
+    by_name = {(r.statute, r.name): r.status for r in web}
+    # The WEB amendment changes the WEB, and (today, full-time bol only) nothing in the WSF.
+    assert by_name[("WEB", "beroepsopleidende_leerweg")] == "changed"
+    assert by_name[("WSF_LLK", "recht_op_krediet")] == "unchanged"
+
+
+def test_the_cache_key_of_a_reader_changes_with_the_statute_it_reads(tmp_path: Path) -> None:
+    from verifier.cache import ResultCache
+
+    folder = _write(tmp_path / "s" if (tmp_path / "s").mkdir() is None else tmp_path, web=WEB, wsf=WSF)
+    cache = ResultCache(tmp_path / "cache", key_file=tmp_path / "cache-key")
+    before = cache.key(api.load(folder).statutes["WSF"], {})
+    (folder / "web.law").write_text(WEB.replace("maximumleeftijd: int [art. 7.1] = 30", "maximumleeftijd: int [art. 7.1] = 31"),
+                                    encoding="utf-8")
+    from dsl.source import SOURCES
+
+    SOURCES.clear() if hasattr(SOURCES, "clear") else None
+    after = cache.key(api.load(folder).statutes["WSF"], {})
+    assert before is not None and after is not None and before != after
