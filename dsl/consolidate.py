@@ -171,7 +171,7 @@ def _version_with_uses(
     foreign: list[str] = []
     notes: list[str] = []
     for name, used in uses.items():
-        theirs = version_on(used, effective, include=include, exclude=exclude)
+        theirs = _used_version(used, effective, include, exclude)
         applied = theirs.amendments + theirs.foreign_amendments
         foreign += [a for a in applied if a not in foreign]
         if theirs.amendments:
@@ -194,6 +194,25 @@ def _version_with_uses(
         sink = DiagnosticSink()
         sink.diagnostics.extend(presence_problems(version))
         sink.raise_if_any()
+    return version
+
+
+# The versions of used statutes, shared by every reader and every version of a reader on the
+# same date (a chain of statutes that read each other would consolidate each one again per
+# reader). Keyed by the model's id, with the model kept alive next to it so the id stays its own.
+_USED_VERSIONS: dict[tuple, tuple[StatuteModel, Version]] = {}
+_USED_VERSIONS_MAX = 4096
+
+
+def _used_version(used: StatuteModel, date: dt.date, include: tuple[str, ...], exclude: tuple[str, ...]) -> Version:
+    key = (id(used), date, tuple(include), tuple(exclude))
+    hit = _USED_VERSIONS.get(key)
+    if hit is not None and hit[0] is used:
+        return hit[1]
+    version = version_on(used, date, include=include, exclude=exclude)
+    if len(_USED_VERSIONS) >= _USED_VERSIONS_MAX:
+        _USED_VERSIONS.clear()
+    _USED_VERSIONS[key] = (used, version)
     return version
 
 
