@@ -243,7 +243,9 @@ class Lowerer:
     def _statute_hint(self, qualifier: str) -> str:
         """For an unknown qualifier: the loaded statute it names (not used yet), or a close one."""
         loaded = tuple(getattr(self, "loaded", ()))
-        if qualifier in loaded and qualifier != self.statute.name:
+        if qualifier == self.statute.name:
+            return f"; {qualifier} is this statute: name its own decisions without '{qualifier}.'"
+        if qualifier in loaded:
             return f"; to read statute {qualifier}, declare 'uses {qualifier}' in {self.statute.name}"
         hint = _suggest(qualifier, [*self.statute.uses, *self.statute.enums])
         return hint or _suggest(qualifier, [s for s in loaded if s != self.statute.name])

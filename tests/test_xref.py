@@ -413,3 +413,10 @@ def test_the_cache_key_of_a_reader_changes_with_the_statute_it_reads(tmp_path: P
                                               encoding="utf-8")
     after = cache.key(api.load(folder).statutes["WSF"], {})
     assert before is not None and after is not None and before != after
+
+
+def test_qualifying_a_name_by_the_statute_itself_says_to_drop_it(tmp_path: Path) -> None:
+    text = "statute A\nfacts F { x: int 0..3 }\ndecision d: int [art. 1] otherwise 0\ndecision e: int [art. 2] otherwise 0\nrule r [art. 2]: e = A.d\n"
+    message = _load_error(tmp_path, a=text)
+    assert "a.law:5:22: error: unknown qualifier 'A'" in message
+    assert "A is this statute: name its own decisions without 'A.'" in message
