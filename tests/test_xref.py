@@ -420,3 +420,13 @@ def test_qualifying_a_name_by_the_statute_itself_says_to_drop_it(tmp_path: Path)
     message = _load_error(tmp_path, a=text)
     assert "a.law:5:22: error: unknown qualifier 'A'" in message
     assert "A is this statute: name its own decisions without 'A.'" in message
+
+
+def test_sarif_describes_the_conflict_between_statutes(tmp_path: Path) -> None:
+    from verifier.formats import to_sarif
+
+    program = api.load(_write(tmp_path, avg=AVG, suwi=SUWI + "same question q: AVG.rechtmatig, mag_verwerken\n"))
+    results = [r for r in api.check(program, date="2026-01-01") if r.kind == "question"]
+    sarif = to_sarif(results)
+    text = json.dumps(sarif)
+    assert '"LP105"' in text and "Two statutes decide one legal question differently" in text
