@@ -430,3 +430,13 @@ def test_sarif_describes_the_conflict_between_statutes(tmp_path: Path) -> None:
     sarif = to_sarif(results)
     text = json.dumps(sarif)
     assert '"LP105"' in text and "Two statutes decide one legal question differently" in text
+
+
+def test_the_data_exchange_reads_the_suwi_and_the_avg(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    program = api.load("examples/xref")
+    results = {r.name: r.status for r in api.check(program, builtin=False) if r.statute == "Gegevensuitwisseling"}
+    assert results["wetsvoorstel_verandert_niets"] == "proved"
+    result = CliRunner().invoke(main, ["diff", "examples/xref", "--amendment", "szw_proactief"])
+    assert result.exit_code == 0, result.output
+    assert "unchanged: Gegevensuitwisseling.mag_delen" in result.output

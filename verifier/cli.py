@@ -330,7 +330,8 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         changed = [r for r in results if r.status != "unchanged"]
         for result in changed:
             print_result(console, result, program.statutes)
-        unchanged = [r.name for r in results if r.status == "unchanged"]
+        home = results[0].statute if results else None  # a reader's decisions carry its name
+        unchanged = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results if r.status == "unchanged"]
         if unchanged:
             console.print(Text(f"unchanged: {', '.join(unchanged)}", style="dim"))
         return code
