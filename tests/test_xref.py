@@ -440,3 +440,11 @@ def test_the_data_exchange_reads_the_suwi_and_the_avg(monkeypatch: pytest.Monkey
     result = CliRunner().invoke(main, ["diff", "examples/xref", "--amendment", "szw_proactief"])
     assert result.exit_code == 0, result.output
     assert "unchanged: Gegevensuitwisseling.mag_delen" in result.output
+
+
+def test_diff_refuses_an_unknown_decision_next_to_a_known_one(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, web=WEB, wsf=WSF))
+    with pytest.raises(LexproofError, match="unknown decision 'rehct'"):
+        api.diff(program, amendment="derde_telt", decisions=["recht", "rehct"])
+    only = api.diff(program, amendment="derde_telt", decisions=["recht"])
+    assert [(r.statute, r.name) for r in only] == [("WSF", "recht")]

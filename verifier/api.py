@@ -512,8 +512,9 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
                 f"statute {chosen.name} does not read {home.name}, so amendment {amendment} changes nothing in it",
             ))
         models = [chosen]
-    if decisions and not any(name in own_decisions(m) for m in models for name in decisions):
-        _check_diff_decisions(models[0], decisions, [])
+    for name in decisions or []:  # each named decision is one of some statute compared
+        if not any(name in own_decisions(m) for m in models):
+            _check_diff_decisions(models[0], [name], [])
     results: list[Result] = []
     for model in models:
         before = version_on(model, info.in_force, exclude=(amendment,))
