@@ -478,7 +478,7 @@ class UsesDecl:
     of these loaded statutes, by qualified name (``WEB.leerweg_telt``)."""
 
     statutes: tuple[str, ...]
-    spans: tuple[Span, ...] = ()
+    spans: tuple[Span, ...] = field(default=(), compare=False)  # one per statute named
     span: Span = _span()
 
 
@@ -507,4 +507,4 @@ class SameQuestion:
     priority: str | None = None
     winner: str | None = None
     span: Span = _span()
-    winner_span: Span | None = None
+    winner_span: Span | None = field(default=None, compare=False)
