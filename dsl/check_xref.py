@@ -104,13 +104,13 @@ def share_enums(model: StatuteModel, statute: ast.Statute, sink: DiagnosticSink)
     """The enums of the used statutes become enums of the reader (after its own are declared),
     so that its facts can have their types: ``grondslag: Grondslag``. An enum the reader
     declares itself under the same name must have the same values (reported at the ``uses``)."""
-    from dsl.xref import ImportFailure, _import_enum
+    from dsl.xref import ImportFailure, import_enum
 
     spans = dict(_uses_of(statute))
     for name, used in model.uses.items():
         for enum in used.enums:
             try:
-                _import_enum(model, used, enum)
+                import_enum(model, used, enum)
             except ImportFailure as failure:
                 sink.error(spans.get(name, statute.span), str(failure))
 

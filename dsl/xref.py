@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from dsl import ast, ir
 from dsl.ir import Node, Type
-from dsl.model import AmendmentInfo, DecisionInfo, FactInfo, ParameterInfo, RuleInfo, StatuteModel, TableInfo
+from dsl.model import AmendmentInfo, FactInfo, ParameterInfo, RuleInfo, StatuteModel, TableInfo
 
 
 class ImportFailure(Exception):
@@ -139,7 +139,7 @@ def import_name(reader: StatuteModel, home: StatuteModel, name: str) -> Node | N
         return ir.FactRef(name, home.facts[name].type)
     owners = home.enum_of(name)
     if len(owners) == 1:
-        _import_enum(reader, home, owners[0])
+        import_enum(reader, home, owners[0])
         return ir.Const(Type("enum", owners[0]), name)
     if len(owners) > 1:
         raise ImportFailure(
@@ -215,10 +215,10 @@ def _import_table(reader: StatuteModel, home: StatuteModel, name: str) -> None:
 
 def _import_type(reader: StatuteModel, home: StatuteModel, type_: Type) -> None:
     if type_.kind == "enum" and type_.enum is not None:
-        _import_enum(reader, home, type_.enum)
+        import_enum(reader, home, type_.enum)
 
 
-def _import_enum(reader: StatuteModel, home: StatuteModel, enum: str) -> None:
+def import_enum(reader: StatuteModel, home: StatuteModel, enum: str) -> None:
     """Enums are shared by name: the reader's enum of that name must have the same values."""
     values = home.enums[enum]
     mine = reader.enums.get(enum)
@@ -291,10 +291,6 @@ def readers_of(statutes: dict[str, StatuteModel], home: str) -> list[StatuteMode
 
 def _uses(statute: StatuteModel, home: str) -> bool:
     return any(name == home or _uses(used, home) for name, used in statute.uses.items())
-
-
-def decision_info(statute: StatuteModel, name: str) -> DecisionInfo | None:
-    return statute.decisions.get(name)
 
 
 def complete_imports(reader: StatuteModel) -> None:

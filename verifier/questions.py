@@ -30,7 +30,7 @@ from dsl.model import QuestionInfo, StatuteModel
 from dsl.xref import find_amendment
 from verifier.encoding import Encoder, fewer_gc_passes
 from verifier.errors import InternalError
-from verifier.results import Outcomes, Result, Witness, cite, responsible_rules
+from verifier.results import Outcomes, Result, Witness
 from verifier.solving import Budget, check, new_solver, read_cases
 
 CODE = "LP105"
@@ -60,7 +60,7 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
         if not (version.has_decision(question.first) and version.has_decision(question.second)):
             continue
         encoder, period = _encoder(statute, version, day)
-        goal = _goal(encoder, question, "differ")
+        goal = _goal(encoder, question)
         status, model = _solve(encoder, goal, budget)
         if status == "unknown":
             unknown.append(version.label)
@@ -133,14 +133,10 @@ def _encoder(statute: StatuteModel, version: Version, day: dt.date | None) -> tu
     return Encoder(statute, {None: version}, periods={None: period} if period else None), period
 
 
-def _goal(encoder: Encoder, question: QuestionInfo, kind: str) -> z3.BoolRef:
-    """'differ': both decide and their values differ; ('alone', name, other): ``name`` decides
-    and ``other`` does not."""
-    if kind == "differ":
-        first, second = (_ref(encoder, n) for n in (question.first, question.second))
-        node = ir.Op("!=", (first, second), ir.BOOL)
-        return encoder.formula(node)
-    raise ValueError(kind)  # pragma: no cover
+def _goal(encoder: Encoder, question: QuestionInfo) -> z3.BoolRef:
+    """Both decisions decide, and their values differ."""
+    first, second = (_ref(encoder, n) for n in (question.first, question.second))
+    return encoder.formula(ir.Op("!=", (first, second), ir.BOOL))
 
 
 def _ref(encoder: Encoder, name: str) -> ir.DecisionRef:
@@ -227,8 +223,3 @@ def _dead_text(loser: str, winner: str, dead: dict[str, object]) -> str:
         return f"whether {loser}'s decision is dead on this question is unknown (the solver gave up)"
     return f"{loser}'s decision is not dead: it still decides cases {winner} leaves undecided"
 
-
-def question_articles(statute: StatuteModel, witness: Witness, name: str) -> list[str]:
-    """The articles that decide ``name`` in the witness (for reports that list both sides)."""
-    outcome = witness.outcomes[(None, None)][name]
-    return [text for rule in responsible_rules(outcome) if (text := cite(statute, rule.citation))]
