@@ -448,3 +448,14 @@ def test_diff_refuses_an_unknown_decision_next_to_a_known_one(tmp_path: Path) ->
         api.diff(program, amendment="derde_telt", decisions=["recht", "rehct"])
     only = api.diff(program, amendment="derde_telt", decisions=["recht"])
     assert [(r.statute, r.name) for r in only] == [("WSF", "recht")]
+
+
+def test_a_question_skips_versions_where_a_parameter_has_no_value(tmp_path: Path) -> None:
+    # The SUWI's rule reads a parameter that has a value only from 2026-01-01: before that the
+    # law does not cover the decision, and the check compares only from then on.
+    suwi = SUWI.replace("decision mag_verwerken", "parameter aan: bool [art. 1] = true from 2026-01-01\ndecision mag_verwerken")
+    suwi = suwi.replace("if grondslag in {toestemming, wettelijke_plicht}", "if aan and grondslag in {toestemming, wettelijke_plicht}")
+    program = api.load(_write(tmp_path, avg=AVG, suwi=suwi + "same question q: AVG.rechtmatig, mag_verwerken\n"))
+    result = next(r for r in api.check(program, properties=False, examples=False) if r.kind == "question")
+    assert result.status == "conflict"
+    assert result.found_in == ["SUWI on 2026-01-01"]

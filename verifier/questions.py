@@ -25,6 +25,7 @@ import z3
 
 from dsl import ir
 from dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
+from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator
 from dsl.model import QuestionInfo, StatuteModel
 from dsl.xref import find_amendment
@@ -56,11 +57,18 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
     witness: Witness | None = None
     winner: str | None = None
     dead: dict[str, object] = {}
+    checked = 0
     for version in versions:
         if not (version.has_decision(question.first) and version.has_decision(question.second)):
             continue
         encoder, period = _encoder(statute, version, day)
-        goal = _goal(encoder, question)
+        try:
+            goal = _goal(encoder, question)
+        except LexproofError:
+            # A parameter they read has no value in this version: the law does not cover its
+            # dates for these decisions (the built-in checks leave such versions out too).
+            continue
+        checked += 1
         status, model = _solve(encoder, goal, budget)
         if status == "unknown":
             unknown.append(version.label)
@@ -75,7 +83,10 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
         prevails = _winner(statute, question, version)
         if prevails is None or not (version.has_decision(question.first) and version.has_decision(question.second)):
             continue
-        here = _dead(statute, question, version, prevails, day, budget)
+        try:
+            here = _dead(statute, question, version, prevails, day, budget)
+        except LexproofError:  # a parameter without a value here: not covered, as above
+            continue
         if here["dead"] is False:
             dead = {**here, "dead_winner": prevails}
             break
@@ -104,6 +115,9 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
     elif unknown:
         result.status, result.severity = "unknown", "error"
         result.message = f"the solver ran out of budget comparing {sides} (raise --timeout); nothing is established"
+    elif not checked:
+        result.status = "clean"
+        result.message = f"{sides} are never both in force (with every parameter they read) in one version"
     else:
         result.status = "clean"
         result.message = f"{sides} agree wherever both decide, in every version checked"
