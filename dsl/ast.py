@@ -521,3 +521,44 @@ class File:
     sections: tuple[Statute | Amendment, ...]
     comments: tuple[Comment, ...] = field(default=(), compare=False)
     span: Span = _span()
+
+
+# --- statutes that read each other (docs/language.md, "Statutes that read each other") ---
+
+
+@dataclass(frozen=True)
+class UsesDecl:
+    """``uses WEB, Awir``: the statute reads the decisions, parameters, tables, enums and facts
+    of these loaded statutes, by qualified name (``WEB.leerweg_telt``)."""
+
+    statutes: tuple[str, ...]
+    spans: tuple[Span, ...] = field(default=(), compare=False)  # one per statute named
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class QuestionSide:
+    """One decision of a ``same question``: ``AVG.rechtmatig`` or an own ``rechtmatig``."""
+
+    name: str
+    statute: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.statute}.{self.name}" if self.statute else self.name
+
+
+@dataclass(frozen=True)
+class SameQuestion:
+    """``same question Q: AVG.rechtmatig, rechtmatig priority lex superior AVG``: two decisions
+    (of two statutes) that decide one legal question; the check reports where they disagree.
+    ``priority``: superior, specialis or posterior (None: no priority declared); ``winner``:
+    the statute that prevails (for superior and specialis)."""
+
+    name: str
+    first: QuestionSide
+    second: QuestionSide
+    priority: str | None = None
+    winner: str | None = None
+    span: Span = _span()
+    winner_span: Span | None = field(default=None, compare=False)

@@ -198,6 +198,8 @@ def check_same_day_clashes(statute: StatuteModel, sink: DiagnosticSink) -> None:
 
 
 def check_version_specs(statute: StatuteModel, sink: DiagnosticSink) -> None:
+    from dsl.xref import find_amendment
+
     specs: list[ast.VersionSpec] = []
     for example in statute.examples:
         specs.extend(example.versions)
@@ -206,7 +208,7 @@ def check_version_specs(statute: StatuteModel, sink: DiagnosticSink) -> None:
         if prop.compare:
             specs.extend(prop.compare)
     for spec in specs:
-        if spec.kind != "on" and spec.amendment not in statute.amendments:
+        if spec.kind != "on" and find_amendment(statute, spec.amendment or "") is None:
             sink.error(
                 spec.span,
                 f"unknown amendment '{spec.amendment}' of {statute.name}"
@@ -219,8 +221,10 @@ def check_version_specs(statute: StatuteModel, sink: DiagnosticSink) -> None:
 def _check_with_date(statute: StatuteModel, spec: ast.VersionSpec, sink: DiagnosticSink) -> None:
     """``on D with A`` applies A on D, so D may not precede A's in-force date: before it, A's
     own ``set parameter`` values would not be in force, and the version would be half of A."""
-    amendment = statute.amendments[spec.amendment or ""]
-    assert spec.date is not None
+    from dsl.xref import find_amendment
+
+    amendment = find_amendment(statute, spec.amendment or "")
+    assert spec.date is not None and amendment is not None
     if spec.date < amendment.in_force:
         sink.error(
             spec.span,

@@ -54,12 +54,16 @@ def check_files(files: list[ast.File]) -> Program:
     for file in files:
         for section in file.sections:
             (statute_asts if isinstance(section, ast.Statute) else amendment_asts).append(section)
-    for statute in statute_asts:
+    from dsl.check_xref import order_by_uses
+
+    for statute in order_by_uses(statute_asts, sink):
         if statute.name in program.statutes:
             first = program.statutes[statute.name].span
             sink.error(statute.span, f"statute '{statute.name}' is defined twice", (first, "first defined here"))
             continue
         checker = _StatuteChecker(statute, sink)
+        checker.loaded = dict(program.statutes)  # the statutes it may use (dsl/xref.py)
+        checker.all_names = tuple(s.name for s in statute_asts)  # for hints at unknown qualifiers
         program.statutes[statute.name] = checker.run()
         unchecked[statute.name] = checker.unchecked
     seen_amendments: dict[str, Span] = {}
@@ -82,6 +86,7 @@ def check_files(files: list[ast.File]) -> Program:
             )
             continue
         check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
+    _complete_imports(program, sink)
     for statute in program.statutes.values():
         check_same_day_clashes(statute, sink)
         check_version_specs(statute, sink)
@@ -113,6 +118,18 @@ def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> Non
     for prop in statute.properties:
         roots += [*prop.assumptions, prop.claim]
     warn_nonlinear(statute, roots, lambda name: by_decision.get(name, []), sink)
+
+
+def _complete_imports(program: Program, sink: DiagnosticSink) -> None:
+    """What the amendments of used statutes add to imported decisions (``dsl/xref.py``), in
+    the order the statutes were checked (each after the statutes it uses)."""
+    from dsl.xref import ImportFailure, complete_imports
+
+    for statute in program.statutes.values():
+        try:
+            complete_imports(statute)
+        except ImportFailure as failure:
+            sink.error(statute.span, str(failure))
 
 
 def _explain_names_amendments_add(program: Program, sink: DiagnosticSink) -> None:
@@ -152,10 +169,15 @@ class _StatuteChecker:
         self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
 
     def run(self) -> StatuteModel:
+        from dsl.check_xref import check_questions, check_uses, share_enums
+
         items = self.ast.items
+        check_uses(self.model, self.ast, getattr(self, "loaded", {}))
+        self.lowerer.loaded = getattr(self, "all_names", ())  # type: ignore[attr-defined]
         for item in items:
             if isinstance(item, ast.EnumDecl):
                 self._enum(item)
+        share_enums(self.model, self.ast, self.sink)  # those of the statutes it uses
         for item in items:
             if isinstance(item, ast.FactsDecl):
                 self._facts(item)
@@ -190,6 +212,7 @@ class _StatuteChecker:
                     continue
                 self.model.rules[rule.name] = rule
         check_rule_structure(self.model, list(self.model.rules.values()), self.sink, None, unchecked=self.unchecked)
+        check_questions(self.model, self.ast, self.lowerer, self.sink)
         for item in items:
             if isinstance(item, ast.Example):
                 check_example(self.model, self.lowerer, item, self.ast.name, self.sink)

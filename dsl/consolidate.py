@@ -32,6 +32,9 @@ class Version:
     # Tables whose rows differ from the statute's in this version (rows added by amendments);
     # every other table is the statute's own (``table``).
     tables: dict[str, TableInfo] = field(hash=False, compare=False, default_factory=dict)
+    # The amendments of the statutes it uses (dsl/xref.py) applied in their versions on the
+    # same date: what those statutes' decisions, read here, are decided by.
+    foreign_amendments: tuple[str, ...] = ()
 
     _by_decision: dict[str, tuple[RuleInfo, ...]] = field(
         init=False, repr=False, hash=False, compare=False, default_factory=dict
@@ -72,7 +75,7 @@ class Version:
     # --- what exists in this version (amendments may add facts, decisions, enum values, tables) ---
     def applies(self, origin: str | None) -> bool:
         """Whether something declared by ``origin`` (None: the statute) is in this version."""
-        return origin is None or origin in self.amendments
+        return origin is None or origin in self.amendments or origin in self.foreign_amendments
 
     def has_fact(self, name: str) -> bool:
         info = self.statute.facts.get(name)
@@ -102,14 +105,18 @@ def version_on(
     *,
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    own_only: bool = False,
 ) -> Version:
     """The consolidated version on ``date``; ``include`` adds amendments not yet in force
-    (what-if), ``exclude`` leaves some out (``before A``)."""
+    (what-if), ``exclude`` leaves some out (``before A``). ``own_only``: for a statute that
+    uses others, its own rules only (``_version_with_uses`` adds theirs)."""
     chosen = [
         a for a in statute.amendments.values()
         if ((a.in_force <= date and not a.proposal) or a.name in include) and a.name not in exclude
     ]
     chosen.sort(key=lambda a: (a.in_force, a.name))
+    if statute.uses and not own_only:  # a statute that reads others: theirs on the same date
+        return _version_with_uses(statute, date, include, exclude, chosen)
     rules: dict[str, RuleInfo] = dict(statute.rules)
     sink = DiagnosticSink()
     parameter_values = {name: list(info.values) for name, info in statute.parameters.items()}
@@ -138,8 +145,74 @@ def version_on(
     version = Version(statute, effective, names, tuple(rules.values()), parameters, label, sources)
     if grows(statute):
         version.tables.update(grown_tables(version))
+        if not own_only:  # what it reads of other statutes is added by _version_with_uses
+            sink.diagnostics.extend(presence_problems(version))
+        sink.raise_if_any()
+    return version
+
+
+def _version_with_uses(
+    statute: StatuteModel, date: dt.date, include: tuple[str, ...], exclude: tuple[str, ...],
+    chosen: list[AmendmentInfo],
+) -> Version:
+    """The version of a statute that uses others (``dsl/xref.py``): its own version, plus the
+    rules, parameter values and tables it imported, as the used statutes' versions on the same
+    date have them (with ``include``/``exclude`` passed on: an amendment of a used statute
+    named there is applied, or left out, in that statute's version)."""
+    from dsl.xref import find_amendment, renamed_rule, renamed_table
+
+    foreign_included = [find_amendment(statute, name) for name in include if name not in statute.amendments]
+    effective = max([date] + [a.in_force for a in chosen if a.name in include]
+                    + [a.in_force for a in foreign_included if a is not None])
+    uses = statute.uses
+    own = version_on(statute, effective, include=include, exclude=exclude, own_only=True)
+    rules = list(own.rules)
+    parameters, sources, tables = dict(own.parameters), dict(own.parameter_sources), dict(own.tables)
+    foreign: list[str] = []
+    notes: list[str] = []
+    for name, used in uses.items():
+        theirs = _used_version(used, effective, include, exclude)
+        applied = theirs.amendments + theirs.foreign_amendments
+        foreign += [a for a in applied if a not in foreign]
+        if theirs.amendments:
+            notes.append(f"{name} with {', '.join(theirs.amendments)}")
+        mine = {q: local for q, (via, local) in statute.foreign.items() if via == name}
+        wanted = set(mine.values())
+        rules += [renamed_rule(rule, used) for rule in theirs.rules if rule.decision in wanted]
+        for qualified, local in mine.items():
+            if qualified in statute.parameters and local in theirs.parameters:
+                parameters[qualified] = theirs.parameters[local]
+                sources[qualified] = theirs.parameter_sources[local]
+            elif qualified in statute.tables and local in theirs.tables:
+                tables[qualified] = renamed_table(theirs.tables[local], used)
+    label = own.label
+    if notes:
+        label = label[:-1] + "; " + "; ".join(notes) + ")" if label.endswith(")") else label + " (" + "; ".join(notes) + ")"
+    version = Version(statute, own.date, own.amendments, tuple(rules), parameters, label, sources, tables,
+                      tuple(foreign))
+    if grows(statute) or any(grows(used) for used in uses.values()):
+        sink = DiagnosticSink()
         sink.diagnostics.extend(presence_problems(version))
         sink.raise_if_any()
+    return version
+
+
+# The versions of used statutes, shared by every reader and every version of a reader on the
+# same date (a chain of statutes that read each other would consolidate each one again per
+# reader). Keyed by the model's id, with the model kept alive next to it so the id stays its own.
+_USED_VERSIONS: dict[tuple, tuple[StatuteModel, Version]] = {}
+_USED_VERSIONS_MAX = 4096
+
+
+def _used_version(used: StatuteModel, date: dt.date, include: tuple[str, ...], exclude: tuple[str, ...]) -> Version:
+    key = (id(used), date, tuple(include), tuple(exclude))
+    hit = _USED_VERSIONS.get(key)
+    if hit is not None and hit[0] is used:
+        return hit[1]
+    version = version_on(used, date, include=include, exclude=exclude)
+    if len(_USED_VERSIONS) >= _USED_VERSIONS_MAX:
+        _USED_VERSIONS.clear()
+    _USED_VERSIONS[key] = (used, version)
     return version
 
 
@@ -171,7 +244,9 @@ def resolve_spec(statute: StatuteModel, spec: ast.VersionSpec) -> Version:
     if spec.kind == "on":
         assert spec.date is not None
         return version_on(statute, spec.date)
-    amendment = statute.amendments.get(spec.amendment or "")
+    from dsl.xref import find_amendment
+
+    amendment = find_amendment(statute, spec.amendment or "")  # its own, or of a statute it uses
     if amendment is None:
         raise LexproofError(Diagnostic(spec.span, f"unknown amendment '{spec.amendment}' of {statute.name}"))
     if spec.kind == "with":  # 'on D with A': the law on D, with A applied (the checker saw D >= A's date)
@@ -197,6 +272,8 @@ def change_dates(statute: StatuteModel, proposal: AmendmentInfo | None = None) -
         change.value.start for a in chosen for change in a.changes
         if change.kind == "set" and change.value is not None and change.value.start is not None
     )
+    for used in statute.uses.values():  # the law it reads changes on their dates too
+        dates.update(change_dates(used, proposal))
     return sorted(dates)
 
 
@@ -214,7 +291,9 @@ def distinct_version_specs(statute: StatuteModel, default: dt.date) -> list[tupl
     else:
         before = [timeline[0] - dt.timedelta(days=1)] if timeline[0] > dt.date.min else []
         specs = [(date, ()) for date in before + timeline]
-    for proposal in sorted(statute.amendments.values(), key=lambda a: (a.in_force, a.name)):
+    from dsl.xref import all_amendments
+
+    for proposal in sorted(all_amendments(statute), key=lambda a: (a.in_force, a.name)):
         if proposal.proposal:
             later = [d for d in change_dates(statute, proposal) if d > proposal.in_force]
             specs += [(date, (proposal.name,)) for date in [proposal.in_force, *later]]
@@ -233,7 +312,10 @@ def version_period(statute: StatuteModel, version: Version) -> tuple[dt.date, dt
     the last change on or before its date (or 0001-01-01) to the day before the next change
     (or 9999-12-31). A rule that reads the peildatum may still decide differently on each of
     them, so a check of the version's rules covers the whole period (``verifier/checks.py``)."""
-    proposals = [statute.amendments[name] for name in version.amendments if statute.amendments[name].proposal]
+    from dsl.xref import find_amendment
+
+    applied = [find_amendment(statute, name) for name in (*version.amendments, *version.foreign_amendments)]
+    proposals = [a for a in applied if a is not None and a.proposal]
     dates = change_dates(statute, proposals[0] if len(proposals) == 1 else None)
     if len(proposals) > 1:  # not made by distinct_versions; keep to the version's own date
         return version.date, version.date
@@ -254,6 +336,8 @@ def reads_peildatum(statute: StatuteModel) -> bool:
         nodes += [*table.bounds, *table.values]
     for rows in statute.added_rows.values():  # rows an amendment adds to a table
         nodes += [node for row in rows for node in (row.bound, row.value) if node is not None]
+    if any(reads_peildatum(used) for used in statute.uses.values()):  # what it reads of them may
+        return True
     return any(isinstance(sub, ir.Peildatum) for node in nodes for sub in ir.walk(node))
 
 

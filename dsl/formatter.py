@@ -471,6 +471,8 @@ class _Printer:
             self.line(depth, f"set parameter {item.name} = no value{start}", item)
         elif isinstance(item, _GROWTH):
             self.growth(item, depth)
+        elif isinstance(item, (ast.UsesDecl, ast.SameQuestion)):
+            self.line(depth, format_cross_statute(item), item)
         else:
             raise TypeError(f"not a statute or amendment item: {item!r}")
 
@@ -780,3 +782,13 @@ def _render(printer: _Printer, placed: _Placement) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def format_cross_statute(item: ast.UsesDecl | ast.SameQuestion) -> str:
+    """``uses WEB, Awir`` and ``same question Q: A.x, y priority lex superior A``, on one line."""
+    if isinstance(item, ast.UsesDecl):
+        return "uses " + ", ".join(item.statutes)
+    text = f"same question {item.name}: {item.first}, {item.second}"
+    if item.priority is not None:
+        text += f" priority lex {item.priority}" + (f" {item.winner}" if item.winner else "")
+    return text

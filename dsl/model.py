@@ -186,6 +186,22 @@ class AmendmentInfo:
     proposal: bool = False  # applies only where named, never by date alone
 
 
+@dataclass(frozen=True)
+class QuestionInfo:
+    """``same question``: two decisions (names in the declaring statute, one or both imported)
+    that decide one legal question, with the declared priority (None, superior, specialis,
+    posterior) and, for superior and specialis, the statute that prevails."""
+
+    name: str
+    first: str
+    second: str
+    first_statute: str
+    second_statute: str
+    priority: str | None
+    winner: str | None
+    span: Span
+
+
 @dataclass
 class StatuteModel:
     name: str
@@ -216,6 +232,12 @@ class StatuteModel:
     item_facts: dict[str, FactInfo] = field(default_factory=dict)
     item_decisions: dict[str, DecisionInfo] = field(default_factory=dict)
     decision_kind: dict[str, str] = field(default_factory=dict)
+    # Statutes that read each other (dsl/xref.py): the statutes this one uses, by name; what it
+    # imported from them (qualified name -> (the used statute it came through, its name there));
+    # and its declarations that two decisions decide the same question.
+    uses: dict[str, StatuteModel] = field(default_factory=dict, repr=False)
+    foreign: dict[str, tuple[str, str]] = field(default_factory=dict)
+    questions: list[QuestionInfo] = field(default_factory=list)
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]

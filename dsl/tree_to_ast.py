@@ -684,3 +684,37 @@ def _annotations(children: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _unquote(token: Token | str) -> str:
     text = str(token)[1:-1]
     return re.sub(r"\\(.)", r"\1", text)
+
+
+class _CrossStatuteToAst:
+    """Transformer methods for ``uses`` and ``same question`` (mixed into :class:`ToAst`)."""
+
+    @v_args(meta=True)
+    def uses_decl(self, meta: Any, children: list) -> ast.UsesDecl:
+        return ast.UsesDecl(
+            tuple(str(c) for c in children), tuple(self._tok(c) for c in children), span=self._span(meta)
+        )
+
+    @v_args(meta=True)
+    def question_side(self, meta: Any, children: list) -> ast.QuestionSide:
+        if len(children) == 2:
+            return ast.QuestionSide(str(children[1]), str(children[0]), span=self._span(meta))
+        return ast.QuestionSide(str(children[0]), None, span=self._span(meta))
+
+    def lex_kind(self, children: list) -> str:
+        return str(children[0])
+
+    def priority_clause(self, children: list) -> tuple:
+        winner = children[1] if len(children) > 1 else None
+        return ("priority", children[0], str(winner) if winner is not None else None,
+                self._tok(winner) if winner is not None else None)
+
+    @v_args(meta=True)
+    def same_question(self, meta: Any, children: list) -> ast.SameQuestion:
+        name, first, second = str(children[0]), children[1], children[2]
+        priority, winner, winner_span = (children[3][1], children[3][2], children[3][3]) if len(children) > 3 else (None, None, None)
+        return ast.SameQuestion(name, first, second, priority, winner, span=self._span(meta), winner_span=winner_span)
+
+
+for _name in ("uses_decl", "question_side", "lex_kind", "priority_clause", "same_question"):
+    setattr(ToAst, _name, _CrossStatuteToAst.__dict__[_name])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from dsl import ast, ir
@@ -285,8 +285,11 @@ class Lowerer:
                 raise self.fail(
                     span, f"'{qualifier}.' is only meaningful in a property that compares two versions"
                 )
+            elif qualifier in statute.uses:
+                return self._foreign(qualifier, name, span, scope)
             else:
-                raise self.fail(span, f"unknown qualifier '{qualifier}': not a case name, version or enum")
+                raise self.fail(span, f"unknown qualifier '{qualifier}': not a case name, version or enum"
+                                + self._statute_hint(qualifier))
         if name in statute.facts:
             if not scope.facts:
                 raise self.fail(span, f"{scope.what} cannot depend on the fact '{name}'")
@@ -423,6 +426,44 @@ class Lowerer:
         if not (key.type.is_numeric or key.type == DATE):
             raise self.fail(expr.key.span, f"rank() orders by a number or a date, not {key.type}")
         return ir.Rank("rank", (key,), INT, expr.span, kind=kind)
+
+    def _foreign(self, home_name: str, name: str, span, scope: Scope) -> Node:
+        """``WEB.x``: a decision, parameter, fact or enum value of a statute this one uses
+        (``dsl/xref.py`` imports it, with what it depends on)."""
+        from dsl.xref import ImportFailure, import_name, known_names
+
+        home = self.statute.uses[home_name]
+        try:
+            node = import_name(self.statute, home, name)
+        except ImportFailure as failure:
+            raise self.fail(span, str(failure)) from None
+        if node is None:
+            raise self.fail(
+                span,
+                f"statute {home_name} has no decision, parameter, fact or enum value '{name}'"
+                + _suggest(name, known_names(home)),
+            )
+        if isinstance(node, ir.FactRef) and not scope.facts:
+            raise self.fail(span, f"{scope.what} cannot depend on the fact '{name}'")
+        if isinstance(node, ir.DecisionRef) and not scope.decisions:
+            raise self.fail(span, f"{scope.what} cannot depend on the decision '{home_name}.{name}'")
+        if not isinstance(node, ir.Const) and (scope.cases or scope.versioned):
+            raise self.fail(
+                span,
+                f"'{home_name}.{name}' cannot be qualified by a case or version here; declare a decision of "
+                f"{self.statute.name} that reads it (d = {home_name}.{name}) and compare that",
+            )
+        return replace(node, span=span)
+
+    def _statute_hint(self, qualifier: str) -> str:
+        """For an unknown qualifier: the loaded statute it names (not used yet), or a close one."""
+        loaded = tuple(getattr(self, "loaded", ()))
+        if qualifier == self.statute.name:
+            return f"; {qualifier} is this statute: name its own decisions without '{qualifier}.'"
+        if qualifier in loaded:
+            return f"; to read statute {qualifier}, declare 'uses {qualifier}' in {self.statute.name}"
+        hint = _suggest(qualifier, [*self.statute.uses, *self.statute.enums])
+        return hint or _suggest(qualifier, [s for s in loaded if s != self.statute.name])
 
     def _peildatum(self, case: str | None, version: str | None, span, scope: Scope) -> Node:
         """The built-in ``peildatum``: the date of the version, one per version slot."""

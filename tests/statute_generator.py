@@ -1462,3 +1462,120 @@ def item_statutes(draw) -> ItemStatute:
 
 def target_is_int(lines: list[str], decision: str) -> bool:
     return any(line.startswith(f"decision {decision}: int") for line in lines)
+
+
+# --- statutes that read each other (issue 19; tests/test_xref_soundness.py) ---------------------
+
+LINKED_DATES = (dt.date(2024, 6, 1), dt.date(2025, 6, 1), dt.date(2026, 6, 1), dt.date(2027, 6, 1))
+LINKED_FACTS = {"b": (False, True), "e": ("e0", "e1", "e2"), "n": (0, 1, 2, 3)}
+
+
+@dataclass
+class LinkedStatutes:
+    """Two to four small statutes ``L0``, ``L1``, ... where each may read earlier ones (never
+    later ones: ``uses`` has no cycles), sharing the facts ``b``, ``e`` and ``n``; each with a
+    dated parameter, decisions of type int and bool (some without ``otherwise``), and maybe an
+    amendment (sometimes a proposal). The last statute may declare a ``same question``."""
+
+    texts: dict[str, str]  # statute name -> its file's text
+    uses: dict[str, list[str]]
+    decisions: dict[str, list[tuple[str, str]]]  # statute -> (decision, type)
+    amendments: dict[str, list[tuple[str, dt.date, bool]]]  # statute -> (name, in force, proposal)
+    question: tuple[str, str] | None = None  # (first, second) as written in the last statute
+
+    def cases(self) -> list[dict[str, object]]:
+        names = list(LINKED_FACTS)
+        return [dict(zip(names, values)) for values in itertools.product(*LINKED_FACTS.values())]
+
+    def source(self) -> str:
+        return "\n".join(self.texts.values())
+
+
+@st.composite
+def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4) -> LinkedStatutes:
+    count = draw(st.integers(min_statutes, max_statutes))
+    texts: dict[str, str] = {}
+    uses: dict[str, list[str]] = {}
+    decisions: dict[str, list[tuple[str, str]]] = {}
+    amendments: dict[str, list[tuple[str, dt.date, bool]]] = {}
+    question = None
+    for index in range(count):
+        name = f"L{index}"
+        earlier = [f"L{i}" for i in range(index)]
+        used = draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2)) if earlier else []
+        if earlier and not used:
+            used = [earlier[-1]]  # every statute after the first reads at least one
+        uses[name] = used
+        readable = [(f"{u}.{d}", t) for u in used for d, t in decisions[u]]
+        lines = [f"statute {name}"]
+        if used:
+            lines.append("uses " + ", ".join(used))
+        if index == 0:
+            lines += ["enum E { e0, e1, e2 }", "facts F { b: bool  e: E  n: int 0..3 }"]
+        else:
+            lines.append("facts F { b: bool  n: int 0..3 }")
+        low, high = draw(st.integers(0, 3)), draw(st.integers(0, 3))
+        lines.append(f"parameter p: int [art. 9] = {low} from 2020-01-01 = {high} from 2026-01-01")
+        own: list[tuple[str, str]] = []
+        for number in range(draw(st.integers(1, 3))):
+            kind = draw(st.sampled_from(["int", "bool"]))
+            decision = f"d{number}"
+            otherwise = draw(st.sampled_from(["", " otherwise 0" if kind == "int" else " otherwise false"]))
+            annotation = "@allow(gap) " if not otherwise else ""
+            lines.append(f"{annotation}decision {decision}: {kind} [art. {number + 1}]{otherwise}")
+            scope = readable + own
+            for rule in range(draw(st.integers(1, 3))):
+                condition = _linked_condition(draw, scope, index == 0)
+                value = _linked_value(draw, kind, scope, index == 0)
+                lines.append(f"@allow(conflict, dead, redundant) rule r{number}_{rule} [art. {number + 1} lid {rule + 1}]: "
+                             f"{decision} = {value}{condition}")
+            own.append((decision, kind))
+        decisions[name] = own
+        amendments[name] = []
+        if draw(st.booleans()):
+            target_decision, kind = draw(st.sampled_from(own))
+            number = int(target_decision[1:])
+            day = draw(st.sampled_from([dt.date(2025, 1, 1), dt.date(2027, 1, 1)]))
+            proposal = draw(st.booleans())
+            amendment = f"w{index}"
+            value = _linked_value(draw, kind, readable + own[:number], index == 0)
+            condition = _linked_condition(draw, readable + own[:number], index == 0)
+            lines += [f"amendment {amendment} amends {name} in force {day.isoformat()}" + (" proposal" if proposal else ""),
+                      f"  insert rule n{index} [art. {number + 1} lid 9]: {target_decision} = {value}{condition}"]
+            amendments[name].append((amendment, day, proposal))
+        if index == count - 1 and readable and draw(st.booleans()):
+            bools = [d for d, t in readable if t == "bool"]
+            mine = [d for d, t in own if t == "bool"]
+            if bools and mine:
+                question = (draw(st.sampled_from(bools)), draw(st.sampled_from(mine)))
+                # Amendments come after the statute's items, so the question goes before them.
+                head = [line for line in lines if not line.startswith(("amendment", "  insert"))]
+                tail = lines[len(head):]
+                lines = head + [f"same question q: {question[0]}, {question[1]}"] + tail
+        texts[name] = "\n".join(lines) + "\n"
+    return LinkedStatutes(texts, uses, decisions, amendments, question)
+
+
+def _linked_atom(draw, scope: list[tuple[str, str]], has_e: bool) -> str:
+    options = ["b", "not b", f"n >= {draw(st.integers(0, 3))}", "n <= p"]
+    options.append("e = e1" if has_e else "b")
+    options += [name for name, kind in scope if kind == "bool"]
+    options += [f"{name} > {draw(st.integers(-1, 3))}" for name, kind in scope if kind == "int"]
+    return draw(st.sampled_from(options))
+
+
+def _linked_condition(draw, scope, has_e: bool) -> str:
+    parts = draw(st.integers(0, 2))
+    if parts == 0:
+        return ""
+    return " if " + " and ".join(_linked_atom(draw, scope, has_e) for _ in range(parts))
+
+
+def _linked_value(draw, kind: str, scope, has_e: bool) -> str:
+    if kind == "bool":
+        return draw(st.sampled_from(["true", "false", _linked_atom(draw, scope, has_e)]))
+    ints = [name for name, k in scope if k == "int"]
+    options = [str(draw(st.integers(0, 3))), f"n + {draw(st.integers(0, 2))}", "p",
+               f"if b then {draw(st.integers(0, 3))} else {draw(st.integers(0, 3))}"]
+    options += [f"{name} + {draw(st.integers(0, 2))}" for name in ints]
+    return draw(st.sampled_from(options))

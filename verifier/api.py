@@ -25,11 +25,13 @@ from dsl.parser import parse_query, parse_text
 from dsl.source import SOURCES, Span
 from dsl.typing import Lowerer, Scope, TypeFailure
 from dsl.values import clip, parse_iso_date, parse_value
+from dsl.xref import own_decisions, readers_of
 from verifier.cache import ResultCache
 from verifier.casefile import key_positions, parse_case_json, read_case_text, top_level_key_positions
 from verifier.checks import ALL_CHECKS, run_checks
 from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
+from verifier.questions import check_questions
 from verifier.results import Result, Witness
 from verifier.solving import Budget
 from verifier.workers import Task, run_tasks
@@ -316,6 +318,11 @@ class EvaluationResult:
         return data
 
 
+def _home_of(statute: StatuteModel, rule: str) -> str:
+    """The statute a rule of a version belongs to: ``WEB.bol`` is the WEB's (dsl/xref.py)."""
+    return rule.split(".", 1)[0] if "." in rule else statute.name
+
+
 def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
     from verifier.results import cite
 
@@ -323,6 +330,7 @@ def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
         {
             "rule": t.rule.name,
             "article": cite(statute, t.rule.citation),
+            **({"statute": _home_of(statute, t.rule.name)} if statute.uses else {}),
             "status": t.status,
             "failed_condition": t.failed_condition,
             "overridden_by": list(t.overridden_by),
@@ -339,7 +347,8 @@ def evaluate(
     """Every decision for one case, with the trace of each rule. ``case`` holds JSON-style
     values ("€1,118.00" or 1118, "96%" or Fraction, "2025-09-01" or a date, enum names);
     ``source`` and ``text`` let diagnostics point into the case file."""
-    model = statute_of_amendment(program, amendment) if amendment else pick_statute(program, statute)
+    model = (statute_of_amendment(program, amendment) if amendment and not statute
+             else pick_statute(program, statute))  # a statute may take the amendment of one it uses
     version = default_version(model, _date(date), amendment)
     facts = read_case(model, case, source, text, version=version)
     evaluator = Evaluator({None: version}, {None: facts})
@@ -394,7 +403,18 @@ def check(
     for name, key in to_store.items():
         if cache is not None and all(_cacheable(r) for r in found[name]):
             cache.store(key, found[name])
+    _name_article_statutes(program, [result for results in found.values() for result in results])
     return [result for results in found.values() for result in results]
+
+
+def _name_article_statutes(program: Program, results: list[Result]) -> None:
+    """Results of a statute that reads others name the statute of every article they cite."""
+    from verifier.results import article_statutes
+
+    for result in results:
+        model = program.statutes.get(result.statute or "")
+        if model is not None and model.uses and result.articles:
+            result.article_statutes = article_statutes(model, result.articles)
 
 
 def _cacheable(result: Result) -> bool:
@@ -418,6 +438,8 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
     if builtin:
         for part in builtin_parts(statute):
             tasks.append((statute, BuiltinPart(statute, builtin_day, budget, only, day, part)))
+    if builtin and "conflict" in only and statute.questions:  # conflicts between statutes (LP105)
+        tasks.append((statute, lambda: check_questions(statute, builtin_day, budget, undated=day)))
     return tasks
 
 
@@ -447,7 +469,7 @@ def builtin_parts(statute: StatuteModel) -> list[list[str] | None]:
     """The statute's decisions in runs of neighbours of about ``DECISIONS_PER_PART`` (decisions
     declared together read each other, so a run's encoder shares their encoding); ``[None]``:
     all in one, for a statute of at most that many decisions."""
-    names = list(statute.decisions)
+    names = own_decisions(statute)
     parts = -(-len(names) // DECISIONS_PER_PART)
     if parts <= 1:
         return [None]
@@ -517,7 +539,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         # periods (two versions with the same rules differ in their peildatum).
         span = (day, day) if day is not None else version_period(statute, version)
         period = (span[0].toordinal(), span[1].toordinal()) if dated else None
-        for decision in statute.decisions:
+        for decision in own_decisions(statute):  # those it reads are checked in their statute
             if decisions is not None and decision not in decisions:
                 continue
             if not version.has_decision(decision):
@@ -664,7 +686,8 @@ def query(
 ) -> Result:
     """Answer 'is there a case such that ...?' with cases or a proof that none exists."""
     facts_group, expr = parse_query(text)
-    model = statute_of_amendment(program, amendment) if amendment else pick_statute(program, statute, "<query>")
+    model = (statute_of_amendment(program, amendment) if amendment and not statute
+             else pick_statute(program, statute, "<query>"))
     if facts_group is not None and facts_group not in model.groups:
         raise LexproofError(Diagnostic(expr.span, f"unknown facts group '{facts_group}' (known: {', '.join(model.groups)})"))
     from dsl.diagnostics import DiagnosticSink
@@ -686,6 +709,52 @@ def query(
     return result
 
 
+def _diff_amendment(program: Program, amendment: str, statute: str | None, decisions: list[str] | None,
+                    budget: Budget, jobs: int) -> list[Result]:
+    """``diff --amendment A``: the decisions of A's statute that A changes, then those of every
+    statute that reads A's statute (``uses``, directly or not), each in its own versions without
+    and with A on A's in-force date. ``statute``: only that statute (A's or a reader)."""
+    home = statute_of_amendment(program, amendment)
+    info = home.amendments[amendment]
+    models = [home, *readers_of(program.statutes, home.name)]
+    if statute is not None:
+        chosen = pick_statute(program, statute)
+        if chosen not in models:
+            raise LexproofError(Diagnostic(
+                Span("<command line>", 1, 1, 1, 1),
+                f"statute {chosen.name} does not read {home.name}, so amendment {amendment} changes nothing in it",
+            ))
+        models = [chosen]
+    for name in decisions or []:  # each named decision is one of some statute compared
+        if not any(name in own_decisions(m) for m in models):
+            _check_diff_decisions(models[0], [name], [])
+    results: list[Result] = []
+    for model in models:
+        before = version_on(model, info.in_force, exclude=(amendment,))
+        after = version_on(model, info.in_force, include=(amendment,))
+        mine = [name for name in decisions if name in own_decisions(model)] if decisions else None
+        if decisions and not mine:
+            continue
+        _check_diff_decisions(model, mine or [], [before, after])
+        results += diff_versions(model, before, after, budget, mine, jobs=jobs)
+    _name_article_statutes(program, results)
+    return results
+
+
+def _check_diff_decisions(model: StatuteModel, decisions: list[str], versions: list[Version]) -> None:
+    """Each decision named for a diff exists, and in both versions."""
+    for name in decisions:
+        if name not in model.decisions:
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
+        lacking = [v.label for v in versions if not v.has_decision(name)]
+        if lacking:  # an amendment adds it: there is nothing to compare it with
+            raise LexproofError(Diagnostic(
+                Span("<command line>", 1, 1, 1, 1),
+                f"decision '{name}' does not exist in {lacking[0]} (amendment "
+                f"{model.decisions[name].origin} adds it); a diff compares decisions both versions have",
+            ))
+
+
 def diff(
     program: Program, *, amendment: str | None = None, from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None, statute: str | None = None, decisions: list[str] | None = None,
@@ -696,10 +765,7 @@ def diff(
     processes (verifier/workers.py); the results are the same, in the same order."""
     budget = Budget.from_seconds(timeout)
     if amendment is not None:
-        model = statute_of_amendment(program, amendment)
-        info = model.amendments[amendment]
-        before = version_on(model, info.in_force, exclude=(amendment,))
-        after = version_on(model, info.in_force, include=(amendment,))
+        return _diff_amendment(program, amendment, statute, decisions, budget, jobs)
     else:
         if from_date is None or to_date is None:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))

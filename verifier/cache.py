@@ -348,7 +348,10 @@ def statute_files(statute: StatuteModel) -> list[str]:
     spans.extend(item.span for item in [*statute.examples, *statute.properties])
     for amendment in statute.amendments.values():
         spans.extend(change.span for change in amendment.changes)
-    return sorted({span.file for span in spans})
+    files = {span.file for span in spans}
+    for used in statute.uses.values():  # what it reads of other statutes (dsl/xref.py)
+        files.update(statute_files(used))
+    return sorted(files)
 
 
 # --- entries ----------------------------------------------------------------------------------
@@ -380,7 +383,8 @@ def _witness_to(witness: Witness) -> dict:
     for (slot, _case), outcomes in witness.outcomes.items():
         evaluator_versions = _versions_of(outcomes)
         versions[_slot_key(slot)] = {"date": evaluator_versions[slot].date.isoformat(),
-                                     "amendments": list(evaluator_versions[slot].amendments),
+                                     "amendments": list(evaluator_versions[slot].amendments)
+                                     + list(evaluator_versions[slot].foreign_amendments),
                                      "label": witness.versions[slot]}
     return {
         "facts": [[case, _plain(values)] for case, values in witness.facts.items()],
@@ -392,13 +396,15 @@ def _witness_to(witness: Witness) -> dict:
 
 
 def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
+    from dsl.xref import all_amendments
+
     versions: dict[str | None, Version] = {}
     for slot_key, spec in data["versions"].items():
         amendments = tuple(spec["amendments"])
         key = (spec["date"], amendments)
         if key not in known:
             known[key] = version_on(statute, dt.date.fromisoformat(spec["date"]), include=amendments,
-                                    exclude=tuple(name for name in statute.amendments if name not in amendments))
+                                    exclude=tuple(a.name for a in all_amendments(statute) if a.name not in amendments))
         version = known[key]
         if version.label != spec["label"]:
             raise ValueError(f"version {spec['label']} now reads {version.label}")

@@ -23,6 +23,7 @@ from dsl.consolidate import Version, version_on
 from dsl.evaluator import Evaluator, Undefined
 from dsl.model import RuleInfo, StatuteModel
 from dsl.values import format_value
+from dsl.xref import own_decisions
 from verifier.encoding import Encoder, fewer_gc_passes
 from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
@@ -65,7 +66,7 @@ def run_checks(
     # One encoder (and z3 context) for the run: a decision read by many others is encoded
     # once; each decision gets a solver with its own cone (Encoder.focus).
     encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
-    for decision in statute.decisions if decisions is None else decisions:
+    for decision in own_decisions(statute) if decisions is None else decisions:
         if not version.has_decision(decision):
             continue  # an amendment this version lacks adds it: nothing to check here
         if not any(_applies(kind, statute.decisions[decision], version.rules_of(decision), statute) for kind in only):
@@ -219,7 +220,10 @@ def _dated(statute: StatuteModel, version: Version, encoder: Encoder, model) -> 
     day = dt.date.fromordinal(value.as_long())
     if day == version.date:
         return version
-    proposals = tuple(name for name in version.amendments if statute.amendments[name].proposal)
+    from dsl.xref import find_amendment
+
+    proposals = tuple(name for name in (*version.amendments, *version.foreign_amendments)
+                      if getattr(find_amendment(statute, name), "proposal", False))
     return version_on(statute, day, include=proposals)
 
 

@@ -213,7 +213,8 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
     def action() -> int:
         program = api.load(*files)
         _show_warnings(program)
-        model = api.statute_of_amendment(program, amendment) if amendment else api.pick_statute(program, statute)
+        model = (api.statute_of_amendment(program, amendment) if amendment and not statute
+                 else api.pick_statute(program, statute))  # a statute may take another's amendment (uses)
         data, text = api.load_case_file(case_file)
         day = _parse_date(date, "--date")
         result = api.evaluate(program, data, statute=model.name, date=day, amendment=amendment,
@@ -360,7 +361,8 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         changed = [r for r in results if r.status != "unchanged"]
         for result in changed:
             print_result(console, result, program.statutes)
-        unchanged = [r.name for r in results if r.status == "unchanged"]
+        home = results[0].statute if results else None  # a reader's decisions carry its name
+        unchanged = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results if r.status == "unchanged"]
         if unchanged:
             console.print(Text(f"unchanged: {', '.join(unchanged)}", style="dim"))
         return code

@@ -34,6 +34,7 @@ from dsl.evaluator import DecisionOutcome, Evaluator
 from dsl.items import fact_json
 from dsl.model import StatuteModel
 from dsl.values import format_value, to_json
+from dsl.xref import own_decisions
 from verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from verifier.errors import InternalError
 from verifier.regions import Region, Row, cone_facts, describe_row, summarize
@@ -63,7 +64,7 @@ def diff_versions(
 
 def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:
     """The decisions both versions have: one an amendment adds has nothing to compare with."""
-    return [name for name in statute.decisions if before.has_decision(name) and after.has_decision(name)]
+    return [name for name in own_decisions(statute) if before.has_decision(name) and after.has_decision(name)]
 
 
 def has_unknown(result: Result) -> bool:

@@ -82,6 +82,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "Removing the rule changes no outcome of its decision.",
         "warning",
     ),
+    "LP105": (
+        "question",
+        "Two statutes decide one legal question differently",
+        "Two decisions of two statutes declared to decide the same question ('same question') both "
+        "decide a case and disagree. Declare a priority (lex superior, specialis or posterior) or "
+        "change one of the statutes.",
+        "error",
+    ),
 }
 
 

@@ -632,5 +632,15 @@ def default_version(statute: StatuteModel, date: dt.date, amendment: str | None)
     """The version the CLI means by --date and --amendment."""
     if amendment is None:
         return version_on(statute, date)
-    info = statute.amendments[amendment]
+    from dsl.xref import find_amendment
+
+    info = find_amendment(statute, amendment)  # its own, or one of a statute it uses
+    if info is None:
+        from dsl.diagnostics import Diagnostic, LexproofError
+        from dsl.source import Span
+
+        raise LexproofError(Diagnostic(
+            Span("<command line>", 1, 1, 1, 1),
+            f"amendment '{amendment}' amends neither {statute.name} nor a statute it uses",
+        ))
     return version_on(statute, max(date, info.in_force), include=(amendment,))

@@ -152,6 +152,8 @@ class Witness:
             "versions": {slot or "version": label for slot, label in self.versions.items()},
             "articles": self.deciding_articles(),
         }
+        if self.statute.uses:  # each article's statute, for a statute that reads others
+            data["article_statutes"] = _article_list(article_statutes(self.statute, data["articles"]))
         if self.note:
             data["note"] = self.note
         return data
@@ -200,6 +202,8 @@ class Result:
     version: str | None = None
     found_in: list[str] = field(default_factory=list)  # a built-in finding: every version it occurs in
     cached: bool = False  # read back from the result cache (verifier/cache.py), not computed now
+    # For a statute that reads others (dsl/xref.py): each article cited -> the statute it belongs to.
+    article_statutes: dict[str, str] = field(default_factory=dict)
 
     @property
     def inconclusive(self) -> bool:
@@ -252,7 +256,42 @@ class Result:
             data["details"] = self.details
         if self.cached:
             data["cached"] = True
+        if self.article_statutes:
+            data["article_statutes"] = _article_list(self.article_statutes)
         return data
+
+
+def _article_list(statutes: dict[str, str]) -> list[dict[str, str]]:
+    """As JSON: a list of {"article", "statute"} (the articles are data, not keys)."""
+    return [{"article": article, "statute": name} for article, name in statutes.items()]
+
+
+def article_statutes(statute: StatuteModel, articles: list[str]) -> dict[str, str]:
+    """For a statute that reads others: the statute (by name) each cited article belongs to,
+    found from the label a citation ends with (``art. 7.2.2 lid 1 WEB`` -> WEB); empty for a
+    statute that reads none (its articles are all its own, or name their act as written)."""
+    import re
+
+    if not statute.uses:
+        return {}
+    labels: dict[str, str] = {}
+
+    def add(model: StatuteModel) -> None:
+        labels.setdefault(model.cite_as or model.name, model.name)
+        for used in model.uses.values():
+            add(used)
+
+    add(statute)
+    result: dict[str, str] = {}
+    for article in articles:
+        found: list[tuple[int, int, str]] = []
+        for label, name in labels.items():
+            match = re.search(rf"(?:^|\s){re.escape(label)}(?=$|[\s:(,])", article)
+            if match:
+                found.append((match.start(), -len(label), name))
+        if found:
+            result[article] = min(found)[2]
+    return result
 
 
 def exit_code(results: list[Result]) -> int:

@@ -1,0 +1,239 @@
+"""Conflicts between statutes: ``same question Q: AVG.rechtmatig, rechtmatig priority ...``.
+
+Two decisions of two statutes that decide one legal question are compared in every distinct
+version of the declaring statute (each reads the other statute in its version on the same date):
+is there a case where both decide, and differently? Finding code LP105.
+
+- Without a priority, such a case is a conflict between the statutes (an error), shown with the
+  articles of both statutes that decide it.
+- With ``priority lex superior S`` or ``lex specialis S``, S decides where they disagree; the
+  result says so (severity info) and whether the other decision is *dead* on the question:
+  whether S decides every case the other one decides (then the other never has effect).
+- ``lex posterior``: the statute whose latest amendment in force in the version is the later
+  one decides; when neither statute has one, or both on the same day, lex posterior cannot tell,
+  and a disagreement stays a conflict.
+
+A solver that gives up yields 'unknown', never 'no conflict'. A case the solver finds is run
+through the evaluator before it is shown (both decided, different values), or it is a bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import z3
+
+from dsl import ir
+from dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
+from dsl.diagnostics import LexproofError
+from dsl.evaluator import Evaluator
+from dsl.model import QuestionInfo, StatuteModel
+from dsl.xref import find_amendment
+from verifier.encoding import Encoder, fewer_gc_passes
+from verifier.errors import InternalError
+from verifier.results import Outcomes, Result, Witness
+from verifier.solving import Budget, check, new_solver, read_cases
+
+CODE = "LP105"
+
+
+@fewer_gc_passes
+def check_questions(statute: StatuteModel, day: dt.date | None, budget: Budget,
+                    undated: dt.date | None = None) -> list[Result]:
+    """One result per ``same question`` of the statute: over every distinct version (or the
+    version on ``day``)."""
+    if not statute.questions:
+        return []
+    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    return [_question(statute, question, versions, day, budget) for question in statute.questions]
+
+
+def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Version], day: dt.date | None,
+              budget: Budget) -> Result:
+    result = Result("question", question.name, "unknown", question.span, code=CODE, statute=statute.name,
+                    details={"decisions": [_side(question, 0), _side(question, 1)]})
+    disagree: list[str] = []
+    unknown: list[str] = []
+    witness: Witness | None = None
+    winner: str | None = None
+    dead: dict[str, object] = {}
+    checked = 0
+    for version in versions:
+        if not (version.has_decision(question.first) and version.has_decision(question.second)):
+            continue
+        encoder, period = _encoder(statute, version, day)
+        try:
+            goal = _goal(encoder, question)
+        except LexproofError:
+            # A parameter they read has no value in this version: the law does not cover its
+            # dates for these decisions (the built-in checks leave such versions out too).
+            continue
+        checked += 1
+        status, model = _solve(encoder, goal, budget)
+        if status == "unknown":
+            unknown.append(version.label)
+            continue
+        if status == "unsat":
+            continue
+        disagree.append(version.label)
+        if witness is None:
+            witness = _witness(statute, version, encoder, model, question)
+            winner = _winner(statute, question, version)
+    for version in versions:  # is the yielding decision dead: in every version, or not in one?
+        prevails = _winner(statute, question, version)
+        if prevails is None or not (version.has_decision(question.first) and version.has_decision(question.second)):
+            continue
+        try:
+            here = _dead(statute, question, version, prevails, day, budget)
+        except LexproofError:  # a parameter without a value here: not covered, as above
+            continue
+        if here["dead"] is False:
+            dead = {**here, "dead_winner": prevails}
+            break
+        if here["dead"] == "unknown" or not dead:
+            dead = {**here, "dead_winner": prevails}
+    result.found_in = disagree or unknown
+    result.version = "; ".join(result.found_in) if result.found_in else None
+    sides = f"{_side(question, 0)} and {_side(question, 1)}"
+    if witness is not None:
+        result.witnesses = [witness]
+        result.articles = witness.deciding_articles()
+        if winner is None:
+            result.status, result.severity = "conflict", "error"
+            why = "" if question.priority is None else (
+                "; lex posterior cannot tell which is later (no amendment of either statute, or both on the "
+                "same day, is in force in the version)")
+            result.message = f"{sides} decide question '{question.name}' differently for the case below{why}"
+        else:
+            result.status, result.severity = "resolved", "info"
+            loser = question.second_statute if winner == question.first_statute else question.first_statute
+            result.message = (f"{sides} disagree for the case below; {winner} decides there "
+                              f"(lex {question.priority}), {loser} yields; " + _dead_text(loser, winner, dead))
+            result.details.update({"winner": winner, "priority": question.priority})
+        if unknown:
+            result.message += f"; the solver gave up in {', '.join(unknown)}"
+    elif unknown:
+        result.status, result.severity = "unknown", "error"
+        result.message = f"the solver ran out of budget comparing {sides} (raise --timeout); nothing is established"
+    elif not checked:
+        result.status = "clean"
+        result.message = f"{sides} are never both in force (with every parameter they read) in one version"
+    else:
+        result.status = "clean"
+        result.message = f"{sides} agree wherever both decide, in every version checked"
+        if dead:
+            winner = str(dead["dead_winner"])
+            loser = question.second_statute if winner == question.first_statute else question.first_statute
+            result.message += f"; {winner} prevails (lex {question.priority}): " + _dead_text(loser, winner, dead)
+            result.details.update({"winner": winner, "priority": question.priority})
+    if dead:
+        result.details.update({k: v for k, v in dead.items() if k != "dead_winner"})
+    return result
+
+
+def _side(question: QuestionInfo, index: int) -> str:
+    name = (question.first, question.second)[index]
+    home = (question.first_statute, question.second_statute)[index]
+    return name if "." in name else f"{home}.{name}"
+
+
+def _encoder(statute: StatuteModel, version: Version, day: dt.date | None) -> tuple[Encoder, tuple | None]:
+    """An encoder of the version; over every day of its period when the rules read the
+    peildatum (as the built-in checks do)."""
+    period = None
+    if reads_peildatum(statute):
+        start, end = (day, day) if day is not None else version_period(statute, version)
+        period = (start.toordinal(), end.toordinal())
+    return Encoder(statute, {None: version}, periods={None: period} if period else None), period
+
+
+def _goal(encoder: Encoder, question: QuestionInfo) -> z3.BoolRef:
+    """Both decisions decide, and their values differ."""
+    first, second = (_ref(encoder, n) for n in (question.first, question.second))
+    return encoder.formula(ir.Op("!=", (first, second), ir.BOOL))
+
+
+def _ref(encoder: Encoder, name: str) -> ir.DecisionRef:
+    return ir.DecisionRef(name, encoder.statute.decisions[name].type)
+
+
+def _solve(encoder: Encoder, goal: z3.BoolRef, budget: Budget) -> tuple[str, z3.ModelRef | None]:
+    solver = new_solver(encoder, budget)
+    want = z3.Bool("goal!question", encoder.ctx)
+    solver.add(z3.Implies(want, goal))
+    status = check(solver, *encoder.assumptions(), want)
+    return status, (solver.model() if status == "sat" else None)
+
+
+def _witness(statute: StatuteModel, version: Version, encoder: Encoder, model, question: QuestionInfo) -> Witness:
+    """The case the solver found, replayed: both decisions decided, with different values."""
+    from verifier.checks import _dated
+
+    facts = read_cases(encoder, model)
+    version = _dated(statute, version, encoder, model)
+    evaluator = Evaluator({None: version}, facts)
+    first, second = evaluator.decision(question.first), evaluator.decision(question.second)
+    if not (first.defined and second.defined and first.value != second.value):
+        raise InternalError(f"question {question.name}: case {facts} does not make the statutes disagree "
+                            f"in the evaluator ({first.status} {first.value!r}, {second.status} {second.value!r})")
+    outcomes = {(None, None): Outcomes(evaluator, statute.decisions)}
+    return Witness(statute, facts, {None: version.label}, outcomes, (question.first, question.second),
+                   dates={None: version.date})
+
+
+def _winner(statute: StatuteModel, question: QuestionInfo, version: Version) -> str | None:
+    """The statute that decides where the two disagree, by the declared priority (None: none
+    declared, or lex posterior cannot tell)."""
+    if question.priority in ("superior", "specialis"):
+        return question.winner
+    if question.priority != "posterior":
+        return None
+    latest = {home: _latest_amendment(statute, version, home) for home in (question.first_statute, question.second_statute)}
+    first, second = latest[question.first_statute], latest[question.second_statute]
+    if first is None and second is None or first == second:
+        return None
+    if second is None or (first is not None and first > second):
+        return question.first_statute
+    return question.second_statute
+
+
+def _latest_amendment(statute: StatuteModel, version: Version, home: str) -> dt.date | None:
+    """The in-force date of the latest amendment of ``home`` applied in the version."""
+    dates = []
+    for name in (*version.amendments, *version.foreign_amendments):
+        amendment = find_amendment(statute, name)
+        if amendment is not None and amendment.statute == home:
+            dates.append(amendment.in_force)
+    return max(dates, default=None)
+
+
+def _dead(statute: StatuteModel, question: QuestionInfo, version: Version, winner: str, day: dt.date | None,
+          budget: Budget) -> dict[str, object]:
+    """Whether the yielding decision is dead on the question: no case where it decides and the
+    prevailing one does not. 'unknown' when the solver gives up."""
+    loser_name, winner_name = ((question.second, question.first) if winner == question.first_statute
+                               else (question.first, question.second))
+    encoder, _period = _encoder(statute, version, day)
+    _, loser_defined = encoder.decision(loser_name)
+    _, winner_defined = encoder.decision(winner_name)
+    status, model = _solve(encoder, z3.And(loser_defined, z3.Not(winner_defined)), budget)
+    if status == "unsat":
+        return {"dead": True}
+    if status == "unknown":
+        return {"dead": "unknown"}
+    from verifier.checks import _dated
+
+    facts = read_cases(encoder, model)
+    evaluator = Evaluator({None: _dated(statute, version, encoder, model)}, facts)
+    if not evaluator.decision(loser_name).defined or evaluator.decision(winner_name).defined:
+        raise InternalError(f"question {question.name}: case {facts} is not one where only {loser_name} decides")
+    return {"dead": False, "alone": {k: str(v) for k, v in facts[None].items()}}
+
+
+def _dead_text(loser: str, winner: str, dead: dict[str, object]) -> str:
+    if dead.get("dead") is True:
+        return f"{loser}'s decision is dead on this question: {winner} decides every case it decides"
+    if dead.get("dead") == "unknown":
+        return f"whether {loser}'s decision is dead on this question is unknown (the solver gave up)"
+    return f"{loser}'s decision is not dead: it still decides cases {winner} leaves undecided"
+
