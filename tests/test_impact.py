@@ -132,3 +132,31 @@ def test_population_command_writes_a_deterministic_file(tmp_path: Path) -> None:
     query = f"SELECT count(*) FROM read_parquet('{first}') WHERE leeftijd BETWEEN 30 AND 39"
     ages = duckdb.connect().execute(query).fetchone()[0]
     assert recht["counts"]["become eligible"] == ages > 0
+
+
+def _keys(value, into: set[str]) -> set[str]:
+    """Object keys of a JSON value, except those that are data (categories, problems, group values)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            into.add(key)
+            if key not in ("counts", "problems", "group"):
+                _keys(item, into)
+    elif isinstance(value, list):
+        for item in value:
+            _keys(item, into)
+    return into
+
+
+def test_every_json_field_is_documented(tmp_path: Path) -> None:
+    law, population = files(tmp_path)
+    Path(population).write_text(POPULATION + "abc,1.00,a\n")
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--by", "soort", "--format", "json"])
+    payload = json.loads(result.stdout)
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "impact.md").read_text(encoding="utf-8")
+    keys = _keys(payload, set())
+    assert {"groups", "first_bad_rows", "deciles_of_change"} <= keys
+    missing = sorted(k for k in keys if f"`{k}`" not in doc)
+    assert not missing, f"fields not documented in docs/impact.md: {missing}"
+    categories = {c for d in payload["decisions"] for c in d["counts"]}
+    assert not [c for c in categories if f"`{c}`" not in doc]
