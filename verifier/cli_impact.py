@@ -36,7 +36,8 @@ def _mapping(path: str | None) -> dict[str, str] | None:
 
 def _engine_error(error: Exception) -> LexproofError:
     """An engine's complaint about the input (an unreadable file, an arithmetic overflow) as bad input."""
-    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    message = lines[0] if lines else type(error).__name__
     return LexproofError(Diagnostic(COMMAND_LINE, f"the SQL engine stopped: {message}"))
 
 

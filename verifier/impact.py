@@ -92,8 +92,8 @@ def outcomes_sql(engine, before: Version, after: Version, decisions: list[str], 
             columns.append(den_column(name))
         for alias, slot in (("b", "before"), ("a", "after")):
             parts += [f"{alias}.{_quote(c)} AS {_c(slot, c)}" for c in columns]
-    return (f"SELECT {', '.join(parts)} FROM ({engine.outcome_sql(before, decisions, by)}) AS b "
-            f"JOIN ({engine.outcome_sql(after, decisions, [])}) AS a USING (__row)")
+    return (f"SELECT {', '.join(parts)} FROM ({engine.outcome_sql(before, decisions, by, 'before_')}) AS b "
+            f"JOIN ({engine.outcome_sql(after, decisions, [], 'after_')}) AS a USING (__row)")
 
 
 def _defined(slot: str, name: str) -> str:
@@ -122,8 +122,8 @@ def _category(info_type: Type, name: str) -> str:
 def run_impact(engine, statute: StatuteModel, before: Version, after: Version, decisions: list[str],
                by: list[str], population: PopulationReport, progress=None) -> ImpactReport:
     """Materialise the outcomes once, then aggregate per decision (and per group)."""
-    con = engine.con
-    con.execute(f"CREATE OR REPLACE TEMP TABLE outcomes AS {outcomes_sql(engine, before, after, decisions, by)}")
+    con = engine
+    engine.materialize("outcomes", outcomes_sql(engine, before, after, decisions, by))
     results = []
     for index, name in enumerate(decisions):
         if progress is not None:
@@ -137,8 +137,8 @@ def _decision_impact(con, statute: StatuteModel, name: str, by: list[str]) -> De
     category = _category(info_type, name)
     keys = [_quote(b) for b in by]
     impact = DecisionImpact(name, info_type, Figures())
-    rows = con.execute(f"SELECT {', '.join([*keys, ''])}{category} AS cat, count(*) FROM outcomes "
-                       f"GROUP BY ALL ORDER BY ALL").fetchall()
+    rows = con.query(f"SELECT {', '.join([*keys, ''])}{category} AS cat, count(*) FROM outcomes GROUP BY ALL")
+    rows.sort(key=lambda row: tuple(str(v) for v in row))
     groups: dict[tuple, Figures] = {}
     for row in rows:
         key, cat, count = tuple(row[:-2]), row[-2], row[-1]
@@ -166,7 +166,7 @@ def _totals(con, info_type: Type, name: str, slot: str, keys: list[str]) -> dict
     value = _c(slot, value_column(name))
     den = _c(slot, den_column(name)) if info_type.is_rational else "1"
     select = ", ".join([*keys, f"{den} AS den", f"sum({value}) AS total"])
-    rows = con.execute(f"SELECT {select} FROM outcomes WHERE {_defined(slot, name)} GROUP BY ALL").fetchall()
+    rows = con.query(f"SELECT {select} FROM outcomes WHERE {_defined(slot, name)} GROUP BY ALL")
     totals: dict[tuple, Fraction] = {}
     for row in rows:
         key = tuple(row[:-2])
@@ -181,17 +181,18 @@ def _deciles(con, info_type: Type, name: str) -> tuple[list[Fraction | int] | No
     before, after = _c("before", value_column(name)), _c("after", value_column(name))
     if info_type.is_rational:
         bd, ad = _c("before", den_column(name)), _c("after", den_column(name))
-        dens = con.execute(f"SELECT DISTINCT d FROM (SELECT {bd} AS d FROM outcomes WHERE {both} UNION "
-                           f"SELECT {ad} FROM outcomes WHERE {both})").fetchall()
+        dens = con.query(f"SELECT DISTINCT d FROM (SELECT {bd} AS d FROM outcomes WHERE {both} UNION "
+                         f"SELECT {ad} AS d FROM outcomes WHERE {both}) AS dens")
         scale = math.lcm(*[int(d) for (d,) in dens]) if dens else 1
         if scale > MAX_SCALE:
             return None, 0
         key = f"({after} * ({scale} // {ad}) - {before} * ({scale} // {bd}))"
     else:
         scale, key = 1, f"({after} - {before})"
-    changed, points = con.execute(
-        f"SELECT count(*), quantile_disc(k, {DECILES}) FROM (SELECT CAST({key} AS HUGEINT) AS k FROM outcomes "
-        f"WHERE {both}) WHERE k <> 0").fetchone()
+    points_sql = ", ".join(f"percentile_disc({p}) WITHIN GROUP (ORDER BY k)" for p in DECILES)
+    changed, *points = con.query(
+        f"SELECT count(*), {points_sql} FROM (SELECT CAST({key} AS {con.int_type}) AS k FROM outcomes "
+        f"WHERE {both}) AS changes WHERE k <> 0")[0]
     if not changed:
         return [], 0
     values = [Fraction(int(p), scale) for p in points]

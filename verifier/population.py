@@ -79,7 +79,7 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _files(path: str | Path) -> tuple[str, list[Path]]:
+def population_files(path: str | Path) -> tuple[str, list[Path]]:
     """The scan function and files of a population path (a file, or a folder of them)."""
     where = Path(path)
     if where.is_dir():
@@ -98,17 +98,28 @@ def _files(path: str | Path) -> tuple[str, list[Path]]:
 def load_population(con, path: str | Path, statute: StatuteModel, facts: list[str],
                     mapping: dict[str, str] | None = None, keep: list[str] = (),  # type: ignore[assignment]
                     enum_values: dict[str, tuple[str, ...]] | None = None) -> PopulationReport:
-    """Create the view ``population`` (typed, good rows only, ``__row``) on ``con`` from the
-    file(s) at ``path``, validating the columns of ``facts`` (and ``keep``); the report counts
-    and shows the bad rows. ``mapping``: fact -> column name in the files."""
-    scan, files = _files(path)
-    mapping = mapping or {}
+    """Create the view ``population`` (typed, good rows only, ``__row``) on the DuckDB
+    connection ``con`` from the file(s) at ``path``, validating the columns of ``facts`` (and
+    ``keep``); the report counts and shows the bad rows. ``mapping``: fact -> column name."""
+    scan, files = population_files(path)
     file_list = "[" + ", ".join(_literal(str(f)) for f in files) + "]"
     options = ", all_varchar=true, header=true, filename=true" if scan == "read_csv" else ", filename=true"
     con.execute(f"CREATE OR REPLACE TEMP VIEW population_raw AS SELECT *, row_number() OVER () AS __row "
                 f"FROM {scan}({file_list}{options})")
     described = {row[0]: row[1] for row in con.execute("DESCRIBE population_raw").fetchall()}
-    span = Span(str(files[0]), 1, 1, 1, 1)
+    return validate_population(lambda sql: con.execute(sql).fetchall(), str(path), str(files[0]), described, statute,
+                               facts, mapping, keep, enum_values)
+
+
+def validate_population(run, source: str, first_file: str, described: dict[str, str], statute: StatuteModel,
+                        facts: list[str], mapping: dict[str, str] | None, keep: list[str],
+                        enum_values: dict[str, tuple[str, ...]] | None) -> PopulationReport:
+    """Over the view ``population_raw`` (the files' columns as ``described``: name -> type,
+    plus ``__row`` and ``filename``), create ``population_checked`` and ``population`` and
+    count the bad rows. ``run`` executes one statement in DuckDB's dialect (an engine of
+    another dialect transpiles it)."""
+    mapping = mapping or {}
+    span = Span(first_file, 1, 1, 1, 1)
     wanted = list(dict.fromkeys([*facts, *keep]))
     missing = [name for name in wanted if mapping.get(name, name) not in described]
     if missing:
@@ -128,23 +139,23 @@ def load_population(con, path: str | Path, statute: StatuteModel, facts: list[st
         checks += [(name, condition, problem) for condition, problem in fact_checks]
     bad_case = " ".join(f"WHEN {condition} THEN {_literal(name + ': ' + problem)}" for name, condition, problem in checks)
     bad_expr = f"CASE {bad_case} ELSE NULL END" if checks else "NULL"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW population_checked AS SELECT __row, filename AS __file, {bad_expr} AS __bad"
-                + "".join(f", {t}" for t in typed) + " FROM population_raw")
-    con.execute("CREATE OR REPLACE TEMP VIEW population AS SELECT * EXCLUDE (__bad, __file) FROM population_checked "
-                "WHERE __bad IS NULL")
-    report = PopulationReport(str(path))
-    report.rows = con.execute("SELECT count(*) FROM population_raw").fetchone()[0]
-    for problem, count in con.execute("SELECT __bad, count(*) FROM population_checked WHERE __bad IS NOT NULL "
-                                      "GROUP BY __bad ORDER BY __bad").fetchall():
+    run(f"CREATE OR REPLACE TEMP VIEW population_checked AS SELECT __row, filename AS __file, {bad_expr} AS __bad"
+        + "".join(f", {t}" for t in typed) + " FROM population_raw")
+    columns = ", ".join(["__row", *[_quote(name) for name in wanted]])
+    run(f"CREATE OR REPLACE TEMP VIEW population AS SELECT {columns} FROM population_checked WHERE __bad IS NULL")
+    report = PopulationReport(source)
+    report.rows = run("SELECT count(*) FROM population_raw")[0][0]
+    for problem, count in sorted(run("SELECT __bad, count(*) FROM population_checked WHERE __bad IS NOT NULL "
+                                     "GROUP BY __bad")):
         report.problems[problem] = count
         report.bad += count
     if report.bad:
-        first = con.execute(f"SELECT __file, __row, __bad FROM population_checked WHERE __bad IS NOT NULL "
-                            f"ORDER BY __row LIMIT {SHOWN_BAD_ROWS}").fetchall()
+        first = run(f"SELECT __file, __row, __bad FROM population_checked WHERE __bad IS NOT NULL "
+                    f"ORDER BY __row LIMIT {SHOWN_BAD_ROWS}")
         for file, row, problem in first:
             fact = problem.split(":", 1)[0]
-            raw = con.execute(f"SELECT CAST({_quote(mapping.get(fact, fact))} AS VARCHAR) FROM population_raw "
-                              f"WHERE __row = {int(row)}").fetchone()[0]
+            raw = run(f"SELECT CAST({_quote(mapping.get(fact, fact))} AS VARCHAR) FROM population_raw "
+                      f"WHERE __row = {int(row)}")[0][0]
             report.examples.append(BadRow(file, int(row), mapping.get(fact, fact), raw, problem.split(": ", 1)[1]))
     return report
 

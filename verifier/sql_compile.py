@@ -185,10 +185,12 @@ class SqlCompiler:
 
     # --- the query ---
     def query(self, source: exp.Expression | str, decisions: list[str] | None = None,
-              keep: list[str] | None = None) -> exp.Select:
+              keep: list[str] | None = None, prefix: str = "") -> exp.Select:
         """The SELECT over ``source`` (a table name or a subquery) with, per decision, its value
         (DATE for dates, the numerator for fractions), ``:den``, ``:status`` and ``:reason``
-        columns, plus the source columns named in ``keep``."""
+        columns, plus the source columns named in ``keep``. ``prefix`` starts the names of the
+        common table expressions (two queries in one statement need different ones: Spark
+        hoists them into one WITH)."""
         wanted = decisions or [d for d in self.statute.decisions if self.version.has_decision(d)]
         for name in wanted:
             if not self.version.has_decision(name):
@@ -201,14 +203,14 @@ class SqlCompiler:
         for fact in self._facts_read(order):
             for name, expression in self._fact_columns(fact):
                 base = base.select(exp.alias_(expression, name, quoted=True))
-        ctes.append(("l0", base))
+        ctes.append((f"{prefix}l0", base))
         for index, level in enumerate(levels):
             for stage, build in enumerate((self._stage_raw, self._stage_reduce, self._stage_fire,
                                            self._stage_choose, self._stage_decide)):
                 select = exp.select(exp.Star()).from_(ctes[-1][0])
                 for name, expression in build(level):
                     select = select.select(exp.alias_(expression, name, quoted=True))
-                ctes.append((f"l{index + 1}_{stage}", select))
+                ctes.append((f"{prefix}l{index + 1}_{stage}", select))
         final = exp.select(*[col(k) for k in (keep or [])])
         for name in wanted:
             final = final.select(*self._output_columns(name))
@@ -218,8 +220,8 @@ class SqlCompiler:
         return final
 
     def sql(self, source: exp.Expression | str, decisions: list[str] | None = None,
-            keep: list[str] | None = None) -> str:
-        return self.query(source, decisions, keep).sql(dialect=self.dialect)
+            keep: list[str] | None = None, prefix: str = "") -> str:
+        return self.query(source, decisions, keep, prefix).sql(dialect=self.dialect)
 
     def _needed(self, wanted: list[str]) -> list[str]:
         """The decisions ``wanted`` read, transitively, in dependency order."""
@@ -336,6 +338,9 @@ class SqlCompiler:
                 stored.append(f"default:{name}")
             for column in stored:
                 n, d = col(column + ":rawnum"), col(column + ":rawden")
+                if self.dialect == "spark":  # Spark SQL has no gcd: fractions stay unreduced there
+                    out += [(column, n), (column + ":den", d)]
+                    continue
                 g = exp.Anonymous(this="gcd", expressions=[n, d])
                 out.append((column, binary(exp.IntDiv, n, g)))
                 out.append((column + ":den", binary(exp.IntDiv, d, g)))

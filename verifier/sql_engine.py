@@ -36,9 +36,19 @@ class DuckDBEngine:
     """One DuckDB connection: a population view, and versions' outcomes over it."""
 
     name = "duckdb"
+    dialect = "duckdb"
+    int_type = "HUGEINT"
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
         self.con = connect(threads, memory_limit)
+
+    def query(self, sql: str) -> list[tuple]:
+        """The rows of a query (written in DuckDB's dialect, as all of lexproof's aggregates)."""
+        return self.con.execute(sql).fetchall()
+
+    def materialize(self, name: str, sql: str) -> None:
+        """A temporary table of a query's result, for several aggregates over it."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_quote(name)} AS {sql}")
 
     def load(self, path: str | Path, statute: StatuteModel, facts: list[str], mapping: dict[str, str] | None = None,
              keep: list[str] = (), enum_values: dict[str, tuple[str, ...]] | None = None) -> PopulationReport:  # type: ignore[assignment]
@@ -54,8 +64,9 @@ class DuckDBEngine:
         if rows:
             self.con.executemany(f"INSERT INTO population VALUES ({marks})", rows)
 
-    def outcome_sql(self, version: Version, decisions: list[str] | None = None, keep: list[str] = ()) -> str:  # type: ignore[assignment]
-        return SqlCompiler(version, "duckdb").sql("population", decisions, ["__row", *keep])
+    def outcome_sql(self, version: Version, decisions: list[str] | None = None, keep: list[str] = (),  # type: ignore[assignment]
+                    prefix: str = "") -> str:
+        return SqlCompiler(version, "duckdb").sql("population", decisions, ["__row", *keep], prefix)
 
     def outcomes(self, version: Version, decisions: list[str] | None = None) -> list[dict[str, object]]:
         """Every row's outcomes as the evaluator's values: {decision: (status, value)}, in row order."""
