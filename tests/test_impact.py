@@ -160,3 +160,17 @@ def test_every_json_field_is_documented(tmp_path: Path) -> None:
     assert not missing, f"fields not documented in docs/impact.md: {missing}"
     categories = {c for d in payload["decisions"] for c in d["counts"]}
     assert not [c for c in categories if f"`{c}`" not in doc]
+
+
+def test_by_deciles_of_a_fact(tmp_path: Path) -> None:
+    law, population = files(tmp_path)
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--decision", "toeslag", "--by", "inkomen:deciles", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.stdout)["decisions"][0]["groups"]
+    # four rows, so deciles 1..4, by inkomen: 1.00 (row 4), 100.00 (row 2), 300.00 (row 1), 900.00 (row 3)
+    assert [(g["group"]["inkomen:deciles"], g["difference"]) for g in groups] == [
+        (1, "7/30"), (2, "100/3"), (3, "70.00"), (4, "0.00")]
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--by", "soort:deciles"])
+    assert result.exit_code == 2 and "deciles need a number or date fact, and soort is Soort" in result.output

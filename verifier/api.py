@@ -532,13 +532,19 @@ def impact(
     for name in names:
         if name not in model.decisions or not (before.has_decision(name) and after.has_decision(name)):
             raise LexproofError(Diagnostic(command_line, f"unknown decision '{name}' (or not in both versions)"))
+    from verifier.impact import DECILE_SUFFIX, by_fact
+
     for name in by or []:
-        if name not in model.facts:
-            raise LexproofError(Diagnostic(command_line, f"--by {name}: {model.name} has no fact '{name}'"))
+        fact = model.facts.get(by_fact(name))
+        if fact is None:
+            raise LexproofError(Diagnostic(command_line, f"--by {name}: {model.name} has no fact '{by_fact(name)}'"))
+        if name.endswith(DECILE_SUFFIX) and not (fact.type.is_numeric or fact.type.kind == "date"):
+            raise LexproofError(Diagnostic(command_line, f"--by {name}: deciles need a number or date fact, "
+                                                         f"and {fact.name} is {fact.type}"))
     facts = list(dict.fromkeys(facts_read(before, names) + facts_read(after, names)))
     enum_values = {enum: tuple(dict.fromkeys(before.enum_values(enum) + after.enum_values(enum))) for enum in model.enums}
     runner = make_engine(engine)
-    report = runner.load(population, model, facts, mapping, list(by or []), enum_values)
+    report = runner.load(population, model, facts, mapping, [by_fact(name) for name in by or []], enum_values)
     return run_impact(runner, model, before, after, names, list(by or []), report, progress)
 
 

@@ -32,6 +32,7 @@ from verifier.sql_compile import den_column, status_column, value_column
 CATEGORIES = ("gain", "lose", "become eligible", "lose eligibility", "change", "keep",
               "become undefined", "become defined", "undefined in both")
 DECILES = [i / 10 for i in range(11)]
+DECILE_SUFFIX = ":deciles"
 MAX_SCALE = 10**30  # common denominator beyond which deciles are not computed exactly
 
 
@@ -84,16 +85,31 @@ def _c(slot: str, column: str) -> str:
 
 
 def outcomes_sql(engine, before: Version, after: Version, decisions: list[str], by: list[str]) -> str:
-    """One row per case: the ``by`` facts and each decision's columns in both versions."""
-    parts = ["b.__row"] + [f"b.{_quote(name)}" for name in by]
+    """One row per case: the ``by`` groups and each decision's columns in both versions. A
+    ``FACT:deciles`` group is the fact's decile (1: the tenth of the rows with the lowest values;
+    ties are split by row number, so the groups have equal sizes)."""
+    parts = ["b.__row"] + [_group_column(name) for name in by]
     for name in decisions:
         columns = [value_column(name), status_column(name)]
         if before.statute.decisions[name].type.is_rational:
             columns.append(den_column(name))
         for alias, slot in (("b", "before"), ("a", "after")):
             parts += [f"{alias}.{_quote(c)} AS {_c(slot, c)}" for c in columns]
-    return (f"SELECT {', '.join(parts)} FROM ({engine.outcome_sql(before, decisions, by, 'before_')}) AS b "
+    facts = list(dict.fromkeys(by_fact(name) for name in by))
+    return (f"SELECT {', '.join(parts)} FROM ({engine.outcome_sql(before, decisions, facts, 'before_')}) AS b "
             f"JOIN ({engine.outcome_sql(after, decisions, [], 'after_')}) AS a USING (__row)")
+
+
+def by_fact(group: str) -> str:
+    """The fact a ``--by`` group reads (``inkomen`` for ``inkomen:deciles``)."""
+    return group.removesuffix(DECILE_SUFFIX)
+
+
+def _group_column(group: str) -> str:
+    if group.endswith(DECILE_SUFFIX):
+        fact = _quote(by_fact(group))
+        return f"ntile(10) OVER (ORDER BY b.{fact}, b.__row) AS {_quote(group)}"
+    return f"b.{_quote(group)}"
 
 
 def _defined(slot: str, name: str) -> str:
@@ -153,8 +169,13 @@ def _decision_impact(con, statute: StatuteModel, name: str, by: list[str]) -> De
                 setattr(figures, f"total_{slot}", _plain(totals.get(key, Fraction(0)), info_type))
         impact.deciles, impact.changed = _deciles(con, info_type, name)
     if by:
-        impact.groups = sorted(groups.items(), key=lambda item: tuple(str(k) for k in item[0]))
+        impact.groups = sorted(groups.items(), key=lambda item: _group_order(item[0]))
     return impact
+
+
+def _group_order(key: tuple) -> tuple:
+    """Groups in the order of their values (deciles 1..10, not 1, 10, 2), missing values last."""
+    return tuple((value is None, value if value is not None else 0) for value in key)
 
 
 def _plain(value: Fraction, info_type: Type) -> Fraction | int:
