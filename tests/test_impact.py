@@ -174,3 +174,30 @@ def test_by_deciles_of_a_fact(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
                                        "--by", "soort:deciles"])
     assert result.exit_code == 2 and "deciles need a number or date fact, and soort is Soort" in result.output
+
+
+def test_plot_svg_histogram_counts_are_exact(tmp_path: Path) -> None:
+    import re
+
+    law, population = files(tmp_path)
+    plot = tmp_path / "impact.svg"
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--decision", "toeslag", "--by", "soort", "--plot", str(plot)])
+    assert result.exit_code == 0, result.output
+    counts = [int(c.replace(",", "")) for c in re.findall(r"<title>[^<]*: ([\d,]+)</title>", plot.read_text())]
+    # changes 7/30, 100/3, 70 in 20 bins of (70 - 7/30) / 20 from 7/30: bins 0, 9 ((100/3 - 7/30) / 3.488.. = 9.49)
+    # and 19 (the largest change closes the last bin); then gains per soort: a 1 (row 1), b 2 (rows 2, 4)
+    assert counts == [1] + [0] * 8 + [1] + [0] * 9 + [1] + [1, 2]
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--plot", str(tmp_path / "impact.pdf")])
+    assert result.exit_code == 2 and "give a .svg or .png file" in result.output
+
+
+def test_plot_png(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    law, population = files(tmp_path)
+    plot = tmp_path / "impact.png"
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--by", "soort", "--plot", str(plot)])
+    assert result.exit_code == 0, result.output
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

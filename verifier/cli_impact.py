@@ -80,8 +80,9 @@ def register(group: click.Group) -> None:
     @STATUTE
     @once_option("--format", "output_format", type=click.Choice(["human", "json", "csv"]), default="human",
                  show_default=True)
+    @once_option("--plot", "plot", metavar="FILE.svg|FILE.png", help="histograms of the change and counts per group")
     def impact_command(paths, population, amendment, from_date, to_date, by, decisions, engine, mapping, statute,
-                       output_format) -> None:
+                       output_format, plot) -> None:
         """Who gains, who loses and what it costs, over a population (docs/impact.md)."""
 
         def action() -> int:
@@ -99,6 +100,11 @@ def register(group: click.Group) -> None:
                     raise
                 raise _engine_error(error) from None
             code = 1 if report.population.bad else 0
+            if plot:
+                from verifier.impact_plot import write_plot
+
+                write_plot(report.runner, report, plot)
+                click.echo(visible(f"wrote the plot to {plot}"), err=True)
             if output_format == "json":
                 click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": "impact", "exit_code": code,
                                       **to_json_payload(report)}))

@@ -74,6 +74,7 @@ class ImpactReport:
     population: PopulationReport
     by: list[str]
     decisions: list[DecisionImpact]
+    runner: object = field(default=None, repr=False)  # the engine, holding the outcomes (for --plot)
 
 
 def _quote(name: str) -> str:
@@ -145,7 +146,7 @@ def run_impact(engine, statute: StatuteModel, before: Version, after: Version, d
         if progress is not None:
             progress(index, len(decisions), name)
         results.append(_decision_impact(con, statute, name, by))
-    return ImpactReport(statute.name, before.label, after.label, engine.name, population, by, results)
+    return ImpactReport(statute.name, before.label, after.label, engine.name, population, by, results, engine)
 
 
 def _decision_impact(con, statute: StatuteModel, name: str, by: list[str]) -> DecisionImpact:
@@ -195,21 +196,40 @@ def _totals(con, info_type: Type, name: str, slot: str, keys: list[str]) -> dict
     return totals
 
 
-def _deciles(con, info_type: Type, name: str) -> tuple[list[Fraction | int] | None, int]:
-    """The 0%, 10%, ..., 100% points of the change among the rows whose value changes, exact:
-    every value is scaled to the common denominator of the values present, an integer key."""
-    both = f"{_defined('before', name)} AND {_defined('after', name)}"
+def _both_changed(name: str, info_type: Type) -> str:
+    return f"{_defined('before', name)} AND {_defined('after', name)}"
+
+
+def _change_key(con, info_type: Type, name: str) -> tuple[str, int] | None:
+    """An integer SQL expression ``k`` and a scale with change = k / scale exactly: every value
+    scaled to the common denominator of the values present (None if that exceeds 10^30)."""
+    both = _both_changed(name, info_type)
     before, after = _c("before", value_column(name)), _c("after", value_column(name))
-    if info_type.is_rational:
-        bd, ad = _c("before", den_column(name)), _c("after", den_column(name))
-        dens = con.query(f"SELECT DISTINCT d FROM (SELECT {bd} AS d FROM outcomes WHERE {both} UNION "
-                         f"SELECT {ad} AS d FROM outcomes WHERE {both}) AS dens")
-        scale = math.lcm(*[int(d) for (d,) in dens]) if dens else 1
-        if scale > MAX_SCALE:
-            return None, 0
-        key = f"({after} * ({scale} // {ad}) - {before} * ({scale} // {bd}))"
-    else:
-        scale, key = 1, f"({after} - {before})"
+    if not info_type.is_rational:
+        return f"({after} - {before})", 1
+    bd, ad = _c("before", den_column(name)), _c("after", den_column(name))
+    dens = con.query(f"SELECT DISTINCT d FROM (SELECT {bd} AS d FROM outcomes WHERE {both} UNION "
+                     f"SELECT {ad} AS d FROM outcomes WHERE {both}) AS dens")
+    scale = math.lcm(*[int(d) for (d,) in dens]) if dens else 1
+    if scale > MAX_SCALE:
+        return None
+    return f"({after} * ({scale} // {ad}) - {before} * ({scale} // {bd}))", scale
+
+
+def change_key(engine, item: DecisionImpact) -> tuple[str, int]:
+    found = _change_key(engine, item.type, item.decision)
+    assert found is not None  # deciles exist, so the scale was within bounds
+    return found
+
+
+def _deciles(con, info_type: Type, name: str) -> tuple[list[Fraction | int] | None, int]:
+    """The 0%, 10%, ..., 100% points of the change among the rows whose value changes, exact
+    (an integer key over the common denominator)."""
+    found = _change_key(con, info_type, name)
+    if found is None:
+        return None, 0
+    key, scale = found
+    both = _both_changed(name, info_type)
     points_sql = ", ".join(f"percentile_disc({p}) WITHIN GROUP (ORDER BY k)" for p in DECILES)
     changed, *points = con.query(
         f"SELECT count(*), {points_sql} FROM (SELECT CAST({key} AS {con.int_type}) AS k FROM outcomes "
