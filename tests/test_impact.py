@@ -201,3 +201,18 @@ def test_plot_png(tmp_path: Path) -> None:
                                        "--by", "soort", "--plot", str(plot)])
     assert result.exit_code == 0, result.output
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_mapping_file_renames_columns(tmp_path: Path) -> None:
+    law, population = files(tmp_path)
+    Path(population).write_text(POPULATION.replace("leeftijd,inkomen,soort", "age,income,soort"))
+    mapping = tmp_path / "map.json"
+    mapping.write_text('{"leeftijd": "age", "inkomen": "income"}')
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--decision", "toeslag", "--map", str(mapping), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["decisions"][0]["difference"] == "3107/30"  # as without the mapping
+    mapping.write_text('["age"]')
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--map", str(mapping)])
+    assert result.exit_code == 2 and f"{mapping}:1:1: error: the mapping file must be a JSON object" in result.output
