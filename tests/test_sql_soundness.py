@@ -37,7 +37,7 @@ def disagreements(gen: GeneratedStatute, seed: int) -> list[str]:
                                     f"evaluator {expected.status} {wanted!r} ({expected.reason})")
                 elif expected.status in ("conflict", "undecided") and reason != expected.reason:
                     problems.append(f"{text}: {case}: {name}: SQL says {reason!r}, evaluator {expected.reason!r}")
-                elif reason.startswith(("a condition", "the value of rule")) and \
+                elif (reason or "").startswith(("a condition", "the value of rule")) and \
                         not (expected.reason or "").startswith(reason.removesuffix(" is undefined")):
                     problems.append(f"{text}: {case}: {name}: SQL says {reason!r}, evaluator {expected.reason!r}")
     return problems

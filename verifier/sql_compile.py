@@ -52,8 +52,9 @@ class SqlCompileError(LexproofError):
 @dataclass(frozen=True)
 class Val:
     """A compiled expression: ``num`` alone (bool, int, day number, enum), or the exact fraction
-    ``num / den`` with ``den > 0`` (rate, number, money). NULL (in ``num``, and in ``den`` for a
-    fraction) is undefined."""
+    ``num / den`` with ``den > 0`` (rate, number, money). Undefined is a NULL ``num``; ``den``
+    may then be anything (every operator keeps "den NULL implies num NULL", and every test for
+    undefined reads ``num``)."""
 
     num: exp.Expression
     den: exp.Expression | None = None
@@ -85,6 +86,15 @@ def reason_column(decision: str) -> str:
 
 
 # --- small builders: every composite is parenthesised (sqlglot prints trees as built) ---
+# Nothing is copied: sqlglot's helpers (exp.cast, builder methods) deep-copy their arguments by
+# default, which made compiling a large statute quadratic. A node may appear in several places
+# of the tree; the generator prints it in each.
+
+_TYPES = {name: exp.DataType.build(name) for name in ("DATE", "INT", "BIGINT")}
+
+
+def _cast(e: exp.Expression, to: exp.DataType) -> exp.Expression:
+    return exp.Cast(this=e, to=to)
 
 
 def col(name: str) -> exp.Expression:
@@ -105,10 +115,10 @@ class Builder:
     def integer(self, value: int, span: Span | None = None) -> exp.Expression:
         if abs(value) > MAX_INT:
             raise SqlCompileError(Diagnostic(span, f"the number {value} is beyond the 128-bit integers SQL computes with"))
-        return exp.cast(exp.Literal.number(value), self.int_type)
+        return _cast(exp.Literal.number(value), self.int_type)
 
     def as_int(self, e: exp.Expression) -> exp.Expression:
-        return exp.cast(e, self.int_type)
+        return _cast(e, self.int_type)
 
 
 def b_and(*terms: exp.Expression) -> exp.Expression:
@@ -148,9 +158,9 @@ def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression 
         return default if default is not None else exp.Null()
     node = exp.Case()
     for condition, value in whens:
-        node = node.when(condition, value)
+        node = node.when(condition, value, copy=False)
     if default is not None:
-        node = node.else_(default)
+        node = node.else_(default, copy=False)
     return exp.Paren(this=node)
 
 
@@ -199,24 +209,26 @@ class SqlCompiler:
         levels = self._levels(order)
         source_expr = exp.to_table(source) if isinstance(source, str) else exp.Subquery(this=source, alias="src")
         ctes: list[tuple[str, exp.Select]] = []
-        base = exp.select(exp.Star()).from_(source_expr)
+        base = exp.select(exp.Star()).from_(source_expr, copy=False)
         for fact in self._facts_read(order):
             for name, expression in self._fact_columns(fact):
-                base = base.select(exp.alias_(expression, name, quoted=True))
+                base = base.select(exp.alias_(expression, name, quoted=True, copy=False), copy=False)
         ctes.append((f"{prefix}l0", base))
         for index, level in enumerate(levels):
             for stage, build in enumerate((self._stage_raw, self._stage_reduce, self._stage_fire,
                                            self._stage_choose, self._stage_decide)):
-                select = exp.select(exp.Star()).from_(ctes[-1][0])
+                select = exp.select(exp.Star()).from_(ctes[-1][0], copy=False)
                 for name, expression in build(level):
-                    select = select.select(exp.alias_(expression, name, quoted=True))
+                    select = select.select(exp.alias_(expression, name, quoted=True, copy=False), copy=False)
                 ctes.append((f"{prefix}l{index + 1}_{stage}", select))
         final = exp.select(*[col(k) for k in (keep or [])])
         for name in wanted:
-            final = final.select(*self._output_columns(name))
-        final = final.from_(ctes[-1][0])
+            final = final.select(*self._output_columns(name), copy=False)
+        final = final.from_(ctes[-1][0], copy=False)
+        # copy=False throughout: sqlglot's builders copy the whole tree by default, which made
+        # building a 10,000-rule query quadratic (minutes instead of seconds)
         for name, select in ctes:
-            final = final.with_(name, as_=select)
+            final = final.with_(name, as_=select, copy=False)
         return final
 
     def sql(self, source: exp.Expression | str, decisions: list[str] | None = None,
@@ -294,7 +306,7 @@ class SqlCompiler:
 
     # --- dates ---
     def epoch(self) -> exp.Expression:
-        return exp.cast(exp.Literal.string(EPOCH), "DATE")
+        return _cast(exp.Literal.string(EPOCH), _TYPES["DATE"])
 
     def day_number(self, date: exp.Expression) -> exp.Expression:
         diff = exp.DateDiff(this=paren(date), expression=self.epoch(), unit=exp.var("DAY"))
@@ -302,10 +314,10 @@ class SqlCompiler:
 
     def to_date(self, day: exp.Expression) -> exp.Expression:
         """The DATE of a (representable) day number."""
-        offset = exp.cast(binary(exp.Sub, day, exp.Literal.number(1)), "INT")
+        offset = _cast(binary(exp.Sub, day, exp.Literal.number(1)), _TYPES["INT"])
         if self.dialect == "spark":
             return exp.DateAdd(this=self.epoch(), expression=offset, unit=exp.var("DAY"))
-        return exp.cast(binary(exp.Add, self.epoch(), offset), "DATE")
+        return _cast(binary(exp.Add, self.epoch(), offset), _TYPES["DATE"])
 
     # --- stages of one level of decisions ---
     def _stage_raw(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
@@ -359,7 +371,7 @@ class SqlCompiler:
 
             def fire(rule: str, overriders=overriders, memo=memo) -> exp.Expression:
                 if rule not in memo:
-                    holds = exp.func("COALESCE", col(f"c:{rule}"), exp.false())
+                    holds = exp.Coalesce(this=col(f"c:{rule}"), expressions=[exp.false()])
                     others = [fire(o) for o in overriders[rule]]
                     memo[rule] = b_and(holds, b_not(b_or(*others))) if others else paren(holds)
                 return memo[rule]
@@ -431,11 +443,11 @@ class SqlCompiler:
         reason = case(
             (cond_undef, exp.Literal.string(f"a condition of {name} is undefined")),
             (b_or(*[c for c, _ in value_undefined]),
-             exp.func("CONCAT", exp.Literal.string("the value of rule "), rule_of(value_undefined),
-                      exp.Literal.string(" is undefined"))),
+             exp.Concat(expressions=[exp.Literal.string("the value of rule "), rule_of(value_undefined),
+                                    exp.Literal.string(" is undefined")])),
             (b_or(*[c for c, _ in disagree]),
-             exp.func("CONCAT", exp.Literal.string("rules "), first_firing, exp.Literal.string(" and "),
-                      rule_of(disagree), exp.Literal.string(" both apply and disagree"))),
+             exp.Concat(expressions=[exp.Literal.string("rules "), first_firing, exp.Literal.string(" and "),
+                                    rule_of(disagree), exp.Literal.string(" both apply and disagree")])),
             (any_fire, exp.Null()),
             *([(is_null(default.num), exp.Literal.string(f"the default of {name} is undefined"))] if has_default else []),
             default=exp.Null() if has_default else exp.Literal.string(f"no rule decides {name} and it has no default"),
@@ -460,7 +472,8 @@ class SqlCompiler:
     def fraction(self, value: Val) -> Val:
         if value.is_fraction:
             return value
-        return Val(value.num, case((is_null(value.num), exp.Null()), default=self.b.integer(1)))
+        # The denominator of an undefined value is never read: undefined is a NULL numerator.
+        return Val(value.num, self.b.integer(1))
 
     def const(self, node: ir.Const) -> Val:
         value = node.value
@@ -580,7 +593,11 @@ class SqlCompiler:
             return self._logical(node)
         args = [self.expr(a) for a in node.args]
         result = self._strict_op(node, args)
-        return self.strict(args, result)
+        if node.op in _NOT_NULL_STRICT_IN_SQL:
+            return self.strict(args, result)
+        # Arithmetic, comparisons, NOT and casts are NULL when an operand is: no guard, whose
+        # copies of the operands made nested expressions grow exponentially.
+        return result
 
     def _logical(self, node: ir.Op) -> Val:
         """Left to right, stopping early, undefined when what is read is undefined."""
@@ -691,8 +708,9 @@ class SqlCompiler:
         """The day number of a date whose year may lie outside 1..9999 (then NULL); month and
         day are valid. The year is clamped before MAKE_DATE so that the engine never errors."""
         inside = b_and(binary(exp.GTE, year, exp.Literal.number(1)), binary(exp.LTE, year, exp.Literal.number(9999)))
-        clamped = exp.cast(case((inside, year), default=exp.Literal.number(1)), "BIGINT")
-        made = exp.DateFromParts(year=clamped, month=exp.cast(month, "BIGINT"), day=exp.cast(day, "BIGINT"))
+        clamped = _cast(case((inside, year), default=exp.Literal.number(1)), _TYPES["BIGINT"])
+        made = exp.DateFromParts(year=clamped, month=_cast(month, _TYPES["BIGINT"]),
+                                  day=_cast(day, _TYPES["BIGINT"]))
         return case((inside, self.day_number(made)), default=exp.Null())
 
     def _date_year(self, day: exp.Expression) -> exp.Expression:
@@ -764,6 +782,11 @@ class SqlCompiler:
         start_year = case((on_or_after, year), default=binary(exp.Sub, year, exp.Literal.number(1)))
         return self._day_of(start_year, exp.Literal.number(start_month), exp.Literal.number(start_day))
 
+
+# Operators whose SQL form can give a value with a NULL operand: ``x IN (x, NULL)`` is TRUE,
+# a chain of CASEs for min/max skips a NULL, the calendar functions clamp and branch.
+_NOT_NULL_STRICT_IN_SQL = {"in", "min", "max", "year", "month", "day", "add_months", "years_between",
+                           "months_between", "first_day_of_month", "first_day_of_next_month", "year_start"}
 
 _DATE_OPS = {"year", "month", "day", "add_months", "years_between", "months_between", "first_day_of_month",
              "first_day_of_next_month", "year_start"}
