@@ -782,3 +782,54 @@ def diff(
                 f"{model.decisions[name].origin} adds it); a diff compares decisions both versions have",
             ))
     return diff_versions(model, before, after, budget, decisions, jobs=jobs)
+
+
+# --- populations and impact (verifier/impact.py, verifier/population.py) ---------------------
+
+
+def impact(
+    program: Program, population: str | Path, *, amendment: str | None = None, from_date: str | dt.date | None = None,
+    to_date: str | dt.date | None = None, statute: str | None = None, decisions: list[str] | None = None,
+    by: list[str] | None = None, engine: str = "duckdb", mapping: dict[str, str] | None = None, progress=None,
+):
+    """Who gains, who loses and what it costs: the two versions ``diff`` compares, run over a
+    population (Parquet/CSV file or folder) on an SQL engine. Returns an ``ImpactReport``."""
+    from verifier.impact import facts_read, make_engine, run_impact
+
+    command_line = Span("<command line>", 1, 1, 1, 1)
+    if amendment is not None:
+        model = statute_of_amendment(program, amendment)
+        info = model.amendments[amendment]
+        before = version_on(model, info.in_force, exclude=(amendment,))
+        after = version_on(model, info.in_force, include=(amendment,))
+    else:
+        if from_date is None or to_date is None:
+            raise LexproofError(Diagnostic(command_line, "give --amendment, or both --from and --to"))
+        model = pick_statute(program, statute)
+        before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
+    names = decisions or [d for d in model.decisions if before.has_decision(d) and after.has_decision(d)]
+    for name in names:
+        if name not in model.decisions or not (before.has_decision(name) and after.has_decision(name)):
+            raise LexproofError(Diagnostic(command_line, f"unknown decision '{name}' (or not in both versions)"))
+    from verifier.impact import DECILE_SUFFIX, by_fact
+
+    for name in by or []:
+        fact = model.facts.get(by_fact(name))
+        if fact is None:
+            raise LexproofError(Diagnostic(command_line, f"--by {name}: {model.name} has no fact '{by_fact(name)}'"))
+        if name.endswith(DECILE_SUFFIX) and not (fact.type.is_numeric or fact.type.kind == "date"):
+            raise LexproofError(Diagnostic(command_line, f"--by {name}: deciles need a number or date fact, "
+                                                         f"and {fact.name} is {fact.type}"))
+    facts = list(dict.fromkeys(facts_read(before, names) + facts_read(after, names)))
+    enum_values = {enum: tuple(dict.fromkeys(before.enum_values(enum) + after.enum_values(enum))) for enum in model.enums}
+    runner = make_engine(engine)
+    report = runner.load(population, model, facts, mapping, [by_fact(name) for name in by or []], enum_values)
+    return run_impact(runner, model, before, after, names, list(by or []), report, progress)
+
+
+def generate_population(program: Program, *, rows: int, seed: int, out: str | Path, statute: str | None = None) -> None:
+    """A synthetic population of ``rows`` cases from the statute's facts, deterministic for a seed."""
+    from verifier.population import write_population
+    from verifier.sql_engine import connect
+
+    write_population(connect(), pick_statute(program, statute), rows, seed, out)

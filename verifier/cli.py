@@ -483,5 +483,9 @@ def _emit_examples(path: str, results: list[Result]) -> None:
         click.echo(visible(f"no counterexamples to write to {path}"), err=True)
 
 
+from verifier.cli_impact import register  # noqa: E402 - the impact commands live in their own module
+
+register(main)
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,89 @@
+"""Populations: synthetic ones are deterministic and within the facts' ranges; real extracts
+with bad rows report every bad row (counted per problem, first ones shown with file and row)
+and never drop one silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("duckdb")
+
+from dsl.checker import check_files  # noqa: E402
+from dsl.diagnostics import LexproofError  # noqa: E402
+from dsl.parser import parse_text  # noqa: E402
+from verifier.population import load_population, write_population  # noqa: E402
+from verifier.sql_engine import connect  # noqa: E402
+
+TEXT = """\
+statute S
+enum Soort { a, b, c }
+facts F {
+  leeftijd: int 18..67 typical 40
+  inkomen: money €0..€50_000
+  soort: Soort typical a
+  student: bool
+  geboren: date
+}
+decision recht: bool otherwise false
+rule r [art. 1]: recht = true if leeftijd < 30 and soort = a
+"""
+
+
+def statute():
+    (model,) = check_files([parse_text(TEXT, "s.law")]).statutes.values()
+    return model
+
+
+def test_synthetic_population_is_deterministic_and_in_range(tmp_path: Path) -> None:
+    con = connect(threads=2)
+    first, second, other = tmp_path / "a.parquet", tmp_path / "b.parquet", tmp_path / "c.parquet"
+    write_population(con, statute(), 2000, 7, first)
+    write_population(connect(threads=1), statute(), 2000, 7, second)
+    write_population(con, statute(), 2000, 8, other)
+    read = "SELECT * FROM read_parquet('{}') ORDER BY ALL"
+    assert con.execute(read.format(first)).fetchall() == con.execute(read.format(second)).fetchall()
+    assert con.execute(read.format(first)).fetchall() != con.execute(read.format(other)).fetchall()
+    low, high, lowest, highest, kinds = con.execute(
+        f"SELECT min(leeftijd), max(leeftijd), min(inkomen), max(inkomen), list(DISTINCT soort ORDER BY soort) "
+        f"FROM read_parquet('{first}')").fetchone()
+    assert 18 <= low and high <= 67
+    assert 0 <= lowest and highest <= 50_000
+    assert kinds == ["a", "b", "c"]
+    report = load_population(con, first, statute(), ["leeftijd", "inkomen", "soort", "student", "geboren"])
+    assert (report.rows, report.bad) == (2000, 0)
+
+
+def test_bad_rows_are_counted_and_shown(tmp_path: Path) -> None:
+    path = tmp_path / "extract.csv"
+    path.write_text(
+        "leeftijd,inkomen,soort,student,geboren\n"
+        "40,100.00,a,true,1985-01-01\n"       # row 1: good
+        "veertig,100.00,a,true,1985-01-01\n"  # row 2: not a whole number
+        "40,100.001,a,true,1985-01-01\n"      # row 3: fractions of a cent
+        "40,100,d,true,1985-01-01\n"          # row 4: unknown enum value
+        "70,100,a,true,1985-01-01\n"          # row 5: above the range 18..67
+        "40,,a,true,1985-01-01\n"             # row 6: missing
+        "40,5,b,false,1985-02-30\n"           # row 7: no such date
+        "30,5,b,0,2000-02-29\n"               # row 8: good
+    )
+    con = connect()
+    report = load_population(con, path, statute(), ["leeftijd", "inkomen", "soort", "student", "geboren"])
+    assert (report.rows, report.bad, report.good) == (8, 6, 2)
+    assert report.problems == {
+        "leeftijd: not a whole number": 1, "inkomen: not an amount in whole cents": 1,
+        "soort: not a value of Soort (a, b, c)": 1, "leeftijd: above the fact's range": 1,
+        "inkomen: missing value": 1, "geboren: not a date YYYY-MM-DD": 1,
+    }
+    assert [b.row for b in report.examples] == [2, 3, 4, 5, 6]
+    assert str(report.examples[0]) == f"{path}:row 2: column leeftijd: 'veertig': not a whole number"
+    assert con.execute("SELECT list(__row ORDER BY __row), sum(inkomen) FROM population").fetchone() == ([1, 8], 105)
+
+
+def test_a_missing_column_is_a_positioned_error(tmp_path: Path) -> None:
+    path = tmp_path / "extract.csv"
+    path.write_text("leeftijd,soort\n40,a\n")
+    with pytest.raises(LexproofError) as error:
+        load_population(connect(), path, statute(), ["leeftijd", "inkomen"])
+    assert f"{path}:1:1: error: the population has no column 'inkomen' for fact inkomen of S" in error.value.render()

@@ -1,0 +1,355 @@
+"""``lexproof impact``: what a change of the law does to an actual population.
+
+Both versions (without and with an amendment, or on two dates) are compiled to SQL
+(``verifier/sql_compile.py``) and run over the same population; each row gets, per decision,
+a category:
+
+* numbers (int, rate, number, money): ``gain`` / ``lose`` / ``keep`` (after above, below or
+  equal to before);
+* bool: ``become eligible`` (false -> true), ``lose eligibility`` (true -> false), ``keep``;
+* dates and enums: ``change`` or ``keep``;
+* whatever the type: ``become undefined`` (a value before, none after: undecided, conflict or
+  undefined), ``become defined``, ``undefined in both``.
+
+Totals are exact sums over the rows where the version's value is defined (fractions are
+summed per denominator and added exactly in Python); the deciles of the change are exact
+values among the rows whose value changes. Everything is computed in the engine: only
+aggregates come back to Python."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from dsl.consolidate import Version
+from dsl.ir import Type
+from dsl.model import StatuteModel
+from dsl.values import format_value, to_json
+from verifier.population import PopulationReport
+from verifier.sql_compile import den_column, status_column, value_column
+
+CATEGORIES = ("gain", "lose", "become eligible", "lose eligibility", "change", "keep",
+              "become undefined", "become defined", "undefined in both")
+DECILES = [i / 10 for i in range(11)]
+DECILE_SUFFIX = ":deciles"
+MAX_SCALE = 10**30  # common denominator beyond which deciles are not computed exactly
+
+
+@dataclass
+class Figures:
+    """Counts per category and (numeric decisions) totals, for all rows or one group."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    total_before: Fraction | int | None = None
+    total_after: Fraction | int | None = None
+
+    @property
+    def difference(self) -> Fraction | int | None:
+        if self.total_before is None or self.total_after is None:
+            return None
+        return self.total_after - self.total_before
+
+
+@dataclass
+class DecisionImpact:
+    decision: str
+    type: Type
+    overall: Figures
+    deciles: list[Fraction | int] | None = None
+    changed: int = 0
+    groups: list[tuple[tuple, Figures]] = field(default_factory=list)
+
+    @property
+    def numeric(self) -> bool:
+        return self.type.is_numeric
+
+
+@dataclass
+class ImpactReport:
+    statute: str
+    before: str
+    after: str
+    engine: str
+    population: PopulationReport
+    by: list[str]
+    decisions: list[DecisionImpact]
+    runner: object = field(default=None, repr=False)  # the engine, holding the outcomes (for --plot)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _c(slot: str, column: str) -> str:
+    return _quote(f"{slot}|{column}")
+
+
+def outcomes_sql(engine, before: Version, after: Version, decisions: list[str], by: list[str]) -> str:
+    """One row per case: the ``by`` groups and each decision's columns in both versions. A
+    ``FACT:deciles`` group is the fact's decile (1: the tenth of the rows with the lowest values;
+    ties are split by row number, so the groups have equal sizes)."""
+    parts = ["b.__row"] + [_group_column(name) for name in by]
+    for name in decisions:
+        columns = [value_column(name), status_column(name)]
+        if before.statute.decisions[name].type.is_rational:
+            columns.append(den_column(name))
+        for alias, slot in (("b", "before"), ("a", "after")):
+            parts += [f"{alias}.{_quote(c)} AS {_c(slot, c)}" for c in columns]
+    facts = list(dict.fromkeys(by_fact(name) for name in by))
+    return (f"SELECT {', '.join(parts)} FROM ({engine.outcome_sql(before, decisions, facts, 'before_')}) AS b "
+            f"JOIN ({engine.outcome_sql(after, decisions, [], 'after_')}) AS a USING (__row)")
+
+
+def by_fact(group: str) -> str:
+    """The fact a ``--by`` group reads (``inkomen`` for ``inkomen:deciles``)."""
+    return group.removesuffix(DECILE_SUFFIX)
+
+
+def _group_column(group: str) -> str:
+    if group.endswith(DECILE_SUFFIX):
+        fact = _quote(by_fact(group))
+        return f"ntile(10) OVER (ORDER BY b.{fact}, b.__row) AS {_quote(group)}"
+    return f"b.{_quote(group)}"
+
+
+def _defined(slot: str, name: str) -> str:
+    return f"({_c(slot, status_column(name))} IN ('decided', 'default'))"
+
+
+def _category(info_type: Type, name: str) -> str:
+    before, after = _c("before", value_column(name)), _c("after", value_column(name))
+    if info_type.is_rational:
+        bd, ad = _c("before", den_column(name)), _c("after", den_column(name))
+        left, right = f"({after} * {bd})", f"({before} * {ad})"
+    else:
+        left, right = after, before
+    if info_type.is_numeric:
+        both = f"CASE WHEN {left} > {right} THEN 'gain' WHEN {left} < {right} THEN 'lose' ELSE 'keep' END"
+    elif info_type.kind == "bool":
+        both = (f"CASE WHEN {after} = {before} THEN 'keep' WHEN {after} THEN 'become eligible' "
+                f"ELSE 'lose eligibility' END")
+    else:
+        both = f"CASE WHEN {after} = {before} THEN 'keep' ELSE 'change' END"
+    return (f"CASE WHEN {_defined('before', name)} AND {_defined('after', name)} THEN {both} "
+            f"WHEN {_defined('before', name)} THEN 'become undefined' "
+            f"WHEN {_defined('after', name)} THEN 'become defined' ELSE 'undefined in both' END")
+
+
+def run_impact(engine, statute: StatuteModel, before: Version, after: Version, decisions: list[str],
+               by: list[str], population: PopulationReport, progress=None) -> ImpactReport:
+    """Materialise the outcomes once, then aggregate per decision (and per group)."""
+    con = engine
+    engine.materialize("outcomes", outcomes_sql(engine, before, after, decisions, by))
+    results = []
+    for index, name in enumerate(decisions):
+        if progress is not None:
+            progress(index, len(decisions), name)
+        results.append(_decision_impact(con, statute, name, by))
+    return ImpactReport(statute.name, before.label, after.label, engine.name, population, by, results, engine)
+
+
+def _decision_impact(con, statute: StatuteModel, name: str, by: list[str]) -> DecisionImpact:
+    info_type = statute.decisions[name].type
+    category = _category(info_type, name)
+    keys = [_quote(b) for b in by]
+    impact = DecisionImpact(name, info_type, Figures())
+    rows = con.query(f"SELECT {', '.join([*keys, ''])}{category} AS cat, count(*) FROM outcomes GROUP BY ALL")
+    rows.sort(key=lambda row: tuple(str(v) for v in row))
+    groups: dict[tuple, Figures] = {}
+    for row in rows:
+        key, cat, count = tuple(row[:-2]), row[-2], row[-1]
+        groups.setdefault(key, Figures()).counts[cat] = count
+        impact.overall.counts[cat] = impact.overall.counts.get(cat, 0) + count
+    if info_type.is_numeric:
+        for slot in ("before", "after"):
+            totals = _totals(con, info_type, name, slot, keys)
+            overall = sum(totals.values(), Fraction(0))
+            setattr(impact.overall, f"total_{slot}", _plain(overall, info_type))
+            for key, figures in groups.items():
+                setattr(figures, f"total_{slot}", _plain(totals.get(key, Fraction(0)), info_type))
+        impact.deciles, impact.changed = _deciles(con, info_type, name)
+    if by:
+        impact.groups = sorted(groups.items(), key=lambda item: _group_order(item[0]))
+    return impact
+
+
+def _group_order(key: tuple) -> tuple:
+    """Groups in the order of their values (deciles 1..10, not 1, 10, 2), missing values last."""
+    return tuple((value is None, value if value is not None else 0) for value in key)
+
+
+def _plain(value: Fraction, info_type: Type) -> Fraction | int:
+    return int(value) if info_type.kind == "int" else value
+
+
+def _totals(con, info_type: Type, name: str, slot: str, keys: list[str]) -> dict[tuple, Fraction]:
+    """Exact sums per group: SUM of numerators per denominator, added as fractions."""
+    value = _c(slot, value_column(name))
+    den = _c(slot, den_column(name)) if info_type.is_rational else "1"
+    select = ", ".join([*keys, f"{den} AS den", f"sum({value}) AS total"])
+    rows = con.query(f"SELECT {select} FROM outcomes WHERE {_defined(slot, name)} GROUP BY ALL")
+    totals: dict[tuple, Fraction] = {}
+    for row in rows:
+        key = tuple(row[:-2])
+        totals[key] = totals.get(key, Fraction(0)) + Fraction(int(row[-1]), int(row[-2]))
+    return totals
+
+
+def _both_changed(name: str, info_type: Type) -> str:
+    return f"{_defined('before', name)} AND {_defined('after', name)}"
+
+
+def _change_key(con, info_type: Type, name: str) -> tuple[str, int] | None:
+    """An integer SQL expression ``k`` and a scale with change = k / scale exactly: every value
+    scaled to the common denominator of the values present (None if that exceeds 10^30)."""
+    both = _both_changed(name, info_type)
+    before, after = _c("before", value_column(name)), _c("after", value_column(name))
+    if not info_type.is_rational:
+        return f"({after} - {before})", 1
+    bd, ad = _c("before", den_column(name)), _c("after", den_column(name))
+    dens = con.query(f"SELECT DISTINCT d FROM (SELECT {bd} AS d FROM outcomes WHERE {both} UNION "
+                     f"SELECT {ad} AS d FROM outcomes WHERE {both}) AS dens")
+    scale = math.lcm(*[int(d) for (d,) in dens]) if dens else 1
+    if scale > MAX_SCALE:
+        return None
+    return f"({after} * ({scale} // {ad}) - {before} * ({scale} // {bd}))", scale
+
+
+def change_key(engine, item: DecisionImpact) -> tuple[str, int]:
+    found = _change_key(engine, item.type, item.decision)
+    assert found is not None  # deciles exist, so the scale was within bounds
+    return found
+
+
+def _deciles(con, info_type: Type, name: str) -> tuple[list[Fraction | int] | None, int]:
+    """The 0%, 10%, ..., 100% points of the change among the rows whose value changes, exact
+    (an integer key over the common denominator)."""
+    found = _change_key(con, info_type, name)
+    if found is None:
+        return None, 0
+    key, scale = found
+    both = _both_changed(name, info_type)
+    points_sql = ", ".join(f"percentile_disc({p}) WITHIN GROUP (ORDER BY k)" for p in DECILES)
+    changed, *points = con.query(
+        f"SELECT count(*), {points_sql} FROM (SELECT CAST({key} AS {con.int_type}) AS k FROM outcomes "
+        f"WHERE {both}) AS changes WHERE k <> 0")[0]
+    if not changed:
+        return [], 0
+    values = [Fraction(int(p), scale) for p in points]
+    return [_plain(v, info_type) for v in values], changed
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def _value(value, info_type: Type):
+    return None if value is None else to_json(value, info_type)
+
+
+def _figures_json(figures: Figures, info_type: Type) -> dict:
+    result: dict = {"counts": {c: figures.counts.get(c, 0) for c in CATEGORIES if c in figures.counts or c in _main(info_type)}}
+    if info_type.is_numeric:
+        result.update(total_before=_value(figures.total_before, info_type), total_after=_value(figures.total_after, info_type),
+                      difference=_value(figures.difference, info_type))
+    return result
+
+
+def _main(info_type: Type) -> tuple[str, ...]:
+    """The categories always shown for a type (with 0), so that 'nobody gains' is explicit."""
+    if info_type.is_numeric:
+        return ("gain", "lose", "keep", "become undefined")
+    if info_type.kind == "bool":
+        return ("become eligible", "lose eligibility", "keep", "become undefined")
+    return ("change", "keep", "become undefined")
+
+
+def to_json_payload(report: ImpactReport) -> dict:
+    decisions = []
+    for item in report.decisions:
+        entry: dict = {"decision": item.decision, "type": str(item.type), **_figures_json(item.overall, item.type)}
+        if item.numeric:
+            entry["changed"] = item.changed
+            entry["deciles_of_change"] = None if item.deciles is None else [_value(v, item.type) for v in item.deciles]
+        if report.by:
+            entry["groups"] = [
+                {"group": {b: _key_json(k) for b, k in zip(report.by, key)}, **_figures_json(figures, item.type)}
+                for key, figures in item.groups
+            ]
+        decisions.append(entry)
+    return {"statute": report.statute, "before": report.before, "after": report.after, "engine": report.engine,
+            "population": report.population.to_json(), "by": report.by, "decisions": decisions}
+
+
+def _key_json(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def csv_rows(report: ImpactReport) -> list[list[str]]:
+    header = ["decision", *report.by, *[c.replace(" ", "_") for c in CATEGORIES], "total_before", "total_after", "difference"]
+    rows = [header]
+    for item in report.decisions:
+        entries = [(None, item.overall)] + list(item.groups)
+        for key, figures in entries:
+            data = _figures_json(figures, item.type)
+            cells = [item.decision, *(["(all)"] * len(report.by) if key is None else [_text(_key_json(k)) for k in key])]
+            cells += [str(figures.counts.get(c, 0)) for c in CATEGORIES]
+            cells += [_text(data.get(k)) for k in ("total_before", "total_after", "difference")]
+            rows.append(cells)
+    return rows
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def human_lines(report: ImpactReport) -> list[str]:
+    pop = report.population
+    lines = [f"impact on {pop.good:,} cases of {pop.source} ({report.engine})",
+             f"  before: {report.before}", f"  after:  {report.after}"]
+    if pop.bad:
+        lines.append(f"  {pop.bad:,} of {pop.rows:,} rows left out as bad (see below)")
+    for item in report.decisions:
+        data = _figures_json(item.overall, item.type)
+        counts = ", ".join(f"{c} {n:,}" for c, n in data["counts"].items())
+        lines.append(f"{item.decision} ({item.type}): {counts}")
+        if item.numeric:
+            figures = item.overall
+            lines.append(f"  total before {format_value(figures.total_before, item.type)}, after "
+                         f"{format_value(figures.total_after, item.type)}, difference "
+                         f"{format_value(figures.difference, item.type)}")
+            if item.deciles:
+                shown = ", ".join(format_value(v, item.type) for v in item.deciles)
+                lines.append(f"  change among the {item.changed:,} whose value changes (0%..100% by 10%): {shown}")
+        for key, figures in item.groups:
+            group = ", ".join(f"{b}={_text(_key_json(k))}" for b, k in zip(report.by, key))
+            gdata = _figures_json(figures, item.type)
+            gcounts = ", ".join(f"{c} {n:,}" for c, n in gdata["counts"].items() if n)
+            extra = f"; difference {format_value(figures.difference, item.type)}" if item.numeric else ""
+            lines.append(f"  {group}: {gcounts}{extra}")
+    if pop.bad:
+        lines.append(f"bad rows: {pop.bad:,}")
+        lines += [f"  {problem}: {count:,}" for problem, count in sorted(pop.problems.items())]
+        lines += [f"  {example}" for example in pop.examples]
+    return lines
+
+
+def facts_read(version: Version, decisions: list[str]) -> list[str]:
+    """The facts the compiled decisions read (the population must have these columns)."""
+    from verifier.sql_compile import SqlCompiler
+
+    compiler = SqlCompiler(version)
+    return compiler._facts_read(compiler._needed(decisions))
+
+
+def make_engine(name: str, threads: int | None = None):
+    """The engine called ``name`` (duckdb, spark)."""
+    if name == "spark":
+        from verifier.spark_engine import SparkEngine
+
+        return SparkEngine()
+    from verifier.sql_engine import DuckDBEngine
+
+    return DuckDBEngine(threads=threads)

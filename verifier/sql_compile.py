@@ -1,0 +1,820 @@
+"""Compile a consolidated version to one SQL query over a population table: the third engine.
+
+The query reads a table with one row per case and a column per fact (named after the fact)
+and adds, for every decision, its value, its status (``decided``, ``default``, ``undecided``,
+``conflict``, ``undefined``, as ``dsl/evaluator.py``) and a reason. It mirrors the evaluator
+operator by operator, like ``verifier/encoding.py`` does for Z3; the soundness suite checks the
+three against each other on generated statutes.
+
+Exactness (an inexact answer is a wrong answer):
+
+* ``int`` is a 128-bit integer (DuckDB ``HUGEINT``); an overflow raises an error in the engine
+  instead of wrapping.
+* ``rate``, ``number`` and ``money`` are exact fractions: two integer expressions, numerator
+  and denominator (always positive), reduced by their gcd whenever a rule's value is stored.
+  Division (``/``) appears in real statutes (a yearly amount per month) and its quotient is
+  generally not a finite decimal, so a fixed-scale DECIMAL would round; a fraction never does.
+* ``date`` is the day number the evaluator uses (0001-01-01 is 1), an integer; calendar
+  functions convert it to a DATE and back, and a date outside 0001-01-01..9999-12-31 is
+  undefined, as in the evaluator.
+* undefined is NULL. SQL's three-valued logic is not the evaluator's (``FALSE AND NULL`` is
+  FALSE in SQL, undefined in lexproof; ``LEAST`` skips NULLs), so every operator is compiled
+  with explicit NULL guards rather than relying on SQL's.
+
+The query is built as sqlglot expression trees, never as strings, and printed in the dialect
+of the engine (``duckdb`` or ``spark``). Decisions are computed in layers (common table
+expressions): a decision's layer reads the decisions it depends on as columns, so no
+expression is inlined into another decision's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sqlglot
+from sqlglot import exp
+
+from dsl import ir
+from dsl.consolidate import Version
+from dsl.diagnostics import Diagnostic, LexproofError
+from dsl.source import Span
+from dsl.values import FIRST_DAY, LAST_DAY
+
+MAX_INT = 2**127 - 1
+STATUSES = ("decided", "default", "undecided", "conflict", "undefined")
+EPOCH = "0001-01-01"
+
+
+class SqlCompileError(LexproofError):
+    """A construct the SQL compiler cannot compile exactly: positioned, never a silent difference."""
+
+
+@dataclass(frozen=True)
+class Val:
+    """A compiled expression: ``num`` alone (bool, int, day number, enum), or the exact fraction
+    ``num / den`` with ``den > 0`` (rate, number, money). Undefined is a NULL ``num``; ``den``
+    may then be anything (every operator keeps "den NULL implies num NULL", and every test for
+    undefined reads ``num``)."""
+
+    num: exp.Expression
+    den: exp.Expression | None = None
+
+    @property
+    def is_fraction(self) -> bool:
+        return self.den is not None
+
+
+def fact_column(name: str) -> str:
+    """The internal column of a fact (the numerator for a rational fact)."""
+    return f"f:{name}"
+
+
+def value_column(decision: str) -> str:
+    return decision
+
+
+def den_column(decision: str) -> str:
+    return f"{decision}:den"
+
+
+def status_column(decision: str) -> str:
+    return f"{decision}:status"
+
+
+def reason_column(decision: str) -> str:
+    return f"{decision}:reason"
+
+
+# --- small builders: every composite is parenthesised (sqlglot prints trees as built) ---
+# Nothing is copied: sqlglot's helpers (exp.cast, builder methods) deep-copy their arguments by
+# default, which made compiling a large statute quadratic. A node may appear in several places
+# of the tree; the generator prints it in each.
+
+_TYPES = {name: exp.DataType.build(name) for name in ("DATE", "INT", "BIGINT")}
+
+
+def _cast(e: exp.Expression, to: exp.DataType) -> exp.Expression:
+    return exp.Cast(this=e, to=to)
+
+
+def col(name: str) -> exp.Expression:
+    return exp.column(name, quoted=True)
+
+
+def paren(e: exp.Expression) -> exp.Expression:
+    return e if isinstance(e, (exp.Paren, exp.Column, exp.Literal, exp.Null, exp.Boolean, exp.Cast)) else exp.Paren(this=e)
+
+
+class Builder:
+    """The SQL building blocks of one dialect (integer type, date conversions)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.int_type = exp.DataType.build("DECIMAL(38, 0)" if dialect == "spark" else "HUGEINT", dialect="duckdb")
+
+    def integer(self, value: int, span: Span | None = None) -> exp.Expression:
+        if abs(value) > MAX_INT:
+            raise SqlCompileError(Diagnostic(span, f"the number {value} is beyond the 128-bit integers SQL computes with"))
+        return _cast(exp.Literal.number(value), self.int_type)
+
+    def as_int(self, e: exp.Expression) -> exp.Expression:
+        return _cast(e, self.int_type)
+
+
+def b_and(*terms: exp.Expression) -> exp.Expression:
+    terms = tuple(t for t in terms if not (isinstance(t, exp.Boolean) and t.this is True))
+    if not terms:
+        return exp.true()
+    result = paren(terms[0])
+    for term in terms[1:]:
+        result = exp.And(this=result, expression=paren(term))
+    return paren(result)
+
+
+def b_or(*terms: exp.Expression) -> exp.Expression:
+    terms = tuple(t for t in terms if not (isinstance(t, exp.Boolean) and t.this is False))
+    if not terms:
+        return exp.false()
+    result = paren(terms[0])
+    for term in terms[1:]:
+        result = exp.Or(this=result, expression=paren(term))
+    return paren(result)
+
+
+def b_not(term: exp.Expression) -> exp.Expression:
+    return exp.Paren(this=exp.Not(this=paren(term)))
+
+
+def is_null(e: exp.Expression) -> exp.Expression:
+    return exp.Paren(this=exp.Is(this=paren(e), expression=exp.Null()))
+
+
+def binary(kind: type[exp.Expression], a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.Paren(this=kind(this=paren(a), expression=paren(b)))
+
+
+def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Expression:
+    if not whens:
+        return default if default is not None else exp.Null()
+    node = exp.Case()
+    for condition, value in whens:
+        node = node.when(condition, value, copy=False)
+    if default is not None:
+        node = node.else_(default, copy=False)
+    return exp.Paren(this=node)
+
+
+def null_if_any_null(parts: list[exp.Expression], value: exp.Expression) -> exp.Expression:
+    """``value``, or NULL when any of ``parts`` is NULL (strict, as every non-logical operator)."""
+    parts = [p for p in parts if not isinstance(p, (exp.Literal, exp.Cast)) or not _is_literal(p)]
+    if not parts:
+        return value
+    return case((b_or(*[is_null(p) for p in parts]), exp.Null()), default=value)
+
+
+def _is_literal(e: exp.Expression) -> bool:
+    return isinstance(e, exp.Literal) or (isinstance(e, exp.Cast) and isinstance(e.this, exp.Literal))
+
+
+def floor_div(n: exp.Expression, d: exp.Expression) -> exp.Expression:
+    """floor(n / d) for an integer n and positive integer d (SQL's integer division truncates)."""
+    negative = binary(exp.LT, n, exp.Literal.number(0))
+    up = binary(exp.Sub, binary(exp.Add, exp.Neg(this=paren(n)), d), exp.Literal.number(1))
+    return case((negative, exp.Neg(this=binary(exp.IntDiv, up, d))), default=binary(exp.IntDiv, n, d))
+
+
+class SqlCompiler:
+    """Compiles one consolidated version's decisions (and what they read) to a query."""
+
+    def __init__(self, version: Version, dialect: str = "duckdb") -> None:
+        self.version = version
+        self.statute = version.statute
+        self.dialect = dialect
+        self.b = Builder(dialect)
+        self.fact_scale: dict[str, int] = {}
+
+    # --- the query ---
+    def query(self, source: exp.Expression | str, decisions: list[str] | None = None,
+              keep: list[str] | None = None, prefix: str = "") -> exp.Select:
+        """The SELECT over ``source`` (a table name or a subquery) with, per decision, its value
+        (DATE for dates, the numerator for fractions), ``:den``, ``:status`` and ``:reason``
+        columns, plus the source columns named in ``keep``. ``prefix`` starts the names of the
+        common table expressions (two queries in one statement need different ones: Spark
+        hoists them into one WITH)."""
+        wanted = decisions or [d for d in self.statute.decisions if self.version.has_decision(d)]
+        for name in wanted:
+            if not self.version.has_decision(name):
+                raise SqlCompileError(Diagnostic(None, f"decision {name} is not in {self.version.label}"))
+        order = self._needed(wanted)
+        levels = self._levels(order)
+        source_expr = exp.to_table(source) if isinstance(source, str) else exp.Subquery(this=source, alias="src")
+        ctes: list[tuple[str, exp.Select]] = []
+        base = [alias for fact in self._facts_read(order) for alias in self._aliases(self._fact_columns(fact))]
+        ctes.append((f"{prefix}l0", exp.Select(expressions=[exp.Star(), *base], from_=exp.From(this=source_expr))))
+        for index, level in enumerate(levels):
+            for stage, build in enumerate((self._stage_raw, self._stage_reduce, self._stage_fire,
+                                           self._stage_choose, self._stage_decide)):
+                columns = [exp.Star(), *self._aliases(build(level))]
+                previous = exp.From(this=exp.to_table(ctes[-1][0]))
+                ctes.append((f"{prefix}l{index + 1}_{stage}", exp.Select(expressions=columns, from_=previous)))
+        outputs = [col(k) for k in (keep or [])] + [c for name in wanted for c in self._output_columns(name)]
+        # Every list is built whole and handed over once: sqlglot's builder methods copy the
+        # tree (copy=True) or re-parent the whole list on each call, quadratic for 10,000 rules.
+        with_ = exp.With(expressions=[exp.CTE(this=select, alias=exp.TableAlias(this=exp.to_identifier(name)))
+                                      for name, select in ctes])
+        final = exp.Select(expressions=outputs, from_=exp.From(this=exp.to_table(ctes[-1][0])), with_=with_)
+        return final
+
+    def sql(self, source: exp.Expression | str, decisions: list[str] | None = None,
+            keep: list[str] | None = None, prefix: str = "") -> str:
+        return self.query(source, decisions, keep, prefix).sql(dialect=self.dialect)
+
+    @staticmethod
+    def _aliases(columns: list[tuple[str, exp.Expression]]) -> list[exp.Expression]:
+        return [exp.Alias(this=expression, alias=exp.to_identifier(name, quoted=True)) for name, expression in columns]
+
+    def _needed(self, wanted: list[str]) -> list[str]:
+        """The decisions ``wanted`` read, transitively, in dependency order."""
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(name: str) -> None:
+            if name in seen:
+                return
+            seen.add(name)
+            for other in self._reads(name):
+                visit(other)
+            order.append(name)
+
+        for name in wanted:
+            visit(name)
+        return order
+
+    def _nodes_of(self, name: str) -> list[ir.Node]:
+        nodes: list[ir.Node] = []
+        for rule in self.version.rules_of(name):
+            nodes.append(rule.value)
+            if rule.condition is not None:
+                nodes.append(rule.condition)
+        default = self.statute.decisions[name].default
+        if default is not None:
+            nodes.append(default)
+        tables = {sub.name for node in nodes for sub in ir.walk(node) if isinstance(sub, ir.TableRef)}
+        for table in sorted(tables):
+            info = self.version.table(table)
+            nodes += [*info.bounds, *info.values]
+        return nodes
+
+    def _reads(self, name: str) -> list[str]:
+        reads: dict[str, None] = {}
+        for node in self._nodes_of(name):
+            for sub in ir.walk(node):
+                if isinstance(sub, ir.DecisionRef):
+                    if sub.case is not None or sub.version is not None:
+                        raise SqlCompileError(Diagnostic(sub.span, "a decision of another case or version cannot be compiled to SQL"))
+                    reads[sub.name] = None
+        return list(reads)
+
+    def _levels(self, order: list[str]) -> list[list[str]]:
+        level: dict[str, int] = {}
+        for name in order:
+            level[name] = 1 + max((level[other] for other in self._reads(name)), default=-1)
+        return [[n for n in order if level[n] == i] for i in range(max(level.values(), default=-1) + 1)]
+
+    def _facts_read(self, order: list[str]) -> list[str]:
+        used = {sub.name for name in order for node in self._nodes_of(name) for sub in ir.walk(node)
+                if isinstance(sub, ir.FactRef)}
+        return [name for name in self.statute.facts if name in used]
+
+    def _fact_columns(self, name: str) -> list[tuple[str, exp.Expression]]:
+        """The fact's internal column(s): integers widened, money in cents over 100, a rate or
+        number over 10^scale, a date as its day number."""
+        kind = self.statute.facts[name].type.kind
+        source = col(name)
+        if kind in ("int",):
+            return [(fact_column(name), self.b.as_int(source))]
+        if kind in ("money", "rate", "number"):
+            scale = self.fact_scale.get(name, 2 if kind == "money" else 12)
+            factor = 10**scale
+            numerator = self.b.as_int(binary(exp.Mul, source, self.b.integer(factor)))
+            return [(fact_column(name), numerator), (fact_column(name) + ":den", self.b.integer(factor))]
+        if kind == "date":
+            return [(fact_column(name), self.day_number(source))]
+        return [(fact_column(name), source)]
+
+    # --- dates ---
+    def epoch(self) -> exp.Expression:
+        return _cast(exp.Literal.string(EPOCH), _TYPES["DATE"])
+
+    def day_number(self, date: exp.Expression) -> exp.Expression:
+        diff = exp.DateDiff(this=paren(date), expression=self.epoch(), unit=exp.var("DAY"))
+        return self.b.as_int(binary(exp.Add, diff, exp.Literal.number(1)))
+
+    def to_date(self, day: exp.Expression) -> exp.Expression:
+        """The DATE of a (representable) day number."""
+        offset = _cast(binary(exp.Sub, day, exp.Literal.number(1)), _TYPES["INT"])
+        if self.dialect == "spark":
+            return exp.DateAdd(this=self.epoch(), expression=offset, unit=exp.var("DAY"))
+        return _cast(binary(exp.Add, self.epoch(), offset), _TYPES["DATE"])
+
+    # --- stages of one level of decisions ---
+    def _stage_raw(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
+        """Each rule's condition and value, and each decision's default, as compiled."""
+        out: list[tuple[str, exp.Expression]] = []
+        for name in level:
+            info = self.statute.decisions[name]
+            for rule in self.version.rules_of(name):
+                condition = exp.true() if rule.condition is None else self.expr(rule.condition).num
+                out.append((f"c:{rule.name}", condition))
+                out += self._store(f"v:{rule.name}", self.coerce(self.expr(rule.value), info.type))
+            if info.default is not None:
+                out += self._store(f"default:{name}", self.coerce(self.expr(info.default), info.type))
+        return out
+
+    def _store(self, name: str, value: Val) -> list[tuple[str, exp.Expression]]:
+        if value.den is None:
+            return [(name, value.num)]
+        return [(name + ":rawnum", value.num), (name + ":rawden", value.den)]
+
+    def _stage_reduce(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
+        """Fractions reduced by their gcd, so equal values have equal numerators and
+        denominators and the next operations start from small numbers."""
+        out: list[tuple[str, exp.Expression]] = []
+        for name in level:
+            if not self.statute.decisions[name].type.is_rational:
+                continue
+            stored = [f"v:{rule.name}" for rule in self.version.rules_of(name)]
+            if self.statute.decisions[name].default is not None:
+                stored.append(f"default:{name}")
+            for column in stored:
+                n, d = col(column + ":rawnum"), col(column + ":rawden")
+                if self.dialect == "spark":  # Spark SQL has no gcd: fractions stay unreduced there
+                    out += [(column, n), (column + ":den", d)]
+                    continue
+                g = exp.Anonymous(this="gcd", expressions=[n, d])
+                out.append((column, binary(exp.IntDiv, n, g)))
+                out.append((column + ":den", binary(exp.IntDiv, d, g)))
+        return out
+
+    def _rule_value(self, rule_name: str, rational: bool) -> Val:
+        column = f"v:{rule_name}"
+        return Val(col(column), col(column + ":den") if rational else None)
+
+    def _stage_fire(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
+        """Whether each rule fires: its condition holds and no rule that overrides it fires."""
+        out: list[tuple[str, exp.Expression]] = []
+        for name in level:
+            overriders = self.version.overriders(name)
+            memo: dict[str, exp.Expression] = {}
+
+            def fire(rule: str, overriders=overriders, memo=memo) -> exp.Expression:
+                if rule not in memo:
+                    holds = exp.Coalesce(this=col(f"c:{rule}"), expressions=[exp.false()])
+                    others = [fire(o) for o in overriders[rule]]
+                    memo[rule] = b_and(holds, b_not(b_or(*others))) if others else paren(holds)
+                return memo[rule]
+
+            for rule in self.version.rules_of(name):
+                out.append((f"fire:{rule.name}", fire(rule.name)))
+        return out
+
+    def _stage_choose(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
+        """The value of the first firing rule, and whether some condition is undefined."""
+        out: list[tuple[str, exp.Expression]] = []
+        for name in level:
+            rational = self.statute.decisions[name].type.is_rational
+            rules = self.version.rules_of(name)
+            whens = [(col(f"fire:{r.name}"), self._rule_value(r.name, rational)) for r in rules]
+            out.append((f"chosen:{name}", case(*[(c, v.num) for c, v in whens], default=exp.Null())))
+            if rational:
+                out.append((f"chosen:{name}:den", case(*[(c, v.den) for c, v in whens], default=exp.Null())))
+            out.append((f"condundef:{name}", b_or(*[is_null(col(f"c:{r.name}")) for r in rules])))
+            out.append((f"anyfire:{name}", b_or(*[col(f"fire:{r.name}") for r in rules])))
+        return out
+
+    def _stage_decide(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
+        out: list[tuple[str, exp.Expression]] = []
+        for name in level:
+            out += self._decide(name)
+        return out
+
+    def _decide(self, name: str) -> list[tuple[str, exp.Expression]]:
+        """Status, value and reason, in the evaluator's order: an undefined condition, then the
+        first firing rule with an undefined value, then a disagreement, then the firing rules'
+        value, then the default, else undecided."""
+        info = self.statute.decisions[name]
+        rational = info.type.is_rational
+        rules = self.version.rules_of(name)
+        chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
+        value_undefined = [(b_and(col(f"fire:{r.name}"), is_null(col(f"v:{r.name}"))), r.name) for r in rules]
+        disagree = [
+            (b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))), r.name)
+            for r in rules
+        ]
+        first_firing = case(*[(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules], default=exp.Null())
+        cond_undef = col(f"condundef:{name}")
+        any_fire = col(f"anyfire:{name}")
+        has_default = info.default is not None
+        default = Val(col(f"default:{name}"), col(f"default:{name}:den") if rational else None)
+        whens = [
+            (cond_undef, "undefined"),
+            (b_or(*[c for c, _ in value_undefined]), "undefined"),
+            (b_or(*[c for c, _ in disagree]), "conflict"),
+            (any_fire, "decided"),
+        ]
+        if has_default:
+            whens += [(is_null(default.num), "undefined"), (exp.true(), "default")]
+        status = case(*[(c, exp.Literal.string(s)) for c, s in whens], default=exp.Literal.string("undecided"))
+        bad = b_or(cond_undef, *[c for c, _ in value_undefined], *[c for c, _ in disagree])
+
+        def pick(part_chosen: exp.Expression, part_default: exp.Expression | None) -> exp.Expression:
+            return case((bad, exp.Null()), (any_fire, part_chosen),
+                        default=part_default if part_default is not None else exp.Null())
+
+        value = pick(chosen.num, default.num if has_default else None)
+        if info.type.kind == "date":
+            value = case((is_null(value), exp.Null()), default=self.to_date(value))
+        columns = [(value_column(name), value)]
+        if rational:
+            columns.append((den_column(name), pick(chosen.den, default.den if has_default else None)))
+        rule_of = lambda pairs: case(*[(c, exp.Literal.string(r)) for c, r in pairs], default=exp.Null())  # noqa: E731
+        reason = case(
+            (cond_undef, exp.Literal.string(f"a condition of {name} is undefined")),
+            (b_or(*[c for c, _ in value_undefined]),
+             exp.Concat(expressions=[exp.Literal.string("the value of rule "), rule_of(value_undefined),
+                                    exp.Literal.string(" is undefined")])),
+            (b_or(*[c for c, _ in disagree]),
+             exp.Concat(expressions=[exp.Literal.string("rules "), first_firing, exp.Literal.string(" and "),
+                                    rule_of(disagree), exp.Literal.string(" both apply and disagree")])),
+            (any_fire, exp.Null()),
+            *([(is_null(default.num), exp.Literal.string(f"the default of {name} is undefined"))] if has_default else []),
+            default=exp.Null() if has_default else exp.Literal.string(f"no rule decides {name} and it has no default"),
+        )
+        columns += [(status_column(name), status), (reason_column(name), reason)]
+        return columns
+
+    def _output_columns(self, name: str) -> list[exp.Expression]:
+        columns = [value_column(name)]
+        if self.statute.decisions[name].type.is_rational:
+            columns.append(den_column(name))
+        columns += [status_column(name), reason_column(name)]
+        return [col(c) for c in columns]
+
+    # --- expressions ---
+    def coerce(self, value: Val, type_: ir.Type) -> Val:
+        """A value as the representation of ``type_`` (an int where a rate is expected)."""
+        if type_.is_rational and not value.is_fraction:
+            return self.fraction(value)
+        return value
+
+    def fraction(self, value: Val) -> Val:
+        if value.is_fraction:
+            return value
+        # The denominator of an undefined value is never read: undefined is a NULL numerator.
+        return Val(value.num, self.b.integer(1))
+
+    def const(self, node: ir.Const) -> Val:
+        value = node.value
+        kind = node.type.kind
+        if kind == "bool":
+            return Val(exp.true() if value else exp.false())
+        if kind == "enum":
+            return Val(exp.Literal.string(str(value)))
+        if node.type.is_rational:
+            fraction = Fraction(value)  # type: ignore[arg-type]
+            return Val(self.b.integer(fraction.numerator, node.span), self.b.integer(fraction.denominator, node.span))
+        return Val(self.b.integer(int(value), node.span))  # type: ignore[call-overload]
+
+    def expr(self, node: ir.Node) -> Val:
+        if isinstance(node, ir.Const):
+            return self.const(node)
+        if isinstance(node, ir.FactRef):
+            if node.case is not None:
+                raise SqlCompileError(Diagnostic(node.span, "a fact of another case cannot be compiled to SQL"))
+            rational = node.type.is_rational
+            return Val(col(fact_column(node.name)), col(fact_column(node.name) + ":den") if rational else None)
+        if isinstance(node, ir.DecisionRef):
+            if node.case is not None or node.version is not None:
+                raise SqlCompileError(Diagnostic(node.span, "a decision of another case or version cannot be compiled to SQL"))
+            rational = node.type.is_rational
+            if node.type.kind == "date":  # the output column is a DATE; its day number:
+                return Val(case((is_null(col(node.name)), exp.Null()), default=self.day_number(col(node.name))))
+            return Val(col(value_column(node.name)), col(den_column(node.name)) if rational else None)
+        if isinstance(node, ir.ParamRef):
+            if node.version is not None:
+                raise SqlCompileError(Diagnostic(node.span, "a parameter of another version cannot be compiled to SQL"))
+            if node.name not in self.version.parameters:
+                raise SqlCompileError(Diagnostic(node.span, f"parameter {node.name} has no value in {self.version.label}"))
+            return self.const(ir.Const(node.type, self.version.parameters[node.name], node.span))
+        if isinstance(node, ir.Peildatum):
+            if node.version is not None:
+                raise SqlCompileError(Diagnostic(node.span, "the peildatum of another version cannot be compiled to SQL"))
+            return Val(self.b.integer(self.version.date.toordinal()))
+        if isinstance(node, ir.TableRef):
+            return self.table(node)
+        if isinstance(node, ir.Op):
+            return self.op(node)
+        raise SqlCompileError(Diagnostic(getattr(node, "span", None), f"cannot compile {type(node).__name__} to SQL"))
+
+    # arithmetic on Vals
+    def _pair(self, a: Val, b: Val) -> tuple[Val, Val]:
+        if a.is_fraction or b.is_fraction:
+            return self.fraction(a), self.fraction(b)
+        return a, b
+
+    def add(self, a: Val, b: Val, subtract: bool = False) -> Val:
+        a, b = self._pair(a, b)
+        kind = exp.Sub if subtract else exp.Add
+        if not a.is_fraction:
+            return Val(binary(kind, a.num, b.num))
+        num = binary(kind, binary(exp.Mul, a.num, b.den), binary(exp.Mul, b.num, a.den))
+        return Val(num, binary(exp.Mul, a.den, b.den))
+
+    def mul(self, a: Val, b: Val) -> Val:
+        a, b = self._pair(a, b)
+        if not a.is_fraction:
+            return Val(binary(exp.Mul, a.num, b.num))
+        return Val(binary(exp.Mul, a.num, b.num), binary(exp.Mul, a.den, b.den))
+
+    def div(self, a: Val, b: Val) -> Val:
+        a, b = self.fraction(a), self.fraction(b)
+        zero = binary(exp.EQ, b.num, exp.Literal.number(0))
+        sign = case((binary(exp.LT, b.num, exp.Literal.number(0)), self.b.integer(-1)), default=self.b.integer(1))
+        num = binary(exp.Mul, binary(exp.Mul, a.num, b.den), sign)
+        den = binary(exp.Mul, a.den, exp.Abs(this=paren(b.num)))
+        return Val(case((zero, exp.Null()), default=num), case((zero, exp.Null()), default=den))
+
+    def compare(self, kind: type[exp.Expression], a: Val, b: Val) -> exp.Expression:
+        a, b = self._pair(a, b)
+        if not a.is_fraction:
+            return binary(kind, a.num, b.num)
+        return binary(kind, binary(exp.Mul, a.num, b.den), binary(exp.Mul, b.num, a.den))
+
+    def _same(self, a: Val, b: Val) -> exp.Expression:
+        return self.compare(exp.EQ, a, b)
+
+    def choose(self, condition: exp.Expression, a: Val, b: Val) -> Val:
+        """``if condition then a else b`` (the condition defined)."""
+        a, b = self._pair(a, b)
+        num = case((condition, a.num), default=b.num)
+        if not a.is_fraction:
+            return Val(num)
+        return Val(num, case((condition, a.den), default=b.den))
+
+    def undefined_unless(self, defined: exp.Expression, value: Val) -> Val:
+        num = case((defined, value.num), default=exp.Null())
+        return Val(num, None if value.den is None else case((defined, value.den), default=exp.Null()))
+
+    def minmax(self, values: list[Val], smallest: bool) -> Val:
+        if any(v.is_fraction for v in values):
+            values = [self.fraction(v) for v in values]
+        result = values[0]
+        for value in values[1:]:
+            better = self.compare(exp.LT if smallest else exp.GT, value, result)
+            result = self.choose(better, value, result)
+        return result
+
+    def strict(self, args: list[Val], result: Val) -> Val:
+        parts = [a.num for a in args]
+        num = null_if_any_null(parts, result.num)
+        if result.den is None:
+            return Val(num)
+        return Val(num, null_if_any_null(parts, result.den))
+
+    def within_dates(self, day: exp.Expression) -> exp.Expression:
+        inside = b_and(binary(exp.GTE, day, self.b.integer(FIRST_DAY)), binary(exp.LTE, day, self.b.integer(LAST_DAY)))
+        return case((inside, day), default=exp.Null())
+
+    def op(self, node: ir.Op) -> Val:
+        op = node.op
+        if op in ("and", "or", "implies", "ite"):
+            return self._logical(node)
+        args = [self.expr(a) for a in node.args]
+        result = self._strict_op(node, args)
+        if node.op in _NOT_NULL_STRICT_IN_SQL:
+            return self.strict(args, result)
+        # Arithmetic, comparisons, NOT and casts are NULL when an operand is: no guard, whose
+        # copies of the operands made nested expressions grow exponentially.
+        return result
+
+    def _logical(self, node: ir.Op) -> Val:
+        """Left to right, stopping early, undefined when what is read is undefined."""
+        a = self.expr(node.args[0])
+        if node.op == "ite":
+            then, other = self.expr(node.args[1]), self.expr(node.args[2])
+            if node.type.is_rational:
+                then, other = self.fraction(then), self.fraction(other)
+            chosen = self.choose(a.num, then, other)
+            return Val(case((is_null(a.num), exp.Null()), default=chosen.num),
+                       None if chosen.den is None else case((is_null(a.num), exp.Null()), default=chosen.den))
+        b = self.expr(node.args[1])
+        if node.op == "and":
+            return Val(case((is_null(a.num), exp.Null()), (b_not(a.num), exp.false()), default=b.num))
+        if node.op == "or":
+            return Val(case((is_null(a.num), exp.Null()), (a.num, exp.true()), default=b.num))
+        return Val(case((is_null(a.num), exp.Null()), (b_not(a.num), exp.true()), default=b.num))
+
+    _COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
+
+    def _strict_op(self, node: ir.Op, args: list[Val]) -> Val:
+        """An operator that needs all its operands (the caller makes it NULL when one is)."""
+        op = node.op
+        if op == "not":
+            return Val(b_not(args[0].num))
+        if op in self._COMPARE:
+            return Val(self.compare(self._COMPARE[op], args[0], args[1]))
+        if op == "in":
+            return Val(b_or(*[self._same(args[0], item) for item in args[1:]]))
+        if op in ("+", "-"):
+            result = self.add(args[0], args[1], subtract=op == "-")
+            if node.type.kind == "date":
+                return Val(self.within_dates(result.num))
+            return self.coerce(result, node.type)
+        if op == "*":
+            return self.coerce(self.mul(args[0], args[1]), node.type)
+        if op == "/":
+            return self.div(args[0], args[1])
+        if op == "neg":
+            value = args[0]
+            return Val(exp.Neg(this=paren(value.num)), value.den)
+        if op in ("round_down", "round_up", "round_half"):
+            return self.rounded(op, args[0], node)
+        if op in ("min", "max"):
+            return self.coerce(self.minmax(args, smallest=op == "min"), node.type)
+        if op in _DATE_OPS:
+            return Val(getattr(self, "_date_" + op)(*[a.num for a in args]))
+        raise SqlCompileError(Diagnostic(node.span, f"the operator '{op}' cannot be compiled to SQL"))
+
+    def rounded(self, op: str, value: Val, node: ir.Op) -> Val:
+        """``value`` rounded to a multiple of the unit (a positive numeral ``p/q``), exactly as
+        ``dsl.evaluator.round_to``: with ``value = a/b``, the steps are ``(a q) / (b p)``; down is
+        their floor, up minus the floor of minus, a half away from zero the floor of ``|steps| +
+        1/2`` with the sign put back; the result is ``steps * p / q``."""
+        unit = node.args[1]
+        assert isinstance(unit, ir.Const)
+        step = Fraction(unit.value)  # type: ignore[arg-type]
+        value = self.fraction(value)
+        b = self.b
+        top = binary(exp.Mul, value.num, b.integer(step.denominator))
+        bottom = binary(exp.Mul, value.den, b.integer(step.numerator))
+        if op == "round_down":
+            whole = floor_div(top, bottom)
+        elif op == "round_up":
+            whole = exp.Neg(this=paren(floor_div(exp.Neg(this=paren(top)), bottom)))
+        else:
+            negative = binary(exp.LT, top, exp.Literal.number(0))
+            size = case((negative, exp.Neg(this=paren(top))), default=top)
+            twice = binary(exp.Mul, bottom, b.integer(2))
+            nearest = floor_div(binary(exp.Add, binary(exp.Mul, size, b.integer(2)), bottom), twice)
+            whole = case((negative, exp.Neg(this=paren(nearest))), default=nearest)
+        result = binary(exp.Mul, whole, b.integer(step.numerator))
+        if node.type.is_rational:
+            return Val(result, b.integer(step.denominator))
+        return Val(result)  # an int unit: a whole number
+
+    def table(self, node: ir.TableRef) -> Val:
+        if node.version is not None:
+            raise SqlCompileError(Diagnostic(node.span, "a table of another version cannot be compiled to SQL"))
+        table = self.version.table(node.name)
+        x = self.expr(node.arg)
+        bounds = [self.expr(b) for b in table.bounds]
+        values = [self.expr(v) for v in table.values]
+        if table.output.is_rational:
+            values = [self.fraction(v) for v in values]
+        last = len(bounds) - 1
+        inside = [self._in_row(x, bound, table.is_exclusive(row)) for row, bound in enumerate(bounds)]
+        defined = exp.true() if table.has_above else inside[last]
+        if not table.marginal:
+            result = values[-1] if table.has_above else values[last]
+            for row in reversed(range(len(bounds))):
+                result = self.choose(inside[row], values[row], result)
+        else:
+            zero = Val(self.b.integer(0))
+            total: Val = zero
+            lower: Val = zero
+            for bound, rate in zip(bounds, values):
+                portion = self.add(self.minmax([x, bound], smallest=True), lower, subtract=True)
+                total = self.add(total, self.mul(rate, self.minmax([zero, portion], smallest=False)))
+                lower = bound
+            if table.has_above:
+                portion = self.add(x, lower, subtract=True)
+                total = self.add(total, self.mul(values[-1], self.minmax([zero, portion], smallest=False)))
+            result = self.coerce(total, table.output)
+        result = self.undefined_unless(defined, result)
+        return self.strict([x, *bounds, *values], result)
+
+    def _in_row(self, x: Val, bound: Val, exclusive: bool) -> exp.Expression:
+        return self.compare(exp.LT if exclusive else exp.LTE, x, bound)
+
+    # --- calendar functions (dsl/datecalc.py), on day numbers ---
+    def _ymd(self, day: exp.Expression) -> tuple[exp.Expression, exp.Expression, exp.Expression]:
+        date = self.to_date(day)
+        return (self.b.as_int(exp.Year(this=date)), self.b.as_int(exp.Month(this=date)),
+                self.b.as_int(exp.Day(this=date)))
+
+    def _leap(self, year: exp.Expression) -> exp.Expression:
+        def divisible(n: int) -> exp.Expression:
+            return binary(exp.EQ, binary(exp.Mod, year, exp.Literal.number(n)), exp.Literal.number(0))
+        return b_and(divisible(4), b_or(b_not(divisible(100)), divisible(400)))
+
+    def _days_in_month(self, year: exp.Expression, month: exp.Expression) -> exp.Expression:
+        february = case((self._leap(year), self.b.integer(29)), default=self.b.integer(28))
+        thirty = exp.In(this=paren(month), expressions=[exp.Literal.number(m) for m in (4, 6, 9, 11)])
+        return case((binary(exp.EQ, month, exp.Literal.number(2)), february),
+                    (thirty, self.b.integer(30)), default=self.b.integer(31))
+
+    def _day_of(self, year: exp.Expression, month: exp.Expression, day: exp.Expression) -> exp.Expression:
+        """The day number of a date whose year may lie outside 1..9999 (then NULL); month and
+        day are valid. The year is clamped before MAKE_DATE so that the engine never errors."""
+        inside = b_and(binary(exp.GTE, year, exp.Literal.number(1)), binary(exp.LTE, year, exp.Literal.number(9999)))
+        clamped = _cast(case((inside, year), default=exp.Literal.number(1)), _TYPES["BIGINT"])
+        made = exp.DateFromParts(year=clamped, month=_cast(month, _TYPES["BIGINT"]),
+                                  day=_cast(day, _TYPES["BIGINT"]))
+        return case((inside, self.day_number(made)), default=exp.Null())
+
+    def _date_year(self, day: exp.Expression) -> exp.Expression:
+        return self._ymd(day)[0]
+
+    def _date_month(self, day: exp.Expression) -> exp.Expression:
+        return self._ymd(day)[1]
+
+    def _date_day(self, day: exp.Expression) -> exp.Expression:
+        return self._ymd(day)[2]
+
+    def _date_add_months(self, day: exp.Expression, months: exp.Expression) -> exp.Expression:
+        year, month, dom = self._ymd(day)
+        total = binary(exp.Add, binary(exp.Add, binary(exp.Mul, year, exp.Literal.number(12)),
+                                       binary(exp.Sub, month, exp.Literal.number(1))), months)
+        new_year = floor_div(total, self.b.integer(12))
+        new_month = binary(exp.Add, binary(exp.Sub, total, binary(exp.Mul, new_year, exp.Literal.number(12))),
+                           exp.Literal.number(1))
+        last = self._days_in_month(new_year, new_month)
+        new_day = case((binary(exp.LT, dom, last), dom), default=last)
+        return self._day_of(new_year, new_month, new_day)
+
+    def _anniversary_key(self, month: exp.Expression, dom: exp.Expression, year: exp.Expression) -> exp.Expression:
+        """month * 100 + day of the anniversary in ``year`` (29 February: 1 March in other years)."""
+        leap_day = b_and(binary(exp.EQ, month, exp.Literal.number(2)), binary(exp.EQ, dom, exp.Literal.number(29)),
+                         b_not(self._leap(year)))
+        key = binary(exp.Add, binary(exp.Mul, month, exp.Literal.number(100)), dom)
+        return case((leap_day, self.b.integer(301)), default=key)
+
+    def _years_forward(self, first: exp.Expression, second: exp.Expression) -> exp.Expression:
+        y1, m1, d1 = self._ymd(first)
+        y2, m2, d2 = self._ymd(second)
+        years = binary(exp.Sub, y2, y1)
+        late = b_and(binary(exp.GT, years, exp.Literal.number(0)),
+                     binary(exp.GT, self._anniversary_key(m1, d1, y2),
+                            binary(exp.Add, binary(exp.Mul, m2, exp.Literal.number(100)), d2)))
+        return binary(exp.Sub, years, case((late, self.b.integer(1)), default=self.b.integer(0)))
+
+    def _months_forward(self, first: exp.Expression, second: exp.Expression) -> exp.Expression:
+        y1, m1, d1 = self._ymd(first)
+        y2, m2, d2 = self._ymd(second)
+        months = binary(exp.Add, binary(exp.Mul, binary(exp.Sub, y2, y1), exp.Literal.number(12)), binary(exp.Sub, m2, m1))
+        late = b_and(binary(exp.GT, months, exp.Literal.number(0)), binary(exp.GT, d1, d2))
+        return binary(exp.Sub, months, case((late, self.b.integer(1)), default=self.b.integer(0)))
+
+    def _between(self, forward, first: exp.Expression, second: exp.Expression) -> exp.Expression:
+        return case((binary(exp.GTE, second, first), forward(first, second)),
+                    default=exp.Neg(this=paren(forward(second, first))))
+
+    def _date_years_between(self, first: exp.Expression, second: exp.Expression) -> exp.Expression:
+        return self._between(self._years_forward, first, second)
+
+    def _date_months_between(self, first: exp.Expression, second: exp.Expression) -> exp.Expression:
+        return self._between(self._months_forward, first, second)
+
+    def _date_first_day_of_month(self, day: exp.Expression) -> exp.Expression:
+        return binary(exp.Add, binary(exp.Sub, day, self._ymd(day)[2]), exp.Literal.number(1))
+
+    def _date_first_day_of_next_month(self, day: exp.Expression) -> exp.Expression:
+        year, month, dom = self._ymd(day)
+        first = binary(exp.Add, binary(exp.Sub, day, dom), exp.Literal.number(1))
+        return self.within_dates(binary(exp.Add, first, self._days_in_month(year, month)))
+
+    def _date_year_start(self, day: exp.Expression, month: exp.Expression, first: exp.Expression) -> exp.Expression:
+        start_month, start_day = int(month.this.this), int(first.this.this)  # Consts (checked by the checker)
+        year, m, d = self._ymd(day)
+        on_or_after = binary(exp.GTE, binary(exp.Add, binary(exp.Mul, m, exp.Literal.number(100)), d),
+                             exp.Literal.number(start_month * 100 + start_day))
+        start_year = case((on_or_after, year), default=binary(exp.Sub, year, exp.Literal.number(1)))
+        return self._day_of(start_year, exp.Literal.number(start_month), exp.Literal.number(start_day))
+
+
+# Operators whose SQL form can give a value with a NULL operand: ``x IN (x, NULL)`` is TRUE,
+# a chain of CASEs for min/max skips a NULL, the calendar functions clamp and branch.
+_NOT_NULL_STRICT_IN_SQL = {"in", "min", "max", "year", "month", "day", "add_months", "years_between",
+                           "months_between", "first_day_of_month", "first_day_of_next_month", "year_start"}
+
+_DATE_OPS = {"year", "month", "day", "add_months", "years_between", "months_between", "first_day_of_month",
+             "first_day_of_next_month", "year_start"}
+
+
+def compile_version(version: Version, source: str = "population", decisions: list[str] | None = None,
+                    dialect: str = "duckdb", keep: list[str] | None = None) -> str:
+    """The SQL text of ``version``'s decisions over the table ``source``."""
+    return SqlCompiler(version, dialect).sql(source, decisions, keep)
+
+
+__all__ = ["SqlCompiler", "SqlCompileError", "Val", "compile_version", "STATUSES", "sqlglot"]
