@@ -12,7 +12,7 @@ from dsl.evaluator import Evaluator
 from dsl.model import Program
 from verifier import api
 
-MAX_POINTS = 61
+MAX_POINTS = 121  # every whole number of an age range (0..120), so that steps are exact
 WIDTH, HEIGHT, MARGIN = 640, 300, 56
 
 

@@ -1,0 +1,236 @@
+"""The workbench's HTTP layer (verifier/workbench), through Starlette's test client.
+
+Expected values are worked out by hand from statutes/lll (lll.law, uitbreiding_mbo.law): a bbl
+student of 40 is not eligible before the amendment (art. 1.1 counts only bol-voltijd) and is
+after it, with a cap of 5 x lesgeld = 5 x €1,409 = €7,045."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("starlette")
+from starlette.testclient import TestClient  # noqa: E402
+
+from verifier import api  # noqa: E402
+from verifier.cli import main, serve_command  # noqa: E402
+from verifier.workbench import plot  # noqa: E402
+from verifier.workbench.app import create_app  # noqa: E402
+from verifier.workbench.texts import TEXTS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LLL = str(ROOT / "statutes" / "lll")
+
+BBL = {"leeftijd": "40", "opleiding": "mbo_bbl", "instelling": "bekostigd", "verblijf": "nederlander",
+       "recht_op_reguliere_sf": "false", "diploma": "geen", "krediet_loopt_door": "false",
+       "verschuldigd_per_jaar": "800", "door_derde_betaald": "0"}
+
+HOSTILE = """-- <script>alert('comment')</script>
+statute Hostile "<script>alert('title')</script>"
+  bwb BWBR0000001
+
+enum Soort { a, b }
+
+facts Persoon {
+  leeftijd: int 0..120 typical 40
+  soort: Soort
+}
+
+decision recht: bool ["<script>alert('cite')</script>"] otherwise false
+
+rule r1 ["<img src=x onerror=alert(1)>"]:
+  recht = true
+  if leeftijd >= 18 and soort = a
+
+example "<script>alert('example')</script>" [on 2025-01-01] {
+  leeftijd = 20, soort = a
+} expect recht = true
+"""
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app([LLL]))
+
+
+def _row(html: str, decision: str) -> str:
+    """The text of a decision's row in the outcome table (tags removed)."""
+    match = re.search(rf'<tr id="outcome-{decision}"[^>]*>(.*?)</tr>', html, re.S)
+    assert match, f"no outcome row for {decision}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+def test_statute_page_lists_articles_in_order_with_links(client: TestClient) -> None:
+    html = client.get("/").text
+    order = [html.index(f'id="art-{number}"') for number in ("1.1", "2.2", "2.3a", "2.4", "3.16b", "3.16d")]
+    assert order == sorted(order)
+    # a link to the article on wetten.overheid.nl (JuriConnect address of WSF 2000, BWBR0011453)
+    assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0011453&amp;artikel=3.16b"' in html
+    # a rule the amendment inserts is shown under its article, marked with its origin
+    article = html[html.index('id="art-3.16d"'):]
+    assert "maximum_mbo_overige_leerwegen" in article and "uitbreiding_mbo" in article
+    # parameters with their dated values (lll.law: 55 from 2017-09-01, 56 from 2020, 57 from 2024)
+    assert re.search(r"2024-09-01</td><td>57</td>", html)
+
+
+def test_statute_page_timeline_shows_amendments_and_proposals(client: TestClient) -> None:
+    html = client.get("/").text
+    timeline = html[html.index('class="timeline"'):html.index('class="toc"')]
+    assert re.search(r'class="event proposal"><time>2027-09-01</time>.*uitbreiding_mbo', timeline)
+    assert "2017-09-01" in timeline and timeline.index("2017-09-01") < timeline.index("2027-09-01")
+
+
+def test_case_form_is_generated_from_the_facts(client: TestClient) -> None:
+    html = client.get("/case").text
+    select = re.search(r'<select name="opleiding".*?</select>', html, re.S).group(0)
+    assert select.count("<option") == 8 and "mbo_bbl" in select
+    assert re.search(r'name="leeftijd" id="f-leeftijd" value="40"', html)  # typical 40
+    assert re.search(r'name="verschuldigd_per_jaar" id="f-verschuldigd_per_jaar" value="2530"', html)  # typical €2,530
+    assert "0 .. 120" in html
+    assert '<option value="uitbreiding_mbo"' in html and 'type="date"' in html
+
+
+def test_case_before_and_after_the_amendment(client: TestClient) -> None:
+    before = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01"})
+    assert before.status_code == 200
+    assert _row(before.text, "recht_op_krediet").startswith("recht_op_krediet false")
+    assert _row(before.text, "max_krediet").startswith("max_krediet €0.00")
+    after = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01", "amendment": "uitbreiding_mbo"})
+    assert _row(after.text, "recht_op_krediet") == "recht_op_krediet true art. 3.16b lid 1 WSF2000"
+    assert _row(after.text, "max_krediet").startswith("max_krediet €7,045.00")
+    assert "with uitbreiding_mbo" in after.text
+    # each rule in the trace links to its article on the statute page
+    assert 'href="/?lang=nl#art-3.16b"' in after.text
+
+
+def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
+    response = client.get("/case", params={**BBL, "run": "1", "leeftijd": "abc"})
+    assert response.status_code == 400
+    # the same message, position and caret as `lexproof eval --case` for the key in a case file
+    assert "case:2:3: error: leeftijd: expected a number, got &#34;abc&#34;" in response.text
+    assert "^~~~~~~~~~" in response.text
+    assert 'class="field-error">leeftijd: expected a number' in response.text
+    too_old = client.get("/case", params={**BBL, "run": "1", "leeftijd": "121"})
+    assert too_old.status_code == 400 and "leeftijd" in too_old.text and "120" in too_old.text
+
+
+def test_ask_finds_a_counterexample_and_says_no_case(client: TestClient) -> None:
+    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    found = client.get("/ask", params={"q": question, "amendment": "uitbreiding_mbo"})
+    assert found.status_code == 200
+    answer = found.text[found.text.index('id="answer"'):]
+    assert 'class="answer satisfiable"' in found.text and "Gevonden" in answer
+    assert re.search(r"<th>opleiding</th><td>mbo_bbl</td>", answer)
+    none = client.get("/ask", params={"q": question, "date": "2026-01-01"})
+    answer = none.text[none.text.index('id="answer"'):]
+    assert 'class="answer unsatisfiable"' in none.text and "Geen geval" in answer
+    assert "art. 1.1 WSF2000 (rule opleiding_mbo)" in answer  # why not: what it rests on
+
+
+def test_ask_with_a_bad_question_shows_its_diagnostic(client: TestClient) -> None:
+    response = client.get("/ask", params={"q": "exists Aanvrager: opleidin = mbo_bbl"})
+    assert response.status_code == 400
+    assert re.search(r"&lt;query&gt;:1:\d+: error: .*opleidin", response.text)
+
+
+def test_diff_table_and_plot(client: TestClient) -> None:
+    response = client.get("/diff", params={"amendment": "uitbreiding_mbo", "fact": "leeftijd",
+                                           "decision": "recht_op_krediet", **BBL})
+    assert response.status_code == 200
+    html = response.text
+    assert re.search(r'<tr class="gains"><td><code>opleiding in \{mbo_bbl, mbo_bol_deeltijd, mbo_derde_leerweg\}', html)
+    assert "instelling_telt</strong>: ongewijzigd" in html
+    figure = html[html.index('<figure id="plot">'):]
+    assert figure.count("<polyline") >= 2 and "<svg" in figure
+
+
+def test_plot_values_before_and_after() -> None:
+    """A bbl student of every age 0..120: before the amendment never eligible; after it,
+    eligible from minimumleeftijd_mbo (30) to below the leeftijdsgrens of 2027 (57)."""
+    program = api.load(LLL)
+    xs, (before, after) = plot.outcome_series(program, "uitbreiding_mbo", "recht_op_krediet", "leeftijd", dict(BBL), 0, 120)
+    assert [int(x) for x in xs] == list(range(121))
+    assert before.values == [0.0] * 121
+    assert after.values == [1.0 if 30 <= age < 57 else 0.0 for age in range(121)]
+
+
+def test_check_page_groups_results_by_article(tmp_path: Path) -> None:
+    (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
+    client = TestClient(create_app([str(tmp_path)]))
+    assert client.get("/check").status_code == 200
+    html = client.get("/check", params={"run": "1"}).text
+    assert 'id="check-results"' in html and "passed" in html
+    assert "Samenvatting: " in html
+
+
+def test_check_format_html_is_a_self_contained_report(tmp_path: Path) -> None:
+    (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    assert html.startswith("<!doctype html>") and "<style>" in html
+    assert "<script" not in html and 'href="/static' not in html and "src=" not in html.replace("src=x", "")
+    assert "&lt;script&gt;alert(&#39;example&#39;)&lt;/script&gt;" in html
+
+
+def test_check_format_html_with_bad_input_shows_the_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "bad.law").write_text('statute S "s"\n\ndecision d: bool otherwise fals\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache"])
+    assert result.exit_code == 2
+    assert 'id="load-errors"' in result.stdout and re.search(r"bad\.law:3:\d+: error", result.stdout)
+
+
+@pytest.mark.parametrize("url", ["/", "/case", "/case?run=1", "/ask?q=exists+Persoon:+recht", "/check?run=1",
+                                 "/diff"])
+def test_hostile_statute_is_escaped_on_every_page(tmp_path: Path, url: str) -> None:
+    (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
+    html = TestClient(create_app([str(tmp_path)])).get(url).text
+    assert "<script>alert" not in html and "<img src=x" not in html
+    if url == "/":
+        assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_load_errors_are_shown_with_their_positions(tmp_path: Path) -> None:
+    (tmp_path / "bad.law").write_text('statute S "s"\n\ndecision d: bool otherwise fals\n', encoding="utf-8")
+    for url in ("/", "/case", "/diff"):
+        response = TestClient(create_app([str(tmp_path)])).get(url)
+        assert response.status_code == 422
+        assert re.search(r"bad\.law:3:\d+: error: ", response.text) and "^" in response.text
+
+
+def test_import_outside_the_statute_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.law").write_text('statute Secret "s"\n', encoding="utf-8")
+    folder = tmp_path / "statute"
+    folder.mkdir()
+    (folder / "a.law").write_text('import "../secret.law"\n' + HOSTILE, encoding="utf-8")
+    response = TestClient(create_app([str(folder)])).get("/")
+    assert response.status_code == 422 and "Secret" not in response.text.replace("secret.law", "")
+
+
+def test_language_switch_defaults_to_dutch(client: TestClient) -> None:
+    dutch = client.get("/case").text
+    assert "Casus proberen" in dutch and '<html lang="nl">' in dutch
+    english = client.get("/case", params={"lang": "en"}).text
+    assert "Try a case" in english and '<html lang="en">' in english
+    assert 'id="lang-switch" href="/case?lang=nl"' in english
+
+
+def test_every_text_has_both_languages() -> None:
+    assert all(set(entry) == {"nl", "en"} and all(entry.values()) for entry in TEXTS.values())
+
+
+def test_assets_are_bundled_and_nothing_is_fetched(client: TestClient) -> None:
+    html = client.get("/").text
+    assert not re.search(r'(src|href)="https?://(?!wetten\.overheid\.nl/)', html)
+    assert client.get("/static/workbench.css").status_code == 200
+    assert client.get("/static/workbench.js").status_code == 200
+    assert client.get("/static/../app.py").status_code == 404
+
+
+def test_serve_binds_localhost_by_default() -> None:
+    host = next(p for p in serve_command.params if p.name == "host")
+    assert host.default in ("127.0.0.1", ("127.0.0.1",))
