@@ -143,6 +143,7 @@ def test_diff_table_and_plot(client: TestClient) -> None:
     html = response.text
     assert re.search(r'<tr class="gains"><td><code>opleiding in \{mbo_bbl, mbo_bol_deeltijd, mbo_derde_leerweg\}', html)
     assert "instelling_telt</strong>: ongewijzigd" in html
+    assert "recht_op_reguliere_sf = false" in html and "= False" not in html  # as the statute writes it
     figure = html[html.index('<figure id="plot">'):]
     assert figure.count("<polyline") >= 2 and "<svg" in figure
 

@@ -44,6 +44,7 @@ FORM = "case"  # the name diagnostics give the case of the form (as a case file'
 ENVIRONMENT = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                           trim_blocks=True, lstrip_blocks=True)
 ENVIRONMENT.globals["article_key"] = views.article_key
+ENVIRONMENT.filters["plain"] = views.plain
 
 
 def render(template: str, lang: str, **context: object) -> str:

@@ -201,6 +201,13 @@ def case_from_form(statute: StatuteModel, params: dict[str, str]) -> dict[str, s
     return {name: params[name] for name in statute.facts if params.get(name, "") != ""}
 
 
+def plain(value: object) -> str:
+    """A JSON value of a case as the statute writes it: true/false, not Python's True/False."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "-" if value is None else str(value)
+
+
 def numeric_facts(statute: StatuteModel) -> list[str]:
     return [f.name for f in statute.facts.values() if f.type.kind in ("int", "money", "number", "rate")]
 
