@@ -235,3 +235,21 @@ def test_assets_are_bundled_and_nothing_is_fetched(client: TestClient) -> None:
 def test_serve_binds_localhost_by_default() -> None:
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default in ("127.0.0.1", ("127.0.0.1",))
+
+
+def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
+    """Solver calls run in the thread pool, each in its own z3 context: questions asked at the
+    same time get the answers they get alone, and each form's diagnostics quote its own case."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    asks = [{"q": question, "amendment": "uitbreiding_mbo"}, {"q": question, "date": "2026-01-01"}] * 3
+    cases = [{**BBL, "run": "1", "leeftijd": f"x{i}"} for i in range(6)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda p: client.get("/ask", params=p).text, asks))
+        problems = list(pool.map(lambda p: client.get("/case", params=p).text, cases))
+    for params, html in zip(asks, answers):
+        expected = "satisfiable" if "amendment" in params else "unsatisfiable"
+        assert f'class="answer {expected}"' in html
+    for i, html in enumerate(problems):
+        assert f'&#34;leeftijd&#34;: &#34;x{i}&#34;' in html and f"got &#34;x{i}&#34;" in html

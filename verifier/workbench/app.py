@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -40,6 +41,7 @@ from verifier.workbench.texts import LANGUAGES, language, t
 
 HERE = Path(__file__).parent
 FORM = "case"  # the name diagnostics give the case of the form (as a case file's path)
+_FORM_LOCK = threading.Lock()
 
 ENVIRONMENT = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                           trim_blocks=True, lstrip_blocks=True)
@@ -121,11 +123,7 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
         context: dict = {"statute": model, "fields": views.form_fields(model, params), "amendments": list(model.amendments),
                          "date": params.get("date") or dt.date.today().isoformat(), "amendment": params.get("amendment", "")}
         if "run" in params:
-            try:
-                context["result"] = await run_in_threadpool(_evaluate, program, model, params)
-            except LexproofError as error:
-                context["errors"] = views.problems(error.diagnostics)
-                context["field_errors"] = views.field_errors(model, error.diagnostics)
+            context.update(await run_in_threadpool(_evaluate, program, model, params))
         return context
 
     async def ask(request: Request, program: Program, lang: str, params: dict) -> dict:
@@ -175,15 +173,22 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
 
 
 def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
-    """The outcome of the case in the form, each decision with its trace and articles."""
-    day = _date(params.get("date"), "the date")
-    amendment = params.get("amendment") or None
+    """The outcome of the case in the form, each decision with its trace and articles; or the
+    problems of the case (``errors``, and ``field_errors`` by fact)."""
     raw = views.case_from_form(model, params)
     # The case as the JSON a case file would hold, so that every problem is reported as the
     # CLI reports it for `lexproof eval --case`: at the key's line, with the line and a caret.
+    # The quoted line comes from the shared source table: add, evaluate and render under one
+    # lock, so that two users' forms never quote each other's lines.
     text = json.dumps(raw, indent=2, ensure_ascii=False)
-    SOURCES.add(FORM, text)
-    result = api.evaluate(program, raw, statute=model.name, date=day, amendment=amendment, source=FORM, text=text)
+    with _FORM_LOCK:
+        SOURCES.add(FORM, text)
+        try:
+            result = api.evaluate(program, raw, statute=model.name, date=_date(params.get("date"), "the date"),
+                                  amendment=params.get("amendment") or None, source=FORM, text=text)
+        except LexproofError as error:
+            return {"errors": views.problems(error.diagnostics),
+                    "field_errors": views.field_errors(model, error.diagnostics)}
     rows = []
     for name, outcome in result.outcomes.items():
         type_ = model.decisions[name].type
@@ -193,7 +198,7 @@ def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
                      "trace": [{"rule": tr.rule.name, "status": tr.status, "failed": tr.failed_condition,
                                 "overridden_by": list(tr.overridden_by), "article": cite(model, tr.rule.citation),
                                 "key": views.article_key(tr.rule.citation)} for tr in outcome.rules]})
-    return {"version": result.version.label, "rows": rows, "defaulted": list(result.defaulted)}
+    return {"result": {"version": result.version.label, "rows": rows, "defaulted": list(result.defaulted)}}
 
 
 def _query(program: Program, model: StatuteModel, params: dict, timeout: float | None) -> object:
