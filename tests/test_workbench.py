@@ -162,9 +162,38 @@ def test_check_page_groups_results_by_article(tmp_path: Path) -> None:
     (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
     client = TestClient(create_app([str(tmp_path)]))
     assert client.get("/check").status_code == 200
-    html = client.get("/check", params={"run": "1"}).text
+    html = _finished(client, client.get("/check", params={"run": "1"}))
     assert 'id="check-results"' in html and "passed" in html
+    # one example, and the built-in checks (clean) in the statute's one version
+    assert re.search(r"<td>example</td><td>&lt;script&gt;alert\(&#39;example&#39;\)&lt;/script&gt;</td>", html)
     assert "Samenvatting: " in html
+
+
+def _finished(client: TestClient, response) -> str:
+    """The check job's page once it has finished (it reloads itself every second while running)."""
+    import time
+
+    for _ in range(600):
+        if 'data-state="running"' not in response.text:
+            return response.text
+        assert '<meta http-equiv="refresh"' in response.text and "<progress" in response.text
+        time.sleep(0.5)
+        response = client.get(str(response.url))
+    raise AssertionError("the check job did not finish")
+
+
+def test_a_check_job_can_be_cancelled_and_then_shows_no_results() -> None:
+    client = TestClient(create_app([LLL]))
+    started = client.get("/check", params={"run": "1"})
+    assert 'data-state="running"' in started.text and 'id="cancel"' in started.text
+    job = re.search(r'name="job" value="([^"]+)"', started.text).group(1)
+    html = _finished(client, client.get("/check", params={"job": job, "cancel": "1"}))
+    assert 'data-state="cancelled"' in html and 'id="check-results"' not in html
+
+
+def test_an_unknown_check_job_is_bad_input(client: TestClient) -> None:
+    response = client.get("/check", params={"job": "nope"})
+    assert response.status_code == 400 and "no check job" in response.text
 
 
 def test_check_format_html_is_a_self_contained_report(tmp_path: Path) -> None:
@@ -188,8 +217,11 @@ def test_check_format_html_with_bad_input_shows_the_diagnostics(tmp_path: Path) 
                                  "/diff"])
 def test_hostile_statute_is_escaped_on_every_page(tmp_path: Path, url: str) -> None:
     (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
-    html = TestClient(create_app([str(tmp_path)])).get(url).text
+    client = TestClient(create_app([str(tmp_path)]))
+    html = _finished(client, client.get(url))
     assert "<script>alert" not in html and "<img src=x" not in html
+    if url == "/check?run=1":
+        assert 'id="check-results"' in html
     if url == "/":
         assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html

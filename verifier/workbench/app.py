@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -37,6 +37,7 @@ from verifier import api
 from verifier.results import cite
 from verifier.solving import timeout_problem
 from verifier.workbench import plot, views
+from verifier.workbench.jobs import Jobs
 from verifier.workbench.texts import LANGUAGES, language, t
 
 HERE = Path(__file__).parent
@@ -87,6 +88,7 @@ def _statute(program: Program, name: str | None) -> StatuteModel:
 def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
     """The application for the statute files or folders in ``paths``."""
     bench = Workbench(paths, timeout)
+    jobs = Jobs()
 
     def page(handler: Callable) -> Callable:
         """Common frame: the language, the program loaded afresh, load errors and bad input
@@ -108,6 +110,8 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
                 context = await handler(request, program, lang, params)
             except LexproofError as error:
                 context = {"errors": views.problems(error.diagnostics)}
+            if isinstance(context, Response):
+                return context
             template = context.pop("template", handler.__name__ + ".html")
             statutes = list(program.statutes.values())
             body = render(template, lang, program=program, statutes=statutes, **common, **context)
@@ -138,11 +142,24 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
                 context["errors"] = views.problems(error.diagnostics)
         return context
 
-    async def check(request: Request, program: Program, lang: str, params: dict) -> dict:
-        context: dict = {"ran": "run" in params}
+    async def check(request: Request, program: Program, lang: str, params: dict) -> dict | Response:
+        """Start a check as a job (``run``), or show a job: its progress while it runs (the page
+        reloads itself, without script), a cancel button, and its results when done."""
         if "run" in params:
-            results = await run_in_threadpool(lambda: api.check(program, timeout=bench.timeout))
-            context.update(check_context(program, results))
+            job = jobs.start_check(program, bench.timeout)
+            return RedirectResponse(f"/check?{urlencode({'lang': lang, 'job': job.id})}", status_code=303)
+        if "job" not in params:
+            return {}
+        job = jobs.get(params["job"])
+        if job is None:
+            raise _bad(f"no check job '{params['job']}' (jobs are kept while the server runs)")
+        if "cancel" in params and job.state == "running":
+            job.cancel_requested.set()
+        context: dict = {"job": job}
+        if job.state == "done":
+            context.update(check_context(program, job.results))
+        elif job.state == "failed" and job.error is not None:
+            context["errors"] = views.problems(job.error.diagnostics)
         return context
 
     async def diff(request: Request, program: Program, lang: str, params: dict) -> dict:

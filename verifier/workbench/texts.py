@@ -92,6 +92,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "plot.draw": {"nl": "Grafiek tekenen", "en": "Draw the plot"},
     "plot.undefined": {"nl": "onbepaald", "en": "undefined"},
     "working": {"nl": "Bezig met rekenen ...", "en": "Working ..."},
+    "cancel": {"nl": "Afbreken", "en": "Cancel"},
+    "check.cancelled": {"nl": "Afgebroken: geen resultaten (een deel ervan zou er als in orde uitzien)",
+                        "en": "Cancelled: no results (a part of them would look clean)"},
     "report.title": {"nl": "lexproof-controlerapport", "en": "lexproof check report"},
 }
 
