@@ -74,6 +74,9 @@ def test_statute_page_lists_articles_in_order_with_links(client: TestClient) -> 
     assert "maximum_mbo_overige_leerwegen" in article and "uitbreiding_mbo" in article
     # parameters with their dated values (lll.law: 55 from 2017-09-01, 56 from 2020, 57 from 2024)
     assert re.search(r"2024-09-01</td><td>57</td>", html)
+    # each declaration as written, line by line (an amendment's rule dedented)
+    assert "rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n  if opleiding = mbo_bol_voltijd" in html
+    assert "replace rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n  if opleiding in {mbo_bol_voltijd," in html
 
 
 def test_statute_page_timeline_shows_amendments_and_proposals(client: TestClient) -> None:

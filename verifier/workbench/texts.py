@@ -24,6 +24,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "rule": {"nl": "regel", "en": "rule"},
     "decisions": {"nl": "Beslissingen", "en": "Decisions"},
     "decision": {"nl": "Beslissing", "en": "Decision"},
+    "parameter": {"nl": "Parameter", "en": "Parameter"},
+    "table": {"nl": "Tabel", "en": "Table"},
     "parameters": {"nl": "Parameters", "en": "Parameters"},
     "tables": {"nl": "Tabellen", "en": "Tables"},
     "otherwise": {"nl": "anders", "en": "otherwise"},

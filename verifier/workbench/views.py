@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 from dsl import ast
@@ -81,7 +82,8 @@ def source_of(span: Span | None, limit: int = 40) -> str:
     if text is None:
         return ""
     lines = text.split("\n")[span.line - 1:min(span.end_line, span.line - 1 + limit)]
-    return visible("\n".join(line.rstrip() for line in lines))
+    # Each line made visible on its own: the line breaks are the layout, not content to show.
+    return textwrap.dedent("\n".join(visible(line.rstrip()) for line in lines))
 
 
 def articles(statute: StatuteModel) -> list[Article]:
