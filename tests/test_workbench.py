@@ -65,12 +65,12 @@ def _row(html: str, decision: str) -> str:
 
 def test_statute_page_lists_articles_in_order_with_links(client: TestClient) -> None:
     html = client.get("/").text
-    order = [html.index(f'id="art-{number}"') for number in ("1.1", "2.2", "2.3a", "2.4", "3.16b", "3.16d")]
+    order = [html.index(f'id="WSF2000--art-{number}"') for number in ("1.1", "2.2", "2.3a", "2.4", "3.16b", "3.16d")]
     assert order == sorted(order)
     # a link to the article on wetten.overheid.nl (JuriConnect address of WSF 2000, BWBR0011453)
     assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0011453&amp;artikel=3.16b"' in html
     # a rule the amendment inserts is shown under its article, marked with its origin
-    article = html[html.index('id="art-3.16d"'):]
+    article = html[html.index('id="WSF2000--art-3.16d"'):]
     assert "maximum_mbo_overige_leerwegen" in article and "uitbreiding_mbo" in article
     # parameters with their dated values (lll.law: 55 from 2017-09-01, 56 from 2020, 57 from 2024)
     assert re.search(r"2024-09-01</td><td>57</td>", html)
@@ -106,7 +106,7 @@ def test_case_before_and_after_the_amendment(client: TestClient) -> None:
     assert _row(after.text, "max_krediet").startswith("max_krediet €7,045.00")
     assert "with uitbreiding_mbo" in after.text
     # each rule in the trace links to its article on the statute page
-    assert 'href="/?lang=nl#art-3.16b"' in after.text
+    assert 'href="/?lang=nl#WSF2000--art-3.16b"' in after.text
 
 
 def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
@@ -288,3 +288,26 @@ def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
         assert f'class="answer {expected}"' in html
     for i, html in enumerate(problems):
         assert f'&#34;leeftijd&#34;: &#34;x{i}&#34;' in html and f"got &#34;x{i}&#34;" in html
+
+
+def test_a_solver_that_runs_out_of_budget_is_never_no_case() -> None:
+    """With a budget too small to decide anything, the answer is 'undecided', never 'no case',
+    and a diff says it is incomplete, never that nothing changes."""
+    client = TestClient(create_app([LLL], timeout=0.001))
+    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    html = client.get("/ask", params={"q": question, "date": "2026-01-01"}).text
+    answer = html[html.index('id="answer"'):]
+    assert 'class="answer unknown"' in html and "Onbeslist" in answer and "Geen geval" not in answer
+    diff = client.get("/diff", params={"amendment": "uitbreiding_mbo"}).text
+    assert "Onvolledig" in diff
+
+
+def test_several_statutes_each_have_their_articles_and_form() -> None:
+    client = TestClient(create_app([LLL, str(ROOT / "statutes" / "kinderopvang")]))
+    html = client.get("/").text
+    assert 'id="WSF2000--art-1.1"' in html and 'id="Kinderopvangtoeslag--' in html
+    ids = re.findall(r'<section class="article" id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    form = client.get("/case", params={"statute": "Kinderopvangtoeslag"}).text
+    assert "Casus proberen: Kinderopvangtoeslag" in form and 'name="toetsingsinkomen"' in form
+    assert 'name="opleiding"' not in form

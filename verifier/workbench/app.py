@@ -46,7 +46,6 @@ _FORM_LOCK = threading.Lock()
 
 ENVIRONMENT = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                           trim_blocks=True, lstrip_blocks=True)
-ENVIRONMENT.globals["article_key"] = views.article_key
 ENVIRONMENT.filters["plain"] = views.plain
 
 
@@ -211,10 +210,10 @@ def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
         type_ = model.decisions[name].type
         rows.append({"name": name, "value": format_value(outcome.value, type_) if outcome.defined else outcome.status,
                      "status": outcome.status, "reason": outcome.reason,
-                     "articles": [(cite(model, r.citation), views.article_key(r.citation)) for r in outcome.deciding],
+                     "articles": [(cite(model, r.citation), views.anchor(model, r.citation)) for r in outcome.deciding],
                      "trace": [{"rule": tr.rule.name, "status": tr.status, "failed": tr.failed_condition,
                                 "overridden_by": list(tr.overridden_by), "article": cite(model, tr.rule.citation),
-                                "key": views.article_key(tr.rule.citation)} for tr in outcome.rules]})
+                                "key": views.anchor(model, tr.rule.citation)} for tr in outcome.rules]})
     return {"result": {"version": result.version.label, "rows": rows, "defaulted": list(result.defaulted)}}
 
 

@@ -50,6 +50,12 @@ def article_key(citation: ast.Citation | None) -> str:
     return re.sub(r"[^A-Za-z0-9.:_-]+", "-", f"{citation.kind}-{owner}{citation.article}")
 
 
+def anchor(statute: StatuteModel, citation: ast.Citation | None) -> str:
+    """The id of an article on the statute page; the statute's name first, since several
+    statutes loaded together may each have an article 1.1."""
+    return f"{statute.name}--{article_key(citation)}"
+
+
 def _article_label(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
     if citation is None:
         return None
@@ -92,7 +98,7 @@ def articles(statute: StatuteModel) -> list[Article]:
     found: dict[str, Article] = {}
 
     def add(citation: ast.Citation | None, item: Item) -> None:
-        key = article_key(citation)
+        key = anchor(statute, citation)
         if key not in found:
             found[key] = Article(key, _article_label(statute, citation) or "", article_link(statute, citation))
         found[key].items.append(item)
@@ -110,7 +116,11 @@ def articles(statute: StatuteModel) -> list[Article]:
     kind_order = {"decision": 0, "parameter": 1, "table": 2, "rule": 3}
     for article in found.values():
         article.items.sort(key=lambda item: kind_order[item.kind])
-    return sorted(found.values(), key=lambda a: (a.key == "art-none", a.key.startswith("src-"), _natural(a.key)))
+    def order(article: Article) -> tuple:
+        key = article.key.split("--", 1)[1]
+        return key == "art-none", key.startswith("src-"), _natural(key)
+
+    return sorted(found.values(), key=order)
 
 
 def _all_rules(statute: StatuteModel) -> list:
