@@ -100,10 +100,12 @@ def test_case_before_and_after_the_amendment(client: TestClient) -> None:
     before = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01"})
     assert before.status_code == 200
     assert _row(before.text, "recht_op_krediet").startswith("recht_op_krediet false")
-    assert _row(before.text, "max_krediet").startswith("max_krediet €0.00")
+    assert _row(before.text, "max_krediet").startswith("max_krediet €0,00")  # Dutch money format
     after = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01", "amendment": "uitbreiding_mbo"})
     assert _row(after.text, "recht_op_krediet") == "recht_op_krediet true art. 3.16b lid 1 WSF2000"
-    assert _row(after.text, "max_krediet").startswith("max_krediet €7,045.00")
+    assert _row(after.text, "max_krediet").startswith("max_krediet €7.045,00")
+    english = client.get("/case", params={**BBL, "run": "1", "amendment": "uitbreiding_mbo", "lang": "en"})
+    assert _row(english.text, "max_krediet").startswith("max_krediet €7,045.00")
     assert "with uitbreiding_mbo" in after.text
     # each rule in the trace links to its article on the statute page
     assert 'href="/?lang=nl#WSF2000--art-3.16b"' in after.text
@@ -253,6 +255,17 @@ def test_language_switch_defaults_to_dutch(client: TestClient) -> None:
     english = client.get("/case", params={"lang": "en"}).text
     assert "Try a case" in english and '<html lang="en">' in english
     assert 'id="lang-switch" href="/case?lang=nl"' in english
+
+
+def test_dutch_number_format_changes_numbers_only() -> None:
+    from verifier.workbench.texts import localize
+
+    assert localize("€7,045.00", "nl") == "€7.045,00"
+    assert localize("lesgeld = €1,118.00", "nl") == "lesgeld = €1.118,00"
+    assert localize("0.5", "nl") == "0,5"
+    for unchanged in ("2027-09-01", "WSF2000 on 2027-09-01", "57", "1/3", "96%"):
+        assert localize(unchanged, "nl") == unchanged
+    assert localize("€7,045.00", "en") == "€7,045.00"
 
 
 def test_every_text_has_both_languages() -> None:

@@ -153,7 +153,7 @@ def test_walk_through(server: str, browser) -> None:
     Select(browser.find_element(By.ID, "amendment")).select_by_value("uitbreiding_mbo")
     _submit(browser, "evaluate")
     assert _outcome(browser, "recht_op_krediet") == "true"
-    assert _outcome(browser, "max_krediet") == "€7,045.00"  # 5 x lesgeld €1,409
+    assert _outcome(browser, "max_krediet") == "€7.045,00"  # 5 x lesgeld €1,409, in Dutch
     _shot(browser, "3-case-after")
     # the trace links each rule to its article on the statute page
     browser.find_element(By.CSS_SELECTOR, "#outcome-recht_op_krediet a").click()

@@ -38,7 +38,7 @@ from verifier.results import cite
 from verifier.solving import timeout_problem
 from verifier.workbench import plot, views
 from verifier.workbench.jobs import Jobs
-from verifier.workbench.texts import LANGUAGES, language, t
+from verifier.workbench.texts import LANGUAGES, language, localize, t
 
 HERE = Path(__file__).parent
 FORM = "case"  # the name diagnostics give the case of the form (as a case file's path)
@@ -51,7 +51,8 @@ ENVIRONMENT.filters["plain"] = views.plain
 
 def render(template: str, lang: str, **context: object) -> str:
     """A page (or the report) in ``lang``; every value from a statute is escaped by Jinja2."""
-    return ENVIRONMENT.get_template(template).render(t=lambda key: t(key, lang), lang=lang, **context)
+    return ENVIRONMENT.get_template(template).render(t=lambda key: t(key, lang), lang=lang,
+                                                     num=lambda value: localize(views.plain(value), lang), **context)
 
 
 class Workbench:

@@ -5,6 +5,8 @@ catalogue later without touching the templates (they only call ``t(key)``)."""
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 
@@ -107,6 +109,18 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry.get("en") or key
+
+
+_NUMBER = re.compile(r"€ ?-?\d[\d,]*(?:\.\d+)?|(?<![\w.,])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])-?\d+\.\d+(?![\w.])")
+
+
+def localize(text: str, lang: str) -> str:
+    """A value as the CLI writes it (€7,045.00; 0.5) in the number format of ``lang``: in
+    Dutch the separators swap (€7.045,00; 0,5). Only numbers with a euro sign, a thousands
+    separator or a decimal point change; dates (2027-09-01), names and plain integers do not."""
+    if lang != "nl":
+        return text
+    return _NUMBER.sub(lambda m: m.group().replace(",", "\0").replace(".", ",").replace("\0", "."), text)
 
 
 def language(value: str | None) -> str:
