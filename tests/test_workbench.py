@@ -129,6 +129,7 @@ def test_ask_finds_a_counterexample_and_says_no_case(client: TestClient) -> None
     answer = found.text[found.text.index('id="answer"'):]
     assert 'class="answer satisfiable"' in found.text and "Gevonden" in answer
     assert re.search(r"<th>opleiding</th><td>mbo_bbl</td>", answer)
+    assert re.search(r"<th>verschuldigd_per_jaar</th><td>€[\d.]+,\d\d</td>", answer)  # money, Dutch format
     none = client.get("/ask", params={"q": question, "date": "2026-01-01"})
     answer = none.text[none.text.index('id="answer"'):]
     assert 'class="answer unsatisfiable"' in none.text and "Geen geval" in answer
@@ -149,6 +150,7 @@ def test_diff_table_and_plot(client: TestClient) -> None:
     assert re.search(r'<tr class="gains"><td><code>opleiding in \{mbo_bbl, mbo_bol_deeltijd, mbo_derde_leerweg\}', html)
     assert "instelling_telt</strong>: ongewijzigd" in html
     assert "recht_op_reguliere_sf = false" in html and "= False" not in html  # as the statute writes it
+    assert re.search(r"verschuldigd_per_jaar = €[\d.]+,\d\d", html)
     figure = html[html.index('<figure id="plot">'):]
     assert figure.count("<polyline") >= 2 and "<svg" in figure
 

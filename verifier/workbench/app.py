@@ -173,6 +173,7 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
         numeric = views.numeric_facts(model)
         decisions = [d for d in model.decisions if d in {r.name for r in results}]
         context.update(statute=model, results=results, numeric=numeric, decisions=decisions,
+                       witness=lambda data: views.case_text(model, views.case_from_json(model, data)),
                        fields=views.form_fields(model, params),
                        fact=params.get("fact") or (numeric[0] if numeric else ""),
                        decision=params.get("decision") or next((r.name for r in results if r.status == "changed"), ""))
@@ -228,7 +229,8 @@ def _query(program: Program, model: StatuteModel, params: dict, timeout: float |
     result = api.query(program, params["q"], statute=model.name, date=_date(params.get("date"), "the date"),
                        amendment=params.get("amendment") or None, max_cases=count, timeout=timeout)
     return {"status": result.status, "message": result.message, "articles": result.articles,
-            "cases": [w.to_json() for w in result.witnesses], "text": views.result_text(result, program)}
+            "cases": [{"case": views.case_text(model, values)} for w in result.witnesses for values in w.facts.values()],
+            "text": views.result_text(result, program)}
 
 
 def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, params: dict, lang: str) -> str:

@@ -213,6 +213,27 @@ def case_from_form(statute: StatuteModel, params: dict[str, str]) -> dict[str, s
     return {name: params[name] for name in statute.facts if params.get(name, "") != ""}
 
 
+def case_text(statute: StatuteModel, values: dict[str, object]) -> dict[str, str]:
+    """A case's facts as the CLI writes values (€2,530.00, true, mbo_bbl), in statute order."""
+    return {name: format_value(values[name], fact.type) for name, fact in statute.facts.items() if name in values}
+
+
+def case_from_json(statute: StatuteModel, data: object) -> dict[str, object]:
+    """A witness in its JSON form (a diff row's) back to values; anything unreadable is left out."""
+    from dsl.values import parse_value
+
+    values: dict[str, object] = {}
+    for name, raw in (data or {}).items() if isinstance(data, dict) else ():
+        fact = statute.facts.get(name)
+        if fact is None:
+            continue
+        try:
+            values[name] = parse_value(raw, fact.type, statute.enums.get(fact.type.enum or "", ()))
+        except ValueError:
+            continue
+    return values
+
+
 def plain(value: object) -> str:
     """A JSON value of a case as the statute writes it: true/false, not Python's True/False."""
     if isinstance(value, bool):
