@@ -326,3 +326,21 @@ def test_several_statutes_each_have_their_articles_and_form() -> None:
     form = client.get("/case", params={"statute": "Kinderopvangtoeslag"}).text
     assert "Casus proberen: Kinderopvangtoeslag" in form and 'name="toetsingsinkomen"' in form
     assert 'name="opleiding"' not in form
+
+
+def test_check_results_are_grouped_by_article_in_order() -> None:
+    from verifier.results import Result
+    from verifier.workbench.views import by_article
+
+    def result(name: str, *articles: str) -> Result:
+        return Result("property", name, "proved", None, articles=list(articles))  # type: ignore[arg-type]
+
+    groups = by_article([result("a", "LCW art. 5"), result("b", "art. 3.16b lid 2 sub a WSF2000 (rule r)"),
+                         result("c"), result("d", "art. 1.1 WSF2000"), result("e", "art. 3.16b WSF2000")])
+    assert [(label, [r.name for r in items]) for label, items in groups] == [
+        ("art. 1.1 WSF2000", ["d"]), ("art. 3.16b WSF2000", ["b", "e"]), ("LCW art. 5", ["a"]), ("", ["c"])]
+
+
+def test_serve_with_a_bad_timeout_is_bad_input() -> None:
+    result = CliRunner().invoke(main, ["serve", LLL, "--timeout", "0"])
+    assert result.exit_code == 2 and "--timeout" in result.output

@@ -279,7 +279,8 @@ def by_article(results: list[Result]) -> list[tuple[str, list[Result]]]:
     for result in results:
         label = _strip_rule(result.articles[0]) if result.articles else ""
         groups.setdefault(label, []).append(result)
-    return sorted(groups.items(), key=lambda item: (item[0] == "", _natural(item[0])))
+    # the statute's own articles first (in their natural order), then other acts', then none
+    return sorted(groups.items(), key=lambda item: (item[0] == "", not item[0].startswith("art. "), _natural(item[0])))
 
 
 def _strip_rule(text: str) -> str:
