@@ -344,3 +344,22 @@ def test_check_results_are_grouped_by_article_in_order() -> None:
 def test_serve_with_a_bad_timeout_is_bad_input() -> None:
     result = CliRunner().invoke(main, ["serve", LLL, "--timeout", "0"])
     assert result.exit_code == 2 and "--timeout" in result.output
+
+
+def test_no_statute_loaded_is_bad_input() -> None:
+    """A page about a statute, with none loaded (only amendments): a diagnostic, never a crash."""
+    from dsl.diagnostics import LexproofError
+    from dsl.model import Program
+    from verifier.workbench.app import _statute
+
+    with pytest.raises(LexproofError, match="no statute is loaded"):
+        _statute(Program(), None)
+
+
+def test_a_lexproof_bug_is_reported_on_the_page(monkeypatch: pytest.MonkeyPatch, client: TestClient) -> None:
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(api, "query", broken)
+    response = client.get("/ask", params={"q": "exists Aanvrager: recht_op_krediet"})
+    assert response.status_code == 500 and "internal error: ZeroDivisionError: boom" in response.text

@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.model import Program, StatuteModel
-from dsl.source import SOURCES, Span
+from dsl.source import SOURCES, Span, visible
 from dsl.values import format_value, parse_iso_date
 from verifier import api
 from verifier.results import cite
@@ -80,9 +80,12 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 
 def _statute(program: Program, name: str | None) -> StatuteModel:
+    """The statute a page is about: the one named, else the first loaded (none: bad input)."""
     if name and name in program.statutes:
         return program.statutes[name]
-    return api.pick_statute(program, None) if len(program.statutes) == 1 else next(iter(program.statutes.values()))
+    if not program.statutes:
+        return api.pick_statute(program, None)  # raises: "no statute is loaded (only amendments?)"
+    return next(iter(program.statutes.values()))
 
 
 def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
@@ -110,6 +113,12 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
                 context = await handler(request, program, lang, params)
             except LexproofError as error:
                 context = {"errors": views.problems(error.diagnostics)}
+            except RecursionError:
+                context = {"errors": [views.Problem("", "", "error: the input is nested too deeply to process")]}
+            except Exception as error:  # noqa: BLE001 - a lexproof bug: say so on the page, as the CLI does (exit 4)
+                problem = views.Problem("", "", visible(f"internal error: {type(error).__name__}: {error} (please report)"))
+                body = render("load_error.html", lang, problems=[problem], **common)
+                return HTMLResponse(body, status_code=500)
             if isinstance(context, Response):
                 return context
             template = context.pop("template", handler.__name__ + ".html")
