@@ -151,6 +151,11 @@ def test_diff_table_and_plot(client: TestClient) -> None:
     assert "instelling_telt</strong>: ongewijzigd" in html
     assert "recht_op_reguliere_sf = false" in html and "= False" not in html  # as the statute writes it
     assert re.search(r"verschuldigd_per_jaar = €[\d.]+,\d\d", html)
+    # each witness links to the plot with that case filled in
+    link = re.search(r'<a class="plot-this" href="/diff\?([^"]+)#plot-section"', html).group(1).replace("&amp;", "&")
+    assert "decision=opleiding_telt" in link and "opleiding=mbo_" in link and "recht_op_reguliere_sf=false" in link
+    followed = client.get("/diff?" + link)
+    assert followed.status_code == 200 and '<figure id="plot">' in followed.text
     figure = html[html.index('<figure id="plot">'):]
     assert figure.count("<polyline") >= 2 and "<svg" in figure
 

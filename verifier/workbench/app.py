@@ -183,6 +183,7 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
         decisions = [d for d in model.decisions if d in {r.name for r in results}]
         context.update(statute=model, results=results, numeric=numeric, decisions=decisions,
                        witness=lambda data: views.case_text(model, views.case_from_json(model, data)),
+                       witness_params=lambda data: {k: views.plain(v) for k, v in (data or {}).items() if k in model.facts},
                        fields=views.form_fields(model, params),
                        fact=params.get("fact") or (numeric[0] if numeric else ""),
                        decision=params.get("decision") or next((r.name for r in results if r.status == "changed"), ""))

@@ -94,6 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "plot.fact": {"nl": "Feit op de x-as", "en": "Fact on the x axis"},
     "plot.decision": {"nl": "Uitkomst op de y-as", "en": "Outcome on the y axis"},
     "plot.draw": {"nl": "Grafiek tekenen", "en": "Draw the plot"},
+    "plot.this": {"nl": "grafiek voor dit geval", "en": "plot this case"},
     "plot.undefined": {"nl": "onbepaald", "en": "undefined"},
     "working": {"nl": "Bezig met rekenen ...", "en": "Working ..."},
     "cancel": {"nl": "Afbreken", "en": "Cancel"},
