@@ -158,6 +158,7 @@ def test_diff_table_and_plot(client: TestClient) -> None:
     assert followed.status_code == 200 and '<figure id="plot">' in followed.text
     figure = html[html.index('<figure id="plot">'):]
     assert figure.count("<polyline") >= 2 and "<svg" in figure
+    assert 'text-anchor="end">false</text>' in figure and 'text-anchor="end">true</text>' in figure
 
 
 def test_plot_values_before_and_after() -> None:

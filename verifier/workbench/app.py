@@ -257,7 +257,7 @@ def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, 
     for line in series:
         word, _, label = line.label.partition(": ")
         line.label = f"{t('diff.' + word, lang)}: {label}"
-    return plot.svg(xs, series, fact, decision, t("plot.undefined", lang))
+    return plot.svg(xs, series, fact, decision, t("plot.undefined", lang), model.decisions[decision].type.kind == "bool")
 
 
 def check_context(program: Program, results: list) -> dict:

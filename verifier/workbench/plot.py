@@ -70,10 +70,12 @@ def _number(value: object) -> float | None:
     return None
 
 
-def svg(xs: list[Fraction], series: list[Series], x_label: str, y_label: str, undefined_label: str) -> str:
-    """The plot as an SVG document: each series a step line, the axes with their end values."""
+def svg(xs: list[Fraction], series: list[Series], x_label: str, y_label: str, undefined_label: str,
+        boolean: bool = False) -> str:
+    """The plot as an SVG document: each series a step line, the axes with their end values
+    (for a yes/no outcome: false and true, at 0 and 1)."""
     values = [v for s in series for v in s.values if v is not None]
-    y_low, y_high = (min(values), max(values)) if values else (0.0, 1.0)
+    y_low, y_high = (0.0, 1.0) if boolean else (min(values), max(values)) if values else (0.0, 1.0)
     if y_high == y_low:
         y_low, y_high = y_low - 1, y_high + 1
     x_low, x_high = float(xs[0]), float(xs[-1]) if len(xs) > 1 else float(xs[0]) + 1
@@ -95,8 +97,8 @@ def svg(xs: list[Fraction], series: list[Series], x_label: str, y_label: str, un
              f'<text x="14" y="{HEIGHT / 2}" transform="rotate(-90 14 {HEIGHT / 2})" text-anchor="middle">{escape(y_label)}</text>',
              f'<text x="{MARGIN}" y="{HEIGHT - MARGIN + 16}" text-anchor="middle">{_short(x_low)}</text>',
              f'<text x="{WIDTH - MARGIN}" y="{HEIGHT - MARGIN + 16}" text-anchor="middle">{_short(x_high)}</text>',
-             f'<text x="{MARGIN - 4}" y="{py(y_low) + 4}" text-anchor="end">{_short(y_low)}</text>',
-             f'<text x="{MARGIN - 4}" y="{py(y_high) + 4}" text-anchor="end">{_short(y_high)}</text>']
+             f'<text x="{MARGIN - 4}" y="{py(y_low) + 4}" text-anchor="end">{"false" if boolean else _short(y_low)}</text>',
+             f'<text x="{MARGIN - 4}" y="{py(y_high) + 4}" text-anchor="end">{"true" if boolean else _short(y_high)}</text>']
     for index, line in enumerate(series):
         for segment in _segments(xs, line.values):
             points = []
