@@ -369,3 +369,14 @@ def test_a_lexproof_bug_is_reported_on_the_page(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(api, "query", broken)
     response = client.get("/ask", params={"q": "exists Aanvrager: recht_op_krediet"})
     assert response.status_code == 500 and "internal error: ZeroDivisionError: boom" in response.text
+
+
+def test_serve_on_a_port_in_use_is_bad_input() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", LLL, "--port", str(port)])
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.output
