@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic
-from dsl.model import FactInfo, Program, StatuteModel
+from dsl.model import FactInfo, NoValue, Program, StatuteModel
 from dsl.source import SOURCES, Span, visible
 from dsl.values import format_value
 from verifier.results import Result, cite, juriconnect
@@ -106,8 +106,9 @@ def articles(statute: StatuteModel) -> list[Article]:
     for decision in statute.decisions.values():
         add(decision.citation, Item("decision", decision.name, source_of(decision.span, 3), decision.origin))
     for parameter in statute.parameters.values():
-        values = [(v.start.isoformat() if v.start else "", format_value(v.value, parameter.type)
-                   if not type(v.value).__name__ == "NoValue" else "-", v.origin) for v in parameter.values]
+        values = [(v.start.isoformat() if v.start else "",
+                   "-" if isinstance(v.value, NoValue) else format_value(v.value, parameter.type), v.origin)
+                  for v in parameter.values]
         add(parameter.citation, Item("parameter", parameter.name, source_of(parameter.span, 1), None, values))
     for table in statute.tables.values():
         add(table.citation, Item("table", table.name, source_of(table.span), table.origin))
@@ -146,7 +147,7 @@ def timeline(statute: StatuteModel) -> list[Event]:
     """The versions on a timeline: dated parameter values, amendments in force, proposals."""
     events = [Event(v.start.isoformat(), f"{p.name} = {format_value(v.value, p.type)}", "parameter")
               for p in statute.parameters.values() for v in p.values
-              if v.start is not None and type(v.value).__name__ != "NoValue"]
+              if v.start is not None and not isinstance(v.value, NoValue)]
     for amendment in statute.amendments.values():
         title = f"{amendment.name}" + (f": {amendment.title}" if amendment.title else "")
         events.append(Event(amendment.in_force.isoformat(), title, "proposal" if amendment.proposal else "amendment"))
