@@ -92,6 +92,10 @@ def _emit_errors(command: str, output_format: str, error: LexproofError) -> None
         click.echo(json_text(errors_to_sarif(error.diagnostics)))
     elif output_format == "junit":
         click.echo(errors_to_junit(error.diagnostics))
+    elif output_format == "html":
+        from verifier.workbench.app import error_report
+
+        click.echo(error_report(error.diagnostics))
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -260,8 +264,9 @@ JOBS = once_option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_
 @once_option("--only", metavar="KINDS", help="built-in checks to run, comma-separated: conflict,gap,dead,redundant")
 @click.option("--no-builtin", is_flag=True, help="skip the built-in checks (conflict, gap, dead, redundant)")
 @once_option("--emit-example", "emit_example", metavar="FILE", help="write each counterexample as an example block to FILE")
-@once_option("--format", "output_format", type=click.Choice(["human", "json", "sarif", "junit"]), default="human", show_default=True,
-              help="human, JSON (docs/json-output.md), SARIF 2.1.0 or JUnit XML")
+@once_option("--format", "output_format", type=click.Choice(["human", "json", "sarif", "junit", "html"]), default="human",
+              show_default=True, help="human, JSON (docs/json-output.md), SARIF 2.1.0, JUnit XML or a self-contained HTML "
+              "report (docs/workbench.md)")
 @click.option("-v", "--verbose", is_flag=True, help="show details of passing results too")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="check every statute afresh (default: reuse authenticated results of unchanged statutes "
@@ -410,6 +415,27 @@ def fmt_command(files, check_only, show_diff, write) -> None:
     sys.exit(_guard(action))
 
 
+@main.command("serve")
+@click.argument("paths", nargs=-1, required=True)
+@once_option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="the port to listen on")
+@once_option("--host", default="127.0.0.1", show_default=True,
+             help="the address to bind; the default serves this computer only")
+@TIMEOUT
+def serve_command(paths, port, host, timeout) -> None:
+    """Open the workbench in the browser: read, try a case, ask, check, see what changes (docs/workbench.md)."""
+
+    def action() -> int:
+        seconds = _budget_seconds(timeout)
+        # A statute that does not load is no reason not to start: its page shows the diagnostics,
+        # and a drafter fixing them sees the result on reload.
+        from verifier.workbench.server import run
+
+        run(list(paths), host, port, seconds)
+        return 0
+
+    sys.exit(_guard(action))
+
+
 @main.command("lsp")
 def lsp_command() -> None:
     """Run the language server for editors (LSP on stdin/stdout; docs/editor.md)."""
@@ -449,6 +475,10 @@ def _report(command: str, program, results: list[Result], output_format: str, ve
         from verifier.formats import to_junit
 
         click.echo(to_junit(results))
+    elif output_format == "html":
+        from verifier.workbench.app import check_report
+
+        click.echo(check_report(program, results))
     else:
         console = _console()
         for result in results:

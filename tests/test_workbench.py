@@ -1,0 +1,382 @@
+"""The workbench's HTTP layer (verifier/workbench), through Starlette's test client.
+
+Expected values are worked out by hand from statutes/lll (lll.law, uitbreiding_mbo.law): a bbl
+student of 40 is not eligible before the amendment (art. 1.1 counts only bol-voltijd) and is
+after it, with a cap of 5 x lesgeld = 5 x €1,409 = €7,045."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("starlette")
+from starlette.testclient import TestClient  # noqa: E402
+
+from verifier import api  # noqa: E402
+from verifier.cli import main, serve_command  # noqa: E402
+from verifier.workbench import plot  # noqa: E402
+from verifier.workbench.app import create_app  # noqa: E402
+from verifier.workbench.texts import TEXTS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LLL = str(ROOT / "statutes" / "lll")
+
+BBL = {"leeftijd": "40", "opleiding": "mbo_bbl", "instelling": "bekostigd", "verblijf": "nederlander",
+       "recht_op_reguliere_sf": "false", "diploma": "geen", "krediet_loopt_door": "false",
+       "verschuldigd_per_jaar": "800", "door_derde_betaald": "0"}
+
+HOSTILE = """-- <script>alert('comment')</script>
+statute Hostile "<script>alert('title')</script>"
+  bwb BWBR0000001
+
+enum Soort { a, b }
+
+facts Persoon {
+  leeftijd: int 0..120 typical 40
+  soort: Soort
+}
+
+decision recht: bool ["<script>alert('cite')</script>"] otherwise false
+
+rule r1 ["<img src=x onerror=alert(1)>"]:
+  recht = true
+  if leeftijd >= 18 and soort = a
+
+example "<script>alert('example')</script>" [on 2025-01-01] {
+  leeftijd = 20, soort = a
+} expect recht = true
+"""
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app([LLL]))
+
+
+def _row(html: str, decision: str) -> str:
+    """The text of a decision's row in the outcome table (tags removed)."""
+    match = re.search(rf'<tr id="outcome-{decision}"[^>]*>(.*?)</tr>', html, re.S)
+    assert match, f"no outcome row for {decision}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+def test_statute_page_lists_articles_in_order_with_links(client: TestClient) -> None:
+    html = client.get("/").text
+    order = [html.index(f'id="WSF2000--art-{number}"') for number in ("1.1", "2.2", "2.3a", "2.4", "3.16b", "3.16d")]
+    assert order == sorted(order)
+    # a link to the article on wetten.overheid.nl (JuriConnect address of WSF 2000, BWBR0011453)
+    assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0011453&amp;artikel=3.16b"' in html
+    # a rule the amendment inserts is shown under its article, marked with its origin
+    article = html[html.index('id="WSF2000--art-3.16d"'):]
+    assert "maximum_mbo_overige_leerwegen" in article and "uitbreiding_mbo" in article
+    # parameters with their dated values (lll.law: 55 from 2017-09-01, 56 from 2020, 57 from 2024)
+    assert re.search(r"2024-09-01</td><td>57</td>", html)
+    # each declaration as written, line by line (an amendment's rule dedented)
+    assert "rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n  if opleiding = mbo_bol_voltijd" in html
+    assert "replace rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n  if opleiding in {mbo_bol_voltijd," in html
+
+
+def test_statute_page_timeline_shows_amendments_and_proposals(client: TestClient) -> None:
+    html = client.get("/").text
+    timeline = html[html.index('class="timeline"'):html.index('class="toc"')]
+    assert re.search(r'class="event proposal"><time>2027-09-01</time>.*uitbreiding_mbo', timeline)
+    assert "2017-09-01" in timeline and timeline.index("2017-09-01") < timeline.index("2027-09-01")
+
+
+def test_case_form_is_generated_from_the_facts(client: TestClient) -> None:
+    html = client.get("/case").text
+    select = re.search(r'<select name="opleiding".*?</select>', html, re.S).group(0)
+    assert select.count("<option") == 8 and "mbo_bbl" in select
+    assert re.search(r'name="leeftijd" id="f-leeftijd" value="40"', html)  # typical 40
+    assert re.search(r'name="verschuldigd_per_jaar" id="f-verschuldigd_per_jaar" value="2530"', html)  # typical €2,530
+    assert "0 .. 120" in html
+    assert '<option value="uitbreiding_mbo"' in html and 'type="date"' in html
+
+
+def test_case_before_and_after_the_amendment(client: TestClient) -> None:
+    before = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01"})
+    assert before.status_code == 200
+    assert _row(before.text, "recht_op_krediet").startswith("recht_op_krediet false")
+    assert _row(before.text, "max_krediet").startswith("max_krediet €0,00")  # Dutch money format
+    after = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01", "amendment": "uitbreiding_mbo"})
+    assert _row(after.text, "recht_op_krediet") == "recht_op_krediet true art. 3.16b lid 1 WSF2000"
+    assert _row(after.text, "max_krediet").startswith("max_krediet €7.045,00")
+    english = client.get("/case", params={**BBL, "run": "1", "amendment": "uitbreiding_mbo", "lang": "en"})
+    assert _row(english.text, "max_krediet").startswith("max_krediet €7,045.00")
+    assert "with uitbreiding_mbo" in after.text
+    # each rule in the trace links to its article on the statute page
+    assert 'href="/?lang=nl#WSF2000--art-3.16b"' in after.text
+
+
+def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
+    response = client.get("/case", params={**BBL, "run": "1", "leeftijd": "abc"})
+    assert response.status_code == 400
+    # the same message, position and caret as `lexproof eval --case` for the key in a case file
+    assert "case:2:3: error: leeftijd: expected a number, got &#34;abc&#34;" in response.text
+    assert "^~~~~~~~~~" in response.text
+    assert 'class="field-error">leeftijd: expected a number' in response.text
+    too_old = client.get("/case", params={**BBL, "run": "1", "leeftijd": "121"})
+    assert too_old.status_code == 400 and "leeftijd" in too_old.text and "120" in too_old.text
+
+
+def test_ask_finds_a_counterexample_and_says_no_case(client: TestClient) -> None:
+    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    found = client.get("/ask", params={"q": question, "amendment": "uitbreiding_mbo"})
+    assert found.status_code == 200
+    answer = found.text[found.text.index('id="answer"'):]
+    assert 'class="answer satisfiable"' in found.text and "Gevonden" in answer
+    assert re.search(r"<th>opleiding</th><td>mbo_bbl</td>", answer)
+    assert re.search(r"<th>verschuldigd_per_jaar</th><td>€[\d.]+,\d\d</td>", answer)  # money, Dutch format
+    none = client.get("/ask", params={"q": question, "date": "2026-01-01"})
+    answer = none.text[none.text.index('id="answer"'):]
+    assert 'class="answer unsatisfiable"' in none.text and "Geen geval" in answer
+    assert "art. 1.1 WSF2000 (rule opleiding_mbo)" in answer  # why not: what it rests on
+
+
+def test_ask_with_a_bad_question_shows_its_diagnostic(client: TestClient) -> None:
+    response = client.get("/ask", params={"q": "exists Aanvrager: opleidin = mbo_bbl"})
+    assert response.status_code == 400
+    assert re.search(r"&lt;query&gt;:1:\d+: error: .*opleidin", response.text)
+
+
+def test_diff_table_and_plot(client: TestClient) -> None:
+    response = client.get("/diff", params={"amendment": "uitbreiding_mbo", "fact": "leeftijd",
+                                           "decision": "recht_op_krediet", **BBL})
+    assert response.status_code == 200
+    html = response.text
+    assert re.search(r'<tr class="gains"><td><code>opleiding in \{mbo_bbl, mbo_bol_deeltijd, mbo_derde_leerweg\}', html)
+    assert "instelling_telt</strong>: ongewijzigd" in html
+    assert "recht_op_reguliere_sf = false" in html and "= False" not in html  # as the statute writes it
+    assert re.search(r"verschuldigd_per_jaar = €[\d.]+,\d\d", html)
+    # each witness links to the plot with that case filled in
+    link = re.search(r'<a class="plot-this" href="/diff\?([^"]+)#plot-section"', html).group(1).replace("&amp;", "&")
+    assert "decision=opleiding_telt" in link and "opleiding=mbo_" in link and "recht_op_reguliere_sf=false" in link
+    followed = client.get("/diff?" + link)
+    assert followed.status_code == 200 and '<figure id="plot">' in followed.text
+    figure = html[html.index('<figure id="plot">'):]
+    assert figure.count("<polyline") >= 2 and "<svg" in figure
+    assert 'text-anchor="end">false</text>' in figure and 'text-anchor="end">true</text>' in figure
+
+
+def test_plot_values_before_and_after() -> None:
+    """A bbl student of every age 0..120: before the amendment never eligible; after it,
+    eligible from minimumleeftijd_mbo (30) to below the leeftijdsgrens of 2027 (57)."""
+    program = api.load(LLL)
+    xs, (before, after) = plot.outcome_series(program, "uitbreiding_mbo", "recht_op_krediet", "leeftijd", dict(BBL), 0, 120)
+    assert [int(x) for x in xs] == list(range(121))
+    assert before.values == [0.0] * 121
+    assert after.values == [1.0 if 30 <= age < 57 else 0.0 for age in range(121)]
+
+
+def test_check_page_groups_results_by_article(tmp_path: Path) -> None:
+    (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
+    client = TestClient(create_app([str(tmp_path)]))
+    assert client.get("/check").status_code == 200
+    html = _finished(client, client.get("/check", params={"run": "1"}))
+    assert 'id="check-results"' in html and "passed" in html
+    # one example, and the built-in checks (clean) in the statute's one version
+    assert re.search(r"<td>example</td><td>&lt;script&gt;alert\(&#39;example&#39;\)&lt;/script&gt;</td>", html)
+    assert "Samenvatting: " in html
+
+
+def _finished(client: TestClient, response) -> str:
+    """The check job's page once it has finished (it reloads itself every second while running)."""
+    import time
+
+    for _ in range(600):
+        if 'data-state="running"' not in response.text:
+            return response.text
+        assert '<meta http-equiv="refresh"' in response.text and "<progress" in response.text
+        time.sleep(0.5)
+        response = client.get(str(response.url))
+    raise AssertionError("the check job did not finish")
+
+
+def test_a_check_job_can_be_cancelled_and_then_shows_no_results() -> None:
+    client = TestClient(create_app([LLL]))
+    started = client.get("/check", params={"run": "1"})
+    assert 'data-state="running"' in started.text and 'id="cancel"' in started.text
+    job = re.search(r'name="job" value="([^"]+)"', started.text).group(1)
+    html = _finished(client, client.get("/check", params={"job": job, "cancel": "1"}))
+    assert 'data-state="cancelled"' in html and 'id="check-results"' not in html
+
+
+def test_an_unknown_check_job_is_bad_input(client: TestClient) -> None:
+    response = client.get("/check", params={"job": "nope"})
+    assert response.status_code == 400 and "no check job" in response.text
+
+
+def test_check_format_html_is_a_self_contained_report(tmp_path: Path) -> None:
+    (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    assert html.startswith("<!doctype html>") and "<style>" in html
+    assert "<script" not in html and 'href="/static' not in html and "src=" not in html.replace("src=x", "")
+    assert "&lt;script&gt;alert(&#39;example&#39;)&lt;/script&gt;" in html
+
+
+def test_check_format_html_with_bad_input_shows_the_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "bad.law").write_text('statute S "s"\n\ndecision d: bool otherwise fals\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache"])
+    assert result.exit_code == 2
+    assert 'id="load-errors"' in result.stdout and re.search(r"bad\.law:3:\d+: error", result.stdout)
+
+
+@pytest.mark.parametrize("url", ["/", "/case", "/case?run=1", "/ask?q=exists+Persoon:+recht", "/check?run=1",
+                                 "/diff"])
+def test_hostile_statute_is_escaped_on_every_page(tmp_path: Path, url: str) -> None:
+    (tmp_path / "h.law").write_text(HOSTILE, encoding="utf-8")
+    client = TestClient(create_app([str(tmp_path)]))
+    html = _finished(client, client.get(url))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    if url == "/check?run=1":
+        assert 'id="check-results"' in html
+    if url == "/":
+        assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_load_errors_are_shown_with_their_positions(tmp_path: Path) -> None:
+    (tmp_path / "bad.law").write_text('statute S "s"\n\ndecision d: bool otherwise fals\n', encoding="utf-8")
+    for url in ("/", "/case", "/diff"):
+        response = TestClient(create_app([str(tmp_path)])).get(url)
+        assert response.status_code == 422
+        assert re.search(r"bad\.law:3:\d+: error: ", response.text) and "^" in response.text
+
+
+def test_import_outside_the_statute_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.law").write_text('statute Secret "s"\n', encoding="utf-8")
+    folder = tmp_path / "statute"
+    folder.mkdir()
+    (folder / "a.law").write_text('import "../secret.law"\n' + HOSTILE, encoding="utf-8")
+    response = TestClient(create_app([str(folder)])).get("/")
+    assert response.status_code == 422 and "Secret" not in response.text.replace("secret.law", "")
+
+
+def test_language_switch_defaults_to_dutch(client: TestClient) -> None:
+    dutch = client.get("/case").text
+    assert "Casus proberen" in dutch and '<html lang="nl">' in dutch
+    english = client.get("/case", params={"lang": "en"}).text
+    assert "Try a case" in english and '<html lang="en">' in english
+    assert 'id="lang-switch" href="/case?lang=nl"' in english
+
+
+def test_dutch_number_format_changes_numbers_only() -> None:
+    from verifier.workbench.texts import localize
+
+    assert localize("€7,045.00", "nl") == "€7.045,00"
+    assert localize("lesgeld = €1,118.00", "nl") == "lesgeld = €1.118,00"
+    assert localize("0.5", "nl") == "0,5"
+    for unchanged in ("2027-09-01", "WSF2000 on 2027-09-01", "57", "1/3", "96%"):
+        assert localize(unchanged, "nl") == unchanged
+    assert localize("€7,045.00", "en") == "€7,045.00"
+
+
+def test_every_text_has_both_languages() -> None:
+    assert all(set(entry) == {"nl", "en"} and all(entry.values()) for entry in TEXTS.values())
+
+
+def test_assets_are_bundled_and_nothing_is_fetched(client: TestClient) -> None:
+    html = client.get("/").text
+    assert not re.search(r'(src|href)="https?://(?!wetten\.overheid\.nl/)', html)
+    assert client.get("/static/workbench.css").status_code == 200
+    assert client.get("/static/workbench.js").status_code == 200
+    assert client.get("/static/../app.py").status_code == 404
+
+
+def test_serve_binds_localhost_by_default() -> None:
+    host = next(p for p in serve_command.params if p.name == "host")
+    assert host.default in ("127.0.0.1", ("127.0.0.1",))
+
+
+def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
+    """Solver calls run in the thread pool, each in its own z3 context: questions asked at the
+    same time get the answers they get alone, and each form's diagnostics quote its own case."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    asks = [{"q": question, "amendment": "uitbreiding_mbo"}, {"q": question, "date": "2026-01-01"}] * 3
+    cases = [{**BBL, "run": "1", "leeftijd": f"x{i}"} for i in range(6)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda p: client.get("/ask", params=p).text, asks))
+        problems = list(pool.map(lambda p: client.get("/case", params=p).text, cases))
+    for params, html in zip(asks, answers):
+        expected = "satisfiable" if "amendment" in params else "unsatisfiable"
+        assert f'class="answer {expected}"' in html
+    for i, html in enumerate(problems):
+        assert f'&#34;leeftijd&#34;: &#34;x{i}&#34;' in html and f"got &#34;x{i}&#34;" in html
+
+
+def test_a_solver_that_runs_out_of_budget_is_never_no_case() -> None:
+    """With a budget too small to decide anything, the answer is 'undecided', never 'no case',
+    and a diff says it is incomplete, never that nothing changes."""
+    client = TestClient(create_app([LLL], timeout=0.001))
+    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    html = client.get("/ask", params={"q": question, "date": "2026-01-01"}).text
+    answer = html[html.index('id="answer"'):]
+    assert 'class="answer unknown"' in html and "Onbeslist" in answer and "Geen geval" not in answer
+    diff = client.get("/diff", params={"amendment": "uitbreiding_mbo"}).text
+    assert "Onvolledig" in diff
+
+
+def test_several_statutes_each_have_their_articles_and_form() -> None:
+    client = TestClient(create_app([LLL, str(ROOT / "statutes" / "kinderopvang")]))
+    html = client.get("/").text
+    assert 'id="WSF2000--art-1.1"' in html and 'id="Kinderopvangtoeslag--' in html
+    ids = re.findall(r'<section class="article" id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    form = client.get("/case", params={"statute": "Kinderopvangtoeslag"}).text
+    assert "Casus proberen: Kinderopvangtoeslag" in form and 'name="toetsingsinkomen"' in form
+    assert 'name="opleiding"' not in form
+
+
+def test_check_results_are_grouped_by_article_in_order() -> None:
+    from verifier.results import Result
+    from verifier.workbench.views import by_article
+
+    def result(name: str, *articles: str) -> Result:
+        return Result("property", name, "proved", None, articles=list(articles))  # type: ignore[arg-type]
+
+    groups = by_article([result("a", "LCW art. 5"), result("b", "art. 3.16b lid 2 sub a WSF2000 (rule r)"),
+                         result("c"), result("d", "art. 1.1 WSF2000"), result("e", "art. 3.16b WSF2000")])
+    assert [(label, [r.name for r in items]) for label, items in groups] == [
+        ("art. 1.1 WSF2000", ["d"]), ("art. 3.16b WSF2000", ["b", "e"]), ("LCW art. 5", ["a"]), ("", ["c"])]
+
+
+def test_serve_with_a_bad_timeout_is_bad_input() -> None:
+    result = CliRunner().invoke(main, ["serve", LLL, "--timeout", "0"])
+    assert result.exit_code == 2 and "--timeout" in result.output
+
+
+def test_no_statute_loaded_is_bad_input() -> None:
+    """A page about a statute, with none loaded (only amendments): a diagnostic, never a crash."""
+    from dsl.diagnostics import LexproofError
+    from dsl.model import Program
+    from verifier.workbench.app import _statute
+
+    with pytest.raises(LexproofError, match="no statute is loaded"):
+        _statute(Program(), None)
+
+
+def test_a_lexproof_bug_is_reported_on_the_page(monkeypatch: pytest.MonkeyPatch, client: TestClient) -> None:
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(api, "query", broken)
+    response = client.get("/ask", params={"q": "exists Aanvrager: recht_op_krediet"})
+    assert response.status_code == 500 and "internal error: ZeroDivisionError: boom" in response.text
+
+
+def test_serve_on_a_port_in_use_is_bad_input() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", LLL, "--port", str(port)])
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.output

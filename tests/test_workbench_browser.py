@@ -1,0 +1,200 @@
+"""The workbench in a real browser: Chromium from the Debian packages (chromium,
+chromium-driver; .ci/run installs them), driven by Selenium.
+
+The server is started as `lexproof serve` on a free localhost port. Screenshots of every step
+are kept in $LEXPROOF_ARTIFACTS/workbench (default: <tmp>/lexproof-test-artifacts/workbench).
+In CI (the CI environment variable is set, as .ci/run does) a missing browser is a failure,
+never a skip: the walk-through must have run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(os.environ.get("LEXPROOF_ARTIFACTS", Path(tempfile.gettempdir()) / "lexproof-test-artifacts")) / "workbench"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+def _missing(what: str) -> None:
+    message = f"{what}: install it with `apt-get install -y chromium chromium-driver` (and pip install -e '.[dev]')"
+    if os.environ.get("CI"):
+        pytest.fail("the browser test cannot run in CI: " + message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    process = subprocess.Popen([sys.executable, "-m", "verifier.cli", "serve", str(ROOT / "statutes" / "lll"),
+                                "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/static/workbench.css", timeout=2)  # noqa: S310 - localhost
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail("lexproof serve stopped: " + process.stdout.read().decode(errors="replace"))
+                time.sleep(0.2)
+        else:
+            pytest.fail("lexproof serve did not answer within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium is not installed")
+    if not CHROMIUM or not DRIVER:
+        _missing("chromium or chromedriver is not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
+                     "--lang=nl"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(600)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shot(driver, name: str) -> None:
+    path = ARTIFACTS / f"{name}.png"
+    assert driver.save_screenshot(str(path)), f"no screenshot written to {path}"
+
+
+def _fill_case(driver, values: dict[str, str]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    for name, value in values.items():
+        element = driver.find_element(By.ID, f"f-{name}")
+        if element.tag_name == "select":
+            Select(element).select_by_value(value)
+        else:
+            element.clear()
+            element.send_keys(value)
+
+
+def _submit(driver, button: str) -> None:
+    """Click a submit button and wait until the next page has replaced this one (solver calls
+    may take a while on a loaded machine)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, button).click()
+    WebDriverWait(driver, 600).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 600).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    errors = driver.find_elements(By.ID, "errors")
+    assert not errors, "the page shows errors: " + errors[0].text
+
+
+def _outcome(driver, decision: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, f"#outcome-{decision} td.value").text
+
+
+def test_walk_through(server: str, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    # 1. The statute by article
+    browser.get(server + "/")
+    assert "Wet studiefinanciering 2000" in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_element(By.ID, "WSF2000--art-3.16b").is_displayed()
+    _shot(browser, "1-statute")
+
+    # 2. The bbl student of 40, before and after uitbreiding_mbo (lll.law / uitbreiding_mbo.law)
+    bbl = {"leeftijd": "40", "opleiding": "mbo_bbl", "instelling": "bekostigd", "verschuldigd_per_jaar": "800",
+           "door_derde_betaald": "0"}
+    browser.get(server + "/case")
+    _fill_case(browser, bbl)
+    date = browser.find_element(By.ID, "date")
+    browser.execute_script("arguments[0].value = '2026-01-01'", date)
+    _submit(browser, "evaluate")
+    assert _outcome(browser, "recht_op_krediet") == "false"
+    _shot(browser, "2-case-before")
+    Select(browser.find_element(By.ID, "amendment")).select_by_value("uitbreiding_mbo")
+    _submit(browser, "evaluate")
+    assert _outcome(browser, "recht_op_krediet") == "true"
+    assert _outcome(browser, "max_krediet") == "€7.045,00"  # 5 x lesgeld €1,409, in Dutch
+    _shot(browser, "3-case-after")
+    # the trace links each rule to its article on the statute page
+    browser.find_element(By.CSS_SELECTOR, "#outcome-recht_op_krediet a").click()
+    assert browser.current_url.endswith("#WSF2000--art-3.16b")
+
+    # 3. Ask: a counterexample after the amendment, no case before it
+    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    browser.get(server + "/ask")
+    browser.find_element(By.ID, "q").send_keys(question)
+    Select(browser.find_element(By.ID, "amendment")).select_by_value("uitbreiding_mbo")
+    _submit(browser, "ask")
+    answer = browser.find_element(By.ID, "answer")
+    assert "satisfiable" in answer.get_attribute("class").split() and "mbo_bbl" in answer.text
+    _shot(browser, "4-ask-counterexample")
+    browser.get(server + "/ask")
+    browser.find_element(By.ID, "q").send_keys(question)
+    browser.execute_script("arguments[0].value = '2026-01-01'", browser.find_element(By.ID, "date"))
+    _submit(browser, "ask")
+    answer = browser.find_element(By.ID, "answer")
+    assert "unsatisfiable" in answer.get_attribute("class").split() and "Geen geval" in answer.text
+    _shot(browser, "5-ask-no-case")
+
+    # 4. What changes: the diff of uitbreiding_mbo and its plot
+    browser.get(server + "/diff")
+    Select(browser.find_element(By.ID, "amendment")).select_by_value("uitbreiding_mbo")
+    _submit(browser, "show-diff")
+    gains = browser.find_elements(By.CSS_SELECTOR, "#diff-recht_op_krediet + p + table tr.gains")
+    assert gains and "mbo_bbl" in gains[0].text
+    Select(browser.find_element(By.ID, "fact")).select_by_value("leeftijd")
+    Select(browser.find_element(By.ID, "decision")).select_by_value("recht_op_krediet")
+    browser.find_element(By.CSS_SELECTOR, "#plot-form details summary").click()
+    _fill_case(browser, bbl)
+    _submit(browser, "draw-plot")
+    svg = browser.find_element(By.CSS_SELECTOR, "#plot svg")
+    assert svg.size["width"] > 100 and len(browser.find_elements(By.CSS_SELECTOR, "#plot polyline")) >= 2
+    browser.execute_script("arguments[0].scrollIntoView()", svg)
+    _shot(browser, "6-diff-plot")
+
+    # 5. The language switch
+    browser.find_element(By.ID, "lang-switch").click()
+    assert browser.find_element(By.ID, "lang-switch").text == "Nederlands"
+    assert "What changes" in browser.find_element(By.TAG_NAME, "nav").text
+    _shot(browser, "7-english")
+    assert len(list(ARTIFACTS.glob("*.png"))) >= 7

@@ -1,0 +1,308 @@
+"""What the workbench pages show, computed from a loaded program: plain data for the
+templates (no HTTP here, so that the pages and the HTML report share it and tests can call it).
+
+Everything that comes from a statute (names, citations, strings) is passed on as plain text;
+the templates escape it (Jinja2 autoescape), never mark it safe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+from dsl import ast
+from dsl.diagnostics import Diagnostic
+from dsl.model import FactInfo, NoValue, Program, StatuteModel
+from dsl.source import SOURCES, Span, visible
+from dsl.values import format_value
+from verifier.results import Result, cite, juriconnect
+
+WETTEN = "https://wetten.overheid.nl/"
+
+
+@dataclass
+class Item:
+    """One declaration shown under an article: its kind, name, source text and extras."""
+
+    kind: str  # rule decision parameter table
+    name: str
+    source: str
+    origin: str | None = None
+    values: list[tuple[str, str, str | None]] = field(default_factory=list)  # parameter: (from, value, origin)
+
+
+@dataclass
+class Article:
+    key: str  # the anchor id
+    label: str  # as a lawyer writes it
+    link: str | None  # wetten.overheid.nl, when the statute has a BWB id
+    items: list[Item] = field(default_factory=list)
+
+
+def article_key(citation: ast.Citation | None) -> str:
+    """The article a citation is in (lid and sub dropped), as an HTML id: 'art-3.16b'."""
+    if citation is None:
+        return "art-none"
+    if citation.kind == "source":
+        return "src-" + re.sub(r"[^A-Za-z0-9.]+", "-", citation.article)[:60]
+    owner = f"{citation.statute}-" if citation.statute else ""
+    return re.sub(r"[^A-Za-z0-9.:_-]+", "-", f"{citation.kind}-{owner}{citation.article}")
+
+
+def anchor(statute: StatuteModel, citation: ast.Citation | None) -> str:
+    """The id of an article on the statute page; the statute's name first, since several
+    statutes loaded together may each have an article 1.1."""
+    return f"{statute.name}--{article_key(citation)}"
+
+
+def _article_label(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
+    if citation is None:
+        return None
+    if citation.kind == "source":
+        return citation.article
+    whole = ast.Citation(citation.kind, citation.article, statute=citation.statute,
+                         statute_after=citation.statute_after)
+    return cite(statute, whole)
+
+
+def article_link(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
+    """The article on wetten.overheid.nl (a JuriConnect address), when the statute has a BWB id."""
+    if citation is None:
+        return None
+    whole = ast.Citation(citation.kind, citation.article, statute=citation.statute)
+    jci = juriconnect(statute, whole)
+    return WETTEN + jci if jci else None
+
+
+def _natural(key: str) -> list:
+    """Sort key for article numbers: 2.3a before 2.4 before 3.16b before 3.16d."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", key)]
+
+
+def source_of(span: Span | None, limit: int = 40) -> str:
+    """The source lines of a declaration (as written, with comments), control characters made visible."""
+    if span is None:
+        return ""
+    text = SOURCES.text(span.file)
+    if text is None:
+        return ""
+    lines = text.split("\n")[span.line - 1:min(span.end_line, span.line - 1 + limit)]
+    # Each line made visible on its own: the line breaks are the layout, not content to show.
+    return textwrap.dedent("\n".join(visible(line.rstrip()) for line in lines))
+
+
+def articles(statute: StatuteModel) -> list[Article]:
+    """The statute by article: every rule, decision, parameter and table under the article it
+    cites, articles in their natural order, items without a citation last."""
+    found: dict[str, Article] = {}
+
+    def add(citation: ast.Citation | None, item: Item) -> None:
+        key = anchor(statute, citation)
+        if key not in found:
+            found[key] = Article(key, _article_label(statute, citation) or "", article_link(statute, citation))
+        found[key].items.append(item)
+
+    for decision in statute.decisions.values():
+        add(decision.citation, Item("decision", decision.name, source_of(decision.span, 3), decision.origin))
+    for parameter in statute.parameters.values():
+        values = [(v.start.isoformat() if v.start else "",
+                   "-" if isinstance(v.value, NoValue) else format_value(v.value, parameter.type), v.origin)
+                  for v in parameter.values]
+        add(parameter.citation, Item("parameter", parameter.name, source_of(parameter.span, 1), None, values))
+    for table in statute.tables.values():
+        add(table.citation, Item("table", table.name, source_of(table.span), table.origin))
+    for rule in _all_rules(statute):
+        add(rule.citation, Item("rule", rule.name, source_of(rule.span), rule.origin))
+    kind_order = {"decision": 0, "parameter": 1, "table": 2, "rule": 3}
+    for article in found.values():
+        article.items.sort(key=lambda item: kind_order[item.kind])
+    def order(article: Article) -> tuple:
+        key = article.key.split("--", 1)[1]
+        return key == "art-none", key.startswith("src-"), _natural(key)
+
+    return sorted(found.values(), key=order)
+
+
+def _all_rules(statute: StatuteModel) -> list:
+    """The statute's rules, then those amendments insert or replace (marked with their origin)."""
+    rules = list(statute.rules.values())
+    seen = {id(rule) for rule in rules}
+    for amendment in statute.amendments.values():
+        for change in amendment.changes:
+            if change.rule is not None and id(change.rule) not in seen:
+                seen.add(id(change.rule))
+                rules.append(change.rule)
+    return rules
+
+
+@dataclass
+class Event:
+    date: str
+    what: str
+    kind: str  # parameter amendment proposal
+
+
+def timeline(statute: StatuteModel) -> list[Event]:
+    """The versions on a timeline: dated parameter values, amendments in force, proposals."""
+    events = [Event(v.start.isoformat(), f"{p.name} = {format_value(v.value, p.type)}", "parameter")
+              for p in statute.parameters.values() for v in p.values
+              if v.start is not None and not isinstance(v.value, NoValue)]
+    for amendment in statute.amendments.values():
+        title = f"{amendment.name}" + (f": {amendment.title}" if amendment.title else "")
+        events.append(Event(amendment.in_force.isoformat(), title, "proposal" if amendment.proposal else "amendment"))
+    return sorted(events, key=lambda e: (e.date, e.kind != "amendment"))
+
+
+# --- the case form ---------------------------------------------------------------------------
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # bool int number money rate date enum
+    value: str
+    choices: tuple[str, ...] = ()
+    low: str | None = None
+    high: str | None = None
+    origin: str | None = None
+
+
+def _plain(value: object, fact: FactInfo) -> str:
+    """A value as the form shows it and parse_value reads it back (no thousands separators)."""
+    if value is None:
+        return ""
+    kind = fact.type.kind
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "date" and isinstance(value, int):
+        return dt.date.fromordinal(value).isoformat()
+    if kind in ("money", "rate", "number") and not isinstance(value, (str, bool)):
+        from fractions import Fraction
+
+        number = Fraction(value)  # type: ignore[arg-type]
+        if number.denominator == 1:
+            return str(number.numerator)
+        if kind == "money":
+            return f"{float(number):.2f}"
+        return f"{number.numerator}/{number.denominator}"
+    return str(value)
+
+
+def form_fields(statute: StatuteModel, given: dict[str, str]) -> list[Field]:
+    """One field per fact: enum choices, the range, and the value given, else the typical
+    value, else the default, else the low end of the range (else empty: the case must give it)."""
+    fields = []
+    for fact in statute.facts.values():
+        value = given.get(fact.name)
+        if value is None:
+            start = next((v for v in (fact.typical, fact.default, fact.low) if v is not None), None)
+            value = _plain(start, fact)
+        choices = statute.enums.get(fact.type.enum or "", ()) if fact.type.kind == "enum" else ()
+        if fact.type.kind == "bool":
+            choices = ("false", "true")
+        if choices and not value:
+            value = choices[0]
+        fields.append(Field(fact.name, fact.type.kind, value, tuple(choices), _plain(fact.low, fact) or None,
+                            _plain(fact.high, fact) or None, fact.origin))
+    return fields
+
+
+def case_from_form(statute: StatuteModel, params: dict[str, str]) -> dict[str, str]:
+    """The case as the form sent it: the facts given (an empty field is left out, so that
+    the case's diagnostics name it, or its default applies)."""
+    return {name: params[name] for name in statute.facts if params.get(name, "") != ""}
+
+
+def case_text(statute: StatuteModel, values: dict[str, object]) -> dict[str, str]:
+    """A case's facts as the CLI writes values (€2,530.00, true, mbo_bbl), in statute order."""
+    return {name: format_value(values[name], fact.type) for name, fact in statute.facts.items() if name in values}
+
+
+def case_from_json(statute: StatuteModel, data: object) -> dict[str, object]:
+    """A witness in its JSON form (a diff row's) back to values; anything unreadable is left out."""
+    from dsl.values import parse_value
+
+    values: dict[str, object] = {}
+    for name, raw in (data or {}).items() if isinstance(data, dict) else ():
+        fact = statute.facts.get(name)
+        if fact is None:
+            continue
+        try:
+            values[name] = parse_value(raw, fact.type, statute.enums.get(fact.type.enum or "", ()))
+        except ValueError:
+            continue
+    return values
+
+
+def plain(value: object) -> str:
+    """A JSON value of a case as the statute writes it: true/false, not Python's True/False."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "-" if value is None else str(value)
+
+
+def numeric_facts(statute: StatuteModel) -> list[str]:
+    return [f.name for f in statute.facts.values() if f.type.kind in ("int", "money", "number", "rate")]
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    """A diagnostic as the page shows it: the same text as the CLI (position, message, the
+    source line with a caret)."""
+
+    where: str
+    message: str
+    rendered: str
+
+
+def problems(diagnostics: list[Diagnostic]) -> list[Problem]:
+    return [Problem(str(d.span), visible(d.message), d.render()) for d in diagnostics]
+
+
+def field_errors(statute: StatuteModel, diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """The message for each fact field a diagnostic is about (shown beside the field)."""
+    found: dict[str, str] = {}
+    for diagnostic in diagnostics:
+        message = visible(diagnostic.message)
+        for name in statute.facts:
+            if message.startswith((f"{name}:", f"'{name}'")) and name not in found:
+                found[name] = message
+    return found
+
+
+def by_article(results: list[Result]) -> list[tuple[str, list[Result]]]:
+    """Check results grouped by the first article each rests on (a result may rest on none)."""
+    groups: dict[str, list[Result]] = {}
+    for result in results:
+        label = _strip_rule(result.articles[0]) if result.articles else ""
+        groups.setdefault(label, []).append(result)
+    # the statute's own articles first (in their natural order), then other acts', then none
+    return sorted(groups.items(), key=lambda item: (item[0] == "", not item[0].startswith("art. "), _natural(item[0])))
+
+
+def _strip_rule(text: str) -> str:
+    """'art. 1.1 WSF2000 (rule opleiding_ho)' -> 'art. 1.1 WSF2000' (and the lid dropped)."""
+    text = text.split(" (rule ")[0].split(":")[0]
+    return re.sub(r" lid .*?(?= [A-Z]|$)", "", text)
+
+
+def result_text(result: Result, program: Program) -> str:
+    """A result's full explanation as the CLI prints it (without colour)."""
+    import io
+
+    from rich.console import Console
+
+    from verifier.render import print_result
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=110, color_system=None, highlight=False, soft_wrap=True)
+    print_result(console, result, program.statutes, verbose=True)
+    return visible(buffer.getvalue())
+
+
+def program_statutes(program: Program) -> list[StatuteModel]:
+    return list(program.statutes.values())
