@@ -1,0 +1,207 @@
+"""The output for people (issue 17): short by default, -v and -q, a line for a built-in check
+that found nothing, proofs grouped per article, queries that say what rules them out, amounts to
+the cent, diffs with a summary, and all of it in Dutch or English (--lang, or the locale).
+
+Expected texts are written out by hand from the statute below (and Babel's nl_NL/en_US
+conventions for money: '€ 1.409,00', '€1,409.00'), never copied from the program's output."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from verifier.cli import main
+from verifier.messages import CATALOGUE, default_lang, money, text
+
+STATUTE = """\
+statute S
+enum Soort { mbo, hbo }
+facts F {
+  x: int 0..120
+  s: Soort
+  m: money €0..€5_000
+}
+parameter grens: int [art. 2 lid 1] = 50 from 2020-01-01
+parameter bedrag: money [art. 3 lid 2] = €1_409 from 2020-01-01
+decision d: bool [art. 1] otherwise false
+decision k: money [art. 3]
+rule a [art. 1 lid 1]: d = true if x < grens and s = hbo
+rule b [art. 1 lid 2] except a: d = false if m > €900
+rule c [art. 3 lid 1]: k = bedrag / 3
+example "jong hbo" [on 2025-01-01] { x = 30, s = hbo, m = €10 } expect d = true
+property onder_grens [on 2025-01-01]: for every F claim d implies x < 50
+property te_veel [on 2025-01-01]: for every F claim k < €400
+"""
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env or {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def statute(tmp_path: Path) -> Path:
+    path = tmp_path / "s.law"
+    path.write_text(STATUTE, encoding="utf-8")
+    return path
+
+
+# --- the catalogue and the locale's formats ------------------------------------------------------
+
+
+def test_money_to_the_cent_in_the_locale_format() -> None:
+    assert money(Fraction(1409), "nl") == "€\xa01.409,00"
+    assert money(Fraction(1409), "en") == "€1,409.00"
+    # 3428507/3125 = 1097.12224: rounded to the cent and marked, the exact value is the JSON's
+    assert money(Fraction(3428507, 3125), "en") == "≈€1,097.12"
+    assert money(Fraction(3428507, 3125), "nl") == "≈€\xa01.097,12"
+
+
+def test_language_from_the_locale() -> None:
+    assert default_lang({"LANG": "nl_NL.UTF-8"}) == "nl"
+    assert default_lang({"LANG": "nl_BE"}) == "nl"
+    assert default_lang({"LANG": "en_GB.UTF-8"}) == "en"
+    assert default_lang({}) == "en"
+    assert default_lang({"LC_ALL": "C", "LANG": "nl_NL"}) == "en"  # LC_ALL wins
+    assert default_lang({"LC_ALL": "nl_NL.UTF-8", "LANG": "en_US"}) == "nl"
+
+
+def test_every_catalogue_entry_has_both_languages_and_the_same_placeholders() -> None:
+    import string
+
+    for key, entry in CATALOGUE.items():
+        assert set(entry) == {"en", "nl"}, key
+        fields = {lang: {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in entry}
+        plurals = {"s", "s_", "en", "ten", "gs", "gen", "len", "en_"}
+        assert fields["en"] - plurals == fields["nl"] - plurals, key
+
+
+def test_drafters_terms() -> None:
+    assert text("kind.conflict", "nl") == "strijdige regels"
+    assert text("kind.gap", "nl") == "leemte"
+    assert text("status.counterexample", "nl") == "tegenvoorbeeld"
+    assert text("status.proved", "nl") == "bewezen"
+    assert text("rule.applies", "nl", where="r") == "r is van toepassing"
+    assert text("decisions", "nl", count=1) == "1 beslissing"
+    assert text("decisions", "nl", count=9) == "9 beslissingen"
+
+
+# --- short by default ---------------------------------------------------------------------------
+
+
+def test_check_is_one_line_per_result_and_a_line_per_clean_check(statute: Path) -> None:
+    code, out, err = cli("check", str(statute), "--no-cache", "--date", "2025-01-01")
+    assert code == 1, out + err  # te_veel: k = 1409/3 = 469.67 >= 400
+    lines = out.splitlines()
+    proved = [line for line in lines if "onder_grens" in line and "proved" in line]
+    # one line, the articles grouped: art. 1 lid 1 and lid 2 are one article; art. 2 lid 1 too
+    assert len(proved) == 1
+    assert proved[0].endswith("rests on art. 1 S, art. 2 S")
+    assert "(rule a)" not in out  # the rule-by-rule list is for -v and JSON
+    # nothing found: one line each, with the number of decisions checked (d and k)
+    for code_, name in (("LP101", "conflicts"), ("LP102", "gaps"), ("LP103", "dead rules"), ("LP104", "redundant rules")):
+        assert f"✓ {code_} {name}: none, 2 decisions" in lines
+    # the counterexample is not as declared: its details, money to the cent
+    assert "k = ≈€469.67" in out
+    assert "1409/3" not in out
+    assert "1 need attention:" in out
+
+
+def test_quiet_prints_the_summary_only(statute: Path) -> None:
+    code, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "-q")
+    assert code == 1
+    assert "onder_grens" not in out and "LP101" not in out
+    assert "3 results: 1 counterexample, 1 passed, 1 proved" in out
+
+
+def test_verbose_lists_every_rule_a_proof_rests_on(statute: Path) -> None:
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "-v", "--no-builtin")
+    assert "art. 1 lid 1 S (rule a)" in out
+    assert "art. 2 lid 1 S: grens = 50" in out
+
+
+def test_json_keeps_the_full_basis_and_the_exact_value(statute: Path) -> None:
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--format", "json", "--no-builtin")
+    results = {r["name"]: r for r in json.loads(out)["results"]}
+    proof = results["onder_grens"]
+    assert "art. 1 lid 1 S (rule a)" in proof["details"]["basis"]
+    assert proof["details"]["rests_on"] == ["art. 1 S", "art. 2 S"]
+    assert results["te_veel"]["outcome"]["outcome"]["k"]["value"] == "1409/3"
+
+
+def test_a_check_that_finds_something_gets_no_none_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.law"
+    path.write_text("statute C\nfacts F { x: int 0..10 }\ndecision d: int [art. 1] otherwise 0\n"
+                    "rule a [art. 1 lid 1]: d = 1 if x > 2\nrule b [art. 1 lid 2]: d = 2 if x > 5\n", encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01")
+    assert code == 1
+    assert "LP101 conflicts: none" not in out
+    assert "LP101 conflict d:" in out
+    assert "✓ LP102 gaps: none, 1 decision" in out
+
+
+def test_query_without_a_case_says_what_rules_it_out(statute: Path) -> None:
+    code, out, _ = cli("query", str(statute), "exists F: d and x > 60", "--date", "2025-01-01")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert "unsatisfiable" in first and first.endswith("no case: ruled out by art. 1 S, art. 2 S")
+    assert "art. 2 lid 1 S: grens = 50" in out  # each rule and value, in full
+
+
+# --- Dutch --------------------------------------------------------------------------------------
+
+
+def test_check_in_dutch(statute: Path) -> None:
+    code, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--lang", "nl")
+    assert code == 1
+    assert "eigenschap onder_grens  bewezen" in out and "steunt op art. 1 S, art. 2 S" in out
+    assert "eigenschap te_veel  tegenvoorbeeld" in out
+    assert "k = ≈€\xa0469,67" in out
+    assert "✓ LP101 strijdige regels: geen, 2 beslissingen" in out.splitlines()
+    assert "✓ LP102 leemtes: geen, 2 beslissingen" in out.splitlines()
+    assert "3 resultaten: 1 tegenvoorbeeld, 1 geslaagd, 1 bewezen" in out
+    assert "1 niet zoals verklaard:" in out
+
+
+def test_the_locale_chooses_dutch(statute: Path) -> None:
+    env = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "nl_NL.UTF-8"}
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--no-builtin", env=env)
+    assert "bewezen" in out
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--no-builtin", "--lang", "en", env=env)
+    assert "bewezen" not in out and "proved" in out
+
+
+def test_eval_in_dutch_with_a_dutch_amount(statute: Path, tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text('{"x": 30, "s": "hbo", "m": "€1.409,00"}', encoding="utf-8")
+    code, out, err = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0, err
+    assert "€\xa01.409,00" in out  # the case's m, as Dutch writes it
+    # m > €900: b decides false (a is overridden by nothing: x < 50 and hbo, but b excepts a)
+    assert "d = onwaar" in out
+    assert "is van toepassing" in out
+
+
+@pytest.mark.parametrize("written, value", [
+    ("€1.409,00", "1409.00"), ("1.409,00", "1409.00"), ("€ 1.409,50", "1409.50"),
+    ("1409,5", "1409.50"), ("€1,409.00", "1409.00"), ("1.000,25", "1000.25"),
+])
+def test_case_files_accept_dutch_and_english_amounts(statute: Path, tmp_path: Path, written: str, value: str) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"x": 30, "s": "mbo", "m": written}, ensure_ascii=False), encoding="utf-8")
+    code, out, err = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["case"]["m"] == value
+
+
+def test_an_ambiguous_amount_is_a_positioned_error_with_the_euro_sign(statute: Path, tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text('{\n  "x": 30,\n  "s": "mbo",\n  "m": "€1.409"\n}\n', encoding="utf-8")
+    code, out, err = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01")
+    assert code == 2
+    assert f"{case}:4:3: error: m: \"€1.409\" is ambiguous" in err
+    assert "\\u20ac" not in err
