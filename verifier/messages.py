@@ -24,8 +24,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kind.example": {"en": "example", "nl": "voorbeeld"},
     "kind.conflict": {"en": "conflict", "nl": "strijdige regels"},
     "kind.gap": {"en": "gap", "nl": "leemte"},
-    "kind.dead": {"en": "dead rule", "nl": "dode regel"},
-    "kind.redundant": {"en": "redundant rule", "nl": "overbodige regel"},
+    "kind.dead": {"en": "dead", "nl": "dode regel"},
+    "kind.redundant": {"en": "redundant", "nl": "overbodige regel"},
     "kind.query": {"en": "query", "nl": "vraag"},
     "kind.diff": {"en": "diff", "nl": "verschil"},
     # statuses
@@ -199,11 +199,15 @@ def _decimal(value: Fraction, places: int) -> Decimal:
 
 def money(amount: Fraction, lang: str) -> str:
     """To the cent, as the locale writes it: '€1,409.00' (en), '€ 1.409,00' (nl). An amount
-    that is not whole cents is rounded and marked '≈' (the exact value is in the JSON)."""
+    that is not whole cents is rounded and marked '≈' (the exact value is in the JSON); one
+    that rounds to nothing is '<€0.01' (or '>-€0.01')."""
     from babel.numbers import format_currency
 
     amount = Fraction(amount)
     cents = _decimal(amount, 2)
+    if cents == 0 and amount != 0:  # '≈€0.00' would read as no amount at all
+        cent = Decimal("0.01") if amount > 0 else Decimal("-0.01")
+        return ("<" if amount > 0 else ">") + format_currency(cent, "EUR", locale=_LOCALES[lang])
     shown = format_currency(cents, "EUR", locale=_LOCALES[lang])
     return shown if Fraction(cents) == amount else "≈" + shown
 
