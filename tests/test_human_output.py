@@ -205,3 +205,15 @@ def test_an_ambiguous_amount_is_a_positioned_error_with_the_euro_sign(statute: P
     assert code == 2
     assert f"{case}:4:3: error: m: \"€1.409\" is ambiguous" in err
     assert "\\u20ac" not in err
+
+
+def test_a_none_line_says_what_allow_silences(tmp_path: Path) -> None:
+    """'none' is what is reported: a conflict silenced with @allow exists, and the line says so."""
+    path = tmp_path / "c.law"
+    path.write_text("statute C\nfacts F { x: int 0..10 }\ndecision d: int [art. 1] otherwise 0\n"
+                    "rule a [art. 1 lid 1]: d = 1 if x > 2\n@allow(conflict)\nrule b [art. 1 lid 2]: d = 2 if x > 5\n",
+                    encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01")
+    assert code == 0
+    assert "✓ LP101 conflicts: none, 1 decision (not reported for 1 with @allow(LP101))" in out.splitlines()
+    assert "✓ LP102 gaps: none, 1 decision" in out.splitlines()

@@ -52,6 +52,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "check.dead": {"en": "dead rules", "nl": "dode regels"},
     "check.redundant": {"en": "redundant rules", "nl": "overbodige regels"},
     "check.none": {"en": "{code} {check}: none, {decisions}", "nl": "{code} {check}: geen, {decisions}"},
+    "check.allowed": {"en": " (not reported for {count} with @allow({code}))",
+                      "nl": " (niet gemeld voor {count} met @allow({code}))"},
     "decisions": {"en": "{count} decision{s}", "nl": "{count} beslissing{en}"},
     "check.skipped": {"en": "{code} {check}: not run for {names} (a parameter has no value)",
                       "nl": "{code} {check}: niet uitgevoerd voor {names} (een parameter heeft geen waarde)"},

@@ -349,8 +349,21 @@ def print_builtin_clean(console: Console, program, results: list[Result], kinds:
                 covered = checked_decisions(statute, day)
             decisions = msg("decisions", lang, count=len(covered))
             line = msg("check.none", lang, code=CODES[kind], check=msg(f"check.{kind}", lang), decisions=decisions)
+            silenced = allowed(statute, CODES[kind])
+            if silenced:  # 'none' is what is reported, not what exists: say what @allow hides
+                line += msg("check.allowed", lang, count=silenced, code=CODES[kind])
             prefix = f"{statute.name}: " if len(program.statutes) > 1 else ""
             console.print(Text("✓ " + prefix + line, style="green"))
+
+
+def allowed(statute: StatuteModel, code: str) -> int:
+    """How many rules (decisions, for a gap) of the statute and its amendments silence ``code``
+    with ``@allow``."""
+    rules = list(statute.rules.values())
+    rules += [change.rule for info in statute.amendments.values() for change in info.changes
+              if getattr(change, "rule", None) is not None]
+    count = sum(code in rule.allow for rule in rules)
+    return count + sum(code in info.allow for info in statute.decisions.values())
 
 
 def print_summary(console: Console, results: list[Result], lang: str = "en") -> None:
