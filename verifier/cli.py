@@ -37,6 +37,7 @@ from verifier.render import (
     print_result,
     print_summary,
     print_witness,
+    version_text,
 )
 from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
 from verifier.workers import available_cores
@@ -227,7 +228,7 @@ def eval_command(files, case_file, date, amendment, statute, output_format, lang
             click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": "eval", **result.to_json()}))
         else:
             console = _console()
-            console.print(Text(result.version.label, style="bold"))
+            console.print(Text(version_text(result.version.label, lang), style="bold"))
             witness = result.witness()
             print_witness(console, witness, lang=lang)
             if result.defaulted:

@@ -68,6 +68,25 @@ def engine_message(message: str, lang: str) -> str:
     return _MESSAGES_NL.get(message, message) if lang == "nl" else message
 
 
+_LABEL = re.compile(r"(?P<name>\S+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \(with (?P<with>[^)]*)\))?")
+
+
+def version_text(label: str, lang: str) -> str:
+    """A version label ('WSF2000 on 2027-09-01 (with uitbreiding_mbo)', as dsl.consolidate
+    writes it, possibly several joined) in ``lang``: 'WSF2000 op 1 september 2027 (met ...)'."""
+    if lang == "en":
+        return label
+
+    def one(match: re.Match[str]) -> str:
+        import datetime as dt
+
+        day = date_text(dt.date.fromisoformat(match["day"]), lang)
+        text_ = f"{match['name']} op {day}"
+        return text_ + (f" (met {match['with']})" if match["with"] else "")
+
+    return _LABEL.sub(one, label)
+
+
 def value_text(value: object, type_, lang: str) -> str:
     """A value for a person (money to the cent, the locale's number and date format)."""
     return human_value(value, type_, lang)
@@ -127,7 +146,7 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
             and result.kind != "query":
         return
     if result.version and (verbose or result.status not in ("proved", "passed", "unchanged")):
-        console.print(Text("    " + msg("in_version", lang, version=result.version), style="dim"))
+        console.print(Text("    " + msg("in_version", lang, version=version_text(result.version, lang)), style="dim"))
     message = result.message
     if result.status in ("proved", "unsatisfiable") and not verbose and "basis" in result.details:
         message = ""  # the headline names the articles; -v gives every rule
@@ -165,7 +184,7 @@ def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str
     console.print(Text(pad + msg("outcome", lang), style="underline"))
     for (slot, case), outcomes in witness.outcomes.items():
         where = " ".join(part for part in (case and msg("case_named", lang, case=case),
-                                           slot and f"{slot} ({witness.versions[slot]})") if part)
+                                           slot and f"{slot} ({version_text(witness.versions[slot], lang)})") if part)
         if where:
             console.print(Text(pad + "  " + where + ":", style="dim"))
         for name in witness.explained(slot, case):
