@@ -149,7 +149,9 @@ def test_query_without_a_case_says_what_rules_it_out(statute: Path) -> None:
     assert code == 0
     first = out.splitlines()[0]
     assert "unsatisfiable" in first and first.endswith("no case: ruled out by art. 1 S, art. 2 S")
-    assert "art. 2 lid 1 S: grens = 50" in out  # each rule and value, in full
+    # each rule and value, in the statute's words, after its citation
+    assert "      art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens and s = hbo" in out.splitlines()
+    assert "      art. 2 lid 1 S: grens = 50" in out.splitlines()
 
 
 # --- Dutch --------------------------------------------------------------------------------------

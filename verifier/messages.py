@@ -69,6 +69,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ruled_out_by": {"en": "no case: ruled out by {articles}", "nl": "uitgesloten door {articles}"},
     "ruled_out_domain": {"en": "no case: the facts' ranges alone rule it out",
                          "nl": "de waardebereiken van de feiten sluiten het uit"},
+    "ruled_out_heading": {"en": "no case satisfies the query; these rules and values rule every case out:",
+                          "nl": "geen geval voldoet aan de vraag; deze regels en waarden sluiten elk geval uit:"},
     "conditions": {"en": "the conditions: {conditions}", "nl": "de voorwaarden: {conditions}"},
     "cases_found": {"en": "{count} case{s} found", "nl": "{count} geval{len} gevonden"},
     # witnesses

@@ -334,11 +334,32 @@ def _sorted_basis(texts) -> list[str]:
 
 
 def _explain_unsat(result: Result, encoder: Encoder, solver: z3.Solver, goals: list, lead: str,
-                   joiner: str, when_empty: str) -> None:
-    """What an unsat answer (a proof, a vacuous premise, an empty query) rests on."""
+                   joiner: str, when_empty: str) -> list[z3.ExprRef]:
+    """What an unsat answer (a proof, a vacuous premise, an empty query) rests on; the core."""
     core = minimal_core(solver, list(solver.unsat_core()), goals)
     _explain_basis(result, _articles(encoder, core), lead, joiner, when_empty)
     result.details["rests_on"] = rested_articles(encoder, core)
+    return core
+
+
+def ruling_out(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
+    """The rules and parameter values of a core in the statute's own words, each with its
+    citation: 'art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens', 'art. 2 S:
+    grens = 50'. A query with no case shows them: they are what rules every case out."""
+    from dsl.source import source_text
+
+    lines: list[str] = []
+    for literal in core:
+        if not str(literal).startswith("track!"):
+            continue
+        tracker: Tracker = encoder.tracker_of(literal)
+        if tracker.kind == "rule" and tracker.rule is not None:
+            text = f"{cite(encoder.statute, tracker.rule.citation)}: {source_text(tracker.rule.span, limit=200)}"
+        else:
+            text = describe_tracker(encoder, tracker)
+        if text and text not in lines:
+            lines.append(text)
+    return sorted(lines)
 
 
 def rested_articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
@@ -489,7 +510,9 @@ def run_query(
         if status == "unsat":
             if not witnesses:
                 result.status = "unsatisfiable"
-                _explain_unsat(result, encoder, solver, [want], "no case satisfies the query", "; this rests on ", "")
+                core = _explain_unsat(result, encoder, solver, [want], "no case satisfies the query",
+                                      "; this rests on ", "")
+                result.details["ruled_out_by"] = ruling_out(encoder, core)
             break
         model = solver.model()
         if not witnesses:

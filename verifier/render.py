@@ -150,6 +150,12 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
     message = result.message
     if result.status in ("proved", "unsatisfiable") and not verbose and "basis" in result.details:
         message = ""  # the headline names the articles; -v gives every rule
+    if result.kind == "query" and result.details.get("ruled_out_by"):
+        # No case: what rules every case out, in the statute's words (the basis, line by line).
+        console.print(Text("    " + msg("ruled_out_heading", lang)))
+        for line in result.details["ruled_out_by"]:
+            console.print(Text("      " + line, style="dim"))
+        return
     if message and (verbose or result.status not in ("passed",)):
         console.print(Text("    " + engine_message(message, lang)))
     if result.kind == "diff" and result.status == "changed":
