@@ -219,3 +219,20 @@ def test_a_none_line_says_what_allow_silences(tmp_path: Path) -> None:
     assert code == 0
     assert "✓ LP101 conflicts: none, 1 decision (not reported for 1 with @allow(LP101))" in out.splitlines()
     assert "✓ LP102 gaps: none, 1 decision" in out.splitlines()
+
+
+def test_findings_explained_in_dutch(tmp_path: Path) -> None:
+    """The engine's messages (English in JSON) in the drafter's words in Dutch human output."""
+    path = tmp_path / "c.law"
+    path.write_text("statute C\nfacts F { x: int 0..10 }\ndecision d: int [art. 1] otherwise 0\n"
+                    "rule a [art. 1 lid 1]: d = 1 if x > 2\nrule b [art. 1 lid 2]: d = 2 if x > 5\n", encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01", "--lang", "nl")
+    assert code == 1
+    assert "LP101 strijdige regels d: a / b  strijdig" in out
+    assert ("regels a [art. 1 lid 1 C] en b [art. 1 lid 2 C] zijn allebei van toepassing op het geval hieronder "
+            "en beslissen d verschillend (1 vs 2)") in out
+    assert "d = strijdig  (regels a en b zijn allebei van toepassing en spreken elkaar tegen)" in out
+    assert "in C op 1 januari 2025" in out
+    _, data, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01", "--lang", "nl", "--format", "json")
+    (finding,) = [r for r in json.loads(data)["results"] if r["kind"] == "conflict"]
+    assert finding["message"].startswith("rules a [art. 1 lid 1 C] and b")  # JSON stays English

@@ -135,6 +135,57 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "bool.false": {"en": "false", "nl": "onwaar"},
 }
 
+# The engine's messages (built where the finding is made, in English, and kept so in JSON, SARIF
+# and JUnit), as patterns with their Dutch wording for the human output. A message that matches
+# none is shown as written.
+ENGINE_NL: list[tuple[str, str]] = [
+    (r"rules (?P<a>.+?) and (?P<b>.+?) both apply to the case below and decide (?P<d>\S+) differently \((?P<v>.*)\)",
+     "regels {a} en {b} zijn allebei van toepassing op het geval hieronder en beslissen {d} verschillend ({v})"),
+    (r"rules (?P<a>\S+) and (?P<b>\S+) both apply and disagree",
+     "regels {a} en {b} zijn allebei van toepassing en spreken elkaar tegen"),
+    (r"no rule decides (?P<d>\S+) for the case below, and it has no 'otherwise'; undecided where: (?P<w>.*)",
+     "geen regel beslist {d} voor het geval hieronder, en {d} heeft geen 'anders'; onbeslist waar: {w}"),
+    (r"no rule decides (?P<d>\S+) and it has no default", "geen regel beslist {d} en er is geen 'anders'"),
+    (r"rule (?P<r>.+?) can apply but is always overridden by (?P<o>.*)",
+     "regel {r} kan van toepassing zijn maar wijkt altijd voor {o}"),
+    (r"rule (?P<r>.+?) can never apply: its condition cannot hold within the facts' domain",
+     "regel {r} is nooit van toepassing: de voorwaarde kan binnen de waardebereiken van de feiten niet gelden"),
+    (r"rule (?P<r>.+?) is redundant: removing it changes no outcome of (?P<d>\S+)",
+     "regel {r} is overbodig: zonder deze regel verandert geen uitkomst van {d}"),
+    (r"(?P<n>\S+): expected (?P<e>.+?), got (?P<g>.+)", "{n}: verwacht {e}, uitkomst {g}"),
+    (r"fails for the case below", "faalt voor het geval hieronder"),
+    (r"every expected outcome matches", "elke verwachte uitkomst klopt"),
+    (r"the premises can never hold together, so the claim says nothing(?P<rest>.*)",
+     "de aannames kunnen nooit samen gelden, dus de bewering zegt niets{rest}"),
+    (r"the solver ran out of budget \(raise --timeout\); nothing is (?P<what>established|proved)",
+     "de solver had te weinig tijd (verhoog --timeout); niets is vastgesteld"),
+    (r"; this rests on (?P<basis>.*)", "; dit steunt op {basis}"),
+]
+
+
+def engine_text(message: str, lang: str) -> str:
+    """An engine message in ``lang``: each '; '-separated part by the first pattern of
+    ``ENGINE_NL`` that matches it whole; other parts as written."""
+
+    if lang != "nl" or not message:
+        return message
+    whole = _translate(message)
+    if whole is not None:
+        return whole
+    parts = message.split("; ")
+    return "; ".join(_translate(part) or part for part in parts)
+
+
+def _translate(part: str) -> str | None:
+    import re
+
+    for pattern, template in ENGINE_NL:
+        match = re.fullmatch(pattern, part)
+        if match:
+            return template.format(**match.groupdict())
+    return None
+
+
 # Plural endings per language, filled in by ``text`` from a ``count`` value.
 _PLURALS = {
     "en": {"s": "s", "s_": "", "en": "s", "ten": "s", "gs": "s", "gen": "s", "len": "s"},

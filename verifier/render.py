@@ -16,7 +16,7 @@ from dsl.consolidate import reads_peildatum
 from dsl.evaluator import DecisionOutcome
 from dsl.model import StatuteModel
 from dsl.source import visible
-from verifier.messages import CATALOGUE, human_value, kind_text, status_text
+from verifier.messages import CATALOGUE, engine_text, human_value, kind_text, status_text
 from verifier.messages import date as date_text
 from verifier.messages import text as msg
 from verifier.results import Result, Witness, cite
@@ -51,21 +51,9 @@ STATUS_STYLE = {
 }
 
 
-# Engine messages with a fixed wording, in Dutch. Other messages (they name rules and values) are
-# shown as the engine wrote them: English, as the diagnostics are for now.
-_MESSAGES_NL = {
-    "fails for the case below": "faalt voor het geval hieronder",
-    "every expected outcome matches": "elke verwachte uitkomst klopt",
-    "the solver ran out of budget (raise --timeout); nothing is established":
-        "de solver had te weinig tijd (verhoog --timeout); niets is vastgesteld",
-    "the solver ran out of budget (raise --timeout); nothing is proved":
-        "de solver had te weinig tijd (verhoog --timeout); niets is bewezen",
-}
-
-
 def engine_message(message: str, lang: str) -> str:
-    """A result's message in ``lang`` where its wording is fixed; otherwise as written."""
-    return _MESSAGES_NL.get(message, message) if lang == "nl" else message
+    """A result's message in ``lang`` (verifier/messages.py, ``ENGINE_NL``)."""
+    return engine_text(message, lang)
 
 
 _LABEL = re.compile(r"(?P<name>\S+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \(with (?P<with>[^)]*)\))?")
@@ -210,7 +198,7 @@ def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutc
         where = cite(statute, statute.decisions[outcome.decision].citation)
         line.append("  " + (msg("otherwise_of", lang, where=where) if where else msg("otherwise", lang)), style="dim")
     elif outcome.reason:
-        line.append(f"  ({outcome.reason})", style="dim")
+        line.append(f"  ({engine_text(outcome.reason, lang)})", style="dim")
     console.print(line)
     for trace in outcome.rules:
         rule = trace.rule
