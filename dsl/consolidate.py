@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from dsl import ast, ir
 from dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
-from dsl.growth import grown_tables, grows, presence_problems
+from dsl.growth import _bound_values, grown_tables, grows, presence_problems
 from dsl.model import AmendmentInfo, NoValue, ParameterValue, RuleInfo, StatuteModel, TableInfo
 
 
@@ -124,7 +124,7 @@ def version_on(
     # 'set parameter P = no value from D': from D on, P has no value (as before its first).
     sources = {name: value for name, value in sources.items() if not isinstance(value.value, NoValue)}
     parameters = {name: value.value for name, value in sources.items()}
-    from dsl.checker import check_rule_structure
+    from dsl.check_statute import check_rule_structure
 
     context = f"in the version of {effective.isoformat()}"
     if chosen:
@@ -180,10 +180,6 @@ def resolve_spec(statute: StatuteModel, spec: ast.VersionSpec) -> Version:
     if spec.kind == "after":
         return version_on(statute, amendment.in_force, include=(amendment.name,))
     return version_on(statute, amendment.in_force, exclude=(amendment.name,))
-
-
-def missing_parameters(version: Version, used: set[str]) -> list[str]:
-    return sorted(name for name in used if name not in version.parameters)
 
 
 def change_dates(statute: StatuteModel, proposal: AmendmentInfo | None = None) -> list[dt.date]:
@@ -340,21 +336,6 @@ def table_bound_problems(statute: StatuteModel, versions: list[Version], dated: 
         _falling_bounds(statute, pairs[key][0], pairs[key][1], found, dated, everywhere=len(found) == covered[key[0]])
         for key, found in falling.items()
     ]
-
-
-def _bound_values(version: Version, bounds: tuple[ir.Node, ...]) -> list[object] | None:
-    """The bounds' values in a version, or None when one reads a parameter without a value
-    there or is undefined (a lookup of it is then undefined too, which the evaluator reports)."""
-    from dsl.evaluator import Evaluator, Undefined
-
-    used = {node.name for bound in bounds for node in ir.walk(bound) if isinstance(node, ir.ParamRef)}
-    if missing_parameters(version, used):
-        return None
-    evaluator = Evaluator({None: version}, {None: {}})
-    try:
-        return [evaluator.eval(bound, None, None) for bound in bounds]
-    except (Undefined, LexproofError):
-        return None
 
 
 def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: list[tuple[Version, list[object]]],
