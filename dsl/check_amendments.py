@@ -10,7 +10,7 @@ from dsl import ast
 from dsl.check_constants import constant_value
 from dsl.check_examples import check_example, check_property
 from dsl.check_growth import GROWTH_ITEMS, check_growth_item
-from dsl.check_statute import check_rule
+from dsl.checker import check_rule
 from dsl.diagnostics import DiagnosticSink
 from dsl.model import AmendmentInfo, Change, ParameterValue, RuleInfo, StatuteModel
 from dsl.source import Span

@@ -40,7 +40,7 @@ def _where(statute: StatuteModel, origin: str | None) -> str:
 
 def _taken(statute: StatuteModel, name: str, span, amendment: str, sink: DiagnosticSink) -> bool:
     """Report and return True when ``name`` already exists (or is reserved)."""
-    from dsl.check_statute import RESERVED_NAMES
+    from dsl.checker import RESERVED_NAMES
 
     if name in RESERVED_NAMES:
         sink.error(span, f"'{name}' is reserved for comparing versions; choose another name")
@@ -63,7 +63,7 @@ def _taken(statute: StatuteModel, name: str, span, amendment: str, sink: Diagnos
 
 def _checker(statute: StatuteModel, lowerer: Lowerer, sink: DiagnosticSink):
     """The statute checker's declaration helpers, working on the existing model."""
-    from dsl.check_statute import _StatuteChecker
+    from dsl.checker import _StatuteChecker
 
     checker = _StatuteChecker.__new__(_StatuteChecker)
     checker.model, checker.lowerer, checker.sink = statute, lowerer, sink

@@ -1,103 +1,490 @@
-"""Resolve and type-check parsed files into a :class:`dsl.model.Program`.
+"""The statute pass of the checker: one statute's declarations resolved and type-checked into
+a :class:`dsl.model.StatuteModel` (names, types, rules, their exceptions and cycles).
 
-Reports every error it can find in one run (duplicate names, unknown names, types, cycles,
-amendments that target nothing, clashing amendments) and raises them together.
-
-The checker runs its passes in order, and each pass imports only those before it (a test,
-tests/test_import_graph.py, keeps it so): constants (``dsl.check_constants``), examples and
-properties (``dsl.check_examples``), a statute's declarations (``dsl.check_statute``), what
-amendments add (``dsl.check_growth``), amendments (``dsl.check_amendments``). This module
-only runs them; the names other modules used from it are re-exported.
+It follows the constant and example passes (``dsl.check_constants``, ``dsl.check_examples``)
+and comes before what amendments add and the amendments themselves (``dsl.check_growth``,
+``dsl.check_amendments``); ``dsl.check_program.check_files`` runs them all in order, and each
+pass imports only those before it (tests/test_import_graph.py). Reports every error it can
+find and leaves raising to the caller.
 """
 
 from __future__ import annotations
 
-from dsl import ast
-from dsl.check_amendments import check_amendment, check_same_day_clashes, check_version_specs
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+
+from dsl import ast, ir
 from dsl.check_constants import constant_value  # noqa: F401 - re-exported
 from dsl.check_examples import check_example, check_property, range_problem  # noqa: F401 - re-exported
-from dsl.check_statute import (  # noqa: F401 - re-exported
-    ALLOWABLE_FINDINGS,
-    BUILTIN_TYPES,
-    RESERVED_NAMES,
-    _StatuteChecker,
-    check_rule,
-    check_rule_structure,
-    decision_dependencies,
-)
 from dsl.diagnostics import DiagnosticSink
-from dsl.growth import adder
-from dsl.model import Program
+from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Type
+from dsl.model import (
+    DecisionInfo,
+    FactInfo,
+    ParameterInfo,
+    ParameterValue,
+    RuleInfo,
+    StatuteModel,
+    TableInfo,
+)
 from dsl.source import Span
-from dsl.typing import suggest
+from dsl.typing import PEILDATUM, Lowerer, Scope, TypeFailure, assignable, is_constant, literal_value, suggest
+
+BUILTIN_TYPES = {"bool": BOOL, "int": INT, "number": NUMBER, "rate": RATE, "money": MONEY, "date": DATE}
+ALLOWABLE_FINDINGS = {
+    "conflict": "LP101", "gap": "LP102", "dead": "LP103", "redundant": "LP104",
+}
+RESERVED_NAMES = {"before", "after"}
 
 
-def check_files(files: list[ast.File]) -> Program:
-    """Check parsed files together: statutes first, then the amendments that amend them."""
-    sink = DiagnosticSink()
-    program = Program(files=[f.path for f in files])
-    # Per statute: the rules that were declared but did not check (a type error, an unknown
-    # decision), with their citations. The error is reported once, at the rule; 'except r',
-    # 'replace rule r' and 'repeal rule r' must not report r again as unknown.
-    unchecked: dict[str, dict[str, ast.Citation]] = {}
-    statute_asts: list[ast.Statute] = []
-    amendment_asts: list[ast.Amendment] = []
-    for file in files:
-        for section in file.sections:
-            (statute_asts if isinstance(section, ast.Statute) else amendment_asts).append(section)
-    for statute in statute_asts:
-        if statute.name in program.statutes:
-            first = program.statutes[statute.name].span
-            sink.error(statute.span, f"statute '{statute.name}' is defined twice", (first, "first defined here"))
-            continue
-        checker = _StatuteChecker(statute, sink)
-        program.statutes[statute.name] = checker.run()
-        unchecked[statute.name] = checker.unchecked
-    seen_amendments: dict[str, Span] = {}
-    for amendment in sorted(amendment_asts, key=lambda a: (a.in_force, a.name)):
-        if amendment.name in seen_amendments:
-            sink.error(
-                amendment.span,
-                f"amendment '{amendment.name}' is defined twice",
-                (seen_amendments[amendment.name], "first defined here"),
+class _StatuteChecker:
+    def __init__(self, statute: ast.Statute, sink: DiagnosticSink) -> None:
+        self.ast = statute
+        self.sink = sink
+        self.model = StatuteModel(
+            statute.name, statute.title, statute.bwb, statute.celex, statute.url, statute.span,
+            cite_as=statute.cite_as,
+        )
+        self.lowerer = Lowerer(self.model, sink)
+        self.names: dict[str, tuple[str, Span]] = {}
+        self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
+
+    def run(self) -> StatuteModel:
+        items = self.ast.items
+        for item in items:
+            if isinstance(item, ast.EnumDecl):
+                self._enum(item)
+        for item in items:
+            if isinstance(item, ast.FactsDecl):
+                self._facts(item)
+        for item in items:
+            if isinstance(item, ast.ParameterDecl):
+                self._parameter(item)
+        for item in items:
+            if isinstance(item, ast.DecisionDecl):
+                self._decision_declared(item)
+        self._check_enum_values_do_not_shadow()
+        for item in items:
+            if isinstance(item, ast.TableDecl):
+                self._table(item)
+        for item in items:
+            if isinstance(item, ast.DecisionDecl):
+                self._decision_default(item)
+        for item in items:
+            if isinstance(item, ast.RuleDecl):
+                rule = check_rule(self.model, self.lowerer, item, self.sink, origin=None)
+                if rule is None:
+                    self.unchecked.setdefault(item.name, item.citation)
+                    continue
+                if rule.name in self.model.rules:
+                    self.sink.error(
+                        item.span,
+                        f"rule '{rule.name}' is defined twice",
+                        (self.model.rules[rule.name].span, "first defined here"),
+                    )
+                    continue
+                self.model.rules[rule.name] = rule
+        check_rule_structure(self.model, list(self.model.rules.values()), self.sink, None, unchecked=self.unchecked)
+        for item in items:
+            if isinstance(item, ast.Example):
+                check_example(self.model, self.lowerer, item, self.ast.name, self.sink)
+            elif isinstance(item, ast.Property):
+                check_property(self.model, self.lowerer, item, self.ast.name, self.sink)
+        return self.model
+
+    def _declare(self, name: str, kind: str, span: Span) -> bool:
+        if name in RESERVED_NAMES:
+            self.sink.error(span, f"'{name}' is reserved for comparing versions; choose another name")
+            return False
+        if name == PEILDATUM:
+            self.sink.error(
+                span,
+                f"'{name}' is built in: it is the date of the version being applied; choose another name",
             )
-            continue
-        seen_amendments[amendment.name] = amendment.span
-        statute = program.statutes.get(amendment.amends)
-        if statute is None:
-            sink.error(
-                amendment.span,
-                f"amendment '{amendment.name}' amends unknown statute '{amendment.amends}'"
-                + suggest(amendment.amends, list(program.statutes))
-                + (" (import the statute's file)" if not program.statutes else ""),
+            return False
+        if name in self.names:
+            other_kind, other_span = self.names[name]
+            self.sink.error(
+                span,
+                f"'{name}' is already declared as {_a(other_kind)}",
+                (other_span, "declared here"),
             )
+            return False
+        self.names[name] = (kind, span)
+        return True
+
+    def _enum(self, decl: ast.EnumDecl) -> None:
+        if not self._declare(decl.name, "enum", decl.span):
+            return
+        values: list[str] = []
+        for value in decl.values:
+            if value.name in values:
+                self.sink.error(value.span, f"enum {decl.name} lists '{value.name}' twice")
+                continue
+            values.append(value.name)
+        self.model.enums[decl.name] = tuple(values)
+
+    def _type(self, ref: ast.TypeRef) -> Type | None:
+        if ref.kind == "enum":
+            if ref.enum not in self.model.enums:
+                self.sink.error(
+                    ref.span, f"unknown type '{ref.enum}'" + suggest(ref.enum or "", list(self.model.enums))
+                )
+                return None
+            return Type("enum", ref.enum)
+        return BUILTIN_TYPES[ref.kind]
+
+    def _bound(self, literal: ast.Literal | None, type_: Type, what: str) -> object | None:
+        if literal is None:
+            return None
+        literal_type, value = literal_value(literal)
+        if not assignable(literal_type, type_):
+            self.sink.error(literal.span, f"{what} of {_a(str(type_))} must be {_a(str(type_))}, not {_a(str(literal_type))}")
+            return None
+        return value
+
+    def _facts(self, decl: ast.FactsDecl) -> None:
+        if not self._declare(decl.name, "facts group", decl.span):
+            return
+        names: list[str] = []
+        for fact in decl.fields:
+            type_ = self._type(fact.type)
+            if not self._declare(fact.name, "fact", fact.span) or type_ is None:
+                continue
+            low = self._bound(fact.type.low, type_, "the range")
+            high = self._bound(fact.type.high, type_, "the range")
+            if low is not None and high is not None and low > high:  # type: ignore[operator]
+                self.sink.error(fact.type.span, f"empty range: {fact.type.low.value} is above {fact.type.high.value}")  # type: ignore[union-attr]
+            if type_ == MONEY:
+                for bound, lit in ((low, fact.type.low), (high, fact.type.high)):
+                    if bound is not None and (bound * 100).denominator != 1:  # type: ignore[operator]
+                        self.sink.error(lit.span, "money bounds are whole cents")  # type: ignore[union-attr]
+            typical = None
+            if fact.typical is not None:
+                typical = self._typical(fact, type_, low, high)
+            default = self._fact_default(fact, type_, low, high) if fact.default is not None else None
+            if typical is None and fact.typical is None:
+                typical = default  # the usual value, where hypothesis and counterexamples start
+            self.model.facts[fact.name] = FactInfo(
+                fact.name, type_, decl.name, low, high, typical, fact.span, default=default
+            )
+            names.append(fact.name)
+        self.model.groups[decl.name] = tuple(names)
+
+    def _typical(self, fact: ast.FactField, type_: Type, low, high):
+        literal = fact.typical
+        assert literal is not None
+        if isinstance(literal, ast.Name):
+            values = self.model.enums.get(type_.enum or "", ()) if type_.kind == "enum" else ()
+            if literal.name not in values:
+                self.sink.error(
+                    literal.span,
+                    f"the typical value of {fact.name} must be a value of {type_}"
+                    + (f" ({', '.join(values)})" if values else ""),
+                )
+                return None
+            return literal.name
+        value = self._bound(literal, type_, "the typical value")
+        if value is None:
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):  # type: ignore[operator]
+            self.sink.error(literal.span, "the typical value lies outside the fact's range")
+            return None
+        return value
+
+    def _fact_default(self, fact: ast.FactField, type_: Type, low, high) -> object | None:
+        """The checked ``= VALUE`` of a fact: a literal of its type (an enum value for an enum
+        fact) inside its range; None after reporting why not."""
+        literal = fact.default
+        assert literal is not None
+        if isinstance(literal, ast.Name):
+            values = self.model.enums.get(type_.enum or "", ()) if type_.kind == "enum" else ()
+            if literal.name not in values:
+                self.sink.error(
+                    literal.span,
+                    f"the default of {fact.name} must be a value of {type_}"
+                    + (f" ({', '.join(values)})" if values else "; write a literal of the fact's type, e.g. '= false'"),
+                )
+                return None
+            return literal.name
+        value = self._bound(literal, type_, "the default")
+        if value is None:
+            return None
+        problem = range_problem(FactInfo(fact.name, type_, "", low, high), value)
+        if problem:
+            self.sink.error(literal.span, f"the default of {fact.name} does not fit: {problem}")
+            return None
+        return value
+
+    def _parameter(self, decl: ast.ParameterDecl) -> None:
+        type_ = self._type(decl.type)
+        if not self._declare(decl.name, "parameter", decl.span) or type_ is None:
+            return
+        if decl.type.low is not None:
+            self.sink.error(decl.type.span, "a parameter has values, not a range")
+        values: list[ParameterValue] = []
+        starts: dict[dt.date | None, Span] = {}
+        for item in decl.values:
+            value = constant_value(self.model, self.lowerer, item.value, type_, "a parameter value")
+            if item.start in starts:
+                self.sink.error(item.span, "two values from the same date", (starts[item.start], "the other"))
+                continue
+            starts[item.start] = item.span
+            if value is not None:
+                values.append(ParameterValue(item.start, value, item.span))
+        if None in starts and len(starts) > 1:
+            self.sink.error(decl.span, "a parameter has either one value for all time or values 'from' dates")
+        values.sort(key=lambda v: v.start or dt.date.min)
+        self.model.parameters[decl.name] = ParameterInfo(decl.name, type_, tuple(values), decl.citation, decl.span)
+
+    def _decision_declared(self, decl: ast.DecisionDecl) -> None:
+        type_ = self._type(decl.type)
+        if not self._declare(decl.name, "decision", decl.span) or type_ is None:
+            return
+        if decl.type.low is not None:
+            self.sink.error(decl.type.span, "a decision's range follows from its rules; remove it")
+        allow, expect = _annotation_codes(decl.allow, decl.expect, decl.span, "decision", self.sink)
+        self.model.decisions[decl.name] = DecisionInfo(
+            decl.name, type_, None, decl.citation, decl.span, allow, expect
+        )
+
+    def _decision_default(self, decl: ast.DecisionDecl) -> None:
+        info = self.model.decisions.get(decl.name)
+        if info is None or decl.default is None:
+            return
+        try:
+            default = self.lowerer.lower(decl.default, Scope(what="a default"), info.type)
+        except TypeFailure:
+            return
+        self.model.decisions[decl.name] = DecisionInfo(
+            info.name, info.type, default, info.citation, info.span, info.allow, info.expect
+        )
+
+    def _check_enum_values_do_not_shadow(self) -> None:
+        for enum, values in self.model.enums.items():
+            for value in values:
+                if value in self.names and self.names[value][0] in ("fact", "decision", "parameter"):
+                    kind, span = self.names[value]
+                    self.sink.error(
+                        span,
+                        f"'{value}' is both a {kind} and a value of enum {enum}; rename one",
+                    )
+
+    def _table(self, decl: ast.TableDecl) -> None:
+        input_type = self._type(decl.input)
+        output_type = self._type(decl.output)
+        if not self._declare(decl.name, "table", decl.span) or input_type is None or output_type is None:
+            return
+        if not (input_type.is_numeric or input_type == DATE):
+            self.sink.error(decl.input.span, "a table looks up a number or a date")
+            return
+        if decl.marginal and not (output_type.is_numeric and input_type.is_numeric):
+            self.sink.error(decl.output.span, "a marginal table sums numbers")
+            return
+        if decl.cumulative and not output_type.is_numeric:
+            self.sink.error(
+                decl.output.span,
+                f"a cumulative table adds up its rows' amounts, so its result is a number, not {_a(str(output_type))}; "
+                "drop 'cumulative' for a table that picks one row's value",
+            )
+            return
+        if decl.marginal and output_type.kind == "int":
+            self.sink.error(
+                decl.output.span,
+                "a marginal table multiplies by rates, so its result need not be whole: declare it '-> number'",
+            )
+            return
+        rate_type = RATE if decl.marginal else output_type
+        bounds, values = [], []
+        has_above = False
+        scope = Scope(facts=False, decisions=False, what="a table")
+        for index, row in enumerate(decl.rows):
+            if row.bound is None:
+                if index != len(decl.rows) - 1:
+                    self.sink.error(row.span, "'above' must be the last row")
+                    return
+                has_above = True
+            else:
+                bound = _try(lambda row=row: self.lowerer.lower(row.bound, scope, input_type))
+                if bound is None:
+                    return
+                bounds.append(bound)
+            value = _try(lambda row=row: self.lowerer.lower(row.value, scope, rate_type))
+            if value is None:
+                return
+            values.append(value)
+        if not bounds:
+            self.sink.error(decl.span, "a table needs at least one 'up to' row")
+            return
+        constants = [b.value for b in bounds if isinstance(b, ir.Const)]
+        if len(constants) == len(bounds) and any(a >= b for a, b in zip(constants, constants[1:])):
+            self.sink.error(decl.span, "the bounds of a table must rise from row to row")
+        if decl.marginal and output_type != input_type and not (output_type.is_scalar and input_type.is_scalar):
+            self.sink.error(decl.output.span, f"a marginal table over {input_type} gives {input_type}")
+        if decl.cumulative:
+            values = _running_sums(values, output_type)
+        exclusive = tuple(row.exclusive for row in decl.rows if row.bound is not None)
+        self.model.tables[decl.name] = TableInfo(
+            decl.name, input_type, output_type, tuple(bounds), tuple(values), has_above, decl.marginal,
+            decl.citation, decl.span, exclusive=exclusive if any(exclusive) else (), cumulative=decl.cumulative,
+        )
+
+
+def _running_sums(values: list[ir.Node], type_: Type) -> list[ir.Node]:
+    """The values of a cumulative table as a flat table sees them: row i gives the sum of the
+    amounts of rows 0..i (every bracket the input has reached). Each sum keeps the span of its
+    row's own amount, so a diagnostic or explanation points at that row."""
+    sums: list[ir.Node] = []
+    for value in values:
+        sums.append(value if not sums else ir.Op("+", (sums[-1], value), type_, value.span))
+    return sums
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: 'an enum', 'a fact'; 'money' takes none."""
+    if noun == "money":
+        return noun
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _try(thunk):
+    try:
+        return thunk()
+    except TypeFailure:
+        return None
+
+
+def check_rule(
+    statute: StatuteModel, lowerer: Lowerer, decl: ast.RuleDecl, sink: DiagnosticSink, origin: str | None
+) -> RuleInfo | None:
+    decision = statute.decisions.get(decl.decision)
+    if decision is None:
+        sink.error(
+            decl.decision_span if decl.decision_span.line else decl.span,
+            f"rule '{decl.name}' decides unknown decision '{decl.decision}'"
+            + suggest(decl.decision, list(statute.decisions)),
+        )
+        return None
+    allow, expect = _annotation_codes(decl.allow, decl.expect, decl.span, "rule", sink)
+    scope = Scope(what="a rule")
+    try:
+        value = lowerer.lower(decl.value, scope, decision.type)
+        condition = lowerer.lower_bool(decl.condition, scope) if decl.condition is not None else None
+    except TypeFailure:
+        return None
+    return RuleInfo(
+        decl.name, decl.decision, decl.citation, value, condition, decl.exceptions, allow, decl.span, origin,
+        expect,
+    )
+
+
+def _annotation_codes(
+    allow: tuple[str, ...], expect: tuple[str, ...], span: Span, owner: str, sink: DiagnosticSink
+) -> tuple[frozenset[str], frozenset[str]]:
+    """@allow/@expect names as finding codes. A gap belongs to a decision; the other findings
+    to a rule, so each annotation goes where its finding is reported."""
+    codes: dict[str, frozenset[str]] = {}
+    for kind, names in (("allow", allow), ("expect", expect)):
+        result = set()
+        for name in names:
+            code = ALLOWABLE_FINDINGS.get(name, name)
+            if code not in ALLOWABLE_FINDINGS.values():
+                sink.error(
+                    span,
+                    f"unknown finding '{name}' in @{kind}; use one of "
+                    + ", ".join(f"{k} ({v})" for k, v in ALLOWABLE_FINDINGS.items()),
+                )
+                continue
+            if (code == "LP102") != (owner == "decision"):
+                where = "the decision" if code == "LP102" else "a rule"
+                sink.error(span, f"@{kind}({name}) belongs on {where}: that is where the finding is reported")
+                continue
+            result.add(code)
+        codes[kind] = frozenset(result)
+    return codes["allow"], codes["expect"]
+
+
+def decision_dependencies(statute: StatuteModel, rules: list[RuleInfo]) -> dict[str, set[str]]:
+    """Decision -> the decisions its rules and default read."""
+    deps: dict[str, set[str]] = defaultdict(set)
+    for rule in rules:
+        for node in (rule.value, rule.condition):
+            if node is not None:
+                deps[rule.decision].update(n.name for n in ir.walk(node) if isinstance(n, ir.DecisionRef))
+    for decision in statute.decisions.values():
+        if decision.default is not None:
+            deps[decision.name].update(
+                n.name for n in ir.walk(decision.default) if isinstance(n, ir.DecisionRef)
+            )
+    return deps
+
+
+def check_rule_structure(
+    statute: StatuteModel, rules: list[RuleInfo], sink: DiagnosticSink, context: str | None,
+    unchecked: Collection[str] = (),
+) -> None:
+    """Exceptions name rules of the same decision; no cycles among decisions or exceptions.
+
+    ``unchecked`` names rules that exist but failed to check (their error is reported): an
+    exception to one of them is not reported again, as one to an unknown rule."""
+    by_name = {rule.name: rule for rule in rules}
+    suffix = f" ({context})" if context else ""
+    for rule in rules:
+        for target in rule.exceptions:
+            other = by_name.get(target)
+            if target == rule.name:
+                sink.error(rule.span, f"rule '{rule.name}' cannot be an exception to itself")
+            elif other is None:
+                if target in unchecked:
+                    continue
+                sink.error(
+                    rule.span,
+                    f"rule '{rule.name}' is an exception to unknown rule '{target}'{suffix}"
+                    + suggest(target, list(by_name)),
+                )
+            elif other.decision != rule.decision:
+                sink.error(
+                    rule.span,
+                    f"rule '{rule.name}' decides {rule.decision} but its exception target "
+                    f"'{target}' decides {other.decision}",
+                )
+    names = set(by_name)  # once, not per rule: this runs for every consolidated version
+    cycle = _find_cycle({r.name: set(r.exceptions) & names for r in rules})
+    if cycle:
+        sink.error(by_name[cycle[0]].span, "exceptions form a cycle: " + " -> ".join(cycle) + suffix)
+    deps = decision_dependencies(statute, rules)
+    cycle = _find_cycle(deps)
+    if cycle:
+        culprit = next((r for r in rules if r.decision == cycle[0]), None)
+        span = culprit.span if culprit else statute.decisions[cycle[0]].span
+        sink.error(span, "decisions depend on each other in a cycle: " + " -> ".join(cycle) + suffix)
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    for start in sorted(graph):
+        if state.get(start):
             continue
-        check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
-    for statute in program.statutes.values():
-        check_same_day_clashes(statute, sink)
-        check_version_specs(statute, sink)
-    _explain_names_amendments_add(program, sink)
-    sink.raise_if_any()
-    return program
+        stack: list[tuple[str, list[str]]] = [(start, sorted(graph.get(start, ())))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, pending = stack[-1]
+            if not pending:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            nxt = pending.pop(0)
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, sorted(graph.get(nxt, ()))))
+    return None
 
 
-def _explain_names_amendments_add(program: Program, sink: DiagnosticSink) -> None:
-    """An unknown name that an amendment adds: the statute (or an earlier amendment) read it,
-    and cannot; say which amendment adds it and where it may be read."""
-    import dataclasses
-    import re
-
-    for index, diagnostic in enumerate(sink.diagnostics):
-        found = re.match(r"unknown name '([A-Za-z_][A-Za-z0-9_]*)'", diagnostic.message)
-        if not found:
-            continue
-        name = found.group(1)
-        for statute in program.statutes.values():
-            origin = next((adder(statute, kind, name) for kind in ("fact", "decision", "table")
-                           if adder(statute, kind, name)), None)
-            origin = origin or next((o for (_, value), o in statute.enum_origins.items() if value == name), None)
-            if origin is not None:
-                message = (f"'{name}' exists only from amendment {origin} on: the statute and earlier amendments "
-                           f"cannot read it (insert the rule with amendment {origin} or a later one)")
-                sink.diagnostics[index] = dataclasses.replace(diagnostic, message=message)
-                break
+def is_constant_node(node: ir.Node) -> bool:
+    return is_constant(node)

@@ -124,7 +124,7 @@ def version_on(
     # 'set parameter P = no value from D': from D on, P has no value (as before its first).
     sources = {name: value for name, value in sources.items() if not isinstance(value.value, NoValue)}
     parameters = {name: value.value for name, value in sources.items()}
-    from dsl.check_statute import check_rule_structure
+    from dsl.checker import check_rule_structure
 
     context = f"in the version of {effective.isoformat()}"
     if chosen:

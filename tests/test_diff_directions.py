@@ -92,7 +92,7 @@ amendment A amends S in force 2024-01-01
 
 
 def _load(text: str) -> StatuteModel:
-    from dsl.checker import check_files
+    from dsl.check_program import check_files
     from dsl.consolidate import check_all_versions
     from dsl.parser import parse_text
 

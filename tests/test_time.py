@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl import datecalc
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import version_on
 from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator

@@ -98,11 +98,11 @@ def headline(result: Result, lang: str = "en") -> Text:
                 else msg("expected", lang, status=status_text(result.expected, lang)))
         text.append(f" ({note})", style="dim")
     text.append(f"  {result.location}", style="dim")
-    if result.cached:
-        text.append("  " + msg("cached", lang), style="dim")
     basis = basis_line(result, lang)
     if basis:
         text.append("  " + basis, style="dim")
+    if result.cached:
+        text.append("  " + msg("cached", lang), style="dim")
     return text
 
 
