@@ -236,3 +236,34 @@ def test_findings_explained_in_dutch(tmp_path: Path) -> None:
     _, data, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01", "--lang", "nl", "--format", "json")
     (finding,) = [r for r in json.loads(data)["results"] if r["kind"] == "conflict"]
     assert finding["message"].startswith("rules a [art. 1 lid 1 C] and b")  # JSON stays English
+
+
+def _diff_summary(results) -> str:
+    import io
+
+    from verifier.render import SafeConsole, print_diff_summary
+
+    buffer = io.StringIO()
+    print_diff_summary(SafeConsole(file=buffer, width=200, color_system=None), results)
+    return buffer.getvalue().strip()
+
+
+def test_the_diff_summary_never_says_zero_for_what_the_solver_could_not_tell() -> None:
+    """'0 lose' is a proof that nobody loses: where the solver ran out of budget the summary
+    says '?', where the groups could not all be listed 'at least N'."""
+    from dsl.source import Span
+    from verifier.results import Result
+
+    where = Span("s.law", 1, 1, 1, 2)
+    settled = Result("diff", "a", "changed", where, details={
+        "rows": [{"direction": "gains"}], "directions": {"gains": {"combinations": 1}}})
+    assert _diff_summary([settled, Result("diff", "b", "unchanged", where)]) == (
+        "1 of 2 decisions changed (1 group: 1 gain, 0 lose, 0 change otherwise); unchanged: b")
+    unsettled = Result("diff", "a", "changed", where, details={
+        "rows": [{"direction": "gains"}],
+        "directions": {"gains": {"combinations": 1, "complete": False}, "loses": {"status": "unknown"}}})
+    text = _diff_summary([unsettled])
+    assert "at least 1 gain" in text and "? lose" in text and "0 lose" not in text
+    undecided = Result("diff", "c", "unknown", where)
+    text = _diff_summary([settled, undecided])
+    assert "? lose" in text and "could not compare (solver budget): c" in text

@@ -121,6 +121,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.articles": {"en": "articles deciding the examples: {articles}", "nl": "artikelen die de voorbeelden beslissen: {articles}"},
     "diff.summary": {"en": "{changed} of {total} decision{s} changed ({groups} group{gs}: {gains} gain, {loses} lose, {other} change otherwise); unchanged: {unchanged}",
                      "nl": "{changed} van {total} beslissing{en} gewijzigd ({groups} groep{gen}: {gains} vooruit, {loses} achteruit, {other} anders gewijzigd); ongewijzigd: {unchanged}"},
+    "diff.undecided": {"en": "could not compare (solver budget): {names}",
+                       "nl": "niet te vergelijken (te weinig solvertijd): {names}"},
     "diff.unchanged": {"en": "unchanged: {names}", "nl": "ongewijzigd: {names}"},
     "none": {"en": "none", "nl": "geen"},
     # summary

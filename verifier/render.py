@@ -326,21 +326,45 @@ def _delta_text(delta: dict, type_, lang: str = "en") -> str:
 
 
 def print_diff_summary(console: Console, results: list[Result], lang: str = "en") -> None:
-    """The last lines of a diff: how many decisions changed, how many groups gain, lose or
-    change otherwise (as far as the solver settled them), and which decisions are unchanged."""
-    changed = [r for r in results if r.status != "unchanged"]
+    """The last line of a diff: how many decisions changed, how many groups gain, lose or
+    change otherwise, and which decisions are unchanged. A count is a number only where the
+    solver settled it: '?' where it could not tell (never 0: '0 lose' is a proof), 'at least
+    N' where the groups could not all be listed; decisions it could not compare are named."""
+    changed = [r for r in results if r.status == "changed"]
     unchanged = [r.name for r in results if r.status == "unchanged"]
-    groups = {"gains": 0, "loses": 0, "changes": 0}
+    undecided = [r.name for r in results if r.status not in ("changed", "unchanged")]
+    counts = {"gains": 0, "loses": 0, "changes": 0}
+    unknown: set[str] = set()
+    partial: set[str] = set()
     for result in changed:
         for row in result.details.get("rows", []):
-            if row["direction"] in groups:
-                groups[row["direction"]] += 1
-    total = len(results)
-    console.print(Text(msg("diff.summary", lang, changed=len(changed), total=total, count=total,
-                           groups=sum(groups.values()), gs="" if sum(groups.values()) == 1 else "s",
-                           gen="" if sum(groups.values()) == 1 else "en",
-                           gains=groups["gains"], loses=groups["loses"], other=groups["changes"],
-                           unchanged=", ".join(unchanged) or msg("none", lang)), style="bold"))
+            if row["direction"] in counts:
+                counts[row["direction"]] += 1
+        for direction, part in result.details.get("directions", {}).items():
+            if isinstance(part, dict) and part.get("status") == "unknown":
+                unknown.add(direction)
+            elif isinstance(part, dict) and part.get("complete", True) is False:
+                partial.add(direction)
+        if result.details.get("complete", True) is False:
+            partial.update(counts)
+    if undecided:
+        unknown.update(counts)
+
+    def shown(direction: str) -> str:
+        if direction in unknown:
+            return "?"
+        number = str(counts[direction])
+        return msg("diff.at_least", lang, count=number) if direction in partial else number
+
+    groups = sum(counts.values())
+    line = msg("diff.summary", lang, changed=len(changed), total=len(results), count=len(results),
+               groups=groups if not (unknown or partial) else msg("diff.at_least", lang, count=groups),
+               gs="" if groups == 1 else "s", gen="" if groups == 1 else "en",
+               gains=shown("gains"), loses=shown("loses"), other=shown("changes"),
+               unchanged=", ".join(unchanged) or msg("none", lang))
+    if undecided:
+        line += "; " + msg("diff.undecided", lang, names=", ".join(undecided))
+    console.print(Text(line, style="bold"))
 
 
 def print_builtin_clean(console: Console, program, results: list[Result], kinds: tuple[str, ...],
