@@ -267,3 +267,12 @@ def test_the_diff_summary_never_says_zero_for_what_the_solver_could_not_tell() -
     undecided = Result("diff", "c", "unknown", where)
     text = _diff_summary([settled, undecided])
     assert "? lose" in text and "could not compare (solver budget): c" in text
+
+
+def test_engine_amounts_in_dutch_output() -> None:
+    from verifier.messages import engine_text, localize_amounts
+
+    assert localize_amounts("e.g. €7,045.00", "nl") == "bijv. €\xa07.045,00"
+    assert localize_amounts("omzet €0.00..€1,000,000.00, -€0.50", "nl") == "omzet €\xa00,00..€\xa01.000.000,00, €\xa0-0,50"
+    assert localize_amounts("e.g. €7,045.00", "en") == "e.g. €7,045.00"
+    assert engine_text("d changes in 2 group(s)", "nl") == "d verandert in 2 groep(en)"

@@ -104,9 +104,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.every_case": {"en": "every case", "nl": "elk geval"},
     "diff.some_cases": {"en": "some cases", "nl": "een deel van de gevallen"},
     "diff.no_order": {"en": "changes for {count} combination(s) of enum/bool facts (the outcome has no order: nobody gains or loses)",
-                      "nl": "verandert voor {count} combinatie(s) van keuze-/ja-neefeiten (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit)"},
+                      "nl": "verandert voor {count} combinatie(s) van keuze- of ja/nee-feiten (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit)"},
     "diff.counts": {"en": "who gains: {gains} combination(s) of enum/bool facts; who loses: {loses}; other changes: {changes}",
-                    "nl": "wie erop vooruitgaat: {gains} combinatie(s) van keuze-/ja-neefeiten; wie erop achteruitgaat: {loses}; andere wijzigingen: {changes}"},
+                    "nl": "wie erop vooruitgaat: {gains} combinatie(s) van keuze- of ja/nee-feiten; wie erop achteruitgaat: {loses}; andere wijzigingen: {changes}"},
     "diff.incomplete": {"en": " ({reason}; more groups may change)", "nl": " ({reason}; meer groepen kunnen veranderen)"},
     "diff.delta": {"en": "change (after - before) for {who}: {range}", "nl": "verandering (na - voor) voor {who}: {range}"},
     "diff.who_gains": {"en": "who gains", "nl": "wie erop vooruitgaat"},
@@ -162,7 +162,26 @@ ENGINE_NL: list[tuple[str, str]] = [
     (r"the solver ran out of budget \(raise --timeout\); nothing is (?P<what>established|proved)",
      "de solver had te weinig tijd (verhoog --timeout); niets is vastgesteld"),
     (r"; this rests on (?P<basis>.*)", "; dit steunt op {basis}"),
+    (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\)", "{d} verandert in {n} groep(en)"),
 ]
+
+# An amount as the engine writes it in English ('€1,409.00', '-€0.50'), to be shown in Dutch.
+_ENGLISH_AMOUNT = r"(?P<sign>-?)€(?P<whole>[0-9]{1,3}(?:,[0-9]{3})*)\.(?P<cents>[0-9]{2})(?![0-9])"
+
+
+def localize_amounts(text_: str, lang: str) -> str:
+    """Amounts in an engine text ('e.g. €7,045.00', 'omzet €0.00..€1,000,000.00') in the
+    locale's format; the text around them unchanged."""
+    import re
+
+    if lang == "en":
+        return text_
+
+    def one(match: re.Match[str]) -> str:
+        cents = int(match["whole"].replace(",", "")) * 100 + int(match["cents"])
+        return money(Fraction(-cents if match["sign"] else cents, 100), lang)
+
+    return re.sub(_ENGLISH_AMOUNT, one, text_).replace("e.g. ", "bijv. ")
 
 
 def engine_text(message: str, lang: str) -> str:
@@ -172,10 +191,9 @@ def engine_text(message: str, lang: str) -> str:
     if lang != "nl" or not message:
         return message
     whole = _translate(message)
-    if whole is not None:
-        return whole
-    parts = message.split("; ")
-    return "; ".join(_translate(part) or part for part in parts)
+    if whole is None:
+        whole = "; ".join(_translate(part) or part for part in message.split("; "))
+    return localize_amounts(whole, lang)
 
 
 def _translate(part: str) -> str | None:

@@ -16,7 +16,7 @@ from dsl.consolidate import reads_peildatum
 from dsl.evaluator import DecisionOutcome
 from dsl.model import StatuteModel
 from dsl.source import visible
-from verifier.messages import CATALOGUE, engine_text, human_value, kind_text, status_text
+from verifier.messages import CATALOGUE, engine_text, human_value, kind_text, localize_amounts, status_text
 from verifier.messages import date as date_text
 from verifier.messages import text as msg
 from verifier.results import Result, Witness, cite
@@ -238,7 +238,8 @@ def print_diff_table(console: Console, result: Result, lang: str = "en") -> None
             example = ", ".join(
                 f"{k} = {value_text(v, statute.facts[k].type, lang)}" for k, v in facts.items() if not relevant or k in relevant
             )
-            table.add_row(plain_row(row["when"], lang), row["before"], row["after"],
+            table.add_row(localize_amounts(plain_row(row["when"], lang), lang), localize_amounts(row["before"], lang),
+                          localize_amounts(row["after"], lang),
                           Text(direction_text(row, lang), style=style), example)
         console.print(table)
     for line in diff_summary_lines(result, lang):
