@@ -276,3 +276,18 @@ def test_engine_amounts_in_dutch_output() -> None:
     assert localize_amounts("omzet €0.00..€1,000,000.00, -€0.50", "nl") == "omzet €\xa00,00..€\xa01.000.000,00, €\xa0-0,50"
     assert localize_amounts("e.g. €7,045.00", "en") == "e.g. €7,045.00"
     assert engine_text("d changes in 2 group(s)", "nl") == "d verandert in 2 groep(en)"
+
+
+def test_a_warning_says_why_in_one_line(tmp_path: Path) -> None:
+    """A dead rule passes CI (a warning), but the short output still says why, without the case."""
+    path = tmp_path / "w.law"
+    path.write_text("statute W\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise false\n"
+                    "rule a [art. 1 lid 1]: d = true if x > 20\n", encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01")
+    assert code == 0
+    lines = out.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("! LP103 dead a  dead"))
+    assert lines[index + 1] == "    in W on 2025-01-01"
+    assert lines[index + 2] == ("    rule a [art. 1 lid 1 W] can never apply: its condition cannot hold within "
+                                "the facts' domain")
+    assert "the case:" not in out

@@ -130,8 +130,14 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
     """The headline; then, when the result is not as declared (or with ``verbose``), what a
     person needs to see why: the version, the message, the case and its outcome."""
     console.print(headline(result, lang))
+    warning = result.severity == "warning" and result.expected is None and result.status == result.kind
     if not verbose and result.as_expected and not (result.kind == "diff" and result.status == "changed") \
-            and result.kind != "query":
+            and result.kind != "query" and not warning:
+        return
+    if not verbose and warning:  # a dead or redundant rule: CI passes, but say why, in one line
+        if result.version:
+            console.print(Text("    " + msg("in_version", lang, version=version_text(result.version, lang)), style="dim"))
+        console.print(Text("    " + engine_message(result.message, lang)))
         return
     if result.version and (verbose or result.status not in ("proved", "passed", "unchanged")):
         console.print(Text("    " + msg("in_version", lang, version=version_text(result.version, lang)), style="dim"))
