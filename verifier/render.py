@@ -364,11 +364,20 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
         return msg("diff.at_least", lang, count=number) if direction in partial else number
 
     groups = sum(counts.values())
-    line = msg("diff.summary", lang, changed=len(changed), total=len(results), count=len(results),
-               groups=groups if not (unknown or partial) else msg("diff.at_least", lang, count=groups),
-               gs="" if groups == 1 else "s", gen="" if groups == 1 else "en",
-               gains=shown("gains"), loses=shown("loses"), other=shown("changes"),
-               unchanged=", ".join(unchanged) or msg("none", lang))
+    if unknown:
+        group_count = "?"
+    elif partial:
+        group_count = msg("diff.at_least", lang, count=groups)
+    else:
+        group_count = str(groups)
+    # With decisions not compared, 'N changed' is a lower bound, not a count.
+    changed_count = msg("diff.at_least", lang, count=len(changed)) if undecided else str(len(changed))
+    line = msg("diff.summary", lang, changed=changed_count, total=len(results), count=len(results),
+               groups=group_count, gs="" if groups == 1 and not unknown else "s",
+               gen="" if groups == 1 and not unknown else "en",
+               gains=shown("gains"), loses=shown("loses"), other=shown("changes"))
+    if unchanged:
+        line += "; " + msg("diff.unchanged", lang, names=", ".join(unchanged))
     if undecided:
         line += "; " + msg("diff.undecided", lang, names=", ".join(undecided))
     console.print(Text(line, style="bold"))
