@@ -50,7 +50,7 @@ CHECK_PHASES = ["conflict", "gap", "dead", "redundant", "all checks", "property"
 SPLIT = ["build", "solve", "optimize", "consolidate", "other"]
 PHASE_NOTES = {
     "parse": "Lark LALR parse + AST transform of statute.law and amendment.law",
-    "typecheck": "dsl.checker.check_files (names, types, rule structure)",
+    "typecheck": "dsl.check_program.check_files (names, types, rule structure)",
     "versions": "dsl.consolidate.check_all_versions (the loader's last step)",
     "encode": "one Encoder for the version in force, a solver per decision with its cone (Encoder.focus; what the checks build)",
     "conflict": "api.builtin_checks(only=conflict): every distinct version (as `lexproof check` without --date)",
@@ -254,7 +254,7 @@ def _summarize_results(results) -> dict:
 
 def child_size(directory: Path, phases: list[str], limit: float, split: bool, profile_dir: Path | None) -> dict:
 
-    from dsl.checker import check_files
+    from dsl.check_program import check_files
     from dsl.consolidate import check_all_versions, version_on
     from dsl.parser import _lark, parse_file
     from verifier import api

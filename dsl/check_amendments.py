@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from dsl import ast
+from dsl.check_constants import constant_value
+from dsl.check_examples import check_example, check_property
 from dsl.check_growth import GROWTH_ITEMS, check_growth_item
-from dsl.checker import check_example, check_property, check_rule, constant_value
+from dsl.checker import check_rule
 from dsl.diagnostics import DiagnosticSink
 from dsl.model import AmendmentInfo, Change, ParameterValue, RuleInfo, StatuteModel
 from dsl.source import Span

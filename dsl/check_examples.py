@@ -15,7 +15,7 @@ RESERVED_NAMES = {"before", "after"}
 
 
 def _constant_value(statute, lowerer, expr, type_, what):
-    from dsl.checker import constant_value
+    from dsl.check_constants import constant_value
 
     return constant_value(statute, lowerer, expr, type_, what)
 

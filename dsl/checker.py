@@ -1,7 +1,11 @@
-"""Resolve and type-check parsed files into a :class:`dsl.model.Program`.
+"""The statute pass of the checker: one statute's declarations resolved and type-checked into
+a :class:`dsl.model.StatuteModel` (names, types, rules, their exceptions and cycles).
 
-Reports every error it can find in one run (duplicate names, unknown names, types, cycles,
-amendments that target nothing, clashing amendments) and raises them together.
+It follows the constant and example passes (``dsl.check_constants``, ``dsl.check_examples``)
+and comes before what amendments add and the amendments themselves (``dsl.check_growth``,
+``dsl.check_amendments``); ``dsl.check_program.check_files`` runs them all in order, and each
+pass imports only those before it (tests/test_import_graph.py). Reports every error it can
+find and leaves raising to the caller.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from dsl import ast, ir
+from dsl.check_constants import constant_value  # noqa: F401 - re-exported
 from dsl.check_examples import check_example, check_property, range_problem  # noqa: F401 - re-exported
 from dsl.diagnostics import DiagnosticSink
 from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Type
@@ -20,14 +25,12 @@ from dsl.model import (
     KindInfo,
     ParameterInfo,
     ParameterValue,
-    Program,
     RuleInfo,
     StatuteModel,
     TableInfo,
 )
 from dsl.source import Span
 from dsl.typing import PEILDATUM, Lowerer, Scope, TypeFailure, assignable, is_constant, literal_value, suggest
-from dsl.values import MAX_DIGITS, describe_long, too_long
 
 BUILTIN_TYPES = {"bool": BOOL, "int": INT, "number": NUMBER, "rate": RATE, "money": MONEY, "date": DATE}
 ALLOWABLE_FINDINGS = {
@@ -37,123 +40,6 @@ RESERVED_NAMES = {"before", "after"}
 MAX_ITEMS = 20  # the most items of one kind: the encoding unrolls every one
 MAX_ITEM_SLOTS = 200  # the most items of a nested kind per case (the product of the maxima)
 _DECISION_REFS = (ir.DecisionRef, ir.ItemDecisionRef)
-
-
-def check_files(files: list[ast.File]) -> Program:
-    """Check parsed files together: statutes first, then the amendments that amend them."""
-    from dsl.check_amendments import check_amendment, check_same_day_clashes, check_version_specs
-
-    sink = DiagnosticSink()
-    program = Program(files=[f.path for f in files])
-    # Per statute: the rules that were declared but did not check (a type error, an unknown
-    # decision), with their citations. The error is reported once, at the rule; 'except r',
-    # 'replace rule r' and 'repeal rule r' must not report r again as unknown.
-    unchecked: dict[str, dict[str, ast.Citation]] = {}
-    statute_asts: list[ast.Statute] = []
-    amendment_asts: list[ast.Amendment] = []
-    for file in files:
-        for section in file.sections:
-            (statute_asts if isinstance(section, ast.Statute) else amendment_asts).append(section)
-    from dsl.check_xref import order_by_uses
-
-    for statute in order_by_uses(statute_asts, sink):
-        if statute.name in program.statutes:
-            first = program.statutes[statute.name].span
-            sink.error(statute.span, f"statute '{statute.name}' is defined twice", (first, "first defined here"))
-            continue
-        checker = _StatuteChecker(statute, sink)
-        checker.loaded = dict(program.statutes)  # the statutes it may use (dsl/xref.py)
-        checker.all_names = tuple(s.name for s in statute_asts)  # for hints at unknown qualifiers
-        program.statutes[statute.name] = checker.run()
-        unchecked[statute.name] = checker.unchecked
-    seen_amendments: dict[str, Span] = {}
-    for amendment in sorted(amendment_asts, key=lambda a: (a.in_force, a.name)):
-        if amendment.name in seen_amendments:
-            sink.error(
-                amendment.span,
-                f"amendment '{amendment.name}' is defined twice",
-                (seen_amendments[amendment.name], "first defined here"),
-            )
-            continue
-        seen_amendments[amendment.name] = amendment.span
-        statute = program.statutes.get(amendment.amends)
-        if statute is None:
-            sink.error(
-                amendment.span,
-                f"amendment '{amendment.name}' amends unknown statute '{amendment.amends}'"
-                + suggest(amendment.amends, list(program.statutes))
-                + (" (import the statute's file)" if not program.statutes else ""),
-            )
-            continue
-        check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
-    _complete_imports(program, sink)
-    for statute in program.statutes.values():
-        check_same_day_clashes(statute, sink)
-        check_version_specs(statute, sink)
-    _explain_names_amendments_add(program, sink)
-    sink.raise_if_any()
-    for statute in program.statutes.values():
-        _warn_nonlinear_products(statute, sink)
-    program.warnings = list(dict.fromkeys(sink.warnings))
-    return program
-
-
-def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> None:
-    """Warn at each product of two unknowns in the statute and its amendments (``warn_nonlinear``);
-    a decision's values are those of every rule that ever decides it, and its default."""
-    from dsl.typing import warn_nonlinear
-
-    rules = list(statute.rules.values())
-    for amendment in statute.amendments.values():
-        rules += [change.rule for change in amendment.changes if change.rule is not None]
-    by_decision: dict[str, list[ir.Node]] = defaultdict(list)
-    for rule in rules:
-        by_decision[rule.decision].append(rule.value)
-    for decision in statute.decisions.values():
-        by_decision[decision.name].append(
-            decision.default if decision.default is not None else ir.Const(decision.type, 0)
-        )
-    roots = [node for rule in rules for node in (rule.value, rule.condition) if node is not None]
-    roots += [d.default for d in statute.decisions.values() if d.default is not None]
-    for prop in statute.properties:
-        roots += [*prop.assumptions, prop.claim]
-    warn_nonlinear(statute, roots, lambda name: by_decision.get(name, []), sink)
-
-
-def _complete_imports(program: Program, sink: DiagnosticSink) -> None:
-    """What the amendments of used statutes add to imported decisions (``dsl/xref.py``), in
-    the order the statutes were checked (each after the statutes it uses)."""
-    from dsl.xref import ImportFailure, complete_imports
-
-    for statute in program.statutes.values():
-        try:
-            complete_imports(statute)
-        except ImportFailure as failure:
-            sink.error(statute.span, str(failure))
-
-
-def _explain_names_amendments_add(program: Program, sink: DiagnosticSink) -> None:
-    """An unknown name that an amendment adds: the statute (or an earlier amendment) read it,
-    and cannot; say which amendment adds it and where it may be read."""
-    import dataclasses
-    import re
-
-    from dsl.growth import adder
-
-    for index, diagnostic in enumerate(sink.diagnostics):
-        found = re.match(r"unknown name '([A-Za-z_][A-Za-z0-9_]*)'", diagnostic.message)
-        if not found:
-            continue
-        name = found.group(1)
-        for statute in program.statutes.values():
-            origin = next((adder(statute, kind, name) for kind in ("fact", "decision", "table")
-                           if adder(statute, kind, name)), None)
-            origin = origin or next((o for (_, value), o in statute.enum_origins.items() if value == name), None)
-            if origin is not None:
-                message = (f"'{name}' exists only from amendment {origin} on: the statute and earlier amendments "
-                           f"cannot read it (insert the rule with amendment {origin} or a later one)")
-                sink.diagnostics[index] = dataclasses.replace(diagnostic, message=message)
-                break
 
 
 class _StatuteChecker:
@@ -550,33 +436,6 @@ def _try(thunk):
         return thunk()
     except TypeFailure:
         return None
-
-
-def constant_value(statute: StatuteModel, lowerer: Lowerer, expr: ast.Expr, type_: Type, what: str):
-    """Evaluate a constant expression (no facts, decisions or parameters)."""
-    from dsl.evaluator import evaluate_constant
-
-    try:
-        node = lowerer.lower(expr, Scope(facts=False, decisions=False, what=what), type_)
-    except TypeFailure:
-        return None
-    if any(isinstance(n, ir.ParamRef) for n in ir.walk(node)):
-        lowerer.sink.error(expr.span, f"{what} must be a constant, not depend on a parameter")
-        return None
-    if any(isinstance(n, ir.Peildatum) for n in ir.walk(node)):
-        lowerer.sink.error(
-            expr.span, f"{what} must be a constant, not depend on the peildatum (the date of the version)"
-        )
-        return None
-    try:
-        value = evaluate_constant(node)
-    except ValueError as error:
-        lowerer.sink.error(expr.span, f"{what}: {error}")
-        return None
-    if too_long(value):  # it would reach the solver and every message as text
-        lowerer.sink.error(expr.span, f"{what}: {describe_long(value)}, more than {MAX_DIGITS} digits")
-        return None
-    return value
 
 
 def check_rule(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from dsl import ast, ir
 from dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
-from dsl.growth import grown_tables, grows, presence_problems
+from dsl.growth import _bound_values, grown_tables, grows, presence_problems
 from dsl.model import AmendmentInfo, NoValue, ParameterValue, RuleInfo, StatuteModel, TableInfo
 
 
@@ -257,10 +257,6 @@ def resolve_spec(statute: StatuteModel, spec: ast.VersionSpec) -> Version:
     return version_on(statute, amendment.in_force, exclude=(amendment.name,))
 
 
-def missing_parameters(version: Version, used: set[str]) -> list[str]:
-    return sorted(name for name in used if name not in version.parameters)
-
-
 def change_dates(statute: StatuteModel, proposal: AmendmentInfo | None = None) -> list[dt.date]:
     """The dates on which the law in force changes: each amendment's in-force date and each
     dated parameter value (of the statute, or set by an amendment). Proposals are not on the
@@ -424,21 +420,6 @@ def table_bound_problems(statute: StatuteModel, versions: list[Version], dated: 
         _falling_bounds(statute, pairs[key][0], pairs[key][1], found, dated, everywhere=len(found) == covered[key[0]])
         for key, found in falling.items()
     ]
-
-
-def _bound_values(version: Version, bounds: tuple[ir.Node, ...]) -> list[object] | None:
-    """The bounds' values in a version, or None when one reads a parameter without a value
-    there or is undefined (a lookup of it is then undefined too, which the evaluator reports)."""
-    from dsl.evaluator import Evaluator, Undefined
-
-    used = {node.name for bound in bounds for node in ir.walk(bound) if isinstance(node, ir.ParamRef)}
-    if missing_parameters(version, used):
-        return None
-    evaluator = Evaluator({None: version}, {None: {}})
-    try:
-        return [evaluator.eval(bound, None, None) for bound in bounds]
-    except (Undefined, LexproofError):
-        return None
 
 
 def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: list[tuple[Version, list[object]]],

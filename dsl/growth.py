@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dsl import ir
-from dsl.diagnostics import Diagnostic
+from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.model import ExampleInfo, PropertyInfo, StatuteModel, TableInfo
 
 if TYPE_CHECKING:
@@ -86,9 +86,26 @@ def _merged(version: Version, base: TableInfo, rows) -> TableInfo:
 
 
 def _values(version: Version, nodes: list[ir.Node]) -> list[object] | None:
-    from dsl.consolidate import _bound_values
-
     return _bound_values(version, tuple(nodes))
+
+
+def missing_parameters(version: Version, used: set[str]) -> list[str]:
+    return sorted(name for name in used if name not in version.parameters)
+
+
+def _bound_values(version: Version, bounds: tuple[ir.Node, ...]) -> list[object] | None:
+    """The bounds' values in a version, or None when one reads a parameter without a value
+    there or is undefined (a lookup of it is then undefined too, which the evaluator reports)."""
+    from dsl.evaluator import Evaluator, Undefined
+
+    used = {node.name for bound in bounds for node in ir.walk(bound) if isinstance(node, ir.ParamRef)}
+    if missing_parameters(version, used):
+        return None
+    evaluator = Evaluator({None: version}, {None: {}})
+    try:
+        return [evaluator.eval(bound, None, None) for bound in bounds]
+    except (Undefined, LexproofError):
+        return None
 
 
 # --- reading only what a version has -------------------------------------------------------

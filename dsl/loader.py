@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from dsl import ast
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import check_all_versions
 from dsl.diagnostics import Diagnostic, LexproofError, with_code
 from dsl.model import Program

@@ -10,41 +10,20 @@ import os
 import re
 import stat
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lark import Lark
 from lark.exceptions import UnexpectedInput, VisitError
 
 from dsl import ast
 from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
+from dsl.grammar import GRAMMAR_FILE, lark_parser  # noqa: F401 - re-exported
 from dsl.source import SOURCES, Span
 from dsl.syntax_errors import syntax_diagnostic
 from dsl.tree_to_ast import ToAst
 
-GRAMMAR_FILE = Path(__file__).with_name("grammar.lark")
 MAX_FILE_BYTES = 2_000_000
 MAX_NESTING = 100
-
-
-@lru_cache(maxsize=1)
-def lark_parser() -> Lark:
-    """The LALR parser, built from the grammar once per process.
-
-    Deliberately without Lark's ``cache=True``: that cache is a pickle in the shared temporary
-    directory under a predictable name, so whoever plants that file first runs code as the next
-    lexproof user. Building the tables costs about 0.15 s per process (measured: ``lexproof fmt
-    --check`` 0.32 s with the cache, 0.47 s without); docs/security.md explains the choice."""
-    return Lark(
-        GRAMMAR_FILE.read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        start=["start", "query"],
-        propagate_positions=True,
-        maybe_placeholders=False,
-        cache=False,  # never unpickle from a shared directory (see the docstring)
-    )
 
 
 def _check_nesting(text: str, path: str) -> None:

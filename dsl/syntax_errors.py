@@ -13,7 +13,7 @@ from dsl.source import Span
 
 
 def _lark():
-    from dsl.parser import lark_parser
+    from dsl.grammar import lark_parser
 
     return lark_parser()
 

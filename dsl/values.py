@@ -233,7 +233,29 @@ class ValueError_(ValueError):
     """A case value that cannot be read; the message says what was expected."""
 
 
-_NUMBER = re.compile(r"^-?[0-9][0-9_,]*(\.[0-9]+)?$")
+_NUMBER = re.compile(r"^-?[0-9][0-9_]*(\.[0-9]+)?$")
+_EN_GROUPED = re.compile(r"^-?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$")  # 1,409.00  1,000,000
+_NL_GROUPED = re.compile(r"^-?[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?$")  # 1.409,00  1.000.000
+_NL_DECIMAL = re.compile(r"^-?[0-9]+,[0-9]+$")  # 1409,00  0,96
+
+
+def _plain_number(text: str, raw: object) -> str:
+    """A number as written in English (1,409.00) or Dutch (1.409,00; 1409,5) as plain
+    digits with a decimal point; anything else unchanged (the caller rejects it). A number
+    that reads as either (one separator before exactly three digits: '1,409' is 1409 in
+    English and 1.409 in Dutch; '1.409' the other way round) is an error that says so."""
+    if re.fullmatch(r"-?[1-9][0-9]{0,2}[.,][0-9]{3}", text):
+        separator = "," if "," in text else "."
+        raise ValueError_(f"{_show(raw)} is ambiguous: '{separator}' may separate thousands (English "
+                          f"'1,409', Dutch '1.409') or decimals; write it without a thousands separator "
+                          f"(1409 or 1.409), or with the decimals (\"1,409.00\", \"1.409,00\")")
+    if _EN_GROUPED.match(text):
+        return text.replace(",", "")
+    if _NL_GROUPED.match(text):
+        return text.replace(".", "").replace(",", ".")
+    if _NL_DECIMAL.match(text):
+        return text.replace(",", ".")
+    return text
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -313,12 +335,13 @@ def _number(raw: object, kind: str) -> Fraction:
         if fraction and int(fraction.group(2)) != 0:  # "1/3": how to_json writes a non-decimal rate
             value = Fraction(int(fraction.group(1)), int(fraction.group(2)))
             return value / 100 if percent else value
+        text = _plain_number(text, raw)
         if _NUMBER.match(text):
             try:
-                value = Fraction(Decimal(text.replace("_", "").replace(",", "")))
+                value = Fraction(Decimal(text.replace("_", "")))
             except InvalidOperation:
                 value = None
             if value is not None:
                 return value / 100 if percent else value
-    what = {"money": "an amount such as 1118.00 or \"€1,118.00\"", "rate": "a rate such as 0.96 or \"96%\""}
+    what = {"money": "an amount such as 1118.00, \"€1,118.00\" or \"€1.118,00\"", "rate": "a rate such as 0.96 or \"96%\""}
     raise ValueError_(f"expected {what.get(kind, 'a number')}, got {_show(raw)}")

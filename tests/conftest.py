@@ -58,3 +58,7 @@ settings.load_profile(os.environ.get("LEXPROOF_HYPOTHESIS_PROFILE", "ci"))
 # Tests are hermetic: no result cache unless a test asks for one (tests/test_cache.py). The
 # CLI runs in this process or in subprocesses, which inherit the setting.
 os.environ["LEXPROOF_CACHE"] = "off"
+
+# The tests read the English output unless they ask for Dutch (--lang nl): a developer's Dutch
+# locale must not change what the human output says under them.
+os.environ["LC_ALL"] = "C.UTF-8"

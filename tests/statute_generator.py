@@ -265,7 +265,7 @@ class GeneratedStatute:
     def load(self, text: str | None = None):
         """Parse and check (as ``dsl.loader.load`` does, without a file); return the statute
         model. Fails the test if the checker rejects a generated statute."""
-        from dsl.checker import check_files
+        from dsl.check_program import check_files
         from dsl.consolidate import check_all_versions
         from dsl.diagnostics import LexproofError
         from dsl.parser import parse_text
@@ -1378,7 +1378,7 @@ class ItemStatute:
         return [{**facts, "k": [dict(item) for item in items]} for facts in case_facts for items in lists]
 
     def load(self):
-        from dsl.checker import check_files
+        from dsl.check_program import check_files
         from dsl.diagnostics import LexproofError
         from dsl.parser import parse_text
 

@@ -32,7 +32,7 @@ from test_soundness import (
     statute_with_properties,
 )
 
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import version_on
 from dsl.evaluator import evaluate_case, round_to
 from dsl.formatter import format_text

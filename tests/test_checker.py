@@ -1,5 +1,5 @@
 """Unit tests of the checker: small inline programs through dsl.parser.parse_text and
-dsl.checker.check_files. Valid programs are checked for what the model records; invalid ones for
+dsl.check_program.check_files. Valid programs are checked for what the model records; invalid ones for
 every error, reported together, at the right place."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import pytest
 
 from dsl import ast, ir
 from dsl.check_amendments import citation_covers
-from dsl.checker import check_files, range_problem
+from dsl.check_program import check_files
+from dsl.checker import range_problem
 from dsl.diagnostics import LexproofError
 from dsl.ir import BOOL, INT, MONEY, RATE, Type
 from dsl.model import FactInfo

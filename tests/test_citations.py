@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from dsl import ast
 from dsl.check_amendments import citation_covers
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import version_on
 from dsl.diagnostics import LexproofError
 from dsl.formatter import format_citation, format_text

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load(text: str) -> StatuteModel:
-    from dsl.checker import check_files
+    from dsl.check_program import check_files
     from dsl.consolidate import check_all_versions
     from dsl.parser import parse_text
 

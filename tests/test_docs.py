@@ -2,7 +2,7 @@
 
 * Every ```law block of docs/language.md and docs/checks.md must parse (dsl.parser.parse_text).
 * A ```law block preceded by the HTML comment ``<!-- check -->`` must also pass the checker
-  (dsl.checker.check_files); its examples and properties must give their declared results.
+  (dsl.check_program.check_files); its examples and properties must give their declared results.
 * A ```law block preceded by ``<!-- findings: LP101, LP104 -->`` (or ``<!-- findings: none -->``)
   must give exactly those built-in findings.
 * The ```python blocks of docs/api.md run in order, in one namespace, with the repository root as
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from dsl import ast
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.parser import parse_text
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from dsl import ast
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import resolve_spec, version_on
 from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator, evaluate_case

@@ -6,7 +6,7 @@ statutes from ``tests/statute_generator.py``. Mutations: delete, swap and duplic
 truncate; insert odd Unicode (RTL marks, NUL, combining characters, emoji, BOM, line
 separators, lone surrogates) and stray punctuation; nest very deeply (brackets, ``not``, unary
 minus, ``if``, ``implies``, long sums and products, calls, sets); replace numbers by huge ones.
-Each mutant goes through ``dsl.parser.parse_text``, ``dsl.checker.check_files`` and the
+Each mutant goes through ``dsl.parser.parse_text``, ``dsl.check_program.check_files`` and the
 consolidation of every version (what ``dsl.loader.load`` does), and its diagnostics are
 rendered. The only acceptable outcomes are success or a ``LexproofError`` whose diagnostics all
 point into the file (line and column >= 1, line within the text). Each example runs under a
@@ -33,7 +33,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import check_all_versions
 from dsl.diagnostics import LexproofError
 from dsl.parser import parse_text

@@ -16,7 +16,7 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import version_on
 from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator, Undefined

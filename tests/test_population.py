@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("duckdb")
 
-from dsl.checker import check_files  # noqa: E402
+from dsl.check_program import check_files  # noqa: E402
 from dsl.diagnostics import LexproofError  # noqa: E402
 from dsl.parser import parse_text  # noqa: E402
 from verifier.population import load_population, write_population  # noqa: E402

@@ -28,10 +28,11 @@ def test_the_bundled_statutes_and_examples_are_formatted(monkeypatch: pytest.Mon
 
 
 # "✓ example NAME  passed  statutes/x.law:12:1", "Δ diff DECISION  changed  statutes/x.law:3:1",
-# "✗ LP101 conflict DECISION: R1 / R2 ... statutes/x.law:9:1" (the location of the first rule).
+# "✗ LP101 conflict DECISION: R1 / R2 ... statutes/x.law:9:1" (the location of the first rule);
+# a proof's line ends with what it rests on: "... statutes/x.law:5:1  rests on art. 1 X".
 _QUOTED = re.compile(
     r"^[✓✗Δ?!] (?P<kind>example|property|diff|LP10\d \w+) (?P<name>[^ ].*?)  .*?"
-    r"(?P<path>statutes/[\w/]+\.law):(?P<line>\d+):(?P<column>\d+)\s*$"
+    r"(?P<path>statutes/[\w/]+\.law):(?P<line>\d+):(?P<column>\d+)(?:  (?:rests on|\(cached\)) .*)?\s*$"
 )
 
 

@@ -328,3 +328,20 @@ def test_a_timeout_without_a_budget_is_a_usage_error(statutes: pytest.Pytester, 
     result = _run(statutes, f"--lexproof-timeout={value}", "wet")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"*--lexproof-timeout must be *, got '{value}'*"])
+
+
+def test_explanations_in_dutch(statutes: pytest.Pytester) -> None:
+    """--lexproof-lang nl: the failure report in the drafter's language (issue 17)."""
+    result = _run(statutes, DATE, "wet", "--lexproof-lang=nl")
+    refuted = _section(result.stdout.str(), "T property[iedereen_a]")
+    assert "eigenschap iedereen_a  tegenvoorbeeld" in refuted
+    assert "het geval:" in refuted
+    assert "recht = onwaar" in refuted
+    assert "bedrag" in refuted and "€" in refuted
+    assert "artikelen: art. 1 lid 1 T" in refuted
+
+
+def test_an_unknown_language_is_a_usage_error(statutes: pytest.Pytester) -> None:
+    result = _run(statutes, DATE, "wet", "--lexproof-lang=fr")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "unknown language 'fr' (use en or nl)" in result.stderr.str()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import check_all_versions, version_on
 from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator

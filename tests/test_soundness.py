@@ -1003,7 +1003,7 @@ def test_cli_check_on_generated_statutes(tmp_path_factory, data) -> None:
 
 
 def _load(text: str) -> StatuteModel:
-    from dsl.checker import check_files
+    from dsl.check_program import check_files
     from dsl.consolidate import check_all_versions
     from dsl.parser import parse_text
 

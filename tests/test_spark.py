@@ -17,7 +17,7 @@ from click.testing import CliRunner  # noqa: E402
 from test_impact import POPULATION, STATUTE  # noqa: E402
 from test_sql_compile import SMALL  # noqa: E402
 
-from dsl.checker import check_files  # noqa: E402
+from dsl.check_program import check_files  # noqa: E402
 from dsl.consolidate import version_on  # noqa: E402
 from dsl.parser import parse_text  # noqa: E402
 from verifier.cli import main  # noqa: E402

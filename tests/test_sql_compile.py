@@ -13,7 +13,7 @@ import pytest
 
 duckdb = pytest.importorskip("duckdb")
 
-from dsl.checker import check_files  # noqa: E402
+from dsl.check_program import check_files  # noqa: E402
 from dsl.consolidate import version_on  # noqa: E402
 from dsl.parser import parse_text  # noqa: E402
 from verifier.sql_compile import SqlCompileError, SqlCompiler  # noqa: E402

@@ -145,6 +145,9 @@ def test_bad_arguments_are_reported(program, statute) -> None:
     with pytest.raises(ValueError, match="soort: expected one of mbo, hbo, wo"):
         cases(statute, soort="havo")
     with pytest.raises(ValueError, match="whole cents"):
+        cases(statute, inkomen="€1.0051")
+    # one separator before three digits: English 1.005 or Dutch 1005 euro (issue 17)
+    with pytest.raises(ValueError, match="ambiguous"):
         cases(statute, inkomen="€1.005")
     with pytest.raises(TypeError):
         cases(42)  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl import datecalc
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import version_on
 from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator
@@ -389,7 +389,8 @@ def test_a_conflict_on_a_later_day_of_the_version_is_found(tmp_path: Path) -> No
     line = next(line for line in out.splitlines() if "peildatum:" in line)
     assert line.strip() >= "peildatum: 2028-01-01", line
     code, out = cli("check", str(path), "--no-cache", "--date", "2026-06-01")
-    assert "LP101" not in out, out  # on that day alone: no conflict ...
+    assert "LP101 conflict " not in out, out  # on that day alone: no conflict ...
+    assert "✓ LP101 conflicts: none, 1 decision" in out.splitlines(), out
     assert "LP103 dead nieuw" in out, out  # ... and the new rule cannot apply yet
 
 

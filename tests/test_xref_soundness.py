@@ -23,7 +23,7 @@ from hypothesis import event, given
 from statute_generator import LINKED_DATES, LinkedStatutes, linked_statutes, numbered
 from test_soundness import BUDGET, multi_encoding_disagreements, soundness_settings
 
-from dsl.checker import check_files
+from dsl.check_program import check_files
 from dsl.consolidate import Version, check_all_versions, version_on
 from dsl.diagnostics import LexproofError
 from dsl.evaluator import Evaluator

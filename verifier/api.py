@@ -504,6 +504,30 @@ def in_report_order(statute: StatuteModel, results: list[Result], day: dt.date |
     return sorted(results, key=key)  # stable: a part's own order stays
 
 
+def explain(result: Result, *, lang: str | None = None, verbose: bool = True) -> str:
+    """A result as ``lexproof check`` shows it to a person, without colour, in ``lang`` ('nl'
+    or 'en'; default from the locale: LC_ALL/LANG starting with nl gives Dutch)."""
+    from verifier.formats import explain as render_text
+    from verifier.messages import check_lang
+
+    return render_text(result, verbose=verbose, lang=check_lang(lang))
+
+
+def checked_decisions(statute: StatuteModel, day: dt.date | None = None, undated: dt.date | None = None) -> list[str]:
+    """The decisions the built-in checks cover (in some version), as ``builtin_checks`` picks
+    them without solving: a decision is skipped in a version that lacks it or where a
+    parameter it reads has no value. The human output counts them ('none, 9 decisions')."""
+    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    covered: list[str] = []
+    for version in versions:
+        for decision in statute.decisions:
+            if decision in covered or not version.has_decision(decision):
+                continue
+            if not _decision_cone(statute, version, decision)[1]:
+                covered.append(decision)
+    return covered
+
+
 def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, only=ALL_CHECKS, *,
                    undated: dt.date | None = None, decisions: Collection[str] | None = None) -> list[Result]:
     """Conflicts, gaps, dead and redundant rules in every distinct version of the statute

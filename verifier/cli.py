@@ -28,7 +28,17 @@ from verifier import api
 from verifier.cache import default_cache
 from verifier.diff import has_unknown
 from verifier.errors import InternalError
-from verifier.render import SafeConsole, print_result, print_summary, print_witness
+from verifier.messages import LANGS, default_lang
+from verifier.messages import text as msg
+from verifier.render import (
+    SafeConsole,
+    print_builtin_clean,
+    print_diff_summary,
+    print_result,
+    print_summary,
+    print_witness,
+    version_text,
+)
 from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
 from verifier.workers import available_cores
 
@@ -192,6 +202,8 @@ FORMAT = once_option("--format", "output_format", type=click.Choice(["human", "j
 DATE = once_option("--date", "date", metavar="YYYY-MM-DD", help="the law as in force on this date (default: today)")
 AMENDMENT = once_option("--amendment", metavar="NAME", help="apply this amendment (even if not yet in force)")
 STATUTE = once_option("--statute", metavar="NAME", help="which statute, when several are loaded")
+LANG = once_option("--lang", "lang", type=click.Choice(list(LANGS)), default=None,
+                    help="language of the human output: nl or en (default: from LC_ALL/LANG; nl_* gives nl)")
 TIMEOUT = once_option("--timeout", metavar="SECONDS", help="solver budget per check (deterministic rlimit scaled from seconds); running out gives 'unknown'")
 
 
@@ -211,8 +223,10 @@ def main() -> None:
 @AMENDMENT
 @STATUTE
 @FORMAT
-def eval_command(files, case_file, date, amendment, statute, output_format) -> None:
+@LANG
+def eval_command(files, case_file, date, amendment, statute, output_format, lang) -> None:
     """Run one case through the law and explain every decision."""
+    lang = lang or default_lang()
 
     def action() -> int:
         program = api.load(*files)
@@ -227,11 +241,11 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
             click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": "eval", **result.to_json()}))
         else:
             console = _console()
-            console.print(Text(result.version.label, style="bold"))
+            console.print(Text(version_text(result.version.label, lang), style="bold"))
             witness = result.witness()
-            print_witness(console, witness)
+            print_witness(console, witness, lang=lang)
             if result.defaulted:
-                console.print(Text("at their default (not in the case file): " + ", ".join(result.defaulted)))
+                console.print(Text(msg("defaulted", lang, names=", ".join(result.defaulted))))
         return 0
 
     sys.exit(_guard(action, "eval", output_format))
@@ -241,14 +255,18 @@ def eval_command(files, case_file, date, amendment, statute, output_format) -> N
 @click.argument("paths", nargs=-1, required=True)
 @DATE
 @FORMAT
-def test_command(paths, date, output_format) -> None:
+@LANG
+@click.option("-v", "--verbose", is_flag=True, help="show every result in full")
+@click.option("-q", "--quiet", is_flag=True, help="print the summary only")
+def test_command(paths, date, output_format, lang, verbose, quiet) -> None:
     """Run every example in the statutes."""
+    lang = lang or default_lang()
 
     def action() -> int:
         program = api.load(*paths)
         _show_warnings(program)
         results = api.check(program, date=_parse_date(date, "--date"), builtin=False, properties=False)
-        return _report("test", program, results, output_format)
+        return _report("test", program, results, output_format, verbose, lang=lang, quiet=quiet)
 
     sys.exit(_guard(action, "test", output_format))
 
@@ -267,14 +285,18 @@ JOBS = once_option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_
 @once_option("--format", "output_format", type=click.Choice(["human", "json", "sarif", "junit", "html"]), default="human",
               show_default=True, help="human, JSON (docs/json-output.md), SARIF 2.1.0, JUnit XML or a self-contained HTML "
               "report (docs/workbench.md)")
-@click.option("-v", "--verbose", is_flag=True, help="show details of passing results too")
+@click.option("-v", "--verbose", is_flag=True,
+              help="show every result in full (each proof's rules one by one, each case)")
+@click.option("-q", "--quiet", is_flag=True, help="print the summary only")
+@LANG
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="check every statute afresh (default: reuse authenticated results of unchanged statutes "
                    "from ~/.cache/lexproof or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
 @JOBS
-def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, no_cache,
-                  jobs) -> None:
+def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, quiet, lang,
+                  no_cache, jobs) -> None:
     """Run every property, example and built-in check; exit 0/1/2/3 for CI."""
+    lang = lang or default_lang()
 
     def action() -> int:
         seconds = _budget_seconds(timeout)
@@ -285,11 +307,15 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
         if unknown:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--only: unknown check '{unknown[0]}' (use {', '.join(api.ALL_CHECKS)})"))
         cache = None if no_cache else default_cache()
-        results = api.check(program, date=_parse_date(date, "--date"), timeout=seconds, builtin=not no_builtin,
-                            only=kinds, cache=cache, jobs=jobs or available_cores())
+        day = _parse_date(date, "--date")
+        with _progress(msg("progress.check", lang, count=len(program.statutes))):
+            results = api.check(program, date=day, timeout=seconds, builtin=not no_builtin,
+                                only=kinds, cache=cache, jobs=jobs or available_cores())
         if emit_example:
             _emit_examples(emit_example, results)
-        code = _report("check", program, results, output_format, verbose)
+        clean = () if no_builtin else kinds
+        code = _report("check", program, results, output_format, verbose, lang=lang, quiet=quiet,
+                       clean_checks=clean, day=day)
         if cache is not None and cache.problem:
             click.echo(visible(f"warning: {cache.problem}"), err=True)
         if cache is not None and cache.rejected:
@@ -313,8 +339,12 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 @once_option("--max", "max_cases", type=click.IntRange(1, 100), default=1, show_default=True, help="up to N cases that differ in how the rules that explain the answer apply")
 @once_option("--emit-example", "emit_example", metavar="FILE", help="write the cases found as example blocks to FILE")
 @FORMAT
-def query_command(args, date, amendment, statute, timeout, max_cases, emit_example, output_format) -> None:
+@LANG
+@click.option("-v", "--verbose", is_flag=True, help="for a query with no case: every rule and value that rules it out")
+def query_command(args, date, amendment, statute, timeout, max_cases, emit_example, output_format, lang,
+                  verbose) -> None:
     """Ask a question: FILE... "exists Facts: CONDITION"."""
+    lang = lang or default_lang()
 
     def action() -> int:
         seconds = _budget_seconds(timeout)
@@ -332,7 +362,9 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
             _emit_json("query", [result], code)
             return code
         console = _console()
-        print_result(console, result, program.statutes, verbose=True)
+        # A query is asked for its answer: the case(s) in full, or every rule and value that rules
+        # one out (the headline groups them per article).
+        print_result(console, result, program.statutes, verbose=True, lang=lang)
         return 3 if result.status == "unknown" else 0
 
     sys.exit(_guard(action, "query", output_format))
@@ -347,17 +379,20 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
 @STATUTE
 @TIMEOUT
 @FORMAT
+@LANG
 @JOBS
-def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format, jobs) -> None:
+def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format, lang, jobs) -> None:
     """What an amendment (or the passage of time) changes, and for whom."""
+    lang = lang or default_lang()
 
     def action() -> int:
         seconds = _budget_seconds(timeout)
         program = api.load(*files)
         _show_warnings(program)
-        results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
-                           to_date=_parse_date(to_date, "--to"), statute=statute, decisions=list(decisions) or None,
-                           timeout=seconds, jobs=jobs or available_cores())
+        with _progress(msg("progress.diff", lang)):
+            results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
+                               to_date=_parse_date(to_date, "--to"), statute=statute,
+                               decisions=list(decisions) or None, timeout=seconds, jobs=jobs or available_cores())
         code = 3 if any(has_unknown(r) for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)
@@ -365,11 +400,8 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         console = _console()
         changed = [r for r in results if r.status != "unchanged"]
         for result in changed:
-            print_result(console, result, program.statutes)
-        home = results[0].statute if results else None  # a reader's decisions carry its name
-        unchanged = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results if r.status == "unchanged"]
-        if unchanged:
-            console.print(Text(f"unchanged: {', '.join(unchanged)}", style="dim"))
+            print_result(console, result, program.statutes, lang=lang)
+        print_diff_summary(console, results, lang)
         return code
 
     sys.exit(_guard(action, "diff", output_format))
@@ -463,7 +495,11 @@ def _unified_diff(path: str, before: str, after: str) -> str:
     return "".join(out)
 
 
-def _report(command: str, program, results: list[Result], output_format: str, verbose: bool = False) -> int:
+def _report(command: str, program, results: list[Result], output_format: str, verbose: bool = False, *,
+            lang: str = "en", quiet: bool = False, clean_checks: tuple[str, ...] = (), day: dt.date | None = None) -> int:
+    """Write the results in the chosen format. Human: one line per result, the details of what
+    is not as declared, a line per built-in check that found nothing, the summary; ``verbose``
+    shows everything, ``quiet`` the summary only."""
     code = exit_code(results)
     if output_format == "json":
         _emit_json(command, results, code)
@@ -481,21 +517,24 @@ def _report(command: str, program, results: list[Result], output_format: str, ve
         click.echo(check_report(program, results))
     else:
         console = _console()
-        for result in results:
-            if verbose or not (result.status in ("passed", "proved") and result.as_expected):
-                print_result(console, result, program.statutes, verbose)
-            else:
-                console.print(_short(result))
-                if result.status == "proved" and result.message:
-                    console.print(Text("    " + result.message, style="dim"))
-        print_summary(console, results)
+        if not quiet:
+            for result in results:
+                print_result(console, result, program.statutes, verbose, lang)
+            if clean_checks:
+                print_builtin_clean(console, program, results, clean_checks, lang, day)
+        print_summary(console, results, lang)
     return code
 
 
-def _short(result: Result):
-    from verifier.render import headline
+def _progress(label: str):
+    """A spinner with ``label`` on stderr while a long run works, only when stderr is a terminal
+    (logs and CI get no control sequences); rich shows it after a short delay only."""
+    import contextlib
 
-    return headline(result)
+    console = _console(stderr=True)
+    if not console.is_terminal:
+        return contextlib.nullcontext()
+    return console.status(label, spinner="dots")
 
 
 def _emit_examples(path: str, results: list[Result]) -> None:

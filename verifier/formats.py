@@ -120,15 +120,16 @@ def _good_news(result: Result) -> bool:
 # --- plain-text explanations (shared with the pytest plugin) ------------------------------------
 
 
-def explain(result: Result, verbose: bool = True, width: int = 120) -> str:
-    """The human rendering of a result without colour: headline, message, the case (facts),
-    the outcome per version with each rule's trace, and the deciding articles."""
+def explain(result: Result, verbose: bool = True, width: int = 120, lang: str = "en") -> str:
+    """The human rendering of a result without colour, in ``lang`` (nl or en): headline,
+    message, the case (facts), the outcome per version with each rule's trace, and the
+    deciding articles."""
     from verifier.render import SafeConsole, print_result
 
     buffer = io.StringIO()
     console = SafeConsole(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False,
                       soft_wrap=True, emoji=False, markup=False)
-    print_result(console, result, {}, verbose=verbose)
+    print_result(console, result, {}, verbose=verbose, lang=lang)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 

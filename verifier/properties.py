@@ -18,7 +18,7 @@ from dsl.model import ExampleInfo, PropertyInfo, StatuteModel
 from dsl.values import format_value
 from verifier.encoding import Encoder, Tracker, fewer_gc_passes
 from verifier.errors import InternalError
-from verifier.results import Outcomes, Result, Witness, cite
+from verifier.results import Outcomes, Result, Witness, article_of, cite
 from verifier.sampling import random_case
 from verifier.solving import Budget, check, minimal_core, new_solver, read_cases, readable_model
 
@@ -70,7 +70,9 @@ def check_property(
     if worst.status == "proved" and len(verdicts) > 1:
         # The basis of every version (a parameter is cited once per value it had).
         basis = _sorted_basis({entry for v in verdicts for entry in v.details["basis"]})
+        rests_on = sorted({entry for v in verdicts for entry in v.details.get("rests_on", ())})
         _explain_basis(worst, basis, *PROVED_WORDING)
+        worst.details["rests_on"] = rests_on
         worst.version = "; ".join(v.version or "" for v in verdicts)
     return worst
 
@@ -207,6 +209,7 @@ def _check_in(
             return base, set()
         base.status = "proved"
         _explain_basis(base, _articles(encoder, core), *PROVED_WORDING)
+        base.details["rests_on"] = rested_articles(encoder, core)
         _sample_proof(statute, prop, versions, cases)
         return base, {(t.kind, t.name) for t in map(encoder.tracker_of, core)}
     model = readable_model(encoder, [premise, z3.Not(claim)], budget, solver.model())
@@ -373,10 +376,56 @@ def _sorted_basis(texts) -> list[str]:
 
 
 def _explain_unsat(result: Result, encoder: Encoder, solver: z3.Solver, goals: list, lead: str,
-                   joiner: str, when_empty: str) -> None:
-    """What an unsat answer (a proof, a vacuous premise, an empty query) rests on."""
+                   joiner: str, when_empty: str) -> list[z3.ExprRef]:
+    """What an unsat answer (a proof, a vacuous premise, an empty query) rests on; the core."""
     core = minimal_core(solver, list(solver.unsat_core()), goals)
     _explain_basis(result, _articles(encoder, core), lead, joiner, when_empty)
+    result.details["rests_on"] = rested_articles(encoder, core)
+    return core
+
+
+def ruling_out(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
+    """The rules and parameter values of a core in the statute's own words, each with its
+    citation: 'art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens', 'art. 2 S:
+    grens = 50'. A query with no case shows them: they are what rules every case out."""
+    from dsl.source import source_text
+
+    lines: list[str] = []
+    for literal in core:
+        if not str(literal).startswith("track!"):
+            continue
+        tracker: Tracker = encoder.tracker_of(literal)
+        if tracker.kind == "rule" and tracker.rule is not None:
+            text = f"{cite(encoder.statute, tracker.rule.citation)}: {source_text(tracker.rule.span, limit=200)}"
+        else:
+            text = describe_tracker(encoder, tracker)
+        if text and text not in lines:
+            lines.append(text)
+    return sorted(lines)
+
+
+def rested_articles(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
+    """The articles a core rests on, one entry per article (lid and item dropped: 'art. 6
+    AVG' for every rule of art. 6 lid 1 sub a-f), for the short human output; the full list is
+    ``details.basis``. Lemmas and entries without a citation are left out (they are in it)."""
+    statute = encoder.statute
+    labels: set[str] = set()
+    for literal in core:
+        if not str(literal).startswith("track!"):
+            continue
+        tracker: Tracker = encoder.tracker_of(literal)
+        if tracker.kind == "rule" and tracker.rule is not None:
+            citation = tracker.rule.citation
+        elif tracker.kind == "parameter":
+            citation = statute.parameters[tracker.name].citation
+        elif tracker.kind == "default":
+            citation = tracker.citation
+        else:
+            continue
+        label = article_of(statute, citation)
+        if label:
+            labels.add(label)
+    return sorted(labels)
 
 
 def _explain_basis(result: Result, basis: list[str], lead: str, joiner: str, when_empty: str) -> None:
@@ -514,7 +563,9 @@ def run_query(
         if status == "unsat":
             if not witnesses:
                 result.status = "unsatisfiable"
-                _explain_unsat(result, encoder, solver, [want], "no case satisfies the query", "; this rests on ", "")
+                core = _explain_unsat(result, encoder, solver, [want], "no case satisfies the query",
+                                      "; this rests on ", "")
+                result.details["ruled_out_by"] = ruling_out(encoder, core)
             break
         model = solver.model()
         if not witnesses:

@@ -82,6 +82,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--lexproof-timeout", dest="lexproof_timeout", metavar="SECONDS", default=None,
                     help="solver budget per check; running out makes the item fail as inconclusive "
                          "(default: ini lexproof_timeout, else lexproof's default budget)")
+    group.addoption("--lexproof-lang", dest="lexproof_lang", metavar="nl|en", default=None,
+                    help="language of the explanations of failing items (default: ini lexproof_lang, else "
+                         "from the locale: LC_ALL/LANG starting with nl gives nl)")
+    parser.addini("lexproof_lang", "default for --lexproof-lang (nl or en)", default="")
     parser.addini("lexproof_collect", "collect .law files: auto (only paths named on the command line), "
                   "true (every .law file visited) or false", default="auto")
     parser.addini("lexproof_date", "default for --lexproof-date (YYYY-MM-DD)", default="")
@@ -99,6 +103,7 @@ class _State:
     findings: dict[int, list] = field(default_factory=dict)  # id(statute) -> built-in results
     date_given: bool = False  # built-in checks: on ``date`` only, else in every version
     root: Path | None = None  # pytest's rootdir: the statute root of imports
+    lang: str = "en"  # of the explanations (verifier/messages.py)
 
 
 @dataclass
@@ -140,8 +145,15 @@ def pytest_configure(config: pytest.Config) -> None:
     for entry in config.getini("testpaths") or []:
         for match in glob.glob(str(config.rootpath / entry), recursive=True):
             testpaths.append(Path(match).resolve())
+    from verifier.messages import check_lang
+
+    lang_text = config.getoption("lexproof_lang") or str(config.getini("lexproof_lang") or "").strip() or None
+    try:
+        lang = check_lang(lang_text)
+    except ValueError as error:
+        raise pytest.UsageError(f"--lexproof-lang: {error}") from None
     config.stash[_STATE] = _State(COLLECT_MODES[raw_mode], day, timeout, named, testpaths, date_given=bool(date_text),
-                                  root=Path(config.rootpath).resolve())
+                                  root=Path(config.rootpath).resolve(), lang=lang)
     config.addinivalue_line("markers", "lexproof: an item from a .law file (example, property or built-in check)")
 
 
@@ -448,7 +460,7 @@ class LawItem(pytest.Item):
             parts = [error.headline, f"at {location} ({law})"]
             for result in error.results:
                 parts.append("")
-                parts.append(explain(result))
+                parts.append(explain(result, lang=self.config.stash[_STATE].lang))
             message = error.headline
             if len(error.results) == 1:
                 message = f"{error.headline}. {details(error.results[0])}"

@@ -3,6 +3,7 @@ coloured with rich when the terminal supports it. Machine output lives in result
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -17,6 +18,9 @@ from dsl.items import fact_text, item_contexts, item_rows, label, path_of
 from dsl.model import StatuteModel
 from dsl.source import visible
 from dsl.values import format_value
+from verifier.messages import CATALOGUE, engine_text, human_value, kind_text, localize_amounts, status_text
+from verifier.messages import date as date_text
+from verifier.messages import text as msg
 from verifier.results import Result, Witness, cite, show
 
 
@@ -49,71 +53,148 @@ STATUS_STYLE = {
 }
 
 
-def headline(result: Result) -> Text:
+def engine_message(message: str, lang: str) -> str:
+    """A result's message in ``lang`` (verifier/messages.py, ``ENGINE_NL``)."""
+    return engine_text(message, lang)
+
+
+_LABEL = re.compile(r"(?P<name>\S+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \(with (?P<with>[^)]*)\))?")
+
+
+def version_text(label: str, lang: str) -> str:
+    """A version label ('WSF2000 on 2027-09-01 (with uitbreiding_mbo)', as dsl.consolidate
+    writes it, possibly several joined) in ``lang``: 'WSF2000 op 1 september 2027 (met ...)'."""
+    if lang == "en":
+        return label
+
+    def one(match: re.Match[str]) -> str:
+        import datetime as dt
+
+        day = date_text(dt.date.fromisoformat(match["day"]), lang)
+        text_ = f"{match['name']} op {day}"
+        return text_ + (f" (met {match['with']})" if match["with"] else "")
+
+    return _LABEL.sub(one, label)
+
+
+def value_text(value: object, type_, lang: str) -> str:
+    """A value for a person (money to the cent, the locale's number and date format)."""
+    return human_value(value, type_, lang)
+
+
+def headline(result: Result, lang: str = "en") -> Text:
+    """The result's one line: mark, kind, name, status (with 'as expected'), location, and for
+    a proof or an empty query the articles it rests on, grouped per article."""
     mark, style = STATUS_STYLE.get(result.status, ("•", "white"))
     if result.expected is not None and result.status == result.expected and result.status != "proved":
         style = "green"
     text = Text()
     text.append(f"{mark} ", style=style)
-    label = result.kind if not result.code else f"{result.code} {result.kind}"
+    kind = kind_text(result.kind, lang)
+    label = kind if not result.code else f"{result.code} {kind}"
     text.append(f"{label} ", style="bold")
     text.append(result.name, style="bold")
-    text.append(f"  {result.status}", style=style)
+    text.append(f"  {status_text(result.status, lang)}", style=style)
     if result.expected is not None and result.expected != "proved":
-        note = "as expected" if result.status == result.expected else f"expected {result.expected}"
+        note = (msg("as_expected", lang) if result.status == result.expected
+                else msg("expected", lang, status=status_text(result.expected, lang)))
         text.append(f" ({note})", style="dim")
     text.append(f"  {result.location}", style="dim")
+    basis = basis_line(result, lang)
+    if basis:
+        text.append("  " + basis, style="dim")
     if result.cached:
-        text.append("  (cached)", style="dim")
+        text.append("  " + msg("cached", lang), style="dim")
     return text
 
 
-def print_result(console: Console, result: Result, statutes: dict[str, StatuteModel], verbose: bool = False) -> None:
-    console.print(headline(result))
+def basis_line(result: Result, lang: str = "en") -> str | None:
+    """'rests on art. 3.16b WSF2000, LCW art. 5' for a proof, 'no case: ruled out by ...' for an
+    empty query: one entry per article (the full list, rule by rule, is ``details.basis``)."""
+    if result.status not in ("proved", "unsatisfiable", "vacuous") or "basis" not in result.details:
+        return None
+    articles = result.details.get("rests_on")
+    if articles is None:  # a result stored before articles were grouped: its citations
+        articles = sorted(set(result.articles))
+    lemmas = result.details.get("lemmas") or []
+    parts = ", ".join(articles)
+    if result.status == "unsatisfiable":
+        return msg("ruled_out_by", lang, articles=parts) if parts else msg("ruled_out_domain", lang)
+    if result.status == "vacuous":
+        return None
+    if not parts:
+        return msg("rests_on", lang, articles=msg("rests_on_domain", lang)) if not lemmas else None
+    return msg("rests_on", lang, articles=parts)
+
+
+def print_result(console: Console, result: Result, statutes: dict[str, StatuteModel], verbose: bool = False,
+                 lang: str = "en") -> None:
+    """The headline; then, when the result is not as declared (or with ``verbose``), what a
+    person needs to see why: the version, the message, the case and its outcome."""
+    console.print(headline(result, lang))
+    warning = result.severity == "warning" and result.expected is None and result.status == result.kind
+    if not verbose and result.as_expected and not (result.kind == "diff" and result.status == "changed") \
+            and result.kind != "query" and not warning:
+        return
+    if not verbose and warning:  # a dead or redundant rule: CI passes, but say why, in one line
+        if result.version:
+            console.print(Text("    " + msg("in_version", lang, version=version_text(result.version, lang)), style="dim"))
+        console.print(Text("    " + engine_message(result.message, lang)))
+        return
     if result.version and (verbose or result.status not in ("proved", "passed", "unchanged")):
-        console.print(Text(f"    in {result.version}", style="dim"))
-    if result.message and (verbose or result.status not in ("passed",)):
-        console.print(Text("    " + result.message))
+        console.print(Text("    " + msg("in_version", lang, version=version_text(result.version, lang)), style="dim"))
+    message = result.message
+    if result.status in ("proved", "unsatisfiable") and not verbose and "basis" in result.details:
+        message = ""  # the headline names the articles; -v gives every rule
+    if result.kind == "query" and result.details.get("ruled_out_by"):
+        # No case: what rules every case out, in the statute's words (the basis, line by line).
+        console.print(Text("    " + msg("ruled_out_heading", lang)))
+        for line in result.details["ruled_out_by"]:
+            console.print(Text("      " + line, style="dim"))
+        return
+    if message and (verbose or result.status not in ("passed",)):
+        console.print(Text("    " + engine_message(message, lang)))
     if result.kind == "diff" and result.status == "changed":
-        print_diff_table(console, result)
+        print_diff_table(console, result, lang)
         return
     if result.status not in ("passed", "unchanged") or verbose:
         for index, witness in enumerate(result.witnesses):
             if index and result.kind == "query":
-                console.print(Text(f"    case {index + 1}:", style="bold"))
-            print_witness(console, witness, indent=4)
+                console.print(Text("    " + msg("case_n", lang, n=index + 1), style="bold"))
+            print_witness(console, witness, indent=4, lang=lang)
         if result.witnesses and result.articles:
-            console.print(Text("    articles: " + ", ".join(result.articles), style="bold"))
+            console.print(Text("    " + msg("articles", lang, articles=", ".join(result.articles)), style="bold"))
 
 
-def print_witness(console: Console, witness: Witness, indent: int = 0) -> None:
+def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str = "en") -> None:
     statute = witness.statute
     pad = " " * indent
     facts = Table(show_header=len(witness.facts) > 1, box=None, padding=(0, 2, 0, 0), pad_edge=False)
-    facts.add_column(pad + "fact", style="bold")
+    facts.add_column(pad + msg("fact", lang), style="bold")
     for case in witness.facts:
-        facts.add_column(case or "value")
+        facts.add_column(case or msg("value", lang))
     # The facts the case gives (an example before an amendment need not give the facts it adds).
     names = [name for name in statute.facts if all(name in values for values in witness.facts.values())]
     for name in names:
-        cells = [format_value(values[name], statute.facts[name].type) for values in witness.facts.values()]
+        cells = [value_text(values[name], statute.facts[name].type, lang) for values in witness.facts.values()]
         facts.add_row(pad + name, *cells)
     _item_fact_rows(facts, witness, pad)
-    console.print(Text(pad + "the case:", style="underline"))
+    console.print(Text(pad + msg("the_case", lang), style="underline"))
     console.print(facts)
     _print_item_decisions(console, witness, pad)
     if witness.dates and reads_peildatum(statute):
-        shown = [f"{slot} {day.isoformat()}" if slot else day.isoformat() for slot, day in witness.dates.items()]
-        console.print(Text(pad + "peildatum: " + ", ".join(shown)))
+        shown = [f"{slot} {day_text(day, lang)}" if slot else day_text(day, lang) for slot, day in witness.dates.items()]
+        console.print(Text(pad + msg("peildatum", lang, dates=", ".join(shown))))
     if statute.kinds and not any(witness.explained(slot, case) for slot, case in witness.outcomes):
         return  # a finding about a decision per item: its outcome is shown per item above
-    console.print(Text(pad + "outcome:", style="underline"))
+    console.print(Text(pad + msg("outcome", lang), style="underline"))
     for (slot, case), outcomes in witness.outcomes.items():
-        where = " ".join(part for part in (case and f"case {case}", slot and f"{slot} ({witness.versions[slot]})") if part)
+        where = " ".join(part for part in (case and msg("case_named", lang, case=case),
+                                           slot and f"{slot} ({version_text(witness.versions[slot], lang)})") if part)
         if where:
             console.print(Text(pad + "  " + where + ":", style="dim"))
         for name in witness.explained(slot, case):
-            print_outcome(console, statute, outcomes[name], indent + 2)
+            print_outcome(console, statute, outcomes[name], indent + 2, lang)
 
 
 def _item_fact_rows(table: Table, witness: Witness, pad: str) -> None:
@@ -160,60 +241,94 @@ def _print_item_decisions(console: Console, witness: Witness, pad: str) -> None:
             console.print(Text(line))
 
 
-def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutcome, indent: int) -> None:
+def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutcome, indent: int,
+                  lang: str = "en") -> None:
     pad = " " * indent
     line = Text(pad)
     line.append(outcome.decision, style="bold")
     line.append(" = ")
-    line.append(show(statute, outcome), style="bold cyan" if outcome.defined else "bold red")
+    shown = (value_text(outcome.value, statute.decisions[outcome.decision].type, lang) if outcome.defined
+             else status_text(outcome.status, lang))
+    line.append(shown, style="bold cyan" if outcome.defined else "bold red")
     if outcome.status == "default":
         where = cite(statute, statute.decisions[outcome.decision].citation)
-        line.append(f"  (no rule applies; 'otherwise'{' of ' + where if where else ''})", style="dim")
+        line.append("  " + (msg("otherwise_of", lang, where=where) if where else msg("otherwise", lang)), style="dim")
     elif outcome.reason:
-        line.append(f"  ({outcome.reason})", style="dim")
+        line.append(f"  ({engine_text(outcome.reason, lang)})", style="dim")
     console.print(line)
     for trace in outcome.rules:
         rule = trace.rule
         where = f"{rule.name} [{cite(statute, rule.citation)}]"
         if trace.status == "applied":
-            console.print(Text(pad + "  ✓ " + where + " applies", style="green"))
+            console.print(Text(pad + "  ✓ " + msg("rule.applies", lang, where=where), style="green"))
         elif trace.status == "overridden":
-            console.print(Text(pad + f"  ↷ {where} applies but is overridden by {', '.join(trace.overridden_by)}", style="yellow"))
+            text_ = msg("rule.overridden", lang, where=where, by=", ".join(trace.overridden_by))
+            console.print(Text(pad + "  ↷ " + text_, style="yellow"))
         elif trace.status == "undefined":
             console.print(Text(pad + f"  ? {where}: {trace.detail}", style="magenta"))
+        elif trace.failed_condition:
+            text_ = msg("rule.fails", lang, where=where, condition=trace.failed_condition)
+            console.print(Text(pad + "  ✗ " + text_, style="dim"))
         else:
-            failed = f": '{trace.failed_condition}' does not hold" if trace.failed_condition else ""
-            console.print(Text(pad + f"  ✗ {where} does not apply{failed}", style="dim"))
+            console.print(Text(pad + "  ✗ " + msg("rule.not_applies", lang, where=where), style="dim"))
 
 
-def print_diff_table(console: Console, result: Result) -> None:
+def day_text(day, lang: str) -> str:
+    return date_text(day, lang)
+
+
+def print_diff_table(console: Console, result: Result, lang: str = "en") -> None:
     rows = result.details.get("rows", [])
     if rows:
         table = Table(box=None, padding=(0, 2, 0, 4), show_edge=False)
-        table.add_column("who (changed region)")
-        table.add_column("before")
-        table.add_column("after")
+        table.add_column(msg("diff.who", lang))
+        table.add_column(msg("diff.before", lang))
+        table.add_column(msg("diff.after", lang))
         table.add_column("")
-        table.add_column("example", style="dim")
+        table.add_column(msg("diff.example", lang), style="dim")
         for row, witness in zip(rows, result.witnesses):
             style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
             statute = witness.statute
             facts = witness.facts[None]
             relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
             example = ", ".join(
-                fact_text(statute, k, v).replace(" = ", "=") for k, v in facts.items()
-                if not relevant or k in relevant or k in statute.kinds
+                (fact_text(statute, k, v).replace(" = ", "=") if k in statute.kinds
+                 else f"{k} = {value_text(v, statute.facts[k].type, lang)}")
+                for k, v in facts.items() if not relevant or k in relevant or k in statute.kinds
             )
-            combos = f"{row['combinations']} comb." if row["combinations"] > 1 else ""
-            table.add_row(row["when"], row["before"], row["after"], Text(f"{row['direction']} {combos}".strip(), style=style), example)
+            table.add_row(localize_amounts(plain_row(row["when"], lang), lang), localize_amounts(row["before"], lang),
+                          localize_amounts(row["after"], lang),
+                          Text(direction_text(row, lang), style=style), example)
         console.print(table)
-    for line in diff_summary_lines(result):
+    for line in diff_summary_lines(result, lang):
         console.print(Text("    " + line, style="bold"))
     if result.articles:
-        console.print(Text("    articles deciding the examples: " + ", ".join(result.articles), style="dim"))
+        console.print(Text("    " + msg("diff.articles", lang, articles=", ".join(result.articles)), style="dim"))
 
 
-def diff_summary_lines(result: Result) -> list[str]:
+def direction_text(row: dict, lang: str = "en") -> str:
+    """'gains (48 combinations)': the direction and how many combinations of enum and bool
+    facts the row stands for."""
+    word = msg(f"diff.{row['direction']}", lang) if f"diff.{row['direction']}" in CATALOGUE else row["direction"]
+    if row.get("combinations", 1) > 1:
+        return f"{word} ({msg('diff.combinations', lang, count=row['combinations'])})"
+    return word
+
+
+def plain_row(when: str, lang: str = "en") -> str:
+    """A row's description in plain words: ranges 'leeftijd 30 to 120' rather than '30..120',
+    'some cases: ...' for a row only part of whose cases are in the group."""
+    to = " to " if lang == "en" else " tot "
+    text_ = re.sub(r"(?<=\S)\.\.(?=\S)", to, when)
+    text_ = text_.replace(" in {", " is one of {") if lang == "en" else text_.replace(" in {", " is een van {")
+    if text_.startswith("some cases: "):
+        text_ = msg("diff.some_cases", lang) + ": " + text_[len("some cases: "):]
+    if text_.endswith("every case"):
+        text_ = text_[: -len("every case")] + msg("diff.every_case", lang)
+    return text_
+
+
+def diff_summary_lines(result: Result, lang: str = "en") -> list[str]:
     """'who gains: N combination(s) ...; who loses: M; other changes: K', then the range of the
     change for numeric decisions. A count is a number only when the solver settled it: 0 is a
     proof that nobody is in that part, 'unknown' when the solver could not tell, 'at least N'
@@ -221,28 +336,27 @@ def diff_summary_lines(result: Result) -> list[str]:
     details = result.details
     directions = details.get("directions", {})
     if set(directions) == {"changes"}:
-        text = f"changes for {_count(directions['changes'])} combination(s) of enum/bool facts"
-        lines = [text + " (the outcome has no order: nobody gains or loses)"]
+        lines = [msg("diff.no_order", lang, count=_count(directions["changes"], lang))]
     else:
-        counts = {d: _count(directions[d]) if d in directions else "0" for d in ("gains", "loses", "changes")}
-        lines = [f"who gains: {counts['gains']} combination(s) of enum/bool facts; who loses: {counts['loses']}; "
-                 f"other changes: {counts['changes']}"]
+        counts = {d: _count(directions[d], lang) if d in directions else "0" for d in ("gains", "loses", "changes")}
+        lines = [msg("diff.counts", lang, gains=counts["gains"], loses=counts["loses"], changes=counts["changes"])]
     if not details.get("complete", True):
         reason = details.get("incomplete_reason") or "enumeration stopped"
-        lines[0] += f" ({reason}; more groups may change)"
+        lines[0] += msg("diff.incomplete", lang, reason=reason)
     statute_type = _decision_type(result)
-    for direction, who in (("gains", "who gains"), ("loses", "who loses")):
+    for direction in ("gains", "loses"):
         delta = directions.get(direction, {}).get("delta")
         if delta is not None and statute_type is not None:
-            lines.append(f"change (after - before) for {who}: {_delta_text(delta, statute_type)}")
+            who = msg("diff.who_gains" if direction == "gains" else "diff.who_loses", lang)
+            lines.append(msg("diff.delta", lang, who=who, range=_delta_text(delta, statute_type, lang)))
     return lines
 
 
-def _count(part: dict) -> str:
+def _count(part: dict, lang: str = "en") -> str:
     if part.get("status") == "unknown":
-        return "unknown (the solver ran out of budget)"
+        return msg("diff.count_unknown", lang)
     count = str(part.get("combinations"))
-    return count if part.get("complete", True) else f"at least {count}"
+    return count if part.get("complete", True) else msg("diff.at_least", lang, count=count)
 
 
 def _decision_type(result: Result):
@@ -251,38 +365,129 @@ def _decision_type(result: Result):
     return result.witnesses[0].statute.decisions[result.name].type
 
 
-def _delta_text(delta: dict, type_) -> str:
+def _delta_text(delta: dict, type_, lang: str = "en") -> str:
     """'€0.01 to €9,900.00', 'more than €0.00 to €5.00', '-€100.00 to ? (upper end: why)'."""
     notes = []
 
     def end(part: dict, side: str) -> str:
         if part.get("value") is None:
-            notes.append(f"{'lower' if side == 'min' else 'upper'} end: {part.get('reason', 'unknown')}")
+            key = "diff.lower_end" if side == "min" else "diff.upper_end"
+            notes.append(msg(key, lang, reason=part.get("reason", "unknown")))
             return "?"
         # the JSON value encoding: an int, or an exact decimal or fraction as text ("0.001", "1/3")
-        shown = format_value(Fraction(part["value"]) if type_.is_rational else part["value"], type_)
+        shown = value_text(Fraction(part["value"]) if type_.is_rational else part["value"], type_, lang)
         if part.get("attained"):
             return shown
-        return ("more than " if side == "min" else "less than ") + shown
+        return msg("diff.more_than" if side == "min" else "diff.less_than", lang, value=shown)
 
-    text = f"{end(delta['min'], 'min')} to {end(delta['max'], 'max')}"
-    return text + (f" ({'; '.join(notes)})" if notes else "")
+    text_ = msg("diff.range", lang, low=end(delta["min"], "min"), high=end(delta["max"], "max"))
+    return text_ + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def print_summary(console: Console, results: list[Result]) -> None:
+def print_diff_summary(console: Console, results: list[Result], lang: str = "en") -> None:
+    """The last line of a diff: how many decisions changed, how many groups gain, lose or
+    change otherwise, and which decisions are unchanged. A count is a number only where the
+    solver settled it: '?' where it could not tell (never 0: '0 lose' is a proof), 'at least
+    N' where the groups could not all be listed; decisions it could not compare are named."""
+    changed = [r for r in results if r.status == "changed"]
+    home = results[0].statute if results else None  # a reader's decisions carry its name (uses)
+    named = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results]
+    unchanged = [name for name, r in zip(named, results) if r.status == "unchanged"]
+    undecided = [name for name, r in zip(named, results) if r.status not in ("changed", "unchanged")]
+    counts = {"gains": 0, "loses": 0, "changes": 0}
+    unknown: set[str] = set()
+    partial: set[str] = set()
+    for result in changed:
+        for row in result.details.get("rows", []):
+            if row["direction"] in counts:
+                counts[row["direction"]] += 1
+        for direction, part in result.details.get("directions", {}).items():
+            if isinstance(part, dict) and part.get("status") == "unknown":
+                unknown.add(direction)
+            elif isinstance(part, dict) and part.get("complete", True) is False:
+                partial.add(direction)
+        if result.details.get("complete", True) is False:
+            partial.update(counts)
+    if undecided:
+        unknown.update(counts)
+
+    def shown(direction: str) -> str:
+        if direction in unknown:
+            return "?"
+        number = str(counts[direction])
+        return msg("diff.at_least", lang, count=number) if direction in partial else number
+
+    groups = sum(counts.values())
+    if unknown:
+        group_count = "?"
+    elif partial:
+        group_count = msg("diff.at_least", lang, count=groups)
+    else:
+        group_count = str(groups)
+    # With decisions not compared, 'N changed' is a lower bound, not a count.
+    changed_count = msg("diff.at_least", lang, count=len(changed)) if undecided else str(len(changed))
+    line = msg("diff.summary", lang, changed=changed_count, total=len(results), count=len(results),
+               groups=group_count, gs="" if groups == 1 and not unknown else "s",
+               gen="" if groups == 1 and not unknown else "en",
+               gains=shown("gains"), loses=shown("loses"), other=shown("changes"))
+    if unchanged:
+        line += "; " + msg("diff.unchanged", lang, names=", ".join(unchanged))
+    if undecided:
+        line += "; " + msg("diff.undecided", lang, names=", ".join(undecided))
+    console.print(Text(line, style="bold"))
+
+
+def print_builtin_clean(console: Console, program, results: list[Result], kinds: tuple[str, ...],
+                        lang: str = "en", day=None) -> None:
+    """One line per built-in check and statute that found nothing ('LP101 conflicts: none, 9
+    decisions'), so that 'none found' can be told from 'not run'. A check with any result for
+    the statute (a finding, expected or not, or 'unknown') gets no such line: its results say
+    what it found. The count is the decisions the check covered (``api.checked_decisions``)."""
+    from verifier.api import checked_decisions
+    from verifier.checks import CODES
+
+    for statute in program.statutes.values():
+        seen = {r.kind for r in results if r.statute == statute.name and r.kind in CODES}
+        covered = None
+        for kind in kinds:
+            if kind in seen:
+                continue
+            if covered is None:
+                covered = checked_decisions(statute, day)
+            decisions = msg("decisions", lang, count=len(covered))
+            line = msg("check.none", lang, code=CODES[kind], check=msg(f"check.{kind}", lang), decisions=decisions)
+            silenced = allowed(statute, CODES[kind])
+            if silenced:  # 'none' is what is reported, not what exists: say what @allow hides
+                line += msg("check.allowed", lang, count=silenced, code=CODES[kind])
+            prefix = f"{statute.name}: " if len(program.statutes) > 1 else ""
+            console.print(Text("✓ " + prefix + line, style="green"))
+
+
+def allowed(statute: StatuteModel, code: str) -> int:
+    """How many rules (decisions, for a gap) of the statute and its amendments silence ``code``
+    with ``@allow``."""
+    rules = list(statute.rules.values())
+    rules += [change.rule for info in statute.amendments.values() for change in info.changes
+              if getattr(change, "rule", None) is not None]
+    count = sum(code in rule.allow for rule in rules)
+    return count + sum(code in info.allow for info in statute.decisions.values())
+
+
+def print_summary(console: Console, results: list[Result], lang: str = "en") -> None:
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
     unexpected = [r for r in results if not r.as_expected]
-    parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    parts = ", ".join(f"{count} {status_text(status, lang)}" for status, count in sorted(counts.items()))
     style = "green" if not unexpected else "red"
     if not results:
-        console.print(Text("\nno examples, properties or findings to report", style="bold"))
+        console.print(Text("\n" + msg("summary.none", lang), style="bold"))
         return
-    console.print(Text(f"\n{len(results)} result{'s' if len(results) != 1 else ''}: {parts}", style="bold"))
+    console.print(Text("\n" + msg("summary.count", lang, count=len(results), parts=parts), style="bold"))
     if unexpected:
-        console.print(Text(f"{len(unexpected)} need attention:", style=style))
+        console.print(Text(msg("summary.attention", lang, count=len(unexpected)), style=style))
         for result in unexpected:
-            console.print(Text(f"  {result.location}: {result.kind} {result.name}: {result.status}", style=style))
+            console.print(Text(f"  {result.location}: {kind_text(result.kind, lang)} {result.name}: "
+                               f"{status_text(result.status, lang)}", style=style))
     else:
-        console.print(Text("everything as declared", style=style))
+        console.print(Text(msg("summary.ok", lang), style=style))

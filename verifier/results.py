@@ -38,6 +38,16 @@ def cite(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
     return str(citation)
 
 
+def article_of(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
+    """The article a citation is part of, cited as ``cite`` does: 'art. 6 AVG' for ``[art. 6
+    lid 1 sub a AVG]``. Short output groups what a result rests on by this."""
+    if citation is None:
+        return None
+    if citation.kind == "source":
+        return str(citation)
+    return cite(statute, replace(citation, lid=None, sub=None, onder=None))
+
+
 def juriconnect(statute: StatuteModel, citation: ast.Citation | None) -> str | None:
     """The JuriConnect identifier of an article of a BWB statute, when it has a BWB id."""
     if citation is None or citation.statute is not None or not statute.bwb or citation.kind != "art":

@@ -1,0 +1,136 @@
+"""Resolve and type-check parsed files into a :class:`dsl.model.Program`: the checker's passes
+run in order.
+
+Reports every error it can find in one run (duplicate names, unknown names, types, cycles,
+amendments that target nothing, clashing amendments) and raises them together. The passes:
+constants (``dsl.check_constants``), examples and properties (``dsl.check_examples``), a
+statute's declarations (``dsl.checker``), what amendments add (``dsl.check_growth``),
+amendments (``dsl.check_amendments``). Each imports only those before it, and this driver
+comes last (tests/test_import_graph.py keeps it so).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dsl import ast, ir
+from dsl.check_amendments import check_amendment, check_same_day_clashes, check_version_specs
+from dsl.checker import _StatuteChecker
+from dsl.diagnostics import DiagnosticSink
+from dsl.growth import adder
+from dsl.model import Program, StatuteModel
+from dsl.source import Span
+from dsl.typing import suggest
+
+
+def check_files(files: list[ast.File]) -> Program:
+    """Check parsed files together: statutes first, then the amendments that amend them."""
+    sink = DiagnosticSink()
+    program = Program(files=[f.path for f in files])
+    # Per statute: the rules that were declared but did not check (a type error, an unknown
+    # decision), with their citations. The error is reported once, at the rule; 'except r',
+    # 'replace rule r' and 'repeal rule r' must not report r again as unknown.
+    unchecked: dict[str, dict[str, ast.Citation]] = {}
+    statute_asts: list[ast.Statute] = []
+    amendment_asts: list[ast.Amendment] = []
+    for file in files:
+        for section in file.sections:
+            (statute_asts if isinstance(section, ast.Statute) else amendment_asts).append(section)
+    from dsl.check_xref import order_by_uses
+
+    for statute in order_by_uses(statute_asts, sink):
+        if statute.name in program.statutes:
+            first = program.statutes[statute.name].span
+            sink.error(statute.span, f"statute '{statute.name}' is defined twice", (first, "first defined here"))
+            continue
+        checker = _StatuteChecker(statute, sink)
+        checker.loaded = dict(program.statutes)  # the statutes it may use (dsl/xref.py)
+        checker.all_names = tuple(s.name for s in statute_asts)  # for hints at unknown qualifiers
+        program.statutes[statute.name] = checker.run()
+        unchecked[statute.name] = checker.unchecked
+    seen_amendments: dict[str, Span] = {}
+    for amendment in sorted(amendment_asts, key=lambda a: (a.in_force, a.name)):
+        if amendment.name in seen_amendments:
+            sink.error(
+                amendment.span,
+                f"amendment '{amendment.name}' is defined twice",
+                (seen_amendments[amendment.name], "first defined here"),
+            )
+            continue
+        seen_amendments[amendment.name] = amendment.span
+        statute = program.statutes.get(amendment.amends)
+        if statute is None:
+            sink.error(
+                amendment.span,
+                f"amendment '{amendment.name}' amends unknown statute '{amendment.amends}'"
+                + suggest(amendment.amends, list(program.statutes))
+                + (" (import the statute's file)" if not program.statutes else ""),
+            )
+            continue
+        check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
+    _complete_imports(program, sink)
+    for statute in program.statutes.values():
+        check_same_day_clashes(statute, sink)
+        check_version_specs(statute, sink)
+    _explain_names_amendments_add(program, sink)
+    sink.raise_if_any()
+    for statute in program.statutes.values():
+        _warn_nonlinear_products(statute, sink)
+    program.warnings = list(dict.fromkeys(sink.warnings))
+    return program
+
+
+def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> None:
+    """Warn at each product of two unknowns in the statute and its amendments (``warn_nonlinear``);
+    a decision's values are those of every rule that ever decides it, and its default."""
+    from dsl.typing import warn_nonlinear
+
+    rules = list(statute.rules.values())
+    for amendment in statute.amendments.values():
+        rules += [change.rule for change in amendment.changes if change.rule is not None]
+    by_decision: dict[str, list[ir.Node]] = defaultdict(list)
+    for rule in rules:
+        by_decision[rule.decision].append(rule.value)
+    for decision in statute.decisions.values():
+        by_decision[decision.name].append(
+            decision.default if decision.default is not None else ir.Const(decision.type, 0)
+        )
+    roots = [node for rule in rules for node in (rule.value, rule.condition) if node is not None]
+    roots += [d.default for d in statute.decisions.values() if d.default is not None]
+    for prop in statute.properties:
+        roots += [*prop.assumptions, prop.claim]
+    warn_nonlinear(statute, roots, lambda name: by_decision.get(name, []), sink)
+
+
+def _complete_imports(program: Program, sink: DiagnosticSink) -> None:
+    """What the amendments of used statutes add to imported decisions (``dsl/xref.py``), in
+    the order the statutes were checked (each after the statutes it uses)."""
+    from dsl.xref import ImportFailure, complete_imports
+
+    for statute in program.statutes.values():
+        try:
+            complete_imports(statute)
+        except ImportFailure as failure:
+            sink.error(statute.span, str(failure))
+
+
+def _explain_names_amendments_add(program: Program, sink: DiagnosticSink) -> None:
+    """An unknown name that an amendment adds: the statute (or an earlier amendment) read it,
+    and cannot; say which amendment adds it and where it may be read."""
+    import dataclasses
+    import re
+
+    for index, diagnostic in enumerate(sink.diagnostics):
+        found = re.match(r"unknown name '([A-Za-z_][A-Za-z0-9_]*)'", diagnostic.message)
+        if not found:
+            continue
+        name = found.group(1)
+        for statute in program.statutes.values():
+            origin = next((adder(statute, kind, name) for kind in ("fact", "decision", "table")
+                           if adder(statute, kind, name)), None)
+            origin = origin or next((o for (_, value), o in statute.enum_origins.items() if value == name), None)
+            if origin is not None:
+                message = (f"'{name}' exists only from amendment {origin} on: the statute and earlier amendments "
+                           f"cannot read it (insert the rule with amendment {origin} or a later one)")
+                sink.diagnostics[index] = dataclasses.replace(diagnostic, message=message)
+                break

@@ -1,0 +1,294 @@
+"""The output for people (issue 17): short by default, -v and -q, a line for a built-in check
+that found nothing, proofs grouped per article, queries that say what rules them out, amounts to
+the cent, diffs with a summary, and all of it in Dutch or English (--lang, or the locale).
+
+Expected texts are written out by hand from the statute below (and Babel's nl_NL/en_US
+conventions for money: '€ 1.409,00', '€1,409.00'), never copied from the program's output."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from verifier.cli import main
+from verifier.messages import CATALOGUE, default_lang, money, text
+
+STATUTE = """\
+statute S
+enum Soort { mbo, hbo }
+facts F {
+  x: int 0..120
+  s: Soort
+  m: money €0..€5_000
+}
+parameter grens: int [art. 2 lid 1] = 50 from 2020-01-01
+parameter bedrag: money [art. 3 lid 2] = €1_409 from 2020-01-01
+decision d: bool [art. 1] otherwise false
+decision k: money [art. 3]
+rule a [art. 1 lid 1]: d = true if x < grens and s = hbo
+rule b [art. 1 lid 2] except a: d = false if m > €900
+rule c [art. 3 lid 1]: k = bedrag / 3
+example "jong hbo" [on 2025-01-01] { x = 30, s = hbo, m = €10 } expect d = true
+property onder_grens [on 2025-01-01]: for every F claim d implies x < 50
+property te_veel [on 2025-01-01]: for every F claim k < €400
+"""
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env or {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def statute(tmp_path: Path) -> Path:
+    path = tmp_path / "s.law"
+    path.write_text(STATUTE, encoding="utf-8")
+    return path
+
+
+# --- the catalogue and the locale's formats ------------------------------------------------------
+
+
+def test_money_to_the_cent_in_the_locale_format() -> None:
+    assert money(Fraction(1409), "nl") == "€\xa01.409,00"
+    assert money(Fraction(1409), "en") == "€1,409.00"
+    # 3428507/3125 = 1097.12224: rounded to the cent and marked, the exact value is the JSON's
+    assert money(Fraction(3428507, 3125), "en") == "≈€1,097.12"
+    assert money(Fraction(3428507, 3125), "nl") == "≈€\xa01.097,12"
+
+
+def test_language_from_the_locale() -> None:
+    assert default_lang({"LANG": "nl_NL.UTF-8"}) == "nl"
+    assert default_lang({"LANG": "nl_BE"}) == "nl"
+    assert default_lang({"LANG": "en_GB.UTF-8"}) == "en"
+    assert default_lang({}) == "en"
+    assert default_lang({"LC_ALL": "C", "LANG": "nl_NL"}) == "en"  # LC_ALL wins
+    assert default_lang({"LC_ALL": "nl_NL.UTF-8", "LANG": "en_US"}) == "nl"
+
+
+def test_every_catalogue_entry_has_both_languages_and_the_same_placeholders() -> None:
+    import string
+
+    for key, entry in CATALOGUE.items():
+        assert set(entry) == {"en", "nl"}, key
+        fields = {lang: {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in entry}
+        plurals = {"s", "s_", "en", "ten", "gs", "gen", "len", "en_"}
+        assert fields["en"] - plurals == fields["nl"] - plurals, key
+
+
+def test_drafters_terms() -> None:
+    assert text("kind.conflict", "nl") == "strijdige regels"
+    assert text("kind.gap", "nl") == "leemte"
+    assert text("status.counterexample", "nl") == "tegenvoorbeeld"
+    assert text("status.proved", "nl") == "bewezen"
+    assert text("rule.applies", "nl", where="r") == "r is van toepassing"
+    assert text("decisions", "nl", count=1) == "1 beslissing"
+    assert text("decisions", "nl", count=9) == "9 beslissingen"
+
+
+# --- short by default ---------------------------------------------------------------------------
+
+
+def test_check_is_one_line_per_result_and_a_line_per_clean_check(statute: Path) -> None:
+    code, out, err = cli("check", str(statute), "--no-cache", "--date", "2025-01-01")
+    assert code == 1, out + err  # te_veel: k = 1409/3 = 469.67 >= 400
+    lines = out.splitlines()
+    proved = [line for line in lines if "onder_grens" in line and "proved" in line]
+    # one line, the articles grouped: art. 1 lid 1 and lid 2 are one article; art. 2 lid 1 too
+    assert len(proved) == 1
+    assert proved[0].endswith("rests on art. 1 S, art. 2 S")
+    assert "(rule a)" not in out  # the rule-by-rule list is for -v and JSON
+    # nothing found: one line each, with the number of decisions checked (d and k)
+    for code_, name in (("LP101", "conflicts"), ("LP102", "gaps"), ("LP103", "dead rules"), ("LP104", "redundant rules")):
+        assert f"✓ {code_} {name}: none, 2 decisions" in lines
+    # the counterexample is not as declared: its details, money to the cent
+    assert "k = ≈€469.67" in out
+    assert "1409/3" not in out
+    assert "1 need attention:" in out
+
+
+def test_quiet_prints_the_summary_only(statute: Path) -> None:
+    code, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "-q")
+    assert code == 1
+    assert "onder_grens" not in out and "LP101" not in out
+    assert "3 results: 1 counterexample, 1 passed, 1 proved" in out
+
+
+def test_verbose_lists_every_rule_a_proof_rests_on(statute: Path) -> None:
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "-v", "--no-builtin")
+    assert "art. 1 lid 1 S (rule a)" in out
+    assert "art. 2 lid 1 S: grens = 50" in out
+
+
+def test_json_keeps_the_full_basis_and_the_exact_value(statute: Path) -> None:
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--format", "json", "--no-builtin")
+    results = {r["name"]: r for r in json.loads(out)["results"]}
+    proof = results["onder_grens"]
+    assert "art. 1 lid 1 S (rule a)" in proof["details"]["basis"]
+    assert proof["details"]["rests_on"] == ["art. 1 S", "art. 2 S"]
+    assert results["te_veel"]["outcome"]["outcome"]["k"]["value"] == "1409/3"
+
+
+def test_a_check_that_finds_something_gets_no_none_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.law"
+    path.write_text("statute C\nfacts F { x: int 0..10 }\ndecision d: int [art. 1] otherwise 0\n"
+                    "rule a [art. 1 lid 1]: d = 1 if x > 2\nrule b [art. 1 lid 2]: d = 2 if x > 5\n", encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01")
+    assert code == 1
+    assert "LP101 conflicts: none" not in out
+    assert "LP101 conflict d:" in out
+    assert "✓ LP102 gaps: none, 1 decision" in out
+
+
+def test_query_without_a_case_says_what_rules_it_out(statute: Path) -> None:
+    code, out, _ = cli("query", str(statute), "exists F: d and x > 60", "--date", "2025-01-01")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert "unsatisfiable" in first and first.endswith("no case: ruled out by art. 1 S, art. 2 S")
+    # each rule and value, in the statute's words, after its citation
+    assert "      art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens and s = hbo" in out.splitlines()
+    assert "      art. 2 lid 1 S: grens = 50" in out.splitlines()
+
+
+# --- Dutch --------------------------------------------------------------------------------------
+
+
+def test_check_in_dutch(statute: Path) -> None:
+    code, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--lang", "nl")
+    assert code == 1
+    assert "eigenschap onder_grens  bewezen" in out and "steunt op art. 1 S, art. 2 S" in out
+    assert "eigenschap te_veel  tegenvoorbeeld" in out
+    assert "k = ≈€\xa0469,67" in out
+    assert "✓ LP101 strijdige regels: geen, 2 beslissingen" in out.splitlines()
+    assert "✓ LP102 leemtes: geen, 2 beslissingen" in out.splitlines()
+    assert "3 resultaten: 1 tegenvoorbeeld, 1 geslaagd, 1 bewezen" in out
+    assert "1 niet zoals verklaard:" in out
+
+
+def test_the_locale_chooses_dutch(statute: Path) -> None:
+    env = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "nl_NL.UTF-8"}
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--no-builtin", env=env)
+    assert "bewezen" in out
+    _, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "--no-builtin", "--lang", "en", env=env)
+    assert "bewezen" not in out and "proved" in out
+
+
+def test_eval_in_dutch_with_a_dutch_amount(statute: Path, tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text('{"x": 30, "s": "hbo", "m": "€1.409,00"}', encoding="utf-8")
+    code, out, err = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0, err
+    assert "€\xa01.409,00" in out  # the case's m, as Dutch writes it
+    # m > €900: b decides false (a is overridden by nothing: x < 50 and hbo, but b excepts a)
+    assert "d = onwaar" in out
+    assert "is van toepassing" in out
+
+
+@pytest.mark.parametrize("written, value", [
+    ("€1.409,00", "1409.00"), ("1.409,00", "1409.00"), ("€ 1.409,50", "1409.50"),
+    ("1409,5", "1409.50"), ("€1,409.00", "1409.00"), ("1.000,25", "1000.25"),
+])
+def test_case_files_accept_dutch_and_english_amounts(statute: Path, tmp_path: Path, written: str, value: str) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"x": 30, "s": "mbo", "m": written}, ensure_ascii=False), encoding="utf-8")
+    code, out, err = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["case"]["m"] == value
+
+
+def test_an_ambiguous_amount_is_a_positioned_error_with_the_euro_sign(statute: Path, tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text('{\n  "x": 30,\n  "s": "mbo",\n  "m": "€1.409"\n}\n', encoding="utf-8")
+    code, out, err = cli("eval", str(statute), "--case", str(case), "--date", "2025-01-01")
+    assert code == 2
+    assert f"{case}:4:3: error: m: \"€1.409\" is ambiguous" in err
+    assert "\\u20ac" not in err
+
+
+def test_a_none_line_says_what_allow_silences(tmp_path: Path) -> None:
+    """'none' is what is reported: a conflict silenced with @allow exists, and the line says so."""
+    path = tmp_path / "c.law"
+    path.write_text("statute C\nfacts F { x: int 0..10 }\ndecision d: int [art. 1] otherwise 0\n"
+                    "rule a [art. 1 lid 1]: d = 1 if x > 2\n@allow(conflict)\nrule b [art. 1 lid 2]: d = 2 if x > 5\n",
+                    encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01")
+    assert code == 0
+    assert "✓ LP101 conflicts: none, 1 decision (not reported for 1 with @allow(LP101))" in out.splitlines()
+    assert "✓ LP102 gaps: none, 1 decision" in out.splitlines()
+
+
+def test_findings_explained_in_dutch(tmp_path: Path) -> None:
+    """The engine's messages (English in JSON) in the drafter's words in Dutch human output."""
+    path = tmp_path / "c.law"
+    path.write_text("statute C\nfacts F { x: int 0..10 }\ndecision d: int [art. 1] otherwise 0\n"
+                    "rule a [art. 1 lid 1]: d = 1 if x > 2\nrule b [art. 1 lid 2]: d = 2 if x > 5\n", encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01", "--lang", "nl")
+    assert code == 1
+    assert "LP101 strijdige regels d: a / b  strijdig" in out
+    assert ("regels a [art. 1 lid 1 C] en b [art. 1 lid 2 C] zijn allebei van toepassing op het geval hieronder "
+            "en beslissen d verschillend (1 vs 2)") in out
+    assert "d = strijdig  (regels a en b zijn allebei van toepassing en spreken elkaar tegen)" in out
+    assert "in C op 1 januari 2025" in out
+    _, data, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01", "--lang", "nl", "--format", "json")
+    (finding,) = [r for r in json.loads(data)["results"] if r["kind"] == "conflict"]
+    assert finding["message"].startswith("rules a [art. 1 lid 1 C] and b")  # JSON stays English
+
+
+def _diff_summary(results) -> str:
+    import io
+
+    from verifier.render import SafeConsole, print_diff_summary
+
+    buffer = io.StringIO()
+    print_diff_summary(SafeConsole(file=buffer, width=200, color_system=None), results)
+    return buffer.getvalue().strip()
+
+
+def test_the_diff_summary_never_says_zero_for_what_the_solver_could_not_tell() -> None:
+    """'0 lose' is a proof that nobody loses: where the solver ran out of budget the summary
+    says '?', where the groups could not all be listed 'at least N'."""
+    from dsl.source import Span
+    from verifier.results import Result
+
+    where = Span("s.law", 1, 1, 1, 2)
+    settled = Result("diff", "a", "changed", where, details={
+        "rows": [{"direction": "gains"}], "directions": {"gains": {"combinations": 1}}})
+    assert _diff_summary([settled, Result("diff", "b", "unchanged", where)]) == (
+        "1 of 2 decisions changed (1 group: 1 gain, 0 lose, 0 change otherwise); unchanged: b")
+    unsettled = Result("diff", "a", "changed", where, details={
+        "rows": [{"direction": "gains"}],
+        "directions": {"gains": {"combinations": 1, "complete": False}, "loses": {"status": "unknown"}}})
+    text = _diff_summary([unsettled])
+    assert "at least 1 gain" in text and "? lose" in text and "0 lose" not in text
+    undecided = Result("diff", "c", "unknown", where)
+    text = _diff_summary([settled, undecided])
+    assert text == ("at least 1 of 2 decisions changed (? groups: ? gain, ? lose, ? change otherwise); "
+                    "could not compare (solver budget): c")
+
+
+def test_engine_amounts_in_dutch_output() -> None:
+    from verifier.messages import engine_text, localize_amounts
+
+    assert localize_amounts("e.g. €7,045.00", "nl") == "bijv. €\xa07.045,00"
+    assert localize_amounts("omzet €0.00..€1,000,000.00, -€0.50", "nl") == "omzet €\xa00,00..€\xa01.000.000,00, €\xa0-0,50"
+    assert localize_amounts("e.g. €7,045.00", "en") == "e.g. €7,045.00"
+    assert engine_text("d changes in 2 group(s)", "nl") == "d verandert in 2 groep(en)"
+
+
+def test_a_warning_says_why_in_one_line(tmp_path: Path) -> None:
+    """A dead rule passes CI (a warning), but the short output still says why, without the case."""
+    path = tmp_path / "w.law"
+    path.write_text("statute W\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise false\n"
+                    "rule a [art. 1 lid 1]: d = true if x > 20\n", encoding="utf-8")
+    code, out, _ = cli("check", str(path), "--no-cache", "--date", "2025-01-01")
+    assert code == 0
+    lines = out.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("! LP103 dead a  dead"))
+    assert lines[index + 1] == "    in W on 2025-01-01"
+    assert lines[index + 2] == ("    rule a [art. 1 lid 1 W] can never apply: its condition cannot hold within "
+                                "the facts' domain")
+    assert "the case:" not in out

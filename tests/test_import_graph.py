@@ -1,0 +1,106 @@
+"""dsl/'s modules import each other without a cycle (issue 17, item 7): each pass imports only
+the passes before it, so a pass can be read, tested and changed knowing what it stands on.
+
+The imports are read from the source with ``ast``: those at the top of a module and those
+inside functions (a deferred import is still a dependency), but not those under ``if
+TYPE_CHECKING:``, which are for type checkers only and never run."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+DSL = Path(__file__).resolve().parent.parent / "dsl"
+
+
+def _type_checking_only(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    """The dsl modules (by file name) a module's code imports, outside TYPE_CHECKING blocks."""
+    found: set[str] = set()
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if _type_checking_only(node):
+            pending.extend(node.orelse)  # the else branch runs
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "dsl":
+                found.update(alias.name for alias in node.names)
+            elif node.module.startswith("dsl."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[1] for alias in node.names if alias.name.startswith("dsl."))
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph = {}
+    for path in sorted(DSL.glob("*.py")):
+        graph[path.stem] = _imports(ast.parse(path.read_text(encoding="utf-8"))) - {path.stem}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of the graph as a path that returns to its start, or None."""
+    state: dict[str, str] = {}
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt, path + [nxt])
+                if found:
+                    return found
+        state[node] = "done"
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            found = visit(start, [start])
+            if found:
+                return found
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    """The check below could fail: a graph with a cycle is reported, with the cycle."""
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_imports_are_read_from_functions_too_but_not_type_checking_blocks() -> None:
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from dsl.consolidate import V\n"
+                     "def f():\n    from dsl.evaluator import E\nfrom dsl import ir\n")
+    assert _imports(tree) == {"evaluator", "ir"}
+
+
+def test_dsl_has_no_import_cycle() -> None:
+    graph = import_graph()
+    assert {"checker", "check_program", "consolidate", "evaluator"} <= set(graph)
+    assert find_cycle(graph) is None, f"import cycle in dsl/: {' -> '.join(find_cycle(graph) or [])}"
+
+
+def test_each_checker_pass_imports_only_the_passes_before_it() -> None:
+    graph = import_graph()
+    passes = ["check_constants", "check_examples", "checker", "check_growth", "check_amendments", "check_program"]
+    for index, name in enumerate(passes):
+        later = set(passes[index + 1:])
+        assert not graph[name] & later, f"{name} imports a later pass: {sorted(graph[name] & later)}"
+    # consolidation follows the checker's statute pass, not the driver; the evaluator needs
+    # neither at run time
+    assert "check_program" not in graph["consolidate"] and "consolidate" not in graph["evaluator"]
+    assert not graph["evaluator"] & set(passes)
+
+
+def test_dsl_never_imports_verifier() -> None:
+    for path in DSL.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+        modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [m for m in modules if m == "verifier" or m.startswith("verifier.")], path.name

@@ -1,0 +1,339 @@
+"""Every label and heading the human output prints, in English and Dutch, and the locale's
+formats for numbers, money and dates (Babel).
+
+One catalogue, keyed by a short name, so that a renderer never spells out a word itself and a
+new interface (or a new result kind) is translated in one place. ``text(key, lang, **values)``
+fills the ``{placeholders}``. The terms are those a Dutch drafter uses: "is van toepassing",
+"anders", "tegenvoorbeeld", "bewezen", "leemte", "strijdige regels". JSON, SARIF and JUnit stay
+in English (they are read by programs); diagnostics (error messages) are English for now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
+
+LANGS = ("en", "nl")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # result kinds
+    "kind.property": {"en": "property", "nl": "eigenschap"},
+    "kind.example": {"en": "example", "nl": "voorbeeld"},
+    "kind.conflict": {"en": "conflict", "nl": "strijdige regels"},
+    "kind.gap": {"en": "gap", "nl": "leemte"},
+    "kind.dead": {"en": "dead", "nl": "dode regel"},
+    "kind.redundant": {"en": "redundant", "nl": "overbodige regel"},
+    "kind.query": {"en": "query", "nl": "vraag"},
+    "kind.diff": {"en": "diff", "nl": "verschil"},
+    # statuses
+    "status.proved": {"en": "proved", "nl": "bewezen"},
+    "status.passed": {"en": "passed", "nl": "geslaagd"},
+    "status.failed": {"en": "failed", "nl": "mislukt"},
+    "status.counterexample": {"en": "counterexample", "nl": "tegenvoorbeeld"},
+    "status.conflict": {"en": "conflict", "nl": "strijdig"},
+    "status.gap": {"en": "gap", "nl": "leemte"},
+    "status.dead": {"en": "dead", "nl": "dood"},
+    "status.redundant": {"en": "redundant", "nl": "overbodig"},
+    "status.vacuous": {"en": "vacuous", "nl": "zegt niets"},
+    "status.unknown": {"en": "unknown", "nl": "onbeslist"},
+    "status.changed": {"en": "changed", "nl": "gewijzigd"},
+    "status.unchanged": {"en": "unchanged", "nl": "ongewijzigd"},
+    "status.satisfiable": {"en": "satisfiable", "nl": "gevonden"},
+    "status.unsatisfiable": {"en": "unsatisfiable", "nl": "geen geval"},
+    "status.clean": {"en": "clean", "nl": "in orde"},
+    "status.default": {"en": "otherwise", "nl": "anders"},
+    "status.undecided": {"en": "undecided", "nl": "onbeslist"},
+    # a built-in check that found nothing
+    "check.conflict": {"en": "conflicts", "nl": "strijdige regels"},
+    "check.gap": {"en": "gaps", "nl": "leemtes"},
+    "check.dead": {"en": "dead rules", "nl": "dode regels"},
+    "check.redundant": {"en": "redundant rules", "nl": "overbodige regels"},
+    "check.none": {"en": "{code} {check}: none, {decisions}", "nl": "{code} {check}: geen, {decisions}"},
+    "check.allowed": {"en": " (not reported for {count} with @allow({code}))",
+                      "nl": " (niet gemeld voor {count} met @allow({code}))"},
+    "decisions": {"en": "{count} decision{s}", "nl": "{count} beslissing{en}"},
+    "check.skipped": {"en": "{code} {check}: not run for {names} (a parameter has no value)",
+                      "nl": "{code} {check}: niet uitgevoerd voor {names} (een parameter heeft geen waarde)"},
+    # headline notes
+    "as_expected": {"en": "as expected", "nl": "zoals verwacht"},
+    "expected": {"en": "expected {status}", "nl": "verwacht: {status}"},
+    "cached": {"en": "(cached)", "nl": "(uit de cache)"},
+    "in_version": {"en": "in {version}", "nl": "in {version}"},
+    "rests_on": {"en": "rests on {articles}", "nl": "steunt op {articles}"},
+    "rests_on_domain": {"en": "by the domain alone", "nl": "volgt alleen uit de waardebereiken"},
+    "lemmas": {"en": "{count} decision{s} always decided (checked separately)",
+               "nl": "{count} beslissing{en} altijd beslist (apart nagegaan)"},
+    "ruled_out_by": {"en": "no case: ruled out by {articles}", "nl": "uitgesloten door {articles}"},
+    "ruled_out_domain": {"en": "no case: the facts' ranges alone rule it out",
+                         "nl": "de waardebereiken van de feiten sluiten het uit"},
+    "ruled_out_heading": {"en": "no case satisfies the query; these rules and values rule every case out:",
+                          "nl": "geen geval voldoet aan de vraag; deze regels en waarden sluiten elk geval uit:"},
+    "conditions": {"en": "the conditions: {conditions}", "nl": "de voorwaarden: {conditions}"},
+    "cases_found": {"en": "{count} case{s} found", "nl": "{count} geval{len} gevonden"},
+    # witnesses
+    "case_n": {"en": "case {n}:", "nl": "geval {n}:"},
+    "articles": {"en": "articles: {articles}", "nl": "artikelen: {articles}"},
+    "fact": {"en": "fact", "nl": "feit"},
+    "value": {"en": "value", "nl": "waarde"},
+    "the_case": {"en": "the case:", "nl": "het geval:"},
+    "peildatum": {"en": "peildatum: {dates}", "nl": "peildatum: {dates}"},
+    "outcome": {"en": "outcome:", "nl": "uitkomst:"},
+    "case_named": {"en": "case {case}", "nl": "geval {case}"},
+    "otherwise_of": {"en": "(no rule applies; 'otherwise' of {where})", "nl": "(geen regel is van toepassing; 'anders' van {where})"},
+    "otherwise": {"en": "(no rule applies; 'otherwise')", "nl": "(geen regel is van toepassing; 'anders')"},
+    "rule.applies": {"en": "{where} applies", "nl": "{where} is van toepassing"},
+    "rule.overridden": {"en": "{where} applies but is overridden by {by}",
+                        "nl": "{where} is van toepassing maar wijkt voor {by}"},
+    "rule.not_applies": {"en": "{where} does not apply", "nl": "{where} is niet van toepassing"},
+    "rule.fails": {"en": "{where} does not apply: '{condition}' does not hold",
+                   "nl": "{where} is niet van toepassing: '{condition}' geldt niet"},
+    "defaulted": {"en": "at their default (not in the case file): {names}",
+                  "nl": "op hun standaardwaarde (niet in het casusbestand): {names}"},
+    # diffs
+    "diff.who": {"en": "who (changed region)", "nl": "wie (gewijzigd gebied)"},
+    "diff.before": {"en": "before", "nl": "voor"},
+    "diff.after": {"en": "after", "nl": "na"},
+    "diff.example": {"en": "example", "nl": "voorbeeld"},
+    "diff.gains": {"en": "gains", "nl": "gaat erop vooruit"},
+    "diff.loses": {"en": "loses", "nl": "gaat erop achteruit"},
+    "diff.changes": {"en": "changes", "nl": "verandert"},
+    "diff.combinations": {"en": "{count} combinations", "nl": "{count} combinaties"},
+    "diff.every_case": {"en": "every case", "nl": "elk geval"},
+    "diff.some_cases": {"en": "some cases", "nl": "een deel van de gevallen"},
+    "diff.no_order": {"en": "changes for {count} combination(s) of enum/bool facts (the outcome has no order: nobody gains or loses)",
+                      "nl": "verandert voor {count} combinatie(s) van keuze- of ja/nee-feiten (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit)"},
+    "diff.counts": {"en": "who gains: {gains} combination(s) of enum/bool facts; who loses: {loses}; other changes: {changes}",
+                    "nl": "wie erop vooruitgaat: {gains} combinatie(s) van keuze- of ja/nee-feiten; wie erop achteruitgaat: {loses}; andere wijzigingen: {changes}"},
+    "diff.incomplete": {"en": " ({reason}; more groups may change)", "nl": " ({reason}; meer groepen kunnen veranderen)"},
+    "diff.delta": {"en": "change (after - before) for {who}: {range}", "nl": "verandering (na - voor) voor {who}: {range}"},
+    "diff.who_gains": {"en": "who gains", "nl": "wie erop vooruitgaat"},
+    "diff.who_loses": {"en": "who loses", "nl": "wie erop achteruitgaat"},
+    "diff.count_unknown": {"en": "unknown (the solver ran out of budget)", "nl": "onbeslist (de solver had te weinig tijd)"},
+    "diff.at_least": {"en": "at least {count}", "nl": "ten minste {count}"},
+    "diff.range": {"en": "{low} to {high}", "nl": "{low} tot {high}"},
+    "diff.more_than": {"en": "more than {value}", "nl": "meer dan {value}"},
+    "diff.less_than": {"en": "less than {value}", "nl": "minder dan {value}"},
+    "diff.lower_end": {"en": "lower end: {reason}", "nl": "ondergrens: {reason}"},
+    "diff.upper_end": {"en": "upper end: {reason}", "nl": "bovengrens: {reason}"},
+    "diff.articles": {"en": "articles deciding the examples: {articles}", "nl": "artikelen die de voorbeelden beslissen: {articles}"},
+    "diff.summary": {"en": "{changed} of {total} decision{s} changed ({groups} group{gs}: {gains} gain, {loses} lose, {other} change otherwise)",
+                     "nl": "{changed} van {total} beslissing{en} gewijzigd ({groups} groep{gen}: {gains} vooruit, {loses} achteruit, {other} anders gewijzigd)"},
+    "diff.undecided": {"en": "could not compare (solver budget): {names}",
+                       "nl": "niet te vergelijken (te weinig solvertijd): {names}"},
+    "diff.unchanged": {"en": "unchanged: {names}", "nl": "ongewijzigd: {names}"},
+    "none": {"en": "none", "nl": "geen"},
+    # summary
+    "summary.none": {"en": "no examples, properties or findings to report",
+                     "nl": "geen voorbeelden, eigenschappen of bevindingen om te melden"},
+    "summary.count": {"en": "{count} result{s}: {parts}", "nl": "{count} resulta{ten}: {parts}"},
+    "summary.attention": {"en": "{count} need attention:", "nl": "{count} niet zoals verklaard:"},
+    "summary.ok": {"en": "everything as declared", "nl": "alles zoals verklaard"},
+    "progress.check": {"en": "checking {count} statute{s}…", "nl": "{count} wet{ten} controleren…"},
+    "progress.diff": {"en": "comparing versions…", "nl": "versies vergelijken…"},
+    "bool.true": {"en": "true", "nl": "waar"},
+    "bool.false": {"en": "false", "nl": "onwaar"},
+}
+
+# The engine's messages (built where the finding is made, in English, and kept so in JSON, SARIF
+# and JUnit), as patterns with their Dutch wording for the human output. A message that matches
+# none is shown as written.
+ENGINE_NL: list[tuple[str, str]] = [
+    (r"rules (?P<a>.+?) and (?P<b>.+?) both apply to the case below and decide (?P<d>\S+) differently \((?P<v>.*)\)",
+     "regels {a} en {b} zijn allebei van toepassing op het geval hieronder en beslissen {d} verschillend ({v})"),
+    (r"rules (?P<a>\S+) and (?P<b>\S+) both apply and disagree",
+     "regels {a} en {b} zijn allebei van toepassing en spreken elkaar tegen"),
+    (r"no rule decides (?P<d>\S+) for the case below, and it has no 'otherwise'; undecided where: (?P<w>.*)",
+     "geen regel beslist {d} voor het geval hieronder, en {d} heeft geen 'anders'; onbeslist waar: {w}"),
+    (r"no rule decides (?P<d>\S+) and it has no default", "geen regel beslist {d} en er is geen 'anders'"),
+    (r"rule (?P<r>.+?) can apply but is always overridden by (?P<o>.*)",
+     "regel {r} kan van toepassing zijn maar wijkt altijd voor {o}"),
+    (r"rule (?P<r>.+?) can never apply: its condition cannot hold within the facts' domain",
+     "regel {r} is nooit van toepassing: de voorwaarde kan binnen de waardebereiken van de feiten niet gelden"),
+    (r"rule (?P<r>.+?) is redundant: removing it changes no outcome of (?P<d>\S+)",
+     "regel {r} is overbodig: zonder deze regel verandert geen uitkomst van {d}"),
+    (r"(?P<n>\S+): expected (?P<e>.+?), got (?P<g>.+)", "{n}: verwacht {e}, uitkomst {g}"),
+    (r"fails for the case below", "faalt voor het geval hieronder"),
+    (r"every expected outcome matches", "elke verwachte uitkomst klopt"),
+    (r"the premises can never hold together, so the claim says nothing(?P<rest>.*)",
+     "de aannames kunnen nooit samen gelden, dus de bewering zegt niets{rest}"),
+    (r"the solver ran out of budget \(raise --timeout\); nothing is (?P<what>established|proved)",
+     "de solver had te weinig tijd (verhoog --timeout); niets is vastgesteld"),
+    (r"; this rests on (?P<basis>.*)", "; dit steunt op {basis}"),
+    (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\)", "{d} verandert in {n} groep(en)"),
+]
+
+# An amount as the engine writes it in English ('€1,409.00', '-€0.50'), to be shown in Dutch.
+_ENGLISH_AMOUNT = r"(?P<sign>-?)€(?P<whole>[0-9]{1,3}(?:,[0-9]{3})*)\.(?P<cents>[0-9]{2})(?![0-9])"
+
+
+def localize_amounts(text_: str, lang: str) -> str:
+    """Amounts in an engine text ('e.g. €7,045.00', 'omzet €0.00..€1,000,000.00') in the
+    locale's format; the text around them unchanged."""
+    import re
+
+    if lang == "en":
+        return text_
+
+    def one(match: re.Match[str]) -> str:
+        cents = int(match["whole"].replace(",", "")) * 100 + int(match["cents"])
+        return money(Fraction(-cents if match["sign"] else cents, 100), lang)
+
+    return re.sub(_ENGLISH_AMOUNT, one, text_).replace("e.g. ", "bijv. ")
+
+
+def engine_text(message: str, lang: str) -> str:
+    """An engine message in ``lang``: each '; '-separated part by the first pattern of
+    ``ENGINE_NL`` that matches it whole; other parts as written."""
+
+    if lang != "nl" or not message:
+        return message
+    whole = _translate(message)
+    if whole is None:
+        whole = "; ".join(_translate(part) or part for part in message.split("; "))
+    return localize_amounts(whole, lang)
+
+
+def _translate(part: str) -> str | None:
+    import re
+
+    for pattern, template in ENGINE_NL:
+        match = re.fullmatch(pattern, part)
+        if match:
+            return template.format(**match.groupdict())
+    return None
+
+
+# Plural endings per language, filled in by ``text`` from a ``count`` value.
+_PLURALS = {
+    "en": {"s": "s", "s_": "", "en": "s", "ten": "s", "gs": "s", "gen": "s", "len": "s"},
+    "nl": {"s": "s", "s_": "", "en": "en", "ten": "ten", "gs": "s", "gen": "en", "len": "len", "en_": "en"},
+}
+_SINGULAR = {"s": "", "s_": "s", "en": "", "ten": "at", "gs": "", "gen": "", "len": "", "en_": "t"}
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the locale: LC_ALL, else LC_MESSAGES, else LANG; Dutch when it starts with
+    'nl' (nl_NL.UTF-8, nl_BE), English otherwise (also when no locale is set)."""
+    env = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(variable)
+        if value:
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+def check_lang(lang: str | None) -> str:
+    """``lang``, or the locale's language when None; ValueError for a language not offered."""
+    if lang is None:
+        return default_lang()
+    if lang not in LANGS:
+        raise ValueError(f"unknown language '{lang}' (use {' or '.join(LANGS)})")
+    return lang
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """The catalogue's text for ``key`` in ``lang`` with the values filled in. A ``count`` value
+    also fills the plural endings ({s}, {en}, ...) of both languages."""
+    entry = CATALOGUE[key]
+    template = entry.get(lang) or entry["en"]
+    count = values.get("count")
+    if isinstance(count, int) or "{s}" in template or "{en}" in template:
+        one = count == 1 if isinstance(count, int) else False
+        endings = {k: (_SINGULAR[k] if one else v) for k, v in _PLURALS.get(lang, _PLURALS["en"]).items()}
+        for name, ending in endings.items():
+            values.setdefault(name, ending)
+    return template.format(**values)
+
+
+def status_text(status: str, lang: str) -> str:
+    key = f"status.{status}"
+    return text(key, lang) if key in CATALOGUE else status
+
+
+def kind_text(kind: str, lang: str) -> str:
+    key = f"kind.{kind}"
+    return text(key, lang) if key in CATALOGUE else kind
+
+
+# --- numbers, money and dates in the locale's format --------------------------------------------
+
+_LOCALES = {"en": "en_US", "nl": "nl_NL"}
+
+
+def _decimal(value: Fraction, places: int) -> Decimal:
+    """``value`` rounded half-even to ``places`` decimals (enough precision for any value short
+    enough to show: longer ones are described, not printed, by ``human_value``)."""
+    with localcontext() as context:
+        context.prec = 400
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def money(amount: Fraction, lang: str) -> str:
+    """To the cent, as the locale writes it: '€1,409.00' (en), '€ 1.409,00' (nl). An amount
+    that is not whole cents is rounded and marked '≈' (the exact value is in the JSON); one
+    that rounds to nothing is '<€0.01' (or '>-€0.01')."""
+    from babel.numbers import format_currency
+
+    amount = Fraction(amount)
+    cents = _decimal(amount, 2)
+    if cents == 0 and amount != 0:  # '≈€0.00' would read as no amount at all
+        cent = Decimal("0.01") if amount > 0 else Decimal("-0.01")
+        return ("<" if amount > 0 else ">") + format_currency(cent, "EUR", locale=_LOCALES[lang])
+    shown = format_currency(cents, "EUR", locale=_LOCALES[lang])
+    return shown if Fraction(cents) == amount else "≈" + shown
+
+
+def number(value: Fraction | int, lang: str, places: int = 4) -> str:
+    """A number as the locale writes it ('1,409.5', '1.409,5'), at most ``places`` decimals; a
+    rounded value is marked '≈'."""
+    from babel.numbers import format_decimal
+
+    value = Fraction(value)
+    shown = _decimal(value, places)
+    text_ = format_decimal(shown, format="#,##0.####", locale=_LOCALES[lang])
+    return text_ if Fraction(shown) == value else "≈" + text_
+
+
+def percent(rate: Fraction, lang: str) -> str:
+    """A rate as a percentage: '96%' (en), '96%' (nl), '12.5%' / '12,5%'."""
+    return number(Fraction(rate) * 100, lang, places=2) + "%"
+
+
+def human_value(value: object, type_, lang: str) -> str:
+    """A run-time value for a person in ``lang``: money to the cent, numbers and rates in the
+    locale's format, dates as the language writes them, true/false in words; enum values and
+    ints as the statute writes them. The exact value stays in the JSON (``dsl.values.to_json``)."""
+    from dsl.values import describe_long, too_long
+
+    if value is None:
+        return "-"
+    kind = type_.kind
+    if kind == "bool":
+        return text("bool.true" if value else "bool.false", lang)
+    if kind == "date":
+        day = int(value)  # type: ignore[call-overload]
+        from dsl.values import format_date, is_representable_day
+
+        return date(dt.date.fromordinal(day), lang) if is_representable_day(day) else format_date(day)
+    if too_long(value):
+        return describe_long(value)
+    if kind == "money":
+        return money(Fraction(value), lang)  # type: ignore[arg-type]
+    if kind == "rate":
+        return percent(Fraction(value), lang)  # type: ignore[arg-type]
+    if kind == "number":
+        return number(Fraction(value), lang)  # type: ignore[arg-type]
+    return str(value)
+
+
+def date(day: dt.date, lang: str) -> str:
+    """ISO in English (unambiguous), '1 september 2027' in Dutch."""
+    if lang == "en":
+        return day.isoformat()
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=_LOCALES[lang])
