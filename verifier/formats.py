@@ -266,6 +266,15 @@ def to_sarif(results: list[Result], *, include_passing: bool = False, base: str 
             related["message"] = {"text": "the other rule of the conflict"}
             entry["relatedLocations"] = [related]
         sarif_results.append(entry)
+    return _sarif_log(rules, sarif_results, root, True, exit_code(results), {
+        "total": len(results),
+        "notAsExpected": sum(not r.as_expected for r in results),
+        "omittedPassing": len(results) - len(chosen),
+    })
+
+
+def _sarif_log(rules: list, results: list, root: Path, successful: bool, code: int, properties: dict) -> dict:
+    """A SARIF log of one run of lexproof: the tool with its rules, the results, how it ended."""
     driver: dict = {"name": "lexproof", "rules": rules}
     version = _version()
     if version:
@@ -273,15 +282,11 @@ def to_sarif(results: list[Result], *, include_passing: bool = False, base: str 
         driver["semanticVersion"] = version
     run: dict = {
         "tool": {"driver": driver},
-        "results": sarif_results,
+        "results": results,
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}},
-        "invocations": [{"executionSuccessful": True, "exitCode": exit_code(results)}],
-        "properties": {
-            "total": len(results),
-            "notAsExpected": sum(not r.as_expected for r in results),
-            "omittedPassing": len(results) - len(chosen),
-        },
+        "invocations": [{"executionSuccessful": successful, "exitCode": code}],
+        "properties": properties,
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
@@ -409,20 +414,8 @@ def errors_to_sarif(diagnostics: list[Diagnostic], *, base: str | Path | None = 
                 for number, (note, text) in enumerate(notes, 1)
             ]
         results.append(entry)
-    driver: dict = {"name": "lexproof", "rules": rules}
-    version = _version()
-    if version:
-        driver["version"] = version
-        driver["semanticVersion"] = version
-    run: dict = {
-        "tool": {"driver": driver},
-        "results": results,
-        "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}},
-        "invocations": [{"executionSuccessful": False, "exitCode": BAD_INPUT}],
-        "properties": {"total": 0, "notAsExpected": 0, "omittedPassing": 0, "loadErrors": len(diagnostics)},
-    }
-    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+    return _sarif_log(rules, results, root, False, BAD_INPUT,
+                      {"total": 0, "notAsExpected": 0, "omittedPassing": 0, "loadErrors": len(diagnostics)})
 
 
 def _sarif_rule(code: str) -> dict:
