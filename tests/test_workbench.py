@@ -124,27 +124,30 @@ def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
 
 def test_ask_finds_a_counterexample_and_says_no_case(client: TestClient) -> None:
     question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
-    found = client.get("/ask", params={"q": question, "amendment": "uitbreiding_mbo"})
+    found = _done(client, client.get("/ask", params={"q": question, "amendment": "uitbreiding_mbo"}))
     assert found.status_code == 200
     answer = found.text[found.text.index('id="answer"'):]
     assert 'class="answer satisfiable"' in found.text and "Gevonden" in answer
     assert re.search(r"<th>opleiding</th><td>mbo_bbl</td>", answer)
     assert re.search(r"<th>verschuldigd_per_jaar</th><td>€[\d.]+,\d\d</td>", answer)  # money, Dutch format
-    none = client.get("/ask", params={"q": question, "date": "2026-01-01"})
+    none = _done(client, client.get("/ask", params={"q": question, "date": "2026-01-01"}))
     answer = none.text[none.text.index('id="answer"'):]
     assert 'class="answer unsatisfiable"' in none.text and "Geen geval" in answer
     assert "art. 1.1 WSF2000 (rule opleiding_mbo)" in answer  # why not: what it rests on
+    # and the rules that rule every case out, as the CLI quotes them (opleiding_mbo counts only bol-voltijd)
+    why = answer[answer.index('id="why-not"'):]
+    assert "rule opleiding_mbo [art. 1.1]: opleiding_telt = true if opleiding = mbo_bol_voltijd" in why
 
 
 def test_ask_with_a_bad_question_shows_its_diagnostic(client: TestClient) -> None:
-    response = client.get("/ask", params={"q": "exists Aanvrager: opleidin = mbo_bbl"})
+    response = _done(client, client.get("/ask", params={"q": "exists Aanvrager: opleidin = mbo_bbl"}))
     assert response.status_code == 400
     assert re.search(r"&lt;query&gt;:1:\d+: error: .*opleidin", response.text)
 
 
 def test_diff_table_and_plot(client: TestClient) -> None:
-    response = client.get("/diff", params={"amendment": "uitbreiding_mbo", "fact": "leeftijd",
-                                           "decision": "recht_op_krediet", **BBL})
+    response = _done(client, client.get("/diff", params={"amendment": "uitbreiding_mbo", "fact": "leeftijd",
+                                                         "decision": "recht_op_krediet", **BBL}))
     assert response.status_code == 200
     html = response.text
     assert re.search(r'<tr class="gains"><td><code>opleiding in \{mbo_bbl, mbo_bol_deeltijd, mbo_derde_leerweg\}', html)
@@ -183,12 +186,17 @@ def test_check_page_groups_results_by_article(tmp_path: Path) -> None:
 
 
 def _finished(client: TestClient, response) -> str:
-    """The check job's page once it has finished (it reloads itself every second while running)."""
+    """A job's page (check, query, diff) once it has finished (it reloads itself every second while running)."""
+    return _done(client, response).text
+
+
+def _done(client: TestClient, response):
+    """The response of a job's page once the job has finished."""
     import time
 
     for _ in range(600):
-        if 'data-state="running"' not in response.text:
-            return response.text
+        if not re.search(r'data-state="(running|waiting)"', response.text):
+            return response
         assert '<meta http-equiv="refresh"' in response.text and "<progress" in response.text
         time.sleep(0.5)
         response = client.get(str(response.url))
@@ -198,9 +206,9 @@ def _finished(client: TestClient, response) -> str:
 def test_a_check_job_can_be_cancelled_and_then_shows_no_results() -> None:
     client = TestClient(create_app([LLL]))
     started = client.get("/check", params={"run": "1"})
-    assert 'data-state="running"' in started.text and 'id="cancel"' in started.text
-    job = re.search(r'name="job" value="([^"]+)"', started.text).group(1)
-    html = _finished(client, client.get("/check", params={"job": job, "cancel": "1"}))
+    assert re.search(r'data-state="(running|waiting)"', started.text) and 'id="cancel"' in started.text
+    job = re.search(r'data-job="([^"]+)"', started.text).group(1)
+    html = _finished(client, client.post(f"/jobs/{job}/cancel", params={"back": f"/check?job={job}"}))
     assert 'data-state="cancelled"' in html and 'id="check-results"' not in html
 
 
@@ -294,7 +302,7 @@ def test_serve_binds_localhost_by_default() -> None:
 
 
 def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
-    """Solver calls run in the thread pool, each in its own z3 context: questions asked at the
+    """Solver calls run as jobs, each in its own worker process: questions asked at the
     same time get the answers they get alone, and each form's diagnostics quote its own case."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -302,7 +310,7 @@ def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
     asks = [{"q": question, "amendment": "uitbreiding_mbo"}, {"q": question, "date": "2026-01-01"}] * 3
     cases = [{**BBL, "run": "1", "leeftijd": f"x{i}"} for i in range(6)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(lambda p: client.get("/ask", params=p).text, asks))
+        answers = list(pool.map(lambda p: _finished(client, client.get("/ask", params=p)), asks))
         problems = list(pool.map(lambda p: client.get("/case", params=p).text, cases))
     for params, html in zip(asks, answers):
         expected = "satisfiable" if "amendment" in params else "unsatisfiable"
@@ -316,10 +324,10 @@ def test_a_solver_that_runs_out_of_budget_is_never_no_case() -> None:
     and a diff says it is incomplete, never that nothing changes."""
     client = TestClient(create_app([LLL], timeout=0.001))
     question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
-    html = client.get("/ask", params={"q": question, "date": "2026-01-01"}).text
+    html = _finished(client, client.get("/ask", params={"q": question, "date": "2026-01-01"}))
     answer = html[html.index('id="answer"'):]
     assert 'class="answer unknown"' in html and "Onbeslist" in answer and "Geen geval" not in answer
-    diff = client.get("/diff", params={"amendment": "uitbreiding_mbo"}).text
+    diff = _finished(client, client.get("/diff", params={"amendment": "uitbreiding_mbo"}))
     assert "Onvolledig" in diff
 
 
@@ -363,12 +371,29 @@ def test_no_statute_loaded_is_bad_input() -> None:
 
 
 def test_a_lexproof_bug_is_reported_on_the_page(monkeypatch: pytest.MonkeyPatch, client: TestClient) -> None:
+    from verifier.workbench import app
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(app, "_query_answer", broken)
+    response = _done(client, client.get("/ask", params={"q": "exists Aanvrager: recht_op_krediet"}))
+    assert response.status_code == 500 and "internal error: ZeroDivisionError: boom" in response.text
+
+
+def test_a_lexproof_bug_in_a_worker_is_reported_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker sends an internal error as such (the page shows it), never an empty result."""
+    import multiprocessing
+
+    from verifier.workbench import worker
+
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(api, "query", broken)
-    response = client.get("/ask", params={"q": "exists Aanvrager: recht_op_krediet"})
-    assert response.status_code == 500 and "internal error: ZeroDivisionError: boom" in response.text
+    receive, send = multiprocessing.Pipe(duplex=False)
+    worker.work(send, "query", [LLL], {"q": "exists Aanvrager: recht_op_krediet"}, None)
+    assert receive.recv() == ("internal", "internal error: ZeroDivisionError: boom (please report)")
 
 
 def test_serve_on_a_port_in_use_is_bad_input() -> None:

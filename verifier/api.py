@@ -857,3 +857,38 @@ def generate_population(program: Program, *, rows: int, seed: int, out: str | Pa
     from verifier.sql_engine import connect
 
     write_population(connect(), pick_statute(program, statute), rows, seed, out)
+
+
+# --- results as data (for results computed in another process) -------------------------------
+
+
+def result_to_data(result: Result) -> dict:
+    """A result as JSON-safe data, to send from a worker process (the workbench's jobs) or to
+    store; :func:`result_from_data` reads it back."""
+    from verifier.cache import result_to_data as to_data
+
+    return to_data(result)
+
+
+def result_from_data(program: Program, data: dict, versions: dict | None = None) -> Result:
+    """A result from :func:`result_to_data`, its witnesses re-evaluated in ``program`` (as
+    ``check -j`` does with its workers' results). Raises ValueError when the statute changed
+    so that a witness's version no longer exists as it was."""
+    from verifier.cache import result_from_data as from_data
+
+    statute = program.statutes.get(data.get("statute") or "")
+    if statute is None:
+        raise ValueError(f"statute {data.get('statute')!r} is no longer loaded")
+    return from_data(statute, data, versions)
+
+
+def check_work(program: Program, *, date: str | dt.date | None = None,
+               timeout: float | None = None) -> list[Task]:
+    """``check``'s work (no cache) as tasks to run one by one, in report order: what a caller
+    that shows progress or may stop between two tasks runs (the workbench). Their results,
+    concatenated, are the results of :func:`check`; for a statute of more than
+    ``DECISIONS_PER_PART`` decisions its built-in findings come part by part."""
+    day = _date(date)
+    budget = Budget.from_seconds(timeout)
+    return [task for statute in program.statutes.values()
+            for _statute, task in check_tasks(statute, day, budget, True, ALL_CHECKS, True, True, None)]

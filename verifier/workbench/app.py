@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -37,12 +37,13 @@ from verifier import api
 from verifier.results import cite
 from verifier.solving import timeout_problem
 from verifier.workbench import plot, views
-from verifier.workbench.jobs import Jobs
+from verifier.workbench.jobs import Job, Jobs
 from verifier.workbench.texts import LANGUAGES, language, localize, t
 
 HERE = Path(__file__).parent
 FORM = "case"  # the name diagnostics give the case of the form (as a case file's path)
 _FORM_LOCK = threading.Lock()
+MAX_CASES = 100  # "at most this many cases" of a question
 
 ENVIRONMENT = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                           trim_blocks=True, lstrip_blocks=True)
@@ -88,10 +89,11 @@ def _statute(program: Program, name: str | None) -> StatuteModel:
     return next(iter(program.statutes.values()))
 
 
-def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
-    """The application for the statute files or folders in ``paths``."""
+def create_app(paths: list[str], timeout: float | None = None, max_running: int | None = None) -> Starlette:
+    """The application for the statute files or folders in ``paths``; at most ``max_running``
+    solver jobs at once (default: the cores), each in its own process."""
     bench = Workbench(paths, timeout)
-    jobs = Jobs()
+    jobs = Jobs(paths, max_running)
 
     def page(handler: Callable) -> Callable:
         """Common frame: the language, the program loaded afresh, load errors and bad input
@@ -139,46 +141,69 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
             context.update(await run_in_threadpool(_evaluate, program, model, params))
         return context
 
-    async def ask(request: Request, program: Program, lang: str, params: dict) -> dict:
+    def job_for(kind: str, args: dict, params: dict) -> Job | None:
+        """The job the page names (``job``), when it is one for these very arguments."""
+        job = jobs.get(params.get("job", ""))
+        return job if job is not None and job.kind == kind and job.args == args else None
+
+    def started(path: str, job: Job, params: dict) -> RedirectResponse:
+        """The page of a job just started: the same page with its id (bookmarkable, reloadable)."""
+        keep = {k: v for k, v in params.items() if k not in ("run", "job")}
+        return RedirectResponse(f"{path}?{urlencode({**keep, 'job': job.id})}", status_code=303)
+
+    async def ask(request: Request, program: Program, lang: str, params: dict) -> dict | Response:
+        """A question runs as a job (its own process: it can be cancelled); the page shows its
+        progress, then the cases, "no case" with why not, or "undecided"."""
         model = _statute(program, params.get("statute"))
         context: dict = {"statute": model, "amendments": list(model.amendments), "q": params.get("q", ""),
                          "date": params.get("date") or dt.date.today().isoformat(), "amendment": params.get("amendment", ""),
-                         "max": params.get("max", "1")}
-        if params.get("q"):
-            try:
-                context["result"] = await run_in_threadpool(_query, program, model, params, bench.timeout)
-            except LexproofError as error:
-                context["errors"] = views.problems(error.diagnostics)
+                         "max": params.get("max", "1"), "names": views.names(model), "max_cases": MAX_CASES}
+        if not params.get("q"):
+            return context
+        args = _query_args(model, params)
+        job = job_for("query", args, params)
+        if job is None:
+            return started("/ask", jobs.start("query", args, bench.timeout), params)
+        context["job"] = job
+        if job.state == "done":
+            context["result"] = await run_in_threadpool(_query_answer, program, model, job)
+        elif job.state == "failed":
+            context["errors"] = job_problems(job)
         return context
 
     async def check(request: Request, program: Program, lang: str, params: dict) -> dict | Response:
         """Start a check as a job (``run``), or show a job: its progress while it runs (the page
         reloads itself, without script), a cancel button, and its results when done."""
         if "run" in params:
-            job = jobs.start_check(program, bench.timeout)
-            return RedirectResponse(f"/check?{urlencode({'lang': lang, 'job': job.id})}", status_code=303)
+            return started("/check", jobs.start("check", {}, bench.timeout), params)
         if "job" not in params:
             return {}
         job = jobs.get(params["job"])
-        if job is None:
+        if job is None or job.kind != "check":
             raise _bad(f"no check job '{params['job']}' (jobs are kept while the server runs)")
-        if "cancel" in params and job.state == "running":
-            job.cancel_requested.set()
         context: dict = {"job": job}
         if job.state == "done":
-            context.update(check_context(program, job.results))
-        elif job.state == "failed" and job.error is not None:
-            context["errors"] = views.problems(job.error.diagnostics)
+            context.update(check_context(program, await run_in_threadpool(_job_results, job, program)))
+        elif job.state == "failed":
+            context["errors"] = job_problems(job)
         return context
 
-    async def diff(request: Request, program: Program, lang: str, params: dict) -> dict:
+    async def diff(request: Request, program: Program, lang: str, params: dict) -> dict | Response:
         amendments = [a for s in program.statutes.values() for a in s.amendments]
         name = params.get("amendment") or ""
         context: dict = {"amendments": amendments, "amendment": name}
         if not name:
             return context
         model = api.statute_of_amendment(program, name)
-        results = await run_in_threadpool(lambda: api.diff(program, amendment=name, timeout=bench.timeout))
+        job = job_for("diff", {"amendment": name}, params)
+        if job is None:
+            return started("/diff", jobs.start("diff", {"amendment": name}, bench.timeout), params)
+        context["job"] = job
+        if job.state == "failed":
+            context["errors"] = job_problems(job)
+        if job.state != "done":
+            return context
+        results = await run_in_threadpool(_job_results, job, program)
         numeric = views.numeric_facts(model)
         decisions = [d for d in model.decisions if d in {r.name for r in results}]
         context.update(statute=model, results=results, numeric=numeric, decisions=decisions,
@@ -194,10 +219,32 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
                 context["errors"] = views.problems(error.diagnostics)
         return context
 
+    async def cancel(request: Request) -> Response:
+        """Cancel a job (POST: it changes something) and go back to its page. The worker
+        process is killed; the page then says the job was cancelled, with no results."""
+        job = jobs.get(request.path_params["job"])
+        if job is None:
+            return Response("no such job\n", status_code=404, media_type="text/plain")
+        await run_in_threadpool(job.cancel)
+        back = request.query_params.get("back", "")
+        if not back.startswith("/") or back.startswith("//"):  # only a page of this server
+            back = "/"
+        return RedirectResponse(back, status_code=303)
+
+    async def status(request: Request) -> Response:
+        """A job's state and progress as JSON (``GET /jobs/ID``), for scripts and the page's script."""
+        job = jobs.get(request.path_params["job"])
+        if job is None:
+            return JSONResponse({"error": "no such job"}, status_code=404)
+        return JSONResponse(job.status())
+
     routes = [Route("/", page(statute)), Route("/case", page(case)), Route("/ask", page(ask)),
               Route("/check", page(check)), Route("/diff", page(diff)),
+              Route("/jobs/{job}", status), Route("/jobs/{job}/cancel", cancel, methods=["POST"]),
               Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
-    return Starlette(routes=routes)
+    app = Starlette(routes=routes)
+    app.state.jobs = jobs  # for tests and tools: the jobs of this server
+    return app
 
 
 def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
@@ -229,18 +276,44 @@ def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
     return {"result": {"version": result.version.label, "rows": rows, "defaulted": list(result.defaulted)}}
 
 
-def _query(program: Program, model: StatuteModel, params: dict, timeout: float | None) -> object:
+def _query_args(model: StatuteModel, params: dict) -> dict:
+    """The arguments of ``api.query`` from the form, checked here (bad input at once, before
+    a worker is started)."""
     try:
         count = int(params.get("max") or 1)
     except ValueError:
         raise _bad(f"the number of cases must be a whole number, got '{params.get('max')}'") from None
-    if not 1 <= count <= 100:
-        raise _bad("the number of cases is 1 to 100")
-    result = api.query(program, params["q"], statute=model.name, date=_date(params.get("date"), "the date"),
-                       amendment=params.get("amendment") or None, max_cases=count, timeout=timeout)
+    if not 1 <= count <= MAX_CASES:
+        raise _bad(f"the number of cases is 1 to {MAX_CASES}")
+    day = _date(params.get("date"), "the date")
+    return {"q": params["q"], "statute": model.name, "date": day.isoformat() if day else None,
+            "amendment": params.get("amendment") or None, "max": count}
+
+
+def _query_answer(program: Program, model: StatuteModel, job: Job) -> dict:
+    """What the Ask page shows of a finished query: the cases, or why there is none."""
+    result = _job_results(job, program)[0]
     return {"status": result.status, "message": result.message, "articles": result.articles,
+            "ruled_out_by": list(result.details.get("ruled_out_by", [])),
+            "complete": result.details.get("complete", True) is not False,
             "cases": [{"case": views.case_text(model, values)} for w in result.witnesses for values in w.facts.values()],
             "text": views.result_text(result, program)}
+
+
+def _job_results(job: Job, program: Program) -> list:
+    """A finished job's results in the program as loaded now; bad input when the statute
+    changed under the job so that its cases no longer read the same (run it again)."""
+    try:
+        return job.results(program)
+    except (ValueError, KeyError) as error:
+        raise _bad(f"the statute changed while this ran ({error}); run it again") from None
+
+
+def job_problems(job: Job) -> list[views.Problem]:
+    """A failed job's diagnostics (bad input found in the worker) or its internal error."""
+    if job.internal:
+        return [views.Problem("", "", visible(job.internal))]
+    return [views.Problem(where, visible(message), rendered) for where, message, rendered in job.problems]
 
 
 def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, params: dict, lang: str) -> str:

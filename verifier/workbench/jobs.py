@@ -1,55 +1,113 @@
-"""Long checks as background jobs: progress while they run, and a way to cancel them.
+"""Long solver calls as background jobs: a check, a query ("is there a case ...?") or a diff,
+each in its own worker process, with progress while it runs and a way to cancel it.
 
-``lexproof check`` cuts a run into independent tasks (``api.check_tasks``: the examples, each
-property, the built-in checks). A job runs them one after the other on its own thread, counts
-them as they finish, and stops between two tasks when cancelled (a task itself is bounded by
-the solver budget). A cancelled or failed job shows no results: partial results would look
-like a clean report."""
+Why a process per job, not a thread: z3 cannot be stopped from another thread between two of
+its own steps reliably, and a query may run for as long as its budget allows (minutes, with
+``--timeout``). Killing the worker process stops it at once and frees its core; the server's
+event loop and the other users' jobs are not touched. The worker loads the statute folder
+itself (worker.py), so the server's threads share nothing with it.
+
+- Processes come from a fork server (a clean, single-threaded process with lexproof already
+  imported): forking the server itself, which runs threads, could copy a lock another thread
+  holds; spawning a fresh interpreter per job would import z3 each time.
+- At most ``max_running`` workers run at once (the cores); later jobs wait for a free one.
+  A job that waits or runs can be cancelled; a cancelled or failed job has no results, so
+  that a part of them never reads as "no case" or a clean report.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
+import multiprocessing
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 
-from dsl.diagnostics import LexproofError
 from dsl.model import Program
 from verifier import api
-from verifier.checks import ALL_CHECKS
 from verifier.results import Result
-from verifier.solving import Budget
+from verifier.workbench import worker
+from verifier.workers import available_cores
 
-MAX_JOBS = 20  # the jobs kept (finished ones are dropped first)
+MAX_JOBS = 50  # the jobs kept (finished ones are dropped first)
+POLL_SECONDS = 0.1  # how soon a worker's message or a cancel is seen
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """The fork server where there is one (Linux, macOS), else fresh interpreters."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["verifier.workbench.worker"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 @dataclass
 class Job:
     id: str
+    kind: str  # check query diff
+    args: dict
+    timeout: float | None = None
+    state: str = "waiting"  # waiting running done cancelled failed
+    done: int = 0  # progress: tasks done of total (a check), else 0 of 0
     total: int = 0
-    done: int = 0
-    state: str = "running"  # running done cancelled failed
-    results: list[Result] = field(default_factory=list)
-    error: LexproofError | None = None
+    started: float | None = None
+    finished_at: float | None = None
+    data: list[dict] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # bad input: (where, message, rendered)
     internal: str | None = None  # a lexproof bug, shown as such
     cancel_requested: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+    pid: int | None = None
+    _results: list[Result] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("waiting", "running")
+
+    @property
+    def elapsed(self) -> int:
+        """Whole seconds the worker has been running."""
+        if self.started is None:
+            return 0
+        return int((self.finished_at or time.monotonic()) - self.started)
+
+    def cancel(self, wait: float = 10.0) -> None:
+        """Ask the job to stop, and wait (a little) until its worker is gone."""
+        self.cancel_requested.set()
+        self.finished.wait(wait)
+
+    def results(self, program: Program) -> list[Result]:
+        """The results of a finished job, read back in ``program`` (once)."""
+        if self._results is None:
+            versions: dict = {}
+            self._results = [api.result_from_data(program, item, versions) for item in self.data]
+        return self._results
+
+    def status(self) -> dict:
+        """What the page and ``GET /jobs/ID`` show of a job."""
+        return {"id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
+                "elapsed": self.elapsed}
 
 
 class Jobs:
     """The jobs of one server, by id (random: one user cannot guess another's job)."""
 
-    def __init__(self) -> None:
+    def __init__(self, paths: list[str], max_running: int | None = None) -> None:
+        self.paths = paths
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
+        self._slots = threading.BoundedSemaphore(max_running or max(2, available_cores()))
+        self._context = _context()
 
-    def start_check(self, program: Program, timeout: float | None) -> Job:
-        job = Job(f"{next(self._counter)}-{secrets.token_hex(8)}")
+    def start(self, kind: str, args: dict, timeout: float | None) -> Job:
+        job = Job(f"{next(self._counter)}-{secrets.token_hex(8)}", kind, dict(args), timeout)
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
-        threading.Thread(target=_run_check, args=(job, program, timeout), daemon=True, name=f"check {job.id}").start()
+        threading.Thread(target=self._supervise, args=(job,), daemon=True, name=f"{kind} {job.id}").start()
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -57,29 +115,76 @@ class Jobs:
             return self._jobs.get(job_id)
 
     def _forget_old(self) -> None:
-        finished = [j for j in self._jobs.values() if j.state != "running"]
+        finished = [j for j in self._jobs.values() if not j.active]
         while len(self._jobs) > MAX_JOBS and finished:
             del self._jobs[finished.pop(0).id]
 
+    def _supervise(self, job: Job) -> None:
+        """Wait for a free worker slot, run the job in a worker process, pass on its messages,
+        and kill the worker when the job is cancelled."""
+        try:
+            with self._slots:
+                if job.cancel_requested.is_set():
+                    job.state = "cancelled"
+                    return
+                self._run(job)
+        except Exception as error:  # noqa: BLE001 - a lexproof bug: shown on the page, never a hang
+            job.state, job.data = "failed", []
+            job.internal = f"internal error: {type(error).__name__}: {error} (please report)"
+        finally:
+            job.finished_at = time.monotonic()
+            job.finished.set()
 
-def _run_check(job: Job, program: Program, timeout: float | None) -> None:
-    """What ``api.check(program, timeout=timeout)`` does without a cache, on one process, one
-    task at a time (same tasks, same order, so the same results)."""
-    try:
-        day = dt.date.today()
-        budget = Budget.from_seconds(timeout)
-        tasks = [task for statute in program.statutes.values()
-                 for task in api.check_tasks(statute, day, budget, True, ALL_CHECKS, True, True, None)]
-        job.total = len(tasks)
-        for _statute, task in tasks:
-            if job.cancel_requested.is_set():
-                job.state, job.results = "cancelled", []
-                return
-            job.results.extend(task())
-            job.done += 1
-        job.state = "done"
-    except LexproofError as error:
-        job.state, job.error, job.results = "failed", error, []
-    except Exception as error:  # noqa: BLE001 - a lexproof bug: shown on the page, never a silent clean report
-        job.state, job.results = "failed", []
-        job.internal = f"internal error: {type(error).__name__}: {error} (please report)"
+    def _run(self, job: Job) -> None:
+        receive, send = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=worker.work, args=(send, job.kind, self.paths, job.args, job.timeout),
+                                        daemon=True, name=f"lexproof {job.kind}")
+        process.start()
+        send.close()  # the worker holds the other end: its exit ends the pipe
+        job.pid, job.started, job.state = process.pid, time.monotonic(), "running"
+        try:
+            while True:
+                if job.cancel_requested.is_set():
+                    _stop(process)
+                    job.state, job.data = "cancelled", []
+                    return
+                if not receive.poll(POLL_SECONDS):
+                    continue
+                try:
+                    message = receive.recv()
+                except EOFError:  # the worker died without a word (killed, out of memory, a crash in z3)
+                    process.join(5)
+                    job.state, job.data = "failed", []
+                    job.internal = f"internal error: the worker process stopped (exit code {process.exitcode}) (please report)"
+                    return
+                if _handle(job, message):
+                    process.join(5)
+                    return
+        finally:
+            receive.close()
+            if process.is_alive():
+                _stop(process)
+
+
+def _handle(job: Job, message: tuple) -> bool:
+    """Apply a worker's message to the job; True for the final one."""
+    kind = message[0]
+    if kind == "progress":
+        job.done, job.total = message[1], message[2]
+        return False
+    if kind == "results":
+        job.data, job.state = message[1], "done"
+    elif kind == "problems":
+        job.problems, job.state = message[1], "failed"
+    else:
+        job.internal, job.state = message[1], "failed"
+    return True
+
+
+def _stop(process: multiprocessing.process.BaseProcess) -> None:
+    """Terminate a worker (SIGTERM), and kill it if it does not go."""
+    process.terminate()
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join(5)

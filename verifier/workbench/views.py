@@ -306,3 +306,29 @@ def result_text(result: Result, program: Program) -> str:
 
 def program_statutes(program: Program) -> list[StatuteModel]:
     return list(program.statutes.values())
+
+
+def names(statute: StatuteModel) -> list[tuple[str, str]]:
+    """The names a question may use, each with what it is (for completion in the Ask box):
+    facts groups, facts, decisions, parameters, enum values, item kinds and their facts."""
+    found: dict[str, str] = {}
+
+    def add(name: str, kind: str) -> None:
+        found.setdefault(name, kind)
+
+    for group in statute.groups:
+        add(group, "facts")
+    for fact in statute.facts.values():
+        add(fact.name, "fact")
+    for decision in statute.decisions:
+        add(decision, "decision")
+    for parameter in statute.parameters:
+        add(parameter, "parameter")
+    for kind in statute.kinds:
+        add(kind, "items")
+    for fact in statute.item_facts:
+        add(fact, "item fact")
+    for values in statute.enums.values():
+        for value in values:
+            add(value, "value")
+    return sorted(found.items(), key=lambda item: item[0].lower())

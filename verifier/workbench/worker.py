@@ -1,0 +1,54 @@
+"""What a workbench job runs in its own process (see jobs.py): a check, a query or a diff.
+
+A worker process loads the statute folder itself (through ``api.load``, with the loader's
+import confinement), does the solver work with the CLI's budget, and sends back over a pipe:
+
+- ``("progress", done, total)``: the tasks of a check done so far;
+- ``("results", [data, ...])``: the results as data (``api.result_to_data``);
+- ``("problems", [(where, message, rendered), ...])``: bad input, as the CLI's diagnostics;
+- ``("internal", text)``: a lexproof bug, said as such (never a silent empty result).
+
+Killing the process is how a job is cancelled: z3 stops at once, whatever it is doing."""
+
+from __future__ import annotations
+
+from multiprocessing.connection import Connection
+
+from dsl.diagnostics import LexproofError
+from verifier import api
+
+
+def work(conn: Connection, kind: str, paths: list[str], args: dict, timeout: float | None) -> None:
+    """Run one job and send its outcome; every way out sends exactly one final message."""
+    try:
+        program = api.load(*paths)
+        if kind == "check":
+            results = _check(conn, program, timeout)
+        elif kind == "query":
+            results = [api.query(program, args["q"], statute=args.get("statute"), date=args.get("date"),
+                                 amendment=args.get("amendment"), max_cases=args.get("max", 1), timeout=timeout)]
+        elif kind == "diff":
+            results = api.diff(program, amendment=args["amendment"], timeout=timeout)
+        else:
+            raise ValueError(f"unknown job kind {kind!r}")
+        message: tuple = ("results", [api.result_to_data(result) for result in results])
+    except LexproofError as error:
+        message = ("problems", [(str(d.span), d.message, d.render()) for d in error.diagnostics])
+    except RecursionError:
+        message = ("problems", [("", "the input is nested too deeply to process",
+                                 "error: the input is nested too deeply to process")])
+    except Exception as error:  # noqa: BLE001 - a lexproof bug: reported as one, never as "no results"
+        message = ("internal", f"internal error: {type(error).__name__}: {error} (please report)")
+    conn.send(message)
+    conn.close()
+
+
+def _check(conn: Connection, program, timeout: float | None) -> list:
+    """The check's tasks one by one, reporting progress after each."""
+    tasks = api.check_work(program, timeout=timeout)
+    conn.send(("progress", 0, len(tasks)))
+    results = []
+    for done, task in enumerate(tasks, start=1):
+        results.extend(task())
+        conn.send(("progress", done, len(tasks)))
+    return results
