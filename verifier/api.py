@@ -892,3 +892,11 @@ def check_work(program: Program, *, date: str | dt.date | None = None,
     budget = Budget.from_seconds(timeout)
     return [task for statute in program.statutes.values()
             for _statute, task in check_tasks(statute, day, budget, True, ALL_CHECKS, True, True, None)]
+
+
+def case_paths(source: str, text: str) -> dict[tuple, Span]:
+    """Where each value of a case file's text is, by its path (``("kind", 1, "uren")``): to put
+    a diagnostic about a case back at the field it is about (the workbench's form)."""
+    from verifier.casefile import path_positions
+
+    return path_positions(source, text)

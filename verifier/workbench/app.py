@@ -135,9 +135,12 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
 
     async def case(request: Request, program: Program, lang: str, params: dict) -> dict:
         model = _statute(program, params.get("statute"))
-        context: dict = {"statute": model, "fields": views.form_fields(model, params), "amendments": list(model.amendments),
+        if lang == "nl":  # 1.409,00 is one thousand four hundred and nine
+            params = views.read_dutch(model, params)
+        context: dict = {"statute": model, "fields": views.shown(views.form_fields(model, params), lang),
+                         "amendments": list(model.amendments), "item_groups": views.item_groups(model, params, lang),
                          "date": params.get("date") or dt.date.today().isoformat(), "amendment": params.get("amendment", "")}
-        if "run" in params:
+        if "run" in params and not ("add" in params or "remove" in params):  # adding a row is not asking
             context.update(await run_in_threadpool(_evaluate, program, model, params))
         return context
 
@@ -195,6 +198,8 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
         if not name:
             return context
         model = api.statute_of_amendment(program, name)
+        if lang == "nl":
+            params = views.read_dutch(model, params)
         job = job_for("diff", {"amendment": name}, params)
         if job is None:
             return started("/diff", jobs.start("diff", {"amendment": name}, bench.timeout), params)
@@ -209,7 +214,7 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
         context.update(statute=model, results=results, numeric=numeric, decisions=decisions,
                        witness=lambda data: views.case_text(model, views.case_from_json(model, data)),
                        witness_params=lambda data: {k: views.plain(v) for k, v in (data or {}).items() if k in model.facts},
-                       fields=views.form_fields(model, params),
+                       fields=views.shown(views.form_fields(model, params), lang),
                        fact=params.get("fact") or (numeric[0] if numeric else ""),
                        decision=params.get("decision") or next((r.name for r in results if r.status == "changed"), ""))
         if context["fact"] and context["decision"]:
@@ -263,7 +268,7 @@ def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
                                   amendment=params.get("amendment") or None, source=FORM, text=text)
         except LexproofError as error:
             return {"errors": views.problems(error.diagnostics),
-                    "field_errors": views.field_errors(model, error.diagnostics)}
+                    "field_errors": views.field_errors(model, error.diagnostics, api.case_paths(FORM, text))}
     rows = []
     for name, outcome in result.outcomes.items():
         type_ = model.decisions[name].type
@@ -273,7 +278,33 @@ def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
                      "trace": [{"rule": tr.rule.name, "status": tr.status, "failed": tr.failed_condition,
                                 "overridden_by": list(tr.overridden_by), "article": cite(model, tr.rule.citation),
                                 "key": views.anchor(model, tr.rule.citation)} for tr in outcome.rules]})
-    return {"result": {"version": result.version.label, "rows": rows, "defaulted": list(result.defaulted)}}
+    return {"result": {"version": result.version.label, "rows": rows, "defaulted": list(result.defaulted),
+                       "items": _item_outcomes(model, result)}}
+
+
+def _item_outcomes(model: StatuteModel, result: api.EvaluationResult) -> list[dict]:
+    """The decisions per item (``per kind``), item by item as the CLI labels them (kind[1])."""
+    if not model.item_decisions:
+        return []
+    rows = []
+    for label, decisions in result.to_json().get("items", {}).items():
+        for name, outcome in decisions.items():
+            rows.append({"item": label, "name": name, "status": outcome["status"], "articles": outcome.get("articles", []),
+                         "value": _item_value(model, name, outcome)})
+    return rows
+
+
+def _item_value(model: StatuteModel, name: str, outcome: dict) -> str:
+    """An item decision's value as the CLI writes values (its JSON form read back)."""
+    from dsl.values import parse_value
+
+    if outcome.get("value") is None:
+        return outcome["status"]
+    type_ = model.item_decisions[name].type
+    try:
+        return format_value(parse_value(outcome["value"], type_, model.enums.get(type_.enum or "", ())), type_)
+    except ValueError:
+        return str(outcome["value"])
 
 
 def _query_args(model: StatuteModel, params: dict) -> dict:
@@ -322,7 +353,7 @@ def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, 
         raise _bad(f"'{fact}' is not a numeric fact of {model.name}")
     if decision not in model.decisions:
         raise _bad(f"'{decision}' is not a decision of {model.name}")
-    case = {f.name: f.value for f in context["fields"] if f.value != ""}
+    case = {f.name: views.from_dutch(f.value) if lang == "nl" else f.value for f in context["fields"] if f.value != ""}
     info = model.facts[fact]
     around = Fraction(str(case.get(fact) or 0)) if str(case.get(fact) or "0").replace(".", "", 1).isdigit() else Fraction(0)
     low, high = plot.default_range(info.low, info.high, around)

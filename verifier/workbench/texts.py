@@ -110,6 +110,10 @@ TEXTS: dict[str, dict[str, str]] = {
                        "en": "Cancelled: no difference computed (this does not say that nothing changes)"},
     "cancelled.check": {"nl": "Afgebroken: geen resultaten (een deel ervan zou er als in orde uitzien)",
                         "en": "Cancelled: no results (a part of them would look clean)"},
+    "items.decisions": {"nl": "Per item", "en": "Per item"},
+    "items.add": {"nl": "Toevoegen", "en": "Add"},
+    "items.remove": {"nl": "Verwijderen", "en": "Remove"},
+    "items.up.to": {"nl": "hoogstens", "en": "at most"},
     "report.title": {"nl": "lexproof-controlerapport", "en": "lexproof check report"},
 }
 

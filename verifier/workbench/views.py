@@ -189,29 +189,131 @@ def _plain(value: object, fact: FactInfo) -> str:
     return str(value)
 
 
+def _field(statute: StatuteModel, fact: FactInfo, name: str, given: dict[str, str]) -> Field:
+    """The field of one fact (of the case, or of an item: ``name`` is then ``kind[0].fact``):
+    the value given, else the typical value, else the default, else the low end of the range."""
+    value = given.get(name)
+    if value is None:
+        start = next((v for v in (fact.typical, fact.default, fact.low) if v is not None), None)
+        value = _plain(start, fact)
+    choices = statute.enums.get(fact.type.enum or "", ()) if fact.type.kind == "enum" else ()
+    if fact.type.kind == "bool":
+        choices = ("false", "true")
+    if choices and not value:
+        value = choices[0]
+    return Field(name, fact.type.kind, value, tuple(choices), _plain(fact.low, fact) or None,
+                 _plain(fact.high, fact) or None, fact.origin)
+
+
 def form_fields(statute: StatuteModel, given: dict[str, str]) -> list[Field]:
     """One field per fact: enum choices, the range, and the value given, else the typical
     value, else the default, else the low end of the range (else empty: the case must give it)."""
-    fields = []
-    for fact in statute.facts.values():
-        value = given.get(fact.name)
-        if value is None:
-            start = next((v for v in (fact.typical, fact.default, fact.low) if v is not None), None)
-            value = _plain(start, fact)
-        choices = statute.enums.get(fact.type.enum or "", ()) if fact.type.kind == "enum" else ()
-        if fact.type.kind == "bool":
-            choices = ("false", "true")
-        if choices and not value:
-            value = choices[0]
-        fields.append(Field(fact.name, fact.type.kind, value, tuple(choices), _plain(fact.low, fact) or None,
-                            _plain(fact.high, fact) or None, fact.origin))
-    return fields
+    return [_field(statute, fact, fact.name, given) for fact in statute.facts.values()]
 
 
-def case_from_form(statute: StatuteModel, params: dict[str, str]) -> dict[str, str]:
+def case_from_form(statute: StatuteModel, params: dict[str, str]) -> dict[str, object]:
     """The case as the form sent it: the facts given (an empty field is left out, so that
-    the case's diagnostics name it, or its default applies)."""
-    return {name: params[name] for name in statute.facts if params.get(name, "") != ""}
+    the case's diagnostics name it, or its default applies), and the items of each kind."""
+    case: dict[str, object] = {name: params[name] for name in statute.facts if params.get(name, "") != ""}
+    tree = item_tree(statute, params)
+    for kind in statute.top_kinds():
+        case[kind] = _items_json(statute, kind, tree.get(kind, []))
+    return case
+
+
+# --- repeated items in the form --------------------------------------------------------------
+#
+# An item's fields are named by their path, as a case file nests them: ``kind[0].leeftijd``,
+# ``kind[0].contract[1].uurprijs``; a hidden field ``kind[0]`` marks that the row exists (an
+# item may leave every fact to its default). Rows are added and removed by submit buttons
+# (``add=kind[0].contract``, ``remove=kind[1]``), so the form works without script.
+
+_ROW = re.compile(r"^(.*?)\[(\d+)\]$")
+
+
+@dataclass
+class ItemRow:
+    """One item in the form: its fields and, per child kind, its own items."""
+
+    prefix: str  # kind[0] or kind[0].contract[1]
+    number: int  # 1-based, as diagnostics count items
+    fields: list[Field]
+    groups: list[ItemGroup]
+
+
+@dataclass
+class ItemGroup:
+    """The items of one kind in the form (of the case, or of one item of the parent kind)."""
+
+    kind: str
+    path: str  # kind, or kind[0].contract: the value of its add button
+    maximum: int
+    rows: list[ItemRow]
+
+    @property
+    def full(self) -> bool:
+        return len(self.rows) >= self.maximum
+
+
+def item_tree(statute: StatuteModel, params: dict[str, str]) -> dict[str, list[dict]]:
+    """The items the form sent, with its add or remove applied: kind -> rows, each row
+    ``{"values": {fact: text}, "children": {kind: rows}}`` (renumbered from 0, in order)."""
+
+    def rows(prefix: str, kind: str) -> list[dict]:
+        path = f"{prefix}{kind}"
+        indices = sorted({int(m.group(2)) for key in params for m in [_ROW.match(key)]
+                          if m is not None and m.group(1) == path})
+        found = []
+        for index in indices:
+            at = f"{path}[{index}]"
+            if params.get("remove") == at:
+                continue
+            values = {name: params[f"{at}.{name}"] for name in statute.kinds[kind].facts if f"{at}.{name}" in params}
+            found.append({"values": values, "children": {sub: rows(at + ".", sub) for sub in statute.child_kinds(kind)}})
+        if params.get("add") == path and len(found) < statute.kinds[kind].maximum:
+            found.append({"values": {}, "children": {sub: [] for sub in statute.child_kinds(kind)}})
+        return found
+
+    return {kind: rows("", kind) for kind in statute.top_kinds()}
+
+
+def _items_json(statute: StatuteModel, kind: str, rows: list[dict]) -> list[dict]:
+    """Rows of the form as the list a case file holds (empty fields left out: default or missing)."""
+    result = []
+    for row in rows:
+        item: dict[str, object] = {name: value for name, value in row["values"].items() if value != ""}
+        for sub, children in row["children"].items():
+            item[sub] = _items_json(statute, sub, children)
+        result.append(item)
+    return result
+
+
+def item_groups(statute: StatuteModel, params: dict[str, str], lang: str = "en") -> list[ItemGroup]:
+    """The item rows to show: those sent (with the add or remove applied), each field with
+    the value sent, a new row's with the fact's typical value, default or low end."""
+
+    def group(prefix: str, kind: str, rows: list[dict]) -> ItemGroup:
+        path = f"{prefix}{kind}"
+        item_rows = []
+        for index, row in enumerate(rows):
+            at = f"{path}[{index}]"
+            given = {f"{at}.{name}": value for name, value in row["values"].items()}
+            fields = shown([_field(statute, statute.item_facts[name], f"{at}.{name}", given)
+                                   for name in statute.kinds[kind].facts], lang)
+            children = [group(at + ".", sub, row["children"].get(sub, [])) for sub in statute.child_kinds(kind)]
+            item_rows.append(ItemRow(at, index + 1, fields, children))
+        return ItemGroup(kind, path, statute.kinds[kind].maximum, item_rows)
+
+    tree = item_tree(statute, params)
+    return [group("", kind, tree.get(kind, [])) for kind in statute.top_kinds()]
+
+
+def path_field(path: tuple) -> str:
+    """A case file's path as the form's field name: ("kind", 0, "uren") -> kind[0].uren."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
 
 
 def case_text(statute: StatuteModel, values: dict[str, object]) -> dict[str, str]:
@@ -263,11 +365,22 @@ def problems(diagnostics: list[Diagnostic]) -> list[Problem]:
     return [Problem(str(d.span), visible(d.message), d.render()) for d in diagnostics]
 
 
-def field_errors(statute: StatuteModel, diagnostics: list[Diagnostic]) -> dict[str, str]:
-    """The message for each fact field a diagnostic is about (shown beside the field)."""
+def field_errors(statute: StatuteModel, diagnostics: list[Diagnostic],
+                 paths: dict[tuple, Span] | None = None) -> dict[str, str]:
+    """The message for each field a diagnostic is about (shown beside the field): by the
+    position of the diagnostic in the case's text (``paths``: where each value of the case
+    is, so an item's fact is told apart in every item), else by the fact its message names."""
     found: dict[str, str] = {}
+    by_line: dict[int, tuple] = {}
+    for path, span in (paths or {}).items():
+        if len(path) > len(by_line.get(span.line, ())):
+            by_line[span.line] = path
     for diagnostic in diagnostics:
         message = visible(diagnostic.message)
+        path = by_line.get(diagnostic.span.line)
+        if path:
+            found.setdefault(path_field(path), message)
+            continue
         for name in statute.facts:
             if message.startswith((f"{name}:", f"'{name}'")) and name not in found:
                 found[name] = message
@@ -332,3 +445,59 @@ def names(statute: StatuteModel) -> list[tuple[str, str]]:
         for value in values:
             add(value, "value")
     return sorted(found.items(), key=lambda item: item[0].lower())
+
+
+# --- Dutch numbers in the form ---------------------------------------------------------------
+
+_NUMERIC = ("int", "money", "number", "rate")
+_DUTCH_GROUPED = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+)(,\d+)?$")  # 1.409 1.409,00 -12.000,5
+_DUTCH_DECIMAL = re.compile(r"^(-?\d+),(\d+)$")  # 1409,00 0,5
+_PLAIN = re.compile(r"^-?\d+\.\d+$")
+
+
+def _numeric_field(statute: StatuteModel, name: str) -> bool:
+    """Whether a form field (``leeftijd``, ``kind[0].uren``) holds a number."""
+    fact = statute.facts.get(name) or statute.item_facts.get(name.rsplit(".", 1)[-1] if "[" in name else "")
+    return fact is not None and fact.type.kind in _NUMERIC
+
+
+def from_dutch(text: str) -> str:
+    """A number as a Dutch user types it, as a case file writes it: 1.409,00 -> 1409.00,
+    € 2.530 -> 2530, 0,5 -> 0.5, 96,5% -> 96.5%. Anything else is left as it is (2530.00,
+    800, abc: the case's diagnostics judge it). A point followed by three digits is a
+    thousands separator in Dutch: 1.409 is one thousand four hundred and nine."""
+    value = text.strip()
+    if value.startswith("€"):
+        value = value[1:].strip()
+    percent = value.endswith("%")
+    core = value[:-1].strip() if percent else value
+    grouped = _DUTCH_GROUPED.match(core)
+    if grouped:
+        core = grouped.group(1) + grouped.group(2).replace(".", "") + (grouped.group(3) or "").replace(",", ".")
+    elif _DUTCH_DECIMAL.match(core):
+        core = core.replace(",", ".")
+    else:
+        return text
+    return core + ("%" if percent else "")
+
+
+def read_dutch(statute: StatuteModel, params: dict[str, str]) -> dict[str, str]:
+    """The form's numbers read as Dutch (the Dutch switch is on): every numeric field of a
+    fact or item fact through ``from_dutch``; other fields as sent."""
+    return {name: from_dutch(value) if _numeric_field(statute, name) else value for name, value in params.items()}
+
+
+def shown(fields: list[Field], lang: str) -> list[Field]:
+    """The fields as the form shows them in ``lang`` (numbers in Dutch for 'nl')."""
+    return to_dutch(fields) if lang == "nl" else fields
+
+
+
+
+def to_dutch(fields: list[Field]) -> list[Field]:
+    """The fields' numbers as a Dutch user reads them (2530.00 -> 2530,00), so that what the
+    form shows is what ``from_dutch`` reads back."""
+    for f in fields:
+        if f.kind in _NUMERIC and _PLAIN.match(f.value):
+            f.value = f.value.replace(".", ",")
+    return fields
