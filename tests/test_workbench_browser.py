@@ -40,13 +40,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def _serve(paths: list[str], *options: str) -> Iterator[str]:
+    """`lexproof serve PATHS` on a free localhost port, until the tests are done."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    process = subprocess.Popen([sys.executable, "-m", "verifier.cli", "serve", str(ROOT / "statutes" / "lll"),
-                                "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([sys.executable, "-m", "verifier.cli", "serve", *paths, "--port", str(port), *options],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -66,6 +65,25 @@ def server() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    yield from _serve([str(ROOT / "statutes" / "lll")])
+
+
+@pytest.fixture(scope="module")
+def extras(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server for the statutes of the other browser tests: one with repeated items
+    (Kindregeling) and one whose question runs until it is cancelled (Hard), with a budget of
+    1,000 s per solver call."""
+    from test_workbench_forms import KINDREGELING
+    from test_workbench_jobs import HARD
+
+    folder = tmp_path_factory.mktemp("statutes")
+    (folder / "kind.law").write_text(KINDREGELING, encoding="utf-8")
+    (folder / "hard.law").write_text(HARD, encoding="utf-8")
+    yield from _serve([str(folder)], "--timeout", "1000")
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +137,50 @@ def _submit(driver, button: str) -> None:
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, button).click()
     WebDriverWait(driver, 600).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 600).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    _job_done(driver)
     errors = driver.find_elements(By.ID, "errors")
     assert not errors, "the page shows errors: " + errors[0].text
+
+
+ACTIVE_JOB = """var job = document.getElementById('job');
+return document.readyState === 'complete' && !(job && ['running', 'waiting'].indexOf(job.dataset.state) >= 0);"""
+
+
+def _job_state(driver) -> str | None:
+    """The state of the page's job (None while the page is being replaced)."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return driver.execute_script("var j = document.getElementById('job'); return j && j.dataset.state")
+    except WebDriverException:
+        return None
+
+
+def _click(driver, element_id: str) -> bool:
+    """Click an element of a page that may be replacing itself; False to try again."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+
+    try:
+        driver.find_element(By.ID, element_id).click()
+        return True
+    except WebDriverException:
+        return False
+
+
+def _job_done(driver, seconds: float = 600) -> None:
+    """Wait until the page's job (a question, diff or check) has finished: its page reloads
+    itself every second while the job runs."""
+    from selenium.common.exceptions import JavascriptException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def done(d) -> bool:
+        try:
+            return bool(d.execute_script(ACTIVE_JOB))
+        except (JavascriptException, WebDriverException):  # the page was just replacing itself
+            return False
+
+    WebDriverWait(driver, seconds, poll_frequency=0.3).until(done)
 
 
 def _outcome(driver, decision: str) -> str:
@@ -198,3 +257,65 @@ def test_walk_through(server: str, browser) -> None:
     assert "What changes" in browser.find_element(By.TAG_NAME, "nav").text
     _shot(browser, "7-english")
     assert len(list(ARTIFACTS.glob("*.png"))) >= 7
+
+
+def test_cancel_a_question(extras: str, browser) -> None:
+    """A question that would run for minutes shows its progress and a cancel button; the
+    cancel stops it and the page says so: no answer, never "no case"."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_workbench_jobs import HARD_QUESTION
+
+    browser.get(extras + "/ask?statute=Hard")
+    browser.find_element(By.ID, "q").send_keys(HARD_QUESTION)
+    browser.find_element(By.ID, "ask").click()
+    WebDriverWait(browser, 120, poll_frequency=0.3).until(lambda d: _job_state(d) == "running")
+    _shot(browser, "8-question-running")
+    # the page reloads itself every second while the job runs: click the button of the page shown now
+    WebDriverWait(browser, 60, poll_frequency=0.3).until(lambda d: _click(d, "cancel"))
+    WebDriverWait(browser, 60, poll_frequency=0.3).until(lambda d: _job_state(d) == "cancelled")
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "Afgebroken: geen antwoord" in text and "Geen geval" not in text
+    assert not browser.find_elements(By.ID, "answer")
+    _shot(browser, "9-question-cancelled")
+
+
+def test_completion_suggests_a_fact_name(extras: str, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(extras + "/ask?statute=Kindregeling")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("exists Huishouden: ink")
+    suggestions = browser.find_element(By.ID, "suggestions")
+    assert suggestions.is_displayed()
+    first = suggestions.find_elements(By.TAG_NAME, "li")[0]
+    assert first.text.split()[0] == "inkomen" and "fact" in first.text
+    _shot(browser, "10-completion")
+    box.send_keys(Keys.ENTER)
+    assert box.get_attribute("value") == "exists Huishouden: inkomen"
+    assert not suggestions.is_displayed()
+
+
+def test_an_item_row_is_added_in_the_case_form(extras: str, browser) -> None:
+    """Two children added to the form, the second with the most hours: €100 + €150 = €250
+    (the Kindregeling of docs/language.md, art. 2 and 4)."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(extras + "/case?statute=Kindregeling")
+    browser.execute_script("arguments[0].value = '2025-01-01'", browser.find_element(By.ID, "date"))
+    _fill_case(browser, {"inkomen": "30000"})
+    assert not browser.find_elements(By.CSS_SELECTOR, ".item-row")
+    _submit(browser, "add-kind")
+    assert [row.get_attribute("id") for row in browser.find_elements(By.CSS_SELECTOR, ".item-row")] == ["row-kind[0]"]
+    _fill_case(browser, {"kind[0].leeftijd": "3", "kind[0].uren": "100"})
+    _submit(browser, "add-kind")
+    _fill_case(browser, {"kind[1].leeftijd": "7", "kind[1].uren": "120"})
+    _submit(browser, "add-kind[0].contract")
+    assert browser.find_element(By.ID, "f-kind[0].contract[0].uurprijs").is_displayed()
+    _shot(browser, "11-items-form")
+    _submit(browser, "evaluate")
+    assert _outcome(browser, "toeslag") == "€250,00"
+    per_item = browser.find_element(By.ID, "item-outcomes").text
+    assert "kind[2] per_kind €150,00" in per_item
+    _shot(browser, "12-items-outcome")
