@@ -900,3 +900,13 @@ def case_paths(source: str, text: str) -> dict[tuple, Span]:
     from verifier.casefile import path_positions
 
     return path_positions(source, text)
+
+
+def impact_view(report) -> dict:
+    """What a page shows of an impact report (``impact``), as plain data: the JSON of
+    ``impact --format json`` (``json``), the lines of the human output (``text``) and the
+    charts of ``impact --plot FILE.svg`` (``svg``)."""
+    from verifier.impact import human_lines, to_json_payload
+    from verifier.impact_plot import svg_text
+
+    return {"json": to_json_payload(report), "text": human_lines(report), "svg": svg_text(report.runner, report)}

@@ -453,7 +453,8 @@ def fmt_command(files, check_only, show_diff, write) -> None:
 @once_option("--host", default="127.0.0.1", show_default=True,
              help="the address to bind; the default serves this computer only")
 @TIMEOUT
-def serve_command(paths, port, host, timeout) -> None:
+@once_option("--population", metavar="FILE|DIR", help="a population (Parquet or CSV) for the impact charts of What changes")
+def serve_command(paths, port, host, timeout, population) -> None:
     """Open the workbench in the browser: read, try a case, ask, check, see what changes (docs/workbench.md)."""
 
     def action() -> int:
@@ -462,7 +463,10 @@ def serve_command(paths, port, host, timeout) -> None:
         # and a drafter fixing them sees the result on reload.
         from verifier.workbench.server import run
 
-        run(list(paths), host, port, seconds)
+        if population is not None and not Path(population).exists():
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
+                                           f"--population {population}: no such file or folder"))
+        run(list(paths), host, port, seconds, population)
         return 0
 
     sys.exit(_guard(action))

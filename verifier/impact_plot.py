@@ -66,6 +66,19 @@ def write_plot(engine, report, path: str | Path) -> None:
     suffix = target.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--plot {path}: give a .svg or .png file"))
+    if suffix == ".svg":
+        target.write_text(svg_text(engine, report), encoding="utf-8")
+    else:
+        _png(report_panels(engine, report), target)
+
+
+def svg_text(engine, report) -> str:
+    """The plot as SVG text (what ``--plot FILE.svg`` writes; the workbench shows it)."""
+    return _svg(report_panels(engine, report))
+
+
+def report_panels(engine, report) -> list[tuple[str, list[str], list[int]]]:
+    """The panels of a report's plot: (title, bar labels, counts)."""
     panels = []
     for item in report.decisions:
         if item.numeric and item.deciles:
@@ -81,10 +94,7 @@ def write_plot(engine, report, path: str | Path) -> None:
                 counts = [figures.counts.get(word, 0) for _, figures in item.groups]
                 if any(counts):  # "nobody loses" is in the report; an empty panel says nothing
                     panels.append((f"{item.decision}: cases that {word} per {', '.join(report.by)}", labels, counts))
-    if suffix == ".svg":
-        target.write_text(_svg(panels), encoding="utf-8")
-    else:
-        _png(panels, target)
+    return panels
 
 
 def _svg(panels: list[tuple[str, list[str], list[int]]]) -> str:

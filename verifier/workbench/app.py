@@ -59,9 +59,10 @@ def render(template: str, lang: str, **context: object) -> str:
 class Workbench:
     """The statute folder the server was given and the solver budget of its calls."""
 
-    def __init__(self, paths: list[str], timeout: float | None = None) -> None:
+    def __init__(self, paths: list[str], timeout: float | None = None, population: str | None = None) -> None:
         self.paths = paths
         self.timeout = timeout
+        self.population = population  # given on the command line; never a path from a page
 
     def load(self) -> Program:
         return api.load(*self.paths)
@@ -89,10 +90,12 @@ def _statute(program: Program, name: str | None) -> StatuteModel:
     return next(iter(program.statutes.values()))
 
 
-def create_app(paths: list[str], timeout: float | None = None, max_running: int | None = None) -> Starlette:
+def create_app(paths: list[str], timeout: float | None = None, max_running: int | None = None,
+               population: str | None = None) -> Starlette:
     """The application for the statute files or folders in ``paths``; at most ``max_running``
-    solver jobs at once (default: the cores), each in its own process."""
-    bench = Workbench(paths, timeout)
+    solver jobs at once (default: the cores), each in its own process; ``population``: a
+    Parquet or CSV file or folder for the impact charts of What changes."""
+    bench = Workbench(paths, timeout, population)
     jobs = Jobs(paths, max_running)
 
     def page(handler: Callable) -> Callable:
@@ -194,7 +197,7 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
     async def diff(request: Request, program: Program, lang: str, params: dict) -> dict | Response:
         amendments = [a for s in program.statutes.values() for a in s.amendments]
         name = params.get("amendment") or ""
-        context: dict = {"amendments": amendments, "amendment": name}
+        context: dict = {"amendments": amendments, "amendment": name, "population": bench.population}
         if not name:
             return context
         model = api.statute_of_amendment(program, name)
@@ -224,6 +227,31 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
                 context["errors"] = views.problems(error.diagnostics)
         return context
 
+    async def impact(request: Request, program: Program, lang: str, params: dict) -> dict | Response:
+        """What an amendment does to the population given with ``--population``: the counts of
+        ``lexproof impact`` per decision (and per group), and its charts; a job like a diff."""
+        amendments = [a for s in program.statutes.values() for a in s.amendments]
+        name = params.get("amendment") or ""
+        context: dict = {"amendments": amendments, "amendment": name, "population": bench.population,
+                         "by": params.get("by", ""), "by_choices": []}
+        if not name or not bench.population:
+            return context
+        model = api.statute_of_amendment(program, name)
+        context["by_choices"] = views.by_choices(model)
+        if context["by"] and context["by"] not in context["by_choices"]:
+            raise _bad(f"'{context['by']}' is not a fact of {model.name} to group by")
+        args = {"amendment": name, "population": bench.population, "by": [context["by"]] if context["by"] else []}
+        job = job_for("impact", args, params)
+        if job is None:
+            return started("/impact", jobs.start("impact", args, bench.timeout), params)
+        context["job"] = job
+        if job.state == "failed":
+            context["errors"] = job_problems(job)
+        elif job.state == "done" and job.view is not None:
+            context["view"] = job.view
+            context["totals"] = {d["decision"]: _impact_totals(d) for d in job.view["json"]["decisions"]}
+        return context
+
     async def cancel(request: Request) -> Response:
         """Cancel a job (POST: it changes something) and go back to its page. The worker
         process is killed; the page then says the job was cancelled, with no results."""
@@ -244,7 +272,7 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
         return JSONResponse(job.status())
 
     routes = [Route("/", page(statute)), Route("/case", page(case)), Route("/ask", page(ask)),
-              Route("/check", page(check)), Route("/diff", page(diff)),
+              Route("/check", page(check)), Route("/diff", page(diff)), Route("/impact", page(impact)),
               Route("/jobs/{job}", status), Route("/jobs/{job}/cancel", cancel, methods=["POST"]),
               Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
     app = Starlette(routes=routes)
@@ -338,6 +366,19 @@ def _job_results(job: Job, program: Program) -> list:
         return job.results(program)
     except (ValueError, KeyError) as error:
         raise _bad(f"the statute changed while this ran ({error}); run it again") from None
+
+
+def _impact_totals(decision: dict) -> str:
+    """A decision's total before and after over the population, as the CLI writes money."""
+    from decimal import Decimal
+
+    if decision.get("total_before") is None or decision.get("total_after") is None:
+        return ""
+    if decision["type"] == "money":
+        before, after = (f"€{Decimal(decision[key]):,.2f}" for key in ("total_before", "total_after"))
+    else:
+        before, after = decision["total_before"], decision["total_after"]
+    return f"{before} → {after}"
 
 
 def job_problems(job: Job) -> list[views.Problem]:

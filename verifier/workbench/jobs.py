@@ -46,7 +46,7 @@ def _context() -> multiprocessing.context.BaseContext:
 @dataclass
 class Job:
     id: str
-    kind: str  # check query diff
+    kind: str  # check query diff impact
     args: dict
     timeout: float | None = None
     state: str = "waiting"  # waiting running done cancelled failed
@@ -55,6 +55,7 @@ class Job:
     started: float | None = None
     finished_at: float | None = None
     data: list[dict] = field(default_factory=list)
+    view: dict | None = None  # an impact's figures, text and charts
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # bad input: (where, message, rendered)
     internal: str | None = None  # a lexproof bug, shown as such
     cancel_requested: threading.Event = field(default_factory=threading.Event)
@@ -174,6 +175,8 @@ def _handle(job: Job, message: tuple) -> bool:
         return False
     if kind == "results":
         job.data, job.state = message[1], "done"
+    elif kind == "view":
+        job.view, job.state = message[1], "done"
     elif kind == "problems":
         job.problems, job.state = message[1], "failed"
     else:

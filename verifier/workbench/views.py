@@ -501,3 +501,15 @@ def to_dutch(fields: list[Field]) -> list[Field]:
         if f.kind in _NUMERIC and _PLAIN.match(f.value):
             f.value = f.value.replace(".", ",")
     return fields
+
+
+def by_choices(statute: StatuteModel) -> list[str]:
+    """The facts an impact can be counted per (``impact --by``): an enum or bool fact by its
+    values, a number or date by its deciles (``FACT:deciles``)."""
+    choices = []
+    for fact in statute.facts.values():
+        if fact.type.kind in ("enum", "bool"):
+            choices.append(fact.name)
+        elif fact.type.kind in (*_NUMERIC, "date"):
+            choices.append(f"{fact.name}:deciles")
+    return choices
