@@ -179,9 +179,11 @@ def test_check_page_groups_results_by_article(tmp_path: Path) -> None:
     client = TestClient(create_app([str(tmp_path)]))
     assert client.get("/check").status_code == 200
     html = _finished(client, client.get("/check", params={"run": "1"}))
-    assert 'id="check-results"' in html and "passed" in html
-    # one example, and the built-in checks (clean) in the statute's one version
-    assert re.search(r"<td>example</td><td>&lt;script&gt;alert\(&#39;example&#39;\)&lt;/script&gt;</td>", html)
+    assert 'id="check-results"' in html
+    # one example, and the built-in checks (clean) in the statute's one version; kinds and
+    # statuses in the words of the CLI's catalogue (Dutch by default: voorbeeld, geslaagd)
+    assert re.search(r"<td>voorbeeld</td><td>&lt;script&gt;alert\(&#39;example&#39;\)&lt;/script&gt;</td>\s*"
+                     r'<td><span class="status" data-status="passed">geslaagd</span>', html)
     assert "Samenvatting: " in html
 
 

@@ -167,3 +167,15 @@ def test_worker_processes_do_not_outlive_a_finished_job() -> None:
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert os.getpid() != pid
+
+
+@pytest.mark.parametrize(("lang", "words"), [("nl", ("het geval:", "is van toepassing")), ("en", ("the case:", "applies"))])
+def test_the_clis_explanation_is_quoted_in_the_pages_language(lang: str, words: tuple[str, str]) -> None:
+    """The text under an answer is `lexproof query --lang LANG`, line by line (no ␊ marks)."""
+    client = TestClient(create_app([LLL]))
+    page = _wait(client, client.get("/ask", params={"q": "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet",
+                                                    "amendment": "uitbreiding_mbo", "lang": lang})).text
+    quoted = re.search(r"<summary>lexproof query</summary><pre>(.*?)</pre>", page, re.S).group(1)
+    assert all(word in quoted for word in words) and "␊" not in quoted and quoted.count("\n") > 5
+    money = re.search(r"verschuldigd_per_jaar +(€\s?[\d.,]+)", quoted).group(1)
+    assert re.fullmatch(r"€\s\d{1,3}(\.\d{3})*,\d\d" if lang == "nl" else r"€\d{1,3}(,\d{3})*\.\d\d", money)

@@ -172,7 +172,7 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
             return started("/ask", jobs.start("query", args, bench.timeout), params)
         context["job"] = job
         if job.state == "done":
-            context["result"] = await run_in_threadpool(_query_answer, program, model, job)
+            context["result"] = await run_in_threadpool(_query_answer, program, model, job, lang)
         elif job.state == "failed":
             context["errors"] = job_problems(job)
         return context
@@ -189,7 +189,7 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
             raise _bad(f"no check job '{params['job']}' (jobs are kept while the server runs)")
         context: dict = {"job": job}
         if job.state == "done":
-            context.update(check_context(program, await run_in_threadpool(_job_results, job, program)))
+            context.update(check_context(program, await run_in_threadpool(_job_results, job, program), lang))
         elif job.state == "failed":
             context["errors"] = job_problems(job)
         return context
@@ -349,14 +349,14 @@ def _query_args(model: StatuteModel, params: dict) -> dict:
             "amendment": params.get("amendment") or None, "max": count}
 
 
-def _query_answer(program: Program, model: StatuteModel, job: Job) -> dict:
+def _query_answer(program: Program, model: StatuteModel, job: Job, lang: str) -> dict:
     """What the Ask page shows of a finished query: the cases, or why there is none."""
     result = _job_results(job, program)[0]
     return {"status": result.status, "message": result.message, "articles": result.articles,
             "ruled_out_by": list(result.details.get("ruled_out_by", [])),
             "complete": result.details.get("complete", True) is not False,
             "cases": [{"case": views.case_text(model, values)} for w in result.witnesses for values in w.facts.values()],
-            "text": views.result_text(result, program)}
+            "text": views.result_text(result, lang)}
 
 
 def _job_results(job: Job, program: Program) -> list:
@@ -405,11 +405,11 @@ def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, 
     return plot.svg(xs, series, fact, decision, t("plot.undefined", lang), model.decisions[decision].type.kind == "bool")
 
 
-def check_context(program: Program, results: list) -> dict:
+def check_context(program: Program, results: list, lang: str = "en") -> dict:
     """The check results grouped by article, with each one's CLI explanation."""
     from verifier.results import exit_code
 
-    groups = [(label, [(r, views.result_text(r, program)) for r in items]) for label, items in views.by_article(results)]
+    groups = [(label, [(r, views.result_text(r, lang)) for r in items]) for label, items in views.by_article(results)]
     return {"groups": groups, "total": len(results), "attention": sum(not r.as_expected for r in results),
             "exit_code": exit_code(results)}
 
@@ -418,7 +418,7 @@ def check_report(program: Program, results: list, lang: str = "nl") -> str:
     """``lexproof check --format html``: the Check page as one self-contained file (the
     stylesheet inlined; no script, no link to anything but wetten.overheid.nl)."""
     css = (HERE / "static" / "workbench.css").read_text(encoding="utf-8")
-    return render("report.html", lang, css=css, program=program, **check_context(program, results))
+    return render("report.html", lang, css=css, program=program, **check_context(program, results, lang))
 
 
 def budget_problem(seconds: float | None) -> str | None:

@@ -138,8 +138,14 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The text for ``key`` in ``lang`` (English, then the key itself, when missing)."""
+    """The text for ``key`` in ``lang`` (English, then the key itself, when missing). A key
+    the workbench does not have is looked up in the CLI's catalogue (verifier/messages.py:
+    result kinds and statuses, ``status.proved``), so both say the same word."""
     entry = TEXTS.get(key)
+    if entry is None:
+        from verifier.messages import CATALOGUE
+
+        entry = CATALOGUE.get(key)
     if entry is None:
         return key
     return entry.get(lang) or entry.get("en") or key

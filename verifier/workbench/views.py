@@ -403,18 +403,13 @@ def _strip_rule(text: str) -> str:
     return re.sub(r" lid .*?(?= [A-Z]|$)", "", text)
 
 
-def result_text(result: Result, program: Program) -> str:
-    """A result's full explanation as the CLI prints it (without colour)."""
-    import io
+def result_text(result: Result, lang: str = "en") -> str:
+    """A result's full explanation as the CLI prints it (without colour), in ``lang``: in
+    Dutch with the Dutch terms and number formats of ``lexproof check --lang nl``. Each line
+    made visible on its own (the line breaks are the layout)."""
+    from verifier import api
 
-    from rich.console import Console
-
-    from verifier.render import print_result
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=110, color_system=None, highlight=False, soft_wrap=True)
-    print_result(console, result, program.statutes, verbose=True)
-    return visible(buffer.getvalue())
+    return "\n".join(visible(line) for line in api.explain(result, lang=lang, verbose=True).split("\n"))
 
 
 def program_statutes(program: Program) -> list[StatuteModel]:
