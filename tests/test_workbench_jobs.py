@@ -179,3 +179,19 @@ def test_the_clis_explanation_is_quoted_in_the_pages_language(lang: str, words: 
     assert all(word in quoted for word in words) and "␊" not in quoted and quoted.count("\n") > 5
     money = re.search(r"verschuldigd_per_jaar +(€\s?[\d.,]+)", quoted).group(1)
     assert re.fullmatch(r"€\s\d{1,3}(\.\d{3})*,\d\d" if lang == "nl" else r"€\d{1,3}(,\d{3})*\.\d\d", money)
+
+
+def test_more_cases_like_this_asks_again_with_a_larger_max() -> None:
+    client = TestClient(create_app([LLL]))
+    question = {"q": "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet", "amendment": "uitbreiding_mbo",
+                "lang": "en", "max": "1"}
+    one = _wait(client, client.get("/ask", params=question)).text
+    assert "Found: a case" in one and one.count('<table class="case">') == 1
+    more = re.search(r'<form method="get" action="/ask" class="solver" id="more-form">(.*?)</form>', one, re.S).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', more))
+    assert fields["max"] == "6" and fields["lang"] == "en" and "job" not in fields
+    page = _wait(client, client.get("/ask", params={k: v.replace("&amp;", "&") for k, v in fields.items()})).text
+    count = page.count('<table class="case">')
+    assert 1 < count <= 6 and f"Found: {count} cases" in page
+    # every case is one the question asks for
+    assert len(re.findall(r"<th>opleiding</th><td>mbo_bbl</td>", page)) == count

@@ -59,6 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "ask.button": {"nl": "Zoeken", "en": "Search"},
     "ask.max": {"nl": "Maximaal aantal gevallen", "en": "At most this many cases"},
     "ask.found": {"nl": "Gevonden: een geval", "en": "Found: a case"},
+    "ask.found.n": {"nl": "Gevonden: {n} gevallen", "en": "Found: {n} cases"},
     "ask.none": {"nl": "Geen geval: er bestaat geen casus die hieraan voldoet", "en": "No case: no case satisfies this"},
     "ask.why": {"nl": "Waarom niet: dit volgt uit", "en": "Why not: this rests on"},
     "ask.unknown": {"nl": "Onbeslist: de rekentijd was op (geen bewijs, geen geval)",
