@@ -38,7 +38,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """The fork server where there is one (Linux, macOS), else fresh interpreters."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["verifier.workbench.worker"])
+        context.set_forkserver_preload([worker.__name__])  # lexproof imported once, in the fork server
         return context
     return multiprocessing.get_context("spawn")
 
