@@ -142,6 +142,33 @@ def test_a_file_named_directly_belongs_to_the_project_root(tmp_path: Path) -> No
     assert SECRET not in caught.value.render()
 
 
+def test_a_lexproof_toml_makes_a_folder_of_folders_one_statute_tree(tmp_path: Path) -> None:
+    """Was: a folder named on the command line was always its own root, so a statute in
+    statutes/lll that imports the WEB from statutes/web could be checked as a file but not as
+    a folder. A lexproof.toml at or above the folder now makes that tree the root; it still
+    ends there, and links out of it are still refused."""
+    root, outside = _tree(tmp_path)
+    for folder in ("lll", "web"):
+        (root / folder).mkdir()
+    (root / "web" / "web.law").write_text("statute WEB\nfacts F { x: int }\n", encoding="utf-8")
+    (root / "lll" / "lll.law").write_text('import "../web/web.law"\nstatute WSF\n', encoding="utf-8")
+    with pytest.raises(LexproofError, match="outside the statute root"):
+        api.load(root / "lll")
+    (root / "lexproof.toml").write_text("", encoding="utf-8")
+    assert sorted(api.load(root / "lll").statutes) == ["WEB", "WSF"]
+    assert sorted(api.load(root).statutes) == ["WEB", "WSF"]
+    # The tree ends at the folder with lexproof.toml: nothing above it can be imported.
+    (root / "lll" / "lll.law").write_text('import "../../../outside/secret.law"\nstatute WSF\n', encoding="utf-8")
+    with pytest.raises(LexproofError, match="outside the statute root") as caught:
+        api.load(root / "lll")
+    assert SECRET not in caught.value.render()
+    (root / "lll" / "lll.law").write_text("statute WSF\n", encoding="utf-8")
+    (root / "lll" / "link.law").symlink_to(outside / "secret.law")
+    with pytest.raises(LexproofError, match="outside the statute root") as linked:
+        api.load(root / "lll")
+    assert SECRET not in linked.value.render()
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos")
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     root, _ = _tree(tmp_path)
