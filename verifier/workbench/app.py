@@ -85,7 +85,7 @@ def _statute(program: Program, name: str | None) -> StatuteModel:
         return program.statutes[name]
     if not program.statutes:
         return api.pick_statute(program, None)  # raises: "no statute is loaded (only amendments?)"
-    return next(iter(program.statutes.values()))
+    return api.reading_statute(program) or next(iter(program.statutes.values()))
 
 
 def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
