@@ -594,6 +594,30 @@ def test_the_pytest_plugin_confines_imports_to_the_rootdir(tmp_path: Path) -> No
     assert SECRET not in evil.stdout + evil.stderr
 
 
+def test_the_pytest_plugin_honours_a_statute_tree_wider_than_its_rootdir(tmp_path: Path) -> None:
+    """Was: pytest on a folder outside any project made that folder the rootdir and the root, so
+    a copy of statutes/lll (whose WSF imports ../web/web.law) could not load, though
+    'lexproof check' on it could (lexproof.toml above it)."""
+    tree = tmp_path / "tree"
+    for folder in ("lll", "web"):
+        (tree / folder).mkdir(parents=True)
+    (tree / "lexproof.toml").write_text("", encoding="utf-8")
+    (tree / "web" / "web.law").write_text(
+        "statute WEB\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise false\n"
+        "rule r [art. 1]: d = true if x > 5\n", encoding="utf-8")
+    (tree / "lll" / "lll.law").write_text(
+        'import "../web/web.law"\nstatute WSF\nuses WEB\ndecision e: bool [art. 2] otherwise false\n'
+        'rule s [art. 2]: e = true if WEB.d\nexample "zes" [on 2026-01-01] { x = 6 } expect e = true\n',
+        encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+                          "--color=no", "--lexproof-date", DAY, "-k", "zes", str(tree / "lll")],
+                         capture_output=True, text=True, cwd=tree / "lll", timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "outside the statute root" not in run.stdout, run.stdout
+    assert run.returncode == 0, run.stdout
+    assert "1 passed" in run.stdout
+
+
 def test_without_a_home_directory_the_cache_is_not_written_into_the_working_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from verifier import cache as cache_module
