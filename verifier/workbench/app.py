@@ -129,7 +129,9 @@ def create_app(paths: list[str], timeout: float | None = None) -> Starlette:
         return endpoint
 
     async def statute(request: Request, program: Program, lang: str, params: dict) -> dict:
-        return {"views": [(s, views.articles(s), views.timeline(s)) for s in program.statutes.values()]}
+        reader = api.reading_statute(program)  # the statute that reads the others first (the WSF, then the WEB)
+        ordered = sorted(program.statutes.values(), key=lambda s: s is not reader)
+        return {"views": [(s, views.articles(s), views.timeline(s)) for s in ordered]}
 
     async def case(request: Request, program: Program, lang: str, params: dict) -> dict:
         model = _statute(program, params.get("statute"))
