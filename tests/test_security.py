@@ -293,7 +293,7 @@ def signed_entry(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("signed")
     cache = ResultCache(tmp / "cache", key_file=tmp / "key")
     program = api.load(ROOT / "statutes" / "lll")
-    statute = program.statute()
+    statute = program.statutes["WSF2000"]
     results = api.check(program, date=DAY, cache=cache)
     assert any(r.witnesses for r in results)
     key = cache.key(statute, {"any": "options"})
