@@ -24,7 +24,9 @@ PROJECT_MARKERS = ("pyproject.toml", "lexproof.toml")
 def statute_root(path: Path) -> Path:
     """The folder that the files reached from ``path`` (its imports, and theirs) must stay in.
 
-    A folder named on the command line is its own root. A file named directly belongs to the
+    A folder named on the command line is its own root, unless it lies in a statute tree (a
+    folder with a ``lexproof.toml`` at or above it: :func:`statute_tree`), which is then the
+    root. A file named directly belongs to the
     nearest enclosing folder that holds a ``pyproject.toml`` or ``lexproof.toml`` (the project
     root), or else to its own folder. Statute files may come from an untrusted pull request;
     this keeps ``import "/proc/self/environ"`` or ``import "../../.ssh/x.law"`` from reading
@@ -32,8 +34,26 @@ def statute_root(path: Path) -> Path:
     """
     resolved = path.resolve()
     if resolved.is_dir():
-        return resolved
+        return statute_tree(path) or resolved
     return project_root(path)
+
+
+STATUTE_TREE_MARKER = "lexproof.toml"
+
+
+def statute_tree(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` (found from the path as written) that holds a
+    ``lexproof.toml``, or None. A project opts in with that file to let the statutes below it
+    read each other across folders: ``lexproof check statutes/lll`` must load the WEB from
+    ``statutes/web`` that the WSF imports (``uses WEB``), as ``check statutes/lll/lll.law``
+    already could. A ``pyproject.toml`` alone does not widen a folder's root: only a file
+    written for lexproof does. Symbolic links are still resolved and refused when they leave
+    that tree (:func:`refusal`)."""
+    written = Path(os.path.abspath(folder))
+    for candidate in (written, *written.parents):
+        if (candidate / STATUTE_TREE_MARKER).is_file():
+            return candidate.resolve()
+    return None
 
 
 def project_root(path: Path) -> Path:

@@ -39,10 +39,10 @@ def test_a_warm_run_reports_exactly_what_a_cold_run_reports(tmp_path: Path, outp
     fresh = _run([*args, "--no-cache"], tmp_path / "other", config)
     assert cold.exit_code == warm.exit_code == fresh.exit_code == 0
     assert cold.stdout == fresh.stdout
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 4  # one entry per bundled statute
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 5  # one entry per bundled statute (WEB included)
     assert not (tmp_path / "other").exists()  # --no-cache neither reads nor writes
     if output_format == "human":
-        assert "reused the results of 4 unchanged statute(s)" in warm.stderr
+        assert "reused the results of 5 unchanged statute(s)" in warm.stderr
         assert "reused" not in cold.stderr
         # Every reused headline says so; otherwise the report is the same.
         assert "(cached)" not in cold.stdout
@@ -64,34 +64,40 @@ def test_a_warm_run_reports_exactly_what_a_cold_run_reports(tmp_path: Path, outp
 
 
 def test_an_edit_rechecks_only_the_statute_it_touches(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "statutes" / "lll", tmp_path / "lll")
-    shutil.copytree(ROOT / "statutes" / "hardheidsclausule", tmp_path / "hardheidsclausule")
+    for folder in ("lll", "web", "hardheidsclausule"):  # the WSF (lll) reads the WEB (web)
+        shutil.copytree(ROOT / "statutes" / folder, tmp_path / folder)
     cache = _cache(tmp_path / "cache")
     first = api.check(api.load(tmp_path), date=DAY, cache=cache)
-    assert (cache.hits, cache.misses) == (0, 2)  # an empty cache misses both statutes
+    assert (cache.hits, cache.misses) == (0, 3)  # an empty cache misses all three statutes
     law = tmp_path / "lll" / "lll.law"
     law.write_text(law.read_text(encoding="utf-8") + "\n-- a comment at the end\n", encoding="utf-8")
     cache = _cache(tmp_path / "cache")
     second = api.check(api.load(tmp_path), date=DAY, cache=cache)
-    assert (cache.hits, cache.misses) == (1, 1)  # hardheidsclausule reused, WSF2000 missed
+    assert (cache.hits, cache.misses) == (2, 1)  # hardheidsclausule and the WEB reused, WSF2000 missed
     assert [r.to_json() for r in first if r.statute != "WSF2000"] == [
         {k: v for k, v in r.to_json().items() if k != "cached"} for r in second if r.statute != "WSF2000"]
     assert [r.to_json() for r in first if r.statute == "WSF2000"] == [
         r.to_json() for r in second if r.statute == "WSF2000"]  # checked afresh: not marked
     assert {r.statute for r in second if r.cached} == {r.statute for r in second} - {"WSF2000"}
+    # An edit of the WEB misses the WEB and the WSF that reads it: its results may depend on it.
+    web = tmp_path / "web" / "web.law"
+    web.write_text(web.read_text(encoding="utf-8") + "\n-- a comment at the end\n", encoding="utf-8")
+    cache = _cache(tmp_path / "cache")
+    api.check(api.load(tmp_path), date=DAY, cache=cache)
+    assert (cache.hits, cache.misses) == (1, 2)
 
 
 def test_options_and_files_are_part_of_the_key(tmp_path: Path) -> None:
     program = api.load(ROOT / "statutes" / "lll")
-    statute = program.statute()
+    statute = program.statutes["WSF2000"]
     cache = _cache(tmp_path / "cache")
     base = {"date": DAY, "rlimit": 1}
     assert cache.key(statute, base) == cache.key(statute, dict(base))
     assert cache.key(statute, base) != cache.key(statute, {**base, "date": "2026-11-30"})
     assert cache.key(statute, base) != cache.key(statute, {**base, "rlimit": 2})
-    # The amendment files belong to the statute too: editing them must miss.
+    # The amendment files belong to the statute too, and so does the WEB it reads: editing them must miss.
     names = [Path(name).name for name in statute_files(statute)]
-    assert names == ["careless_amendment.law", "lll.law", "uitbreiding_mbo.law"]
+    assert names == ["careless_amendment.law", "lll.law", "uitbreiding_mbo.law", "web.law"]
 
 
 def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path: Path) -> None:

@@ -470,8 +470,10 @@ def test_a_sum_of_250_terms_checks_or_is_rejected_with_a_position(tmp_path: Path
 
 # --- statutes/lll: a 40-year-old bbl student ---------------------------------------------------
 
+# Born 1985-06-15: 40 on 2026-01-01, 42 on 2027-09-01 (uitbreiding_mbo's in-force date).
 BBL_40 = {
-    "leeftijd": 40, "opleiding": "mbo_bbl", "instelling": "bekostigd", "verblijf": "nederlander",
+    "geboortedatum": "1985-06-15", "opleiding": "mbo", "leerweg": "bbl", "instelling": "bekostigd",
+    "verblijf": "nederlander",
     "recht_op_reguliere_sf": False, "diploma": "geen", "krediet_loopt_door": False,
     "verschuldigd_per_jaar": "€800", "door_derde_betaald": "€0",
 }
@@ -493,9 +495,11 @@ def test_lll_bbl_student_of_40_is_not_eligible_today(bbl_case: Path):
     out = done.stdout
     assert "WSF2000 on 2026-01-01" in out
     assert "recht_op_krediet = false" in out
-    # Why: art. 3.16b lid 1 needs opleiding_telt, and art. 1.1 counts only bol-voltijd.
+    assert "leeftijd = 40" in out
+    # Why: art. 3.16b lid 1 needs opleiding_telt, and art. 1.1 counts only the bol (WEB 7.2.7 lid 3).
     assert re.search(r"aanspraak \[art\. 3\.16b lid 1 WSF2000\] does not apply: 'opleiding_telt' does not hold", out)
-    assert re.search(r"opleiding_mbo \[art\. 1\.1 WSF2000\] does not apply: 'opleiding = mbo_bol_voltijd'", out)
+    assert re.search(r"opleiding_mbo \[art\. 1\.1 WSF2000\] does not apply: 'WEB\.beroepsopleidende_leerweg'", out)
+    assert re.search(r"WEB\.bol \[art\. 7\.2\.7 lid 3 WEB\] does not apply", out)
     assert "max_krediet = €0.00" in out
 
 
@@ -508,10 +512,12 @@ def test_lll_bbl_student_of_40_is_eligible_after_uitbreiding_mbo(bbl_case: Path)
     assert data["outcome"]["recht_op_krediet"] == {
         "value": True, "status": "decided", "rules": ["aanspraak"], "articles": ["art. 3.16b lid 1 WSF2000"],
     }
-    # 5 x lesgeld €1,409 = €7,045 total; the year's fee €800 is below it.
-    assert data["outcome"]["max_krediet"]["value"] == "7045.00"
-    assert data["outcome"]["max_per_jaar"]["value"] == "800.00"
-    assert data["case"]["opleiding"] == "mbo_bbl"
+    # The cap is 5 x the lesgeld of 2027-2028, which is not known: undefined, not an amount.
+    assert data["outcome"]["referentie"]["value"] == "lcw_lesgeld"
+    assert data["outcome"]["max_krediet"]["status"] == "undefined"
+    assert data["outcome"]["max_krediet"].get("value") is None
+    assert data["outcome"]["leeftijd"]["value"] == 42
+    assert data["case"]["leerweg"] == "bbl"
 
 
 def test_lll_bbl_student_json_before_the_amendment(bbl_case: Path):
@@ -522,7 +528,7 @@ def test_lll_bbl_student_json_before_the_amendment(bbl_case: Path):
     assert data["outcome"]["recht_op_krediet"]["status"] == "default"
     assert "art. 1.1 WSF2000" in data["articles"] and "art. 3.16b lid 1 WSF2000" in data["articles"]
     trace = {t["rule"]: t for t in data["trace"]["opleiding_telt"]}
-    assert trace["opleiding_mbo"]["failed_condition"] == "opleiding = mbo_bol_voltijd"
+    assert trace["opleiding_mbo"]["failed_condition"] == "WEB.beroepsopleidende_leerweg"
 
 
 @pytest.mark.parametrize("args", [["diff", "--amendment", "A", "--amendment", "B"],

@@ -246,7 +246,8 @@ def test_every_json_field_is_documented(tmp_path: Path, monkeypatch: pytest.Monk
     payloads += [r.to_json() for r in api.diff(program, amendment="uitbreiding_mbo",
                                                 decisions=["max_krediet", "nationaliteit_ok"])]
     payloads.append(api.query(program, "exists Aanvrager: recht_op_krediet", date=DOC_DATE, max_cases=2).to_json())
-    case = {"leeftijd": 40, "opleiding": "mbo_bbl", "instelling": "bekostigd", "verblijf": "nederlander",
+    case = {"geboortedatum": "1985-01-01", "opleiding": "mbo", "leerweg": "bbl", "instelling": "bekostigd",
+            "verblijf": "nederlander",
             "recht_op_reguliere_sf": False, "diploma": "geen", "krediet_loopt_door": False,
             "verschuldigd_per_jaar": "800.00", "door_derde_betaald": "0.00"}
     payloads.append(api.evaluate(program, case, date=DOC_DATE).to_json())

@@ -288,22 +288,27 @@ def test_formatting_gives_the_formatters_layout(session) -> None:
 def test_names_from_an_imported_file(tmp_path: Path) -> None:
     """An amendment imports its statute: a decision it names is defined in the imported file,
     and the bundled amendment loads without diagnostics."""
-    source = REPO / "statutes" / "lll"
-    for name in ("lll.law", "uitbreiding_mbo.law"):
-        (tmp_path / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
+    # lll.law imports ../web/web.law (the WSF reads the WEB); the lexproof.toml makes the folder
+    # above one statute tree, as statutes/lexproof.toml does.
+    (tmp_path / "lexproof.toml").write_text("", encoding="utf-8")
+    for folder, name in (("lll", "lll.law"), ("lll", "uitbreiding_mbo.law"), ("web", "web.law")):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / name).write_text((REPO / "statutes" / folder / name).read_text(encoding="utf-8"),
+                                              encoding="utf-8")
+    lll = tmp_path / "lll"
     client = Client(tmp_path)
     try:
         client.request("initialize", {"processId": None, "rootUri": tmp_path.resolve().as_uri(), "capabilities": {}})
         client.notify("initialized", {})
-        uri = (tmp_path / "uitbreiding_mbo.law").resolve().as_uri()
-        text = (tmp_path / "uitbreiding_mbo.law").read_text(encoding="utf-8")
+        uri = (lll / "uitbreiding_mbo.law").resolve().as_uri()
+        text = (lll / "uitbreiding_mbo.law").read_text(encoding="utf-8")
         client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "law", "version": 1,
                                                                 "text": text}})
         assert client.diagnostics(uri, 1) == []
-        # Line 55 (1-based): "  } expect recht_op_krediet = true, ...": the name starts at column 11 (0-based).
-        assert text.split("\n")[54].index("recht_op_krediet") == 11
-        [location] = client.request("textDocument/definition", _at(uri, 54, 12))
-        # lll.law line 183 (1-based): "decision recht_op_krediet: bool [art. 3.16b] otherwise false".
-        assert location == {"uri": (tmp_path / "lll.law").resolve().as_uri(), "range": _range(182, 9, 25)}
+        # Line 62 (1-based): "  } expect recht_op_krediet = true, ...": the name starts at column 11 (0-based).
+        assert text.split("\n")[61].index("recht_op_krediet") == 11
+        [location] = client.request("textDocument/definition", _at(uri, 61, 12))
+        # lll.law line 247 (1-based): "decision recht_op_krediet: bool [art. 3.16b] otherwise false".
+        assert location == {"uri": (lll / "lll.law").resolve().as_uri(), "range": _range(246, 9, 25)}
     finally:
         client.close()

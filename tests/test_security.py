@@ -142,6 +142,33 @@ def test_a_file_named_directly_belongs_to_the_project_root(tmp_path: Path) -> No
     assert SECRET not in caught.value.render()
 
 
+def test_a_lexproof_toml_makes_a_folder_of_folders_one_statute_tree(tmp_path: Path) -> None:
+    """Was: a folder named on the command line was always its own root, so a statute in
+    statutes/lll that imports the WEB from statutes/web could be checked as a file but not as
+    a folder. A lexproof.toml at or above the folder now makes that tree the root; it still
+    ends there, and links out of it are still refused."""
+    root, outside = _tree(tmp_path)
+    for folder in ("lll", "web"):
+        (root / folder).mkdir()
+    (root / "web" / "web.law").write_text("statute WEB\nfacts F { x: int }\n", encoding="utf-8")
+    (root / "lll" / "lll.law").write_text('import "../web/web.law"\nstatute WSF\n', encoding="utf-8")
+    with pytest.raises(LexproofError, match="outside the statute root"):
+        api.load(root / "lll")
+    (root / "lexproof.toml").write_text("", encoding="utf-8")
+    assert sorted(api.load(root / "lll").statutes) == ["WEB", "WSF"]
+    assert sorted(api.load(root).statutes) == ["WEB", "WSF"]
+    # The tree ends at the folder with lexproof.toml: nothing above it can be imported.
+    (root / "lll" / "lll.law").write_text('import "../../../outside/secret.law"\nstatute WSF\n', encoding="utf-8")
+    with pytest.raises(LexproofError, match="outside the statute root") as caught:
+        api.load(root / "lll")
+    assert SECRET not in caught.value.render()
+    (root / "lll" / "lll.law").write_text("statute WSF\n", encoding="utf-8")
+    (root / "lll" / "link.law").symlink_to(outside / "secret.law")
+    with pytest.raises(LexproofError, match="outside the statute root") as linked:
+        api.load(root / "lll")
+    assert SECRET not in linked.value.render()
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos")
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     root, _ = _tree(tmp_path)
@@ -266,7 +293,7 @@ def signed_entry(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("signed")
     cache = ResultCache(tmp / "cache", key_file=tmp / "key")
     program = api.load(ROOT / "statutes" / "lll")
-    statute = program.statute()
+    statute = program.statutes["WSF2000"]
     results = api.check(program, date=DAY, cache=cache)
     assert any(r.witnesses for r in results)
     key = cache.key(statute, {"any": "options"})
@@ -565,6 +592,30 @@ def test_the_pytest_plugin_confines_imports_to_the_rootdir(tmp_path: Path) -> No
     assert evil.returncode != 0
     assert "outside the statute root" in evil.stdout
     assert SECRET not in evil.stdout + evil.stderr
+
+
+def test_the_pytest_plugin_honours_a_statute_tree_wider_than_its_rootdir(tmp_path: Path) -> None:
+    """Was: pytest on a folder outside any project made that folder the rootdir and the root, so
+    a copy of statutes/lll (whose WSF imports ../web/web.law) could not load, though
+    'lexproof check' on it could (lexproof.toml above it)."""
+    tree = tmp_path / "tree"
+    for folder in ("lll", "web"):
+        (tree / folder).mkdir(parents=True)
+    (tree / "lexproof.toml").write_text("", encoding="utf-8")
+    (tree / "web" / "web.law").write_text(
+        "statute WEB\nfacts F { x: int 0..10 }\ndecision d: bool [art. 1] otherwise false\n"
+        "rule r [art. 1]: d = true if x > 5\n", encoding="utf-8")
+    (tree / "lll" / "lll.law").write_text(
+        'import "../web/web.law"\nstatute WSF\nuses WEB\ndecision e: bool [art. 2] otherwise false\n'
+        'rule s [art. 2]: e = true if WEB.d\nexample "zes" [on 2026-01-01] { x = 6 } expect e = true\n',
+        encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+                          "--color=no", "--lexproof-date", DAY, "-k", "zes", str(tree / "lll")],
+                         capture_output=True, text=True, cwd=tree / "lll", timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "outside the statute root" not in run.stdout, run.stdout
+    assert run.returncode == 0, run.stdout
+    assert "1 passed" in run.stdout
 
 
 def test_without_a_home_directory_the_cache_is_not_written_into_the_working_directory(

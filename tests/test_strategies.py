@@ -165,7 +165,7 @@ def test_a_real_statute() -> None:
     statute = program.statutes["WSF2000"]
 
     @SETTINGS
-    @given(cases(statute, "Aanvrager", opleiding="mbo_bbl"))
+    @given(cases(statute, "Aanvrager", opleiding="mbo", leerweg="bbl"))
     def check(case: dict) -> None:
         after = api.evaluate(program, case, date="2027-09-01", amendment="uitbreiding_mbo")
         assert after.outcomes["recht_op_krediet"].defined

@@ -1,8 +1,10 @@
 """The workbench's HTTP layer (verifier/workbench), through Starlette's test client.
 
-Expected values are worked out by hand from statutes/lll (lll.law, uitbreiding_mbo.law): a bbl
-student of 40 is not eligible before the amendment (art. 1.1 counts only bol-voltijd) and is
-after it, with a cap of 5 x lesgeld = 5 x €1,409 = €7,045."""
+Expected values are worked out by hand from statutes/lll (lll.law, uitbreiding_mbo.law) and the
+WEB it reads (statutes/web): a bbl student born on 1985-06-15 (40 on 2026-01-01) is not eligible
+before the amendment (art. 1.1 counts only the voltijd bol) and is after it, with a cap based on
+lesgeld (`referentie = lcw_lesgeld`) whose amount is undefined: the lesgeld of 2027-2028 is not
+known. An ho deeltijd student's cap after it is 5 x collegegeld €2,601 = €13,005."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from verifier.workbench.texts import TEXTS  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 LLL = str(ROOT / "statutes" / "lll")
 
-BBL = {"leeftijd": "40", "opleiding": "mbo_bbl", "instelling": "bekostigd", "verblijf": "nederlander",
+BBL = {"geboortedatum": "1985-06-15", "opleiding": "mbo", "leerweg": "bbl", "instelling": "bekostigd",
+       "verblijf": "nederlander",
        "recht_op_reguliere_sf": "false", "diploma": "geen", "krediet_loopt_door": "false",
        "verschuldigd_per_jaar": "800", "door_derde_betaald": "0"}
 
@@ -71,16 +74,19 @@ def test_statute_page_lists_articles_in_order_with_links(client: TestClient) -> 
     assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0011453&amp;artikel=3.16b"' in html
     # a rule the amendment inserts is shown under its article, marked with its origin
     article = html[html.index('id="WSF2000--art-3.16d"'):]
-    assert "maximum_mbo_overige_leerwegen" in article and "uitbreiding_mbo" in article
-    # parameters with their dated values (lll.law: 55 from 2017-09-01, 56 from 2020, 57 from 2024)
-    assert re.search(r"2024-09-01</td><td>57</td>", html)
+    assert "referentie_overige_leerwegen" in article and "uitbreiding_mbo" in article
+    # parameters with their dated values (lll.law: 57 from studiejaar 2024-2025, which starts on
+    # 1 September for ho and on 1 August for mbo)
+    assert re.search(r"2024-09-01</td><td>57</td>", html) and re.search(r"2024-08-01</td><td>57</td>", html)
     # each declaration as written, line by line (an amendment's rule dedented)
-    assert "rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n  if opleiding = mbo_bol_voltijd" in html
-    assert "replace rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n  if opleiding in {mbo_bol_voltijd," in html
+    assert ("rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n"
+            "  if opleiding = mbo and WEB.beroepsopleidende_leerweg and WEB.voltijdse_bol") in html
+    assert "replace rule opleiding_mbo [art. 1.1]:\n  opleiding_telt = true\n  if opleiding = mbo and WEB.beroepsopleiding" in html
 
 
 def test_statute_page_timeline_shows_amendments_and_proposals(client: TestClient) -> None:
     html = client.get("/").text
+    html = html[html.index('id="statute-WSF2000"'):]  # the WEB it reads comes first, without amendments
     timeline = html[html.index('class="timeline"'):html.index('class="toc"')]
     assert re.search(r'class="event proposal"><time>2027-09-01</time>.*uitbreiding_mbo', timeline)
     assert "2017-09-01" in timeline and timeline.index("2017-09-01") < timeline.index("2027-09-01")
@@ -89,10 +95,13 @@ def test_statute_page_timeline_shows_amendments_and_proposals(client: TestClient
 def test_case_form_is_generated_from_the_facts(client: TestClient) -> None:
     html = client.get("/case").text
     select = re.search(r'<select name="opleiding".*?</select>', html, re.S).group(0)
-    assert select.count("<option") == 8 and "mbo_bbl" in select
-    assert re.search(r'name="leeftijd" id="f-leeftijd" value="40"', html)  # typical 40
+    assert select.count("<option") == 5 and ">mbo<" in select  # mbo and the four ho forms
+    # the WEB's fact, which the WSF reads: geen and the four leerwegen
+    select = re.search(r'<select name="leerweg".*?</select>', html, re.S).group(0)
+    assert select.count("<option") == 5 and ">bbl<" in select
+    assert re.search(r'type="date" name="geboortedatum" id="f-geboortedatum" value="1985-01-01"', html)  # typical
     assert re.search(r'name="verschuldigd_per_jaar" id="f-verschuldigd_per_jaar" value="2530"', html)  # typical €2,530
-    assert "0 .. 120" in html
+    assert "1930-01-01 .. 2012-12-31" in html
     assert '<option value="uitbreiding_mbo"' in html and 'type="date"' in html
 
 
@@ -101,34 +110,40 @@ def test_case_before_and_after_the_amendment(client: TestClient) -> None:
     assert before.status_code == 200
     assert _row(before.text, "recht_op_krediet").startswith("recht_op_krediet false")
     assert _row(before.text, "max_krediet").startswith("max_krediet €0,00")  # Dutch money format
+    assert _row(before.text, "leeftijd").startswith("leeftijd 40")  # born 1985-06-15, on 2026-01-01
     after = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01", "amendment": "uitbreiding_mbo"})
     assert _row(after.text, "recht_op_krediet") == "recht_op_krediet true art. 3.16b lid 1 WSF2000"
-    assert _row(after.text, "max_krediet").startswith("max_krediet €7.045,00")
-    english = client.get("/case", params={**BBL, "run": "1", "amendment": "uitbreiding_mbo", "lang": "en"})
-    assert _row(english.text, "max_krediet").startswith("max_krediet €7,045.00")
+    assert _row(after.text, "referentie").startswith("referentie lcw_lesgeld")
+    # lesgeld 2027-2028 is not known: the cap is undefined, never a made-up amount
+    assert _row(after.text, "max_krediet").startswith("max_krediet undefined")
+    ho = {**BBL, "opleiding": "ho_deeltijd", "leerweg": "geen", "verschuldigd_per_jaar": "2601"}
+    dutch = client.get("/case", params={**ho, "run": "1", "amendment": "uitbreiding_mbo"})
+    assert _row(dutch.text, "max_krediet").startswith("max_krediet €13.005,00")  # 5 x €2,601
+    english = client.get("/case", params={**ho, "run": "1", "amendment": "uitbreiding_mbo", "lang": "en"})
+    assert _row(english.text, "max_krediet").startswith("max_krediet €13,005.00")
     assert "with uitbreiding_mbo" in after.text
     # each rule in the trace links to its article on the statute page
     assert 'href="/?lang=nl#WSF2000--art-3.16b"' in after.text
 
 
 def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
-    response = client.get("/case", params={**BBL, "run": "1", "leeftijd": "abc"})
+    response = client.get("/case", params={**BBL, "run": "1", "geboortedatum": "abc"})
     assert response.status_code == 400
     # the same message, position and caret as `lexproof eval --case` for the key in a case file
-    assert "case:2:3: error: leeftijd: expected a number, got &#34;abc&#34;" in response.text
+    assert "case:2:3: error: geboortedatum: expected a date YYYY-MM-DD, got &#34;abc&#34;" in response.text
     assert "^~~~~~~~~~" in response.text
-    assert 'class="field-error">leeftijd: expected a number' in response.text
-    too_old = client.get("/case", params={**BBL, "run": "1", "leeftijd": "121"})
-    assert too_old.status_code == 400 and "leeftijd" in too_old.text and "120" in too_old.text
+    assert 'class="field-error">geboortedatum: expected a date' in response.text
+    too_old = client.get("/case", params={**BBL, "run": "1", "geboortedatum": "1900-01-01"})
+    assert too_old.status_code == 400 and "below its range 1930-01-01..2012-12-31" in too_old.text
 
 
 def test_ask_finds_a_counterexample_and_says_no_case(client: TestClient) -> None:
-    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    question = "exists Aanvrager: opleiding = mbo and leerweg = bbl and recht_op_krediet"
     found = _done(client, client.get("/ask", params={"q": question, "amendment": "uitbreiding_mbo"}))
     assert found.status_code == 200
     answer = found.text[found.text.index('id="answer"'):]
     assert 'class="answer satisfiable"' in found.text and "Gevonden" in answer
-    assert re.search(r"<th>opleiding</th><td>mbo_bbl</td>", answer)
+    assert re.search(r"<th>opleiding</th><td>mbo</td>", answer) and re.search(r"<th>leerweg</th><td>bbl</td>", answer)
     assert re.search(r"<th>verschuldigd_per_jaar</th><td>€[\d.]+,\d\d</td>", answer)  # money, Dutch format
     none = _done(client, client.get("/ask", params={"q": question, "date": "2026-01-01"}))
     answer = none.text[none.text.index('id="answer"'):]
@@ -136,7 +151,7 @@ def test_ask_finds_a_counterexample_and_says_no_case(client: TestClient) -> None
     assert "art. 1.1 WSF2000 (rule opleiding_mbo)" in answer  # why not: what it rests on
     # and the rules that rule every case out, as the CLI quotes them (opleiding_mbo counts only bol-voltijd)
     why = answer[answer.index('id="why-not"'):]
-    assert "rule opleiding_mbo [art. 1.1]: opleiding_telt = true if opleiding = mbo_bol_voltijd" in why
+    assert "rule opleiding_mbo [art. 1.1]: opleiding_telt = true if opleiding = mbo and WEB.beroepsopleidende_leerweg and WEB.voltijdse_bol" in why
 
 
 def test_ask_with_a_bad_question_shows_its_diagnostic(client: TestClient) -> None:
@@ -146,17 +161,18 @@ def test_ask_with_a_bad_question_shows_its_diagnostic(client: TestClient) -> Non
 
 
 def test_diff_table_and_plot(client: TestClient) -> None:
-    response = _done(client, client.get("/diff", params={"amendment": "uitbreiding_mbo", "fact": "leeftijd",
+    response = _done(client, client.get("/diff", params={"amendment": "uitbreiding_mbo", "fact": "door_derde_betaald",
                                                          "decision": "recht_op_krediet", **BBL}))
     assert response.status_code == 200
     html = response.text
-    assert re.search(r'<tr class="gains"><td><code>opleiding in \{mbo_bbl, mbo_bol_deeltijd, mbo_derde_leerweg\}', html)
+    assert re.search(r'<tr class="gains"><td><code>opleiding = mbo, leerweg in \{bbl, bol_deeltijd, derde_leerweg\}', html)
     assert "instelling_telt</strong>: ongewijzigd" in html
     assert "recht_op_reguliere_sf = false" in html and "= False" not in html  # as the statute writes it
     assert re.search(r"verschuldigd_per_jaar = €[\d.]+,\d\d", html)
     # each witness links to the plot with that case filled in
     link = re.search(r'<a class="plot-this" href="/diff\?([^"]+)#plot-section"', html).group(1).replace("&amp;", "&")
-    assert "decision=opleiding_telt" in link and "opleiding=mbo_" in link and "recht_op_reguliere_sf=false" in link
+    assert "decision=opleiding_telt" in link and "opleiding=mbo" in link and "leerweg=bol_deeltijd" in link
+    assert "recht_op_reguliere_sf=false" in link
     followed = client.get("/diff?" + link)
     assert followed.status_code == 200 and '<figure id="plot">' in followed.text
     figure = html[html.index('<figure id="plot">'):]
@@ -165,13 +181,15 @@ def test_diff_table_and_plot(client: TestClient) -> None:
 
 
 def test_plot_values_before_and_after() -> None:
-    """A bbl student of every age 0..120: before the amendment never eligible; after it,
-    eligible from minimumleeftijd_mbo (30) to below the leeftijdsgrens of 2027 (57)."""
+    """A bbl student (42 on 2027-09-01) whose cursusgeld of €800 an employer pays in part, from
+    €0 to €2,000: before the amendment never eligible; after it, eligible while the employer pays
+    less than the €800 owed (art. 3.16b lid 2 sub c refuses from €800 on)."""
     program = api.load(LLL)
-    xs, (before, after) = plot.outcome_series(program, "uitbreiding_mbo", "recht_op_krediet", "leeftijd", dict(BBL), 0, 120)
-    assert [int(x) for x in xs] == list(range(121))
-    assert before.values == [0.0] * 121
-    assert after.values == [1.0 if 30 <= age < 57 else 0.0 for age in range(121)]
+    xs, (before, after) = plot.outcome_series(program, "uitbreiding_mbo", "recht_op_krediet", "door_derde_betaald",
+                                              dict(BBL), 0, 2000)
+    assert xs[0] == 0 and xs[-1] == pytest.approx(2000) and len(xs) > 10
+    assert before.values == [0.0] * len(xs)
+    assert after.values == [1.0 if x < 800 else 0.0 for x in xs]
 
 
 def test_check_page_groups_results_by_article(tmp_path: Path) -> None:
@@ -308,9 +326,9 @@ def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
     same time get the answers they get alone, and each form's diagnostics quote its own case."""
     from concurrent.futures import ThreadPoolExecutor
 
-    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    question = "exists Aanvrager: opleiding = mbo and leerweg = bbl and recht_op_krediet"
     asks = [{"q": question, "amendment": "uitbreiding_mbo"}, {"q": question, "date": "2026-01-01"}] * 3
-    cases = [{**BBL, "run": "1", "leeftijd": f"x{i}"} for i in range(6)]
+    cases = [{**BBL, "run": "1", "geboortedatum": f"x{i}"} for i in range(6)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda p: _finished(client, client.get("/ask", params=p)), asks))
         problems = list(pool.map(lambda p: client.get("/case", params=p).text, cases))
@@ -318,14 +336,14 @@ def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
         expected = "satisfiable" if "amendment" in params else "unsatisfiable"
         assert f'class="answer {expected}"' in html
     for i, html in enumerate(problems):
-        assert f'&#34;leeftijd&#34;: &#34;x{i}&#34;' in html and f"got &#34;x{i}&#34;" in html
+        assert f'&#34;geboortedatum&#34;: &#34;x{i}&#34;' in html and f"got &#34;x{i}&#34;" in html
 
 
 def test_a_solver_that_runs_out_of_budget_is_never_no_case() -> None:
     """With a budget too small to decide anything, the answer is 'undecided', never 'no case',
     and a diff says it is incomplete, never that nothing changes."""
     client = TestClient(create_app([LLL], timeout=0.001))
-    question = "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet"
+    question = "exists Aanvrager: opleiding = mbo and leerweg = bbl and recht_op_krediet"
     html = _finished(client, client.get("/ask", params={"q": question, "date": "2026-01-01"}))
     answer = html[html.index('id="answer"'):]
     assert 'class="answer unknown"' in html and "Onbeslist" in answer and "Geen geval" not in answer

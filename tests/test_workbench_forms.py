@@ -152,8 +152,8 @@ def test_the_case_form_takes_and_shows_dutch_numbers() -> None:
     pays at least what is owed (art. 3.16b lid 2 sub c: €1,409 >= €800) rules the credit out;
     read as 1.409 it would not."""
     client = TestClient(create_app([LLL]))
-    bbl = {"run": "1", "lang": "nl", "date": "2026-01-01", "amendment": "uitbreiding_mbo", "leeftijd": "40",
-           "opleiding": "mbo_bbl", "instelling": "bekostigd", "verblijf": "nederlander", "recht_op_reguliere_sf": "false",
+    bbl = {"run": "1", "lang": "nl", "date": "2026-01-01", "amendment": "uitbreiding_mbo",
+           "geboortedatum": "1985-06-15", "opleiding": "mbo", "leerweg": "bbl", "instelling": "bekostigd", "verblijf": "nederlander", "recht_op_reguliere_sf": "false",
            "diploma": "geen", "krediet_loopt_door": "false", "verschuldigd_per_jaar": "800",
            "door_derde_betaald": "1.409,00"}
     outcome = r'<tr id="outcome-recht_op_krediet"[^>]*><th>recht_op_krediet</th><td class="value">{}</td>'
@@ -180,5 +180,5 @@ def test_the_ask_box_completes_the_statutes_names(kinderen: TestClient) -> None:
     assert names["inkomen"] == "fact" and names["toeslag"] == "decision" and names["kind"] == "items"
     assert names["uurprijs"] == "item fact" and names["Huishouden"] == "facts"
     lll = dict(views.names(api.load(LLL).statutes["WSF2000"]))
-    assert lll["mbo_bbl"] == "value" and lll["leeftijd"] == "fact" and lll["recht_op_krediet"] == "decision"
+    assert lll["mbo"] == "value" and lll["geboortedatum"] == "fact" and lll["recht_op_krediet"] == "decision"
     assert 'id="suggestions"' in html and "/static/workbench.js" in html

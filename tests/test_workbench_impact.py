@@ -2,8 +2,8 @@
 --population FILE``): the counts and totals of ``lexproof impact`` and its charts, as a job.
 
 Expected counts are counted here from the population file itself with plain SQL: after
-uitbreiding_mbo, opleiding_telt also holds for mbo_bbl, mbo_bol_deeltijd and mbo_derde_leerweg
-(uitbreiding_mbo.law), so exactly the rows with one of those become eligible for it."""
+uitbreiding_mbo, opleiding_telt also holds for an mbo programme in the bbl, the bol-deeltijd and
+the derde leerweg (uitbreiding_mbo.law; the leerweg is the WEB's fact), so exactly the rows with one of those become eligible for it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from verifier.workbench.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LLL = str(ROOT / "statutes" / "lll")
-NEWLY_COUNTED = ("mbo_bbl", "mbo_bol_deeltijd", "mbo_derde_leerweg")
+NEWLY_COUNTED = ("bbl", "bol_deeltijd", "derde_leerweg")
 
 
 @pytest.fixture(scope="module")
@@ -50,19 +50,19 @@ def _count(html: str, decision: str, category: str) -> int:
 
 def test_the_impact_page_counts_who_gains_and_draws_the_charts(population: str) -> None:
     client = TestClient(create_app([LLL], population=population))
-    html = _wait(client, client.get("/impact", params={"amendment": "uitbreiding_mbo", "by": "opleiding",
+    html = _wait(client, client.get("/impact", params={"amendment": "uitbreiding_mbo", "by": "leerweg",
                                                        "lang": "en"})).text
     names = ", ".join(f"'{name}'" for name in NEWLY_COUNTED)
     con = duckdb.connect()
-    newly = con.execute(f"SELECT count(*) FROM '{population}' WHERE opleiding IN ({names})").fetchone()[0]
+    newly = con.execute(f"SELECT count(*) FROM '{population}' WHERE opleiding = 'mbo' AND leerweg IN ({names})").fetchone()[0]
     total = con.execute(f"SELECT count(*) FROM '{population}'").fetchone()[0]
     assert total == 400 and 0 < newly < 400
     assert _count(html, "opleiding_telt", "become-eligible") == newly
     assert _count(html, "opleiding_telt", "lose-eligibility") == 0
     assert _count(html, "opleiding_telt", "keep") == total - newly
-    # the charts of `impact --plot`: per opleiding, the cases that become eligible
+    # the charts of `impact --plot`: per leerweg, the cases that become eligible
     figure = html[html.index('<figure id="impact-plot">'):]
-    assert "<svg" in figure and "opleiding_telt: cases that become eligible per opleiding" in figure
+    assert "<svg" in figure and "opleiding_telt: cases that become eligible per leerweg" in figure
     assert "400 / 400 cases used" in html
 
 

@@ -136,8 +136,8 @@ def test_a_diff_runs_as_a_job_and_keeps_it_for_the_plot() -> None:
     assert 'data-state="done"' in page.text and 'id="diff-table"' in page.text
     job = _job_id(page.text)
     # drawing the plot reuses the diff (the same job), it does not start another one
-    plot = client.get("/diff", params={"amendment": "uitbreiding_mbo", "job": job, "fact": "leeftijd",
-                                       "decision": "recht_op_krediet", "opleiding": "mbo_bbl"})
+    plot = client.get("/diff", params={"amendment": "uitbreiding_mbo", "job": job, "fact": "door_derde_betaald",
+                                       "decision": "recht_op_krediet", "opleiding": "mbo", "leerweg": "bbl"})
     assert _job_id(plot.text) == job and '<figure id="plot">' in plot.text
 
 
@@ -173,7 +173,7 @@ def test_worker_processes_do_not_outlive_a_finished_job() -> None:
 def test_the_clis_explanation_is_quoted_in_the_pages_language(lang: str, words: tuple[str, str]) -> None:
     """The text under an answer is `lexproof query --lang LANG`, line by line (no ␊ marks)."""
     client = TestClient(create_app([LLL]))
-    page = _wait(client, client.get("/ask", params={"q": "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet",
+    page = _wait(client, client.get("/ask", params={"q": "exists Aanvrager: opleiding = mbo and leerweg = bbl and recht_op_krediet",
                                                     "amendment": "uitbreiding_mbo", "lang": lang})).text
     quoted = re.search(r"<summary>lexproof query</summary><pre>(.*?)</pre>", page, re.S).group(1)
     assert all(word in quoted for word in words) and "␊" not in quoted and quoted.count("\n") > 5
@@ -183,7 +183,7 @@ def test_the_clis_explanation_is_quoted_in_the_pages_language(lang: str, words: 
 
 def test_more_cases_like_this_asks_again_with_a_larger_max() -> None:
     client = TestClient(create_app([LLL]))
-    question = {"q": "exists Aanvrager: opleiding = mbo_bbl and recht_op_krediet", "amendment": "uitbreiding_mbo",
+    question = {"q": "exists Aanvrager: opleiding = mbo and leerweg = bbl and recht_op_krediet", "amendment": "uitbreiding_mbo",
                 "lang": "en", "max": "1"}
     one = _wait(client, client.get("/ask", params=question)).text
     assert "Found: a case" in one and one.count('<table class="case">') == 1
@@ -194,4 +194,4 @@ def test_more_cases_like_this_asks_again_with_a_larger_max() -> None:
     count = page.count('<table class="case">')
     assert 1 < count <= 6 and f"Found: {count} cases" in page
     # every case is one the question asks for
-    assert len(re.findall(r"<th>opleiding</th><td>mbo_bbl</td>", page)) == count
+    assert len(re.findall(r"<th>leerweg</th><td>bbl</td>", page)) == count

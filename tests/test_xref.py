@@ -459,3 +459,20 @@ def test_a_question_skips_versions_where_a_parameter_has_no_value(tmp_path: Path
     result = next(r for r in api.check(program, properties=False, examples=False) if r.kind == "question")
     assert result.status == "conflict"
     assert result.found_in == ["SUWI on 2026-01-01"]
+
+
+def test_without_statute_a_command_takes_the_one_statute_that_reads_the_others(tmp_path: Path) -> None:
+    """Was: 'lexproof eval statutes/lll' stopped with 'several statutes are loaded (WEB, WSF2000)'
+    once the WSF read the WEB, though only the WSF reads every statute loaded. Two statutes that
+    stand on their own still need --statute."""
+    folder = _write(tmp_path, web=WEB, wsf=WSF)
+    (tmp_path / "case.json").write_text(json.dumps({"leeftijd": 40, "leerweg": "bbl"}), encoding="utf-8")
+    program = api.load(folder)
+    assert api.pick_statute(program, None).name == "WSF"
+    result = CliRunner().invoke(main, ["eval", str(folder), "--case", str(tmp_path / "case.json"),
+                                       "--date", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "recht = true" in result.output
+    (tmp_path / "wsf.law").write_text("statute Los\nfacts Aanvrager { leeftijd: int 0..120 }\n", encoding="utf-8")
+    with pytest.raises(LexproofError, match="several statutes are loaded"):
+        api.pick_statute(api.load(folder), None)

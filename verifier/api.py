@@ -80,10 +80,24 @@ def pick_statute(program: Program, name: str | None, span_file: str = "<command 
         return next(iter(program.statutes.values()))
     if not program.statutes:
         raise LexproofError(Diagnostic(Span(span_file, 1, 1, 1, 1), "no statute is loaded (only amendments?)"))
+    reader = reading_statute(program)
+    if reader is not None:
+        return reader
     raise LexproofError(Diagnostic(
         Span(span_file, 1, 1, 1, 1),
         f"several statutes are loaded ({', '.join(program.statutes)}); choose one with --statute",
     ))
+
+
+def reading_statute(program: Program) -> StatuteModel | None:
+    """The one loaded statute that no other loaded statute uses, when there is exactly one: it
+    reads (directly or through others) every other statute loaded, so it is the one a command
+    without --statute means. ``lexproof eval statutes/lll`` loads the WEB too, because the WSF
+    reads it (``uses WEB``); it must still evaluate the WSF. None when several statutes stand
+    on their own (then the choice stays the user's)."""
+    used = {name for model in program.statutes.values() for name in model.uses}
+    readers = [model for name, model in program.statutes.items() if name not in used]
+    return readers[0] if len(readers) == 1 and len(program.statutes) > 1 else None
 
 
 def statute_of_amendment(program: Program, amendment: str) -> StatuteModel:

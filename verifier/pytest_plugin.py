@@ -201,9 +201,14 @@ def _load_directory(state: _State, directory: Path) -> _Loaded:
 def _load(directory: Path, root: Path | None = None) -> Program:
     """The program of one directory; its files may import anything under ``root`` (pytest's
     rootdir: the project), as ``lexproof check`` of the project would allow, and nothing outside
-    it (docs/security.md)."""
-    from dsl.loader import load
+    it (docs/security.md). A statute tree (a ``lexproof.toml`` at or above the directory) that
+    is wider than the rootdir is the root instead, as for ``lexproof check``: pytest on a copy
+    of ``statutes/lll`` makes that folder the rootdir, and its WSF imports ``../web``."""
+    from dsl.loader import load, statute_tree
 
+    tree = statute_tree(directory)
+    if tree is not None and (root is None or root.resolve().is_relative_to(tree)):
+        return load([directory], root=tree)  # a lexproof.toml tree wider than the rootdir
     inside = root is not None and directory.resolve().is_relative_to(root)
     return load([directory], root=root if inside else None)  # else: the directory is its own root
 

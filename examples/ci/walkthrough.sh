@@ -11,8 +11,9 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit code $?)"; }
 step lexproof check statutes/ --date 2026-01-01 --format junit --no-builtin
 # 2. The same as pytest items: one test per example, property and built-in check.
 step pytest statutes/ -q --lexproof-date 2026-01-01 -p no:cacheprovider
-# 3. A careless edit: the amendment's rule replaces bol by bbl. Copy the statute, break it, re-run.
-cp -r statutes/lll "$out/lll"
-sed -i 's/if opleiding in {mbo_bol_voltijd, mbo_bol_deeltijd, mbo_bbl, mbo_derde_leerweg}/if opleiding in {mbo_bbl, mbo_derde_leerweg}/' "$out/lll/uitbreiding_mbo.law"
+# 3. A careless edit: the amendment's rule replaces bol by bbl. Copy the statute (with the WEB it
+#    reads, and the lexproof.toml that lets lll/ import ../web/), break it, re-run.
+cp -r statutes/lll statutes/web statutes/lexproof.toml "$out/"
+sed -i 's/if opleiding = mbo and WEB.beroepsopleiding$/if opleiding = mbo and WEB.beroepsbegeleidende_leerweg/' "$out/lll/uitbreiding_mbo.law"
 step pytest "$out/lll" -q --lexproof-date 2026-01-01 -p no:cacheprovider -k "niemand_verliest and not careless"
 rm -rf "$out"

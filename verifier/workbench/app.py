@@ -87,7 +87,7 @@ def _statute(program: Program, name: str | None) -> StatuteModel:
         return program.statutes[name]
     if not program.statutes:
         return api.pick_statute(program, None)  # raises: "no statute is loaded (only amendments?)"
-    return next(iter(program.statutes.values()))
+    return api.reading_statute(program) or next(iter(program.statutes.values()))
 
 
 def create_app(paths: list[str], timeout: float | None = None, max_running: int | None = None,
@@ -134,7 +134,9 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
         return endpoint
 
     async def statute(request: Request, program: Program, lang: str, params: dict) -> dict:
-        return {"views": [(s, views.articles(s), views.timeline(s)) for s in program.statutes.values()]}
+        reader = api.reading_statute(program)  # the statute that reads the others first (the WSF, then the WEB)
+        ordered = sorted(program.statutes.values(), key=lambda s: s is not reader)
+        return {"views": [(s, views.articles(s), views.timeline(s)) for s in ordered]}
 
     async def case(request: Request, program: Program, lang: str, params: dict) -> dict:
         model = _statute(program, params.get("statute"))
