@@ -280,3 +280,28 @@ def test_a_formatted_property_with_another_statutes_versions_reads_the_same() ->
     formatted = format_text(text)
     assert "claim before.WEB.voltijd = after.WEB.voltijd" in formatted
     assert format_text(formatted) == formatted
+
+
+# --- JSON: every result of a reader names the statute of each article it cites ---------------
+
+
+def test_query_and_diff_between_dates_of_a_reader_name_the_statute_of_every_article(tmp_path: Path) -> None:
+    import json
+
+    folder = _write(tmp_path, web=WEB, wsf=WSF_PLAIN.replace(" and WEB.voltijd", ""))
+    # Between 2026 and mid-2027 the WEB's derde_telt comes into force: recht changes, on the
+    # WSF's art. 3.16b lid 1 and the WEB's art. 7.2.2 (lid 3 the new rule).
+    result = CliRunner().invoke(main, ["diff", str(folder), "--statute", "WSF", "--from", "2026-01-01",
+                                       "--to", "2027-06-01", "--format", "json"])
+    data = json.loads(result.output)["results"][0]
+    assert data["status"] == "changed"
+    named = {entry["article"]: entry["statute"] for entry in data["article_statutes"]}
+    assert set(named) == set(data["articles"])
+    assert named["art. 3.16b lid 1 WSF"] == "WSF" and named["art. 7.2.2 lid 3 WEB"] == "WEB"
+    # A query's case cites the WSF's article and the WEB's rule that counts the programme.
+    result = CliRunner().invoke(main, ["query", str(folder), "--statute", "WSF", "--date", "2026-01-01",
+                                       "recht and leerweg = bbl", "--format", "json"])
+    data = json.loads(result.output)
+    data = data["results"][0] if "results" in data else data
+    named = {entry["article"]: entry["statute"] for entry in data["article_statutes"]}
+    assert named == {"art. 3.16b lid 1 WSF": "WSF", "art. 7.2.2 lid 2 WEB": "WEB"}
