@@ -305,3 +305,20 @@ def test_query_and_diff_between_dates_of_a_reader_name_the_statute_of_every_arti
     data = data["results"][0] if "results" in data else data
     named = {entry["article"]: entry["statute"] for entry in data["article_statutes"]}
     assert named == {"art. 3.16b lid 1 WSF": "WSF", "art. 7.2.2 lid 2 WEB": "WEB"}
+
+
+def test_a_readers_example_gives_a_fact_only_an_amendment_of_the_used_statute_reads(tmp_path: Path) -> None:
+    # S's own rule reads x; its amendment's rule reads y. R reads S.d, so R's case has y too,
+    # and R's example may give it (before the fix: "'y' is not a fact", the amendment of S
+    # being checked only after R).
+    s = "statute S\nfacts F { x: bool  y: bool }\ndecision d: bool [art. 1] otherwise false\n" \
+        "rule r [art. 1]: d = true if x\n" \
+        "amendment a amends S in force 2027-01-01\n  insert rule r2 [art. 2]: d = true if y\n"
+    r = "statute R\nuses S\nfacts F { x: bool }\ndecision e: bool [art. 1] otherwise false\n" \
+        "rule q [art. 1]: e = S.d\n" \
+        'example "y telt" [after a] { x = false, y = true } expect e = true\n' \
+        'example "y telt nog niet" [before a] { x = false, y = true } expect e = false\n'
+    program = api.load(_write(tmp_path, s=s, r=r))
+    assert set(program.statutes["R"].facts) == {"x", "y"}
+    results = {res.name: res.status for res in api.check(program, builtin=False)}
+    assert results == {"y telt": "passed", "y telt nog niet": "passed"}
