@@ -302,3 +302,33 @@ def _alike(model: StatuteModel, source: tuple[str, str], name: str, item: ast.Sa
 
 def _bounds(fact) -> str:
     return f" {fact.low}..{fact.high}" if fact.low is not None or fact.high is not None else ""
+
+
+def foreign_group(model: StatuteModel, decl: ast.Property, sink: DiagnosticSink) -> str | None:
+    """``for every WEB.Aanvrager``: a facts group of a used statute. Its facts become facts of
+    the reader (shared by name, or under the name ``same fact`` gives them); the group as the
+    reader has it, or None after an error."""
+    from dsl.xref import ImportFailure, import_name
+
+    home_name, group = decl.facts.split(".", 1)
+    home = model.uses.get(home_name)
+    if home is None:
+        hint = f"; declare 'uses {home_name}'" if home_name != model.name else f"; write 'for every {group}'"
+        sink.error(decl.span, f"'for every {decl.facts}': {home_name} is not a statute {model.name} uses" + hint)
+        return None
+    if group not in home.groups:
+        sink.error(decl.span, f"'for every {decl.facts}': statute {home_name} has no facts group '{group}'"
+                   + suggest(group, list(home.groups)))
+        return None
+    try:
+        for fact in home.groups[group]:
+            import_name(model, home, fact)
+    except ImportFailure as failure:
+        sink.error(decl.span, str(failure))
+        return None
+    if group in model.groups:
+        return group
+    # Every fact of the group is mapped to a fact of the reader (same fact): the reader's group
+    # of the first one.
+    first = model.fact_map.get(home_name, {}).get(home.groups[group][0], home.groups[group][0])
+    return model.facts[first].group

@@ -490,6 +490,10 @@ class ToAst(Transformer):
             span=self._span(meta), adding=adding,
         )
 
+    def facts_ref(self, children: list) -> str:
+        """``Aanvrager`` or ``WEB.Aanvrager`` (a facts group of a used statute)."""
+        return ".".join(str(c) for c in children)
+
     def expectation(self, children: list) -> tuple[str, str]:
         return ("expect", str(children[1]))
 

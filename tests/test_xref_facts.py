@@ -322,3 +322,39 @@ def test_a_readers_example_gives_a_fact_only_an_amendment_of_the_used_statute_re
     assert set(program.statutes["R"].facts) == {"x", "y"}
     results = {res.name: res.status for res in api.check(program, builtin=False)}
     assert results == {"y telt": "passed", "y telt nog niet": "passed"}
+
+
+# --- for every S.Group: a facts group of a used statute --------------------------------------
+
+GROUP_S = "statute S\nfacts Aanvrager { x: int 0..5  y: bool }\ndecision d: bool [art. 1] otherwise false\n" \
+          "rule r [art. 1]: d = true if x >= 3\n"
+GROUP_R = "statute R\nuses S\nfacts Eigen { z: bool }\ndecision e: bool [art. 2] otherwise false\n" \
+          "rule q [art. 2]: e = true if S.d and z\n"
+
+
+def test_a_property_quantifies_over_a_facts_group_of_a_used_statute(tmp_path: Path) -> None:
+    r = GROUP_R + "property p [on 2026-01-01]: for every S.Aanvrager claim e implies S.x >= 3\n" \
+        "property p2 [on 2026-01-01] expect counterexample: for every S.Aanvrager claim S.y\n"
+    program = api.load(_write(tmp_path, s=GROUP_S, r=r))
+    # The group's facts are facts of R's case, y too (no rule of R reads it).
+    assert program.statutes["R"].groups["Aanvrager"] == ("x", "y")
+    results = {res.name: res for res in api.check(program, builtin=False)}
+    assert results["p"].status == "proved"  # e needs S.d, which needs x >= 3
+    assert results["p2"].witnesses[0].facts[None]["y"] is False  # y is free: false refutes 'S.y'
+
+
+def test_an_unknown_group_of_a_used_statute_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    r = GROUP_R + "property p [on 2026-01-01]: for every S.Aanvrgaer claim e implies S.d\n"
+    message = _load_error(tmp_path, s=GROUP_S, r=r)
+    assert "r.law:6:1: error: 'for every S.Aanvrgaer': statute S has no facts group 'Aanvrgaer'; did you mean 'Aanvrager'?" in message
+    r = GROUP_R + "property p [on 2026-01-01]: for every T.Aanvrager claim e\n"
+    assert "'for every T.Aanvrager': T is not a statute R uses; declare 'uses T'" in _load_error(tmp_path, s=GROUP_S, r=r)
+
+
+def test_a_formatted_property_over_another_statutes_group_reads_the_same() -> None:
+    from dsl.formatter import format_text
+
+    text = GROUP_S + GROUP_R + "property p [on 2026-01-01]: for every S.Aanvrager claim e implies S.x >= 3\n"
+    formatted = format_text(text)
+    assert "  for every S.Aanvrager\n" in formatted
+    assert format_text(formatted) == formatted
