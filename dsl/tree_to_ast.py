@@ -558,6 +558,11 @@ class ToAst(Transformer):
         return ast.Call(str(children[0]), tuple(children[1:]), span=self._span(meta))
 
     @v_args(meta=True)
+    def qualified_call(self, meta: Any, children: list) -> ast.Call:
+        """``WEB.tabel(x)``: a table of a used statute (the function named ``WEB.tabel``)."""
+        return ast.Call(f"{children[0]}.{children[1]}", tuple(children[2:]), span=self._span(meta))
+
+    @v_args(meta=True)
     def duration(self, meta: Any, children: list) -> ast.Duration:
         amount, unit = children
         return ast.Duration(amount, unit, span=self._span(meta))

@@ -429,6 +429,30 @@ class Lowerer:
             raise self.fail(expr.key.span, f"rank() orders by a number or a date, not {key.type}")
         return ir.Rank("rank", (key,), INT, expr.span, kind=kind)
 
+    def _foreign_table(self, written: str, span) -> str:
+        """``WEB.tabel``: import the table of the used statute (``dsl/xref.py``) and return the
+        name the reader has it under."""
+        from dsl.xref import ImportFailure, import_table
+
+        home_name, local = written.split(".", 1)
+        home = self.statute.uses.get(home_name)
+        if home is None:
+            import difflib
+
+            close = difflib.get_close_matches(home_name, list(self.statute.uses), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else self._statute_hint(home_name)
+            raise self.fail(span, f"unknown statute '{home_name}' in {written}(...)" + hint)
+        if local not in home.tables:
+            import difflib
+
+            close = difflib.get_close_matches(local, list(home.tables), n=1, cutoff=0.6)  # short names too
+            raise self.fail(span, f"statute {home_name} has no table '{local}'"
+                            + (f"; did you mean '{close[0]}'?" if close else ""))
+        try:
+            return import_table(self.statute, home, local)
+        except ImportFailure as failure:
+            raise self.fail(span, str(failure)) from None
+
     def _foreign_of(self, expr: ast.Qualified, scope: Scope) -> Node:
         """``before.WEB.x`` / ``after.WEB.x`` in a property of two versions, ``a.WEB.x`` in one
         of two cases: another statute's name in one version or case."""
@@ -728,6 +752,8 @@ class Lowerer:
             if not (result.is_numeric or result == DATE):
                 raise self.fail(expr.span, f"{name}() needs numbers or dates, not {result}")
             return ir.Op(name, tuple(args), result, expr.span)
+        if "." in name:  # WEB.tabel(x): a table of a used statute
+            name = self._foreign_table(name, expr.span)
         table = self.statute.tables.get(name)
         if table is None:
             raise self.fail(

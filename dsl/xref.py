@@ -160,6 +160,13 @@ def import_name(reader: StatuteModel, home: StatuteModel, name: str) -> Node | N
     return None
 
 
+def import_table(reader: StatuteModel, home: StatuteModel, name: str) -> str:
+    """Import ``home``'s table ``name`` (for ``WEB.tabel(x)``), with what its rows read; the
+    name the reader has it under."""
+    _import_table(reader, home, name)
+    return qualify(home.name, name)
+
+
 def known_names(home: StatuteModel) -> list[str]:
     """What a reader may name of ``home`` (for did-you-mean hints)."""
     names = list(home.decisions) + list(home.parameters) + list(home.facts)

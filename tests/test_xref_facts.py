@@ -358,3 +358,58 @@ def test_a_formatted_property_over_another_statutes_group_reads_the_same() -> No
     formatted = format_text(text)
     assert "  for every S.Aanvrager\n" in formatted
     assert format_text(formatted) == formatted
+
+
+# --- WEB.tabel(x): a table of a used statute -------------------------------------------------------
+
+TABLE_T = """statute T
+facts Huis { inkomen: money €0..€100_000 }
+parameter grens: money [art. 1] = €20_000 from 2020-01-01 = €30_000 from 2027-01-01
+table pct [art. 2]: money -> rate {
+  up to grens: 90%
+  above: 50%
+}
+decision x: bool [art. 3] otherwise false
+"""
+TABLE_U = """statute U
+uses T
+facts Huis { inkomen: money €0..€100_000 }
+decision toeslag: money [art. 1] otherwise €0
+rule r [art. 1]: toeslag = €1_000 * T.pct(inkomen)
+"""
+
+
+def test_a_rule_looks_up_a_table_of_a_used_statute_in_its_version(tmp_path: Path) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    program = api.load(_write(tmp_path, t=TABLE_T, u=TABLE_U))
+
+    def toeslag(inkomen: int, date: str) -> Decimal:
+        value = api.evaluate(program, {"inkomen": inkomen}, statute="U", date=date).outcomes["toeslag"].value
+        return Decimal(str(value))
+
+    # T's grens is €20,000 until 2027 and €30,000 from then: €25,000 is above it in 2026 (50%)
+    # and up to it in 2027 (90%); €20,000 is up to it in both.
+    assert toeslag(25_000, "2026-06-01") == 500
+    assert toeslag(25_000, "2027-06-01") == 900
+    assert toeslag(20_000, "2026-06-01") == 900
+    statute = program.statutes["U"]
+    cases = [{None: {"inkomen": v}} for v in (0, 20_000, 20_001, 25_000, 30_000, 30_001, 100_000)]
+    for day in (dt.date(2026, 6, 1), dt.date(2027, 6, 1)):
+        assert not multi_encoding_disagreements(statute, {None: version_on(statute, day)}, (None,), cases)
+
+
+def test_an_unknown_table_of_a_used_statute_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    message = _load_error(tmp_path, t=TABLE_T, u=TABLE_U.replace("T.pct(", "T.pcx("))
+    assert "u.law:5:37: error: statute T has no table 'pcx'; did you mean 'pct'?" in message
+    message = _load_error(tmp_path, t=TABLE_T, u=TABLE_U.replace("T.pct(", "V.pct("))
+    assert "unknown statute 'V' in V.pct(...)" in message
+
+
+def test_a_formatted_lookup_in_another_statutes_table_reads_the_same() -> None:
+    from dsl.formatter import format_text
+
+    formatted = format_text(TABLE_T + TABLE_U)
+    assert "toeslag = €1_000 * T.pct(inkomen)" in formatted
+    assert format_text(formatted) == formatted
