@@ -814,8 +814,58 @@ def items_statute_text(n_rules: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+LINKED_RULES = 100  # rules per statute of linked.law
+LINKED_DATES = ("2027-01-01", "2027-07-01", "2028-01-01", "2028-07-01")
+
+
+def linked_statutes_text(n_rules: int) -> str:
+    """Statutes that read each other (docs/language.md section 22): N/100 statutes (at least
+    2) of 100 rules each, ``X0``, ``X1``, ...; each after the first uses the one before it and
+    one further back. Per statute: ten definitions ``b0..b9`` (bool, five rules each on
+    disjoint age bands, over the shared facts), and ten decisions ``d0..d9`` (int, five rules
+    each on disjoint income bands) that read definitions of the statutes it uses, as the WSF
+    reads the WEB. Every fourth statute names the age ``jaren`` and maps the others' name to it
+    (``same fact``); every tenth declares a ``same question`` with a statute it uses; each has
+    an amendment (four in-force dates in all) that replaces one definition rule, which changes
+    the outcomes of its readers. No findings are planted; the disjoint bands keep the rules free
+    of conflicts, gaps, dead and redundant rules within each statute."""
+    count = max(2, n_rules // LINKED_RULES)
+    age_name: dict[int, str] = {}
+    lines: list[str] = []
+    for i in range(count):
+        used = sorted({i - 1, (i * 7) % i if i > 1 else i - 1}) if i else []
+        age = "jaren" if i % 4 == 3 else "leeftijd"
+        age_name[i] = age
+        lines += ["", f"statute X{i}"]
+        if used:
+            lines.append("uses " + ", ".join(f"X{u}" for u in used))
+        lines.append(f"facts Persoon {{ {age}: int 0..120  inkomen: money €0..€200_000  gehuwd: bool }}")
+        lines += [f"same fact X{u}.{age_name[u]} = {age}" for u in used if age_name[u] != age]
+        lines.append("parameter grens: money [art. 1] = €30_000 from 2020-01-01 = €32_000 from 2026-01-01")
+        for k in range(10):
+            lines.append(f"decision b{k}: bool [art. {k + 2}] otherwise false")
+            for j in range(5):
+                married = "gehuwd" if (k + j) % 2 else "not gehuwd"
+                lines.append(f"rule b{k}_{j} [art. {k + 2} lid {j + 1}]: b{k} = true "
+                             f"if {age} >= {18 + 10 * j} and {age} < {28 + 10 * j} and {married}")
+        for k in range(10):
+            lines.append(f"decision d{k}: int [art. {k + 20}] otherwise 0")
+            for j in range(5):
+                source = f"X{used[(k + j) % len(used)]}.b{(k + j) % 10}" if used else f"b{(k + j) % 10}"
+                high = f" and inkomen < €{(j + 1) * 20_000:_}" if j < 4 else ""
+                lines.append(f"rule d{k}_{j} [art. {k + 20} lid {j + 1}]: d{k} = {j + 1} "
+                             f"if inkomen >= €{j * 20_000:_}{high} and {source}")
+        if used and i % 10 == 9:
+            lines.append(f"same question q{i}: X{used[-1]}.b1, b0 priority lex superior X{used[-1]}")
+        lines += [f"amendment w{i} amends X{i} in force {LINKED_DATES[i % len(LINKED_DATES)]}",
+                  f"  replace rule b{i % 10}_0 [art. {i % 10 + 2} lid 1]: b{i % 10} = true "
+                  f"if {age} >= 16 and {age} < 28 and {'gehuwd' if i % 2 else 'not gehuwd'}"]
+    return "\n".join(lines[1:]) + "\n"
+
+
 def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02) -> dict:
-    """Write ``statute.law``, ``amendment.law``, ``dates.law``, ``arith.law`` and ``items.law`` into ``out``;
+    """Write ``statute.law``, ``amendment.law``, ``dates.law``, ``arith.law``, ``items.law`` and
+    ``linked.law`` into ``out``;
     return a summary."""
     generator = Generator(n_rules, seed, defects)
     statute, amendment = generator.generate()
@@ -825,6 +875,7 @@ def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02)
     (out / "dates.law").write_text(dates_statute_text(n_rules), encoding="utf-8")
     (out / "arith.law").write_text(arith_statute_text(n_rules), encoding="utf-8")
     (out / "items.law").write_text(items_statute_text(n_rules), encoding="utf-8")
+    (out / "linked.law").write_text(linked_statutes_text(n_rules), encoding="utf-8")
     summary = generator.summary()
     summary["bytes"] = len(statute.encode()) + len(amendment.encode())
     return summary

@@ -45,8 +45,9 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PHASES = ["parse", "typecheck", "versions", "encode", "conflict", "gap", "dead", "redundant",
-          "all checks", "property", "diff", "dates", "arith", "items"]
-CHECK_PHASES = ["conflict", "gap", "dead", "redundant", "all checks", "property", "diff", "dates", "arith", "items"]
+          "all checks", "property", "diff", "dates", "arith", "items", "xref"]
+CHECK_PHASES = ["conflict", "gap", "dead", "redundant", "all checks", "property", "diff", "dates", "arith", "items",
+                "xref"]
 SPLIT = ["build", "solve", "optimize", "consolidate", "other"]
 PHASE_NOTES = {
     "parse": "Lark LALR parse + AST transform of statute.law and amendment.law",
@@ -63,6 +64,8 @@ PHASE_NOTES = {
     "dates": "dates.law (N/50 chapters reading the peildatum, years_between, + n months, ...): load, then api.builtin_checks (all four checks)",
     "arith": "arith.law (N/20 chapters of percentage x min(uren, 230) x min(uurprijs, max), round, round_down, kinderen x bedrag): load, then api.builtin_checks (all four)",
     "items": "items.law (N rules: N/10 households of up to 4 children with up to 2 contracts each; sum, count, all, any, max, rank): load, then api.builtin_checks (all four)",
+    "xref": "linked.law: N/100 statutes of 100 rules that read each other (uses, same fact, same question); "
+            "load, every version, and api.check without examples and properties (the four checks and LP105)",
 }
 
 
@@ -363,6 +366,15 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
             return api.builtin_checks(household, None, budget, undated=day)
 
         found, entry = run_phase(results, "items", with_items, limit, profile_dir)
+        entry["results"] = _summarize_results(found or [])
+    if "xref" in phases:
+        def linked():
+            linked_program = check_files([parse_file(str(directory / "linked.law"))])
+            for linked_statute in linked_program.statutes.values():
+                check_all_versions(linked_statute)
+            return api.check(linked_program, date=None, properties=False, examples=False)
+
+        found, entry = run_phase(results, "xref", linked, limit, profile_dir)
         entry["results"] = _summarize_results(found or [])
     return {"phases": results, "peak_rss_mb_process": peak_rss_mb()}
 

@@ -42,7 +42,9 @@ class Name:
 
 @dataclass(frozen=True)
 class Qualified:
-    """``a.leeftijd`` (a case), ``before.recht`` (a version) or ``Soort.mbo`` (an enum value)."""
+    """``a.leeftijd`` (a case), ``before.recht`` (a version) or ``Soort.mbo`` (an enum value).
+    ``before.WEB.x`` / ``a.WEB.x`` (a version or case of another statute's name) has the name
+    ``WEB.x``."""
 
     qualifier: str
     name: str
@@ -562,3 +564,15 @@ class SameQuestion:
     winner: str | None = None
     span: Span = _span()
     winner_span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class SameFact:
+    """``same fact WEB.opleiding = soort_opleiding``: the fact ``opleiding`` of the used statute
+    WEB is, in this statute's cases, its fact ``soort_opleiding`` (or, with a qualified target
+    ``AVG.grondslag``, the fact of that other used statute): facts with other names that are one
+    fact of the case."""
+
+    source: QuestionSide
+    target: QuestionSide
+    span: Span = _span()

@@ -4,6 +4,8 @@ premises and claim in a scope that knows about case names and before/after."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from dsl import ast
 from dsl.diagnostics import DiagnosticSink
 from dsl.ir import INT, MONEY
@@ -308,6 +310,13 @@ def range_problem(fact: FactInfo, value: object) -> str | None:
 def check_property(
     statute: StatuteModel, lowerer: Lowerer, decl: ast.Property, owner: str, sink: DiagnosticSink
 ) -> None:
+    if "." in decl.facts:  # for every WEB.Aanvrager: a group of a used statute (dsl/check_xref.py)
+        from dsl.check_xref import foreign_group
+
+        group = foreign_group(statute, decl, sink)
+        if group is None:
+            return
+        decl = dataclasses.replace(decl, facts=group)
     if decl.facts not in statute.groups:
         sink.error(
             decl.span,

@@ -38,6 +38,12 @@ def check_files(files: list[ast.File]) -> Program:
             (statute_asts if isinstance(section, ast.Statute) else amendment_asts).append(section)
     from dsl.check_xref import order_by_uses
 
+    # Statutes that read each other: the amendments of a statute that others use are checked
+    # right after it, before its readers, so that what they add (a rule that reads another fact)
+    # is there when a reader imports the decision and checks its examples against its facts.
+    used = {name for s in statute_asts for item in s.items if isinstance(item, ast.UsesDecl) for name in item.statutes}
+    early: set[int] = set()
+    seen_amendments: dict[str, Span] = {}
     for statute in order_by_uses(statute_asts, sink):
         if statute.name in program.statutes:
             first = program.statutes[statute.name].span
@@ -48,26 +54,15 @@ def check_files(files: list[ast.File]) -> Program:
         checker.all_names = tuple(s.name for s in statute_asts)  # for hints at unknown qualifiers
         program.statutes[statute.name] = checker.run()
         unchecked[statute.name] = checker.unchecked
-    seen_amendments: dict[str, Span] = {}
+        if statute.name in used:
+            for amendment in sorted(amendment_asts, key=lambda a: (a.in_force, a.name)):
+                if amendment.amends == statute.name:
+                    early.add(id(amendment))
+                    _check_one_amendment(program, amendment, seen_amendments, unchecked, sink)
     for amendment in sorted(amendment_asts, key=lambda a: (a.in_force, a.name)):
-        if amendment.name in seen_amendments:
-            sink.error(
-                amendment.span,
-                f"amendment '{amendment.name}' is defined twice",
-                (seen_amendments[amendment.name], "first defined here"),
-            )
+        if id(amendment) in early:
             continue
-        seen_amendments[amendment.name] = amendment.span
-        statute = program.statutes.get(amendment.amends)
-        if statute is None:
-            sink.error(
-                amendment.span,
-                f"amendment '{amendment.name}' amends unknown statute '{amendment.amends}'"
-                + suggest(amendment.amends, list(program.statutes))
-                + (" (import the statute's file)" if not program.statutes else ""),
-            )
-            continue
-        check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
+        _check_one_amendment(program, amendment, seen_amendments, unchecked, sink)
     _complete_imports(program, sink)
     for statute in program.statutes.values():
         check_same_day_clashes(statute, sink)
@@ -78,6 +73,29 @@ def check_files(files: list[ast.File]) -> Program:
         _warn_nonlinear_products(statute, sink)
     program.warnings = list(dict.fromkeys(sink.warnings))
     return program
+
+
+def _check_one_amendment(program: Program, amendment: ast.Amendment, seen_amendments: dict[str, Span],
+                         unchecked: dict[str, dict[str, ast.Citation]], sink: DiagnosticSink) -> None:
+    """One amendment: a name defined twice, an unknown statute, else ``check_amendment``."""
+    if amendment.name in seen_amendments:
+        sink.error(
+            amendment.span,
+            f"amendment '{amendment.name}' is defined twice",
+            (seen_amendments[amendment.name], "first defined here"),
+        )
+        return
+    seen_amendments[amendment.name] = amendment.span
+    statute = program.statutes.get(amendment.amends)
+    if statute is None:
+        sink.error(
+            amendment.span,
+            f"amendment '{amendment.name}' amends unknown statute '{amendment.amends}'"
+            + suggest(amendment.amends, list(program.statutes))
+            + (" (import the statute's file)" if not program.statutes else ""),
+        )
+        return
+    check_amendment(statute, amendment, sink, unchecked=unchecked[statute.name])
 
 
 def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> None:

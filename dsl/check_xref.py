@@ -164,3 +164,171 @@ def check_questions(model: StatuteModel, statute: ast.Statute, lowerer: Lowerer,
 
 def _comparable(a: ir.Type, b: ir.Type) -> bool:
     return a == b or (a.is_numeric and b.is_numeric and (a.is_scalar == b.is_scalar))
+
+
+# --- same fact: facts of other statutes under another name --------------------------------------
+
+
+def check_fact_maps(model: StatuteModel, statute: ast.Statute, sink: DiagnosticSink) -> None:
+    """``same fact WEB.opleiding = soort``: record, per used statute, which of its facts are
+    facts of this statute under another name (``model.fact_map``), following chains
+    (``A.f = B.g``, ``B.g = h``) to the reader's fact. Called after the reader's own facts are
+    declared and before anything is lowered, so every import sees the mapping. Errors (at the
+    declaration): a side that is no fact of a used statute, a fact mapped twice, a mapping of a
+    statute to itself, mappings in a cycle, and facts of different types or ranges."""
+    edges: dict[tuple[str, str], tuple[tuple[str, str], ast.SameFact]] = {}
+    for item in statute.items:
+        if not isinstance(item, ast.SameFact):
+            continue
+        source = _mapped_source(model, item, sink)
+        target = _mapped_target(model, item, sink)
+        if source is None or target is None:
+            continue
+        if source[0] == target[0]:
+            sink.error(item.span, f"both facts belong to {source[0]}; 'same fact' maps a fact of one statute "
+                       "to a fact of another (or of this statute)")
+            continue
+        if source in edges:
+            first = edges[source][1].source.span
+            sink.error(item.source.span, f"the fact {item.source} is mapped twice (first at line {first.line})")
+            continue
+        edges[source] = (target, item)
+    for source, (_target, item) in edges.items():
+        final = _follow(source, edges, item, sink)
+        if final is None:
+            continue
+        name = _reader_fact(model, final, item, sink)
+        if name is not None and _alike(model, source, name, item, sink):
+            model.fact_map.setdefault(source[0], {})[source[1]] = name
+
+
+def _mapped_source(model: StatuteModel, item: ast.SameFact, sink: DiagnosticSink) -> tuple[str, str] | None:
+    """The left side: a fact of a statute this one uses (``WEB.opleiding``)."""
+    side = item.source
+    if side.statute is None:
+        sink.error(side.span, f"'same fact' maps a fact of a used statute: write STATUTE.{side.name} = "
+                   f"{item.target} (the statute's fact on the left, this statute's on the right)")
+        return None
+    return _foreign_fact(model, side, sink)
+
+
+def _mapped_target(model: StatuteModel, item: ast.SameFact, sink: DiagnosticSink) -> tuple[str, str] | None:
+    """The right side: a fact of this statute (``soort``, key ``('', soort)``) or of another
+    used statute (``AVG.grondslag``)."""
+    side = item.target
+    if side.statute is None or side.statute == model.name:
+        if side.name in model.facts:
+            return ("", side.name)
+        what = " (a decision)" if side.name in model.decisions else ""
+        sink.error(side.span, f"{model.name} has no fact '{side.name}'{what}"
+                   + (suggest(side.name, list(model.facts)) or
+                      f"; declare it in a facts group of {model.name}, or name a used statute's fact: STATUTE.{side.name}"))
+        return None
+    return _foreign_fact(model, side, sink)
+
+
+def _foreign_fact(model: StatuteModel, side: ast.QuestionSide, sink: DiagnosticSink) -> tuple[str, str] | None:
+    assert side.statute is not None
+    home = model.uses.get(side.statute)
+    if home is None:
+        hint = (f"; declare 'uses {side.statute}'" if side.statute != model.name else "")
+        sink.error(side.span, f"'{side.statute}' is not a statute {model.name} uses" + hint
+                   + (suggest(side.statute, list(model.uses)) if not hint else ""))
+        return None
+    if side.name in home.facts:
+        return (side.statute, side.name)
+    if side.name in home.item_facts:
+        sink.error(side.span, f"'{side}' is a fact of each {home.item_facts[side.name].group}; "
+                   "'same fact' maps facts of the case, not of repeated items")
+        return None
+    what = (" (a decision)" if side.name in home.decisions else
+            " (a parameter)" if side.name in home.parameters else "")
+    sink.error(side.span, f"statute {side.statute} has no fact '{side.name}'{what}" + suggest(side.name, list(home.facts)))
+    return None
+
+
+def _follow(source: tuple[str, str], edges: dict, item: ast.SameFact, sink: DiagnosticSink) -> tuple[str, str] | None:
+    """Where a chain of mappings ends: this statute's fact, or a used statute's fact that is
+    not mapped further (shared under its own name). A cycle is an error (reported once, at the
+    declaration of its first mapping in file order)."""
+    path = [source]
+    node = edges[source][0]
+    while node in edges:
+        if node in path:
+            cycle = path[path.index(node):] + [node]
+            spans = [edges[n][1].span for n in cycle[:-1]]
+            if item.span == min(spans, key=lambda s: (s.line, s.column)):
+                sink.error(item.span, "facts mapped in a cycle: " + " -> ".join(f"{s}.{f}" for s, f in cycle)
+                           + " (one of them must be a fact of this statute, or of a statute whose fact is not mapped)")
+            return None
+        path.append(node)
+        node = edges[node][0]
+    return node
+
+
+def _reader_fact(model: StatuteModel, final: tuple[str, str], item: ast.SameFact, sink: DiagnosticSink) -> str | None:
+    """The reader's name of the fact a chain ends at; a used statute's unmapped fact becomes
+    the reader's (shared by name, as without a mapping)."""
+    from dsl.xref import ImportFailure, _import_fact
+
+    home, name = final
+    if not home:
+        return name
+    try:
+        _import_fact(model, model.uses[home], name)
+    except ImportFailure as failure:
+        sink.error(item.span, str(failure))
+        return None
+    return name
+
+
+def _alike(model: StatuteModel, source: tuple[str, str], name: str, item: ast.SameFact, sink: DiagnosticSink) -> bool:
+    """A mapped fact must have the type of the fact it becomes, and every value the reader's
+    fact may take must be one the used statute's fact may take (else its rules would see cases
+    it does not cover)."""
+    theirs = model.uses[source[0]].facts[source[1]]
+    mine = model.facts[name]
+    described = f"{source[0]}.{source[1]} is '{theirs.type}{_bounds(theirs)}', {name} of {model.name} is '{mine.type}{_bounds(mine)}'"
+    if theirs.type != mine.type:
+        sink.error(item.span, f"the facts of 'same fact' must have the same type: {described}")
+        return False
+    if (theirs.low is not None and (mine.low is None or mine.low < theirs.low)) or (
+            theirs.high is not None and (mine.high is None or mine.high > theirs.high)):
+        sink.error(item.span, f"{name} may take values that {source[0]}.{source[1]} may not: {described} "
+                   f"(narrow the range of {name}, or widen that of {source[0]}.{source[1]})")
+        return False
+    return True
+
+
+def _bounds(fact) -> str:
+    return f" {fact.low}..{fact.high}" if fact.low is not None or fact.high is not None else ""
+
+
+def foreign_group(model: StatuteModel, decl: ast.Property, sink: DiagnosticSink) -> str | None:
+    """``for every WEB.Aanvrager``: a facts group of a used statute. Its facts become facts of
+    the reader (shared by name, or under the name ``same fact`` gives them); the group as the
+    reader has it, or None after an error."""
+    from dsl.xref import ImportFailure, import_name
+
+    home_name, group = decl.facts.split(".", 1)
+    home = model.uses.get(home_name)
+    if home is None:
+        hint = f"; declare 'uses {home_name}'" if home_name != model.name else f"; write 'for every {group}'"
+        sink.error(decl.span, f"'for every {decl.facts}': {home_name} is not a statute {model.name} uses" + hint)
+        return None
+    if group not in home.groups:
+        sink.error(decl.span, f"'for every {decl.facts}': statute {home_name} has no facts group '{group}'"
+                   + suggest(group, list(home.groups)))
+        return None
+    try:
+        for fact in home.groups[group]:
+            import_name(model, home, fact)
+    except ImportFailure as failure:
+        sink.error(decl.span, str(failure))
+        return None
+    if group in model.groups:
+        return group
+    # Every fact of the group is mapped to a fact of the reader (same fact): the reader's group
+    # of the first one.
+    first = model.fact_map.get(home_name, {}).get(home.groups[group][0], home.groups[group][0])
+    return model.facts[first].group

@@ -55,7 +55,7 @@ class _StatuteChecker:
         self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
 
     def run(self) -> StatuteModel:
-        from dsl.check_xref import check_questions, check_uses, share_enums
+        from dsl.check_xref import check_fact_maps, check_questions, check_uses, share_enums
 
         items = self.ast.items
         check_uses(self.model, self.ast, getattr(self, "loaded", {}))
@@ -67,6 +67,7 @@ class _StatuteChecker:
         for item in items:
             if isinstance(item, ast.FactsDecl):
                 self._facts(item)
+        check_fact_maps(self.model, self.ast, self.sink)  # same fact WEB.f = g, before any lowering
         for item in items:
             if isinstance(item, ast.ItemsDecl):
                 self._items(item)

@@ -178,13 +178,14 @@ def _version_with_uses(
             notes.append(f"{name} with {', '.join(theirs.amendments)}")
         mine = {q: local for q, (via, local) in statute.foreign.items() if via == name}
         wanted = set(mine.values())
-        rules += [renamed_rule(rule, used) for rule in theirs.rules if rule.decision in wanted]
+        facts = statute.fact_map.get(name, {})  # same fact NAME.f = g
+        rules += [renamed_rule(rule, used, facts) for rule in theirs.rules if rule.decision in wanted]
         for qualified, local in mine.items():
             if qualified in statute.parameters and local in theirs.parameters:
                 parameters[qualified] = theirs.parameters[local]
                 sources[qualified] = theirs.parameter_sources[local]
             elif qualified in statute.tables and local in theirs.tables:
-                tables[qualified] = renamed_table(theirs.tables[local], used)
+                tables[qualified] = renamed_table(theirs.tables[local], used, facts)
     label = own.label
     if notes:
         label = label[:-1] + "; " + "; ".join(notes) + ")" if label.endswith(")") else label + " (" + "; ".join(notes) + ")"

@@ -400,9 +400,12 @@ class _Printer:
             self.line(0, " ".join(words), statute)
             for source in sources_text:
                 self.line(1, source)
+        previous = None
         for item in statute.items:  # a statute's items at the top level, as drafters write them
-            self.blank()
+            if not (isinstance(item, ast.SameFact) and isinstance(previous, ast.SameFact)):
+                self.blank()  # a run of fact mappings reads as one list
             self.item(item, 0)
+            previous = item
 
     def amendment(self, amendment: ast.Amendment) -> None:
         title = f" {format_string(amendment.title)}" if amendment.title is not None else ""
@@ -471,7 +474,7 @@ class _Printer:
             self.line(depth, f"set parameter {item.name} = no value{start}", item)
         elif isinstance(item, _GROWTH):
             self.growth(item, depth)
-        elif isinstance(item, (ast.UsesDecl, ast.SameQuestion)):
+        elif isinstance(item, (ast.UsesDecl, ast.SameQuestion, ast.SameFact)):
             self.line(depth, format_cross_statute(item), item)
         else:
             raise TypeError(f"not a statute or amendment item: {item!r}")
@@ -784,10 +787,13 @@ def _render(printer: _Printer, placed: _Placement) -> str:
     return "\n".join(out) + "\n"
 
 
-def format_cross_statute(item: ast.UsesDecl | ast.SameQuestion) -> str:
-    """``uses WEB, Awir`` and ``same question Q: A.x, y priority lex superior A``, on one line."""
+def format_cross_statute(item: ast.UsesDecl | ast.SameQuestion | ast.SameFact) -> str:
+    """``uses WEB, Awir``, ``same question Q: A.x, y priority lex superior A`` and ``same fact
+    A.f = g``, on one line."""
     if isinstance(item, ast.UsesDecl):
         return "uses " + ", ".join(item.statutes)
+    if isinstance(item, ast.SameFact):
+        return f"same fact {item.source} = {item.target}"
     text = f"same question {item.name}: {item.first}, {item.second}"
     if item.priority is not None:
         text += f" priority lex {item.priority}" + (f" {item.winner}" if item.winner else "")

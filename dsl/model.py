@@ -238,6 +238,9 @@ class StatuteModel:
     uses: dict[str, StatuteModel] = field(default_factory=dict, repr=False)
     foreign: dict[str, tuple[str, str]] = field(default_factory=dict)
     questions: list[QuestionInfo] = field(default_factory=list)
+    # ``same fact WEB.opleiding = soort``: per used statute, its facts that are this statute's
+    # facts under another name (resolved through chains: WEB's fact -> this statute's name).
+    fact_map: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]

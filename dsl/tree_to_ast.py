@@ -490,6 +490,10 @@ class ToAst(Transformer):
             span=self._span(meta), adding=adding,
         )
 
+    def facts_ref(self, children: list) -> str:
+        """``Aanvrager`` or ``WEB.Aanvrager`` (a facts group of a used statute)."""
+        return ".".join(str(c) for c in children)
+
     def expectation(self, children: list) -> tuple[str, str]:
         return ("expect", str(children[1]))
 
@@ -544,8 +548,19 @@ class ToAst(Transformer):
         return ast.Qualified(str(children[0]), str(children[1]), span=self._span(meta))
 
     @v_args(meta=True)
+    def qualified_twice(self, meta: Any, children: list) -> ast.Qualified:
+        """``before.WEB.x``, ``a.WEB.x``: a version or case, then a qualified name (kept whole
+        as the name, ``WEB.x``, so that everything that prints or walks names is unchanged)."""
+        return ast.Qualified(str(children[0]), f"{children[1]}.{children[2]}", span=self._span(meta))
+
+    @v_args(meta=True)
     def call(self, meta: Any, children: list) -> ast.Call:
         return ast.Call(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def qualified_call(self, meta: Any, children: list) -> ast.Call:
+        """``WEB.tabel(x)``: a table of a used statute (the function named ``WEB.tabel``)."""
+        return ast.Call(f"{children[0]}.{children[1]}", tuple(children[2:]), span=self._span(meta))
 
     @v_args(meta=True)
     def duration(self, meta: Any, children: list) -> ast.Duration:
@@ -716,5 +731,10 @@ class _CrossStatuteToAst:
         return ast.SameQuestion(name, first, second, priority, winner, span=self._span(meta), winner_span=winner_span)
 
 
-for _name in ("uses_decl", "question_side", "lex_kind", "priority_clause", "same_question"):
+    @v_args(meta=True)
+    def same_fact(self, meta: Any, children: list) -> ast.SameFact:
+        return ast.SameFact(children[0], children[1], span=self._span(meta))
+
+
+for _name in ("uses_decl", "question_side", "lex_kind", "priority_clause", "same_question", "same_fact"):
     setattr(ToAst, _name, _CrossStatuteToAst.__dict__[_name])

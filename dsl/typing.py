@@ -233,6 +233,8 @@ class Lowerer:
             return ir.Const(type_, value, expr.span)
         if isinstance(expr, ast.Name):
             return self._name(expr.name, None, expr.span, scope, expected)
+        if isinstance(expr, ast.Qualified) and "." in expr.name:
+            return self._foreign_of(expr, scope)
         if isinstance(expr, ast.Qualified):
             return self._name(expr.name, expr.qualifier, expr.span, scope, expected)
         if isinstance(expr, ast.Unary):
@@ -427,9 +429,55 @@ class Lowerer:
             raise self.fail(expr.key.span, f"rank() orders by a number or a date, not {key.type}")
         return ir.Rank("rank", (key,), INT, expr.span, kind=kind)
 
-    def _foreign(self, home_name: str, name: str, span, scope: Scope) -> Node:
+    def _foreign_table(self, written: str, span) -> str:
+        """``WEB.tabel``: import the table of the used statute (``dsl/xref.py``) and return the
+        name the reader has it under."""
+        from dsl.xref import ImportFailure, import_table
+
+        home_name, local = written.split(".", 1)
+        home = self.statute.uses.get(home_name)
+        if home is None:
+            import difflib
+
+            close = difflib.get_close_matches(home_name, list(self.statute.uses), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else self._statute_hint(home_name)
+            raise self.fail(span, f"unknown statute '{home_name}' in {written}(...)" + hint)
+        if local not in home.tables:
+            import difflib
+
+            close = difflib.get_close_matches(local, list(home.tables), n=1, cutoff=0.6)  # short names too
+            raise self.fail(span, f"statute {home_name} has no table '{local}'"
+                            + (f"; did you mean '{close[0]}'?" if close else ""))
+        try:
+            return import_table(self.statute, home, local)
+        except ImportFailure as failure:
+            raise self.fail(span, str(failure)) from None
+
+    def _foreign_of(self, expr: ast.Qualified, scope: Scope) -> Node:
+        """``before.WEB.x`` / ``after.WEB.x`` in a property of two versions, ``a.WEB.x`` in one
+        of two cases: another statute's name in one version or case."""
+        qualifier, span = expr.qualifier, expr.span
+        home_name, name = expr.name.split(".", 1)
+        if qualifier in VERSION_QUALIFIERS and not scope.versioned and qualifier not in scope.cases:
+            raise self.fail(span, f"'{qualifier}.' is only meaningful in a property that compares two versions")
+        if qualifier not in scope.cases and qualifier not in VERSION_QUALIFIERS:
+            raise self.fail(span, f"unknown qualifier '{qualifier}' before {expr.name}: not a case name or version"
+                            + (f" (the cases here: {', '.join(scope.cases)})" if scope.cases else ""))
+        if home_name not in self.statute.uses:
+            import difflib
+
+            close = difflib.get_close_matches(home_name, list(self.statute.uses), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else self._statute_hint(home_name)
+            raise self.fail(span, f"unknown statute '{home_name}' in {qualifier}.{expr.name}" + hint)
+        if qualifier in scope.cases:
+            return self._foreign(home_name, name, span, scope, case=qualifier)
+        return self._foreign(home_name, name, span, scope, version=qualifier)
+
+    def _foreign(self, home_name: str, name: str, span, scope: Scope, *, case: str | None = None,
+                 version: str | None = None) -> Node:
         """``WEB.x``: a decision, parameter, fact or enum value of a statute this one uses
-        (``dsl/xref.py`` imports it, with what it depends on)."""
+        (``dsl/xref.py`` imports it, with what it depends on); ``case``/``version``: read in
+        that case or version (``a.WEB.x``, ``before.WEB.x``)."""
         from dsl.xref import ImportFailure, import_name, known_names
 
         home = self.statute.uses[home_name]
@@ -447,13 +495,34 @@ class Lowerer:
             raise self.fail(span, f"{scope.what} cannot depend on the fact '{name}'")
         if isinstance(node, ir.DecisionRef) and not scope.decisions:
             raise self.fail(span, f"{scope.what} cannot depend on the decision '{home_name}.{name}'")
-        if not isinstance(node, ir.Const) and (scope.cases or scope.versioned):
-            raise self.fail(
-                span,
-                f"'{home_name}.{name}' cannot be qualified by a case or version here; declare a decision of "
-                f"{self.statute.name} that reads it (d = {home_name}.{name}) and compare that",
-            )
-        return replace(node, span=span)
+        if isinstance(node, ir.Const):
+            if case is not None or version is not None:
+                raise self.fail(span, f"'{home_name}.{name}' is an enum value, the same in every case and version; "
+                                f"write {home_name}.{name}")
+            return replace(node, span=span)
+        return replace(self._in_case_or_version(node, f"{home_name}.{name}", case, version, span, scope), span=span)
+
+    def _in_case_or_version(self, node: Node, written: str, case: str | None, version: str | None, span,
+                            scope: Scope) -> Node:
+        """An imported fact, decision or parameter in the case or version the property asks for
+        (each needs one where the property has two, as a statute's own names do)."""
+        if isinstance(node, ir.FactRef):
+            if version is not None:
+                raise self.fail(span, f"facts are the same in both versions; write '{written}'")
+            if scope.cases and case is None:
+                raise self.fail(span, f"which case? write {' or '.join(c + '.' + written for c in scope.cases)}")
+            return replace(node, case=case)
+        if isinstance(node, ir.ParamRef):
+            if case is not None:
+                raise self.fail(span, f"a parameter is the same for every case; write '{written}'")
+            if scope.versioned and version is None:
+                raise self.fail(span, f"which version? write before.{written} or after.{written}")
+            return replace(node, version=version)
+        if scope.cases and case is None:
+            raise self.fail(span, f"which case? write {' or '.join(c + '.' + written for c in scope.cases)}")
+        if scope.versioned and version is None:
+            raise self.fail(span, f"which version? write before.{written} or after.{written}")
+        return replace(node, case=case, version=version)
 
     def _statute_hint(self, qualifier: str) -> str:
         """For an unknown qualifier: the loaded statute it names (not used yet), or a close one."""
@@ -683,6 +752,8 @@ class Lowerer:
             if not (result.is_numeric or result == DATE):
                 raise self.fail(expr.span, f"{name}() needs numbers or dates, not {result}")
             return ir.Op(name, tuple(args), result, expr.span)
+        if "." in name:  # WEB.tabel(x): a table of a used statute
+            name = self._foreign_table(name, expr.span)
         table = self.statute.tables.get(name)
         if table is None:
             raise self.fail(

@@ -21,6 +21,7 @@ statute after the statutes it uses, and reports the cycle at the ``uses``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from dsl import ast, ir
@@ -50,21 +51,30 @@ def own_decisions(statute: StatuteModel) -> list[str]:
 
 # --- renaming ---------------------------------------------------------------------------------
 
-_RENAMED_RULES: dict[tuple[str, int], tuple[RuleInfo, RuleInfo]] = {}
+_RENAMED_RULES: dict[tuple[str, int, tuple[tuple[str, str], ...]], tuple[RuleInfo, RuleInfo]] = {}
+NO_FACTS: Mapping[str, str] = {}
 
 
-def rename(node: Node, statute: str) -> Node:
+def rename(node: Node, statute: str, facts: Mapping[str, str] = NO_FACTS) -> Node:
     """``node`` of statute ``statute`` as its reader sees it: decisions, parameters and tables
-    qualified; facts, constants and the peildatum as they are (shared)."""
+    qualified; facts as they are (shared), or under the reader's name where it maps them
+    (``facts``: ``same fact WEB.opleiding = soort``); constants and the peildatum as they are."""
     if isinstance(node, ir.DecisionRef):
         return replace(node, name=qualify(statute, node.name))
     if isinstance(node, ir.ParamRef):
         return replace(node, name=qualify(statute, node.name))
+    if isinstance(node, ir.FactRef) and node.name in facts:
+        return replace(node, name=facts[node.name])
     if isinstance(node, ir.TableRef):
-        return replace(node, name=qualify(statute, node.name), arg=rename(node.arg, statute))
+        return replace(node, name=qualify(statute, node.name), arg=rename(node.arg, statute, facts))
     if isinstance(node, ir.Op):
-        return replace(node, args=tuple(rename(arg, statute) for arg in node.args))
+        return replace(node, args=tuple(rename(arg, statute, facts) for arg in node.args))
     return node
+
+
+def fact_names(reader: StatuteModel, home: str) -> Mapping[str, str]:
+    """The facts of the used statute ``home`` that ``reader`` knows under another name."""
+    return reader.fact_map.get(home, NO_FACTS)
 
 
 def cited(citation: ast.Citation | None, home: StatuteModel) -> ast.Citation | None:
@@ -78,10 +88,11 @@ def cited(citation: ast.Citation | None, home: StatuteModel) -> ast.Citation | N
     return citation
 
 
-def renamed_rule(rule: RuleInfo, home: StatuteModel) -> RuleInfo:
-    """A rule of ``home`` as a reader holds it (names qualified, citation naming ``home``);
-    made once per rule, since every consolidated version of every reader asks for it."""
-    key = (home.name, id(rule))
+def renamed_rule(rule: RuleInfo, home: StatuteModel, facts: Mapping[str, str] = NO_FACTS) -> RuleInfo:
+    """A rule of ``home`` as a reader holds it (names qualified, citation naming ``home``, facts
+    under the reader's names ``facts``); made once per rule and fact names, since every
+    consolidated version of every reader asks for it."""
+    key = (home.name, id(rule), tuple(sorted(facts.items())))
     cached = _RENAMED_RULES.get(key)
     if cached is not None and cached[0] is rule:
         return cached[1]
@@ -90,20 +101,20 @@ def renamed_rule(rule: RuleInfo, home: StatuteModel) -> RuleInfo:
         name=qualify(home.name, rule.name),
         decision=qualify(home.name, rule.decision),
         citation=cited(rule.citation, home),
-        value=rename(rule.value, home.name),
-        condition=rename(rule.condition, home.name) if rule.condition is not None else None,
+        value=rename(rule.value, home.name, facts),
+        condition=rename(rule.condition, home.name, facts) if rule.condition is not None else None,
         exceptions=tuple(qualify(home.name, e) for e in rule.exceptions),
     )
     _RENAMED_RULES[key] = (rule, result)
     return result
 
 
-def renamed_table(table: TableInfo, home: StatuteModel) -> TableInfo:
+def renamed_table(table: TableInfo, home: StatuteModel, facts: Mapping[str, str] = NO_FACTS) -> TableInfo:
     return replace(
         table,
         name=qualify(home.name, table.name),
-        bounds=tuple(rename(b, home.name) for b in table.bounds),
-        values=tuple(rename(v, home.name) for v in table.values),
+        bounds=tuple(rename(b, home.name, facts) for b in table.bounds),
+        values=tuple(rename(v, home.name, facts) for v in table.values),
         citation=cited(table.citation, home),
     )
 
@@ -117,7 +128,7 @@ def rules_ever(statute: StatuteModel, decision: str) -> list[RuleInfo]:
     if decision in statute.foreign:
         via, local = statute.foreign[decision]
         home = statute.uses[via]
-        return [renamed_rule(rule, home) for rule in rules_ever(home, local)]
+        return [renamed_rule(rule, home, fact_names(statute, via)) for rule in rules_ever(home, local)]
     rules = [rule for rule in statute.rules.values() if rule.decision == decision]
     for amendment in statute.amendments.values():
         rules += [c.rule for c in amendment.changes if c.rule is not None and c.rule.decision == decision]
@@ -136,7 +147,7 @@ def import_name(reader: StatuteModel, home: StatuteModel, name: str) -> Node | N
         return ir.ParamRef(qualify(home.name, name), home.parameters[name].type)
     if name in home.facts:
         _import_fact(reader, home, name)
-        return ir.FactRef(name, home.facts[name].type)
+        return ir.FactRef(fact_names(reader, home.name).get(name, name), home.facts[name].type)
     owners = home.enum_of(name)
     if len(owners) == 1:
         import_enum(reader, home, owners[0])
@@ -147,6 +158,13 @@ def import_name(reader: StatuteModel, home: StatuteModel, name: str) -> Node | N
             + " or ".join(f"{owner}.{name}" for owner in owners)
         )
     return None
+
+
+def import_table(reader: StatuteModel, home: StatuteModel, name: str) -> str:
+    """Import ``home``'s table ``name`` (for ``WEB.tabel(x)``), with what its rows read; the
+    name the reader has it under."""
+    _import_table(reader, home, name)
+    return qualify(home.name, name)
 
 
 def known_names(home: StatuteModel) -> list[str]:
@@ -163,7 +181,8 @@ def _import_decision(reader: StatuteModel, home: StatuteModel, name: str) -> Non
         return
     info = home.decisions[name]
     reader.decisions[qualified] = replace(
-        info, name=qualified, default=rename(info.default, home.name) if info.default is not None else None,
+        info, name=qualified,
+        default=rename(info.default, home.name, fact_names(reader, home.name)) if info.default is not None else None,
         citation=cited(info.citation, home),
     )
     reader.foreign[qualified] = (home.name, name)
@@ -205,7 +224,7 @@ def _import_table(reader: StatuteModel, home: StatuteModel, name: str) -> None:
     if qualified in reader.tables:
         return
     table = home.tables[name]
-    reader.tables[qualified] = renamed_table(table, home)
+    reader.tables[qualified] = renamed_table(table, home, fact_names(reader, home.name))
     reader.foreign[qualified] = (home.name, name)
     _import_type(reader, home, table.input)
     _import_type(reader, home, table.output)
@@ -241,7 +260,10 @@ def import_enum(reader: StatuteModel, home: StatuteModel, enum: str) -> None:
 
 
 def _import_fact(reader: StatuteModel, home: StatuteModel, name: str) -> None:
-    """A fact is shared: the reader's fact of that name, or a new fact of the reader."""
+    """A fact is shared: the reader's fact of that name, or a new fact of the reader; a fact the
+    reader maps to another name (``same fact``) is that fact, checked when the mapping was."""
+    if name in fact_names(reader, home.name):
+        return
     fact = home.facts[name]
     mine = reader.facts.get(name)
     if mine is not None:

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -1482,6 +1483,14 @@ class LinkedStatutes:
     decisions: dict[str, list[tuple[str, str]]]  # statute -> (decision, type)
     amendments: dict[str, list[tuple[str, dt.date, bool]]]  # statute -> (name, in force, proposal)
     question: tuple[str, str] | None = None  # (first, second) as written in the last statute
+    # Each statute's name for the int fact ``n`` (``same fact L0.n = n1`` maps it; default 'n').
+    int_names: dict[str, str] = field(default_factory=dict)
+
+    def case_for(self, statute: str, case: dict[str, object], facts) -> dict[str, object]:
+        """A case of the common domain (keys b, e, n) in ``statute``'s fact names, limited to
+        the facts it has (``facts``)."""
+        named = {(self.int_names.get(statute, "n") if name == "n" else name): value for name, value in case.items()}
+        return {name: value for name, value in named.items() if name in facts}
 
     def cases(self) -> list[dict[str, object]]:
         names = list(LINKED_FACTS)
@@ -1499,6 +1508,7 @@ def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4) -> Linke
     decisions: dict[str, list[tuple[str, str]]] = {}
     amendments: dict[str, list[tuple[str, dt.date, bool]]] = {}
     question = None
+    int_names: dict[str, str] = {}
     for index in range(count):
         name = f"L{index}"
         earlier = [f"L{i}" for i in range(index)]
@@ -1510,10 +1520,25 @@ def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4) -> Linke
         lines = [f"statute {name}"]
         if used:
             lines.append("uses " + ", ".join(used))
-        if index == 0:
-            lines += ["enum E { e0, e1, e2 }", "facts F { b: bool  e: E  n: int 0..3 }"]
+        # The int fact under this statute's own name, mapped to the names of the statutes it
+        # reads (same fact); or, reading two that name it differently, the second one's name
+        # (same fact A.x = B.y: a chain, the reader declares no int fact itself).
+        mine = draw(st.sampled_from(["n", f"n{index}"]))
+        mappings: list[str] = []
+        declares = True
+        if len(used) == 2 and int_names[used[0]] != int_names[used[1]] and draw(st.booleans()):
+            mine, declares = int_names[used[1]], False
+            mappings.append(f"same fact {used[0]}.{int_names[used[0]]} = {used[1]}.{mine}")
         else:
-            lines.append("facts F { b: bool  n: int 0..3 }")
+            mappings += [f"same fact {u}.{int_names[u]} = {mine}" for u in used if int_names[u] != mine]
+        int_names[name] = mine
+        own_int = f"  {mine}: int 0..3" if declares else ""
+        if index == 0:
+            lines += ["enum E { e0, e1, e2 }", f"facts F {{ b: bool  e: E{own_int} }}"]
+        else:
+            lines.append(f"facts F {{ b: bool{own_int} }}")
+        lines += mappings
+        first_rule_line = len(lines)
         low, high = draw(st.integers(0, 3)), draw(st.integers(0, 3))
         lines.append(f"parameter p: int [art. 9] = {low} from 2020-01-01 = {high} from 2026-01-01")
         own: list[tuple[str, str]] = []
@@ -1543,6 +1568,8 @@ def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4) -> Linke
             lines += [f"amendment {amendment} amends {name} in force {day.isoformat()}" + (" proposal" if proposal else ""),
                       f"  insert rule n{index} [art. {number + 1} lid 9]: {target_decision} = {value}{condition}"]
             amendments[name].append((amendment, day, proposal))
+        # The rules use the int fact by this statute's name.
+        lines[first_rule_line:] = [re.sub(r"(?<![\w.])n(?!\w)", mine, line) for line in lines[first_rule_line:]]
         if index == count - 1 and readable and draw(st.booleans()):
             bools = [d for d, t in readable if t == "bool"]
             mine = [d for d, t in own if t == "bool"]
@@ -1553,7 +1580,7 @@ def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4) -> Linke
                 tail = lines[len(head):]
                 lines = head + [f"same question q: {question[0]}, {question[1]}"] + tail
         texts[name] = "\n".join(lines) + "\n"
-    return LinkedStatutes(texts, uses, decisions, amendments, question)
+    return LinkedStatutes(texts, uses, decisions, amendments, question, int_names)
 
 
 def _linked_atom(draw, scope: list[tuple[str, str]], has_e: bool) -> str:

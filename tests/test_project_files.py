@@ -55,6 +55,8 @@ def _declaration_start(kind: str, name: str) -> str:
         return f"property {name} "
     if kind == "diff":
         return f"decision {name}:"
+    if ":" not in name:  # a dead or redundant rule (LP103, LP104): "dead r"
+        return f"rule {name} "
     first_rule = name.split(":", 1)[1].split("/")[0].strip()  # "rechtmatig: r1 / r2"
     return f"rule {first_rule} "
 
@@ -69,4 +71,6 @@ def test_a_quoted_location_is_where_the_declaration_starts(quote: tuple) -> None
     _document, _number, kind, name, path, line, column = quote
     lines = (REPO / path).read_text(encoding="utf-8").splitlines()
     assert line <= len(lines), f"{path} has only {len(lines)} lines"
+    while lines[line - 1].startswith("@") and kind.startswith("LP"):  # a rule's location is its annotation's
+        line, column = line + 1, 1
     assert lines[line - 1][column - 1:].startswith(_declaration_start(kind, name)), lines[line - 1]

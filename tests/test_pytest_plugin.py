@@ -345,3 +345,40 @@ def test_an_unknown_language_is_a_usage_error(statutes: pytest.Pytester) -> None
     result = _run(statutes, DATE, "wet", "--lexproof-lang=fr")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "unknown language 'fr' (use en or nl)" in result.stderr.str()
+
+
+XREF_AVG = """\
+statute AVG "Algemene verordening gegevensbescherming" celex "32016R0679"
+enum Grondslag { toestemming, wettelijke_plicht, geen }
+facts Verwerking { grondslag: Grondslag  systematisch: bool }
+decision rechtmatig: bool [art. 6 lid 1] otherwise false
+rule toestemming_regel [art. 6 lid 1 sub a]: rechtmatig = true if grondslag = toestemming and not systematisch
+rule plicht [art. 6 lid 1 sub c]: rechtmatig = true if grondslag = wettelijke_plicht
+"""
+
+XREF_SUWI = """\
+statute SUWI "Wet SUWI"
+uses AVG
+facts Verwerking { grondslag: Grondslag  systematisch: bool }
+decision mag_verwerken: bool [art. 62] otherwise false
+rule suwi_regel [art. 62 lid 1]: mag_verwerken = true if grondslag in {toestemming, wettelijke_plicht}
+same question q: AVG.rechtmatig, mag_verwerken
+"""
+
+
+def test_a_conflict_between_statutes_fails_the_conflict_item(pytester: pytest.Pytester) -> None:
+    # Consent for systematic processing: the AVG says no (art. 6 lid 1 sub a needs 'not
+    # systematisch'), the SUWI yes (art. 62 lid 1): LP105, a conflict without a priority.
+    _write(pytester, {"xref/avg.law": XREF_AVG, "xref/suwi.law": XREF_SUWI})
+    result = _run(pytester, DATE, "xref", "-k", "conflict")
+    result.assert_outcomes(passed=1, failed=1)  # the AVG's own conflicts: none; the SUWI's: LP105
+    output = result.stdout.str()
+    assert "FAILED xref/suwi.law::builtin[conflict]" in output
+    assert "conflict: 1 finding in SUWI" in output
+    assert "art. 62 lid 1 SUWI" in output and "art. 6 lid 1" in output
+    # With a priority the AVG decides: a warning, no failure.
+    (pytester.path / "xref/suwi.law").write_text(
+        XREF_SUWI.replace("mag_verwerken\n", "mag_verwerken priority lex superior AVG\n"), encoding="utf-8")
+    result = _run(pytester, DATE, "xref", "-k", "conflict")
+    assert result.parseoutcomes().get("passed") == 2
+    assert "LexproofWarning: question q" in result.stdout.str()

@@ -744,6 +744,7 @@ def query(
         raise LexproofError(problems)
     result = run_query(model, condition, version, Budget.from_seconds(timeout), max_cases)
     result.name = " ".join(text.split())
+    _name_article_statutes(program, [result])
     return result
 
 
@@ -819,7 +820,9 @@ def diff(
                 f"decision '{name}' does not exist in {lacking[0]} (amendment "
                 f"{model.decisions[name].origin} adds it); a diff compares decisions both versions have",
             ))
-    return diff_versions(model, before, after, budget, decisions, jobs=jobs)
+    results = diff_versions(model, before, after, budget, decisions, jobs=jobs)
+    _name_article_statutes(program, results)
+    return results
 
 
 # --- populations and impact (verifier/impact.py, verifier/population.py) ---------------------

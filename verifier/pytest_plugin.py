@@ -29,7 +29,9 @@ statute declared in it:
 * ``builtin[conflict]``, ``builtin[gap]``, ``builtin[dead]``, ``builtin[redundant]``: fails
   when there are findings that are not as expected (conflicts, gaps); dead and redundant
   rules are reported as ``LexproofWarning`` (``-W error::verifier.pytest_plugin.LexproofWarning``
-  makes them fail).
+  makes them fail). ``builtin[conflict]`` also holds the conflicts between statutes that the
+  statute declares with ``same question`` (LP105): a conflict fails, a disagreement a
+  priority resolves is a warning.
 
 A result the solver could not decide (``unknown``) fails: nothing is proved.
 """
@@ -390,7 +392,11 @@ class LawItem(pytest.Item):
             only = tuple(kind for kind in BUILTIN_KINDS if kind in kinds)
             day = state.date if state.date_given else None
             state.findings[key] = api.builtin_checks(self.statute, day, budget, only=only)
-        return [r for r in state.findings[key] if r.kind == self.check]
+            if "conflict" in only and self.statute.questions:  # conflicts between statutes (LP105)
+                from verifier.questions import check_questions
+
+                state.findings[key] += check_questions(self.statute, day, budget, undated=state.date)
+        return [r for r in state.findings[key] if r.kind == self.check or (r.kind, self.check) == ("question", "conflict")]
 
     def runtest(self) -> None:
         results = self._run()

@@ -8,15 +8,15 @@ ask() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit code $?)"; }
 
 # Data exchange. Can DUO lawfully reach out proactively, once the SZW bill (36 799) is law?
 # No: a proof, naming the articles it rests on. The bill covers UWV, SVB and gemeenten only.
-ask lexproof query statutes/gegevensuitwisseling \
+ask lexproof query statutes/gegevensuitwisseling --statute AVG \
   "exists Verwerking: organisatie = duo and doel = proactieve_benadering and rechtmatig" \
   --amendment proactieve_dienstverlening_szw
 # And UWV? Yes, with the case that shows how (sub c, the bill's article I).
-ask lexproof query statutes/gegevensuitwisseling \
+ask lexproof query statutes/gegevensuitwisseling --statute AVG \
   "exists Verwerking: organisatie = uwv and doel = proactieve_benadering and rechtmatig" \
   --amendment proactieve_dienstverlening_szw
 # Can any public authority rely on legitimate interest (sub f)? No: proof.
-ask lexproof query statutes/gegevensuitwisseling \
+ask lexproof query statutes/gegevensuitwisseling --statute AVG \
   "exists Verwerking: overheidsorgaan and grondslag = gerechtvaardigd_belang and rechtmatig" --date 2026-06-01
 # Two agencies read consent differently: shown as a conflict with a witness (exit code 1).
 ask lexproof check examples/lawyer/consent_disagreement --only conflict
