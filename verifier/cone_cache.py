@@ -31,44 +31,40 @@ output exactly (tests/test_cone_cache.py).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import json
 import sys
-from fractions import Fraction
 
 import lark
 import z3
 
 from dsl import ir
 from dsl.consolidate import Version
-from dsl.model import StatuteModel
+from dsl.model import StatuteModel, TableInfo
 from verifier.cache import ResultCache, code_fingerprint
 from verifier.results import Result
 
 FORMAT = 1
 
 
-def canonical(value: object) -> object:
-    """``value`` as JSON-safe data that does not depend on the process: dataclasses field by
-    field, sets sorted (a frozenset's repr follows string hashing, which differs per process),
-    numbers exact."""
+def canonical(value: object) -> str:
+    """``value`` as text that does not depend on the process: a dataclass field by field (the
+    fields its repr shows), its set-valued fields sorted (a frozenset's repr follows string
+    hashing, which differs per process); anything else by its repr. The IR's nodes, types,
+    citations and spans are frozen dataclasses of strings, numbers, Fractions, dates and tuples,
+    whose reprs are exact."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__] + [[f.name, canonical(getattr(value, f.name))]
-                                          for f in dataclasses.fields(value) if f.repr]
+        return type(value).__name__ + "(" + ", ".join(
+            f"{f.name}={_field_text(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.repr) + ")"
+    return _field_text(value)
+
+
+def _field_text(value: object) -> str:
     if isinstance(value, (frozenset, set)):
-        return sorted((canonical(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
+        return repr(sorted(map(repr, value)))
     if isinstance(value, dict):
-        return sorted(([canonical(k), canonical(v)] for k, v in value.items()), key=repr)
-    if isinstance(value, Fraction):
-        return ["fraction", value.numerator, value.denominator]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return ["date", value.isoformat()]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return [type(value).__name__, str(value)]
+        return repr(sorted((repr(k), repr(v)) for k, v in value.items()))
+    return repr(value)
 
 
 class ConeCache:
@@ -77,10 +73,12 @@ class ConeCache:
     def __init__(self, results: ResultCache) -> None:
         self.entries = ResultCache(results.directory / "cones", results.key_file)
         self._global: dict[tuple[int, str], bytes] = {}
-        # Digests per (version, decision) and texts per rule, computed once: a rule object is
-        # shared by every version it is in force in. The objects are kept, so an id is not reused.
+        # Digests per (version, decision), texts per set of rule objects (shared by every version
+        # they are in force in) and per table, computed once. The objects are kept (and compared
+        # on lookup), so an id is never mistaken for another object's.
         self._owns: dict[tuple[int, str], tuple[bytes, tuple[str, ...]]] = {}
-        self._rules: dict[int, tuple[object, list]] = {}
+        self._shapes: dict[tuple, tuple] = {}
+        self._tables: dict[int, tuple] = {}
         self._versions: list[Version] = []
 
     @property
@@ -100,7 +98,7 @@ class ConeCache:
         """The entry name for ``decision`` in ``version`` (see the module docstring): a hash of
         the digests of every decision in its cone, each computed once per version."""
         digest = hashlib.sha256(self._statute_part(statute, version))
-        digest.update(json.dumps({"decision": decision, "options": canonical(options)}, sort_keys=True).encode())
+        digest.update(json.dumps({"decision": decision, "options": options}, sort_keys=True).encode())
         seen: set[str] = set()
         pending = [decision]
         while pending:
@@ -119,15 +117,49 @@ class ConeCache:
         self.entries.store(key, results)
 
     def _own(self, statute: StatuteModel, version: Version, name: str) -> tuple[bytes, tuple[str, ...]]:
+        """The decision's own part of a cone in the version: a digest of its declaration, its
+        rules, the values of the parameters and the rows of the tables they read; and the
+        decisions they read."""
         marker = (id(version), name)
         if marker not in self._owns:
-            self._owns[marker] = _own(statute, version, name, self._rule_text)
+            text, reads, params, tables = self._shape(statute, version, name)
+            parts = [text]
+            seen_tables: set[str] = set()
+            pending = list(tables)
+            while pending:  # a table's rows may read parameters and tables
+                table_name = pending.pop()
+                if table_name in seen_tables:
+                    continue
+                seen_tables.add(table_name)
+                table_text, table_params, table_tables = self._table(version.table(table_name))
+                parts.append(f"table {table_name}: {table_text}")
+                params = params | table_params
+                pending.extend(table_tables)
+            parts += [f"parameter {param}: {version.parameters.get(param)!r}" for param in sorted(params)]
+            self._owns[marker] = (hashlib.sha256("\n".join(parts).encode()).digest(), reads)
         return self._owns[marker]
 
-    def _rule_text(self, rule: object) -> object:
-        entry = self._rules.get(id(rule))
-        if entry is None or entry[0] is not rule:
-            entry = self._rules[id(rule)] = (rule, canonical(rule))
+    def _shape(self, statute: StatuteModel, version: Version, name: str) -> tuple:
+        """What a decision's text says, the same in every version with the same rule objects:
+        its text, and the decisions, parameters and tables it reads."""
+        rules = version.rules_of(name)
+        marker = (name, tuple(id(rule) for rule in rules))
+        entry = self._shapes.get(marker)
+        if entry is None or any(a is not b for a, b in zip(entry[0], rules)):
+            info = statute.decision_info(name)
+            nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
+            if info.default is not None:
+                nodes.append(info.default)
+            reads, params, tables = _references(nodes)
+            text = "\n".join([canonical(info), *(canonical(rule) for rule in rules)])
+            entry = self._shapes[marker] = (rules, (text, reads, params, tables))
+        return entry[1]
+
+    def _table(self, table: TableInfo) -> tuple[str, frozenset[str], frozenset[str]]:
+        entry = self._tables.get(id(table))
+        if entry is None or entry[0] is not table:
+            _, params, tables = _references(list(table.bounds + table.values))
+            entry = self._tables[id(table)] = (table, (canonical(table), params, tables))
         return entry[1]
 
     def _statute_part(self, statute: StatuteModel, version: Version) -> bytes:
@@ -148,28 +180,17 @@ class ConeCache:
         return self._global[marker]
 
 
-def _own(statute: StatuteModel, version: Version, name: str, rule_text) -> tuple[bytes, tuple[str, ...]]:
-    """A decision's own part of a cone in the version: a digest of its declaration, its rules
-    and the values of the parameters and the rows of the tables they read; and the decisions
-    they read."""
-    info = statute.decision_info(name)
-    rules = version.rules_of(name)
-    reads: list[str] = []
-    params: dict[str, object] = {}
-    tables: dict[str, object] = {}
-    nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
-    if info.default is not None:
-        nodes.append(info.default)
-    while nodes:
-        for sub in ir.walk(nodes.pop()):
+def _references(nodes: list) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """The decisions (sorted), parameters and tables the IR ``nodes`` read."""
+    reads: set[str] = set()
+    params: set[str] = set()
+    tables: set[str] = set()
+    for node in nodes:
+        for sub in ir.walk(node):
             if isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):
-                reads.append(sub.name)
+                reads.add(sub.name)
             elif isinstance(sub, ir.ParamRef):
-                params[sub.name] = canonical(version.parameters.get(sub.name))
-            elif isinstance(sub, ir.TableRef) and sub.name not in tables:
-                table = version.table(sub.name)  # with the rows amendments add
-                tables[sub.name] = canonical(table)
-                nodes.extend(table.bounds + table.values)
-    text = json.dumps([canonical(info), [rule_text(rule) for rule in rules], sorted(params.items()),
-                       sorted(tables.items())], sort_keys=True)
-    return hashlib.sha256(text.encode()).digest(), tuple(sorted(set(reads)))
+                params.add(sub.name)
+            elif isinstance(sub, ir.TableRef):
+                tables.add(sub.name)
+    return tuple(sorted(reads)), frozenset(params), frozenset(tables)
