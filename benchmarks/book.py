@@ -247,6 +247,55 @@ def time_check(directory: Path, jobs: int = 2, extra: tuple[str, ...] = ()) -> t
     return elapsed, json.loads(run.stdout)
 
 
+# Where ``lexproof check`` spends its time, from a cProfile of one process (``-j 1``): each
+# category is the cumulative time of these functions (the first match counts for nested ones).
+SPLIT = {
+    "load (parse, type-check, consolidate)": ["verifier/api.py:load"],
+    "solving (z3)": ["z3core.py:Z3_solver_check_assumptions", "z3core.py:Z3_optimize_check"],
+    "encoding (cones, solvers)": ["verifier/checks.py:_context", "verifier/encoding.py:__init__"],
+    "readable witnesses (Optimize)": ["verifier/solving.py:readable_model"],
+    "check logic and replay": ["verifier/api.py:check"],
+}
+
+
+def profile_check(directory: Path) -> dict[str, float]:
+    """cProfile ``lexproof check`` (``-j 1``, no cache) on the book; seconds per ``SPLIT``
+    category. ``check logic`` is what the checks spend outside solving, encoding and witnesses,
+    and ``z3py wrapper`` the time ``verifier.solving.check`` spends around the z3 call."""
+    import contextlib
+    import cProfile
+    import os
+    import pstats
+
+    from verifier.cli import main as cli
+
+    files = [str(directory / name) for name in BOOK_FILES]
+    profiler = cProfile.Profile()
+    cwd = os.getcwd()
+    try:
+        with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+            profiler.enable()
+            try:
+                cli(["check", *files, "--no-cache", "--format", "json", "-j", "1"], standalone_mode=False)
+            except SystemExit:
+                pass
+            profiler.disable()
+    finally:
+        os.chdir(cwd)
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def cumulative(pattern: str) -> float:
+        path, function = pattern.split(":")
+        return sum(entry[3] for (file, _, name), entry in stats.items() if file.endswith(path) and name == function)
+
+    total = sum(entry[2] for entry in stats.values())
+    out = {name: sum(cumulative(p) for p in patterns) for name, patterns in SPLIT.items()}
+    out["z3py wrapper (assumptions)"] = cumulative("verifier/solving.py:check") - cumulative("z3core.py:Z3_solver_check_assumptions")
+    out["check logic and replay"] -= sum(v for k, v in out.items() if k != "check logic and replay" and not k.startswith("load"))
+    out["total"] = total
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rules", type=int)
@@ -255,9 +304,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--check", action="store_true", help="time `lexproof check` and compare with the planted findings")
     parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
     print(json.dumps(summary))
+    if args.profile:
+        split = profile_check(args.out)
+        total = split.pop("total")
+        print(json.dumps({name: f"{seconds:.2f} s ({seconds / total:.0%})" for name, seconds in split.items()}
+                         | {"total (profiled)": f"{total:.2f} s"}, indent=1))
     if args.check:
         seconds, report = time_check(args.out, args.jobs)
         found = sorted(map(tuple, findings(report)))
