@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import subprocess
 import sys
 import time
@@ -296,6 +297,52 @@ def profile_check(directory: Path) -> dict[str, float]:
     return out
 
 
+def edit_one_rule(directory: Path) -> str:
+    """Change one threshold of an eligibility rule in the middle of the book (two digits to two
+    others, so no line or column moves): what a drafter does between two checks."""
+    path = directory / "statute.law"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    heads = [i for i, line in enumerate(lines) if re.match(r"rule h\d+_recht_1 ", line)]
+    for start in heads[len(heads) // 2:]:
+        for i in range(start + 1, min(start + 4, len(lines))):
+            match = re.search(r"(\w+ (?:>=|<=|<|>) )(\d\d)\b", lines[i])
+            if match:
+                new = str(int(match.group(2)) % 89 + 10)
+                lines[i] = lines[i][:match.start(2)] + new + lines[i][match.end(2):]
+                path.write_text("\n".join(lines), encoding="utf-8")
+                return f"{lines[start].split()[1]}: {match.group(1)}{match.group(2)} -> {new}"
+    raise SystemExit("no rule to edit")
+
+
+def time_incremental(directory: Path, jobs: int = 2) -> dict:
+    """``lexproof check`` with a fresh cache (cold, stores), after one rule edit (the cone cache
+    reuses every unchanged cone), and without a cache on the edited book (the reference)."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lexproof-book-cache-") as home:
+        env = {**os.environ, "LEXPROOF_CACHE": str(Path(home) / "cache"), "XDG_CONFIG_HOME": str(Path(home) / "config")}
+        files = [str(directory / name) for name in BOOK_FILES]
+
+        def run(*extra: str) -> tuple[float, dict]:
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "verifier.cli", "check", *files, "--format", "json",
+                                   "-j", str(jobs), *extra], capture_output=True, text=True, cwd=HERE.parent, env=env)
+            if done.returncode not in (0, 1):
+                raise SystemExit(done.stderr[-3000:])
+            return time.perf_counter() - start, json.loads(done.stdout)
+
+        cold, _ = run()
+        edit = edit_one_rule(directory)
+        warm, after = run()
+        reference_seconds, reference = run("--no-cache")
+    strip = [{k: v for k, v in r.items() if k not in ("cached", "case", "outcome")} for r in after["results"]]
+    same = strip == [{k: v for k, v in r.items() if k not in ("case", "outcome")} for r in reference["results"]]
+    return {"edit": edit, "cold_seconds": round(cold, 2), "after_edit_seconds": round(warm, 2),
+            "no_cache_seconds": round(reference_seconds, 2), "reused": sum(1 for r in after["results"] if r.get("cached")),
+            "same_findings_as_no_cache": same}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rules", type=int)
@@ -304,6 +351,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--check", action="store_true", help="time `lexproof check` and compare with the planted findings")
     parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--incremental", action="store_true",
+                        help="time check cold, after one rule edit (cone cache warm), and without cache")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
@@ -313,6 +362,8 @@ def main() -> None:
         total = split.pop("total")
         print(json.dumps({name: f"{seconds:.2f} s ({seconds / total:.0%})" for name, seconds in split.items()}
                          | {"total (profiled)": f"{total:.2f} s"}, indent=1))
+    if args.incremental:
+        print(json.dumps(time_incremental(args.out, args.jobs)))
     if args.check:
         seconds, report = time_check(args.out, args.jobs)
         found = sorted(map(tuple, findings(report)))

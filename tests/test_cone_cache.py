@@ -178,3 +178,36 @@ def test_a_forged_clean_entry_is_a_miss_and_the_finding_stays(tmp_path: Path, fo
     results = _builtin(api.load(law), cones)
     assert [(r.name, r.status, r.cached) for r in results] == [("o2", "dead", False)]
     assert cones.entries.rejected == 1
+
+
+# d reads the parameter through a table, e the parameter directly, f neither.
+TABLED = """
+statute T
+facts F { x: money €0..€100_000 }
+parameter grens: money [art. 1]
+  = €10_000 from 2020-01-01
+  = €12_000 from 2024-01-01
+table tabel [bijlage 1]: money -> money { up to grens: €100  above: €0 }
+decision d: money [art. 2] otherwise €0
+decision e: bool [art. 3] otherwise false
+decision f: bool [art. 4] otherwise false
+rule d1 [art. 2]: d = tabel(x) if x > €1_000
+rule e1 [art. 3]: e = true if x > grens
+rule f1 [art. 4]: f = true if x > €50_000
+"""
+
+
+def test_a_parameter_value_changes_the_keys_of_its_readers_in_its_versions_only(tmp_path: Path) -> None:
+    law = tmp_path / "t.law"
+    law.write_text(TABLED, encoding="utf-8")
+    before = _keys(api.load(law))
+    law.write_text(TABLED.replace("= €12_000 from", "= €13_000 from"), encoding="utf-8")
+    after = _keys(api.load(law))
+    labels = sorted({label for label, _ in before})
+    assert labels[-1].endswith("2024-01-01")
+    # Only the version from 2024 has the value; d reads it through the table, e directly.
+    assert {key for key in before if before[key] != after[key]} == {(labels[-1], "d"), (labels[-1], "e")}
+    # A row of the table: d in every version (e and f do not read the table).
+    law.write_text(TABLED.replace("above: €0", "above: €1"), encoding="utf-8")
+    rows = _keys(api.load(law))
+    assert {key for key in before if before[key] != rows[key]} == {(label, "d") for label in labels}
