@@ -343,6 +343,49 @@ def time_incremental(directory: Path, jobs: int = 2) -> dict:
             "same_findings_as_no_cache": same}
 
 
+def write_case(directory: Path) -> Path:
+    """A case for ``lexproof eval``: every fact at the value a counterexample shows for a fact
+    nothing depends on (its typical value, else the low end of its domain)."""
+    import datetime as dt
+    from fractions import Fraction
+
+    from verifier import api
+    from verifier.solving import dont_care_value
+
+    program = api.load(*(directory / name for name in BOOK_FILES))
+    (statute,) = program.statutes.values()
+    case = {}
+    for name, info in statute.facts.items():
+        if info.origin is not None:
+            continue  # added by an amendment: not in the version evaluated
+        value = dont_care_value(statute, info)
+        if isinstance(value, Fraction):
+            value = f"{float(value):.2f}" if info.type.kind == "money" else str(value)
+        elif isinstance(value, int) and info.type.kind == "date":
+            value = dt.date.fromordinal(value).isoformat()
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        case[name] = value
+    path = directory / "case.json"
+    path.write_text(json.dumps(case, indent=1), encoding="utf-8")
+    return path
+
+
+def time_eval(directory: Path, runs: int = 3) -> dict:
+    """Wall times of ``lexproof eval`` of one case on the book (cold: no cache of the book)."""
+    case = write_case(directory)
+    files = [str(directory / name) for name in BOOK_FILES]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "verifier.cli", "eval", *files, "--case", str(case),
+                               "--date", "2026-06-01", "--format", "json"], capture_output=True, text=True, cwd=HERE.parent)
+        times.append(round(time.perf_counter() - start, 2))
+        if done.returncode != 0:
+            raise SystemExit(done.stderr[-3000:])
+    return {"eval_seconds": times}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rules", type=int)
@@ -353,6 +396,7 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--incremental", action="store_true",
                         help="time check cold, after one rule edit (cone cache warm), and without cache")
+    parser.add_argument("--eval", action="store_true", help="time `lexproof eval` of one case (3 runs)")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
@@ -362,6 +406,8 @@ def main() -> None:
         total = split.pop("total")
         print(json.dumps({name: f"{seconds:.2f} s ({seconds / total:.0%})" for name, seconds in split.items()}
                          | {"total (profiled)": f"{total:.2f} s"}, indent=1))
+    if args.eval:
+        print(json.dumps(time_eval(args.out)))
     if args.incremental:
         print(json.dumps(time_incremental(args.out, args.jobs)))
     if args.check:
