@@ -29,6 +29,7 @@ from dsl.xref import own_decisions, readers_of
 from verifier.cache import ResultCache
 from verifier.casefile import key_positions, parse_case_json, read_case_text, top_level_key_positions
 from verifier.checks import ALL_CHECKS, run_checks
+from verifier.cone_cache import ConeCache
 from verifier.diff import diff_versions
 from verifier.properties import check_property, default_version, run_example, run_query
 from verifier.questions import check_questions
@@ -396,6 +397,9 @@ def check(
                "builtin_versions": "all" if builtin_day is None else builtin_day.isoformat()}
     found: dict[str, list[Result]] = {name: [] for name in program.statutes}
     to_store: dict[str, str] = {}  # statute -> cache key, for the statutes checked afresh
+    # A statute that changed still reuses the built-in checks of every decision whose cone did
+    # not (verifier/cone_cache.py), from the same trusted cache directory.
+    cones = ConeCache(cache) if cache is not None else None
     tasks: list[tuple[StatuteModel, Task]] = []
     for statute in program.statutes.values():
         key = cache.key(statute, options) if cache is not None else None
@@ -405,7 +409,7 @@ def check(
             continue
         if key is not None:
             to_store[statute.name] = key
-        tasks += check_tasks(statute, day, budget, builtin, only, properties, examples, builtin_day)
+        tasks += check_tasks(statute, day, budget, builtin, only, properties, examples, builtin_day, cones)
     builtin_found: dict[str, list[Result]] = {}
     for (statute, task), results in zip(tasks, run_tasks(tasks, jobs)):
         if isinstance(task, BuiltinPart) and task.decisions is not None:
@@ -439,7 +443,8 @@ def _cacheable(result: Result) -> bool:
 
 
 def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bool, only: tuple[str, ...],
-                properties: bool, examples: bool, builtin_day: dt.date | None = None) -> list[tuple[StatuteModel, Task]]:
+                properties: bool, examples: bool, builtin_day: dt.date | None = None,
+                cones: ConeCache | None = None) -> list[tuple[StatuteModel, Task]]:
     """One statute's work as independent tasks, in report order: the examples, each property,
     the built-in checks (on ``builtin_day`` only, or in every version when it is None) in
     parts (``BuiltinPart``)."""
@@ -451,7 +456,7 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
             tasks.append((statute, lambda prop=prop: [check_property(statute, prop, day, budget)]))
     if builtin:
         for part in builtin_parts(statute):
-            tasks.append((statute, BuiltinPart(statute, builtin_day, budget, only, day, part)))
+            tasks.append((statute, BuiltinPart(statute, builtin_day, budget, only, day, part, cones)))
     if builtin and "conflict" in only and statute.questions:  # conflicts between statutes (LP105)
         tasks.append((statute, lambda: check_questions(statute, builtin_day, budget, undated=day)))
     return tasks
@@ -464,13 +469,13 @@ class BuiltinPart:
     order of one ``builtin_checks`` run."""
 
     def __init__(self, statute: StatuteModel, day: dt.date | None, budget: Budget, only: tuple[str, ...],
-                 undated: dt.date, decisions: list[str] | None) -> None:
+                 undated: dt.date, decisions: list[str] | None, cones: ConeCache | None = None) -> None:
         self.statute, self.day, self.budget, self.only = statute, day, budget, only
-        self.undated, self.decisions = undated, decisions
+        self.undated, self.decisions, self.cones = undated, decisions, cones
 
     def __call__(self) -> list[Result]:
         return builtin_checks(self.statute, self.day, self.budget, self.only, undated=self.undated,
-                              decisions=self.decisions)
+                              decisions=self.decisions, cones=self.cones)
 
 
 # Decisions per part of a statute's built-in checks. The parts do not depend on ``-j``: a
@@ -543,7 +548,8 @@ def checked_decisions(statute: StatuteModel, day: dt.date | None = None, undated
 
 
 def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, only=ALL_CHECKS, *,
-                   undated: dt.date | None = None, decisions: Collection[str] | None = None) -> list[Result]:
+                   undated: dt.date | None = None, decisions: Collection[str] | None = None,
+                   cones: ConeCache | None = None) -> list[Result]:
     """Conflicts, gaps, dead and redundant rules in every distinct version of the statute
     (``dsl.consolidate.distinct_versions``: each period between the dates its parameters or
     amendments change, and each proposal applied), or, with ``day``, in the one version in
@@ -557,7 +563,8 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
     version is added to them. ``undated``: the date that names the one version of a statute
     that never changes (default: today). ``decisions``: only these (a part of the work, see
     ``builtin_parts``); every finding and expectation belongs to one decision, so the parts of
-    a partition together find exactly what one run finds."""
+    a partition together find exactly what one run finds. ``cones``: reuse (and store) each
+    decision's findings by the content of its cone (``verifier/cone_cache.py``)."""
     versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
     found: dict[tuple, Result] = {}
     found_in: dict[tuple, list[str]] = {}
@@ -597,7 +604,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
                 fresh[decision] = signature
         if not fresh:
             continue
-        for result in run_checks(statute, version, budget, only, decisions=list(fresh), period=period):
+        for result in _version_findings(statute, version, budget, only, list(fresh), period, cones):
             key = (result.code, result.name, result.status)
             owner = _decision_of(statute, version, result)
             if owner in fresh and key not in by_signature[fresh[owner]]:
@@ -626,6 +633,31 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         result.version = "; ".join(found_in[key])
     results = list(found.values())
     return results + _missing_expected_findings(statute, results, only, checked_rules, covered)
+
+
+def _version_findings(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
+                      decisions: list[str], period: tuple[int, int] | None, cones: ConeCache | None) -> list[Result]:
+    """``run_checks`` of these decisions, each decision's findings read from ``cones`` when its
+    cone is unchanged since a run that stored them, in the order one ``run_checks`` gives (it
+    checks the decisions in turn, so each decision's findings are contiguous)."""
+    if cones is None or not cones.usable(statute):
+        return run_checks(statute, version, budget, only, decisions=decisions, period=period)
+    options = {"rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms, "only": list(only), "period": period}
+    keys = {decision: cones.key(statute, version, decision, options) for decision in decisions}
+    cached = {decision: cones.load(key, statute) for decision, key in keys.items()}
+    todo = [decision for decision in decisions if cached[decision] is None]
+    fresh = run_checks(statute, version, budget, only, decisions=todo, period=period) if todo else []
+    by_decision: dict[str, list[Result]] = {decision: [] for decision in todo}
+    for result in fresh:
+        owner = _decision_of(statute, version, result)
+        if owner not in by_decision:  # cannot be attributed: check everything afresh, store nothing
+            return run_checks(statute, version, budget, only, decisions=decisions, period=period)
+        by_decision[owner].append(result)
+    for decision in todo:
+        if all(_cacheable(result) for result in by_decision[decision]):  # never an 'unknown'
+            cones.store(keys[decision], by_decision[decision])
+    return [result for decision in decisions
+            for result in (by_decision[decision] if cached[decision] is None else cached[decision])]
 
 
 def _decision_of(statute: StatuteModel, version: Version, result: Result) -> str | None:

@@ -1,0 +1,196 @@
+"""Built-in check results per decision, keyed by the content of the decision's cone (issue 18).
+
+The statute cache (``verifier/cache.py``) reuses a statute's results only when none of its files
+changed. A drafter edits one rule of a 10,000-rule book and re-checks: every decision whose cone
+(the decision, every decision it reads, their rules, the parameter values and table rows they
+read) did not change has the same conflicts, gaps, dead and redundant rules as before. This
+cache stores them per decision and version, under a SHA-256 of everything they depend on:
+
+- the cone's content: each decision's declaration and rules (text as IR, citations, exceptions,
+  spans: a rule that moved to another line is a different key, because its findings show the
+  line), the values of the parameters and the rows of the tables it reads;
+- what every witness shows: the declarations of all facts (domains, typical values, defaults:
+  a counterexample lists every fact) and the values of every enum in the version;
+- the version (label, date, amendments), the period a peildatum ranges over, the budget and the
+  checks asked for; lexproof's own code, z3, Lark and Python (as the statute cache).
+
+Entries are the statute cache's: JSON, one file per key in the ``cones`` folder of the user's
+cache directory, each with an HMAC-SHA256 under the user's secret key (docs/security.md). So a
+poisoned entry, for instance one that says a decision with a conflict is clean, does not verify
+and is a miss: whoever cannot read ``~/.config/lexproof/cache-key`` cannot forge one, and a key
+(a content hash) cannot be made to stand for another cone. An 'unknown' is never stored, nor a
+result that cannot be attributed to one decision. Witnesses are stored as their facts and are
+evaluated again on load, as in the statute cache.
+
+What it cannot promise: a re-checked decision is encoded next to fewer others than in a cold run,
+and z3 may then pick another (equally valid, replayed) counterexample. The findings are the same;
+a witness may differ from a cold run's. A run with nothing changed reproduces the cold run's
+output exactly (tests/test_cone_cache.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+
+import lark
+import z3
+
+from dsl import ir
+from dsl.consolidate import Version
+from dsl.model import StatuteModel, TableInfo
+from verifier.cache import ResultCache, code_fingerprint
+from verifier.results import Result
+
+FORMAT = 1
+
+
+def canonical(value: object) -> str:
+    """``value`` as text that does not depend on the process: a dataclass field by field (the
+    fields its repr shows), its set-valued fields sorted (a frozenset's repr follows string
+    hashing, which differs per process); anything else by its repr. The IR's nodes, types,
+    citations and spans are frozen dataclasses of strings, numbers, Fractions, dates and tuples,
+    whose reprs are exact."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__ + "(" + ", ".join(
+            f"{f.name}={_field_text(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.repr) + ")"
+    return _field_text(value)
+
+
+def _field_text(value: object) -> str:
+    if isinstance(value, (frozenset, set)):
+        return repr(sorted(map(repr, value)))
+    if isinstance(value, dict):
+        return repr(sorted((repr(k), repr(v)) for k, v in value.items()))
+    return repr(value)
+
+
+class ConeCache:
+    """Per-decision built-in check results, authenticated like the statute cache's entries."""
+
+    def __init__(self, results: ResultCache) -> None:
+        self.entries = ResultCache(results.directory / "cones", results.key_file)
+        self._global: dict[tuple[int, str], bytes] = {}
+        # Digests per (version, decision), texts per set of rule objects (shared by every version
+        # they are in force in) and per table, computed once. The objects are kept (and compared
+        # on lookup), so an id is never mistaken for another object's.
+        self._owns: dict[tuple[int, str], tuple[bytes, tuple[str, ...]]] = {}
+        self._shapes: dict[tuple, tuple] = {}
+        self._tables: dict[int, tuple] = {}
+        self._versions: list[Version] = []
+
+    @property
+    def hits(self) -> int:
+        return self.entries.hits
+
+    @property
+    def misses(self) -> int:
+        return self.entries.misses
+
+    def usable(self, statute: StatuteModel) -> bool:
+        """Whether decisions of this statute may be cached: not one that reads other statutes
+        (their rules are outside its cone as computed here), not without a trusted key."""
+        return not statute.uses and self.entries.secret() is not None
+
+    def key(self, statute: StatuteModel, version: Version, decision: str, options: dict) -> str:
+        """The entry name for ``decision`` in ``version`` (see the module docstring): a hash of
+        the digests of every decision in its cone, each computed once per version."""
+        digest = hashlib.sha256(self._statute_part(statute, version))
+        digest.update(json.dumps({"decision": decision, "options": options}, sort_keys=True).encode())
+        seen: set[str] = set()
+        pending = [decision]
+        while pending:
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                pending.extend(self._own(statute, version, name)[1])
+        for name in sorted(seen):
+            digest.update(name.encode() + b"\0" + self._own(statute, version, name)[0] + b"\0")
+        return digest.hexdigest()
+
+    def load(self, key: str, statute: StatuteModel) -> list[Result] | None:
+        return self.entries.load(key, statute)
+
+    def store(self, key: str, results: list[Result]) -> None:
+        self.entries.store(key, results)
+
+    def _own(self, statute: StatuteModel, version: Version, name: str) -> tuple[bytes, tuple[str, ...]]:
+        """The decision's own part of a cone in the version: a digest of its declaration, its
+        rules, the values of the parameters and the rows of the tables they read; and the
+        decisions they read."""
+        marker = (id(version), name)
+        if marker not in self._owns:
+            text, reads, params, tables = self._shape(statute, version, name)
+            parts = [text]
+            seen_tables: set[str] = set()
+            pending = list(tables)
+            while pending:  # a table's rows may read parameters and tables
+                table_name = pending.pop()
+                if table_name in seen_tables:
+                    continue
+                seen_tables.add(table_name)
+                table_text, table_params, table_tables = self._table(version.table(table_name))
+                parts.append(f"table {table_name}: {table_text}")
+                params = params | table_params
+                pending.extend(table_tables)
+            parts += [f"parameter {param}: {version.parameters.get(param)!r}" for param in sorted(params)]
+            self._owns[marker] = (hashlib.sha256("\n".join(parts).encode()).digest(), reads)
+        return self._owns[marker]
+
+    def _shape(self, statute: StatuteModel, version: Version, name: str) -> tuple:
+        """What a decision's text says, the same in every version with the same rule objects:
+        its text, and the decisions, parameters and tables it reads."""
+        rules = version.rules_of(name)
+        marker = (name, tuple(id(rule) for rule in rules))
+        entry = self._shapes.get(marker)
+        if entry is None or any(a is not b for a, b in zip(entry[0], rules)):
+            info = statute.decision_info(name)
+            nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
+            if info.default is not None:
+                nodes.append(info.default)
+            reads, params, tables = _references(nodes)
+            text = "\n".join([canonical(info), *(canonical(rule) for rule in rules)])
+            entry = self._shapes[marker] = (rules, (text, reads, params, tables))
+        return entry[1]
+
+    def _table(self, table: TableInfo) -> tuple[str, frozenset[str], frozenset[str]]:
+        entry = self._tables.get(id(table))
+        if entry is None or entry[0] is not table:
+            _, params, tables = _references(list(table.bounds + table.values))
+            entry = self._tables[id(table)] = (table, (canonical(table), params, tables))
+        return entry[1]
+
+    def _statute_part(self, statute: StatuteModel, version: Version) -> bytes:
+        """What every decision's entry in this version shares (computed once per version)."""
+        marker = (id(version), version.label)
+        if marker not in self._global:
+            self._versions.append(version)
+            self._global[marker] = json.dumps({
+                "format": FORMAT, "code": code_fingerprint(), "z3": z3.get_version_string(),
+                "lark": lark.__version__, "python": sys.version, "statute": statute.name,
+                "version": [version.label, version.date.isoformat(), list(version.amendments),
+                            list(version.foreign_amendments)],
+                "facts": [canonical(info) for info in statute.facts.values()],
+                "item_facts": [canonical(info) for info in statute.item_facts.values()],
+                "kinds": [canonical(info) for info in statute.kinds.values()],
+                "enums": [[name, list(version.enum_values(name))] for name in statute.enums],
+            }, sort_keys=True).encode()
+        return self._global[marker]
+
+
+def _references(nodes: list) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """The decisions (sorted), parameters and tables the IR ``nodes`` read."""
+    reads: set[str] = set()
+    params: set[str] = set()
+    tables: set[str] = set()
+    for node in nodes:
+        for sub in ir.walk(node):
+            if isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):
+                reads.add(sub.name)
+            elif isinstance(sub, ir.ParamRef):
+                params.add(sub.name)
+            elif isinstance(sub, ir.TableRef):
+                tables.add(sub.name)
+    return tuple(sorted(reads)), frozenset(params), frozenset(tables)
