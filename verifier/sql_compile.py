@@ -256,7 +256,7 @@ class SqlCompiler:
             nodes.append(rule.value)
             if rule.condition is not None:
                 nodes.append(rule.condition)
-        default = self.statute.decisions[name].default
+        default = self.statute.decision_info(name).default
         if default is not None:
             nodes.append(default)
         tables = {sub.name for node in nodes for sub in ir.walk(node) if isinstance(sub, ir.TableRef)}
@@ -286,11 +286,12 @@ class SqlCompiler:
                 if isinstance(sub, ir.FactRef)}
         return [name for name in self.statute.facts if name in used]
 
-    def _fact_columns(self, name: str) -> list[tuple[str, exp.Expression]]:
+    def _fact_columns(self, name: str, source: exp.Expression | None = None) -> list[tuple[str, exp.Expression]]:
         """The fact's internal column(s): integers widened, money in cents over 100, a rate or
-        number over 10^scale, a date as its day number."""
-        kind = self.statute.facts[name].type.kind
-        source = col(name)
+        number over 10^scale, a date as its day number. ``source``: where the value is read
+        (default: the population's column named after the fact; an item's record field)."""
+        kind = self.statute.fact_info(name).type.kind
+        source = col(name) if source is None else source
         if kind in ("int",):
             return [(fact_column(name), self.b.as_int(source))]
         if kind in ("money", "rate", "number"):
@@ -322,7 +323,7 @@ class SqlCompiler:
         """Each rule's condition and value, and each decision's default, as compiled."""
         out: list[tuple[str, exp.Expression]] = []
         for name in level:
-            info = self.statute.decisions[name]
+            info = self.statute.decision_info(name)
             for rule in self.version.rules_of(name):
                 condition = exp.true() if rule.condition is None else self.expr(rule.condition).num
                 out.append((f"c:{rule.name}", condition))
@@ -341,10 +342,10 @@ class SqlCompiler:
         denominators and the next operations start from small numbers."""
         out: list[tuple[str, exp.Expression]] = []
         for name in level:
-            if not self.statute.decisions[name].type.is_rational:
+            if not self.statute.decision_info(name).type.is_rational:
                 continue
             stored = [f"v:{rule.name}" for rule in self.version.rules_of(name)]
-            if self.statute.decisions[name].default is not None:
+            if self.statute.decision_info(name).default is not None:
                 stored.append(f"default:{name}")
             for column in stored:
                 n, d = col(column + ":rawnum"), col(column + ":rawden")
@@ -382,7 +383,7 @@ class SqlCompiler:
         """The value of the first firing rule, and whether some condition is undefined."""
         out: list[tuple[str, exp.Expression]] = []
         for name in level:
-            rational = self.statute.decisions[name].type.is_rational
+            rational = self.statute.decision_info(name).type.is_rational
             rules = self.version.rules_of(name)
             whens = [(col(f"fire:{r.name}"), self._rule_value(r.name, rational)) for r in rules]
             out.append((f"chosen:{name}", case(*[(c, v.num) for c, v in whens], default=exp.Null())))
@@ -402,7 +403,7 @@ class SqlCompiler:
         """Status, value and reason, in the evaluator's order: an undefined condition, then the
         first firing rule with an undefined value, then a disagreement, then the firing rules'
         value, then the default, else undecided."""
-        info = self.statute.decisions[name]
+        info = self.statute.decision_info(name)
         rational = info.type.is_rational
         rules = self.version.rules_of(name)
         chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
@@ -455,7 +456,7 @@ class SqlCompiler:
 
     def _output_columns(self, name: str) -> list[exp.Expression]:
         columns = [value_column(name)]
-        if self.statute.decisions[name].type.is_rational:
+        if self.statute.decision_info(name).type.is_rational:
             columns.append(den_column(name))
         columns += [status_column(name), reason_column(name)]
         return [col(c) for c in columns]
@@ -814,7 +815,9 @@ _DATE_OPS = {"year", "month", "day", "add_months", "years_between", "months_betw
 def compile_version(version: Version, source: str = "population", decisions: list[str] | None = None,
                     dialect: str = "duckdb", keep: list[str] | None = None) -> str:
     """The SQL text of ``version``'s decisions over the table ``source``."""
-    return SqlCompiler(version, dialect).sql(source, decisions, keep)
+    from verifier.sql_items import compiler_for  # items extend this compiler
+
+    return compiler_for(version, dialect).sql(source, decisions, keep)
 
 
 __all__ = ["SqlCompiler", "SqlCompileError", "Val", "compile_version", "STATUSES", "sqlglot"]
