@@ -221,3 +221,110 @@ def test_items_on_spark_are_a_positioned_error_not_a_wrong_answer() -> None:
     statute = _load(KINDEROPVANG)
     with pytest.raises(SqlCompileError, match="DuckDB only"):
         ItemSqlCompiler(version_on(statute, DAY), "spark").sql("population")
+
+
+# --- populations with items -------------------------------------------------------------------
+
+AMENDMENT = '\namendment ruimer "Ruimer"\n  amends Opvang in force 2026-01-01\n  set parameter max_uurprijs = €12.50\n'
+
+
+def _cases_from_parquet(path) -> list[dict]:
+    """The population read back as the evaluator's cases (Decimal -> Fraction), in file order."""
+    from decimal import Decimal
+
+    import duckdb
+
+    def plain(value):
+        if isinstance(value, Decimal):
+            return Fraction(value)
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    cursor = duckdb.connect().execute(f"SELECT * FROM read_parquet('{path}')")
+    names = [d[0] for d in cursor.description]
+    return [plain(dict(zip(names, row))) for row in cursor.fetchall()]
+
+
+def test_generated_population_with_items_and_impact_totals_match_the_evaluator(tmp_path) -> None:
+    """``lexproof population`` draws 0 to the maximum items per kind (nested), deterministic
+    for a seed; ``impact`` over it gives the totals the evaluator gives row by row."""
+    from verifier import api
+
+    law = tmp_path / "opvang.law"
+    law.write_text(KINDEROPVANG + AMENDMENT, encoding="utf-8")
+    program = api.load(law)
+    out, again = tmp_path / "p.parquet", tmp_path / "q.parquet"
+    api.generate_population(program, rows=400, seed=5, out=out)
+    api.generate_population(program, rows=400, seed=5, out=again)
+    cases = _cases_from_parquet(out)
+    assert cases == _cases_from_parquet(again)
+    counts = {len(case["kind"]) for case in cases}
+    assert counts == {0, 1, 2, 3}  # every count up to the maximum occurs in 400 rows
+    assert {len(child["contract"]) for case in cases for child in case["kind"]} == {0, 1, 2}
+    assert all(0 <= child["leeftijd"] <= 17 and 0 <= c["uurprijs"] <= 15 for case in cases
+               for child in case["kind"] for c in child["contract"])
+    report = api.impact(program, out, amendment="ruimer", decisions=["toeslag", "botsingen"])
+    assert report.population.bad == 0
+    statute = program.statute()
+    before = version_on(statute, dt.date(2026, 1, 1), exclude=("ruimer",))
+    after = version_on(statute, dt.date(2026, 1, 1), include=("ruimer",))
+    for item in report.decisions:
+        expected = {}
+        for slot, version in (("before", before), ("after", after)):
+            outcomes = [Evaluator({None: version}, {None: case}).decision(item.decision) for case in cases]
+            expected[slot] = sum((o.value for o in outcomes if o.defined), Fraction(0))
+            undefined = sum(1 for o in outcomes if not o.defined)
+        assert (item.overall.total_before, item.overall.total_after) == (expected["before"], expected["after"])
+        assert item.overall.counts.get("undefined in both", 0) + item.overall.counts.get("become undefined", 0) \
+            == undefined
+    assert report.decisions[0].overall.counts["gain"] > 0  # a higher maximum price: some gain
+
+
+def test_bad_items_in_a_csv_extract_are_counted_not_dropped(tmp_path) -> None:
+    """Items in a CSV column as JSON (as in a case file): too many items, an item fact out of
+    range, a nested fact that is no amount in cents, unreadable JSON and a missing field make
+    the row bad, each counted with its problem; the good rows are used; exit 1."""
+    import json as json_module
+
+    from click.testing import CliRunner
+
+    from verifier.cli import main
+
+    law = tmp_path / "opvang.law"
+    law.write_text(KINDEROPVANG + AMENDMENT, encoding="utf-8")
+    child = {"leeftijd": 3, "uren": 100, "contract": [{"uurprijs": "12.00", "soort": "dag"}]}
+    rows = [
+        [child],  # good
+        [child] * 4,  # 4 > 3
+        [{**child, "leeftijd": 18}],  # out of range
+        [{**child, "contract": [{"uurprijs": "1.005", "soort": "dag"}]}],  # fraction of a cent
+        "not json",
+        [{"uren": 10, "contract": []}],  # leeftijd missing
+        [],  # good: no children
+    ]
+    lines = ["inkomen,alleenstaand,kind"]
+    for listed in rows:
+        text = listed if isinstance(listed, str) else json_module.dumps(listed)
+        lines.append('45000,false,"' + text.replace('"', '""') + '"')
+    population = tmp_path / "pop.csv"
+    population.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["impact", str(law), "--population", str(population), "--amendment", "ruimer",
+                                       "--decision", "toeslag", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    payload = json_module.loads(result.stdout)
+    assert payload["population"]["rows"] == 7
+    assert payload["population"]["bad_rows"] == 5
+    assert payload["population"]["problems"] == {
+        "kind: more than 3 items (the statute allows at most 3)": 1,
+        "kind: leeftijd of an item: above the fact's range": 1,
+        "kind: contract: uurprijs of an item: not an amount in whole cents": 1,
+        "kind: not a list of items (records of the kind's facts)": 1,
+        "kind: leeftijd of an item: missing value": 1,
+    }
+    assert payload["decisions"][0]["counts"]["keep"] + payload["decisions"][0]["counts"]["gain"] == 2
+    # child 1 of row 1: min(12, 10.25) = 10.25 before, 12 after; 100 hours at 80%, / 3 -> rounded down
+    assert payload["decisions"][0]["total_before"] == "273.33"
+    assert payload["decisions"][0]["total_after"] == "320.00"

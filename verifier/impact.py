@@ -337,9 +337,17 @@ def human_lines(report: ImpactReport) -> list[str]:
 
 
 def facts_read(version: Version, decisions: list[str]) -> list[str]:
-    """The facts the compiled decisions read (the population must have these columns)."""
+    """The facts the compiled decisions read (the population must have these columns), and
+    the kinds of items they read (a column of each top kind's items)."""
     from verifier.sql_compile import SqlCompiler
+    from verifier.sql_items import ItemSqlCompiler
 
+    if version.statute.kinds:  # and the top kinds whose items (or nested items) are read
+        items = ItemSqlCompiler(version)
+        used = [items._decision_unit(name) for name in decisions]
+        order = [key for key in items.units if not key.startswith(("agg:", "rank:"))]
+        kinds = list(dict.fromkeys(version.statute.kind_chain(k)[0] for k in items._kinds_used()))
+        return items._facts_read(order) + kinds if used else []
     compiler = SqlCompiler(version)
     return compiler._facts_read(compiler._needed(decisions))
 

@@ -124,15 +124,22 @@ def validate_population(run, source: str, first_file: str, described: dict[str, 
     missing = [name for name in wanted if mapping.get(name, name) not in described]
     if missing:
         raise LexproofError([
-            Diagnostic(span, f"the population has no column '{mapping.get(name, name)}' for fact {name} of {statute.name}"
+            Diagnostic(span, f"the population has no column '{mapping.get(name, name)}' for "
+                             f"{'the items of kind' if name in statute.kinds else 'fact'} {name} of {statute.name}"
                              + (f" (columns: {', '.join(c for c in described if c not in ('filename', '__row'))})" if i == 0 else ""))
             for i, name in enumerate(missing)
         ])
     typed: list[str] = []
     checks: list[tuple[str, str, str]] = []  # (fact, SQL condition that makes a row bad, problem)
     for name in wanted:
-        info = statute.facts[name]
         column = _quote(mapping.get(name, name))
+        if name in statute.kinds:  # a list of items (docs/impact.md, "Items")
+            expression, fact_checks = _typed_items(statute, name, column, described[mapping.get(name, name)],
+                                                   enum_values or {})
+            typed.append(f"{expression} AS {_quote(name)}")
+            checks += [(name, condition, problem) for condition, problem in fact_checks]
+            continue
+        info = statute.facts[name]
         values = (enum_values or {}).get(info.type.enum or "", statute.enums.get(info.type.enum or "", ()))
         expression, fact_checks = _typed(info, column, described[mapping.get(name, name)], values)
         typed.append(f"{expression} AS {_quote(name)}")
@@ -190,6 +197,51 @@ def _typed(info: FactInfo, column: str, source_type: str, enum_values: tuple[str
     return expression, checks
 
 
+def _text_type(statute: StatuteModel, kind: str) -> str:
+    """A kind's items with every fact as text: what a JSON column or a typed list is read as
+    first, so that every value is checked as a CSV cell is (no silent rounding of a DOUBLE)."""
+    fields = [f"{_quote(name)} VARCHAR" for name in statute.kinds[kind].facts]
+    fields += [f"{_quote(child)} {_text_type(statute, child)}" for child in statute.child_kinds(kind)]
+    return f"STRUCT({', '.join(fields)})[]"
+
+
+def _item_checks(statute: StatuteModel, kind: str, items: str, depth: int,
+                 enum_values: dict[str, tuple[str, ...]]) -> tuple[str, list[tuple[str, str]]]:
+    """The typed list of ``items`` (text records) and its (bad-row condition, problem) checks:
+    too many items, and per item fact the checks of a case's fact, over every item."""
+    var = f"x{depth}"
+    maximum = statute.kinds[kind].maximum
+    checks = [(f"len({items}) > {maximum}", f"more than {maximum} items (the statute allows at most {maximum})")]
+    fields = []
+    for name in statute.kinds[kind].facts:
+        info = statute.item_facts[name]
+        values = enum_values.get(info.type.enum or "", statute.enums.get(info.type.enum or "", ()))
+        expression, fact_checks = _typed(info, f"{var}.{_quote(name)}", "VARCHAR", values)
+        fields.append(f"{_quote(name)} := {expression}")
+        for condition, problem in fact_checks:
+            checks.append((f"coalesce(list_bool_or(list_transform({items}, lambda {var}: coalesce({condition}, false))), false)",
+                           f"{name} of an item: {problem}"))
+    for child in statute.child_kinds(kind):
+        inner, inner_checks = _item_checks(statute, child, f"{var}.{_quote(child)}", depth + 1, enum_values)
+        fields.append(f"{_quote(child)} := {inner}")
+        for condition, problem in inner_checks:
+            checks.append((f"coalesce(list_bool_or(list_transform({items}, lambda {var}: coalesce({condition}, false))), false)",
+                           f"{child}: {problem}"))
+    typed = f"list_transform(coalesce({items}, []), lambda {var}: struct_pack({', '.join(fields)}))"
+    return typed, checks
+
+
+def _typed_items(statute: StatuteModel, kind: str, column: str, source_type: str,
+                 enum_values: dict[str, tuple[str, ...]]) -> tuple[str, list[tuple[str, str]]]:
+    """A top kind's column: a list of records (Parquet), or JSON text as in a case file (CSV).
+    An empty cell (NULL) is no items, as a kind left out of a case file."""
+    text = f"TRY_CAST(TRY_CAST({column} AS JSON) AS {_text_type(statute, kind)})" if source_type.upper() == "VARCHAR" \
+        else f"TRY_CAST({column} AS {_text_type(statute, kind)})"
+    typed, checks = _item_checks(statute, kind, text, 0, enum_values)
+    unreadable = (f"({column} IS NOT NULL AND {text} IS NULL)", "not a list of items (records of the kind's facts)")
+    return typed, [unreadable, *checks]
+
+
 def _native(kind: str, source_type: str) -> bool:
     """Whether a column's own type holds the fact's values exactly (no text check needed)."""
     upper = source_type.upper()
@@ -229,7 +281,24 @@ def synthetic_sql(statute: StatuteModel, rows: int, seed: int) -> str:
         if info.origin is not None:
             continue  # added by an amendment: not in every version's population
         columns.append(f"{_draw(statute, info, f'hash({int(seed)}, i, {index})')} AS {_quote(info.name)}")
+    for kind in statute.top_kinds():
+        columns.append(f"{_draw_items(statute, kind, int(seed), ['i'])} AS {_quote(kind)}")
     return f"SELECT {', '.join(columns)} FROM range({int(rows)}) AS t(i)"
+
+
+def _draw_items(statute: StatuteModel, kind: str, seed: int, path: list[str]) -> str:
+    """A list of 0 to the maximum items of ``kind`` (the number uniform), each fact drawn as a
+    case's fact is, from a hash of (seed, row, the item's position(s), fact)."""
+    var = f"j{len(path)}"
+    kind_index = list(statute.kinds).index(kind)
+    count = f"CAST(hash({seed}, {', '.join(path)}, -1, {kind_index}) % {statute.kinds[kind].maximum + 1} AS BIGINT)"
+    fields = []
+    for index, name in enumerate(statute.kinds[kind].facts):
+        h = f"hash({seed}, {', '.join([*path, var])}, {kind_index}, {index})"
+        fields.append(f"{_quote(name)} := {_draw(statute, statute.item_facts[name], h)}")
+    for child in statute.child_kinds(kind):
+        fields.append(f"{_quote(child)} := {_draw_items(statute, child, seed, [*path, var])}")
+    return f"list_transform(range({count}), lambda {var}: struct_pack({', '.join(fields)}))"
 
 
 def _uniform(h: str, low: int, high: int) -> str:
