@@ -41,6 +41,7 @@ from verifier.sql_compile import (
     SqlCompileError,
     SqlCompiler,
     Val,
+    _no_gc,
     b_and,
     b_or,
     binary,
@@ -48,6 +49,7 @@ from verifier.sql_compile import (
     col,
     fact_column,
     is_null,
+    print_sql,
 )
 
 Scope = str | None  # None: the case; otherwise a kind
@@ -232,7 +234,8 @@ class ItemSqlCompiler(SqlCompiler):
         return exp.Select(expressions=outputs, from_=exp.From(this=exp.to_table(self.latest[scope])), with_=with_)
 
     def sql(self, source, decisions=None, keep=None, prefix: str = "", scope: Scope = None) -> str:  # type: ignore[override]
-        return self.query(source, decisions, keep, prefix, scope).sql(dialect=self.dialect)
+        with _no_gc():
+            return print_sql(self.query(source, decisions, keep, prefix, scope), self.dialect)
 
     def _kinds_used(self) -> list[str]:
         """Every kind a unit is computed in or aggregates over, with its outer kinds; parents first."""
@@ -338,8 +341,7 @@ class ItemSqlCompiler(SqlCompiler):
             names = [u.key for u in decisions if u.scope == scope]
             if not names:
                 continue
-            for stage, build in enumerate((self._stage_raw, self._stage_reduce, self._stage_fire,
-                                           self._stage_choose, self._stage_decide)):
+            for stage, build in enumerate(self.stages()):
                 self._stage(scope, f"{self._tag(scope)}_l{level_index}_{stage}", build(names),
                             with_ancestors=stage == 0)
 
