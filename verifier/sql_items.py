@@ -10,7 +10,7 @@ The compiler turns every kind into a table of its own (one row per item: the cas
 the positions of the item and its ancestors ``__pos:KIND``, counted from 1, and its facts) and
 computes, level by level, in each table's own chain of common table expressions:
 
-* a decision per item as a decision of the case is computed (the same five stages), with the
+* a decision per item as a decision of the case is computed (the same stages), with the
   tables of the item's ancestors (and the case) joined on their keys, so that its rules read
   the facts and decisions of its child, household and case as columns;
 * an aggregate over ``kind`` as a ``GROUP BY`` of the kind's table on its parent's keys, joined
