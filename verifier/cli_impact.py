@@ -128,8 +128,9 @@ def register(group: click.Group) -> None:
     @once_option("--rows", type=click.IntRange(0, 10**10), required=True, metavar="N")
     @once_option("--seed", type=int, default=0, show_default=True, metavar="S")
     @once_option("--out", required=True, metavar="FILE.parquet", help="Parquet, or CSV for a .csv name")
+    @once_option("--distributions", metavar="FILE.toml", help="per-fact distributions (docs/impact.md)")
     @STATUTE
-    def population_command(paths, rows, seed, out, statute) -> None:
+    def population_command(paths, rows, seed, out, distributions, statute) -> None:
         """A synthetic population from the statute's facts, the same for the same seed."""
 
         def action() -> int:
@@ -137,7 +138,8 @@ def register(group: click.Group) -> None:
                 raise LexproofError(Diagnostic(COMMAND_LINE, f"--out {out}: give a .parquet or .csv file name"))
             program = api.load(*paths)
             try:
-                api.generate_population(program, rows=rows, seed=seed, out=out, statute=statute)
+                api.generate_population(program, rows=rows, seed=seed, out=out, statute=statute,
+                                        distributions=distributions)
             except Exception as error:  # noqa: BLE001 - the engine's errors (a path it cannot write)
                 if type(error).__module__.split(".")[0] != "duckdb":
                     raise

@@ -15,6 +15,7 @@ date DATE, bool BOOLEAN, enum VARCHAR; ``__row`` numbers the rows from 1 in file
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -271,11 +272,13 @@ def _compare(expression: str, relation: str, bound: object, kind: str) -> str:
 DEFAULT_DATES = (dt.date(1940, 1, 1), dt.date(2010, 12, 31))
 
 
-def synthetic_sql(statute: StatuteModel, rows: int, seed: int) -> str:
+def synthetic_sql(statute: StatuteModel, rows: int, seed: int, distributions: dict | None = None) -> str:
     """A SELECT of ``rows`` synthetic cases: each fact drawn from a hash of (seed, row, fact),
     so the population is the same for a seed whatever the number of threads. Within a fact's
     range (or around its typical value), uniform; a typical value of a bool or enum is drawn
-    half of the time."""
+    half of the time. ``distributions`` (``verifier/distributions.py``) overrides that per fact."""
+    global _CONFIG
+    _CONFIG = distributions or {}
     columns: list[str] = []
     for index, info in enumerate(statute.facts.values()):
         if info.origin is not None:
@@ -305,8 +308,71 @@ def _uniform(h: str, low: int, high: int) -> str:
     return f"(CAST({low} AS HUGEINT) + CAST({h} % {high - low + 1} AS HUGEINT))"
 
 
+_CONFIG: dict = {}  # the distributions of the population being drawn (synthetic_sql sets it)
+UNIT_SCALE = {"int": 1, "money": 100, "rate": 100, "number": 100}
+
+
+def _configured(statute: StatuteModel, info: FactInfo, h: str, dist) -> str:
+    """A fact drawn from its configured distribution (see verifier/distributions.py)."""
+    kind = info.type.kind
+    if dist.kind == "share":
+        return f"({h} % 1000000 < {int(dist.params['share'] * 1000000)})"
+    if dist.kind == "weights":
+        weights = dist.params["weights"]
+        scale = math.lcm(*[Fraction(w).denominator for w in weights.values()])
+        whens, total = [], 0
+        for value, weight in weights.items():
+            if weight:
+                total += int(weight * scale)
+                whens.append(f"WHEN {h} % TOTAL < {total} THEN {_literal(value)}")
+        return "CASE " + " ".join(w.replace("TOTAL", str(total)) for w in whens) + " END"
+    scale = UNIT_SCALE[kind]
+    low, high = _range(info)
+    if "low" in dist.params:
+        low = max(low, dist.params["low"]) if low is not None else dist.params["low"]
+    if "high" in dist.params:
+        high = min(high, dist.params["high"]) if high is not None else dist.params["high"]
+    if dist.kind == "uniform":
+        default_low, default_high = _default_bounds(info)
+        drawn = _uniform(h, math.ceil((low if low is not None else default_low) * scale),
+                         math.floor((high if high is not None else default_high) * scale))
+    else:
+        u1 = f"((CAST({h} % 4503599627370496 AS DOUBLE) + 0.5) / 4503599627370496.0)"
+        u2 = f"((CAST(hash({h}, 7) % 4503599627370496 AS DOUBLE) + 0.5) / 4503599627370496.0)"
+        z = f"(sqrt(-2 * ln({u1})) * cos(2 * pi() * {u2}))"
+        if dist.kind == "normal":
+            value = f"({float(dist.params['mean'])} + {float(dist.params['sd'])} * {z})"
+        else:
+            value = f"({float(dist.params['median'])} * exp({float(dist.params['sigma'])} * {z}))"
+        drawn = f"CAST(round({value} * {scale}) AS HUGEINT)"
+        if high is not None:
+            drawn = f"least({drawn}, CAST({math.floor(high * scale)} AS HUGEINT))"
+        if low is not None:
+            drawn = f"greatest({drawn}, CAST({math.ceil(low * scale)} AS HUGEINT))"
+    if kind == "int":
+        return f"CAST({drawn} AS BIGINT)"
+    return f"CAST(CAST({drawn} AS DECIMAL(38,0)) * 0.01 AS {SQL_TYPE[kind]})"
+
+
+def _range(info: FactInfo) -> tuple[Fraction | None, Fraction | None]:
+    low = Fraction(info.low) if info.low is not None else None  # type: ignore[arg-type]
+    high = Fraction(info.high) if info.high is not None else None  # type: ignore[arg-type]
+    return low, high
+
+
+def _default_bounds(info: FactInfo) -> tuple[Fraction, Fraction]:
+    """Without a range: from 0 (or twice a negative typical) to twice the typical, at least 100 wide."""
+    typical = Fraction(info.typical) if info.typical is not None else None  # type: ignore[arg-type]
+    low = Fraction(info.low) if info.low is not None else (Fraction(0) if typical is None or typical >= 0 else 2 * typical)  # type: ignore[arg-type]
+    if info.high is not None:
+        return low, Fraction(info.high)  # type: ignore[arg-type]
+    return low, max(low + 100, 2 * typical if typical is not None else low + 100)
+
+
 def _draw(statute: StatuteModel, info: FactInfo, h: str) -> str:
     kind = info.type.kind
+    if info.name in _CONFIG:
+        return _configured(statute, info, h, _CONFIG[info.name])
     if kind == "bool":
         share = 50 if info.typical is None else (75 if info.typical else 25)
         return f"({h} % 100 < {share})"
@@ -334,7 +400,8 @@ def _draw(statute: StatuteModel, info: FactInfo, h: str) -> str:
     return f"CAST(CAST({drawn} AS DECIMAL(38,0)) * 0.01 AS {SQL_TYPE[kind]})"  # hundredths, exact
 
 
-def write_population(con, statute: StatuteModel, rows: int, seed: int, out: str | Path) -> None:
+def write_population(con, statute: StatuteModel, rows: int, seed: int, out: str | Path,
+                     distributions: dict | None = None) -> None:
     """Write a synthetic population as Parquet (or CSV for a .csv name)."""
     fmt = "CSV, HEADER" if str(out).lower().endswith(".csv") else "PARQUET"
-    con.execute(f"COPY ({synthetic_sql(statute, rows, seed)}) TO {_literal(str(out))} (FORMAT {fmt})")
+    con.execute(f"COPY ({synthetic_sql(statute, rows, seed, distributions)}) TO {_literal(str(out))} (FORMAT {fmt})")
