@@ -216,3 +216,23 @@ def test_a_mapping_file_renames_columns(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
                                        "--map", str(mapping)])
     assert result.exit_code == 2 and f"{mapping}:1:1: error: the mapping file must be a JSON object" in result.output
+
+
+def test_deciding_articles_of_the_changes_overall_and_per_group(tmp_path: Path) -> None:
+    """By hand (see POPULATION): recht changes for row 2 only, decided by 'otherwise' before
+    (35 >= 30) and by basis after; toeslag changes for rows 1, 2, 4: row 2 by nul -> bedrag (the
+    replaced rule, art. 2), rows 1 and 4 by bedrag -> bedrag. Per soort: a has row 1, b rows 2, 4."""
+    law, population = files(tmp_path)
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--by", "soort", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    recht, toeslag = json.loads(result.output)["decisions"]
+    assert recht["deciding"] == [{"before": "otherwise", "after": "basis [art. 1]", "cases": 1}]
+    assert toeslag["deciding"] == [{"before": "bedrag [art. 2]", "after": "bedrag [art. 2]", "cases": 2},
+                                   {"before": "nul [art. 2 lid 2]", "after": "bedrag [art. 2]", "cases": 1}]
+    groups = {g["group"]["soort"]: g["deciding"] for g in toeslag["groups"]}
+    assert groups["a"] == [{"before": "bedrag [art. 2]", "after": "bedrag [art. 2]", "cases": 1}]
+    assert groups["b"] == [{"before": "bedrag [art. 2]", "after": "bedrag [art. 2]", "cases": 1},
+                           {"before": "nul [art. 2 lid 2]", "after": "bedrag [art. 2]", "cases": 1}]
+    human = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer"])
+    assert "decided by (before -> after), where the outcome changes: otherwise -> basis [art. 1]: 1" in human.output

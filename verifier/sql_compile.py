@@ -87,6 +87,12 @@ def reason_column(decision: str) -> str:
     return f"{decision}:reason"
 
 
+def rule_column(decision: str) -> str:
+    """The rule that decides the value (the first that fires), ``otherwise`` for the default,
+    NULL when there is no value."""
+    return f"{decision}:rule"
+
+
 # --- small builders: every composite is parenthesised (sqlglot prints trees as built) ---
 # Nothing is copied: sqlglot's helpers (exp.cast, builder methods) deep-copy their arguments by
 # default, which made compiling a large statute quadratic. A node may appear in several places
@@ -537,14 +543,17 @@ class SqlCompiler:
             *([(is_null(default.num), exp.Literal.string(f"the default of {name} is undefined"))] if has_default else []),
             default=exp.Null() if has_default else exp.Literal.string(f"no rule decides {name} and it has no default"),
         )
-        columns += [(status_column(name), status), (reason_column(name), reason)]
+        deciding = case((bad, exp.Null()), (any_fire, first_firing),
+                        default=(case((is_null(default.num), exp.Null()), default=exp.Literal.string("otherwise"))
+                                 if has_default else exp.Null()))
+        columns += [(status_column(name), status), (reason_column(name), reason), (rule_column(name), deciding)]
         return columns
 
     def _output_columns(self, name: str) -> list[exp.Expression]:
         columns = [value_column(name)]
         if self.statute.decision_info(name).type.is_rational:
             columns.append(den_column(name))
-        columns += [status_column(name), reason_column(name)]
+        columns += [status_column(name), reason_column(name), rule_column(name)]
         return [col(c) for c in columns]
 
     # --- expressions ---
