@@ -78,6 +78,7 @@ class ImpactReport:
     by: list[str]
     decisions: list[DecisionImpact]
     runner: object = field(default=None, repr=False)  # the engine, holding the outcomes (for --plot)
+    versions: tuple = field(default=(), repr=False)  # (before, after), for the sweep panels of --plot
 
 
 def _quote(name: str) -> str:
@@ -149,7 +150,8 @@ def run_impact(engine, statute: StatuteModel, before: Version, after: Version, d
         if progress is not None:
             progress(index, len(decisions), name)
         results.append(_decision_impact(con, statute, name, by, (before, after)))
-    return ImpactReport(statute.name, before.label, after.label, engine.name, population, by, results, engine)
+    return ImpactReport(statute.name, before.label, after.label, engine.name, population, by, results, engine,
+                        (before, after))
 
 
 def _decision_impact(con, statute: StatuteModel, name: str, by: list[str],
