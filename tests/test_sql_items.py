@@ -328,3 +328,12 @@ def test_bad_items_in_a_csv_extract_are_counted_not_dropped(tmp_path) -> None:
     # child 1 of row 1: min(12, 10.25) = 10.25 before, 12 after; 100 hours at 80%, / 3 -> rounded down
     assert payload["decisions"][0]["total_before"] == "273.33"
     assert payload["decisions"][0]["total_after"] == "320.00"
+
+
+def test_a_statute_with_items_compiles_for_spark_when_the_decisions_read_no_items() -> None:
+    """Only decisions that read items need DuckDB: the others of the same statute compile for Spark."""
+    statute = _load(KINDEROPVANG + "decision arm: bool [art. 13] otherwise false\nrule a [art. 13]: arm = true if inkomen < €20_000\n")
+    sql = ItemSqlCompiler(version_on(statute, DAY), "spark").sql("population", ["arm"])
+    assert "DECIMAL(38, 0)" in sql and "arm" in sql
+    with pytest.raises(SqlCompileError, match="DuckDB only"):
+        ItemSqlCompiler(version_on(statute, DAY), "spark").sql("population", ["toeslag"])

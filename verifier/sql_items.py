@@ -203,6 +203,8 @@ class ItemSqlCompiler(SqlCompiler):
         per item) with the columns of ``SqlCompiler.query``; for a kind, one row per item
         with its keys (``__row``, ``__pos:KIND``...)."""
         if self.dialect != "duckdb":
+            if not self._reads_items(decisions, scope):  # a statute with items, decisions without
+                return SqlCompiler.query(self, source, decisions, keep, prefix)
             first = next(iter(self.statute.kinds.values()))
             raise SqlCompileError(Diagnostic(first.span or Span("<command line>", 1, 1, 1, 1),
                                              f"items of kind {first.name}: repeated items are compiled for DuckDB only "
@@ -232,6 +234,14 @@ class ItemSqlCompiler(SqlCompiler):
         with_ = exp.With(expressions=[exp.CTE(this=select, alias=exp.TableAlias(this=exp.to_identifier(name)))
                                       for name, select in self.ctes])
         return exp.Select(expressions=outputs, from_=exp.From(this=exp.to_table(self.latest[scope])), with_=with_)
+
+    def _reads_items(self, decisions: list[str] | None, scope: Scope) -> bool:
+        if scope is not None:
+            return True
+        wanted = decisions or [d for d in self.statute.decisions if self.version.has_decision(d)]
+        for name in wanted:
+            self._decision_unit(name)
+        return bool(self._kinds_used())
 
     def sql(self, source, decisions=None, keep=None, prefix: str = "", scope: Scope = None) -> str:  # type: ignore[override]
         with _no_gc():
