@@ -238,7 +238,7 @@ def floor_div(n: exp.Expression, d: exp.Expression) -> exp.Expression:
 def print_sql(tree: exp.Expression, dialect: str) -> str:
     """The SQL text of a tree built for this one call: not copied first (sqlglot's default
     deep copy took half the time of printing a large statute)."""
-    return tree.sql(dialect=dialect, copy=False)
+    return tree.sql(dialect=dialect, copy=False, comments=False)
 
 
 @contextlib.contextmanager
@@ -472,9 +472,9 @@ class SqlCompiler:
                 self._stage_decide)
 
     def _stage_judge(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
-        """Per decision, the first firing rule whose value is undefined and the first that
-        disagrees with the chosen value (NULL: none), computed once: the status, the value and
-        the reason all read them."""
+        """Per decision, the first firing rule, the first firing rule whose value is undefined
+        and the first that disagrees with the chosen value (NULL: none), computed once: the
+        status, the value, the reason and the deciding rule all read them."""
         out: list[tuple[str, exp.Expression]] = []
         for name in level:
             rational = self.statute.decision_info(name).type.is_rational
@@ -484,6 +484,8 @@ class SqlCompiler:
                          for r in rules]
             disagree = [(b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))),
                          exp.Literal.string(r.name)) for r in rules]
+            firing = [(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules]
+            out.append((f"first:{name}", case(*firing, default=exp.Null())))
             out.append((f"undefrule:{name}", case(*undefined, default=exp.Null())))
             out.append((f"disagree:{name}", case(*disagree, default=exp.Null())))
         return out
@@ -500,12 +502,11 @@ class SqlCompiler:
         value, then the default, else undecided."""
         info = self.statute.decision_info(name)
         rational = info.type.is_rational
-        rules = self.version.rules_of(name)
         chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
         undefined_rule, disagreeing = col(f"undefrule:{name}"), col(f"disagree:{name}")
         value_undefined = exp.Paren(this=exp.Not(this=is_null(undefined_rule)))
         disagree = exp.Paren(this=exp.Not(this=is_null(disagreeing)))
-        first_firing = case(*[(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules], default=exp.Null())
+        first_firing = col(f"first:{name}")
         cond_undef = col(f"condundef:{name}")
         any_fire = col(f"anyfire:{name}")
         has_default = info.default is not None
