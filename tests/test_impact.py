@@ -216,3 +216,55 @@ def test_a_mapping_file_renames_columns(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
                                        "--map", str(mapping)])
     assert result.exit_code == 2 and f"{mapping}:1:1: error: the mapping file must be a JSON object" in result.output
+
+
+def test_deciding_articles_of_the_changes_overall_and_per_group(tmp_path: Path) -> None:
+    """By hand (see POPULATION): recht changes for row 2 only, decided by 'otherwise' before
+    (35 >= 30) and by basis after; toeslag changes for rows 1, 2, 4: row 2 by nul -> bedrag (the
+    replaced rule, art. 2), rows 1 and 4 by bedrag -> bedrag. Per soort: a has row 1, b rows 2, 4."""
+    law, population = files(tmp_path)
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--by", "soort", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    recht, toeslag = json.loads(result.output)["decisions"]
+    assert recht["deciding"] == [{"before": "otherwise", "after": "basis [art. 1]", "cases": 1}]
+    assert toeslag["deciding"] == [{"before": "bedrag [art. 2]", "after": "bedrag [art. 2]", "cases": 2},
+                                   {"before": "nul [art. 2 lid 2]", "after": "bedrag [art. 2]", "cases": 1}]
+    groups = {g["group"]["soort"]: g["deciding"] for g in toeslag["groups"]}
+    assert groups["a"] == [{"before": "bedrag [art. 2]", "after": "bedrag [art. 2]", "cases": 1}]
+    assert groups["b"] == [{"before": "bedrag [art. 2]", "after": "bedrag [art. 2]", "cases": 1},
+                           {"before": "nul [art. 2 lid 2]", "after": "bedrag [art. 2]", "cases": 1}]
+    human = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer"])
+    assert "decided by (before -> after), where the outcome changes: otherwise -> basis [art. 1]: 1" in human.output
+
+
+def test_sweep_one_fact_keep_the_rest(tmp_path: Path) -> None:
+    """The axes panel: every case with leeftijd set to each point, the rest kept. By hand (see
+    POPULATION, inkomen 300, 100, 900, 1): at 20 everyone has recht before and after, toeslag
+    before the mean of 10% = (30 + 10 + 90 + 0.10) / 4 = 32.525, after the mean of a third =
+    1301/3 / 4 = 1301/12; at 35 recht only after (35 >= 30, < 40): 0 before, 1301/12 after;
+    at 50 nobody: 0 and 0."""
+    from fractions import Fraction
+
+    from verifier import api
+    from verifier.impact_plot import sweep
+
+    law, population = files(tmp_path)
+    report = api.impact(api.load(law), population, amendment="ruimer")
+    panels = {title.split(":")[0]: (points, means) for title, points, means in sweep(report.runner, report, "leeftijd")}
+    points, means = panels["toeslag"]
+    assert points[0] == 20 and points[-1] == 50 and 35 in points
+    at = dict(zip(points, means))
+    assert at[20] == (Fraction(130_10, 400), Fraction(1301, 12))
+    assert at[35] == (0, Fraction(1301, 12))
+    assert at[50] == (0, 0)
+    recht = dict(zip(*panels["recht"]))
+    assert (recht[20], recht[35], recht[50]) == ((1, 1), (0, 1), (0, 0))
+    svg = tmp_path / "p.svg"
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--plot", str(svg), "--sweep", "leeftijd"])
+    assert result.exit_code == 0, result.output
+    assert svg.read_text().count("<polyline") == 4  # two decisions, before and after
+    bad = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                    "--plot", str(svg), "--sweep", "soort"])
+    assert bad.exit_code == 2 and "--sweep soort: give an int or money fact of S" in bad.output

@@ -4,6 +4,7 @@ and never drop one silently."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,89 @@ def test_a_missing_column_is_a_positioned_error(tmp_path: Path) -> None:
     with pytest.raises(LexproofError) as error:
         load_population(connect(), path, statute(), ["leeftijd", "inkomen"])
     assert f"{path}:1:1: error: the population has no column 'inkomen' for fact inkomen of S" in error.value.render()
+
+
+DISTRIBUTIONS = """\
+[inkomen]
+distribution = "lognormal"
+median = 20000
+sigma = 0.5
+
+[leeftijd]
+distribution = "normal"
+mean = 30
+sd = 10
+
+[soort]
+weights = { a = 3, c = 1 }
+
+[student]
+share = 0.2
+"""
+
+
+def test_distributions_file_shapes_the_population(tmp_path: Path) -> None:
+    """Per-fact distributions: the shares and medians come out near what the file says (20,000
+    rows), normal draws are clipped to the fact's range (18..67: a mean of 30 with sd 10 puts
+    11% below 18, all of which land on 18), a value with no weight never occurs."""
+    from verifier.distributions import load_distributions
+
+    config = tmp_path / "d.toml"
+    config.write_text(DISTRIBUTIONS, encoding="utf-8")
+    out = tmp_path / "p.parquet"
+    con = connect()
+    write_population(con, statute(), 20000, 3, out, load_distributions(config, statute()))
+    students, a_share, b_count, at_18, low, high, median = con.execute(
+        f"SELECT avg(CASE WHEN student THEN 1 ELSE 0 END), avg(CASE WHEN soort = 'a' THEN 1 ELSE 0 END), "
+        f"count(*) FILTER (WHERE soort = 'b'), avg(CASE WHEN leeftijd = 18 THEN 1 ELSE 0 END), min(leeftijd), "
+        f"max(leeftijd), median(inkomen) FROM read_parquet('{out}')").fetchone()
+    assert abs(students - 0.2) < 0.02
+    assert abs(a_share - 0.75) < 0.02
+    assert b_count == 0
+    assert 18 <= low and high <= 67
+    assert 0.09 < at_18 < 0.14  # P(z < -1.2) = 0.115
+    assert abs(float(median) - 20000) < 800
+    again = tmp_path / "q.parquet"
+    write_population(con, statute(), 20000, 3, again, load_distributions(config, statute()))
+    read = "SELECT * FROM read_parquet('{}')"
+    assert con.execute(read.format(out)).fetchall() == con.execute(read.format(again)).fetchall()
+
+
+@pytest.mark.parametrize("text, position, message", [
+    ("[inkomen]\ndistribution = \"normaal\"\nmean = 1\nsd = 1\n", "d.toml:2:1", "unknown distribution 'normaal'"),
+    ("[leeftijd]\ndistribution = \"normal\"\nmean = 1\n", "d.toml:1:1", "needs mean and sd"),
+    ("[leeftijd]\ndistribution = \"normal\"\nmean = 1\nsd = 0\n", "d.toml:4:1", "sd of leeftijd must be above 0"),
+    ("[lengte]\nshare = 1\n", "d.toml:1:1", "has no fact 'lengte'"),
+    ("[soort]\nweights = { a = 1, z = 2 }\n", "d.toml:2:1", "z is not a value of Soort"),
+    ("[student]\nshare = 1.5\n", "d.toml:2:1", "between 0 and 1"),
+    ("[student]\nshare = \n", "d.toml:2:", "not valid TOML"),
+    ("[geboren]\nshare = 1\n", "d.toml:1:1", "only numbers, bools and enums"),
+])
+def test_a_bad_distributions_file_is_a_positioned_error(tmp_path: Path, text: str, position: str, message: str) -> None:
+    from verifier.distributions import load_distributions
+
+    config = tmp_path / "d.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(LexproofError) as caught:
+        load_distributions(config, statute())
+    rendered = caught.value.render()
+    assert f"{config.parent}/{position}" in rendered or position in rendered, rendered
+    assert message in rendered, rendered
+
+
+def test_a_distributions_file_in_json(tmp_path: Path) -> None:
+    """The same settings as JSON (Python 3.10 has no TOML reader); a mistake points at its line."""
+    from verifier.distributions import load_distributions
+
+    config = tmp_path / "d.json"
+    config.write_text('{\n  "student": {"share": 0.2},\n  "soort": {"weights": {"a": 1, "b": 0}}\n}\n', encoding="utf-8")
+    loaded = load_distributions(config, statute())
+    assert loaded["student"].params == {"share": Fraction(1, 5)}
+    config.write_text('{\n  "student": {"share": 0.2},\n  "soort": {"weights": {"q": 1}}\n}\n', encoding="utf-8")
+    with pytest.raises(LexproofError) as caught:
+        load_distributions(config, statute())
+    assert "d.json:3:13: error: q is not a value of Soort" in caught.value.render()
+    config.write_text('{\n  "student": {"share": 0.2,}\n}\n', encoding="utf-8")
+    with pytest.raises(LexproofError) as caught:
+        load_distributions(config, statute())
+    assert "d.json:2:28: error: not valid JSON" in caught.value.render()

@@ -175,3 +175,59 @@ def test_rounding_to_a_unit_hand_checked(inkomen: str, leeftijd: int, expected: 
     for name, value in expected.items():
         got = row[name] if name == "heel" else money(row, name)
         assert got == value, (name, got, value)
+
+
+MARGINAL = """\
+statute M
+facts F {
+  x: money
+}
+table schijven [art. 1]: money -> money marginal {
+  up to €10: 10%
+  below €30: 20%
+  above: 50%
+}
+table zonder_boven [art. 1]: money -> money marginal {
+  up to €10: 1/3
+  up to €20: 25%
+}
+decision heffing: money [art. 1]
+rule h [art. 1]: heffing = schijven(x)
+decision rest: money [art. 2]
+rule r [art. 2]: rest = zonder_boven(x)
+"""
+
+
+@pytest.mark.parametrize("pieces", [True, False])
+def test_marginal_tables_by_hand_with_and_without_the_linear_pieces(pieces: bool, monkeypatch) -> None:
+    """A marginal table with constant brackets is compiled as linear pieces (a + r x on each
+    bracket); the bracket-by-bracket sum (pieces=False) must give the same exact values.
+    By hand: schijven(25) = 10% of 10 + 20% of 15 = 1 + 3 = 4; schijven(40) = 1 + 4 + 50% of 10
+    = 10; schijven(-5) = 0; schijven(10) = 1; zonder_boven(15) = 10/3 + 5/4 = 55/12;
+    zonder_boven(20.01) is above the last row: undefined."""
+    if not pieces:
+        monkeypatch.setattr(SqlCompiler, "_marginal_pieces", lambda self, table: None)
+    (model,) = check_files([parse_text(MARGINAL, "m.law")]).statutes.values()
+    version = version_on(model, dt.date(2025, 1, 1))
+    sql = SqlCompiler(version).sql("population")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE population (x DECIMAL(38,2))")
+    values = ["25", "40", "-5", "10", "15", "20.01", "0", "30", "29.99"]
+    con.executemany("INSERT INTO population VALUES (?)", [[Decimal(v)] for v in values])
+    rows = con.execute(sql).fetchall()
+    columns = [d[0] for d in con.description]
+    got = {}
+    for value, row in zip(values, rows):
+        data = dict(zip(columns, row))
+        heffing = Fraction(int(data["heffing"]), int(data["heffing:den"]))
+        rest = None if data["rest"] is None else Fraction(int(data["rest"]), int(data["rest:den"]))
+        got[value] = (heffing, rest, data["rest:status"])
+    assert got["25"][0] == 4
+    assert got["40"][0] == 10
+    assert got["-5"][0] == 0
+    assert got["10"][0] == 1
+    assert got["0"][0] == 0
+    assert got["30"][0] == 1 + 4  # 'below €30': 30 is in the above part, which starts at 30: 0 more
+    assert got["29.99"][0] == 1 + Fraction(1999, 100) * Fraction(1, 5)
+    assert got["15"][1] == Fraction(55, 12)
+    assert got["20.01"][1:] == (None, "undefined")

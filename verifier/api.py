@@ -900,12 +900,17 @@ def impact(
     return run_impact(runner, model, before, after, names, list(by or []), report, progress)
 
 
-def generate_population(program: Program, *, rows: int, seed: int, out: str | Path, statute: str | None = None) -> None:
-    """A synthetic population of ``rows`` cases from the statute's facts, deterministic for a seed."""
+def generate_population(program: Program, *, rows: int, seed: int, out: str | Path, statute: str | None = None,
+                        distributions: str | Path | None = None) -> None:
+    """A synthetic population of ``rows`` cases from the statute's facts, deterministic for a
+    seed; ``distributions``: a TOML file of per-fact distributions (verifier/distributions.py)."""
+    from verifier.distributions import load_distributions
     from verifier.population import write_population
     from verifier.sql_engine import connect
 
-    write_population(connect(), pick_statute(program, statute), rows, seed, out)
+    model = pick_statute(program, statute)
+    config = load_distributions(distributions, model) if distributions is not None else None
+    write_population(connect(), model, rows, seed, out, config)
 
 
 # --- results as data (for results computed in another process) -------------------------------

@@ -54,6 +54,18 @@ def _progress(output_format: str):
 
 
 
+def _sweeps(report, sweeps) -> list[str]:
+    """The --sweep facts, checked: a number fact of the statute (int or money), on DuckDB."""
+    statute = report.versions[0].statute
+    for fact in sweeps:
+        info = statute.facts.get(fact)
+        if info is None or info.type.kind not in ("int", "money"):
+            raise LexproofError(Diagnostic(COMMAND_LINE, f"--sweep {fact}: give an int or money fact of {statute.name}"))
+        if report.engine != "duckdb":
+            raise LexproofError(Diagnostic(COMMAND_LINE, "--sweep runs on DuckDB only (not yet with --engine spark)"))
+    return list(sweeps)
+
+
 def register(group: click.Group) -> None:
     """Add the commands to ``group``. The options shared with the other commands come from
     ``verifier.cli``, imported here (when cli.py registers, it is complete) to avoid a cycle."""
@@ -81,13 +93,17 @@ def register(group: click.Group) -> None:
     @once_option("--format", "output_format", type=click.Choice(["human", "json", "csv"]), default="human",
                  show_default=True)
     @once_option("--plot", "plot", metavar="FILE.svg|FILE.png", help="histograms of the change and counts per group")
+    @click.option("--sweep", "sweeps", multiple=True, metavar="FACT",
+                  help="with --plot: the mean outcome against this fact, the rest kept (repeatable)")
     def impact_command(paths, population, amendment, from_date, to_date, by, decisions, engine, mapping, statute,
-                       output_format, plot) -> None:
+                       output_format, plot, sweeps) -> None:
         """Who gains, who loses and what it costs, over a population (docs/impact.md)."""
 
         def action() -> int:
             from verifier.impact import csv_rows, human_lines, to_json_payload
 
+            if sweeps and not plot:
+                raise LexproofError(Diagnostic(COMMAND_LINE, "--sweep draws a panel of --plot: give --plot FILE.svg"))
             program = api.load(*paths)
             try:
                 report = api.impact(program, population, amendment=amendment, from_date=_parse_date(from_date, "--from"),
@@ -103,7 +119,7 @@ def register(group: click.Group) -> None:
             if plot:
                 from verifier.impact_plot import write_plot
 
-                write_plot(report.runner, report, plot)
+                write_plot(report.runner, report, plot, _sweeps(report, sweeps))
                 click.echo(visible(f"wrote the plot to {plot}"), err=True)
             if output_format == "json":
                 click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": "impact", "exit_code": code,
@@ -128,8 +144,9 @@ def register(group: click.Group) -> None:
     @once_option("--rows", type=click.IntRange(0, 10**10), required=True, metavar="N")
     @once_option("--seed", type=int, default=0, show_default=True, metavar="S")
     @once_option("--out", required=True, metavar="FILE.parquet", help="Parquet, or CSV for a .csv name")
+    @once_option("--distributions", metavar="FILE.toml", help="per-fact distributions (docs/impact.md)")
     @STATUTE
-    def population_command(paths, rows, seed, out, statute) -> None:
+    def population_command(paths, rows, seed, out, distributions, statute) -> None:
         """A synthetic population from the statute's facts, the same for the same seed."""
 
         def action() -> int:
@@ -137,7 +154,8 @@ def register(group: click.Group) -> None:
                 raise LexproofError(Diagnostic(COMMAND_LINE, f"--out {out}: give a .parquet or .csv file name"))
             program = api.load(*paths)
             try:
-                api.generate_population(program, rows=rows, seed=seed, out=out, statute=statute)
+                api.generate_population(program, rows=rows, seed=seed, out=out, statute=statute,
+                                        distributions=distributions)
             except Exception as error:  # noqa: BLE001 - the engine's errors (a path it cannot write)
                 if type(error).__module__.split(".")[0] != "duckdb":
                     raise

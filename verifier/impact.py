@@ -27,7 +27,7 @@ from dsl.ir import Type
 from dsl.model import StatuteModel
 from dsl.values import format_value, to_json
 from verifier.population import PopulationReport
-from verifier.sql_compile import den_column, status_column, value_column
+from verifier.sql_compile import den_column, rule_column, status_column, value_column
 
 CATEGORIES = ("gain", "lose", "become eligible", "lose eligibility", "change", "keep",
               "become undefined", "become defined", "undefined in both")
@@ -43,6 +43,9 @@ class Figures:
     counts: dict[str, int] = field(default_factory=dict)
     total_before: Fraction | int | None = None
     total_after: Fraction | int | None = None
+    # The rules that decide the changed cases, before and after (a rule's label, 'otherwise',
+    # or None: no value), with how many cases: the most frequent pairs first.
+    deciding: list[tuple[str | None, str | None, int]] = field(default_factory=list)
 
     @property
     def difference(self) -> Fraction | int | None:
@@ -75,6 +78,7 @@ class ImpactReport:
     by: list[str]
     decisions: list[DecisionImpact]
     runner: object = field(default=None, repr=False)  # the engine, holding the outcomes (for --plot)
+    versions: tuple = field(default=(), repr=False)  # (before, after), for the sweep panels of --plot
 
 
 def _quote(name: str) -> str:
@@ -91,7 +95,7 @@ def outcomes_sql(engine, before: Version, after: Version, decisions: list[str], 
     ties are split by row number, so the groups have equal sizes)."""
     parts = ["b.__row"] + [_group_column(name) for name in by]
     for name in decisions:
-        columns = [value_column(name), status_column(name)]
+        columns = [value_column(name), status_column(name), rule_column(name)]
         if before.statute.decisions[name].type.is_rational:
             columns.append(den_column(name))
         for alias, slot in (("b", "before"), ("a", "after")):
@@ -145,11 +149,13 @@ def run_impact(engine, statute: StatuteModel, before: Version, after: Version, d
     for index, name in enumerate(decisions):
         if progress is not None:
             progress(index, len(decisions), name)
-        results.append(_decision_impact(con, statute, name, by))
-    return ImpactReport(statute.name, before.label, after.label, engine.name, population, by, results, engine)
+        results.append(_decision_impact(con, statute, name, by, (before, after)))
+    return ImpactReport(statute.name, before.label, after.label, engine.name, population, by, results, engine,
+                        (before, after))
 
 
-def _decision_impact(con, statute: StatuteModel, name: str, by: list[str]) -> DecisionImpact:
+def _decision_impact(con, statute: StatuteModel, name: str, by: list[str],
+                     versions: tuple[Version, Version]) -> DecisionImpact:
     info_type = statute.decisions[name].type
     category = _category(info_type, name)
     keys = [_quote(b) for b in by]
@@ -161,6 +167,7 @@ def _decision_impact(con, statute: StatuteModel, name: str, by: list[str]) -> De
         key, cat, count = tuple(row[:-2]), row[-2], row[-1]
         groups.setdefault(key, Figures()).counts[cat] = count
         impact.overall.counts[cat] = impact.overall.counts.get(cat, 0) + count
+    _deciding(con, impact, groups, category, keys, name, versions)
     if info_type.is_numeric:
         for slot in ("before", "after"):
             totals = _totals(con, info_type, name, slot, keys)
@@ -172,6 +179,39 @@ def _decision_impact(con, statute: StatuteModel, name: str, by: list[str]) -> De
     if by:
         impact.groups = sorted(groups.items(), key=lambda item: _group_order(item[0]))
     return impact
+
+
+SHOWN_DECIDING = 5
+
+
+def _deciding(con, impact: DecisionImpact, groups: dict[tuple, Figures], category: str, keys: list[str],
+              name: str, versions: tuple[Version, Version]) -> None:
+    """Which rules decide the cases whose outcome changes (every category but keep and
+    undefined in both), before and after: per pair of rules the number of cases, overall and
+    per group, the most frequent first."""
+    before, after = _c("before", rule_column(name)), _c("after", rule_column(name))
+    rows = con.query(f"SELECT {', '.join([*keys, ''])}{before} AS b, {after} AS a, count(*) FROM outcomes "
+                     f"WHERE {category} NOT IN ('keep', 'undefined in both') GROUP BY ALL")
+    overall: dict[tuple, int] = {}
+    per_group: dict[tuple, dict[tuple, int]] = {}
+    def label(version: Version, rule: str | None) -> str | None:
+        found = version.rule(rule) if rule not in (None, "otherwise") else None
+        return found.label() if found is not None else rule
+
+    for row in rows:
+        key, count = tuple(row[:-3]), row[-1]
+        pair = (label(versions[0], row[-3]), label(versions[1], row[-2]))
+        overall[pair] = overall.get(pair, 0) + count
+        per_group.setdefault(key, {})[pair] = count
+    impact.overall.deciding = _most(overall)
+    for key, pairs in per_group.items():
+        if key in groups:
+            groups[key].deciding = _most(pairs)
+
+
+def _most(pairs: dict[tuple, int]) -> list[tuple[str | None, str | None, int]]:
+    ordered = sorted(pairs.items(), key=lambda item: (-item[1], str(item[0])))
+    return [(b, a, n) for (b, a), n in ordered[:SHOWN_DECIDING]]
 
 
 def _group_order(key: tuple) -> tuple:
@@ -252,6 +292,7 @@ def _figures_json(figures: Figures, info_type: Type) -> dict:
     if info_type.is_numeric:
         result.update(total_before=_value(figures.total_before, info_type), total_after=_value(figures.total_after, info_type),
                       difference=_value(figures.difference, info_type))
+    result["deciding"] = [{"before": b, "after": a, "cases": n} for b, a, n in figures.deciding]
     return result
 
 
@@ -301,6 +342,13 @@ def csv_rows(report: ImpactReport) -> list[list[str]]:
     return rows
 
 
+def _deciding_text(figures: Figures) -> str:
+    def rule(label: str | None) -> str:
+        return "no value" if label is None else label
+
+    return "; ".join(f"{rule(b)} -> {rule(a)}: {n:,}" for b, a, n in figures.deciding)
+
+
 def _text(value) -> str:
     return "" if value is None else str(value)
 
@@ -323,12 +371,16 @@ def human_lines(report: ImpactReport) -> list[str]:
             if item.deciles:
                 shown = ", ".join(format_value(v, item.type) for v in item.deciles)
                 lines.append(f"  change among the {item.changed:,} whose value changes (0%..100% by 10%): {shown}")
+        if item.overall.deciding:
+            lines.append(f"  decided by (before -> after), where the outcome changes: {_deciding_text(item.overall)}")
         for key, figures in item.groups:
             group = ", ".join(f"{b}={_text(_key_json(k))}" for b, k in zip(report.by, key))
             gdata = _figures_json(figures, item.type)
             gcounts = ", ".join(f"{c} {n:,}" for c, n in gdata["counts"].items() if n)
             extra = f"; difference {format_value(figures.difference, item.type)}" if item.numeric else ""
             lines.append(f"  {group}: {gcounts}{extra}")
+            if figures.deciding:
+                lines.append(f"    decided by: {_deciding_text(figures)}")
     if pop.bad:
         lines.append(f"bad rows: {pop.bad:,}")
         lines += [f"  {problem}: {count:,}" for problem, count in sorted(pop.problems.items())]
@@ -337,9 +389,17 @@ def human_lines(report: ImpactReport) -> list[str]:
 
 
 def facts_read(version: Version, decisions: list[str]) -> list[str]:
-    """The facts the compiled decisions read (the population must have these columns)."""
+    """The facts the compiled decisions read (the population must have these columns), and
+    the kinds of items they read (a column of each top kind's items)."""
     from verifier.sql_compile import SqlCompiler
+    from verifier.sql_items import ItemSqlCompiler
 
+    if version.statute.kinds:  # and the top kinds whose items (or nested items) are read
+        items = ItemSqlCompiler(version)
+        used = [items._decision_unit(name) for name in decisions]
+        order = [key for key in items.units if not key.startswith(("agg:", "rank:"))]
+        kinds = list(dict.fromkeys(version.statute.kind_chain(k)[0] for k in items._kinds_used()))
+        return items._facts_read(order) + kinds if used else []
     compiler = SqlCompiler(version)
     return compiler._facts_read(compiler._needed(decisions))
 

@@ -15,6 +15,7 @@ date DATE, bool BOOLEAN, enum VARCHAR; ``__row`` numbers the rows from 1 in file
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -124,15 +125,22 @@ def validate_population(run, source: str, first_file: str, described: dict[str, 
     missing = [name for name in wanted if mapping.get(name, name) not in described]
     if missing:
         raise LexproofError([
-            Diagnostic(span, f"the population has no column '{mapping.get(name, name)}' for fact {name} of {statute.name}"
+            Diagnostic(span, f"the population has no column '{mapping.get(name, name)}' for "
+                             f"{'the items of kind' if name in statute.kinds else 'fact'} {name} of {statute.name}"
                              + (f" (columns: {', '.join(c for c in described if c not in ('filename', '__row'))})" if i == 0 else ""))
             for i, name in enumerate(missing)
         ])
     typed: list[str] = []
     checks: list[tuple[str, str, str]] = []  # (fact, SQL condition that makes a row bad, problem)
     for name in wanted:
-        info = statute.facts[name]
         column = _quote(mapping.get(name, name))
+        if name in statute.kinds:  # a list of items (docs/impact.md, "Items")
+            expression, fact_checks = _typed_items(statute, name, column, described[mapping.get(name, name)],
+                                                   enum_values or {})
+            typed.append(f"{expression} AS {_quote(name)}")
+            checks += [(name, condition, problem) for condition, problem in fact_checks]
+            continue
+        info = statute.facts[name]
         values = (enum_values or {}).get(info.type.enum or "", statute.enums.get(info.type.enum or "", ()))
         expression, fact_checks = _typed(info, column, described[mapping.get(name, name)], values)
         typed.append(f"{expression} AS {_quote(name)}")
@@ -190,6 +198,51 @@ def _typed(info: FactInfo, column: str, source_type: str, enum_values: tuple[str
     return expression, checks
 
 
+def _text_type(statute: StatuteModel, kind: str) -> str:
+    """A kind's items with every fact as text: what a JSON column or a typed list is read as
+    first, so that every value is checked as a CSV cell is (no silent rounding of a DOUBLE)."""
+    fields = [f"{_quote(name)} VARCHAR" for name in statute.kinds[kind].facts]
+    fields += [f"{_quote(child)} {_text_type(statute, child)}" for child in statute.child_kinds(kind)]
+    return f"STRUCT({', '.join(fields)})[]"
+
+
+def _item_checks(statute: StatuteModel, kind: str, items: str, depth: int,
+                 enum_values: dict[str, tuple[str, ...]]) -> tuple[str, list[tuple[str, str]]]:
+    """The typed list of ``items`` (text records) and its (bad-row condition, problem) checks:
+    too many items, and per item fact the checks of a case's fact, over every item."""
+    var = f"x{depth}"
+    maximum = statute.kinds[kind].maximum
+    checks = [(f"len({items}) > {maximum}", f"more than {maximum} items (the statute allows at most {maximum})")]
+    fields = []
+    for name in statute.kinds[kind].facts:
+        info = statute.item_facts[name]
+        values = enum_values.get(info.type.enum or "", statute.enums.get(info.type.enum or "", ()))
+        expression, fact_checks = _typed(info, f"{var}.{_quote(name)}", "VARCHAR", values)
+        fields.append(f"{_quote(name)} := {expression}")
+        for condition, problem in fact_checks:
+            checks.append((f"coalesce(list_bool_or(list_transform({items}, lambda {var}: coalesce({condition}, false))), false)",
+                           f"{name} of an item: {problem}"))
+    for child in statute.child_kinds(kind):
+        inner, inner_checks = _item_checks(statute, child, f"{var}.{_quote(child)}", depth + 1, enum_values)
+        fields.append(f"{_quote(child)} := {inner}")
+        for condition, problem in inner_checks:
+            checks.append((f"coalesce(list_bool_or(list_transform({items}, lambda {var}: coalesce({condition}, false))), false)",
+                           f"{child}: {problem}"))
+    typed = f"list_transform(coalesce({items}, []), lambda {var}: struct_pack({', '.join(fields)}))"
+    return typed, checks
+
+
+def _typed_items(statute: StatuteModel, kind: str, column: str, source_type: str,
+                 enum_values: dict[str, tuple[str, ...]]) -> tuple[str, list[tuple[str, str]]]:
+    """A top kind's column: a list of records (Parquet), or JSON text as in a case file (CSV).
+    An empty cell (NULL) is no items, as a kind left out of a case file."""
+    text = f"TRY_CAST(TRY_CAST({column} AS JSON) AS {_text_type(statute, kind)})" if source_type.upper() == "VARCHAR" \
+        else f"TRY_CAST({column} AS {_text_type(statute, kind)})"
+    typed, checks = _item_checks(statute, kind, text, 0, enum_values)
+    unreadable = (f"({column} IS NOT NULL AND {text} IS NULL)", "not a list of items (records of the kind's facts)")
+    return typed, [unreadable, *checks]
+
+
 def _native(kind: str, source_type: str) -> bool:
     """Whether a column's own type holds the fact's values exactly (no text check needed)."""
     upper = source_type.upper()
@@ -219,25 +272,107 @@ def _compare(expression: str, relation: str, bound: object, kind: str) -> str:
 DEFAULT_DATES = (dt.date(1940, 1, 1), dt.date(2010, 12, 31))
 
 
-def synthetic_sql(statute: StatuteModel, rows: int, seed: int) -> str:
+def synthetic_sql(statute: StatuteModel, rows: int, seed: int, distributions: dict | None = None) -> str:
     """A SELECT of ``rows`` synthetic cases: each fact drawn from a hash of (seed, row, fact),
     so the population is the same for a seed whatever the number of threads. Within a fact's
     range (or around its typical value), uniform; a typical value of a bool or enum is drawn
-    half of the time."""
+    half of the time. ``distributions`` (``verifier/distributions.py``) overrides that per fact."""
+    global _CONFIG
+    _CONFIG = distributions or {}
     columns: list[str] = []
     for index, info in enumerate(statute.facts.values()):
         if info.origin is not None:
             continue  # added by an amendment: not in every version's population
         columns.append(f"{_draw(statute, info, f'hash({int(seed)}, i, {index})')} AS {_quote(info.name)}")
+    for kind in statute.top_kinds():
+        columns.append(f"{_draw_items(statute, kind, int(seed), ['i'])} AS {_quote(kind)}")
     return f"SELECT {', '.join(columns)} FROM range({int(rows)}) AS t(i)"
+
+
+def _draw_items(statute: StatuteModel, kind: str, seed: int, path: list[str]) -> str:
+    """A list of 0 to the maximum items of ``kind`` (the number uniform), each fact drawn as a
+    case's fact is, from a hash of (seed, row, the item's position(s), fact)."""
+    var = f"j{len(path)}"
+    kind_index = list(statute.kinds).index(kind)
+    count = f"CAST(hash({seed}, {', '.join(path)}, -1, {kind_index}) % {statute.kinds[kind].maximum + 1} AS BIGINT)"
+    fields = []
+    for index, name in enumerate(statute.kinds[kind].facts):
+        h = f"hash({seed}, {', '.join([*path, var])}, {kind_index}, {index})"
+        fields.append(f"{_quote(name)} := {_draw(statute, statute.item_facts[name], h)}")
+    for child in statute.child_kinds(kind):
+        fields.append(f"{_quote(child)} := {_draw_items(statute, child, seed, [*path, var])}")
+    return f"list_transform(range({count}), lambda {var}: struct_pack({', '.join(fields)}))"
 
 
 def _uniform(h: str, low: int, high: int) -> str:
     return f"(CAST({low} AS HUGEINT) + CAST({h} % {high - low + 1} AS HUGEINT))"
 
 
+_CONFIG: dict = {}  # the distributions of the population being drawn (synthetic_sql sets it)
+UNIT_SCALE = {"int": 1, "money": 100, "rate": 100, "number": 100}
+
+
+def _configured(statute: StatuteModel, info: FactInfo, h: str, dist) -> str:
+    """A fact drawn from its configured distribution (see verifier/distributions.py)."""
+    kind = info.type.kind
+    if dist.kind == "share":
+        return f"({h} % 1000000 < {int(dist.params['share'] * 1000000)})"
+    if dist.kind == "weights":
+        weights = dist.params["weights"]
+        scale = math.lcm(*[Fraction(w).denominator for w in weights.values()])
+        whens, total = [], 0
+        for value, weight in weights.items():
+            if weight:
+                total += int(weight * scale)
+                whens.append(f"WHEN {h} % TOTAL < {total} THEN {_literal(value)}")
+        return "CASE " + " ".join(w.replace("TOTAL", str(total)) for w in whens) + " END"
+    scale = UNIT_SCALE[kind]
+    low, high = _range(info)
+    if "low" in dist.params:
+        low = max(low, dist.params["low"]) if low is not None else dist.params["low"]
+    if "high" in dist.params:
+        high = min(high, dist.params["high"]) if high is not None else dist.params["high"]
+    if dist.kind == "uniform":
+        default_low, default_high = _default_bounds(info)
+        drawn = _uniform(h, math.ceil((low if low is not None else default_low) * scale),
+                         math.floor((high if high is not None else default_high) * scale))
+    else:
+        u1 = f"((CAST({h} % 4503599627370496 AS DOUBLE) + 0.5) / 4503599627370496.0)"
+        u2 = f"((CAST(hash({h}, 7) % 4503599627370496 AS DOUBLE) + 0.5) / 4503599627370496.0)"
+        z = f"(sqrt(-2 * ln({u1})) * cos(2 * pi() * {u2}))"
+        if dist.kind == "normal":
+            value = f"({float(dist.params['mean'])} + {float(dist.params['sd'])} * {z})"
+        else:
+            value = f"({float(dist.params['median'])} * exp({float(dist.params['sigma'])} * {z}))"
+        drawn = f"CAST(round({value} * {scale}) AS HUGEINT)"
+        if high is not None:
+            drawn = f"least({drawn}, CAST({math.floor(high * scale)} AS HUGEINT))"
+        if low is not None:
+            drawn = f"greatest({drawn}, CAST({math.ceil(low * scale)} AS HUGEINT))"
+    if kind == "int":
+        return f"CAST({drawn} AS BIGINT)"
+    return f"CAST(CAST({drawn} AS DECIMAL(38,0)) * 0.01 AS {SQL_TYPE[kind]})"
+
+
+def _range(info: FactInfo) -> tuple[Fraction | None, Fraction | None]:
+    low = Fraction(info.low) if info.low is not None else None  # type: ignore[arg-type]
+    high = Fraction(info.high) if info.high is not None else None  # type: ignore[arg-type]
+    return low, high
+
+
+def _default_bounds(info: FactInfo) -> tuple[Fraction, Fraction]:
+    """Without a range: from 0 (or twice a negative typical) to twice the typical, at least 100 wide."""
+    typical = Fraction(info.typical) if info.typical is not None else None  # type: ignore[arg-type]
+    low = Fraction(info.low) if info.low is not None else (Fraction(0) if typical is None or typical >= 0 else 2 * typical)  # type: ignore[arg-type]
+    if info.high is not None:
+        return low, Fraction(info.high)  # type: ignore[arg-type]
+    return low, max(low + 100, 2 * typical if typical is not None else low + 100)
+
+
 def _draw(statute: StatuteModel, info: FactInfo, h: str) -> str:
     kind = info.type.kind
+    if info.name in _CONFIG:
+        return _configured(statute, info, h, _CONFIG[info.name])
     if kind == "bool":
         share = 50 if info.typical is None else (75 if info.typical else 25)
         return f"({h} % 100 < {share})"
@@ -265,7 +400,8 @@ def _draw(statute: StatuteModel, info: FactInfo, h: str) -> str:
     return f"CAST(CAST({drawn} AS DECIMAL(38,0)) * 0.01 AS {SQL_TYPE[kind]})"  # hundredths, exact
 
 
-def write_population(con, statute: StatuteModel, rows: int, seed: int, out: str | Path) -> None:
+def write_population(con, statute: StatuteModel, rows: int, seed: int, out: str | Path,
+                     distributions: dict | None = None) -> None:
     """Write a synthetic population as Parquet (or CSV for a .csv name)."""
     fmt = "CSV, HEADER" if str(out).lower().endswith(".csv") else "PARQUET"
-    con.execute(f"COPY ({synthetic_sql(statute, rows, seed)}) TO {_literal(str(out))} (FORMAT {fmt})")
+    con.execute(f"COPY ({synthetic_sql(statute, rows, seed, distributions)}) TO {_literal(str(out))} (FORMAT {fmt})")

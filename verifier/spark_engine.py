@@ -21,7 +21,7 @@ from dsl.diagnostics import Diagnostic, LexproofError
 from dsl.model import StatuteModel
 from dsl.source import Span
 from verifier.population import PopulationReport, population_files, validate_population
-from verifier.sql_compile import SqlCompiler
+from verifier.sql_items import compiler_for
 
 _SESSION = None
 
@@ -94,7 +94,7 @@ class SparkEngine:
                     prefix: str = "") -> str:
         """A view of the version's outcomes, compiled straight to Spark's dialect (no round
         trip through DuckDB's), and a SELECT of it for the statements that read it."""
-        compiled = SqlCompiler(version, "spark").sql("population", decisions, ["__row", *keep], prefix)
+        compiled = compiler_for(version, "spark").sql("population", decisions, ["__row", *keep], prefix)
         view = f"{prefix}outcome_view"
         self.spark.sql(compiled).createOrReplaceTempView(view)
         return f"SELECT * FROM {view}"

@@ -28,6 +28,8 @@ expression is inlined into another decision's."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -85,6 +87,12 @@ def reason_column(decision: str) -> str:
     return f"{decision}:reason"
 
 
+def rule_column(decision: str) -> str:
+    """The rule that decides the value (the first that fires), ``otherwise`` for the default,
+    NULL when there is no value."""
+    return f"{decision}:rule"
+
+
 # --- small builders: every composite is parenthesised (sqlglot prints trees as built) ---
 # Nothing is copied: sqlglot's helpers (exp.cast, builder methods) deep-copy their arguments by
 # default, which made compiling a large statute quadratic. A node may appear in several places
@@ -98,7 +106,9 @@ def _cast(e: exp.Expression, to: exp.DataType) -> exp.Expression:
 
 
 def col(name: str) -> exp.Expression:
-    return exp.column(name, quoted=True)
+    # Built directly: exp.column() goes through to_identifier and copies, a third of the
+    # compile time of a large statute.
+    return exp.Column(this=exp.Identifier(this=name, quoted=True))
 
 
 def paren(e: exp.Expression) -> exp.Expression:
@@ -111,11 +121,17 @@ class Builder:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         self.int_type = exp.DataType.build("DECIMAL(38, 0)" if dialect == "spark" else "HUGEINT", dialect="duckdb")
+        self._integers: dict[int, exp.Expression] = {}
 
     def integer(self, value: int, span: Span | None = None) -> exp.Expression:
-        if abs(value) > MAX_INT:
-            raise SqlCompileError(Diagnostic(span, f"the number {value} is beyond the 128-bit integers SQL computes with"))
-        return _cast(exp.Literal.number(value), self.int_type)
+        """A 128-bit integer literal; one node per value, shared by every place that prints
+        it (a large statute uses a few hundred distinct numbers a hundred thousand times)."""
+        node = self._integers.get(value)
+        if node is None:
+            if abs(value) > MAX_INT:
+                raise SqlCompileError(Diagnostic(span, f"the number {value} is beyond the 128-bit integers SQL computes with"))
+            node = self._integers[value] = _cast(exp.Literal.number(value), self.int_type)
+        return node
 
     def as_int(self, e: exp.Expression) -> exp.Expression:
         return _cast(e, self.int_type)
@@ -149,19 +165,55 @@ def is_null(e: exp.Expression) -> exp.Expression:
     return exp.Paren(this=exp.Is(this=paren(e), expression=exp.Null()))
 
 
+def _int_literal(e: exp.Expression) -> int | None:
+    """The value of an integer literal (``CAST(n AS HUGEINT)`` or ``n``), else None."""
+    if isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Cast):
+        e = e.this
+    if isinstance(e, exp.Literal) and not e.is_string:
+        try:
+            return int(e.this)
+        except ValueError:
+            return None
+    return None
+
+
 def binary(kind: type[exp.Expression], a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    """``a kind b``; ``x * 1``, ``1 * x``, ``x + 0``, ``0 + x`` and ``x - 0`` are ``x`` (each
+    keeps x's NULL: an undefined operand stays undefined). ``0 * x`` is not folded: it is NULL
+    when x is. Every integer operand the compiler makes is already 128-bit, so dropping the
+    factor 1 never narrows a type."""
+    if kind is exp.Mul:
+        if _int_literal(b) == 1:
+            return a
+        if _int_literal(a) == 1:
+            return b
+    elif kind is exp.Add or kind is exp.Sub:
+        if _int_literal(b) == 0:
+            return a
+        if kind is exp.Add and _int_literal(a) == 0:
+            return b
     return exp.Paren(this=kind(this=paren(a), expression=paren(b)))
 
 
 def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Expression:
+    kept = []
+    for condition, value in whens:  # a constant condition decides at compile time
+        if isinstance(condition, exp.Boolean):
+            if condition.this is True:
+                return value if not kept else _case(kept, value)
+            continue
+        kept.append((condition, value))
+    return _case(kept, default)
+
+
+def _case(whens: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None) -> exp.Expression:
     if not whens:
         return default if default is not None else exp.Null()
-    node = exp.Case()
-    for condition, value in whens:
-        node = node.when(condition, value, copy=False)
-    if default is not None:
-        node = node.else_(default, copy=False)
-    return exp.Paren(this=node)
+    # Built whole: Case.when() re-parses and re-parents its arguments on every call.
+    ifs = [exp.If(this=condition, true=value) for condition, value in whens]
+    return exp.Paren(this=exp.Case(ifs=ifs, default=default))
 
 
 def null_if_any_null(parts: list[exp.Expression], value: exp.Expression) -> exp.Expression:
@@ -181,6 +233,27 @@ def floor_div(n: exp.Expression, d: exp.Expression) -> exp.Expression:
     negative = binary(exp.LT, n, exp.Literal.number(0))
     up = binary(exp.Sub, binary(exp.Add, exp.Neg(this=paren(n)), d), exp.Literal.number(1))
     return case((negative, exp.Neg(this=binary(exp.IntDiv, up, d))), default=binary(exp.IntDiv, n, d))
+
+
+def print_sql(tree: exp.Expression, dialect: str) -> str:
+    """The SQL text of a tree built for this one call: not copied first (sqlglot's default
+    deep copy took half the time of printing a large statute)."""
+    return tree.sql(dialect=dialect, copy=False, comments=False)
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """The cycle collector off while a query is built and printed: the tree is a million
+    small objects (with parent links, so cycles), and Python's collector scanned them again
+    and again while they were made, most of the build time of a large statute. They are
+    collected once, after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class SqlCompiler:
@@ -212,8 +285,7 @@ class SqlCompiler:
         base = [alias for fact in self._facts_read(order) for alias in self._aliases(self._fact_columns(fact))]
         ctes.append((f"{prefix}l0", exp.Select(expressions=[exp.Star(), *base], from_=exp.From(this=source_expr))))
         for index, level in enumerate(levels):
-            for stage, build in enumerate((self._stage_raw, self._stage_reduce, self._stage_fire,
-                                           self._stage_choose, self._stage_decide)):
+            for stage, build in enumerate(self.stages()):
                 columns = [exp.Star(), *self._aliases(build(level))]
                 previous = exp.From(this=exp.to_table(ctes[-1][0]))
                 ctes.append((f"{prefix}l{index + 1}_{stage}", exp.Select(expressions=columns, from_=previous)))
@@ -227,7 +299,8 @@ class SqlCompiler:
 
     def sql(self, source: exp.Expression | str, decisions: list[str] | None = None,
             keep: list[str] | None = None, prefix: str = "") -> str:
-        return self.query(source, decisions, keep, prefix).sql(dialect=self.dialect)
+        with _no_gc():
+            return print_sql(self.query(source, decisions, keep, prefix), self.dialect)
 
     @staticmethod
     def _aliases(columns: list[tuple[str, exp.Expression]]) -> list[exp.Expression]:
@@ -256,7 +329,7 @@ class SqlCompiler:
             nodes.append(rule.value)
             if rule.condition is not None:
                 nodes.append(rule.condition)
-        default = self.statute.decisions[name].default
+        default = self.statute.decision_info(name).default
         if default is not None:
             nodes.append(default)
         tables = {sub.name for node in nodes for sub in ir.walk(node) if isinstance(sub, ir.TableRef)}
@@ -286,11 +359,12 @@ class SqlCompiler:
                 if isinstance(sub, ir.FactRef)}
         return [name for name in self.statute.facts if name in used]
 
-    def _fact_columns(self, name: str) -> list[tuple[str, exp.Expression]]:
+    def _fact_columns(self, name: str, source: exp.Expression | None = None) -> list[tuple[str, exp.Expression]]:
         """The fact's internal column(s): integers widened, money in cents over 100, a rate or
-        number over 10^scale, a date as its day number."""
-        kind = self.statute.facts[name].type.kind
-        source = col(name)
+        number over 10^scale, a date as its day number. ``source``: where the value is read
+        (default: the population's column named after the fact; an item's record field)."""
+        kind = self.statute.fact_info(name).type.kind
+        source = col(name) if source is None else source
         if kind in ("int",):
             return [(fact_column(name), self.b.as_int(source))]
         if kind in ("money", "rate", "number"):
@@ -322,7 +396,7 @@ class SqlCompiler:
         """Each rule's condition and value, and each decision's default, as compiled."""
         out: list[tuple[str, exp.Expression]] = []
         for name in level:
-            info = self.statute.decisions[name]
+            info = self.statute.decision_info(name)
             for rule in self.version.rules_of(name):
                 condition = exp.true() if rule.condition is None else self.expr(rule.condition).num
                 out.append((f"c:{rule.name}", condition))
@@ -341,10 +415,10 @@ class SqlCompiler:
         denominators and the next operations start from small numbers."""
         out: list[tuple[str, exp.Expression]] = []
         for name in level:
-            if not self.statute.decisions[name].type.is_rational:
+            if not self.statute.decision_info(name).type.is_rational:
                 continue
             stored = [f"v:{rule.name}" for rule in self.version.rules_of(name)]
-            if self.statute.decisions[name].default is not None:
+            if self.statute.decision_info(name).default is not None:
                 stored.append(f"default:{name}")
             for column in stored:
                 n, d = col(column + ":rawnum"), col(column + ":rawden")
@@ -382,7 +456,7 @@ class SqlCompiler:
         """The value of the first firing rule, and whether some condition is undefined."""
         out: list[tuple[str, exp.Expression]] = []
         for name in level:
-            rational = self.statute.decisions[name].type.is_rational
+            rational = self.statute.decision_info(name).type.is_rational
             rules = self.version.rules_of(name)
             whens = [(col(f"fire:{r.name}"), self._rule_value(r.name, rational)) for r in rules]
             out.append((f"chosen:{name}", case(*[(c, v.num) for c, v in whens], default=exp.Null())))
@@ -390,6 +464,30 @@ class SqlCompiler:
                 out.append((f"chosen:{name}:den", case(*[(c, v.den) for c, v in whens], default=exp.Null())))
             out.append((f"condundef:{name}", b_or(*[is_null(col(f"c:{r.name}")) for r in rules])))
             out.append((f"anyfire:{name}", b_or(*[col(f"fire:{r.name}") for r in rules])))
+        return out
+
+    def stages(self) -> tuple:
+        """The stages of one level of decisions, each a common table expression."""
+        return (self._stage_raw, self._stage_reduce, self._stage_fire, self._stage_choose, self._stage_judge,
+                self._stage_decide)
+
+    def _stage_judge(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
+        """Per decision, the first firing rule, the first firing rule whose value is undefined
+        and the first that disagrees with the chosen value (NULL: none), computed once: the
+        status, the value, the reason and the deciding rule all read them."""
+        out: list[tuple[str, exp.Expression]] = []
+        for name in level:
+            rational = self.statute.decision_info(name).type.is_rational
+            rules = self.version.rules_of(name)
+            chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
+            undefined = [(b_and(col(f"fire:{r.name}"), is_null(col(f"v:{r.name}"))), exp.Literal.string(r.name))
+                         for r in rules]
+            disagree = [(b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))),
+                         exp.Literal.string(r.name)) for r in rules]
+            firing = [(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules]
+            out.append((f"first:{name}", case(*firing, default=exp.Null())))
+            out.append((f"undefrule:{name}", case(*undefined, default=exp.Null())))
+            out.append((f"disagree:{name}", case(*disagree, default=exp.Null())))
         return out
 
     def _stage_decide(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
@@ -402,30 +500,27 @@ class SqlCompiler:
         """Status, value and reason, in the evaluator's order: an undefined condition, then the
         first firing rule with an undefined value, then a disagreement, then the firing rules'
         value, then the default, else undecided."""
-        info = self.statute.decisions[name]
+        info = self.statute.decision_info(name)
         rational = info.type.is_rational
-        rules = self.version.rules_of(name)
         chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
-        value_undefined = [(b_and(col(f"fire:{r.name}"), is_null(col(f"v:{r.name}"))), r.name) for r in rules]
-        disagree = [
-            (b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))), r.name)
-            for r in rules
-        ]
-        first_firing = case(*[(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules], default=exp.Null())
+        undefined_rule, disagreeing = col(f"undefrule:{name}"), col(f"disagree:{name}")
+        value_undefined = exp.Paren(this=exp.Not(this=is_null(undefined_rule)))
+        disagree = exp.Paren(this=exp.Not(this=is_null(disagreeing)))
+        first_firing = col(f"first:{name}")
         cond_undef = col(f"condundef:{name}")
         any_fire = col(f"anyfire:{name}")
         has_default = info.default is not None
         default = Val(col(f"default:{name}"), col(f"default:{name}:den") if rational else None)
         whens = [
             (cond_undef, "undefined"),
-            (b_or(*[c for c, _ in value_undefined]), "undefined"),
-            (b_or(*[c for c, _ in disagree]), "conflict"),
+            (value_undefined, "undefined"),
+            (disagree, "conflict"),
             (any_fire, "decided"),
         ]
         if has_default:
             whens += [(is_null(default.num), "undefined"), (exp.true(), "default")]
         status = case(*[(c, exp.Literal.string(s)) for c, s in whens], default=exp.Literal.string("undecided"))
-        bad = b_or(cond_undef, *[c for c, _ in value_undefined], *[c for c, _ in disagree])
+        bad = b_or(cond_undef, value_undefined, disagree)
 
         def pick(part_chosen: exp.Expression, part_default: exp.Expression | None) -> exp.Expression:
             return case((bad, exp.Null()), (any_fire, part_chosen),
@@ -437,27 +532,29 @@ class SqlCompiler:
         columns = [(value_column(name), value)]
         if rational:
             columns.append((den_column(name), pick(chosen.den, default.den if has_default else None)))
-        rule_of = lambda pairs: case(*[(c, exp.Literal.string(r)) for c, r in pairs], default=exp.Null())  # noqa: E731
         reason = case(
             (cond_undef, exp.Literal.string(f"a condition of {name} is undefined")),
-            (b_or(*[c for c, _ in value_undefined]),
-             exp.Concat(expressions=[exp.Literal.string("the value of rule "), rule_of(value_undefined),
+            (value_undefined,
+             exp.Concat(expressions=[exp.Literal.string("the value of rule "), undefined_rule,
                                     exp.Literal.string(" is undefined")])),
-            (b_or(*[c for c, _ in disagree]),
+            (disagree,
              exp.Concat(expressions=[exp.Literal.string("rules "), first_firing, exp.Literal.string(" and "),
-                                    rule_of(disagree), exp.Literal.string(" both apply and disagree")])),
+                                    disagreeing, exp.Literal.string(" both apply and disagree")])),
             (any_fire, exp.Null()),
             *([(is_null(default.num), exp.Literal.string(f"the default of {name} is undefined"))] if has_default else []),
             default=exp.Null() if has_default else exp.Literal.string(f"no rule decides {name} and it has no default"),
         )
-        columns += [(status_column(name), status), (reason_column(name), reason)]
+        deciding = case((bad, exp.Null()), (any_fire, first_firing),
+                        default=(case((is_null(default.num), exp.Null()), default=exp.Literal.string("otherwise"))
+                                 if has_default else exp.Null()))
+        columns += [(status_column(name), status), (reason_column(name), reason), (rule_column(name), deciding)]
         return columns
 
     def _output_columns(self, name: str) -> list[exp.Expression]:
         columns = [value_column(name)]
-        if self.statute.decisions[name].type.is_rational:
+        if self.statute.decision_info(name).type.is_rational:
             columns.append(den_column(name))
-        columns += [status_column(name), reason_column(name)]
+        columns += [status_column(name), reason_column(name), rule_column(name)]
         return [col(c) for c in columns]
 
     # --- expressions ---
@@ -688,6 +785,8 @@ class SqlCompiler:
             result = values[-1] if table.has_above else values[last]
             for row in reversed(range(len(bounds))):
                 result = self.choose(inside[row], values[row], result)
+        elif (piecewise := self._marginal_pieces(table)) is not None:
+            result = self.coerce(self._piecewise(self.fraction(x), *piecewise), table.output)
         else:
             zero = Val(self.b.integer(0))
             total: Val = zero
@@ -702,6 +801,57 @@ class SqlCompiler:
             result = self.coerce(total, table.output)
         result = self.undefined_unless(defined, result)
         return self.strict([x, *bounds, *values], result)
+
+    def _marginal_pieces(self, table) -> tuple[list[Fraction], list[tuple[Fraction, Fraction]]] | None:
+        """A marginal table with constant, increasing, positive bounds and constant rates as
+        the linear pieces of its sum: on (b[k-1], b[k]] the sum of ``rate * max(0, min(x,
+        bound) - previous bound)`` is ``a[k] + r[k] * x`` for constants a and r (0 for x <= 0;
+        after the last bound the ``above`` rate, or, without one, the full brackets, which
+        ``defined`` makes undefined anyway). The same value as the bracket-by-bracket sum, in
+        a fraction of its SQL: each bracket's ``min`` repeated x's columns. None when a bound
+        or rate is not a constant (then the sum is compiled as written)."""
+        def constant(node: ir.Node) -> Fraction | None:
+            if isinstance(node, ir.Const) and node.type.kind != "date":
+                return Fraction(node.value)  # type: ignore[arg-type]
+            if isinstance(node, ir.ParamRef) and node.version is None and node.name in self.version.parameters:
+                value = self.version.parameters[node.name]
+                return Fraction(value) if isinstance(value, (int, Fraction)) and not isinstance(value, bool) else None
+            return None
+
+        bounds = [constant(b) for b in table.bounds]
+        rates = [constant(v) for v in table.values]
+        if any(v is None for v in [*bounds, *rates]):
+            return None
+        if bounds[0] <= 0 or any(b <= a for a, b in zip(bounds, bounds[1:])):  # type: ignore[operator]
+            return None
+        pieces: list[tuple[Fraction, Fraction]] = []
+        lower, full = Fraction(0), Fraction(0)
+        for bound, rate in zip(bounds, rates):
+            pieces.append((full - rate * lower, rate))  # type: ignore[operator]
+            full += rate * (bound - lower)  # type: ignore[operator]
+            lower = bound  # type: ignore[assignment]
+        above = rates[-1] if table.has_above else Fraction(0)
+        pieces.append((full - above * lower, above))  # type: ignore[operator]
+        return bounds, pieces  # type: ignore[return-value]
+
+    def _piecewise(self, x: Val, bounds: list[Fraction], pieces: list[tuple[Fraction, Fraction]]) -> Val:
+        """``0`` for x <= 0, ``a + r * x`` on each piece: (p t d + q s n) / (q t d) for a = p/q,
+        r = s/t, x = n/d."""
+        def linear(a: Fraction, r: Fraction) -> Val:
+            if r == 0:
+                return Val(self.b.integer(a.numerator), self.b.integer(a.denominator))
+            num = binary(exp.Add, binary(exp.Mul, self.b.integer(a.numerator * r.denominator), x.den),
+                         binary(exp.Mul, self.b.integer(a.denominator * r.numerator), x.num))
+            return Val(num, binary(exp.Mul, self.b.integer(a.denominator * r.denominator), x.den))
+
+        def at_most(bound: Fraction) -> exp.Expression:
+            return self.compare(exp.LTE, x, Val(self.b.integer(bound.numerator), self.b.integer(bound.denominator)))
+
+        zero = Val(self.b.integer(0), self.b.integer(1))
+        whens = [(at_most(Fraction(0)), zero)] + [(at_most(b), linear(*piece)) for b, piece in zip(bounds, pieces)]
+        result = linear(*pieces[-1])
+        return Val(case(*[(c, v.num) for c, v in whens], default=result.num),
+                   case(*[(c, v.den) for c, v in whens], default=result.den))
 
     def _in_row(self, x: Val, bound: Val, exclusive: bool) -> exp.Expression:
         return self.compare(exp.LT if exclusive else exp.LTE, x, bound)
@@ -814,7 +964,9 @@ _DATE_OPS = {"year", "month", "day", "add_months", "years_between", "months_betw
 def compile_version(version: Version, source: str = "population", decisions: list[str] | None = None,
                     dialect: str = "duckdb", keep: list[str] | None = None) -> str:
     """The SQL text of ``version``'s decisions over the table ``source``."""
-    return SqlCompiler(version, dialect).sql(source, decisions, keep)
+    from verifier.sql_items import compiler_for  # items extend this compiler
+
+    return compiler_for(version, dialect).sql(source, decisions, keep)
 
 
 __all__ = ["SqlCompiler", "SqlCompileError", "Val", "compile_version", "STATUSES", "sqlglot"]

@@ -14,7 +14,8 @@ from pathlib import Path
 from dsl.consolidate import Version
 from dsl.model import StatuteModel
 from verifier.population import RATE_SCALE, SQL_TYPE, PopulationReport, load_population
-from verifier.sql_compile import SqlCompiler, den_column, reason_column, status_column, value_column
+from verifier.sql_compile import den_column, reason_column, status_column, value_column
+from verifier.sql_items import ItemSqlCompiler, compiler_for
 
 
 def connect(threads: int | None = None, memory_limit: str | None = None):
@@ -57,16 +58,35 @@ class DuckDBEngine:
     def load_cases(self, statute: StatuteModel, cases: list[dict[str, object]]) -> None:
         """The view ``population`` from cases in the evaluator's representation (tests)."""
         facts = list(statute.facts.values())
-        columns = ", ".join(f"{_quote(f.name)} {SQL_TYPE[f.type.kind]}" for f in facts)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE population (__row BIGINT{', ' if facts else ''}{columns})")
-        marks = ", ".join("?" * (len(facts) + 1))
-        rows = [[index + 1] + [_to_sql(case.get(f.name), f.type.kind) for f in facts] for index, case in enumerate(cases)]
+        kinds = statute.top_kinds()
+        columns = ", ".join([*(f"{_quote(f.name)} {SQL_TYPE[f.type.kind]}" for f in facts),
+                             *(f"{_quote(k)} {items_type(statute, k)}" for k in kinds)])
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE population (__row BIGINT{', ' if columns else ''}{columns})")
+        marks = ", ".join("?" * (len(facts) + len(kinds) + 1))
+        rows = [[index + 1] + [_to_sql(case.get(f.name), f.type.kind) for f in facts]
+                + [_items_to_sql(statute, k, case.get(k)) for k in kinds] for index, case in enumerate(cases)]
         if rows:
             self.con.executemany(f"INSERT INTO population VALUES ({marks})", rows)
 
     def outcome_sql(self, version: Version, decisions: list[str] | None = None, keep: list[str] = (),  # type: ignore[assignment]
                     prefix: str = "") -> str:
-        return SqlCompiler(version, "duckdb").sql("population", decisions, ["__row", *keep], prefix)
+        return compiler_for(version, "duckdb").sql("population", decisions, ["__row", *keep], prefix)
+
+    def item_outcomes(self, version: Version, kind: str) -> dict[tuple[int, ...], dict[str, object]]:
+        """Every item's outcomes of the decisions per ``kind``: {(row, position, ...): {decision:
+        (status, value, reason)}}, positions from 1 along the kind's chain (tests)."""
+        compiler = ItemSqlCompiler(version, "duckdb")
+        names = [d for d, k in version.statute.decision_kind.items() if k == kind]
+        cursor = self.con.execute(compiler.sql("population", names, [], "", kind))
+        columns = [d[0] for d in cursor.description]
+        keys = compiler.keys(kind)
+        result = {}
+        for values in cursor.fetchall():
+            row = dict(zip(columns, values))
+            result[tuple(int(row[k]) for k in keys)] = {
+                name: (row[status_column(name)], _from_sql(version.statute, name, row), row[reason_column(name)])
+                for name in names}
+        return result
 
     def outcomes(self, version: Version, decisions: list[str] | None = None) -> list[dict[str, object]]:
         """Every row's outcomes as the evaluator's values: {decision: (status, value)}, in row order."""
@@ -95,12 +115,30 @@ def _to_sql(value: object, kind: str) -> object:
     return value
 
 
+def items_type(statute: StatuteModel, kind: str) -> str:
+    """The DuckDB type of a kind's items: a list of records of its facts and nested kinds."""
+    fields = [f"{_quote(name)} {SQL_TYPE[statute.item_facts[name].type.kind]}" for name in statute.kinds[kind].facts]
+    fields += [f"{_quote(child)} {items_type(statute, child)}" for child in statute.child_kinds(kind)]
+    return f"STRUCT({', '.join(fields)})[]"
+
+
+def _items_to_sql(statute: StatuteModel, kind: str, listed: object) -> list[dict]:
+    result = []
+    for item in listed or []:  # type: ignore[attr-defined]
+        entry: dict[str, object] = {name: _to_sql(item.get(name), statute.item_facts[name].type.kind)
+                                    for name in statute.kinds[kind].facts}
+        for child in statute.child_kinds(kind):
+            entry[child] = _items_to_sql(statute, child, item.get(child))
+        result.append(entry)
+    return result
+
+
 def _from_sql(statute: StatuteModel, name: str, row: dict) -> object:
     """A decision's value from its columns, in the evaluator's representation."""
     value = row[value_column(name)]
     if value is None:
         return None
-    kind = statute.decisions[name].type
+    kind = statute.decision_info(name).type
     if kind.is_rational:
         return Fraction(int(value), int(row[den_column(name)]))
     if kind.kind == "date":
