@@ -5,7 +5,8 @@ One catalogue, keyed by a short name, so that a renderer never spells out a word
 new interface (or a new result kind) is translated in one place. ``text(key, lang, **values)``
 fills the ``{placeholders}``. The terms are those a Dutch drafter uses: "is van toepassing",
 "anders", "tegenvoorbeeld", "bewezen", "leemte", "strijdige regels". JSON, SARIF and JUnit stay
-in English (they are read by programs); diagnostics (error messages) are English for now.
+in English (they are read by programs); diagnostics (error messages) are translated by
+``verifier.diagnostic_messages``.
 """
 
 from __future__ import annotations
