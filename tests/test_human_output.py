@@ -292,3 +292,55 @@ def test_a_warning_says_why_in_one_line(tmp_path: Path) -> None:
     assert lines[index + 2] == ("    rule a [art. 1 lid 1 W] can never apply: its condition cannot hold within "
                                 "the facts' domain")
     assert "the case:" not in out
+
+
+GAP_STATUTE = """\
+statute G "Gapwet"
+
+facts A {
+  uren: number 0..60
+  aandeel: rate 0..1
+}
+
+decision recht: bool [art. 1]
+
+rule laag [art. 1 lid 1]:
+  recht = true
+  if uren < 12.5
+
+rule hoog [art. 1 lid 2]:
+  recht = false
+  if uren > 20.25 or aandeel > 12.5%
+"""
+
+
+def test_a_gap_region_in_dutch_has_dutch_numbers(tmp_path: Path) -> None:
+    """No rule applies where 12.5 <= uren <= 20.25 and aandeel <= 12.5% (worked out from the two
+    conditions by hand): the Dutch line writes those bounds with a decimal comma; the statute's
+    own text ('uren < 12.5' in the trace) stays as written, and English keeps the point."""
+    path = tmp_path / "g.law"
+    path.write_text(GAP_STATUTE, encoding="utf-8")
+    lines = {}
+    for lang in ("en", "nl"):
+        code, out, _ = cli("check", str(path), "--only", "gap", "--no-cache", "--date", "2026-01-01", "--lang", lang)
+        assert code == 1
+        lines[lang] = next(line for line in out.splitlines() if "where:" in line or "waar:" in line)
+    assert lines["en"].endswith("undecided where: uren 12.5..20.25, aandeel 0%..12.5%")
+    assert lines["nl"].endswith("onbeslist waar: uren 12,5..20,25, aandeel 0%..12,5%")
+
+
+def test_region_and_values_words_in_dutch() -> None:
+    from verifier.messages import engine_text, region_text, values_text
+
+    gap = ("no rule decides d for the case below, and it has no 'otherwise'; undecided where: "
+           "some cases: x 0.5..1.75, b = true, n 0..1499, inkomen €0.00..€29,999.99 | every case")
+    assert engine_text(gap, "nl") == (
+        "geen regel beslist d voor het geval hieronder, en d heeft geen 'anders'; onbeslist waar: "
+        "een deel van de gevallen: x 0,5..1,75, b = waar, n 0..1499, inkomen €\xa00,00..€\xa029.999,99 | elk geval")
+    assert engine_text(gap, "en") == gap
+    assert region_text("y 0.3333… (exactly 1/3)..1", "nl") == "y 0,3333… (precies 1/3)..1"
+    assert region_text("d 2027-09-01..2027-12-31, -1.5..-0.5", "nl") == "d 1 september 2027..31 december 2027, -1,5..-0,5"
+    # not numbers of a value: an article, a dotted version, an impossible date
+    assert values_text("art. 3.16b, 1.2.3, 2024-02-30", "nl") == "art. 3.16b, 1.2.3, 2024-02-30"
+    conflict = "rules a [art. 1] and b [art. 2] both apply to the case below and decide d differently (true vs false)"
+    assert engine_text(conflict, "nl").endswith("beslissen d verschillend (waar vs onwaar)")

@@ -11,6 +11,14 @@ import ast
 from pathlib import Path
 
 DSL = Path(__file__).resolve().parent.parent / "dsl"
+VERIFIER = "verifier"  # the other package folder, which dsl/ must never import
+
+
+def _package_path(module: str) -> list[str]:
+    """A module name as its parts inside the repository, the same for ``dsl.ir`` and
+    ``lexproof.dsl.ir`` (the installed name, issue 17 item 5)."""
+    parts = module.split(".")
+    return parts[1:] if parts[0] == "lexproof" and len(parts) > 1 else parts
 
 
 def _type_checking_only(node: ast.AST) -> bool:
@@ -27,12 +35,16 @@ def _imports(tree: ast.AST) -> set[str]:
             pending.extend(node.orelse)  # the else branch runs
             continue
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "dsl":
+            parts = _package_path(node.module)
+            if parts == [DSL.name]:
                 found.update(alias.name for alias in node.names)
-            elif node.module.startswith("dsl."):
-                found.add(node.module.split(".")[1])
+            elif parts[0] == DSL.name and len(parts) > 1:
+                found.add(parts[1])
         elif isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[1] for alias in node.names if alias.name.startswith("dsl."))
+            for alias in node.names:
+                parts = _package_path(alias.name)
+                if parts[0] == DSL.name and len(parts) > 1:
+                    found.add(parts[1])
         pending.extend(ast.iter_child_nodes(node))
     return found
 
@@ -103,4 +115,17 @@ def test_dsl_never_imports_verifier() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         modules = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
         modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-        assert not [m for m in modules if m == "verifier" or m.startswith("verifier.")], path.name
+        assert not [m for m in modules if _package_path(m)[0] == VERIFIER], path.name
+
+
+def test_both_import_names_of_a_module_are_read_alike() -> None:
+    """The repository's modules are imported as ``lexproof.dsl.x`` (installed name) and were
+    ``dsl.x``: both spellings are the same dependency, and a verifier import is seen in both."""
+    source = "from lexproof.dsl.consolidate import V\nfrom lexproof.dsl import ir\nimport lexproof.dsl.evaluator\n"
+    # the old spelling is made here rather than written out, so that renaming imports leaves it
+    old, new = ast.parse(source.replace("lexproof.", "")), ast.parse(source)
+    assert "lexproof" not in ast.unparse(old)
+    assert _imports(old) == _imports(new) == {"consolidate", "ir", "evaluator"}
+    installed = "lexproof.verifier.api"
+    assert _package_path(installed)[0] == _package_path(installed.removeprefix("lexproof."))[0] == VERIFIER
+    assert _package_path("lexproof")[0] == "lexproof"

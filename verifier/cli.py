@@ -59,17 +59,21 @@ def _show_warnings(program) -> None:
         click.echo(warning.render(), err=True)
 
 
-def _guard(action: Callable[[], int], command: str | None = None, output_format: str = "human") -> int:
+def _guard(action: Callable[[], int], command: str | None = None, output_format: str = "human",
+           lang: str | None = None) -> int:
     """Run a command: bad input -> diagnostics and exit 2; lexproof bugs -> exit 4; never a
     traceback (set LEXPROOF_DEBUG=1 to see one). With a machine format, bad input also
     writes that format's error document on stdout (``_emit_errors``): a statute that does not
-    load must not look like an empty, clean report to CI."""
+    load must not look like an empty, clean report to CI. The diagnostics on stderr are in
+    ``lang`` (default from the locale); the machine formats keep the English text."""
     try:
         return action()
     except LexproofError as error:
-        click.echo(error.render(), err=True)
-        count = len(error.diagnostics)
-        click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
+        from verifier.diagnostic_messages import error_count, render_error
+
+        lang = lang or default_lang()
+        click.echo(render_error(error, lang), err=True)
+        click.echo(error_count(len(error.diagnostics), lang), err=True)
         if command is not None and output_format != "human":
             _emit_errors(command, output_format, error)
         return EXIT_BAD_INPUT
@@ -248,7 +252,7 @@ def eval_command(files, case_file, date, amendment, statute, output_format, lang
                 console.print(Text(msg("defaulted", lang, names=", ".join(result.defaulted))))
         return 0
 
-    sys.exit(_guard(action, "eval", output_format))
+    sys.exit(_guard(action, "eval", output_format, lang))
 
 
 @main.command("test")
@@ -268,7 +272,7 @@ def test_command(paths, date, output_format, lang, verbose, quiet) -> None:
         results = api.check(program, date=_parse_date(date, "--date"), builtin=False, properties=False)
         return _report("test", program, results, output_format, verbose, lang=lang, quiet=quiet)
 
-    sys.exit(_guard(action, "test", output_format))
+    sys.exit(_guard(action, "test", output_format, lang))
 
 
 JOBS = once_option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_default=True,
@@ -327,7 +331,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
                                "--no-cache checks afresh)"), err=True)
         return code
 
-    sys.exit(_guard(action, "check", output_format))
+    sys.exit(_guard(action, "check", output_format, lang))
 
 
 @main.command("query")
@@ -367,7 +371,7 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
         print_result(console, result, program.statutes, verbose=True, lang=lang)
         return 3 if result.status == "unknown" else 0
 
-    sys.exit(_guard(action, "query", output_format))
+    sys.exit(_guard(action, "query", output_format, lang))
 
 
 @main.command("diff")
@@ -404,7 +408,7 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         print_diff_summary(console, results, lang)
         return code
 
-    sys.exit(_guard(action, "diff", output_format))
+    sys.exit(_guard(action, "diff", output_format, lang))
 
 
 @main.command("fmt")

@@ -5,7 +5,8 @@ One catalogue, keyed by a short name, so that a renderer never spells out a word
 new interface (or a new result kind) is translated in one place. ``text(key, lang, **values)``
 fills the ``{placeholders}``. The terms are those a Dutch drafter uses: "is van toepassing",
 "anders", "tegenvoorbeeld", "bewezen", "leemte", "strijdige regels". JSON, SARIF and JUnit stay
-in English (they are read by programs); diagnostics (error messages) are English for now.
+in English (they are read by programs); diagnostics (error messages) are translated by
+``verifier.diagnostic_messages``.
 """
 
 from __future__ import annotations
@@ -184,6 +185,57 @@ def localize_amounts(text_: str, lang: str) -> str:
     return re.sub(_ENGLISH_AMOUNT, one, text_).replace("e.g. ", "bijv. ")
 
 
+# A decimal number as the engine writes it in English ('20.25', '-1.5', the 12.5 of '12.5%', the
+# 0.3333 of '0.3333… (exactly 1/3)'): not a digit group or the cents of an amount ('€1,409.00' is
+# localize_amounts' job), not glued to a word ('art. 3.16b'), not one part of '1.2.3'. The '..' of
+# a range may stand on either side ('0..20.25', '1.5..3').
+_ENGLISH_DECIMAL = (r"(?<![\w,/€$])(?<![^.]\.)(?<!^\.)(?P<sign>-?)(?P<whole>[0-9]+)\.(?P<fraction>[0-9]+)"
+                    r"(?![\w]|\.[0-9])")
+# The words of a region ('where' a gap is), as regions.describe_row writes them.
+_REGION_WORDS_NL = [(r"\bsome cases: ", "een deel van de gevallen: "), (r"\bevery case\b", "elk geval"),
+                    (r"\(exactly ", "(precies ")]
+_ISO_DATE = r"(?<![\w-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w-])"
+
+
+def values_text(values: str, lang: str) -> str:
+    """Values as the engine writes them in English ('true', '20.25', '12.5%', '2027-09-01') in
+    ``lang``: true/false in words, decimal numbers with the locale's decimal sign, dates as
+    ``date`` writes them. Ints stay as the statute writes them (no digit groups: '0..1.499'
+    would read as a decimal), amounts are left to ``localize_amounts``."""
+    import re
+
+    if lang == "en":
+        return values
+    values = re.sub(r"\btrue\b", text("bool.true", lang), values)
+    values = re.sub(r"\bfalse\b", text("bool.false", lang), values)
+    values = re.sub(_ENGLISH_DECIMAL, lambda m: f"{m['sign']}{m['whole']},{m['fraction']}", values)
+
+    def one_date(match: re.Match[str]) -> str:
+        try:
+            return date(dt.date(int(match["y"]), int(match["m"]), int(match["d"])), lang)
+        except ValueError:
+            return match[0]
+
+    return re.sub(_ISO_DATE, one_date, values)
+
+
+def region_text(region: str, lang: str) -> str:
+    """A region of cases as the engine describes it ('some cases: uren 0..20.25, aandeel
+    0%..12.5%, mantelzorg = true') in ``lang``: its words and its values (``values_text``)."""
+    import re
+
+    if lang == "en":
+        return region
+    for pattern, words in _REGION_WORDS_NL:
+        region = re.sub(pattern, words, region)
+    return values_text(region, lang)
+
+
+# Groups of an ENGINE_NL pattern that hold more than a name, and how to show them in Dutch:
+# w, where a gap is; v, the values two rules give ('true vs false').
+_GROUPS_NL = {"w": region_text, "v": values_text}
+
+
 def engine_text(message: str, lang: str) -> str:
     """An engine message in ``lang``: each '; '-separated part by the first pattern of
     ``ENGINE_NL`` that matches it whole; other parts as written."""
@@ -202,7 +254,9 @@ def _translate(part: str) -> str | None:
     for pattern, template in ENGINE_NL:
         match = re.fullmatch(pattern, part)
         if match:
-            return template.format(**match.groupdict())
+            groups = {name: _GROUPS_NL[name](value, "nl") if name in _GROUPS_NL and value else value
+                      for name, value in match.groupdict().items()}
+            return template.format(**groups)
     return None
 
 

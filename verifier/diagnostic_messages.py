@@ -1,0 +1,201 @@
+"""Diagnostics (the messages about bad input) in Dutch for the command line's ``--lang nl``.
+
+The checker and the parser write their messages in English where they find the problem (dsl/
+never imports verifier/, and JSON, SARIF, JUnit and the language server keep the English text,
+which programs and issue reports quote). For a person at the terminal the CLI shows them in the
+chosen language: each message is matched whole against the patterns below, and the Dutch
+template is filled with the matched parts. The parts that are phrases of their own (what a
+syntax error expected, a hint in brackets) are translated in turn. A message no pattern knows
+is shown as written, so a new English message is never lost, only untranslated.
+
+The position and the severity stay as tools read them: ``file:line:col: error: ...``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from dsl.diagnostics import Diagnostic, LexproofError
+
+# What a syntax error expected (dsl/syntax_errors.py), longest first so that 'an amount
+# (€1118.00)' is not read as 'an amount'.
+_PHRASES_NL = sorted([
+    ("a literal (a number, an amount, a percentage or a date)",
+     "een letterlijke waarde (een getal, een bedrag, een percentage of een datum)"),
+    ('a quoted text ("...")', 'een tekst tussen aanhalingstekens ("...")'),
+    ("a whole number", "een geheel getal"),
+    ("a decimal number", "een decimaal getal"),
+    ("a percentage (96%)", "een percentage (96%)"),
+    ("an amount (€1118.00)", "een bedrag (€1118.00)"),
+    ("a date (YYYY-MM-DD)", "een datum (JJJJ-MM-DD)"),
+    ("an article number (3.16b, 4:84)", "een artikelnummer (3.16b, 4:84)"),
+    ("an item (a, 1°)", "een onderdeel (a, 1°)"),
+    ("a number or a percentage", "een getal of een percentage"),
+    ("an expression", "een uitdrukking"),
+    ("end of file", "einde van het bestand"),
+    ("an amount", "een bedrag"),
+    ("a number", "een getal"),
+    ("a date", "een datum"),
+    ("a name", "een naam"),
+], key=lambda pair: -len(pair[0]))
+
+# Hints in brackets after a syntax error.
+_HINTS_NL: list[tuple[str, str]] = [
+    (r"write 'and', 'or', 'not'", "schrijf 'and', 'or', 'not'"),
+    (r"'(?P<w>[^']+)' starts a new declaration, so what comes before it is incomplete",
+     "'{w}' begint een nieuwe declaratie, dus wat ervoor staat is onvolledig"),
+    (r"'(?P<w>[^']+)' starts a new change, so what comes before it is incomplete",
+     "'{w}' begint een nieuwe wijziging, dus wat ervoor staat is onvolledig"),
+    (r"equality is written with a single '='", "gelijkheid schrijft u met één '='"),
+    (r"every rule needs a citation, e\.g\. (?P<c>.+)", "elke regel heeft een vindplaats nodig, bijv. {c}"),
+    (r"a range bound must be a literal such as (?P<x>\S+), not a name or an expression",
+     "een grens van een bereik is een letterlijke waarde zoals {x}, geen naam of uitdrukking"),
+    (r"a range bound must be a literal, not an expression",
+     "een grens van een bereik is een letterlijke waarde, geen uitdrukking"),
+]
+
+_KINDS_NL = {"decision": "beslissing", "enum": "enum", "fact": "feit", "facts group": "feitengroep",
+             "parameter": "parameter", "table": "tabel", "rule": "regel", "statute": "wet",
+             "amendment": "wijziging"}
+
+# A hint in brackets at the end of a syntax error; not the brackets of an expected phrase
+# ('an article number (3.16b, 4:84)'), which belong to the phrase.
+_H = r"""(?: \((?!96%\)|€1118\.00\)|YYYY-MM-DD\)|3\.16b, 4:84\)|a, 1°\)|"\.\.\."\)|a number, an amount)(?P<h>.+)\))?"""
+
+# (pattern of the whole English message, Dutch template). Group names with a meaning:
+# e = what was expected (phrases), h = a hint (hints), k = a kind of declaration (kinds).
+DIAGNOSTICS_NL: list[tuple[str, str]] = [
+    (r"unexpected end of file; expected (?P<e>.+?)" + _H,
+     "onverwacht einde van het bestand; verwacht: {e}{h}"),
+    (r"unexpected character (?P<c>.+?); expected (?P<e>.+?)" + _H,
+     "onverwacht teken {c}; verwacht: {e}{h}"),
+    (r"unexpected character (?P<c>.+?)" + _H, "onverwacht teken {c}{h}"),
+    (r"unexpected (?P<t>'.*?'|end of file); expected (?P<e>.+?)" + _H,
+     "onverwacht {t}; verwacht: {e}{h}"),
+    (r"unknown name '(?P<n>[^']*)'; did you mean '(?P<m>[^']*)'\?", "onbekende naam '{n}'; bedoelt u '{m}'?"),
+    (r"unknown name '(?P<n>[^']*)'", "onbekende naam '{n}'"),
+    (r"unknown function or table '(?P<n>[^']*)'; did you mean '(?P<m>[^']*)'\?",
+     "onbekende functie of tabel '{n}'; bedoelt u '{m}'?"),
+    (r"unknown function or table '(?P<n>[^']*)'", "onbekende functie of tabel '{n}'"),
+    (r"unknown parameter '(?P<n>[^']*)'", "onbekende parameter '{n}'"),
+    (r"unknown type '(?P<n>[^']*)'", "onbekend type '{n}'"),
+    (r"unknown amendment '(?P<n>[^']*)' of (?P<s>\S+)", "onbekende wijziging '{n}' van {s}"),
+    (r"expected a value of type (?P<a>\S+), found (?P<b>\S+)", "verwacht een waarde van type {a}, gevonden: {b}"),
+    (r"'(?P<n>[^']*)' is already declared as an? (?P<k>decision|enum|fact|facts group|parameter|table)",
+     "'{n}' is al gedeclareerd als {k}"),
+    (r"declared here", "hier gedeclareerd"),
+    (r"first defined here", "hier voor het eerst gedefinieerd"),
+    (r"(?P<k>rule|statute|amendment) '(?P<n>[^']*)' is defined twice", "{k} '{n}' is twee keer gedefinieerd"),
+    (r"(?P<n>\S+) = (?P<v>.+) is above its range (?P<r>\S+)", "{n} = {v} ligt boven het bereik {r}"),
+    (r"(?P<n>\S+) = (?P<v>.+) is below its range (?P<r>\S+)", "{n} = {v} ligt onder het bereik {r}"),
+    (r"cannot import '(?P<p>.*)': no such file", "kan '{p}' niet importeren: het bestand bestaat niet"),
+    (r"cannot import '(?P<p>.*)': it is a directory, not a \.law file",
+     "kan '{p}' niet importeren: het is een map, geen .law-bestand"),
+    (r"'(?P<d>[^']*)' is not a valid date", "'{d}' is geen geldige datum"),
+    (r"'(?P<v>[^']*)' is not a value of enum (?P<e>\S+) \(values: (?P<l>.*)\)",
+     "'{v}' is geen waarde van enum {e} (waarden: {l})"),
+    (r"decisions depend on each other in a cycle: (?P<c>.+)", "beslissingen hangen in een kring van elkaar af: {c}"),
+    (r"exceptions form a cycle: (?P<c>.+)", "uitzonderingen vormen een kring: {c}"),
+    (r"fact '(?P<n>[^']*)' is given twice", "feit '{n}' is twee keer gegeven"),
+    (r"cannot add (?P<a>\S+) and (?P<b>\S+)", "kan {a} en {b} niet optellen"),
+    (r"cannot multiply (?P<a>\S+) by (?P<b>\S+)", "kan {a} niet met {b} vermenigvuldigen"),
+    (r"cannot compare (?P<a>\S+) with (?P<b>\S+)", "kan {a} niet met {b} vergelijken"),
+    (r"cannot order (?P<a>\S+) against (?P<b>\S+) with (?P<o>\S+)", "kan {a} en {b} niet ordenen met {o}"),
+    (r"rule '(?P<r>[^']*)' decides unknown decision '(?P<d>[^']*)'",
+     "regel '{r}' beslist de onbekende beslissing '{d}'"),
+    (r"rule '(?P<r>[^']*)' is an exception to unknown rule '(?P<u>[^']*)'",
+     "regel '{r}' is een uitzondering op de onbekende regel '{u}'"),
+    (r"amendment '(?P<a>[^']*)' repeals rule '(?P<r>[^']*)', which (?P<s>\S+) does not have",
+     "wijziging '{a}' schrapt regel '{r}', die {s} niet heeft"),
+    (r"amendment '(?P<a>[^']*)' replaces rule '(?P<r>[^']*)', which (?P<s>\S+) does not have",
+     "wijziging '{a}' vervangt regel '{r}', die {s} niet heeft"),
+    (r"amendment '(?P<a>[^']*)' amends unknown statute '(?P<s>[^']*)' \(import the statute's file\)",
+     "wijziging '{a}' wijzigt de onbekende wet '{s}' (importeer het bestand van de wet)"),
+    (r"amendment '(?P<a>[^']*)' amends unknown statute '(?P<s>[^']*)'", "wijziging '{a}' wijzigt de onbekende wet '{s}'"),
+    (r"no rule of (?P<s>\S+) cites (?P<c>.+)", "geen regel van {s} noemt {c}"),
+    (r"'(?P<n>[^']*)' is not a fact", "'{n}' is geen feit"),
+    (r"'(?P<n>[^']*)' is not a decision", "'{n}' is geen beslissing"),
+    (r"example '(?P<n>[^']*)' does not give the facts: (?P<f>.+)", "voorbeeld '{n}' geeft de feiten niet: {f}"),
+    (r"the branches of 'if' have different types: (?P<a>\S+) and (?P<b>\S+)",
+     "de takken van 'if' hebben verschillende typen: {a} en {b}"),
+    (r"division by zero", "deling door nul"),
+    (r"unknown finding '(?P<f>[^']*)' in @(?P<a>allow|expect); use one of (?P<l>.+)",
+     "onbekende bevinding '{f}' in @{a}; gebruik een van {l}"),
+    (r"'(?P<v>.*)' is not a usable number: (?P<r>.+)", "'{v}' is geen bruikbaar getal: {r}"),
+    (r"rule '(?P<r>[^']*)' already exists; use 'replace rule'", "regel '{r}' bestaat al; gebruik 'replace rule'"),
+    (r"'(?P<a>[^']*)' changes it here", "'{a}' wijzigt het hier"),
+    (r"amendments '(?P<a>[^']*)' and '(?P<b>[^']*)' both change (?P<x>.+) on (?P<d>\S+); their order would be arbitrary",
+     "wijzigingen '{a}' en '{b}' wijzigen allebei {x} op {d}; hun volgorde zou willekeurig zijn"),
+    (r"empty range: (?P<a>\S+) is above (?P<b>\S+)", "leeg bereik: {a} ligt boven {b}"),
+]
+
+_COMPILED = [(re.compile(pattern), template) for pattern, template in DIAGNOSTICS_NL]
+_HINTS = [(re.compile(pattern), template) for pattern, template in _HINTS_NL]
+
+
+def _expected_nl(phrase: str) -> str:
+    """'a name, ')' or an expression' -> 'een naam, ')' of een uitdrukking' (quoted tokens as
+    they are: they are the language's own words)."""
+    parts = re.split(r"('[^']*')", phrase)  # quoted tokens apart from the words between
+    out = []
+    for part in parts:
+        if part.startswith("'"):
+            out.append(part)
+            continue
+        for english, dutch in _PHRASES_NL:
+            part = part.replace(english, dutch)
+        out.append(part.replace(" or ", " of "))
+    return "".join(out)
+
+
+def _hint_nl(hint: str) -> str:
+    for pattern, template in _HINTS:
+        match = pattern.fullmatch(hint)
+        if match:
+            return template.format(**match.groupdict())
+    return hint
+
+
+def diagnostic_text(message: str, lang: str) -> str:
+    """A diagnostic's message in ``lang`` (en: as written); one no pattern knows, as written."""
+    if lang != "nl":
+        return message
+    for pattern, template in _COMPILED:
+        match = pattern.fullmatch(message)
+        if match is None:
+            continue
+        groups = {name: value or "" for name, value in match.groupdict().items()}
+        if "e" in groups:
+            groups["e"] = _expected_nl(groups["e"])
+        if "t" in groups and groups["t"] == "end of file":
+            groups["t"] = "einde van het bestand"
+        if "h" in groups:
+            groups["h"] = f" ({_hint_nl(groups['h'])})" if groups["h"] else ""
+        if "k" in groups:
+            groups["k"] = _KINDS_NL.get(groups["k"], groups["k"])
+        return template.format(**groups)
+    return message
+
+
+def translated(diagnostic: Diagnostic, lang: str) -> Diagnostic:
+    """The diagnostic with its message and notes in ``lang``; position, severity, code unchanged."""
+    if lang != "nl":
+        return diagnostic
+    return replace(diagnostic, message=diagnostic_text(diagnostic.message, lang),
+                   notes=tuple((span, diagnostic_text(note, lang)) for span, note in diagnostic.notes))
+
+
+def render_error(error: LexproofError, lang: str) -> str:
+    """What ``error.render()`` prints, with the messages in ``lang``."""
+    if lang != "nl":
+        return error.render()
+    text = LexproofError([translated(d, lang) for d in error.diagnostics]).render()
+    return re.sub(r"… and (\d+) more errors?$", lambda m: f"… en nog {m[1]} fout{'en' if m[1] != '1' else ''}", text)
+
+
+def error_count(count: int, lang: str) -> str:
+    """The line under the diagnostics: '3 errors' / '3 fouten'."""
+    if lang == "nl":
+        return f"{count} fout{'en' if count != 1 else ''}"
+    return f"{count} error{'s' if count != 1 else ''}"
