@@ -762,3 +762,28 @@ rule som [art. 2]: totaal = sum(kind: telt) if h
     # nothing is checked (and nothing stops the run).
     found = [(r.kind, r.status, r.found_in) for r in results if r.status != "clean"]
     assert found == [("conflict", "conflict", ["S on 2026-01-01"])]
+
+
+def test_verbose_output_of_an_example_leaves_out_decisions_per_item_its_version_does_not_cover(tmp_path) -> None:
+    """Regression: `check -v` showed every decision per item of an example's case, also one that
+    reads a parameter without a value in the example's version, and stopped with 'parameter
+    percentage has no value' although the example itself passed (found on statutes/kinderopvang:
+    the 2022 examples of the hours link, before the 2026 table)."""
+    from click.testing import CliRunner
+
+    from verifier.cli import main
+
+    path = tmp_path / "s.law"
+    path.write_text("""
+statute S
+facts G { h: bool }
+items kind up to 2 { uren: int 0..300 }
+parameter percentage: rate [art. 2] = 96% from 2026-01-01
+decision telt: int per kind [art. 1] otherwise min(uren, 230)
+decision bedrag: money per kind [art. 2] otherwise percentage * telt * €10
+example "2025" [on 2025-06-01] { h = true, kind = [{ uren = 250 }] } expect kind[1].telt = 230
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--no-builtin", "--no-cache", "-v"])
+    assert result.exit_code == 0, result.output
+    assert "kind[1].telt = 230" in result.output
+    assert "kind[1].bedrag" not in result.output  # not covered on 2025-06-01
