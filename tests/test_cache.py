@@ -40,7 +40,7 @@ def test_a_warm_run_reports_exactly_what_a_cold_run_reports(tmp_path: Path, outp
     assert cold.exit_code == warm.exit_code == fresh.exit_code == 0
     assert cold.stdout == fresh.stdout
     bundled = len(api.load(ROOT / "statutes").statutes)
-    assert bundled >= 7  # WSF (lll), WEB, kinderopvang, hardheidsclausule; AVG, SUWI and DUO's position
+    assert bundled >= 8  # WSF (lll), WEB, kinderopvang, Awir, hardheidsclausule; AVG, SUWI and DUO's position
     assert len(list((tmp_path / "cache").glob("*.json"))) == bundled  # one entry per bundled statute
     assert not (tmp_path / "other").exists()  # --no-cache neither reads nor writes
     if output_format == "human":

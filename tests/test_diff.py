@@ -367,3 +367,23 @@ def test_a_diff_stopped_at_the_combination_limit_says_why(tmp_path: Path) -> Non
         "status": "some", "combinations": 256, "complete": False,
         "incomplete_reason": "stopped after 256 combinations of enum/bool values",
     }
+
+
+def test_an_amendment_before_a_parameters_first_value_compares_only_what_both_versions_cover(tmp_path) -> None:
+    """Regression: `diff --amendment A` compared every decision, also one that reads a parameter
+    whose first value comes after A's in-force date, and stopped with 'parameter p has no
+    value' (found on statutes/kinderopvang: the 2023 amendment, the 2026 table)."""
+    path = tmp_path / "s.law"
+    path.write_text("""
+statute S
+facts F { uren: int 0..300  gewerkt: int 0..300 }
+parameter percentage: rate [art. 2] = 96% from 2026-01-01
+decision telt: int [art. 1] otherwise uren
+rule koppeling [art. 1 lid 2]: telt = min(uren, gewerkt)
+decision bedrag: money [art. 2] otherwise percentage * telt * €10
+amendment A amends S in force 2023-01-01
+  repeal rule koppeling
+""", encoding="utf-8")
+    results = api.diff(api.load(path), amendment="A")
+    # telt changes (more hours count once the link goes); bedrag is not law in 2023: not compared.
+    assert [(r.name, r.status) for r in results] == [("telt", "changed")]

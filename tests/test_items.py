@@ -734,3 +734,56 @@ def test_expected_values_of_items_are_checked(expect: str, message: str) -> None
     text = HOUSEHOLD + 'example "e" { inkomen = €1, kind = [{leeftijd = 1, uren = 1}, {leeftijd = 2, uren = 2}] } expect ' + expect + "\n"
     found = errors_of(text)
     assert found == [f"32:{text.splitlines()[31].index(expect) + 1}: {message}"]
+
+
+def test_decisions_per_item_are_not_checked_where_a_parameter_they_read_has_no_value() -> None:
+    """Regression: the built-in checks of decisions per item ran in every version, also before
+    the first value of a parameter they read, and stopped the whole check with 'parameter p has
+    no value' (found on statutes/kinderopvang, whose 2026 table starts on 2026-01-01). As for
+    the case's decisions, such a version does not cover the decision: it is left out there,
+    and checked from the parameter's first date on."""
+    from verifier import api
+
+    text = """
+statute S
+facts G { h: bool }
+items kind up to 2 { uren: int 0..300 }
+parameter grens: int [art. 1] = 230 from 2026-01-01
+decision telt: int per kind [art. 1]
+rule binnen [art. 1 lid 1]: telt = uren if uren <= grens
+rule boven [art. 1 lid 2]: telt = grens + 1 if uren >= grens
+decision totaal: int [art. 2] otherwise 0
+rule som [art. 2]: totaal = sum(kind: telt) if h
+"""
+    statute = load(text)
+    results = api.builtin_checks(statute, None, Budget(), ("conflict", "gap"), undated=DAY)
+    # From 2026 on, both rules apply to exactly 230 hours and decide 230 and 231: a conflict,
+    # found in that version only; every number of hours has a rule (no gap). Before 2026
+    # nothing is checked (and nothing stops the run).
+    found = [(r.kind, r.status, r.found_in) for r in results if r.status != "clean"]
+    assert found == [("conflict", "conflict", ["S on 2026-01-01"])]
+
+
+def test_verbose_output_of_an_example_leaves_out_decisions_per_item_its_version_does_not_cover(tmp_path) -> None:
+    """Regression: `check -v` showed every decision per item of an example's case, also one that
+    reads a parameter without a value in the example's version, and stopped with 'parameter
+    percentage has no value' although the example itself passed (found on statutes/kinderopvang:
+    the 2022 examples of the hours link, before the 2026 table)."""
+    from click.testing import CliRunner
+
+    from verifier.cli import main
+
+    path = tmp_path / "s.law"
+    path.write_text("""
+statute S
+facts G { h: bool }
+items kind up to 2 { uren: int 0..300 }
+parameter percentage: rate [art. 2] = 96% from 2026-01-01
+decision telt: int per kind [art. 1] otherwise min(uren, 230)
+decision bedrag: money per kind [art. 2] otherwise percentage * telt * €10
+example "2025" [on 2025-06-01] { h = true, kind = [{ uren = 250 }] } expect kind[1].telt = 230
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--no-builtin", "--no-cache", "-v"])
+    assert result.exit_code == 0, result.output
+    assert "kind[1].telt = 230" in result.output
+    assert "kind[1].bedrag" not in result.output  # not covered on 2025-06-01

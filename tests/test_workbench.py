@@ -358,7 +358,7 @@ def test_several_statutes_each_have_their_articles_and_form() -> None:
     ids = re.findall(r'<section class="article" id="([^"]+)"', html)
     assert len(ids) == len(set(ids))
     form = client.get("/case", params={"statute": "Kinderopvangtoeslag"}).text
-    assert "Casus proberen: Kinderopvangtoeslag" in form and 'name="toetsingsinkomen"' in form
+    assert "Casus proberen: Kinderopvangtoeslag" in form and 'name="inkomen_aanvrager"' in form
     assert 'name="opleiding"' not in form
 
 

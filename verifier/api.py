@@ -619,10 +619,13 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         for version in versions:
             span = (day, day) if day is not None else version_period(statute, version)
             period = (span[0].toordinal(), span[1].toordinal()) if dated else None
-            for name in statute.item_decisions:  # their @expect(conflict/gap) is checked like any other
+            # As above: not in a version where a parameter it reads has no value (the statute
+            # does not cover those dates for it; encoding it there would stop with an error).
+            names = [name for name in statute.item_decisions if not _decision_cone(statute, version, name)[1]]
+            for name in names:  # their @expect(conflict/gap) is checked like any other
                 covered.add(name)
                 checked_rules.update(rule.name for rule in version.rules_of(name))
-            for result in run_item_checks(statute, version, budget, only, period=period):
+            for result in run_item_checks(statute, version, budget, only, period=period, decisions=names):
                 key = (result.code, result.name, result.status)
                 if key not in found:
                     found[key] = result

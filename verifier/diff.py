@@ -63,8 +63,13 @@ def diff_versions(
 
 
 def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:
-    """The decisions both versions have: one an amendment adds has nothing to compare with."""
-    return [name for name in own_decisions(statute) if before.has_decision(name) and after.has_decision(name)]
+    """The decisions both versions have: one an amendment adds has nothing to compare with. And
+    that both cover: a decision that reads a parameter without a value in one of them (before
+    its first date) is not law there, and comparing it would stop with 'has no value'."""
+    from verifier.api import _decision_cone  # verifier.api imports this module
+
+    return [name for name in own_decisions(statute) if before.has_decision(name) and after.has_decision(name)
+            and not _decision_cone(statute, before, name)[1] and not _decision_cone(statute, after, name)[1]]
 
 
 def has_unknown(result: Result) -> bool:

@@ -12,6 +12,7 @@ decisions per item are not checked yet (docs/checks.md).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 
 import z3
 
@@ -44,9 +45,11 @@ def _present(encoder: Encoder, context: items.ItemContext) -> Term:
 
 
 def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
-                    period: tuple[int, int] | None = None) -> list[Result]:
+                    period: tuple[int, int] | None = None, decisions: Collection[str] | None = None) -> list[Result]:
     results: list[Result] = []
     for name, kind in statute.decision_kind.items():
+        if decisions is not None and name not in decisions:
+            continue  # not covered in this version (a parameter it reads has no value)
         rules = version.rules_of(name)
         info = statute.item_decisions[name]
         wants_gap = "gap" in only and info.default is None and CODES["gap"] not in info.allow and rules

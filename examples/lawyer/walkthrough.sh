@@ -21,11 +21,15 @@ ask lexproof query statutes/gegevensuitwisseling --statute AVG \
 # Two agencies read consent differently: shown as a conflict with a witness (exit code 1).
 ask lexproof check examples/lawyer/consent_disagreement --only conflict
 
-# Childcare. Does anyone with an income above €100,000 still get more than €500 a month?
-ask lexproof query statutes/kinderopvang "exists Aanvraag: toetsingsinkomen > €100_000 and toeslag > €500" --date 2026-06-01
-# Can a parent without registered childcare (LRK) get anything? No: proof.
-ask lexproof query statutes/kinderopvang "exists Aanvraag: not geregistreerd_in_lrk and toeslag > €0" --date 2026-06-01
-# Three ways to get no allowance: the rules that explain the €0 apply differently in each case.
-ask lexproof query statutes/kinderopvang "exists Aanvraag: toeslag = €0" --date 2026-06-01 --max 3
-# What the planned income-independent system changes, and for whom.
-ask lexproof diff statutes/kinderopvang --amendment nieuw_stelsel --decision percentage
+# Childcare (a household of up to 4 children, each with up to 2 contracts; Bijlage I 2026).
+# Does anyone with an income above €100,000 still get more than 90% for a next child? Yes.
+ask lexproof query statutes/kinderopvang --statute Kinderopvangtoeslag \
+  "exists Huishouden: toetsingsinkomen > €100_000 and percentage_voor_volgend_kind > 90%" --date 2026-06-01
+# Can hours of childcare that is not registered (LRK) count? No: proof.
+ask lexproof query statutes/kinderopvang --statute Kinderopvangtoeslag \
+  "exists Huishouden: any(kind: any(contract: not geregistreerd_in_lrk and opvanguren > 0))" --date 2026-06-01
+# Three ways to have no right: the rules that explain it apply differently in each case.
+ask lexproof query statutes/kinderopvang --statute Kinderopvangtoeslag \
+  "exists Huishouden: not recht_op_toeslag" --date 2026-06-01 --max 3
+# What the planned income-independent system changes for the first child, and for whom.
+ask lexproof diff statutes/kinderopvang --amendment nieuw_stelsel --decision percentage_voor_eerste_kind
