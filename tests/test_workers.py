@@ -105,8 +105,13 @@ def test_the_parts_findings_come_back_in_the_order_of_one_run(tmp_path: Path, mo
 
 
 def test_diff_on_two_processes_gives_the_results_of_one() -> None:
+    """Every bundled amendment whose diff the solver decides. The kinderopvangtoeslag's per-child
+    amounts (products over 4 children x 2 contracts) run into the solver budget in a diff: an
+    `unknown` depends on the machine's load, so two runs need not agree on where it falls; its
+    amendments are left out here."""
     program = api.load(ROOT / "statutes")
-    amendments = [name for statute in program.statutes.values() for name in statute.amendments]
+    amendments = [name for statute in program.statutes.values() if statute.name != "Kinderopvangtoeslag"
+                  for name in statute.amendments]
     assert len(amendments) >= 3
     changed = 0
     for amendment in amendments:
