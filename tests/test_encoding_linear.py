@@ -93,3 +93,28 @@ def test_products_with_a_parameter_agree_with_the_evaluator() -> None:
     ]
     assert len(cases) == 5 * 4 * 3 * 2
     assert encoding_disagreements(statute, version, cases) == []
+
+
+ITEM_PRODUCT = """\
+statute I
+parameter max_uurprijs: money [art. 1] = €10.71
+items kind up to 4 { uren: int 0..300  uurprijs: money €0..€15 }
+decision kosten: money per kind [art. 2] otherwise min(uren, 230) * min(uurprijs, max_uurprijs)
+decision totaal: money [art. 3] otherwise sum(kind: kosten)
+"""
+
+
+def test_a_product_of_an_items_bounded_facts_is_linear_and_not_warned_about() -> None:
+    program = check_files([parse_text(ITEM_PRODUCT, "i.law")])
+    assert program.warnings == []
+    (statute,) = program.statutes.values()
+    encoder = Encoder(statute, {None: version_on(statute, DAY)})
+    encoder.decision("totaal")
+    assert nonlinear_products(encoder.hard_constraints() + encoder.tracked_constraints()) == []
+
+
+def test_a_product_of_two_unbounded_item_facts_is_warned_about() -> None:
+    """The other side: the defaults of decisions per item are looked at for the warning."""
+    program = check_files([parse_text(ITEM_PRODUCT.replace("uurprijs: money €0..€15", "uurprijs: money")
+                                      .replace("uren: int 0..300", "uren: int"), "i.law")])
+    assert [w.message.split(":")[0] for w in program.warnings] == ["nonlinear"]

@@ -44,9 +44,12 @@ def _present(encoder: Encoder, context: items.ItemContext) -> Term:
 
 
 def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
-                    period: tuple[int, int] | None = None) -> list[Result]:
+                    period: tuple[int, int] | None = None, decisions: list[str] | None = None) -> list[Result]:
+    """The findings of the decisions per item (or of ``decisions`` among them) in one version."""
     results: list[Result] = []
     for name, kind in statute.decision_kind.items():
+        if decisions is not None and name not in decisions:
+            continue
         rules = version.rules_of(name)
         info = statute.item_decisions[name]
         wants_gap = "gap" in only and info.default is None and CODES["gap"] not in info.allow and rules
