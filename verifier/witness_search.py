@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from dsl import ir
+from dsl import ir, items
 from dsl.consolidate import Version
 from dsl.evaluator import DecisionOutcome, Evaluator, Undefined
 from dsl.model import RuleInfo, StatuteModel
@@ -72,6 +72,8 @@ def cone_kinds(statute: StatuteModel, version: Version, decision: str) -> list[s
         if name in seen:
             continue
         seen.add(name)
+        if name in statute.decision_kind:  # a decision per item reads its own item
+            kinds.add(statute.kind_chain(statute.decision_kind[name])[0])
         nodes = [n for rule in version.rules_of(name) for n in (rule.value, rule.condition) if n is not None]
         default = statute.decision_info(name).default
         if default is not None:
@@ -100,11 +102,22 @@ def _sample_cases(statute: StatuteModel, version: Version, decision: str) -> lis
     return cases
 
 
-def _outcome(version: object, case: dict[str, object], decision: str) -> DecisionOutcome | None:
+def _outcome(version: object, case: dict[str, object], decision: str, context: object = None) -> DecisionOutcome | None:
     try:
-        return Evaluator({None: version}, {None: case}).decision(decision)  # type: ignore[dict-item]
+        return Evaluator({None: version}, {None: case}).decision(decision, context)  # type: ignore[dict-item,arg-type]
     except (Undefined, KeyError):  # a fact outside the cone read after all: no evidence
         return None
+
+
+def _holds_item(case: dict[str, object], context: items.ItemContext) -> bool:
+    """Whether the case has an item at every step of the slot's path."""
+    level: object = case
+    for kind, index in context.path:
+        listed = level.get(kind, []) if isinstance(level, dict) else []
+        if index >= len(listed):
+            return False
+        level = listed[index]
+    return True
 
 
 def _same(a: DecisionOutcome, b: DecisionOutcome) -> bool:
@@ -112,6 +125,38 @@ def _same(a: DecisionOutcome, b: DecisionOutcome) -> bool:
     if a.defined != b.defined:
         return False
     return not a.defined or a.value == b.value
+
+
+def gather_items(statute: StatuteModel, version: Version, decision: str, rules: tuple[RuleInfo, ...],
+                 contexts: list[items.ItemContext], redundancy: bool) -> Evidence:
+    """As ``gather`` for a decision per item: evidence from any item of the random cases (a
+    rule that applies to one item is not dead; one whose removal changes one item's decision
+    is not redundant)."""
+    evidence = Evidence()
+    for case in _sample_cases(statute, version, decision):
+        for context in contexts:
+            if not _holds_item(case, context):
+                continue
+            _observe(evidence, version, case, decision, rules, redundancy, context)
+    return evidence
+
+
+def _observe(evidence: Evidence, version: Version, case: dict[str, object], decision: str,
+             rules: tuple[RuleInfo, ...], redundancy: bool, context: object = None) -> None:
+    """What one case shows about the rules (nothing if a rule's condition is undefined in it:
+    then which rules fire may differ between the evaluator and the encoding)."""
+    outcome = _outcome(version, case, decision, context)
+    if outcome is None or any(trace.status == "undefined" for trace in outcome.rules):
+        return
+    evidence.applied.update(trace.rule.name for trace in outcome.rules if trace.status == "applied")
+    if not redundancy:
+        return
+    for rule in rules:
+        if rule.name in evidence.matters:
+            continue
+        without = _outcome(_Without(version, rule.name), case, decision, context)
+        if without is not None and not _same(outcome, without):
+            evidence.matters.add(rule.name)
 
 
 def gather(statute: StatuteModel, version: Version, decision: str, rules: tuple[RuleInfo, ...],
@@ -123,16 +168,5 @@ def gather(statute: StatuteModel, version: Version, decision: str, rules: tuple[
     if len(rules) == 0:
         return evidence
     for case in _sample_cases(statute, version, decision):
-        outcome = _outcome(version, case, decision)
-        if outcome is None or any(trace.status == "undefined" for trace in outcome.rules):
-            continue
-        evidence.applied.update(trace.rule.name for trace in outcome.rules if trace.status == "applied")
-        if not redundancy:
-            continue
-        for rule in rules:
-            if rule.name in evidence.matters:
-                continue
-            without = _outcome(_Without(version, rule.name), case, decision)
-            if without is not None and not _same(outcome, without):
-                evidence.matters.add(rule.name)
+        _observe(evidence, version, case, decision, rules, redundancy)
     return evidence
