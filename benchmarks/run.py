@@ -45,8 +45,9 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PHASES = ["parse", "typecheck", "versions", "encode", "conflict", "gap", "dead", "redundant",
-          "all checks", "property", "diff", "dates", "arith", "items"]
-CHECK_PHASES = ["conflict", "gap", "dead", "redundant", "all checks", "property", "diff", "dates", "arith", "items"]
+          "all checks", "property", "diff", "dates", "arith", "items", "household"]
+CHECK_PHASES = ["conflict", "gap", "dead", "redundant", "all checks", "property", "diff", "dates", "arith", "items",
+                "household"]
 SPLIT = ["build", "solve", "optimize", "consolidate", "other"]
 PHASE_NOTES = {
     "parse": "Lark LALR parse + AST transform of statute.law and amendment.law",
@@ -63,6 +64,7 @@ PHASE_NOTES = {
     "dates": "dates.law (N/50 chapters reading the peildatum, years_between, + n months, ...): load, then api.builtin_checks (all four checks)",
     "arith": "arith.law (N/20 chapters of percentage x min(uren, 230) x min(uurprijs, max), round, round_down, kinderen x bedrag): load, then api.builtin_checks (all four)",
     "items": "items.law (N rules: N/10 households of up to 4 children with up to 2 contracts each; sum, count, all, any, max, rank): load, then api.builtin_checks (all four)",
+    "household": "household.law (N rules: N/10 households of up to 4 children, the kinderopvang formula per child with products and rounding, a chain of decisions, a table, four periods and an amendment): load, then api.builtin_checks (all four)",
 }
 
 
@@ -363,6 +365,14 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
             return api.builtin_checks(household, None, budget, undated=day)
 
         found, entry = run_phase(results, "items", with_items, limit, profile_dir)
+        entry["results"] = _summarize_results(found or [])
+    if "household" in phases:
+        def household():
+            (statute_household,) = check_files([parse_file(str(directory / "household.law"))]).statutes.values()
+            check_all_versions(statute_household)
+            return api.builtin_checks(statute_household, None, budget, undated=day)
+
+        found, entry = run_phase(results, "household", household, limit, profile_dir)
         entry["results"] = _summarize_results(found or [])
     return {"phases": results, "peak_rss_mb_process": peak_rss_mb()}
 
