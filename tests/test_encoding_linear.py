@@ -118,3 +118,14 @@ def test_a_product_of_two_unbounded_item_facts_is_warned_about() -> None:
     program = check_files([parse_text(ITEM_PRODUCT.replace("uurprijs: money €0..€15", "uurprijs: money")
                                       .replace("uren: int 0..300", "uren: int"), "i.law")])
     assert [w.message.split(":")[0] for w in program.warnings] == ["nonlinear"]
+
+
+def test_two_versions_share_a_parameter_with_the_same_value() -> None:
+    """So that min(uren, max_uren) and everything built on it is one term in a diff: the bits
+    and floors over it need not be proved equal between the versions."""
+    statute, _ = load()
+    early, late = version_on(statute, dt.date(2025, 6, 1)), version_on(statute, DAY)
+    encoder = Encoder(statute, {"before": early, "after": late})
+    assert encoder.param("per_kind", "before", None).eq(encoder.param("per_kind", "after", None))  # €25 in both
+    assert not encoder.param("toeslag", "before", None).eq(encoder.param("toeslag", "after", None))  # €3, €4
+    assert encoding_disagreements(statute, early, [{"kinderen": 2, "uren": 3, "inkomen": Fraction(0), "dag": True}]) == []

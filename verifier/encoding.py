@@ -450,7 +450,10 @@ class Encoder:
             if name not in version.parameters:
                 raise LexproofError(Diagnostic(span, f"parameter {name} has no value in {version.label}"))
             info = self.statute.parameters[name]
-            var = mk_const(self.ctx, self._name("param", slot, name), self.sort(info.type))
+            # Named by its value, not its slot: two versions with the same value share the
+            # term, so everything built on it (the bits of min(uren, max_uren), a rounding) is
+            # one term in both, and a diff or a two-version property need not find it equal.
+            var = mk_const(self.ctx, self._name("param", name, version.parameters[name]), self.sort(info.type))
             value = self.const(info.type, version.parameters[name])
             self._track(
                 self._name("parameter", name, version.parameters[name]),
