@@ -40,7 +40,7 @@ def test_evidence_names_only_rules_that_apply_and_matter() -> None:
     version = version_on(statute, DAY)
     evidence = gather(statute, version, "recht", version.rules_of("recht"), redundancy=True)
     # By hand: nooit can never hold; overbodig only where basis applies too (same value); the
-    # others apply in a good share of random cases (16 of them, edges included, the same on
+    # others apply in a good share of random cases (48 of them, edges included, the same on
     # every run). basis matters only where overbodig does not apply as well (an income of
     # €20,000 to €30,000, or a student of at most 30): it may or may not be seen.
     assert "nooit" not in evidence.applied and "nooit" not in evidence.matters
