@@ -14,6 +14,7 @@ reported by the checks, and absence is still only concluded from 'unsat'.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dsl import ir, items
@@ -88,18 +89,22 @@ def cone_kinds(statute: StatuteModel, version: Version, decision: str) -> list[s
     return [kind for kind in statute.top_kinds() if kind in kinds]
 
 
-def _sample_cases(statute: StatuteModel, version: Version, decision: str) -> list[dict[str, object]]:
+def _sample_cases(statute: StatuteModel, version: Version, decision: str) -> Iterator[dict[str, object]]:
     """``SAMPLES`` random cases of the decision's facts and items, the same on every run."""
     rng = random.Random(f"lexproof:{statute.name}:{decision}")
     facts = cone_facts(statute, [version], [decision])
     kinds = cone_kinds(statute, version, decision)
-    cases = []
     for _ in range(SAMPLES):
         case: dict[str, object] = {name: random_value(statute.facts[name], statute, rng, (version,)) for name in facts}
         for kind in kinds:
             case[kind] = random_items(statute, kind, rng, (version,))
-        cases.append(case)
-    return cases
+        yield case
+
+
+def _settled(evidence: Evidence, rules: tuple[RuleInfo, ...], redundancy: bool) -> bool:
+    """Whether every rule is shown applying (and mattering): more cases can show nothing more."""
+    names = {rule.name for rule in rules}
+    return names <= evidence.applied and (not redundancy or names <= evidence.matters)
 
 
 def _outcome(version: object, case: dict[str, object], decision: str, context: object = None) -> DecisionOutcome | None:
@@ -138,6 +143,8 @@ def gather_items(statute: StatuteModel, version: Version, decision: str, rules: 
             if not _holds_item(case, context):
                 continue
             _observe(evidence, version, case, decision, rules, redundancy, context)
+        if _settled(evidence, rules, redundancy):
+            break
     return evidence
 
 
@@ -169,4 +176,6 @@ def gather(statute: StatuteModel, version: Version, decision: str, rules: tuple[
         return evidence
     for case in _sample_cases(statute, version, decision):
         _observe(evidence, version, case, decision, rules, redundancy)
+        if _settled(evidence, rules, redundancy):
+            break
     return evidence
