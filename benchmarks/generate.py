@@ -863,10 +863,86 @@ def linked_statutes_text(n_rules: int) -> str:
     return "\n".join(lines[1:]) + "\n"
 
 
+HOUSEHOLD_STATUTE = "Kinderopvang"
+
+
+def household_statute_text(n_rules: int) -> str:
+    """Repeated items with products and rounding, shaped like benefit law (issue 12's 10,000-rule
+    target): one chapter per 10 rules (N rules in all), each a household of up to 4 children
+    with up to 2 contracts each. The kinderopvang formula per child: the costs are
+    ``min(uren, max_uren) x min(uurprijs, max_uurprijs)`` rounded to whole cents (a product of
+    two bounded whole numbers), times a percentage from a table on the household's income (a
+    decision of five values), rounded again; the first child by hours (``rank``) gets a
+    supplement; the household's total is rounded down to whole euros (``sum``), plus ``count x
+    bedrag`` for the children under 4; a right reads the total (so the chain runs uurprijs ->
+    kosten -> per_kind -> totaal -> recht), ``any``, ``all`` and ``max`` over the contracts.
+    The maximum price changes in 2025, 2026 and 2027 and the threshold in 2026, so the checks
+    cover four periods; an amendment of 2027 replaces a rule in every fifth chapter."""
+    lines = [
+        f"statute {HOUSEHOLD_STATUTE}",
+        "parameter grens: money [art. 1 lid 1]",
+        "  = €50_000 from 2024-01-01",
+        "  = €52_500 from 2026-01-01",
+        "parameter max_uurprijs: money [art. 1 lid 2]",
+        "  = €9.12 from 2024-01-01",
+        "  = €10.25 from 2025-01-01",
+        "  = €10.71 from 2026-01-01",
+        "  = €11.23 from 2027-01-01",
+        "parameter max_uren: int [art. 1 lid 3] = 230",
+        "parameter toeslag_eerste: money [art. 1 lid 4] = €15.50",
+        "parameter per_peuter: money [art. 1 lid 5] = €12",
+        "table kot [bijlage I]: money -> rate {",
+        "  up to €25_000: 96%", "  up to €50_000: 80%", "  up to €75_000: 64%", "  up to €100_000: 50%",
+        "  above: 33.3%",
+        "}",
+    ]
+    for i in range(max(1, n_rules // 10)):
+        a = f"art. {i + 2}"
+        lines += [
+            f"facts Huishouden{i} {{ inkomen_{i}: money €0..€150_000  alleenstaand_{i}: bool }}",
+            f"items kind_{i} up to 4 {{ leeftijd_{i}: int 0..17  uren_{i}: int 0..300  uurprijs_{i}: money €0..€15 }}",
+            f"items contract_{i} up to 2 per kind_{i} {{ prijs_{i}: money €0..€15 }}",
+            f"decision percentage_{i}: rate [{a}.1] otherwise kot(inkomen_{i})",
+            f"decision kosten_{i}: money per kind_{i} [{a}.2]",
+            f"  otherwise round(min(uren_{i}, max_uren) * min(uurprijs_{i}, max_uurprijs), €0.01)",
+            f"decision per_kind_{i}: money per kind_{i} [{a}.3] otherwise €0",
+            f"rule volgend_{i} [{a}.3 lid 1]: per_kind_{i} = round(percentage_{i} * kosten_{i}, €0.01) if leeftijd_{i} < 12",
+            f"rule eerste_{i} [{a}.3 lid 2] except volgend_{i}:",
+            f"  per_kind_{i} = round(percentage_{i} * kosten_{i}, €0.01) + toeslag_eerste"
+            f" if leeftijd_{i} < 12 and rank(kind_{i} by uren_{i}) = 1",
+            f"rule oud_{i} [{a}.3 lid 3]: per_kind_{i} = €50 if leeftijd_{i} >= 12 and alleenstaand_{i}",
+            f"decision duurste_{i}: money per kind_{i} [{a}.4] otherwise €0",
+            f"rule duurste_{i} [{a}.4 lid 1]: duurste_{i} = max(contract_{i}: prijs_{i}) if count(contract_{i}) > 0",
+            f"rule gratis_{i} [{a}.4 lid 2] except duurste_{i}: duurste_{i} = €0 if alleenstaand_{i} and inkomen_{i} < €10_000",
+            f"decision totaal_{i}: money [{a}.5] otherwise €0",
+            f"rule totaal_{i} [{a}.5 lid 1]: totaal_{i} = round_down(sum(kind_{i}: per_kind_{i}), €1)"
+            f" + count(kind_{i} where leeftijd_{i} < 4) * per_peuter if inkomen_{i} < grens",
+            f"rule hoog_{i} [{a}.5 lid 2]: totaal_{i} = €25 if inkomen_{i} >= grens and alleenstaand_{i}",
+            f"decision jong_{i}: int [{a}.6] otherwise 0",
+            f"rule jong_{i} [{a}.6]: jong_{i} = count(kind_{i} where leeftijd_{i} < 12)",
+            f"decision recht_{i}: bool [{a}.7] otherwise false",
+            f"rule recht_{i} [{a}.7 lid 1]: recht_{i} = true if any(kind_{i}: leeftijd_{i} < 12) and totaal_{i} > €0",
+            f"rule geen_recht_{i} [{a}.7 lid 2] except recht_{i}: recht_{i} = false if all(kind_{i}: duurste_{i} = €0)",
+        ]
+    return "\n".join(lines) + "\n" + household_amendment_text(n_rules)
+
+
+def household_amendment_text(n_rules: int) -> str:
+    """The 2027 amendment of ``household_statute_text``: in every fifth chapter the rule for
+    older children gives more to single parents (a replaced rule, so those chapters' decisions
+    differ between the versions before and after it)."""
+    lines = [f'amendment huishouden_2027 "Wijziging kinderopvang 2027" amends {HOUSEHOLD_STATUTE} in force 2027-01-01']
+    for i in range(0, max(1, n_rules // 10), 5):
+        lines += [
+            f"  replace rule oud_{i} [art. {i + 2}.3 lid 3]:",
+            f"    per_kind_{i} = €60 if leeftijd_{i} >= 12 and alleenstaand_{i}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02) -> dict:
     """Write ``statute.law``, ``amendment.law``, ``dates.law``, ``arith.law``, ``items.law`` and
-    ``linked.law`` into ``out``;
-    return a summary."""
+    ``linked.law`` and ``household.law`` into ``out``; return a summary."""
     generator = Generator(n_rules, seed, defects)
     statute, amendment = generator.generate()
     out.mkdir(parents=True, exist_ok=True)
@@ -876,6 +952,7 @@ def write_statute(n_rules: int, out: Path, seed: int = 1, defects: float = 0.02)
     (out / "arith.law").write_text(arith_statute_text(n_rules), encoding="utf-8")
     (out / "items.law").write_text(items_statute_text(n_rules), encoding="utf-8")
     (out / "linked.law").write_text(linked_statutes_text(n_rules), encoding="utf-8")
+    (out / "household.law").write_text(household_statute_text(n_rules), encoding="utf-8")
     summary = generator.summary()
     summary["bytes"] = len(statute.encode()) + len(amendment.encode())
     return summary

@@ -45,9 +45,9 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PHASES = ["parse", "typecheck", "versions", "encode", "conflict", "gap", "dead", "redundant",
-          "all checks", "property", "diff", "dates", "arith", "items", "xref"]
+          "all checks", "property", "diff", "dates", "arith", "items", "xref", "household"]
 CHECK_PHASES = ["conflict", "gap", "dead", "redundant", "all checks", "property", "diff", "dates", "arith", "items",
-                "xref"]
+                "xref", "household"]
 SPLIT = ["build", "solve", "optimize", "consolidate", "other"]
 PHASE_NOTES = {
     "parse": "Lark LALR parse + AST transform of statute.law and amendment.law",
@@ -66,6 +66,7 @@ PHASE_NOTES = {
     "items": "items.law (N rules: N/10 households of up to 4 children with up to 2 contracts each; sum, count, all, any, max, rank): load, then api.builtin_checks (all four)",
     "xref": "linked.law: N/100 statutes of 100 rules that read each other (uses, same fact, same question); "
             "load, every version, and api.check without examples and properties (the four checks and LP105)",
+    "household": "household.law (N rules: N/10 households of up to 4 children, the kinderopvang formula per child with products and rounding, a chain of decisions, a table, four periods and an amendment): load, then api.builtin_checks (all four)",
 }
 
 
@@ -375,6 +376,14 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
             return api.check(linked_program, date=None, properties=False, examples=False)
 
         found, entry = run_phase(results, "xref", linked, limit, profile_dir)
+        entry["results"] = _summarize_results(found or [])
+    if "household" in phases:
+        def household():
+            (statute_household,) = check_files([parse_file(str(directory / "household.law"))]).statutes.values()
+            check_all_versions(statute_household)
+            return api.builtin_checks(statute_household, None, budget, undated=day)
+
+        found, entry = run_phase(results, "household", household, limit, profile_dir)
         entry["results"] = _summarize_results(found or [])
     return {"phases": results, "peak_rss_mb_process": peak_rss_mb()}
 

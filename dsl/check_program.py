@@ -109,12 +109,13 @@ def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> Non
     by_decision: dict[str, list[ir.Node]] = defaultdict(list)
     for rule in rules:
         by_decision[rule.decision].append(rule.value)
-    for decision in statute.decisions.values():
+    every_decision = [*statute.decisions.values(), *statute.item_decisions.values()]
+    for decision in every_decision:
         by_decision[decision.name].append(
             decision.default if decision.default is not None else ir.Const(decision.type, 0)
         )
     roots = [node for rule in rules for node in (rule.value, rule.condition) if node is not None]
-    roots += [d.default for d in statute.decisions.values() if d.default is not None]
+    roots += [d.default for d in every_decision if d.default is not None]
     for prop in statute.properties:
         roots += [*prop.assumptions, prop.claim]
     warn_nonlinear(statute, roots, lambda name: by_decision.get(name, []), sink)

@@ -455,12 +455,6 @@ def check_rule(
         )
         return None
     allow, expect = _annotation_codes(decl.allow, decl.expect, decl.span, "rule", sink)
-    unchecked = sorted(expect & {"LP103", "LP104"}) if items else []
-    if unchecked:  # not looked for yet: an expectation of one could never be met
-        sink.error(decl.span, f"@expect({', '.join({'LP103': 'dead', 'LP104': 'redundant'}[c] for c in unchecked)}) "
-                              f"on a rule of decision {decl.decision} per {items[-1]}: dead and redundant rules of "
-                              "decisions per item are not looked for yet (docs/checks.md); remove it")
-        return None
     scope = Scope(what="a rule", items=items)
     try:
         value = lowerer.lower(decl.value, scope, decision.type)

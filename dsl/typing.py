@@ -106,16 +106,16 @@ def whole_sides(node: Node, statute: StatuteModel, values_of: RulesOf | None = N
     default can give (without it a decision is not such a number)."""
     if isinstance(node, (ir.Const, ir.ParamRef)):
         return (True, True) if node.type.is_numeric else None
-    if isinstance(node, ir.FactRef):
+    if isinstance(node, (ir.FactRef, ir.ItemFactRef)):
         if node.type.kind not in ("int", "money"):
             return None
-        fact = statute.facts[node.name]
+        fact = statute.fact_info(node.name)  # an item's fact is bounded like a case's
         return fact.low is not None, fact.high is not None
     if isinstance(node, ir.TableRef):
         table = statute.tables[node.name]
         flat = not table.marginal and node.type.is_numeric and all(is_constant(v) for v in table.values)
         return (True, True) if flat else None
-    if isinstance(node, ir.DecisionRef):
+    if isinstance(node, (ir.DecisionRef, ir.ItemDecisionRef)):
         if values_of is None or node.name in seen or not node.type.is_numeric:
             return None
         sides = [whole_sides(value, statute, values_of, seen | {node.name}) for value in values_of(node.name)]

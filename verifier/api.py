@@ -488,7 +488,7 @@ def builtin_parts(statute: StatuteModel) -> list[list[str] | None]:
     """The statute's decisions in runs of neighbours of about ``DECISIONS_PER_PART`` (decisions
     declared together read each other, so a run's encoder shares their encoding); ``[None]``:
     all in one, for a statute of at most that many decisions."""
-    names = own_decisions(statute)
+    names = own_decisions(statute) + list(statute.item_decisions)  # decisions per item too, each in one part
     parts = -(-len(names) // DECISIONS_PER_PART)
     if parts <= 1:
         return [None]
@@ -616,17 +616,26 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
     if statute.item_decisions:  # decisions per item: conflicts and gaps at any item (verifier/item_checks.py)
         from verifier.item_checks import run_item_checks
 
+        item_signatures: dict[tuple, list[tuple]] = {}  # as by_signature, for decisions per item
         for version in versions:
             span = (day, day) if day is not None else version_period(statute, version)
             period = (span[0].toordinal(), span[1].toordinal()) if dated else None
-            # As above: not in a version where a parameter it reads has no value (the statute
-            # does not cover those dates for it; encoding it there would stop with an error).
-            names = [name for name in statute.item_decisions if not _decision_cone(statute, version, name)[1]]
-            for name in names:  # their @expect(conflict/gap) is checked like any other
-                covered.add(name)
-                checked_rules.update(rule.name for rule in version.rules_of(name))
-            for result in run_item_checks(statute, version, budget, only, period=period, decisions=names):
+            fresh_items = _fresh_item_decisions(statute, version, decisions, period if dated else None,
+                                                covered, checked_rules)
+            for name, signature in list(fresh_items.items()):
+                if signature in item_signatures:  # the same meaning as in a version checked already
+                    for key in item_signatures[signature]:
+                        record(key, version.label)
+                    del fresh_items[name]
+                else:
+                    item_signatures[signature] = []
+            if not fresh_items:
+                continue
+            for result in run_item_checks(statute, version, budget, only, period=period, decisions=list(fresh_items)):
                 key = (result.code, result.name, result.status)
+                owner = result.details.get("decision")
+                if owner in fresh_items and key not in item_signatures[fresh_items[owner]]:
+                    item_signatures[fresh_items[owner]].append(key)
                 if key not in found:
                     found[key] = result
                     found_in[key] = []
@@ -661,6 +670,26 @@ def _version_findings(statute: StatuteModel, version: Version, budget: Budget, o
             cones.store(keys[decision], by_decision[decision])
     return [result for decision in decisions
             for result in (by_decision[decision] if cached[decision] is None else cached[decision])]
+
+
+def _fresh_item_decisions(statute: StatuteModel, version: Version, decisions: Collection[str] | None,
+                          period: tuple[int, int] | None, covered: set[str],
+                          checked_rules: set[str]) -> dict[str, tuple]:
+    """The decisions per item to check in ``version``, with their signatures (``_decision_cone``):
+    not those outside ``decisions`` (another part checks them) nor those reading a parameter
+    without a value in the version (using them there is an error, as for a case's decision).
+    Their @expect(...) is checked like any other."""
+    fresh: dict[str, tuple] = {}
+    for name in statute.item_decisions:
+        if decisions is not None and name not in decisions:
+            continue
+        signature, missing = _decision_cone(statute, version, name)
+        if missing:
+            continue
+        covered.add(name)
+        checked_rules.update(rule.name for rule in version.rules_of(name))
+        fresh[name] = (signature, period) if period is not None else signature
+    return fresh
 
 
 def _decision_of(statute: StatuteModel, version: Version, result: Result) -> str | None:

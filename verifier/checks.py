@@ -29,6 +29,7 @@ from verifier.errors import InternalError
 from verifier.regions import cone_facts, describe_row, summarize
 from verifier.results import Outcomes, Result, Witness, cite
 from verifier.solving import Budget, check, new_solver, read_cases, readable_model
+from verifier.witness_search import Evidence, gather
 
 CODES = {"conflict": "LP101", "gap": "LP102", "dead": "LP103", "redundant": "LP104"}
 SEVERITY = {"conflict": "error", "gap": "error", "dead": "warning", "redundant": "warning"}
@@ -77,15 +78,18 @@ def run_checks(
         if "gap" in only:
             results.extend(_gaps(statute, version, decision, context, budget))
         dead: set[str] = set()
+        evidence = Evidence()
+        if ("dead" in only or "redundant" in only) and period is None:  # the evaluator reads one day, not a period
+            evidence = gather(statute, version, decision, context.rules, "redundant" in only)
         if "dead" in only or "redundant" in only:
-            dead_results = _dead_rules(statute, version, context)
+            dead_results = _dead_rules(statute, version, context, evidence.applied)
             # Only rules known to be dead: one the solver could not decide is checked for
             # redundancy like any other (its 'unknown' result is reported either way).
             dead = {r.details["rule"] for r in dead_results if r.status != "unknown"}
             if "dead" in only:
                 results.extend(r for r in dead_results if not r.details.get("allowed"))
         if "redundant" in only:
-            results.extend(_redundant_rules(statute, version, decision, context, dead))
+            results.extend(_redundant_rules(statute, version, decision, context, dead | evidence.matters))
     return results
 
 
@@ -417,10 +421,14 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
 # --- dead rules -------------------------------------------------------------------------------
 
 
-def _dead_rules(statute, version, ctx: _DecisionContext) -> list[Result]:
+def _dead_rules(statute, version, ctx: _DecisionContext, applied: set[str] = frozenset()) -> list[Result]:  # type: ignore[assignment]
+    """Each rule that can never apply. ``applied``: rules the evaluator saw applying in a case
+    (``verifier.witness_search``): not dead, not asked."""
     encoder, solver = ctx.encoder, ctx.solver
     results = []
     for rule in ctx.rules:
+        if rule.name in applied:
+            continue
         fires, _, _, cond_defined = encoder.rule_terms[(rule.name, None, None)]
         condition = (
             encoder.true if rule.condition is None else encoder.node(rule.condition, None, None)[0]
@@ -464,11 +472,13 @@ def _unknown_dead(statute: StatuteModel, version: Version, rule: RuleInfo) -> Re
 # --- redundant rules --------------------------------------------------------------------------
 
 
-def _redundant_rules(statute, version, decision, ctx: _DecisionContext, dead: set[str]) -> list[Result]:
+def _redundant_rules(statute, version, decision, ctx: _DecisionContext, skip: set[str]) -> list[Result]:
+    """Each rule whose removal changes no outcome. ``skip``: rules dead already, and rules the
+    evaluator saw mattering in a case (``verifier.witness_search``): not asked."""
     encoder, solver = ctx.encoder, ctx.solver
     results = []
     for rule in ctx.rules:
-        if rule.name in dead or _allowed(rule, "redundant"):
+        if rule.name in skip or _allowed(rule, "redundant"):
             continue
         others = tuple(r for r in ctx.rules if r.name != rule.name)
         value, defined = encoder.decision_body(decision, others, None, None, shared=False)

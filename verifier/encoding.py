@@ -450,7 +450,10 @@ class Encoder:
             if name not in version.parameters:
                 raise LexproofError(Diagnostic(span, f"parameter {name} has no value in {version.label}"))
             info = self.statute.parameters[name]
-            var = mk_const(self.ctx, self._name("param", slot, name), self.sort(info.type))
+            # Named by its value, not its slot: two versions with the same value share the
+            # term, so everything built on it (the bits of min(uren, max_uren), a rounding) is
+            # one term in both, and a diff or a two-version property need not find it equal.
+            var = mk_const(self.ctx, self._name("param", name, version.parameters[name]), self.sort(info.type))
             value = self.const(info.type, version.parameters[name])
             self._track(
                 self._name("parameter", name, version.parameters[name]),
@@ -910,7 +913,7 @@ class Encoder:
         pairs = [self.node(factor, case, slot) for factor in factors]
         defs = [defined for _, defined in pairs]
         strict = self.true if all(d is self.true for d in defs) else _AND(defs)
-        constants: list[Term] = []
+        constants: list[tuple[ir.Node, Term]] = []
         pieces: list[ir.Node] = []
         bounded: list[tuple[Term, tuple[Fraction, Fraction, int], bool]] = []
         free: list[Term] = []
@@ -918,7 +921,7 @@ class Encoder:
         others: list[tuple[ir.Node, Term]] = []
         for factor, (term, _) in zip(factors, pairs):
             if is_constant(factor):
-                constants.append(term)
+                constants.append((factor, term))
             elif is_piecewise_constant(factor, self.statute):
                 pieces.append(factor)
             else:
@@ -951,11 +954,11 @@ class Encoder:
         elif combined is not None:
             core = combined[0]
         elif constants:
-            core = constants.pop(0)
+            core = constants.pop(0)[1]
         else:
             core = self.const(node.type, 1)
-        for constant in constants:
-            core = self._scale(constant, core)
+        for factor, constant in constants:
+            core = self._times_constant(factor, constant, core, slot)
         for term, values in choices:
             core = self._split(term, values, core)
         for factor in pieces:
@@ -1001,7 +1004,17 @@ class Encoder:
         if isinstance(node, ir.Op) and node.op == "neg":
             inner = self._finite_values(node.args[0], slot)
             return None if inner is None else sorted({-v for v in inner})
+        if isinstance(node, ir.Op) and node.op in _FINITE_OPS:
+            return self._finite_combined(node, slot)
         return None
+
+    def _finite_combined(self, node: ir.Op, slot: str | None) -> list[Fraction] | None:
+        """The values of ``a + b``, ``a * b``, ``min(a, b)``... over every combination of its
+        operands' values (``per_kind * 2``, ``max_dag - max_bso``: one each), within the limit."""
+        parts = [self._finite_values(arg, slot) for arg in node.args]
+        if any(part is None for part in parts) or math.prod(len(p) for p in parts) > self.FINITE_LIMIT:  # type: ignore[arg-type]
+            return None
+        return self._union([[_FINITE_OPS[node.op](combo) for combo in itertools.product(*parts)]])  # type: ignore[arg-type]
 
     def _union(self, parts: list[list[Fraction] | None]) -> list[Fraction] | None:
         if not parts or any(part is None for part in parts):
@@ -1114,8 +1127,8 @@ class Encoder:
             if not node.type.is_numeric or node.name not in version.parameters:
                 return None
             return _point(version.parameters[node.name])
-        if isinstance(node, ir.FactRef):
-            info = self.statute.facts[node.name]
+        if isinstance(node, (ir.FactRef, ir.ItemFactRef)):
+            info = self.statute.fact_info(node.name)  # an item's fact is bounded like a case's
             if info.type.kind not in ("int", "money"):
                 return None
             low = None if info.low is None else Fraction(info.low)  # type: ignore[arg-type]
@@ -1127,20 +1140,24 @@ class Encoder:
             if table.marginal or not node.type.is_numeric:
                 return None
             return _hull([self._whole(value, table_slot) for value in table.values])
-        if isinstance(node, ir.DecisionRef):
+        if isinstance(node, (ir.DecisionRef, ir.ItemDecisionRef)):
             return self._whole_decision(node, slot)
         if not isinstance(node, ir.Op):
             return None
         return self._whole_op(node, slot)
 
-    def _whole_decision(self, node: ir.DecisionRef, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
+    def _whole_decision(
+        self, node: ir.DecisionRef | ir.ItemDecisionRef, slot: str | None
+    ) -> tuple[Fraction | None, Fraction | None, int] | None:
         """A decision's value term chooses among its rules' values and its default (0 without
-        one: ``decision_body``), so its range is theirs, in its version. Each rule's value is
-        tied to the decision by a tracked equation; if a core minimization drops one, the bits
-        over the decision are free (``_bits``), which only adds cases."""
-        decision_slot = node.version if node.version is not None else slot
+        one: ``decision_body``), so its range is theirs, in its version (a decision per item:
+        the same for every item). Each rule's value is tied to the decision by a tracked
+        equation; if a core minimization drops one, the bits over the decision are free
+        (``_bits``), which only adds cases."""
+        own = getattr(node, "version", None)  # an item's decision is read in the reader's version
+        decision_slot = own if own is not None else slot
         version = self.versions[decision_slot]
-        info = self.statute.decisions[node.name]
+        info = self.statute.decision_info(node.name)
         if not info.type.is_numeric:
             return None
         values = [rule.value for rule in version.rules_of(node.name)]
@@ -1187,7 +1204,7 @@ class Encoder:
         """``factor * other`` for a piecewise-constant factor, as an if-chain of linear products
         (a product of two unknowns would leave linear arithmetic)."""
         if is_constant(factor):
-            return self._scale(self.node(factor, case, slot)[0], other)
+            return self._times_constant(factor, self.node(factor, case, slot)[0], other, slot)
         if isinstance(factor, ir.Op) and factor.op == "ite":
             condition = self.node(factor.args[0], case, slot)[0]
             return _IF(condition, self._distribute(factor.args[1], other, case, slot),
@@ -1202,11 +1219,26 @@ class Encoder:
         bounds = [self.node(b, case, table_slot)[0] for b in table.bounds]
         if table.input.kind != "date":
             bounds = [self._real(b) for b in bounds]
-        products = [self._scale(self.node(v, case, table_slot)[0], other) for v in table.values]
+        products = [self._times_constant(v, self.node(v, case, table_slot)[0], other, table_slot) for v in table.values]
         result = products[-1] if table.has_above else products[len(bounds) - 1]
         for row, bound, product in reversed(list(zip(range(len(bounds)), bounds, products))):
             result = _IF(_in_row(x, bound, table.is_exclusive(row)), product, result)
         return result
+
+    def _times_constant(self, factor: ir.Node, constant: Term, other: Term, slot: str | None) -> Term:
+        """``constant * other`` for a factor without facts or decisions. A parameter is an
+        unknown tied to its value by a tracked equation (so that a proof can say it rests on
+        it), so ``per_kind * kinderen`` would be a product of two unknowns: nonlinear, which
+        brings in z3's nonlinear solver for the whole question (50 chapters of the
+        kinderopvang formula spent most of their time there). Split on the parameter's value
+        in this version instead (``_split``): linear, and still free if the equation is
+        dropped."""
+        if numeral(z3.simplify(constant)) is not None:
+            return self._scale(constant, other)
+        values = self._finite_values(factor, slot)
+        if values is None:
+            return self._scale(constant, other)  # nonlinear: the checker warned
+        return self._split(constant, values, other)
 
     def _scale(self, constant: Term, other: Term) -> Term:
         if z3.is_real(constant) or z3.is_real(other):
@@ -1217,6 +1249,15 @@ class Encoder:
         """A boolean node as 'defined and true'."""
         value, defined = self.node(node, case, slot)
         return _AND(defined, value)
+
+
+_FINITE_OPS: dict[str, Callable[[tuple[Fraction, ...]], Fraction]] = {
+    "+": lambda values: values[0] + values[1],
+    "-": lambda values: values[0] - values[1],
+    "*": math.prod,  # type: ignore[dict-item]
+    "min": min,
+    "max": max,
+}
 
 
 def numeral(term: Term) -> Fraction | None:

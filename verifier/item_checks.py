@@ -5,14 +5,15 @@ The decision is encoded at every slot of its kind (and of the kinds around it: k
 contract[1..M] of each), and a finding is asked for at any slot that holds an item: a slot's
 position matters (``rank`` breaks ties by it), so no single slot stands for all. A finding is
 replayed in the evaluator at its item before it is reported; 'unsat' for every slot at once is
-the only clean answer, and 'unknown' is reported as such. Dead and redundant rules of
-decisions per item are not checked yet (docs/checks.md).
+the only clean answer, and 'unknown' is reported as such. Dead (LP103) and redundant (LP104)
+rules of a decision per item are about every item at once: a rule is dead when it can apply to
+no item of any case, redundant when removing it changes the decision of no item.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
+from dataclasses import dataclass
 
 import z3
 
@@ -25,6 +26,7 @@ from verifier.encoding import Encoder, Term
 from verifier.errors import InternalError
 from verifier.results import Result, cite
 from verifier.solving import Budget, check, new_solver, readable_model
+from verifier.witness_search import Evidence, gather_items
 
 
 def item_contexts_of(statute: StatuteModel, kind: str) -> list[items.ItemContext]:
@@ -45,16 +47,18 @@ def _present(encoder: Encoder, context: items.ItemContext) -> Term:
 
 
 def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
-                    period: tuple[int, int] | None = None, decisions: Collection[str] | None = None) -> list[Result]:
+                    period: tuple[int, int] | None = None, decisions: list[str] | None = None) -> list[Result]:
+    """The findings of the decisions per item (or of ``decisions`` among them) in one version."""
     results: list[Result] = []
     for name, kind in statute.decision_kind.items():
         if decisions is not None and name not in decisions:
-            continue  # not covered in this version (a parameter it reads has no value)
+            continue
         rules = version.rules_of(name)
         info = statute.item_decisions[name]
         wants_gap = "gap" in only and info.default is None and CODES["gap"] not in info.allow and rules
         pairs = [(a, b) for i, a in enumerate(rules) for b in rules[i + 1:] if _may_clash(a, b)] if "conflict" in only else []
-        if not wants_gap and not pairs:
+        wants_rules = bool(rules) and ("dead" in only or "redundant" in only)
+        if not wants_gap and not pairs and not wants_rules:
             continue
         encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
         contexts = item_contexts_of(statute, kind)
@@ -68,7 +72,100 @@ def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, onl
                                      present))
         if wants_gap:
             results.extend(_gap(statute, version, encoder, solver, trackers, budget, name, rules, present))
+        if wants_rules:
+            slots = _Slots(encoder, solver, trackers, name, rules, present)
+            evidence = Evidence() if period is not None else gather_items(statute, version, name, rules, contexts,
+                                                                         "redundant" in only)
+            dead = _dead_item_rules(statute, version, slots, evidence.applied)
+            if "dead" in only:
+                results.extend(r for r in dead if not r.details.get("allowed"))
+            if "redundant" in only:
+                skip = {r.details["rule"] for r in dead if r.status != "unknown"} | evidence.matters
+                results.extend(_redundant_item_rules(statute, version, slots, skip))
     return results
+
+
+@dataclass
+class _Slots:
+    """A decision per item encoded at every slot of its kind, with its solver."""
+
+    encoder: Encoder
+    solver: z3.Solver
+    trackers: list[Term]
+    name: str
+    rules: tuple[RuleInfo, ...]
+    present: dict
+
+
+def _dead_item_rules(statute, version, slots: _Slots, applied: set[str]) -> list[Result]:
+    """A rule of a decision per item is dead when at no slot that holds an item its condition
+    can hold (or, holding, it is always overridden): dead for every item. ``applied``: rules
+    the evaluator saw applying to some item (``verifier.witness_search``), not asked."""
+    encoder, results = slots.encoder, []
+    for rule in slots.rules:
+        if rule.name in applied:
+            continue
+        holds, fires = [], []
+        for context, present in slots.present.items():
+            fire, _, _, cond_defined = encoder.rule_terms[(rule.name, context, None)]
+            condition = encoder.true if rule.condition is None else encoder.node(rule.condition, context, None)[0]
+            holds.append(z3.And(present, cond_defined, condition))
+            fires.append(z3.And(present, cond_defined, fire))
+        status = _ask(slots, f"goal!itemholds!{rule.name}", z3.Or(holds))
+        if status == "sat":
+            status = _ask(slots, f"goal!itemfires!{rule.name}", z3.Or(fires))
+            if status == "sat":
+                continue
+            overriders = [r for r in slots.rules if rule.name in r.exceptions]
+            message = (f"rule {rule.name} [{cite(statute, rule.citation)}] can apply but is always overridden by "
+                       + ", ".join(f"{r.name} [{cite(statute, r.citation)}]" for r in overriders) + ", for every item")
+        else:
+            message = (f"rule {rule.name} [{cite(statute, rule.citation)}] can never apply to any item: its condition "
+                       "cannot hold within the facts' domain")
+        if status == "unknown":
+            result = _unknown("dead", statute, version, rule, rule.name, decision=slots.name)
+            result.details["allowed"] = CODES["dead"] in rule.allow
+            results.append(result)
+            continue
+        result = _finding("dead", statute, version, rule, rule.span, message, [cite(statute, rule.citation)], rule.name)
+        result.details.update({"rule": rule.name, "decision": slots.name, "allowed": CODES["dead"] in rule.allow})
+        results.append(result)
+    return results
+
+
+def _redundant_item_rules(statute, version, slots: _Slots, skip: set[str]) -> list[Result]:
+    """A rule of a decision per item is redundant when removing it changes the decision of no
+    item of any case. ``skip``: rules dead already, and rules the evaluator saw mattering."""
+    encoder, results = slots.encoder, []
+    for rule in slots.rules:
+        if rule.name in skip or CODES["redundant"] in rule.allow:
+            continue
+        others = tuple(r for r in slots.rules if r.name != rule.name)
+        differs = []
+        for context, present in slots.present.items():
+            value, defined = encoder.decision(slots.name, context)
+            other_value, other_defined = encoder.decision_body(slots.name, others, context, None, shared=False)
+            differs.append(z3.And(present, z3.Or(other_defined != defined,
+                                                 z3.And(other_defined, defined, other_value != value))))
+        status = _ask(slots, f"goal!itemredundant!{rule.name}", z3.Or(differs))
+        if status == "sat":
+            continue
+        if status == "unknown":
+            results.append(_unknown("redundant", statute, version, rule, rule.name, decision=slots.name))
+            continue
+        message = (f"rule {rule.name} [{cite(statute, rule.citation)}] is redundant: removing it changes no "
+                   f"outcome of {slots.name} for any item")
+        result = _finding("redundant", statute, version, rule, rule.span, message, [cite(statute, rule.citation)],
+                          rule.name)
+        result.details.update({"rule": rule.name, "decision": slots.name})
+        results.append(result)
+    return results
+
+
+def _ask(slots: _Slots, goal_name: str, goal: Term) -> str:
+    literal = z3.Bool(goal_name, slots.encoder.ctx)
+    slots.solver.add(z3.Implies(literal, goal))
+    return check(slots.solver, *slots.trackers, literal)
 
 
 def _clash(encoder: Encoder, rules, first: RuleInfo, second: RuleInfo, context) -> Term:
