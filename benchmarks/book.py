@@ -240,7 +240,7 @@ def time_check(directory: Path, jobs: int = 2, extra: tuple[str, ...] = ()) -> t
     """Wall time of ``lexproof check`` on the book (no cache), and its JSON report."""
     files = [str(directory / name) for name in BOOK_FILES]
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "verifier.cli", "check", *files, "--no-cache", "--format", "json",
+    run = subprocess.run([sys.executable, "-m", "lexproof", "check", *files, "--no-cache", "--format", "json",
                           "-j", str(jobs), *extra], capture_output=True, text=True, cwd=HERE.parent)
     elapsed = time.perf_counter() - start
     if run.returncode not in (0, 1):
@@ -262,13 +262,13 @@ SPLIT = {
 def profile_check(directory: Path) -> dict[str, float]:
     """cProfile ``lexproof check`` (``-j 1``, no cache) on the book; seconds per ``SPLIT``
     category. ``check logic`` is what the checks spend outside solving, encoding and witnesses,
-    and ``z3py wrapper`` the time ``verifier.solving.check`` spends around the z3 call."""
+    and ``z3py wrapper`` the time ``lexproof.verifier.solving.check`` spends around the z3 call."""
     import contextlib
     import cProfile
     import os
     import pstats
 
-    from verifier.cli import main as cli
+    from lexproof.verifier.cli import main as cli
 
     files = [str(directory / name) for name in BOOK_FILES]
     profiler = cProfile.Profile()
@@ -326,7 +326,7 @@ def time_incremental(directory: Path, jobs: int = 2) -> dict:
 
         def run(*extra: str) -> tuple[float, dict]:
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-m", "verifier.cli", "check", *files, "--format", "json",
+            done = subprocess.run([sys.executable, "-m", "lexproof", "check", *files, "--format", "json",
                                    "-j", str(jobs), *extra], capture_output=True, text=True, cwd=HERE.parent, env=env)
             if done.returncode not in (0, 1):
                 raise SystemExit(done.stderr[-3000:])
@@ -349,8 +349,8 @@ def write_case(directory: Path) -> Path:
     import datetime as dt
     from fractions import Fraction
 
-    from verifier import api
-    from verifier.solving import dont_care_value
+    from lexproof.verifier import api
+    from lexproof.verifier.solving import dont_care_value
 
     program = api.load(*(directory / name for name in BOOK_FILES))
     (statute,) = program.statutes.values()
@@ -378,7 +378,7 @@ def time_eval(directory: Path, runs: int = 3) -> dict:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "verifier.cli", "eval", *files, "--case", str(case),
+        done = subprocess.run([sys.executable, "-m", "lexproof", "eval", *files, "--case", str(case),
                                "--date", "2026-06-01", "--format", "json"], capture_output=True, text=True, cwd=HERE.parent)
         times.append(round(time.perf_counter() - start, 2))
         if done.returncode != 0:

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from verifier import api  # noqa: E402
+from lexproof.verifier import api  # noqa: E402
 
 
 def main() -> None:

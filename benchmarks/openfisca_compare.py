@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from verifier import api  # noqa: E402
+from lexproof.verifier import api  # noqa: E402
 
 LAW = ROOT / "benchmarks" / "tax" / "tax.law"
 DISTRIBUTIONS = ROOT / "benchmarks" / "tax" / "distributions.toml"
@@ -45,8 +45,8 @@ def lexproof_compute(program, population: Path, threads: int | None):
     per denominator (so every row is computed), and the row values kept for the comparison."""
     import datetime as dt
 
-    from dsl.consolidate import version_on
-    from verifier.sql_engine import DuckDBEngine
+    from lexproof.dsl.consolidate import version_on
+    from lexproof.verifier.sql_engine import DuckDBEngine
 
     version = version_on(program.statute(), dt.date(2027, 1, 1))
     engine = DuckDBEngine(threads=threads)

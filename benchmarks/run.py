@@ -15,7 +15,7 @@ versions, and the rest (Python in the checks, replaying witnesses in the evaluat
 Growth exponents are log-log slopes between consecutive sizes (and a least-squares fit).
 
 Also: the planted-counterexample race (lexproof vs hypothesis vs brute force) and
-``python -m verifier.cli check statutes/`` on the bundled statutes (median of 5).
+``python -m lexproof check statutes/`` on the bundled statutes (median of 5).
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ CHECK_PHASES = ["conflict", "gap", "dead", "redundant", "all checks", "property"
 SPLIT = ["build", "solve", "optimize", "consolidate", "other"]
 PHASE_NOTES = {
     "parse": "Lark LALR parse + AST transform of statute.law and amendment.law",
-    "typecheck": "dsl.check_program.check_files (names, types, rule structure)",
-    "versions": "dsl.consolidate.check_all_versions (the loader's last step)",
+    "typecheck": "lexproof.dsl.check_program.check_files (names, types, rule structure)",
+    "versions": "lexproof.dsl.consolidate.check_all_versions (the loader's last step)",
     "encode": "one Encoder for the version in force, a solver per decision with its cone (Encoder.focus; what the checks build)",
     "conflict": "api.builtin_checks(only=conflict): every distinct version (as `lexproof check` without --date)",
     "gap": "api.builtin_checks(only=gap)",
@@ -164,27 +164,27 @@ def instrument() -> None:
     patched; the verifier's code is unchanged."""
     import z3
 
-    import dsl.consolidate
-    import verifier.api
-    import verifier.checks
-    import verifier.diff
-    import verifier.encoding
-    import verifier.properties
-    import verifier.regions
-    import verifier.solving
+    import lexproof.dsl.consolidate
+    import lexproof.verifier.api
+    import lexproof.verifier.checks
+    import lexproof.verifier.diff
+    import lexproof.verifier.encoding
+    import lexproof.verifier.properties
+    import lexproof.verifier.regions
+    import lexproof.verifier.solving
 
     _wrap(z3.Solver, "check", "solve")
-    if hasattr(verifier.regions, "_Checker"):  # the diff's summaries call z3's C API directly
-        _wrap(verifier.regions._Checker, "__call__", "solve")
+    if hasattr(lexproof.verifier.regions, "_Checker"):  # the diff's summaries call z3's C API directly
+        _wrap(lexproof.verifier.regions._Checker, "__call__", "solve")
     _wrap(z3.Optimize, "check", "optimize")
     _wrap(z3.Solver, "assert_exprs", "build")
     _wrap(z3.Optimize, "assert_exprs", "build")
     _wrap(z3.Optimize, "add_soft", "build")
-    encoder = verifier.encoding.Encoder
+    encoder = lexproof.verifier.encoding.Encoder
     for method in ("__init__", "decision", "decision_body", "formula", "hard_constraints", "tracked_constraints"):
         if hasattr(encoder, method):
             _wrap(encoder, method, "build")
-    for module in (dsl.consolidate, verifier.api, verifier.properties, verifier.checks, verifier.diff):
+    for module in (lexproof.dsl.consolidate, lexproof.verifier.api, lexproof.verifier.properties, lexproof.verifier.checks, lexproof.verifier.diff):
         for name in ("version_on", "resolve_spec"):
             if hasattr(module, name):
                 _wrap(module, name, "consolidate")
@@ -258,13 +258,13 @@ def _summarize_results(results) -> dict:
 
 def child_size(directory: Path, phases: list[str], limit: float, split: bool, profile_dir: Path | None) -> dict:
 
-    from dsl.check_program import check_files
-    from dsl.consolidate import check_all_versions, version_on
-    from dsl.parser import _lark, parse_file
-    from verifier import api
-    from verifier.encoding import Encoder
-    from verifier.properties import check_property
-    from verifier.solving import Budget, new_solver
+    from lexproof.dsl.check_program import check_files
+    from lexproof.dsl.consolidate import check_all_versions, version_on
+    from lexproof.dsl.parser import _lark, parse_file
+    from lexproof.verifier import api
+    from lexproof.verifier.encoding import Encoder
+    from lexproof.verifier.properties import check_property
+    from lexproof.verifier.solving import Budget, new_solver
 
     if split:
         instrument()
@@ -315,7 +315,7 @@ def child_size(directory: Path, phases: list[str], limit: float, split: bool, pr
     if "diff" in phases:
         # What api.diff(program, amendment=...) does, one decision at a time, so that a crash on
         # one decision is counted instead of ending the measurement.
-        from verifier.diff import diff_versions
+        from lexproof.verifier.diff import diff_versions
 
         crashes: list[str] = []
         done: list[str] = []
@@ -395,7 +395,7 @@ def _fact_domain(fact, statute, money_step_cents: int):
     """Every value of a fact, for brute force (money in steps, rates in whole percents)."""
     from fractions import Fraction
 
-    from verifier.sampling import cents_bounds, date_bounds, int_bounds
+    from lexproof.verifier.sampling import cents_bounds, date_bounds, int_bounds
 
     kind = fact.type.kind
     if kind == "bool":
@@ -418,13 +418,13 @@ def child_race(directory: Path, examples: int, brute_seconds: float, seed: int, 
     import random
     from fractions import Fraction
 
-    from dsl.consolidate import version_on
-    from dsl.evaluator import Evaluator, Undefined
-    from dsl.loader import load
-    from verifier.properties import check_property
-    from verifier.regions import cone_facts
-    from verifier.sampling import cents_bounds, date_bounds, int_bounds
-    from verifier.solving import Budget
+    from lexproof.dsl.consolidate import version_on
+    from lexproof.dsl.evaluator import Evaluator, Undefined
+    from lexproof.dsl.loader import load
+    from lexproof.verifier.properties import check_property
+    from lexproof.verifier.regions import cone_facts
+    from lexproof.verifier.sampling import cents_bounds, date_bounds, int_bounds
+    from lexproof.verifier.solving import Budget
 
     program = load([directory])
     statute = program.statutes[generate.STATUTE]
@@ -440,7 +440,7 @@ def child_race(directory: Path, examples: int, brute_seconds: float, seed: int, 
         start = time.perf_counter()
         result = check_property(statute, prop, day, Budget())
         times.append(time.perf_counter() - start)
-    from dsl.values import format_value
+    from lexproof.dsl.values import format_value
 
     def shown(case: dict, names) -> dict:
         return {k: format_value(case[k], statute.facts[k].type) for k in names if k in case}
@@ -461,7 +461,7 @@ def child_race(directory: Path, examples: int, brute_seconds: float, seed: int, 
 
     group = statute.groups[prop.facts]
     rng = random.Random(seed)
-    from verifier.sampling import random_case
+    from lexproof.verifier.sampling import random_case
 
     background = random_case(statute, rng)  # facts outside the group: any fixed values
 
@@ -525,7 +525,7 @@ def child_race(directory: Path, examples: int, brute_seconds: float, seed: int, 
 
     # 3. brute force over the cone of the claim, in declaration order (last fact fastest)
     cone = cone_facts(statute, [version], [generate.PLANTED_DECISION])
-    claim_facts = {n.name for n in __import__("dsl.ir", fromlist=["walk"]).walk(prop.claim)
+    claim_facts = {n.name for n in __import__("lexproof.dsl.ir", fromlist=["walk"]).walk(prop.claim)
                    if type(n).__name__ == "FactRef"}
     cone = [name for name in statute.facts if name in set(cone) | claim_facts]
 
@@ -625,7 +625,7 @@ def time_cli(runs: int = 5) -> dict:
         return {"skipped": "no statutes/ directory"}
     times, codes, warm = [], [], []
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    command = [sys.executable, "-m", "verifier.cli", "check", "statutes/"]
+    command = [sys.executable, "-m", "lexproof", "check", "statutes/"]
     for _ in range(runs):  # cold: every statute checked
         start = time.perf_counter()
         completed = subprocess.run([*command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, env=env)
@@ -644,7 +644,7 @@ def time_cli(runs: int = 5) -> dict:
     startup = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import verifier.cli"], cwd=ROOT, env=env, capture_output=True)
+        subprocess.run([sys.executable, "-c", "import lexproof.verifier.cli"], cwd=ROOT, env=env, capture_output=True)
         startup.append(time.perf_counter() - start)
     return {"median": statistics.median(times), "times": times, "exit_codes": codes, "summary": tail,
             "warm_median": statistics.median(warm), "warm_times": warm,
@@ -814,7 +814,7 @@ def report(data: dict) -> str:
         out(f"Race failed: {race['error']}")
     cli = data.get("cli")
     if cli and "median" in cli:
-        out(f"`python -m verifier.cli check statutes/` ({cli['files']} files): median {fmt_s(cli['median'])} of "
+        out(f"`python -m lexproof check statutes/` ({cli['files']} files): median {fmt_s(cli['median'])} of "
             f"{len(cli['times'])} runs ({', '.join(fmt_s(t) for t in cli['times'])}); exit codes {sorted(set(cli['exit_codes']))}; "
             f"of which Python start-up + imports {fmt_s(cli['import_seconds'])}. {cli['summary']}")
         if "warm_median" in cli:

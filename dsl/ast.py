@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Union
 
-from dsl.source import NO_SPAN, Span
+from lexproof.dsl.source import NO_SPAN, Span
 
 
 def _span() -> Span:

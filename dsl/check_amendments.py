@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dsl import ast
-from dsl.check_constants import constant_value
-from dsl.check_examples import check_example, check_property
-from dsl.check_growth import GROWTH_ITEMS, check_growth_item
-from dsl.checker import check_rule
-from dsl.diagnostics import DiagnosticSink
-from dsl.model import AmendmentInfo, Change, ParameterValue, RuleInfo, StatuteModel
-from dsl.source import Span
-from dsl.typing import Lowerer, suggest
+from lexproof.dsl import ast
+from lexproof.dsl.check_constants import constant_value
+from lexproof.dsl.check_examples import check_example, check_property
+from lexproof.dsl.check_growth import GROWTH_ITEMS, check_growth_item
+from lexproof.dsl.checker import check_rule
+from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.model import AmendmentInfo, Change, ParameterValue, RuleInfo, StatuteModel
+from lexproof.dsl.source import Span
+from lexproof.dsl.typing import Lowerer, suggest
 
 
 def check_amendment(
@@ -200,7 +200,7 @@ def check_same_day_clashes(statute: StatuteModel, sink: DiagnosticSink) -> None:
 
 
 def check_version_specs(statute: StatuteModel, sink: DiagnosticSink) -> None:
-    from dsl.xref import find_amendment
+    from lexproof.dsl.xref import find_amendment
 
     specs: list[ast.VersionSpec] = []
     for example in statute.examples:
@@ -223,7 +223,7 @@ def check_version_specs(statute: StatuteModel, sink: DiagnosticSink) -> None:
 def _check_with_date(statute: StatuteModel, spec: ast.VersionSpec, sink: DiagnosticSink) -> None:
     """``on D with A`` applies A on D, so D may not precede A's in-force date: before it, A's
     own ``set parameter`` values would not be in force, and the version would be half of A."""
-    from dsl.xref import find_amendment
+    from lexproof.dsl.xref import find_amendment
 
     amendment = find_amendment(statute, spec.amendment or "")
     assert spec.date is not None and amendment is not None

@@ -1,17 +1,17 @@
 """The first pass of the checker: constant expressions (a fact's range, an example's values, a
 parameter's dated values) lowered and evaluated at check time.
 
-It uses the evaluator for literal arithmetic only (``dsl.evaluator.evaluate_constant``) and
+It uses the evaluator for literal arithmetic only (``lexproof.dsl.evaluator.evaluate_constant``) and
 imports no other pass: the example, statute and amendment passes build on it."""
 
 from __future__ import annotations
 
-from dsl import ast, ir
-from dsl.evaluator import evaluate_constant
-from dsl.ir import Type
-from dsl.model import StatuteModel
-from dsl.typing import Lowerer, Scope, TypeFailure
-from dsl.values import MAX_DIGITS, describe_long, too_long
+from lexproof.dsl import ast, ir
+from lexproof.dsl.evaluator import evaluate_constant
+from lexproof.dsl.ir import Type
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.typing import Lowerer, Scope, TypeFailure
+from lexproof.dsl.values import MAX_DIGITS, describe_long, too_long
 
 
 def constant_value(statute: StatuteModel, lowerer: Lowerer, expr: ast.Expr, type_: Type, what: str):

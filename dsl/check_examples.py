@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from dsl import ast
-from dsl.diagnostics import DiagnosticSink
-from dsl.ir import INT, MONEY
-from dsl.model import DecisionInfo, ExampleInfo, FactInfo, PropertyInfo, StatuteModel
-from dsl.source import Span
-from dsl.typing import Lowerer, Scope, TypeFailure, assignable, suggest
+from lexproof.dsl import ast
+from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.ir import INT, MONEY
+from lexproof.dsl.model import DecisionInfo, ExampleInfo, FactInfo, PropertyInfo, StatuteModel
+from lexproof.dsl.source import Span
+from lexproof.dsl.typing import Lowerer, Scope, TypeFailure, assignable, suggest
 
 RESERVED_NAMES = {"before", "after"}
 
 
 def _constant_value(statute, lowerer, expr, type_, what):
-    from dsl.check_constants import constant_value
+    from lexproof.dsl.check_constants import constant_value
 
     return constant_value(statute, lowerer, expr, type_, what)
 
@@ -62,7 +62,7 @@ def check_example(
     for name in defaulted:
         case[name] = statute.facts[name].default
     # Facts an amendment adds are needed only in the versions that have them (checked per
-    # version: dsl.consolidate.example_problems).
+    # version: lexproof.dsl.consolidate.example_problems).
     missing = [name for name in statute.facts if name not in case and statute.facts[name].origin is None]
     if missing and ok:
         sink.error(decl.span, f"example '{decl.name}' does not give the facts: {', '.join(missing)}")
@@ -108,7 +108,7 @@ def check_example(
 def _tolerance(statute: StatuteModel, lowerer: Lowerer, assignment: ast.Assignment, type_, sink: DiagnosticSink):
     """The checked ``± t`` of an expected value: a constant of the decision's (numeric) type,
     not negative; None after reporting why not."""
-    from dsl.values import format_value
+    from lexproof.dsl.values import format_value
 
     tolerance = assignment.tolerance
     assert tolerance is not None
@@ -151,7 +151,7 @@ def _type_of(statute: StatuteModel, expr: ast.Expr):
 
 
 def _source(expr: ast.Expr) -> str:
-    from dsl.formatter import format_expr
+    from lexproof.dsl.formatter import format_expr
 
     return format_expr(expr)
 
@@ -288,7 +288,7 @@ def _example_item(statute: StatuteModel, lowerer: Lowerer, kind: str, record: as
 
 def range_problem(fact: FactInfo, value: object) -> str | None:
     """Why a value lies outside a fact's domain, or None when it fits."""
-    from dsl.values import format_value
+    from lexproof.dsl.values import format_value
 
     if fact.type == MONEY and (value * 100).denominator != 1:  # type: ignore[operator]
         return f"{fact.name} is money in whole cents; {format_value(value, fact.type)} is not"
@@ -311,7 +311,7 @@ def check_property(
     statute: StatuteModel, lowerer: Lowerer, decl: ast.Property, owner: str, sink: DiagnosticSink
 ) -> None:
     if "." in decl.facts:  # for every WEB.Aanvrager: a group of a used statute (dsl/check_xref.py)
-        from dsl.check_xref import foreign_group
+        from lexproof.dsl.check_xref import foreign_group
 
         group = foreign_group(statute, decl, sink)
         if group is None:

@@ -3,19 +3,19 @@
 
 The statute model holds the union of every declaration; what an amendment adds is marked with
 its name (``origin``), and a consolidated version has it only when that amendment is applied
-(``dsl.consolidate.Version``). What is added here is checked against everything declared so
+(``lexproof.dsl.consolidate.Version``). What is added here is checked against everything declared so
 far (the statute, and the amendments checked before this one, in date order): a name that
 already exists cannot be added again. Whether each version reads only what it has is checked
-per version, in ``dsl.consolidate`` (``presence_problems``)."""
+per version, in ``lexproof.dsl.consolidate`` (``presence_problems``)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from dsl import ast
-from dsl.diagnostics import DiagnosticSink
-from dsl.model import NO_VALUE, AddedRow, Change, FactInfo, ParameterValue, StatuteModel
-from dsl.typing import Lowerer, Scope, TypeFailure, suggest
+from lexproof.dsl import ast
+from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.model import NO_VALUE, AddedRow, Change, FactInfo, ParameterValue, StatuteModel
+from lexproof.dsl.typing import Lowerer, Scope, TypeFailure, suggest
 
 GROWTH_ITEMS = (ast.AddFacts, ast.AddDecision, ast.AddEnumValues, ast.AddTable, ast.AddRows, ast.EndParameter)
 
@@ -40,7 +40,7 @@ def _where(statute: StatuteModel, origin: str | None) -> str:
 
 def _taken(statute: StatuteModel, name: str, span, amendment: str, sink: DiagnosticSink) -> bool:
     """Report and return True when ``name`` already exists (or is reserved)."""
-    from dsl.checker import RESERVED_NAMES
+    from lexproof.dsl.checker import RESERVED_NAMES
 
     if name in RESERVED_NAMES:
         sink.error(span, f"'{name}' is reserved for comparing versions; choose another name")
@@ -63,7 +63,7 @@ def _taken(statute: StatuteModel, name: str, span, amendment: str, sink: Diagnos
 
 def _checker(statute: StatuteModel, lowerer: Lowerer, sink: DiagnosticSink):
     """The statute checker's declaration helpers, working on the existing model."""
-    from dsl.checker import _StatuteChecker
+    from lexproof.dsl.checker import _StatuteChecker
 
     checker = _StatuteChecker.__new__(_StatuteChecker)
     checker.model, checker.lowerer, checker.sink = statute, lowerer, sink
@@ -161,7 +161,7 @@ def _add_table(statute: StatuteModel, lowerer: Lowerer, item: ast.AddTable, amen
 
 def _add_rows(statute: StatuteModel, lowerer: Lowerer, item: ast.AddRows, amendment: str,
               sink: DiagnosticSink) -> None:
-    """Rows go where their bounds fall, in each version (``dsl.consolidate``); here their
+    """Rows go where their bounds fall, in each version (``lexproof.dsl.consolidate``); here their
     types, and that an ``above`` row is last and the table has none yet."""
     table = statute.tables.get(item.table)
     if table is None:
@@ -198,7 +198,7 @@ def _add_rows(statute: StatuteModel, lowerer: Lowerer, item: ast.AddRows, amendm
 
 
 def _rate_type(table):
-    from dsl.ir import RATE
+    from lexproof.dsl.ir import RATE
 
     return RATE if table.marginal else table.output
 

@@ -1,11 +1,11 @@
-"""Resolve and type-check parsed files into a :class:`dsl.model.Program`: the checker's passes
+"""Resolve and type-check parsed files into a :class:`lexproof.dsl.model.Program`: the checker's passes
 run in order.
 
 Reports every error it can find in one run (duplicate names, unknown names, types, cycles,
 amendments that target nothing, clashing amendments) and raises them together. The passes:
-constants (``dsl.check_constants``), examples and properties (``dsl.check_examples``), a
-statute's declarations (``dsl.checker``), what amendments add (``dsl.check_growth``),
-amendments (``dsl.check_amendments``). Each imports only those before it, and this driver
+constants (``lexproof.dsl.check_constants``), examples and properties (``lexproof.dsl.check_examples``), a
+statute's declarations (``lexproof.dsl.checker``), what amendments add (``lexproof.dsl.check_growth``),
+amendments (``lexproof.dsl.check_amendments``). Each imports only those before it, and this driver
 comes last (tests/test_import_graph.py keeps it so).
 """
 
@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dsl import ast, ir
-from dsl.check_amendments import check_amendment, check_same_day_clashes, check_version_specs
-from dsl.checker import _StatuteChecker
-from dsl.diagnostics import DiagnosticSink
-from dsl.growth import adder
-from dsl.model import Program, StatuteModel
-from dsl.source import Span
-from dsl.typing import suggest
+from lexproof.dsl import ast, ir
+from lexproof.dsl.check_amendments import check_amendment, check_same_day_clashes, check_version_specs
+from lexproof.dsl.checker import _StatuteChecker
+from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.growth import adder
+from lexproof.dsl.model import Program, StatuteModel
+from lexproof.dsl.source import Span
+from lexproof.dsl.typing import suggest
 
 
 def check_files(files: list[ast.File]) -> Program:
@@ -36,7 +36,7 @@ def check_files(files: list[ast.File]) -> Program:
     for file in files:
         for section in file.sections:
             (statute_asts if isinstance(section, ast.Statute) else amendment_asts).append(section)
-    from dsl.check_xref import order_by_uses
+    from lexproof.dsl.check_xref import order_by_uses
 
     # Statutes that read each other: the amendments of a statute that others use are checked
     # right after it, before its readers, so that what they add (a rule that reads another fact)
@@ -101,7 +101,7 @@ def _check_one_amendment(program: Program, amendment: ast.Amendment, seen_amendm
 def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> None:
     """Warn at each product of two unknowns in the statute and its amendments (``warn_nonlinear``);
     a decision's values are those of every rule that ever decides it, and its default."""
-    from dsl.typing import warn_nonlinear
+    from lexproof.dsl.typing import warn_nonlinear
 
     rules = list(statute.rules.values())
     for amendment in statute.amendments.values():
@@ -124,7 +124,7 @@ def _warn_nonlinear_products(statute: StatuteModel, sink: DiagnosticSink) -> Non
 def _complete_imports(program: Program, sink: DiagnosticSink) -> None:
     """What the amendments of used statutes add to imported decisions (``dsl/xref.py``), in
     the order the statutes were checked (each after the statutes it uses)."""
-    from dsl.xref import ImportFailure, complete_imports
+    from lexproof.dsl.xref import ImportFailure, complete_imports
 
     for statute in program.statutes.values():
         try:

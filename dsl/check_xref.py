@@ -1,15 +1,15 @@
 """Checks of ``uses`` and ``same question`` (statutes that read each other; ``dsl/xref.py``).
 
-Kept apart from ``dsl.checker`` so that the single-statute checks stay as they were: the checker
+Kept apart from ``lexproof.dsl.checker`` so that the single-statute checks stay as they were: the checker
 calls :func:`order_by_uses` once, and :func:`check_uses` / :func:`check_questions` per statute.
 """
 
 from __future__ import annotations
 
-from dsl import ast, ir
-from dsl.diagnostics import DiagnosticSink
-from dsl.model import QuestionInfo, StatuteModel
-from dsl.typing import Lowerer, Scope, TypeFailure, suggest
+from lexproof.dsl import ast, ir
+from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.model import QuestionInfo, StatuteModel
+from lexproof.dsl.typing import Lowerer, Scope, TypeFailure, suggest
 
 PRIORITIES = ("superior", "specialis", "posterior")
 
@@ -104,7 +104,7 @@ def share_enums(model: StatuteModel, statute: ast.Statute, sink: DiagnosticSink)
     """The enums of the used statutes become enums of the reader (after its own are declared),
     so that its facts can have their types: ``grondslag: Grondslag``. An enum the reader
     declares itself under the same name must have the same values (reported at the ``uses``)."""
-    from dsl.xref import ImportFailure, import_enum
+    from lexproof.dsl.xref import ImportFailure, import_enum
 
     spans = dict(_uses_of(statute))
     for name, used in model.uses.items():
@@ -269,7 +269,7 @@ def _follow(source: tuple[str, str], edges: dict, item: ast.SameFact, sink: Diag
 def _reader_fact(model: StatuteModel, final: tuple[str, str], item: ast.SameFact, sink: DiagnosticSink) -> str | None:
     """The reader's name of the fact a chain ends at; a used statute's unmapped fact becomes
     the reader's (shared by name, as without a mapping)."""
-    from dsl.xref import ImportFailure, _import_fact
+    from lexproof.dsl.xref import ImportFailure, _import_fact
 
     home, name = final
     if not home:
@@ -308,7 +308,7 @@ def foreign_group(model: StatuteModel, decl: ast.Property, sink: DiagnosticSink)
     """``for every WEB.Aanvrager``: a facts group of a used statute. Its facts become facts of
     the reader (shared by name, or under the name ``same fact`` gives them); the group as the
     reader has it, or None after an error."""
-    from dsl.xref import ImportFailure, import_name
+    from lexproof.dsl.xref import ImportFailure, import_name
 
     home_name, group = decl.facts.split(".", 1)
     home = model.uses.get(home_name)

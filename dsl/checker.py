@@ -1,9 +1,9 @@
 """The statute pass of the checker: one statute's declarations resolved and type-checked into
-a :class:`dsl.model.StatuteModel` (names, types, rules, their exceptions and cycles).
+a :class:`lexproof.dsl.model.StatuteModel` (names, types, rules, their exceptions and cycles).
 
-It follows the constant and example passes (``dsl.check_constants``, ``dsl.check_examples``)
-and comes before what amendments add and the amendments themselves (``dsl.check_growth``,
-``dsl.check_amendments``); ``dsl.check_program.check_files`` runs them all in order, and each
+It follows the constant and example passes (``lexproof.dsl.check_constants``, ``lexproof.dsl.check_examples``)
+and comes before what amendments add and the amendments themselves (``lexproof.dsl.check_growth``,
+``lexproof.dsl.check_amendments``); ``lexproof.dsl.check_program.check_files`` runs them all in order, and each
 pass imports only those before it (tests/test_import_graph.py). Reports every error it can
 find and leaves raising to the caller.
 """
@@ -14,12 +14,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 
-from dsl import ast, ir
-from dsl.check_constants import constant_value  # noqa: F401 - re-exported
-from dsl.check_examples import check_example, check_property, range_problem  # noqa: F401 - re-exported
-from dsl.diagnostics import DiagnosticSink
-from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Type
-from dsl.model import (
+from lexproof.dsl import ast, ir
+from lexproof.dsl.check_constants import constant_value  # noqa: F401 - re-exported
+from lexproof.dsl.check_examples import check_example, check_property, range_problem  # noqa: F401 - re-exported
+from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Type
+from lexproof.dsl.model import (
     DecisionInfo,
     FactInfo,
     KindInfo,
@@ -29,8 +29,17 @@ from dsl.model import (
     StatuteModel,
     TableInfo,
 )
-from dsl.source import Span
-from dsl.typing import PEILDATUM, Lowerer, Scope, TypeFailure, assignable, is_constant, literal_value, suggest
+from lexproof.dsl.source import Span
+from lexproof.dsl.typing import (
+    PEILDATUM,
+    Lowerer,
+    Scope,
+    TypeFailure,
+    assignable,
+    is_constant,
+    literal_value,
+    suggest,
+)
 
 BUILTIN_TYPES = {"bool": BOOL, "int": INT, "number": NUMBER, "rate": RATE, "money": MONEY, "date": DATE}
 ALLOWABLE_FINDINGS = {
@@ -55,7 +64,7 @@ class _StatuteChecker:
         self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
 
     def run(self) -> StatuteModel:
-        from dsl.check_xref import check_fact_maps, check_questions, check_uses, share_enums
+        from lexproof.dsl.check_xref import check_fact_maps, check_questions, check_uses, share_enums
 
         items = self.ast.items
         check_uses(self.model, self.ast, getattr(self, "loaded", {}))

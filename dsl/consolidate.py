@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dsl import ast, ir
-from dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
-from dsl.growth import _bound_values, grown_tables, grows, presence_problems
-from dsl.model import AmendmentInfo, NoValue, ParameterValue, RuleInfo, StatuteModel, TableInfo
+from lexproof.dsl import ast, ir
+from lexproof.dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
+from lexproof.dsl.growth import _bound_values, grown_tables, grows, presence_problems
+from lexproof.dsl.model import AmendmentInfo, NoValue, ParameterValue, RuleInfo, StatuteModel, TableInfo
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def version_on(
     # 'set parameter P = no value from D': from D on, P has no value (as before its first).
     sources = {name: value for name, value in sources.items() if not isinstance(value.value, NoValue)}
     parameters = {name: value.value for name, value in sources.items()}
-    from dsl.checker import check_rule_structure
+    from lexproof.dsl.checker import check_rule_structure
 
     context = f"in the version of {effective.isoformat()}"
     if chosen:
@@ -159,7 +159,7 @@ def _version_with_uses(
     rules, parameter values and tables it imported, as the used statutes' versions on the same
     date have them (with ``include``/``exclude`` passed on: an amendment of a used statute
     named there is applied, or left out, in that statute's version)."""
-    from dsl.xref import find_amendment, renamed_rule, renamed_table
+    from lexproof.dsl.xref import find_amendment, renamed_rule, renamed_table
 
     foreign_included = [find_amendment(statute, name) for name in include if name not in statute.amendments]
     effective = max([date] + [a.in_force for a in chosen if a.name in include]
@@ -245,7 +245,7 @@ def resolve_spec(statute: StatuteModel, spec: ast.VersionSpec) -> Version:
     if spec.kind == "on":
         assert spec.date is not None
         return version_on(statute, spec.date)
-    from dsl.xref import find_amendment
+    from lexproof.dsl.xref import find_amendment
 
     amendment = find_amendment(statute, spec.amendment or "")  # its own, or of a statute it uses
     if amendment is None:
@@ -288,7 +288,7 @@ def distinct_version_specs(statute: StatuteModel, default: dt.date) -> list[tupl
     else:
         before = [timeline[0] - dt.timedelta(days=1)] if timeline[0] > dt.date.min else []
         specs = [(date, ()) for date in before + timeline]
-    from dsl.xref import all_amendments
+    from lexproof.dsl.xref import all_amendments
 
     for proposal in sorted(all_amendments(statute), key=lambda a: (a.in_force, a.name)):
         if proposal.proposal:
@@ -309,7 +309,7 @@ def version_period(statute: StatuteModel, version: Version) -> tuple[dt.date, dt
     the last change on or before its date (or 0001-01-01) to the day before the next change
     (or 9999-12-31). A rule that reads the peildatum may still decide differently on each of
     them, so a check of the version's rules covers the whole period (``verifier/checks.py``)."""
-    from dsl.xref import find_amendment
+    from lexproof.dsl.xref import find_amendment
 
     applied = [find_amendment(statute, name) for name in (*version.amendments, *version.foreign_amendments)]
     proposals = [a for a in applied if a is not None and a.proposal]
@@ -373,7 +373,7 @@ def check_all_versions(statute: StatuteModel) -> None:
 def named_version_problems(statute: StatuteModel) -> list[Diagnostic]:
     """Examples and properties that read, in a version they name, what it lacks (an amendment
     adds it). Those without named versions run on a date given at run time: checked then."""
-    from dsl.growth import example_problems, property_problems
+    from lexproof.dsl.growth import example_problems, property_problems
 
     problems: list[Diagnostic] = []
     for example in statute.examples:
@@ -426,8 +426,8 @@ def table_bound_problems(statute: StatuteModel, versions: list[Version], dated: 
 def _falling_bounds(statute: StatuteModel, table: TableInfo, row: int, found: list[tuple[Version, list[object]]],
                     dated: bool, everywhere: bool) -> Diagnostic:
     """The diagnostic for one pair of rows whose bounds do not rise in the versions ``found``."""
-    from dsl.source import source_text
-    from dsl.values import format_value
+    from lexproof.dsl.source import source_text
+    from lexproof.dsl.values import format_value
 
     def name(version: Version) -> str:
         if dated:

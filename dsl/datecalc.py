@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from dsl.values import FIRST_DAY, LAST_DAY
+from lexproof.dsl.values import FIRST_DAY, LAST_DAY
 
 # The first day of a year, for the start of a studiejaar and a schooljaar: (month, day).
 STUDIEJAAR = (9, 1)  # WHW art. 1.1 and WSF 2000 art. 1.1: 1 September to 31 August

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from dsl.source import SOURCES, Span, visible
+from lexproof.dsl.source import SOURCES, Span, visible
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from dsl import datecalc, ir, items
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.model import RuleInfo
-from dsl.source import Span, source_text
-from dsl.values import FIRST_DAY, LAST_DAY, format_date, format_value, is_representable_day
+from lexproof.dsl import datecalc, ir, items
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.model import RuleInfo
+from lexproof.dsl.source import Span, source_text
+from lexproof.dsl.values import FIRST_DAY, LAST_DAY, format_date, format_value, is_representable_day
 
 if TYPE_CHECKING:  # a type only: consolidation comes after the evaluator and uses it
-    from dsl.consolidate import Version
+    from lexproof.dsl.consolidate import Version
 
 
 class Undefined(Exception):

@@ -45,9 +45,9 @@ import re
 from bisect import bisect_right
 from fractions import Fraction
 
-from dsl import ast
-from dsl.parser import GRAMMAR_FILE, parse_text
-from dsl.source import SOURCES, Span
+from lexproof.dsl import ast
+from lexproof.dsl.parser import GRAMMAR_FILE, parse_text
+from lexproof.dsl.source import SOURCES, Span
 
 INDENT = "  "
 WIDTH = 100  # longer enums, statute headers and and/or chains are broken over lines

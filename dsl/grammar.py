@@ -1,6 +1,6 @@
 """The grammar (dsl/grammar.lark) as a Lark LALR parser, built once per process.
 
-Apart from dsl.parser so that the syntax-error messages (dsl.syntax_errors), which need the
+Apart from lexproof.dsl.parser so that the syntax-error messages (lexproof.dsl.syntax_errors), which need the
 parser's terminals and its interactive mode, come before the parser that uses them.
 
 Building the LALR tables from the grammar is most of the start-up of every command (0.5 s
@@ -9,7 +9,7 @@ committed, precomputed, as JSON in dsl/grammar_tables.json (data, never code: no
 docs/security.md), stamped with the hash of the grammar text and the Lark version they were
 built from. When either differs (the grammar was edited, Lark was upgraded) the tables are
 not used and the parser is built from the grammar as before, so a stale file costs time,
-never correctness; ``python -m dsl.grammar`` rewrites the file and tests/test_grammar_tables.py
+never correctness; ``python -m lexproof.dsl.grammar`` rewrites the file and tests/test_grammar_tables.py
 fails while it is stale."""
 
 from __future__ import annotations

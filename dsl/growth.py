@@ -1,5 +1,5 @@
 """What exists in a consolidated version when amendments add facts, decisions, enum values,
-tables and table rows (``dsl.check_growth`` checks the declarations).
+tables and table rows (``lexproof.dsl.check_growth`` checks the declarations).
 
 The statute model holds the union of every declaration, each marked with the amendment that
 adds it; ``Version.has_fact`` (etc.) says what one version has. Nothing may read, in a version,
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dsl import ir
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.model import ExampleInfo, PropertyInfo, StatuteModel, TableInfo
+from lexproof.dsl import ir
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.model import ExampleInfo, PropertyInfo, StatuteModel, TableInfo
 
 if TYPE_CHECKING:
-    from dsl.consolidate import Version
+    from lexproof.dsl.consolidate import Version
 
 
 def grows(statute: StatuteModel) -> bool:
@@ -96,7 +96,7 @@ def missing_parameters(version: Version, used: set[str]) -> list[str]:
 def _bound_values(version: Version, bounds: tuple[ir.Node, ...]) -> list[object] | None:
     """The bounds' values in a version, or None when one reads a parameter without a value
     there or is undefined (a lookup of it is then undefined too, which the evaluator reports)."""
-    from dsl.evaluator import Evaluator, Undefined
+    from lexproof.dsl.evaluator import Evaluator, Undefined
 
     used = {node.name for bound in bounds for node in ir.walk(bound) if isinstance(node, ir.ParamRef)}
     if missing_parameters(version, used):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from dsl.source import NO_SPAN, Span
+from lexproof.dsl.source import NO_SPAN, Span
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Op:
     """An operator application. ``op`` is one of:
 
     not and or implies ite | = != < <= > >= | + - * / neg min max | in (args[0] in args[1:])
-    | round_down round_up round_half (args: value, Const unit > 0; ``dsl.evaluator.round_to``)
+    | round_down round_up round_half (args: value, Const unit > 0; ``lexproof.dsl.evaluator.round_to``)
     | dates (``dsl/datecalc.py``): year month day add_months years_between months_between
     first_day_of_month first_day_of_next_month year_start (args: date, Const month, Const day)
     """

@@ -108,7 +108,7 @@ def item_contexts(statute, facts: dict, case: str | None, kinds: list[str] | Non
 
 def items_json(statute, kind: str, listed: list[dict]) -> list[dict]:
     """A kind's items in JSON: facts by their JSON value, nested kinds as lists."""
-    from dsl.values import to_json
+    from lexproof.dsl.values import to_json
 
     result = []
     for item in listed:
@@ -124,7 +124,7 @@ def items_json(statute, kind: str, listed: list[dict]) -> list[dict]:
 
 def fact_json(statute, name: str, value: object) -> object:
     """A case's fact, or a kind's items, in JSON."""
-    from dsl.values import to_json
+    from lexproof.dsl.values import to_json
 
     if name in statute.kinds:
         return items_json(statute, name, value)  # type: ignore[arg-type]
@@ -134,7 +134,7 @@ def fact_json(statute, name: str, value: object) -> object:
 def fact_text(statute, name: str, value: object) -> str:
     """``name = value`` for a case's fact; for a kind's items, each item fact as
     ``kind[1].uren = 10`` (``kind = none`` without items)."""
-    from dsl.values import format_value
+    from lexproof.dsl.values import format_value
 
     if name not in statute.kinds:
         return f"{name} = {format_value(value, statute.facts[name].type)}"

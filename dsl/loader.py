@@ -9,15 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dsl import ast
-from dsl.check_program import check_files
-from dsl.consolidate import check_all_versions
-from dsl.diagnostics import Diagnostic, LexproofError, with_code
-from dsl.model import Program
-from dsl.parser import parse_file, parse_text
-from dsl.source import Span
+from lexproof.dsl import ast
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import check_all_versions
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError, with_code
+from lexproof.dsl.model import Program
+from lexproof.dsl.parser import parse_file, parse_text
+from lexproof.dsl.source import Span
 
-# Load phases, as codes of dsl.diagnostics.LOAD_CODES.
+# Load phases, as codes of lexproof.dsl.diagnostics.LOAD_CODES.
 SYNTAX, FILES, DECLARATIONS, AMENDMENTS = "LP001", "LP002", "LP003", "LP004"
 
 MAX_FILES = 2000

@@ -1,5 +1,5 @@
 """The checked program: statutes and amendments with every name resolved and every expression
-lowered to typed IR (``dsl.ir``). Produced by ``dsl.checker``; consumed by the consolidation
+lowered to typed IR (``lexproof.dsl.ir``). Produced by ``lexproof.dsl.checker``; consumed by the consolidation
 pass, the evaluator and the verifier."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dsl import ast
-from dsl.ir import Node, Type
-from dsl.source import Span
+from lexproof.dsl import ast
+from lexproof.dsl.ir import Node, Type
+from lexproof.dsl.source import Span
 
 
 @dataclass(frozen=True)

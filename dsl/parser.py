@@ -15,12 +15,12 @@ from typing import Any
 
 from lark.exceptions import UnexpectedInput, VisitError
 
-from dsl import ast
-from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
-from dsl.grammar import GRAMMAR_FILE, lark_parser  # noqa: F401 - re-exported
-from dsl.source import SOURCES, Span
-from dsl.syntax_errors import syntax_diagnostic
-from dsl.tree_to_ast import ToAst
+from lexproof.dsl import ast
+from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
+from lexproof.dsl.grammar import GRAMMAR_FILE, lark_parser  # noqa: F401 - re-exported
+from lexproof.dsl.source import SOURCES, Span
+from lexproof.dsl.syntax_errors import syntax_diagnostic
+from lexproof.dsl.tree_to_ast import ToAst
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NESTING = 100

@@ -8,12 +8,12 @@ import re
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from dsl.diagnostics import Diagnostic
-from dsl.source import Span
+from lexproof.dsl.diagnostics import Diagnostic
+from lexproof.dsl.source import Span
 
 
 def _lark():
-    from dsl.grammar import lark_parser
+    from lexproof.dsl.grammar import lark_parser
 
     return lark_parser()
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from lark import Token, Transformer, v_args
 
-from dsl import ast
-from dsl.diagnostics import Diagnostic
-from dsl.source import Span
+from lexproof.dsl import ast
+from lexproof.dsl.diagnostics import Diagnostic
+from lexproof.dsl.source import Span
 
 MAX_NUMBER_DIGITS = 30
 

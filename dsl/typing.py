@@ -1,6 +1,6 @@
 """Expression lowering: AST expressions to typed IR, with name resolution and type rules.
 
-Kept apart from the declaration checks in ``dsl.checker`` because it is the one place that
+Kept apart from the declaration checks in ``lexproof.dsl.checker`` because it is the one place that
 defines what an expression means type-wise; the evaluator and encoder trust its output.
 """
 
@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from dsl import ast, ir
-from dsl.diagnostics import DiagnosticSink
-from dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Node, Type
-from dsl.model import StatuteModel
+from lexproof.dsl import ast, ir
+from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Node, Type
+from lexproof.dsl.model import StatuteModel
 
 VERSION_QUALIFIERS = ("before", "after")
 FUNCTIONS = ("min", "max", "round_down", "round_up", "round")
@@ -176,7 +176,7 @@ def warn_nonlinear(statute: StatuteModel, roots: list[Node], values_of: RulesOf,
     that multiplies two unknowns that are not bounded whole numbers: it is allowed, but the
     solver's nonlinear arithmetic may answer 'unknown' about it. Once per product: not again
     at a product of which it is a factor."""
-    from dsl.source import source_text
+    from lexproof.dsl.source import source_text
 
     for root in roots:
         for node in ir.walk(root):
@@ -432,7 +432,7 @@ class Lowerer:
     def _foreign_table(self, written: str, span) -> str:
         """``WEB.tabel``: import the table of the used statute (``dsl/xref.py``) and return the
         name the reader has it under."""
-        from dsl.xref import ImportFailure, import_table
+        from lexproof.dsl.xref import ImportFailure, import_table
 
         home_name, local = written.split(".", 1)
         home = self.statute.uses.get(home_name)
@@ -478,7 +478,7 @@ class Lowerer:
         """``WEB.x``: a decision, parameter, fact or enum value of a statute this one uses
         (``dsl/xref.py`` imports it, with what it depends on); ``case``/``version``: read in
         that case or version (``a.WEB.x``, ``before.WEB.x``)."""
-        from dsl.xref import ImportFailure, import_name, known_names
+        from lexproof.dsl.xref import ImportFailure, import_name, known_names
 
         home = self.statute.uses[home_name]
         try:
@@ -793,7 +793,7 @@ def _a_or_an(noun: str) -> str:
 
 def _unit_text(duration: ast.Duration) -> str:
     """The period as written, for messages: '18 years', 'n months'."""
-    from dsl.source import source_text
+    from lexproof.dsl.source import source_text
 
     amount = source_text(duration.amount.span) if duration.amount.span.line else "N"
     return f"{amount} {duration.unit}"

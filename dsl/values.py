@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
-from dsl.ir import Type
+from lexproof.dsl.ir import Type
 
 # The dates lexproof can represent: Python's ``datetime.date`` range, as day numbers. Both engines
 # keep every date inside it (the encoding bounds date facts, and a date calculated outside it

@@ -3,7 +3,7 @@
 A statute R that ``uses`` a statute S reads S's decisions, parameters, enum values and facts by
 qualified name. The checker *imports* what R reads into R's own model, under the qualified name
 (``WEB.leerweg_telt``), with everything it depends on (the rules of every version of S that
-decide it, their parameters, tables, enums and facts); consolidation (``dsl.consolidate``) then
+decide it, their parameters, tables, enums and facts); consolidation (``lexproof.dsl.consolidate``) then
 puts the rules and parameter values of S's version on the same date into R's version. So the
 evaluator and the Z3 encoding run R's version as one statute, and read S's decisions in S's own
 version for that date, with S's amendments in force then. Names of S that are themselves
@@ -24,9 +24,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from dsl import ast, ir
-from dsl.ir import Node, Type
-from dsl.model import AmendmentInfo, FactInfo, ParameterInfo, RuleInfo, StatuteModel, TableInfo
+from lexproof.dsl import ast, ir
+from lexproof.dsl.ir import Node, Type
+from lexproof.dsl.model import AmendmentInfo, FactInfo, ParameterInfo, RuleInfo, StatuteModel, TableInfo
 
 
 class ImportFailure(Exception):

@@ -26,8 +26,8 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from dsl import ast
-from dsl.parser import GRAMMAR_FILE
+from lexproof.dsl import ast
+from lexproof.dsl.parser import GRAMMAR_FILE
 
 KEYWORDS = frozenset(re.findall(r'"([A-Za-z_]+)"', GRAMMAR_FILE.read_text(encoding="utf-8")))
 PATH = "<generated>"

@@ -40,12 +40,12 @@ For that the domain must be finite and small:
   also retroactive ``from`` dates), the last one sometimes a ``proposal``; the generator applies
   every change itself while generating, so every version consolidates, and it records the rules
   and parameter values each version must have (``expected_version``: an oracle for
-  ``dsl.consolidate`` independent of it).
+  ``lexproof.dsl.consolidate`` independent of it).
 
 Not generated: ``@expect`` annotations, examples, ``cite`` labels in citations, rate facts in
 finite mode, and constructs listed in ``KNOWN_BUG_FEATURES`` (none at present).
 
-Everything is produced as ``.law`` text (not through ``dsl.formatter``) so that what is tested
+Everything is produced as ``.law`` text (not through ``lexproof.dsl.formatter``) so that what is tested
 is exactly what a user would write; ``GeneratedStatute.load()`` asserts that the checker accepts
 it: a rejection is a generator bug (or a checker bug), never silently skipped.
 """
@@ -193,7 +193,7 @@ class GeneratedStatute:
 
     def expected_version(self, spec: str) -> tuple[set[str], dict[str, object]]:
         """(rule names, parameter values) that the version ``spec`` should have, by the
-        generator's simulation: an oracle for ``dsl.consolidate`` independent of it."""
+        generator's simulation: an oracle for ``lexproof.dsl.consolidate`` independent of it."""
         kind, _, rest = spec.partition(" ")
         if kind == "on" and " with " in rest:  # on D with A: the law on D, with A applied
             day, _, name = rest.partition(" with ")
@@ -259,17 +259,17 @@ class GeneratedStatute:
 
     def cases_in(self, version) -> list[dict[str, object]]:
         """The cases of the domain that ``version``'s law has: an enum value an amendment adds
-        is outside the law of the versions without it (``dsl.growth``)."""
+        is outside the law of the versions without it (``lexproof.dsl.growth``)."""
         absent = {value for value, amendment in self.added_values.items() if amendment not in version.amendments}
         return [case for case in self.cases() if not absent & {v for v in case.values() if isinstance(v, str)}]
 
     def load(self, text: str | None = None):
-        """Parse and check (as ``dsl.loader.load`` does, without a file); return the statute
+        """Parse and check (as ``lexproof.dsl.loader.load`` does, without a file); return the statute
         model. Fails the test if the checker rejects a generated statute."""
-        from dsl.check_program import check_files
-        from dsl.consolidate import check_all_versions
-        from dsl.diagnostics import LexproofError
-        from dsl.parser import parse_text
+        from lexproof.dsl.check_program import check_files
+        from lexproof.dsl.consolidate import check_all_versions
+        from lexproof.dsl.diagnostics import LexproofError
+        from lexproof.dsl.parser import parse_text
 
         source = self.text() if text is None else text
         try:
@@ -1379,9 +1379,9 @@ class ItemStatute:
         return [{**facts, "k": [dict(item) for item in items]} for facts in case_facts for items in lists]
 
     def load(self):
-        from dsl.check_program import check_files
-        from dsl.diagnostics import LexproofError
-        from dsl.parser import parse_text
+        from lexproof.dsl.check_program import check_files
+        from lexproof.dsl.diagnostics import LexproofError
+        from lexproof.dsl.parser import parse_text
 
         try:
             return check_files([parse_text(self.text, "<generated>")]).statute()

@@ -32,13 +32,13 @@ from test_soundness import (
     statute_with_properties,
 )
 
-from dsl.check_program import check_files
-from dsl.consolidate import version_on
-from dsl.evaluator import evaluate_case, round_to
-from dsl.formatter import format_text
-from dsl.parser import parse_text
-from verifier import api
-from verifier.properties import check_property
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.evaluator import evaluate_case, round_to
+from lexproof.dsl.formatter import format_text
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier import api
+from lexproof.verifier.properties import check_property
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDEROPVANG = ROOT / "tests" / "arith" / "kinderopvang_uren.law"
@@ -231,7 +231,7 @@ def test_the_warning_is_shown_with_a_caret_and_the_input_accepted(tmp_path) -> N
     path = tmp_path / "p.law"
     path.write_text(PRODUCTS + 'example "e" [on 2026-01-01] { kinderen = 2, negatief = -1, bedrag = €0.01,'
                     ' saldo = €0.03, vrij = €1, inkomen = €0 } expect bits_vrij = €2, split = €0.02 ± €0.01\n')
-    done = subprocess.run([sys.executable, "-m", "verifier.cli", "test", str(path)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "lexproof", "test", str(path)], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stderr.splitlines()
@@ -295,7 +295,7 @@ property wortel_twee [on 2026-01-01]: for every F
   assume x > 0 and y > 0
   claim links != rechts
 """)
-    done = subprocess.run([sys.executable, "-m", "verifier.cli", "check", str(path), "--no-builtin", "--no-cache",
+    done = subprocess.run([sys.executable, "-m", "lexproof", "check", str(path), "--no-builtin", "--no-cache",
                            "--timeout", "2"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode in (0, 3), done.stdout + done.stderr
     assert "counterexample" not in done.stdout

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from verifier import api
-from verifier.cache import ResultCache, statute_files
-from verifier.cli import main
+from lexproof.verifier import api
+from lexproof.verifier.cache import ResultCache, statute_files
+from lexproof.verifier.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-11-29"

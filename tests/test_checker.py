@@ -1,5 +1,5 @@
-"""Unit tests of the checker: small inline programs through dsl.parser.parse_text and
-dsl.check_program.check_files. Valid programs are checked for what the model records; invalid ones for
+"""Unit tests of the checker: small inline programs through lexproof.dsl.parser.parse_text and
+lexproof.dsl.check_program.check_files. Valid programs are checked for what the model records; invalid ones for
 every error, reported together, at the right place."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from fractions import Fraction
 
 import pytest
 
-from dsl import ast, ir
-from dsl.check_amendments import citation_covers
-from dsl.check_program import check_files
-from dsl.checker import range_problem
-from dsl.diagnostics import LexproofError
-from dsl.ir import BOOL, INT, MONEY, RATE, Type
-from dsl.model import FactInfo
-from dsl.parser import parse_text
+from lexproof.dsl import ast, ir
+from lexproof.dsl.check_amendments import citation_covers
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.checker import range_problem
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.ir import BOOL, INT, MONEY, RATE, Type
+from lexproof.dsl.model import FactInfo
+from lexproof.dsl.parser import parse_text
 
 
 def check(*texts: str):

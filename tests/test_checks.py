@@ -8,12 +8,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dsl.consolidate import version_on
-from dsl.parser import parse_text
-from verifier import api
-from verifier.checks import run_checks
-from verifier.cli import main
-from verifier.solving import Budget
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier import api
+from lexproof.verifier.checks import run_checks
+from lexproof.verifier.cli import main
+from lexproof.verifier.solving import Budget
 
 DAY = dt.date(2025, 1, 1)
 
@@ -192,7 +192,7 @@ rule r4 [art. 4]: hoogte = 4 if soort = a and leeftijd > 50
 
 
 def test_conflict_prefilter_skips_only_pairs_whose_conditions_exclude_each_other() -> None:
-    from verifier.checks import _may_clash
+    from lexproof.verifier.checks import _may_clash
 
     statute = api.load(_write(EXCLUSIVE)).statute()
     rules = {name: statute.rules[name] for name in ("r1", "r2", "r3", "r4")}
@@ -223,7 +223,7 @@ rule o3 [art. 7]: open = 3 if soort = c
 
 
 def test_gap_prefilter_skips_only_decisions_whose_conditions_cover_a_fact() -> None:
-    from verifier.checks import _applies
+    from lexproof.verifier.checks import _applies
 
     statute = api.load(_write(COVERED)).statute()
     version = version_on(statute, DAY)

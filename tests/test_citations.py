@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl import ast
-from dsl.check_amendments import citation_covers
-from dsl.check_program import check_files
-from dsl.consolidate import version_on
-from dsl.diagnostics import LexproofError
-from dsl.formatter import format_citation, format_text
-from dsl.parser import parse_text
-from verifier.cli import main
-from verifier.results import cite
+from lexproof.dsl import ast
+from lexproof.dsl.check_amendments import citation_covers
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.formatter import format_citation, format_text
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier.cli import main
+from lexproof.verifier.results import cite
 
 REPO = Path(__file__).resolve().parent.parent
 C = ast.Citation

@@ -1,7 +1,7 @@
 """The command line: eval, test, check, query, diff, fmt, their exit codes (0 ok, 1 failure,
 2 bad input) and their output, on small statutes written to tmp_path and on statutes/lll.
 
-Most runs use click's CliRunner on verifier.cli.main; the statutes/lll runs are real processes."""
+Most runs use click's CliRunner on lexproof.verifier.cli.main; the statutes/lll runs are real processes."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.consolidate import version_on
-from dsl.evaluator import evaluate_case
-from verifier import api
-from verifier.cli import main
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.evaluator import evaluate_case
+from lexproof.verifier import api
+from lexproof.verifier.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -480,7 +480,7 @@ BBL_40 = {
 
 
 def lexproof(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "verifier.cli", *args], cwd=REPO, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "lexproof", *args], cwd=REPO, capture_output=True,
                           text=True, encoding="utf-8", timeout=300)
 
 

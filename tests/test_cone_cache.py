@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from dsl.consolidate import distinct_versions
-from verifier import api, solving
-from verifier.cache import ResultCache, _mac
-from verifier.cone_cache import ConeCache
+from lexproof.dsl.consolidate import distinct_versions
+from lexproof.verifier import api, solving
+from lexproof.verifier.cache import ResultCache, _mac
+from lexproof.verifier.cone_cache import ConeCache
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-06-01"

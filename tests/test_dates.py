@@ -18,13 +18,13 @@ import z3
 from click.testing import CliRunner
 from test_soundness import encoding_disagreements
 
-from dsl.consolidate import version_on
-from dsl.evaluator import Evaluator
-from dsl.ir import Type
-from dsl.values import format_value, to_json
-from verifier import api
-from verifier.cli import main
-from verifier.encoding import Encoder
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.ir import Type
+from lexproof.dsl.values import format_value, to_json
+from lexproof.verifier import api
+from lexproof.verifier.cli import main
+from lexproof.verifier.encoding import Encoder
 
 FIRST = dt.date(1, 1, 1).toordinal()  # 1
 LAST = dt.date(9999, 12, 31).toordinal()  # 3,652,059

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.parser import parse_text
-from verifier.cli import main
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).resolve().parent / "broken"
@@ -99,7 +99,7 @@ def run_in_process(*args: str) -> tuple[int, str, str]:
 
 def run_subprocess(*args: str) -> tuple[int, str, str]:
     completed = subprocess.run(
-        [sys.executable, "-m", "verifier.cli", *args], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-m", "lexproof", *args], cwd=REPO, capture_output=True, text=True,
         encoding="utf-8", timeout=120,
     )
     return completed.returncode, completed.stdout, completed.stderr

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span
-from verifier import api
-from verifier.cli import main
-from verifier.diagnostic_messages import diagnostic_text, error_count, render_error
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.source import Span
+from lexproof.verifier import api
+from lexproof.verifier.cli import main
+from lexproof.verifier.diagnostic_messages import diagnostic_text, error_count, render_error
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 

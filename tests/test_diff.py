@@ -18,22 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from dsl.consolidate import version_on
-from dsl.evaluator import Evaluator
-from dsl.model import StatuteModel
-from verifier import api, regions
-from verifier.diff import diff_versions
-from verifier.regions import Row, _merge
-from verifier.solving import Budget
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.model import StatuteModel
+from lexproof.verifier import api, regions
+from lexproof.verifier.diff import diff_versions
+from lexproof.verifier.regions import Row, _merge
+from lexproof.verifier.solving import Budget
 
 BUDGET = Budget(rlimit=200_000_000, timeout_ms=60_000)
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load(text: str) -> StatuteModel:
-    from dsl.check_program import check_files
-    from dsl.consolidate import check_all_versions
-    from dsl.parser import parse_text
+    from lexproof.dsl.check_program import check_files
+    from lexproof.dsl.consolidate import check_all_versions
+    from lexproof.dsl.parser import parse_text
 
     statute = check_files([parse_text(text, "<test_diff>")]).statute()
     check_all_versions(statute)
@@ -206,7 +206,7 @@ def _whens(results) -> list[list[str]]:
 
 
 def _brute_direction(kind: str, before: tuple[bool, object], after: tuple[bool, object]) -> str:
-    """The direction of one case's change, written again here (not verifier.diff._direction)."""
+    """The direction of one case's change, written again here (not lexproof.verifier.diff._direction)."""
     if kind == "bool":
         was, now = before == (True, True), after == (True, True)
         return "gains" if now and not was else "loses" if was and not now else "changes"
@@ -229,7 +229,7 @@ def test_ranges_and_exactness_match_brute_force(monkeypatch) -> None:
         regions_seen.append(region)
         return region
 
-    monkeypatch.setattr("verifier.diff.summarize", recording)
+    monkeypatch.setattr("lexproof.verifier.diff.summarize", recording)
     results = diff_versions(statute, before, after, BUDGET)
     assert _whens(results) == EXPECTED_HULL_ROWS
     cases = [
@@ -330,7 +330,7 @@ def test_diff_of_the_generated_100_rule_statute_completes(tmp_path: Path, monkey
 def test_an_exact_row_shows_even_a_nearly_whole_range(tmp_path: Path) -> None:
     from fractions import Fraction
 
-    from verifier.regions import describe_row
+    from lexproof.verifier.regions import describe_row
 
     path = tmp_path / "s.law"
     path.write_text("statute S\nfacts F { m: money €0..€20_000 }\ndecision d: int otherwise 0\n", encoding="utf-8")

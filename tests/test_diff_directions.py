@@ -23,17 +23,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statute_generator import statutes
 
-from dsl.consolidate import Version, version_on
-from dsl.evaluator import Evaluator
-from dsl.model import StatuteModel
-from dsl.values import to_json
-from verifier import api
-from verifier import diff as diff_module
-from verifier.cli import main
-from verifier.diff import diff_versions, has_unknown
-from verifier.regions import Region
-from verifier.render import diff_summary_lines
-from verifier.solving import Budget
+from lexproof.dsl.consolidate import Version, version_on
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.values import to_json
+from lexproof.verifier import api
+from lexproof.verifier import diff as diff_module
+from lexproof.verifier.cli import main
+from lexproof.verifier.diff import diff_versions, has_unknown
+from lexproof.verifier.regions import Region
+from lexproof.verifier.render import diff_summary_lines
+from lexproof.verifier.solving import Budget
 
 BUDGET = Budget(rlimit=200_000_000, timeout_ms=60_000)
 SCALE = settings.default.max_examples / 100
@@ -92,9 +92,9 @@ amendment A amends S in force 2024-01-01
 
 
 def _load(text: str) -> StatuteModel:
-    from dsl.check_program import check_files
-    from dsl.consolidate import check_all_versions
-    from dsl.parser import parse_text
+    from lexproof.dsl.check_program import check_files
+    from lexproof.dsl.consolidate import check_all_versions
+    from lexproof.dsl.parser import parse_text
 
     statute = check_files([parse_text(text, "<test_diff_directions>")]).statute()
     check_all_versions(statute)
@@ -120,7 +120,7 @@ def _change(statute, before, after, name: str, facts: dict) -> tuple[tuple[bool,
 
 
 def _direction(kind: str, before: tuple[bool, object], after: tuple[bool, object]) -> str | None:
-    """One case's direction, written independently of verifier.diff: None when unchanged."""
+    """One case's direction, written independently of lexproof.verifier.diff: None when unchanged."""
     if before == after:
         return None
     if kind == "bool":
@@ -486,8 +486,8 @@ def test_a_diff_with_an_unknown_direction_is_not_ok_and_exits_3() -> None:
     """A changed decision whose gains (or losses) the solver could not settle establishes
     nothing about them: JSON ``ok`` is false and the run exits 3, never 0 (checked on a result
     made by hand, so the rule itself is what is tested)."""
-    from dsl.source import Span
-    from verifier.results import EXIT_UNKNOWN, Result, exit_code
+    from lexproof.dsl.source import Span
+    from lexproof.verifier.results import EXIT_UNKNOWN, Result, exit_code
 
     span = Span("<test>", 1, 1, 1, 1)
     settled = Result("diff", "c", "changed", span, details={"directions": {

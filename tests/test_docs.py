@@ -1,8 +1,8 @@
 """The documentation stays true: its code blocks are parsed, checked and run.
 
-* Every ```law block of docs/language.md and docs/checks.md must parse (dsl.parser.parse_text).
+* Every ```law block of docs/language.md and docs/checks.md must parse (lexproof.dsl.parser.parse_text).
 * A ```law block preceded by the HTML comment ``<!-- check -->`` must also pass the checker
-  (dsl.check_program.check_files); its examples and properties must give their declared results.
+  (lexproof.dsl.check_program.check_files); its examples and properties must give their declared results.
 * A ```law block preceded by ``<!-- findings: LP101, LP104 -->`` (or ``<!-- findings: none -->``)
   must give exactly those built-in findings.
 * The ```python blocks of docs/api.md run in order, in one namespace, with the repository root as
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from dsl import ast
-from dsl.check_program import check_files
-from dsl.parser import parse_text
+from lexproof.dsl import ast
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.parser import parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -104,7 +104,7 @@ def _ids(blocks: list[Block]) -> list[str]:
 
 def _load_block(block: Block, tmp_path: Path):
     """Load a block through the real loader (parse, check, consolidate every version)."""
-    from verifier import api
+    from lexproof.verifier import api
 
     path = tmp_path / (block.id.replace(".md:", "_").replace(":", "_") + ".law")
     path.write_text(block.text, encoding="utf-8")
@@ -156,7 +156,7 @@ def test_checked_law_block_passes_the_checker(block: Block):
 @pytest.mark.parametrize("block", CHECKED_BLOCKS, ids=_ids(CHECKED_BLOCKS))
 def test_checked_law_block_examples_and_properties_hold(block: Block, tmp_path: Path):
     """The outcomes the docs show are the outcomes lexproof computes."""
-    from verifier import api
+    from lexproof.verifier import api
 
     program = _load_block(block, tmp_path)
     results = api.check(program, date=DOC_DATE, builtin=False)
@@ -168,7 +168,7 @@ def test_checked_law_block_examples_and_properties_hold(block: Block, tmp_path: 
 
 @pytest.mark.parametrize("block", FINDING_BLOCKS, ids=_ids(FINDING_BLOCKS))
 def test_finding_block_gives_the_documented_findings(block: Block, tmp_path: Path):
-    from verifier import api
+    from lexproof.verifier import api
 
     text = block.marker("findings")
     expected = set() if text == "none" else {code.strip() for code in text.split(",") if code.strip()}
@@ -236,8 +236,8 @@ def _documented(key: str, doc: str) -> bool:
 
 
 def test_every_json_field_is_documented(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from verifier import api
-    from verifier.cli import JSON_FORMAT_VERSION
+    from lexproof.verifier import api
+    from lexproof.verifier.cli import JSON_FORMAT_VERSION
 
     monkeypatch.chdir(REPO)
     doc = (DOCS / "json-output.md").read_text(encoding="utf-8")

@@ -17,10 +17,10 @@ from fractions import Fraction
 import z3
 from test_soundness import encoding_disagreements
 
-from dsl.check_program import check_files
-from dsl.consolidate import version_on
-from dsl.parser import parse_text
-from verifier.encoding import Encoder
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier.encoding import Encoder
 
 DAY = dt.date(2026, 6, 1)
 

@@ -11,13 +11,13 @@ from fractions import Fraction
 
 import pytest
 
-from dsl import ast
-from dsl.check_program import check_files
-from dsl.consolidate import resolve_spec, version_on
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import Evaluator, evaluate_case
-from dsl.model import StatuteModel
-from dsl.parser import parse_text
+from lexproof.dsl import ast
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import resolve_spec, version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import Evaluator, evaluate_case
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.parser import parse_text
 
 D = dt.date
 

@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 and JUnit XML output (verifier.formats), directly and through `lexproof check`."""
+"""SARIF 2.1.0 and JUnit XML output (lexproof.verifier.formats), directly and through `lexproof check`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from verifier import api
-from verifier.cli import main
-from verifier.formats import to_junit, to_sarif
-from verifier.results import Result
+from lexproof.verifier import api
+from lexproof.verifier.cli import main
+from lexproof.verifier.formats import to_junit, to_sarif
+from lexproof.verifier.results import Result
 
 STATUTE = """\
 statute T "Testwet"

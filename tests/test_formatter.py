@@ -17,15 +17,15 @@ from ast_strategies import files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsl import ast
-from dsl.formatter import (
+from lexproof.dsl import ast
+from lexproof.dsl.formatter import (
     collect_comments,
     format_expr,
     format_file,
     format_literal,
     format_text,
 )
-from dsl.parser import parse_text
+from lexproof.dsl.parser import parse_text
 
 # 150 examples under the default "ci" profile (tests/conftest.py), scaled like the other suites
 # by the profile's max_examples / 100 ("dev" runs 30, "nightly" 3000).
@@ -433,7 +433,7 @@ def test_deepest_expression_the_parser_accepts_can_be_formatted(shape: str) -> N
 
 
 def test_a_long_amendment_header_puts_its_legal_effect_on_the_next_line() -> None:
-    from dsl.formatter import format_text
+    from lexproof.dsl.formatter import format_text
 
     title = "Uitbreiding levenlanglerenkrediet naar alle mbo-leerwegen (hypothetisch)"
     text = (

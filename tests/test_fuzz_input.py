@@ -6,8 +6,8 @@ statutes from ``tests/statute_generator.py``. Mutations: delete, swap and duplic
 truncate; insert odd Unicode (RTL marks, NUL, combining characters, emoji, BOM, line
 separators, lone surrogates) and stray punctuation; nest very deeply (brackets, ``not``, unary
 minus, ``if``, ``implies``, long sums and products, calls, sets); replace numbers by huge ones.
-Each mutant goes through ``dsl.parser.parse_text``, ``dsl.check_program.check_files`` and the
-consolidation of every version (what ``dsl.loader.load`` does), and its diagnostics are
+Each mutant goes through ``lexproof.dsl.parser.parse_text``, ``lexproof.dsl.check_program.check_files`` and the
+consolidation of every version (what ``lexproof.dsl.loader.load`` does), and its diagnostics are
 rendered. The only acceptable outcomes are success or a ``LexproofError`` whose diagnostics all
 point into the file (line and column >= 1, line within the text). Each example runs under a
 wall-clock alarm of ``TIME_LIMIT`` seconds (a hang fails the test).
@@ -33,10 +33,10 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from dsl.check_program import check_files
-from dsl.consolidate import check_all_versions
-from dsl.diagnostics import LexproofError
-from dsl.parser import parse_text
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import check_all_versions
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.parser import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(ROOT.glob("statutes/**/*.law")) + sorted(ROOT.glob("examples/**/*.law"))
@@ -360,7 +360,7 @@ CLI_TIMEOUT = 120
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "verifier.cli", *args],
+        [sys.executable, "-m", "lexproof", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -395,7 +395,7 @@ def test_cli_on_mutants_exits_cleanly(tmp_path_factory, mutant: tuple[str, str],
 
 
 def _front_end(text: str) -> None:
-    """What ``dsl.loader.load`` does to a text; a LexproofError is the correct outcome here."""
+    """What ``lexproof.dsl.loader.load`` does to a text; a LexproofError is the correct outcome here."""
     try:
         program = check_files([parse_text(text, "reproducer.law")])
         for statute in program.statutes.values():

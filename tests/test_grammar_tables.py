@@ -17,9 +17,9 @@ import pytest
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
-import dsl.grammar as grammar
-import dsl.parser as parser
-from dsl.diagnostics import LexproofError
+import lexproof.dsl.grammar as grammar
+import lexproof.dsl.parser as parser
+from lexproof.dsl.diagnostics import LexproofError
 
 ROOT = Path(__file__).resolve().parent.parent
 LAW_FILES = sorted(
@@ -35,16 +35,16 @@ def built() -> lark.Lark:
 @pytest.fixture(scope="module")
 def loaded() -> lark.Lark:
     result = grammar._load_tables(grammar.GRAMMAR_FILE.read_text(encoding="utf-8"))
-    assert result is not None, "dsl/grammar_tables.json is stale: run `python -m dsl.grammar`"
+    assert result is not None, "dsl/grammar_tables.json is stale: run `python -m lexproof.dsl.grammar`"
     return result
 
 
 def test_committed_tables_are_those_of_the_current_grammar() -> None:
-    """Fails after an edit of dsl/grammar.lark (or a Lark upgrade) until `python -m dsl.grammar`
+    """Fails after an edit of dsl/grammar.lark (or a Lark upgrade) until `python -m lexproof.dsl.grammar`
     is run; until then the parser is built from the grammar: correct, only slower."""
     document = json.loads(grammar.TABLES_FILE.read_text(encoding="utf-8"))
     assert document["stamp"] == grammar.tables_stamp(grammar.GRAMMAR_FILE.read_text(encoding="utf-8")), (
-        "dsl/grammar_tables.json is stale: run `python -m dsl.grammar`"
+        "dsl/grammar_tables.json is stale: run `python -m lexproof.dsl.grammar`"
     )
 
 
@@ -136,7 +136,7 @@ def _outcome(text: str, path: str) -> str:
 
 def _with(monkeypatch: pytest.MonkeyPatch, instance: lark.Lark) -> None:
     monkeypatch.setattr(parser, "lark_parser", lambda: instance)
-    monkeypatch.setattr(grammar, "lark_parser", lambda: instance)  # dsl.syntax_errors reads it here
+    monkeypatch.setattr(grammar, "lark_parser", lambda: instance)  # lexproof.dsl.syntax_errors reads it here
 
 
 def _damaged(text: str) -> Iterator[str]:

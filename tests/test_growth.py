@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dsl.diagnostics import LexproofError
-from dsl.formatter import format_file
-from dsl.parser import parse_file, parse_text
-from verifier import api
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.formatter import format_file
+from lexproof.dsl.parser import parse_file, parse_text
+from lexproof.verifier import api
 
 BASE = """statute S
   enum Soort { a, b }
@@ -329,8 +329,8 @@ def test_added_rows_with_below_or_to_a_cumulative_table_are_refused_with_a_posit
     """Two constructs of the same session met here: 'add rows' merges rows by inclusive bounds
     and a cumulative table's sums are built once, so an added 'below' row or a row added to a
     cumulative table would be evaluated wrongly; both are refused at their position."""
-    from dsl.diagnostics import LexproofError
-    from dsl.loader import load
+    from lexproof.dsl.diagnostics import LexproofError
+    from lexproof.dsl.loader import load
 
     text = """statute S
 facts F { x: int 0..100 }

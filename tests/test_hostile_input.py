@@ -2,7 +2,7 @@
 flood its output. Each must end in a clean diagnostic (``file:line:col: error: ...``), exit 2,
 in bounded time and with bounded output.
 
-The runs are real processes (``python -m verifier.cli``) with a timeout, so a hang fails the
+The runs are real processes (``python -m lexproof``) with a timeout, so a hang fails the
 test instead of stalling the suite, and so the output measured is what a CI log would get."""
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from dsl.ir import Type
-from dsl.values import parse_value
+from lexproof.dsl.ir import Type
+from lexproof.dsl.values import parse_value
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_OUTPUT = 100_000  # bytes of stdout + stderr: generous, the floods were 120 MB and more
@@ -43,7 +43,7 @@ def run(*args: str) -> tuple[int, str, str, float]:
     env.pop("LEXPROOF_DEBUG", None)
     start = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "verifier.cli", *args],
+        [sys.executable, "-m", "lexproof", *args],
         capture_output=True, text=True, timeout=MAX_SECONDS, env=env, cwd=REPO,
     )
     return done.returncode, done.stdout, done.stderr, time.monotonic() - start

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from verifier.cli import main
-from verifier.messages import CATALOGUE, default_lang, money, text
+from lexproof.verifier.cli import main
+from lexproof.verifier.messages import CATALOGUE, default_lang, money, text
 
 STATUTE = """\
 statute S
@@ -241,7 +241,7 @@ def test_findings_explained_in_dutch(tmp_path: Path) -> None:
 def _diff_summary(results) -> str:
     import io
 
-    from verifier.render import SafeConsole, print_diff_summary
+    from lexproof.verifier.render import SafeConsole, print_diff_summary
 
     buffer = io.StringIO()
     print_diff_summary(SafeConsole(file=buffer, width=200, color_system=None), results)
@@ -251,8 +251,8 @@ def _diff_summary(results) -> str:
 def test_the_diff_summary_never_says_zero_for_what_the_solver_could_not_tell() -> None:
     """'0 lose' is a proof that nobody loses: where the solver ran out of budget the summary
     says '?', where the groups could not all be listed 'at least N'."""
-    from dsl.source import Span
-    from verifier.results import Result
+    from lexproof.dsl.source import Span
+    from lexproof.verifier.results import Result
 
     where = Span("s.law", 1, 1, 1, 2)
     settled = Result("diff", "a", "changed", where, details={
@@ -271,7 +271,7 @@ def test_the_diff_summary_never_says_zero_for_what_the_solver_could_not_tell() -
 
 
 def test_engine_amounts_in_dutch_output() -> None:
-    from verifier.messages import engine_text, localize_amounts
+    from lexproof.verifier.messages import engine_text, localize_amounts
 
     assert localize_amounts("e.g. €7,045.00", "nl") == "bijv. €\xa07.045,00"
     assert localize_amounts("omzet €0.00..€1,000,000.00, -€0.50", "nl") == "omzet €\xa00,00..€\xa01.000.000,00, €\xa0-0,50"
@@ -330,7 +330,7 @@ def test_a_gap_region_in_dutch_has_dutch_numbers(tmp_path: Path) -> None:
 
 
 def test_region_and_values_words_in_dutch() -> None:
-    from verifier.messages import engine_text, region_text, values_text
+    from lexproof.verifier.messages import engine_text, region_text, values_text
 
     gap = ("no rule decides d for the case below, and it has no 'otherwise'; undecided where: "
            "some cases: x 0.5..1.75, b = true, n 0..1499, inkomen €0.00..€29,999.99 | every case")

@@ -12,7 +12,7 @@ pytest.importorskip("duckdb")
 
 from click.testing import CliRunner  # noqa: E402
 
-from verifier.cli import main  # noqa: E402
+from lexproof.verifier.cli import main  # noqa: E402
 
 STATUTE = """\
 statute S
@@ -246,8 +246,8 @@ def test_sweep_one_fact_keep_the_rest(tmp_path: Path) -> None:
     at 50 nobody: 0 and 0."""
     from fractions import Fraction
 
-    from verifier import api
-    from verifier.impact_plot import sweep
+    from lexproof.verifier import api
+    from lexproof.verifier.impact_plot import sweep
 
     law, population = files(tmp_path)
     report = api.impact(api.load(law), population, amendment="ruimer")

@@ -15,7 +15,7 @@ VERIFIER = "verifier"  # the other package folder, which dsl/ must never import
 
 
 def _package_path(module: str) -> list[str]:
-    """A module name as its parts inside the repository, the same for ``dsl.ir`` and
+    """A module name as its parts inside the repository, the same for ``lexproof.dsl.ir`` and
     ``lexproof.dsl.ir`` (the installed name, issue 17 item 5)."""
     parts = module.split(".")
     return parts[1:] if parts[0] == "lexproof" and len(parts) > 1 else parts
@@ -87,8 +87,8 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 def test_the_imports_are_read_from_functions_too_but_not_type_checking_blocks() -> None:
-    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from dsl.consolidate import V\n"
-                     "def f():\n    from dsl.evaluator import E\nfrom dsl import ir\n")
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from lexproof.dsl.consolidate import V\n"
+                     "def f():\n    from lexproof.dsl.evaluator import E\nfrom lexproof.dsl import ir\n")
     assert _imports(tree) == {"evaluator", "ir"}
 
 

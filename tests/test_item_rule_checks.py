@@ -10,12 +10,12 @@ import itertools
 import sys
 from pathlib import Path
 
-from dsl.check_program import check_files
-from dsl.consolidate import version_on
-from dsl.parser import parse_text
-from verifier import api
-from verifier.solving import Budget
-from verifier.witness_search import Evidence, _holds_item, _observe
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier import api
+from lexproof.verifier.solving import Budget
+from lexproof.verifier.witness_search import Evidence, _holds_item, _observe
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import household_statute_text  # noqa: E402
@@ -60,7 +60,7 @@ def every_case():
 
 def brute_force(statute) -> set[tuple[str, str]]:
     """The dead and redundant rules by evaluating every case at every item."""
-    from dsl import items
+    from lexproof.dsl import items
 
     version = version_on(statute, DAY)
     rules = version.rules_of("per_kind")

@@ -16,17 +16,17 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsl.check_program import check_files
-from dsl.consolidate import version_on
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import Evaluator, Undefined
-from dsl.formatter import format_text
-from dsl.items import ItemContext
-from dsl.parser import parse_text
-from verifier.api import read_case
-from verifier.encoding import Encoder
-from verifier.properties import check_property
-from verifier.solving import Budget
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import Evaluator, Undefined
+from lexproof.dsl.formatter import format_text
+from lexproof.dsl.items import ItemContext
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier.api import read_case
+from lexproof.verifier.encoding import Encoder
+from lexproof.verifier.properties import check_property
+from lexproof.verifier.solving import Budget
 
 DAY = dt.date(2025, 1, 1)
 
@@ -293,7 +293,7 @@ def test_properties_over_items_match_brute_force() -> None:
 def test_a_counterexample_shows_each_item_by_index(capsys) -> None:
     from rich.console import Console
 
-    from verifier.render import print_witness
+    from lexproof.verifier.render import print_witness
 
     statute = load(TINY)
     prop = next(p for p in statute.properties if p.name == "p2")
@@ -336,7 +336,7 @@ example "twee" [on 2025-01-01] {
 example "geen" [on 2025-01-01] { inkomen = €30_000 } expect totaal = €0, alle_jong = true
 """
     statute = load(text)
-    from verifier.properties import run_example
+    from lexproof.verifier.properties import run_example
 
     results = [r for example in statute.examples for r in run_example(statute, example, DAY)]
     assert [r.status for r in results] == ["passed", "passed"]
@@ -443,8 +443,8 @@ def test_formatter_round_trips_items() -> None:
 @settings(max_examples=30, deadline=None)
 @given(data=st.data())
 def test_cases_strategy_gives_items_within_their_maxima_that_evaluate(data) -> None:
-    from verifier import api
-    from verifier.strategies import case_to_json, cases
+    from lexproof.verifier import api
+    from lexproof.verifier.strategies import case_to_json, cases
 
     program = check_files([parse_text(HOUSEHOLD, "items.law")])
     statute = program.statute()
@@ -459,7 +459,7 @@ def test_cases_strategy_gives_items_within_their_maxima_that_evaluate(data) -> N
 def test_random_cases_cover_every_count_from_zero_to_max() -> None:
     import random
 
-    from verifier.sampling import random_case
+    from lexproof.verifier.sampling import random_case
 
     statute = load(HOUSEHOLD)
     rng = random.Random(7)
@@ -515,7 +515,7 @@ def test_adding_one_nested_kind_is_an_error_with_a_hint() -> None:
 
 
 def test_conflicts_and_gaps_of_decisions_per_item_name_the_item() -> None:
-    from verifier.item_checks import run_item_checks
+    from lexproof.verifier.item_checks import run_item_checks
 
     text = """
 statute C
@@ -544,7 +544,7 @@ rule f2 [art. 3 lid 2]: f = 2 if rank(kind by uren) >= 3
 
 
 def test_a_query_finds_cases_with_items_and_proves_none_exist() -> None:
-    from verifier import api
+    from lexproof.verifier import api
 
     program = check_files([parse_text(HOUSEHOLD, "items.law")])
     result = api.query(program, "exists Huishouden: count(kind) = 2 and totaal = €250", date=DAY)
@@ -561,7 +561,7 @@ def test_an_amendment_to_a_decision_per_item_is_seen_by_the_case_decisions_readi
     """Regression: the built-in checks reuse a decision's findings across versions when its
     cone is unchanged; the cone must follow decisions per item (here f), else the conflict
     that amendment A brings into t was never searched for in the version after A."""
-    from verifier import api
+    from lexproof.verifier import api
 
     text = """
 statute S
@@ -585,7 +585,7 @@ amendment A amends S in force 2026-01-01
 
 
 def test_the_facts_a_decision_depends_on_include_those_its_decisions_per_item_read() -> None:
-    from verifier.regions import cone_facts
+    from lexproof.verifier.regions import cone_facts
 
     text = HOUSEHOLD.replace("rule jong [art. 2 lid 1]: per_kind = €100 if leeftijd < 12",
                              "rule jong [art. 2 lid 1]: per_kind = €100 if leeftijd < 12 and inkomen > €0")
@@ -600,7 +600,7 @@ def test_the_facts_a_decision_depends_on_include_those_its_decisions_per_item_re
 
 
 def test_expected_findings_on_decisions_per_item_are_held_to_account() -> None:
-    from verifier import api
+    from lexproof.verifier import api
 
     base = """
 statute S
@@ -625,7 +625,7 @@ rule oud [art. 1 lid 2]: b = 2 if leeftijd >= 10
 
 
 def test_eval_json_gives_items_and_each_decision_per_item(tmp_path) -> None:
-    from verifier import api
+    from lexproof.verifier import api
 
     program = check_files([parse_text(HOUSEHOLD, "items.law")])
     case = {"inkomen": 30000, "kind": [{"leeftijd": 3, "uren": 100, "contract": [{"uurprijs": "8.50"}]},
@@ -643,7 +643,7 @@ def test_eval_json_gives_items_and_each_decision_per_item(tmp_path) -> None:
 def test_a_query_for_several_cases_tells_cases_apart_by_their_items() -> None:
     """Regression: cases were told apart by their case facts only, so a statute whose answer
     turns on the items gave one case and stopped, as if there were no other."""
-    from verifier import api
+    from lexproof.verifier import api
 
     text = """
 statute Q
@@ -666,7 +666,7 @@ rule s [art. 2]: t = sum(kind: d) if h
 
 def test_diff_of_an_amendment_to_a_decision_per_item() -> None:
     """Regression: the diff's rows held the items as a fact (a KeyError, exit 4)."""
-    from verifier import api
+    from lexproof.verifier import api
 
     text = """
 statute S
@@ -688,7 +688,7 @@ amendment A amends S in force 2026-01-01
     assert any(12 <= child["leeftijd"] < 14 for child in witness["kind"]) and witness["inkomen"] < 50_000
     assert rows and all(isinstance(row["witness"]["kind"], list) for row in rows)
     assert result.details["gains"] >= 1 and result.details["losses"] == 0
-    from verifier.formats import case_summary
+    from lexproof.verifier.formats import case_summary
 
     assert "kind[1].leeftijd = " in case_summary(result.witnesses[0])
 
@@ -704,7 +704,7 @@ def test_a_long_list_of_items_is_formatted_one_item_per_line() -> None:
 
 
 def test_an_example_expects_a_decision_per_item_of_one_item() -> None:
-    from verifier.properties import run_example
+    from lexproof.verifier.properties import run_example
 
     text = HOUSEHOLD + """
 example "per kind" [on 2025-01-01] {
@@ -744,7 +744,7 @@ def test_decisions_per_item_are_not_checked_where_a_parameter_they_read_has_no_v
     no value' (found on statutes/kinderopvang, whose 2026 table starts on 2026-01-01). As for
     the case's decisions, such a version does not cover the decision: it is left out there,
     and checked from the parameter's first date on."""
-    from verifier import api
+    from lexproof.verifier import api
 
     text = """
 statute S
@@ -773,7 +773,7 @@ def test_verbose_output_of_an_example_leaves_out_decisions_per_item_its_version_
     the 2022 examples of the hours link, before the 2026 table)."""
     from click.testing import CliRunner
 
-    from verifier.cli import main
+    from lexproof.verifier.cli import main
 
     path = tmp_path / "s.law"
     path.write_text("""

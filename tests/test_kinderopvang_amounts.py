@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from verifier import api
+from lexproof.verifier import api
 
 ROOT = Path(__file__).resolve().parents[1]
 

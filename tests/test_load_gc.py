@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import dsl.loader as loader
-from dsl.diagnostics import LexproofError
+import lexproof.dsl.loader as loader
+from lexproof.dsl.diagnostics import LexproofError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -54,7 +54,7 @@ class Client:
 
     def __init__(self, cwd: Path) -> None:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.process = subprocess.Popen([sys.executable, "-m", "verifier.cli", "lsp"], cwd=cwd, env=env,
+        self.process = subprocess.Popen([sys.executable, "-m", "lexproof", "lsp"], cwd=cwd, env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.messages: queue.Queue = queue.Queue()
         self.notifications: list[dict] = []

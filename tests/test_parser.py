@@ -13,9 +13,9 @@ from fractions import Fraction
 
 import pytest
 
-from dsl import ast
-from dsl.diagnostics import LexproofError
-from dsl.parser import MAX_EXPRESSION_DEPTH, MAX_NESTING, lark_parser, parse_query, parse_text
+from lexproof.dsl import ast
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.parser import MAX_EXPRESSION_DEPTH, MAX_NESTING, lark_parser, parse_query, parse_text
 
 D = dt.date
 T = ast.TypeRef

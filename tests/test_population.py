@@ -11,11 +11,11 @@ import pytest
 
 pytest.importorskip("duckdb")
 
-from dsl.check_program import check_files  # noqa: E402
-from dsl.diagnostics import LexproofError  # noqa: E402
-from dsl.parser import parse_text  # noqa: E402
-from verifier.population import load_population, write_population  # noqa: E402
-from verifier.sql_engine import connect  # noqa: E402
+from lexproof.dsl.check_program import check_files  # noqa: E402
+from lexproof.dsl.diagnostics import LexproofError  # noqa: E402
+from lexproof.dsl.parser import parse_text  # noqa: E402
+from lexproof.verifier.population import load_population, write_population  # noqa: E402
+from lexproof.verifier.sql_engine import connect  # noqa: E402
 
 TEXT = """\
 statute S
@@ -113,7 +113,7 @@ def test_distributions_file_shapes_the_population(tmp_path: Path) -> None:
     """Per-fact distributions: the shares and medians come out near what the file says (20,000
     rows), normal draws are clipped to the fact's range (18..67: a mean of 30 with sd 10 puts
     11% below 18, all of which land on 18), a value with no weight never occurs."""
-    from verifier.distributions import load_distributions
+    from lexproof.verifier.distributions import load_distributions
 
     config = tmp_path / "d.toml"
     config.write_text(DISTRIBUTIONS, encoding="utf-8")
@@ -147,7 +147,7 @@ def test_distributions_file_shapes_the_population(tmp_path: Path) -> None:
     ("[geboren]\nshare = 1\n", "d.toml:1:1", "only numbers, bools and enums"),
 ])
 def test_a_bad_distributions_file_is_a_positioned_error(tmp_path: Path, text: str, position: str, message: str) -> None:
-    from verifier.distributions import load_distributions
+    from lexproof.verifier.distributions import load_distributions
 
     config = tmp_path / "d.toml"
     config.write_text(text, encoding="utf-8")
@@ -160,7 +160,7 @@ def test_a_bad_distributions_file_is_a_positioned_error(tmp_path: Path, text: st
 
 def test_a_distributions_file_in_json(tmp_path: Path) -> None:
     """The same settings as JSON (Python 3.10 has no TOML reader); a mistake points at its line."""
-    from verifier.distributions import load_distributions
+    from lexproof.verifier.distributions import load_distributions
 
     config = tmp_path / "d.json"
     config.write_text('{\n  "student": {"share": 0.2},\n  "soort": {"weights": {"a": 1, "b": 0}}\n}\n', encoding="utf-8")

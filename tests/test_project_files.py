@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from verifier.cli import main
+from lexproof.verifier.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 

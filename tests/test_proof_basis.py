@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from verifier import api
-from verifier.properties import describe_tracker, obligation, property_versions
-from verifier.solving import Budget, check
+from lexproof.verifier import api
+from lexproof.verifier.properties import describe_tracker, obligation, property_versions
+from lexproof.verifier.solving import Budget, check
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 6, 1)

@@ -1,4 +1,4 @@
-"""The pytest plugin (verifier.pytest_plugin), run in-process with pytester on small statutes."""
+"""The pytest plugin (lexproof.verifier.pytest_plugin), run in-process with pytester on small statutes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import verifier.api  # noqa: F401 - import z3 and the engine once, outside pytester's module snapshots
-import verifier.pytest_plugin  # noqa: F401
+import lexproof.verifier.api  # noqa: F401 - import z3 and the engine once, outside pytester's module snapshots
+import lexproof.verifier.pytest_plugin  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
@@ -20,11 +20,11 @@ DATE = "--lexproof-date=2025-01-01"
 def _installed() -> bool:
     if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
         return False
-    return any(ep.name == "lexproof" and ep.value == "verifier.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return any(ep.name == "lexproof" and ep.value == "lexproof.verifier.pytest_plugin" for ep in entry_points(group="pytest11"))
 
 
 # Deterministic whether or not lexproof is pip-installed: block the entry point, load the module.
-PLUGIN = ["-p", "no:lexproof", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider"]
+PLUGIN = ["-p", "no:lexproof", "-p", "lexproof.verifier.pytest_plugin", "-p", "no:cacheprovider"]
 
 BASIS = """\
 statute T "Testwet"
@@ -210,7 +210,7 @@ def test_dead_rule_is_a_warning_that_can_be_made_an_error(pytester: pytest.Pytes
     assert result.parseoutcomes().get("passed") == 1
     assert result.stdout.str().count("LexproofWarning: dead") == 1
     result.stdout.fnmatch_lines(["*dood/wet.law:11: LexproofWarning: dead nul*can never apply*"])
-    result = _run(pytester, DATE, "dood", "-k", "dead", "-W", "error::verifier.pytest_plugin.LexproofWarning")
+    result = _run(pytester, DATE, "dood", "-k", "dead", "-W", "error::lexproof.verifier.pytest_plugin.LexproofWarning")
     result.assert_outcomes(failed=1)
     assert "Traceback" not in result.stdout.str()
 
@@ -292,7 +292,7 @@ example "vijftien" { n = 15 } expect boven = true
 def test_entry_point_is_declared() -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     section = text.split("[project.entry-points.pytest11]", 1)[1].split("\n[", 1)[0]
-    assert 'lexproof = "verifier.pytest_plugin"' in section
+    assert 'lexproof = "lexproof.verifier.pytest_plugin"' in section
 
 
 @pytest.mark.skipif(not _installed(), reason="lexproof is not pip-installed (no pytest11 entry point)")

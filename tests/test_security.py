@@ -23,11 +23,11 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsl.diagnostics import LexproofError
-from dsl.parser import MAX_FILE_BYTES, parse_file
-from verifier import api
-from verifier.cache import ResultCache, _mac, _read_entry, load_or_create_key
-from verifier.cli import main
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.parser import MAX_FILE_BYTES, parse_file
+from lexproof.verifier import api
+from lexproof.verifier.cache import ResultCache, _mac, _read_entry, load_or_create_key
+from lexproof.verifier.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-11-29"
@@ -46,7 +46,7 @@ def _cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
          timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The CLI in a fresh process (its own environment, its own /proc/self/environ)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "verifier.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "lexproof", *args], capture_output=True, text=True,
                           env=full_env, cwd=cwd, timeout=timeout)
 
 
@@ -340,7 +340,7 @@ def test_the_cache_lives_outside_the_repository_by_default(tmp_path: Path) -> No
     environment = {k: v for k, v in os.environ.items() if k != "LEXPROOF_CACHE"}
     environment.update({"XDG_CACHE_HOME": str(tmp_path / "xdg-cache"), "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
                         "PYTHONPATH": str(ROOT)})
-    run = subprocess.run([sys.executable, "-m", "verifier.cli", "check", str(statute), "--date", DAY],
+    run = subprocess.run([sys.executable, "-m", "lexproof", "check", str(statute), "--date", DAY],
                          capture_output=True, text=True, env=environment, cwd=statute.parent, timeout=120)
     assert run.returncode == 1
     assert not (statute.parent / ".lexproof_cache").exists()
@@ -461,7 +461,7 @@ class _Plant:
 
 _BUILD_THE_OLD_WAY = """
 from lark import Lark
-from dsl.parser import GRAMMAR_FILE
+from lexproof.dsl.parser import GRAMMAR_FILE
 Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", start=["start", "query"],
      propagate_positions=True, maybe_placeholders=False, cache=True)
 """
@@ -477,7 +477,7 @@ def test_the_parser_never_loads_a_pickle_from_the_temporary_directory(tmp_path: 
     header = planted.read_bytes().split(b"\n", 1)[0]
     marker = tmp_path / "code-ran"
     planted.write_bytes(header + b"\n" + pickle.dumps(_Plant(marker)))
-    run = subprocess.run([sys.executable, "-c", "from dsl.parser import parse_text; parse_text('statute S\\n')"],
+    run = subprocess.run([sys.executable, "-c", "from lexproof.dsl.parser import parse_text; parse_text('statute S\\n')"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert not marker.exists()
@@ -533,7 +533,7 @@ def test_escape_sequences_in_a_case_file_are_shown_not_obeyed(tmp_path: Path) ->
 
 def test_escape_sequences_reach_no_terminal_through_the_pytest_plugin(tmp_path: Path) -> None:
     (tmp_path / "s.law").write_text(ESCAPES, encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "lexproof.verifier.pytest_plugin", "-p", "no:cacheprovider",
                           "--color=no", "-v", "--lexproof-date", DAY, str(tmp_path)],
                          capture_output=True, text=True, cwd=tmp_path, timeout=300,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -580,7 +580,7 @@ def test_the_pytest_plugin_confines_imports_to_the_rootdir(tmp_path: Path) -> No
     (project / "evil" / "b.law").write_text('import "../../outside/secret.law"\nstatute T\n', encoding="utf-8")
 
     def run(folder: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+        return subprocess.run([sys.executable, "-m", "pytest", "-p", "lexproof.verifier.pytest_plugin", "-p", "no:cacheprovider",
                                "--color=no", "--lexproof-date", DAY, folder], capture_output=True, text=True,
                               cwd=project, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -609,7 +609,7 @@ def test_the_pytest_plugin_honours_a_statute_tree_wider_than_its_rootdir(tmp_pat
         'import "../web/web.law"\nstatute WSF\nuses WEB\ndecision e: bool [art. 2] otherwise false\n'
         'rule s [art. 2]: e = true if WEB.d\nexample "zes" [on 2026-01-01] { x = 6 } expect e = true\n',
         encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "verifier.pytest_plugin", "-p", "no:cacheprovider",
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "lexproof.verifier.pytest_plugin", "-p", "no:cacheprovider",
                           "--color=no", "--lexproof-date", DAY, "-k", "zes", str(tree / "lll")],
                          capture_output=True, text=True, cwd=tree / "lll", timeout=300,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -620,7 +620,7 @@ def test_the_pytest_plugin_honours_a_statute_tree_wider_than_its_rootdir(tmp_pat
 
 def test_without_a_home_directory_the_cache_is_not_written_into_the_working_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from verifier import cache as cache_module
+    from lexproof.verifier import cache as cache_module
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LEXPROOF_CACHE", raising=False)
@@ -699,7 +699,7 @@ def test_a_case_file_linked_within_the_repository_and_stdin_still_work(tmp_path:
     (root / "link.json").symlink_to(root / "real.json")
     run = _cli("eval", str(statute), "--case", str(root / "link.json"), "--date", DAY, env={"LEXPROOF_CACHE": "off"})
     assert run.returncode == 0 and "d = true" in run.stdout, run.stderr  # x = 7 > 5
-    piped = subprocess.run([sys.executable, "-m", "verifier.cli", "eval", str(statute), "--case", "/dev/stdin",
+    piped = subprocess.run([sys.executable, "-m", "lexproof", "eval", str(statute), "--case", "/dev/stdin",
                             "--date", DAY], input='{"x": 2}', capture_output=True, text=True, timeout=120,
                            env={**os.environ, "PYTHONPATH": str(ROOT), "LEXPROOF_CACHE": "off"})
     assert piped.returncode == 0 and "d = false" in piped.stdout, piped.stderr

@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.check_program import check_files
-from dsl.consolidate import check_all_versions, version_on
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import Evaluator
-from dsl.formatter import format_text
-from dsl.model import StatuteModel
-from dsl.parser import parse_text
-from verifier import api
-from verifier.cli import main
-from verifier.properties import run_example
-from verifier.solving import Budget
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import check_all_versions, version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.formatter import format_text
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier import api
+from lexproof.verifier.cli import main
+from lexproof.verifier.properties import run_example
+from lexproof.verifier.solving import Budget
 
 DAY = dt.date(2025, 6, 1)
 BUDGET = Budget(rlimit=50_000_000, timeout_ms=30_000)
@@ -391,7 +391,7 @@ def test_hypothesis_strategies_draw_every_value_and_shrink_to_the_default():
     other values: a default narrows nothing."""
     from hypothesis import find
 
-    from verifier.strategies import cases
+    from lexproof.verifier.strategies import cases
 
     statute = load(DEFAULTS)
     simplest = find(cases(statute), lambda case: True)

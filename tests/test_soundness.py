@@ -3,7 +3,7 @@ brute force with the reference evaluator, on random well-typed statutes with fin
 
 "A 'proved' that is wrong is the worst bug this project can have." Every test here enumerates
 the whole (small) domain of a generated statute (``tests/statute_generator.py``) with
-``dsl.evaluator`` and demands that the verifier says exactly what brute force says:
+``lexproof.dsl.evaluator`` and demands that the verifier says exactly what brute force says:
 
 a. evaluator vs encoding, case by case, in every distinct version of the statute: with the facts
    fixed, the encoding has a model (it never rules a real case out: that would make every claim
@@ -55,20 +55,20 @@ from statute_generator import (
     statutes,
 )
 
-from dsl import ast, consolidate, ir
-from dsl.checker import range_problem
-from dsl.consolidate import Version, resolve_spec, version_on
-from dsl.diagnostics import DiagnosticSink, LexproofError
-from dsl.evaluator import Evaluator, Undefined
-from dsl.model import Program, StatuteModel
-from dsl.parser import parse_query
-from dsl.typing import Lowerer, Scope
-from verifier import api
-from verifier.checks import MAX_CONFLICTS_PER_DECISION, run_checks
-from verifier.diff import diff_versions
-from verifier.encoding import Encoder
-from verifier.properties import check_property
-from verifier.solving import Budget
+from lexproof.dsl import ast, consolidate, ir
+from lexproof.dsl.checker import range_problem
+from lexproof.dsl.consolidate import Version, resolve_spec, version_on
+from lexproof.dsl.diagnostics import DiagnosticSink, LexproofError
+from lexproof.dsl.evaluator import Evaluator, Undefined
+from lexproof.dsl.model import Program, StatuteModel
+from lexproof.dsl.parser import parse_query
+from lexproof.dsl.typing import Lowerer, Scope
+from lexproof.verifier import api
+from lexproof.verifier.checks import MAX_CONFLICTS_PER_DECISION, run_checks
+from lexproof.verifier.diff import diff_versions
+from lexproof.verifier.encoding import Encoder
+from lexproof.verifier.properties import check_property
+from lexproof.verifier.solving import Budget
 
 BUDGET = Budget(rlimit=200_000_000, timeout_ms=60_000)
 DEFAULT_DATE = dt.date(2022, 6, 1)  # the "--date" for unversioned properties
@@ -449,7 +449,7 @@ def test_encoding_agrees_with_evaluator_with_two_versions_and_two_cases(data) ->
 @soundness_settings(300)
 @given(gen=statutes())
 def test_consolidation_matches_the_generators_simulation(gen: GeneratedStatute) -> None:
-    """Both engines share dsl.consolidate, so the differential tests cannot see its bugs: the
+    """Both engines share lexproof.dsl.consolidate, so the differential tests cannot see its bugs: the
     generator simulates every amendment itself, and the versions must agree with it."""
     statute = gen.load()
     for text in gen.version_specs():
@@ -939,7 +939,7 @@ def test_diff_matches_brute_force(data) -> None:
 
 
 def show(statute: StatuteModel, evaluator: Evaluator, name: str, slot: str) -> str:
-    from dsl.values import format_value
+    from lexproof.dsl.values import format_value
 
     result = evaluator.decision(name, None, slot)
     return format_value(result.value, statute.decisions[name].type) if result.defined else "undefined"
@@ -976,7 +976,7 @@ def test_cli_check_on_generated_statutes(tmp_path_factory, data) -> None:
         [
             sys.executable,
             "-m",
-            "verifier.cli",
+            "lexproof",
             "check",
             str(path),
             "--date",
@@ -1003,9 +1003,9 @@ def test_cli_check_on_generated_statutes(tmp_path_factory, data) -> None:
 
 
 def _load(text: str) -> StatuteModel:
-    from dsl.check_program import check_files
-    from dsl.consolidate import check_all_versions
-    from dsl.parser import parse_text
+    from lexproof.dsl.check_program import check_files
+    from lexproof.dsl.consolidate import check_all_versions
+    from lexproof.dsl.parser import parse_text
 
     statute = check_files([parse_text(text, "<reproducer>")]).statute()
     check_all_versions(statute)

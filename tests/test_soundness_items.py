@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from statute_generator import ItemStatute, item_statutes
 from test_items import outcome, pins
 
-from dsl.consolidate import version_on
-from dsl.evaluator import Evaluator, Undefined
-from verifier.encoding import Encoder
-from verifier.properties import check_property
-from verifier.solving import Budget
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.evaluator import Evaluator, Undefined
+from lexproof.verifier.encoding import Encoder
+from lexproof.verifier.properties import check_property
+from lexproof.verifier.solving import Budget
 
 DAY = dt.date(2025, 1, 1)
 SAMPLE = 60  # cases per statute for evaluator vs encoding (every count is among them)
@@ -100,9 +100,9 @@ def test_item_properties_match_brute_force(gen: ItemStatute) -> None:
 def test_item_decision_conflicts_and_gaps_match_brute_force(gen: ItemStatute) -> None:
     import itertools
 
-    from dsl.items import item_contexts
-    from verifier.checks import _override_closure
-    from verifier.item_checks import run_item_checks
+    from lexproof.dsl.items import item_contexts
+    from lexproof.verifier.checks import _override_closure
+    from lexproof.verifier.item_checks import run_item_checks
 
     statute = gen.load()
     version = version_on(statute, DAY)
@@ -138,7 +138,7 @@ def test_item_decision_conflicts_and_gaps_match_brute_force(gen: ItemStatute) ->
 def _pair_verdict(statute, prop, pairs) -> str:
     """As check_property defines it: a counterexample, else vacuous when no pair meets the
     premises (and the antecedents of a claim 'x implies y'), else proved."""
-    from verifier.properties import claim_antecedents
+    from lexproof.verifier.properties import claim_antecedents
 
     version = version_on(statute, DAY)
     met = False

@@ -17,12 +17,12 @@ from click.testing import CliRunner  # noqa: E402
 from test_impact import POPULATION, STATUTE  # noqa: E402
 from test_sql_compile import SMALL  # noqa: E402
 
-from dsl.check_program import check_files  # noqa: E402
-from dsl.consolidate import version_on  # noqa: E402
-from dsl.parser import parse_text  # noqa: E402
-from verifier.cli import main  # noqa: E402
-from verifier.sql_compile import den_column, status_column, value_column  # noqa: E402
-from verifier.sql_engine import DuckDBEngine  # noqa: E402
+from lexproof.dsl.check_program import check_files  # noqa: E402
+from lexproof.dsl.consolidate import version_on  # noqa: E402
+from lexproof.dsl.parser import parse_text  # noqa: E402
+from lexproof.verifier.cli import main  # noqa: E402
+from lexproof.verifier.sql_compile import den_column, status_column, value_column  # noqa: E402
+from lexproof.verifier.sql_engine import DuckDBEngine  # noqa: E402
 
 # leeftijd, inkomen, soort, geboren: conflicts (leeftijd > 70), undefined (stap above 65),
 # a 29 February birthday, negative-free money with cents.
@@ -57,7 +57,7 @@ def outcomes(engine, version, names) -> list[dict]:
 
 
 def test_spark_gives_duckdbs_outcomes_row_by_row(tmp_path: Path) -> None:
-    from verifier.spark_engine import SparkEngine
+    from lexproof.verifier.spark_engine import SparkEngine
 
     (statute,) = check_files([parse_text(SMALL, "s.law")]).statutes.values()
     version = version_on(statute, __import__("datetime").date(2025, 1, 1))

@@ -13,10 +13,10 @@ import pytest
 
 duckdb = pytest.importorskip("duckdb")
 
-from dsl.check_program import check_files  # noqa: E402
-from dsl.consolidate import version_on  # noqa: E402
-from dsl.parser import parse_text  # noqa: E402
-from verifier.sql_compile import SqlCompileError, SqlCompiler  # noqa: E402
+from lexproof.dsl.check_program import check_files  # noqa: E402
+from lexproof.dsl.consolidate import version_on  # noqa: E402
+from lexproof.dsl.parser import parse_text  # noqa: E402
+from lexproof.verifier.sql_compile import SqlCompileError, SqlCompiler  # noqa: E402
 
 SMALL = """\
 statute S
@@ -123,8 +123,8 @@ def test_undefined_is_not_false_in_a_conjunction():
 
 
 def test_a_construct_of_another_version_is_a_positioned_error():
-    from dsl.ir import DecisionRef, Type
-    from dsl.source import Span
+    from lexproof.dsl.ir import DecisionRef, Type
+    from lexproof.dsl.source import Span
 
     program = check_files([parse_text(SMALL, "s.law")])
     (statute,) = program.statutes.values()
@@ -169,7 +169,7 @@ rule r5 [art. 8 lid 5]: heel = round(leeftijd / 4, 1)
     ],
 )
 def test_rounding_to_a_unit_hand_checked(inkomen: str, leeftijd: int, expected: dict) -> None:
-    """round_down / round_up / round to a unit in SQL, as dsl.evaluator.round_to: the unit is not
+    """round_down / round_up / round to a unit in SQL, as lexproof.dsl.evaluator.round_to: the unit is not
     always a cent (a merge once left SQL rounding every unit to cents)."""
     (row,) = run(ROUNDING, [dict(leeftijd=leeftijd, inkomen=inkomen, soort="a", geboren=dt.date(2000, 1, 1))])
     for name, value in expected.items():

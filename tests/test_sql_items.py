@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from statute_generator import ItemStatute, item_statutes  # noqa: E402
 
-from dsl import items  # noqa: E402
-from dsl.check_program import check_files  # noqa: E402
-from dsl.consolidate import version_on  # noqa: E402
-from dsl.evaluator import Evaluator  # noqa: E402
-from dsl.parser import parse_text  # noqa: E402
-from verifier.sql_compile import SqlCompileError  # noqa: E402
-from verifier.sql_engine import DuckDBEngine  # noqa: E402
-from verifier.sql_items import ItemSqlCompiler  # noqa: E402
+from lexproof.dsl import items  # noqa: E402
+from lexproof.dsl.check_program import check_files  # noqa: E402
+from lexproof.dsl.consolidate import version_on  # noqa: E402
+from lexproof.dsl.evaluator import Evaluator  # noqa: E402
+from lexproof.dsl.parser import parse_text  # noqa: E402
+from lexproof.verifier.sql_compile import SqlCompileError  # noqa: E402
+from lexproof.verifier.sql_engine import DuckDBEngine  # noqa: E402
+from lexproof.verifier.sql_items import ItemSqlCompiler  # noqa: E402
 
 DAY = dt.date(2025, 1, 1)
 
@@ -251,7 +251,7 @@ def _cases_from_parquet(path) -> list[dict]:
 def test_generated_population_with_items_and_impact_totals_match_the_evaluator(tmp_path) -> None:
     """``lexproof population`` draws 0 to the maximum items per kind (nested), deterministic
     for a seed; ``impact`` over it gives the totals the evaluator gives row by row."""
-    from verifier import api
+    from lexproof.verifier import api
 
     law = tmp_path / "opvang.law"
     law.write_text(KINDEROPVANG + AMENDMENT, encoding="utf-8")
@@ -291,7 +291,7 @@ def test_bad_items_in_a_csv_extract_are_counted_not_dropped(tmp_path) -> None:
 
     from click.testing import CliRunner
 
-    from verifier.cli import main
+    from lexproof.verifier.cli import main
 
     law = tmp_path / "opvang.law"
     law.write_text(KINDEROPVANG + AMENDMENT, encoding="utf-8")

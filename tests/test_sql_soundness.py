@@ -14,8 +14,8 @@ from hypothesis import strategies as st  # noqa: E402
 from statute_generator import GeneratedStatute, statutes  # noqa: E402
 from test_soundness import context, distinct_versions, sample_cases, soundness_settings  # noqa: E402
 
-from dsl.evaluator import evaluate_case  # noqa: E402
-from verifier.sql_engine import DuckDBEngine  # noqa: E402
+from lexproof.dsl.evaluator import evaluate_case  # noqa: E402
+from lexproof.verifier.sql_engine import DuckDBEngine  # noqa: E402
 
 
 def disagreements(gen: GeneratedStatute, seed: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for cases (verifier.strategies): within the domain, accepted by api.evaluate."""
+"""Hypothesis strategies for cases (lexproof.verifier.strategies): within the domain, accepted by api.evaluate."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
-from dsl.checker import range_problem
-from verifier import api
-from verifier.strategies import case_to_json, cases, fact_values
+from lexproof.dsl.checker import range_problem
+from lexproof.verifier import api
+from lexproof.verifier.strategies import case_to_json, cases, fact_values
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ def statute(program):
 
 
 def _engine_value(statute, name: str, value: object) -> object:
-    from dsl.values import parse_value
+    from lexproof.dsl.values import parse_value
 
     fact = statute.facts[name]
     return parse_value(value, fact.type, statute.enums.get(fact.type.enum or "", ()))

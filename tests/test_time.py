@@ -20,17 +20,17 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsl import datecalc
-from dsl.check_program import check_files
-from dsl.consolidate import version_on
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import Evaluator
-from dsl.parser import parse_text
-from verifier import api, calendar_terms
-from verifier.checks import run_checks
-from verifier.cli import main
-from verifier.encoding import Encoder
-from verifier.solving import Budget
+from lexproof.dsl import datecalc
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier import api, calendar_terms
+from lexproof.verifier.checks import run_checks
+from lexproof.verifier.cli import main
+from lexproof.verifier.encoding import Encoder
+from lexproof.verifier.solving import Budget
 
 D = dt.date
 ON = D(2025, 6, 1)  # the version's date unless a test says otherwise
@@ -406,7 +406,7 @@ def test_run_checks_on_one_day_against_the_whole_period() -> None:
 
 
 def test_a_version_period_runs_to_the_day_before_the_next_change() -> None:
-    from dsl.consolidate import distinct_versions, version_period
+    from lexproof.dsl.consolidate import distinct_versions, version_period
 
     statute = _statute("""\
 statute S
@@ -536,7 +536,7 @@ rule s [art. 2]: y = true if b
 def test_a_model_without_the_peildatum_does_not_move_the_version() -> None:
     """The unit behind the test above: a solver that never saw the peildatum completes it to
     day 0, which is no date (was: ValueError 'ordinal must be >= 1')."""
-    from verifier.checks import _dated
+    from lexproof.verifier.checks import _dated
 
     statute = _statute("statute S\nfacts F { b: bool }\ndecision x: bool [art. 1] otherwise b\n")
     version = version_on(statute, D(2026, 6, 1))
@@ -551,8 +551,8 @@ def test_a_table_row_an_amendment_adds_that_reads_the_peildatum_counts_as_readin
     """Two features of one session met here: whether the built-in checks range the peildatum
     over a version's period depends on whether anything reads it, and rows that an amendment
     adds to a table were not looked at (a conflict from such a row could be missed)."""
-    from dsl.consolidate import reads_peildatum
-    from dsl.loader import load
+    from lexproof.dsl.consolidate import reads_peildatum
+    from lexproof.dsl.loader import load
 
     base = """statute S
 facts F { x: int 0..100 }

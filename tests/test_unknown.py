@@ -4,7 +4,7 @@ impossible 'a' is vacuous like 'assume a' (item 4).
 
 The solver stand-in (``Forcing``) answers 'unknown' at chosen solver calls and passes every
 other call to z3. It covers every way verifier/ asks a solver: ``z3.Solver.check`` (behind
-``verifier.solving.check``), the C call of ``regions._Checker`` and ``z3.Optimize.check``
+``lexproof.verifier.solving.check``), the C call of ``regions._Checker`` and ``z3.Optimize.check``
 (``readable_model``, range optimization). Each scenario runs once as is (the baseline, whose
 answers were checked by hand below), then once per call N with call N answering 'unknown'
 (and once with every call from N on answering 'unknown'), and each run must be a weakening of
@@ -36,11 +36,11 @@ import pytest
 import z3
 from click.testing import CliRunner
 
-import verifier.regions
-from verifier import api
-from verifier.cache import ResultCache
-from verifier.cli import main
-from verifier.results import EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN, Result, exit_code
+import lexproof.verifier.regions
+from lexproof.verifier import api
+from lexproof.verifier.cache import ResultCache
+from lexproof.verifier.cli import main
+from lexproof.verifier.results import EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN, Result, exit_code
 
 DAY = "2025-01-01"
 DEFINITIVE = {"proved", "clean", "unchanged", "unsatisfiable", "vacuous", "passed"}
@@ -84,7 +84,7 @@ class Forcing:
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         solver_check, optimize_check = z3.Solver.check, z3.Optimize.check
-        c_check = verifier.regions.Z3_solver_check_assumptions
+        c_check = lexproof.verifier.regions.Z3_solver_check_assumptions
 
         def fake_solver_check(solver, *assumptions):
             return z3.unknown if self.forced() else solver_check(solver, *assumptions)
@@ -97,7 +97,7 @@ class Forcing:
 
         monkeypatch.setattr(z3.Solver, "check", fake_solver_check)
         monkeypatch.setattr(z3.Optimize, "check", fake_optimize_check)
-        monkeypatch.setattr(verifier.regions, "Z3_solver_check_assumptions", fake_c_check)
+        monkeypatch.setattr(lexproof.verifier.regions, "Z3_solver_check_assumptions", fake_c_check)
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, action: Callable[[], list[Result]], forcing: Forcing) -> list[Result]:
@@ -377,7 +377,7 @@ def test_zero_budget_check_exits_3_and_caches_nothing(tmp_path: Path, kind: str)
 
 def test_unknown_dead_or_redundant_check_is_not_as_expected() -> None:
     """A warning-severity check the solver could not decide establishes nothing: exit 3."""
-    from dsl.source import Span
+    from lexproof.dsl.source import Span
 
     result = Result("dead", "r", "unknown", Span("s.law", 1, 1, 1, 2), code="LP103", severity="warning")
     assert not result.as_expected

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.consolidate import distinct_versions
-from dsl.diagnostics import LexproofError
-from verifier import api
-from verifier.cache import ResultCache
-from verifier.cli import main
-from verifier.formats import to_sarif
-from verifier.solving import Budget
+from lexproof.dsl.consolidate import distinct_versions
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.verifier import api
+from lexproof.verifier.cache import ResultCache
+from lexproof.verifier.cli import main
+from lexproof.verifier.formats import to_sarif
+from lexproof.verifier.solving import Budget
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -80,7 +80,7 @@ const { Connection } = require(process.argv[2]);
 const fs = require("fs");
 const [file, python] = [process.argv[3], process.argv[4]];
 const uri = "file://" + file;
-const connection = new Connection(python, ["-m", "verifier.cli", "lsp"], { env: process.env });
+const connection = new Connection(python, ["-m", "lexproof", "lsp"], { env: process.env });
 const diagnostics = new Promise((resolve) => connection.onNotification("textDocument/publishDiagnostics", resolve));
 (async () => {
   const init = await connection.request("initialize", { processId: process.pid, rootUri: null, capabilities: {} });

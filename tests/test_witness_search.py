@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dsl.check_program import check_files
-from dsl.consolidate import version_on
-from dsl.parser import parse_text
-from verifier import api, checks
-from verifier.solving import Budget
-from verifier.witness_search import gather
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.parser import parse_text
+from lexproof.verifier import api, checks
+from lexproof.verifier.solving import Budget
+from lexproof.verifier.witness_search import gather
 
 DAY = dt.date(2026, 6, 1)
 

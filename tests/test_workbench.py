@@ -17,11 +17,11 @@ from click.testing import CliRunner
 pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
-from verifier import api  # noqa: E402
-from verifier.cli import main, serve_command  # noqa: E402
-from verifier.workbench import plot  # noqa: E402
-from verifier.workbench.app import create_app  # noqa: E402
-from verifier.workbench.texts import TEXTS  # noqa: E402
+from lexproof.verifier import api  # noqa: E402
+from lexproof.verifier.cli import main, serve_command  # noqa: E402
+from lexproof.verifier.workbench import plot  # noqa: E402
+from lexproof.verifier.workbench.app import create_app  # noqa: E402
+from lexproof.verifier.workbench.texts import TEXTS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LLL = str(ROOT / "statutes" / "lll")
@@ -294,7 +294,7 @@ def test_language_switch_defaults_to_dutch(client: TestClient) -> None:
 
 
 def test_dutch_number_format_changes_numbers_only() -> None:
-    from verifier.workbench.texts import localize
+    from lexproof.verifier.workbench.texts import localize
 
     assert localize("€7,045.00", "nl") == "€7.045,00"
     assert localize("lesgeld = €1,118.00", "nl") == "lesgeld = €1.118,00"
@@ -363,8 +363,8 @@ def test_several_statutes_each_have_their_articles_and_form() -> None:
 
 
 def test_check_results_are_grouped_by_article_in_order() -> None:
-    from verifier.results import Result
-    from verifier.workbench.views import by_article
+    from lexproof.verifier.results import Result
+    from lexproof.verifier.workbench.views import by_article
 
     def result(name: str, *articles: str) -> Result:
         return Result("property", name, "proved", None, articles=list(articles))  # type: ignore[arg-type]
@@ -382,16 +382,16 @@ def test_serve_with_a_bad_timeout_is_bad_input() -> None:
 
 def test_no_statute_loaded_is_bad_input() -> None:
     """A page about a statute, with none loaded (only amendments): a diagnostic, never a crash."""
-    from dsl.diagnostics import LexproofError
-    from dsl.model import Program
-    from verifier.workbench.app import _statute
+    from lexproof.dsl.diagnostics import LexproofError
+    from lexproof.dsl.model import Program
+    from lexproof.verifier.workbench.app import _statute
 
     with pytest.raises(LexproofError, match="no statute is loaded"):
         _statute(Program(), None)
 
 
 def test_a_lexproof_bug_is_reported_on_the_page(monkeypatch: pytest.MonkeyPatch, client: TestClient) -> None:
-    from verifier.workbench import app
+    from lexproof.verifier.workbench import app
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
@@ -405,7 +405,7 @@ def test_a_lexproof_bug_in_a_worker_is_reported_as_one(monkeypatch: pytest.Monke
     """A worker sends an internal error as such (the page shows it), never an empty result."""
     import multiprocessing
 
-    from verifier.workbench import worker
+    from lexproof.verifier.workbench import worker
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")

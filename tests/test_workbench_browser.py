@@ -44,7 +44,7 @@ def _serve(paths: list[str], *options: str) -> Iterator[str]:
     """`lexproof serve PATHS` on a free localhost port, until the tests are done."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    process = subprocess.Popen([sys.executable, "-m", "verifier.cli", "serve", *paths, "--port", str(port), *options],
+    process = subprocess.Popen([sys.executable, "-m", "lexproof", "serve", *paths, "--port", str(port), *options],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -18,9 +18,9 @@ import pytest
 pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
-from verifier import api  # noqa: E402
-from verifier.workbench import views  # noqa: E402
-from verifier.workbench.app import create_app  # noqa: E402
+from lexproof.verifier import api  # noqa: E402
+from lexproof.verifier.workbench import views  # noqa: E402
+from lexproof.verifier.workbench.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LLL = str(ROOT / "statutes" / "lll")

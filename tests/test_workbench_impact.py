@@ -18,9 +18,9 @@ pytest.importorskip("starlette")
 duckdb = pytest.importorskip("duckdb")
 from starlette.testclient import TestClient  # noqa: E402
 
-from verifier import api  # noqa: E402
-from verifier.cli import main  # noqa: E402
-from verifier.workbench.app import create_app  # noqa: E402
+from lexproof.verifier import api  # noqa: E402
+from lexproof.verifier.cli import main  # noqa: E402
+from lexproof.verifier.workbench.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LLL = str(ROOT / "statutes" / "lll")

@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
-from verifier.workbench.app import create_app  # noqa: E402
+from lexproof.verifier.workbench.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LLL = str(ROOT / "statutes" / "lll")

@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span
-from verifier import api, workers
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.source import Span
+from lexproof.verifier import api, workers
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-06-01"
@@ -145,7 +145,7 @@ def test_lexproof_error_survives_pickling_with_its_diagnostics() -> None:
 
 def test_cli_output_does_not_depend_on_jobs() -> None:
     outputs = [
-        subprocess.run([sys.executable, "-m", "verifier.cli", "check", "statutes/kinderopvang", "--no-cache",
+        subprocess.run([sys.executable, "-m", "lexproof", "check", "statutes/kinderopvang", "--no-cache",
                         "--date", DAY, "--format", "json", "--jobs", jobs], cwd=ROOT, capture_output=True, text=True)
         for jobs in ("1", "2")
     ]
@@ -156,8 +156,8 @@ def test_cli_output_does_not_depend_on_jobs() -> None:
 
 DYING_WORKER = """
 import os
-from verifier import workers
-from verifier.errors import InternalError
+from lexproof.verifier import workers
+from lexproof.verifier.errors import InternalError
 try:
     workers.run_tasks([(None, lambda: []), (None, lambda: os._exit(1)), (None, lambda: [])], 2)
 except InternalError as error:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.diagnostics import LexproofError
-from verifier import api
-from verifier.cli import main
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.verifier import api
+from lexproof.verifier.cli import main
 
 WEB = """
 statute WEB "Wet educatie en beroepsonderwijs" cite "WEB"
@@ -341,7 +341,7 @@ def test_an_amendment_of_a_used_statute_that_reads_a_third_statute_is_followed(t
 
 
 def test_a_formatted_statute_with_uses_and_questions_reads_the_same(tmp_path: Path) -> None:
-    from dsl.formatter import format_text
+    from lexproof.dsl.formatter import format_text
 
     text = SUWI + "same question q: AVG.rechtmatig, mag_verwerken priority lex superior AVG\n"
     formatted = format_text(text)
@@ -399,7 +399,7 @@ def test_the_worked_examples_of_statutes_that_read_each_other_hold(monkeypatch: 
 
 
 def test_the_cache_key_of_a_reader_changes_with_the_statute_it_reads(tmp_path: Path) -> None:
-    from verifier.cache import ResultCache
+    from lexproof.verifier.cache import ResultCache
 
     # The WEB's amendment in a file of its own: nothing of it is imported into the WSF's model
     # itself, yet it changes the WSF's outcomes, so the WSF's cached results must not be reused.
@@ -423,7 +423,7 @@ def test_qualifying_a_name_by_the_statute_itself_says_to_drop_it(tmp_path: Path)
 
 
 def test_sarif_describes_the_conflict_between_statutes(tmp_path: Path) -> None:
-    from verifier.formats import to_sarif
+    from lexproof.verifier.formats import to_sarif
 
     program = api.load(_write(tmp_path, avg=AVG, suwi=SUWI + "same question q: AVG.rechtmatig, mag_verwerken\n"))
     results = [r for r in api.check(program, date="2026-01-01") if r.kind == "question"]

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from test_soundness import multi_encoding_disagreements
 
-from dsl.consolidate import version_on
-from dsl.diagnostics import LexproofError
-from verifier import api
-from verifier.cli import main
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.verifier import api
+from lexproof.verifier.cli import main
 
 WEB = """
 statute WEB "Wet educatie en beroepsonderwijs" cite "WEB"
@@ -160,7 +160,7 @@ def test_a_reader_of_a_reader_maps_the_facts_by_the_middle_statutes_names(tmp_pa
 
 
 def test_a_formatted_mapping_reads_the_same(tmp_path: Path) -> None:
-    from dsl.formatter import format_text
+    from lexproof.dsl.formatter import format_text
 
     formatted = format_text(WSF)
     assert "\nsame fact WEB.leerweg = soort\nsame fact WEB.leeftijd = jaren\n" in formatted
@@ -274,7 +274,7 @@ def test_versions_and_cases_of_another_statutes_names_are_checked(tmp_path: Path
 
 
 def test_a_formatted_property_with_another_statutes_versions_reads_the_same() -> None:
-    from dsl.formatter import format_text
+    from lexproof.dsl.formatter import format_text
 
     text = WSF_PLAIN + "property p [amendment derde_telt]: for every Aanvrager claim before.WEB.voltijd = after.WEB.voltijd\n"
     formatted = format_text(text)
@@ -352,7 +352,7 @@ def test_an_unknown_group_of_a_used_statute_is_an_error_with_a_hint(tmp_path: Pa
 
 
 def test_a_formatted_property_over_another_statutes_group_reads_the_same() -> None:
-    from dsl.formatter import format_text
+    from lexproof.dsl.formatter import format_text
 
     text = GROUP_S + GROUP_R + "property p [on 2026-01-01]: for every S.Aanvrager claim e implies S.x >= 3\n"
     formatted = format_text(text)
@@ -408,7 +408,7 @@ def test_an_unknown_table_of_a_used_statute_is_an_error_with_a_hint(tmp_path: Pa
 
 
 def test_a_formatted_lookup_in_another_statutes_table_reads_the_same() -> None:
-    from dsl.formatter import format_text
+    from lexproof.dsl.formatter import format_text
 
     formatted = format_text(TABLE_T + TABLE_U)
     assert "toeslag = €1_000 * T.pct(inkomen)" in formatted

@@ -24,14 +24,14 @@ from hypothesis import event, given
 from statute_generator import LINKED_DATES, LinkedStatutes, linked_statutes, numbered
 from test_soundness import BUDGET, multi_encoding_disagreements, soundness_settings
 
-from dsl.check_program import check_files
-from dsl.consolidate import Version, check_all_versions, version_on
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import Evaluator
-from dsl.model import Program, StatuteModel
-from dsl.parser import parse_text
-from dsl.xref import all_amendments
-from verifier.questions import check_questions
+from lexproof.dsl.check_program import check_files
+from lexproof.dsl.consolidate import Version, check_all_versions, version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.model import Program, StatuteModel
+from lexproof.dsl.parser import parse_text
+from lexproof.dsl.xref import all_amendments
+from lexproof.verifier.questions import check_questions
 
 
 def _load(gen: LinkedStatutes) -> Program:

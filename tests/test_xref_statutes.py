@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier import api
+from lexproof.verifier import api
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "statutes" / "gegevensuitwisseling"

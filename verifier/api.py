@@ -1,6 +1,6 @@
 """The Python API (for notebooks, scripts and tests); the CLI is a thin layer over it.
 
-    >>> from verifier import api
+    >>> from lexproof.verifier import api
     >>> program = api.load("statutes/lll")
     >>> outcome = api.evaluate(program, {"leeftijd": 40, ...}, date="2025-01-01")
     >>> results = api.check(program)             # properties, examples, built-in checks
@@ -15,27 +15,27 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dsl import ast, ir
-from dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
-from dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
-from dsl.evaluator import DecisionOutcome, Evaluator
-from dsl.loader import load as _load
-from dsl.model import Program, StatuteModel
-from dsl.parser import parse_query, parse_text
-from dsl.source import SOURCES, Span
-from dsl.typing import Lowerer, Scope, TypeFailure
-from dsl.values import clip, parse_iso_date, parse_value
-from dsl.xref import own_decisions, readers_of
-from verifier.cache import ResultCache
-from verifier.casefile import key_positions, parse_case_json, read_case_text, top_level_key_positions
-from verifier.checks import ALL_CHECKS, run_checks
-from verifier.cone_cache import ConeCache
-from verifier.diff import diff_versions
-from verifier.properties import check_property, default_version, run_example, run_query
-from verifier.questions import check_questions
-from verifier.results import Result, Witness
-from verifier.solving import Budget
-from verifier.workers import Task, run_tasks
+from lexproof.dsl import ast, ir
+from lexproof.dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
+from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
+from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
+from lexproof.dsl.loader import load as _load
+from lexproof.dsl.model import Program, StatuteModel
+from lexproof.dsl.parser import parse_query, parse_text
+from lexproof.dsl.source import SOURCES, Span
+from lexproof.dsl.typing import Lowerer, Scope, TypeFailure
+from lexproof.dsl.values import clip, parse_iso_date, parse_value
+from lexproof.dsl.xref import own_decisions, readers_of
+from lexproof.verifier.cache import ResultCache
+from lexproof.verifier.casefile import key_positions, parse_case_json, read_case_text, top_level_key_positions
+from lexproof.verifier.checks import ALL_CHECKS, run_checks
+from lexproof.verifier.cone_cache import ConeCache
+from lexproof.verifier.diff import diff_versions
+from lexproof.verifier.properties import check_property, default_version, run_example, run_query
+from lexproof.verifier.questions import check_questions
+from lexproof.verifier.results import Result, Witness
+from lexproof.verifier.solving import Budget
+from lexproof.verifier.workers import Task, run_tasks
 
 __all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check", "query", "diff", "read_case",
            "EvaluationResult"]
@@ -59,7 +59,7 @@ def parse(text: str, path: str = "<input>") -> ast.File:
 
 def format_source(text: str, path: str = "<input>") -> str:
     """``text`` in canonical layout, comments kept (what ``lexproof fmt`` writes)."""
-    from dsl.formatter import format_text
+    from lexproof.dsl.formatter import format_text
 
     return format_text(text, path)
 
@@ -147,8 +147,8 @@ def read_case(statute: StatuteModel, data: object, source: str = "<case>", text:
                 return positions[key]
         return Span(source, 1, 1, 1, 2)
 
-    from dsl.checker import range_problem
-    from dsl.typing import suggest
+    from lexproof.dsl.checker import range_problem
+    from lexproof.dsl.typing import suggest
 
     for key, raw in data.items():
         if key in statute.kinds:
@@ -197,9 +197,9 @@ def _read_items(statute: StatuteModel, kind: str, raw: object, path: tuple, sour
     """The items of a kind in a case file: a JSON list of objects, each with the item's facts
     (defaults filled in) and its own kinds' lists. Problems go to ``errors``, positioned at the
     list element or key (``path_positions``); None when there were any."""
-    from dsl.checker import range_problem
-    from dsl.typing import suggest
-    from verifier.casefile import path_positions
+    from lexproof.dsl.checker import range_problem
+    from lexproof.dsl.typing import suggest
+    from lexproof.verifier.casefile import path_positions
 
     positions: dict[tuple, Span] = path_positions(source, text) if text is not None else {}
 
@@ -302,7 +302,7 @@ class EvaluationResult:
     def witness(self) -> Witness:
         outcomes: Mapping[str, DecisionOutcome] = self.outcomes
         if self.statute.item_decisions:  # an evaluator to show the decisions per item with
-            from verifier.results import Outcomes
+            from lexproof.verifier.results import Outcomes
 
             outcomes = Outcomes(Evaluator({None: self.version}, {None: self.case}), self.outcomes)
         return Witness(self.statute, {None: self.case}, {None: self.version.label},
@@ -320,8 +320,8 @@ class EvaluationResult:
 
     def _items_json(self) -> dict:
         """Each decision per item, by item label (``kind[2]``) and name."""
-        from dsl.items import item_contexts, label, path_of
-        from verifier.results import _outcome_json
+        from lexproof.dsl.items import item_contexts, label, path_of
+        from lexproof.verifier.results import _outcome_json
 
         evaluator = Evaluator({None: self.version}, {None: self.case})
         data: dict[str, dict] = {}
@@ -339,7 +339,7 @@ def _home_of(statute: StatuteModel, rule: str) -> str:
 
 
 def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
-    from verifier.results import cite
+    from lexproof.verifier.results import cite
 
     return [
         {
@@ -427,7 +427,7 @@ def check(
 
 def _name_article_statutes(program: Program, results: list[Result]) -> None:
     """Results of a statute that reads others name the statute of every article they cite."""
-    from verifier.results import article_statutes
+    from lexproof.verifier.results import article_statutes
 
     for result in results:
         model = program.statutes.get(result.statute or "")
@@ -526,8 +526,8 @@ def in_report_order(statute: StatuteModel, results: list[Result], day: dt.date |
 def explain(result: Result, *, lang: str | None = None, verbose: bool = True) -> str:
     """A result as ``lexproof check`` shows it to a person, without colour, in ``lang`` ('nl'
     or 'en'; default from the locale: LC_ALL/LANG starting with nl gives Dutch)."""
-    from verifier.formats import explain as render_text
-    from verifier.messages import check_lang
+    from lexproof.verifier.formats import explain as render_text
+    from lexproof.verifier.messages import check_lang
 
     return render_text(result, verbose=verbose, lang=check_lang(lang))
 
@@ -551,7 +551,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
                    undated: dt.date | None = None, decisions: Collection[str] | None = None,
                    cones: ConeCache | None = None) -> list[Result]:
     """Conflicts, gaps, dead and redundant rules in every distinct version of the statute
-    (``dsl.consolidate.distinct_versions``: each period between the dates its parameters or
+    (``lexproof.dsl.consolidate.distinct_versions``: each period between the dates its parameters or
     amendments change, and each proposal applied), or, with ``day``, in the one version in
     force on that day. A finding is reported once: ``found_in`` lists every version it occurs
     in, and ``version`` joins them.
@@ -614,7 +614,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
                 found_in[key] = []
             record(key, version.label)
     if statute.item_decisions:  # decisions per item: conflicts and gaps at any item (verifier/item_checks.py)
-        from verifier.item_checks import run_item_checks
+        from lexproof.verifier.item_checks import run_item_checks
 
         item_signatures: dict[tuple, list[tuple]] = {}  # as by_signature, for decisions per item
         for version in versions:
@@ -756,7 +756,7 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only,
     """A rule that declares ``@expect(conflict)`` (etc.) whose finding no longer appears: the
     law changed under the declaration, and CI should say so. Only rules and decisions that
     were checked in some version count (``--date`` may leave an amendment's rules out)."""
-    from verifier.checks import CODES
+    from lexproof.verifier.checks import CODES
 
     rules = {name: rule for name, rule in _declared_rules(statute).items() if name in checked_rules}
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
@@ -792,7 +792,7 @@ def query(
              else pick_statute(program, statute, "<query>"))
     if facts_group is not None and facts_group not in model.groups:
         raise LexproofError(Diagnostic(expr.span, f"unknown facts group '{facts_group}' (known: {', '.join(model.groups)})"))
-    from dsl.diagnostics import DiagnosticSink
+    from lexproof.dsl.diagnostics import DiagnosticSink
 
     sink = DiagnosticSink()
     try:
@@ -801,7 +801,7 @@ def query(
         sink.raise_if_any()
         raise
     version = default_version(model, _date(date), amendment)
-    from dsl.growth import reads_problems
+    from lexproof.dsl.growth import reads_problems
 
     problems = reads_problems(version, "the query", condition)  # what an amendment adds, where it is absent
     if problems:
@@ -899,7 +899,7 @@ def impact(
 ):
     """Who gains, who loses and what it costs: the two versions ``diff`` compares, run over a
     population (Parquet/CSV file or folder) on an SQL engine. Returns an ``ImpactReport``."""
-    from verifier.impact import facts_read, make_engine, run_impact
+    from lexproof.verifier.impact import facts_read, make_engine, run_impact
 
     command_line = Span("<command line>", 1, 1, 1, 1)
     if amendment is not None:
@@ -916,7 +916,7 @@ def impact(
     for name in names:
         if name not in model.decisions or not (before.has_decision(name) and after.has_decision(name)):
             raise LexproofError(Diagnostic(command_line, f"unknown decision '{name}' (or not in both versions)"))
-    from verifier.impact import DECILE_SUFFIX, by_fact
+    from lexproof.verifier.impact import DECILE_SUFFIX, by_fact
 
     for name in by or []:
         fact = model.facts.get(by_fact(name))
@@ -936,9 +936,9 @@ def generate_population(program: Program, *, rows: int, seed: int, out: str | Pa
                         distributions: str | Path | None = None) -> None:
     """A synthetic population of ``rows`` cases from the statute's facts, deterministic for a
     seed; ``distributions``: a TOML file of per-fact distributions (verifier/distributions.py)."""
-    from verifier.distributions import load_distributions
-    from verifier.population import write_population
-    from verifier.sql_engine import connect
+    from lexproof.verifier.distributions import load_distributions
+    from lexproof.verifier.population import write_population
+    from lexproof.verifier.sql_engine import connect
 
     model = pick_statute(program, statute)
     config = load_distributions(distributions, model) if distributions is not None else None
@@ -951,7 +951,7 @@ def generate_population(program: Program, *, rows: int, seed: int, out: str | Pa
 def result_to_data(result: Result) -> dict:
     """A result as JSON-safe data, to send from a worker process (the workbench's jobs) or to
     store; :func:`result_from_data` reads it back."""
-    from verifier.cache import result_to_data as to_data
+    from lexproof.verifier.cache import result_to_data as to_data
 
     return to_data(result)
 
@@ -960,7 +960,7 @@ def result_from_data(program: Program, data: dict, versions: dict | None = None)
     """A result from :func:`result_to_data`, its witnesses re-evaluated in ``program`` (as
     ``check -j`` does with its workers' results). Raises ValueError when the statute changed
     so that a witness's version no longer exists as it was."""
-    from verifier.cache import result_from_data as from_data
+    from lexproof.verifier.cache import result_from_data as from_data
 
     statute = program.statutes.get(data.get("statute") or "")
     if statute is None:
@@ -983,7 +983,7 @@ def check_work(program: Program, *, date: str | dt.date | None = None,
 def case_paths(source: str, text: str) -> dict[tuple, Span]:
     """Where each value of a case file's text is, by its path (``("kind", 1, "uren")``): to put
     a diagnostic about a case back at the field it is about (the workbench's form)."""
-    from verifier.casefile import path_positions
+    from lexproof.verifier.casefile import path_positions
 
     return path_positions(source, text)
 
@@ -992,7 +992,7 @@ def impact_view(report) -> dict:
     """What a page shows of an impact report (``impact``), as plain data: the JSON of
     ``impact --format json`` (``json``), the lines of the human output (``text``) and the
     charts of ``impact --plot FILE.svg`` (``svg``)."""
-    from verifier.impact import human_lines, to_json_payload
-    from verifier.impact_plot import svg_text
+    from lexproof.verifier.impact import human_lines, to_json_payload
+    from lexproof.verifier.impact_plot import svg_text
 
     return {"json": to_json_payload(report), "text": human_lines(report), "svg": svg_text(report.runner, report)}

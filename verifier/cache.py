@@ -44,13 +44,13 @@ from pathlib import Path
 import lark
 import z3
 
-from dsl import ast
-from dsl.consolidate import Version, version_on
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import Evaluator
-from dsl.model import StatuteModel
-from dsl.source import SOURCES, Span
-from verifier.results import Outcomes, Result, Witness
+from lexproof.dsl import ast
+from lexproof.dsl.consolidate import Version, version_on
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.source import SOURCES, Span
+from lexproof.verifier.results import Outcomes, Result, Witness
 
 FORMAT = 2  # bump when the entry layout changes (2: authenticated entries)
 KEY_BYTES = 32
@@ -396,7 +396,7 @@ def _witness_to(witness: Witness) -> dict:
 
 
 def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
-    from dsl.xref import all_amendments
+    from lexproof.dsl.xref import all_amendments
 
     versions: dict[str | None, Version] = {}
     for slot_key, spec in data["versions"].items():

@@ -18,10 +18,10 @@ import stat
 from decimal import Decimal
 from pathlib import Path
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.loader import PROJECT_MARKERS
-from dsl.source import Span
-from dsl.values import MAX_DIGITS, clip, number_too_long
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.loader import PROJECT_MARKERS
+from lexproof.dsl.source import Span
+from lexproof.dsl.values import MAX_DIGITS, clip, number_too_long
 
 MAX_CASE_BYTES = 10_000_000  # one case's facts; a file beyond this (or /dev/zero) is not one
 MAX_DEPTH = 100  # a case is an object of facts (perhaps under "facts"): nesting this deep is never one

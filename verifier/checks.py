@@ -18,18 +18,18 @@ from dataclasses import dataclass
 
 import z3
 
-from dsl import ir
-from dsl.consolidate import Version, version_on
-from dsl.evaluator import Evaluator, Undefined
-from dsl.model import RuleInfo, StatuteModel
-from dsl.values import format_value
-from dsl.xref import own_decisions
-from verifier.encoding import Encoder, fewer_gc_passes
-from verifier.errors import InternalError
-from verifier.regions import cone_facts, describe_row, summarize
-from verifier.results import Outcomes, Result, Witness, cite
-from verifier.solving import Budget, check, new_solver, read_cases, readable_model
-from verifier.witness_search import Evidence, gather
+from lexproof.dsl import ir
+from lexproof.dsl.consolidate import Version, version_on
+from lexproof.dsl.evaluator import Evaluator, Undefined
+from lexproof.dsl.model import RuleInfo, StatuteModel
+from lexproof.dsl.values import format_value
+from lexproof.dsl.xref import own_decisions
+from lexproof.verifier.encoding import Encoder, fewer_gc_passes
+from lexproof.verifier.errors import InternalError
+from lexproof.verifier.regions import cone_facts, describe_row, summarize
+from lexproof.verifier.results import Outcomes, Result, Witness, cite
+from lexproof.verifier.solving import Budget, check, new_solver, read_cases, readable_model
+from lexproof.verifier.witness_search import Evidence, gather
 
 CODES = {"conflict": "LP101", "gap": "LP102", "dead": "LP103", "redundant": "LP104"}
 SEVERITY = {"conflict": "error", "gap": "error", "dead": "warning", "redundant": "warning"}
@@ -224,7 +224,7 @@ def _dated(statute: StatuteModel, version: Version, encoder: Encoder, model) -> 
     day = dt.date.fromordinal(value.as_long())
     if day == version.date:
         return version
-    from dsl.xref import find_amendment
+    from lexproof.dsl.xref import find_amendment
 
     proposals = tuple(name for name in (*version.amendments, *version.foreign_amendments)
                       if getattr(find_amendment(statute, name), "proposal", False))
@@ -423,7 +423,7 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
 
 def _dead_rules(statute, version, ctx: _DecisionContext, applied: set[str] = frozenset()) -> list[Result]:  # type: ignore[assignment]
     """Each rule that can never apply. ``applied``: rules the evaluator saw applying in a case
-    (``verifier.witness_search``): not dead, not asked."""
+    (``lexproof.verifier.witness_search``): not dead, not asked."""
     encoder, solver = ctx.encoder, ctx.solver
     results = []
     for rule in ctx.rules:
@@ -474,7 +474,7 @@ def _unknown_dead(statute: StatuteModel, version: Version, rule: RuleInfo) -> Re
 
 def _redundant_rules(statute, version, decision, ctx: _DecisionContext, skip: set[str]) -> list[Result]:
     """Each rule whose removal changes no outcome. ``skip``: rules dead already, and rules the
-    evaluator saw mattering in a case (``verifier.witness_search``): not asked."""
+    evaluator saw mattering in a case (``lexproof.verifier.witness_search``): not asked."""
     encoder, solver = ctx.encoder, ctx.solver
     results = []
     for rule in ctx.rules:

@@ -21,16 +21,16 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import INVISIBLE_FORMAT, Span, visible
-from dsl.values import parse_iso_date
-from verifier import api
-from verifier.cache import default_cache
-from verifier.diff import has_unknown
-from verifier.errors import InternalError
-from verifier.messages import LANGS, default_lang
-from verifier.messages import text as msg
-from verifier.render import (
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.source import INVISIBLE_FORMAT, Span, visible
+from lexproof.dsl.values import parse_iso_date
+from lexproof.verifier import api
+from lexproof.verifier.cache import default_cache
+from lexproof.verifier.diff import has_unknown
+from lexproof.verifier.errors import InternalError
+from lexproof.verifier.messages import LANGS, default_lang
+from lexproof.verifier.messages import text as msg
+from lexproof.verifier.render import (
     SafeConsole,
     print_builtin_clean,
     print_diff_summary,
@@ -39,8 +39,8 @@ from verifier.render import (
     print_witness,
     version_text,
 )
-from verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
-from verifier.workers import available_cores
+from lexproof.verifier.results import EXIT_BAD_INPUT, EXIT_INTERNAL, Result, exit_code
+from lexproof.verifier.workers import available_cores
 
 JSON_FORMAT_VERSION = 1
 
@@ -69,7 +69,7 @@ def _guard(action: Callable[[], int], command: str | None = None, output_format:
     try:
         return action()
     except LexproofError as error:
-        from verifier.diagnostic_messages import error_count, render_error
+        from lexproof.verifier.diagnostic_messages import error_count, render_error
 
         lang = lang or default_lang()
         click.echo(render_error(error, lang), err=True)
@@ -97,7 +97,7 @@ def _emit_errors(command: str, output_format: str, error: LexproofError) -> None
     """The document of a run that stopped at bad input, in the chosen format: JSON's error
     shape (docs/json-output.md), a SARIF log with a result per diagnostic, or JUnit with a
     failing test case per file (docs/ci.md)."""
-    from verifier.formats import error_json, errors_to_junit, errors_to_sarif
+    from lexproof.verifier.formats import error_json, errors_to_junit, errors_to_sarif
 
     if output_format == "json":
         click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": command, "exit_code": EXIT_BAD_INPUT,
@@ -107,7 +107,7 @@ def _emit_errors(command: str, output_format: str, error: LexproofError) -> None
     elif output_format == "junit":
         click.echo(errors_to_junit(error.diagnostics))
     elif output_format == "html":
-        from verifier.workbench.app import error_report
+        from lexproof.verifier.workbench.app import error_report
 
         click.echo(error_report(error.diagnostics))
 
@@ -124,7 +124,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
 def _budget_seconds(text: str | None) -> float | None:
     """--timeout in seconds, checked here so that a value with no budget (0, negative, nan,
     inf, too large) is bad input with a diagnostic, not a crash in the solver set-up."""
-    from verifier.solving import timeout_problem
+    from lexproof.verifier.solving import timeout_problem
 
     if text is None:
         return None
@@ -421,9 +421,9 @@ def fmt_command(files, check_only, show_diff, write) -> None:
     """Print statutes in canonical layout (comments kept)."""
 
     def action() -> int:
-        from dsl.formatter import format_text
-        from dsl.loader import collect_paths
-        from dsl.parser import read_source
+        from lexproof.dsl.formatter import format_text
+        from lexproof.dsl.loader import collect_paths
+        from lexproof.dsl.parser import read_source
 
         if sum((check_only, show_diff, write)) > 1:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
@@ -465,7 +465,7 @@ def serve_command(paths, port, host, timeout, population) -> None:
         seconds = _budget_seconds(timeout)
         # A statute that does not load is no reason not to start: its page shows the diagnostics,
         # and a drafter fixing them sees the result on reload.
-        from verifier.workbench.server import run
+        from lexproof.verifier.workbench.server import run
 
         if population is not None and not Path(population).exists():
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
@@ -480,7 +480,7 @@ def serve_command(paths, port, host, timeout, population) -> None:
 def lsp_command() -> None:
     """Run the language server for editors (LSP on stdin/stdout; docs/editor.md)."""
     try:
-        from verifier.lsp import serve
+        from lexproof.verifier.lsp import serve
     except ImportError as error:  # pygls is a dependency; a broken install gets a clear message
         click.echo(visible(f"error: the language server needs pygls ({error}); pip install -e '.[dev]'"), err=True)
         sys.exit(EXIT_INTERNAL)
@@ -512,15 +512,15 @@ def _report(command: str, program, results: list[Result], output_format: str, ve
     if output_format == "json":
         _emit_json(command, results, code)
     elif output_format == "sarif":
-        from verifier.formats import to_sarif
+        from lexproof.verifier.formats import to_sarif
 
         click.echo(json_text(to_sarif(results)))
     elif output_format == "junit":
-        from verifier.formats import to_junit
+        from lexproof.verifier.formats import to_junit
 
         click.echo(to_junit(results))
     elif output_format == "html":
-        from verifier.workbench.app import check_report
+        from lexproof.verifier.workbench.app import check_report
 
         click.echo(check_report(program, results))
     else:
@@ -546,7 +546,7 @@ def _progress(label: str):
 
 
 def _emit_examples(path: str, results: list[Result]) -> None:
-    from verifier.emit import example_blocks
+    from lexproof.verifier.emit import example_blocks
 
     blocks = example_blocks(results)
     if blocks:
@@ -560,7 +560,7 @@ def _emit_examples(path: str, results: list[Result]) -> None:
         click.echo(visible(f"no counterexamples to write to {path}"), err=True)
 
 
-from verifier.cli_impact import register  # noqa: E402 - the impact commands live in their own module
+from lexproof.verifier.cli_impact import register  # noqa: E402 - the impact commands live in their own module
 
 register(main)
 

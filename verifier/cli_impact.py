@@ -1,4 +1,4 @@
-"""``lexproof impact`` and ``lexproof population`` (``register`` adds them to ``verifier.cli.main``).
+"""``lexproof impact`` and ``lexproof population`` (``register`` adds them to ``lexproof.verifier.cli.main``).
 
 Exit codes as the other commands: 0 done; 1 done, but the population had bad rows (left out,
 counted and shown); 2 bad input (statute, options, a missing column, an unreadable file);
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span, visible
-from verifier import api
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.source import Span, visible
+from lexproof.verifier import api
 
 COMMAND_LINE = Span("<command line>", 1, 1, 1, 1)
 
@@ -68,8 +68,8 @@ def _sweeps(report, sweeps) -> list[str]:
 
 def register(group: click.Group) -> None:
     """Add the commands to ``group``. The options shared with the other commands come from
-    ``verifier.cli``, imported here (when cli.py registers, it is complete) to avoid a cycle."""
-    from verifier.cli import (
+    ``lexproof.verifier.cli``, imported here (when cli.py registers, it is complete) to avoid a cycle."""
+    from lexproof.verifier.cli import (
         AMENDMENT,
         JSON_FORMAT_VERSION,
         STATUTE,
@@ -100,7 +100,7 @@ def register(group: click.Group) -> None:
         """Who gains, who loses and what it costs, over a population (docs/impact.md)."""
 
         def action() -> int:
-            from verifier.impact import csv_rows, human_lines, to_json_payload
+            from lexproof.verifier.impact import csv_rows, human_lines, to_json_payload
 
             if sweeps and not plot:
                 raise LexproofError(Diagnostic(COMMAND_LINE, "--sweep draws a panel of --plot: give --plot FILE.svg"))
@@ -117,7 +117,7 @@ def register(group: click.Group) -> None:
                 raise _engine_error(error) from None
             code = 1 if report.population.bad else 0
             if plot:
-                from verifier.impact_plot import write_plot
+                from lexproof.verifier.impact_plot import write_plot
 
                 write_plot(report.runner, report, plot, _sweeps(report, sweeps))
                 click.echo(visible(f"wrote the plot to {plot}"), err=True)

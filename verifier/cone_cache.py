@@ -38,11 +38,11 @@ import sys
 import lark
 import z3
 
-from dsl import ir
-from dsl.consolidate import Version
-from dsl.model import StatuteModel, TableInfo
-from verifier.cache import ResultCache, code_fingerprint
-from verifier.results import Result
+from lexproof.dsl import ir
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.model import StatuteModel, TableInfo
+from lexproof.verifier.cache import ResultCache, code_fingerprint
+from lexproof.verifier.results import Result
 
 FORMAT = 1
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
 
 # What a syntax error expected (dsl/syntax_errors.py), longest first so that 'an amount
 # (€1118.00)' is not read as 'an amount'.

@@ -29,18 +29,18 @@ from fractions import Fraction
 
 import z3
 
-from dsl.consolidate import Version
-from dsl.evaluator import DecisionOutcome, Evaluator
-from dsl.items import fact_json
-from dsl.model import StatuteModel
-from dsl.values import format_value, to_json
-from dsl.xref import own_decisions
-from verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
-from verifier.errors import InternalError
-from verifier.regions import Region, Row, cone_facts, describe_row, summarize
-from verifier.results import Outcomes, Result, Witness
-from verifier.solving import Budget, check, new_solver, read_cases
-from verifier.workers import run_tasks
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
+from lexproof.dsl.items import fact_json
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.values import format_value, to_json
+from lexproof.dsl.xref import own_decisions
+from lexproof.verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
+from lexproof.verifier.errors import InternalError
+from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
+from lexproof.verifier.results import Outcomes, Result, Witness
+from lexproof.verifier.solving import Budget, check, new_solver, read_cases
+from lexproof.verifier.workers import run_tasks
 
 ORDERED_KINDS = ("int", "number", "money", "rate")  # outcomes where more is a gain
 DIRECTIONS = ("gains", "loses", "changes")
@@ -66,7 +66,7 @@ def _shared_decisions(statute: StatuteModel, before: Version, after: Version) ->
     """The decisions both versions have: one an amendment adds has nothing to compare with. And
     that both cover: a decision that reads a parameter without a value in one of them (before
     its first date) is not law there, and comparing it would stop with 'has no value'."""
-    from verifier.api import _decision_cone  # verifier.api imports this module
+    from lexproof.verifier.api import _decision_cone  # lexproof.verifier.api imports this module
 
     return [name for name in own_decisions(statute) if before.has_decision(name) and after.has_decision(name)
             and not _decision_cone(statute, before, name)[1] and not _decision_cone(statute, after, name)[1]]

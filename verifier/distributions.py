@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.model import StatuteModel
-from dsl.source import SOURCES, Span
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.source import SOURCES, Span
 
 NUMERIC = ("int", "money", "rate", "number")
 PARAMETERS = {"uniform": ("low", "high"), "normal": ("mean", "sd"), "lognormal": ("median", "sigma")}

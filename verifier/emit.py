@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from dsl.values import format_value
-from verifier.results import Result
+from lexproof.dsl.values import format_value
+from lexproof.verifier.results import Result
 
 
 def literal(value: object, type_) -> str:

@@ -21,14 +21,14 @@ from typing import TypeVar
 
 import z3
 
-from dsl import ir, items
-from dsl.consolidate import Version
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.ir import Type
-from dsl.model import FactInfo, RuleInfo, StatuteModel
-from dsl.typing import ROUNDING_OPS, is_constant, is_piecewise_constant, product_factors
-from dsl.values import FIRST_DAY, LAST_DAY
-from verifier import calendar_terms
+from lexproof.dsl import ir, items
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.ir import Type
+from lexproof.dsl.model import FactInfo, RuleInfo, StatuteModel
+from lexproof.dsl.typing import ROUNDING_OPS, is_constant, is_piecewise_constant, product_factors
+from lexproof.dsl.values import FIRST_DAY, LAST_DAY
+from lexproof.verifier import calendar_terms
 
 Term = z3.ExprRef
 Pair = tuple[Term, Term]  # (value, defined)
@@ -260,7 +260,7 @@ class Encoder:
         empty (the checker rejects empty ranges), so leaving it out changes no answer, and
         ``read_cases`` shows it at its typical value."""
         if self.sealed:
-            from verifier.errors import InternalError
+            from lexproof.verifier.errors import InternalError
 
             raise InternalError(f"fact {fact.name} first read after a solver was built: its domain would be missing")
         name = self._name("fact", case, fact.name)
@@ -632,7 +632,7 @@ class Encoder:
         term = self.counts.get(key)
         if term is None:
             if self.sealed:
-                from verifier.errors import InternalError
+                from lexproof.verifier.errors import InternalError
 
                 raise InternalError(f"count of {kind} first read after a solver was built")
             term = self.counts[key] = mk_const(self.ctx, self._name("count", parent, kind), self._sorts["int"])
@@ -1103,14 +1103,14 @@ class Encoder:
 
     def _whole_range(self, node: ir.Node, case: str | None, slot: str | None) -> tuple[Fraction, Fraction, int] | None:
         """(low, high, q): ``node`` is always a whole multiple of 1/q between low and high in
-        this version, or None. The numbers behind ``dsl.typing.is_bounded_whole``."""
+        this version, or None. The numbers behind ``lexproof.dsl.typing.is_bounded_whole``."""
         found = self._whole(node, slot)
         if found is None or found[0] is None or found[1] is None:
             return None
         return found  # type: ignore[return-value]
 
     def _whole(self, node: ir.Node, slot: str | None) -> tuple[Fraction | None, Fraction | None, int] | None:
-        """As ``_whole_range``, with None for a side without a bound (``dsl.typing.whole_sides``
+        """As ``_whole_range``, with None for a side without a bound (``lexproof.dsl.typing.whole_sides``
         says which sides have one; this finds the numbers in the version of ``slot``).
         Memoized: a decision read by many products is looked into once."""
         key = ("whole", id(node), slot)

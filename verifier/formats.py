@@ -29,10 +29,10 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from dsl.diagnostics import INPUT_CODE, LOAD_CODES, Diagnostic
-from dsl.items import fact_text
-from dsl.source import Span
-from verifier.results import GOOD, Result, Witness, exit_code, show
+from lexproof.dsl.diagnostics import INPUT_CODE, LOAD_CODES, Diagnostic
+from lexproof.dsl.items import fact_text
+from lexproof.dsl.source import Span
+from lexproof.verifier.results import GOOD, Result, Witness, exit_code, show
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -93,7 +93,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-# Bad input: one rule per load phase (dsl.diagnostics.LOAD_CODES); never expected, so errors.
+# Bad input: one rule per load phase (lexproof.dsl.diagnostics.LOAD_CODES); never expected, so errors.
 RULES.update({
     code: (name, short, f"{short}. The statute was not loaded, so none of its properties, examples and "
            "built-in checks ran. The message is lexproof's diagnostic; fix it and run again.", "error")
@@ -124,7 +124,7 @@ def explain(result: Result, verbose: bool = True, width: int = 120, lang: str = 
     """The human rendering of a result without colour, in ``lang`` (nl or en): headline,
     message, the case (facts), the outcome per version with each rule's trace, and the
     deciding articles."""
-    from verifier.render import SafeConsole, print_result
+    from lexproof.verifier.render import SafeConsole, print_result
 
     buffer = io.StringIO()
     console = SafeConsole(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False,
@@ -358,7 +358,7 @@ def to_junit(results: list[Result]) -> str:
 
 # --- load errors (bad input) ------------------------------------------------------------------
 
-BAD_INPUT = 2  # the exit code, as verifier.results.EXIT_BAD_INPUT
+BAD_INPUT = 2  # the exit code, as lexproof.verifier.results.EXIT_BAD_INPUT
 
 
 def _code(diagnostic: Diagnostic) -> str:

@@ -22,12 +22,12 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from dsl.consolidate import Version
-from dsl.ir import Type
-from dsl.model import StatuteModel
-from dsl.values import format_value, to_json
-from verifier.population import PopulationReport
-from verifier.sql_compile import den_column, rule_column, status_column, value_column
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.ir import Type
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.values import format_value, to_json
+from lexproof.verifier.population import PopulationReport
+from lexproof.verifier.sql_compile import den_column, rule_column, status_column, value_column
 
 CATEGORIES = ("gain", "lose", "become eligible", "lose eligibility", "change", "keep",
               "become undefined", "become defined", "undefined in both")
@@ -391,8 +391,8 @@ def human_lines(report: ImpactReport) -> list[str]:
 def facts_read(version: Version, decisions: list[str]) -> list[str]:
     """The facts the compiled decisions read (the population must have these columns), and
     the kinds of items they read (a column of each top kind's items)."""
-    from verifier.sql_compile import SqlCompiler
-    from verifier.sql_items import ItemSqlCompiler
+    from lexproof.verifier.sql_compile import SqlCompiler
+    from lexproof.verifier.sql_items import ItemSqlCompiler
 
     if version.statute.kinds:  # and the top kinds whose items (or nested items) are read
         items = ItemSqlCompiler(version)
@@ -407,9 +407,9 @@ def facts_read(version: Version, decisions: list[str]) -> list[str]:
 def make_engine(name: str, threads: int | None = None):
     """The engine called ``name`` (duckdb, spark)."""
     if name == "spark":
-        from verifier.spark_engine import SparkEngine
+        from lexproof.verifier.spark_engine import SparkEngine
 
         return SparkEngine()
-    from verifier.sql_engine import DuckDBEngine
+    from lexproof.verifier.sql_engine import DuckDBEngine
 
     return DuckDBEngine(threads=threads)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import sqlglot
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.source import Span
 
 BINS = 20
 WIDTH, PANEL_HEIGHT, MARGIN = 760, 260, 60
@@ -31,7 +31,7 @@ def histogram(engine, report, item) -> list[tuple[Fraction, Fraction, int]]:
     low, high = Fraction(item.deciles[0]), Fraction(item.deciles[-1])
     if low == high:
         return [(low, high, item.changed)]
-    from verifier.impact import change_key
+    from lexproof.verifier.impact import change_key
 
     key, scale = change_key(engine, item)
     width = (high - low) / BINS
@@ -49,7 +49,7 @@ def histogram(engine, report, item) -> list[tuple[Fraction, Fraction, int]]:
 
 
 def change_filter(item) -> str:
-    from verifier.impact import _both_changed
+    from lexproof.verifier.impact import _both_changed
 
     return _both_changed(item.decision, item.type)
 
@@ -74,8 +74,8 @@ def sweep(engine, report, fact: str) -> list[tuple[str, list[Fraction], list[tup
     versions; per decision the points and the mean outcome before and after (exact: the sum of
     the values over the cases with a value, divided by their number; None where no case has
     one; a bool's mean is the share that is true)."""
-    from verifier.sql_compile import den_column, status_column, value_column
-    from verifier.sql_items import compiler_for
+    from lexproof.verifier.sql_compile import den_column, status_column, value_column
+    from lexproof.verifier.sql_items import compiler_for
 
     before, after = report.versions
     statute = before.statute

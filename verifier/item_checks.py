@@ -17,16 +17,24 @@ from dataclasses import dataclass
 
 import z3
 
-from dsl import items
-from dsl.consolidate import Version
-from dsl.model import RuleInfo, StatuteModel
-from dsl.values import format_value
-from verifier.checks import CODES, SEVERITY, _finding, _may_clash, _override_closure, _unknown, _witness
-from verifier.encoding import Encoder, Term
-from verifier.errors import InternalError
-from verifier.results import Result, cite
-from verifier.solving import Budget, check, new_solver, readable_model
-from verifier.witness_search import Evidence, gather_items
+from lexproof.dsl import items
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.model import RuleInfo, StatuteModel
+from lexproof.dsl.values import format_value
+from lexproof.verifier.checks import (
+    CODES,
+    SEVERITY,
+    _finding,
+    _may_clash,
+    _override_closure,
+    _unknown,
+    _witness,
+)
+from lexproof.verifier.encoding import Encoder, Term
+from lexproof.verifier.errors import InternalError
+from lexproof.verifier.results import Result, cite
+from lexproof.verifier.solving import Budget, check, new_solver, readable_model
+from lexproof.verifier.witness_search import Evidence, gather_items
 
 
 def item_contexts_of(statute: StatuteModel, kind: str) -> list[items.ItemContext]:
@@ -100,7 +108,7 @@ class _Slots:
 def _dead_item_rules(statute, version, slots: _Slots, applied: set[str]) -> list[Result]:
     """A rule of a decision per item is dead when at no slot that holds an item its condition
     can hold (or, holding, it is always overridden): dead for every item. ``applied``: rules
-    the evaluator saw applying to some item (``verifier.witness_search``), not asked."""
+    the evaluator saw applying to some item (``lexproof.verifier.witness_search``), not asked."""
     encoder, results = slots.encoder, []
     for rule in slots.rules:
         if rule.name in applied:

@@ -4,8 +4,8 @@ Diagnostics as you type (the positioned diagnostics of ``lexproof check``'s load
 unsaved text), hover (declaration, type, citation, a parameter's dated values), go to
 definition, find references, completion of names and enum values, document symbols (articles
 with their rules, decisions, ...), formatting (the formatter) and a quick fix for every
-"did you mean". An interface like the CLI: it reaches the engine through ``verifier.api``, and
-finds names with :mod:`verifier.lsp_index`.
+"did you mean". An interface like the CLI: it reaches the engine through ``lexproof.verifier.api``, and
+finds names with :mod:`lexproof.verifier.lsp_index`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
-from dsl import ast
-from dsl.diagnostics import LexproofError
-from dsl.source import Span
-from verifier import api
-from verifier.lsp_index import Index, Symbol, hover_markdown, token_at, tokens
+from lexproof.dsl import ast
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.source import Span
+from lexproof.verifier import api
+from lexproof.verifier.lsp_index import Index, Symbol, hover_markdown, token_at, tokens
 
 _DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
 # Before the cursor: "name = va", "name != va" or "name in {a, va": complete name's enum values.

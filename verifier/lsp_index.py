@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dsl import ast
-from dsl.formatter import format_citation, format_expr, format_literal, format_type
+from lexproof.dsl import ast
+from lexproof.dsl.formatter import format_citation, format_expr, format_literal, format_type
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -6,7 +6,7 @@ new interface (or a new result kind) is translated in one place. ``text(key, lan
 fills the ``{placeholders}``. The terms are those a Dutch drafter uses: "is van toepassing",
 "anders", "tegenvoorbeeld", "bewezen", "leemte", "strijdige regels". JSON, SARIF and JUnit stay
 in English (they are read by programs); diagnostics (error messages) are translated by
-``verifier.diagnostic_messages``.
+``lexproof.verifier.diagnostic_messages``.
 """
 
 from __future__ import annotations
@@ -360,8 +360,8 @@ def percent(rate: Fraction, lang: str) -> str:
 def human_value(value: object, type_, lang: str) -> str:
     """A run-time value for a person in ``lang``: money to the cent, numbers and rates in the
     locale's format, dates as the language writes them, true/false in words; enum values and
-    ints as the statute writes them. The exact value stays in the JSON (``dsl.values.to_json``)."""
-    from dsl.values import describe_long, too_long
+    ints as the statute writes them. The exact value stays in the JSON (``lexproof.dsl.values.to_json``)."""
+    from lexproof.dsl.values import describe_long, too_long
 
     if value is None:
         return "-"
@@ -370,7 +370,7 @@ def human_value(value: object, type_, lang: str) -> str:
         return text("bool.true" if value else "bool.false", lang)
     if kind == "date":
         day = int(value)  # type: ignore[call-overload]
-        from dsl.values import format_date, is_representable_day
+        from lexproof.dsl.values import format_date, is_representable_day
 
         return date(dt.date.fromordinal(day), lang) if is_representable_day(day) else format_date(day)
     if too_long(value):

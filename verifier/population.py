@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.model import FactInfo, StatuteModel
-from dsl.source import Span
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.model import FactInfo, StatuteModel
+from lexproof.dsl.source import Span
 
 SHOWN_BAD_ROWS = 5
 RATE_SCALE = 12

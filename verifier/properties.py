@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 
 import z3
 
-from dsl import ast, ir
-from dsl.consolidate import Version, resolve_spec, version_on
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.evaluator import DecisionOutcome, Evaluator, Undefined
-from dsl.model import ExampleInfo, PropertyInfo, StatuteModel
-from dsl.values import format_value
-from verifier.encoding import Encoder, Tracker, fewer_gc_passes
-from verifier.errors import InternalError
-from verifier.results import Outcomes, Result, Witness, article_of, cite
-from verifier.sampling import random_case
-from verifier.solving import Budget, check, minimal_core, new_solver, read_cases, readable_model
+from lexproof.dsl import ast, ir
+from lexproof.dsl.consolidate import Version, resolve_spec, version_on
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.evaluator import DecisionOutcome, Evaluator, Undefined
+from lexproof.dsl.model import ExampleInfo, PropertyInfo, StatuteModel
+from lexproof.dsl.values import format_value
+from lexproof.verifier.encoding import Encoder, Tracker, fewer_gc_passes
+from lexproof.verifier.errors import InternalError
+from lexproof.verifier.results import Outcomes, Result, Witness, article_of, cite
+from lexproof.verifier.sampling import random_case
+from lexproof.verifier.solving import Budget, check, minimal_core, new_solver, read_cases, readable_model
 
 SAMPLES_AFTER_PROOF = 12
 PROVED_WORDING = ("holds for every case", "; rests on ", " (by the domain alone)")  # lead, joiner, if empty
@@ -39,8 +39,8 @@ def property_versions(
 
 def _read_only_present(prop: PropertyInfo, runs: list[dict[str | None, Version]]) -> list[dict[str | None, Version]]:
     """The runs, unless the property reads in one what that version lacks (an amendment adds
-    it): bad input, as on load for the versions it names (``dsl.growth``)."""
-    from dsl.growth import property_problems
+    it): bad input, as on load for the versions it names (``lexproof.dsl.growth``)."""
+    from lexproof.dsl.growth import property_problems
 
     problems = [d for versions in runs for d in property_problems(prop, versions)]
     if problems:
@@ -341,7 +341,7 @@ def _plus_one_item(statute, prop: PropertyInfo, facts: dict, rng: random.Random,
     """The sampled pair as ``a, b adding one K`` has it: b is a, plus one random item of K last."""
     import copy
 
-    from verifier.sampling import random_items
+    from lexproof.verifier.sampling import random_items
 
     a, b = prop.cases
     kind = prop.adding
@@ -388,7 +388,7 @@ def ruling_out(encoder: Encoder, core: list[z3.ExprRef]) -> list[str]:
     """The rules and parameter values of a core in the statute's own words, each with its
     citation: 'art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens', 'art. 2 S:
     grens = 50'. A query with no case shows them: they are what rules every case out."""
-    from dsl.source import source_text
+    from lexproof.dsl.source import source_text
 
     lines: list[str] = []
     for literal in core:
@@ -505,8 +505,8 @@ def _matches(actual: object, expected: object, tolerance: object | None) -> bool
 
 def _example_fits(statute: StatuteModel, example: ExampleInfo, version: Version) -> None:
     """An example reads only what its version has (amendments may add facts, decisions and
-    enum values): else bad input, as on load for the versions it names (``dsl.growth``)."""
-    from dsl.growth import example_problems
+    enum values): else bad input, as on load for the versions it names (``lexproof.dsl.growth``)."""
+    from lexproof.dsl.growth import example_problems
 
     problems = example_problems(statute, example, version)
     if problems:
@@ -519,8 +519,8 @@ def _example_outcome(evaluator: Evaluator, example: ExampleInfo, version: Versio
     diagnostic at the parameter gets a note at the example."""
     try:
         if "[" in decision:  # kind[2].d: the decision per item of that item
-            from dsl import items
-            from dsl.check_examples import item_path
+            from lexproof.dsl import items
+            from lexproof.dsl.check_examples import item_path
 
             path, name = item_path(decision)  # type: ignore[misc]
             return evaluator.decision(name, items.ItemContext(None, path))
@@ -615,7 +615,7 @@ def run_query(
 def _same_items(encoder: Encoder, case: dict) -> list[z3.BoolRef]:
     """The items of the case as shown: every count and every item fact the encoding reads (a
     next case that differs only in its children is another case)."""
-    from dsl import items
+    from lexproof.dsl import items
 
     def holder(context: object) -> dict | None:
         current = case
@@ -642,7 +642,7 @@ def _item_rule_statuses(encoder: Encoder, version: Version) -> list[z3.BoolRef]:
     """The statuses of the rules of decisions per item, at every item the encoding holds, each
     guarded by 'the item is there' (a slot beyond the count is no part of the case: without the
     guard, two models differing only there would pass for different cases)."""
-    from dsl import items
+    from lexproof.dsl import items
 
     terms: list[z3.BoolRef] = []
     for (rule_name, context, slot), (fires, _, _, condition_defined) in list(encoder.rule_terms.items()):
@@ -683,12 +683,12 @@ def default_version(statute: StatuteModel, date: dt.date, amendment: str | None)
     """The version the CLI means by --date and --amendment."""
     if amendment is None:
         return version_on(statute, date)
-    from dsl.xref import find_amendment
+    from lexproof.dsl.xref import find_amendment
 
     info = find_amendment(statute, amendment)  # its own, or one of a statute it uses
     if info is None:
-        from dsl.diagnostics import Diagnostic, LexproofError
-        from dsl.source import Span
+        from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+        from lexproof.dsl.source import Span
 
         raise LexproofError(Diagnostic(
             Span("<command line>", 1, 1, 1, 1),

@@ -5,7 +5,7 @@
     pytest statutes/ --lexproof-date 2025-01-01 --lexproof-timeout 20
 
 Registered through the ``pytest11`` entry point ``lexproof`` (pyproject.toml); without an
-install, load it with ``-p verifier.pytest_plugin``. docs/ci.md documents it.
+install, load it with ``-p lexproof.verifier.pytest_plugin``. docs/ci.md documents it.
 
 Which ``.law`` files are collected (ini ``lexproof_collect``):
 
@@ -28,7 +28,7 @@ statute declared in it:
   expected failure (xfail); if it is proved instead, the item fails as a strict XPASS;
 * ``builtin[conflict]``, ``builtin[gap]``, ``builtin[dead]``, ``builtin[redundant]``: fails
   when there are findings that are not as expected (conflicts, gaps); dead and redundant
-  rules are reported as ``LexproofWarning`` (``-W error::verifier.pytest_plugin.LexproofWarning``
+  rules are reported as ``LexproofWarning`` (``-W error::lexproof.verifier.pytest_plugin.LexproofWarning``
   makes them fail). ``builtin[conflict]`` also holds the conflicts between statutes that the
   statute declares with ``same question`` (LP105): a conflict fails, a disagreement a
   priority resolves is a warning.
@@ -48,16 +48,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dsl.source import visible
-from dsl.values import parse_iso_date
+from lexproof.dsl.source import visible
+from lexproof.dsl.values import parse_iso_date
 
 if TYPE_CHECKING:  # heavy imports (z3) happen only when .law files are collected
-    from dsl.model import ExampleInfo, Program, PropertyInfo, StatuteModel
-    from verifier.results import Result
+    from lexproof.dsl.model import ExampleInfo, Program, PropertyInfo, StatuteModel
+    from lexproof.verifier.results import Result
 
 COLLECT_MODES = {"auto": "auto", "true": "always", "yes": "always", "1": "always", "always": "always",
                  "false": "never", "no": "never", "0": "never", "never": "never"}
-BUILTIN_KINDS = ("conflict", "gap", "dead", "redundant")  # verifier.checks.ALL_CHECKS, without importing z3
+BUILTIN_KINDS = ("conflict", "gap", "dead", "redundant")  # lexproof.verifier.checks.ALL_CHECKS, without importing z3
 ENTRY_POINT = "lexproof"  # the pytest11 entry point's name (pyproject.toml)
 
 
@@ -69,7 +69,7 @@ class LexproofWarning(UserWarning):
 
 
 def pytest_plugin_registered(plugin: object, plugin_name: str, manager) -> None:
-    """Loaded as ``-p verifier.pytest_plugin`` while lexproof is also installed: the ``pytest11``
+    """Loaded as ``-p lexproof.verifier.pytest_plugin`` while lexproof is also installed: the ``pytest11``
     entry point would register this module a second time, which pluggy refuses. Block it."""
     if plugin is sys.modules[__name__] and plugin_name != ENTRY_POINT and manager.get_plugin(ENTRY_POINT) is None:
         manager.set_blocked(ENTRY_POINT)
@@ -131,7 +131,7 @@ def pytest_configure(config: pytest.Config) -> None:
         timeout = float(timeout_text) if timeout_text else None
     except ValueError:
         raise pytest.UsageError(f"--lexproof-timeout expects a number of seconds, got '{timeout_text}'") from None
-    from verifier.solving import timeout_problem
+    from lexproof.verifier.solving import timeout_problem
 
     problem = None if timeout is None else timeout_problem(timeout)
     if problem is not None:
@@ -147,7 +147,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for entry in config.getini("testpaths") or []:
         for match in glob.glob(str(config.rootpath / entry), recursive=True):
             testpaths.append(Path(match).resolve())
-    from verifier.messages import check_lang
+    from lexproof.verifier.messages import check_lang
 
     lang_text = config.getoption("lexproof_lang") or str(config.getini("lexproof_lang") or "").strip() or None
     try:
@@ -188,7 +188,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 def _load_directory(state: _State, directory: Path) -> _Loaded:
     cached = state.programs.get(directory)
     if cached is None:
-        from dsl.diagnostics import LexproofError
+        from lexproof.dsl.diagnostics import LexproofError
 
         try:
             cached = _index(_load(directory, state.root))
@@ -206,7 +206,7 @@ def _load(directory: Path, root: Path | None = None) -> Program:
     it (docs/security.md). A statute tree (a ``lexproof.toml`` at or above the directory) that
     is wider than the rootdir is the root instead, as for ``lexproof check``: pytest on a copy
     of ``statutes/lll`` makes that folder the rootdir, and its WSF imports ``../web``."""
-    from dsl.loader import load, statute_tree
+    from lexproof.dsl.loader import load, statute_tree
 
     tree = statute_tree(directory)
     if tree is not None and (root is None or root.resolve().is_relative_to(tree)):
@@ -263,7 +263,7 @@ class LawFile(pytest.File):
             yield LawItem.from_parent(self, name=visible(name), line=line, **arguments)
 
     def repr_failure(self, excinfo, style=None):  # type: ignore[override]
-        from dsl.diagnostics import LexproofError
+        from lexproof.dsl.diagnostics import LexproofError
 
         error = excinfo.value
         if isinstance(error, LexproofError):
@@ -274,7 +274,7 @@ class LawFile(pytest.File):
 def _load_error_text(error, path: Path, root: Path, limit: int = 5) -> str:
     """The diagnostics of this file; when the file itself is fine, those of the other files of
     its directory (the directory is loaded as one program), at most ``limit`` of them."""
-    from dsl.diagnostics import LexproofError
+    from lexproof.dsl.diagnostics import LexproofError
 
     here = path.resolve()
     directory = path.parent
@@ -370,9 +370,9 @@ class LawItem(pytest.Item):
     # running
 
     def _run(self) -> list[Result]:
-        from verifier import api
-        from verifier.properties import check_property, run_example
-        from verifier.solving import Budget
+        from lexproof.verifier import api
+        from lexproof.verifier.properties import check_property, run_example
+        from lexproof.verifier.solving import Budget
 
         state = self.config.stash[_STATE]
         budget = Budget.from_seconds(state.timeout)
@@ -393,7 +393,7 @@ class LawItem(pytest.Item):
             day = state.date if state.date_given else None
             state.findings[key] = api.builtin_checks(self.statute, day, budget, only=only)
             if "conflict" in only and self.statute.questions:  # conflicts between statutes (LP105)
-                from verifier.questions import check_questions
+                from lexproof.verifier.questions import check_questions
 
                 state.findings[key] += check_questions(self.statute, day, budget, undated=state.date)
         return [r for r in state.findings[key] if r.kind == self.check or (r.kind, self.check) == ("question", "conflict")]
@@ -431,7 +431,7 @@ class LawItem(pytest.Item):
         declared = [r for r in results if r.as_expected and r.expected is not None and r.status == r.expected]
         for result in results:
             if result.as_expected and result not in declared and result.status not in ("clean", "proved", "passed"):
-                from verifier.formats import one_line
+                from lexproof.verifier.formats import one_line
 
                 warnings.warn_explicit(LexproofWarning(visible(one_line(result))), LexproofWarning,
                                        filename=result.location.file, lineno=result.location.line)
@@ -454,9 +454,9 @@ class LawItem(pytest.Item):
     # reporting
 
     def repr_failure(self, excinfo, style=None):  # type: ignore[override]
-        from dsl.diagnostics import LexproofError
-        from verifier.errors import InternalError
-        from verifier.formats import details, explain
+        from lexproof.dsl.diagnostics import LexproofError
+        from lexproof.verifier.errors import InternalError
+        from lexproof.verifier.formats import details, explain
 
         error = excinfo.value
         where = self.location[0]

@@ -23,16 +23,16 @@ import datetime as dt
 
 import z3
 
-from dsl import ir
-from dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import Evaluator
-from dsl.model import QuestionInfo, StatuteModel
-from dsl.xref import find_amendment
-from verifier.encoding import Encoder, fewer_gc_passes
-from verifier.errors import InternalError
-from verifier.results import Outcomes, Result, Witness
-from verifier.solving import Budget, check, new_solver, read_cases
+from lexproof.dsl import ir
+from lexproof.dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.model import QuestionInfo, StatuteModel
+from lexproof.dsl.xref import find_amendment
+from lexproof.verifier.encoding import Encoder, fewer_gc_passes
+from lexproof.verifier.errors import InternalError
+from lexproof.verifier.results import Outcomes, Result, Witness
+from lexproof.verifier.solving import Budget, check, new_solver, read_cases
 
 CODE = "LP105"
 
@@ -167,7 +167,7 @@ def _solve(encoder: Encoder, goal: z3.BoolRef, budget: Budget) -> tuple[str, z3.
 
 def _witness(statute: StatuteModel, version: Version, encoder: Encoder, model, question: QuestionInfo) -> Witness:
     """The case the solver found, replayed: both decisions decided, with different values."""
-    from verifier.checks import _dated
+    from lexproof.verifier.checks import _dated
 
     facts = read_cases(encoder, model)
     version = _dated(statute, version, encoder, model)
@@ -221,7 +221,7 @@ def _dead(statute: StatuteModel, question: QuestionInfo, version: Version, winne
         return {"dead": True}
     if status == "unknown":
         return {"dead": "unknown"}
-    from verifier.checks import _dated
+    from lexproof.verifier.checks import _dated
 
     facts = read_cases(encoder, model)
     evaluator = Evaluator({None: _dated(statute, version, encoder, model)}, facts)

@@ -18,12 +18,12 @@ import z3
 from z3.z3core import Z3_solver_check_assumptions
 from z3.z3types import Ast
 
-from dsl import ir
-from dsl.consolidate import Version
-from dsl.model import StatuteModel
-from dsl.values import format_value
-from verifier.encoding import Encoder, Term, numeral
-from verifier.solving import Budget, new_solver
+from lexproof.dsl import ir
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.values import format_value
+from lexproof.verifier.encoding import Encoder, Term, numeral
+from lexproof.verifier.solving import Budget, new_solver
 
 
 @dataclass
@@ -93,7 +93,7 @@ def summarize(
     into groups, give each group the numeric range it spans, and split a group whose range
     would overstate it. A group whose every case (its combinations x its ranges) lies in the
     region is *exact*; otherwise it says 'some cases'."""
-    from verifier.solving import read_cases, readable_model
+    from lexproof.verifier.solving import read_cases, readable_model
 
     statute = encoder.statute
     finite = [f for f in facts if statute.facts[f].type.kind in ("bool", "enum")]

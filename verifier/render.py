@@ -12,17 +12,24 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from dsl.consolidate import reads_peildatum
-from dsl.diagnostics import LexproofError
-from dsl.evaluator import DecisionOutcome
-from dsl.items import fact_text, item_contexts, item_rows, label, path_of
-from dsl.model import StatuteModel
-from dsl.source import visible
-from dsl.values import format_value
-from verifier.messages import CATALOGUE, engine_text, human_value, kind_text, localize_amounts, status_text
-from verifier.messages import date as date_text
-from verifier.messages import text as msg
-from verifier.results import Result, Witness, cite, show
+from lexproof.dsl.consolidate import reads_peildatum
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.dsl.evaluator import DecisionOutcome
+from lexproof.dsl.items import fact_text, item_contexts, item_rows, label, path_of
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.source import visible
+from lexproof.dsl.values import format_value
+from lexproof.verifier.messages import (
+    CATALOGUE,
+    engine_text,
+    human_value,
+    kind_text,
+    localize_amounts,
+    status_text,
+)
+from lexproof.verifier.messages import date as date_text
+from lexproof.verifier.messages import text as msg
+from lexproof.verifier.results import Result, Witness, cite, show
 
 
 class SafeConsole(Console):
@@ -31,7 +38,7 @@ class SafeConsole(Console):
     Names are plain identifiers, but citations, example names, strings, quoted source lines,
     case values and file names are the statute author's (or a pull request's) text: an escape
     sequence among them must not recolour, retitle or rewrite the reader's terminal. Each
-    rendered segment's text goes through :func:`dsl.source.visible`; rich's own colours are
+    rendered segment's text goes through :func:`lexproof.dsl.source.visible`; rich's own colours are
     styles, not text, and control segments (cursor moves rich makes itself) pass unchanged.
     A line break in the statute's own text cannot reach here: strings end at a line."""
 
@@ -63,7 +70,7 @@ _LABEL = re.compile(r"(?P<name>\S+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \(with (?P<
 
 
 def version_text(label: str, lang: str) -> str:
-    """A version label ('WSF2000 on 2027-09-01 (with uitbreiding_mbo)', as dsl.consolidate
+    """A version label ('WSF2000 on 2027-09-01 (with uitbreiding_mbo)', as lexproof.dsl.consolidate
     writes it, possibly several joined) in ``lang``: 'WSF2000 op 1 september 2027 (met ...)'."""
     if lang == "en":
         return label
@@ -447,8 +454,8 @@ def print_builtin_clean(console: Console, program, results: list[Result], kinds:
     decisions'), so that 'none found' can be told from 'not run'. A check with any result for
     the statute (a finding, expected or not, or 'unknown') gets no such line: its results say
     what it found. The count is the decisions the check covered (``api.checked_decisions``)."""
-    from verifier.api import checked_decisions
-    from verifier.checks import CODES
+    from lexproof.verifier.api import checked_decisions
+    from lexproof.verifier.checks import CODES
 
     for statute in program.statutes.values():
         seen = {r.kind for r in results if r.statute == statute.name and r.kind in CODES}

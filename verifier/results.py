@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from dsl import ast
-from dsl.evaluator import DecisionOutcome, Evaluator
-from dsl.items import items_json
-from dsl.model import StatuteModel
-from dsl.source import Span
-from dsl.values import format_value, to_json
+from lexproof.dsl import ast
+from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
+from lexproof.dsl.items import items_json
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.source import Span
+from lexproof.dsl.values import format_value, to_json
 
 # Statuses that are good news; anything else needs a person's attention unless expected.
 GOOD = {"proved", "passed", "clean", "satisfiable", "unsatisfiable", "unchanged", "changed"}
@@ -107,7 +107,7 @@ class Witness:
     def explained(self, slot: str | None, case: str | None) -> list[str]:
         """The focus decisions, then the decisions that explain them: those read by the rules
         that decided, or by the first failing condition of the rules that did not apply."""
-        from dsl import ir
+        from lexproof.dsl import ir
 
         outcomes = self.outcomes[(slot, case)]
         order: list[str] = []

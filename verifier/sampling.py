@@ -1,6 +1,6 @@
 """Random cases within a statute's domain, for sampling proved properties and for tests.
 
-The hypothesis strategies in ``verifier.strategies`` build on the same domain description.
+The hypothesis strategies in ``lexproof.verifier.strategies`` build on the same domain description.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from fractions import Fraction
 
-from dsl.model import FactInfo, StatuteModel
+from lexproof.dsl.model import FactInfo, StatuteModel
 
 UNBOUNDED_INT = 1000
 UNBOUNDED_MONEY_CENTS = 10_000_000

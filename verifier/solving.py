@@ -12,10 +12,10 @@ import z3
 from z3.z3core import Z3_solver_check_assumptions
 from z3.z3types import Ast
 
-from dsl import items
-from dsl.model import FactInfo, StatuteModel
-from dsl.values import is_representable_day
-from verifier.encoding import Encoder, Term, mk_and
+from lexproof.dsl import items
+from lexproof.dsl.model import FactInfo, StatuteModel
+from lexproof.dsl.values import is_representable_day
+from lexproof.verifier.encoding import Encoder, Term, mk_and
 
 DEFAULT_DATE = dt.date(2000, 1, 1).toordinal()  # shown for a date nothing depends on
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import sqlglot
 
-from dsl.consolidate import Version
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.model import StatuteModel
-from dsl.source import Span
-from verifier.population import PopulationReport, population_files, validate_population
-from verifier.sql_items import compiler_for
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.model import StatuteModel
+from lexproof.dsl.source import Span
+from lexproof.verifier.population import PopulationReport, population_files, validate_population
+from lexproof.verifier.sql_items import compiler_for
 
 _SESSION = None
 

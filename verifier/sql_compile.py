@@ -36,11 +36,11 @@ from fractions import Fraction
 import sqlglot
 from sqlglot import exp
 
-from dsl import ir
-from dsl.consolidate import Version
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span
-from dsl.values import FIRST_DAY, LAST_DAY
+from lexproof.dsl import ir
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.source import Span
+from lexproof.dsl.values import FIRST_DAY, LAST_DAY
 
 MAX_INT = 2**127 - 1
 STATUSES = ("decided", "default", "undecided", "conflict", "undefined")
@@ -744,7 +744,7 @@ class SqlCompiler:
 
     def rounded(self, op: str, value: Val, node: ir.Op) -> Val:
         """``value`` rounded to a multiple of the unit (a positive numeral ``p/q``), exactly as
-        ``dsl.evaluator.round_to``: with ``value = a/b``, the steps are ``(a q) / (b p)``; down is
+        ``lexproof.dsl.evaluator.round_to``: with ``value = a/b``, the steps are ``(a q) / (b p)``; down is
         their floor, up minus the floor of minus, a half away from zero the floor of ``|steps| +
         1/2`` with the sign put back; the result is ``steps * p / q``."""
         unit = node.args[1]
@@ -964,7 +964,7 @@ _DATE_OPS = {"year", "month", "day", "add_months", "years_between", "months_betw
 def compile_version(version: Version, source: str = "population", decisions: list[str] | None = None,
                     dialect: str = "duckdb", keep: list[str] | None = None) -> str:
     """The SQL text of ``version``'s decisions over the table ``source``."""
-    from verifier.sql_items import compiler_for  # items extend this compiler
+    from lexproof.verifier.sql_items import compiler_for  # items extend this compiler
 
     return compiler_for(version, dialect).sql(source, decisions, keep)
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from dsl.consolidate import Version
-from dsl.model import StatuteModel
-from verifier.population import RATE_SCALE, SQL_TYPE, PopulationReport, load_population
-from verifier.sql_compile import den_column, reason_column, status_column, value_column
-from verifier.sql_items import ItemSqlCompiler, compiler_for
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.model import StatuteModel
+from lexproof.verifier.population import RATE_SCALE, SQL_TYPE, PopulationReport, load_population
+from lexproof.verifier.sql_compile import den_column, reason_column, status_column, value_column
+from lexproof.verifier.sql_items import ItemSqlCompiler, compiler_for
 
 
 def connect(threads: int | None = None, memory_limit: str | None = None):

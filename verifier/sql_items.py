@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
-from dsl import ir
-from dsl.diagnostics import Diagnostic
-from dsl.source import Span
-from verifier.sql_compile import (
+from lexproof.dsl import ir
+from lexproof.dsl.diagnostics import Diagnostic
+from lexproof.dsl.source import Span
+from lexproof.verifier.sql_compile import (
     SqlCompileError,
     SqlCompiler,
     Val,

@@ -1,8 +1,8 @@
 """Hypothesis strategies for cases of a statute, for property-based tests of your own:
 
     from hypothesis import given
-    from verifier import api
-    from verifier.strategies import cases
+    from lexproof.verifier import api
+    from lexproof.verifier.strategies import cases
 
     program = api.load("statutes/lll")
     statute = program.statutes["WSF2000"]
@@ -20,7 +20,7 @@ their ranges, enum values by name, money in whole cents, rates and numbers as ex
 
 Unbounded ints and money are unbounded here too. Two windows keep values printable: a rate
 or number without a bound is drawn from -1,000,000..1,000,000 (beyond that its decimal form loses
-digits), a date without a range from 2000-01-01..2040-12-31 (``verifier.sampling``, so that
+digits), a date without a range from 2000-01-01..2040-12-31 (``lexproof.verifier.sampling``, so that
 date arithmetic stays within what ``datetime`` can show). A fact's ``typical`` value is where shrinking ends up, so failing cases
 read like the counterexamples of ``lexproof check``. A fact's default (``= VALUE``) is its
 typical value when it has no ``typical`` of its own; like ``typical``, it never narrows the
@@ -36,9 +36,9 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from dsl.model import FactInfo, Program, StatuteModel
-from dsl.values import parse_value, to_json
-from verifier.sampling import date_bounds
+from lexproof.dsl.model import FactInfo, Program, StatuteModel
+from lexproof.dsl.values import parse_value, to_json
+from lexproof.verifier.sampling import date_bounds
 
 __all__ = ["cases", "fact_values", "case_to_json"]
 
@@ -50,7 +50,7 @@ def _statute(statute: StatuteModel | Program | str | Path) -> StatuteModel:
     if isinstance(statute, StatuteModel):
         return statute
     if isinstance(statute, (str, Path)):
-        from verifier import api
+        from lexproof.verifier import api
 
         statute = api.load(statute)
     if isinstance(statute, Program):
@@ -114,7 +114,7 @@ def _values(statute: StatuteModel, fact: FactInfo) -> st.SearchStrategy:
 def _override(statute: StatuteModel, fact: FactInfo, value: object) -> st.SearchStrategy:
     if isinstance(value, st.SearchStrategy):
         return value
-    from dsl.checker import range_problem
+    from lexproof.dsl.checker import range_problem
 
     try:
         parsed = parse_value(value, fact.type, statute.enums.get(fact.type.enum or "", ()))
@@ -193,6 +193,6 @@ def case_to_json(statute: StatuteModel | Program | str | Path, case: dict[str, o
 
 
 def _suggest(name: str, known: list[str]) -> str:
-    from dsl.typing import suggest
+    from lexproof.dsl.typing import suggest
 
     return suggest(name, known) or (f" (known: {', '.join(known)})" if known else "")

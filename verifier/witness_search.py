@@ -17,12 +17,12 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from dsl import ir, items
-from dsl.consolidate import Version
-from dsl.evaluator import DecisionOutcome, Evaluator, Undefined
-from dsl.model import RuleInfo, StatuteModel
-from verifier.regions import cone_facts
-from verifier.sampling import random_items, random_value
+from lexproof.dsl import ir, items
+from lexproof.dsl.consolidate import Version
+from lexproof.dsl.evaluator import DecisionOutcome, Evaluator, Undefined
+from lexproof.dsl.model import RuleInfo, StatuteModel
+from lexproof.verifier.regions import cone_facts
+from lexproof.verifier.sampling import random_items, random_value
 
 SAMPLES = 48  # 16 left a rare case (every child without a contract, one under 12) to the solver
 

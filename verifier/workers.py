@@ -22,10 +22,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from dsl.model import StatuteModel
-from verifier.cache import result_from_data, result_to_data
-from verifier.errors import InternalError
-from verifier.results import Result
+from lexproof.dsl.model import StatuteModel
+from lexproof.verifier.cache import result_from_data, result_to_data
+from lexproof.verifier.errors import InternalError
+from lexproof.verifier.results import Result
 
 Task = Callable[[], list[Result]]
 

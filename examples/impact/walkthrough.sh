@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-$(mktemp -d)}
 ROWS=${ROWS:-1000000}
-lexproof() { python -m verifier.cli "$@"; }
+lexproof() { python -m lexproof "$@"; }
 
 echo "== 1. uitbreiding_mbo: who gains, in which leerweg, and what is the maximum credit per year?"
 lexproof population statutes/lll --rows "$ROWS" --seed 1 --out "$OUT/lll.parquet"

@@ -29,16 +29,16 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.model import Program, StatuteModel
-from dsl.source import SOURCES, Span, visible
-from dsl.values import format_value, parse_iso_date
-from verifier import api
-from verifier.results import cite
-from verifier.solving import timeout_problem
-from verifier.workbench import plot, views
-from verifier.workbench.jobs import Job, Jobs
-from verifier.workbench.texts import LANGUAGES, language, localize, t
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.model import Program, StatuteModel
+from lexproof.dsl.source import SOURCES, Span, visible
+from lexproof.dsl.values import format_value, parse_iso_date
+from lexproof.verifier import api
+from lexproof.verifier.results import cite
+from lexproof.verifier.solving import timeout_problem
+from lexproof.verifier.workbench import plot, views
+from lexproof.verifier.workbench.jobs import Job, Jobs
+from lexproof.verifier.workbench.texts import LANGUAGES, language, localize, t
 
 HERE = Path(__file__).parent
 FORM = "case"  # the name diagnostics give the case of the form (as a case file's path)
@@ -326,7 +326,7 @@ def _item_outcomes(model: StatuteModel, result: api.EvaluationResult) -> list[di
 
 def _item_value(model: StatuteModel, name: str, outcome: dict) -> str:
     """An item decision's value as the CLI writes values (its JSON form read back)."""
-    from dsl.values import parse_value
+    from lexproof.dsl.values import parse_value
 
     if outcome.get("value") is None:
         return outcome["status"]
@@ -409,7 +409,7 @@ def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, 
 
 def check_context(program: Program, results: list, lang: str = "en") -> dict:
     """The check results grouped by article, with each one's CLI explanation."""
-    from verifier.results import exit_code
+    from lexproof.verifier.results import exit_code
 
     groups = [(label, [(r, views.result_text(r, lang)) for r in items]) for label, items in views.by_article(results)]
     return {"groups": groups, "total": len(results), "attention": sum(not r.as_expected for r in results),

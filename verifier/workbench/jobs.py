@@ -24,11 +24,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from dsl.model import Program
-from verifier import api
-from verifier.results import Result
-from verifier.workbench import worker
-from verifier.workers import available_cores
+from lexproof.dsl.model import Program
+from lexproof.verifier import api
+from lexproof.verifier.results import Result
+from lexproof.verifier.workbench import worker
+from lexproof.verifier.workers import available_cores
 
 MAX_JOBS = 50  # the jobs kept (finished ones are dropped first)
 POLL_SECONDS = 0.1  # how soon a worker's message or a cancel is seen

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from html import escape
 
-from dsl.consolidate import version_on
-from dsl.evaluator import Evaluator
-from dsl.model import Program
-from verifier import api
+from lexproof.dsl.consolidate import version_on
+from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.model import Program
+from lexproof.verifier import api
 
 MAX_POINTS = 121  # every whole number of an age range (0..120), so that steps are exact
 WIDTH, HEIGHT, MARGIN = 640, 300, 56

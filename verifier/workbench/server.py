@@ -6,8 +6,8 @@ import socket
 
 import click
 
-from dsl.diagnostics import Diagnostic, LexproofError
-from dsl.source import Span
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
+from lexproof.dsl.source import Span
 
 
 def run(paths: list[str], host: str, port: int, timeout: float | None, population: str | None = None) -> None:
@@ -15,7 +15,7 @@ def run(paths: list[str], host: str, port: int, timeout: float | None, populatio
     login, and the statutes a drafter works on may not be public yet."""
     import uvicorn
 
-    from verifier.workbench.app import create_app
+    from lexproof.verifier.workbench.app import create_app
 
     _check_address(host, port)
     if host not in ("127.0.0.1", "localhost", "::1"):

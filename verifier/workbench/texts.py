@@ -144,7 +144,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     result kinds and statuses, ``status.proved``), so both say the same word."""
     entry = TEXTS.get(key)
     if entry is None:
-        from verifier.messages import CATALOGUE
+        from lexproof.verifier.messages import CATALOGUE
 
         entry = CATALOGUE.get(key)
     if entry is None:

@@ -11,12 +11,12 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-from dsl import ast
-from dsl.diagnostics import Diagnostic
-from dsl.model import FactInfo, NoValue, Program, StatuteModel
-from dsl.source import SOURCES, Span, visible
-from dsl.values import format_value
-from verifier.results import Result, cite, juriconnect
+from lexproof.dsl import ast
+from lexproof.dsl.diagnostics import Diagnostic
+from lexproof.dsl.model import FactInfo, NoValue, Program, StatuteModel
+from lexproof.dsl.source import SOURCES, Span, visible
+from lexproof.dsl.values import format_value
+from lexproof.verifier.results import Result, cite, juriconnect
 
 WETTEN = "https://wetten.overheid.nl/"
 
@@ -323,7 +323,7 @@ def case_text(statute: StatuteModel, values: dict[str, object]) -> dict[str, str
 
 def case_from_json(statute: StatuteModel, data: object) -> dict[str, object]:
     """A witness in its JSON form (a diff row's) back to values; anything unreadable is left out."""
-    from dsl.values import parse_value
+    from lexproof.dsl.values import parse_value
 
     values: dict[str, object] = {}
     for name, raw in (data or {}).items() if isinstance(data, dict) else ():
@@ -407,7 +407,7 @@ def result_text(result: Result, lang: str = "en") -> str:
     """A result's full explanation as the CLI prints it (without colour), in ``lang``: in
     Dutch with the Dutch terms and number formats of ``lexproof check --lang nl``. Each line
     made visible on its own (the line breaks are the layout)."""
-    from verifier import api
+    from lexproof.verifier import api
 
     return "\n".join(visible(line) for line in api.explain(result, lang=lang, verbose=True).split("\n"))
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from multiprocessing.connection import Connection
 
-from dsl.diagnostics import LexproofError
-from verifier import api
+from lexproof.dsl.diagnostics import LexproofError
+from lexproof.verifier import api
 
 
 def work(conn: Connection, kind: str, paths: list[str], args: dict, timeout: float | None) -> None:
