@@ -268,6 +268,11 @@ def test_sweep_one_fact_keep_the_rest(tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
                                     "--plot", str(svg), "--sweep", "soort"])
     assert bad.exit_code == 2 and "--sweep soort: give an int or money fact of S" in bad.output
+    # Regression: a fact that none of the compared decisions reads was an internal error (exit 4).
+    unread = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--decision", "recht", "--plot", str(svg), "--sweep", "inkomen"])
+    assert unread.exit_code == 2, unread.output
+    assert "--sweep inkomen: none of the decisions compared reads inkomen" in unread.output
 
 
 ITEM_STATUTE = """\

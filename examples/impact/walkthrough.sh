@@ -17,6 +17,6 @@ echo "== 2. nieuw_stelsel (96% for every child): what does it cost, per decile o
 lexproof population statutes/kinderopvang --rows "$ROWS" --seed 1 \
     --distributions examples/impact/kinderopvang_distributions.json --out "$OUT/ko.parquet"
 lexproof impact statutes/kinderopvang --population "$OUT/ko.parquet" --amendment nieuw_stelsel \
-    --decision toeslag_per_maand --by inkomen_aanvrager:deciles --plot "$OUT/ko.svg"
+    --decision toeslag_per_maand --by inkomen_aanvrager:deciles --plot "$OUT/ko.svg" --sweep inkomen_aanvrager
 echo
 echo "plots: $OUT/lll.svg $OUT/ko.svg"
