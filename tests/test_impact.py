@@ -268,3 +268,51 @@ def test_sweep_one_fact_keep_the_rest(tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
                                     "--plot", str(svg), "--sweep", "soort"])
     assert bad.exit_code == 2 and "--sweep soort: give an int or money fact of S" in bad.output
+    # Regression: a fact that none of the compared decisions reads was an internal error (exit 4).
+    unread = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer",
+                                       "--decision", "recht", "--plot", str(svg), "--sweep", "inkomen"])
+    assert unread.exit_code == 2, unread.output
+    assert "--sweep inkomen: none of the decisions compared reads inkomen" in unread.output
+
+
+ITEM_STATUTE = """\
+statute K
+facts H {
+  inkomen: money €0..€100_000
+}
+items kind up to 3 {
+  uren: int 0..100
+}
+parameter factor: int [art. 1] = 1
+decision uren_totaal: int [art. 1] otherwise factor * sum(kind: uren)
+decision hoog: bool [art. 2] otherwise inkomen > €500
+
+amendment dubbel "dubbel" amends K in force 2026-01-01
+  set parameter factor = 2 from 2026-01-01
+"""
+
+
+def test_sweep_of_a_statute_with_items_keeps_each_case_its_own_items(tmp_path: Path) -> None:
+    """Regression: the swept copies of a case shared its row number, so each copy was joined to
+    the items of every copy (sums 25 times too large, and a join that filled the disk on the
+    kinderopvang). By hand: households with items of 10 + 20 hours and of 5 hours, so the mean
+    of uren_totaal is (30 + 5) / 2 = 35/2 before and 2 * 35/2 = 35 after, at every income."""
+    from fractions import Fraction
+
+    import duckdb
+
+    from verifier import api
+    from verifier.impact_plot import sweep
+
+    law, population = tmp_path / "k.law", tmp_path / "pop.parquet"
+    law.write_text(ITEM_STATUTE)
+    duckdb.connect().execute(
+        "COPY (SELECT 100.00::DECIMAL(38,2) AS inkomen, [{'uren': 10}, {'uren': 20}] AS kind "
+        f"UNION ALL SELECT 900.00, [{{'uren': 5}}]) TO '{population}' (FORMAT parquet)")
+    report = api.impact(api.load(str(law)), str(population), amendment="dubbel")
+    panels = {title.split(":")[0]: (points, means) for title, points, means in sweep(report.runner, report, "inkomen")}
+    points, means = panels["uren_totaal"]
+    assert points[0] == 100 and points[-1] == 900
+    assert set(means) == {(Fraction(35, 2), Fraction(35))}
+    hoog = dict(zip(*panels["hoog"]))
+    assert hoog[100] == (0, 0) and hoog[900] == (1, 1)

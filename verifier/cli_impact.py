@@ -63,6 +63,11 @@ def _sweeps(report, sweeps) -> list[str]:
             raise LexproofError(Diagnostic(COMMAND_LINE, f"--sweep {fact}: give an int or money fact of {statute.name}"))
         if report.engine != "duckdb":
             raise LexproofError(Diagnostic(COMMAND_LINE, "--sweep runs on DuckDB only (not yet with --engine spark)"))
+        # The population is read with only the facts the compared decisions need: a fact none
+        # of them reads is not there to sweep (and sweeping it could not change an outcome).
+        if fact not in {row[0] for row in report.runner.query("DESCRIBE population")}:
+            raise LexproofError(Diagnostic(
+                COMMAND_LINE, f"--sweep {fact}: none of the decisions compared reads {fact} (add a --decision that does)"))
     return list(sweeps)
 
 

@@ -86,11 +86,15 @@ def sweep(engine, report, fact: str) -> list[tuple[str, list[Fraction], list[tup
         return []
     low, high = Fraction(str(low)), Fraction(str(high))
     points = sorted({(low + (high - low) * i / (SWEEP_POINTS - 1)) // unit * unit for i in range(SWEEP_POINTS)})
-    values = ", ".join(f"({_decimal(p)})" for p in points)
+    values = ", ".join(f"({_decimal(p)}, {i})" for i, p in enumerate(points))
     sql_type = {"int": "BIGINT", "money": "DECIMAL(38,2)"}.get(info.type.kind, "DECIMAL(38,12)")
+    # Every copy of a case gets a row number of its own: the tables of a statute's items are
+    # joined to their case on __row, and copies sharing one would each get every copy's items
+    # (sums times the number of points, and a join that grows with its square).
     source = sqlglot.parse_one(
-        f'SELECT * REPLACE (CAST(g.v AS {sql_type}) AS "{fact}"), g.v AS __sweep FROM '
-        f'(SELECT * FROM population ORDER BY __row LIMIT {SWEEP_SAMPLE}) AS p CROSS JOIN (VALUES {values}) AS g(v)',
+        f'SELECT * REPLACE (CAST(g.v AS {sql_type}) AS "{fact}", p.__row * {len(points)} + g.i AS __row), '
+        f'g.v AS __sweep FROM (SELECT * FROM population ORDER BY __row LIMIT {SWEEP_SAMPLE}) AS p '
+        f'CROSS JOIN (VALUES {values}) AS g(v, i)',
         read="duckdb")
     names = [item.decision for item in report.decisions if item.type.is_numeric or item.type.kind == "bool"]
     results = []

@@ -10,12 +10,13 @@ lexproof() { python -m lexproof "$@"; }
 echo "== 1. uitbreiding_mbo: who gains, in which leerweg, and what is the maximum credit per year?"
 lexproof population statutes/lll --rows "$ROWS" --seed 1 --out "$OUT/lll.parquet"
 lexproof impact statutes/lll --population "$OUT/lll.parquet" --amendment uitbreiding_mbo \
-    --decision recht_op_krediet --decision max_per_jaar --by opleiding --plot "$OUT/lll.svg"
+    --decision recht_op_krediet --decision max_per_jaar --by leerweg --plot "$OUT/lll.svg"
 
 echo
-echo "== 2. kinderopvangtoeslag on 1 January 2026: what does it cost, per income decile?"
-lexproof population statutes/kinderopvang/kinderopvang.law --rows "$ROWS" --seed 1 --out "$OUT/ko.parquet"
-lexproof impact statutes/kinderopvang/kinderopvang.law --population "$OUT/ko.parquet" \
-    --from 2025-12-31 --to 2026-01-01 --decision toeslag --by toetsingsinkomen:deciles --plot "$OUT/ko.svg"
+echo "== 2. nieuw_stelsel (96% for every child): what does it cost, per decile of the applicant's income?"
+lexproof population statutes/kinderopvang --rows "$ROWS" --seed 1 \
+    --distributions examples/impact/kinderopvang_distributions.json --out "$OUT/ko.parquet"
+lexproof impact statutes/kinderopvang --population "$OUT/ko.parquet" --amendment nieuw_stelsel \
+    --decision toeslag_per_maand --by inkomen_aanvrager:deciles --plot "$OUT/ko.svg" --sweep inkomen_aanvrager
 echo
 echo "plots: $OUT/lll.svg $OUT/ko.svg"
