@@ -301,8 +301,8 @@ def test_sweep_of_a_statute_with_items_keeps_each_case_its_own_items(tmp_path: P
 
     import duckdb
 
-    from verifier import api
-    from verifier.impact_plot import sweep
+    from lexproof.verifier import api
+    from lexproof.verifier.impact_plot import sweep
 
     law, population = tmp_path / "k.law", tmp_path / "pop.parquet"
     law.write_text(ITEM_STATUTE)
