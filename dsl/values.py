@@ -121,6 +121,10 @@ def to_json(value: object, type_: Type) -> object:
     kind = type_.kind
     if kind not in ("bool", "date", "enum") and too_long(value):
         return describe_long(value)
+    if kind == "int" and isinstance(value, Fraction):
+        # a bound the diff found with the optimizer is a Fraction even for a whole-number
+        # decision; JSON has no fractions, and the value is whole
+        return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
     if kind in ("bool", "int") or kind == "enum":
         return value
     if kind == "date":

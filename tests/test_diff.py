@@ -387,3 +387,17 @@ amendment A amends S in force 2023-01-01
     results = api.diff(api.load(path), amendment="A")
     # telt changes (more hours count once the link goes); bedrag is not law in 2023: not compared.
     assert [(r.name, r.status) for r in results] == [("telt", "changed")]
+
+
+def test_a_whole_number_bound_found_as_a_fraction_is_a_json_number() -> None:
+    """A diff's bound of an int decision can come back from the optimizer as Fraction(1, 1):
+    `diff --format json` stopped with 'Object of type Fraction is not JSON serializable'
+    (exit 4) when the solver answered some questions and not others."""
+    import json
+    from fractions import Fraction
+
+    from lexproof.dsl.ir import INT
+    from lexproof.dsl.values import to_json
+
+    assert to_json(Fraction(1, 1), INT) == 1 and json.dumps(to_json(Fraction(-3), INT)) == "-3"
+    assert to_json(7, INT) == 7
