@@ -735,6 +735,8 @@ class Lowerer:
         name = expr.function
         if name == "count" and len(expr.args) == 1 and isinstance(expr.args[0], ast.Name):
             return self._aggregate(ast.Aggregate("count", expr.args[0].name, None, None, expr.span), scope)
+        if name == "count":
+            raise self.fail(expr.span, _count_hint(expr, scope))
         if name in DATE_FUNCTIONS:
             return self._date_call(expr, scope)
         if name in ROUNDING:
@@ -853,3 +855,16 @@ def _suggest(name: str, candidates: list[str]) -> str:
 def suggest(name: str, candidates: list[str]) -> str:
     """'; did you mean X?' when a candidate is close, else ''."""
     return _suggest(name, candidates)
+
+
+def _count_hint(expr: ast.Call, scope: Scope) -> str:
+    """What ``count(...)`` with something other than a kind's name should have been: in a
+    property over two cases the aggregate belongs in a decision (``a.DECISION``), since
+    ``count(a.kind)`` reads like a count of case a's items but the language has no such form."""
+    if scope.cases:
+        first = scope.cases[0]
+        second = scope.cases[-1]
+        return ("count() counts the items of one case; in a property over two cases put the count "
+                "in a decision (rule r [art. N]: aantal = count(kind)) and compare "
+                f"{first}.aantal with {second}.aantal")
+    return "count() takes the name of an item kind: count(kind) or count(kind where CONDITION)"

@@ -139,6 +139,10 @@ def test_the_broken_corpus_in_dutch_keeps_every_position() -> None:
      "'mbo' is zowel een feit als een waarde van enum Soort; hernoem er een"),
     ("round() rounds a number or an amount, not date", "round() rondt een getal of een bedrag af, geen date"),
     ("the typical value of e must be a value of E (a, b)", "de typische waarde van e moet een waarde van E zijn (a, b)"),
+    ("count() counts the items of one case; in a property over two cases put the count in a decision "
+     "(rule r [art. N]: aantal = count(kind)) and compare x.aantal with y.aantal",
+     "count() telt de items van één geval; zet in een eigenschap over twee gevallen de telling in een "
+     "beslissing (rule r [art. N]: aantal = count(kind)) en vergelijk x.aantal met y.aantal"),
 ])
 def test_checker_messages_in_dutch(english: str, dutch: str) -> None:
     """Messages of the checker, translated by hand; the names and values stay as written."""

@@ -362,6 +362,11 @@ def errors_of(text: str) -> list[str]:
          "33:22: 'total(kind: ...)' is not an aggregate; use one of sum, count, all, any, min, max"),
         ("decision x: int otherwise 0\nrule r [art. 9]: x = rank(kind by uren)",
          "33:22: rank(kind by ...) is the position of the current kind, and here there is none"),
+        ("property p:\n  for every Huishouden a, b adding one kind\n  claim count(a.kind) <= count(b.kind)",
+         "34:9: count() counts the items of one case; in a property over two cases put the count in a decision "
+         "(rule r [art. N]: aantal = count(kind)) and compare a.aantal with b.aantal"),
+        ("decision x: int otherwise 0\nrule r [art. 9]: x = count(1, 2)",
+         "33:22: count() takes the name of an item kind: count(kind) or count(kind where CONDITION)"),
         ("decision x: int per kinderen otherwise 0", "32:1: decision x per 'kinderen': unknown kind of item"),
         ("items z up to 0 { q: int }", "32:15: the maximum number of z items must be 1 to 20, not 0"),
         ("items z up to 20 per contract { q: int }\nitems y up to 2 per z { r: int }",

@@ -210,6 +210,14 @@ def _finished(client: TestClient, response) -> str:
     return _done(client, response).text
 
 
+def _job_report(html: str) -> str:
+    """What a job page says of its job when a test expected another outcome: its state and
+    the errors it shows (a failed worker's message), not only the page's last lines."""
+    state = re.search(r'data-state="([^"]*)"', html)
+    errors = re.search(r'<section class="errors".*?</section>', html, re.S)
+    return f"job state {state.group(1) if state else None}; errors: {errors.group(0) if errors else None}"
+
+
 def _done(client: TestClient, response):
     """The response of a job's page once the job has finished."""
     import time
@@ -334,7 +342,7 @@ def test_users_at_once_get_their_own_answers(client: TestClient) -> None:
         problems = list(pool.map(lambda p: client.get("/case", params=p).text, cases))
     for params, html in zip(asks, answers):
         expected = "satisfiable" if "amendment" in params else "unsatisfiable"
-        assert f'class="answer {expected}"' in html
+        assert f'class="answer {expected}"' in html, _job_report(html)
     for i, html in enumerate(problems):
         assert f'&#34;geboortedatum&#34;: &#34;x{i}&#34;' in html and f"got &#34;x{i}&#34;" in html
 

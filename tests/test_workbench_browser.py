@@ -133,15 +133,28 @@ def _submit(driver, button: str) -> None:
     """Click a submit button and wait until the next page has replaced this one (solver calls
     may take a while on a loaded machine)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, button).click()
-    WebDriverWait(driver, 600).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 600, poll_frequency=0.3).until(lambda _: _replaced(page))
     _job_done(driver)
     errors = driver.find_elements(By.ID, "errors")
     assert not errors, "the page shows errors: " + errors[0].text
+
+
+def _replaced(element) -> bool:
+    """Whether the page that held ``element`` has been replaced. Selenium's ``staleness_of``
+    knows only StaleElementReferenceException; Chromium sometimes answers a question about a
+    node of a document it has just replaced with "Node with given id does not belong to the
+    document" (a plain WebDriverException), which means the same: the old page is gone."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
 
 
 ACTIVE_JOB = """var job = document.getElementById('job');

@@ -75,6 +75,12 @@ DIAGNOSTICS_NL: list[tuple[str, str]] = [
      "onverwacht {t}; verwacht: {e}{h}"),
     (r"unknown name '(?P<n>[^']*)'; did you mean '(?P<m>[^']*)'\?", "onbekende naam '{n}'; bedoelt u '{m}'?"),
     (r"unknown name '(?P<n>[^']*)'", "onbekende naam '{n}'"),
+    (r"count\(\) counts the items of one case; in a property over two cases put the count in a decision "
+     r"\(rule r \[art\. N\]: aantal = count\(kind\)\) and compare (?P<a>\S+) with (?P<b>\S+)",
+     "count() telt de items van één geval; zet in een eigenschap over twee gevallen de telling in een "
+     "beslissing (rule r [art. N]: aantal = count(kind)) en vergelijk {a} met {b}"),
+    (r"count\(\) takes the name of an item kind: count\(kind\) or count\(kind where CONDITION\)",
+     "count() neemt de naam van een soort item: count(kind) of count(kind where VOORWAARDE)"),
     (r"unknown function or table '(?P<n>[^']*)'; did you mean '(?P<m>[^']*)'\?",
      "onbekende functie of tabel '{n}'; bedoelt u '{m}'?"),
     (r"unknown function or table '(?P<n>[^']*)'", "onbekende functie of tabel '{n}'"),
