@@ -228,12 +228,15 @@ def main() -> None:
 @STATUTE
 @FORMAT
 @LANG
-def eval_command(files, case_file, date, amendment, statute, output_format, lang) -> None:
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="load the statutes afresh (default: reuse the authenticated, checked statutes of unchanged "
+                   "files from ~/.cache/lexproof or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
+def eval_command(files, case_file, date, amendment, statute, output_format, lang, no_cache) -> None:
     """Run one case through the law and explain every decision."""
     lang = lang or default_lang()
 
     def action() -> int:
-        program = api.load(*files)
+        program = _cached_load(files, no_cache)
         _show_warnings(program)
         model = (api.statute_of_amendment(program, amendment) if amendment and not statute
                  else api.pick_statute(program, statute))  # a statute may take another's amendment (uses)
@@ -253,6 +256,22 @@ def eval_command(files, case_file, date, amendment, statute, output_format, lang
         return 0
 
     sys.exit(_guard(action, "eval", output_format, lang))
+
+
+def _cached_load(paths, no_cache: bool):
+    """``api.load`` through the cache of loaded statutes (unless ``--no-cache`` or
+    ``LEXPROOF_CACHE=off``), saying on stderr when the cache's key cannot be trusted or an entry
+    was ignored, as ``check`` does for its results."""
+    from lexproof.verifier.load_cache import default_load_cache
+
+    cache = None if no_cache else default_load_cache()
+    program = api.load(*paths, cache=cache)
+    if cache is not None and cache.results.problem:
+        click.echo(visible(f"warning: {cache.results.problem}"), err=True)
+    if cache is not None and cache.rejected:
+        click.echo(visible(f"warning: ignored a damaged or unauthenticated cache entry in {cache.directory}; "
+                           "loaded afresh"), err=True)
+    return program
 
 
 @main.command("test")
