@@ -323,7 +323,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 
     def action() -> int:
         seconds = _budget_seconds(timeout)
-        program = api.load(*paths)
+        program = _cached_load(paths, no_cache)
         _show_warnings(program)
         kinds = tuple(k.strip() for k in only.split(",")) if only else api.ALL_CHECKS
         unknown = [k for k in kinds if k not in api.ALL_CHECKS]

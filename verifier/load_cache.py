@@ -62,8 +62,8 @@ class LoadCache:
     def __init__(self, results: ResultCache) -> None:
         self.results = results  # its secret key (read or made on first use) and its directory
         self.directory = results.directory / FOLDER
-        self.hits = 0
-        self.misses = 0
+        self.hits = 0  # programs given back
+        self.misses = 0  # programs loaded afresh (and stored)
         self.rejected = 0  # entries present but damaged or not authenticated
 
     def key(self, inputs: list[tuple[str, str, str]]) -> str:
@@ -83,18 +83,17 @@ class LoadCache:
         try:
             raw = _read_regular(self.directory / f"{key}.json", MAX_ENTRY_BYTES)
         except FileNotFoundError:
-            self.misses += 1
             return None
         entry = _verified(raw, key, secret) if raw is not None else None
         if entry is None:
-            self.misses += 1
             self.rejected += 1
             return None
         records, data = entry
-        self.hits += 1
 
         def decode() -> Program:
-            return program_codec.decode(data)
+            program = program_codec.decode(data)
+            self.hits += 1
+            return program
 
         return records, decode
 
@@ -102,6 +101,7 @@ class LoadCache:
         """Write the entry atomically. Skipped silently when the key cannot be trusted, the
         cache cannot be written, or the program holds something the codec does not know (it
         only costs time the next run)."""
+        self.misses += 1
         secret = self.results.secret()
         if secret is None or not files:
             return
