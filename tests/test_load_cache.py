@@ -346,3 +346,20 @@ def test_eval_warns_about_an_ignored_entry(tmp_path: Path) -> None:
     second = _run(args, tmp_path)
     assert first[1] == second[1] and '"value": true' in first[1]
     assert "ignored a damaged or unauthenticated cache entry" in second[2]
+
+
+@pytest.mark.parametrize("command", ["eval", "check"])
+def test_an_untrusted_key_is_reported_once(tmp_path: Path, command: str) -> None:
+    """``check`` has two caches on one key (results and loaded statutes): one warning."""
+    law = _statute_in(tmp_path)
+    key = tmp_path / "config" / "lexproof" / "cache-key"
+    key.parent.mkdir(parents=True)
+    key.write_text("k" * 64, encoding="utf-8")
+    os.chmod(key, 0o644)
+    case = tmp_path / "case.json"
+    case.write_text('{"x": 40, "y": 0}', encoding="utf-8")
+    args = (["eval", str(law), "--case", str(case)] if command == "eval" else ["check", str(law), "-j", "1"])
+    code, _out, err = _run(args, tmp_path)
+    assert code in (0, 1), err
+    assert err.count("accessible to other users") == 1, err
+    assert not (tmp_path / "cache" / "programs").exists()

@@ -259,10 +259,10 @@ def eval_command(files, case_file, date, amendment, statute, output_format, lang
     sys.exit(_guard(action, "eval", output_format, lang))
 
 
-def _cached_load(paths, no_cache: bool):
+def _cached_load(paths, no_cache: bool, key_warning: bool = True):
     """``api.load`` through the cache of loaded statutes (unless ``--no-cache`` or
-    ``LEXPROOF_CACHE=off``), saying on stderr when the cache's key cannot be trusted or an entry
-    was ignored, as ``check`` does for its results."""
+    ``LEXPROOF_CACHE=off``), saying on stderr when an entry was ignored and (``key_warning``)
+    when the cache's key cannot be trusted, as ``check`` does for its results."""
     from lexproof.verifier.load_cache import default_load_cache
 
     cache = None if no_cache else default_load_cache()
@@ -279,7 +279,7 @@ def _cached_load(paths, no_cache: bool):
     finally:
         if was_enabled:
             gc.enable()
-    if cache is not None and cache.results.problem:
+    if cache is not None and key_warning and cache.results.problem:
         click.echo(visible(f"warning: {cache.results.problem}"), err=True)
     if cache is not None and cache.rejected:
         click.echo(visible(f"warning: ignored a damaged or unauthenticated cache entry in {cache.directory}; "
@@ -336,7 +336,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 
     def action() -> int:
         seconds = _budget_seconds(timeout)
-        program = _cached_load(paths, no_cache)
+        program = _cached_load(paths, no_cache, key_warning=False)  # the result cache warns below
         _show_warnings(program)
         kinds = tuple(k.strip() for k in only.split(",")) if only else api.ALL_CHECKS
         unknown = [k for k in kinds if k not in api.ALL_CHECKS]
