@@ -363,3 +363,29 @@ def test_an_untrusted_key_is_reported_once(tmp_path: Path, command: str) -> None
     assert code in (0, 1), err
     assert err.count("accessible to other users") == 1, err
     assert not (tmp_path / "cache" / "programs").exists()
+
+
+def test_the_decisions_a_rule_reads_are_remembered_per_rule_and_forgotten_with_it() -> None:
+    """``decision_dependencies`` remembers each rule's reads (every version asks again); an
+    entry must never outlive its rule (an id is reused by the next object) or leak."""
+    import gc
+
+    from lexproof.dsl import checker
+
+    text = SMALL.replace("decision d: bool [art. 1] otherwise false",
+                         "decision e: bool [art. 2] otherwise false\ndecision d: bool [art. 1] otherwise false"
+                         ).replace("rule d2 [art. 1 lid 2]: d = true if y > 20",
+                                   "rule d2 [art. 1 lid 2]: d = true if e\nrule e1 [art. 2]: e = true if y > 20")
+    from lexproof.dsl.check_program import check_files
+    from lexproof.dsl.checker import decision_dependencies
+
+    program = check_files([api.parse(text, "memo.law")])
+    model = program.statute()
+    rules = list(model.rules.values())
+    deps = decision_dependencies(model, rules)
+    assert deps == {"d": {"e"}, "e": set()}  # by hand: d2 reads e, nothing else reads a decision
+    held = {id(rule) for rule in rules}
+    assert held <= set(checker._RULE_READS)
+    del program, model, rules
+    gc.collect()
+    assert not held & set(checker._RULE_READS)
