@@ -372,18 +372,38 @@ def write_case(directory: Path) -> Path:
 
 
 def time_eval(directory: Path, runs: int = 3) -> dict:
-    """Wall times of ``lexproof eval`` of one case on the book (cold: no cache of the book)."""
+    """Wall and CPU times of ``lexproof eval`` of one case on the book: cold (``--no-cache``),
+    then storing the loaded book in a fresh cache directory, then warm from it (the load cache,
+    verifier/load_cache.py); the outputs must be identical."""
+    import os
+    import resource
+    import tempfile
+
     case = write_case(directory)
     files = [str(directory / name) for name in BOOK_FILES]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "lexproof", "eval", *files, "--case", str(case),
-                               "--date", "2026-06-01", "--format", "json"], capture_output=True, text=True, cwd=HERE.parent)
-        times.append(round(time.perf_counter() - start, 2))
-        if done.returncode != 0:
-            raise SystemExit(done.stderr[-3000:])
-    return {"eval_seconds": times}
+    times: dict[str, list] = {"cold": [], "storing": [], "warm": []}
+    outputs = set()
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, LEXPROOF_CACHE=cache)
+        for _ in range(runs):
+            for kind in times:
+                extra = ["--no-cache"] if kind == "cold" else []
+                if kind == "storing":
+                    for entry in Path(cache).glob("programs/*.json"):
+                        entry.unlink()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                done = subprocess.run([sys.executable, "-m", "lexproof", "eval", *files, "--case", str(case),
+                                       "--date", "2026-06-01", "--format", "json", *extra],
+                                      capture_output=True, text=True, cwd=HERE.parent, env=env)
+                wall = time.perf_counter() - start
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                times[kind].append({"wall": round(wall, 2), "cpu": round(cpu, 2)})
+                if done.returncode != 0:
+                    raise SystemExit(done.stderr[-3000:])
+                outputs.add(done.stdout)
+    return {"eval_seconds": times, "identical_outputs": len(outputs) == 1}
 
 
 def main() -> None:
@@ -396,7 +416,8 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--incremental", action="store_true",
                         help="time check cold, after one rule edit (cone cache warm), and without cache")
-    parser.add_argument("--eval", action="store_true", help="time `lexproof eval` of one case (3 runs)")
+    parser.add_argument("--eval", action="store_true",
+                        help="time `lexproof eval` of one case: cold, storing the loaded book, warm (3 runs each)")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)

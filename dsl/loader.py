@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from lexproof.dsl import ast
 from lexproof.dsl.check_program import check_files
 from lexproof.dsl.consolidate import check_all_versions
 from lexproof.dsl.diagnostics import Diagnostic, LexproofError, with_code
 from lexproof.dsl.model import Program
-from lexproof.dsl.parser import parse_file, parse_text
-from lexproof.dsl.source import Span
+from lexproof.dsl.parser import parse_file, parse_text, read_source
+from lexproof.dsl.source import SOURCES, Span
 
 # Load phases, as codes of lexproof.dsl.diagnostics.LOAD_CODES.
 SYNTAX, FILES, DECLARATIONS, AMENDMENTS = "LP001", "LP002", "LP003", "LP004"
@@ -163,8 +166,36 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class ProgramCache(Protocol):
+    """Where :func:`load` keeps and finds checked programs (``verifier/load_cache.py``): dsl/
+    never imports the verifier, so the loader takes the cache as an argument."""
+
+    def fetch(self, inputs: list[tuple[str, str, str]]) -> tuple[list[FileRecord], Callable[[], Program]] | None:
+        """The files recorded for ``inputs`` (resolved path, display name, statute root of each
+        file named) and a function that decodes the program, or None (a miss)."""
+
+    def keep(self, inputs: list[tuple[str, str, str]], files: list[FileRecord], program: Program) -> None:
+        """Store ``program``, loaded from ``files``, for ``inputs``."""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One file a load read, in the order it read them: its resolved path, the name its spans
+    carry, the SHA-256 of its text, and what its ``import`` lines name (in order). Replaying
+    these (:func:`_replay`) finds the same files, refused or not, without parsing any."""
+
+    path: str
+    display: str
+    sha256: str
+    imports: tuple[str, ...]
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
 def load(paths: list[str | Path] | str | Path, root: Path | None = None,
-         texts: dict[Path, str] | None = None) -> Program:
+         texts: dict[Path, str] | None = None, cache: ProgramCache | None = None) -> Program:
     """Parse, follow imports, check, and validate every amendment's consolidated versions
     (with the cyclic garbage collector paused: :func:`cyclic_gc_paused`).
 
@@ -173,21 +204,103 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None,
     resolve relative to the importing file and must stay inside its statute root
     (:func:`statute_root`, or ``root`` when given; :func:`refusal`). ``texts``: the text to use
     instead of what is on disk, by resolved path (an editor's unsaved buffer).
+
+    ``cache``: where a program checked before is found again when every file it read has the
+    same text (and the same imports reach the same files, none refused); it is loaded afresh
+    and stored there otherwise. Not used with ``texts``.
     """
     with cyclic_gc_paused():
-        return _load(paths, root, texts)
+        if cache is None or texts:
+            return _load(paths, root, texts)
+        named = _named(paths, root)
+        inputs = [(str(path), _display(path), str(top)) for path, top in named]
+        found = cache.fetch(inputs)
+        if found is not None:
+            records, decode = found
+            texts_read = _replay(named, records)
+            if texts_read is not None:
+                try:
+                    program = decode()
+                except Exception:  # noqa: BLE001 - a cached program that does not decode is a miss
+                    program = None
+                if program is not None:
+                    for display, text in texts_read:
+                        SOURCES.add(display, text)
+                    return program
+        read: dict[Path, ast.File] = {}
+        program = _load(paths, root, None, read)
+        cache.keep(inputs, _records(read), program)
+        return program
 
 
-def _load(paths: list[str | Path] | str | Path, root: Path | None, texts: dict[Path, str] | None) -> Program:
-    """:func:`load`, with the collector paused."""
-    unsaved = {Path(path).resolve(): text for path, text in (texts or {}).items()}
+def _named(paths: list[str | Path] | str | Path, root: Path | None) -> list[tuple[Path, Path]]:
+    """The files named (resolved) with their statute roots; raises like :func:`_load`."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    pending = [(p.resolve(), top) for p, top in collect_sources(list(paths), root)]
-    if not pending:
+    named = [(p.resolve(), top) for p, top in collect_sources(list(paths), root)]
+    if not named:
         raise LexproofError(Diagnostic(Span(str(paths[0]) if paths else ".", 1, 1, 1, 1), "no .law files found",
                                        code=FILES))
-    seen: dict[Path, ast.File] = {}
+    return named
+
+
+def _records(read: dict[Path, ast.File]) -> list[FileRecord]:
+    """What a fresh load read, for :func:`_replay`."""
+    records = []
+    for path, parsed in read.items():
+        text = SOURCES.text(_display(path))
+        if text is None:
+            return []  # not read from disk: nothing to replay
+        records.append(FileRecord(str(path), _display(path), text_digest(text),
+                                  tuple(item.path for item in parsed.imports)))
+    return records
+
+
+def _replay(named: list[tuple[Path, Path]], records: list[FileRecord]) -> list[tuple[str, str]] | None:
+    """Walk the files as :func:`_load` does, taking each file's imports from its record instead
+    of parsing it: the (display name, text) of every file when each reads as recorded (same
+    path, same name, same text) and every import is allowed, else None (load afresh, which
+    reports whatever changed). A file's imports depend only on its text, so a file whose text
+    is unchanged imports the same names; where they lead is checked again here, because the
+    folders around it (symbolic links, other files) may have changed."""
+    pending = list(named)
+    seen: set[Path] = set()
+    texts: list[tuple[str, str]] = []
+    position = 0
+    while pending:
+        path, top = pending.pop(0)
+        if path in seen:
+            continue
+        if position >= len(records) or records[position].path != str(path):
+            return None
+        record = records[position]
+        position += 1
+        if record.display != _display(path):
+            return None
+        try:
+            text = read_source(record.display)
+        except LexproofError:
+            return None
+        if text_digest(text) != record.sha256:
+            return None
+        seen.add(path)
+        texts.append((record.display, text))
+        for name in record.imports:
+            target = path.parent / name
+            if refusal(target, top) is not None:
+                return None
+            if target.resolve() not in seen:
+                pending.append((target.resolve(), top))
+    return texts if position == len(records) else None
+
+
+def _load(paths: list[str | Path] | str | Path, root: Path | None, texts: dict[Path, str] | None,
+          read: dict[Path, ast.File] | None = None) -> Program:
+    """:func:`load`, with the collector paused. ``read``: filled with every file parsed (by
+    resolved path, in the order read), for the cache's records."""
+    unsaved = {Path(path).resolve(): text for path, text in (texts or {}).items()}
+    pending = _named(paths, root)
+    seen: dict[Path, ast.File] = {} if read is None else read
     errors: list[Diagnostic] = []
     while pending:
         path, top = pending.pop(0)

@@ -31,6 +31,7 @@ from lexproof.verifier.casefile import key_positions, parse_case_json, read_case
 from lexproof.verifier.checks import ALL_CHECKS, run_checks
 from lexproof.verifier.cone_cache import ConeCache
 from lexproof.verifier.diff import diff_versions
+from lexproof.verifier.load_cache import LoadCache
 from lexproof.verifier.properties import check_property, default_version, run_example, run_query
 from lexproof.verifier.questions import check_questions
 from lexproof.verifier.results import Result, Witness
@@ -41,9 +42,11 @@ __all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check
            "EvaluationResult"]
 
 
-def load(*paths: str | Path) -> Program:
-    """Parse and check statute files or directories (imports followed)."""
-    return _load(list(paths))
+def load(*paths: str | Path, cache: LoadCache | None = None) -> Program:
+    """Parse and check statute files or directories (imports followed). ``cache``: keep the
+    checked program there, and take it from there when no file it read has changed
+    (``verifier/load_cache.py``; ``default_load_cache()`` is the CLI's)."""
+    return _load(list(paths), cache=cache)
 
 
 def load_document(path: str | Path, text: str) -> Program:

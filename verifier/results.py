@@ -4,6 +4,7 @@ pytest renderings all read the same data. docs/json-output.md documents the JSON
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -111,12 +112,14 @@ class Witness:
 
         outcomes = self.outcomes[(slot, case)]
         order: list[str] = []
-        pending = list(self.focus or tuple(outcomes))
+        done: set[str] = set()  # ``order`` as a set: a list's ``in`` made a book's case quadratic
+        pending = deque(self.focus or tuple(outcomes))
         while pending:
-            name = pending.pop(0)
-            if name in order or name not in outcomes:
+            name = pending.popleft()
+            if name in done or name not in outcomes:
                 continue
             order.append(name)
+            done.add(name)
             for trace in outcomes[name].rules:
                 nodes = []
                 if trace.status == "applied" and trace.rule.condition is not None:
@@ -128,7 +131,7 @@ class Witness:
         return order
 
     def deciding_articles(self) -> list[str]:
-        articles: list[str] = []
+        articles: dict[str, None] = {}  # in order of first mention, without a list's linear ``in``
         for (slot, case), outcomes in self.outcomes.items():
             for name in self.explained(slot, case):
                 outcome = outcomes.get(name)
@@ -136,9 +139,9 @@ class Witness:
                     continue
                 for rule in responsible_rules(outcome):
                     text = cite(self.statute, rule.citation)
-                    if text and text not in articles:
-                        articles.append(text)
-        return articles
+                    if text:
+                        articles.setdefault(text)
+        return list(articles)
 
     def to_json(self) -> dict:
         facts = {
