@@ -212,6 +212,19 @@ LANG = once_option("--lang", "lang", type=click.Choice(list(LANGS)), default=Non
 TIMEOUT = once_option("--timeout", metavar="SECONDS", help="solver budget per check (deterministic rlimit scaled from seconds); running out gives 'unknown'")
 
 
+# True when this process is the ``lexproof`` command itself (``run``), not a host that calls
+# ``main`` in-process (tests through click's CliRunner, a tool embedding the CLI). Only then may
+# the CLI freeze the loaded program out of the collector's reach for the rest of the process.
+OWN_PROCESS = False
+
+
+def run() -> None:
+    """The ``lexproof`` command (console script and ``python -m lexproof``)."""
+    global OWN_PROCESS
+    OWN_PROCESS = True
+    main(prog_name="lexproof")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lexproof")
 def main() -> None:
@@ -275,7 +288,8 @@ def _cached_load(paths, no_cache: bool, key_warning: bool = True):
     gc.disable()
     try:
         program = api.load(*paths, cache=cache)
-        gc.freeze()
+        if OWN_PROCESS:  # in a host process (tests, an embedding tool) cycles must stay collectable
+            gc.freeze()
     finally:
         if was_enabled:
             gc.enable()
