@@ -552,8 +552,9 @@ class SqlCompiler:
             chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
             undefined = [(b_and(col(f"fire:{r.name}"), is_null(col(f"v:{r.name}"))), exp.Literal.string(r.name))
                          for r in rules]
+            # The first rule never disagrees with the chosen value: when it fires, it is chosen.
             disagree = [(b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))),
-                         exp.Literal.string(r.name)) for r in rules]
+                         exp.Literal.string(r.name)) for r in rules[1:]]
             firing = [(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules]
             out.append((f"first:{name}", case(*firing, default=exp.Null())))
             out.append((f"undefrule:{name}", case(*undefined, default=exp.Null())))
