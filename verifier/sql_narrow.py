@@ -141,7 +141,7 @@ def narrowable(query: exp.Select, int_type: exp.DataType, sources: dict[str, Fra
                     return None
         for item in query.expressions:
             bounds.of(item)
-    except (_Unbounded, RecursionError):
+    except (_Unbounded, RecursionError, ValueError):  # ValueError: a literal that is not a number
         return None
     return bounds
 
