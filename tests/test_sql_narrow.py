@@ -148,3 +148,32 @@ def test_the_analysis_refuses_arithmetic_it_cannot_bound():
     bounds = narrowable(query, wide, {"unknown": Fraction(10**6)})
     assert bounds is not None and bounds.columns["v"] == 2 * 10**6
     assert narrowable(query, wide, {"unknown": Fraction(2**62)}) is None  # 2^63: beyond the limit
+
+
+DATES = """\
+statute Data
+facts F {
+  geboren: date
+  inkomen: money €0..€100_000
+}
+decision leeftijd: int [art. 1]
+rule l [art. 1]: leeftijd = years_between(geboren, 2025-01-01)
+decision later: date [art. 2]
+rule a [art. 2]: later = geboren + 13 months
+decision per_jaar: money [art. 3]
+rule p [art. 3]: per_jaar = inkomen * leeftijd
+"""
+
+
+def test_calendar_functions_are_bounded_by_duckdbs_date_range():
+    # A DATE is a 32-bit day count, so a day difference, a year, a month and a day of month
+    # are bounded whatever the dates: the query computes in 64 bits.
+    sql, rows = run(DATES, {"geboren": "DATE", "inkomen": "DECIMAL(38,2)"},
+                    [(dt.date(1984, 12, 31), Decimal("1500.50")), (dt.date(2008, 2, 29), Decimal("0.01"))])
+    layers, _ = sql.rsplit(") SELECT ", 1)
+    assert "INT128" not in layers
+    first, second = rows
+    # 1984-12-31 to 2025-01-01: 40 years; 13 months later: 1986-01-31; 40 x 1500.50 = 60,020
+    assert (first["leeftijd"], first["later"], value(first, "per_jaar")) == (40, dt.date(1986, 1, 31), 60_020)
+    # 2008-02-29 to 2025-01-01: 16 years; 13 months later: 2009-03-29 (March has a 29th); 16 x 0.01
+    assert (second["leeftijd"], second["later"], value(second, "per_jaar")) == (16, dt.date(2009, 3, 29), Fraction(16, 100))

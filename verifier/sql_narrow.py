@@ -26,6 +26,10 @@ from sqlglot import exp
 LIMIT = 2**62
 
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.IntDiv, exp.Neg, exp.Abs)
+# A DuckDB DATE is a 32-bit day count (years -5,877,641 to 5,881,580), so whatever the dates,
+# these calendar functions stay within:
+_CALENDAR = {exp.DateDiff: Fraction(2**32), exp.Year: Fraction(6_000_000), exp.Month: Fraction(12),
+             exp.Day: Fraction(31)}
 
 
 class _Unbounded(Exception):
@@ -71,6 +75,14 @@ class Bounds:
             if e.to is self.int_type:
                 return self._checked(inner)
             return inner if e.to.is_type(exp.DataType.Type.DECIMAL) else None
+        if type(e) in _CALENDAR and (not isinstance(e, exp.DateDiff) or _unit(e) == "DAY"):
+            for child in e.iter_expressions():
+                self.of(child)
+            return _CALENDAR[type(e)]
+        if isinstance(e, (exp.Add, exp.Sub)) and any(_is_date(x) for x in (e.this, e.expression)):
+            self.of(e.this)  # a DATE plus days: a date, not an integer (its day count is checked)
+            self.of(e.expression)
+            return None
         if isinstance(e, _ARITHMETIC):
             return self._checked(self._arithmetic(e))
         if isinstance(e, exp.Case):
@@ -108,6 +120,18 @@ class Bounds:
         if bound is None or bound >= LIMIT:
             raise _Unbounded
         return bound
+
+
+def _unit(e: exp.Expression) -> str:
+    unit = e.args.get("unit")
+    return str(unit.name if isinstance(unit, exp.Expression) else unit or "").upper()
+
+
+def _is_date(e: exp.Expression) -> bool:
+    """A DATE-typed operand as the compiler builds them: a cast to DATE."""
+    while isinstance(e, exp.Paren):
+        e = e.this
+    return isinstance(e, exp.Cast) and e.to.is_type(exp.DataType.Type.DATE)
 
 
 def fact_bounds(statute) -> dict[str, Fraction]:
