@@ -10,8 +10,9 @@ CASE at most its largest branch, of a column at most its expression's bound. Whe
 bound is under 2^62, the query is printed with ``BIGINT`` instead of ``HUGEINT``, and its
 integer output columns are cast back to ``HUGEINT`` (what callers sum and multiply).
 
-The analysis is conservative: any node it does not know (a date function, a list lambda, a
-fact without a range, a column of unknown origin) gives no bound, and an arithmetic node
+Calendar functions are bounded by DuckDB's DATE itself, a 32-bit day count. The analysis is
+conservative: any node it does not know (a list lambda, a fact without a range, a column of
+unknown origin, an operator it does not list) gives no bound, and an arithmetic node
 without a bound keeps the query in 128 bits. The results are the same either way; should a
 bound still be wrong, DuckDB raises an overflow error (it checks ``BIGINT`` arithmetic),
 never a different number."""
