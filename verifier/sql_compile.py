@@ -11,7 +11,8 @@ Exactness (an inexact answer is a wrong answer):
 * ``int`` is a 128-bit integer (DuckDB ``HUGEINT``); an overflow raises an error in the engine
   instead of wrapping.
 * ``rate``, ``number`` and ``money`` are exact fractions: two integer expressions, numerator
-  and denominator (always positive), reduced by their gcd whenever a rule's value is stored.
+  and denominator (always positive), reduced by their gcd whenever a rule's value is stored
+  (unless the denominator is a small constant: a fact's, times constants; see UNREDUCED_DEN).
   Division (``/``) appears in real statutes (a yearly amount per month) and its quotient is
   generally not a finite decimal, so a fixed-scale DECIMAL would round; a fraction never does.
 * ``date`` is the day number the evaluator uses (0001-01-01 is 1), an integer; calendar
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -43,6 +45,10 @@ from lexproof.dsl.source import Span
 from lexproof.dsl.values import FIRST_DAY, LAST_DAY
 
 MAX_INT = 2**127 - 1
+# A stored value whose denominator is a constant up to this is not reduced by a gcd per row
+# (``_stage_reduce``): equal values then have equal numerators anyway, and the numbers stay as
+# small as the constant allows (a gcd per row of a million rows cost more than all the rest).
+UNREDUCED_DEN = 10**6
 STATUSES = ("decided", "default", "undecided", "conflict", "undefined")
 EPOCH = "0001-01-01"
 
@@ -171,6 +177,9 @@ def _int_literal(e: exp.Expression) -> int | None:
         e = e.this
     if isinstance(e, exp.Cast):
         e = e.this
+    if isinstance(e, exp.Neg) and isinstance(e.this, exp.Literal):  # how sqlglot builds a negative number
+        inner = _int_literal(e.this)
+        return None if inner is None else -inner
     if isinstance(e, exp.Literal) and not e.is_string:
         try:
             return int(e.this)
@@ -184,6 +193,9 @@ def binary(kind: type[exp.Expression], a: exp.Expression, b: exp.Expression) -> 
     keeps x's NULL: an undefined operand stays undefined). ``0 * x`` is not folded: it is NULL
     when x is. Every integer operand the compiler makes is already 128-bit, so dropping the
     factor 1 never narrows a type."""
+    folded = _fold(kind, a, b)
+    if folded is not None:
+        return folded
     if kind is exp.Mul:
         if _int_literal(b) == 1:
             return a
@@ -195,6 +207,23 @@ def binary(kind: type[exp.Expression], a: exp.Expression, b: exp.Expression) -> 
         if kind is exp.Add and _int_literal(a) == 0:
             return b
     return exp.Paren(this=kind(this=paren(a), expression=paren(b)))
+
+
+def _fold(kind: type[exp.Expression], a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
+    """``a kind b`` computed at compile time when both are 128-bit integer literals (a
+    denominator that is a product of constants stays one literal, so operations can see that
+    it is constant). Not folded when the result leaves the 128-bit integers: the engine then
+    raises its overflow error, as before."""
+    if kind not in (exp.Mul, exp.Add, exp.Sub):
+        return None
+    typed = next((e for e in (a, b) if isinstance(e, exp.Cast) and isinstance(e.this, exp.Literal)), None)
+    x, y = _int_literal(a), _int_literal(b)
+    if typed is None or x is None or y is None:
+        return None
+    value = x * y if kind is exp.Mul else x + y if kind is exp.Add else x - y
+    if abs(value) > MAX_INT:
+        return None
+    return _cast(exp.Literal.number(value), typed.to)
 
 
 def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Expression:
@@ -265,6 +294,8 @@ class SqlCompiler:
         self.dialect = dialect
         self.b = Builder(dialect)
         self.fact_scale: dict[str, int] = {}
+        # Stored values (``v:RULE``, ``default:DECISION``) whose denominator is a constant.
+        self.constant_dens: dict[str, int] = {}
 
     # --- the query ---
     def query(self, source: exp.Expression | str, decisions: list[str] | None = None,
@@ -300,7 +331,19 @@ class SqlCompiler:
     def sql(self, source: exp.Expression | str, decisions: list[str] | None = None,
             keep: list[str] | None = None, prefix: str = "") -> str:
         with _no_gc():
-            return print_sql(self.query(source, decisions, keep, prefix), self.dialect)
+            tree = self.query(source, decisions, keep, prefix)
+            return self.print_narrowed(tree)
+
+    def print_narrowed(self, tree: exp.Select) -> str:
+        """The query's text, with 64-bit integers where every integer it computes provably
+        fits in them (``verifier/sql_narrow.py``; DuckDB only), else as built."""
+        from lexproof.verifier.sql_narrow import fact_bounds, in_bigint, narrowable
+
+        bounds = narrowable(tree, self.b.int_type, fact_bounds(self.statute)) if self.dialect == "duckdb" else None
+        if bounds is None:
+            return print_sql(tree, self.dialect)
+        with in_bigint(tree, self.b.int_type, bounds):
+            return print_sql(tree, self.dialect)
 
     @staticmethod
     def _aliases(columns: list[tuple[str, exp.Expression]]) -> list[exp.Expression]:
@@ -368,13 +411,35 @@ class SqlCompiler:
         if kind in ("int",):
             return [(fact_column(name), self.b.as_int(source))]
         if kind in ("money", "rate", "number"):
-            scale = self.fact_scale.get(name, 2 if kind == "money" else 12)
+            scale = self._fact_scale(name)
             factor = 10**scale
             numerator = self.b.as_int(binary(exp.Mul, source, self.b.integer(factor)))
+            if (bounded := self._small_decimal(name, scale)) is not None:
+                numerator = self.b.as_int(binary(exp.Mul, _cast(source, bounded), exp.Literal.number(factor)))
             return [(fact_column(name), numerator), (fact_column(name) + ":den", self.b.integer(factor))]
         if kind == "date":
             return [(fact_column(name), self.day_number(source))]
         return [(fact_column(name), source)]
+
+    def _fact_scale(self, name: str) -> int:
+        """The fact's denominator is 10^scale: cents for money, 10^12 for a rate or number."""
+        return self.fact_scale.get(name, 2 if self.statute.fact_info(name).type.kind == "money" else 12)
+
+    def _small_decimal(self, name: str, scale: int) -> exp.DataType | None:
+        """``DECIMAL(18, scale)`` when the fact's declared range keeps its scaled value under
+        10^17 (the population loader drops rows outside the range), else None. DuckDB
+        multiplies a DECIMAL(18, s), held in 64 bits, an order of magnitude faster than the
+        population's DECIMAL(38, s) (128 bits); a value outside it is a conversion error in the
+        engine, never a different number."""
+        if self.dialect != "duckdb":
+            return None
+        info = self.statute.fact_info(name)
+        if info.low is None or info.high is None:
+            return None
+        largest = max(abs(Fraction(info.low)), abs(Fraction(info.high))) * 10**scale  # type: ignore[arg-type]
+        if largest >= 10**17:
+            return None
+        return exp.DataType.build(f"DECIMAL(18, {scale})", dialect="duckdb")
 
     # --- dates ---
     def epoch(self) -> exp.Expression:
@@ -408,6 +473,8 @@ class SqlCompiler:
     def _store(self, name: str, value: Val) -> list[tuple[str, exp.Expression]]:
         if value.den is None:
             return [(name, value.num)]
+        if (den := _int_literal(value.den)) is not None:
+            self.constant_dens[name] = den
         return [(name + ":rawnum", value.num), (name + ":rawden", value.den)]
 
     def _stage_reduce(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
@@ -422,6 +489,9 @@ class SqlCompiler:
                 stored.append(f"default:{name}")
             for column in stored:
                 n, d = col(column + ":rawnum"), col(column + ":rawden")
+                if 0 < self.constant_dens.get(column, 0) <= UNREDUCED_DEN:
+                    out += [(column, n), (column + ":den", self.b.integer(self.constant_dens[column]))]
+                    continue
                 if self.dialect == "spark":  # Spark SQL has no gcd: fractions stay unreduced there
                     out += [(column, n), (column + ":den", d)]
                     continue
@@ -482,8 +552,9 @@ class SqlCompiler:
             chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
             undefined = [(b_and(col(f"fire:{r.name}"), is_null(col(f"v:{r.name}"))), exp.Literal.string(r.name))
                          for r in rules]
+            # The first rule never disagrees with the chosen value: when it fires, it is chosen.
             disagree = [(b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))),
-                         exp.Literal.string(r.name)) for r in rules]
+                         exp.Literal.string(r.name)) for r in rules[1:]]
             firing = [(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules]
             out.append((f"first:{name}", case(*firing, default=exp.Null())))
             out.append((f"undefrule:{name}", case(*undefined, default=exp.Null())))
@@ -588,8 +659,9 @@ class SqlCompiler:
         if isinstance(node, ir.FactRef):
             if node.case is not None:
                 raise SqlCompileError(Diagnostic(node.span, "a fact of another case cannot be compiled to SQL"))
-            rational = node.type.is_rational
-            return Val(col(fact_column(node.name)), col(fact_column(node.name) + ":den") if rational else None)
+            if node.type.is_rational:  # its denominator is a constant (_fact_columns): as a literal
+                return Val(col(fact_column(node.name)), self.b.integer(10**self._fact_scale(node.name)))
+            return Val(col(fact_column(node.name)))
         if isinstance(node, ir.DecisionRef):
             if node.case is not None or node.version is not None:
                 raise SqlCompileError(Diagnostic(node.span, "a decision of another case or version cannot be compiled to SQL"))
@@ -619,11 +691,27 @@ class SqlCompiler:
             return self.fraction(a), self.fraction(b)
         return a, b
 
+    def _over_common(self, values: list[Val]) -> list[Val] | None:
+        """Fractions whose denominators are all literals, rewritten over their least common
+        multiple (one literal), or None. ``a/6 + b/4`` is then ``(2a + 3b) / 12``, not
+        ``(4a + 6b) / 24``, and a choice between them keeps a constant denominator, which the
+        gcd reduction of a stored value can then skip (``_stage_reduce``)."""
+        dens = [_int_literal(v.den) if v.den is not None else None for v in values]
+        if any(d is None or d <= 0 for d in dens):
+            return None
+        common = math.lcm(*dens)  # type: ignore[arg-type]
+        if common > MAX_INT:
+            return None
+        den = self.b.integer(common)
+        return [Val(binary(exp.Mul, v.num, self.b.integer(common // d)), den) for v, d in zip(values, dens)]  # type: ignore[operator]
+
     def add(self, a: Val, b: Val, subtract: bool = False) -> Val:
         a, b = self._pair(a, b)
         kind = exp.Sub if subtract else exp.Add
         if not a.is_fraction:
             return Val(binary(kind, a.num, b.num))
+        if (common := self._over_common([a, b])) is not None:
+            return Val(binary(kind, common[0].num, common[1].num), common[0].den)
         num = binary(kind, binary(exp.Mul, a.num, b.den), binary(exp.Mul, b.num, a.den))
         return Val(num, binary(exp.Mul, a.den, b.den))
 
@@ -645,6 +733,8 @@ class SqlCompiler:
         a, b = self._pair(a, b)
         if not a.is_fraction:
             return binary(kind, a.num, b.num)
+        if (common := self._over_common([a, b])) is not None:
+            return binary(kind, common[0].num, common[1].num)
         return binary(kind, binary(exp.Mul, a.num, b.den), binary(exp.Mul, b.num, a.den))
 
     def _same(self, a: Val, b: Val) -> exp.Expression:
@@ -653,6 +743,9 @@ class SqlCompiler:
     def choose(self, condition: exp.Expression, a: Val, b: Val) -> Val:
         """``if condition then a else b`` (the condition defined)."""
         a, b = self._pair(a, b)
+        if a.is_fraction and (common := self._over_common([a, b])) is not None:
+            a, b = common
+            return Val(case((condition, a.num), default=b.num), a.den)
         num = case((condition, a.num), default=b.num)
         if not a.is_fraction:
             return Val(num)
@@ -660,6 +753,8 @@ class SqlCompiler:
 
     def undefined_unless(self, defined: exp.Expression, value: Val) -> Val:
         num = case((defined, value.num), default=exp.Null())
+        if _int_literal(value.den) is not None:  # undefined is the NULL numerator alone
+            return Val(num, value.den)
         return Val(num, None if value.den is None else case((defined, value.den), default=exp.Null()))
 
     def minmax(self, values: list[Val], smallest: bool) -> Val:
@@ -676,6 +771,8 @@ class SqlCompiler:
         num = null_if_any_null(parts, result.num)
         if result.den is None:
             return Val(num)
+        if _int_literal(result.den) is not None:  # undefined is the NULL numerator alone
+            return Val(num, result.den)
         return Val(num, null_if_any_null(parts, result.den))
 
     def within_dates(self, day: exp.Expression) -> exp.Expression:
@@ -850,6 +947,8 @@ class SqlCompiler:
         zero = Val(self.b.integer(0), self.b.integer(1))
         whens = [(at_most(Fraction(0)), zero)] + [(at_most(b), linear(*piece)) for b, piece in zip(bounds, pieces)]
         result = linear(*pieces[-1])
+        if (common := self._over_common([v for _, v in whens] + [result])) is not None:
+            return Val(case(*[(c, v.num) for (c, _), v in zip(whens, common)], default=common[-1].num), common[-1].den)
         return Val(case(*[(c, v.num) for c, v in whens], default=result.num),
                    case(*[(c, v.den) for c, v in whens], default=result.den))
 
