@@ -25,7 +25,7 @@ from lexproof.dsl import ir, items
 from lexproof.dsl.consolidate import Version
 from lexproof.dsl.diagnostics import Diagnostic, LexproofError
 from lexproof.dsl.ir import Type
-from lexproof.dsl.model import FactInfo, RuleInfo, StatuteModel
+from lexproof.dsl.model import FactInfo, RuleInfo, StatuteModel, TableInfo
 from lexproof.dsl.typing import ROUNDING_OPS, is_constant, is_piecewise_constant, product_factors
 from lexproof.dsl.values import FIRST_DAY, LAST_DAY
 from lexproof.verifier import calendar_terms
@@ -205,6 +205,7 @@ class Encoder:
         self._bit_names = itertools.count()  # fresh bits of bounded factors (``_expand``)
         self._bit_cache: dict[tuple, tuple[list[Term], Owner]] = {}  # (term id, low, high, q) -> bits, owner
         self._ranges: dict[tuple, object] = {}  # (kind, node id, slot) -> _whole / _finite_values
+        self._splits: dict[tuple, tuple[Term, Term, Term]] = {}  # ``_split``: (term id, values, other id, real) -> terms
         self.cones = Cones(statute, versions)  # which decisions two cases or versions share (``_home``)
 
     # --- sorts and constants ---
@@ -829,10 +830,7 @@ class Encoder:
         last = len(bounds) - 1
         defined = x_def if table.has_above else _AND(x_def, _in_row(x, bounds[-1], table.is_exclusive(last)))
         if not table.marginal:
-            result = values[-1] if table.has_above else values[len(bounds) - 1]
-            for row, bound, value in reversed(list(zip(range(len(bounds)), bounds, values))):
-                result = _IF(_in_row(x, bound, table.is_exclusive(row)), value, result)
-            return result, defined
+            return self._rows(x, bounds, table, values), defined
         zero = z3.RealVal(0, self.ctx)
         parts = []
         lower: Term = zero
@@ -1100,10 +1098,15 @@ class Encoder:
         real = z3.is_real(term) or z3.is_real(other) or any(v.denominator != 1 for v in values)
         if real:
             term, other = self._real(term), self._real(other)
+        key = (term.get_id(), tuple(values), other.get_id(), real)
+        known = self._splits.get(key)
+        if known is not None:  # the same split again (a parameter in many rows of a table): one term
+            return known[2]
         number = (lambda v: self.const(ir.RATE, v)) if real else (lambda v: self.const(ir.INT, int(v)))
         result: Term = mk_const(self.ctx, self._name("product", next(self._bit_names)), other.sort())
         for value in reversed(values):
             result = _IF(_EQ(term, number(value)), number(value) * other, result)
+        self._splits[key] = (term, other, result)  # the terms kept alive: their ids stay unique
         return result
 
     def _combine(self, bounded: list[tuple[Term, tuple[Fraction, Fraction, int]]]):
@@ -1290,9 +1293,26 @@ class Encoder:
         if table.input.kind != "date":
             bounds = [self._real(b) for b in bounds]
         products = [self._times_constant(v, self.node(v, case, table_slot)[0], other, table_slot) for v in table.values]
-        result = products[-1] if table.has_above else products[len(bounds) - 1]
-        for row, bound, product in reversed(list(zip(range(len(bounds)), bounds, products))):
-            result = _IF(_in_row(x, bound, table.is_exclusive(row)), product, result)
+        return self._rows(x, bounds, table, products)
+
+    def _rows(self, x: Term, bounds: list[Term], table: TableInfo, results: list[Term]) -> Term:
+        """A flat table's lookup of ``x`` as an if-chain over its rows, ``results`` one per row
+        (and one more for ``above``). Consecutive rows with the same result are one test: the
+        chain's value is the same (a row whose bound is a numeral below the next tested row's
+        bound is caught by that test too; beyond the last row the chain gives the ``above``
+        result, or, without one, the lookup is undefined whatever its value), and the solver
+        has fewer row tests to split on: the 2026 Bijlage I has 69 rows and 32 distinct
+        percentages in its first column, so a comparison of two amounts through it (two
+        households, or the law before and after a change) is cheaper."""
+        last = len(bounds) - 1
+        result = results[-1] if table.has_above else results[last]
+        head: tuple[Term, Term | None] = (result, None)  # the chain's first result and its row's bound (None: no test)
+        for row in range(last, -1, -1):
+            value, bound = results[row], bounds[row]
+            if value.eq(head[0]) and (head[1] is None or _numerals_ascending(bound, head[1])):
+                continue
+            result = _IF(_in_row(x, bound, table.is_exclusive(row)), value, result)
+            head = (value, bound)
         return result
 
     def _times_constant(self, factor: ir.Node, constant: Term, other: Term, slot: str | None) -> Term:
@@ -1371,6 +1391,13 @@ def _all(function: Callable, values: list) -> Fraction | None:
 
 def _negated(value: Fraction | None) -> Fraction | None:
     return None if value is None else -value
+
+
+def _numerals_ascending(lower: Term, upper: Term) -> bool:
+    """Whether both bounds are numerals and ``lower < upper``: then an input in the lower row
+    (``up to`` or ``below``) is in the upper one too."""
+    low, high = numeral(z3.simplify(lower)), numeral(z3.simplify(upper))
+    return low is not None and high is not None and low < high
 
 
 def _in_row(x: Term, bound: Term, exclusive: bool) -> Term:
