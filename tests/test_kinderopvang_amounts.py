@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,77 @@ def test_two_incomes_share_the_costs_but_not_the_allowance() -> None:
     assert encoder.decision("vergoede_kosten", "a")[0].eq(encoder.decision("vergoede_kosten", "b")[0])
     assert not encoder.decision("toeslag_eerste_kind", "a")[0].eq(encoder.decision("toeslag_eerste_kind", "b")[0])
     assert not encoder.fact_term("inkomen_aanvrager", "a").eq(encoder.fact_term("inkomen_aanvrager", "b"))
+
+
+# --- the table lookup with equal rows tested once ---------------------------------------------------
+
+EQUAL_ROWS = """
+statute Rijen
+facts Aanvraag { inkomen: money €0..€100  kosten: money €0..€50 }
+parameter grens: money [art. 1] = €30
+table t [art. 1]: money -> rate {
+  below €10: 5%
+  up to €10: 7%
+  up to €20: 7%
+  up to grens: 7%
+  up to €40: 9%
+  up to €50: 9%
+  above: 9%
+}
+table zonder_boven [art. 2]: money -> rate {
+  up to €10: 3%
+  up to €20: 3%
+}
+decision p: rate [art. 1] otherwise t(inkomen)
+decision bedrag: money [art. 1] otherwise t(inkomen) * kosten
+decision q: rate [art. 2] otherwise zonder_boven(inkomen)
+"""
+
+
+def test_a_lookup_with_equal_consecutive_rows_agrees_with_the_evaluator_at_every_bound() -> None:
+    """Rows with the same value are one test in the encoding (``Encoder._rows``); at each bound,
+    a cent either side, for the lookup and for an amount multiplied by it, the encoding gives
+    what the evaluator gives (a 'below' row next to an 'up to' row of the same bound, a
+    parameter bound, the 'above' row, and a table without one, undefined above its last row)."""
+    from test_soundness import encoding_disagreements
+
+    from lexproof.dsl.check_program import check_files
+    from lexproof.dsl.consolidate import version_on
+    from lexproof.dsl.parser import parse_text
+
+    (statute,) = check_files([parse_text(EQUAL_ROWS, "r.law")]).statutes.values()
+    points = sorted({Fraction(v) + d for v in (0, 10, 20, 30, 40, 50, 100) for d in (Fraction(-1, 100), 0, Fraction(1, 100))
+                     if 0 <= Fraction(v) + d <= 100})
+    cases = [{"inkomen": x, "kosten": Fraction(1234, 100)} for x in points]
+    assert encoding_disagreements(statute, version_on(statute, DAY), cases) == []
+    # and the rows were merged: 3 tests (below €10, up to €20, up to grens) instead of 6; the
+    # row up to €20 stays, since grens is a parameter, not a numeral above it
+    lookup = Encoder(statute, {None: version_on(statute, DAY)}).node(statute.decisions["p"].default, None, None)[0]
+    assert lookup.sexpr().count("(ite ") == 3, lookup.sexpr()
+
+
+def test_the_bijlage_agrees_with_the_evaluator_at_every_bracket() -> None:
+    """The real 2026 table, both columns, through the merged rows: at each upper end of a
+    bracket and a cent above it, the encoded percentages are the evaluator's."""
+    import z3
+
+    statute = api.load(ROOT / "statutes" / "kinderopvang").statutes["Kinderopvangtoeslag"]
+    versions = property_versions(statute, _property(statute, "eerste_kind_daalt_met_inkomen"), DAY)[0]
+    encoder = Encoder(statute, versions)
+    columns = ("percentage_voor_eerste_kind", "percentage_voor_volgend_kind")
+    terms = {name: encoder.decision(name) for name in columns}
+    solver = new_solver(encoder, Budget())
+    income = encoder.raw_fact("inkomen_aanvrager", None)
+    bounds = [Fraction(row.value) for row in statute.tables["percentage_eerste_kind"].bounds]  # type: ignore[attr-defined]
+    assert len(bounds) == 68  # and the row "above"
+    for x in [value for bound in bounds for value in (bound, bound + Fraction(1, 100))]:
+        facts = {"inkomen_aanvrager": x, "inkomen_partner": Fraction(0), "gehuwd_of_geregistreerd": False,
+                 "samenwonend_met_gezamenlijk_kind": False, "grond_aanvrager": "werk", "grond_partner": "geen",
+                 "gewerkte_uren_minst_werkende": 100, "kind": []}
+        evaluator = Evaluator(versions, {None: facts})
+        assert check(solver, *encoder.assumptions(), income == int(x * 100)) == "sat"
+        model = solver.model()
+        for name, (value, defined) in terms.items():
+            assert z3.is_true(model.eval(defined, model_completion=True))
+            assert encoder.decode(statute.decisions[name].type, model.eval(value, model_completion=True)) == \
+                evaluator.decision(name, None, None).value, (name, x)
