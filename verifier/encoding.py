@@ -25,10 +25,11 @@ from lexproof.dsl import ir, items
 from lexproof.dsl.consolidate import Version
 from lexproof.dsl.diagnostics import Diagnostic, LexproofError
 from lexproof.dsl.ir import Type
-from lexproof.dsl.model import FactInfo, RuleInfo, StatuteModel
+from lexproof.dsl.model import FactInfo, RuleInfo, StatuteModel, TableInfo
 from lexproof.dsl.typing import ROUNDING_OPS, is_constant, is_piecewise_constant, product_factors
 from lexproof.dsl.values import FIRST_DAY, LAST_DAY
 from lexproof.verifier import calendar_terms
+from lexproof.verifier.sharing import Cones
 
 Term = z3.ExprRef
 Pair = tuple[Term, Term]  # (value, defined)
@@ -185,6 +186,7 @@ class Encoder:
         self._memo: dict[tuple[int, str | None, str | None], tuple[Pair, Owner]] = {}
         self._keep_alive: list[ir.Node] = []
         self._tied: dict[str, tuple[str | None, str | None]] = {}  # fact -> two cases it is equal in
+        self._pair: tuple[str | None, str | None] | None = None  # the two cases of a two-case property
         self._tied_items: tuple[str | None, str | None, frozenset[str]] | None = None  # cases with equal items
         self._added: tuple[str | None, str | None, str] | None = None  # (a, b, kind): b is a plus one item
         self.counts: dict[tuple[object, str], Term] = {}  # (context, kind) -> its number of items
@@ -203,6 +205,8 @@ class Encoder:
         self._bit_names = itertools.count()  # fresh bits of bounded factors (``_expand``)
         self._bit_cache: dict[tuple, tuple[list[Term], Owner]] = {}  # (term id, low, high, q) -> bits, owner
         self._ranges: dict[tuple, object] = {}  # (kind, node id, slot) -> _whole / _finite_values
+        self._splits: dict[tuple, tuple[Term, Term, Term]] = {}  # ``_split``: (term id, values, other id, real) -> terms
+        self.cones = Cones(statute, versions)  # which decisions two cases or versions share (``_home``)
 
     # --- sorts and constants ---
     def sort(self, type_: Type) -> z3.SortRef:
@@ -286,19 +290,12 @@ class Encoder:
             self._add_domain(owner, raw <= self._scaled(fact.high, scale, kind))
         self.facts[(case, fact.name)] = term
         self.fact_raw[(case, fact.name)] = raw
-        other_item = self._tied_item_context(case, "") if isinstance(case, items.ItemContext) else None
-        if other_item is not None:  # the same item of the other case: equal (differing only in case facts)
-            self._add_domain(owner, raw == self.raw_fact(fact.name, other_item))
-        link = self._added_link(case, "") if isinstance(case, items.ItemContext) else None
-        if link is not None:  # an item a has too: b's copy of it is equal
-            self._add_domain(owner, _IMPLIES(link[1], raw == self.raw_fact(fact.name, link[0])))
-        tie = self._tied.get(fact.name)
-        if tie is not None and case in tie:
-            other = tie[1] if case == tie[0] else tie[0]
-            if (other, fact.name) in self.fact_raw:
-                self._add_domain(owner, raw == self.fact_raw[(other, fact.name)])
-            else:  # its declaration adds the equality
-                self._declare_fact(fact, other)
+        twin = self._twin(case, fact.name)
+        if twin is not None and (twin, fact.name) not in self.fact_raw:
+            # The second case's fact is this very term (``_fact_home``): every reader of the
+            # encoder (declared_facts, read_items, the readable model) finds it under both.
+            self.facts[(twin, fact.name)] = term
+            self.fact_raw[(twin, fact.name)] = raw
 
     def _enum_domain(self, enum: str, raw: Term) -> Term:
         """The values of ``enum`` a case may have: those every version slot has (an amendment
@@ -309,14 +306,6 @@ class Encoder:
         if allowed == list(range(len(allowed))):
             return raw < len(allowed)
         return _OR(*[raw == i for i in allowed])
-
-    def tie_cases(self, first: str | None, second: str | None, facts: list[str]) -> None:
-        """The two cases have equal values for these facts (``differing only in``); applies to
-        facts declared later too."""
-        for name in facts:
-            self._tied[name] = (first, second)
-            if (first, name) in self.fact_raw and (second, name) in self.fact_raw:
-                self._add_domain(("fact", second, name), self.fact_raw[(first, name)] == self.fact_raw[(second, name)])
 
     def _scaled(self, value: object, scale: int, kind: str) -> Term:
         if kind in ("rate", "number"):
@@ -345,17 +334,19 @@ class Encoder:
 
     def fact_term(self, name: str, case: str | None) -> Term:
         """The fact's value for the case (euros for money), declared on first use."""
-        self._read(("fact", case, name))
-        if (case, name) not in self.facts:
-            self._declare_fact(self.statute.fact_info(name), case)
-        return self.facts[(case, name)]
+        home = self._fact_home(name, case)
+        self._read(("fact", home, name))
+        if (home, name) not in self.facts:
+            self._declare_fact(self.statute.fact_info(name), home)
+        return self.facts[(home, name)]
 
     def raw_fact(self, name: str, case: str | None) -> Term:
         """The fact's underlying constant (whole cents for money), declared on first use."""
-        self._read(("fact", case, name))
-        if (case, name) not in self.fact_raw:
-            self._declare_fact(self.statute.fact_info(name), case)
-        return self.fact_raw[(case, name)]
+        home = self._fact_home(name, case)
+        self._read(("fact", home, name))
+        if (home, name) not in self.fact_raw:
+            self._declare_fact(self.statute.fact_info(name), home)
+        return self.fact_raw[(home, name)]
 
     def declared_facts(self, case: str | None) -> list[str]:
         """The facts of a case that some encoded expression reads (in the focused decision's
@@ -381,7 +372,8 @@ class Encoder:
         encodings per decision at 3,000 rules), and each decision's solver still holds only
         its cone. A solver holding more would be just as sound, only slower."""
         result = self.decision(name, case, slot)
-        root: Owner = ("decision", name, case, slot)
+        home, home_slot = self._home(name, case, slot)
+        root: Owner = ("decision", name, home, home_slot)
         cone: list[Owner] = []
         seen: set[Owner] = {root}
         todo = [root]
@@ -482,6 +474,7 @@ class Encoder:
 
     # --- decisions ---
     def decision(self, name: str, case: str | None = None, slot: str | None = None) -> Pair:
+        case, slot = self._home(name, case, slot)  # type: ignore[assignment]
         key = (name, case, slot)
         owner = ("decision", name, case, slot)
         self._read(owner)
@@ -626,66 +619,144 @@ class Encoder:
     def count_term(self, parent: object, kind: str) -> Term:
         """How many items of ``kind`` the context ``parent`` holds: an integer 0..maximum. The
         maximum slots of the kind exist regardless; slot i is an item when i < count."""
-        owner = ("count", parent, kind)
+        home = self._count_home(parent, kind)
+        owner = ("count", home, kind)
         self._read(owner)
-        key = (parent, kind)
+        key = (home, kind)
         term = self.counts.get(key)
         if term is None:
             if self.sealed:
                 from lexproof.verifier.errors import InternalError
 
                 raise InternalError(f"count of {kind} first read after a solver was built")
-            term = self.counts[key] = mk_const(self.ctx, self._name("count", parent, kind), self._sorts["int"])
+            term = self.counts[key] = mk_const(self.ctx, self._name("count", home, kind), self._sorts["int"])
             self._add_domain(owner, term >= 0)
             self._add_domain(owner, term <= self.statute.kinds[kind].maximum)
-            other = self._tied_item_context(parent, kind)
-            if other is not None:  # the two cases of 'differing only in' hold the same items
-                self._add_domain(owner, term == self.count_term(other, kind))
-            link = self._added_link(parent, kind)
-            if link is not None:  # 'adding one kind': one more of the kind; the same below the old ones
-                other, guard, plus = link
-                self._add_domain(owner, _IMPLIES(guard, term == self.count_term(other, kind) + plus))
+            if self._added is not None and home == self._added[1] and kind == self._added[2]:
+                # 'adding one kind': b holds one more of the kind than a
+                self._add_domain(owner, term == self.count_term(self._added[0], kind) + 1)
+        twin = self._twin(home, kind, count=True)
+        if twin is not None:  # read_items finds the second case's count under its own place too
+            self.counts.setdefault((twin, kind), term)
         return term
 
-    def _tied_item_context(self, context: object, kind: str) -> object | None:
-        """The same place in the other case, when the two cases hold equal items of the
-        outermost kind of ``context`` (or of ``kind``, for the case itself)."""
-        if self._tied_items is None:
-            return None
-        first, second, kinds = self._tied_items
-        case = items.base_case(context)
-        path = items.path_of(context)
-        if case not in (first, second) or (path[0][0] if path else kind) not in kinds:
-            return None
-        other = second if case == first else first
-        return items.ItemContext(other, path) if path else other
+    # --- two cases that share facts: one term for what they share ---
+    def tie_cases(self, first: str | None, second: str | None, facts: list[str]) -> None:
+        """The two cases have equal values for these facts (``differing only in``): the
+        second case reads the first case's own term for each (``_fact_home``), so everything
+        built on equal facts is one term, not two the solver must prove equal (section 12 of
+        docs/language.md). A fact declared in both before the tie gets an equality."""
+        self._pair = (first, second)
+        for name in facts:
+            self._tied[name] = (first, second)
+            if (first, name) in self.fact_raw and (second, name) in self.fact_raw:
+                self._add_domain(("fact", second, name), self.fact_raw[(first, name)] == self.fact_raw[(second, name)])
 
     def tie_items(self, first: str | None, second: str | None, kinds: list[str]) -> None:
         """The two cases hold the same items of these (outermost) kinds, with the same facts
         (``differing only in`` names neither them nor their facts): counts and item facts are
-        equal, for those declared later too."""
+        one term in both (``_count_home``, ``_fact_home``)."""
+        self._pair = (first, second)
         self._tied_items = (first, second, frozenset(kinds))
 
     def add_one_item(self, first: str | None, second: str | None, kind: str) -> None:
         """``a, b adding one kind``: b holds a's items of ``kind`` (the same facts and nested
-        items) and one more, listed last, with any facts."""
+        items) and one more, listed last, with any facts.
+
+        Every slot of the kind is one term in both cases, also the slots a does not hold: a
+        slot at or beyond a's count is read by nothing of a (aggregates and ``rank`` look at
+        present items only), so giving it the facts of b's new item, or of b's empty slots,
+        loses no pair of cases and adds none. Only the count of the kind differs."""
+        self._pair = (first, second)
         self._added = (first, second, kind)
 
-    def _added_link(self, context: object, kind: str) -> tuple[object, Term, int] | None:
-        """For a count or item of case b under 'adding one': (the same place in case a, when
-        they must be equal, what b's count adds); None when unrelated."""
-        if self._added is None:
-            return None
-        first, second, added = self._added
-        if items.base_case(context) != second:
-            return None
+    def _top_shared(self, kind: str) -> bool:
+        """Whether the items of ``kind`` (an outermost kind) are one term in both cases."""
+        if self._added is not None and kind == self._added[2]:
+            return True
+        return self._tied_items is not None and kind in self._tied_items[2]
+
+    def _in_first(self, context: object) -> object:
+        """The same place in the first case."""
+        first = self._pair[0]  # type: ignore[index]
         path = items.path_of(context)
-        if not path:
-            return (first, self.true, 1) if kind == added else None
-        if path[0][0] != added:
+        return items.ItemContext(first, path) if path else first
+
+    def _shared_place(self, context: object, name: str, count: bool = False) -> bool:
+        """Whether the fact ``name`` (or, with ``count``, the count of kind ``name``) at
+        ``context`` of the second case is the first case's."""
+        path = items.path_of(context)
+        if path:
+            return self._top_shared(path[0][0])
+        if count:  # the count of an outermost kind
+            return (self._tied_items is not None and name in self._tied_items[2]) and not (
+                self._added is not None and name == self._added[2])
+        return self._tied.get(name) == self._pair
+
+    def _fact_home(self, name: str, context: object) -> object:
+        """Where the fact ``name`` of ``context`` is declared: the first case's place when the
+        second case shares it, else ``context`` itself (also for a fact declared before a tie)."""
+        if self._pair is None or items.base_case(context) != self._pair[1] or not self._shared_place(context, name):
+            return context
+        return _unless_own(self.fact_raw, context, self._in_first(context), name)
+
+    def _count_home(self, parent: object, kind: str) -> object:
+        if self._pair is None or items.base_case(parent) != self._pair[1] or not self._shared_place(parent, kind, count=True):
+            return parent
+        return _unless_own(self.counts, parent, self._in_first(parent), kind)
+
+    def _twin(self, context: object, name: str, count: bool = False) -> object | None:
+        """The second case's place that shares the first case's ``context`` (for a fact or a
+        count), or None."""
+        if self._pair is None or items.base_case(context) != self._pair[0] or self._pair[0] == self._pair[1]:
             return None
-        index = path[0][1]
-        return items.ItemContext(first, path), self.count_term(first, added) > index, 0
+        second = self._pair[1]
+        path = items.path_of(context)
+        place = items.ItemContext(second, path) if path else second
+        return place if self._shared_place(place, name, count) else None
+
+    def _case_home(self, name: str, context: object, slot: str | None) -> object:
+        """Where the decision ``name`` of ``context`` is encoded: in the first case when the
+        second case shares everything it reads (``Cones.reads``), so both cases' products,
+        roundings and rank are one term."""
+        if self._pair is None or items.base_case(context) != self._pair[1]:
+            return context
+        path = items.path_of(context)
+        if path and not self._top_shared(path[0][0]):
+            return context
+        for what, which in self.cones.reads(name, slot):
+            if what == "fact" and self._tied.get(which) != self._pair:
+                return context
+            if what in ("item", "count") and not self._kind_shared(which, what == "count"):
+                return context
+            if what not in ("fact", "item", "count"):
+                return context
+        return self._in_first(context)
+
+    def _kind_shared(self, kind: str, count: bool) -> bool:
+        """Whether the facts (or, with ``count``, the counts) of the items of ``kind`` are one
+        term in both cases, at every place."""
+        chain = self.statute.kind_chain(kind)
+        if count and len(chain) == 1:
+            return self._shared_place(self._pair[1], kind, count=True)  # type: ignore[index]
+        return self._top_shared(chain[0])
+
+    def _slot_home(self, name: str, slot: str | None) -> str | None:
+        """The first version slot that decides ``name`` exactly as ``slot`` does (``Cones.same``),
+        so that the law before and after an amendment shares what the amendment leaves alone."""
+        if len(self.versions) < 2 or self.periods:
+            return slot
+        for other in self.versions:
+            if other == slot:
+                return slot
+            if self.cones.same(name, other, slot):
+                return other
+        return slot
+
+    def _home(self, name: str, case: object, slot: str | None) -> tuple[object, str | None]:
+        """The (case, slot) whose encoding of the decision ``name`` serves (case, slot)."""
+        slot = self._slot_home(name, slot)
+        return self._case_home(name, case, slot), slot
 
     def _slots(self, kind: str, context: object) -> list[tuple[object, Term]]:
         """(item context, 'the slot holds an item') for each slot of ``kind`` in ``context``."""
@@ -759,10 +830,7 @@ class Encoder:
         last = len(bounds) - 1
         defined = x_def if table.has_above else _AND(x_def, _in_row(x, bounds[-1], table.is_exclusive(last)))
         if not table.marginal:
-            result = values[-1] if table.has_above else values[len(bounds) - 1]
-            for row, bound, value in reversed(list(zip(range(len(bounds)), bounds, values))):
-                result = _IF(_in_row(x, bound, table.is_exclusive(row)), value, result)
-            return result, defined
+            return self._rows(x, bounds, table, values), defined
         zero = z3.RealVal(0, self.ctx)
         parts = []
         lower: Term = zero
@@ -1030,10 +1098,15 @@ class Encoder:
         real = z3.is_real(term) or z3.is_real(other) or any(v.denominator != 1 for v in values)
         if real:
             term, other = self._real(term), self._real(other)
+        key = (term.get_id(), tuple(values), other.get_id(), real)
+        known = self._splits.get(key)
+        if known is not None:  # the same split again (a parameter in many rows of a table): one term
+            return known[2]
         number = (lambda v: self.const(ir.RATE, v)) if real else (lambda v: self.const(ir.INT, int(v)))
         result: Term = mk_const(self.ctx, self._name("product", next(self._bit_names)), other.sort())
         for value in reversed(values):
             result = _IF(_EQ(term, number(value)), number(value) * other, result)
+        self._splits[key] = (term, other, result)  # the terms kept alive: their ids stay unique
         return result
 
     def _combine(self, bounded: list[tuple[Term, tuple[Fraction, Fraction, int]]]):
@@ -1220,9 +1293,26 @@ class Encoder:
         if table.input.kind != "date":
             bounds = [self._real(b) for b in bounds]
         products = [self._times_constant(v, self.node(v, case, table_slot)[0], other, table_slot) for v in table.values]
-        result = products[-1] if table.has_above else products[len(bounds) - 1]
-        for row, bound, product in reversed(list(zip(range(len(bounds)), bounds, products))):
-            result = _IF(_in_row(x, bound, table.is_exclusive(row)), product, result)
+        return self._rows(x, bounds, table, products)
+
+    def _rows(self, x: Term, bounds: list[Term], table: TableInfo, results: list[Term]) -> Term:
+        """A flat table's lookup of ``x`` as an if-chain over its rows, ``results`` one per row
+        (and one more for ``above``). Consecutive rows with the same result are one test: the
+        chain's value is the same (a row whose bound is a numeral below the next tested row's
+        bound is caught by that test too; beyond the last row the chain gives the ``above``
+        result, or, without one, the lookup is undefined whatever its value), and the solver
+        has fewer row tests to split on: the 2026 Bijlage I has 69 rows and 32 distinct
+        percentages in its first column, so a comparison of two amounts through it (two
+        households, or the law before and after a change) is cheaper."""
+        last = len(bounds) - 1
+        result = results[-1] if table.has_above else results[last]
+        head: tuple[Term, Term | None] = (result, None)  # the chain's first result and its row's bound (None: no test)
+        for row in range(last, -1, -1):
+            value, bound = results[row], bounds[row]
+            if value.eq(head[0]) and (head[1] is None or _numerals_ascending(bound, head[1])):
+                continue
+            result = _IF(_in_row(x, bound, table.is_exclusive(row)), value, result)
+            head = (value, bound)
         return result
 
     def _times_constant(self, factor: ir.Node, constant: Term, other: Term, slot: str | None) -> Term:
@@ -1260,6 +1350,16 @@ _FINITE_OPS: dict[str, Callable[[tuple[Fraction, ...]], Fraction]] = {
 }
 
 
+def _unless_own(terms: dict, place: object, home: object, name: str) -> object:
+    """``home``, unless ``place`` has a term of its own (declared before the two cases were
+    tied, and tied by an equality then): ``place``."""
+    own = terms.get((place, name))
+    if own is None:
+        return home
+    shared = terms.get((home, name))
+    return home if shared is not None and shared.eq(own) else place
+
+
 def numeral(term: Term) -> Fraction | None:
     """The exact value of an int or rational numeral of a model (None for anything else), at
     any length (see ``_integer``)."""
@@ -1291,6 +1391,13 @@ def _all(function: Callable, values: list) -> Fraction | None:
 
 def _negated(value: Fraction | None) -> Fraction | None:
     return None if value is None else -value
+
+
+def _numerals_ascending(lower: Term, upper: Term) -> bool:
+    """Whether both bounds are numerals and ``lower < upper``: then an input in the lower row
+    (``up to`` or ``below``) is in the upper one too."""
+    low, high = numeral(z3.simplify(lower)), numeral(z3.simplify(upper))
+    return low is not None and high is not None and low < high
 
 
 def _in_row(x: Term, bound: Term, exclusive: bool) -> Term:
