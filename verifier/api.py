@@ -829,13 +829,13 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
             ))
         models = [chosen]
     for name in decisions or []:  # each named decision is one of some statute compared
-        if not any(name in own_decisions(m) for m in models):
+        if not any(name in _diffable(m) for m in models):
             _check_diff_decisions(models[0], [name], [])
     results: list[Result] = []
     for model in models:
         before = version_on(model, info.in_force, exclude=(amendment,))
         after = version_on(model, info.in_force, include=(amendment,))
-        mine = [name for name in decisions if name in own_decisions(model)] if decisions else None
+        mine = [name for name in decisions if name in _diffable(model)] if decisions else None
         if decisions and not mine:
             continue
         _check_diff_decisions(model, mine or [], [before, after])
@@ -844,9 +844,17 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
     return results
 
 
+def _diffable(model: StatuteModel) -> list[str]:
+    """The decisions a diff of the statute can compare: its own, and its decisions per item
+    (compared item by item, verifier/diff.py)."""
+    return own_decisions(model) + list(model.item_decisions)
+
+
 def _check_diff_decisions(model: StatuteModel, decisions: list[str], versions: list[Version]) -> None:
     """Each decision named for a diff exists, and in both versions."""
     for name in decisions:
+        if name in model.item_decisions:
+            continue  # declared by the statute, in every version (amendments do not add them)
         if name not in model.decisions:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
         lacking = [v.label for v in versions if not v.has_decision(name)]
@@ -874,16 +882,7 @@ def diff(
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))
         model = pick_statute(program, statute)
         before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
-    for name in decisions or []:
-        if name not in model.decisions:
-            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
-        lacking = [v.label for v in (before, after) if not v.has_decision(name)]
-        if lacking:  # an amendment adds it: there is nothing to compare it with
-            raise LexproofError(Diagnostic(
-                Span("<command line>", 1, 1, 1, 1),
-                f"decision '{name}' does not exist in {lacking[0]} (amendment "
-                f"{model.decisions[name].origin} adds it); a diff compares decisions both versions have",
-            ))
+    _check_diff_decisions(model, decisions or [], [before, after])
     results = diff_versions(model, before, after, budget, decisions, jobs=jobs)
     _name_article_statutes(program, results)
     return results
