@@ -381,10 +381,15 @@ class Encoder:
         encodings per decision at 3,000 rules), and each decision's solver still holds only
         its cone. A solver holding more would be just as sound, only slower."""
         result = self.decision(name, case, slot)
-        root: Owner = ("decision", name, case, slot)
+        self.focus_owners([("decision", name, case, slot)])
+        return result
+
+    def focus_owners(self, roots: list[Owner]) -> None:
+        """As ``focus``, for several roots encoded already (a decision per item at every slot,
+        and the counts of items that say which slots hold one): the union of their cones."""
         cone: list[Owner] = []
-        seen: set[Owner] = {root}
-        todo = [root]
+        seen: set[Owner] = set(roots)
+        todo = list(roots)
         while todo:
             owner = todo.pop()
             cone.append(owner)
@@ -394,7 +399,6 @@ class Encoder:
                     todo.append(other)
         facts = {(o[1], o[2]) for o in cone if o is not None and o[0] == "fact"}
         self._focus = (cone, facts)
-        return result
 
     # --- tracking ---
     def _track(self, key: str, constraint: Term, tracker: Tracker) -> None:
