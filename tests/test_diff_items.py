@@ -297,3 +297,20 @@ def test_the_command_line_shows_the_item_and_accepts_a_decision_per_item(tmp_pat
     dutch = runner.invoke(main, ["diff", str(path), "--amendment", "A", "--decision", "eerste", "--lang", "nl"])
     assert dutch.exit_code == 0, dutch.output
     assert "vergeleken per kind" in dutch.output and "] van " in dutch.output
+
+
+def test_a_diff_on_two_processes_keeps_the_item(tmp_path) -> None:
+    """Results come back from the workers through verifier/cache.py: the item (and the
+    decision's outcomes at it) once got lost there, '-j 2' giving empty outcomes and no item."""
+    from lexproof.verifier import api
+
+    path = tmp_path / "kb.law"
+    path.write_text(STATUTE + AMENDMENT, encoding="utf-8")
+    program = api.load(str(path))
+    one = [r.to_json() for r in api.diff(program, amendment="A", jobs=1)]
+    two = [r.to_json() for r in api.diff(program, amendment="A", jobs=2)]
+    assert two == one
+    eerste = next(r for r in one if r["name"] == "eerste")
+    assert eerste["item"].startswith("kind[") and eerste["outcome"]["after"]["eerste"]["value"] == "200.00"
+    (result,) = api.diff(program, amendment="A", decisions=["eerste"])
+    assert api.result_from_data(program, api.result_to_data(result)).to_json() == result.to_json()
