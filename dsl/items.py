@@ -89,6 +89,15 @@ def item_rows(statute, facts: dict, context: object = None, kinds: list[str] | N
     return rows
 
 
+def parse_label(text: str, case: str | None = None) -> ItemContext:
+    """The context ``label`` writes: ``kind[2].contract[1]`` (1-based) -> ``((kind, 1), (contract, 0))``."""
+    path = []
+    for part in text.split("."):
+        kind, _, index = part.rstrip("]").partition("[")
+        path.append((kind, int(index) - 1))
+    return ItemContext(case, tuple(path))
+
+
 def label_path(context: object) -> str:
     """``kind[2].contract[1]``, without the case name."""
     return ".".join(f"{kind}[{index + 1}]" for kind, index in path_of(context))

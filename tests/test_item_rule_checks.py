@@ -106,3 +106,52 @@ def test_no_false_alarms_on_the_household_benchmark() -> None:
     statute = load(household_statute_text(20))
     results = api.builtin_checks(statute, None, Budget(), undated=DAY)
     assert [(r.code, r.name, r.status) for r in results if r.status != "clean"] == []
+
+
+def _per_decision_encoders(monkeypatch) -> None:
+    """builtin_checks as before the shared encoder: an encoder per decision per item."""
+    import lexproof.verifier.item_checks as item_checks
+
+    original = item_checks.run_item_checks
+
+    def fresh(*args, encoder=None, **kwargs):  # noqa: ARG001 - dropped on purpose
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(item_checks, "run_item_checks", fresh)
+
+
+def _report(statute) -> list[dict]:
+    return [r.to_json() for r in api.builtin_checks(statute, None, Budget(), undated=DAY)]
+
+
+def test_the_shared_encoder_gives_the_same_report_as_an_encoder_per_decision(monkeypatch) -> None:
+    """The decisions per item are checked on the encoder of their version's case decisions
+    (verifier/api.py, ``_item_run``), which has encoded them at every slot already. The report
+    (findings, messages, witnesses) is the same as with an encoder per decision, on the planted
+    defects and on the household benchmark (whose checks find nothing)."""
+    statutes = [load(PLANTED), load(household_statute_text(30))]
+    shared = [_report(statute) for statute in statutes]
+    assert any(shared[0]) and shared[1] == []
+    _per_decision_encoders(monkeypatch)
+    assert [_report(statute) for statute in statutes] == shared
+
+
+def test_the_decisions_per_item_are_not_encoded_again(monkeypatch) -> None:
+    """One encoder per version for the case decisions and the decisions per item (the
+    household benchmark cost 5 minutes of CPU at 10,000 rules, a third of it encoding the
+    decisions per item again, an encoder per decision per version, after the case decisions
+    that sum them had encoded them)."""
+    from lexproof.dsl.consolidate import distinct_versions
+    from lexproof.verifier import encoding
+
+    made = []
+    original = encoding.Encoder.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(encoding.Encoder, "__init__", counted)
+    statute = load(household_statute_text(30))
+    assert api.builtin_checks(statute, None, Budget(), undated=DAY) == []
+    assert len(made) == len(distinct_versions(statute, DAY))

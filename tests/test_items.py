@@ -685,7 +685,9 @@ amendment A amends S in force 2026-01-01
   replace rule jong [art. 1]: per_kind = €100 if leeftijd < 14
 """
     program = check_files([parse_text(text, "d.law")])
-    (result,) = api.diff(program, amendment="A")
+    by_name = {r.name: r for r in api.diff(program, amendment="A")}
+    assert set(by_name) == {"totaal", "per_kind"}  # the decision per item too (tests/test_diff_items.py)
+    result = by_name["totaal"]
     assert result.status == "changed"
     rows = result.details["rows"]
     witness = result.witnesses[0].facts[None]

@@ -31,6 +31,7 @@ from lexproof.verifier.casefile import key_positions, parse_case_json, read_case
 from lexproof.verifier.checks import ALL_CHECKS, run_checks
 from lexproof.verifier.cone_cache import ConeCache
 from lexproof.verifier.diff import diff_versions
+from lexproof.verifier.encoding import Encoder
 from lexproof.verifier.load_cache import LoadCache
 from lexproof.verifier.properties import check_property, default_version, run_example, run_query
 from lexproof.verifier.questions import check_questions
@@ -580,6 +581,8 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
             found_in[key].append(label)
 
     dated = reads_peildatum(statute)
+    item_runs: list[tuple[Version, dict[str, tuple], list[Result]]] = []  # per version: its decisions per item
+    item_seen: set[tuple] = set()  # their signatures searched already
     for version in versions:
         fresh: dict[str, tuple] = {}  # decision -> signature, for the decisions to search
         # Rules that read the peildatum may decide differently on each day of the period the
@@ -605,26 +608,27 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
             else:
                 by_signature[signature] = []
                 fresh[decision] = signature
-        if not fresh:
-            continue
-        for result in _version_findings(statute, version, budget, only, list(fresh), period, cones):
-            key = (result.code, result.name, result.status)
-            owner = _decision_of(statute, version, result)
-            if owner in fresh and key not in by_signature[fresh[owner]]:
-                by_signature[fresh[owner]].append(key)
-            if key not in found:
-                found[key] = result
-                found_in[key] = []
-            record(key, version.label)
+        # One encoder for the version's case decisions and then its decisions per item: the
+        # case decisions that read items (a sum over the children) have encoded the decisions
+        # per item at every slot already, and an encoder per decision per item did it again.
+        shared = Encoder(statute, {None: version}, periods={None: period} if period is not None else None) \
+            if statute.item_decisions else None
+        if fresh:
+            for result in _version_findings(statute, version, budget, only, list(fresh), period, cones, shared):
+                key = (result.code, result.name, result.status)
+                owner = _decision_of(statute, version, result)
+                if owner in fresh and key not in by_signature[fresh[owner]]:
+                    by_signature[fresh[owner]].append(key)
+                if key not in found:
+                    found[key] = result
+                    found_in[key] = []
+                record(key, version.label)
+        if shared is not None:  # its decisions per item, now (reported after every case decision, below)
+            item_runs.append(_item_run(statute, version, budget, only, decisions, period if dated else None,
+                                       covered, checked_rules, item_seen, shared))
     if statute.item_decisions:  # decisions per item: conflicts and gaps at any item (verifier/item_checks.py)
-        from lexproof.verifier.item_checks import run_item_checks
-
         item_signatures: dict[tuple, list[tuple]] = {}  # as by_signature, for decisions per item
-        for version in versions:
-            span = (day, day) if day is not None else version_period(statute, version)
-            period = (span[0].toordinal(), span[1].toordinal()) if dated else None
-            fresh_items = _fresh_item_decisions(statute, version, decisions, period if dated else None,
-                                                covered, checked_rules)
+        for version, fresh_items, item_results in item_runs:
             for name, signature in list(fresh_items.items()):
                 if signature in item_signatures:  # the same meaning as in a version checked already
                     for key in item_signatures[signature]:
@@ -634,7 +638,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
                     item_signatures[signature] = []
             if not fresh_items:
                 continue
-            for result in run_item_checks(statute, version, budget, only, period=period, decisions=list(fresh_items)):
+            for result in item_results:
                 key = (result.code, result.name, result.status)
                 owner = result.details.get("decision")
                 if owner in fresh_items and key not in item_signatures[fresh_items[owner]]:
@@ -651,28 +655,48 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
 
 
 def _version_findings(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
-                      decisions: list[str], period: tuple[int, int] | None, cones: ConeCache | None) -> list[Result]:
+                      decisions: list[str], period: tuple[int, int] | None, cones: ConeCache | None,
+                      encoder: Encoder | None = None) -> list[Result]:
     """``run_checks`` of these decisions, each decision's findings read from ``cones`` when its
     cone is unchanged since a run that stored them, in the order one ``run_checks`` gives (it
     checks the decisions in turn, so each decision's findings are contiguous)."""
     if cones is None or not cones.usable(statute):
-        return run_checks(statute, version, budget, only, decisions=decisions, period=period)
+        return run_checks(statute, version, budget, only, decisions=decisions, period=period, encoder=encoder)
     options = {"rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms, "only": list(only), "period": period}
     keys = {decision: cones.key(statute, version, decision, options) for decision in decisions}
     cached = {decision: cones.load(key, statute) for decision, key in keys.items()}
     todo = [decision for decision in decisions if cached[decision] is None]
-    fresh = run_checks(statute, version, budget, only, decisions=todo, period=period) if todo else []
+    fresh = run_checks(statute, version, budget, only, decisions=todo, period=period, encoder=encoder) if todo else []
     by_decision: dict[str, list[Result]] = {decision: [] for decision in todo}
     for result in fresh:
         owner = _decision_of(statute, version, result)
         if owner not in by_decision:  # cannot be attributed: check everything afresh, store nothing
-            return run_checks(statute, version, budget, only, decisions=decisions, period=period)
+            return run_checks(statute, version, budget, only, decisions=decisions, period=period, encoder=encoder)
         by_decision[owner].append(result)
     for decision in todo:
         if all(_cacheable(result) for result in by_decision[decision]):  # never an 'unknown'
             cones.store(keys[decision], by_decision[decision])
     return [result for decision in decisions
             for result in (by_decision[decision] if cached[decision] is None else cached[decision])]
+
+
+def _item_run(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
+              decisions: Collection[str] | None, period: tuple[int, int] | None, covered: set[str],
+              checked_rules: set[str], seen: set[tuple], encoder: Encoder) -> tuple[Version, dict[str, tuple], list[Result]]:
+    """The version's decisions per item to check (with their signatures), and the findings of
+    those whose signature no earlier version had (``seen``), searched on ``encoder``: what
+    ``builtin_checks`` then records, in version order, after the case decisions' findings."""
+    from lexproof.verifier.item_checks import run_item_checks
+
+    fresh_items = _fresh_item_decisions(statute, version, decisions, period, covered, checked_rules)
+    todo = []
+    for name, signature in fresh_items.items():  # in order: a signature met twice is searched once
+        if signature not in seen:
+            seen.add(signature)
+            todo.append(name)
+    results = run_item_checks(statute, version, budget, only, period=period, decisions=todo, encoder=encoder) \
+        if todo else []
+    return version, fresh_items, results
 
 
 def _fresh_item_decisions(statute: StatuteModel, version: Version, decisions: Collection[str] | None,
@@ -832,13 +856,13 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
             ))
         models = [chosen]
     for name in decisions or []:  # each named decision is one of some statute compared
-        if not any(name in own_decisions(m) for m in models):
+        if not any(name in _diffable(m) for m in models):
             _check_diff_decisions(models[0], [name], [])
     results: list[Result] = []
     for model in models:
         before = version_on(model, info.in_force, exclude=(amendment,))
         after = version_on(model, info.in_force, include=(amendment,))
-        mine = [name for name in decisions if name in own_decisions(model)] if decisions else None
+        mine = [name for name in decisions if name in _diffable(model)] if decisions else None
         if decisions and not mine:
             continue
         _check_diff_decisions(model, mine or [], [before, after])
@@ -847,9 +871,17 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
     return results
 
 
+def _diffable(model: StatuteModel) -> list[str]:
+    """The decisions a diff of the statute can compare: its own, and its decisions per item
+    (compared item by item, verifier/diff.py)."""
+    return own_decisions(model) + list(model.item_decisions)
+
+
 def _check_diff_decisions(model: StatuteModel, decisions: list[str], versions: list[Version]) -> None:
     """Each decision named for a diff exists, and in both versions."""
     for name in decisions:
+        if name in model.item_decisions:
+            continue  # declared by the statute, in every version (amendments do not add them)
         if name not in model.decisions:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
         lacking = [v.label for v in versions if not v.has_decision(name)]
@@ -877,16 +909,7 @@ def diff(
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))
         model = pick_statute(program, statute)
         before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
-    for name in decisions or []:
-        if name not in model.decisions:
-            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"unknown decision '{name}'"))
-        lacking = [v.label for v in (before, after) if not v.has_decision(name)]
-        if lacking:  # an amendment adds it: there is nothing to compare it with
-            raise LexproofError(Diagnostic(
-                Span("<command line>", 1, 1, 1, 1),
-                f"decision '{name}' does not exist in {lacking[0]} (amendment "
-                f"{model.decisions[name].origin} adds it); a diff compares decisions both versions have",
-            ))
+    _check_diff_decisions(model, decisions or [], [before, after])
     results = diff_versions(model, before, after, budget, decisions, jobs=jobs)
     _name_article_statutes(program, results)
     return results

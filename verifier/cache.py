@@ -44,7 +44,7 @@ from pathlib import Path
 import lark
 import z3
 
-from lexproof.dsl import ast
+from lexproof.dsl import ast, items
 from lexproof.dsl.consolidate import Version, version_on
 from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.evaluator import Evaluator
@@ -386,13 +386,16 @@ def _witness_to(witness: Witness) -> dict:
                                      "amendments": list(evaluator_versions[slot].amendments)
                                      + list(evaluator_versions[slot].foreign_amendments),
                                      "label": witness.versions[slot]}
-    return {
+    data = {
         "facts": [[case, _plain(values)] for case, values in witness.facts.items()],
         "versions": versions,
         "outcomes": [[slot, case] for slot, case in witness.outcomes],
         "focus": list(witness.focus),
         "note": witness.note,
     }
+    if witness.item is not None:  # a diff of a decision per item: its outcomes are at that item
+        data["item"] = witness.item
+    return data
 
 
 def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
@@ -411,9 +414,15 @@ def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
         versions[None if slot_key == "" else slot_key] = version
     facts = {case: _typed(values) for case, values in data["facts"]}
     evaluator = Evaluator(versions, facts)
-    outcomes = {(slot, case): Outcomes(evaluator, statute.decisions, case, slot) for slot, case in data["outcomes"]}
+    item = data.get("item")
+    if item is None:
+        outcomes = {(slot, case): Outcomes(evaluator, statute.decisions, case, slot) for slot, case in data["outcomes"]}
+    else:  # the decision per item, at the item (verifier/diff.py)
+        outcomes = {(slot, case): Outcomes(evaluator, data["focus"], items.parse_label(item, case), slot)
+                    for slot, case in data["outcomes"]}
     return Witness(statute, facts, {slot: v.label for slot, v in versions.items()}, outcomes,
-                   tuple(data["focus"]), data["note"], dates={slot: v.date for slot, v in versions.items()})
+                   tuple(data["focus"]), data["note"], dates={slot: v.date for slot, v in versions.items()},
+                   item=item)
 
 
 def _versions_of(outcomes) -> dict[str | None, Version]:

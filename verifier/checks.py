@@ -58,15 +58,17 @@ def _context(encoder: Encoder, version: Version, decision: str, budget: Budget) 
 @fewer_gc_passes
 def run_checks(
     statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...] = ALL_CHECKS,
-    decisions: list[str] | None = None, period: tuple[int, int] | None = None,
+    decisions: list[str] | None = None, period: tuple[int, int] | None = None, encoder: Encoder | None = None,
 ) -> list[Result]:
     """Every finding for every decision (or the given ones) of one version. ``period``: the
     days (numbers) the version stands for; a rule that reads the peildatum is checked on each
-    of them (default: the version's own date)."""
+    of them (default: the version's own date). ``encoder``: one for this version and period
+    to encode on (the decisions per item are checked on it next, verifier/item_checks.py)."""
     results: list[Result] = []
     # One encoder (and z3 context) for the run: a decision read by many others is encoded
     # once; each decision gets a solver with its own cone (Encoder.focus).
-    encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
+    if encoder is None:
+        encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
     for decision in own_decisions(statute) if decisions is None else decisions:
         if not version.has_decision(decision):
             continue  # an amendment this version lacks adds it: nothing to check here

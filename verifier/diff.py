@@ -29,6 +29,7 @@ from fractions import Fraction
 
 import z3
 
+from lexproof.dsl import items
 from lexproof.dsl.consolidate import Version
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
 from lexproof.dsl.items import fact_json
@@ -68,8 +69,16 @@ def _shared_decisions(statute: StatuteModel, before: Version, after: Version) ->
     its first date) is not law there, and comparing it would stop with 'has no value'."""
     from lexproof.verifier.api import _decision_cone  # lexproof.verifier.api imports this module
 
-    return [name for name in own_decisions(statute) if before.has_decision(name) and after.has_decision(name)
+    names = own_decisions(statute) + list(statute.item_decisions)  # decisions per item too, item by item
+    return [name for name in names if _has_decision(before, name) and _has_decision(after, name)
             and not _decision_cone(statute, before, name)[1] and not _decision_cone(statute, after, name)[1]]
+
+
+def _has_decision(version: Version, name: str) -> bool:
+    """Whether the version has the decision: a case's decision (an amendment may add it), or a
+    decision per item (the statute declares those, amendments do not add them)."""
+    info = version.statute.item_decisions.get(name)
+    return version.applies(info.origin) if info is not None else version.has_decision(name)
 
 
 def has_unknown(result: Result) -> bool:
@@ -122,10 +131,12 @@ class _Diff:
     regions: dict[str, Term]
     before_term: Term
     after_term: Term
+    defined_terms: tuple[Term, Term]  # whether the outcome is defined before and after
+    per: str | None = None  # the kind of a decision per item, compared item by item (at the chosen item)
 
     @property
     def kind(self) -> str:
-        return self.statute.decisions[self.name].type.kind
+        return self.statute.decision_info(self.name).type.kind
 
     def check(self, region: str, *extra: Term) -> str:
         return check(self.solver, *self.trackers, self.goals[region], *extra)
@@ -133,6 +144,33 @@ class _Diff:
     def replay(self, facts: dict[str, object]) -> tuple[Evaluator, DecisionOutcome, DecisionOutcome]:
         evaluator = Evaluator({"before": self.before, "after": self.after}, {None: facts})
         return evaluator, evaluator.decision(self.name, None, "before"), evaluator.decision(self.name, None, "after")
+
+    def replay_items(self, facts: dict[str, object]) -> tuple[Evaluator, list[tuple[object, DecisionOutcome, DecisionOutcome]]]:
+        """The evaluator's outcome before and after at every item of the decision's kind the
+        case holds (parents before their items, in list order)."""
+        evaluator = Evaluator({"before": self.before, "after": self.after}, {None: facts})
+        contexts = [c for c in items.item_contexts(self.statute, facts, None) if items.path_of(c)[-1][0] == self.per]
+        return evaluator, [(c, evaluator.decision(self.name, c, "before"), evaluator.decision(self.name, c, "after"))
+                           for c in contexts]
+
+    def replay_at(self, facts: dict[str, object], wanted) -> tuple[Evaluator, object, DecisionOutcome, DecisionOutcome]:
+        """The case's outcome (``context`` None), or for a decision per item the first item whose
+        outcomes before and after satisfy ``wanted``; an internal error when no item does: the
+        solver put the case in a region the evaluator does not confirm."""
+        if self.per is None:
+            evaluator, ob, oa = self.replay(facts)
+            return evaluator, None, ob, oa
+        evaluator, outcomes = self.replay_items(facts)
+        for context, ob, oa in outcomes:
+            if wanted(ob, oa):
+                return evaluator, context, ob, oa
+        shown = ", ".join(f"{items.label(c)}: {_outcome_text(ob)} -> {_outcome_text(oa)}" for c, ob, oa in outcomes)
+        raise InternalError(f"diff of {self.name}: no item of the case {facts} changes as the solver says "
+                            f"(the evaluator gives {shown or 'no items'})")
+
+
+def _outcome_text(outcome: DecisionOutcome) -> str:
+    return str(outcome.value) if outcome.defined else outcome.status
 
 
 class _Questions:
@@ -181,28 +219,61 @@ def _regions(kind: str, before: tuple[Term, Term], after: tuple[Term, Term], cha
     return {"changes": changed}
 
 
+def _item_terms(encoder: Encoder, name: str, kind: str) -> tuple[tuple[Term, Term], tuple[Term, Term], Term]:
+    """A decision per item, compared item by item: its (value, defined) before and after at
+    one item the solver chooses (``item!chosen``, a slot of the kind: kind[1..N], with every
+    slot of its parents for a nested kind), and 'the chosen slot holds an item'. A region
+    over these terms holds the cases in which SOME item is in it, so 'nobody' (unsat) means no
+    item of any case; the same item is compared before and after, as the case's items are the
+    same in both versions."""
+    from lexproof.verifier.item_checks import _present, item_contexts_of
+
+    contexts = item_contexts_of(encoder.statute, kind)
+    chosen = z3.Int("item!chosen", encoder.ctx)
+    pairs = [(encoder.decision(name, c, "before"), encoder.decision(name, c, "after")) for c in contexts]
+    where = z3.Or([z3.And(chosen == index, _present(encoder, c)) for index, c in enumerate(contexts)])
+
+    def pick(column: int, part: int) -> Term:
+        term = pairs[-1][column][part]
+        for index in range(len(pairs) - 2, -1, -1):
+            term = z3.If(chosen == index, pairs[index][column][part], term)
+        return term
+
+    return (pick(0, 0), pick(0, 1)), (pick(1, 0), pick(1, 1)), where
+
+
 def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> Result:
-    info = statute.decisions[name]
+    info = statute.decision_info(name)
+    per = statute.decision_kind.get(name)
     encoder = Encoder(statute, {"before": before, "after": after})
-    vb, db = encoder.decision(name, None, "before")
-    va, da = encoder.decision(name, None, "after")
+    if per is None:
+        vb, db = encoder.decision(name, None, "before")
+        va, da = encoder.decision(name, None, "after")
+    else:
+        (vb, db), (va, da), where = _item_terms(encoder, name, per)
     changed = z3.Or(db != da, z3.And(db, da, vb != va))
     regions = {"changed": changed, **_regions(info.type.kind, (vb, db), (va, da), changed)}
+    if per is not None:  # at an item the case holds
+        regions = {key: z3.And(where, term) for key, term in regions.items()}
     solver = new_solver(encoder, budget)
     goals = {}
     for key, term in regions.items():
         goals[key] = z3.Bool(f"goal!{key}", encoder.ctx)
         solver.add(z3.Implies(goals[key], term))
-    diff = _Diff(statute, name, before, after, budget, encoder, solver, encoder.assumptions(), goals, regions, vb, va)
+    diff = _Diff(statute, name, before, after, budget, encoder, solver, encoder.assumptions(), goals, regions, vb, va,
+                 (db, da), per)
     label = f"{before.label} -> {after.label}"
     result = Result("diff", name, "unknown", info.span, statute=statute.name, version=label)
+    if per is not None:
+        result.details = {"per": per}
     status = diff.check("changed")
     if status == "unknown":
         result.message = UNKNOWN_REASON
         return result
     if status == "unsat":
         result.status = "unchanged"
-        result.message = f"{name} is the same for every case"
+        result.message = f"{name} is the same for every case" if per is None else \
+            f"{name} is the same for every {per} of every case"
         return result
     # cone_facts looks at every rule of both versions, so it may name a fact that only a decision
     # the diff never encodes reads (d0 = f0 before, read after only by d1's 'if d0 = d0'): no
@@ -221,7 +292,10 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     result.status = "changed"
     result.witnesses = witnesses
     result.message = f"{name} changes in {len(rows)} group(s)"
+    if per is not None:
+        result.message += f", compared {per} by {per}"
     result.details = {
+        **({"per": per} if per is not None else {}),
         "rows": rows,
         "complete": all(part.complete for part in parts),
         **({"incomplete_reason": "; ".join(reasons)} if reasons else {}),
@@ -246,10 +320,10 @@ def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
         return _Part(direction, "none")
     if status != "sat":
         return _Part(direction, "unknown", combinations=None, complete=False, reason=UNKNOWN_REASON)
-    encoder, info = diff.encoder, diff.statute.decisions[diff.name]
+    encoder, info = diff.encoder, diff.statute.decision_info(diff.name)
     labels = [
-        ("before defined", encoder.decision(diff.name, None, "before")[1], lambda v: z3.is_true(v)),
-        ("after defined", encoder.decision(diff.name, None, "after")[1], lambda v: z3.is_true(v)),
+        ("before defined", diff.defined_terms[0], lambda v: z3.is_true(v)),
+        ("after defined", diff.defined_terms[1], lambda v: z3.is_true(v)),
     ]
     finite_outcome = info.type.kind in ("bool", "enum")
     if finite_outcome:
@@ -270,8 +344,21 @@ def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
 
 
 def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome: bool) -> None:
-    statute, name, info = diff.statute, diff.name, diff.statute.decisions[diff.name]
-    evaluator, ob, oa = diff.replay(row.witness)
+    statute, name, info = diff.statute, diff.name, diff.statute.decision_info(diff.name)
+
+    def as_row(ob: DecisionOutcome, oa: DecisionOutcome) -> bool:
+        """The change goes the part's direction; at an item, also as the row's label says
+        (defined or not, and for bool and enum the values), so its texts fit the item."""
+        if _direction(info.type.kind, ob, oa) != part.direction:
+            return False
+        if diff.per is None:
+            return True
+        if (ob.defined, oa.defined) != tuple(row.label[:2]):
+            return False
+        return not finite_outcome or ((not ob.defined or ob.value == row.label[2])
+                                      and (not oa.defined or oa.value == row.label[3]))
+
+    evaluator, context, ob, oa = diff.replay_at(row.witness, as_row)
     seen = _direction(info.type.kind, ob, oa)
     if seen != part.direction:
         raise InternalError(
@@ -284,17 +371,23 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         before_text = format_value(ob.value, info.type) if ob.defined else ob.status
         after_text = format_value(oa.value, info.type) if oa.defined else oa.status
         before_text, after_text = f"e.g. {before_text}", f"e.g. {after_text}"
-    part.rows.append({
+    entry = {
         "when": ", ".join(describe_row(statute, row, region.finite_facts)),
         "before": before_text,
         "after": after_text,
         "direction": part.direction,
         "combinations": row.combinations,
         "witness": {f: fact_json(statute, f, v) for f, v in row.witness.items()},
-    })
-    outcomes = {(slot, None): Outcomes(evaluator, statute.decisions, None, slot) for slot in ("before", "after")}
+    }
+    item = None
+    if context is None:
+        outcomes = {(slot, None): Outcomes(evaluator, statute.decisions, None, slot) for slot in ("before", "after")}
+    else:  # the item's outcome, as the outcome of the example
+        item = entry["item"] = items.label(context)
+        outcomes = {(slot, None): Outcomes(evaluator, [name], context, slot) for slot in ("before", "after")}
+    part.rows.append(entry)
     part.witnesses.append(Witness(statute, {None: row.witness}, {"before": diff.before.label, "after": diff.after.label},
-                                  outcomes, (name,)))
+                                  outcomes, (name,), item=item))
 
 
 def _distinct_combinations(region: Region) -> int:
@@ -350,7 +443,7 @@ def _confirm(
     """The bound as reported, if the solver finds no case beyond it, and either a case at it
     (replayed through the evaluator, which must give exactly that change) or none (a bound
     approached but not attained). None when it is not a bound or the solver cannot tell."""
-    info = diff.statute.decisions[diff.name]
+    info = diff.statute.decision_info(diff.name)
     const = diff.encoder.const(info.type, value)
     beyond = delta < const if end == "min" else delta > const
     if questions.check(direction, beyond) != "unsat":
@@ -361,14 +454,21 @@ def _confirm(
     if at != "sat":
         return None
     facts = read_cases(diff.encoder, questions.model())[None]
-    _, ob, oa = diff.replay(facts)
-    if not (ob.defined and oa.defined and oa.value - ob.value == value):
+
+    def by_value(ob: DecisionOutcome, oa: DecisionOutcome) -> bool:
+        return ob.defined and oa.defined and oa.value - ob.value == value
+
+    _, context, ob, oa = diff.replay_at(facts, by_value)
+    if not by_value(ob, oa):
         raise InternalError(
             f"diff of {diff.name}: the case {facts} should change by {value} ({direction}), "
             f"but the evaluator gives {ob.value if ob.defined else ob.status} -> {oa.value if oa.defined else oa.status}"
         )
     witness = {f: fact_json(diff.statute, f, v) for f, v in facts.items()}
-    return {"value": to_json(value, info.type), "attained": True, "witness": witness}
+    found = {"value": to_json(value, info.type), "attained": True, "witness": witness}
+    if context is not None:
+        found["item"] = items.label(context)
+    return found
 
 
 SEARCH_STEPS = 64
@@ -419,7 +519,7 @@ def _real_or_int(term: Term, value: Fraction) -> Term:
 def _optimize(diff: _Diff, direction: str, delta: Term, end: str) -> tuple[Fraction | int, bool] | str:
     """The optimizer's candidate (value, attained), or why there is none. An unbounded
     objective (z3 answers 'oo') is reported as such, not as a bound."""
-    info = diff.statute.decisions[diff.name]
+    info = diff.statute.decision_info(diff.name)
     optimizer = z3.Optimize(ctx=diff.encoder.ctx)
     optimizer.set("rlimit", min(diff.budget.rlimit, 2 * DELTA_RLIMIT))
     optimizer.set("timeout", min(diff.budget.timeout_ms, 2_000))

@@ -54,9 +54,20 @@ def _present(encoder: Encoder, context: items.ItemContext) -> Term:
     return z3.And(conditions)
 
 
+def _count_keys(context: items.ItemContext) -> list[tuple[object, str]]:
+    """The (parent, kind) of every count ``_present`` reads for the slot."""
+    return [(items.ItemContext(None, context.path[:depth]) if depth else None, kind)
+            for depth, (kind, _) in enumerate(context.path)]
+
+
 def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
-                    period: tuple[int, int] | None = None, decisions: list[str] | None = None) -> list[Result]:
-    """The findings of the decisions per item (or of ``decisions`` among them) in one version."""
+                    period: tuple[int, int] | None = None, decisions: list[str] | None = None,
+                    encoder: Encoder | None = None) -> list[Result]:
+    """The findings of the decisions per item (or of ``decisions`` among them) in one version.
+    ``encoder``: one for this version and period, shared with its case decisions' checks
+    (``run_checks``), focused on each decision's slots in turn; without it, an encoder per
+    decision. Either way a decision's solver holds its cone."""
+    shared = encoder
     results: list[Result] = []
     for name, kind in statute.decision_kind.items():
         if decisions is not None and name not in decisions:
@@ -68,11 +79,19 @@ def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, onl
         wants_rules = bool(rules) and ("dead" in only or "redundant" in only)
         if not wants_gap and not pairs and not wants_rules:
             continue
-        encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
         contexts = item_contexts_of(statute, kind)
+        if shared is None:
+            encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
+        else:
+            encoder = shared
+            encoder.sealed = False  # the previous decision's solver is done with
         for context in contexts:
             encoder.decision(name, context)
         present = {context: _present(encoder, context) for context in contexts}
+        if shared is not None:
+            encoder.focus_owners([("decision", name, context, None) for context in contexts]
+                                 + [("count", parent, kind_) for context in contexts
+                                    for parent, kind_ in _count_keys(context)])
         solver = new_solver(encoder, budget)
         trackers = encoder.assumptions()
         for first, second in pairs:

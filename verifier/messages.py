@@ -104,6 +104,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.combinations": {"en": "{count} combinations", "nl": "{count} combinaties"},
     "diff.every_case": {"en": "every case", "nl": "elk geval"},
     "diff.some_cases": {"en": "some cases", "nl": "een deel van de gevallen"},
+    "diff.at_item": {"en": "{item} of", "nl": "{item} van"},
     "diff.no_order": {"en": "changes for {count} combination(s) of enum/bool facts (the outcome has no order: nobody gains or loses)",
                       "nl": "verandert voor {count} combinatie(s) van keuze- of ja/nee-feiten (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit)"},
     "diff.counts": {"en": "who gains: {gains} combination(s) of enum/bool facts; who loses: {loses}; other changes: {changes}",
@@ -164,6 +165,9 @@ ENGINE_NL: list[tuple[str, str]] = [
      "de solver had te weinig tijd (verhoog --timeout); niets is vastgesteld"),
     (r"; this rests on (?P<basis>.*)", "; dit steunt op {basis}"),
     (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\)", "{d} verandert in {n} groep(en)"),
+    (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\), compared (?P<k>\S+) by (?P=k)",
+     "{d} verandert in {n} groep(en), vergeleken per {k}"),
+    (r"(?P<d>\S+) is the same for every (?P<k>\S+) of every case", "{d} is gelijk voor elke {k} van elk geval"),
 ]
 
 # An amount as the engine writes it in English ('€1,409.00', '-€0.50'), to be shown in Dutch.

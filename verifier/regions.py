@@ -212,7 +212,9 @@ def _refine(summary: _Summary, group: Row, members: list[Row], finite, numeric, 
     if numeric:
         group.ranges = summary.ranges(inside, group, numeric)
     box = summary.cube(group) + _box(encoder, group)
-    if not numeric or summary.check(*box, z3.Not(inside)) == "unsat":
+    # Without numeric facts a group of enum/bool combinations is exact by construction, unless
+    # the region also depends on a case's items, which no row describes: then ask.
+    if (not numeric and not encoder.statute.kinds) or summary.check(*box, z3.Not(inside)) == "unsat":
         group.exact = True
         return [group]
     if depth >= MAX_SPLIT_DEPTH or len(members) < 2:

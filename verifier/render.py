@@ -307,6 +307,8 @@ def print_diff_table(console: Console, result: Result, lang: str = "en") -> None
                  else f"{k} = {value_text(v, statute.facts[k].type, lang)}")
                 for k, v in facts.items() if not relevant or k in relevant or k in statute.kinds
             )
+            if "item" in row:  # a decision per item: the item whose outcome changes, in this case
+                example = msg("diff.at_item", lang, item=row["item"]) + " " + example
             table.add_row(localize_amounts(plain_row(row["when"], lang), lang), localize_amounts(row["before"], lang),
                           localize_amounts(row["after"], lang),
                           Text(direction_text(row, lang), style=style), example)
@@ -373,7 +375,7 @@ def _count(part: dict, lang: str = "en") -> str:
 def _decision_type(result: Result):
     if not result.witnesses:
         return None
-    return result.witnesses[0].statute.decisions[result.name].type
+    return result.witnesses[0].statute.decision_info(result.name).type
 
 
 def _delta_text(delta: dict, type_, lang: str = "en") -> str:

@@ -65,11 +65,14 @@ class Outcomes(Mapping[str, DecisionOutcome]):
     A witness is about a few decisions; evaluating all of them for every witness made each
     finding cost as much as the whole statute (a third of the checks at 10,000 rules)."""
 
-    def __init__(self, evaluator: Evaluator, names: Iterable[str], case: str | None = None,
+    def __init__(self, evaluator: Evaluator, names: Iterable[str], case: object = None,
                  slot: str | None = None) -> None:
+        """``case``: the case's name, or an item's context (lexproof.dsl.items) for the outcomes
+        of decisions per item at that item (a diff's example of a decision per item)."""
         version = evaluator.versions.get(slot)
-        if version is not None:  # only the decisions the version has (amendments may add some)
-            names = [name for name in names if version.has_decision(name)]
+        if version is not None:  # only the decisions the version has (amendments may add some);
+            # decisions per item are declared by the statute, never added by an amendment
+            names = [name for name in names if version.has_decision(name) or name in version.statute.item_decisions]
         self._evaluator, self._names, self._case, self._slot = evaluator, tuple(names), case, slot
         self._known = set(self._names)
 
@@ -102,6 +105,9 @@ class Witness:
     outcomes: dict[tuple[str | None, str | None], Mapping[str, DecisionOutcome]]  # (slot, case) -> outcomes
     focus: tuple[str, ...] = ()  # decisions the result is about (shown first)
     note: str | None = None
+    # a diff of a decision per item: the item whose outcome changes ('kind[2]'); ``outcomes``
+    # then hold the decision at that item
+    item: str | None = None
     # slot -> the date of its version (the peildatum), shown when the statute reads it
     dates: dict[str | None, dt.date] = field(default_factory=dict)
 
@@ -169,6 +175,8 @@ class Witness:
             data["article_statutes"] = _article_list(article_statutes(self.statute, data["articles"]))
         if self.note:
             data["note"] = self.note
+        if self.item:
+            data["item"] = self.item
         return data
 
 
@@ -263,6 +271,8 @@ class Result:
             data["case"] = first["case"]
             data["outcome"] = first["outcome"]
             data["versions"] = first["versions"]
+            if "item" in first:
+                data["item"] = first["item"]
             if len(self.witnesses) > 1:
                 data["cases"] = [w.to_json() for w in self.witnesses]
         if self.details:
