@@ -29,6 +29,7 @@ from fractions import Fraction
 
 import z3
 
+from lexproof.dsl import ir
 from lexproof.dsl.consolidate import Version
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
 from lexproof.dsl.items import fact_json
@@ -81,6 +82,67 @@ def has_unknown(result: Result) -> bool:
 
 def _diff_as_list(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> list[Result]:
     return [_diff_decision(statute, name, before, after, budget)]
+
+
+def same_cone(statute: StatuteModel, before: Version, after: Version, name: str) -> bool:
+    """Whether ``name`` is built from exactly the same law in both versions, so that nobody
+    gains, loses or changes (the solver would answer 'unsat' to 'changed'): the same rule
+    objects in the same order for it and every decision it reads, equal parameter values,
+    the same table objects (rows amendments add make another one), the same values of every
+    enum fact it reads, and the same date if it reads the peildatum. The encoding of a
+    decision is a function of exactly these (``Encoder.decision``), so equal ingredients give
+    equal terms in both slots. A cone that names a case or a version slot itself (only
+    properties do) is never called the same: False only costs the solver's question."""
+    meaning = _cone_meaning(statute, before, name)
+    return meaning is not None and meaning == _cone_meaning(statute, after, name)
+
+
+def _cone_meaning(statute: StatuteModel, version: Version, name: str) -> tuple | None:
+    """What the encoding of ``name`` in ``version`` is built from (see ``same_cone``), in the
+    order the cone is walked; None when it reads an explicit case or version slot, or a
+    parameter without a value in the version. Rules and
+    tables are kept as objects: tuples compare them by identity first, and only an object
+    equal field by field (so of the same meaning) can compare equal otherwise."""
+    seen: set[str] = set()
+    pending = [name]
+    rules: list[tuple] = []
+    params: dict[str, object] = {}
+    tables: dict[str, object] = {}
+    domains: dict[str, tuple[str, ...]] = {}
+    peildatum = False
+    while pending:
+        decision = pending.pop()
+        if decision in seen:
+            continue
+        seen.add(decision)
+        own = version.rules_of(decision)
+        rules.append((decision, own))
+        nodes = [n for rule in own for n in (rule.value, rule.condition) if n is not None]
+        default = statute.decision_info(decision).default
+        if default is not None:
+            nodes.append(default)
+        while nodes:
+            for sub in ir.walk(nodes.pop()):
+                if isinstance(sub, (ir.DecisionRef, ir.ParamRef, ir.TableRef, ir.Peildatum)) and sub.version is not None:
+                    return None
+                if isinstance(sub, (ir.FactRef, ir.DecisionRef)) and sub.case is not None:
+                    return None
+                if isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):
+                    pending.append(sub.name)
+                elif isinstance(sub, ir.ParamRef):
+                    if sub.name not in version.parameters:
+                        return None  # not law there: the encoder says so (an error), not this
+                    params[sub.name] = version.parameters[sub.name]
+                elif isinstance(sub, ir.TableRef) and sub.name not in tables:
+                    table = version.table(sub.name)
+                    tables[sub.name] = table
+                    nodes.extend(table.bounds + table.values)  # its rows may read parameters
+                elif isinstance(sub, ir.Peildatum):
+                    peildatum = True
+                elif isinstance(sub, (ir.FactRef, ir.ItemFactRef)) and sub.type.kind == "enum":
+                    domains[sub.name] = version.enum_values(sub.type.enum or "")
+    return (tuple(rules), sorted(params.items()), sorted(tables.items(), key=lambda item: item[0]),
+            sorted(domains.items()), version.date if peildatum else None)
 
 
 @dataclass
@@ -183,6 +245,10 @@ def _regions(kind: str, before: tuple[Term, Term], after: tuple[Term, Term], cha
 
 def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> Result:
     info = statute.decisions[name]
+    label = f"{before.label} -> {after.label}"
+    if same_cone(statute, before, after, name):  # the same law in both: no solver needed
+        return Result("diff", name, "unchanged", info.span, statute=statute.name, version=label,
+                      message=f"{name} is the same for every case")
     encoder = Encoder(statute, {"before": before, "after": after})
     vb, db = encoder.decision(name, None, "before")
     va, da = encoder.decision(name, None, "after")
@@ -194,7 +260,6 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
         goals[key] = z3.Bool(f"goal!{key}", encoder.ctx)
         solver.add(z3.Implies(goals[key], term))
     diff = _Diff(statute, name, before, after, budget, encoder, solver, encoder.assumptions(), goals, regions, vb, va)
-    label = f"{before.label} -> {after.label}"
     result = Result("diff", name, "unknown", info.span, statute=statute.name, version=label)
     status = diff.check("changed")
     if status == "unknown":
