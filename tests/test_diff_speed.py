@@ -190,3 +190,64 @@ def _day(text: str):
     import datetime as dt
 
     return dt.date.fromisoformat(text)
+
+
+# --- the diff's cache: re-diffing after an edit of the amendment -----------------------------------
+
+def _result_cache(directory: Path):
+    from lexproof.verifier.cache import ResultCache
+
+    return ResultCache(directory, key_file=directory.parent / f"{directory.name}-key")
+
+
+def _api_diff(directory: Path, cache=None):
+    from lexproof.verifier import api
+
+    program = api.load(*(directory / name for name in ("statute.law", "indexatie.law", "intrekking.law",
+                                                        "voorstel.law")))
+    return api.diff(program, amendment="voorstel_2027", timeout=60, cache=cache)
+
+
+def _plain(results) -> list[dict]:
+    return [{k: v for k, v in r.to_json().items() if k != "cached"} for r in results]
+
+
+def test_rediff_after_an_edit_asks_only_the_decisions_it_changed(monkeypatch, tmp_path: Path) -> None:
+    directory = _write_book(tmp_path / "book", 100)
+    asked: list[str] = []
+    real = diff_module._diff_as_list
+    monkeypatch.setattr(diff_module, "_diff_as_list", lambda s, name, *a: asked.append(name) or real(s, name, *a))
+    cold = _api_diff(directory, _result_cache(tmp_path / "cache"))
+    first = list(asked)
+    assert first and "changed" in {r.status for r in cold}
+    asked.clear()
+    warm = _api_diff(directory, _result_cache(tmp_path / "cache"))
+    assert asked == []  # every decision the solver was asked about is read back
+    assert {r.name for r in warm if r.cached} == set(first)
+    assert _plain(warm) == _plain(cold)
+    # Edit one amount the proposal replaces (the first '+ €N' of a replaced amount rule).
+    proposal = directory / "voorstel.law"
+    text = proposal.read_text()
+    import re
+
+    match = re.search(r"(\+ €)(\d+)\n", text)
+    assert match is not None
+    edited = text[:match.start(2)] + str(int(match.group(2)) + 1) + text[match.end(2):]
+    proposal.write_text(edited)
+    asked.clear()
+    after_edit = _api_diff(directory, _result_cache(tmp_path / "cache"))
+    assert 0 < len(asked) < len(first)  # only the decisions whose cone holds the edited rule
+    fresh = _api_diff(directory)  # no cache: every decision afresh
+    assert _plain(after_edit) == _plain(fresh)
+
+
+def test_a_forged_entry_is_not_reused(monkeypatch, tmp_path: Path) -> None:
+    directory = _write_book(tmp_path / "book", 100)
+    cold = _api_diff(directory, _result_cache(tmp_path / "cache"))
+    changed = [r for r in cold if r.status == "changed"]
+    assert changed
+    for path in (tmp_path / "cache" / "cones").glob("*.json"):  # say nothing changes, without the key
+        path.write_text(path.read_text().replace('\\"status\\": \\"changed\\"', '\\"status\\": \\"unchanged\\"'))
+    again = _api_diff(directory, _result_cache(tmp_path / "cache"))
+    assert not any(r.cached for r in again)
+    assert _plain(again) == _plain(cold)

@@ -22,7 +22,9 @@ it; a case at it, replayed through the evaluator, or no case at it for a bound n
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -36,6 +38,7 @@ from lexproof.dsl.items import fact_json
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.values import format_value, to_json
 from lexproof.dsl.xref import own_decisions
+from lexproof.verifier.cone_cache import ConeCache
 from lexproof.verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
@@ -53,14 +56,55 @@ UNBOUNDED = "no bound: the optimizer finds the change unbounded"
 @fewer_gc_passes
 def diff_versions(
     statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None,
-    jobs: int = 1,
+    jobs: int = 1, cones: ConeCache | None = None,
 ) -> list[Result]:
-    """One result per decision (each compared on its own encoder), on up to ``jobs`` processes."""
-    tasks = [
-        (statute, functools.partial(_diff_as_list, statute, name, before, after, budget))
-        for name in decisions or _shared_decisions(statute, before, after)
-    ]
-    return [result for results in run_tasks(tasks, jobs) for result in results]
+    """One result per decision (each compared on its own encoder), on up to ``jobs`` processes.
+    ``cones``: reuse (and store) each decision's result by the content of its cone in both
+    versions (``diff_key``), so that re-diffing after an edit of the amendment compares only
+    the decisions whose cones the edit changed."""
+    names = decisions or _shared_decisions(statute, before, after)
+    done = {name: [_unchanged(statute, name, before, after)] for name in names
+            if same_cone(statute, before, after, name)}  # the same law in both: no solver needed
+    asked = [name for name in names if name not in done]
+    keys = {name: diff_key(cones, statute, before, after, name, budget) for name in asked} if cones else {}
+    for name, key in keys.items():
+        entry = cones.load(key, statute) if cones is not None and key is not None else None
+        if entry is not None and len(entry) == 1 and entry[0].kind == "diff" and entry[0].name == name:
+            done[name] = entry
+    todo = [name for name in asked if name not in done]
+    tasks = [(statute, functools.partial(_diff_as_list, statute, name, before, after, budget)) for name in todo]
+    for name, results in zip(todo, run_tasks(tasks, jobs)):
+        done[name] = results
+        if cones is not None and keys.get(name) is not None and _storable(results):
+            cones.store(keys[name], results)  # type: ignore[arg-type]
+    return [result for name in names for result in done[name]]
+
+
+def _unchanged(statute: StatuteModel, name: str, before: Version, after: Version) -> Result:
+    """The result of a decision that is the same for every case, as the solver's 'unsat' gives it."""
+    return Result("diff", name, "unchanged", statute.decisions[name].span, statute=statute.name,
+                  version=f"{before.label} -> {after.label}", message=f"{name} is the same for every case")
+
+
+def diff_key(cones: ConeCache, statute: StatuteModel, before: Version, after: Version, name: str,
+             budget: Budget) -> str | None:
+    """The cache entry of ``name``'s diff: the cone cache's keys of its cone in both versions
+    (each covering the cone's rules, parameter values and tables, every fact's declaration,
+    the version's label, date and enum values, lexproof's code and z3's version), for this
+    command and budget. None when the statute's decisions may not be cached
+    (``ConeCache.usable``: it reads other statutes, or there is no trusted key)."""
+    if not cones.usable(statute):
+        return None
+    options = {"command": "diff", "rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms}
+    pair = (cones.key(statute, before, name, options), cones.key(statute, after, name, options))
+    return hashlib.sha256(json.dumps(["diff", *pair]).encode()).hexdigest()
+
+
+def _storable(results: list[Result]) -> bool:
+    """Never store an answer the solver could not give: an 'unknown', a part left unknown or
+    an incomplete summary (it may have been the wall-clock limit on a loaded machine)."""
+    return all(r.status != "unknown" and not r.inconclusive and r.details.get("complete", True) is not False
+               for r in results)
 
 
 def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:
@@ -246,9 +290,6 @@ def _regions(kind: str, before: tuple[Term, Term], after: tuple[Term, Term], cha
 def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> Result:
     info = statute.decisions[name]
     label = f"{before.label} -> {after.label}"
-    if same_cone(statute, before, after, name):  # the same law in both: no solver needed
-        return Result("diff", name, "unchanged", info.span, statute=statute.name, version=label,
-                      message=f"{name} is the same for every case")
     encoder = Encoder(statute, {"before": before, "after": after})
     vb, db = encoder.decision(name, None, "before")
     va, da = encoder.decision(name, None, "after")
