@@ -430,8 +430,13 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
 @TIMEOUT
 @FORMAT
 @LANG
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="compare every decision afresh (default: reuse the authenticated result of each decision "
+                   "whose rules and parameters are unchanged in both versions, from ~/.cache/lexproof or "
+                   "$LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
 @JOBS
-def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format, lang, jobs) -> None:
+def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format, lang, no_cache,
+                 jobs) -> None:
     """What an amendment (or the passage of time) changes, and for whom."""
     lang = lang or default_lang()
 
@@ -439,10 +444,14 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         seconds = _budget_seconds(timeout)
         program = api.load(*files)
         _show_warnings(program)
+        cache = None if no_cache else default_cache()
         with _progress(msg("progress.diff", lang)):
             results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
                                to_date=_parse_date(to_date, "--to"), statute=statute,
-                               decisions=list(decisions) or None, timeout=seconds, jobs=jobs or available_cores())
+                               decisions=list(decisions) or None, timeout=seconds, jobs=jobs or available_cores(),
+                               cache=cache)
+        if cache is not None and cache.problem:
+            click.echo(visible(f"warning: {cache.problem}"), err=True)
         code = 3 if any(has_unknown(r) for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)

@@ -22,20 +22,23 @@ it; a case at it, replayed through the evaluator, or no case at it for a bound n
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import z3
 
-from lexproof.dsl import items
+from lexproof.dsl import ir, items
 from lexproof.dsl.consolidate import Version
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
 from lexproof.dsl.items import fact_json
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.values import format_value, to_json
 from lexproof.dsl.xref import own_decisions
+from lexproof.verifier.cone_cache import ConeCache
 from lexproof.verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
@@ -53,14 +56,61 @@ UNBOUNDED = "no bound: the optimizer finds the change unbounded"
 @fewer_gc_passes
 def diff_versions(
     statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None,
-    jobs: int = 1,
+    jobs: int = 1, cones: ConeCache | None = None,
 ) -> list[Result]:
-    """One result per decision (each compared on its own encoder), on up to ``jobs`` processes."""
-    tasks = [
-        (statute, functools.partial(_diff_as_list, statute, name, before, after, budget))
-        for name in decisions or _shared_decisions(statute, before, after)
-    ]
-    return [result for results in run_tasks(tasks, jobs) for result in results]
+    """One result per decision (each compared on its own encoder), on up to ``jobs`` processes.
+    ``cones``: reuse (and store) each decision's result by the content of its cone in both
+    versions (``diff_key``), so that re-diffing after an edit of the amendment compares only
+    the decisions whose cones the edit changed."""
+    names = decisions or _shared_decisions(statute, before, after)
+    done = {name: [_unchanged(statute, name, before, after)] for name in names
+            if same_cone(statute, before, after, name)}  # the same law in both: no solver needed
+    asked = [name for name in names if name not in done]
+    keys = {name: diff_key(cones, statute, before, after, name, budget) for name in asked} if cones else {}
+    for name, key in keys.items():
+        entry = cones.load(key, statute) if cones is not None and key is not None else None
+        if entry is not None and len(entry) == 1 and entry[0].kind == "diff" and entry[0].name == name:
+            done[name] = entry
+    todo = [name for name in asked if name not in done]
+    tasks = [(statute, functools.partial(_diff_as_list, statute, name, before, after, budget)) for name in todo]
+    for name, results in zip(todo, run_tasks(tasks, jobs)):
+        done[name] = results
+        if cones is not None and keys.get(name) is not None and _storable(results):
+            cones.store(keys[name], results)  # type: ignore[arg-type]
+    return [result for name in names for result in done[name]]
+
+
+def _unchanged(statute: StatuteModel, name: str, before: Version, after: Version) -> Result:
+    """The result of a decision that is the same for every case (and item), as the solver's
+    'unsat' gives it."""
+    per = statute.decision_kind.get(name)
+    message = f"{name} is the same for every case" if per is None else f"{name} is the same for every {per} of every case"
+    result = Result("diff", name, "unchanged", statute.decision_info(name).span, statute=statute.name,
+                    version=f"{before.label} -> {after.label}", message=message)
+    if per is not None:
+        result.details = {"per": per}
+    return result
+
+
+def diff_key(cones: ConeCache, statute: StatuteModel, before: Version, after: Version, name: str,
+             budget: Budget) -> str | None:
+    """The cache entry of ``name``'s diff: the cone cache's keys of its cone in both versions
+    (each covering the cone's rules, parameter values and tables, every fact's declaration,
+    the version's label, date and enum values, lexproof's code and z3's version), for this
+    command and budget. None when the statute's decisions may not be cached
+    (``ConeCache.usable``: it reads other statutes, or there is no trusted key)."""
+    if not cones.usable(statute):
+        return None
+    options = {"command": "diff", "rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms}
+    pair = (cones.key(statute, before, name, options), cones.key(statute, after, name, options))
+    return hashlib.sha256(json.dumps(["diff", *pair]).encode()).hexdigest()
+
+
+def _storable(results: list[Result]) -> bool:
+    """Never store an answer the solver could not give: an 'unknown', a part left unknown or
+    an incomplete summary (it may have been the wall-clock limit on a loaded machine)."""
+    return all(r.status != "unknown" and not r.inconclusive and r.details.get("complete", True) is not False
+               for r in results)
 
 
 def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:
@@ -90,6 +140,67 @@ def has_unknown(result: Result) -> bool:
 
 def _diff_as_list(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> list[Result]:
     return [_diff_decision(statute, name, before, after, budget)]
+
+
+def same_cone(statute: StatuteModel, before: Version, after: Version, name: str) -> bool:
+    """Whether ``name`` is built from exactly the same law in both versions, so that nobody
+    gains, loses or changes (the solver would answer 'unsat' to 'changed'): the same rule
+    objects in the same order for it and every decision it reads, equal parameter values,
+    the same table objects (rows amendments add make another one), the same values of every
+    enum fact it reads, and the same date if it reads the peildatum. The encoding of a
+    decision is a function of exactly these (``Encoder.decision``), so equal ingredients give
+    equal terms in both slots. A cone that names a case or a version slot itself (only
+    properties do) is never called the same: False only costs the solver's question."""
+    meaning = _cone_meaning(statute, before, name)
+    return meaning is not None and meaning == _cone_meaning(statute, after, name)
+
+
+def _cone_meaning(statute: StatuteModel, version: Version, name: str) -> tuple | None:
+    """What the encoding of ``name`` in ``version`` is built from (see ``same_cone``), in the
+    order the cone is walked; None when it reads an explicit case or version slot, or a
+    parameter without a value in the version. Rules and
+    tables are kept as objects: tuples compare them by identity first, and only an object
+    equal field by field (so of the same meaning) can compare equal otherwise."""
+    seen: set[str] = set()
+    pending = [name]
+    rules: list[tuple] = []
+    params: dict[str, object] = {}
+    tables: dict[str, object] = {}
+    domains: dict[str, tuple[str, ...]] = {}
+    peildatum = False
+    while pending:
+        decision = pending.pop()
+        if decision in seen:
+            continue
+        seen.add(decision)
+        own = version.rules_of(decision)
+        rules.append((decision, own))
+        nodes = [n for rule in own for n in (rule.value, rule.condition) if n is not None]
+        default = statute.decision_info(decision).default
+        if default is not None:
+            nodes.append(default)
+        while nodes:
+            for sub in ir.walk(nodes.pop()):
+                if isinstance(sub, (ir.DecisionRef, ir.ParamRef, ir.TableRef, ir.Peildatum)) and sub.version is not None:
+                    return None
+                if isinstance(sub, (ir.FactRef, ir.DecisionRef)) and sub.case is not None:
+                    return None
+                if isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):
+                    pending.append(sub.name)
+                elif isinstance(sub, ir.ParamRef):
+                    if sub.name not in version.parameters:
+                        return None  # not law there: the encoder says so (an error), not this
+                    params[sub.name] = version.parameters[sub.name]
+                elif isinstance(sub, ir.TableRef) and sub.name not in tables:
+                    table = version.table(sub.name)
+                    tables[sub.name] = table
+                    nodes.extend(table.bounds + table.values)  # its rows may read parameters
+                elif isinstance(sub, ir.Peildatum):
+                    peildatum = True
+                elif isinstance(sub, (ir.FactRef, ir.ItemFactRef)) and sub.type.kind == "enum":
+                    domains[sub.name] = version.enum_values(sub.type.enum or "")
+    return (tuple(rules), sorted(params.items()), sorted(tables.items(), key=lambda item: item[0]),
+            sorted(domains.items()), version.date if peildatum else None)
 
 
 @dataclass
