@@ -314,3 +314,29 @@ def test_a_diff_on_two_processes_keeps_the_item(tmp_path) -> None:
     assert eerste["item"].startswith("kind[") and eerste["outcome"]["after"]["eerste"]["value"] == "200.00"
     (result,) = api.diff(program, amendment="A", decisions=["eerste"])
     assert api.result_from_data(program, api.result_to_data(result)).to_json() == result.to_json()
+
+
+def test_the_same_cone_shortcut_gives_a_decision_per_item_what_the_solver_gives(monkeypatch, tmp_path) -> None:
+    """An amendment that leaves a decision per item alone (vergoeding reads only art. 4, which
+    this amendment does not touch): the diff without a solver call (diff.same_cone) is the one
+    the solver's 'unsat' path gives, equal in JSON, with the kind and the per-item message."""
+    from lexproof.verifier import diff as diff_module
+
+    path = tmp_path / "kb.law"
+    path.write_text(STATUTE + AMENDMENT.replace("  replace rule duur [art. 4]: vergoeding = €5 if uurprijs > €8\n", ""),
+                    encoding="utf-8")
+
+    def diff_json() -> dict:
+        result = CliRunner().invoke(main, ["diff", str(path), "--amendment", "A", "--format", "json", "-j", "1",
+                                           "--no-cache"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    fast = diff_json()
+    with monkeypatch.context() as patch:
+        patch.setattr(diff_module, "same_cone", lambda *_: False)
+        slow = diff_json()
+    (vergoeding,) = [r for r in fast["results"] if r["name"] == "vergoeding"]
+    assert vergoeding["status"] == "unchanged" and vergoeding["details"]["per"] == "contract"
+    assert "every contract of every case" in vergoeding["message"]
+    assert fast == slow
