@@ -308,8 +308,7 @@ class ItemSqlCompiler(SqlCompiler):
         parent = self.statute.kinds[kind].parent
         tag = self._tag(kind)
         holder = self.latest[None] if parent is None else f"{self.prefix}raw{self._tag(parent)}"
-        items = col(kind) if parent is None else self._field(col(f"__item:{parent}"), kind)
-        items = _qualify(items, "p")
+        items = _qcol("p", kind) if parent is None else self._field(_qcol("p", f"__item:{parent}"), kind)
         keys = [exp.Alias(this=_qcol("p", k), alias=_ident(k)) for k in self.keys(parent)]
         if self.dialect == "spark":
             raw = self._spark_unnest(kind, holder, items, keys)
@@ -526,16 +525,6 @@ def _cast_bigint(e: exp.Expression) -> exp.Expression:
 
 def b_not_null(e: exp.Expression) -> exp.Expression:
     return exp.Paren(this=exp.Not(this=is_null(e)))
-
-
-def _qualify(e: exp.Expression, table: str) -> exp.Expression:
-    """``e`` with its bare columns read from ``table``."""
-    if isinstance(e, exp.Column) and not e.table:
-        return exp.Column(this=e.this, table=exp.to_identifier(table))
-    for column in e.find_all(exp.Column):
-        if not column.table:
-            column.set("table", exp.to_identifier(table))
-    return e
 
 
 def uses_items(version) -> bool:
