@@ -54,6 +54,8 @@ from lexproof.verifier.sql_compile import (
     col,
     fact_column,
     is_null,
+    null,
+    number,
     print_sql,
 )
 
@@ -335,7 +337,7 @@ class ItemSqlCompiler(SqlCompiler):
         empty or NULL list, as DuckDB's ``range`` over its length)."""
         position = exp.Column(this=exp.to_identifier("pos"), table=exp.to_identifier("t"))
         record = exp.Column(this=exp.to_identifier("it"), table=exp.to_identifier("t"))
-        numbered = _cast_bigint(binary(exp.Add, position, exp.Literal.number(1)))
+        numbered = _cast_bigint(binary(exp.Add, position, number(1)))
         lateral = exp.Lateral(this=exp.Posexplode(this=items), view=True, outer=False,
                               alias=exp.TableAlias(this=exp.to_identifier("t"),
                                                    columns=[exp.to_identifier("pos"), exp.to_identifier("it")]))
@@ -349,7 +351,7 @@ class ItemSqlCompiler(SqlCompiler):
         position = exp.Column(this=exp.to_identifier("i"), table=exp.to_identifier("t"))
         record = _fn("list_extract", items, position)
         length = _fn("len", _fn("coalesce", items, exp.Array(expressions=[])))
-        unnest = exp.Table(this=_fn("range", exp.Literal.number(1), binary(exp.Add, length, exp.Literal.number(1))),
+        unnest = exp.Table(this=_fn("range", number(1), binary(exp.Add, length, number(1))),
                            alias=exp.TableAlias(this=exp.to_identifier("t"), columns=[exp.to_identifier("i")]))
         return exp.Select(expressions=[*keys, exp.Alias(this=position, alias=_ident(f"__pos:{kind}")),
                                        exp.Alias(this=record, alias=_ident(f"__item:{kind}"))],
@@ -438,10 +440,10 @@ class ItemSqlCompiler(SqlCompiler):
         other = Val(_qcol("y", name), _qcol("y", name + ":den") if rational else None)
         ahead = b_or(self.compare(exp.GT, other, mine),
                      b_and(self.compare(exp.EQ, other, mine), binary(exp.LT, _qcol("y", keys[-1]), _qcol("x", keys[-1]))))
-        undefined = exp.Max(this=case((is_null(other.num), exp.Literal.number(1)), default=exp.Literal.number(0)))
-        counted = exp.Sum(this=case((ahead, exp.Literal.number(1)), default=exp.Literal.number(0)))
-        rank = case((binary(exp.EQ, undefined, exp.Literal.number(1)), exp.Null()),
-                    default=binary(exp.Add, exp.Literal.number(1), counted))
+        undefined = exp.Max(this=case((is_null(other.num), number(1)), default=number(0)))
+        counted = exp.Sum(this=case((ahead, number(1)), default=number(0)))
+        rank = case((binary(exp.EQ, undefined, number(1)), null()),
+                    default=binary(exp.Add, number(1), counted))
         on = b_and(*[binary(exp.EQ, _qcol("x", k), _qcol("y", k)) for k in parent_keys])
         sub = exp.Select(expressions=[*[exp.Alias(this=_qcol("x", k), alias=_ident(k)) for k in keys],
                                       exp.Alias(this=rank, alias=exp.to_identifier("r"))],
@@ -465,13 +467,13 @@ class ItemSqlCompiler(SqlCompiler):
         if node.op in ("sum", "min", "max") and node.type.is_rational:
             body = self.fraction(body)
         bad = b_or(is_null(where), b_and(where, is_null(body.num)))
-        columns = [exp.Alias(this=exp.Max(this=case((bad, exp.Literal.number(1)), default=exp.Literal.number(0))),
+        columns = [exp.Alias(this=exp.Max(this=case((bad, number(1)), default=number(0))),
                              alias=exp.to_identifier("u"))]
-        kept = lambda value: case((where, value), default=exp.Null())  # noqa: E731
+        kept = lambda value: case((where, value), default=null())  # noqa: E731
         if node.op in ("sum", "count") and not node.type.is_rational:
             columns.append(exp.Alias(this=exp.Sum(this=kept(body.num)), alias=exp.to_identifier("v")))
         elif node.op in ("all", "any"):
-            as_number = case((body.num, exp.Literal.number(1)), default=exp.Literal.number(0))
+            as_number = case((body.num, number(1)), default=number(0))
             fold = exp.Min if node.op == "all" else exp.Max
             columns.append(exp.Alias(this=fold(this=kept(as_number)), alias=exp.to_identifier("v")))
         elif node.op in ("min", "max") and not node.type.is_rational:
@@ -499,15 +501,15 @@ class ItemSqlCompiler(SqlCompiler):
         group joined) 0, true, false, or NULL for min and max."""
         node = unit.node
         assert isinstance(node, ir.Aggregate)
-        undefined = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "u"), expressions=[exp.Literal.number(0)]),
-                           exp.Literal.number(1))
-        guard = lambda value: case((undefined, exp.Null()), default=value)  # noqa: E731
+        undefined = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "u"), expressions=[number(0)]),
+                           number(1))
+        guard = lambda value: case((undefined, null()), default=value)  # noqa: E731
         if node.op in ("sum", "count") and not node.type.is_rational:
-            value = self.b.as_int(exp.Coalesce(this=_qcol(alias, "v"), expressions=[exp.Literal.number(0)]))
+            value = self.b.as_int(exp.Coalesce(this=_qcol(alias, "v"), expressions=[number(0)]))
             return [(unit.key, guard(value))]
         if node.op in ("all", "any"):
-            empty = exp.Literal.number(1 if node.op == "all" else 0)
-            value = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "v"), expressions=[empty]), exp.Literal.number(1))
+            empty = number(1 if node.op == "all" else 0)
+            value = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "v"), expressions=[empty]), number(1))
             return [(unit.key, guard(value))]
         if not node.type.is_rational:  # min, max of integers or day numbers: NULL of no items
             return [(unit.key, guard(self.b.as_int(_qcol(alias, "v"))))]
