@@ -316,3 +316,20 @@ def test_sweep_of_a_statute_with_items_keeps_each_case_its_own_items(tmp_path: P
     assert set(means) == {(Fraction(35, 2), Fraction(35))}
     hoog = dict(zip(*panels["hoog"]))
     assert hoog[100] == (0, 0) and hoog[900] == (1, 1)
+
+
+def test_one_case_is_singular_in_english_and_dutch(tmp_path: Path) -> None:
+    """'impact on 1 case', not '1 cases'; the Dutch forms are 'geval'/'gevallen', 'rij'/'rijen'."""
+    from lexproof.verifier.messages import count_text
+
+    law, population = files(tmp_path)
+    Path(population).write_text("leeftijd,inkomen,soort\n20,300.00,a\n")
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer"])
+    assert result.exit_code == 0, result.output
+    assert "impact on 1 case of " in result.output
+    Path(population).write_text("leeftijd,inkomen,soort\n20,300.00,a\nabc,1.00,a\n")
+    result = CliRunner().invoke(main, ["impact", law, "--population", population, "--amendment", "ruimer"])
+    assert "impact on 1 case of " in result.output and "1 of 2 rows left out as bad" in result.output
+    assert [count_text("cases", n, "nl") for n in (1, 2, 1500)] == ["1 geval", "2 gevallen", "1.500 gevallen"]
+    assert [count_text("rows", n, "nl") for n in (1, 2)] == ["1 rij", "2 rijen"]
+    assert [count_text("cases", n) for n in (1, 2, 1500)] == ["1 case", "2 cases", "1,500 cases"]

@@ -174,3 +174,48 @@ def test_a_distributions_file_in_json(tmp_path: Path) -> None:
     with pytest.raises(LexproofError) as caught:
         load_distributions(config, statute())
     assert "d.json:2:28: error: not valid JSON" in caught.value.render()
+
+
+OPLEIDING = """\
+statute O
+enum Opleiding { mbo, hbo, wo }
+enum Leerweg { geen, bol, bbl }
+facts F {
+  opleiding: Opleiding
+  leerweg: Leerweg
+  uren: int 0..40
+}
+decision recht: bool otherwise false
+rule r [art. 1]: recht = true if leerweg = bbl
+"""
+
+
+def test_a_fact_drawn_only_when_another_allows_it(tmp_path: Path) -> None:
+    """``when``/``otherwise``: a leerweg only for mbo students (drawn independently, an hbo
+    student gets one too); a number fixed outside its condition."""
+    import duckdb
+
+    from lexproof.verifier.distributions import load_distributions
+
+    law = check_files([parse_text(OPLEIDING, "o.law")]).statute()
+    config = tmp_path / "dist.toml"
+    config.write_text('[leerweg]\nweights = { bol = 1, bbl = 1 }\nwhen = { opleiding = ["mbo"] }\notherwise = "geen"\n\n'
+                      '[uren]\nwhen = { opleiding = ["hbo", "wo"] }\notherwise = 0\n', encoding="utf-8")
+    out, plain = tmp_path / "p.parquet", tmp_path / "q.parquet"
+    write_population(connect(), law, 3000, 4, out, load_distributions(config, law))
+    write_population(connect(), law, 3000, 4, plain)
+    count = "SELECT opleiding, leerweg, count(*), min(uren), max(uren) FROM read_parquet('{}') GROUP BY ALL ORDER BY ALL"
+    rows = duckdb.connect().execute(count.format(out)).fetchall()
+    pairs = {(o, w) for o, w, *_ in rows}
+    assert pairs == {("mbo", "bol"), ("mbo", "bbl"), ("hbo", "geen"), ("wo", "geen")}
+    assert all(high == 0 for o, _, _, _, high in rows if o == "mbo")  # uren 0 outside hbo/wo
+    assert any(high > 0 for o, _, _, _, high in rows if o != "mbo")
+    independent = {(o, w) for o, w, *_ in duckdb.connect().execute(count.format(plain)).fetchall()}
+    assert ("hbo", "bol") in independent  # what the condition prevents
+    config.write_text('[leerweg]\nwhen = { opleiding = ["mbo"] }\notherwise = "nee"\nweights = { bol = 1 }\n',
+                      encoding="utf-8")
+    with pytest.raises(LexproofError, match="otherwise of leerweg: 'nee' is not a value of Leerweg"):
+        load_distributions(config, law)
+    config.write_text('[leerweg]\nweights = { bol = 1 }\nwhen = { uren = [1] }\notherwise = "geen"\n', encoding="utf-8")
+    with pytest.raises(LexproofError, match="give a case's enum or bool fact"):
+        load_distributions(config, law)

@@ -17,6 +17,7 @@ import click
 from lexproof.dsl.diagnostics import Diagnostic, LexproofError
 from lexproof.dsl.source import Span, visible
 from lexproof.verifier import api
+from lexproof.verifier.messages import count_text
 
 COMMAND_LINE = Span("<command line>", 1, 1, 1, 1)
 
@@ -165,7 +166,7 @@ def register(group: click.Group) -> None:
                 if type(error).__module__.split(".")[0] != "duckdb":
                     raise
                 raise _engine_error(error) from None
-            click.echo(visible(f"wrote {rows:,} cases to {out}"), err=True)
+            click.echo(visible(f"wrote {count_text('cases', rows)} to {out}"), err=True)
             return 0
 
         sys.exit(_guard(action))

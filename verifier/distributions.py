@@ -24,6 +24,11 @@ table per fact (a case's fact or an item fact)::
     [student]                      # bool: the share that is true
     share = 0.3
 
+    [leerweg]                      # drawn only where another fact allows it:
+    weights = { bol_voltijd = 3, bbl = 1 }
+    when = { opleiding = ["mbo"] } # a case's enum or bool fact and the values it allows
+    otherwise = "geen"             # the value everywhere else
+
 Every drawn number is clipped to the fact's declared range (and ``low``/``high`` if given) and
 rounded to the fact's unit (whole numbers, cents, hundredths). Draws come from a hash of (seed,
 row, fact), so the file is the same for a seed. Normal and lognormal draws go through DuckDB's
@@ -54,6 +59,11 @@ class Distribution:
     fact: str
     kind: str  # uniform normal lognormal weights share
     params: dict[str, object] = field(default_factory=dict)
+    # ``when``: drawn only in the rows where these facts (a case's enum or bool facts) have
+    # one of the listed values; ``otherwise`` everywhere else. The statute's structure (no
+    # mbo leerweg for an hbo student), which independent draws would ignore.
+    when: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    otherwise: object = None
 
 
 class _File:
@@ -128,8 +138,54 @@ def _checked(file: _File, statute: StatuteModel, data: dict) -> dict[str, Distri
             raise file.error(f"{statute.name} has no fact '{fact}' (facts: {known})", fact)
         if not isinstance(settings, dict):
             raise file.error(f"give the distribution of {fact} as a table: [{fact}]", fact)
+        settings = dict(settings)
+        when, otherwise = settings.pop("when", None), settings.pop("otherwise", None)
         result[fact] = _distribution(file, statute, fact, settings)
+        if when is not None or otherwise is not None:
+            _condition(file, statute, fact, result[fact], when, otherwise)
+    for fact, dist in result.items():
+        for other in dist.when:
+            if other in result and result[other].when:
+                raise file.error(f"{fact} is drawn when {other} is ...: {other} must not have a 'when' itself", fact, "when")
     return result
+
+
+def _condition(file: _File, statute: StatuteModel, fact: str, dist: Distribution, when: object,
+               otherwise: object) -> None:
+    """Check and set ``when`` (fact -> allowed values) and ``otherwise`` (a value of ``fact``)."""
+    if fact not in statute.facts:
+        raise file.error(f"'when' is for a case's facts; {fact} is an item fact", fact, "when")
+    if not isinstance(when, dict) or not when:
+        raise file.error(f"give when = {{ fact = [values] }} with otherwise = the value of {fact} elsewhere", fact, "when")
+    if otherwise is None:
+        raise file.error(f"{fact} has 'when': give otherwise = its value in the other rows", fact, "when")
+    for other, allowed in when.items():
+        info = statute.facts.get(other)
+        if info is None or info.type.kind not in ("enum", "bool") or other == fact:
+            raise file.error(f"'when' of {fact} names '{other}': give a case's enum or bool fact", fact, "when")
+        listed = allowed if isinstance(allowed, list) else [allowed]
+        values = statute.enums[info.type.enum or ""] if info.type.kind == "enum" else (True, False)
+        for value in listed:
+            if value not in values or isinstance(value, bool) != (info.type.kind == "bool"):
+                raise file.error(f"{value!r} is not a value of {other} ({', '.join(map(str, values))})", fact, "when")
+        dist.when[other] = tuple(listed)
+    info = statute.fact_info(fact)
+    if info.type.kind == "enum":
+        if otherwise not in statute.enums[info.type.enum or ""]:
+            raise file.error(f"otherwise of {fact}: {otherwise!r} is not a value of {info.type.enum}", fact, "otherwise")
+    elif info.type.kind == "bool":
+        if not isinstance(otherwise, bool):
+            raise file.error(f"otherwise of {fact} must be true or false", fact, "otherwise")
+    else:
+        number = _number(file, fact, "otherwise", otherwise)
+        low, high = info.low, info.high
+        if (low is not None and number < low) or (high is not None and number > high):  # type: ignore[operator]
+            raise file.error(f"otherwise of {fact} is outside the fact's range", fact, "otherwise")
+        if (number * (1 if info.type.kind == "int" else 100)).denominator != 1:
+            unit = "a whole number" if info.type.kind == "int" else "in hundredths"
+            raise file.error(f"otherwise of {fact} must be {unit}, as the drawn values", fact, "otherwise")
+        otherwise = number
+    dist.otherwise = otherwise
 
 
 def _number(file: _File, fact: str, key: str, value: object, positive: bool = False) -> Fraction:

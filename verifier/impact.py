@@ -26,6 +26,7 @@ from lexproof.dsl.consolidate import Version
 from lexproof.dsl.ir import Type
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.values import format_value, to_json
+from lexproof.verifier.messages import count_text
 from lexproof.verifier.population import PopulationReport
 from lexproof.verifier.sql_compile import den_column, rule_column, status_column, value_column
 
@@ -360,10 +361,10 @@ def _text(value) -> str:
 
 def human_lines(report: ImpactReport) -> list[str]:
     pop = report.population
-    lines = [f"impact on {pop.good:,} cases of {pop.source} ({report.engine})",
+    lines = [f"impact on {count_text('cases', pop.good)} of {pop.source} ({report.engine})",
              f"  before: {report.before}", f"  after:  {report.after}"]
     if pop.bad:
-        lines.append(f"  {pop.bad:,} of {pop.rows:,} rows left out as bad (see below)")
+        lines.append(f"  {pop.bad:,} of {count_text('rows', pop.rows)} left out as bad (see below)")
     for item in report.decisions:
         data = _figures_json(item.overall, item.type)
         counts = ", ".join(f"{c} {n:,}" for c, n in data["counts"].items())

@@ -105,6 +105,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.every_case": {"en": "every case", "nl": "elk geval"},
     "diff.some_cases": {"en": "some cases", "nl": "een deel van de gevallen"},
     "diff.at_item": {"en": "{item} of", "nl": "{item} van"},
+    "count.cases": {"en": "{count:,} case{s}", "nl": "{count:,} geval{len}"},
+    "count.rows": {"en": "{count:,} row{s}", "nl": "{count:,} rij{en}"},
     "diff.no_order": {"en": "changes for {count} combination(s) of enum/bool facts (the outcome has no order: nobody gains or loses)",
                       "nl": "verandert voor {count} combinatie(s) van keuze- of ja/nee-feiten (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit)"},
     "diff.counts": {"en": "who gains: {gains} combination(s) of enum/bool facts; who loses: {loses}; other changes: {changes}",
@@ -304,6 +306,14 @@ def text(key: str, lang: str = "en", **values: object) -> str:
         for name, ending in endings.items():
             values.setdefault(name, ending)
     return template.format(**values)
+
+
+def count_text(noun: str, count: int, lang: str = "en") -> str:
+    """A number of cases or rows with the noun in the number's form: '1 case', '2 cases',
+    '1 geval', '2 gevallen' (``noun``: cases or rows); thousands grouped as the language does
+    (1,000 and 1.000)."""
+    words = text(f"count.{noun}", lang, count=count)
+    return words.replace(",", ".") if lang == "nl" else words
 
 
 def status_text(status: str, lang: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def load_population(con, path: str | Path, statute: StatuteModel, facts: list[st
 
 def validate_population(run, source: str, first_file: str, described: dict[str, str], statute: StatuteModel,
                         facts: list[str], mapping: dict[str, str] | None, keep: list[str],
-                        enum_values: dict[str, tuple[str, ...]] | None) -> PopulationReport:
+                        enum_values: dict[str, tuple[str, ...]] | None, dialect: str = "duckdb") -> PopulationReport:
     """Over the view ``population_raw`` (the files' columns as ``described``: name -> type,
     plus ``__row`` and ``filename``), create ``population_checked`` and ``population`` and
     count the bad rows. ``run`` executes one statement in DuckDB's dialect (an engine of
@@ -136,7 +137,7 @@ def validate_population(run, source: str, first_file: str, described: dict[str, 
         column = _quote(mapping.get(name, name))
         if name in statute.kinds:  # a list of items (docs/impact.md, "Items")
             expression, fact_checks = _typed_items(statute, name, column, described[mapping.get(name, name)],
-                                                   enum_values or {})
+                                                   enum_values or {}, dialect)
             typed.append(f"{expression} AS {_quote(name)}")
             checks += [(name, condition, problem) for condition, problem in fact_checks]
             continue
@@ -212,7 +213,9 @@ def _item_checks(statute: StatuteModel, kind: str, items: str, depth: int,
     too many items, and per item fact the checks of a case's fact, over every item."""
     var = f"x{depth}"
     maximum = statute.kinds[kind].maximum
-    checks = [(f"len({items}) > {maximum}", f"more than {maximum} items (the statute allows at most {maximum})")]
+    # array_length and list_filter (not len, list_bool_or): sqlglot writes them in Spark's dialect too
+    checks = [(f"coalesce(array_length({items}) > {maximum}, false)",
+               f"more than {maximum} items (the statute allows at most {maximum})")]
     fields = []
     for name in statute.kinds[kind].facts:
         info = statute.item_facts[name]
@@ -220,24 +223,42 @@ def _item_checks(statute: StatuteModel, kind: str, items: str, depth: int,
         expression, fact_checks = _typed(info, f"{var}.{_quote(name)}", "VARCHAR", values)
         fields.append(f"{_quote(name)} := {expression}")
         for condition, problem in fact_checks:
-            checks.append((f"coalesce(list_bool_or(list_transform({items}, lambda {var}: coalesce({condition}, false))), false)",
-                           f"{name} of an item: {problem}"))
+            checks.append((_any_item(items, var, condition), f"{name} of an item: {problem}"))
     for child in statute.child_kinds(kind):
         inner, inner_checks = _item_checks(statute, child, f"{var}.{_quote(child)}", depth + 1, enum_values)
         fields.append(f"{_quote(child)} := {inner}")
         for condition, problem in inner_checks:
-            checks.append((f"coalesce(list_bool_or(list_transform({items}, lambda {var}: coalesce({condition}, false))), false)",
-                           f"{child}: {problem}"))
+            checks.append((_any_item(items, var, condition), f"{child}: {problem}"))
     typed = f"list_transform(coalesce({items}, []), lambda {var}: struct_pack({', '.join(fields)}))"
     return typed, checks
 
 
+def _any_item(items: str, var: str, condition: str) -> str:
+    """Whether ``condition`` holds of some item of ``items`` (false of no items)."""
+    return f"coalesce(array_length(list_filter({items}, lambda {var}: coalesce({condition}, false))) > 0, false)"
+
+
+def _as_text_by_name(statute: StatuteModel, kind: str, items: str, depth: int) -> str:
+    """A typed list of records with every fact as text, field by field by name: Spark casts
+    one record type to another by position, which would swap two facts of a file whose
+    fields come in another order."""
+    var = f"r{depth}"
+    fields = [f"{_quote(name)} := CAST({var}.{_quote(name)} AS VARCHAR)" for name in statute.kinds[kind].facts]
+    fields += [f"{_quote(child)} := {_as_text_by_name(statute, child, f'{var}.{_quote(child)}', depth + 1)}"
+               for child in statute.child_kinds(kind)]
+    return f"list_transform({items}, lambda {var}: struct_pack({', '.join(fields)}))"
+
+
 def _typed_items(statute: StatuteModel, kind: str, column: str, source_type: str,
-                 enum_values: dict[str, tuple[str, ...]]) -> tuple[str, list[tuple[str, str]]]:
+                 enum_values: dict[str, tuple[str, ...]], dialect: str = "duckdb") -> tuple[str, list[tuple[str, str]]]:
     """A top kind's column: a list of records (Parquet), or JSON text as in a case file (CSV).
     An empty cell (NULL) is no items, as a kind left out of a case file."""
-    text = f"TRY_CAST(TRY_CAST({column} AS JSON) AS {_text_type(statute, kind)})" if source_type.upper() == "VARCHAR" \
-        else f"TRY_CAST({column} AS {_text_type(statute, kind)})"
+    if source_type.upper() == "VARCHAR":
+        text = f"TRY_CAST(TRY_CAST({column} AS JSON) AS {_text_type(statute, kind)})"
+    elif dialect == "spark":
+        text = _as_text_by_name(statute, kind, column, 0)
+    else:
+        text = f"TRY_CAST({column} AS {_text_type(statute, kind)})"
     typed, checks = _item_checks(statute, kind, text, 0, enum_values)
     unreadable = (f"({column} IS NOT NULL AND {text} IS NULL)", "not a list of items (records of the kind's facts)")
     return typed, [unreadable, *checks]
@@ -280,13 +301,34 @@ def synthetic_sql(statute: StatuteModel, rows: int, seed: int, distributions: di
     global _CONFIG
     _CONFIG = distributions or {}
     columns: list[str] = []
-    for index, info in enumerate(statute.facts.values()):
+    hashes = {info.name: f"hash({int(seed)}, i, {index})" for index, info in enumerate(statute.facts.values())}
+    for info in statute.facts.values():
         if info.origin is not None:
             continue  # added by an amendment: not in every version's population
-        columns.append(f"{_draw(statute, info, f'hash({int(seed)}, i, {index})')} AS {_quote(info.name)}")
+        drawn = _draw(statute, info, hashes[info.name])
+        dist = _CONFIG.get(info.name)
+        if dist is not None and dist.when:  # drawn where the facts it depends on allow it
+            holds = " AND ".join(f"({_draw(statute, statute.facts[other], hashes[other])}) IN "
+                                 f"({', '.join(_value_sql(v) for v in allowed)})" for other, allowed in dist.when.items())
+            drawn = f"CASE WHEN {holds} THEN {drawn} ELSE {_value_sql(dist.otherwise, info)} END"
+        columns.append(f"{drawn} AS {_quote(info.name)}")
     for kind in statute.top_kinds():
         columns.append(f"{_draw_items(statute, kind, int(seed), ['i'])} AS {_quote(kind)}")
     return f"SELECT {', '.join(columns)} FROM range({int(rows)}) AS t(i)"
+
+
+def _value_sql(value: object, info: FactInfo | None = None) -> str:
+    """A configured value (an enum value, a bool, a number of the fact's kind) as SQL."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _literal(value)
+    number = Fraction(value)  # type: ignore[arg-type]
+    kind = info.type.kind if info is not None else "int"
+    if kind == "int":
+        return f"CAST({int(number)} AS BIGINT)"
+    hundredths = number * 100  # a whole number of hundredths (checked with the file)
+    return f"CAST({_literal(str(Decimal(int(hundredths)).scaleb(-2)))} AS {SQL_TYPE[kind]})"
 
 
 def _draw_items(statute: StatuteModel, kind: str, seed: int, path: list[str]) -> str:

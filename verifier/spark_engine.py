@@ -21,7 +21,7 @@ from lexproof.dsl.diagnostics import Diagnostic, LexproofError
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.source import Span
 from lexproof.verifier.population import PopulationReport, population_files, validate_population
-from lexproof.verifier.sql_items import compiler_for
+from lexproof.verifier.sql_items import ItemSqlCompiler, compiler_for
 
 _SESSION = None
 
@@ -88,13 +88,37 @@ class SparkEngine:
         frame.createOrReplaceTempView("population_raw")
         described = {field.name: _spark_type(field.dataType) for field in frame.schema.fields}
         return validate_population(self.query, str(path), names[0], described, statute, facts, mapping, list(keep),
-                                   enum_values)
+                                   enum_values, "spark")
 
     def outcome_sql(self, version: Version, decisions: list[str] | None = None, keep: list[str] = (),  # type: ignore[assignment]
                     prefix: str = "") -> str:
         """A view of the version's outcomes, compiled straight to Spark's dialect (no round
         trip through DuckDB's), and a SELECT of it for the statements that read it."""
-        compiled = compiler_for(version, "spark").sql("population", decisions, ["__row", *keep], prefix)
+        compiler = compiler_for(version, "spark")
         view = f"{prefix}outcome_view"
-        self.spark.sql(compiled).createOrReplaceTempView(view)
+        if isinstance(compiler, ItemSqlCompiler):
+            self._run_steps(compiler, compiler.steps("population", decisions, ["__row", *keep], prefix), view)
+        else:
+            compiled = compiler.sql("population", decisions, ["__row", *keep], prefix)
+            self.spark.sql(compiled).createOrReplaceTempView(view)
+        return f"SELECT * FROM {view}"
+
+    def _run_steps(self, compiler: ItemSqlCompiler, steps: list[tuple[str, str]], view: str) -> None:
+        """The plan of a statute with items, one view per step; a table read more than once is
+        materialised (``localCheckpoint``), which cuts the plan there: Spark inlines views, and
+        the tables of items join their ancestors' tables level after level, so one query's
+        plan grew exponentially (the analyzer ran out of memory on a two-level statute)."""
+        reads = compiler.references()
+        for name, sql in steps:
+            frame = self.spark.sql(sql)
+            if name and reads.get(name, 0) > 1:
+                frame = frame.localCheckpoint()
+            frame.createOrReplaceTempView(name or view)
+
+    def item_outcomes_sql(self, version: Version, kind: str, decisions: list[str], prefix: str = "items_") -> str:
+        """A view of every item's outcomes of ``decisions`` per ``kind`` (with its keys), as
+        ``DuckDBEngine.item_outcomes`` reads them (tests)."""
+        compiler = ItemSqlCompiler(version, "spark")
+        view = f"{prefix}outcome_view"
+        self._run_steps(compiler, compiler.steps("population", decisions, [], prefix, kind), view)
         return f"SELECT * FROM {view}"

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -111,10 +112,49 @@ def _cast(e: exp.Expression, to: exp.DataType) -> exp.Expression:
     return exp.Cast(this=e, to=to)
 
 
+_BUILDING = threading.local()  # .columns: name -> Column node while a query is built (_no_gc)
+
+
 def col(name: str) -> exp.Expression:
     # Built directly: exp.column() goes through to_identifier and copies, a third of the
-    # compile time of a large statute.
-    return exp.Column(this=exp.Identifier(this=name, quoted=True))
+    # compile time of a large statute. While a query is built (``_no_gc``), one node per
+    # name, shared by every reference (a third of the nodes of a 10,000-rule query were
+    # column references, each two objects to make and free); nothing mutates a column.
+    columns = getattr(_BUILDING, "columns", None)
+    if columns is None:
+        return exp.Column(this=exp.Identifier(this=name, quoted=True))
+    node = columns.get(name)
+    if node is None:
+        node = columns[name] = exp.Column(this=exp.Identifier(this=name, quoted=True))
+    return node
+
+
+def _shared(key: tuple, make) -> exp.Expression:
+    """One node per constant (NULL, TRUE, FALSE, a number) while a query is built: a
+    10,000-rule query had 130,000 NULLs, each an object to make and free; they print alike."""
+    constants = getattr(_BUILDING, "constants", None)
+    if constants is None:
+        return make()
+    node = constants.get(key)
+    if node is None:
+        node = constants[key] = make()
+    return node
+
+
+def null() -> exp.Expression:
+    return _shared(("null",), exp.Null)
+
+
+def true() -> exp.Expression:
+    return _shared(("true",), exp.true)
+
+
+def false() -> exp.Expression:
+    return _shared(("false",), exp.false)
+
+
+def number(value: int) -> exp.Expression:
+    return _shared(("number", value), lambda: exp.Literal.number(value))
 
 
 def paren(e: exp.Expression) -> exp.Expression:
@@ -136,7 +176,7 @@ class Builder:
         if node is None:
             if abs(value) > MAX_INT:
                 raise SqlCompileError(Diagnostic(span, f"the number {value} is beyond the 128-bit integers SQL computes with"))
-            node = self._integers[value] = _cast(exp.Literal.number(value), self.int_type)
+            node = self._integers[value] = _cast(number(value), self.int_type)
         return node
 
     def as_int(self, e: exp.Expression) -> exp.Expression:
@@ -146,7 +186,7 @@ class Builder:
 def b_and(*terms: exp.Expression) -> exp.Expression:
     terms = tuple(t for t in terms if not (isinstance(t, exp.Boolean) and t.this is True))
     if not terms:
-        return exp.true()
+        return true()
     result = paren(terms[0])
     for term in terms[1:]:
         result = exp.And(this=result, expression=paren(term))
@@ -156,7 +196,7 @@ def b_and(*terms: exp.Expression) -> exp.Expression:
 def b_or(*terms: exp.Expression) -> exp.Expression:
     terms = tuple(t for t in terms if not (isinstance(t, exp.Boolean) and t.this is False))
     if not terms:
-        return exp.false()
+        return false()
     result = paren(terms[0])
     for term in terms[1:]:
         result = exp.Or(this=result, expression=paren(term))
@@ -168,7 +208,7 @@ def b_not(term: exp.Expression) -> exp.Expression:
 
 
 def is_null(e: exp.Expression) -> exp.Expression:
-    return exp.Paren(this=exp.Is(this=paren(e), expression=exp.Null()))
+    return exp.Paren(this=exp.Is(this=paren(e), expression=null()))
 
 
 def _int_literal(e: exp.Expression) -> int | None:
@@ -239,7 +279,7 @@ def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression 
 
 def _case(whens: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None) -> exp.Expression:
     if not whens:
-        return default if default is not None else exp.Null()
+        return default if default is not None else null()
     # Built whole: Case.when() re-parses and re-parents its arguments on every call.
     ifs = [exp.If(this=condition, true=value) for condition, value in whens]
     return exp.Paren(this=exp.Case(ifs=ifs, default=default))
@@ -250,7 +290,7 @@ def null_if_any_null(parts: list[exp.Expression], value: exp.Expression) -> exp.
     parts = [p for p in parts if not isinstance(p, (exp.Literal, exp.Cast)) or not _is_literal(p)]
     if not parts:
         return value
-    return case((b_or(*[is_null(p) for p in parts]), exp.Null()), default=value)
+    return case((b_or(*[is_null(p) for p in parts]), null()), default=value)
 
 
 def _is_literal(e: exp.Expression) -> bool:
@@ -259,15 +299,66 @@ def _is_literal(e: exp.Expression) -> bool:
 
 def floor_div(n: exp.Expression, d: exp.Expression) -> exp.Expression:
     """floor(n / d) for an integer n and positive integer d (SQL's integer division truncates)."""
-    negative = binary(exp.LT, n, exp.Literal.number(0))
-    up = binary(exp.Sub, binary(exp.Add, exp.Neg(this=paren(n)), d), exp.Literal.number(1))
+    negative = binary(exp.LT, n, number(0))
+    up = binary(exp.Sub, binary(exp.Add, exp.Neg(this=paren(n)), d), number(1))
     return case((negative, exp.Neg(this=binary(exp.IntDiv, up, d))), default=binary(exp.IntDiv, n, d))
 
 
 def print_sql(tree: exp.Expression, dialect: str) -> str:
     """The SQL text of a tree built for this one call: not copied first (sqlglot's default
-    deep copy took half the time of printing a large statute)."""
-    return tree.sql(dialect=dialect, copy=False, comments=False)
+    deep copy took half the time of printing a large statute), printed by ``_printer``."""
+    return _printer(dialect).generate(tree, copy=False)
+
+
+_PRINTERS: dict[str, type] = {}
+
+
+def _printer(dialect: str):
+    """sqlglot's generator of ``dialect`` with two shortcuts for what a large statute's query
+    is mostly made of (profiled: a third of the printing went to 330,000 column references,
+    a sixth to the casts of the integer literals):
+
+    * a column without a table, its name quoted (every column the compiler reads), is printed
+      once per name and then looked up;
+    * a cast of a literal (``CAST(12 AS HUGEINT)``, one node shared by every place the number
+      appears) is printed once per node; the memo holds the node, so its identity cannot be
+      reused by another node while the memo lives (one ``generate``).
+
+    Both print exactly what the generator prints (the text depends on the name, or on the
+    node, alone); the tests compare the SQL's results with the evaluator's."""
+    cls = _PRINTERS.get(dialect)
+    if cls is None:
+        base = sqlglot.Dialect.get_or_raise(dialect).generator_class
+
+        class ShortcutGenerator(base):  # type: ignore[misc, valid-type]
+            def generate(self, expression: exp.Expression, copy: bool = True) -> str:
+                self._columns: dict[str, str] = {}
+                self._casts: dict[int, tuple[exp.Expression, str]] = {}
+                try:
+                    return super().generate(expression, copy=copy)
+                finally:
+                    self._casts = {}
+
+            def column_sql(self, expression: exp.Column) -> str:
+                args = expression.args
+                name = args.get("this")
+                if len(args) == 1 and isinstance(name, exp.Identifier) and name.quoted and isinstance(name.this, str):
+                    text = self._columns.get(name.this)
+                    if text is None:
+                        text = self._columns[name.this] = super().column_sql(expression)
+                    return text
+                return super().column_sql(expression)
+
+            def cast_sql(self, expression: exp.Cast, safe_prefix: str | None = None) -> str:
+                if safe_prefix is not None or not isinstance(expression.this, exp.Literal):
+                    return super().cast_sql(expression, safe_prefix)
+                found = self._casts.get(id(expression))
+                if found is None or found[0] is not expression:
+                    found = self._casts[id(expression)] = (expression, super().cast_sql(expression))
+                return found[1]
+
+        cls = _PRINTERS[dialect] = ShortcutGenerator
+    return cls(dialect=dialect, comments=False)
 
 
 @contextlib.contextmanager
@@ -278,9 +369,13 @@ def _no_gc():
     collected once, after."""
     enabled = gc.isenabled()
     gc.disable()
+    outer = getattr(_BUILDING, "columns", None), getattr(_BUILDING, "constants", None)
+    _BUILDING.columns = {} if outer[0] is None else outer[0]
+    _BUILDING.constants = {} if outer[1] is None else outer[1]
     try:
         yield
     finally:
+        _BUILDING.columns, _BUILDING.constants = outer
         if enabled:
             gc.enable()
 
@@ -296,6 +391,7 @@ class SqlCompiler:
         self.fact_scale: dict[str, int] = {}
         # Stored values (``v:RULE``, ``default:DECISION``) whose denominator is a constant.
         self.constant_dens: dict[str, int] = {}
+        self._read_by: dict[str, list[str]] = {}  # decision -> the decisions it reads (_reads)
 
     # --- the query ---
     def query(self, source: exp.Expression | str, decisions: list[str] | None = None,
@@ -382,6 +478,14 @@ class SqlCompiler:
         return nodes
 
     def _reads(self, name: str) -> list[str]:
+        """The decisions ``name``'s rules, default and tables read; walked once per decision
+        (ordering and levelling both ask)."""
+        known = self._read_by.get(name)
+        if known is None:
+            known = self._read_by[name] = self._walk_reads(name)
+        return known
+
+    def _walk_reads(self, name: str) -> list[str]:
         reads: dict[str, None] = {}
         for node in self._nodes_of(name):
             for sub in ir.walk(node):
@@ -447,11 +551,11 @@ class SqlCompiler:
 
     def day_number(self, date: exp.Expression) -> exp.Expression:
         diff = exp.DateDiff(this=paren(date), expression=self.epoch(), unit=exp.var("DAY"))
-        return self.b.as_int(binary(exp.Add, diff, exp.Literal.number(1)))
+        return self.b.as_int(binary(exp.Add, diff, number(1)))
 
     def to_date(self, day: exp.Expression) -> exp.Expression:
         """The DATE of a (representable) day number."""
-        offset = _cast(binary(exp.Sub, day, exp.Literal.number(1)), _TYPES["INT"])
+        offset = _cast(binary(exp.Sub, day, number(1)), _TYPES["INT"])
         if self.dialect == "spark":
             return exp.DateAdd(this=self.epoch(), expression=offset, unit=exp.var("DAY"))
         return _cast(binary(exp.Add, self.epoch(), offset), _TYPES["DATE"])
@@ -463,7 +567,7 @@ class SqlCompiler:
         for name in level:
             info = self.statute.decision_info(name)
             for rule in self.version.rules_of(name):
-                condition = exp.true() if rule.condition is None else self.expr(rule.condition).num
+                condition = true() if rule.condition is None else self.expr(rule.condition).num
                 out.append((f"c:{rule.name}", condition))
                 out += self._store(f"v:{rule.name}", self.coerce(self.expr(rule.value), info.type))
             if info.default is not None:
@@ -513,7 +617,7 @@ class SqlCompiler:
 
             def fire(rule: str, overriders=overriders, memo=memo) -> exp.Expression:
                 if rule not in memo:
-                    holds = exp.Coalesce(this=col(f"c:{rule}"), expressions=[exp.false()])
+                    holds = exp.Coalesce(this=col(f"c:{rule}"), expressions=[false()])
                     others = [fire(o) for o in overriders[rule]]
                     memo[rule] = b_and(holds, b_not(b_or(*others))) if others else paren(holds)
                 return memo[rule]
@@ -529,9 +633,9 @@ class SqlCompiler:
             rational = self.statute.decision_info(name).type.is_rational
             rules = self.version.rules_of(name)
             whens = [(col(f"fire:{r.name}"), self._rule_value(r.name, rational)) for r in rules]
-            out.append((f"chosen:{name}", case(*[(c, v.num) for c, v in whens], default=exp.Null())))
+            out.append((f"chosen:{name}", case(*[(c, v.num) for c, v in whens], default=null())))
             if rational:
-                out.append((f"chosen:{name}:den", case(*[(c, v.den) for c, v in whens], default=exp.Null())))
+                out.append((f"chosen:{name}:den", case(*[(c, v.den) for c, v in whens], default=null())))
             out.append((f"condundef:{name}", b_or(*[is_null(col(f"c:{r.name}")) for r in rules])))
             out.append((f"anyfire:{name}", b_or(*[col(f"fire:{r.name}") for r in rules])))
         return out
@@ -556,9 +660,9 @@ class SqlCompiler:
             disagree = [(b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))),
                          exp.Literal.string(r.name)) for r in rules[1:]]
             firing = [(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules]
-            out.append((f"first:{name}", case(*firing, default=exp.Null())))
-            out.append((f"undefrule:{name}", case(*undefined, default=exp.Null())))
-            out.append((f"disagree:{name}", case(*disagree, default=exp.Null())))
+            out.append((f"first:{name}", case(*firing, default=null())))
+            out.append((f"undefrule:{name}", case(*undefined, default=null())))
+            out.append((f"disagree:{name}", case(*disagree, default=null())))
         return out
 
     def _stage_decide(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
@@ -589,17 +693,17 @@ class SqlCompiler:
             (any_fire, "decided"),
         ]
         if has_default:
-            whens += [(is_null(default.num), "undefined"), (exp.true(), "default")]
+            whens += [(is_null(default.num), "undefined"), (true(), "default")]
         status = case(*[(c, exp.Literal.string(s)) for c, s in whens], default=exp.Literal.string("undecided"))
         bad = b_or(cond_undef, value_undefined, disagree)
 
         def pick(part_chosen: exp.Expression, part_default: exp.Expression | None) -> exp.Expression:
-            return case((bad, exp.Null()), (any_fire, part_chosen),
-                        default=part_default if part_default is not None else exp.Null())
+            return case((bad, null()), (any_fire, part_chosen),
+                        default=part_default if part_default is not None else null())
 
         value = pick(chosen.num, default.num if has_default else None)
         if info.type.kind == "date":
-            value = case((is_null(value), exp.Null()), default=self.to_date(value))
+            value = case((is_null(value), null()), default=self.to_date(value))
         columns = [(value_column(name), value)]
         if rational:
             columns.append((den_column(name), pick(chosen.den, default.den if has_default else None)))
@@ -611,13 +715,13 @@ class SqlCompiler:
             (disagree,
              exp.Concat(expressions=[exp.Literal.string("rules "), first_firing, exp.Literal.string(" and "),
                                     disagreeing, exp.Literal.string(" both apply and disagree")])),
-            (any_fire, exp.Null()),
+            (any_fire, null()),
             *([(is_null(default.num), exp.Literal.string(f"the default of {name} is undefined"))] if has_default else []),
-            default=exp.Null() if has_default else exp.Literal.string(f"no rule decides {name} and it has no default"),
+            default=null() if has_default else exp.Literal.string(f"no rule decides {name} and it has no default"),
         )
-        deciding = case((bad, exp.Null()), (any_fire, first_firing),
-                        default=(case((is_null(default.num), exp.Null()), default=exp.Literal.string("otherwise"))
-                                 if has_default else exp.Null()))
+        deciding = case((bad, null()), (any_fire, first_firing),
+                        default=(case((is_null(default.num), null()), default=exp.Literal.string("otherwise"))
+                                 if has_default else null()))
         columns += [(status_column(name), status), (reason_column(name), reason), (rule_column(name), deciding)]
         return columns
 
@@ -645,7 +749,7 @@ class SqlCompiler:
         value = node.value
         kind = node.type.kind
         if kind == "bool":
-            return Val(exp.true() if value else exp.false())
+            return Val(true() if value else false())
         if kind == "enum":
             return Val(exp.Literal.string(str(value)))
         if node.type.is_rational:
@@ -667,7 +771,7 @@ class SqlCompiler:
                 raise SqlCompileError(Diagnostic(node.span, "a decision of another case or version cannot be compiled to SQL"))
             rational = node.type.is_rational
             if node.type.kind == "date":  # the output column is a DATE; its day number:
-                return Val(case((is_null(col(node.name)), exp.Null()), default=self.day_number(col(node.name))))
+                return Val(case((is_null(col(node.name)), null()), default=self.day_number(col(node.name))))
             return Val(col(value_column(node.name)), col(den_column(node.name)) if rational else None)
         if isinstance(node, ir.ParamRef):
             if node.version is not None:
@@ -723,11 +827,11 @@ class SqlCompiler:
 
     def div(self, a: Val, b: Val) -> Val:
         a, b = self.fraction(a), self.fraction(b)
-        zero = binary(exp.EQ, b.num, exp.Literal.number(0))
-        sign = case((binary(exp.LT, b.num, exp.Literal.number(0)), self.b.integer(-1)), default=self.b.integer(1))
+        zero = binary(exp.EQ, b.num, number(0))
+        sign = case((binary(exp.LT, b.num, number(0)), self.b.integer(-1)), default=self.b.integer(1))
         num = binary(exp.Mul, binary(exp.Mul, a.num, b.den), sign)
         den = binary(exp.Mul, a.den, exp.Abs(this=paren(b.num)))
-        return Val(case((zero, exp.Null()), default=num), case((zero, exp.Null()), default=den))
+        return Val(case((zero, null()), default=num), case((zero, null()), default=den))
 
     def compare(self, kind: type[exp.Expression], a: Val, b: Val) -> exp.Expression:
         a, b = self._pair(a, b)
@@ -752,10 +856,10 @@ class SqlCompiler:
         return Val(num, case((condition, a.den), default=b.den))
 
     def undefined_unless(self, defined: exp.Expression, value: Val) -> Val:
-        num = case((defined, value.num), default=exp.Null())
+        num = case((defined, value.num), default=null())
         if _int_literal(value.den) is not None:  # undefined is the NULL numerator alone
             return Val(num, value.den)
-        return Val(num, None if value.den is None else case((defined, value.den), default=exp.Null()))
+        return Val(num, None if value.den is None else case((defined, value.den), default=null()))
 
     def minmax(self, values: list[Val], smallest: bool) -> Val:
         if any(v.is_fraction for v in values):
@@ -777,7 +881,7 @@ class SqlCompiler:
 
     def within_dates(self, day: exp.Expression) -> exp.Expression:
         inside = b_and(binary(exp.GTE, day, self.b.integer(FIRST_DAY)), binary(exp.LTE, day, self.b.integer(LAST_DAY)))
-        return case((inside, day), default=exp.Null())
+        return case((inside, day), default=null())
 
     def op(self, node: ir.Op) -> Val:
         op = node.op
@@ -799,14 +903,14 @@ class SqlCompiler:
             if node.type.is_rational:
                 then, other = self.fraction(then), self.fraction(other)
             chosen = self.choose(a.num, then, other)
-            return Val(case((is_null(a.num), exp.Null()), default=chosen.num),
-                       None if chosen.den is None else case((is_null(a.num), exp.Null()), default=chosen.den))
+            return Val(case((is_null(a.num), null()), default=chosen.num),
+                       None if chosen.den is None else case((is_null(a.num), null()), default=chosen.den))
         b = self.expr(node.args[1])
         if node.op == "and":
-            return Val(case((is_null(a.num), exp.Null()), (b_not(a.num), exp.false()), default=b.num))
+            return Val(case((is_null(a.num), null()), (b_not(a.num), false()), default=b.num))
         if node.op == "or":
-            return Val(case((is_null(a.num), exp.Null()), (a.num, exp.true()), default=b.num))
-        return Val(case((is_null(a.num), exp.Null()), (b_not(a.num), exp.true()), default=b.num))
+            return Val(case((is_null(a.num), null()), (a.num, true()), default=b.num))
+        return Val(case((is_null(a.num), null()), (b_not(a.num), true()), default=b.num))
 
     _COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 
@@ -856,7 +960,7 @@ class SqlCompiler:
         elif op == "round_up":
             whole = exp.Neg(this=paren(floor_div(exp.Neg(this=paren(top)), bottom)))
         else:
-            negative = binary(exp.LT, top, exp.Literal.number(0))
+            negative = binary(exp.LT, top, number(0))
             size = case((negative, exp.Neg(this=paren(top))), default=top)
             twice = binary(exp.Mul, bottom, b.integer(2))
             nearest = floor_div(binary(exp.Add, binary(exp.Mul, size, b.integer(2)), bottom), twice)
@@ -877,7 +981,7 @@ class SqlCompiler:
             values = [self.fraction(v) for v in values]
         last = len(bounds) - 1
         inside = [self._in_row(x, bound, table.is_exclusive(row)) for row, bound in enumerate(bounds)]
-        defined = exp.true() if table.has_above else inside[last]
+        defined = true() if table.has_above else inside[last]
         if not table.marginal:
             result = values[-1] if table.has_above else values[last]
             for row in reversed(range(len(bounds))):
@@ -963,23 +1067,23 @@ class SqlCompiler:
 
     def _leap(self, year: exp.Expression) -> exp.Expression:
         def divisible(n: int) -> exp.Expression:
-            return binary(exp.EQ, binary(exp.Mod, year, exp.Literal.number(n)), exp.Literal.number(0))
+            return binary(exp.EQ, binary(exp.Mod, year, number(n)), number(0))
         return b_and(divisible(4), b_or(b_not(divisible(100)), divisible(400)))
 
     def _days_in_month(self, year: exp.Expression, month: exp.Expression) -> exp.Expression:
         february = case((self._leap(year), self.b.integer(29)), default=self.b.integer(28))
-        thirty = exp.In(this=paren(month), expressions=[exp.Literal.number(m) for m in (4, 6, 9, 11)])
-        return case((binary(exp.EQ, month, exp.Literal.number(2)), february),
+        thirty = exp.In(this=paren(month), expressions=[number(m) for m in (4, 6, 9, 11)])
+        return case((binary(exp.EQ, month, number(2)), february),
                     (thirty, self.b.integer(30)), default=self.b.integer(31))
 
     def _day_of(self, year: exp.Expression, month: exp.Expression, day: exp.Expression) -> exp.Expression:
         """The day number of a date whose year may lie outside 1..9999 (then NULL); month and
         day are valid. The year is clamped before MAKE_DATE so that the engine never errors."""
-        inside = b_and(binary(exp.GTE, year, exp.Literal.number(1)), binary(exp.LTE, year, exp.Literal.number(9999)))
-        clamped = _cast(case((inside, year), default=exp.Literal.number(1)), _TYPES["BIGINT"])
+        inside = b_and(binary(exp.GTE, year, number(1)), binary(exp.LTE, year, number(9999)))
+        clamped = _cast(case((inside, year), default=number(1)), _TYPES["BIGINT"])
         made = exp.DateFromParts(year=clamped, month=_cast(month, _TYPES["BIGINT"]),
                                   day=_cast(day, _TYPES["BIGINT"]))
-        return case((inside, self.day_number(made)), default=exp.Null())
+        return case((inside, self.day_number(made)), default=null())
 
     def _date_year(self, day: exp.Expression) -> exp.Expression:
         return self._ymd(day)[0]
@@ -992,36 +1096,36 @@ class SqlCompiler:
 
     def _date_add_months(self, day: exp.Expression, months: exp.Expression) -> exp.Expression:
         year, month, dom = self._ymd(day)
-        total = binary(exp.Add, binary(exp.Add, binary(exp.Mul, year, exp.Literal.number(12)),
-                                       binary(exp.Sub, month, exp.Literal.number(1))), months)
+        total = binary(exp.Add, binary(exp.Add, binary(exp.Mul, year, number(12)),
+                                       binary(exp.Sub, month, number(1))), months)
         new_year = floor_div(total, self.b.integer(12))
-        new_month = binary(exp.Add, binary(exp.Sub, total, binary(exp.Mul, new_year, exp.Literal.number(12))),
-                           exp.Literal.number(1))
+        new_month = binary(exp.Add, binary(exp.Sub, total, binary(exp.Mul, new_year, number(12))),
+                           number(1))
         last = self._days_in_month(new_year, new_month)
         new_day = case((binary(exp.LT, dom, last), dom), default=last)
         return self._day_of(new_year, new_month, new_day)
 
     def _anniversary_key(self, month: exp.Expression, dom: exp.Expression, year: exp.Expression) -> exp.Expression:
         """month * 100 + day of the anniversary in ``year`` (29 February: 1 March in other years)."""
-        leap_day = b_and(binary(exp.EQ, month, exp.Literal.number(2)), binary(exp.EQ, dom, exp.Literal.number(29)),
+        leap_day = b_and(binary(exp.EQ, month, number(2)), binary(exp.EQ, dom, number(29)),
                          b_not(self._leap(year)))
-        key = binary(exp.Add, binary(exp.Mul, month, exp.Literal.number(100)), dom)
+        key = binary(exp.Add, binary(exp.Mul, month, number(100)), dom)
         return case((leap_day, self.b.integer(301)), default=key)
 
     def _years_forward(self, first: exp.Expression, second: exp.Expression) -> exp.Expression:
         y1, m1, d1 = self._ymd(first)
         y2, m2, d2 = self._ymd(second)
         years = binary(exp.Sub, y2, y1)
-        late = b_and(binary(exp.GT, years, exp.Literal.number(0)),
+        late = b_and(binary(exp.GT, years, number(0)),
                      binary(exp.GT, self._anniversary_key(m1, d1, y2),
-                            binary(exp.Add, binary(exp.Mul, m2, exp.Literal.number(100)), d2)))
+                            binary(exp.Add, binary(exp.Mul, m2, number(100)), d2)))
         return binary(exp.Sub, years, case((late, self.b.integer(1)), default=self.b.integer(0)))
 
     def _months_forward(self, first: exp.Expression, second: exp.Expression) -> exp.Expression:
         y1, m1, d1 = self._ymd(first)
         y2, m2, d2 = self._ymd(second)
-        months = binary(exp.Add, binary(exp.Mul, binary(exp.Sub, y2, y1), exp.Literal.number(12)), binary(exp.Sub, m2, m1))
-        late = b_and(binary(exp.GT, months, exp.Literal.number(0)), binary(exp.GT, d1, d2))
+        months = binary(exp.Add, binary(exp.Mul, binary(exp.Sub, y2, y1), number(12)), binary(exp.Sub, m2, m1))
+        late = b_and(binary(exp.GT, months, number(0)), binary(exp.GT, d1, d2))
         return binary(exp.Sub, months, case((late, self.b.integer(1)), default=self.b.integer(0)))
 
     def _between(self, forward, first: exp.Expression, second: exp.Expression) -> exp.Expression:
@@ -1035,20 +1139,20 @@ class SqlCompiler:
         return self._between(self._months_forward, first, second)
 
     def _date_first_day_of_month(self, day: exp.Expression) -> exp.Expression:
-        return binary(exp.Add, binary(exp.Sub, day, self._ymd(day)[2]), exp.Literal.number(1))
+        return binary(exp.Add, binary(exp.Sub, day, self._ymd(day)[2]), number(1))
 
     def _date_first_day_of_next_month(self, day: exp.Expression) -> exp.Expression:
         year, month, dom = self._ymd(day)
-        first = binary(exp.Add, binary(exp.Sub, day, dom), exp.Literal.number(1))
+        first = binary(exp.Add, binary(exp.Sub, day, dom), number(1))
         return self.within_dates(binary(exp.Add, first, self._days_in_month(year, month)))
 
     def _date_year_start(self, day: exp.Expression, month: exp.Expression, first: exp.Expression) -> exp.Expression:
         start_month, start_day = int(month.this.this), int(first.this.this)  # Consts (checked by the checker)
         year, m, d = self._ymd(day)
-        on_or_after = binary(exp.GTE, binary(exp.Add, binary(exp.Mul, m, exp.Literal.number(100)), d),
-                             exp.Literal.number(start_month * 100 + start_day))
-        start_year = case((on_or_after, year), default=binary(exp.Sub, year, exp.Literal.number(1)))
-        return self._day_of(start_year, exp.Literal.number(start_month), exp.Literal.number(start_day))
+        on_or_after = binary(exp.GTE, binary(exp.Add, binary(exp.Mul, m, number(100)), d),
+                             number(start_month * 100 + start_day))
+        start_year = case((on_or_after, year), default=binary(exp.Sub, year, number(1)))
+        return self._day_of(start_year, number(start_month), number(start_day))
 
 
 # Operators whose SQL form can give a value with a NULL operand: ``x IN (x, NULL)`` is TRUE,

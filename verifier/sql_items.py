@@ -24,8 +24,13 @@ computes, level by level, in each table's own chain of common table expressions:
 
 Every column has a name unique in the statute (facts, decisions, rules and the numbered
 aggregates share one namespace), so an expression reads a column of its own table and of its
-ancestors' tables by name alone. Items are compiled for DuckDB; Spark reports a positioned
-error (its SQL has no ``range`` table function to unnest with, and no ``gcd``)."""
+ancestors' tables by name alone.
+
+One plan, two dialects: DuckDB unnests with ``range`` and folds fractions with ``list_reduce``
+and ``gcd``; Spark unnests with ``LATERAL VIEW posexplode`` and folds with ``aggregate`` over
+``collect_list``, its gcd Euclid's algorithm as a fold of a fixed number of steps (Spark SQL
+has no ``gcd``). Spark inlines every reference to a common table expression, so its engine
+runs the plan step by step (``steps``), materialising the tables read more than once."""
 
 from __future__ import annotations
 
@@ -49,6 +54,8 @@ from lexproof.verifier.sql_compile import (
     col,
     fact_column,
     is_null,
+    null,
+    number,
     print_sql,
 )
 
@@ -93,13 +100,36 @@ _TEMPLATES = {
            "list_extract(:l, 1))",
     "list": "coalesce(list({'n': :n, 'd': :d}) FILTER (WHERE :f), [])",
 }
-_PARSED: dict[str, exp.Expression] = {}
+# Spark SQL has no ``gcd`` and no ``list_reduce``: the same folds with ``aggregate`` over
+# ``collect_list``, and the gcd by Euclid's algorithm as a fold over a fixed number of steps.
+# Both numbers are below 10^38 < F(186) (the 186th Fibonacci number), so Euclid ends within 184
+# steps (Lamé); a finished state (y = 0) is kept as it is by the remaining steps.
+_SPARK_DEC = "DECIMAL(38, 0)"
+_SPARK_REDUCED = ("aggregate(sequence(1, 186), named_struct('n', {n}, 'd', {d}, 'x', abs({n}), 'y', abs({d})), "
+                  "(t, i) -> CASE WHEN t.y = 0 THEN t ELSE named_struct('n', t.n, 'd', t.d, 'x', t.y, 'y', t.x % t.y) END, "
+                  f"t -> named_struct('n', CAST(t.n / t.x AS {_SPARK_DEC}), 'd', CAST(t.d / t.x AS {_SPARK_DEC})))")
+_SPARK_TEMPLATES = {
+    "list": f"collect_list(named_struct('n', CAST(:n AS {_SPARK_DEC}), 'd', CAST(:d AS {_SPARK_DEC}))) FILTER (WHERE :f)",
+    "sum": f"aggregate(:l, named_struct('n', CAST(:zero AS {_SPARK_DEC}), 'd', CAST(:one AS {_SPARK_DEC})), (a, b) -> "
+           + _SPARK_REDUCED.format(n=f"CAST(a.n * b.d + b.n * a.d AS {_SPARK_DEC})", d=f"CAST(a.d * b.d AS {_SPARK_DEC})")
+           + ")",
+    # The least / greatest fraction (cross multiplication), starting from NULL: NULL of no items.
+    "min": f"aggregate(:l, CAST(NULL AS STRUCT<n: {_SPARK_DEC}, d: {_SPARK_DEC}>), "
+           "(a, b) -> CASE WHEN a IS NULL OR b.n * a.d < a.n * b.d THEN b ELSE a END)",
+    "max": f"aggregate(:l, CAST(NULL AS STRUCT<n: {_SPARK_DEC}, d: {_SPARK_DEC}>), "
+           "(a, b) -> CASE WHEN a IS NULL OR b.n * a.d > a.n * b.d THEN b ELSE a END)",
+}
+_PARSED: dict[tuple[str, str], exp.Expression] = {}
 
 
-def _template(name: str, **values: exp.Expression) -> exp.Expression:
-    if name not in _PARSED:
-        _PARSED[name] = sqlglot.parse_one(_TEMPLATES[name], read="duckdb")
-    return exp.replace_placeholders(_PARSED[name].copy(), **values)
+def _template(name: str, dialect: str = "duckdb", **values: exp.Expression) -> exp.Expression:
+    key = (dialect, name)
+    if key not in _PARSED:
+        if dialect == "spark":
+            _PARSED[key] = sqlglot.parse_one(_SPARK_TEMPLATES[name], read="spark")
+        else:
+            _PARSED[key] = sqlglot.parse_one(_TEMPLATES[name], read="duckdb")
+    return exp.replace_placeholders(_PARSED[key].copy(), **values)
 
 
 class ItemSqlCompiler(SqlCompiler):
@@ -202,13 +232,6 @@ class ItemSqlCompiler(SqlCompiler):
         """The SELECT of ``decisions`` (all of ``scope``: the case's, or the kind's decisions
         per item) with the columns of ``SqlCompiler.query``; for a kind, one row per item
         with its keys (``__row``, ``__pos:KIND``...)."""
-        if self.dialect != "duckdb":
-            if not self._reads_items(decisions, scope):  # a statute with items, decisions without
-                return SqlCompiler.query(self, source, decisions, keep, prefix)
-            first = next(iter(self.statute.kinds.values()))
-            raise SqlCompileError(Diagnostic(first.span or Span("<command line>", 1, 1, 1, 1),
-                                             f"items of kind {first.name}: repeated items are compiled for DuckDB only "
-                                             "(not yet for Spark; use --engine duckdb)"))
         if scope is None:
             wanted = decisions or [d for d in self.statute.decisions if self.version.has_decision(d)]
         else:
@@ -235,13 +258,28 @@ class ItemSqlCompiler(SqlCompiler):
                                       for name, select in self.ctes])
         return exp.Select(expressions=outputs, from_=exp.From(this=exp.to_table(self.latest[scope])), with_=with_)
 
-    def _reads_items(self, decisions: list[str] | None, scope: Scope) -> bool:
-        if scope is not None:
-            return True
-        wanted = decisions or [d for d in self.statute.decisions if self.version.has_decision(d)]
-        for name in wanted:
-            self._decision_unit(name)
-        return bool(self._kinds_used())
+    def steps(self, source, decisions=None, keep=None, prefix: str = "", scope: Scope = None) -> list[tuple[str, str]]:
+        """The query as its common table expressions one by one, each a (name, SELECT) to be
+        made a view in this order, and last ("", the final SELECT). An engine that inlines
+        every reference to a CTE (Spark) runs these steps and materialises the tables that
+        are read more than once (``references``): the plan of one WITH query repeats a
+        table's whole history at every join with it, exponentially in the levels."""
+        with _no_gc():
+            final = self.query(source, decisions, keep, prefix, scope)
+            final.set("with_", None)
+            self._final = final
+            return [(name, print_sql(select, self.dialect)) for name, select in self.ctes] + \
+                   [("", print_sql(final, self.dialect))]
+
+    def references(self) -> dict[str, int]:
+        """How often each CTE of the last query is read by the later ones and the final SELECT."""
+        names = {name for name, _ in self.ctes}
+        counts = dict.fromkeys(names, 0)
+        for select in [*(select for _, select in self.ctes), self._final]:
+            for table in select.find_all(exp.Table):
+                if table.name in names:
+                    counts[table.name] += 1
+        return counts
 
     def sql(self, source, decisions=None, keep=None, prefix: str = "", scope: Scope = None) -> str:  # type: ignore[override]
         with _no_gc():
@@ -272,24 +310,52 @@ class ItemSqlCompiler(SqlCompiler):
         parent = self.statute.kinds[kind].parent
         tag = self._tag(kind)
         holder = self.latest[None] if parent is None else f"{self.prefix}raw{self._tag(parent)}"
-        items = col(kind) if parent is None else _fn("struct_extract", col(f"__item:{parent}"), exp.Literal.string(kind))
-        items = _qualify(items, "p")
+        items = _qcol("p", kind) if parent is None else self._field(_qcol("p", f"__item:{parent}"), kind)
         keys = [exp.Alias(this=_qcol("p", k), alias=_ident(k)) for k in self.keys(parent)]
-        position = exp.Column(this=exp.to_identifier("i"), table=exp.to_identifier("t"))
-        record = _fn("list_extract", items, position)
-        length = _fn("len", _fn("coalesce", items, exp.Array(expressions=[])))
-        unnest = exp.Table(this=_fn("range", exp.Literal.number(1), binary(exp.Add, length, exp.Literal.number(1))),
-                           alias=exp.TableAlias(this=exp.to_identifier("t"), columns=[exp.to_identifier("i")]))
-        raw = exp.Select(expressions=[*keys, exp.Alias(this=position, alias=_ident(f"__pos:{kind}")),
-                                      exp.Alias(this=record, alias=_ident(f"__item:{kind}"))],
-                         from_=exp.From(this=_table(holder, "p")), joins=[exp.Join(this=unnest)])
+        if self.dialect == "spark":
+            raw = self._spark_unnest(kind, holder, items, keys)
+        else:
+            raw = self._duckdb_unnest(kind, holder, items, keys)
         self.ctes.append((f"{self.prefix}raw{tag}", raw))
         facts = []
         for name in self.statute.kinds[kind].facts:
-            source = _fn("struct_extract", col(f"__item:{kind}"), exp.Literal.string(name))
+            source = self._field(col(f"__item:{kind}"), name)
             facts += self._aliases(self._fact_columns(name, source))
         self._add(kind, f"{tag}_base", exp.Select(expressions=[*[col(k) for k in self.keys(kind)], *facts],
                                                   from_=exp.From(this=exp.to_table(f"{self.prefix}raw{tag}"))))
+
+    def _field(self, record: exp.Expression, name: str) -> exp.Expression:
+        """A field of a record (an item, or the aggregate's fraction): ``struct_extract`` in
+        DuckDB, ``record.field`` in Spark."""
+        if self.dialect == "spark":
+            return exp.Dot(this=record, expression=_ident(name))
+        return _fn("struct_extract", record, exp.Literal.string(name))
+
+    @staticmethod
+    def _spark_unnest(kind: str, holder: str, items: exp.Expression, keys: list[exp.Expression]) -> exp.Select:
+        """One row per item: ``LATERAL VIEW posexplode`` (positions from 0; no row for an
+        empty or NULL list, as DuckDB's ``range`` over its length)."""
+        position = exp.Column(this=exp.to_identifier("pos"), table=exp.to_identifier("t"))
+        record = exp.Column(this=exp.to_identifier("it"), table=exp.to_identifier("t"))
+        numbered = _cast_bigint(binary(exp.Add, position, number(1)))
+        lateral = exp.Lateral(this=exp.Posexplode(this=items), view=True, outer=False,
+                              alias=exp.TableAlias(this=exp.to_identifier("t"),
+                                                   columns=[exp.to_identifier("pos"), exp.to_identifier("it")]))
+        return exp.Select(expressions=[*keys, exp.Alias(this=numbered, alias=_ident(f"__pos:{kind}")),
+                                       exp.Alias(this=record, alias=_ident(f"__item:{kind}"))],
+                          from_=exp.From(this=_table(holder, "p")), laterals=[lateral])
+
+    @staticmethod
+    def _duckdb_unnest(kind: str, holder: str, items: exp.Expression, keys: list[exp.Expression]) -> exp.Select:
+        """One row per item: a join with ``range(1, len + 1)``, the item read by position."""
+        position = exp.Column(this=exp.to_identifier("i"), table=exp.to_identifier("t"))
+        record = _fn("list_extract", items, position)
+        length = _fn("len", _fn("coalesce", items, exp.Array(expressions=[])))
+        unnest = exp.Table(this=_fn("range", number(1), binary(exp.Add, length, number(1))),
+                           alias=exp.TableAlias(this=exp.to_identifier("t"), columns=[exp.to_identifier("i")]))
+        return exp.Select(expressions=[*keys, exp.Alias(this=position, alias=_ident(f"__pos:{kind}")),
+                                       exp.Alias(this=record, alias=_ident(f"__item:{kind}"))],
+                          from_=exp.From(this=_table(holder, "p")), joins=[exp.Join(this=unnest)])
 
     def _stage(self, scope: Scope, name: str, columns: list[tuple[str, exp.Expression]], joins: list[exp.Join] = (),  # type: ignore[assignment]
                with_ancestors: bool = False) -> None:
@@ -374,10 +440,10 @@ class ItemSqlCompiler(SqlCompiler):
         other = Val(_qcol("y", name), _qcol("y", name + ":den") if rational else None)
         ahead = b_or(self.compare(exp.GT, other, mine),
                      b_and(self.compare(exp.EQ, other, mine), binary(exp.LT, _qcol("y", keys[-1]), _qcol("x", keys[-1]))))
-        undefined = exp.Max(this=case((is_null(other.num), exp.Literal.number(1)), default=exp.Literal.number(0)))
-        counted = exp.Sum(this=case((ahead, exp.Literal.number(1)), default=exp.Literal.number(0)))
-        rank = case((binary(exp.EQ, undefined, exp.Literal.number(1)), exp.Null()),
-                    default=binary(exp.Add, exp.Literal.number(1), counted))
+        undefined = exp.Max(this=case((is_null(other.num), number(1)), default=number(0)))
+        counted = exp.Sum(this=case((ahead, number(1)), default=number(0)))
+        rank = case((binary(exp.EQ, undefined, number(1)), null()),
+                    default=binary(exp.Add, number(1), counted))
         on = b_and(*[binary(exp.EQ, _qcol("x", k), _qcol("y", k)) for k in parent_keys])
         sub = exp.Select(expressions=[*[exp.Alias(this=_qcol("x", k), alias=_ident(k)) for k in keys],
                                       exp.Alias(this=rank, alias=exp.to_identifier("r"))],
@@ -401,25 +467,30 @@ class ItemSqlCompiler(SqlCompiler):
         if node.op in ("sum", "min", "max") and node.type.is_rational:
             body = self.fraction(body)
         bad = b_or(is_null(where), b_and(where, is_null(body.num)))
-        columns = [exp.Alias(this=exp.Max(this=case((bad, exp.Literal.number(1)), default=exp.Literal.number(0))),
+        columns = [exp.Alias(this=exp.Max(this=case((bad, number(1)), default=number(0))),
                              alias=exp.to_identifier("u"))]
-        kept = lambda value: case((where, value), default=exp.Null())  # noqa: E731
+        kept = lambda value: case((where, value), default=null())  # noqa: E731
         if node.op in ("sum", "count") and not node.type.is_rational:
             columns.append(exp.Alias(this=exp.Sum(this=kept(body.num)), alias=exp.to_identifier("v")))
         elif node.op in ("all", "any"):
-            as_number = case((body.num, exp.Literal.number(1)), default=exp.Literal.number(0))
+            as_number = case((body.num, number(1)), default=number(0))
             fold = exp.Min if node.op == "all" else exp.Max
             columns.append(exp.Alias(this=fold(this=kept(as_number)), alias=exp.to_identifier("v")))
         elif node.op in ("min", "max") and not node.type.is_rational:
             fold = exp.Min if node.op == "min" else exp.Max
             columns.append(exp.Alias(this=fold(this=kept(body.num)), alias=exp.to_identifier("v")))
         elif node.op == "sum":
-            total = _template("sum", n=body.num, d=body.den, f=b_and(where, b_not_null(body.num)),
-                              zero=self.b.integer(0), one=self.b.integer(1))
+            kept_fraction = b_and(where, b_not_null(body.num))
+            if self.dialect == "spark":
+                listed = _template("list", "spark", n=body.num, d=body.den, f=kept_fraction)
+                total = _template("sum", "spark", l=listed, zero=self.b.integer(0), one=self.b.integer(1))
+            else:
+                total = _template("sum", n=body.num, d=body.den, f=kept_fraction, zero=self.b.integer(0),
+                                  one=self.b.integer(1))
             columns.append(exp.Alias(this=total, alias=exp.to_identifier("s")))
         else:
-            listed = _template("list", n=body.num, d=body.den, f=b_and(where, b_not_null(body.num)))
-            columns.append(exp.Alias(this=_template(node.op, l=listed), alias=exp.to_identifier("s")))
+            listed = _template("list", self.dialect, n=body.num, d=body.den, f=b_and(where, b_not_null(body.num)))
+            columns.append(exp.Alias(this=_template(node.op, self.dialect, l=listed), alias=exp.to_identifier("s")))
         table = self.latest[node.kind]
         sub = exp.Select(expressions=[*[col(k) for k in keys], *columns], from_=exp.From(this=exp.to_table(table)),
                          group=exp.Group(expressions=[col(k) for k in keys]))
@@ -430,19 +501,19 @@ class ItemSqlCompiler(SqlCompiler):
         group joined) 0, true, false, or NULL for min and max."""
         node = unit.node
         assert isinstance(node, ir.Aggregate)
-        undefined = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "u"), expressions=[exp.Literal.number(0)]),
-                           exp.Literal.number(1))
-        guard = lambda value: case((undefined, exp.Null()), default=value)  # noqa: E731
+        undefined = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "u"), expressions=[number(0)]),
+                           number(1))
+        guard = lambda value: case((undefined, null()), default=value)  # noqa: E731
         if node.op in ("sum", "count") and not node.type.is_rational:
-            value = self.b.as_int(exp.Coalesce(this=_qcol(alias, "v"), expressions=[exp.Literal.number(0)]))
+            value = self.b.as_int(exp.Coalesce(this=_qcol(alias, "v"), expressions=[number(0)]))
             return [(unit.key, guard(value))]
         if node.op in ("all", "any"):
-            empty = exp.Literal.number(1 if node.op == "all" else 0)
-            value = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "v"), expressions=[empty]), exp.Literal.number(1))
+            empty = number(1 if node.op == "all" else 0)
+            value = binary(exp.EQ, exp.Coalesce(this=_qcol(alias, "v"), expressions=[empty]), number(1))
             return [(unit.key, guard(value))]
         if not node.type.is_rational:  # min, max of integers or day numbers: NULL of no items
             return [(unit.key, guard(self.b.as_int(_qcol(alias, "v"))))]
-        field_of = lambda part: _fn("struct_extract", _qcol(alias, "s"), exp.Literal.string(part))  # noqa: E731
+        field_of = lambda part: self._field(_qcol(alias, "s"), part)  # noqa: E731
         if node.op == "sum":  # no group joined: no items, 0
             num = exp.Coalesce(this=field_of("n"), expressions=[self.b.integer(0)])
             den = exp.Coalesce(this=field_of("d"), expressions=[self.b.integer(1)])
@@ -450,18 +521,12 @@ class ItemSqlCompiler(SqlCompiler):
         return [(unit.key, guard(self.b.as_int(field_of("n")))), (unit.key + ":den", self.b.as_int(field_of("d")))]
 
 
+def _cast_bigint(e: exp.Expression) -> exp.Expression:
+    return exp.Cast(this=e, to=exp.DataType.build("BIGINT"))
+
+
 def b_not_null(e: exp.Expression) -> exp.Expression:
     return exp.Paren(this=exp.Not(this=is_null(e)))
-
-
-def _qualify(e: exp.Expression, table: str) -> exp.Expression:
-    """``e`` with its bare columns read from ``table``."""
-    if isinstance(e, exp.Column) and not e.table:
-        return exp.Column(this=e.this, table=exp.to_identifier(table))
-    for column in e.find_all(exp.Column):
-        if not column.table:
-            column.set("table", exp.to_identifier(table))
-    return e
 
 
 def uses_items(version) -> bool:
