@@ -60,6 +60,19 @@ def _check(folder: Path, name: str, budget: Budget | None = None) -> Result:
     raise AssertionError(f"no property {name}")
 
 
+def test_the_96_percent_bound_on_the_amounts_is_proved_in_the_statute_in_two_steps() -> None:
+    """In the bundled statute, at the default budget: per child, then from every child to the
+    household. Together they are the one-step property of the test below (which needs a larger
+    budget): the second assumes exactly what the first proves."""
+    folder = ROOT / "statutes" / "kinderopvang"
+    per_child = _check(folder, "per_kind_hoogstens_96_procent_van_de_kosten")
+    household = _check(folder, "huishouden_hoogstens_96_procent_van_de_kosten")
+    assert (per_child.status, household.status) == ("proved", "proved")
+    text = (folder / "kinderopvang.law").read_text(encoding="utf-8")
+    step = "all(kind: toeslag_kind <= 96% * vergoede_kosten_kind)"
+    assert f"  claim {step}\n" in text and f"  assume {step}\n" in text
+
+
 def test_the_monthly_allowance_never_exceeds_96_percent_of_the_costs(tmp_path: Path) -> None:
     copy = _copy(tmp_path)
     law = copy / "kinderopvang.law"
