@@ -119,3 +119,17 @@ def test_enum_values_are_remembered_per_version_and_equal_a_fresh_computation(tm
         seen.append(first)
     # by hand: before the amendment a and b, after it c as well
     assert sorted(seen) == [("a", "b"), ("a", "b", "c")]
+
+
+def test_same_sort_answers_as_z3py_compares_sorts() -> None:
+    import z3
+
+    from lexproof.verifier.encoding import _same_sort
+
+    ctx = z3.Context()
+    terms = [z3.Int("i", ctx), z3.Int("j", ctx), z3.IntVal(3, ctx), z3.Real("r", ctx), z3.RealVal("1/2", ctx),
+             z3.Bool("b", ctx), z3.BitVec("v", 8, ctx), z3.BitVec("w", 16, ctx)]
+    pairs = [(a, b) for a in terms for b in terms]
+    assert all(_same_sort(ctx, a, b) == (a.sort() == b.sort()) for a, b in pairs)
+    # by hand: int with int, real with real, bool, and bit-vectors of one width only
+    assert sum(_same_sort(ctx, a, b) for a, b in pairs) == 9 + 4 + 1 + 1 + 1

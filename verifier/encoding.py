@@ -93,14 +93,22 @@ def mk_implies(ctx: z3.Context, a: Term, b: Term) -> Term:
     return z3.BoolRef(z3.z3core.Z3_mk_implies(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
 
 
+def _same_sort(ctx: z3.Context, a: Term, b: Term) -> bool:
+    """``a.sort() == b.sort()`` without two z3py sort objects (each a reference count taken
+    and dropped): z3 shares one node per sort, so equal sorts are the same pointer, which is
+    what ``Z3_is_eq_sort`` compares. Asked for every equality and if-then-else built."""
+    ref = ctx.ref()
+    return bool(z3.z3core.Z3_get_sort(ref, a.as_ast()).value == z3.z3core.Z3_get_sort(ref, b.as_ast()).value)
+
+
 def mk_eq(ctx: z3.Context, a: Term, b: Term) -> Term:
-    if a.sort() != b.sort():
+    if not _same_sort(ctx, a, b):
         return a == b  # int/real mix: let z3py insert the conversion
     return z3.BoolRef(z3.z3core.Z3_mk_eq(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
 
 
 def mk_if(ctx: z3.Context, c: Term, a: Term, b: Term) -> Term:
-    if a.sort() != b.sort():
+    if not _same_sort(ctx, a, b):
         return z3.If(c, a, b)
     return z3.z3._to_expr_ref(z3.z3core.Z3_mk_ite(ctx.ref(), c.as_ast(), a.as_ast(), b.as_ast()), ctx)
 
