@@ -133,3 +133,27 @@ def test_same_sort_answers_as_z3py_compares_sorts() -> None:
     assert all(_same_sort(ctx, a, b) == (a.sort() == b.sort()) for a, b in pairs)
     # by hand: int with int, real with real, bool, and bit-vectors of one width only
     assert sum(_same_sort(ctx, a, b) for a, b in pairs) == 9 + 4 + 1 + 1 + 1
+
+
+def test_the_versions_are_consolidated_once_for_every_part_of_the_checks(monkeypatch, tmp_path: Path) -> None:
+    from lexproof.dsl import consolidate
+
+    program = _book(tmp_path)
+    (statute,) = program.statutes.values()
+    calls: list[str] = []
+    fresh = consolidate.distinct_versions
+
+    def counted(model, default=None):
+        calls.append(model.name)
+        return fresh(model, default)
+
+    monkeypatch.setattr(api, "distinct_versions", counted)
+    monkeypatch.setattr(api, "DECISIONS_PER_PART", 10)  # several parts, as a large statute has
+    assert len(api.builtin_parts(statute)) > 3
+    results = api.check(program, properties=False, examples=False)
+    assert calls == [statute.name]  # not once per part, nor again for the report order
+    assert results and all(r.statute == statute.name for r in results)
+    labels = [v.label for v in api.checked_versions(statute, None, DAY)]
+    assert labels == [v.label for v in fresh(statute, DAY)] and len(labels) >= 5
+    # kept for the run only (a version holds its statute): outside a check, consolidated afresh
+    assert api._RUN_VERSIONS is None and calls == [statute.name, statute.name]
