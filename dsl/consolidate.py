@@ -43,6 +43,10 @@ class Version:
         init=False, repr=False, hash=False, compare=False, default_factory=dict
     )
     _by_name: dict[str, RuleInfo] = field(init=False, repr=False, hash=False, compare=False, default_factory=dict)
+    # enum -> its values here: asked for every sampled enum fact and every cone's signature
+    _enum_values: dict[str, tuple[str, ...]] = field(
+        init=False, repr=False, hash=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         # Indexed once: the encoder, the evaluator and every check ask for the rules of one
@@ -91,8 +95,12 @@ class Version:
 
     def enum_values(self, enum: str) -> tuple[str, ...]:
         """The values of ``enum`` in this version: a case with another value is outside its law."""
-        origins = self.statute.enum_origins
-        return tuple(v for v in self.statute.enums[enum] if self.applies(origins.get((enum, v))))
+        cached = self._enum_values.get(enum)
+        if cached is None:
+            origins = self.statute.enum_origins
+            cached = tuple(v for v in self.statute.enums[enum] if self.applies(origins.get((enum, v))))
+            self._enum_values[enum] = cached
+        return cached
 
     def table(self, name: str) -> TableInfo:
         """The table as this version has it (with the rows amendments added)."""

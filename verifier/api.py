@@ -399,6 +399,19 @@ def check(
     options = {"date": day.isoformat(), "rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms,
                "builtin": builtin, "only": list(only), "properties": properties, "examples": examples,
                "builtin_versions": "all" if builtin_day is None else builtin_day.isoformat()}
+    global _RUN_VERSIONS
+    outer, _RUN_VERSIONS = _RUN_VERSIONS, {} if _RUN_VERSIONS is None else _RUN_VERSIONS
+    try:
+        return _check_statutes(program, day, builtin_day, budget, options, builtin, only, properties, examples,
+                               cache, jobs)
+    finally:
+        _RUN_VERSIONS = outer
+
+
+def _check_statutes(program: Program, day: dt.date, builtin_day: dt.date | None, budget: Budget, options: dict,
+                    builtin: bool, only: tuple[str, ...], properties: bool, examples: bool,
+                    cache: ResultCache | None, jobs: int) -> list[Result]:
+    """``check`` of every statute, with the versions of each consolidated once (``checked_versions``)."""
     found: dict[str, list[Result]] = {name: [] for name in program.statutes}
     to_store: dict[str, str] = {}  # statute -> cache key, for the statutes checked afresh
     # A statute that changed still reuses the built-in checks of every decision whose cone did
@@ -459,6 +472,7 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
         for prop in statute.properties:
             tasks.append((statute, lambda prop=prop: [check_property(statute, prop, day, budget)]))
     if builtin:
+        checked_versions(statute, builtin_day, day)  # consolidated here, before workers fork
         for part in builtin_parts(statute):
             tasks.append((statute, BuiltinPart(statute, builtin_day, budget, only, day, part, cones)))
     if builtin and "conflict" in only and statute.questions:  # conflicts between statutes (LP105)
@@ -480,6 +494,29 @@ class BuiltinPart:
     def __call__(self) -> list[Result]:
         return builtin_checks(self.statute, self.day, self.budget, self.only, undated=self.undated,
                               decisions=self.decisions, cones=self.cones)
+
+
+# (statute id, day, undated) -> the versions its built-in checks run in, during one ``check``
+# (None outside one): see ``checked_versions``.
+_RUN_VERSIONS: dict[tuple, list[Version]] | None = None
+
+
+def checked_versions(statute: StatuteModel, day: dt.date | None, undated: dt.date | None) -> list[Version]:
+    """The versions the built-in checks run in: the one in force on ``day``, or (None) every
+    distinct version (``distinct_versions``, ``undated`` naming the one of a statute that never
+    changes). Within one ``check`` they are consolidated once per statute: every part of a
+    large statute's checks (``builtin_parts``), and the report order after them, asked for all
+    of them again, which made consolidation grow with parts x rules (issue 18). ``check_tasks``
+    asks before the workers are forked, so they inherit them. Kept for that run only: a
+    version holds its statute, and a long-running process (the editor, the workbench) loads
+    many."""
+    key = (id(statute), day, undated)
+    if _RUN_VERSIONS is not None and key in _RUN_VERSIONS:
+        return list(_RUN_VERSIONS[key])
+    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    if _RUN_VERSIONS is not None:
+        _RUN_VERSIONS[key] = versions
+    return list(versions)
 
 
 # Decisions per part of a statute's built-in checks. The parts do not depend on ``-j``: a
@@ -510,7 +547,7 @@ def in_report_order(statute: StatuteModel, results: list[Result], day: dt.date |
     """The findings of several parts in the order one ``builtin_checks`` run reports them:
     by the version each was first found in, then by decision; then the expectations no
     finding met, declared decisions first, then rules (``_missing_expected_findings``)."""
-    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    versions = checked_versions(statute, day, undated)
     by_label = {version.label: (index, version) for index, version in enumerate(versions)}
     decision_index = {name: index for index, name in enumerate(statute.decisions)}
     rule_index = {name: index for index, name in enumerate(_declared_rules(statute))}
@@ -540,7 +577,7 @@ def checked_decisions(statute: StatuteModel, day: dt.date | None = None, undated
     """The decisions the built-in checks cover (in some version), as ``builtin_checks`` picks
     them without solving: a decision is skipped in a version that lacks it or where a
     parameter it reads has no value. The human output counts them ('none, 9 decisions')."""
-    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    versions = checked_versions(statute, day, undated)
     covered: list[str] = []
     for version in versions:
         for decision in statute.decisions:
@@ -569,7 +606,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
     ``builtin_parts``); every finding and expectation belongs to one decision, so the parts of
     a partition together find exactly what one run finds. ``cones``: reuse (and store) each
     decision's findings by the content of its cone (``verifier/cone_cache.py``)."""
-    versions = [version_on(statute, day)] if day is not None else distinct_versions(statute, undated)
+    versions = checked_versions(statute, day, undated)
     found: dict[tuple, Result] = {}
     found_in: dict[tuple, list[str]] = {}
     by_signature: dict[tuple, list[tuple]] = {}  # a decision's signature -> its findings' keys
@@ -583,6 +620,10 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
     dated = reads_peildatum(statute)
     item_runs: list[tuple[Version, dict[str, tuple], list[Result]]] = []  # per version: its decisions per item
     item_seen: set[tuple] = set()  # their signatures searched already
+    # A set: every part looks up each of the statute's decisions in every version (a list of a
+    # part's 100 names made that parts x decisions x 100 comparisons at 10,000 rules).
+    decisions = None if decisions is None else set(decisions)
+    own = own_decisions(statute)
     for version in versions:
         fresh: dict[str, tuple] = {}  # decision -> signature, for the decisions to search
         # Rules that read the peildatum may decide differently on each day of the period the
@@ -590,7 +631,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         # periods (two versions with the same rules differ in their peildatum).
         span = (day, day) if day is not None else version_period(statute, version)
         period = (span[0].toordinal(), span[1].toordinal()) if dated else None
-        for decision in own_decisions(statute):  # those it reads are checked in their statute
+        for decision in own:  # those it reads are checked in their statute
             if decisions is not None and decision not in decisions:
                 continue
             if not version.has_decision(decision):

@@ -107,9 +107,31 @@ def _settled(evidence: Evidence, rules: tuple[RuleInfo, ...], redundancy: bool) 
     return names <= evidence.applied and (not redundancy or names <= evidence.matters)
 
 
-def _outcome(version: object, case: dict[str, object], decision: str, context: object = None) -> DecisionOutcome | None:
+# What a failed condition of a rule's trace points at when nobody reads the trace's text.
+_UNQUOTED = ir.Const(ir.BOOL, False)
+
+
+class _StatusEvaluator(Evaluator):
+    """The evaluator as the witness search needs it: which rules apply and the outcome, without
+    the first failing conjunct of every rule that does not apply (a second evaluation of each
+    condition and a quote of its source text, for a trace nobody shows). The outcomes and the
+    rules' statuses are the evaluator's own."""
+
+    def _first_failure(self, condition: ir.Node, case: str | None, slot: str | None) -> ir.Node:
+        return _UNQUOTED
+
+
+def _outcome(version: object, case: dict[str, object], decision: str, context: object = None,
+             known: _StatusEvaluator | None = None) -> DecisionOutcome | None:
+    """The decision's outcome in the case, or None when the case cannot say. ``known``: an
+    evaluator that ran the same case in a version that differs from this one only in rules of
+    ``decision`` (``_Without``): the outcomes of the decisions it read are the same here (a
+    decision never reads itself), so they are taken over instead of evaluated again."""
+    evaluator = _StatusEvaluator({None: version}, {None: case})  # type: ignore[dict-item]
+    if known is not None:
+        evaluator._memo.update((key, outcome) for key, outcome in known._memo.items() if key[0] != decision)
     try:
-        return Evaluator({None: version}, {None: case}).decision(decision, context)  # type: ignore[dict-item,arg-type]
+        return evaluator.decision(decision, context)  # type: ignore[arg-type]
     except (Undefined, KeyError):  # a fact outside the cone read after all: no evidence
         return None
 
@@ -152,7 +174,11 @@ def _observe(evidence: Evidence, version: Version, case: dict[str, object], deci
              rules: tuple[RuleInfo, ...], redundancy: bool, context: object = None) -> None:
     """What one case shows about the rules (nothing if a rule's condition is undefined in it:
     then which rules fire may differ between the evaluator and the encoding)."""
-    outcome = _outcome(version, case, decision, context)
+    base = _StatusEvaluator({None: version}, {None: case})  # type: ignore[dict-item]
+    try:
+        outcome: DecisionOutcome | None = base.decision(decision, context)  # type: ignore[arg-type]
+    except (Undefined, KeyError):  # a fact outside the cone read after all: no evidence
+        outcome = None
     if outcome is None or any(trace.status == "undefined" for trace in outcome.rules):
         return
     evidence.applied.update(trace.rule.name for trace in outcome.rules if trace.status == "applied")
@@ -161,7 +187,7 @@ def _observe(evidence: Evidence, version: Version, case: dict[str, object], deci
     for rule in rules:
         if rule.name in evidence.matters:
             continue
-        without = _outcome(_Without(version, rule.name), case, decision, context)
+        without = _outcome(_Without(version, rule.name), case, decision, context, known=base)
         if without is not None and not _same(outcome, without):
             evidence.matters.add(rule.name)
 
