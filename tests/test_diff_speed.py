@@ -221,10 +221,16 @@ def test_rediff_after_an_edit_asks_only_the_decisions_it_changed(monkeypatch, tm
     first = list(asked)
     assert first and "changed" in {r.status for r in cold}
     asked.clear()
+    # An answer the solver could not complete (an incomplete summary: on a loaded machine the
+    # wall-clock limit may cut it short) is never stored, so it is asked again; every other is
+    # read back.
+    unstored = {r.name for r in cold if not diff_module._storable([r])}
+    assert len(unstored) < len(first)
     warm = _api_diff(directory, _result_cache(tmp_path / "cache"))
-    assert asked == []  # every decision the solver was asked about is read back
-    assert {r.name for r in warm if r.cached} == set(first)
-    assert _plain(warm) == _plain(cold)
+    assert set(asked) == unstored
+    assert {r.name for r in warm if r.cached} == set(first) - unstored
+    if not unstored:
+        assert _plain(warm) == _plain(cold)
     # Edit one amount the proposal replaces (the first '+ €N' of a replaced amount rule).
     proposal = directory / "voorstel.law"
     text = proposal.read_text()
