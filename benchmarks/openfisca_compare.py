@@ -1,7 +1,7 @@
 """lexproof on DuckDB against OpenFisca-core on the same two tax formulas (docs/performance.md).
 
-    pip install --target /tmp/ofenv openfisca-core openfisca-country-template   # not a dependency
-    python benchmarks/openfisca_compare.py --rows 1000000 --openfisca /tmp/ofenv
+    pip install --target .ofenv openfisca-core openfisca-country-template   # not a dependency
+    python benchmarks/openfisca_compare.py --rows 1000000 --openfisca .ofenv
 
 The formulas are openfisca-country-template's ``income_tax`` (flat 15% of salary, capital
 returns and pension) and ``social_security_contribution`` (a marginal scale over the salary:
