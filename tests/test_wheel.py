@@ -147,7 +147,7 @@ def test_the_entry_points_name_the_new_modules(wheel: Path) -> None:
         text = archive.read("lexproof-0.1.0.dist-info/entry_points.txt").decode()
     entry_points = configparser.ConfigParser()
     entry_points.read_string(text)
-    assert entry_points["console_scripts"]["lexproof"] == "lexproof.verifier.cli:main"
+    assert entry_points["console_scripts"]["lexproof"] == "lexproof.verifier.cli:run"
     assert entry_points["pytest11"]["lexproof"] == "lexproof.verifier.pytest_plugin"
 
 
