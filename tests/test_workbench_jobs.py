@@ -195,3 +195,17 @@ def test_more_cases_like_this_asks_again_with_a_larger_max() -> None:
     assert 1 < count <= 6 and f"Found: {count} cases" in page
     # every case is one the question asks for
     assert len(re.findall(r"<th>leerweg</th><td>bbl</td>", page)) == count
+
+
+def test_a_page_reads_one_snapshot_of_its_job() -> None:
+    """The worker's thread finishes a job while a page renders it: the page's handler and its
+    template must see the same state, or a finished job shows neither its progress nor its answer
+    (seen in CI as a 'done' ask page without an answer)."""
+    from lexproof.verifier.workbench.jobs import Job
+
+    job = Job(id="1-x", kind="query", args={}, state="running")
+    page = job.snapshot()
+    job.data, job.state = [{"status": "satisfiable"}], "done"
+    assert (page.state, page.data) == ("running", [])
+    assert job.snapshot().state == "done" and job.snapshot().data == [{"status": "satisfiable"}]
+    assert page.cancel_requested is job.cancel_requested  # cancelling from a page reaches the job

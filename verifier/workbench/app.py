@@ -152,7 +152,7 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
     def job_for(kind: str, args: dict, params: dict) -> Job | None:
         """The job the page names (``job``), when it is one for these very arguments."""
         job = jobs.get(params.get("job", ""))
-        return job if job is not None and job.kind == kind and job.args == args else None
+        return job.snapshot() if job is not None and job.kind == kind and job.args == args else None
 
     def started(path: str, job: Job, params: dict) -> RedirectResponse:
         """The page of a job just started: the same page with its id (bookmarkable, reloadable)."""
@@ -189,6 +189,7 @@ def create_app(paths: list[str], timeout: float | None = None, max_running: int 
         job = jobs.get(params["job"])
         if job is None or job.kind != "check":
             raise _bad(f"no check job '{params['job']}' (jobs are kept while the server runs)")
+        job = job.snapshot()
         context: dict = {"job": job}
         if job.state == "done":
             context.update(check_context(program, await run_in_threadpool(_job_results, job, program), lang))

@@ -17,6 +17,7 @@ itself (worker.py), so the server's threads share nothing with it.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import multiprocessing
 import secrets
@@ -61,7 +62,7 @@ class Job:
     cancel_requested: threading.Event = field(default_factory=threading.Event)
     finished: threading.Event = field(default_factory=threading.Event)
     pid: int | None = None
-    _results: list[Result] | None = None
+    _read: dict = field(default_factory=dict)  # results read back once, shared with snapshots
 
     @property
     def active(self) -> bool:
@@ -81,10 +82,17 @@ class Job:
 
     def results(self, program: Program) -> list[Result]:
         """The results of a finished job, read back in ``program`` (once)."""
-        if self._results is None:
+        if "results" not in self._read:
             versions: dict = {}
-            self._results = [api.result_from_data(program, item, versions) for item in self.data]
-        return self._results
+            self._read["results"] = [api.result_from_data(program, item, versions) for item in self.data]
+        return self._read["results"]
+
+    def snapshot(self) -> Job:
+        """The job as it is now, for one page. The worker's thread changes a job while a page is
+        rendered: a page that read "running" in its handler and "done" in its template showed a
+        finished job without its answer. A page reads one snapshot, so its state and its results
+        belong together; cancelling and progress still go to the job itself."""
+        return copy.copy(self)
 
     def status(self) -> dict:
         """What the page and ``GET /jobs/ID`` show of a job."""
