@@ -476,3 +476,66 @@ def test_without_statute_a_command_takes_the_one_statute_that_reads_the_others(t
     (tmp_path / "wsf.law").write_text("statute Los\nfacts Aanvrager { leeftijd: int 0..120 }\n", encoding="utf-8")
     with pytest.raises(LexproofError, match="several statutes are loaded"):
         api.pick_statute(api.load(folder), None)
+
+
+# --- lex posterior over every version: the statute that prevails can change with the version ------
+
+POSTERIOR_A = """statute A "A"
+facts F { x: bool  y: bool  z: bool }
+decision a: bool [art. 1] otherwise false
+
+amendment wa amends A in force 2020-01-01
+  insert rule ra [art. 1 lid 1]: a = true if x or y
+"""
+
+POSTERIOR_B = """statute B "B"
+uses A
+facts F { x: bool  y: bool  z: bool }
+@allow(gap)
+decision b: bool [art. 1]
+rule rb [art. 1 lid 1]: b = false if x
+same question q: A.a, b priority lex posterior
+"""
+
+
+def _question_in_every_version(tmp_path: Path, a: str, b: str):
+    program = api.load(_write(tmp_path, a=a, b=b))
+    (result,) = [r for r in api.check(program, date=None, properties=False, examples=False) if r.kind == "question"]
+    return result
+
+
+def test_lex_posterior_that_cannot_tell_in_one_version_is_a_conflict_though_it_decides_in_another(
+        tmp_path: Path) -> None:
+    # Before 2020 A.a is false for every case and B.b false when x (else undecided): they agree.
+    # From 2020 (A amended, B not) A.a = x or y: they disagree on x; A is the later law.
+    # From 2027 both are amended on the same day, so lex posterior cannot tell, and they still
+    # disagree on x (A.a true, B.b false): that disagreement stands, so the question is a conflict.
+    # (It was reported 'resolved', from the first version with a disagreement only.)
+    a = POSTERIOR_A + ("\namendment wa2 amends A in force 2027-01-01\n"
+                       "  insert rule ra2 [art. 1 lid 2]: a = true if z\n")
+    b = POSTERIOR_B + ("\namendment wb amends B in force 2027-01-01\n"
+                       "  insert rule rb2 [art. 1 lid 2]: b = false if z\n")
+    result = _question_in_every_version(tmp_path, a, b)
+    assert (result.status, result.severity) == ("conflict", "error")
+    assert result.found_in == ["B on 2027-01-01 (with wb; A with wa, wa2)"]
+    facts = result.witnesses[0].facts[None]
+    assert facts["x"] or facts["z"]  # A.a true (x or y or z), B.b false (x or z)
+    assert "A decides in B on 2020-01-01 (A with wa)" in result.message
+    assert "dead" not in result.details  # no priority settles this question
+
+
+def test_lex_posterior_names_the_yielding_statute_of_the_version_it_judges_dead_in(tmp_path: Path) -> None:
+    # From 2020 A is the later law (A.a = x or y, 'otherwise false': it decides every case, so
+    # B.b is dead where A prevails). From 2027 B is amended (b = true if y and not x) and is the
+    # later law; they still disagree on x, and A.a, deciding every case, decides the case
+    # x = y = false that B.b leaves undecided: A's decision is not dead where B prevails.
+    b = POSTERIOR_B + ("\namendment wb amends B in force 2027-01-01\n"
+                       "  insert rule rb2 [art. 1 lid 2]: b = true if y and not x\n")
+    result = _question_in_every_version(tmp_path, POSTERIOR_A, b)
+    assert (result.status, result.severity) == ("resolved", "info")
+    assert result.details["winners"] == {"B on 2020-01-01 (A with wa)": "A",
+                                         "B on 2027-01-01 (with wb; A with wa)": "B"}
+    assert result.details["dead"] is False
+    assert (result.details["alone"]["x"], result.details["alone"]["y"]) == ("False", "False")
+    assert "A's decision is not dead: where B prevails (B on 2027-01-01 (with wb; A with wa))" in result.message
+    assert "B's decision is not dead" not in result.message
