@@ -539,3 +539,32 @@ def test_lex_posterior_names_the_yielding_statute_of_the_version_it_judges_dead_
     assert (result.details["alone"]["x"], result.details["alone"]["y"]) == ("False", "False")
     assert "A's decision is not dead: where B prevails (B on 2027-01-01 (with wb; A with wa))" in result.message
     assert "B's decision is not dead" not in result.message
+
+
+def test_json_names_the_statute_of_articles_of_other_acts_and_of_decisions_without_one(tmp_path: Path) -> None:
+    # The used statute's decision has no citation ('U.basis otherwise'), and its amendment's rule
+    # cites the bill as written (["Kamerstuk 1" art. I]); the reader's own parameter cites
+    # another act as written ([Besluit art. 4]). Each belongs to the statute that holds it:
+    # by hand, the bill's rule and the default are U's, the parameter is R's.
+    used = ("statute U \"Wet U\"\nfacts F { x: bool }\ndecision basis: bool otherwise false\n\n"
+            "amendment bill amends U in force 2027-01-01\n"
+            "  insert rule nieuw [\"Kamerstuk 1\" art. I]: basis = true if x\n")
+    reader = ("statute R \"Wet R\"\nuses U\nfacts F { x: bool }\nparameter grens: int [Besluit art. 4] = 3\n"
+              "decision mag: bool [art. 1] otherwise false\n"
+              "rule r [art. 1 lid 1]: mag = true if U.basis and grens > 2\n"
+              "property na [after bill]: for every F claim mag implies x\n"
+              "property voor [before bill]: for every F claim not mag\n"
+              "property grens_telt [after bill]: for every F assume x claim mag\n"
+              "example \"x\" [after bill] { x = true } expect mag = true\n")
+    program = api.load(_write(tmp_path, u=used, r=reader))
+    results = {r.name: r for r in api.check(program, date="2027-06-01", builtin=False)}
+    for name in ("na", "voor", "grens_telt", "x"):
+        result = results[name]
+        assert result.status in ("proved", "passed"), (name, result.status, result.message)
+        named = result.article_statutes
+        assert set(named) == set(result.articles), (name, result.articles, named)
+    assert results["na"].article_statutes["Kamerstuk 1 art. I (rule U.nieuw)"] == "U"
+    assert results["voor"].article_statutes["U.basis otherwise"] == "U"
+    assert results["grens_telt"].article_statutes["Besluit art. 4: grens = 3"] == "R"
+    # An example cites the articles without the rule's name: found among U's citations.
+    assert results["x"].article_statutes["Kamerstuk 1 art. I"] == "U"
