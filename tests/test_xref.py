@@ -568,3 +568,46 @@ def test_json_names_the_statute_of_articles_of_other_acts_and_of_decisions_witho
     assert results["grens_telt"].article_statutes["Besluit art. 4: grens = 3"] == "R"
     # An example cites the articles without the rule's name: found among U's citations.
     assert results["x"].article_statutes["Kamerstuk 1 art. I"] == "U"
+
+
+# --- an enum of a used statute as a type, by its qualified name: WEB.Leerweg --------------------------
+
+WSF_TYPED = """
+statute WSF "Wet studiefinanciering 2000"
+uses WEB
+facts Aanvrager {
+  leeftijd: int 0..120
+  gevolgd: WEB.Leerweg
+}
+decision vorige: WEB.Leerweg [art. 2.1] otherwise WEB.geen
+rule vorige_regel [art. 2.1 lid 1]: vorige = gevolgd if leeftijd >= 30
+"""
+
+
+def test_an_enum_of_a_used_statute_is_a_type_by_its_qualified_name(tmp_path: Path) -> None:
+    program = api.load(_write(tmp_path, web=WEB, wsf=WSF_TYPED))
+    statute = program.statutes["WSF"]
+    assert str(statute.facts["gevolgd"].type) == "Leerweg" and str(statute.decisions["vorige"].type) == "Leerweg"
+    # By hand: at 40 the rule gives the leerweg followed (bbl); at 20 'otherwise WEB.geen'.
+    case = {"leeftijd": 40, "gevolgd": "bbl"}
+    assert _value(program, case, "2026-01-01")["vorige"] == "bbl"
+    assert _value(program, {**case, "leeftijd": 20}, "2026-01-01")["vorige"] == "geen"
+
+
+def test_a_qualified_enum_type_that_names_no_enum_of_a_used_statute_is_an_error(tmp_path: Path) -> None:
+    message = _load_error(tmp_path, web=WEB, wsf=WSF_TYPED.replace("gevolgd: WEB.Leerweg", "gevolgd: WEB.Leerwg"))
+    assert "wsf.law:6:12: error: statute WEB has no enum 'Leerwg'; did you mean 'Leerweg'?" in message
+    message = _load_error(tmp_path, web=WEB, wsf=WSF_TYPED.replace("uses WEB\n", "").replace(
+        "otherwise WEB.geen", "otherwise 0").replace("decision vorige: WEB.Leerweg", "decision vorige: int")
+        .replace("vorige = gevolgd if", "vorige = 1 if"))
+    assert "unknown statute 'WEB' in type WEB.Leerweg; to read statute WEB, declare 'uses WEB' in WSF" in message
+    message = _load_error(tmp_path, web=WEB, wsf=WSF_TYPED.replace("gevolgd: WEB.Leerweg", "gevolgd: WSF.Leerweg"))
+    assert "WSF is this statute: write 'Leerweg' without 'WSF.'" in message
+
+
+def test_a_formatted_qualified_enum_type_reads_the_same() -> None:
+    from lexproof.dsl.formatter import format_text
+
+    formatted = format_text(WEB + WSF_TYPED)
+    assert "  gevolgd: WEB.Leerweg\n" in formatted and "decision vorige: WEB.Leerweg [art. 2.1]" in formatted
+    assert format_text(formatted) == formatted
