@@ -22,7 +22,7 @@ import datetime as dt
 
 from hypothesis import event, given
 from statute_generator import LINKED_DATES, LinkedStatutes, linked_statutes, numbered
-from test_soundness import BUDGET, multi_encoding_disagreements, soundness_settings
+from test_soundness import BUDGET, multi_encoding_disagreements, outcome, soundness_settings
 
 from lexproof.dsl.check_program import check_files
 from lexproof.dsl.consolidate import Version, check_all_versions, distinct_versions, version_on
@@ -31,6 +31,7 @@ from lexproof.dsl.evaluator import Evaluator
 from lexproof.dsl.model import Program, StatuteModel
 from lexproof.dsl.parser import parse_text
 from lexproof.dsl.xref import all_amendments
+from lexproof.verifier import api
 from lexproof.verifier.questions import _question, check_questions
 
 
@@ -188,3 +189,37 @@ def test_the_priority_between_statutes_agrees_with_brute_force(gen: LinkedStatut
         if not dead:  # the message names a statute that yields where it is not dead
             assert any(f"{loser}'s decision is not dead: where {winner} prevails" in result.message
                        for loser, winner in not_dead), f"{result.message}; by hand {not_dead}{source}"
+
+
+@soundness_settings(30)
+@given(gen=linked_statutes(min_statutes=2, max_statutes=3))
+def test_diff_of_an_amendment_into_the_reader_agrees_with_brute_force(gen: LinkedStatutes) -> None:
+    """``diff --amendment A --statute R`` for every amendment R sees (its own, or of a statute it
+    reads, directly or not): a decision of R is 'changed' exactly when some case's outcome
+    differs between R's versions without and with A on A's in-force date, and each row's
+    witness is such a case (the same-cone shortcut must see A's rules through the import)."""
+    program = _load(gen)
+    reader = program.statutes[f"L{len(gen.texts) - 1}"]
+    amendments = all_amendments(reader)
+    if not amendments:
+        event("no amendment")
+        return
+    for amendment in amendments:
+        event("amendment of a used statute" if amendment.statute != reader.name else "amendment of the reader")
+        before = version_on(reader, amendment.in_force, exclude=(amendment.name,))
+        after = version_on(reader, amendment.in_force, include=(amendment.name,))
+        results = api.diff(program, amendment=amendment.name, statute=reader.name)
+        cases = [_case_of(reader, case, gen) for case in gen.cases()]
+        for result in results:
+            changed = [case for case in cases
+                       if outcome(Evaluator({"before": before, "after": after}, {None: case}), result.name, None, "before")
+                       != outcome(Evaluator({"before": before, "after": after}, {None: case}), result.name, None, "after")]
+            where = f"diff --amendment {amendment.name}, {reader.name}.{result.name}"
+            event(f"diff of a reader's decision: {result.status}")
+            assert result.status in ("changed", "unchanged", "unknown"), f"{where}: {result.status}"
+            if result.status == "unknown":
+                continue
+            assert (result.status == "changed") == bool(changed), (
+                f"{where}: {result.status}, brute force {len(changed)} changed, e.g. {changed[:1]}\n" + numbered(gen.source()))
+            for witness in result.witnesses:
+                assert witness.facts[None] in changed, f"{where}: witness {witness.facts[None]} does not change"
