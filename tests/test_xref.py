@@ -611,3 +611,36 @@ def test_a_formatted_qualified_enum_type_reads_the_same() -> None:
     formatted = format_text(WEB + WSF_TYPED)
     assert "  gevolgd: WEB.Leerweg\n" in formatted and "decision vorige: WEB.Leerweg [art. 2.1]" in formatted
     assert format_text(formatted) == formatted
+
+
+# --- a solver that gives up: never 'clean', never 'dead' -------------------------------------------
+
+
+def test_a_question_the_solver_gives_up_on_is_unknown_never_clean_or_dead(tmp_path: Path, monkeypatch) -> None:
+    import lexproof.verifier.questions as questions
+
+    real = questions.check
+    calls: list[int] = []
+
+    def giving_up_after(first_real: int):
+        def forced(*args):
+            calls.append(1)
+            return real(*args) if len(calls) <= first_real else "unknown"
+        return forced
+
+    # They agree everywhere (by hand, as in the 'clean' test above); with every answer
+    # 'unknown', nothing is established.
+    agreeing = AVG.replace(" and not systematisch", "")
+    monkeypatch.setattr(questions, "check", giving_up_after(0))
+    (tmp_path / "a").mkdir()
+    result = _questions(tmp_path / "a", "same question q: AVG.rechtmatig, mag_verwerken\n", avg=agreeing)["q"]
+    assert (result.status, result.severity) == ("unknown", "error")
+    # With lex superior AVG the baseline is 'resolved' with the SUWI dead (see above). The first
+    # answer (the disagreement) is real, the dead question is 'unknown': dead stays unknown.
+    calls.clear()
+    monkeypatch.setattr(questions, "check", giving_up_after(1))
+    (tmp_path / "b").mkdir()
+    result = _questions(tmp_path / "b", "same question q: AVG.rechtmatig, mag_verwerken priority lex superior AVG\n")["q"]
+    assert result.status == "resolved"
+    assert result.details["dead"] == "unknown"
+    assert "is unknown (the solver gave up)" in result.message
