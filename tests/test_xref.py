@@ -644,3 +644,32 @@ def test_a_question_the_solver_gives_up_on_is_unknown_never_clean_or_dead(tmp_pa
     assert result.status == "resolved"
     assert result.details["dead"] == "unknown"
     assert "is unknown (the solver gave up)" in result.message
+
+
+def test_lex_posterior_is_not_resolved_while_the_solver_gave_up_where_it_cannot_tell(tmp_path: Path, monkeypatch) -> None:
+    import lexproof.verifier.questions as questions
+
+    # The statutes of the conflict test above: they agree before 2020 (first question), A
+    # prevails from 2020 (second), lex posterior cannot tell from 2027 (third). With the third
+    # answer 'unknown', a conflict there is not ruled out: not 'resolved' but 'unknown'.
+    a = POSTERIOR_A + ("\namendment wa2 amends A in force 2027-01-01\n"
+                       "  insert rule ra2 [art. 1 lid 2]: a = true if z\n")
+    b = POSTERIOR_B + ("\namendment wb amends B in force 2027-01-01\n"
+                       "  insert rule rb2 [art. 1 lid 2]: b = false if z\n")
+    real = questions.check
+    calls: list[int] = []
+
+    def third_gives_up(*args):
+        calls.append(1)
+        return "unknown" if len(calls) == 3 else real(*args)
+
+    monkeypatch.setattr(questions, "check", third_gives_up)
+    result = _question_in_every_version(tmp_path, a, b)
+    assert (result.status, result.severity) == ("unknown", "error"), result.message
+    assert "the solver gave up in B on 2027-01-01 (with wb; A with wa, wa2)" in result.message
+    # Where a priority decides in every version, an 'unknown' version changes nothing about who
+    # decides (lex superior: A in every version), so the question stays 'resolved'.
+    calls.clear()
+    (tmp_path / "s").mkdir()
+    result = _question_in_every_version(tmp_path / "s", a, b.replace("priority lex posterior", "priority lex superior A"))
+    assert result.status == "resolved", result.message

@@ -116,6 +116,13 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
                 result.details.update(_public(dead))
         if unknown:
             result.message += f"; the solver gave up in {', '.join(unknown)}"
+            undecided = [label for label in unknown if _winner(statute, question, _by_label(versions, label)) is None]
+            if result.status == "resolved" and undecided:
+                # A disagreement the solver could not rule out where no priority decides may be
+                # a conflict: 'resolved' would say more than was established.
+                result.status, result.severity = "unknown", "error"
+                result.message += (f", where no priority decides ({', '.join(undecided)}): whether they conflict "
+                                   "there is unknown")
     elif unknown:
         result.status, result.severity = "unknown", "error"
         result.message = f"the solver ran out of budget comparing {sides} (raise --timeout); nothing is established"
@@ -131,6 +138,10 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
             result.details.update({"winner": winner, "priority": question.priority})
             result.details.update(_public(dead))
     return result
+
+
+def _by_label(versions: list[Version], label: str) -> Version:
+    return next(version for version in versions if version.label == label)
 
 
 def _yielding_dead(statute: StatuteModel, question: QuestionInfo, versions: list[Version], day: dt.date | None,
