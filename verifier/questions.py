@@ -80,9 +80,10 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
         if witness is None or (winner is None and witness_winner is not None):
             witness = _witness(statute, version, encoder, model, question)
             witness_winner = winner
-    dead = _yielding_dead(statute, question, versions, day, budget)
     sides = f"{_side(question, 0)} and {_side(question, 1)}"
     standing = [label for label, winner in disagree if winner is None]
+    # Whether the yielding decision is dead matters only where no conflict stands.
+    dead = {} if standing else _yielding_dead(statute, question, versions, day, budget)
     resolved = [(label, winner) for label, winner in disagree if winner is not None]
     result.found_in = (standing or [label for label, _ in disagree]) or unknown
     result.version = "; ".join(result.found_in) if result.found_in else None
@@ -101,7 +102,7 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
                 result.message += "; in the other versions where they disagree, " + _winners_text(resolved)
         else:
             result.status, result.severity = "resolved", "info"
-            winners = sorted({winner for _, winner in resolved}, key=[w for _, w in resolved].index)
+            winners = list(dict.fromkeys(winner for _, winner in resolved))
             if len(winners) == 1:
                 winner = winners[0]
                 result.message = (f"{sides} disagree for the case below; {winner} decides there "
