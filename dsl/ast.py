@@ -132,13 +132,15 @@ class Rank:
 
 @dataclass(frozen=True)
 class TypeRef:
-    """``bool``, ``int 0..120``, ``number``, ``money``, ``rate``, ``date`` or an enum name."""
+    """``bool``, ``int 0..120``, ``number``, ``money``, ``rate``, ``date`` or an enum name
+    (``Leerweg``, or ``WEB.Leerweg`` for an enum of a used statute: ``statute`` is then WEB)."""
 
     kind: str  # bool int number money rate date enum
     enum: str | None = None
     low: Literal | None = None
     high: Literal | None = None
     span: Span = _span()
+    statute: str | None = None
 
 
 @dataclass(frozen=True)

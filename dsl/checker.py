@@ -150,6 +150,8 @@ class _StatuteChecker:
         self.model.enums[decl.name] = tuple(values)
 
     def _type(self, ref: ast.TypeRef) -> Type | None:
+        if ref.kind == "enum" and ref.statute is not None:
+            return self._qualified_enum(ref)
         if ref.kind == "enum":
             if ref.enum not in self.model.enums:
                 self.sink.error(
@@ -158,6 +160,25 @@ class _StatuteChecker:
                 return None
             return Type("enum", ref.enum)
         return BUILTIN_TYPES[ref.kind]
+
+    def _qualified_enum(self, ref: ast.TypeRef) -> Type | None:
+        """``WEB.Leerweg``: an enum of a statute this one uses. The used statutes' enums are
+        the reader's enums already (``share_enums``), so the type is the enum by its name."""
+        assert ref.statute is not None and ref.enum is not None
+        used = self.model.uses.get(ref.statute)
+        if ref.statute == self.model.name:
+            self.sink.error(ref.span, f"{ref.statute} is this statute: write '{ref.enum}' without '{ref.statute}.'")
+            return None
+        if used is None:
+            loaded = getattr(self, "loaded", {})
+            hint = (f"; to read statute {ref.statute}, declare 'uses {ref.statute}' in {self.model.name}"
+                    if ref.statute in loaded else suggest(ref.statute, list(self.model.uses)))
+            self.sink.error(ref.span, f"unknown statute '{ref.statute}' in type {ref.statute}.{ref.enum}" + hint)
+            return None
+        if ref.enum not in used.enums:
+            self.sink.error(ref.span, f"statute {ref.statute} has no enum '{ref.enum}'" + suggest(ref.enum, list(used.enums)))
+            return None
+        return Type("enum", ref.enum)
 
     def _bound(self, literal: ast.Literal | None, type_: Type, what: str) -> object | None:
         if literal is None:

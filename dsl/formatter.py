@@ -286,7 +286,7 @@ def _source_value(text: str) -> str:
 
 def format_type(type_ref: ast.TypeRef) -> str:
     if type_ref.kind == "enum":
-        return str(type_ref.enum)
+        return f"{type_ref.statute}.{type_ref.enum}" if type_ref.statute else str(type_ref.enum)
     if (type_ref.low is None) != (type_ref.high is None):
         raise ValueError("a type range needs both bounds")
     if type_ref.low is None or type_ref.high is None:

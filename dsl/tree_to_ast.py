@@ -210,6 +210,11 @@ class ToAst(Transformer):
     def enum_type(self, meta: Any, children: list) -> ast.TypeRef:
         return ast.TypeRef("enum", str(children[0]), span=self._span(meta))
 
+    @v_args(meta=True)
+    def qualified_enum_type(self, meta: Any, children: list) -> ast.TypeRef:
+        """``WEB.Leerweg``: an enum of a used statute, named by its statute."""
+        return ast.TypeRef("enum", str(children[1]), span=self._span(meta), statute=str(children[0]))
+
     def signed_literal(self, children: list) -> ast.Literal:
         return children[0]
 

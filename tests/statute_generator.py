@@ -1476,7 +1476,8 @@ class LinkedStatutes:
     """Two to four small statutes ``L0``, ``L1``, ... where each may read earlier ones (never
     later ones: ``uses`` has no cycles), sharing the facts ``b``, ``e`` and ``n``; each with a
     dated parameter, decisions of type int and bool (some without ``otherwise``), and maybe an
-    amendment (sometimes a proposal). The last statute may declare a ``same question``."""
+    amendment (sometimes a proposal). The last statute may declare a ``same question``, with or
+    without a priority."""
 
     texts: dict[str, str]  # statute name -> its file's text
     uses: dict[str, list[str]]
@@ -1485,6 +1486,8 @@ class LinkedStatutes:
     question: tuple[str, str] | None = None  # (first, second) as written in the last statute
     # Each statute's name for the int fact ``n`` (``same fact L0.n = n1`` maps it; default 'n').
     int_names: dict[str, str] = field(default_factory=dict)
+    # The question's priority as written (``lex superior L0``, ``lex posterior``), or None.
+    priority: str | None = None
 
     def case_for(self, statute: str, case: dict[str, object], facts) -> dict[str, object]:
         """A case of the common domain (keys b, e, n) in ``statute``'s fact names, limited to
@@ -1501,13 +1504,17 @@ class LinkedStatutes:
 
 
 @st.composite
-def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4) -> LinkedStatutes:
+def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4, with_priority: bool = False) -> LinkedStatutes:
+    """With ``with_priority`` the last statute declares a question with a priority whenever it
+    can (it reads a bool decision and has one of its own), and a statute may have a second
+    amendment."""
     count = draw(st.integers(min_statutes, max_statutes))
     texts: dict[str, str] = {}
     uses: dict[str, list[str]] = {}
     decisions: dict[str, list[tuple[str, str]]] = {}
     amendments: dict[str, list[tuple[str, dt.date, bool]]] = {}
     question = None
+    priority: str | None = None
     int_names: dict[str, str] = {}
     for index in range(count):
         name = f"L{index}"
@@ -1568,19 +1575,37 @@ def linked_statutes(draw, min_statutes: int = 2, max_statutes: int = 4) -> Linke
             lines += [f"amendment {amendment} amends {name} in force {day.isoformat()}" + (" proposal" if proposal else ""),
                       f"  insert rule n{index} [art. {number + 1} lid 9]: {target_decision} = {value}{condition}"]
             amendments[name].append((amendment, day, proposal))
+            if with_priority and draw(st.booleans()):
+                # A second amendment on the other date: the statute's latest amendment then
+                # changes with the version, and lex posterior can prefer another statute, or no
+                # longer tell, from that date on.
+                later = dt.date(2027, 1, 1) if day == dt.date(2025, 1, 1) else dt.date(2025, 1, 1)
+                target_decision, kind = draw(st.sampled_from(own))
+                number = int(target_decision[1:])
+                value = _linked_value(draw, kind, readable + own[:number], index == 0)
+                condition = _linked_condition(draw, readable + own[:number], index == 0)
+                lines += [f"amendment {amendment}b amends {name} in force {later.isoformat()}",
+                          f"  insert rule m{index} [art. {number + 1} lid 8]: {target_decision} = {value}{condition}"]
+                amendments[name].append((amendment + "b", later, False))
         # The rules use the int fact by this statute's name.
         lines[first_rule_line:] = [re.sub(r"(?<![\w.])n(?!\w)", mine, line) for line in lines[first_rule_line:]]
-        if index == count - 1 and readable and draw(st.booleans()):
+        if index == count - 1 and readable and (with_priority or draw(st.booleans())):
             bools = [d for d, t in readable if t == "bool"]
             mine = [d for d, t in own if t == "bool"]
             if bools and mine:
                 question = (draw(st.sampled_from(bools)), draw(st.sampled_from(mine)))
+                # Lex posterior compares the statutes' latest amendments in force, which fall on
+                # 2025-01-01 or 2027-01-01 (the same day: it cannot tell).
+                priority = draw(st.sampled_from(([] if with_priority else [None, None])
+                                                + [f"lex superior {question[0].split('.')[0]}",
+                                                   f"lex specialis {name}", "lex posterior", "lex posterior"]))
+                written = f"same question q: {question[0]}, {question[1]}" + (f" priority {priority}" if priority else "")
                 # Amendments come after the statute's items, so the question goes before them.
                 head = [line for line in lines if not line.startswith(("amendment", "  insert"))]
                 tail = lines[len(head):]
-                lines = head + [f"same question q: {question[0]}, {question[1]}"] + tail
+                lines = head + [written] + tail
         texts[name] = "\n".join(lines) + "\n"
-    return LinkedStatutes(texts, uses, decisions, amendments, question, int_names)
+    return LinkedStatutes(texts, uses, decisions, amendments, question, int_names, priority)
 
 
 def _linked_atom(draw, scope: list[tuple[str, str]], has_e: bool) -> str:

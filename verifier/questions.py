@@ -52,11 +52,10 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
               budget: Budget) -> Result:
     result = Result("question", question.name, "unknown", question.span, code=CODE, statute=statute.name,
                     details={"decisions": [_side(question, 0), _side(question, 1)]})
-    disagree: list[str] = []
+    disagree: list[tuple[str, str | None]] = []  # (version label, the statute that prevails there)
     unknown: list[str] = []
     witness: Witness | None = None
-    winner: str | None = None
-    dead: dict[str, object] = {}
+    witness_winner: str | None = None
     checked = 0
     for version in versions:
         if not (version.has_decision(question.first) and version.has_decision(question.second)):
@@ -75,43 +74,56 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
             continue
         if status == "unsat":
             continue
-        disagree.append(version.label)
-        if witness is None:
+        winner = _winner(statute, question, version)
+        disagree.append((version.label, winner))
+        # The case shown is one of a conflict the priority leaves standing, if there is one.
+        if witness is None or (winner is None and witness_winner is not None):
             witness = _witness(statute, version, encoder, model, question)
-            winner = _winner(statute, question, version)
-    for version in versions:  # is the yielding decision dead: in every version, or not in one?
-        prevails = _winner(statute, question, version)
-        if prevails is None or not (version.has_decision(question.first) and version.has_decision(question.second)):
-            continue
-        try:
-            here = _dead(statute, question, version, prevails, day, budget)
-        except LexproofError:  # a parameter without a value here: not covered, as above
-            continue
-        if here["dead"] is False:
-            dead = {**here, "dead_winner": prevails}
-            break
-        if here["dead"] == "unknown" or not dead:
-            dead = {**here, "dead_winner": prevails}
-    result.found_in = disagree or unknown
-    result.version = "; ".join(result.found_in) if result.found_in else None
+            witness_winner = winner
     sides = f"{_side(question, 0)} and {_side(question, 1)}"
+    standing = [label for label, winner in disagree if winner is None]
+    # Whether the yielding decision is dead matters only where no conflict stands.
+    dead = {} if standing else _yielding_dead(statute, question, versions, day, budget)
+    resolved = [(label, winner) for label, winner in disagree if winner is not None]
+    result.found_in = (standing or [label for label, _ in disagree]) or unknown
+    result.version = "; ".join(result.found_in) if result.found_in else None
     if witness is not None:
         result.witnesses = [witness]
         result.articles = witness.deciding_articles()
-        if winner is None:
+        if standing:
+            # One version where the priority does not decide is a conflict, whatever the
+            # priority says in the others: never 'resolved' while a disagreement stands.
             result.status, result.severity = "conflict", "error"
             why = "" if question.priority is None else (
                 "; lex posterior cannot tell which is later (no amendment of either statute, or both on the "
                 "same day, is in force in the version)")
             result.message = f"{sides} decide question '{question.name}' differently for the case below{why}"
+            if resolved:
+                result.message += "; in the other versions where they disagree, " + _winners_text(resolved)
         else:
             result.status, result.severity = "resolved", "info"
-            loser = question.second_statute if winner == question.first_statute else question.first_statute
-            result.message = (f"{sides} disagree for the case below; {winner} decides there "
-                              f"(lex {question.priority}), {loser} yields; " + _dead_text(loser, winner, dead))
-            result.details.update({"winner": winner, "priority": question.priority})
+            winners = list(dict.fromkeys(winner for _, winner in resolved))
+            if len(winners) == 1:
+                winner = winners[0]
+                result.message = (f"{sides} disagree for the case below; {winner} decides there "
+                                  f"(lex {question.priority}), {_loser(question, winner)} yields; "
+                                  + _dead_text(question, dead))
+            else:
+                result.message = (f"{sides} disagree for the case below; by lex {question.priority}, "
+                                  + _winners_text(resolved) + "; " + _dead_text(question, dead))
+                result.details["winners"] = dict(resolved)
+            result.details.update({"winner": witness_winner, "priority": question.priority})
+            if dead:
+                result.details.update(_public(dead))
         if unknown:
             result.message += f"; the solver gave up in {', '.join(unknown)}"
+            undecided = [label for label in unknown if _winner(statute, question, _by_label(versions, label)) is None]
+            if result.status == "resolved" and undecided:
+                # A disagreement the solver could not rule out where no priority decides may be
+                # a conflict: 'resolved' would say more than was established.
+                result.status, result.severity = "unknown", "error"
+                result.message += (f", where no priority decides ({', '.join(undecided)}): whether they conflict "
+                                   "there is unknown")
     elif unknown:
         result.status, result.severity = "unknown", "error"
         result.message = f"the solver ran out of budget comparing {sides} (raise --timeout); nothing is established"
@@ -123,12 +135,50 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
         result.message = f"{sides} agree wherever both decide, in every version checked"
         if dead:
             winner = str(dead["dead_winner"])
-            loser = question.second_statute if winner == question.first_statute else question.first_statute
-            result.message += f"; {winner} prevails (lex {question.priority}): " + _dead_text(loser, winner, dead)
+            result.message += f"; {winner} prevails (lex {question.priority}): " + _dead_text(question, dead)
             result.details.update({"winner": winner, "priority": question.priority})
-    if dead:
-        result.details.update({k: v for k, v in dead.items() if k != "dead_winner"})
+            result.details.update(_public(dead))
     return result
+
+
+def _by_label(versions: list[Version], label: str) -> Version:
+    return next(version for version in versions if version.label == label)
+
+
+def _yielding_dead(statute: StatuteModel, question: QuestionInfo, versions: list[Version], day: dt.date | None,
+                   budget: Budget) -> dict[str, object]:
+    """Is the yielding decision dead on the question, in every version where a priority names
+    the statute that prevails? ``{}`` when no version has one; else ``dead`` (True, False or
+    'unknown'), with the winner and the version it was decided in (under lex posterior the
+    winner may differ between versions), and a case the yielding decision decides alone."""
+    dead: dict[str, object] = {}
+    for version in versions:
+        prevails = _winner(statute, question, version)
+        if prevails is None or not (version.has_decision(question.first) and version.has_decision(question.second)):
+            continue
+        try:
+            here = _dead(statute, question, version, prevails, day, budget)
+        except LexproofError:  # a parameter without a value here: not covered, as above
+            continue
+        here = {**here, "dead_winner": prevails, "dead_version": version.label}
+        if here["dead"] is False:
+            return here
+        if here["dead"] == "unknown" or not dead:
+            dead = here
+    return dead
+
+
+def _public(dead: dict[str, object]) -> dict[str, object]:
+    """The keys of a dead verdict that go into the result's details."""
+    return {key: value for key, value in dead.items() if key not in ("dead_winner", "dead_version")}
+
+
+def _loser(question: QuestionInfo, winner: str) -> str:
+    return question.second_statute if winner == question.first_statute else question.first_statute
+
+
+def _winners_text(resolved: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{winner} decides in {label}" for label, winner in resolved)
 
 
 def _side(question: QuestionInfo, index: int) -> str:
@@ -230,10 +280,17 @@ def _dead(statute: StatuteModel, question: QuestionInfo, version: Version, winne
     return {"dead": False, "alone": {k: str(v) for k, v in facts[None].items()}}
 
 
-def _dead_text(loser: str, winner: str, dead: dict[str, object]) -> str:
+def _dead_text(question: QuestionInfo, dead: dict[str, object]) -> str:
+    """Whether the yielding decision is dead, named from the version the verdict comes from
+    (the statute that yields there, which under lex posterior need not be the same in every
+    version)."""
+    if not dead:
+        return "whether the yielding decision is dead on this question was not established"
+    winner = str(dead["dead_winner"])
+    loser = _loser(question, winner)
     if dead.get("dead") is True:
         return f"{loser}'s decision is dead on this question: {winner} decides every case it decides"
     if dead.get("dead") == "unknown":
         return f"whether {loser}'s decision is dead on this question is unknown (the solver gave up)"
-    return f"{loser}'s decision is not dead: it still decides cases {winner} leaves undecided"
-
+    return (f"{loser}'s decision is not dead: where {winner} prevails ({dead.get('dead_version')}), "
+            f"{loser} still decides cases {winner} leaves undecided")

@@ -306,6 +306,7 @@ def article_statutes(statute: StatuteModel, articles: list[str]) -> dict[str, st
 
     add(statute)
     result: dict[str, str] = {}
+    cited_as: dict[str, set[str]] | None = None
     for article in articles:
         found: list[tuple[int, int, str]] = []
         for label, name in labels.items():
@@ -314,7 +315,57 @@ def article_statutes(statute: StatuteModel, articles: list[str]) -> dict[str, st
                 found.append((match.start(), -len(label), name))
         if found:
             result[article] = min(found)[2]
+            continue
+        # An article that names another act as written ('Besluit art. 8', 'Kamerstuk 36 799
+        # art. I'), or a decision without a citation: the statute of the rule, decision or
+        # parameter it comes from.
+        owner = _owner_by_name(statute, set(labels.values()), article)
+        if owner is None:
+            cited_as = cited_as if cited_as is not None else _citations_by_statute(statute)
+            owners = cited_as.get(article, set())
+            owner = next(iter(owners)) if len(owners) == 1 else None
+        if owner is not None:
+            result[article] = owner
     return result
+
+
+def _owner_by_name(statute: StatuteModel, known: set[str], article: str) -> str | None:
+    """The statute of the rule, decision or parameter a proof's basis entry names: 'art. 8
+    (rule SUWI.x)', 'SUWI.x otherwise', 'Wko art. 1.8: minimum = 36.5%'. A qualified name
+    belongs to the statute it names, an unqualified one to the statute itself."""
+    import re
+
+    match = (re.search(r"\(rule ([\w.]+)\)$", article)
+             or re.match(r"(?:.*: )?([\w.]+)(?: otherwise$| = )", article))
+    if match is None:
+        return None
+    home, dot, _ = match.group(1).partition(".")
+    if not dot:
+        return statute.name
+    return home if home in known else None
+
+
+def _citations_by_statute(statute: StatuteModel) -> dict[str, set[str]]:
+    """Every article (and the article it is part of) that a rule, amendment rule, decision,
+    parameter or table of the statute or of a statute it reads cites, with the statutes that
+    cite it so (by name)."""
+    found: dict[str, set[str]] = {}
+
+    def add(model: StatuteModel) -> None:
+        citations = [rule.citation for rule in model.rules.values()]
+        citations += [change.rule.citation for amendment in model.amendments.values()
+                      for change in amendment.changes if change.rule is not None]
+        citations += [info.citation for info in (*model.decisions.values(), *model.parameters.values(),
+                                                 *model.tables.values())]
+        for citation in citations:
+            for text in (cite(model, citation), article_of(model, citation)):
+                if text:
+                    found.setdefault(text, set()).add(model.name)
+        for used in model.uses.values():
+            add(used)
+
+    add(statute)
+    return found
 
 
 def exit_code(results: list[Result]) -> int:
