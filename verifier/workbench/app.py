@@ -407,11 +407,18 @@ def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, 
     return plot.svg(xs, series, fact, decision, t("plot.undefined", lang), model.decisions[decision].type.kind == "bool")
 
 
-def check_context(program: Program, results: list, lang: str = "en") -> dict:
-    """The check results grouped by article, with each one's CLI explanation."""
+def check_context(program: Program, results: list, lang: str = "en", links: bool = True) -> dict:
+    """The check results grouped by article, with each one's CLI explanation and the rules it
+    involves (``links``: to their place on the statute page; the self-contained report has no
+    statute page, so there they are names only)."""
     from lexproof.verifier.results import exit_code
 
-    groups = [(label, [(r, views.result_text(r, lang)) for r in items]) for label, items in views.by_article(results)]
+    def rules(result) -> list[tuple[str, str | None]]:
+        found = views.rule_links(program, result, lang)
+        return found if links else [(name, None) for name, _href in found]
+
+    groups = [(label, [(r, views.result_text(r, lang), rules(r)) for r in items])
+              for label, items in views.by_article(results)]
     return {"groups": groups, "total": len(results), "attention": sum(not r.as_expected for r in results),
             "exit_code": exit_code(results)}
 
@@ -420,7 +427,7 @@ def check_report(program: Program, results: list, lang: str = "nl") -> str:
     """``lexproof check --format html``: the Check page as one self-contained file (the
     stylesheet inlined; no script, no link to anything but wetten.overheid.nl)."""
     css = (HERE / "static" / "workbench.css").read_text(encoding="utf-8")
-    return render("report.html", lang, css=css, program=program, **check_context(program, results, lang))
+    return render("report.html", lang, css=css, program=program, **check_context(program, results, lang, links=False))
 
 
 def budget_problem(seconds: float | None) -> str | None:
