@@ -160,6 +160,11 @@ def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
     assert "case:2:3: error: geboortedatum: expected a date YYYY-MM-DD, got &#34;abc&#34;" in response.text
     assert "^~~~~~~~~~" in response.text
     assert 'class="field-error">geboortedatum: expected a date' in response.text
+    # the walk-through's example: text in an amount field (the 8th fact, so line 9 of the case file)
+    money = client.get("/case", params={**BBL, "run": "1", "verschuldigd_per_jaar": "abc"})
+    assert money.status_code == 400
+    assert "case:9:3: error: verschuldigd_per_jaar: expected an amount such as 1118.00" in money.text
+    assert 'class="field-error">verschuldigd_per_jaar: expected an amount' in money.text
     too_old = client.get("/case", params={**BBL, "run": "1", "geboortedatum": "1900-01-01"})
     assert too_old.status_code == 400 and "below its range 1930-01-01..2012-12-31" in too_old.text
 
@@ -282,6 +287,9 @@ def test_check_page_links_findings_and_proofs_to_their_rules(tmp_path: Path) -> 
     statute = client.get("/", params={"lang": "en"}).text
     for target in ("F--rule-a", "F--rule-b", "F--rule-dood"):
         assert f'id="{target}"' in statute
+    # the check's progress: all of its tasks done
+    status = client.get("/jobs/" + re.search(r'data-job="([^"]+)"', html).group(1)).json()
+    assert status["kind"] == "check" and status["state"] == "done" and 0 < status["done"] == status["total"]
 
 
 def _finished(client: TestClient, response) -> str:
@@ -470,6 +478,18 @@ def test_check_results_are_grouped_by_article_in_order() -> None:
                          result("c"), result("d", "art. 1.1 WSF2000"), result("e", "art. 3.16b WSF2000")])
     assert [(label, [r.name for r in items]) for label, items in groups] == [
         ("art. 1.1 WSF2000", ["d"]), ("art. 3.16b WSF2000", ["b", "e"]), ("LCW art. 5", ["a"]), ("", ["c"])]
+
+
+def test_serve_passes_its_options_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --timeout 30` gives the server the budget of `check --timeout 30` (seconds); the
+    host is 127.0.0.1 unless told otherwise."""
+    from lexproof.verifier.workbench import server
+
+    calls = []
+    monkeypatch.setattr(server, "run", lambda *args: calls.append(args))
+    result = CliRunner().invoke(main, ["serve", LLL, "--timeout", "30", "--port", "9123"])
+    assert result.exit_code == 0, result.output
+    assert calls == [([LLL], "127.0.0.1", 9123, 30.0, None)]
 
 
 def test_serve_with_a_bad_timeout_is_bad_input() -> None:

@@ -195,3 +195,21 @@ def test_more_cases_like_this_asks_again_with_a_larger_max() -> None:
     assert 1 < count <= 6 and f"Found: {count} cases" in page
     # every case is one the question asks for
     assert len(re.findall(r"<th>leerweg</th><td>bbl</td>", page)) == count
+
+
+def test_a_diff_job_can_be_cancelled_and_then_shows_no_table() -> None:
+    """A cancelled diff shows no rows: a part of them (or none) would read as "nothing changes".
+    The cancel comes right after the start, long before the worker has loaded the statute and
+    run the solver for the decisions of uitbreiding_mbo (seconds)."""
+    client = TestClient(create_app([LLL]))
+    started = client.get("/diff", params={"amendment": "uitbreiding_mbo", "lang": "en"})
+    job = _job_id(started.text)
+    page = client.post(f"/jobs/{job}/cancel", params={"back": str(started.url).split("testserver", 1)[1]})
+    assert client.get(f"/jobs/{job}").json()["state"] == "cancelled"
+    assert 'data-state="cancelled"' in page.text and "Cancelled: no difference computed" in page.text
+    assert 'id="diff-table"' not in page.text and "unchanged" not in page.text
+    pid = client.app.state.jobs.get(job).pid  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    while pid is not None and not _gone(pid):
+        assert time.monotonic() < deadline, f"the worker {pid} still runs after the cancel"
+        time.sleep(0.1)
