@@ -409,6 +409,27 @@ def test_dutch_number_format_changes_numbers_only() -> None:
     assert localize("€7,045.00", "en") == "€7,045.00"
 
 
+def test_dutch_pages_give_statuses_and_engine_messages_in_dutch(client: TestClient, tmp_path: Path) -> None:
+    """The results keep their messages in English (JSON, SARIF); the Dutch page words them as
+    `lexproof check --lang nl` does (verifier/messages.py): the bbl student after the amendment
+    has no lesgeld (no rule decides it, no default: 'onbeslist'), and rules a and b of FINDINGS
+    conflict ('strijdig', 'zijn allebei van toepassing')."""
+    params = {**BBL, "run": "1", "date": "2026-01-01", "amendment": "uitbreiding_mbo"}
+    dutch = _row(client.get("/case", params=params).text, "lesgeld")
+    assert dutch == "lesgeld onbeslist geen regel beslist lesgeld en er is geen &#39;anders&#39;"
+    english = _row(client.get("/case", params={**params, "lang": "en"}).text, "lesgeld")
+    assert english == "lesgeld undecided no rule decides lesgeld and it has no default"
+    (tmp_path / "f.law").write_text(FINDINGS, encoding="utf-8")
+    findings = TestClient(create_app([str(tmp_path)]))
+    html = _finished(findings, findings.get("/check", params={"run": "1"}))
+    conflict = _result_row(html, "strijdige regels", "recht: a / b")
+    assert 'data-status="conflict">strijdig</span>' in conflict
+    assert "regels a [art. 1 lid 1 F] en b [art. 1 lid 2 F] zijn allebei van toepassing" in conflict
+    diff = _finished(client, client.get("/diff", params={"amendment": "uitbreiding_mbo"}))
+    assert '<h2 id="diff-referentie">referentie <small>gewijzigd</small></h2>' in diff
+    assert "<p>referentie verandert in 1 groep(en)</p>" in diff
+
+
 def test_every_text_has_both_languages() -> None:
     assert all(set(entry) == {"nl", "en"} and all(entry.values()) for entry in TEXTS.values())
 

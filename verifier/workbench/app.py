@@ -52,8 +52,14 @@ ENVIRONMENT.filters["plain"] = views.plain
 
 def render(template: str, lang: str, **context: object) -> str:
     """A page (or the report) in ``lang``; every value from a statute is escaped by Jinja2."""
+    from lexproof.verifier.messages import engine_text, status_text
+
+    # msg and status: an engine message ("rules a and b both apply ...") and a status word in
+    # ``lang``, as `lexproof check --lang nl` writes them (the results keep them in English).
     return ENVIRONMENT.get_template(template).render(t=lambda key: t(key, lang), lang=lang,
-                                                     num=lambda value: localize(views.plain(value), lang), **context)
+                                                     num=lambda value: localize(views.plain(value), lang),
+                                                     msg=lambda text: engine_text(text, lang),
+                                                     status=lambda word: status_text(word, lang), **context)
 
 
 class Workbench:
@@ -303,7 +309,7 @@ def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
     for name, outcome in result.outcomes.items():
         type_ = model.decisions[name].type
         rows.append({"name": name, "value": format_value(outcome.value, type_) if outcome.defined else outcome.status,
-                     "status": outcome.status, "reason": outcome.reason,
+                     "defined": outcome.defined, "status": outcome.status, "reason": outcome.reason,
                      "articles": [(cite(model, r.citation), views.anchor(model, r.citation)) for r in outcome.deciding],
                      "trace": [{"rule": tr.rule.name, "status": tr.status, "failed": tr.failed_condition,
                                 "overridden_by": list(tr.overridden_by), "article": cite(model, tr.rule.citation),
