@@ -92,6 +92,16 @@ def test_statute_page_timeline_shows_amendments_and_proposals(client: TestClient
     assert "2017-09-01" in timeline and timeline.index("2017-09-01") < timeline.index("2027-09-01")
 
 
+def test_timeline_tells_an_amendment_in_force_from_a_proposal() -> None:
+    """kinderopvang.law: afschaffing_urenkoppeling is in force from 2023-01-01 (no `proposal`);
+    nieuw_stelsel.law is a proposal for 2029-01-01."""
+    html = TestClient(create_app([str(ROOT / "statutes" / "kinderopvang")])).get("/", params={"lang": "en"}).text
+    timeline = html[html.index('class="timeline"'):html.index('class="toc"')]
+    assert re.search(r'class="event amendment"><time>2023-01-01</time> <span class="tag">[^<]+</span> afschaffing_urenkoppeling', timeline)
+    assert re.search(r'class="event proposal"><time>2029-01-01</time> <span class="tag">[^<]+</span> nieuw_stelsel', timeline)
+    assert timeline.index("2023-01-01") < timeline.index("2029-01-01")
+
+
 def test_case_form_is_generated_from_the_facts(client: TestClient) -> None:
     html = client.get("/case").text
     select = re.search(r'<select name="opleiding".*?</select>', html, re.S).group(0)
@@ -126,6 +136,23 @@ def test_case_before_and_after_the_amendment(client: TestClient) -> None:
     assert 'href="/?lang=nl#WSF2000--art-3.16b"' in after.text
 
 
+def test_case_trace_says_why_a_rule_does_not_apply_and_links_its_article(client: TestClient) -> None:
+    """The bbl student before the amendment: opleiding_mbo (art. 1.1) needs the beroepsopleidende
+    leerweg (the bol), which bbl is not; opleiding_ho needs an ho programme. So opleiding_telt
+    falls to its default, and the trace says which condition failed, rule by rule."""
+    html = client.get("/case", params={**BBL, "run": "1", "date": "2026-01-01", "lang": "en"}).text
+    start = html.index('id="outcome-opleiding_telt"')
+    trace = html[start:html.index('<tr id="outcome-', start + 1)]
+    assert re.search(r'<li class="not-applicable"><a href="/\?lang=en#WSF2000--art-1.1">art. 1.1 WSF2000</a>\s*'
+                     r"rule opleiding_mbo: not applicable<span class=\"failed\">\(fails on <code>WEB.beroepsopleidende_leerweg</code>", trace)
+    assert re.search(r"rule opleiding_ho: not applicable<span class=\"failed\">\(fails on <code>opleiding in \{ho_voltijd", trace)
+    start = html.index('id="outcome-instelling_telt"')
+    trace = html[start:html.index('<tr id="outcome-', start + 1)]
+    assert re.search(r'<li class="applied"><a href="/\?lang=en#WSF2000--art-2.4">art. 2.4 WSF2000</a>\s*rule instelling_mbo: applied', trace)
+    # the article a trace links to is on the statute page
+    assert 'id="WSF2000--art-1.1"' in client.get("/").text
+
+
 def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
     response = client.get("/case", params={**BBL, "run": "1", "geboortedatum": "abc"})
     assert response.status_code == 400
@@ -133,6 +160,11 @@ def test_case_validation_uses_the_cli_diagnostics(client: TestClient) -> None:
     assert "case:2:3: error: geboortedatum: expected a date YYYY-MM-DD, got &#34;abc&#34;" in response.text
     assert "^~~~~~~~~~" in response.text
     assert 'class="field-error">geboortedatum: expected a date' in response.text
+    # the walk-through's example: text in an amount field (the 8th fact, so line 9 of the case file)
+    money = client.get("/case", params={**BBL, "run": "1", "verschuldigd_per_jaar": "abc"})
+    assert money.status_code == 400
+    assert "case:9:3: error: verschuldigd_per_jaar: expected an amount such as 1118.00" in money.text
+    assert 'class="field-error">verschuldigd_per_jaar: expected an amount' in money.text
     too_old = client.get("/case", params={**BBL, "run": "1", "geboortedatum": "1900-01-01"})
     assert too_old.status_code == 400 and "below its range 1930-01-01..2012-12-31" in too_old.text
 
@@ -205,6 +237,61 @@ def test_check_page_groups_results_by_article(tmp_path: Path) -> None:
     assert "Samenvatting: " in html
 
 
+FINDINGS = """statute F "findings"
+  bwb BWBR0000002
+
+facts P {
+  leeftijd: int 0..120
+}
+
+decision recht: bool [art. 1] otherwise false
+rule a [art. 1 lid 1]:
+  recht = true
+  if leeftijd >= 18
+rule b [art. 1 lid 2]:
+  recht = false
+  if leeftijd >= 65
+rule dood [art. 2]:
+  recht = true
+  if leeftijd > 200
+
+property volwassen [on 2025-01-01]:
+  for every P
+  assume leeftijd >= 18 and leeftijd < 65
+  claim recht
+"""
+
+
+def _result_row(html: str, kind: str, name: str) -> str:
+    match = re.search(rf"<tr class=\"[a-z]+\">\s*<td>{kind}</td><td>{re.escape(name)}</td>(.*?)</tr>", html, re.S)
+    assert match, f"no {kind} row {name}"
+    return match.group(1)
+
+
+def test_check_page_links_findings_and_proofs_to_their_rules(tmp_path: Path) -> None:
+    """By hand: rules a and b both apply from 65 on and disagree (a conflict of a and b); dood
+    needs an age over 200, above the range 0..120 (dead); the property holds for 18..64 only
+    because of rule a (without it recht is false), so its proof rests on art. 1 lid 1 (rule a)."""
+    (tmp_path / "f.law").write_text(FINDINGS, encoding="utf-8")
+    client = TestClient(create_app([str(tmp_path)]))
+    html = _finished(client, client.get("/check", params={"run": "1", "lang": "en"}))
+    conflict = _result_row(html, "conflict", "recht: a / b")
+    assert 'class="rules">rules: <a href="/?lang=en#F--rule-a">a</a>, <a href="/?lang=en#F--rule-b">b</a></small>' in conflict
+    assert 'class="rules">rules: <a href="/?lang=en#F--rule-dood">dood</a></small>' in _result_row(html, "dead", "dood")
+    proof = _result_row(html, "property", "volwassen")
+    assert 'data-status="proved"' in proof and "art. 1 lid 1 F (rule a)" in proof
+    assert '<a href="/?lang=en#F--rule-a">a</a>' in proof
+    # the proof and the conflict are under art. 1, the dead rule under art. 2
+    assert html.index("<h2>art. 1 F</h2>") < html.index("<td>volwassen</td>") < html.index("<h2>art. 2 F</h2>") < html.index("<td>dood</td>")
+    # every link goes to a rule shown on the statute page
+    statute = client.get("/", params={"lang": "en"}).text
+    for target in ("F--rule-a", "F--rule-b", "F--rule-dood"):
+        assert f'id="{target}"' in statute
+    # the check's progress: all of its tasks done
+    status = client.get("/jobs/" + re.search(r'data-job="([^"]+)"', html).group(1)).json()
+    assert status["kind"] == "check" and status["state"] == "done" and 0 < status["done"] == status["total"]
+
+
 def _finished(client: TestClient, response) -> str:
     """A job's page (check, query, diff) once it has finished (it reloads itself every second while running)."""
     return _done(client, response).text
@@ -253,6 +340,16 @@ def test_check_format_html_is_a_self_contained_report(tmp_path: Path) -> None:
     assert html.startswith("<!doctype html>") and "<style>" in html
     assert "<script" not in html and 'href="/static' not in html and "src=" not in html.replace("src=x", "")
     assert "&lt;script&gt;alert(&#39;example&#39;)&lt;/script&gt;" in html
+    # nothing to fetch and no link to a server: no URL but the articles on wetten.overheid.nl
+    assert not re.search(r"https?://(?!wetten\.overheid\.nl/)", html) and 'href="/' not in html
+
+
+def test_check_format_html_names_the_rules_without_links(tmp_path: Path) -> None:
+    (tmp_path / "f.law").write_text(FINDINGS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache", "-j", "1"])
+    assert result.exit_code == 1, result.output  # the conflict needs attention
+    assert 'class="rules">regels: <code>a</code>, <code>b</code></small>' in result.stdout
+    assert 'href="/' not in result.stdout
 
 
 def test_check_format_html_with_bad_input_shows_the_diagnostics(tmp_path: Path) -> None:
@@ -310,6 +407,27 @@ def test_dutch_number_format_changes_numbers_only() -> None:
     for unchanged in ("2027-09-01", "WSF2000 on 2027-09-01", "57", "1/3", "96%"):
         assert localize(unchanged, "nl") == unchanged
     assert localize("€7,045.00", "en") == "€7,045.00"
+
+
+def test_dutch_pages_give_statuses_and_engine_messages_in_dutch(client: TestClient, tmp_path: Path) -> None:
+    """The results keep their messages in English (JSON, SARIF); the Dutch page words them as
+    `lexproof check --lang nl` does (verifier/messages.py): the bbl student after the amendment
+    has no lesgeld (no rule decides it, no default: 'onbeslist'), and rules a and b of FINDINGS
+    conflict ('strijdig', 'zijn allebei van toepassing')."""
+    params = {**BBL, "run": "1", "date": "2026-01-01", "amendment": "uitbreiding_mbo"}
+    dutch = _row(client.get("/case", params=params).text, "lesgeld")
+    assert dutch == "lesgeld onbeslist geen regel beslist lesgeld en er is geen &#39;anders&#39;"
+    english = _row(client.get("/case", params={**params, "lang": "en"}).text, "lesgeld")
+    assert english == "lesgeld undecided no rule decides lesgeld and it has no default"
+    (tmp_path / "f.law").write_text(FINDINGS, encoding="utf-8")
+    findings = TestClient(create_app([str(tmp_path)]))
+    html = _finished(findings, findings.get("/check", params={"run": "1"}))
+    conflict = _result_row(html, "strijdige regels", "recht: a / b")
+    assert 'data-status="conflict">strijdig</span>' in conflict
+    assert "regels a [art. 1 lid 1 F] en b [art. 1 lid 2 F] zijn allebei van toepassing" in conflict
+    diff = _finished(client, client.get("/diff", params={"amendment": "uitbreiding_mbo"}))
+    assert '<h2 id="diff-referentie">referentie <small>gewijzigd</small></h2>' in diff
+    assert "<p>referentie verandert in 1 groep(en)</p>" in diff
 
 
 def test_every_text_has_both_languages() -> None:
@@ -381,6 +499,18 @@ def test_check_results_are_grouped_by_article_in_order() -> None:
                          result("c"), result("d", "art. 1.1 WSF2000"), result("e", "art. 3.16b WSF2000")])
     assert [(label, [r.name for r in items]) for label, items in groups] == [
         ("art. 1.1 WSF2000", ["d"]), ("art. 3.16b WSF2000", ["b", "e"]), ("LCW art. 5", ["a"]), ("", ["c"])]
+
+
+def test_serve_passes_its_options_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --timeout 30` gives the server the budget of `check --timeout 30` (seconds); the
+    host is 127.0.0.1 unless told otherwise."""
+    from lexproof.verifier.workbench import server
+
+    calls = []
+    monkeypatch.setattr(server, "run", lambda *args: calls.append(args))
+    result = CliRunner().invoke(main, ["serve", LLL, "--timeout", "30", "--port", "9123"])
+    assert result.exit_code == 0, result.output
+    assert calls == [([LLL], "127.0.0.1", 9123, 30.0, None)]
 
 
 def test_serve_with_a_bad_timeout_is_bad_input() -> None:

@@ -209,3 +209,21 @@ def test_a_page_reads_one_snapshot_of_its_job() -> None:
     assert (page.state, page.data) == ("running", [])
     assert job.snapshot().state == "done" and job.snapshot().data == [{"status": "satisfiable"}]
     assert page.cancel_requested is job.cancel_requested  # cancelling from a page reaches the job
+
+
+def test_a_diff_job_can_be_cancelled_and_then_shows_no_table() -> None:
+    """A cancelled diff shows no rows: a part of them (or none) would read as "nothing changes".
+    The cancel comes right after the start, long before the worker has loaded the statute and
+    run the solver for the decisions of uitbreiding_mbo (seconds)."""
+    client = TestClient(create_app([LLL]))
+    started = client.get("/diff", params={"amendment": "uitbreiding_mbo", "lang": "en"})
+    job = _job_id(started.text)
+    page = client.post(f"/jobs/{job}/cancel", params={"back": str(started.url).split("testserver", 1)[1]})
+    assert client.get(f"/jobs/{job}").json()["state"] == "cancelled"
+    assert 'data-state="cancelled"' in page.text and "Cancelled: no difference computed" in page.text
+    assert 'id="diff-table"' not in page.text and "unchanged" not in page.text
+    pid = client.app.state.jobs.get(job).pid  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    while pid is not None and not _gone(pid):
+        assert time.monotonic() < deadline, f"the worker {pid} still runs after the cancel"
+        time.sleep(0.1)

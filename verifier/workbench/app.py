@@ -52,8 +52,14 @@ ENVIRONMENT.filters["plain"] = views.plain
 
 def render(template: str, lang: str, **context: object) -> str:
     """A page (or the report) in ``lang``; every value from a statute is escaped by Jinja2."""
+    from lexproof.verifier.messages import engine_text, status_text
+
+    # msg and status: an engine message ("rules a and b both apply ...") and a status word in
+    # ``lang``, as `lexproof check --lang nl` writes them (the results keep them in English).
     return ENVIRONMENT.get_template(template).render(t=lambda key: t(key, lang), lang=lang,
-                                                     num=lambda value: localize(views.plain(value), lang), **context)
+                                                     num=lambda value: localize(views.plain(value), lang),
+                                                     msg=lambda text: engine_text(text, lang),
+                                                     status=lambda word: status_text(word, lang), **context)
 
 
 class Workbench:
@@ -304,7 +310,7 @@ def _evaluate(program: Program, model: StatuteModel, params: dict) -> dict:
     for name, outcome in result.outcomes.items():
         type_ = model.decisions[name].type
         rows.append({"name": name, "value": format_value(outcome.value, type_) if outcome.defined else outcome.status,
-                     "status": outcome.status, "reason": outcome.reason,
+                     "defined": outcome.defined, "status": outcome.status, "reason": outcome.reason,
                      "articles": [(cite(model, r.citation), views.anchor(model, r.citation)) for r in outcome.deciding],
                      "trace": [{"rule": tr.rule.name, "status": tr.status, "failed": tr.failed_condition,
                                 "overridden_by": list(tr.overridden_by), "article": cite(model, tr.rule.citation),
@@ -408,11 +414,18 @@ def _plot(program: Program, model: StatuteModel, amendment: str, context: dict, 
     return plot.svg(xs, series, fact, decision, t("plot.undefined", lang), model.decisions[decision].type.kind == "bool")
 
 
-def check_context(program: Program, results: list, lang: str = "en") -> dict:
-    """The check results grouped by article, with each one's CLI explanation."""
+def check_context(program: Program, results: list, lang: str = "en", links: bool = True) -> dict:
+    """The check results grouped by article, with each one's CLI explanation and the rules it
+    involves (``links``: to their place on the statute page; the self-contained report has no
+    statute page, so there they are names only)."""
     from lexproof.verifier.results import exit_code
 
-    groups = [(label, [(r, views.result_text(r, lang)) for r in items]) for label, items in views.by_article(results)]
+    def rules(result) -> list[tuple[str, str | None]]:
+        found = views.rule_links(program, result, lang)
+        return found if links else [(name, None) for name, _href in found]
+
+    groups = [(label, [(r, views.result_text(r, lang), rules(r)) for r in items])
+              for label, items in views.by_article(results)]
     return {"groups": groups, "total": len(results), "attention": sum(not r.as_expected for r in results),
             "exit_code": exit_code(results)}
 
@@ -421,7 +434,7 @@ def check_report(program: Program, results: list, lang: str = "nl") -> str:
     """``lexproof check --format html``: the Check page as one self-contained file (the
     stylesheet inlined; no script, no link to anything but wetten.overheid.nl)."""
     css = (HERE / "static" / "workbench.css").read_text(encoding="utf-8")
-    return render("report.html", lang, css=css, program=program, **check_context(program, results, lang))
+    return render("report.html", lang, css=css, program=program, **check_context(program, results, lang, links=False))
 
 
 def budget_problem(seconds: float | None) -> str | None:

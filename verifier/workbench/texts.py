@@ -76,6 +76,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "check.ok": {"nl": "in orde", "en": "as expected"},
     "check.attention": {"nl": "aandacht nodig", "en": "needs attention"},
     "check.summary": {"nl": "Samenvatting", "en": "Summary"},
+    "check.rules": {"nl": "regels", "en": "rules"},
     "kind": {"nl": "soort", "en": "kind"},
     "name": {"nl": "naam", "en": "name"},
     "message": {"nl": "toelichting", "en": "message"},

@@ -397,6 +397,35 @@ def by_article(results: list[Result]) -> list[tuple[str, list[Result]]]:
     return sorted(groups.items(), key=lambda item: (item[0] == "", not item[0].startswith("art. "), _natural(item[0])))
 
 
+def item_id(statute: StatuteModel, kind: str, name: str, origin: str | None = None) -> str:
+    """The id of one declaration on the statute page (a rule, decision, ...): the statute's
+    name first, as for articles, since statutes loaded together may share a rule's name."""
+    return f"{statute.name}--{kind}-{name}" + (f"-{origin}" if origin else "")
+
+
+_RULE_IN_ARTICLE = re.compile(r"\(rule ([^()\s]+)\)")
+
+
+def rule_links(program: Program, result: Result, lang: str) -> list[tuple[str, str]]:
+    """The rules a result involves, each with its place on the statute page (``/?lang=..#id``):
+    a finding's rules (conflict, gap, dead, redundant: ``details["rules"]``), else the rules
+    named in the articles it rests on (a proof's basis, ``art. 1.1 WSF2000 (rule r)``). A rule
+    is looked up in the result's statute first; a rule no loaded statute has is left out."""
+    rules = result.details.get("rules")
+    names = [str(r) for r in rules] if isinstance(rules, list) else \
+        [m.group(1) for text in result.articles for m in _RULE_IN_ARTICLE.finditer(text)]
+    statutes = sorted(program.statutes.values(), key=lambda s: s.name != result.statute)
+    links: list[tuple[str, str]] = []
+    for name in dict.fromkeys(names):
+        for statute in statutes:
+            rule = statute.rules.get(name) or next((r for r in _all_rules(statute) if r.name == name), None)
+            if rule is not None:
+                origin = None if name in statute.rules else rule.origin
+                links.append((name, f"/?lang={lang}#{item_id(statute, 'rule', name, origin)}"))
+                break
+    return links
+
+
 def _strip_rule(text: str) -> str:
     """'art. 1.1 WSF2000 (rule opleiding_ho)' -> 'art. 1.1 WSF2000' (and the lid dropped)."""
     text = text.split(" (rule ")[0].split(":")[0]
