@@ -344,3 +344,41 @@ def test_region_and_values_words_in_dutch() -> None:
     assert values_text("art. 3.16b, 1.2.3, 2024-02-30", "nl") == "art. 3.16b, 1.2.3, 2024-02-30"
     conflict = "rules a [art. 1] and b [art. 2] both apply to the case below and decide d differently (true vs false)"
     assert engine_text(conflict, "nl").endswith("beslissen d verschillend (waar vs onwaar)")
+
+
+ITEMS_STATUTE = """\
+statute T
+facts H { inkomen: money €0..€100_000 }
+items kind up to 2 { kosten: money €0..€5_000  opvang: bool }
+decision deel: money per kind [art. 2] otherwise €0
+rule derde [art. 2 lid 1]: deel = kosten / 3 if opvang
+decision totaal: money [art. 3] otherwise sum(kind: deel)
+"""
+
+
+def test_decisions_per_item_to_the_cent_in_the_language(tmp_path: Path) -> None:
+    """The 'per item' block of a case speaks the language and shows amounts to the cent, as the
+    case's other outcomes do (it printed '€1,409.00' and '€469.6666… (exactly 1409/3 euro)' in
+    Dutch output too). By hand: 1409 / 3 = 469.666..., to the cent 469.67; the second child has
+    no opvang, so 'otherwise' (€0) decides; a kind with no items does not occur here."""
+    path = tmp_path / "t.law"
+    path.write_text(ITEMS_STATUTE, encoding="utf-8")
+    case = tmp_path / "case.json"
+    case.write_text('{"inkomen": "€30.000,00", "kind": [{"kosten": "€1.409,00", "opvang": true},'
+                    ' {"kosten": 200, "opvang": false}]}', encoding="utf-8")
+    code, out, err = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines()]
+    assert "per item:" in lines
+    assert "kind[1].deel = ≈€\xa0469,67 (derde [art. 2 lid 1 T])" in lines
+    assert "kind[2].deel = €\xa00,00 (anders)" in lines
+    assert any(line.split() == ["kind[1].kosten", "€", "1.409,00"] for line in lines)  # € and amount: nbsp
+    assert any(line.split() == ["kind[2].opvang", "onwaar"] for line in lines)
+    assert "1409/3" not in out and "exactly" not in out and "(otherwise)" not in out
+    code, out, err = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "en")
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines()]
+    assert "kind[1].deel = ≈€469.67 (derde [art. 2 lid 1 T])" in lines
+    assert "kind[2].deel = €0.00 (otherwise)" in lines
+    assert any(line.split() == ["kind[1].kosten", "€1,409.00"] for line in lines)
+    assert "1409/3" not in out

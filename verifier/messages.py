@@ -91,6 +91,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "rule.not_applies": {"en": "{where} does not apply", "nl": "{where} is niet van toepassing"},
     "rule.fails": {"en": "{where} does not apply: '{condition}' does not hold",
                    "nl": "{where} is niet van toepassing: '{condition}' geldt niet"},
+    "per_item": {"en": "per item:", "nl": "per item:"},
     "defaulted": {"en": "at their default (not in the case file): {names}",
                   "nl": "op hun standaardwaarde (niet in het casusbestand): {names}"},
     # diffs

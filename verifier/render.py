@@ -15,10 +15,9 @@ from rich.text import Text
 from lexproof.dsl.consolidate import reads_peildatum
 from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.evaluator import DecisionOutcome
-from lexproof.dsl.items import fact_text, item_contexts, item_rows, label, path_of
+from lexproof.dsl.items import item_contexts, item_rows, label, path_of
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.source import visible
-from lexproof.dsl.values import format_value
 from lexproof.verifier.messages import (
     CATALOGUE,
     engine_text,
@@ -29,7 +28,7 @@ from lexproof.verifier.messages import (
 )
 from lexproof.verifier.messages import date as date_text
 from lexproof.verifier.messages import text as msg
-from lexproof.verifier.results import Result, Witness, cite, show
+from lexproof.verifier.results import Result, Witness, cite
 
 
 class SafeConsole(Console):
@@ -186,10 +185,10 @@ def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str
     for name in names:
         cells = [value_text(values[name], statute.facts[name].type, lang) for values in witness.facts.values()]
         facts.add_row(pad + name, *cells)
-    _item_fact_rows(facts, witness, pad)
+    _item_fact_rows(facts, witness, pad, lang)
     console.print(Text(pad + msg("the_case", lang), style="underline"))
     console.print(facts)
-    _print_item_decisions(console, witness, pad)
+    _print_item_decisions(console, witness, pad, lang)
     if witness.dates and reads_peildatum(statute):
         shown = [f"{slot} {day_text(day, lang)}" if slot else day_text(day, lang) for slot, day in witness.dates.items()]
         console.print(Text(pad + msg("peildatum", lang, dates=", ".join(shown))))
@@ -205,8 +204,9 @@ def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str
             print_outcome(console, statute, outcomes[name], indent + 2, lang)
 
 
-def _item_fact_rows(table: Table, witness: Witness, pad: str) -> None:
-    """The facts of each item, as ``kind[2].uren``; a kind without items as 'none'."""
+def _item_fact_rows(table: Table, witness: Witness, pad: str, lang: str = "en") -> None:
+    """The facts of each item, as ``kind[2].uren``, valued as the other facts are (money to the
+    cent, the locale's formats); a kind without items as 'none' ('geen')."""
     statute = witness.statute
     if not statute.kinds:
         return
@@ -217,14 +217,15 @@ def _item_fact_rows(table: Table, witness: Witness, pad: str) -> None:
         cells = []
         for rows in per_case:
             value, type_ = rows.get(row, (None, None))
-            cells.append("none" if row in rows and type_ is None else
-                         "-" if row not in rows else format_value(value, type_))
+            cells.append(msg("none", lang) if row in rows and type_ is None else
+                         "-" if row not in rows else value_text(value, type_, lang))
         table.add_row(pad + row, *cells)
 
 
-def _print_item_decisions(console: Console, witness: Witness, pad: str) -> None:
-    """Each decision per item, for each item of the case: ``kind[1].bedrag = €150``, with the
-    rule that decided it."""
+def _print_item_decisions(console: Console, witness: Witness, pad: str, lang: str = "en") -> None:
+    """Each decision per item, for each item of the case: ``kind[1].bedrag = €150.00``, with the
+    rule that decided it; values as the case's other outcomes are shown (``print_outcome``: to
+    the cent, in the locale's format; the exact value is the JSON's)."""
     statute = witness.statute
     if not statute.item_decisions:
         return
@@ -243,11 +244,13 @@ def _print_item_decisions(console: Console, witness: Witness, pad: str) -> None:
                 except LexproofError:  # it reads a parameter without a value in this version:
                     continue  # the version does not cover it (the case's decisions are shown as asked)
                 rules = ", ".join(f"{r.name} [{cite(statute, r.citation)}]" for r in outcome.deciding)
-                where = f" ({rules})" if rules else " (otherwise)" if outcome.status == "default" else ""
-                lines.append(f"{pad}  {slot + ': ' if slot else ''}{label(context)}.{name} = "
-                             f"{show(statute, outcome)}{where}")
+                otherwise = f" ({status_text('default', lang)})" if outcome.status == "default" else ""
+                where = f" ({rules})" if rules else otherwise
+                shown = (value_text(outcome.value, statute.decision_info(name).type, lang) if outcome.defined
+                         else status_text(outcome.status, lang))
+                lines.append(f"{pad}  {slot + ': ' if slot else ''}{label(context)}.{name} = {shown}{where}")
     if lines:
-        console.print(Text(pad + "per item:", style="underline"))
+        console.print(Text(pad + msg("per_item", lang), style="underline"))
         for line in lines:
             console.print(Text(line))
 
@@ -303,7 +306,7 @@ def print_diff_table(console: Console, result: Result, lang: str = "en") -> None
             facts = witness.facts[None]
             relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
             example = ", ".join(
-                (fact_text(statute, k, v).replace(" = ", "=") if k in statute.kinds
+                (items_text(statute, k, v, lang) if k in statute.kinds
                  else f"{k} = {value_text(v, statute.facts[k].type, lang)}")
                 for k, v in facts.items() if not relevant or k in relevant or k in statute.kinds
             )
@@ -317,6 +320,14 @@ def print_diff_table(console: Console, result: Result, lang: str = "en") -> None
         console.print(Text("    " + line, style="bold"))
     if result.articles:
         console.print(Text("    " + msg("diff.articles", lang, articles=", ".join(result.articles)), style="dim"))
+
+
+def items_text(statute: StatuteModel, kind: str, items: object, lang: str = "en") -> str:
+    """The items of ``kind`` in a case, each item fact as ``kind[1].uren=10`` (valued as
+    ``value_text`` does), ``kind=none`` ('geen') without items."""
+    rows = item_rows(statute, {kind: items}, kinds=[kind])
+    return ", ".join(f"{row}={msg('none', lang)}" if type_ is None else f"{row}={value_text(value, type_, lang)}"
+                     for row, value, type_ in rows)
 
 
 def direction_text(row: dict, lang: str = "en") -> str:
