@@ -76,7 +76,7 @@ def test_every_catalogue_entry_has_both_languages_and_the_same_placeholders() ->
     for key, entry in CATALOGUE.items():
         assert set(entry) == {"en", "nl"}, key
         fields = {lang: {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in entry}
-        plurals = {"s", "s_", "en", "ten", "gs", "gen", "len", "en_"}
+        plurals = {"s", "s_", "en", "ten", "gs", "gen", "len", "en_", "ten_"}
         assert fields["en"] - plurals == fields["nl"] - plurals, key
 
 
@@ -382,3 +382,97 @@ def test_decisions_per_item_to_the_cent_in_the_language(tmp_path: Path) -> None:
     assert "kind[2].deel = €0.00 (otherwise)" in lines
     assert any(line.split() == ["kind[1].kosten", "€1,409.00"] for line in lines)
     assert "1409/3" not in out
+
+
+def test_a_proof_in_full_in_dutch(statute: Path) -> None:
+    """-v gives a proof's basis rule by rule; in Dutch in the drafter's words ('regel', 'steunt
+    op'), the statute's names and citations unchanged (it was English: 'holds for every case;
+    rests on ... (rule a)')."""
+    code, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "-v", "--no-builtin", "--lang", "nl")
+    assert code == 1
+    # 'd implies x < 50' rests at least on rule a (x < grens) and the value 50 of grens
+    line = next(line.strip() for line in out.splitlines() if line.strip().startswith("geldt voor elk geval"))
+    assert line.startswith("geldt voor elk geval; steunt op ")
+    assert "art. 1 lid 1 S (regel a)" in line and "art. 2 lid 1 S: grens = 50" in line
+    assert "holds" not in out and "rests on" not in out and "(rule " not in out
+
+
+UNDEFINED_STATUTE = """\
+statute U
+facts F { x: int 0..10 }
+items kind up to 2 { leeftijd: int 0..17 }
+decision jongste: int [art. 1]
+rule j [art. 1 lid 1]: jongste = min(kind: leeftijd)
+decision oud: bool [art. 2] otherwise false
+rule o [art. 2 lid 1]: oud = true if jongste > 12
+"""
+
+
+def test_why_a_decision_has_no_value_in_dutch(tmp_path: Path) -> None:
+    """min() over no items is undefined (docs/language.md, aggregates), and so is every
+    decision that reads it: said in Dutch, status and reason ('undefined' was printed as is)."""
+    path = tmp_path / "u.law"
+    path.write_text(UNDEFINED_STATUTE, encoding="utf-8")
+    case = tmp_path / "u.json"
+    case.write_text('{"x": 0, "kind": []}', encoding="utf-8")
+    code, out, err = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines()]
+    assert "jongste = onbepaald  (de waarde van regel j is onbepaald: min() over geen enkel item van kind)" in lines
+    assert "oud = onbepaald  (een voorwaarde van oud is onbepaald: jongste is onbepaald)" in lines
+    assert "? o [art. 2 lid 1 U]: jongste is onbepaald" in lines
+    assert "kind  geen" in lines
+    assert "undefined" not in out
+    _, out, _ = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "en")
+    assert "jongste = undefined  (the value of rule j is undefined: min() over no kind items)" in out
+
+
+def test_two_statutes_on_one_question_in_dutch() -> None:
+    """LP105's kind, status and messages (verifier/questions.py, written out here as it builds
+    them) in Dutch; lex superior and the names stay as they are."""
+    from lexproof.verifier.messages import engine_text, kind_text, status_text
+
+    assert kind_text("question", "nl") == "rechtsvraag"
+    assert status_text("resolved", "nl") == "beslecht"
+    resolved = ("AVG.rechtmatig and DUO.rechtmatig_volgens_duo disagree for the case below; AVG decides there "
+                "(lex superior), DUO yields; DUO's decision is dead on this question: AVG decides every case it decides")
+    assert engine_text(resolved, "nl") == (
+        "AVG.rechtmatig en DUO.rechtmatig_volgens_duo beslissen verschillend voor het geval hieronder; daar beslist "
+        "AVG (lex superior), DUO wijkt; de beslissing van DUO is dood voor deze vraag: AVG beslist elk geval dat DUO beslist")
+    conflict = "A.d and B.e decide question 'q' differently for the case below; the solver gave up in A on 2027-09-01"
+    assert engine_text(conflict, "nl") == ("A.d en B.e beantwoorden de vraag 'q' verschillend voor het geval hieronder; "
+                                           "de solver gaf het op in A op 1 september 2027")
+    clean = "A.d and B.e agree wherever both decide, in every version checked; A prevails (lex specialis): " \
+            "B's decision is not dead: it still decides cases A leaves undecided"
+    assert engine_text(clean, "nl") == (
+        "A.d en B.e beslissen gelijk waar zij allebei beslissen, in elke nagegane versie; A gaat voor (lex specialis): "
+        "de beslissing van B is niet dood: zij beslist nog gevallen die A onbeslist laat")
+
+
+def test_version_labels_of_statutes_that_read_others_in_dutch() -> None:
+    from lexproof.verifier.render import version_text
+
+    assert version_text("AVG on 2027-07-01 (SUWI with proactieve_dienstverlening_szw)", "nl") == (
+        "AVG op 1 juli 2027 (SUWI met proactieve_dienstverlening_szw)")
+    assert version_text("WSF2000 on 2027-09-01 (with uitbreiding_mbo; WEB with w)", "nl") == (
+        "WSF2000 op 1 september 2027 (met uitbreiding_mbo; WEB met w)")
+    assert version_text("AVG on 2027-07-01 (SUWI with a_with_b)", "en") == "AVG on 2027-07-01 (SUWI with a_with_b)"
+
+
+def test_one_statute_is_singular_in_dutch() -> None:
+    assert text("progress.check", "nl", count=1) == "1 wet controleren…"  # was '1 wetat'
+    assert text("progress.check", "nl", count=8) == "8 wetten controleren…"
+    assert text("cache.reused", "nl", count=1, directory="d") == (
+        "(de resultaten van 1 ongewijzigde wet hergebruikt uit d; --no-cache controleert opnieuw)")
+    assert text("cache.reused", "en", count=2, directory="d") == (
+        "(reused the results of 2 unchanged statutes from d; --no-cache checks afresh)")
+
+
+def test_query_without_a_case_in_dutch(statute: Path) -> None:
+    code, out, _ = cli("query", str(statute), "exists F: d and x > 60", "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0
+    lines = out.splitlines()
+    assert "geen geval" in lines[0] and lines[0].endswith("uitgesloten door art. 1 S, art. 2 S")
+    # a rule in the statute's own words, whatever the language; a value as lexproof writes it
+    assert "      art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens and s = hbo" in lines
+    assert "      art. 2 lid 1 S: grens = 50" in lines

@@ -373,8 +373,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
                                f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh"), err=True)
         if cache is not None and cache.hits and output_format == "human":
             # On stderr; each reused result is also marked '(cached)' in the report itself.
-            click.echo(visible(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
-                               "--no-cache checks afresh)"), err=True)
+            click.echo(visible(msg("cache.reused", lang, count=cache.hits, directory=cache.directory)), err=True)
         return code
 
     sys.exit(_guard(action, "check", output_format, lang))

@@ -20,11 +20,13 @@ from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.source import visible
 from lexproof.verifier.messages import (
     CATALOGUE,
+    basis_text,
     engine_text,
     human_value,
     kind_text,
     localize_amounts,
     status_text,
+    version_label_text,
 )
 from lexproof.verifier.messages import date as date_text
 from lexproof.verifier.messages import text as msg
@@ -65,23 +67,10 @@ def engine_message(message: str, lang: str) -> str:
     return engine_text(message, lang)
 
 
-_LABEL = re.compile(r"(?P<name>\S+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \(with (?P<with>[^)]*)\))?")
-
-
 def version_text(label: str, lang: str) -> str:
     """A version label ('WSF2000 on 2027-09-01 (with uitbreiding_mbo)', as lexproof.dsl.consolidate
     writes it, possibly several joined) in ``lang``: 'WSF2000 op 1 september 2027 (met ...)'."""
-    if lang == "en":
-        return label
-
-    def one(match: re.Match[str]) -> str:
-        import datetime as dt
-
-        day = date_text(dt.date.fromisoformat(match["day"]), lang)
-        text_ = f"{match['name']} op {day}"
-        return text_ + (f" (met {match['with']})" if match["with"] else "")
-
-    return _LABEL.sub(one, label)
+    return version_label_text(label, lang)
 
 
 def value_text(value: object, type_, lang: str) -> str:
@@ -157,7 +146,7 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
         # No case: what rules every case out, in the statute's words (the basis, line by line).
         console.print(Text("    " + msg("ruled_out_heading", lang)))
         for line in result.details["ruled_out_by"]:
-            console.print(Text("      " + line, style="dim"))
+            console.print(Text("      " + ruled_out_text(line, lang), style="dim"))
         return
     if message and (verbose or result.status not in ("passed",)):
         console.print(Text("    " + engine_message(message, lang)))
@@ -171,6 +160,15 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
             print_witness(console, witness, indent=4, lang=lang)
         if result.witnesses and result.articles:
             console.print(Text("    " + msg("articles", lang, articles=", ".join(result.articles)), style="bold"))
+
+
+def ruled_out_text(line: str, lang: str) -> str:
+    """One line of what rules a query's cases out, in ``lang``: a rule is quoted as the statute
+    writes it (its words are the statute's, whatever the language); a parameter's value, a
+    decision's 'otherwise' and a lemma are lexproof's words (``basis_text``)."""
+    if ": rule " in line or ": @" in line:
+        return line
+    return localize_amounts(basis_text(line, lang), lang)
 
 
 def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str = "en") -> None:
@@ -279,7 +277,7 @@ def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutc
             text_ = msg("rule.overridden", lang, where=where, by=", ".join(trace.overridden_by))
             console.print(Text(pad + "  ↷ " + text_, style="yellow"))
         elif trace.status == "undefined":
-            console.print(Text(pad + f"  ? {where}: {trace.detail}", style="magenta"))
+            console.print(Text(pad + f"  ? {where}: {engine_text(trace.detail, lang)}", style="magenta"))
         elif trace.failed_condition:
             text_ = msg("rule.fails", lang, where=where, condition=trace.failed_condition)
             console.print(Text(pad + "  ✗ " + text_, style="dim"))
