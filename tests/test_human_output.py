@@ -476,3 +476,66 @@ def test_query_without_a_case_in_dutch(statute: Path) -> None:
     # a rule in the statute's own words, whatever the language; a value as lexproof writes it
     assert "      art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens and s = hbo" in lines
     assert "      art. 2 lid 1 S: grens = 50" in lines
+
+
+DIFF_STATUTE = """\
+statute D
+facts F { b: bool  m: money €0..€1_000  geboren: date 1950-01-01..2000-12-31 }
+decision recht: bool [art. 1] otherwise false
+rule r [art. 1 lid 1]: recht = true if b and geboren < 1980-01-01
+decision bedrag: money [art. 2] otherwise €0
+rule q [art. 2 lid 1]: bedrag = €100 if b
+
+amendment A amends D in force 2027-01-01
+  replace rule r [art. 1 lid 1]: recht = true if geboren < 1980-01-01
+  replace rule q [art. 2 lid 1]: bedrag = m / 3 if b
+"""
+
+
+def test_diff_rows_in_dutch_and_to_the_cent(tmp_path: Path) -> None:
+    """A diff row's region and outcomes in the person's language: true/false in words, dates
+    as Dutch writes them, amounts to the cent. By hand: after A, recht is true for everyone born
+    before 1980, so those with b = false gain (born 1950-01-01 up to 1979-12-31); bedrag becomes
+    m / 3 where b, which is more than €100 above m = €300 (at m = €1,000: 1000/3 = 333.33 to the
+    cent, marked ≈) and less below it. The JSON keeps the exact value."""
+    path = tmp_path / "d.law"
+    path.write_text(DIFF_STATUTE, encoding="utf-8")
+    wide = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8", "COLUMNS": "250"}  # a row on one line
+    code, out, err = cli("diff", str(path), "--amendment", "A", "--lang", "nl", "--no-cache", env=wide)
+    assert code == 0, err
+    words = " ".join(out.split())  # the table pads its cells; compare the words
+    assert "b = onwaar, geboren 1 januari 1950 tot 31 december 1979 onwaar waar gaat erop vooruit" in words
+    assert "bijv. € 100,00 bijv. ≈€ 333,33 gaat erop vooruit" in words
+    assert "false" not in out and "true" not in out and "1979-12-31" not in out and "exactly" not in out
+    code, out, err = cli("diff", str(path), "--amendment", "A", "--lang", "en", "--no-cache", env=wide)
+    words = " ".join(out.split())
+    assert "b = false, geboren 1950-01-01 to 1979-12-31 false true gains" in words
+    assert "e.g. €100.00 e.g. ≈€333.33 gains" in words and "exactly" not in out
+    _, data, _ = cli("diff", str(path), "--amendment", "A", "--format", "json", "--no-cache")
+    rows = [row for r in json.loads(data)["results"] if r["name"] == "bedrag" for row in r["details"]["rows"]]
+    assert any("1000/3" in row["after"] for row in rows)
+
+
+def test_outcome_text() -> None:
+    from lexproof.verifier.messages import outcome_text
+
+    assert outcome_text("e.g. undefined", "nl") == "bijv. onbepaald"
+    assert outcome_text("undefined", "en") == "undefined"
+    assert outcome_text("false", "nl") == "onwaar"
+    assert outcome_text("lcw_lesgeld", "nl") == "lcw_lesgeld"
+    assert outcome_text("e.g. €1,409.00", "nl") == "bijv. €\xa01.409,00"
+    assert outcome_text("e.g. -€469.6667… (exactly -1409/3 euro)", "en") == "e.g. ≈-€469.67"
+    assert outcome_text("33.3333…% (exactly 1/3)", "nl") == "≈33,33%"
+    assert outcome_text("0.3333… (exactly 1/3)", "en") == "≈0.3333"
+
+
+def test_a_diff_table_folds_long_values_rather_than_cutting_them() -> None:
+    """At 80 columns the LLL's region 'instelling = erkend_niet_bekostigd' did not fit its
+    column and rich cut it to 'erkend_niet_bekostig…': a drafter cannot tell which value is
+    meant. Cells fold instead."""
+    lll = Path(__file__).resolve().parents[1] / "statutes" / "lll"
+    code, out, err = cli("diff", str(lll), "--amendment", "uitbreiding_mbo", "--decision", "max_per_jaar",
+                         "--lang", "nl", "--no-cache")
+    assert code == 0, err
+    assert "max_per_jaar verandert in" in out
+    assert "…" not in out

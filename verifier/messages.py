@@ -102,6 +102,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.before": {"en": "before", "nl": "voor"},
     "diff.after": {"en": "after", "nl": "na"},
     "diff.example": {"en": "example", "nl": "voorbeeld"},
+    "diff.eg": {"en": "e.g. {value}", "nl": "bijv. {value}"},
     "diff.gains": {"en": "gains", "nl": "gaat erop vooruit"},
     "diff.loses": {"en": "loses", "nl": "gaat erop achteruit"},
     "diff.changes": {"en": "changes", "nl": "verandert"},
@@ -326,6 +327,31 @@ def version_label_text(label: str, lang: str) -> str:
         return f"{match['name']} op {day}{amended}"
 
     return re.sub(_VERSION_LABEL, one, label)
+
+
+# A value the engine writes exactly because it is not a whole number of cents (or has no finite
+# decimal expansion): 'format_money', 'format_rate' and 'format_number' of lexproof.dsl.values.
+_EXACT_MONEY = r"-?€[0-9,]+\.[0-9]+… \(exactly (?P<exact>-?[0-9]+/[0-9]+) euro\)"
+_EXACT_RATE = r"-?[0-9.]+…% \(exactly (?P<exact>-?[0-9]+/[0-9]+)\)"
+_EXACT_NUMBER = r"-?[0-9.]+… \(exactly (?P<exact>-?[0-9]+/[0-9]+)\)"
+
+
+def outcome_text(value: str, lang: str) -> str:
+    """A decision's outcome as a diff row writes it ('false', 'lcw_lesgeld', 'undefined', 'e.g.
+    €1,409.00', 'e.g. €469.6666… (exactly 1409/3 euro)') for a person in ``lang``: statuses and
+    true/false in words, amounts to the cent and numbers rounded as ``money`` and ``number`` do
+    ('≈€469.67'; the exact value stays in the JSON), the locale's formats."""
+    import re
+
+    if value.startswith("e.g. "):
+        return text("diff.eg", lang, value=outcome_text(value[len("e.g. "):], lang))
+    if value in ("undefined", "undecided", "conflict"):
+        return status_text(value, lang)
+    for pattern, shown in ((_EXACT_MONEY, money), (_EXACT_RATE, percent), (_EXACT_NUMBER, number)):
+        match = re.fullmatch(pattern, value)
+        if match:
+            return shown(Fraction(match["exact"]), lang)
+    return localize_amounts(values_text(value, lang), lang)
 
 
 def basis_text(basis: str, lang: str) -> str:

@@ -25,6 +25,8 @@ from lexproof.verifier.messages import (
     human_value,
     kind_text,
     localize_amounts,
+    outcome_text,
+    region_text,
     status_text,
     version_label_text,
 )
@@ -293,11 +295,12 @@ def print_diff_table(console: Console, result: Result, lang: str = "en") -> None
     rows = result.details.get("rows", [])
     if rows:
         table = Table(box=None, padding=(0, 2, 0, 4), show_edge=False)
-        table.add_column(msg("diff.who", lang))
-        table.add_column(msg("diff.before", lang))
-        table.add_column(msg("diff.after", lang))
-        table.add_column("")
-        table.add_column(msg("diff.example", lang), style="dim")
+        # 'fold', not rich's default ellipsis: a name cut to 'erkend_niet_bekostig…' is lost.
+        table.add_column(msg("diff.who", lang), overflow="fold")
+        table.add_column(msg("diff.before", lang), overflow="fold")
+        table.add_column(msg("diff.after", lang), overflow="fold")
+        table.add_column("", overflow="fold")
+        table.add_column(msg("diff.example", lang), style="dim", overflow="fold")
         for row, witness in zip(rows, result.witnesses):
             style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
             statute = witness.statute
@@ -310,8 +313,8 @@ def print_diff_table(console: Console, result: Result, lang: str = "en") -> None
             )
             if "item" in row:  # a decision per item: the item whose outcome changes, in this case
                 example = msg("diff.at_item", lang, item=row["item"]) + " " + example
-            table.add_row(localize_amounts(plain_row(row["when"], lang), lang), localize_amounts(row["before"], lang),
-                          localize_amounts(row["after"], lang),
+            table.add_row(localize_amounts(plain_row(region_text(row["when"], lang), lang), lang),
+                          outcome_text(row["before"], lang), outcome_text(row["after"], lang),
                           Text(direction_text(row, lang), style=style), example)
         console.print(table)
     for line in diff_summary_lines(result, lang):
