@@ -539,3 +539,63 @@ def test_a_diff_table_folds_long_values_rather_than_cutting_them() -> None:
     assert code == 0, err
     assert "max_per_jaar verandert in" in out
     assert "…" not in out
+
+
+class _Recorder:
+    """A workers.Progress that writes down what it is told."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+
+    def add(self, count: int) -> None:
+        assert self.done <= self.total
+        self.total += count
+
+    def advance(self) -> None:
+        self.done += 1
+        assert self.done <= self.total
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_check_and_diff_tell_their_progress(statute: Path, tmp_path: Path, jobs: int) -> None:
+    """Every task is announced before it is done, and each is done once: the statute's examples
+    (one task), its two properties and at least one part of built-in checks; the diff compares
+    both decisions of DIFF_STATUTE that A changes, each with the solver."""
+    from lexproof.verifier import api
+
+    recorder = _Recorder()
+    api.check(api.load(statute), date="2025-01-01", jobs=jobs, progress=recorder)
+    assert recorder.total >= 4 and recorder.done == recorder.total
+    path = tmp_path / "d.law"
+    path.write_text(DIFF_STATUTE, encoding="utf-8")
+    recorder = _Recorder()
+    api.diff(api.load(path), amendment="A", jobs=jobs, progress=recorder)
+    assert recorder.total == recorder.done == 2
+
+
+def test_the_progress_bar_shows_only_after_a_delay_and_only_on_a_terminal(statute: Path) -> None:
+    import io
+    import time
+
+    from rich.console import Console
+
+    from lexproof.verifier.cli import _Bar
+
+    def run(seconds: float) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=True, width=100)
+        bar = _Bar(console, "controleren", delay=0.2)
+        with bar:
+            bar.add(3)
+            bar.advance()
+            time.sleep(seconds)
+            bar.advance()
+        return buffer.getvalue()
+
+    assert run(0.0) == ""  # a quick run prints nothing extra
+    shown = run(0.8)
+    assert "controleren" in shown and "1/3" in shown
+    # not a terminal (CI, a log, a pipe): no bar, no control sequences on stderr
+    _, _, err = cli("check", str(statute), "--no-cache", "--date", "2025-01-01")
+    assert "\x1b" not in err and "controleren" not in err and "checking" not in err
