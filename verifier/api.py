@@ -36,11 +36,13 @@ from lexproof.verifier.load_cache import LoadCache
 from lexproof.verifier.properties import check_property, default_version, run_example, run_query
 from lexproof.verifier.questions import check_questions
 from lexproof.verifier.results import Result, Witness
-from lexproof.verifier.solving import Budget
+from lexproof.verifier.solving import Budget, timeout_problem
 from lexproof.verifier.workers import Progress, Task, run_tasks
 
 __all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check", "query", "diff", "read_case",
-           "EvaluationResult"]
+           "EvaluationResult",
+           # for interfaces that run items one at a time (the pytest plugin) or check options
+           "example_results", "property_result", "statute_findings", "inconclusive", "timeout_problem"]
 
 
 def load(*paths: str | Path, cache: LoadCache | None = None) -> Program:
@@ -480,6 +482,38 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
     if builtin and "conflict" in only and statute.questions:  # conflicts between statutes (LP105)
         tasks.append((statute, lambda: check_questions(statute, builtin_day, budget, undated=day)))
     return tasks
+
+
+# --- one item at a time: what an interface that runs items one by one calls (the pytest plugin) ---
+
+
+def example_results(statute: StatuteModel, example, date: dt.date) -> list[Result]:
+    """One example of a statute (``ExampleInfo``): a result per version it names, the
+    unversioned ones on ``date``; what ``check`` runs for each example."""
+    return run_example(statute, example, date)
+
+
+def property_result(statute: StatuteModel, prop, date: dt.date, timeout: float | None = None) -> Result:
+    """One property of a statute (``PropertyInfo``), unversioned on ``date``, with a solver
+    budget of ``timeout`` seconds; what ``check`` runs for each property."""
+    return check_property(statute, prop, date, Budget.from_seconds(timeout))
+
+
+def statute_findings(statute: StatuteModel, day: dt.date | None, timeout: float | None = None,
+                     only: tuple[str, ...] = ALL_CHECKS, *, undated: dt.date | None = None) -> list[Result]:
+    """The built-in checks ``only`` of one statute (``builtin_checks``, on ``day`` or in every
+    version) and, with 'conflict', its conflicts with the statutes it declares to decide the
+    same question (LP105), as ``check`` reports them."""
+    budget = Budget.from_seconds(timeout)
+    findings = builtin_checks(statute, day, budget, only=only, undated=undated)
+    if "conflict" in only and statute.questions:
+        findings += check_questions(statute, day, budget, undated=undated if undated is not None else _date(day))
+    return findings
+
+
+def inconclusive(result: Result) -> bool:
+    """Whether the solver could not tell something the result is about (exit code 3)."""
+    return result.inconclusive
 
 
 class BuiltinPart:

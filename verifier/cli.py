@@ -27,7 +27,6 @@ from lexproof.dsl.source import INVISIBLE_FORMAT, Span, visible
 from lexproof.dsl.values import parse_iso_date
 from lexproof.verifier import api
 from lexproof.verifier.cache import default_cache
-from lexproof.verifier.diff import has_unknown
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.messages import LANGS, default_lang
 from lexproof.verifier.messages import text as msg
@@ -125,7 +124,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
 def _budget_seconds(text: str | None) -> float | None:
     """--timeout in seconds, checked here so that a value with no budget (0, negative, nan,
     inf, too large) is bad input with a diagnostic, not a crash in the solver set-up."""
-    from lexproof.verifier.solving import timeout_problem
+    from lexproof.verifier.api import timeout_problem
 
     if text is None:
         return None
@@ -451,7 +450,7 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
                                cache=cache, progress=bar)
         if cache is not None and cache.problem:
             click.echo(visible(f"warning: {cache.problem}"), err=True)
-        code = 3 if any(has_unknown(r) for r in results) else 0
+        code = 3 if any(api.inconclusive(r) for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)
             return code
