@@ -599,3 +599,16 @@ def test_the_progress_bar_shows_only_after_a_delay_and_only_on_a_terminal(statut
     # not a terminal (CI, a log, a pipe): no bar, no control sequences on stderr
     _, _, err = cli("check", str(statute), "--no-cache", "--date", "2025-01-01")
     assert "\x1b" not in err and "controleren" not in err and "checking" not in err
+
+
+def test_diff_rows_in_plain_words() -> None:
+    """Was 'gains 48 comb.' and 'some cases: ... leeftijd 30..120' (issue 17)."""
+    from lexproof.verifier.render import direction_text, plain_row
+
+    assert direction_text({"direction": "gains", "combinations": 48}) == "gains (48 combinations)"
+    assert direction_text({"direction": "loses", "combinations": 1}) == "loses"
+    assert direction_text({"direction": "gains", "combinations": 48}, "nl") == "gaat erop vooruit (48 combinaties)"
+    assert plain_row("some cases: leeftijd 30..120, soort in {a, b}") == (
+        "some cases: leeftijd 30 to 120, soort is one of {a, b}")
+    assert plain_row("some cases: leeftijd 30..120, soort in {a, b}", "nl") == (
+        "een deel van de gevallen: leeftijd 30 tot 120, soort is een van {a, b}")
