@@ -612,3 +612,20 @@ def test_diff_rows_in_plain_words() -> None:
         "some cases: leeftijd 30 to 120, soort is one of {a, b}")
     assert plain_row("some cases: leeftijd 30..120, soort in {a, b}", "nl") == (
         "een deel van de gevallen: leeftijd 30 tot 120, soort is een van {a, b}")
+
+
+def test_basis_entries_in_dutch() -> None:
+    """Each kind of entry describe_tracker writes (verifier/properties.py), written out here."""
+    from lexproof.verifier.messages import basis_text
+    from lexproof.verifier.render import ruled_out_text
+
+    basis = ("art. 1.5 K (rule r), art. 3 K: d otherwise, Wko art. 1.8: minimum = 36.5%, "
+             "art. 2 K: vanaf = 2027-09-01, e is always decided (checked separately)")
+    assert basis_text(basis, "nl") == (
+        "art. 1.5 K (regel r), art. 3 K: 'anders' van d, Wko art. 1.8: minimum = 36,5%, "
+        "art. 2 K: vanaf = 1 september 2027, e is altijd beslist (apart nagegaan)")
+    assert basis_text(basis, "en") == basis
+    # a rule line is the statute's own text, in any language; a value is lexproof's
+    rule = "art. 1.5 K: rule r [art. 1.5]: d = true if x > 1.5"
+    assert ruled_out_text(rule, "nl") == rule
+    assert ruled_out_text("art. 7 K: bedrag = €1,409.00", "nl") == "art. 7 K: bedrag = €\xa01.409,00"
