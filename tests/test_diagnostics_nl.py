@@ -147,3 +147,45 @@ def test_the_broken_corpus_in_dutch_keeps_every_position() -> None:
 def test_checker_messages_in_dutch(english: str, dutch: str) -> None:
     """Messages of the checker, translated by hand; the names and values stay as written."""
     assert diagnostic_text(english, "nl") == dutch
+
+
+CASE_STATUTE = """\
+statute S
+enum Soort { mbo, hbo }
+facts F { x: int 0..120  s: Soort  m: money €0..€5_000 }
+items kind up to 2 { uren: int 0..10 }
+decision d: bool [art. 1] otherwise false
+"""
+
+
+@pytest.mark.parametrize("case, dutch", [
+    ('{"x": 2, "s": "wo", "m": 10}', '1:10: error: s: verwacht een van mbo, hbo, niet "wo"'),
+    ('{"x": "2.5", "s": "hbo", "m": 10}', '1:2: error: x: verwacht een geheel getal, niet "2.5"'),
+    ('{"x": 2, "s": "hbo", "m": true}', "1:22: error: m: verwacht een getal, niet true"),
+    ('{"x": 2, "s": "hbo", "m": "abc"}',
+     '1:22: error: m: verwacht een bedrag zoals 1118.00, "€1.118,00" of "€1,118.00", niet "abc"'),
+    ('{"x": 2, "s": "hbo", "m": 10.001}', "1:22: error: m: geld is in hele centen, niet 10.001"),
+    ('{"x": 2, "s": "hbo", "m": "€1.409"}',
+     "1:22: error: m: \"€1.409\" is dubbelzinnig: '.' kan duizendtallen scheiden (Nederlands '1.409', Engels "
+     "'1,409') of decimalen; schrijf het zonder scheidingsteken voor duizendtallen (1409 of 1.409), of met de "
+     'decimalen ("1.409,00", "1,409.00")'),
+    ('{"x": 2, "s": "hbo", "m": 1, "n": 2}', "1:30: error: 'n' is geen feit van S"),
+    ('{"x": 2, "s": "hbo", "m": 1, "x": 3}', "1:30: error: 'x' staat twee keer in één object"),
+    ('{"x": 2, "s": "hbo"}', "1:1: error: het geval geeft geen waarde voor: m"),
+    ('[1]', "1:1: error: een geval is een JSON-object van namen van feiten en hun waarden"),
+    ('{"x": 2, "s": "hbo", "m": 1, "kind": [{"uren": "veel"}]}',
+     '1:40: error: kind[1].uren: verwacht een getal, niet "veel"'),  # at the key, as for x
+    ('{"x": 2, "s": "hbo", "m": 1, "kind": [{}]}', "1:39: error: kind[1] geeft geen waarde voor: uren"),
+])
+def test_case_file_errors_in_dutch(tmp_path: Path, case: str, dutch: str) -> None:
+    """A case file's errors in Dutch, at the same position as in English (the case file is where
+    a drafter writes '€1.409,00'; its errors were English only)."""
+    statute = tmp_path / "s.law"
+    statute.write_text(CASE_STATUTE, encoding="utf-8")
+    path = tmp_path / "c.json"
+    path.write_text(case, encoding="utf-8")
+    code, out, err = _cli("eval", str(statute), "--case", str(path), "--date", "2025-01-01", "--lang", "nl")
+    assert code == 2 and out == ""
+    assert f"{path}:{dutch}" in err.splitlines()
+    _, _, english = _cli("eval", str(statute), "--case", str(path), "--date", "2025-01-01", "--lang", "en")
+    assert f"{path}:{dutch.split(': error: ')[0]}: error: " in english

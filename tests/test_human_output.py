@@ -76,7 +76,7 @@ def test_every_catalogue_entry_has_both_languages_and_the_same_placeholders() ->
     for key, entry in CATALOGUE.items():
         assert set(entry) == {"en", "nl"}, key
         fields = {lang: {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in entry}
-        plurals = {"s", "s_", "en", "ten", "gs", "gen", "len", "en_"}
+        plurals = {"s", "s_", "en", "ten", "gs", "gen", "len", "en_", "ten_"}
         assert fields["en"] - plurals == fields["nl"] - plurals, key
 
 
@@ -344,3 +344,288 @@ def test_region_and_values_words_in_dutch() -> None:
     assert values_text("art. 3.16b, 1.2.3, 2024-02-30", "nl") == "art. 3.16b, 1.2.3, 2024-02-30"
     conflict = "rules a [art. 1] and b [art. 2] both apply to the case below and decide d differently (true vs false)"
     assert engine_text(conflict, "nl").endswith("beslissen d verschillend (waar vs onwaar)")
+
+
+ITEMS_STATUTE = """\
+statute T
+facts H { inkomen: money €0..€100_000 }
+items kind up to 2 { kosten: money €0..€5_000  opvang: bool }
+decision deel: money per kind [art. 2] otherwise €0
+rule derde [art. 2 lid 1]: deel = kosten / 3 if opvang
+decision totaal: money [art. 3] otherwise sum(kind: deel)
+"""
+
+
+def test_decisions_per_item_to_the_cent_in_the_language(tmp_path: Path) -> None:
+    """The 'per item' block of a case speaks the language and shows amounts to the cent, as the
+    case's other outcomes do (it printed '€1,409.00' and '€469.6666… (exactly 1409/3 euro)' in
+    Dutch output too). By hand: 1409 / 3 = 469.666..., to the cent 469.67; the second child has
+    no opvang, so 'otherwise' (€0) decides; a kind with no items does not occur here."""
+    path = tmp_path / "t.law"
+    path.write_text(ITEMS_STATUTE, encoding="utf-8")
+    case = tmp_path / "case.json"
+    case.write_text('{"inkomen": "€30.000,00", "kind": [{"kosten": "€1.409,00", "opvang": true},'
+                    ' {"kosten": 200, "opvang": false}]}', encoding="utf-8")
+    code, out, err = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines()]
+    assert "per item:" in lines
+    assert "kind[1].deel = ≈€\xa0469,67 (derde [art. 2 lid 1 T])" in lines
+    assert "kind[2].deel = €\xa00,00 (anders)" in lines
+    assert any(line.split() == ["kind[1].kosten", "€", "1.409,00"] for line in lines)  # € and amount: nbsp
+    assert any(line.split() == ["kind[2].opvang", "onwaar"] for line in lines)
+    assert "1409/3" not in out and "exactly" not in out and "(otherwise)" not in out
+    code, out, err = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "en")
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines()]
+    assert "kind[1].deel = ≈€469.67 (derde [art. 2 lid 1 T])" in lines
+    assert "kind[2].deel = €0.00 (otherwise)" in lines
+    assert any(line.split() == ["kind[1].kosten", "€1,409.00"] for line in lines)
+    assert "1409/3" not in out
+
+
+def test_a_proof_in_full_in_dutch(statute: Path) -> None:
+    """-v gives a proof's basis rule by rule; in Dutch in the drafter's words ('regel', 'steunt
+    op'), the statute's names and citations unchanged (it was English: 'holds for every case;
+    rests on ... (rule a)')."""
+    code, out, _ = cli("check", str(statute), "--no-cache", "--date", "2025-01-01", "-v", "--no-builtin", "--lang", "nl")
+    assert code == 1
+    # 'd implies x < 50' rests at least on rule a (x < grens) and the value 50 of grens
+    line = next(line.strip() for line in out.splitlines() if line.strip().startswith("geldt voor elk geval"))
+    assert line.startswith("geldt voor elk geval; steunt op ")
+    assert "art. 1 lid 1 S (regel a)" in line and "art. 2 lid 1 S: grens = 50" in line
+    assert "holds" not in out and "rests on" not in out and "(rule " not in out
+
+
+UNDEFINED_STATUTE = """\
+statute U
+facts F { x: int 0..10 }
+items kind up to 2 { leeftijd: int 0..17 }
+decision jongste: int [art. 1]
+rule j [art. 1 lid 1]: jongste = min(kind: leeftijd)
+decision oud: bool [art. 2] otherwise false
+rule o [art. 2 lid 1]: oud = true if jongste > 12
+"""
+
+
+def test_why_a_decision_has_no_value_in_dutch(tmp_path: Path) -> None:
+    """min() over no items is undefined (docs/language.md, aggregates), and so is every
+    decision that reads it: said in Dutch, status and reason ('undefined' was printed as is)."""
+    path = tmp_path / "u.law"
+    path.write_text(UNDEFINED_STATUTE, encoding="utf-8")
+    case = tmp_path / "u.json"
+    case.write_text('{"x": 0, "kind": []}', encoding="utf-8")
+    code, out, err = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines()]
+    assert "jongste = onbepaald  (de waarde van regel j is onbepaald: min() over geen enkel item van kind)" in lines
+    assert "oud = onbepaald  (een voorwaarde van oud is onbepaald: jongste is onbepaald)" in lines
+    assert "? o [art. 2 lid 1 U]: jongste is onbepaald" in lines
+    assert "kind  geen" in lines
+    assert "undefined" not in out
+    _, out, _ = cli("eval", str(path), "--case", str(case), "--date", "2025-01-01", "--lang", "en")
+    assert "jongste = undefined  (the value of rule j is undefined: min() over no kind items)" in out
+
+
+def test_two_statutes_on_one_question_in_dutch() -> None:
+    """LP105's kind, status and messages (verifier/questions.py, written out here as it builds
+    them) in Dutch; lex superior and the names stay as they are."""
+    from lexproof.verifier.messages import engine_text, kind_text, status_text
+
+    assert kind_text("question", "nl") == "rechtsvraag"
+    assert status_text("resolved", "nl") == "beslecht"
+    resolved = ("AVG.rechtmatig and DUO.rechtmatig_volgens_duo disagree for the case below; AVG decides there "
+                "(lex superior), DUO yields; DUO's decision is dead on this question: AVG decides every case it decides")
+    assert engine_text(resolved, "nl") == (
+        "AVG.rechtmatig en DUO.rechtmatig_volgens_duo beslissen verschillend voor het geval hieronder; daar beslist "
+        "AVG (lex superior), DUO wijkt; de beslissing van DUO is dood voor deze vraag: AVG beslist elk geval dat DUO beslist")
+    conflict = "A.d and B.e decide question 'q' differently for the case below; the solver gave up in A on 2027-09-01"
+    assert engine_text(conflict, "nl") == ("A.d en B.e beantwoorden de vraag 'q' verschillend voor het geval hieronder; "
+                                           "de solver gaf het op in A op 1 september 2027")
+    clean = "A.d and B.e agree wherever both decide, in every version checked; A prevails (lex specialis): " \
+            "B's decision is not dead: it still decides cases A leaves undecided"
+    assert engine_text(clean, "nl") == (
+        "A.d en B.e beslissen gelijk waar zij allebei beslissen, in elke nagegane versie; A gaat voor (lex specialis): "
+        "de beslissing van B is niet dood: zij beslist nog gevallen die A onbeslist laat")
+
+
+def test_version_labels_of_statutes_that_read_others_in_dutch() -> None:
+    from lexproof.verifier.render import version_text
+
+    assert version_text("AVG on 2027-07-01 (SUWI with proactieve_dienstverlening_szw)", "nl") == (
+        "AVG op 1 juli 2027 (SUWI met proactieve_dienstverlening_szw)")
+    assert version_text("WSF2000 on 2027-09-01 (with uitbreiding_mbo; WEB with w)", "nl") == (
+        "WSF2000 op 1 september 2027 (met uitbreiding_mbo; WEB met w)")
+    assert version_text("AVG on 2027-07-01 (SUWI with a_with_b)", "en") == "AVG on 2027-07-01 (SUWI with a_with_b)"
+
+
+def test_one_statute_is_singular_in_dutch() -> None:
+    assert text("progress.check", "nl", count=1) == "1 wet controleren…"  # was '1 wetat'
+    assert text("progress.check", "nl", count=8) == "8 wetten controleren…"
+    assert text("cache.reused", "nl", count=1, directory="d") == (
+        "(de resultaten van 1 ongewijzigde wet hergebruikt uit d; --no-cache controleert opnieuw)")
+    assert text("cache.reused", "en", count=2, directory="d") == (
+        "(reused the results of 2 unchanged statutes from d; --no-cache checks afresh)")
+
+
+def test_query_without_a_case_in_dutch(statute: Path) -> None:
+    code, out, _ = cli("query", str(statute), "exists F: d and x > 60", "--date", "2025-01-01", "--lang", "nl")
+    assert code == 0
+    lines = out.splitlines()
+    assert "geen geval" in lines[0] and lines[0].endswith("uitgesloten door art. 1 S, art. 2 S")
+    # a rule in the statute's own words, whatever the language; a value as lexproof writes it
+    assert "      art. 1 lid 1 S: rule a [art. 1 lid 1]: d = true if x < grens and s = hbo" in lines
+    assert "      art. 2 lid 1 S: grens = 50" in lines
+
+
+DIFF_STATUTE = """\
+statute D
+facts F { b: bool  m: money €0..€1_000  geboren: date 1950-01-01..2000-12-31 }
+decision recht: bool [art. 1] otherwise false
+rule r [art. 1 lid 1]: recht = true if b and geboren < 1980-01-01
+decision bedrag: money [art. 2] otherwise €0
+rule q [art. 2 lid 1]: bedrag = €100 if b
+
+amendment A amends D in force 2027-01-01
+  replace rule r [art. 1 lid 1]: recht = true if geboren < 1980-01-01
+  replace rule q [art. 2 lid 1]: bedrag = m / 3 if b
+"""
+
+
+def test_diff_rows_in_dutch_and_to_the_cent(tmp_path: Path) -> None:
+    """A diff row's region and outcomes in the person's language: true/false in words, dates
+    as Dutch writes them, amounts to the cent. By hand: after A, recht is true for everyone born
+    before 1980, so those with b = false gain (born 1950-01-01 up to 1979-12-31); bedrag becomes
+    m / 3 where b, which is more than €100 above m = €300 (at m = €1,000: 1000/3 = 333.33 to the
+    cent, marked ≈) and less below it. The JSON keeps the exact value."""
+    path = tmp_path / "d.law"
+    path.write_text(DIFF_STATUTE, encoding="utf-8")
+    wide = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8", "COLUMNS": "250"}  # a row on one line
+    code, out, err = cli("diff", str(path), "--amendment", "A", "--lang", "nl", "--no-cache", env=wide)
+    assert code == 0, err
+    words = " ".join(out.split())  # the table pads its cells; compare the words
+    assert "b = onwaar, geboren 1 januari 1950 tot 31 december 1979 onwaar waar gaat erop vooruit" in words
+    assert "bijv. € 100,00 bijv. ≈€ 333,33 gaat erop vooruit" in words
+    assert "false" not in out and "true" not in out and "1979-12-31" not in out and "exactly" not in out
+    code, out, err = cli("diff", str(path), "--amendment", "A", "--lang", "en", "--no-cache", env=wide)
+    words = " ".join(out.split())
+    assert "b = false, geboren 1950-01-01 to 1979-12-31 false true gains" in words
+    assert "e.g. €100.00 e.g. ≈€333.33 gains" in words and "exactly" not in out
+    _, data, _ = cli("diff", str(path), "--amendment", "A", "--format", "json", "--no-cache")
+    rows = [row for r in json.loads(data)["results"] if r["name"] == "bedrag" for row in r["details"]["rows"]]
+    assert any("1000/3" in row["after"] for row in rows)
+
+
+def test_outcome_text() -> None:
+    from lexproof.verifier.messages import outcome_text
+
+    assert outcome_text("e.g. undefined", "nl") == "bijv. onbepaald"
+    assert outcome_text("undefined", "en") == "undefined"
+    assert outcome_text("false", "nl") == "onwaar"
+    assert outcome_text("lcw_lesgeld", "nl") == "lcw_lesgeld"
+    assert outcome_text("e.g. €1,409.00", "nl") == "bijv. €\xa01.409,00"
+    assert outcome_text("e.g. -€469.6667… (exactly -1409/3 euro)", "en") == "e.g. ≈-€469.67"
+    assert outcome_text("33.3333…% (exactly 1/3)", "nl") == "≈33,33%"
+    assert outcome_text("0.3333… (exactly 1/3)", "en") == "≈0.3333"
+
+
+def test_a_diff_table_folds_long_values_rather_than_cutting_them() -> None:
+    """At 80 columns the LLL's region 'instelling = erkend_niet_bekostigd' did not fit its
+    column and rich cut it to 'erkend_niet_bekostig…': a drafter cannot tell which value is
+    meant. Cells fold instead."""
+    lll = Path(__file__).resolve().parents[1] / "statutes" / "lll"
+    code, out, err = cli("diff", str(lll), "--amendment", "uitbreiding_mbo", "--decision", "max_per_jaar",
+                         "--lang", "nl", "--no-cache")
+    assert code == 0, err
+    assert "max_per_jaar verandert in" in out
+    assert "…" not in out
+
+
+class _Recorder:
+    """A workers.Progress that writes down what it is told."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+
+    def add(self, count: int) -> None:
+        assert self.done <= self.total
+        self.total += count
+
+    def advance(self) -> None:
+        self.done += 1
+        assert self.done <= self.total
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_check_and_diff_tell_their_progress(statute: Path, tmp_path: Path, jobs: int) -> None:
+    """Every task is announced before it is done, and each is done once: the statute's examples
+    (one task), its two properties and at least one part of built-in checks; the diff compares
+    both decisions of DIFF_STATUTE that A changes, each with the solver."""
+    from lexproof.verifier import api
+
+    recorder = _Recorder()
+    api.check(api.load(statute), date="2025-01-01", jobs=jobs, progress=recorder)
+    assert recorder.total >= 4 and recorder.done == recorder.total
+    path = tmp_path / "d.law"
+    path.write_text(DIFF_STATUTE, encoding="utf-8")
+    recorder = _Recorder()
+    api.diff(api.load(path), amendment="A", jobs=jobs, progress=recorder)
+    assert recorder.total == recorder.done == 2
+
+
+def test_the_progress_bar_shows_only_after_a_delay_and_only_on_a_terminal(statute: Path) -> None:
+    import io
+    import time
+
+    from rich.console import Console
+
+    from lexproof.verifier.cli import _Bar
+
+    def run(seconds: float) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=True, width=100)
+        bar = _Bar(console, "controleren", delay=0.2)
+        with bar:
+            bar.add(3)
+            bar.advance()
+            time.sleep(seconds)
+            bar.advance()
+        return buffer.getvalue()
+
+    assert run(0.0) == ""  # a quick run prints nothing extra
+    shown = run(0.8)
+    assert "controleren" in shown and "1/3" in shown
+    # not a terminal (CI, a log, a pipe): no bar, no control sequences on stderr
+    _, _, err = cli("check", str(statute), "--no-cache", "--date", "2025-01-01")
+    assert "\x1b" not in err and "controleren" not in err and "checking" not in err
+
+
+def test_diff_rows_in_plain_words() -> None:
+    """Was 'gains 48 comb.' and 'some cases: ... leeftijd 30..120' (issue 17)."""
+    from lexproof.verifier.render import direction_text, plain_row
+
+    assert direction_text({"direction": "gains", "combinations": 48}) == "gains (48 combinations)"
+    assert direction_text({"direction": "loses", "combinations": 1}) == "loses"
+    assert direction_text({"direction": "gains", "combinations": 48}, "nl") == "gaat erop vooruit (48 combinaties)"
+    assert plain_row("some cases: leeftijd 30..120, soort in {a, b}") == (
+        "some cases: leeftijd 30 to 120, soort is one of {a, b}")
+    assert plain_row("some cases: leeftijd 30..120, soort in {a, b}", "nl") == (
+        "een deel van de gevallen: leeftijd 30 tot 120, soort is een van {a, b}")
+
+
+def test_basis_entries_in_dutch() -> None:
+    """Each kind of entry describe_tracker writes (verifier/properties.py), written out here."""
+    from lexproof.verifier.messages import basis_text
+    from lexproof.verifier.render import ruled_out_text
+
+    basis = ("art. 1.5 K (rule r), art. 3 K: d otherwise, Wko art. 1.8: minimum = 36.5%, "
+             "art. 2 K: vanaf = 2027-09-01, e is always decided (checked separately)")
+    assert basis_text(basis, "nl") == (
+        "art. 1.5 K (regel r), art. 3 K: 'anders' van d, Wko art. 1.8: minimum = 36,5%, "
+        "art. 2 K: vanaf = 1 september 2027, e is altijd beslist (apart nagegaan)")
+    assert basis_text(basis, "en") == basis
+    # a rule line is the statute's own text, in any language; a value is lexproof's
+    rule = "art. 1.5 K: rule r [art. 1.5]: d = true if x > 1.5"
+    assert ruled_out_text(rule, "nl") == rule
+    assert ruled_out_text("art. 7 K: bedrag = €1,409.00", "nl") == "art. 7 K: bedrag = €\xa01.409,00"

@@ -333,3 +333,26 @@ def test_one_case_is_singular_in_english_and_dutch(tmp_path: Path) -> None:
     assert [count_text("cases", n, "nl") for n in (1, 2, 1500)] == ["1 geval", "2 gevallen", "1.500 gevallen"]
     assert [count_text("rows", n, "nl") for n in (1, 2)] == ["1 rij", "2 rijen"]
     assert [count_text("cases", n) for n in (1, 2, 1500)] == ["1 case", "2 cases", "1,500 cases"]
+
+
+def test_impact_human_output_in_dutch_and_to_the_cent(tmp_path: Path) -> None:
+    """The human report speaks the language and shows amounts to the cent (issue 17); the exact
+    totals stay in JSON (above). By hand from POPULATION: 1 becomes eligible, 3 keep; toeslag
+    gains for 3, keeps for 1; totals 30.10 before, 401/3 = 133.67 to the cent after, difference
+    3107/30 = 103.57 to the cent; row 2 (35) goes from 'otherwise' (no rule) to rule basis."""
+    law, population = files(tmp_path)
+    args = ["impact", law, "--population", population, "--amendment", "ruimer"]
+    result = CliRunner().invoke(main, [*args, "--lang", "nl"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"effect op 4 gevallen in {population} (duckdb)"
+    assert lines[1] == "  voor: S op 1 januari 2026"
+    assert lines[2] == "  na:   S op 1 januari 2026 (met ruimer)"
+    assert "recht (bool): krijgen recht 1, verliezen recht 0, gelijk 3, worden onbepaald 0" in lines
+    assert "toeslag (money): vooruit 3, achteruit 0, gelijk 1, worden onbepaald 0" in lines
+    assert "  totaal voor €\xa030,10, na ≈€\xa0133,67, verschil ≈€\xa0103,57" in lines
+    assert "  beslist door (voor -> na), waar de uitkomst verandert: anders -> basis [art. 1]: 1" in lines
+    assert "exactly" not in result.output and "401/3" not in result.output
+    english = CliRunner().invoke(main, [*args, "--lang", "en"]).output.splitlines()
+    assert english[0] == f"impact on 4 cases of {population} (duckdb)"
+    assert "  total before €30.10, after ≈€133.67, difference ≈€103.57" in english

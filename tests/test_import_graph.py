@@ -129,3 +129,49 @@ def test_both_import_names_of_a_module_are_read_alike() -> None:
     installed = "lexproof.verifier.api"
     assert _package_path(installed)[0] == _package_path(installed.removeprefix("lexproof."))[0] == VERIFIER
     assert _package_path("lexproof")[0] == "lexproof"
+
+
+# --- the engine apart from the interfaces (issue 17, item 7) ----------------------------------------
+
+VERIFIER_DIR = DSL.parent / "verifier"
+# The engine: encoding, solving, properties, the built-in checks, diff and what they stand on.
+ENGINE = {"encoding", "solving", "properties", "checks", "item_checks", "questions", "diff", "regions",
+          "sharing", "witness_search", "sampling", "calendar_terms", "cone_cache", "sql_compile", "sql_engine",
+          "sql_items", "sql_narrow", "spark_engine"}
+# The interfaces: the command line, the pytest plugin, the language server, the workbench. They
+# reach the engine through lexproof.verifier.api (and present results with results, formats,
+# render, messages); api.py itself is the one interface allowed to call the engine.
+INTERFACES = ["cli.py", "cli_impact.py", "pytest_plugin.py", "lsp.py", "lsp_index.py", *(
+    f"workbench/{path.name}" for path in sorted((DSL.parent / "verifier" / "workbench").glob("*.py")))]
+
+
+def _verifier_imports(tree: ast.AST) -> set[str]:
+    """The verifier modules (by name) a module imports, anywhere in its code."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = _package_path(node.module)
+            if parts == [VERIFIER]:
+                found.update(alias.name for alias in node.names)
+            elif parts[0] == VERIFIER and len(parts) > 1:
+                found.add(parts[1])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = _package_path(alias.name)
+                if parts[0] == VERIFIER and len(parts) > 1:
+                    found.add(parts[1])
+    return found
+
+
+def test_the_engine_list_names_existing_modules() -> None:
+    """A renamed engine module would drop out of the check below without a trace."""
+    missing = [name for name in ENGINE if not (VERIFIER_DIR / f"{name}.py").exists()]
+    assert not missing
+    assert _verifier_imports(ast.parse("from lexproof.verifier.solving import Budget")) == {"solving"}
+
+
+def test_no_interface_reaches_into_the_engine() -> None:
+    for name in INTERFACES:
+        tree = ast.parse((VERIFIER_DIR / name).read_text(encoding="utf-8"))
+        reached = _verifier_imports(tree) & ENGINE
+        assert not reached, f"verifier/{name} imports the engine's {sorted(reached)}: go through api"

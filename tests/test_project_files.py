@@ -74,3 +74,16 @@ def test_a_quoted_location_is_where_the_declaration_starts(quote: tuple) -> None
     while lines[line - 1].startswith("@") and kind.startswith("LP"):  # a rule's location is its annotation's
         line, column = line + 1, 1
     assert lines[line - 1][column - 1:].startswith(_declaration_start(kind, name)), lines[line - 1]
+
+
+def test_no_document_says_pip_install_lexproof() -> None:
+    """lexproof is not on the package index: 'pip install lexproof' would install nothing, or
+    somebody else's package (issue 17: docs/ci.md said so). The documents say how it is
+    installed: from a checkout, or a wheel built from one."""
+    documents = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), *sorted((REPO / "examples").rglob("*.md")),
+                 *sorted((REPO / "examples").rglob("*.yml")), *sorted((REPO / "examples").rglob("*.yaml"))]
+    said = [f"{d.relative_to(REPO)}:{n}" for d in documents
+            for n, line in enumerate(d.read_text(encoding="utf-8").splitlines(), 1)
+            if re.search(r"pip install lexproof(?![-\w./])", line)]
+    assert said == []
+    assert "pip install -e '.[dev]'" in (REPO / "docs" / "ci.md").read_text(encoding="utf-8")

@@ -36,11 +36,13 @@ from lexproof.verifier.load_cache import LoadCache
 from lexproof.verifier.properties import check_property, default_version, run_example, run_query
 from lexproof.verifier.questions import check_questions
 from lexproof.verifier.results import Result, Witness
-from lexproof.verifier.solving import Budget
-from lexproof.verifier.workers import Task, run_tasks
+from lexproof.verifier.solving import Budget, timeout_problem
+from lexproof.verifier.workers import Progress, Task, run_tasks
 
 __all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check", "query", "diff", "read_case",
-           "EvaluationResult"]
+           "EvaluationResult",
+           # for interfaces that run items one at a time (the pytest plugin) or check options
+           "example_results", "property_result", "statute_findings", "inconclusive", "timeout_problem"]
 
 
 def load(*paths: str | Path, cache: LoadCache | None = None) -> Program:
@@ -381,9 +383,11 @@ def evaluate(
 def check(
     program: Program, *, date: str | dt.date | None = None, timeout: float | None = None,
     builtin: bool = True, only: tuple[str, ...] = ALL_CHECKS, properties: bool = True, examples: bool = True,
-    cache: ResultCache | None = None, jobs: int = 1,
+    cache: ResultCache | None = None, jobs: int = 1, progress: Progress | None = None,
 ) -> list[Result]:
     """Every example, property and built-in check of every loaded statute.
+
+    ``progress`` (``workers.Progress``) is told how many tasks there are and when each is done.
 
     With a ``cache`` (see verifier/cache.py), a statute whose files, options and lexproof
     version are unchanged since a run that stored it gets its stored results back. With
@@ -403,14 +407,14 @@ def check(
     outer, _RUN_VERSIONS = _RUN_VERSIONS, {} if _RUN_VERSIONS is None else _RUN_VERSIONS
     try:
         return _check_statutes(program, day, builtin_day, budget, options, builtin, only, properties, examples,
-                               cache, jobs)
+                               cache, jobs, progress)
     finally:
         _RUN_VERSIONS = outer
 
 
 def _check_statutes(program: Program, day: dt.date, builtin_day: dt.date | None, budget: Budget, options: dict,
                     builtin: bool, only: tuple[str, ...], properties: bool, examples: bool,
-                    cache: ResultCache | None, jobs: int) -> list[Result]:
+                    cache: ResultCache | None, jobs: int, progress: Progress | None = None) -> list[Result]:
     """``check`` of every statute, with the versions of each consolidated once (``checked_versions``)."""
     found: dict[str, list[Result]] = {name: [] for name in program.statutes}
     to_store: dict[str, str] = {}  # statute -> cache key, for the statutes checked afresh
@@ -428,7 +432,7 @@ def _check_statutes(program: Program, day: dt.date, builtin_day: dt.date | None,
             to_store[statute.name] = key
         tasks += check_tasks(statute, day, budget, builtin, only, properties, examples, builtin_day, cones)
     builtin_found: dict[str, list[Result]] = {}
-    for (statute, task), results in zip(tasks, run_tasks(tasks, jobs)):
+    for (statute, task), results in zip(tasks, run_tasks(tasks, jobs, progress)):
         if isinstance(task, BuiltinPart) and task.decisions is not None:
             builtin_found.setdefault(statute.name, []).extend(results)
         else:
@@ -478,6 +482,38 @@ def check_tasks(statute: StatuteModel, day: dt.date, budget: Budget, builtin: bo
     if builtin and "conflict" in only and statute.questions:  # conflicts between statutes (LP105)
         tasks.append((statute, lambda: check_questions(statute, builtin_day, budget, undated=day)))
     return tasks
+
+
+# --- one item at a time: what an interface that runs items one by one calls (the pytest plugin) ---
+
+
+def example_results(statute: StatuteModel, example, date: dt.date) -> list[Result]:
+    """One example of a statute (``ExampleInfo``): a result per version it names, the
+    unversioned ones on ``date``; what ``check`` runs for each example."""
+    return run_example(statute, example, date)
+
+
+def property_result(statute: StatuteModel, prop, date: dt.date, timeout: float | None = None) -> Result:
+    """One property of a statute (``PropertyInfo``), unversioned on ``date``, with a solver
+    budget of ``timeout`` seconds; what ``check`` runs for each property."""
+    return check_property(statute, prop, date, Budget.from_seconds(timeout))
+
+
+def statute_findings(statute: StatuteModel, day: dt.date | None, timeout: float | None = None,
+                     only: tuple[str, ...] = ALL_CHECKS, *, undated: dt.date | None = None) -> list[Result]:
+    """The built-in checks ``only`` of one statute (``builtin_checks``, on ``day`` or in every
+    version) and, with 'conflict', its conflicts with the statutes it declares to decide the
+    same question (LP105), as ``check`` reports them."""
+    budget = Budget.from_seconds(timeout)
+    findings = builtin_checks(statute, day, budget, only=only, undated=undated)
+    if "conflict" in only and statute.questions:
+        findings += check_questions(statute, day, budget, undated=undated if undated is not None else _date(day))
+    return findings
+
+
+def inconclusive(result: Result) -> bool:
+    """Whether the solver could not tell something the result is about (exit code 3)."""
+    return result.inconclusive
 
 
 class BuiltinPart:
@@ -881,7 +917,8 @@ def query(
 
 
 def _diff_amendment(program: Program, amendment: str, statute: str | None, decisions: list[str] | None,
-                    budget: Budget, jobs: int, cones: ConeCache | None = None) -> list[Result]:
+                    budget: Budget, jobs: int, cones: ConeCache | None = None,
+                    progress: Progress | None = None) -> list[Result]:
     """``diff --amendment A``: the decisions of A's statute that A changes, then those of every
     statute that reads A's statute (``uses``, directly or not), each in its own versions without
     and with A on A's in-force date. ``statute``: only that statute (A's or a reader)."""
@@ -907,7 +944,7 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
         if decisions and not mine:
             continue
         _check_diff_decisions(model, mine or [], [before, after])
-        results += diff_versions(model, before, after, budget, mine, jobs=jobs, cones=cones)
+        results += diff_versions(model, before, after, budget, mine, jobs=jobs, cones=cones, progress=progress)
     _name_article_statutes(program, results)
     return results
 
@@ -937,24 +974,25 @@ def _check_diff_decisions(model: StatuteModel, decisions: list[str], versions: l
 def diff(
     program: Program, *, amendment: str | None = None, from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None, statute: str | None = None, decisions: list[str] | None = None,
-    timeout: float | None = None, jobs: int = 1, cache: ResultCache | None = None,
+    timeout: float | None = None, jobs: int = 1, cache: ResultCache | None = None, progress: Progress | None = None,
 ) -> list[Result]:
     """What changes: between the versions without and with an amendment (on its in-force
     date), or between two dates. With ``jobs > 1`` the decisions are compared on that many
     processes (verifier/workers.py); the results are the same, in the same order. With a
     ``cache``, each decision's result is reused while its cone in both versions is unchanged
-    (``diff.diff_key``, the trust rules of verifier/cone_cache.py)."""
+    (``diff.diff_key``, the trust rules of verifier/cone_cache.py). ``progress`` is told of
+    each decision the solver compares."""
     budget = Budget.from_seconds(timeout)
     cones = ConeCache(cache) if cache is not None else None
     if amendment is not None:
-        return _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones)
+        return _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones, progress)
     else:
         if from_date is None or to_date is None:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))
         model = pick_statute(program, statute)
         before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
     _check_diff_decisions(model, decisions or [], [before, after])
-    results = diff_versions(model, before, after, budget, decisions, jobs=jobs, cones=cones)
+    results = diff_versions(model, before, after, budget, decisions, jobs=jobs, cones=cones, progress=progress)
     _name_article_statutes(program, results)
     return results
 

@@ -27,7 +27,6 @@ from lexproof.dsl.source import INVISIBLE_FORMAT, Span, visible
 from lexproof.dsl.values import parse_iso_date
 from lexproof.verifier import api
 from lexproof.verifier.cache import default_cache
-from lexproof.verifier.diff import has_unknown
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.messages import LANGS, default_lang
 from lexproof.verifier.messages import text as msg
@@ -125,7 +124,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
 def _budget_seconds(text: str | None) -> float | None:
     """--timeout in seconds, checked here so that a value with no budget (0, negative, nan,
     inf, too large) is bad input with a diagnostic, not a crash in the solver set-up."""
-    from lexproof.verifier.solving import timeout_problem
+    from lexproof.verifier.api import timeout_problem
 
     if text is None:
         return None
@@ -358,9 +357,9 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--only: unknown check '{unknown[0]}' (use {', '.join(api.ALL_CHECKS)})"))
         cache = None if no_cache else default_cache()
         day = _parse_date(date, "--date")
-        with _progress(msg("progress.check", lang, count=len(program.statutes))):
+        with _progress(msg("progress.check", lang, count=len(program.statutes))) as bar:
             results = api.check(program, date=day, timeout=seconds, builtin=not no_builtin,
-                                only=kinds, cache=cache, jobs=jobs or available_cores())
+                                only=kinds, cache=cache, jobs=jobs or available_cores(), progress=bar)
         if emit_example:
             _emit_examples(emit_example, results)
         clean = () if no_builtin else kinds
@@ -373,8 +372,7 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
                                f"{'y' if cache.rejected == 1 else 'ies'} in {cache.directory}; checked afresh"), err=True)
         if cache is not None and cache.hits and output_format == "human":
             # On stderr; each reused result is also marked '(cached)' in the report itself.
-            click.echo(visible(f"(reused the results of {cache.hits} unchanged statute(s) from {cache.directory}; "
-                               "--no-cache checks afresh)"), err=True)
+            click.echo(visible(msg("cache.reused", lang, count=cache.hits, directory=cache.directory)), err=True)
         return code
 
     sys.exit(_guard(action, "check", output_format, lang))
@@ -445,14 +443,14 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         program = api.load(*files)
         _show_warnings(program)
         cache = None if no_cache else default_cache()
-        with _progress(msg("progress.diff", lang)):
+        with _progress(msg("progress.diff", lang)) as bar:
             results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
                                to_date=_parse_date(to_date, "--to"), statute=statute,
                                decisions=list(decisions) or None, timeout=seconds, jobs=jobs or available_cores(),
-                               cache=cache)
+                               cache=cache, progress=bar)
         if cache is not None and cache.problem:
             click.echo(visible(f"warning: {cache.problem}"), err=True)
-        code = 3 if any(has_unknown(r) for r in results) else 0
+        code = 3 if any(api.inconclusive(r) for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)
             return code
@@ -590,14 +588,69 @@ def _report(command: str, program, results: list[Result], output_format: str, ve
 
 
 def _progress(label: str):
-    """A spinner with ``label`` on stderr while a long run works, only when stderr is a terminal
-    (logs and CI get no control sequences); rich shows it after a short delay only."""
+    """A progress bar with ``label`` on stderr while a long run works (tasks done of tasks
+    known, time elapsed; ``workers.Progress``), only when stderr is a terminal: logs and CI get
+    no control sequences, and the context gives None. It shows after two seconds and leaves
+    nothing behind when done."""
     import contextlib
 
     console = _console(stderr=True)
     if not console.is_terminal:
         return contextlib.nullcontext()
-    return console.status(label, spinner="dots")
+    return _Bar(console, label)
+
+
+class _Bar:
+    """rich's Progress as a ``workers.Progress``: a bar (tasks done of tasks known, time elapsed)
+    that appears once a run has taken two seconds, even in the middle of one long task (a timer
+    starts it; rich then redraws it on its own), so a quick run prints nothing extra; removed
+    when the run ends."""
+
+    def __init__(self, console, label: str, delay: float = 2.0) -> None:
+        import threading
+
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=console, transient=True)
+        self._task = self._progress.add_task(label, total=None)
+        self._total = 0
+        self._lock = threading.Lock()
+        self._shown = False
+        self._ended = False
+        self._timer = threading.Timer(delay, self._show)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Bar:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._ended = True
+            if self._shown:
+                self._progress.stop()
+
+    def _show(self) -> None:
+        with self._lock:
+            if not self._ended and not self._shown:
+                self._progress.start()
+                self._shown = True
+
+    def add(self, count: int) -> None:
+        self._total += count
+        self._progress.update(self._task, total=self._total)
+
+    def advance(self) -> None:
+        self._progress.advance(self._task)
 
 
 def _emit_examples(path: str, results: list[Result]) -> None:

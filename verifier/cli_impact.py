@@ -78,6 +78,7 @@ def register(group: click.Group) -> None:
     from lexproof.verifier.cli import (
         AMENDMENT,
         JSON_FORMAT_VERSION,
+        LANG,
         STATUTE,
         _guard,
         _parse_date,
@@ -101,9 +102,13 @@ def register(group: click.Group) -> None:
     @once_option("--plot", "plot", metavar="FILE.svg|FILE.png", help="histograms of the change and counts per group")
     @click.option("--sweep", "sweeps", multiple=True, metavar="FACT",
                   help="with --plot: the mean outcome against this fact, the rest kept (repeatable)")
+    @LANG
     def impact_command(paths, population, amendment, from_date, to_date, by, decisions, engine, mapping, statute,
-                       output_format, plot, sweeps) -> None:
+                       output_format, plot, sweeps, lang) -> None:
         """Who gains, who loses and what it costs, over a population (docs/impact.md)."""
+        from lexproof.verifier.messages import default_lang
+
+        lang = lang or default_lang()
 
         def action() -> int:
             from lexproof.verifier.impact import csv_rows, human_lines, to_json_payload
@@ -135,14 +140,14 @@ def register(group: click.Group) -> None:
                 csv.writer(buffer, lineterminator="\n").writerows(csv_rows(report))
                 click.echo(buffer.getvalue(), nl=False)
             else:
-                for line in human_lines(report):
+                for line in human_lines(report, lang):
                     click.echo(visible(line))
             if report.population.bad and output_format != "human":
                 click.echo(f"{report.population.bad} bad row(s) left out of {report.population.rows}; see the report",
                            err=True)
             return code
 
-        sys.exit(_guard(action))
+        sys.exit(_guard(action, "impact", output_format, lang))
 
 
     @click.command("population")

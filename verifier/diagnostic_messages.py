@@ -198,6 +198,41 @@ DIAGNOSTICS_NL: list[tuple[str, str]] = [
      "de typische waarde van een {a} moet een {b} zijn, geen {c}"),
 ]
 
+# The case file (verifier/api.py read_case, verifier/casefile.py, lexproof.dsl.values.parse_value):
+# N is the fact as the case names it ('m', 'kind[1].uren'), g the value as the file writes it.
+DIAGNOSTICS_NL += [
+    (r"(?P<n>\S+): expected one of (?P<l>.+), got (?P<g>.+)", "{n}: verwacht een van {l}, niet {g}"),
+    (r"(?P<n>\S+): expected true or false, got (?P<g>.+)", "{n}: verwacht true of false, niet {g}"),
+    (r"(?P<n>\S+): expected a date YYYY-MM-DD, got (?P<g>.+)", "{n}: verwacht een datum JJJJ-MM-DD, niet {g}"),
+    (r"(?P<n>\S+): expected a number, got (?P<g>.+)", "{n}: verwacht een getal, niet {g}"),
+    (r"(?P<n>\S+): expected a whole number, got (?P<g>.+)", "{n}: verwacht een geheel getal, niet {g}"),
+    (r"(?P<n>\S+): expected a finite number, got (?P<g>.+)", "{n}: verwacht een eindig getal, niet {g}"),
+    (r"(?P<n>\S+): expected a number of at most (?P<d>[0-9]+) digits, got (?P<g>.+)",
+     "{n}: verwacht een getal van hoogstens {d} cijfers, niet {g}"),
+    (r'(?P<n>\S+): expected an amount such as 1118\.00, "€1,118\.00" or "€1\.118,00", got (?P<g>.+)',
+     '{n}: verwacht een bedrag zoals 1118.00, "€1.118,00" of "€1,118.00", niet {g}'),
+    (r'(?P<n>\S+): expected a rate such as 0\.96 or "96%", got (?P<g>.+)',
+     '{n}: verwacht een percentage zoals "96%" of 0.96, niet {g}'),
+    (r"(?P<n>\S+): money is in whole cents, got (?P<g>.+)", "{n}: geld is in hele centen, niet {g}"),
+    (r"(?P<n>\S+): (?P<g>.+) is ambiguous: '(?P<sep>[.,])' may separate thousands \(English '1,409', Dutch "
+     r"'1\.409'\) or decimals; write it without a thousands separator \(1409 or 1\.409\), or with the decimals "
+     r'\("1,409\.00", "1\.409,00"\)',
+     "{n}: {g} is dubbelzinnig: '{sep}' kan duizendtallen scheiden (Nederlands '1.409', Engels '1,409') of "
+     'decimalen; schrijf het zonder scheidingsteken voor duizendtallen (1409 of 1.409), of met de decimalen '
+     '("1.409,00", "1,409.00")'),
+    (r"'(?P<f>.*)' is not a fact of (?P<s>\S+); did you mean '(?P<m>[^']*)'\?",
+     "'{f}' is geen feit van {s}; bedoelt u '{m}'?"),
+    (r"'(?P<f>.*)' is not a fact of (?P<s>\S+)", "'{f}' is geen feit van {s}"),
+    (r"the case does not give: (?P<l>.+)", "het geval geeft geen waarde voor: {l}"),
+    (r"(?P<i>\S+) does not give: (?P<l>.+)", "{i} geeft geen waarde voor: {l}"),
+    (r"'(?P<f>.*)' is given twice in one object", "'{f}' staat twee keer in één object"),
+    (r"a case is a JSON object of fact names and values", "een geval is een JSON-object van namen van feiten en hun waarden"),
+    (r"not valid JSON: (?P<x>.+)", "geen geldige JSON: {x}"),
+    (r"the case is nested more than (?P<d>[0-9]+) levels deep", "het geval is dieper genest dan {d} niveaus"),
+    (r"(?P<n>\S+): the value (?P<v>\S+) is added by amendment (?P<a>\S+); (?P<lab>.+) does not have it",
+     "{n}: de waarde {v} komt pas met wijziging {a}; {lab} kent haar niet"),
+]
+
 _COMPILED = [(re.compile(pattern), template) for pattern, template in DIAGNOSTICS_NL]
 _HINTS = [(re.compile(pattern), template) for pattern, template in _HINTS_NL]
 

@@ -44,7 +44,7 @@ from lexproof.verifier.errors import InternalError
 from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
 from lexproof.verifier.results import Outcomes, Result, Witness
 from lexproof.verifier.solving import Budget, check, new_solver, read_cases
-from lexproof.verifier.workers import run_tasks
+from lexproof.verifier.workers import Progress, run_tasks
 
 ORDERED_KINDS = ("int", "number", "money", "rate")  # outcomes where more is a gain
 DIRECTIONS = ("gains", "loses", "changes")
@@ -56,9 +56,10 @@ UNBOUNDED = "no bound: the optimizer finds the change unbounded"
 @fewer_gc_passes
 def diff_versions(
     statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None,
-    jobs: int = 1, cones: ConeCache | None = None,
+    jobs: int = 1, cones: ConeCache | None = None, progress: Progress | None = None,
 ) -> list[Result]:
     """One result per decision (each compared on its own encoder), on up to ``jobs`` processes.
+    ``progress`` is told of each decision compared by the solver (``workers.run_tasks``).
     ``cones``: reuse (and store) each decision's result by the content of its cone in both
     versions (``diff_key``), so that re-diffing after an edit of the amendment compares only
     the decisions whose cones the edit changed."""
@@ -73,7 +74,7 @@ def diff_versions(
             done[name] = entry
     todo = [name for name in asked if name not in done]
     tasks = [(statute, functools.partial(_diff_as_list, statute, name, before, after, budget)) for name in todo]
-    for name, results in zip(todo, run_tasks(tasks, jobs)):
+    for name, results in zip(todo, run_tasks(tasks, jobs, progress)):
         done[name] = results
         if cones is not None and keys.get(name) is not None and _storable(results):
             cones.store(keys[name], results)  # type: ignore[arg-type]

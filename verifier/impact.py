@@ -25,8 +25,9 @@ from fractions import Fraction
 from lexproof.dsl.consolidate import Version
 from lexproof.dsl.ir import Type
 from lexproof.dsl.model import StatuteModel
-from lexproof.dsl.values import format_value, to_json
-from lexproof.verifier.messages import count_text
+from lexproof.dsl.values import to_json
+from lexproof.verifier.messages import count_text, human_value, number, status_text, version_label_text
+from lexproof.verifier.messages import text as msg
 from lexproof.verifier.population import PopulationReport
 from lexproof.verifier.sql_compile import den_column, rule_column, status_column, value_column
 
@@ -348,48 +349,63 @@ def csv_rows(report: ImpactReport) -> list[list[str]]:
     return rows
 
 
-def _deciding_text(figures: Figures) -> str:
+def _deciding_text(figures: Figures, lang: str = "en") -> str:
     def rule(label: str | None) -> str:
-        return "no value" if label is None else label
+        if label is None:
+            return msg("impact.no_value", lang)
+        return status_text("default", lang) if label == "otherwise" else label
 
-    return "; ".join(f"{rule(b)} -> {rule(a)}: {n:,}" for b, a, n in figures.deciding)
+    return "; ".join(f"{rule(b)} -> {rule(a)}: {number(n, lang)}" for b, a, n in figures.deciding)
 
 
 def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def human_lines(report: ImpactReport) -> list[str]:
+def human_lines(report: ImpactReport, lang: str = "en") -> list[str]:
+    """The human report in ``lang`` (nl or en): counts in the locale's digit groups, amounts to
+    the cent and numbers rounded as the other commands show them (the exact totals are in the
+    JSON and CSV)."""
+    def whole(count: int) -> str:
+        return number(count, lang)
+
+    def value(amount, type_) -> str:
+        return human_value(amount, type_, lang)
+
+    def counts_text(counts: dict, all_: bool) -> str:
+        return ", ".join(f"{msg('impact.cat.' + c.replace(' ', '_'), lang)} {whole(n)}"
+                         for c, n in counts.items() if all_ or n)
+
     pop = report.population
-    lines = [f"impact on {count_text('cases', pop.good)} of {pop.source} ({report.engine})",
-             f"  before: {report.before}", f"  after:  {report.after}"]
+    lines = [msg("impact.on", lang, cases=count_text("cases", pop.good, lang), source=pop.source, engine=report.engine),
+             "  " + msg("impact.before", lang, version=version_label_text(report.before, lang)),
+             "  " + msg("impact.after", lang, version=version_label_text(report.after, lang))]
     if pop.bad:
-        lines.append(f"  {pop.bad:,} of {count_text('rows', pop.rows)} left out as bad (see below)")
+        lines.append("  " + msg("impact.left_out", lang, bad=whole(pop.bad), rows=count_text("rows", pop.rows, lang)))
     for item in report.decisions:
         data = _figures_json(item.overall, item.type)
-        counts = ", ".join(f"{c} {n:,}" for c, n in data["counts"].items())
-        lines.append(f"{item.decision} ({item.type}): {counts}")
+        lines.append(f"{item.decision} ({item.type}): {counts_text(data['counts'], True)}")
         if item.numeric:
             figures = item.overall
-            lines.append(f"  total before {format_value(figures.total_before, item.type)}, after "
-                         f"{format_value(figures.total_after, item.type)}, difference "
-                         f"{format_value(figures.difference, item.type)}")
+            lines.append("  " + msg("impact.totals", lang, before=value(figures.total_before, item.type),
+                                    after=value(figures.total_after, item.type),
+                                    difference=value(figures.difference, item.type)))
             if item.deciles:
-                shown = ", ".join(format_value(v, item.type) for v in item.deciles)
-                lines.append(f"  change among the {item.changed:,} whose value changes (0%..100% by 10%): {shown}")
+                shown = ", ".join(value(v, item.type) for v in item.deciles)
+                lines.append("  " + msg("impact.deciles", lang, changed=whole(item.changed), values=shown))
         if item.overall.deciding:
-            lines.append(f"  decided by (before -> after), where the outcome changes: {_deciding_text(item.overall)}")
+            lines.append("  " + msg("impact.deciding", lang, rules=_deciding_text(item.overall, lang)))
         for key, figures in item.groups:
             group = ", ".join(f"{b}={_text(_key_json(k))}" for b, k in zip(report.by, key))
             gdata = _figures_json(figures, item.type)
-            gcounts = ", ".join(f"{c} {n:,}" for c, n in gdata["counts"].items() if n)
-            extra = f"; difference {format_value(figures.difference, item.type)}" if item.numeric else ""
-            lines.append(f"  {group}: {gcounts}{extra}")
+            extra = "; " + msg("impact.difference", lang, difference=value(figures.difference, item.type)) \
+                if item.numeric else ""
+            lines.append(f"  {group}: {counts_text(gdata['counts'], False)}{extra}")
             if figures.deciding:
-                lines.append(f"    decided by: {_deciding_text(figures)}")
+                lines.append("    " + msg("impact.decided_by", lang, rules=_deciding_text(figures, lang)))
     if pop.bad:
-        lines.append(f"bad rows: {pop.bad:,}")
-        lines += [f"  {problem}: {count:,}" for problem, count in sorted(pop.problems.items())]
+        lines.append(msg("impact.bad_rows", lang, bad=whole(pop.bad)))
+        lines += [f"  {problem}: {whole(count)}" for problem, count in sorted(pop.problems.items())]
         lines += [f"  {example}" for example in pop.examples]
     return lines
 

@@ -29,6 +29,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kind.redundant": {"en": "redundant", "nl": "overbodige regel"},
     "kind.query": {"en": "query", "nl": "vraag"},
     "kind.diff": {"en": "diff", "nl": "verschil"},
+    "kind.question": {"en": "question", "nl": "rechtsvraag"},
     # statuses
     "status.proved": {"en": "proved", "nl": "bewezen"},
     "status.passed": {"en": "passed", "nl": "geslaagd"},
@@ -47,6 +48,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "status.clean": {"en": "clean", "nl": "in orde"},
     "status.default": {"en": "otherwise", "nl": "anders"},
     "status.undecided": {"en": "undecided", "nl": "onbeslist"},
+    "status.undefined": {"en": "undefined", "nl": "onbepaald"},
+    "status.resolved": {"en": "resolved", "nl": "beslecht"},
     # a built-in check that found nothing
     "check.conflict": {"en": "conflicts", "nl": "strijdige regels"},
     "check.gap": {"en": "gaps", "nl": "leemtes"},
@@ -91,6 +94,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "rule.not_applies": {"en": "{where} does not apply", "nl": "{where} is niet van toepassing"},
     "rule.fails": {"en": "{where} does not apply: '{condition}' does not hold",
                    "nl": "{where} is niet van toepassing: '{condition}' geldt niet"},
+    "per_item": {"en": "per item:", "nl": "per item:"},
     "defaulted": {"en": "at their default (not in the case file): {names}",
                   "nl": "op hun standaardwaarde (niet in het casusbestand): {names}"},
     # diffs
@@ -98,6 +102,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.before": {"en": "before", "nl": "voor"},
     "diff.after": {"en": "after", "nl": "na"},
     "diff.example": {"en": "example", "nl": "voorbeeld"},
+    "diff.eg": {"en": "e.g. {value}", "nl": "bijv. {value}"},
     "diff.gains": {"en": "gains", "nl": "gaat erop vooruit"},
     "diff.loses": {"en": "loses", "nl": "gaat erop achteruit"},
     "diff.changes": {"en": "changes", "nl": "verandert"},
@@ -135,8 +140,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "summary.count": {"en": "{count} result{s}: {parts}", "nl": "{count} resulta{ten}: {parts}"},
     "summary.attention": {"en": "{count} need attention:", "nl": "{count} niet zoals verklaard:"},
     "summary.ok": {"en": "everything as declared", "nl": "alles zoals verklaard"},
-    "progress.check": {"en": "checking {count} statute{s}…", "nl": "{count} wet{ten} controleren…"},
+    "progress.check": {"en": "checking {count} statute{s}…", "nl": "{count} wet{ten_} controleren…"},
+    "cache.reused": {"en": "(reused the results of {count} unchanged statute{s} from {directory}; --no-cache checks afresh)",
+                     "nl": "(de resultaten van {count} ongewijzigde wet{ten_} hergebruikt uit {directory}; "
+                           "--no-cache controleert opnieuw)"},
     "progress.diff": {"en": "comparing versions…", "nl": "versies vergelijken…"},
+    # lexproof impact (verifier/impact.py human_lines)
+    "impact.on": {"en": "impact on {cases} of {source} ({engine})", "nl": "effect op {cases} in {source} ({engine})"},
+    "impact.before": {"en": "before: {version}", "nl": "voor: {version}"},
+    "impact.after": {"en": "after:  {version}", "nl": "na:   {version}"},
+    "impact.left_out": {"en": "{bad} of {rows} left out as bad (see below)",
+                        "nl": "{bad} van {rows} weggelaten als onbruikbaar (zie onder)"},
+    "impact.totals": {"en": "total before {before}, after {after}, difference {difference}",
+                      "nl": "totaal voor {before}, na {after}, verschil {difference}"},
+    "impact.difference": {"en": "difference {difference}", "nl": "verschil {difference}"},
+    "impact.deciles": {"en": "change among the {changed} whose value changes (0%..100% by 10%): {values}",
+                       "nl": "verandering bij de {changed} van wie de waarde verandert (0%..100% per 10%): {values}"},
+    "impact.deciding": {"en": "decided by (before -> after), where the outcome changes: {rules}",
+                        "nl": "beslist door (voor -> na), waar de uitkomst verandert: {rules}"},
+    "impact.decided_by": {"en": "decided by: {rules}", "nl": "beslist door: {rules}"},
+    "impact.no_value": {"en": "no value", "nl": "geen waarde"},
+    "impact.bad_rows": {"en": "bad rows: {bad}", "nl": "onbruikbare rijen: {bad}"},
+    "impact.cat.gain": {"en": "gain", "nl": "vooruit"},
+    "impact.cat.lose": {"en": "lose", "nl": "achteruit"},
+    "impact.cat.become_eligible": {"en": "become eligible", "nl": "krijgen recht"},
+    "impact.cat.lose_eligibility": {"en": "lose eligibility", "nl": "verliezen recht"},
+    "impact.cat.change": {"en": "change", "nl": "anders"},
+    "impact.cat.keep": {"en": "keep", "nl": "gelijk"},
+    "impact.cat.become_undefined": {"en": "become undefined", "nl": "worden onbepaald"},
+    "impact.cat.become_defined": {"en": "become defined", "nl": "worden bepaald"},
+    "impact.cat.undefined_in_both": {"en": "undefined in both", "nl": "onbepaald in beide"},
     "bool.true": {"en": "true", "nl": "waar"},
     "bool.false": {"en": "false", "nl": "onwaar"},
 }
@@ -161,11 +194,75 @@ ENGINE_NL: list[tuple[str, str]] = [
     (r"(?P<n>\S+): expected (?P<e>.+?), got (?P<g>.+)", "{n}: verwacht {e}, uitkomst {g}"),
     (r"fails for the case below", "faalt voor het geval hieronder"),
     (r"every expected outcome matches", "elke verwachte uitkomst klopt"),
-    (r"the premises can never hold together, so the claim says nothing(?P<rest>.*)",
-     "de aannames kunnen nooit samen gelden, dus de bewering zegt niets{rest}"),
+    (r"the premises can never hold together, so the claim says nothing",
+     "de aannames kunnen nooit samen gelden, dus de bewering zegt niets"),
+    (r"the condition before 'implies' can never hold, so the claim says nothing",
+     "de voorwaarde vóór 'implies' kan nooit gelden, dus de bewering zegt niets"),
+    (r"the condition before 'implies' can never hold together with the premises, so the claim says nothing",
+     "de voorwaarde vóór 'implies' kan nooit samen met de aannames gelden, dus de bewering zegt niets"),
     (r"the solver ran out of budget \(raise --timeout\); nothing is (?P<what>established|proved)",
      "de solver had te weinig tijd (verhoog --timeout); niets is vastgesteld"),
-    (r"; this rests on (?P<basis>.*)", "; dit steunt op {basis}"),
+    (r"the solver ran out of budget deciding whether the premises can hold",
+     "de solver had te weinig tijd om te beslissen of de aannames kunnen gelden"),
+    (r"the solver ran out of budget deciding whether the condition before 'implies' can hold \(raise --timeout\)",
+     "de solver had te weinig tijd om te beslissen of de voorwaarde vóór 'implies' kan gelden (verhoog --timeout)"),
+    (r"the solver ran out of budget looking for more \(raise --timeout\)",
+     "de solver had te weinig tijd om meer gevallen te zoeken (verhoog --timeout)"),
+    (r"the solver ran out of budget", "de solver had te weinig tijd"),
+    (r"nothing is (?:established|proved)", "niets is vastgesteld"),
+    # a proof and what it rests on (verifier/properties.py: PROVED_WORDING, describe_tracker)
+    (r"holds for every case", "geldt voor elk geval"),
+    (r"holds for every case \(by the domain alone\)", "geldt voor elk geval (volgt alleen uit de waardebereiken)"),
+    (r"rests on (?P<basis>.+)", "steunt op {basis}"),
+    (r"this rests on (?P<basis>.+)", "dit steunt op {basis}"),
+    (r"no case satisfies the query", "geen geval voldoet aan de vraag"),
+    (r"1 case\(s\) found", "1 geval gevonden"),
+    (r"(?P<n>\d+) case\(s\) found", "{n} gevallen gevonden"),
+    (r"here (?P<d>\S+) is (?P<s>undefined|undecided|conflict) all the same: (?P<x>.+)",
+     "hier is {d} toch {s}: {x}"),
+    # decisions per item (verifier/item_checks.py)
+    (r"rules (?P<a>.+?) and (?P<b>.+?) both apply to (?P<i>\S+) of the case below and decide (?P<d>\S+) "
+     r"differently \((?P<v>.*)\)",
+     "regels {a} en {b} zijn allebei van toepassing op {i} van het geval hieronder en beslissen {d} verschillend ({v})"),
+    (r"rule (?P<r>.+?) can apply but is always overridden by (?P<o>.*), for every item",
+     "regel {r} kan van toepassing zijn maar wijkt bij elk item voor {o}"),
+    (r"rule (?P<r>.+?) can never apply to any item: its condition cannot hold within the facts' domain",
+     "regel {r} is op geen enkel item van toepassing: de voorwaarde kan binnen de waardebereiken van de feiten niet gelden"),
+    (r"rule (?P<r>.+?) is redundant: removing it changes no outcome of (?P<d>\S+) for any item",
+     "regel {r} is overbodig: zonder deze regel verandert bij geen enkel item een uitkomst van {d}"),
+    # why a decision has no value (lexproof.dsl.evaluator)
+    (r"a condition of (?P<d>\S+) is undefined: (?P<x>.+)", "een voorwaarde van {d} is onbepaald: {x}"),
+    (r"the value of rule (?P<r>\S+) is undefined: (?P<x>.+)", "de waarde van regel {r} is onbepaald: {x}"),
+    (r"(?P<d>\S+) is (?P<s>undefined|undecided|conflict)", "{d} is {s}"),
+    (r"(?P<d>\S+) of (?P<i>\S+) is (?P<s>undefined|undecided|conflict)", "{d} van {i} is {s}"),
+    (r"(?P<d>\S+) depends on itself", "{d} hangt van zichzelf af"),
+    (r"(?P<o>\w+)\(\) over no (?P<k>\S+) items", "{o}() over geen enkel item van {k}"),
+    (r"(?P<v>.+) lies above the last row of table (?P<t>\S+)", "{v} ligt boven de laatste rij van tabel {t}"),
+    (r"division by zero", "deling door nul"),
+    # two statutes that decide one question (verifier/questions.py, LP105)
+    (r"(?P<a>\S+) and (?P<b>\S+) decide question '(?P<q>[^']*)' differently for the case below",
+     "{a} en {b} beantwoorden de vraag '{q}' verschillend voor het geval hieronder"),
+    (r"lex posterior cannot tell which is later \(no amendment of either statute, or both on the same day, is in "
+     r"force in the version\)",
+     "lex posterior kan niet zeggen welke later is (in de versie is geen wijziging van een van beide wetten in "
+     "werking, of van beide op dezelfde dag)"),
+    (r"(?P<a>\S+) and (?P<b>\S+) disagree for the case below",
+     "{a} en {b} beslissen verschillend voor het geval hieronder"),
+    (r"(?P<win>\S+) decides there \(lex (?P<p>\w+)\), (?P<l>\S+) yields", "daar beslist {win} (lex {p}), {l} wijkt"),
+    (r"(?P<win>\S+) prevails \(lex (?P<p>\w+)\): (?P<x>.+)", "{win} gaat voor (lex {p}): {x}"),
+    (r"(?P<l>\S+)'s decision is dead on this question: (?P<win>\S+) decides every case it decides",
+     "de beslissing van {l} is dood voor deze vraag: {win} beslist elk geval dat {l} beslist"),
+    (r"whether (?P<l>\S+)'s decision is dead on this question is unknown \(the solver gave up\)",
+     "of de beslissing van {l} dood is voor deze vraag, is onbeslist (de solver gaf het op)"),
+    (r"(?P<l>\S+)'s decision is not dead: it still decides cases (?P<win>\S+) leaves undecided",
+     "de beslissing van {l} is niet dood: zij beslist nog gevallen die {win} onbeslist laat"),
+    (r"the solver gave up in (?P<labels>.+)", "de solver gaf het op in {labels}"),
+    (r"the solver ran out of budget comparing (?P<a>\S+) and (?P<b>\S+) \(raise --timeout\)",
+     "de solver had te weinig tijd om {a} en {b} te vergelijken (verhoog --timeout)"),
+    (r"(?P<a>\S+) and (?P<b>\S+) are never both in force \(with every parameter they read\) in one version",
+     "{a} en {b} zijn in geen enkele versie allebei van kracht (met elke parameter die zij lezen)"),
+    (r"(?P<a>\S+) and (?P<b>\S+) agree wherever both decide, in every version checked",
+     "{a} en {b} beslissen gelijk waar zij allebei beslissen, in elke nagegane versie"),
     (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\)", "{d} verandert in {n} groep(en)"),
     (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\), compared (?P<k>\S+) by (?P=k)",
      "{d} verandert in {n} groep(en), vergeleken per {k}"),
@@ -237,9 +334,81 @@ def region_text(region: str, lang: str) -> str:
     return values_text(region, lang)
 
 
+_VERSION_LABEL = r"(?P<name>\S+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \((?P<with>(?:[^()]*? )?with [^()]*)\))?"
+
+
+def version_label_text(label: str, lang: str) -> str:
+    """Version labels as ``lexproof.dsl.consolidate`` writes them ('WSF2000 on 2027-09-01 (with
+    uitbreiding_mbo)', 'AVG on 2027-07-01 (SUWI with proactieve_dienstverlening_szw)', several
+    joined by '; ') in ``lang``: 'WSF2000 op 1 september 2027 (met uitbreiding_mbo)'."""
+    import re
+
+    if lang == "en":
+        return label
+
+    def one(match: re.Match[str]) -> str:
+        day = date(dt.date.fromisoformat(match["day"]), lang)
+        amended = " (" + re.sub(r"(?<![\w.])with(?![\w.])", "met", match["with"]) + ")" if match["with"] else ""
+        return f"{match['name']} op {day}{amended}"
+
+    return re.sub(_VERSION_LABEL, one, label)
+
+
+# A value the engine writes exactly because it is not a whole number of cents (or has no finite
+# decimal expansion): 'format_money', 'format_rate' and 'format_number' of lexproof.dsl.values.
+_EXACT_MONEY = r"-?€[0-9,]+\.[0-9]+… \(exactly (?P<exact>-?[0-9]+/[0-9]+) euro\)"
+_EXACT_RATE = r"-?[0-9.]+…% \(exactly (?P<exact>-?[0-9]+/[0-9]+)\)"
+_EXACT_NUMBER = r"-?[0-9.]+… \(exactly (?P<exact>-?[0-9]+/[0-9]+)\)"
+
+
+def outcome_text(value: str, lang: str) -> str:
+    """A decision's outcome as a diff row writes it ('false', 'lcw_lesgeld', 'undefined', 'e.g.
+    €1,409.00', 'e.g. €469.6666… (exactly 1409/3 euro)') for a person in ``lang``: statuses and
+    true/false in words, amounts to the cent and numbers rounded as ``money`` and ``number`` do
+    ('≈€469.67'; the exact value stays in the JSON), the locale's formats."""
+    import re
+
+    if value.startswith("e.g. "):
+        return text("diff.eg", lang, value=outcome_text(value[len("e.g. "):], lang))
+    if value in ("undefined", "undecided", "conflict"):
+        return status_text(value, lang)
+    for pattern, shown in ((_EXACT_MONEY, money), (_EXACT_RATE, percent), (_EXACT_NUMBER, number)):
+        match = re.fullmatch(pattern, value)
+        if match:
+            return shown(Fraction(match["exact"]), lang)
+    return localize_amounts(values_text(value, lang), lang)
+
+
+def basis_text(basis: str, lang: str) -> str:
+    """What a proof rests on, as ``describe_tracker`` writes each entry ('art. 1 S (rule a)',
+    'art. 2 S: grens = 36.5%', 'art. 3 S: d otherwise', 'd is always decided (checked
+    separately)'), in ``lang``: the words, and each parameter's value by ``values_text``
+    (citations are left alone: 'art. 1.5' is not a decimal number)."""
+    import re
+
+    if lang == "en":
+        return basis
+    basis = re.sub(r"\(rule (?P<r>[\w.]+)\)", r"(regel \g<r>)", basis)
+    basis = re.sub(r"(?P<d>[\w.]+) is always decided \(checked separately\)", r"\g<d> is altijd beslist (apart nagegaan)",
+                   basis)
+    basis = re.sub(r"(?P<d>[\w.]+) otherwise(?=, |$)", r"'anders' van \g<d>", basis)
+    return re.sub(r"(?<=[\w.]) = (?P<v>[^ ,]+)(?=, |$)", lambda m: " = " + values_text(m["v"], lang), basis)
+
+
+def _status_nl(status: str, lang: str) -> str:
+    return status_text(status, lang)
+
+
+def _part_nl(part: str, lang: str) -> str:
+    """A phrase that is an engine message of its own (a reason inside a reason)."""
+    return _translate(part) or part
+
+
 # Groups of an ENGINE_NL pattern that hold more than a name, and how to show them in Dutch:
-# w, where a gap is; v, the values two rules give ('true vs false').
-_GROUPS_NL = {"w": region_text, "v": values_text}
+# w, where a gap is; v, the values two rules give ('true vs false'); basis, what a proof rests
+# on; s, a decision's status; x, a message of its own.
+_GROUPS_NL = {"w": region_text, "v": values_text, "basis": basis_text, "s": _status_nl, "x": _part_nl,
+              "labels": lambda labels, lang: version_label_text(labels, lang)}
 
 
 def engine_text(message: str, lang: str) -> str:
@@ -268,10 +437,11 @@ def _translate(part: str) -> str | None:
 
 # Plural endings per language, filled in by ``text`` from a ``count`` value.
 _PLURALS = {
-    "en": {"s": "s", "s_": "", "en": "s", "ten": "s", "gs": "s", "gen": "s", "len": "s"},
-    "nl": {"s": "s", "s_": "", "en": "en", "ten": "ten", "gs": "s", "gen": "en", "len": "len", "en_": "en"},
+    "en": {"s": "s", "s_": "", "en": "s", "ten": "s", "gs": "s", "gen": "s", "len": "s", "ten_": "s"},
+    "nl": {"s": "s", "s_": "", "en": "en", "ten": "ten", "gs": "s", "gen": "en", "len": "len", "en_": "en", "ten_": "ten"},
 }
-_SINGULAR = {"s": "", "s_": "s", "en": "", "ten": "at", "gs": "", "gen": "", "len": "", "en_": "t"}
+# {ten} is resulta(at|ten); {ten_} is wet(|ten): a word that adds 'ten' and has no singular ending.
+_SINGULAR = {"s": "", "s_": "s", "en": "", "ten": "at", "gs": "", "gen": "", "len": "", "en_": "t", "ten_": ""}
 
 
 def default_lang(environ: Mapping[str, str] | None = None) -> str:

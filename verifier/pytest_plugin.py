@@ -131,7 +131,7 @@ def pytest_configure(config: pytest.Config) -> None:
         timeout = float(timeout_text) if timeout_text else None
     except ValueError:
         raise pytest.UsageError(f"--lexproof-timeout expects a number of seconds, got '{timeout_text}'") from None
-    from lexproof.verifier.solving import timeout_problem
+    from lexproof.verifier.api import timeout_problem
 
     problem = None if timeout is None else timeout_problem(timeout)
     if problem is not None:
@@ -371,18 +371,15 @@ class LawItem(pytest.Item):
 
     def _run(self) -> list[Result]:
         from lexproof.verifier import api
-        from lexproof.verifier.properties import check_property, run_example
-        from lexproof.verifier.solving import Budget
 
         state = self.config.stash[_STATE]
-        budget = Budget.from_seconds(state.timeout)
         if self.kind == "example":
             assert self.example is not None
             example = self.example if self.spec is None else replace(self.example, versions=(self.spec,))
-            return run_example(self.statute, example, state.date)
+            return api.example_results(self.statute, example, state.date)
         if self.kind == "property":
             assert self.prop is not None
-            return [check_property(self.statute, self.prop, state.date, budget)]
+            return [api.property_result(self.statute, self.prop, state.date, state.timeout)]
         # One run for every selected check kind of the statute (they share solver set-up).
         key = id(self.statute)
         if key not in state.findings:
@@ -391,11 +388,8 @@ class LawItem(pytest.Item):
             kinds.add(self.check)
             only = tuple(kind for kind in BUILTIN_KINDS if kind in kinds)
             day = state.date if state.date_given else None
-            state.findings[key] = api.builtin_checks(self.statute, day, budget, only=only)
-            if "conflict" in only and self.statute.questions:  # conflicts between statutes (LP105)
-                from lexproof.verifier.questions import check_questions
-
-                state.findings[key] += check_questions(self.statute, day, budget, undated=state.date)
+            # with 'conflict', the conflicts between statutes (LP105) too
+            state.findings[key] = api.statute_findings(self.statute, day, state.timeout, only, undated=state.date)
         return [r for r in state.findings[key] if r.kind == self.check or (r.kind, self.check) == ("question", "conflict")]
 
     def runtest(self) -> None:

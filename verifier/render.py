@@ -15,21 +15,24 @@ from rich.text import Text
 from lexproof.dsl.consolidate import reads_peildatum
 from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.evaluator import DecisionOutcome
-from lexproof.dsl.items import fact_text, item_contexts, item_rows, label, path_of
+from lexproof.dsl.items import item_contexts, item_rows, label, path_of
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.source import visible
-from lexproof.dsl.values import format_value
 from lexproof.verifier.messages import (
     CATALOGUE,
+    basis_text,
     engine_text,
     human_value,
     kind_text,
     localize_amounts,
+    outcome_text,
+    region_text,
     status_text,
+    version_label_text,
 )
 from lexproof.verifier.messages import date as date_text
 from lexproof.verifier.messages import text as msg
-from lexproof.verifier.results import Result, Witness, cite, show
+from lexproof.verifier.results import Result, Witness, cite
 
 
 class SafeConsole(Console):
@@ -66,23 +69,10 @@ def engine_message(message: str, lang: str) -> str:
     return engine_text(message, lang)
 
 
-_LABEL = re.compile(r"(?P<name>\S+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \(with (?P<with>[^)]*)\))?")
-
-
 def version_text(label: str, lang: str) -> str:
     """A version label ('WSF2000 on 2027-09-01 (with uitbreiding_mbo)', as lexproof.dsl.consolidate
     writes it, possibly several joined) in ``lang``: 'WSF2000 op 1 september 2027 (met ...)'."""
-    if lang == "en":
-        return label
-
-    def one(match: re.Match[str]) -> str:
-        import datetime as dt
-
-        day = date_text(dt.date.fromisoformat(match["day"]), lang)
-        text_ = f"{match['name']} op {day}"
-        return text_ + (f" (met {match['with']})" if match["with"] else "")
-
-    return _LABEL.sub(one, label)
+    return version_label_text(label, lang)
 
 
 def value_text(value: object, type_, lang: str) -> str:
@@ -158,7 +148,7 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
         # No case: what rules every case out, in the statute's words (the basis, line by line).
         console.print(Text("    " + msg("ruled_out_heading", lang)))
         for line in result.details["ruled_out_by"]:
-            console.print(Text("      " + line, style="dim"))
+            console.print(Text("      " + ruled_out_text(line, lang), style="dim"))
         return
     if message and (verbose or result.status not in ("passed",)):
         console.print(Text("    " + engine_message(message, lang)))
@@ -174,6 +164,15 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
             console.print(Text("    " + msg("articles", lang, articles=", ".join(result.articles)), style="bold"))
 
 
+def ruled_out_text(line: str, lang: str) -> str:
+    """One line of what rules a query's cases out, in ``lang``: a rule is quoted as the statute
+    writes it (its words are the statute's, whatever the language); a parameter's value, a
+    decision's 'otherwise' and a lemma are lexproof's words (``basis_text``)."""
+    if ": rule " in line or ": @" in line:
+        return line
+    return localize_amounts(basis_text(line, lang), lang)
+
+
 def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str = "en") -> None:
     statute = witness.statute
     pad = " " * indent
@@ -186,10 +185,10 @@ def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str
     for name in names:
         cells = [value_text(values[name], statute.facts[name].type, lang) for values in witness.facts.values()]
         facts.add_row(pad + name, *cells)
-    _item_fact_rows(facts, witness, pad)
+    _item_fact_rows(facts, witness, pad, lang)
     console.print(Text(pad + msg("the_case", lang), style="underline"))
     console.print(facts)
-    _print_item_decisions(console, witness, pad)
+    _print_item_decisions(console, witness, pad, lang)
     if witness.dates and reads_peildatum(statute):
         shown = [f"{slot} {day_text(day, lang)}" if slot else day_text(day, lang) for slot, day in witness.dates.items()]
         console.print(Text(pad + msg("peildatum", lang, dates=", ".join(shown))))
@@ -205,8 +204,9 @@ def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str
             print_outcome(console, statute, outcomes[name], indent + 2, lang)
 
 
-def _item_fact_rows(table: Table, witness: Witness, pad: str) -> None:
-    """The facts of each item, as ``kind[2].uren``; a kind without items as 'none'."""
+def _item_fact_rows(table: Table, witness: Witness, pad: str, lang: str = "en") -> None:
+    """The facts of each item, as ``kind[2].uren``, valued as the other facts are (money to the
+    cent, the locale's formats); a kind without items as 'none' ('geen')."""
     statute = witness.statute
     if not statute.kinds:
         return
@@ -217,14 +217,15 @@ def _item_fact_rows(table: Table, witness: Witness, pad: str) -> None:
         cells = []
         for rows in per_case:
             value, type_ = rows.get(row, (None, None))
-            cells.append("none" if row in rows and type_ is None else
-                         "-" if row not in rows else format_value(value, type_))
+            cells.append(msg("none", lang) if row in rows and type_ is None else
+                         "-" if row not in rows else value_text(value, type_, lang))
         table.add_row(pad + row, *cells)
 
 
-def _print_item_decisions(console: Console, witness: Witness, pad: str) -> None:
-    """Each decision per item, for each item of the case: ``kind[1].bedrag = €150``, with the
-    rule that decided it."""
+def _print_item_decisions(console: Console, witness: Witness, pad: str, lang: str = "en") -> None:
+    """Each decision per item, for each item of the case: ``kind[1].bedrag = €150.00``, with the
+    rule that decided it; values as the case's other outcomes are shown (``print_outcome``: to
+    the cent, in the locale's format; the exact value is the JSON's)."""
     statute = witness.statute
     if not statute.item_decisions:
         return
@@ -243,11 +244,13 @@ def _print_item_decisions(console: Console, witness: Witness, pad: str) -> None:
                 except LexproofError:  # it reads a parameter without a value in this version:
                     continue  # the version does not cover it (the case's decisions are shown as asked)
                 rules = ", ".join(f"{r.name} [{cite(statute, r.citation)}]" for r in outcome.deciding)
-                where = f" ({rules})" if rules else " (otherwise)" if outcome.status == "default" else ""
-                lines.append(f"{pad}  {slot + ': ' if slot else ''}{label(context)}.{name} = "
-                             f"{show(statute, outcome)}{where}")
+                otherwise = f" ({status_text('default', lang)})" if outcome.status == "default" else ""
+                where = f" ({rules})" if rules else otherwise
+                shown = (value_text(outcome.value, statute.decision_info(name).type, lang) if outcome.defined
+                         else status_text(outcome.status, lang))
+                lines.append(f"{pad}  {slot + ': ' if slot else ''}{label(context)}.{name} = {shown}{where}")
     if lines:
-        console.print(Text(pad + "per item:", style="underline"))
+        console.print(Text(pad + msg("per_item", lang), style="underline"))
         for line in lines:
             console.print(Text(line))
 
@@ -276,7 +279,7 @@ def print_outcome(console: Console, statute: StatuteModel, outcome: DecisionOutc
             text_ = msg("rule.overridden", lang, where=where, by=", ".join(trace.overridden_by))
             console.print(Text(pad + "  ↷ " + text_, style="yellow"))
         elif trace.status == "undefined":
-            console.print(Text(pad + f"  ? {where}: {trace.detail}", style="magenta"))
+            console.print(Text(pad + f"  ? {where}: {engine_text(trace.detail, lang)}", style="magenta"))
         elif trace.failed_condition:
             text_ = msg("rule.fails", lang, where=where, condition=trace.failed_condition)
             console.print(Text(pad + "  ✗ " + text_, style="dim"))
@@ -292,31 +295,40 @@ def print_diff_table(console: Console, result: Result, lang: str = "en") -> None
     rows = result.details.get("rows", [])
     if rows:
         table = Table(box=None, padding=(0, 2, 0, 4), show_edge=False)
-        table.add_column(msg("diff.who", lang))
-        table.add_column(msg("diff.before", lang))
-        table.add_column(msg("diff.after", lang))
-        table.add_column("")
-        table.add_column(msg("diff.example", lang), style="dim")
+        # 'fold', not rich's default ellipsis: a name cut to 'erkend_niet_bekostig…' is lost.
+        table.add_column(msg("diff.who", lang), overflow="fold")
+        table.add_column(msg("diff.before", lang), overflow="fold")
+        table.add_column(msg("diff.after", lang), overflow="fold")
+        table.add_column("", overflow="fold")
+        table.add_column(msg("diff.example", lang), style="dim", overflow="fold")
         for row, witness in zip(rows, result.witnesses):
             style = {"gains": "green", "loses": "red"}.get(row["direction"], "yellow")
             statute = witness.statute
             facts = witness.facts[None]
             relevant = set(result.details.get("finite_facts", [])) | set(result.details.get("numeric_facts", []))
             example = ", ".join(
-                (fact_text(statute, k, v).replace(" = ", "=") if k in statute.kinds
+                (items_text(statute, k, v, lang) if k in statute.kinds
                  else f"{k} = {value_text(v, statute.facts[k].type, lang)}")
                 for k, v in facts.items() if not relevant or k in relevant or k in statute.kinds
             )
             if "item" in row:  # a decision per item: the item whose outcome changes, in this case
                 example = msg("diff.at_item", lang, item=row["item"]) + " " + example
-            table.add_row(localize_amounts(plain_row(row["when"], lang), lang), localize_amounts(row["before"], lang),
-                          localize_amounts(row["after"], lang),
+            table.add_row(localize_amounts(plain_row(region_text(row["when"], lang), lang), lang),
+                          outcome_text(row["before"], lang), outcome_text(row["after"], lang),
                           Text(direction_text(row, lang), style=style), example)
         console.print(table)
     for line in diff_summary_lines(result, lang):
         console.print(Text("    " + line, style="bold"))
     if result.articles:
         console.print(Text("    " + msg("diff.articles", lang, articles=", ".join(result.articles)), style="dim"))
+
+
+def items_text(statute: StatuteModel, kind: str, items: object, lang: str = "en") -> str:
+    """The items of ``kind`` in a case, each item fact as ``kind[1].uren=10`` (valued as
+    ``value_text`` does), ``kind=none`` ('geen') without items."""
+    rows = item_rows(statute, {kind: items}, kinds=[kind])
+    return ", ".join(f"{row}={msg('none', lang)}" if type_ is None else f"{row}={value_text(value, type_, lang)}"
+                     for row, value, type_ in rows)
 
 
 def direction_text(row: dict, lang: str = "en") -> str:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
 
 from lexproof.dsl.model import StatuteModel
 from lexproof.verifier.cache import result_from_data, result_to_data
@@ -28,6 +29,16 @@ from lexproof.verifier.errors import InternalError
 from lexproof.verifier.results import Result
 
 Task = Callable[[], list[Result]]
+
+
+class Progress(Protocol):
+    """Told how much work a run has and when each task is done: a progress bar (the CLI's, on a
+    terminal). Runs that call ``run_tasks`` several times (a diff over several statutes) add
+    their tasks as they come."""
+
+    def add(self, count: int) -> None: ...
+
+    def advance(self) -> None: ...
 
 _TASKS: Sequence[Task] = ()  # what the workers run, set before they are forked
 
@@ -40,11 +51,15 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_tasks(tasks: Sequence[tuple[StatuteModel, Task]], jobs: int) -> list[list[Result]]:
-    """Each task's results, in the order of ``tasks``; on up to ``jobs`` processes."""
+def run_tasks(tasks: Sequence[tuple[StatuteModel, Task]], jobs: int,
+              progress: Progress | None = None) -> list[list[Result]]:
+    """Each task's results, in the order of ``tasks``; on up to ``jobs`` processes. ``progress``
+    is told the number of tasks, and each one done (in task order)."""
+    if progress is not None:
+        progress.add(len(tasks))
     jobs = min(jobs, len(tasks))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [task() for _statute, task in tasks]
+        return list(_counted((task() for _statute, task in tasks), progress))
     global _TASKS
     _TASKS = [task for _statute, task in tasks]
     try:
@@ -53,7 +68,7 @@ def run_tasks(tasks: Sequence[tuple[StatuteModel, Task]], jobs: int) -> list[lis
         # map yields in task order, so the first failing task (in that order) raises, as in one
         # process. One task at a time: tasks differ in cost by a factor of 100.
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            data = list(pool.map(_run_task, range(len(tasks))))
+            data = list(_counted(pool.map(_run_task, range(len(tasks))), progress))
     except BrokenProcessPool as error:
         raise InternalError(
             f"a worker process died ({error}); run with -j 1 to see which check it was in"
@@ -65,6 +80,14 @@ def run_tasks(tasks: Sequence[tuple[StatuteModel, Task]], jobs: int) -> list[lis
         [result_from_data(statute, item, versions.setdefault(statute.name, {})) for item in items]
         for (statute, _task), items in zip(tasks, data)
     ]
+
+
+def _counted(results: Iterator, progress: Progress | None) -> Iterator:
+    """``results`` as they come, telling ``progress`` of each."""
+    for result in results:
+        yield result
+        if progress is not None:
+            progress.advance()
 
 
 def _run_task(index: int) -> list[dict]:

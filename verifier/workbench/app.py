@@ -35,7 +35,6 @@ from lexproof.dsl.source import SOURCES, Span, visible
 from lexproof.dsl.values import format_value, parse_iso_date
 from lexproof.verifier import api
 from lexproof.verifier.results import cite
-from lexproof.verifier.solving import timeout_problem
 from lexproof.verifier.workbench import plot, views
 from lexproof.verifier.workbench.jobs import Job, Jobs
 from lexproof.verifier.workbench.texts import LANGUAGES, language, localize, t
@@ -438,7 +437,7 @@ def check_report(program: Program, results: list, lang: str = "nl") -> str:
 
 
 def budget_problem(seconds: float | None) -> str | None:
-    return None if seconds is None else timeout_problem(seconds)
+    return None if seconds is None else api.timeout_problem(seconds)
 
 
 def error_report(diagnostics: list[Diagnostic], lang: str = "nl") -> str:
