@@ -13,6 +13,8 @@ brute force on generated statutes."""
 from __future__ import annotations
 
 import importlib.util
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -212,48 +214,76 @@ def _plain(results) -> list[dict]:
     return [{k: v for k, v in r.to_json().items() if k != "cached"} for r in results]
 
 
-def test_rediff_after_an_edit_asks_only_the_decisions_it_changed(monkeypatch, tmp_path: Path) -> None:
-    directory = _write_book(tmp_path / "book", 100)
+@pytest.fixture(scope="module")
+def cold_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list, list[str]]:
+    """The 100-rule book, and a cache filled by one cold diff of its proposal (the costly part,
+    half a minute): the book's folder, the cache's folder, the cold results and the decisions the
+    cold diff asked the solver. The tests below copy the cache, so each starts from the same one."""
+    root = tmp_path_factory.mktemp("cold")
+    directory = _write_book(root / "book", 100)
+    asked: list[str] = []
+    real = diff_module._diff_as_list
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(diff_module, "_diff_as_list", lambda s, name, *a: asked.append(name) or real(s, name, *a))
+        cold = _api_diff(directory, _result_cache(root / "cache"))
+    return directory, root / "cache", cold, asked
+
+
+def _copied_cache(cold_book, tmp_path: Path) -> Path:
+    """A copy of the cold cache (entries and key) for one test to read and change."""
+    _, cache, _, _ = cold_book
+    shutil.copytree(cache, tmp_path / "cache")
+    shutil.copy(cache.parent / f"{cache.name}-key", tmp_path / "cache-key")
+    return tmp_path / "cache"
+
+
+def test_rediff_after_an_edit_asks_only_the_decisions_it_changed(monkeypatch, tmp_path: Path, cold_book) -> None:
+    directory, _, cold, first = cold_book
+    assert first and "changed" in {r.status for r in cold}
+    cache = _copied_cache(cold_book, tmp_path)
     asked: list[str] = []
     real = diff_module._diff_as_list
     monkeypatch.setattr(diff_module, "_diff_as_list", lambda s, name, *a: asked.append(name) or real(s, name, *a))
-    cold = _api_diff(directory, _result_cache(tmp_path / "cache"))
-    first = list(asked)
-    assert first and "changed" in {r.status for r in cold}
-    asked.clear()
     # An answer the solver could not complete (an incomplete summary: on a loaded machine the
     # wall-clock limit may cut it short) is never stored, so it is asked again; every other is
     # read back.
     unstored = {r.name for r in cold if not diff_module._storable([r])}
     assert len(unstored) < len(first)
-    warm = _api_diff(directory, _result_cache(tmp_path / "cache"))
+    warm = _api_diff(directory, _result_cache(cache))
     assert set(asked) == unstored
     assert {r.name for r in warm if r.cached} == set(first) - unstored
     if not unstored:
         assert _plain(warm) == _plain(cold)
-    # Edit one amount the proposal replaces (the first '+ €N' of a replaced amount rule).
+    # Edit one amount the proposal replaces (the first '+ €N' of a replaced amount rule), in the
+    # shared book; the original text is put back for the other tests.
     proposal = directory / "voorstel.law"
     text = proposal.read_text()
-    import re
-
     match = re.search(r"(\+ €)(\d+)\n", text)
     assert match is not None
     edited = text[:match.start(2)] + str(int(match.group(2)) + 1) + text[match.end(2):]
-    proposal.write_text(edited)
-    asked.clear()
-    after_edit = _api_diff(directory, _result_cache(tmp_path / "cache"))
-    assert 0 < len(asked) < len(first)  # only the decisions whose cone holds the edited rule
-    fresh = _api_diff(directory)  # no cache: every decision afresh
+    try:
+        proposal.write_text(edited)
+        asked.clear()
+        after_edit = _api_diff(directory, _result_cache(cache))
+        assert 0 < len(asked) < len(first)  # only the decisions whose cone holds the edited rule
+        fresh = _api_diff(directory)  # no cache: every decision afresh
+    finally:
+        proposal.write_text(text)
     assert _plain(after_edit) == _plain(fresh)
 
 
-def test_a_forged_entry_is_not_reused(monkeypatch, tmp_path: Path) -> None:
-    directory = _write_book(tmp_path / "book", 100)
-    cold = _api_diff(directory, _result_cache(tmp_path / "cache"))
+def test_a_forged_entry_is_not_reused(tmp_path: Path, cold_book) -> None:
+    directory, _, cold, _ = cold_book
     changed = [r for r in cold if r.status == "changed"]
     assert changed
-    for path in (tmp_path / "cache" / "cones").glob("*.json"):  # say nothing changes, without the key
-        path.write_text(path.read_text().replace('\\"status\\": \\"changed\\"', '\\"status\\": \\"unchanged\\"'))
-    again = _api_diff(directory, _result_cache(tmp_path / "cache"))
+    cache = _copied_cache(cold_book, tmp_path)
+    forged = 0
+    for path in (cache / "cones").glob("*.json"):  # say nothing changes, without the key
+        text = path.read_text()
+        lie = text.replace('\\"status\\": \\"changed\\"', '\\"status\\": \\"unchanged\\"')
+        forged += lie != text
+        path.write_text(lie)
+    assert forged  # the forgery reached the entries
+    again = _api_diff(directory, _result_cache(cache))
     assert not any(r.cached for r in again)
     assert _plain(again) == _plain(cold)

@@ -43,7 +43,7 @@ from lexproof.verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
 from lexproof.verifier.results import Outcomes, Result, Witness
-from lexproof.verifier.solving import Budget, check, new_solver, read_cases
+from lexproof.verifier.solving import Budget, check, limits, new_solver, read_cases
 from lexproof.verifier.workers import Progress, run_tasks
 
 ORDERED_KINDS = ("int", "number", "money", "rate")  # outcomes where more is a gain
@@ -634,7 +634,7 @@ def _optimize(diff: _Diff, direction: str, delta: Term, end: str) -> tuple[Fract
     info = diff.statute.decision_info(diff.name)
     optimizer = z3.Optimize(ctx=diff.encoder.ctx)
     optimizer.set("rlimit", min(diff.budget.rlimit, 2 * DELTA_RLIMIT))
-    optimizer.set("timeout", min(diff.budget.timeout_ms, 2_000))
+    optimizer.set("timeout", min(diff.budget.timeout_ms, limits.diff_bound_ms))
     optimizer.add(diff.encoder.hard_constraints())
     optimizer.add(diff.trackers)
     optimizer.add(diff.regions[direction])

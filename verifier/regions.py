@@ -23,7 +23,7 @@ from lexproof.dsl.consolidate import Version
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.values import format_value
 from lexproof.verifier.encoding import Encoder, Term, numeral
-from lexproof.verifier.solving import Budget, new_solver
+from lexproof.verifier.solving import Budget, limits, new_solver
 
 
 @dataclass
@@ -425,7 +425,7 @@ class _Summary:
         if self._optimizer is None:
             optimizer = z3.Optimize(ctx=self.encoder.ctx)
             optimizer.set("rlimit", self.budget.rlimit)
-            optimizer.set("timeout", min(self.budget.timeout_ms, 5_000))
+            optimizer.set("timeout", min(self.budget.timeout_ms, limits.optimize_ms))
             optimizer.add(self.encoder.hard_constraints())
             optimizer.add(self.assumptions)
             self._optimizer = optimizer

@@ -197,13 +197,27 @@ def dont_care_value(statute: StatuteModel, info: FactInfo) -> object:
     return Fraction(0) if info.type.is_rational else 0
 
 
+@dataclass
+class OptimizerLimits:
+    """Wall-clock caps of z3's Optimize, which lexproof uses only where giving up costs nothing
+    but a prettier case or a tighter range (a readable model, the ends of a region's range, a
+    diff's bound). On some small encodings it runs into its cap without an answer, so the cap is
+    short. One mutable place, so that a test that forces many such runs can shorten them."""
+
+    optimize_ms: int = 5_000  # readable models, a region's ranges
+    diff_bound_ms: int = 2_000  # a diff's bound, after the search gave up
+
+
+limits = OptimizerLimits()
+
+
 def readable_model(encoder: Encoder, goal: list[Term], budget: Budget, fallback: z3.ModelRef) -> z3.ModelRef:
     """Prefer a case that reads like a real person: facts at their typical values, amounts in
     round euros, booleans false. Soft constraints need Optimize; if it gives up, keep the
     model we already have (it is just as valid, only less pretty)."""
     optimizer = z3.Optimize(ctx=encoder.ctx)
     optimizer.set("rlimit", budget.rlimit)
-    optimizer.set("timeout", min(budget.timeout_ms, 5_000))
+    optimizer.set("timeout", min(budget.timeout_ms, limits.optimize_ms))
     optimizer.add(encoder.hard_constraints())
     optimizer.add(encoder.assumptions())
     optimizer.add(goal)
