@@ -346,17 +346,22 @@ def test_check_format_html_is_a_self_contained_report(tmp_path: Path) -> None:
 
 def test_check_format_html_names_the_rules_without_links(tmp_path: Path) -> None:
     (tmp_path / "f.law").write_text(FINDINGS, encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache", "-j", "1"])
-    assert result.exit_code == 1, result.output  # the conflict needs attention
-    assert 'class="rules">regels: <code>a</code>, <code>b</code></small>' in result.stdout
-    assert 'href="/' not in result.stdout
+    for lang, word in (("nl", "regels"), ("en", "rules")):  # the report follows --lang, as all output for people
+        result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache", "-j", "1",
+                                           "--lang", lang])
+        assert result.exit_code == 1, result.output  # the conflict needs attention
+        assert f'class="rules">{word}: <code>a</code>, <code>b</code></small>' in result.stdout
+        assert f'<html lang="{lang}">' in result.stdout
+        assert 'href="/' not in result.stdout
 
 
 def test_check_format_html_with_bad_input_shows_the_diagnostics(tmp_path: Path) -> None:
     (tmp_path / "bad.law").write_text('statute S "s"\n\ndecision d: bool otherwise fals\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache"])
-    assert result.exit_code == 2
-    assert 'id="load-errors"' in result.stdout and re.search(r"bad\.law:3:\d+: error", result.stdout)
+    for lang in ("nl", "en"):
+        result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "html", "--no-cache", "--lang", lang])
+        assert result.exit_code == 2
+        assert 'id="load-errors"' in result.stdout and re.search(r"bad\.law:3:\d+: error", result.stdout)
+        assert f'<html lang="{lang}">' in result.stdout
 
 
 @pytest.mark.parametrize("url", ["/", "/case", "/case?run=1", "/ask?q=exists+Persoon:+recht", "/check?run=1",

@@ -75,7 +75,7 @@ def _guard(action: Callable[[], int], command: str | None = None, output_format:
         click.echo(render_error(error, lang), err=True)
         click.echo(error_count(len(error.diagnostics), lang), err=True)
         if command is not None and output_format != "human":
-            _emit_errors(command, output_format, error)
+            _emit_errors(command, output_format, error, lang)
         return EXIT_BAD_INPUT
     except InternalError as error:
         click.echo(visible(f"internal error: {error}"), err=True)
@@ -93,7 +93,7 @@ def _guard(action: Callable[[], int], command: str | None = None, output_format:
         return EXIT_INTERNAL
 
 
-def _emit_errors(command: str, output_format: str, error: LexproofError) -> None:
+def _emit_errors(command: str, output_format: str, error: LexproofError, lang: str = "en") -> None:
     """The document of a run that stopped at bad input, in the chosen format: JSON's error
     shape (docs/json-output.md), a SARIF log with a result per diagnostic, or JUnit with a
     failing test case per file (docs/ci.md)."""
@@ -109,7 +109,7 @@ def _emit_errors(command: str, output_format: str, error: LexproofError) -> None
     elif output_format == "html":
         from lexproof.verifier.workbench.app import error_report
 
-        click.echo(error_report(error.diagnostics))
+        click.echo(error_report(error.diagnostics, lang))  # a report for people: in their language
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -575,7 +575,7 @@ def _report(command: str, program, results: list[Result], output_format: str, ve
     elif output_format == "html":
         from lexproof.verifier.workbench.app import check_report
 
-        click.echo(check_report(program, results))
+        click.echo(check_report(program, results, lang))  # a report for people: in their language
     else:
         console = _console()
         if not quiet:
