@@ -435,18 +435,30 @@ def test_two_statutes_on_one_question_in_dutch() -> None:
     assert kind_text("question", "nl") == "rechtsvraag"
     assert status_text("resolved", "nl") == "beslecht"
     resolved = ("AVG.rechtmatig and DUO.rechtmatig_volgens_duo disagree for the case below; AVG decides there "
-                "(lex superior), DUO yields; DUO's decision is dead on this question: AVG decides every case it decides")
+                "(lex superior), DUO yields; DUO's decision is dead on this question wherever both are in force and "
+                "a priority decides: AVG decides every case it decides there")
     assert engine_text(resolved, "nl") == (
         "AVG.rechtmatig en DUO.rechtmatig_volgens_duo beslissen verschillend voor het geval hieronder; daar beslist "
-        "AVG (lex superior), DUO wijkt; de beslissing van DUO is dood voor deze vraag: AVG beslist elk geval dat DUO beslist")
+        "AVG (lex superior), DUO wijkt; de beslissing van DUO is dood voor deze vraag overal waar beide gelden en een "
+        "voorrangsregel beslist: AVG beslist daar elk geval dat DUO beslist")
+    mixed = ("A.a and B.b agree wherever both decide, in every version checked; by lex posterior: wherever both are "
+             "in force and a priority decides, the yielding decision is dead there: B's where A prevails (B on "
+             "2020-01-01); A's where B prevails (B on 2027-01-01)")
+    assert engine_text(mixed, "nl").endswith(
+        "volgens lex posterior: overal waar beide gelden en een voorrangsregel beslist, is de wijkende beslissing "
+        "daar dood: die van B waar A voorgaat (B op 1 januari 2020); die van A waar B voorgaat (B op 1 januari 2027)")
+    not_dead = "B's decision is not dead: where A prevails (B on 2020-01-01), B still decides cases A leaves undecided"
+    assert engine_text(not_dead, "nl") == ("de beslissing van B is niet dood: waar A voorgaat (B op 1 januari 2020), "
+                                           "beslist B nog gevallen die A onbeslist laat")
     conflict = "A.d and B.e decide question 'q' differently for the case below; the solver gave up in A on 2027-09-01"
     assert engine_text(conflict, "nl") == ("A.d en B.e beantwoorden de vraag 'q' verschillend voor het geval hieronder; "
                                            "de solver gaf het op in A op 1 september 2027")
     clean = "A.d and B.e agree wherever both decide, in every version checked; A prevails (lex specialis): " \
-            "B's decision is not dead: it still decides cases A leaves undecided"
+            "B's decision is not dead: where A prevails (B on 2027-09-01), B still decides cases A leaves undecided"
     assert engine_text(clean, "nl") == (
         "A.d en B.e beslissen gelijk waar zij allebei beslissen, in elke nagegane versie; A gaat voor (lex specialis): "
-        "de beslissing van B is niet dood: zij beslist nog gevallen die A onbeslist laat")
+        "de beslissing van B is niet dood: waar A voorgaat (B op 1 september 2027), beslist B nog gevallen die A "
+        "onbeslist laat")
 
 
 def test_version_labels_of_statutes_that_read_others_in_dutch() -> None:

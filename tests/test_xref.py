@@ -541,6 +541,39 @@ def test_lex_posterior_names_the_yielding_statute_of_the_version_it_judges_dead_
     assert "B's decision is not dead" not in result.message
 
 
+def test_a_decision_is_called_dead_only_where_it_yields_when_the_winner_changes(tmp_path: Path) -> None:
+    # From 2020 A is the later law (A.a decides every case: B.b is dead there); from 2027 B is
+    # (B.b, 'otherwise false', decides every case: A.a is dead there). By hand neither decision
+    # yields in every version. The message said "A prevails: B's decision is dead on this
+    # question", naming the decision that prevails from 2027 (found in review).
+    a = POSTERIOR_A.replace("x or y", "x and y").replace("facts F { x: bool  y: bool  z: bool }",
+                                                          "facts F { x: bool  y: bool  z: bool }\n"
+                                                          "rule r0 [art. 1 lid 0]: a = true if x")
+    b = POSTERIOR_B.replace("@allow(gap)\ndecision b: bool [art. 1]", "decision b: bool [art. 1] otherwise false") \
+        .replace("b = false if x", "b = true if x") + (
+        "\namendment wb amends B in force 2027-01-01\n  insert rule rb2 [art. 1 lid 2]: b = true if x and y\n")
+    result = _question_in_every_version(tmp_path, a, b)
+    assert result.status == "clean" and result.details["dead"] is True
+    assert result.details["yields"] == {"B on 2020-01-01 (A with wa)": "B", "B on 2027-01-01 (with wb; A with wa)": "A"}
+    assert "B's where A prevails (B on 2020-01-01 (A with wa))" in result.message
+    assert "A's where B prevails (B on 2027-01-01 (with wb; A with wa))" in result.message
+    assert "A prevails (lex" not in result.message and "decision is dead on this question" not in result.message
+
+
+def test_a_dead_decision_is_claimed_only_where_both_are_in_force(tmp_path: Path) -> None:
+    # A's decision exists only from 2027; before, B.b decides x = true alone. "B's decision is
+    # dead on this question" would say it never has effect; it is dead only where both are in
+    # force (found in review).
+    a = ("statute A \"A\"\nfacts F { x: bool  y: bool }\ndecision basis: bool [art. 0] otherwise false\n\n"
+         "amendment na amends A in force 2027-01-01\n"
+         "  add decision a: bool [art. 1] otherwise false\n  insert rule ra [art. 1 lid 1]: a = true if x\n")
+    b = ("statute B \"B\"\nuses A\nfacts F { x: bool  y: bool }\n@allow(gap)\ndecision b: bool [art. 1]\n"
+         "rule rb [art. 1 lid 1]: b = true if x\nsame question q: A.a, b priority lex superior A\n")
+    result = _question_in_every_version(tmp_path, a, b)
+    assert result.status == "clean" and result.details["dead"] is True
+    assert "B's decision is dead on this question wherever both are in force and a priority decides" in result.message
+
+
 def test_json_names_the_statute_of_articles_of_other_acts_and_of_decisions_without_one(tmp_path: Path) -> None:
     # The used statute's decision has no citation ('U.basis otherwise'), and its amendment's rule
     # cites the bill as written (["Kamerstuk 1" art. I]); the reader's own parameter cites

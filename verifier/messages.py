@@ -250,12 +250,20 @@ ENGINE_NL: list[tuple[str, str]] = [
      "{a} en {b} beslissen verschillend voor het geval hieronder"),
     (r"(?P<win>\S+) decides there \(lex (?P<p>\w+)\), (?P<l>\S+) yields", "daar beslist {win} (lex {p}), {l} wijkt"),
     (r"(?P<win>\S+) prevails \(lex (?P<p>\w+)\): (?P<x>.+)", "{win} gaat voor (lex {p}): {x}"),
-    (r"(?P<l>\S+)'s decision is dead on this question: (?P<win>\S+) decides every case it decides",
-     "de beslissing van {l} is dood voor deze vraag: {win} beslist elk geval dat {l} beslist"),
+    (r"(?P<l>\S+)'s decision is dead on this question wherever both are in force and a priority decides: "
+     r"(?P<win>\S+) decides every case it decides there",
+     "de beslissing van {l} is dood voor deze vraag overal waar beide gelden en een voorrangsregel beslist: "
+     "{win} beslist daar elk geval dat {l} beslist"),
+    (r"wherever both are in force and a priority decides, the yielding decision is dead there: (?P<x>.+)",
+     "overal waar beide gelden en een voorrangsregel beslist, is de wijkende beslissing daar dood: {x}"),
+    (r"(?P<l>\S+)'s where (?P<win>\S+) prevails \((?P<labels>.+)\)", "die van {l} waar {win} voorgaat ({labels})"),
+    (r"by lex (?P<p>\w+): (?P<x>.+)", "volgens lex {p}: {x}"),
     (r"whether (?P<l>\S+)'s decision is dead on this question is unknown \(the solver gave up\)",
      "of de beslissing van {l} dood is voor deze vraag, is onbeslist (de solver gaf het op)"),
-    (r"(?P<l>\S+)'s decision is not dead: it still decides cases (?P<win>\S+) leaves undecided",
-     "de beslissing van {l} is niet dood: zij beslist nog gevallen die {win} onbeslist laat"),
+    (r"(?P<l>\S+)'s decision is not dead: where (?P<win>\S+) prevails \((?P<labels>.+?)\), \S+ still decides "
+     r"cases \S+ leaves undecided",
+     "de beslissing van {l} is niet dood: waar {win} voorgaat ({labels}), beslist {l} nog gevallen die {win} "
+     "onbeslist laat"),
     (r"the solver gave up in (?P<labels>.+)", "de solver gaf het op in {labels}"),
     (r"the solver ran out of budget comparing (?P<a>\S+) and (?P<b>\S+) \(raise --timeout\)",
      "de solver had te weinig tijd om {a} en {b} te vergelijken (verhoog --timeout)"),

@@ -135,7 +135,11 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
         result.message = f"{sides} agree wherever both decide, in every version checked"
         if dead:
             winner = str(dead["dead_winner"])
-            result.message += f"; {winner} prevails (lex {question.priority}): " + _dead_text(question, dead)
+            prevailing = {_loser(question, loser) for loser in (dead.get("yields") or {}).values()}  # type: ignore[union-attr]
+            if len(prevailing) > 1:  # the statute that prevails changes with the version
+                result.message += f"; by lex {question.priority}: " + _dead_text(question, dead)
+            else:
+                result.message += f"; {winner} prevails (lex {question.priority}): " + _dead_text(question, dead)
             result.details.update({"winner": winner, "priority": question.priority})
             result.details.update(_public(dead))
     return result
@@ -152,6 +156,7 @@ def _yielding_dead(statute: StatuteModel, question: QuestionInfo, versions: list
     'unknown'), with the winner and the version it was decided in (under lex posterior the
     winner may differ between versions), and a case the yielding decision decides alone."""
     dead: dict[str, object] = {}
+    yields: dict[str, str] = {}  # version label -> the statute whose decision is dead there
     for version in versions:
         prevails = _winner(statute, question, version)
         if prevails is None or not (version.has_decision(question.first) and version.has_decision(question.second)):
@@ -163,8 +168,12 @@ def _yielding_dead(statute: StatuteModel, question: QuestionInfo, versions: list
         here = {**here, "dead_winner": prevails, "dead_version": version.label}
         if here["dead"] is False:
             return here
+        if here["dead"] is True:
+            yields[version.label] = _loser(question, prevails)
         if here["dead"] == "unknown" or not dead:
             dead = here
+    if dead.get("dead") is True:
+        dead["yields"] = yields
     return dead
 
 
@@ -289,7 +298,18 @@ def _dead_text(question: QuestionInfo, dead: dict[str, object]) -> str:
     winner = str(dead["dead_winner"])
     loser = _loser(question, winner)
     if dead.get("dead") is True:
-        return f"{loser}'s decision is dead on this question: {winner} decides every case it decides"
+        yields: dict[str, str] = dead.get("yields") or {}  # type: ignore[assignment]
+        if len(set(yields.values())) > 1:
+            # Under lex posterior the statute that prevails may change with the version: no one
+            # decision yields everywhere, so name each where it yields.
+            by_loser: dict[str, list[str]] = {}
+            for label, yielding in yields.items():
+                by_loser.setdefault(yielding, []).append(label)
+            return ("wherever both are in force and a priority decides, the yielding decision is dead there: "
+                    + "; ".join(f"{yielding}'s where {_loser(question, yielding)} prevails ({', '.join(labels)})"
+                                for yielding, labels in by_loser.items()))
+        return (f"{loser}'s decision is dead on this question wherever both are in force and a priority decides: "
+                f"{winner} decides every case it decides there")
     if dead.get("dead") == "unknown":
         return f"whether {loser}'s decision is dead on this question is unknown (the solver gave up)"
     return (f"{loser}'s decision is not dead: where {winner} prevails ({dead.get('dead_version')}), "

@@ -138,8 +138,9 @@ class Jobs:
                     return
                 self._run(job)
         except Exception as error:  # noqa: BLE001 - a lexproof bug: shown on the page, never a hang
-            job.state, job.data = "failed", []
+            # the explanation before the state: a page that sees "failed" sees why (Job.snapshot)
             job.internal = f"internal error: {type(error).__name__}: {error} (please report)"
+            job.state, job.data = "failed", []
         finally:
             job.finished_at = time.monotonic()
             job.finished.set()
@@ -163,8 +164,8 @@ class Jobs:
                     message = receive.recv()
                 except EOFError:  # the worker died without a word (killed, out of memory, a crash in z3)
                     process.join(5)
-                    job.state, job.data = "failed", []
                     job.internal = f"internal error: the worker process stopped (exit code {process.exitcode}) (please report)"
+                    job.state, job.data = "failed", []
                     return
                 if _handle(job, message):
                     process.join(5)
