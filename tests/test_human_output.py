@@ -641,3 +641,12 @@ def test_basis_entries_in_dutch() -> None:
     rule = "art. 1.5 K: rule r [art. 1.5]: d = true if x > 1.5"
     assert ruled_out_text(rule, "nl") == rule
     assert ruled_out_text("art. 7 K: bedrag = €1,409.00", "nl") == "art. 7 K: bedrag = €\xa01.409,00"
+
+
+def test_a_solver_that_gave_up_and_a_law_that_decides_nothing_are_two_words_in_dutch() -> None:
+    """'unknown' (the solver ran out of budget: nothing established) and 'undecided' (the law
+    decides nothing for the case) are different answers; in Dutch both read 'onbeslist' once."""
+    from lexproof.verifier.messages import status_text
+
+    assert status_text("unknown", "nl") == "onbekend"
+    assert status_text("undecided", "nl") == "onbeslist"

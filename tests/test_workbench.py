@@ -477,7 +477,7 @@ def test_a_solver_that_runs_out_of_budget_is_never_no_case() -> None:
     question = "exists Aanvrager: opleiding = mbo and leerweg = bbl and recht_op_krediet"
     html = _finished(client, client.get("/ask", params={"q": question, "date": "2026-01-01"}))
     answer = html[html.index('id="answer"'):]
-    assert 'class="answer unknown"' in html and "Onbeslist" in answer and "Geen geval" not in answer
+    assert 'class="answer unknown"' in html and "Onbekend" in answer and "Geen geval" not in answer
     diff = _finished(client, client.get("/diff", params={"amendment": "uitbreiding_mbo"}))
     assert "Onvolledig" in diff
 

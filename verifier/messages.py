@@ -40,7 +40,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "status.dead": {"en": "dead", "nl": "dood"},
     "status.redundant": {"en": "redundant", "nl": "overbodig"},
     "status.vacuous": {"en": "vacuous", "nl": "zegt niets"},
-    "status.unknown": {"en": "unknown", "nl": "onbeslist"},
+    "status.unknown": {"en": "unknown", "nl": "onbekend"},
     "status.changed": {"en": "changed", "nl": "gewijzigd"},
     "status.unchanged": {"en": "unchanged", "nl": "ongewijzigd"},
     "status.satisfiable": {"en": "satisfiable", "nl": "gevonden"},
@@ -120,7 +120,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.delta": {"en": "change (after - before) for {who}: {range}", "nl": "verandering (na - voor) voor {who}: {range}"},
     "diff.who_gains": {"en": "who gains", "nl": "wie erop vooruitgaat"},
     "diff.who_loses": {"en": "who loses", "nl": "wie erop achteruitgaat"},
-    "diff.count_unknown": {"en": "unknown (the solver ran out of budget)", "nl": "onbeslist (de solver had te weinig tijd)"},
+    "diff.count_unknown": {"en": "unknown (the solver ran out of budget)", "nl": "onbekend (de solver had te weinig tijd)"},
     "diff.at_least": {"en": "at least {count}", "nl": "ten minste {count}"},
     "diff.range": {"en": "{low} to {high}", "nl": "{low} tot {high}"},
     "diff.more_than": {"en": "more than {value}", "nl": "meer dan {value}"},
@@ -259,7 +259,7 @@ ENGINE_NL: list[tuple[str, str]] = [
     (r"(?P<l>\S+)'s where (?P<win>\S+) prevails \((?P<labels>.+)\)", "die van {l} waar {win} voorgaat ({labels})"),
     (r"by lex (?P<p>\w+): (?P<x>.+)", "volgens lex {p}: {x}"),
     (r"whether (?P<l>\S+)'s decision is dead on this question is unknown \(the solver gave up\)",
-     "of de beslissing van {l} dood is voor deze vraag, is onbeslist (de solver gaf het op)"),
+     "of de beslissing van {l} dood is voor deze vraag, is onbekend (de solver gaf het op)"),
     (r"(?P<l>\S+)'s decision is not dead: where (?P<win>\S+) prevails \((?P<labels>.+?)\), \S+ still decides "
      r"cases \S+ leaves undecided",
      "de beslissing van {l} is niet dood: waar {win} voorgaat ({labels}), beslist {l} nog gevallen die {win} "

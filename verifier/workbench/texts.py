@@ -62,7 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "ask.found.n": {"nl": "Gevonden: {n} gevallen", "en": "Found: {n} cases"},
     "ask.none": {"nl": "Geen geval: er bestaat geen casus die hieraan voldoet", "en": "No case: no case satisfies this"},
     "ask.why": {"nl": "Waarom niet: dit volgt uit", "en": "Why not: this rests on"},
-    "ask.unknown": {"nl": "Onbeslist: de rekentijd was op (geen bewijs, geen geval)",
+    "ask.unknown": {"nl": "Onbekend: de rekentijd was op (geen bewijs, geen geval)",
                     "en": "Undecided: the solver ran out of budget (no proof, no case)"},
     "ask.ruled.out": {"nl": "Waarom niet: deze regels en waarden sluiten elk geval uit",
                       "en": "Why not: these rules and values rule every case out"},
