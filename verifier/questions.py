@@ -135,8 +135,7 @@ def _question(statute: StatuteModel, question: QuestionInfo, versions: list[Vers
         result.message = f"{sides} agree wherever both decide, in every version checked"
         if dead:
             winner = str(dead["dead_winner"])
-            prevailing = {_loser(question, loser) for loser in (dead.get("yields") or {}).values()}  # type: ignore[union-attr]
-            if len(prevailing) > 1:  # the statute that prevails changes with the version
+            if _winner_changes(dead):
                 result.message += f"; by lex {question.priority}: " + _dead_text(question, dead)
             else:
                 result.message += f"; {winner} prevails (lex {question.priority}): " + _dead_text(question, dead)
@@ -175,6 +174,12 @@ def _yielding_dead(statute: StatuteModel, question: QuestionInfo, versions: list
     if dead.get("dead") is True:
         dead["yields"] = yields
     return dead
+
+
+def _winner_changes(dead: dict[str, object]) -> bool:
+    """A dead verdict in which the statute that yields (so the one that prevails) is not the same
+    in every version judged."""
+    return len(set((dead.get("yields") or {}).values())) > 1  # type: ignore[union-attr]
 
 
 def _public(dead: dict[str, object]) -> dict[str, object]:
@@ -298,8 +303,8 @@ def _dead_text(question: QuestionInfo, dead: dict[str, object]) -> str:
     winner = str(dead["dead_winner"])
     loser = _loser(question, winner)
     if dead.get("dead") is True:
-        yields: dict[str, str] = dead.get("yields") or {}  # type: ignore[assignment]
-        if len(set(yields.values())) > 1:
+        if _winner_changes(dead):
+            yields: dict[str, str] = dead["yields"]  # type: ignore[assignment]
             # Under lex posterior the statute that prevails may change with the version: no one
             # decision yields everywhere, so name each where it yields.
             by_loser: dict[str, list[str]] = {}
