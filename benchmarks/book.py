@@ -253,7 +253,7 @@ def time_check(directory: Path, jobs: int = 2, extra: tuple[str, ...] = ()) -> t
 SPLIT = {
     "load (parse, type-check, consolidate)": ["verifier/api.py:load"],
     "solving (z3)": ["z3core.py:Z3_solver_check_assumptions", "z3core.py:Z3_optimize_check"],
-    "encoding (cones, solvers)": ["verifier/checks.py:_context", "verifier/encoding.py:__init__"],
+    "encoding (cones, solvers)": ["verifier/checks.py:_build", "verifier/encoding.py:__init__"],
     "readable witnesses (Optimize)": ["verifier/solving.py:readable_model"],
     "check logic and replay": ["verifier/api.py:check"],
 }

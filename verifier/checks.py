@@ -14,7 +14,7 @@ Codes: LP101 conflict, LP102 gap, LP103 dead rule, LP104 redundant rule. A rule 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from fractions import Fraction
 
 import z3
 
@@ -37,22 +37,48 @@ MAX_CONFLICTS_PER_DECISION = 10
 ALL_CHECKS = ("conflict", "gap", "dead", "redundant")
 
 
-@dataclass
 class _DecisionContext:
-    encoder: Encoder
-    solver: z3.Solver
-    rules: tuple[RuleInfo, ...]
-    value: z3.ExprRef
-    defined: z3.ExprRef
-    trackers: list[z3.ExprRef]
+    """A decision of a version, focused: its solver holds the decision's cone only.
 
+    Built on first use: most decisions never need the solver (no pair of rules can clash, and
+    the evaluator's cases show every rule applying and mattering, ``witness_search``), and then
+    their cone is never encoded. Encoding was most of the checks' time on decisions per item
+    with products and roundings (docs/performance.md, "Households")."""
 
-def _context(encoder: Encoder, version: Version, decision: str, budget: Budget) -> _DecisionContext:
-    """The decision, focused: its solver holds the decision's cone only."""
-    encoder.sealed = False  # the previous decision's solver is done with
-    value, defined = encoder.focus(decision)
-    solver = new_solver(encoder, budget)
-    return _DecisionContext(encoder, solver, version.rules_of(decision), value, defined, encoder.assumptions())
+    def __init__(self, encoder: Encoder, version: Version, decision: str, budget: Budget) -> None:
+        self.rules: tuple[RuleInfo, ...] = version.rules_of(decision)
+        self._encoder, self._decision, self._budget = encoder, decision, budget
+        self._built: tuple[z3.Solver, z3.ExprRef, z3.ExprRef, list[z3.ExprRef]] | None = None
+
+    def _build(self) -> tuple[z3.Solver, z3.ExprRef, z3.ExprRef, list[z3.ExprRef]]:
+        if self._built is None:
+            encoder = self._encoder
+            encoder.sealed = False  # the previous decision's solver is done with
+            value, defined = encoder.focus(self._decision)
+            self._built = (new_solver(encoder, self._budget), value, defined, encoder.assumptions())
+        return self._built
+
+    @property
+    def encoder(self) -> Encoder:
+        """The version's encoder, with this decision encoded and focused on."""
+        self._build()
+        return self._encoder
+
+    @property
+    def solver(self) -> z3.Solver:
+        return self._build()[0]
+
+    @property
+    def value(self) -> z3.ExprRef:
+        return self._build()[1]
+
+    @property
+    def defined(self) -> z3.ExprRef:
+        return self._build()[2]
+
+    @property
+    def trackers(self) -> list[z3.ExprRef]:
+        return self._build()[3]
 
 
 @fewer_gc_passes
@@ -72,12 +98,13 @@ def run_checks(
     for decision in own_decisions(statute) if decisions is None else decisions:
         if not version.has_decision(decision):
             continue  # an amendment this version lacks adds it: nothing to check here
-        if not any(_applies(kind, statute.decisions[decision], version.rules_of(decision), statute) for kind in only):
-            continue  # nothing to ask: do not build its encoding
-        context = _context(encoder, version, decision, budget)
-        if "conflict" in only:
+        asked = [kind for kind in only if _applies(kind, statute.decisions[decision], version.rules_of(decision), statute)]
+        if not asked:
+            continue  # nothing to ask
+        context = _DecisionContext(encoder, version, decision, budget)  # encoded when first asked
+        if "conflict" in asked:
             results.extend(_conflicts(statute, version, decision, context, budget))
-        if "gap" in only:
+        if "gap" in asked:
             results.extend(_gaps(statute, version, decision, context, budget))
         dead: set[str] = set()
         evidence = Evidence()
@@ -150,10 +177,117 @@ def _may_clash(a: RuleInfo, b: RuleInfo) -> bool:
 
 def _exclusive(a: RuleInfo, b: RuleInfo) -> bool:
     """Whether the two conditions require disjoint values of one fact or decision, e.g.
-    ``soort = bso and ...`` against ``soort in {dagopvang, gastouderopvang}``: a rule applies
-    only where its condition holds, and each of its conjuncts with it."""
+    ``soort = bso and ...`` against ``soort in {dagopvang, gastouderopvang}``, or exclusive
+    comparisons (``_comparisons``), e.g. ``inkomen < grens`` against ``inkomen >= grens and
+    ...``: a rule applies only where its condition holds, and each of its conjuncts with it."""
     first, second = _requirements(a.condition), _requirements(b.condition)
-    return any(not (first[ref] & second[ref]) for ref in first.keys() & second.keys())
+    if any(not (first[ref] & second[ref]) for ref in first.keys() & second.keys()):
+        return True
+    (first_bounds, first_signs), (second_bounds, second_signs) = _comparisons(a.condition), _comparisons(b.condition)
+    if any(not allowed for allowed in (*first_bounds.values(), *second_bounds.values(),
+                                       *first_signs.values(), *second_signs.values())):
+        return True  # one of them never applies (x < 3 and x > 3)
+    return (any(_interval_meet(first_bounds[key], second_bounds[key]) is None
+                for key in first_bounds.keys() & second_bounds.keys())
+            or any(not (first_signs[pair] & second_signs[pair]) for pair in first_signs.keys() & second_signs.keys()))
+
+
+# A comparison's allowed signs of (left - right): '<' allows only -1, '>=' allows 0 and 1, ...
+_SIGNS = {"<": frozenset({-1}), "<=": frozenset({-1, 0}), ">": frozenset({1}), ">=": frozenset({0, 1}),
+          "=": frozenset({0}), "!=": frozenset({-1, 1})}
+# An interval of numbers: (low, low included, high, high included); None for no bound.
+_Interval = tuple[Fraction | None, bool, Fraction | None, bool]
+
+
+def _comparisons(condition: ir.Node | None) -> tuple[dict[tuple, _Interval], dict[tuple, frozenset]]:
+    """What a condition's top-level conjuncts say by comparisons of plain terms (a fact,
+    decision, parameter, the peildatum, of the case or of the current item): for a term
+    compared with numbers, the interval they allow it (``leeftijd < 12``: below 12); for two
+    terms compared with each other, the signs they allow their difference (``inkomen <
+    grens``: negative). Read over exact numbers, so an interval empty only for whole numbers
+    (``x < 12`` and ``x > 11``) is not empty here: fewer pairs excluded, never a wrong one."""
+    bounds: dict[tuple, _Interval | None] = {}  # None: no number at all (the rule never applies)
+    signs: dict[tuple, frozenset] = {}
+    todo = [condition] if condition is not None else []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ir.Op) and node.op == "and":
+            todo.extend(node.args)
+            continue
+        if not (isinstance(node, ir.Op) and node.op in _SIGNS and len(node.args) == 2):
+            continue
+        (left, right), allowed = node.args, _SIGNS[node.op]
+        left_key, right_key = _plain_key(left), _plain_key(right)
+        if right_key is None and left_key is None:
+            continue
+        if left_key is None:  # 12 > x is x < 12
+            left, right, left_key, right_key = right, left, right_key, left_key
+            allowed = frozenset(-sign for sign in allowed)
+        number = _number(right)
+        if number is not None:
+            found = _interval(allowed, number)
+            if found is not None:
+                bounds[left_key] = _interval_meet(bounds[left_key], found) if left_key in bounds else found
+        elif right_key is not None and left_key != right_key:
+            if left_key > right_key:  # one orientation per pair: a > b is b < a
+                left_key, right_key, allowed = right_key, left_key, frozenset(-sign for sign in allowed)
+            pair = (left_key, right_key)
+            signs[pair] = signs[pair] & allowed if pair in signs else allowed
+    return bounds, signs
+
+
+def _plain_key(node: ir.Node) -> tuple | None:
+    """A name for a term whose value is the same wherever one rule is evaluated (for one case,
+    version and item), so two comparisons of it speak of one number."""
+    if isinstance(node, ir.FactRef):
+        return ("fact", node.name, str(node.case))
+    if isinstance(node, ir.DecisionRef):
+        return ("decision", node.name, str(node.case), str(node.version))
+    if isinstance(node, ir.ParamRef):
+        return ("param", node.name, str(node.version))
+    if isinstance(node, ir.ItemFactRef):
+        return ("item fact", node.name, node.kind)
+    if isinstance(node, ir.ItemDecisionRef):
+        return ("item decision", node.name, node.kind)
+    if isinstance(node, ir.Peildatum):
+        return ("peildatum", str(node.version))
+    return None
+
+
+def _number(node: ir.Node) -> Fraction | None:
+    if isinstance(node, ir.Const) and (node.type.is_numeric or node.type.kind == "date") \
+            and isinstance(node.value, (int, Fraction)) and not isinstance(node.value, bool):
+        return Fraction(node.value)
+    return None
+
+
+def _interval(signs: frozenset, number: Fraction) -> _Interval | None:
+    """The numbers x with sign(x - number) in ``signs``, as an interval; None for '!=' (two)."""
+    low, low_in = (number, 0 in signs) if -1 not in signs else (None, False)
+    high, high_in = (number, 0 in signs) if 1 not in signs else (None, False)
+    if -1 in signs and 1 in signs:
+        return None
+    return (low, low_in, high, high_in)
+
+
+def _interval_meet(a: _Interval | None, b: _Interval | None) -> _Interval | None:
+    """The numbers in both intervals, or None when there are none (None: an empty one)."""
+    if a is None or b is None:
+        return None
+    low, low_in = _tighter(a[0], a[1], b[0], b[1], max)
+    high, high_in = _tighter(a[2], a[3], b[2], b[3], min)
+    if low is not None and high is not None and (low > high or (low == high and not (low_in and high_in))):
+        return None
+    return (low, low_in, high, high_in)
+
+
+def _tighter(x: Fraction | None, x_in: bool, y: Fraction | None, y_in: bool, pick) -> tuple[Fraction | None, bool]:
+    if x is None:
+        return y, y_in
+    if y is None or x != y:
+        chosen = x if y is None or pick(x, y) == x else y
+        return chosen, (x_in if chosen is x else y_in)
+    return x, x_in and y_in
 
 
 def _requirements(condition: ir.Node | None) -> dict[tuple, frozenset]:
@@ -426,11 +560,11 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
 def _dead_rules(statute, version, ctx: _DecisionContext, applied: set[str] = frozenset()) -> list[Result]:  # type: ignore[assignment]
     """Each rule that can never apply. ``applied``: rules the evaluator saw applying in a case
     (``lexproof.verifier.witness_search``): not dead, not asked."""
-    encoder, solver = ctx.encoder, ctx.solver
     results = []
     for rule in ctx.rules:
         if rule.name in applied:
             continue
+        encoder, solver = ctx.encoder, ctx.solver
         fires, _, _, cond_defined = encoder.rule_terms[(rule.name, None, None)]
         condition = (
             encoder.true if rule.condition is None else encoder.node(rule.condition, None, None)[0]
@@ -477,11 +611,11 @@ def _unknown_dead(statute: StatuteModel, version: Version, rule: RuleInfo) -> Re
 def _redundant_rules(statute, version, decision, ctx: _DecisionContext, skip: set[str]) -> list[Result]:
     """Each rule whose removal changes no outcome. ``skip``: rules dead already, and rules the
     evaluator saw mattering in a case (``lexproof.verifier.witness_search``): not asked."""
-    encoder, solver = ctx.encoder, ctx.solver
     results = []
     for rule in ctx.rules:
         if rule.name in skip or _allowed(rule, "redundant"):
             continue
+        encoder, solver = ctx.encoder, ctx.solver
         others = tuple(r for r in ctx.rules if r.name != rule.name)
         value, defined = encoder.decision_body(decision, others, None, None, shared=False)
         differs = z3.Or(defined != ctx.defined, z3.And(defined, ctx.defined, value != ctx.value))

@@ -13,7 +13,6 @@ no item of any case, redundant when removing it changes the decision of no item.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import z3
 
@@ -84,23 +83,13 @@ def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, onl
             encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
         else:
             encoder = shared
-            encoder.sealed = False  # the previous decision's solver is done with
-        for context in contexts:
-            encoder.decision(name, context)
-        present = {context: _present(encoder, context) for context in contexts}
-        if shared is not None:
-            encoder.focus_owners([("decision", name, context, None) for context in contexts]
-                                 + [("count", parent, kind_) for context in contexts
-                                    for parent, kind_ in _count_keys(context)])
-        solver = new_solver(encoder, budget)
-        trackers = encoder.assumptions()
+        slots = _Slots(encoder, shared is not None, budget, name, rules, contexts)  # encoded when first asked
         for first, second in pairs:
-            results.extend(_conflict(statute, version, encoder, solver, trackers, budget, name, rules, first, second,
-                                     present))
+            results.extend(_conflict(statute, version, slots, budget, first, second))
         if wants_gap:
-            results.extend(_gap(statute, version, encoder, solver, trackers, budget, name, rules, present))
+            results.extend(_gap(statute, version, slots.encoder, slots.solver, slots.trackers, budget, name, rules,
+                                slots.present))
         if wants_rules:
-            slots = _Slots(encoder, solver, trackers, name, rules, present)
             evidence = Evidence() if period is not None else gather_items(statute, version, name, rules, contexts,
                                                                          "redundant" in only)
             dead = _dead_item_rules(statute, version, slots, evidence.applied)
@@ -112,26 +101,60 @@ def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, onl
     return results
 
 
-@dataclass
 class _Slots:
-    """A decision per item encoded at every slot of its kind, with its solver."""
+    """A decision per item encoded at every slot of its kind, with its solver: built on first
+    use, as a case's decision is (``checks._DecisionContext``). When no pair of its rules can
+    clash and the evaluator's cases show every rule applying and mattering, it never is."""
 
-    encoder: Encoder
-    solver: z3.Solver
-    trackers: list[Term]
-    name: str
-    rules: tuple[RuleInfo, ...]
-    present: dict
+    def __init__(self, encoder: Encoder, shared: bool, budget: Budget, name: str, rules: tuple[RuleInfo, ...],
+                 contexts: list[items.ItemContext]) -> None:
+        self.name, self.rules, self.contexts = name, rules, contexts
+        self._encoder, self._shared, self._budget = encoder, shared, budget
+        self._built: tuple[z3.Solver, list[Term], dict] | None = None
+
+    def _build(self) -> tuple[z3.Solver, list[Term], dict]:
+        if self._built is None:
+            encoder = self._encoder
+            encoder.sealed = False  # the previous decision's solver is done with
+            for context in self.contexts:
+                encoder.decision(self.name, context)
+            present = {context: _present(encoder, context) for context in self.contexts}
+            if self._shared:  # the version's encoder: this decision's solver holds its slots' cone
+                encoder.focus_owners([("decision", self.name, context, None) for context in self.contexts]
+                                     + [("count", parent, kind) for context in self.contexts
+                                        for parent, kind in _count_keys(context)])
+            self._built = (new_solver(encoder, self._budget), encoder.assumptions(), present)
+        return self._built
+
+    @property
+    def encoder(self) -> Encoder:
+        """The encoder, with the decision encoded at every slot (and focused on them)."""
+        self._build()
+        return self._encoder
+
+    @property
+    def solver(self) -> z3.Solver:
+        return self._build()[0]
+
+    @property
+    def trackers(self) -> list[Term]:
+        return self._build()[1]
+
+    @property
+    def present(self) -> dict:
+        """Per slot: the term saying it holds an item."""
+        return self._build()[2]
 
 
 def _dead_item_rules(statute, version, slots: _Slots, applied: set[str]) -> list[Result]:
     """A rule of a decision per item is dead when at no slot that holds an item its condition
     can hold (or, holding, it is always overridden): dead for every item. ``applied``: rules
     the evaluator saw applying to some item (``lexproof.verifier.witness_search``), not asked."""
-    encoder, results = slots.encoder, []
+    results = []
     for rule in slots.rules:
         if rule.name in applied:
             continue
+        encoder = slots.encoder
         holds, fires = [], []
         for context, present in slots.present.items():
             fire, _, _, cond_defined = encoder.rule_terms[(rule.name, context, None)]
@@ -163,10 +186,11 @@ def _dead_item_rules(statute, version, slots: _Slots, applied: set[str]) -> list
 def _redundant_item_rules(statute, version, slots: _Slots, skip: set[str]) -> list[Result]:
     """A rule of a decision per item is redundant when removing it changes the decision of no
     item of any case. ``skip``: rules dead already, and rules the evaluator saw mattering."""
-    encoder, results = slots.encoder, []
+    results = []
     for rule in slots.rules:
         if rule.name in skip or CODES["redundant"] in rule.allow:
             continue
+        encoder = slots.encoder
         others = tuple(r for r in slots.rules if r.name != rule.name)
         differs = []
         for context, present in slots.present.items():
@@ -203,7 +227,9 @@ def _clash(encoder: Encoder, rules, first: RuleInfo, second: RuleInfo, context) 
     return z3.And(fa, fb, da, db, va != vb, *[terms[n][3] for n in closure])
 
 
-def _conflict(statute, version, encoder, solver, trackers, budget, name, rules, first, second, present) -> list[Result]:
+def _conflict(statute, version, slots: _Slots, budget, first, second) -> list[Result]:
+    encoder, solver, trackers, present = slots.encoder, slots.solver, slots.trackers, slots.present
+    name, rules = slots.name, slots.rules
     clashes = {context: z3.And(p, _clash(encoder, rules, first, second, context)) for context, p in present.items()}
     goal = z3.Bool(f"goal!itempair!{first.name}!{second.name}", encoder.ctx)
     solver.add(z3.Implies(goal, z3.Or(list(clashes.values()))))

@@ -24,7 +24,14 @@ from lexproof.dsl.model import RuleInfo, StatuteModel
 from lexproof.verifier.regions import cone_facts
 from lexproof.verifier.sampling import random_items, random_value
 
-SAMPLES = 48  # 16 left a rare case (every child without a contract, one under 12) to the solver
+# Random cases per decision, at most: the search stops as soon as every rule is seen applying
+# and mattering (``_settled``), which the first few cases show for most decisions. 16 left a
+# rare case (every child without a contract, one under 12) to the solver; 48 still left it in
+# about one household of five (its chance is about 3% a case), and 2 of 1,000 households then
+# ran out of the solver's budget (benchmarks, phase household, N=10,000). A case costs the
+# evaluator well under a millisecond; a solver's question through four children's products
+# and roundings can cost seconds, so a rule still unsettled gets up to 240.
+SAMPLES = 240
 
 
 @dataclass
