@@ -10,6 +10,7 @@ find and leaves raising to the caller.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import weakref
 from collections import defaultdict
@@ -356,6 +357,9 @@ class _StatuteChecker:
                 self.model.item_facts[fact.name] = info
                 names.append(fact.name)
         self.model.kinds[decl.name] = KindInfo(decl.name, decl.maximum, decl.parent, tuple(names), decl.span)
+        if decl.parent:
+            parent = self.model.kinds[decl.parent]
+            self.model.kinds[decl.parent] = dataclasses.replace(parent, children=(*parent.children, decl.name))
 
     def _fact_info(self, fact: ast.FactField, group: str) -> FactInfo | None:
         """A checked fact field (as in a facts group), or None after reporting why not."""

@@ -28,10 +28,9 @@ from lexproof.dsl.values import clip, parse_iso_date, parse_value
 from lexproof.dsl.xref import own_decisions, readers_of
 from lexproof.verifier.cache import ResultCache
 from lexproof.verifier.casefile import key_positions, parse_case_json, read_case_text, top_level_key_positions
-from lexproof.verifier.checks import ALL_CHECKS, run_checks
+from lexproof.verifier.checks import ALL_CHECKS, VersionEncoder, run_checks
 from lexproof.verifier.cone_cache import ConeCache
 from lexproof.verifier.diff import diff_versions
-from lexproof.verifier.encoding import Encoder
 from lexproof.verifier.load_cache import LoadCache
 from lexproof.verifier.properties import check_property, default_version, run_example, run_query
 from lexproof.verifier.questions import check_questions
@@ -688,8 +687,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         # One encoder for the version's case decisions and then its decisions per item: the
         # case decisions that read items (a sum over the children) have encoded the decisions
         # per item at every slot already, and an encoder per decision per item did it again.
-        shared = Encoder(statute, {None: version}, periods={None: period} if period is not None else None) \
-            if statute.item_decisions else None
+        shared = VersionEncoder(statute, version, period) if statute.item_decisions else None
         if fresh:
             for result in _version_findings(statute, version, budget, only, list(fresh), period, cones, shared):
                 key = (result.code, result.name, result.status)
@@ -733,7 +731,7 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
 
 def _version_findings(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
                       decisions: list[str], period: tuple[int, int] | None, cones: ConeCache | None,
-                      encoder: Encoder | None = None) -> list[Result]:
+                      encoder: VersionEncoder | None = None) -> list[Result]:
     """``run_checks`` of these decisions, each decision's findings read from ``cones`` when its
     cone is unchanged since a run that stored them, in the order one ``run_checks`` gives (it
     checks the decisions in turn, so each decision's findings are contiguous)."""
@@ -759,7 +757,7 @@ def _version_findings(statute: StatuteModel, version: Version, budget: Budget, o
 
 def _item_run(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
               decisions: Collection[str] | None, period: tuple[int, int] | None, covered: set[str],
-              checked_rules: set[str], seen: set[tuple], encoder: Encoder) -> tuple[Version, dict[str, tuple], list[Result]]:
+              checked_rules: set[str], seen: set[tuple], encoder: VersionEncoder) -> tuple[Version, dict[str, tuple], list[Result]]:
     """The version's decisions per item to check (with their signatures), and the findings of
     those whose signature no earlier version had (``seen``), searched on ``encoder``: what
     ``builtin_checks`` then records, in version order, after the case decisions' findings."""

@@ -23,6 +23,7 @@ from lexproof.dsl.values import format_value
 from lexproof.verifier.checks import (
     CODES,
     SEVERITY,
+    VersionEncoder,
     _finding,
     _may_clash,
     _override_closure,
@@ -61,7 +62,7 @@ def _count_keys(context: items.ItemContext) -> list[tuple[object, str]]:
 
 def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, only: tuple[str, ...],
                     period: tuple[int, int] | None = None, decisions: list[str] | None = None,
-                    encoder: Encoder | None = None) -> list[Result]:
+                    encoder: VersionEncoder | None = None) -> list[Result]:
     """The findings of the decisions per item (or of ``decisions`` among them) in one version.
     ``encoder``: one for this version and period, shared with its case decisions' checks
     (``run_checks``), focused on each decision's slots in turn; without it, an encoder per
@@ -79,11 +80,8 @@ def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, onl
         if not wants_gap and not pairs and not wants_rules:
             continue
         contexts = item_contexts_of(statute, kind)
-        if shared is None:
-            encoder = Encoder(statute, {None: version}, periods={None: period} if period is not None else None)
-        else:
-            encoder = shared
-        slots = _Slots(encoder, shared is not None, budget, name, rules, contexts)  # encoded when first asked
+        encoders = shared if shared is not None else VersionEncoder(statute, version, period)  # one per decision
+        slots = _Slots(encoders, shared is not None, budget, name, rules, contexts)  # encoded when first asked
         for first, second in pairs:
             results.extend(_conflict(statute, version, slots, budget, first, second))
         if wants_gap:
@@ -106,15 +104,15 @@ class _Slots:
     use, as a case's decision is (``checks._DecisionContext``). When no pair of its rules can
     clash and the evaluator's cases show every rule applying and mattering, it never is."""
 
-    def __init__(self, encoder: Encoder, shared: bool, budget: Budget, name: str, rules: tuple[RuleInfo, ...],
-                 contexts: list[items.ItemContext]) -> None:
+    def __init__(self, encoders: VersionEncoder, shared: bool, budget: Budget, name: str,
+                 rules: tuple[RuleInfo, ...], contexts: list[items.ItemContext]) -> None:
         self.name, self.rules, self.contexts = name, rules, contexts
-        self._encoder, self._shared, self._budget = encoder, shared, budget
+        self._encoders, self._shared, self._budget = encoders, shared, budget
         self._built: tuple[z3.Solver, list[Term], dict] | None = None
 
     def _build(self) -> tuple[z3.Solver, list[Term], dict]:
         if self._built is None:
-            encoder = self._encoder
+            encoder = self._encoders.get()
             encoder.sealed = False  # the previous decision's solver is done with
             for context in self.contexts:
                 encoder.decision(self.name, context)
@@ -130,7 +128,7 @@ class _Slots:
     def encoder(self) -> Encoder:
         """The encoder, with the decision encoded at every slot (and focused on them)."""
         self._build()
-        return self._encoder
+        return self._encoders.get()
 
     @property
     def solver(self) -> z3.Solver:
