@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from fractions import Fraction
 
 from lexproof.dsl.model import FactInfo, StatuteModel
@@ -43,25 +44,33 @@ def rate_bounds(fact: FactInfo) -> tuple[Fraction, Fraction]:
 
 def random_value(fact: FactInfo, statute: StatuteModel, rng: random.Random, versions=()) -> object:
     """``versions``: enum values only those every one of them has (amendments may add some)."""
+    return value_sampler(fact, statute, versions)(rng)
+
+
+def value_sampler(fact: FactInfo, statute: StatuteModel, versions=()) -> Callable[[random.Random], object]:
+    """``random_value`` for one fact, with its bounds (and enum values) worked out once: the
+    checks' witness search draws tens of thousands of cases of the same facts
+    (verifier/witness_search.py), and working them out per draw was most of its time. Draws
+    the same values from the same generator as ``random_value``."""
     kind = fact.type.kind
     if kind == "bool":
-        return rng.random() < 0.5
+        return lambda rng: rng.random() < 0.5
     if kind == "enum":
         values = [v for v in statute.enums[fact.type.enum]  # type: ignore[index]
                   if all(v in version.enum_values(fact.type.enum) for version in versions)]
-        return rng.choice(values)
+        return lambda rng: rng.choice(values)
     if kind == "int":
         low, high = int_bounds(fact)
-        return _edge_biased(rng, low, high)
+        return lambda rng: _edge_biased(rng, low, high)
     if kind == "money":
         low, high = cents_bounds(fact)
-        return Fraction(_edge_biased(rng, low, high), 100)
+        return lambda rng: Fraction(_edge_biased(rng, low, high), 100)
     if kind == "date":
         low, high = date_bounds(fact)
-        return _edge_biased(rng, low, high)
+        return lambda rng: _edge_biased(rng, low, high)
     low_rate, high_rate = rate_bounds(fact)
     steps = 1000
-    return low_rate + (high_rate - low_rate) * Fraction(rng.randint(0, steps), steps)
+    return lambda rng: low_rate + (high_rate - low_rate) * Fraction(rng.randint(0, steps), steps)
 
 
 def _edge_biased(rng: random.Random, low: int, high: int) -> int:

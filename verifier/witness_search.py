@@ -22,7 +22,7 @@ from lexproof.dsl.consolidate import Version
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator, Undefined
 from lexproof.dsl.model import RuleInfo, StatuteModel
 from lexproof.verifier.regions import cone_facts
-from lexproof.verifier.sampling import random_items, random_value
+from lexproof.verifier.sampling import random_items, value_sampler
 
 # Random cases per decision, at most: the search stops as soon as every rule is seen applying
 # and mattering (``_settled``), which the first few cases show for most decisions. 16 left a
@@ -101,8 +101,9 @@ def _sample_cases(statute: StatuteModel, version: Version, decision: str) -> Ite
     rng = random.Random(f"lexproof:{statute.name}:{decision}")
     facts = cone_facts(statute, [version], [decision])
     kinds = cone_kinds(statute, version, decision)
+    draws = [(name, value_sampler(statute.facts[name], statute, (version,))) for name in facts]
     for _ in range(SAMPLES):
-        case: dict[str, object] = {name: random_value(statute.facts[name], statute, rng, (version,)) for name in facts}
+        case: dict[str, object] = {name: draw(rng) for name, draw in draws}
         for kind in kinds:
             case[kind] = random_items(statute, kind, rng, (version,))
         yield case
