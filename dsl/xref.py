@@ -180,6 +180,10 @@ def _import_decision(reader: StatuteModel, home: StatuteModel, name: str) -> Non
     if qualified in reader.decisions:
         return
     info = home.decisions[name]
+    nodes: list[Node] = [info.default] if info.default is not None else []
+    for rule in rules_ever(home, name):
+        nodes += [rule.value] + ([rule.condition] if rule.condition is not None else [])
+    _refuse_items(home, nodes)  # before the decision is the reader's: no half import to complete
     reader.decisions[qualified] = replace(
         info, name=qualified,
         default=rename(info.default, home.name, fact_names(reader, home.name)) if info.default is not None else None,
@@ -187,10 +191,29 @@ def _import_decision(reader: StatuteModel, home: StatuteModel, name: str) -> Non
     )
     reader.foreign[qualified] = (home.name, name)
     _import_type(reader, home, info.type)
-    nodes: list[Node] = [info.default] if info.default is not None else []
-    for rule in rules_ever(home, name):
-        nodes += [rule.value] + ([rule.condition] if rule.condition is not None else [])
     _import_reads(reader, home, nodes)
+
+
+def _refuse_items(home: StatuteModel, nodes: list[Node], seen: set[str] | None = None) -> None:
+    """Kinds of items (with their facts and decisions per item) are not imported: a reader
+    that ran an expression over ``home``'s items, here or in a decision of ``home`` it reads,
+    would have no such kind (the built-in checks stopped with an internal error), so reading
+    one is an error at the name."""
+    seen = set() if seen is None else seen
+    for node in nodes:
+        for sub in ir.walk(node):
+            if isinstance(sub, ir.ITEM_REFS):
+                raise ImportFailure(
+                    f"it reads the items {sub.kind} of {home.name} (a sum, count or fact per item), and "
+                    f"items are not shared between statutes: a statute that uses {home.name} cannot read it"
+                )
+            if isinstance(sub, ir.DecisionRef) and sub.name in home.decisions and sub.name not in seen:
+                seen.add(sub.name)
+                info = home.decisions[sub.name]
+                reads: list[Node] = [info.default] if info.default is not None else []
+                for rule in rules_ever(home, sub.name):
+                    reads += [rule.value] + ([rule.condition] if rule.condition is not None else [])
+                _refuse_items(home, reads, seen)
 
 
 def _import_reads(reader: StatuteModel, home: StatuteModel, nodes: list[Node]) -> None:
@@ -207,6 +230,8 @@ def _import_reads(reader: StatuteModel, home: StatuteModel, nodes: list[Node]) -
                 _import_fact(reader, home, sub.name)
             elif isinstance(sub, ir.Const) and sub.type.kind == "enum":
                 _import_type(reader, home, sub.type)
+            elif isinstance(sub, ir.ITEM_REFS):
+                _refuse_items(home, [sub])
 
 
 def _import_parameter(reader: StatuteModel, home: StatuteModel, name: str) -> None:

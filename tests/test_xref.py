@@ -706,3 +706,41 @@ def test_lex_posterior_is_not_resolved_while_the_solver_gave_up_where_it_cannot_
     (tmp_path / "s").mkdir()
     result = _question_in_every_version(tmp_path / "s", a, b.replace("priority lex posterior", "priority lex superior A"))
     assert result.status == "resolved", result.message
+
+
+# --- items are not shared between statutes ------------------------------------------------------
+
+ITEMS_HOME = """\
+statute H
+items k up to 2 { a: int 0..3 }
+decision tot: int [art. 1] otherwise sum(k: a)
+"""
+
+ITEMS_READER = """\
+statute R
+uses H
+decision v: int [art. 1]
+rule r1 [art. 1]: v = 1 if H.tot < 2
+"""
+
+
+def test_reading_a_decision_over_another_statutes_items_is_an_error_at_the_name(tmp_path: Path) -> None:
+    """A reader does not get the used statute's kinds of items (``xref`` imports decisions,
+    parameters, tables, facts and enums): reading H.tot, a sum over H's items, made the
+    built-in checks stop with an internal error (KeyError: 'k', exit 4) when they encoded v.
+    It is bad input, reported at the name with exit 2."""
+    rendered = _load_error(tmp_path, home=ITEMS_HOME, reader=ITEMS_READER)
+    assert "reader.law:4:28: error:" in rendered, rendered
+    assert "reader.law:1:1" not in rendered, rendered  # once, at the name
+    assert "items k of H" in rendered, rendered
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--no-cache"])
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output, result.output
+
+
+def test_reading_items_through_another_decision_is_an_error_at_the_name_once(tmp_path: Path) -> None:
+    home = ITEMS_HOME + "decision boven: bool [art. 2] otherwise tot > 1\n"
+    reader = ITEMS_READER.replace("H.tot < 2", "H.boven")
+    rendered = _load_error(tmp_path, home=home, reader=reader)
+    assert rendered.count("error:") == 1, rendered
+    assert "reader.law:4:28: error:" in rendered and "items k of H" in rendered, rendered
