@@ -180,9 +180,7 @@ def _import_decision(reader: StatuteModel, home: StatuteModel, name: str) -> Non
     if qualified in reader.decisions:
         return
     info = home.decisions[name]
-    nodes: list[Node] = [info.default] if info.default is not None else []
-    for rule in rules_ever(home, name):
-        nodes += [rule.value] + ([rule.condition] if rule.condition is not None else [])
+    nodes = _decision_expressions(home, name)
     _refuse_items(home, nodes)  # before the decision is the reader's: no half import to complete
     reader.decisions[qualified] = replace(
         info, name=qualified,
@@ -192,6 +190,15 @@ def _import_decision(reader: StatuteModel, home: StatuteModel, name: str) -> Non
     reader.foreign[qualified] = (home.name, name)
     _import_type(reader, home, info.type)
     _import_reads(reader, home, nodes)
+
+
+def _decision_expressions(home: StatuteModel, name: str) -> list[Node]:
+    """What deciding ``name`` in ``home`` reads: its default, and the value and condition of
+    every rule that decides it in some version."""
+    nodes: list[Node] = [home.decisions[name].default] if home.decisions[name].default is not None else []
+    for rule in rules_ever(home, name):
+        nodes += [rule.value] + ([rule.condition] if rule.condition is not None else [])
+    return nodes
 
 
 def _refuse_items(home: StatuteModel, nodes: list[Node], seen: set[str] | None = None) -> None:
@@ -209,11 +216,7 @@ def _refuse_items(home: StatuteModel, nodes: list[Node], seen: set[str] | None =
                 )
             if isinstance(sub, ir.DecisionRef) and sub.name in home.decisions and sub.name not in seen:
                 seen.add(sub.name)
-                info = home.decisions[sub.name]
-                reads: list[Node] = [info.default] if info.default is not None else []
-                for rule in rules_ever(home, sub.name):
-                    reads += [rule.value] + ([rule.condition] if rule.condition is not None else [])
-                _refuse_items(home, reads, seen)
+                _refuse_items(home, _decision_expressions(home, sub.name), seen)
 
 
 def _import_reads(reader: StatuteModel, home: StatuteModel, nodes: list[Node]) -> None:
@@ -356,11 +359,7 @@ def complete_imports(reader: StatuteModel) -> None:
             via, local = reader.foreign[name]
             home = reader.uses[via]
             if name in reader.decisions:
-                info = home.decisions[local]
-                nodes: list[Node] = [info.default] if info.default is not None else []
-                for rule in rules_ever(home, local):
-                    nodes += [rule.value] + ([rule.condition] if rule.condition is not None else [])
-                _import_reads(reader, home, nodes)
+                _import_reads(reader, home, _decision_expressions(home, local))
             elif name in reader.tables:
                 rows = [n for row in home.added_rows.get(local, []) for n in (row.bound, row.value) if n is not None]
                 _import_reads(reader, home, rows)
