@@ -101,22 +101,52 @@ def test_bounded_money_is_computed_in_64_bits_with_exact_values():
     sql, rows = run(TAX, MONEY, TAX_ROWS)
     layers, outputs = sql.rsplit(") SELECT ", 1)
     assert "INT128" not in layers and "BIGINT" in layers  # every integer fits: 64 bits
-    assert 'CAST("income_tax" AS INT128)' in outputs  # and the results are 128-bit again
+    assert "INT128" not in outputs  # the outputs stay 64-bit (impact widens them; see below)
     assert "GCD" not in sql.upper()  # denominators are constants: no gcd per row
     for row, (tax, contribution) in zip(rows, TAX_EXPECTED):
         assert (value(row, "income_tax"), value(row, "social_security_contribution")) == (tax, contribution)
         assert row["income_tax:status"] == "decided"
 
 
-def test_outputs_are_128_bit_for_the_callers_arithmetic():
-    sql, _ = compile_sql(TAX)
+# Salaries up to €10^14: 10^16 cents, 15% of it 3 * 10^16 / 20 (numerator 3 * 10^16 < 2^62, so the
+# query computes in 64 bits). impact compares the versions crosswise: a numerator times the
+# other version's denominator, 3 * 10^16 * 20 * ... beyond 2^63: it must widen first.
+HUGE_SALARIES = """\
+statute Belasting
+facts Persoon { salary: money €0..€100_000_000_000_000 }
+parameter rate: rate [art. 1] = 15%
+decision tax: money [art. 1]
+rule flat [art. 1]: tax = salary * rate
+
+amendment hoger "hoger" amends Belasting in force 2027-01-01 proposal
+  set parameter rate = 16.5% from 2027-01-01
+"""
+
+
+def test_outputs_are_64_bit_and_impact_widens_them_to_compare(tmp_path):
+    import datetime as dt
+
+    from lexproof.dsl.consolidate import version_on
+    from lexproof.verifier import api
+    from lexproof.verifier.sql_compile import SqlCompiler
+
+    law, population = tmp_path / "huge.law", tmp_path / "huge.csv"
+    law.write_text(HUGE_SALARIES)
+    population.write_text("salary\n100000000000000.00\n99999999999999.99\n0.00\n")
+    program = api.load(law)
+    sql = SqlCompiler(version_on(program.statute(), dt.date(2027, 1, 1))).sql("population")
+    assert "INT128" not in sql and "BIGINT" in sql
     con = duckdb.connect()
-    con.execute("create table population (\"row\" INTEGER, salary DECIMAL(38,2), capital_returns DECIMAL(38,2), "
-                "pension DECIMAL(38,2))")
-    types = {d[0]: d[1] for d in con.execute(sql).description}
-    # impact multiplies a value by a denominator: 128 bits, as before the narrowing
-    assert str(types["income_tax"]).upper() in ("HUGEINT", "INT128")
-    assert str(types["income_tax:den"]).upper() in ("HUGEINT", "INT128")
+    con.execute("create table population (salary DECIMAL(38,2))")
+    types = {d[0]: str(d[1]).upper() for d in con.execute(sql).description}
+    assert types["tax"] == "BIGINT" and types["tax:den"] == "BIGINT"
+    report = api.impact(program, population, amendment="hoger")
+    (tax,) = report.decisions
+    # by hand: 15% and 16.5% of 10^14 and of 10^14 - 0.01; the zero salary keeps 0
+    top, below = Fraction(10**14), Fraction(10**14) - Fraction(1, 100)
+    assert tax.overall.counts["gain"] == 2 and tax.overall.counts["keep"] == 1
+    assert tax.overall.total_before == (top + below) * Fraction(15, 100)
+    assert tax.overall.total_after == (top + below) * Fraction(165, 1000)
 
 
 def test_a_fact_without_a_range_keeps_128_bits_and_the_same_values():

@@ -97,11 +97,17 @@ def outcomes_sql(engine, before: Version, after: Version, decisions: list[str], 
     ties are split by row number, so the groups have equal sizes)."""
     parts = ["b.__row"] + [_group_column(name) for name in by]
     for name in decisions:
+        info_type = before.statute.decisions[name].type
         columns = [value_column(name), status_column(name), rule_column(name)]
-        if before.statute.decisions[name].type.is_rational:
+        # Numbers in the engine's widest integers: a query proved to fit in 64 bits returns
+        # them as BIGINT, and the categories and deciles multiply them crosswise.
+        wide = {value_column(name)} if info_type.is_numeric else set()
+        if info_type.is_rational:
             columns.append(den_column(name))
+            wide.add(den_column(name))
         for alias, slot in (("b", "before"), ("a", "after")):
-            parts += [f"{alias}.{_quote(c)} AS {_c(slot, c)}" for c in columns]
+            parts += [(f"CAST({alias}.{_quote(c)} AS {engine.int_type})" if c in wide else f"{alias}.{_quote(c)}")
+                      + f" AS {_c(slot, c)}" for c in columns]
     facts = list(dict.fromkeys(by_fact(name) for name in by))
     return (f"SELECT {', '.join(parts)} FROM ({engine.outcome_sql(before, decisions, facts, 'before_')}) AS b "
             f"JOIN ({engine.outcome_sql(after, decisions, [], 'after_')}) AS a USING (__row)")

@@ -105,6 +105,7 @@ def rule_column(decision: str) -> str:
 # default, which made compiling a large statute quadratic. A node may appear in several places
 # of the tree; the generator prints it in each.
 
+STATUSES = ("decided", "default", "undecided", "undefined", "conflict")  # what a status column holds
 _TYPES = {name: exp.DataType.build(name) for name in ("DATE", "INT", "BIGINT")}
 
 
@@ -168,6 +169,12 @@ class Builder:
         self.dialect = dialect
         self.int_type = exp.DataType.build("DECIMAL(38, 0)" if dialect == "spark" else "HUGEINT", dialect="duckdb")
         self._integers: dict[int, exp.Expression] = {}
+        # DuckDB: a status is an ENUM of the five statuses, a byte per row where text was a
+        # string each (the status column was a third of the cost of keeping every outcome);
+        # it compares, groups and prints as the text. Spark has no ENUM: text there.
+        self.status_type = exp.DataType.build(
+            "ENUM(" + ", ".join(f"'{s}'" for s in STATUSES) + ")", dialect="duckdb") if dialect == "duckdb" else None
+        self._statuses: dict[str, exp.Expression] = {}
 
     def integer(self, value: int, span: Span | None = None) -> exp.Expression:
         """A 128-bit integer literal; one node per value, shared by every place that prints
@@ -182,9 +189,34 @@ class Builder:
     def as_int(self, e: exp.Expression) -> exp.Expression:
         return _cast(e, self.int_type)
 
+    def status(self, text: str) -> exp.Expression:
+        """One of ``STATUSES`` as the status column holds it; one node per status."""
+        node = self._statuses.get(text)
+        if node is None:
+            literal = exp.Literal.string(text)
+            node = self._statuses[text] = literal if self.status_type is None else _cast(literal, self.status_type)
+        return node
+
+
+def _bool_value(e: exp.Expression) -> bool | None:
+    """True or False for a boolean literal (in parentheses or not), else None."""
+    while isinstance(e, exp.Paren):
+        e = e.this
+    return e.this if isinstance(e, exp.Boolean) else None
+
+
+def _is_null_literal(e: exp.Expression) -> bool:
+    while isinstance(e, exp.Paren):
+        e = e.this
+    return isinstance(e, exp.Null)
+
 
 def b_and(*terms: exp.Expression) -> exp.Expression:
-    terms = tuple(t for t in terms if not (isinstance(t, exp.Boolean) and t.this is True))
+    """``a AND b ...``; TRUE terms dropped, FALSE if a term is FALSE (``NULL AND FALSE`` is
+    FALSE in SQL too)."""
+    if any(_bool_value(t) is False for t in terms):
+        return false()
+    terms = tuple(t for t in terms if _bool_value(t) is not True)
     if not terms:
         return true()
     result = paren(terms[0])
@@ -194,7 +226,10 @@ def b_and(*terms: exp.Expression) -> exp.Expression:
 
 
 def b_or(*terms: exp.Expression) -> exp.Expression:
-    terms = tuple(t for t in terms if not (isinstance(t, exp.Boolean) and t.this is False))
+    """``a OR b ...``; FALSE terms dropped, TRUE if a term is TRUE (``NULL OR TRUE`` is TRUE)."""
+    if any(_bool_value(t) is True for t in terms):
+        return true()
+    terms = tuple(t for t in terms if _bool_value(t) is not False)
     if not terms:
         return false()
     result = paren(terms[0])
@@ -204,11 +239,31 @@ def b_or(*terms: exp.Expression) -> exp.Expression:
 
 
 def b_not(term: exp.Expression) -> exp.Expression:
+    value = _bool_value(term)
+    if value is not None:
+        return false() if value else true()
+    if _is_null_literal(term):
+        return null()
     return exp.Paren(this=exp.Not(this=paren(term)))
 
 
 def is_null(e: exp.Expression) -> exp.Expression:
+    """``e IS NULL``; decided at compile time for a literal (NULL, a boolean, a number or
+    string, a cast of one)."""
+    if _is_null_literal(e):
+        return true()
+    if _bool_value(e) is not None or _is_literal(e):
+        return false()
     return exp.Paren(this=exp.Is(this=paren(e), expression=null()))
+
+
+def or_false(e: exp.Expression) -> exp.Expression:
+    """``COALESCE(e, FALSE)``: whether a condition holds (NULL: it does not)."""
+    if _bool_value(e) is not None:
+        return e
+    if _is_null_literal(e):
+        return false()
+    return exp.Coalesce(this=e, expressions=[false()])
 
 
 def _int_literal(e: exp.Expression) -> int | None:
@@ -267,14 +322,41 @@ def _fold(kind: type[exp.Expression], a: exp.Expression, b: exp.Expression) -> e
 
 
 def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Expression:
+    """``CASE WHEN ... END``; a constant condition decides at compile time (a NULL condition
+    is not taken, as in SQL), and ``CASE WHEN x IS NULL THEN NULL ELSE x END`` is ``x``."""
     kept = []
-    for condition, value in whens:  # a constant condition decides at compile time
-        if isinstance(condition, exp.Boolean):
-            if condition.this is True:
-                return value if not kept else _case(kept, value)
+    for condition, value in whens:
+        constant = _bool_value(condition)
+        if constant is True:
+            return value if not kept else _case(kept, value)
+        if constant is False or _is_null_literal(condition):
             continue
         kept.append((condition, value))
+    if len(kept) == 1 and default is not None and _is_null_literal(kept[0][1]) and _tests_null_of(kept[0][0], default):
+        return default
     return _case(kept, default)
+
+
+def _tested(condition: exp.Expression) -> exp.Expression | None:
+    """The column ``condition`` tests for NULL (``(c IS NULL)``), else None."""
+    while isinstance(condition, exp.Paren):
+        condition = condition.this
+    if isinstance(condition, exp.Is) and isinstance(condition.expression, exp.Null) and isinstance(condition.this, exp.Column):
+        return condition.this
+    return None
+
+
+def _tests_null_of(condition: exp.Expression, e: exp.Expression) -> bool:
+    """Whether ``condition`` is ``e IS NULL`` (``e`` the same node: columns and constants are
+    shared nodes while a query is built)."""
+    while isinstance(condition, exp.Paren):
+        condition = condition.this
+    if not isinstance(condition, exp.Is) or not isinstance(condition.expression, exp.Null):
+        return False
+    tested = condition.this
+    while isinstance(tested, exp.Paren) and tested is not e:
+        tested = tested.this
+    return tested is e
 
 
 def _case(whens: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None) -> exp.Expression:
@@ -392,6 +474,9 @@ class SqlCompiler:
         # Stored values (``v:RULE``, ``default:DECISION``) whose denominator is a constant.
         self.constant_dens: dict[str, int] = {}
         self._read_by: dict[str, list[str]] = {}  # decision -> the decisions it reads (_reads)
+        # Stage columns that are a constant or another column, by name (``ref``).
+        self._known: dict[str, exp.Expression] = {}
+        self._local: set[str] = set()  # the stages' own columns, before the decide stage
 
     # --- the query ---
     def query(self, source: exp.Expression | str, decisions: list[str] | None = None,
@@ -402,6 +487,7 @@ class SqlCompiler:
         common table expressions (two queries in one statement need different ones: Spark
         hoists them into one WITH)."""
         wanted = decisions or [d for d in self.statute.decisions if self.version.has_decision(d)]
+        self._known, self._local = {}, set()
         for name in wanted:
             if not self.version.has_decision(name):
                 raise SqlCompileError(Diagnostic(None, f"decision {name} is not in {self.version.label}"))
@@ -438,7 +524,7 @@ class SqlCompiler:
         bounds = narrowable(tree, self.b.int_type, fact_bounds(self.statute)) if self.dialect == "duckdb" else None
         if bounds is None:
             return print_sql(tree, self.dialect)
-        with in_bigint(tree, self.b.int_type, bounds):
+        with in_bigint(self.b.int_type):
             return print_sql(tree, self.dialect)
 
     @staticmethod
@@ -530,18 +616,20 @@ class SqlCompiler:
         return self.fact_scale.get(name, 2 if self.statute.fact_info(name).type.kind == "money" else 12)
 
     def _small_decimal(self, name: str, scale: int) -> exp.DataType | None:
-        """``DECIMAL(18, scale)`` when the fact's declared range keeps its scaled value under
-        10^17 (the population loader drops rows outside the range), else None. DuckDB
+        """``DECIMAL(18, scale)`` when the fact's declared range keeps the product with 10^scale
+        within it (the population loader drops rows outside the range), else None. DuckDB
         multiplies a DECIMAL(18, s), held in 64 bits, an order of magnitude faster than the
-        population's DECIMAL(38, s) (128 bits); a value outside it is a conversion error in the
-        engine, never a different number."""
+        population's DECIMAL(38, s) (128 bits). The product keeps the scale, so its 64-bit
+        integer is the scaled value times 10^scale: it must stay under 10^18 (the bound was
+        the scaled value under 10^17 before, and amounts from €10^14 overflowed: an error in
+        the engine, never a different number)."""
         if self.dialect != "duckdb":
             return None
         info = self.statute.fact_info(name)
         if info.low is None or info.high is None:
             return None
         largest = max(abs(Fraction(info.low)), abs(Fraction(info.high))) * 10**scale  # type: ignore[arg-type]
-        if largest >= 10**17:
+        if largest * 10**scale >= 10**18:
             return None
         return exp.DataType.build(f"DECIMAL(18, {scale})", dialect="duckdb")
 
@@ -592,7 +680,7 @@ class SqlCompiler:
             if self.statute.decision_info(name).default is not None:
                 stored.append(f"default:{name}")
             for column in stored:
-                n, d = col(column + ":rawnum"), col(column + ":rawden")
+                n, d = self.ref(column + ":rawnum"), self.ref(column + ":rawden")
                 if 0 < self.constant_dens.get(column, 0) <= UNREDUCED_DEN:
                     out += [(column, n), (column + ":den", self.b.integer(self.constant_dens[column]))]
                     continue
@@ -606,7 +694,7 @@ class SqlCompiler:
 
     def _rule_value(self, rule_name: str, rational: bool) -> Val:
         column = f"v:{rule_name}"
-        return Val(col(column), col(column + ":den") if rational else None)
+        return Val(self.ref(column), self.ref(column + ":den") if rational else None)
 
     def _stage_fire(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
         """Whether each rule fires: its condition holds and no rule that overrides it fires."""
@@ -617,7 +705,7 @@ class SqlCompiler:
 
             def fire(rule: str, overriders=overriders, memo=memo) -> exp.Expression:
                 if rule not in memo:
-                    holds = exp.Coalesce(this=col(f"c:{rule}"), expressions=[false()])
+                    holds = or_false(self.ref(f"c:{rule}"))
                     others = [fire(o) for o in overriders[rule]]
                     memo[rule] = b_and(holds, b_not(b_or(*others))) if others else paren(holds)
                 return memo[rule]
@@ -632,18 +720,49 @@ class SqlCompiler:
         for name in level:
             rational = self.statute.decision_info(name).type.is_rational
             rules = self.version.rules_of(name)
-            whens = [(col(f"fire:{r.name}"), self._rule_value(r.name, rational)) for r in rules]
+            whens = [(self.ref(f"fire:{r.name}"), self._rule_value(r.name, rational)) for r in rules]
             out.append((f"chosen:{name}", case(*[(c, v.num) for c, v in whens], default=null())))
             if rational:
                 out.append((f"chosen:{name}:den", case(*[(c, v.den) for c, v in whens], default=null())))
-            out.append((f"condundef:{name}", b_or(*[is_null(col(f"c:{r.name}")) for r in rules])))
-            out.append((f"anyfire:{name}", b_or(*[col(f"fire:{r.name}") for r in rules])))
+            out.append((f"condundef:{name}", b_or(*[is_null(self.ref(f"c:{r.name}")) for r in rules])))
+            out.append((f"anyfire:{name}", b_or(*[self.ref(f"fire:{r.name}") for r in rules])))
         return out
 
     def stages(self) -> tuple:
         """The stages of one level of decisions, each a common table expression."""
-        return (self._stage_raw, self._stage_reduce, self._stage_fire, self._stage_choose, self._stage_judge,
-                self._stage_decide)
+        return tuple(self._remembering(build) for build in (
+            self._stage_raw, self._stage_reduce, self._stage_fire, self._stage_choose, self._stage_judge,
+            self._stage_decide))
+
+    def _remembering(self, build):
+        """``build``, noting the columns it makes that are a constant, a copy of another column
+        of the stages or whether one is NULL, so that the later stages read the constant or
+        the other column (``ref``). Only columns of the stages before the decide stage are
+        read through: they live in the decision's own chain of tables, where a decision's
+        outputs and facts may come from an enclosing kind's table (``ItemSqlCompiler``)."""
+        local = build != self._stage_decide
+
+        def run(level: list[str]) -> list[tuple[str, exp.Expression]]:
+            columns = build(level)
+            for name, expression in columns:
+                if _bool_value(expression) is not None or _is_null_literal(expression) or _is_literal(expression):
+                    self._known[name] = expression
+                elif (isinstance(expression, exp.Column) and expression.name in self._local) or (
+                        (tested := _tested(expression)) is not None and tested.name in self._local):
+                    # a copy, or whether a column is NULL: as cheap to read again as to store
+                    self._known[name] = expression
+                if local:
+                    self._local.add(name)
+            return columns
+        return run
+
+    def ref(self, name: str) -> exp.Expression:
+        """A stage column as the later stages read it: its constant where it is one (a rule
+        without a condition holds: ``TRUE``), the column it copies, else the column itself.
+        The stages fold constants (``b_and``, ``is_null``, ``case``...), so a decision of
+        one rule that always applies computes its status from its value alone. The column
+        is still made (the outputs read the decide stage's columns by name)."""
+        return self._known.get(name) or col(name)
 
     def _stage_judge(self, level: list[str]) -> list[tuple[str, exp.Expression]]:
         """Per decision, the first firing rule, the first firing rule whose value is undefined
@@ -653,14 +772,18 @@ class SqlCompiler:
         for name in level:
             rational = self.statute.decision_info(name).type.is_rational
             rules = self.version.rules_of(name)
-            chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
-            undefined = [(b_and(col(f"fire:{r.name}"), is_null(col(f"v:{r.name}"))), exp.Literal.string(r.name))
+            chosen = Val(self.ref(f"chosen:{name}"), self.ref(f"chosen:{name}:den") if rational else None)
+            undefined = [(b_and(self.ref(f"fire:{r.name}"), is_null(self.ref(f"v:{r.name}"))), exp.Literal.string(r.name))
                          for r in rules]
             # The first rule never disagrees with the chosen value: when it fires, it is chosen.
-            disagree = [(b_and(col(f"fire:{r.name}"), b_not(self._same(self._rule_value(r.name, rational), chosen))),
+            disagree = [(b_and(self.ref(f"fire:{r.name}"),
+                               b_not(self._same(self._rule_value(r.name, rational), chosen))),
                          exp.Literal.string(r.name)) for r in rules[1:]]
-            firing = [(col(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules]
+            firing = [(self.ref(f"fire:{r.name}"), exp.Literal.string(r.name)) for r in rules]
             out.append((f"first:{name}", case(*firing, default=null())))
+            # Whether some firing rule's value is undefined, as a boolean: the status and the
+            # value test it, the reason names the rule.
+            out.append((f"valundef:{name}", b_or(*[condition for condition, _ in undefined])))
             out.append((f"undefrule:{name}", case(*undefined, default=null())))
             out.append((f"disagree:{name}", case(*disagree, default=null())))
         return out
@@ -677,15 +800,15 @@ class SqlCompiler:
         value, then the default, else undecided."""
         info = self.statute.decision_info(name)
         rational = info.type.is_rational
-        chosen = Val(col(f"chosen:{name}"), col(f"chosen:{name}:den") if rational else None)
-        undefined_rule, disagreeing = col(f"undefrule:{name}"), col(f"disagree:{name}")
-        value_undefined = exp.Paren(this=exp.Not(this=is_null(undefined_rule)))
-        disagree = exp.Paren(this=exp.Not(this=is_null(disagreeing)))
-        first_firing = col(f"first:{name}")
-        cond_undef = col(f"condundef:{name}")
-        any_fire = col(f"anyfire:{name}")
+        chosen = Val(self.ref(f"chosen:{name}"), self.ref(f"chosen:{name}:den") if rational else None)
+        undefined_rule, disagreeing = self.ref(f"undefrule:{name}"), self.ref(f"disagree:{name}")
+        value_undefined = self.ref(f"valundef:{name}")
+        disagree = b_not(is_null(disagreeing))
+        first_firing = self.ref(f"first:{name}")
+        cond_undef = self.ref(f"condundef:{name}")
+        any_fire = self.ref(f"anyfire:{name}")
         has_default = info.default is not None
-        default = Val(col(f"default:{name}"), col(f"default:{name}:den") if rational else None)
+        default = Val(self.ref(f"default:{name}"), self.ref(f"default:{name}:den") if rational else None)
         whens = [
             (cond_undef, "undefined"),
             (value_undefined, "undefined"),
@@ -694,7 +817,7 @@ class SqlCompiler:
         ]
         if has_default:
             whens += [(is_null(default.num), "undefined"), (true(), "default")]
-        status = case(*[(c, exp.Literal.string(s)) for c, s in whens], default=exp.Literal.string("undecided"))
+        status = case(*[(c, self.b.status(s)) for c, s in whens], default=self.b.status("undecided"))
         bad = b_or(cond_undef, value_undefined, disagree)
 
         def pick(part_chosen: exp.Expression, part_default: exp.Expression | None) -> exp.Expression:

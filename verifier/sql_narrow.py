@@ -7,8 +7,8 @@ of the facts it reads (the population loader drops rows outside them), by interv
 over the query's own expression tree: the absolute value of ``a + b`` is at most ``|a| + |b|``,
 of ``a * b`` at most ``|a| |b|``, of ``a // b`` (b a non-zero integer) at most ``|a|``, of a
 CASE at most its largest branch, of a column at most its expression's bound. When every
-bound is under 2^62, the query is printed with ``BIGINT`` instead of ``HUGEINT``, and its
-integer output columns are cast back to ``HUGEINT`` (what callers sum and multiply).
+bound is under 2^62, the query is printed with ``BIGINT`` instead of ``HUGEINT``, its integer
+output columns included (callers that multiply them widen them first).
 
 Calendar functions are bounded by DuckDB's DATE itself, a 32-bit day count. The analysis is
 conservative: any node it does not know (a list lambda, a fact without a range, a column of
@@ -46,7 +46,6 @@ class Bounds:
     def __init__(self, int_type: exp.DataType, sources: dict[str, int]) -> None:
         self.int_type = int_type
         self.columns: dict[str, int | None] = dict(sources)
-        self.computed: set[str] = set()
         self.memo: dict[int, int | None] = {}
 
     def define(self, name: str, expression: exp.Expression) -> None:
@@ -56,7 +55,6 @@ class Bounds:
             old = self.columns[name]
             bound = None if old is None or bound is None else max(old, bound)
         self.columns[name] = bound
-        self.computed.add(name)
 
     def of(self, e: exp.Expression) -> int | None:
         key = id(e)
@@ -181,20 +179,14 @@ def narrowable(query: exp.Select, int_type: exp.DataType, sources: dict[str, int
 
 
 @contextlib.contextmanager
-def in_bigint(query: exp.Select, int_type: exp.DataType, bounds: Bounds):
-    """While printing: the shared integer type node reads BIGINT, and each integer output
-    column computed by the query is cast back to HUGEINT under its own name."""
-    outputs = query.expressions
-    wide = exp.DataType.build("HUGEINT", dialect="duckdb")
-    query.set("expressions", [
-        exp.Alias(this=exp.Cast(this=item, to=wide), alias=exp.to_identifier(item.name, quoted=True))
-        if isinstance(item, exp.Column) and item.name in bounds.computed and bounds.columns.get(item.name) is not None
-        else item
-        for item in outputs])
+def in_bigint(int_type: exp.DataType):
+    """While printing: the shared integer type node reads BIGINT. The query's integer outputs
+    are BIGINT too: a caller that multiplies two of them (``impact`` compares fractions
+    crosswise) widens them first; sums widen by themselves (DuckDB's ``sum`` of BIGINT is a
+    HUGEINT). Casting every output back had cost a fifth of keeping every person's outcome."""
     original = int_type.this
     int_type.set("this", exp.DataType.Type.BIGINT)
     try:
         yield
     finally:
         int_type.set("this", original)
-        query.set("expressions", outputs)
