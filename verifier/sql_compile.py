@@ -50,7 +50,7 @@ MAX_INT = 2**127 - 1
 # (``_stage_reduce``): equal values then have equal numerators anyway, and the numbers stay as
 # small as the constant allows (a gcd per row of a million rows cost more than all the rest).
 UNREDUCED_DEN = 10**6
-STATUSES = ("decided", "default", "undecided", "conflict", "undefined")
+STATUSES = ("decided", "default", "undecided", "conflict", "undefined")  # what a status column holds
 EPOCH = "0001-01-01"
 
 
@@ -105,7 +105,6 @@ def rule_column(decision: str) -> str:
 # default, which made compiling a large statute quadratic. A node may appear in several places
 # of the tree; the generator prints it in each.
 
-STATUSES = ("decided", "default", "undecided", "undefined", "conflict")  # what a status column holds
 _TYPES = {name: exp.DataType.build(name) for name in ("DATE", "INT", "BIGINT")}
 
 

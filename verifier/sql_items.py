@@ -232,6 +232,7 @@ class ItemSqlCompiler(SqlCompiler):
         """The SELECT of ``decisions`` (all of ``scope``: the case's, or the kind's decisions
         per item) with the columns of ``SqlCompiler.query``; for a kind, one row per item
         with its keys (``__row``, ``__pos:KIND``...)."""
+        self._known, self._local = {}, set()  # SqlCompiler.ref's memory starts afresh per query
         if scope is None:
             wanted = decisions or [d for d in self.statute.decisions if self.version.has_decision(d)]
         else:
