@@ -568,6 +568,9 @@ def check_rule_structure(
 
     ``unchecked`` names rules that exist but failed to check (their error is reported): an
     exception to one of them is not reported again, as one to an unknown rule."""
+    if not unchecked and _structure_known_sound(statute, rules):
+        return
+    errors_before = len(sink.diagnostics)
     by_name = {rule.name: rule for rule in rules}
     suffix = f" ({context})" if context else ""
     for rule in rules:
@@ -590,7 +593,8 @@ def check_rule_structure(
                     f"'{target}' decides {other.decision}",
                 )
     names = set(by_name)  # once, not per rule: this runs for every consolidated version
-    cycle = _find_cycle({r.name: set(r.exceptions) & names for r in rules})
+    # Only rules with exceptions have edges, and only they can lie on a cycle.
+    cycle = _find_cycle({r.name: set(r.exceptions) & names for r in rules if r.exceptions})
     if cycle:
         sink.error(by_name[cycle[0]].span, "exceptions form a cycle: " + " -> ".join(cycle) + suffix)
     deps = decision_dependencies(statute, rules)
@@ -599,6 +603,29 @@ def check_rule_structure(
         culprit = next((r for r in rules if r.decision == cycle[0]), None)
         span = culprit.span if culprit else statute.decision_info(cycle[0]).span
         sink.error(span, "decisions depend on each other in a cycle: " + " -> ".join(cycle) + suffix)
+    if not unchecked and len(sink.diagnostics) == errors_before:
+        _remember_sound_structure(statute, rules)
+
+
+# The rule lists whose structure was found sound, by the ids of the statute and the rules (weak
+# references confirm that the ids still name those objects). A statute's versions often hold
+# the very same rules (dated parameter values, an indexation): the check of every version at
+# load time then checks each distinct list once. Successes only: a problem is reported with the
+# version it was found in. A few entries: what one load's versions need.
+_SOUND_STRUCTURES: dict[tuple[int, ...], tuple[weakref.ref, tuple[weakref.ref, ...]]] = {}
+_SOUND_STRUCTURES_KEPT = 16
+
+
+def _structure_known_sound(statute: StatuteModel, rules: list[RuleInfo]) -> bool:
+    entry = _SOUND_STRUCTURES.get((id(statute), *map(id, rules)))
+    return (entry is not None and entry[0]() is statute
+            and all(ref() is rule for ref, rule in zip(entry[1], rules, strict=True)))
+
+
+def _remember_sound_structure(statute: StatuteModel, rules: list[RuleInfo]) -> None:
+    if len(_SOUND_STRUCTURES) >= _SOUND_STRUCTURES_KEPT:
+        _SOUND_STRUCTURES.pop(next(iter(_SOUND_STRUCTURES)))
+    _SOUND_STRUCTURES[(id(statute), *map(id, rules))] = (weakref.ref(statute), tuple(map(weakref.ref, rules)))
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:

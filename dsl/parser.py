@@ -17,6 +17,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 
 from lexproof.dsl import ast
 from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
+from lexproof.dsl.direct_parse import direct_parse
 from lexproof.dsl.grammar import GRAMMAR_FILE, lark_parser  # noqa: F401 - re-exported
 from lexproof.dsl.source import SOURCES, Span
 from lexproof.dsl.syntax_errors import syntax_diagnostic
@@ -96,11 +97,22 @@ def _run(text: str, path: str, start: str) -> Any:
     SOURCES.add(path, text)
     _check_bidi_controls(text, path)
     _check_nesting(text, path)
+    builder = ToAst(path)
+    try:
+        # Straight to the AST (dsl/direct_parse.py): a fifth faster than a parse tree and a
+        # pass over it. None: this Lark lacks what that needs; the tree is built below.
+        result = direct_parse(lark_parser(), text, start, builder)
+    except UnexpectedInput:
+        result, builder = None, ToAst(path)  # the tree parser reports the error, below
+    if result is not None:
+        if builder.errors:
+            raise LexproofError(builder.errors)
+        _check_depth(result)
+        return result
     try:
         tree = lark_parser().parse(text, start=start)
     except UnexpectedInput as error:
         raise LexproofError(syntax_diagnostic(error, path, text)) from None
-    builder = ToAst(path)
     # The transformer recurses once per nesting level; long 'implies' or 'if' chains are deep
     # without brackets. Pure-Python recursion is cheap in 3.11, so allow it here and let
     # _check_depth report the expression with its position.
@@ -142,23 +154,45 @@ def _deepest(tree: Any, path: str) -> Span:
 MAX_EXPRESSION_DEPTH = 200
 
 
+_NESTING = (ast.Binary, ast.Unary, ast.InSet, ast.IfThenElse, ast.Call)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # an AST class -> its fields but the span
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        fields = getattr(kind, "__dataclass_fields__", None)
+        names = _CHILD_FIELDS[kind] = tuple(n for n in fields if n != "span") if fields else ()
+    return names
+
+
 def _check_depth(root: object) -> None:
     """Every later pass recurses over expressions; a chain like x + x + ... + x of thousands
-    of terms would exhaust Python's stack there. Reject it here, with its position."""
+    of terms would exhaust Python's stack there. Reject it here, with its position. Only AST
+    nodes and tuples are walked (a tenth of a large statute's parse went to pushing and
+    popping its strings and numbers)."""
     stack: list[tuple[object, int]] = [(root, 0)]
+    push = stack.append
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, (ast.Binary, ast.Unary, ast.InSet, ast.IfThenElse, ast.Call)):
+        if type(node) is tuple:
+            stack.extend((item, depth) for item in node)
+            continue
+        if isinstance(node, _NESTING):
             depth += 1
             if depth > MAX_EXPRESSION_DEPTH:
                 raise LexproofError(Diagnostic(
-                    node.span,
+                    node.span,  # type: ignore[attr-defined]
                     f"expression nested too deeply (more than {MAX_EXPRESSION_DEPTH} levels); split it into decisions",
                 ))
-        if isinstance(node, tuple):
-            stack.extend((child, depth) for child in node)
-        elif hasattr(node, "__dataclass_fields__"):
-            stack.extend((getattr(node, name), depth) for name in node.__dataclass_fields__ if name != "span")
+        for name in _child_fields(type(node)):
+            child = getattr(node, name)
+            if type(child) is tuple:
+                for item in child:
+                    if type(item) is tuple or _child_fields(type(item)):
+                        push((item, depth))
+            elif _child_fields(type(child)):
+                push((child, depth))
 
 
 def parse_text(text: str, path: str = "<input>") -> ast.File:

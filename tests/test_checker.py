@@ -405,6 +405,47 @@ rule c [art. 3] except a: e = true if d
     ]
 
 
+def test_a_cycle_made_by_an_amendment_is_found_after_sound_versions_with_the_same_rules(tmp_path):
+    # Versions with the very same rules (a dated parameter makes them distinct) are checked once
+    # (dsl/checker.py remembers sound rule lists); the amendment's version has other rules and
+    # its cycle is still reported, in its own version.
+    from lexproof.dsl.loader import load
+
+    law = tmp_path / "kring.law"
+    law.write_text("""\
+statute S
+facts F { x: int }
+parameter grens: int [art. 9]
+  = 1 from 2020-01-01
+  = 2 from 2022-01-01
+  = 3 from 2024-01-01
+decision d: bool otherwise false
+decision e: bool otherwise false
+rule a [art. 1]: d = true if x > grens
+rule c [art. 3]: e = true if x > 5
+
+amendment kring "kring" amends S in force 2025-01-01
+  replace rule c [art. 3]: e = true if d
+  replace rule a [art. 1]: d = true if e
+""")
+    with pytest.raises(LexproofError) as raised:
+        load([law])  # the loader consolidates and checks every version
+    assert [d.message for d in raised.value.diagnostics] == ["decisions depend on each other in a cycle: d -> e -> d "
+                     "(in the version of 2025-01-01 after amendment kring)"]
+
+
+def test_sound_rule_lists_are_remembered_by_identity():
+    from lexproof.dsl import checker
+
+    statute, other = check(VALID).statute("S"), check(VALID).statute("S")  # the same text, other objects
+    checker._SOUND_STRUCTURES.clear()
+    rules = list(statute.rules.values())
+    checker.check_rule_structure(statute, rules, checker.DiagnosticSink(), None)
+    assert checker._structure_known_sound(statute, rules)
+    assert not checker._structure_known_sound(statute, rules[:-1])  # another list
+    assert not checker._structure_known_sound(other, list(other.rules.values()))
+
+
 def test_in_set_needs_a_fact_or_decision_on_the_left():
     assert messages("""\
 statute S
