@@ -8,6 +8,7 @@ in-force date; ``before A`` is the same date without A, so that comparing the tw
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 
 from lexproof.dsl import ast, ir
@@ -329,8 +330,24 @@ def version_period(statute: StatuteModel, version: Version) -> tuple[dt.date, dt
     return start, (end - dt.timedelta(days=1)) if end is not None else dt.date.max
 
 
+# statute id -> (a weak reference to it, whether it reads the peildatum): asked by every part of
+# the built-in checks, and the answer needs every expression of the statute.
+_PEILDATUM: dict[int, tuple[weakref.ref, bool]] = {}
+
+
 def reads_peildatum(statute: StatuteModel) -> bool:
-    """Whether any rule, default or table of the statute (in any version) reads the peildatum."""
+    """Whether any rule, default or table of the statute (in any version) reads the peildatum
+    (remembered per statute object: a loaded statute does not change)."""
+    known = _PEILDATUM.get(id(statute))
+    if known is not None and known[0]() is statute:
+        return known[1]
+    answer = _reads_peildatum(statute)
+    key = id(statute)
+    _PEILDATUM[key] = (weakref.ref(statute, lambda _ref, key=key: _PEILDATUM.pop(key, None)), answer)
+    return answer
+
+
+def _reads_peildatum(statute: StatuteModel) -> bool:
     nodes: list[ir.Node] = []
     for rule in _all_rules(statute):
         nodes.append(rule.value)
@@ -343,7 +360,7 @@ def reads_peildatum(statute: StatuteModel) -> bool:
         nodes += [node for row in rows for node in (row.bound, row.value) if node is not None]
     if any(reads_peildatum(used) for used in statute.uses.values()):  # what it reads of them may
         return True
-    return any(isinstance(sub, ir.Peildatum) for node in nodes for sub in ir.walk(node))
+    return any(ir.reads(node).peildatum for node in nodes)
 
 
 def _all_rules(statute: StatuteModel) -> list:

@@ -8,6 +8,7 @@ twice, in ``dsl/evaluator.py`` and ``verifier/encoding.py``, and tested against 
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -182,3 +183,43 @@ def walk(node: Node):
             stack.extend(reversed(current.args))
         elif isinstance(current, TableRef):
             stack.append(current.arg)
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What an expression reads, by name: decisions (of the case or per item), parameters,
+    tables, enum facts (with their enum) and whether it reads the peildatum."""
+
+    decisions: frozenset[str]
+    params: frozenset[str]
+    tables: frozenset[str]
+    enum_facts: frozenset[tuple[str, str]]
+    peildatum: bool
+
+
+_READS: weakref.WeakKeyDictionary[Node, Reads] = weakref.WeakKeyDictionary()
+
+
+def reads(node: Node) -> Reads:
+    """What ``node`` reads (``Reads``), remembered per node object: the passes that need it
+    (every consolidated version's cones, once per part of the built-in checks) would walk the
+    same expressions again and again. Nodes are immutable and compared by identity; an entry
+    goes with its node."""
+    found = _READS.get(node)
+    if found is None:
+        decisions, params, tables, enum_facts = set(), set(), set(), set()
+        peildatum = False
+        for sub in walk(node):
+            if isinstance(sub, (DecisionRef, ItemDecisionRef)):
+                decisions.add(sub.name)
+            elif isinstance(sub, ParamRef):
+                params.add(sub.name)
+            elif isinstance(sub, TableRef):
+                tables.add(sub.name)
+            elif isinstance(sub, (FactRef, ItemFactRef)) and sub.type.kind == "enum":
+                enum_facts.add((sub.name, sub.type.enum or ""))
+            elif isinstance(sub, Peildatum):
+                peildatum = True
+        found = _READS[node] = Reads(frozenset(decisions), frozenset(params), frozenset(tables),
+                                     frozenset(enum_facts), peildatum)
+    return found

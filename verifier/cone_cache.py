@@ -44,7 +44,7 @@ from lexproof.dsl.model import StatuteModel, TableInfo
 from lexproof.verifier.cache import ResultCache, code_fingerprint
 from lexproof.verifier.results import Result
 
-FORMAT = 1
+FORMAT = 2  # 2: the cone's digest is a Merkle hash over the decisions it reads
 
 
 def canonical(value: object) -> str:
@@ -77,6 +77,7 @@ class ConeCache:
         # they are in force in) and per table, computed once. The objects are kept (and compared
         # on lookup), so an id is never mistaken for another object's.
         self._owns: dict[tuple[int, str], tuple[bytes, tuple[str, ...]]] = {}
+        self._cones: dict[tuple[int, str], bytes] = {}  # (version, decision) -> its cone's digest
         self._shapes: dict[tuple, tuple] = {}
         self._tables: dict[int, tuple] = {}
         self._versions: list[Version] = []
@@ -99,16 +100,34 @@ class ConeCache:
         the digests of every decision in its cone, each computed once per version."""
         digest = hashlib.sha256(self._statute_part(statute, version))
         digest.update(json.dumps({"decision": decision, "options": options}, sort_keys=True).encode())
-        seen: set[str] = set()
-        pending = [decision]
-        while pending:
-            name = pending.pop()
-            if name not in seen:
-                seen.add(name)
-                pending.extend(self._own(statute, version, name)[1])
-        for name in sorted(seen):
-            digest.update(name.encode() + b"\0" + self._own(statute, version, name)[0] + b"\0")
+        digest.update(self._cone(statute, version, decision))
         return digest.hexdigest()
+
+    def _cone(self, statute: StatuteModel, version: Version, decision: str) -> bytes:
+        """A digest of the decision's whole cone, Merkle-style: of its own part and the cone
+        digests of the decisions it reads, each computed once per version (hashing every
+        cone's decisions again for every decision was quadratic in the depth of the chains).
+        Decisions do not read each other in a cycle (the checker refuses that)."""
+        cones = self._cones
+        if (id(version), decision) in cones:
+            return cones[(id(version), decision)]
+        stack = [decision]
+        while stack:  # children first, without recursion (chains may be thousands deep)
+            name = stack[-1]
+            if (id(version), name) in cones:  # reached twice while it waited
+                stack.pop()
+                continue
+            own, reads = self._own(statute, version, name)
+            waiting = [other for other in reads if (id(version), other) not in cones]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            stack.pop()
+            digest = hashlib.sha256(name.encode() + b"\0" + own)
+            for other in reads:  # sorted by name
+                digest.update(b"\0" + other.encode() + b"\0" + cones[(id(version), other)])
+            cones[(id(version), name)] = digest.digest()
+        return cones[(id(version), decision)]
 
     def load(self, key: str, statute: StatuteModel) -> list[Result] | None:
         return self.entries.load(key, statute)
@@ -163,11 +182,11 @@ class ConeCache:
         return entry[1]
 
     def _statute_part(self, statute: StatuteModel, version: Version) -> bytes:
-        """What every decision's entry in this version shares (computed once per version)."""
+        """A digest of what every decision's entry in this version shares (once per version)."""
         marker = (id(version), version.label)
         if marker not in self._global:
             self._versions.append(version)
-            self._global[marker] = json.dumps({
+            self._global[marker] = hashlib.sha256(json.dumps({
                 "format": FORMAT, "code": code_fingerprint(), "z3": z3.get_version_string(),
                 "lark": lark.__version__, "python": sys.version, "statute": statute.name,
                 "version": [version.label, version.date.isoformat(), list(version.amendments),
@@ -176,7 +195,7 @@ class ConeCache:
                 "item_facts": [canonical(info) for info in statute.item_facts.values()],
                 "kinds": [canonical(info) for info in statute.kinds.values()],
                 "enums": [[name, list(version.enum_values(name))] for name in statute.enums],
-            }, sort_keys=True).encode()
+            }, sort_keys=True).encode()).digest()  # hashed once: it was hashed for every decision
         return self._global[marker]
 
 
