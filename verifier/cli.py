@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import json
 import math
 import os
 import re
@@ -28,6 +27,7 @@ from lexproof.dsl.values import parse_iso_date
 from lexproof.verifier import api
 from lexproof.verifier.cache import default_cache
 from lexproof.verifier.errors import InternalError
+from lexproof.verifier.json_output import indented_json
 from lexproof.verifier.messages import LANGS, default_lang
 from lexproof.verifier.messages import text as msg
 from lexproof.verifier.render import (
@@ -169,7 +169,7 @@ def json_text(payload: object) -> str:
     \\u escape. ``json.dumps`` escapes C0 controls itself; DEL, C1 controls (U+009B acts as
     CSI on some terminals) and bidirectional overrides it would write raw. They can only occur
     inside strings, where the escape means the same: the data stays exactly what it was."""
-    return _RAW_IN_JSON.sub(_json_escape, json.dumps(payload, indent=2, ensure_ascii=False))
+    return _RAW_IN_JSON.sub(_json_escape, indented_json(payload))
 
 
 def _summary(results: list[Result]) -> dict:

@@ -1,0 +1,69 @@
+"""verifier/json_output.py writes what json.dumps(indent=2, ensure_ascii=False) writes, character
+for character: on generated values (hypothesis), on values json converts or refuses, and on
+the JSON outputs of lexproof itself on the bundled statutes."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lexproof.verifier.json_output import indented_json
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def reference(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text()
+values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=5) | st.tuples(children, children)
+    | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values)
+def test_the_same_text_as_json_dumps(value) -> None:
+    assert indented_json(value) == reference(value)
+
+
+@pytest.mark.parametrize("value", [
+    {1: "a", None: "b", True: "c", 2.5: "d"},  # keys json converts to text
+    [float("nan"), math.inf, -math.inf, -0.0, 1e300, 5e-324],
+    {"nested": [{}, [], {"": [[]]}], "tekst": "één \u202e \x00 \"quote\" \\ \n"},
+    [True, False, None, 0, -1, 10**40],
+])
+def test_values_json_treats_specially(value) -> None:
+    assert indented_json(value) == reference(value)
+
+
+def test_what_json_refuses_is_refused_alike() -> None:
+    from fractions import Fraction
+
+    with pytest.raises(TypeError):
+        indented_json({"a": [Fraction(1, 3)]})
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError):
+        indented_json(loop)
+
+
+def test_lexproofs_own_outputs(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lexproof.verifier.cli import main
+
+    result = CliRunner().invoke(main, ["check", str(ROOT / "statutes" / "lll"), "--no-cache", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    payload = json.loads(result.output)
+    assert len(payload["results"]) > 10
+    assert result.output.rstrip("\n") == reference(payload)
