@@ -72,6 +72,8 @@ class _Without:
 
 def cone_kinds(statute: StatuteModel, version: Version, decision: str) -> list[str]:
     """The kinds of items (outermost) that the decision can read, through the decisions it reads."""
+    if not statute.kinds:  # nothing to find (the walk over the cone was a tenth of a re-check)
+        return []
     seen: set[str] = set()
     kinds: set[str] = set()
     pending = [decision]
