@@ -612,20 +612,32 @@ def check_rule_structure(
 # the very same rules (dated parameter values, an indexation): the check of every version at
 # load time then checks each distinct list once. Successes only: a problem is reported with the
 # version it was found in. A few entries: what one load's versions need.
-_SOUND_STRUCTURES: dict[tuple[int, ...], tuple[weakref.ref, tuple[weakref.ref, ...]]] = {}
+_SOUND_STRUCTURES: dict[tuple[int, ...], tuple[weakref.ref, tuple[weakref.ref, ...], tuple]] = {}
 _SOUND_STRUCTURES_KEPT = 16
+
+
+def _with_defaults(statute: StatuteModel) -> tuple:
+    """The declarations whose defaults ``decision_dependencies`` reads besides the rules: the
+    statute grows after its own check (an amendment's ``add decision d otherwise d + 1``), so a
+    rule list found sound before is sound again only with the very same defaults."""
+    return tuple(info for infos in (statute.decisions, statute.item_decisions)
+                 for info in infos.values() if info.default is not None)
 
 
 def _structure_known_sound(statute: StatuteModel, rules: list[RuleInfo]) -> bool:
     entry = _SOUND_STRUCTURES.get((id(statute), *map(id, rules)))
-    return (entry is not None and entry[0]() is statute
-            and all(ref() is rule for ref, rule in zip(entry[1], rules, strict=True)))
+    if entry is None or entry[0]() is not statute:
+        return False
+    defaults = _with_defaults(statute)
+    return (all(ref() is rule for ref, rule in zip(entry[1], rules, strict=True))
+            and len(entry[2]) == len(defaults) and all(a is b for a, b in zip(entry[2], defaults)))
 
 
 def _remember_sound_structure(statute: StatuteModel, rules: list[RuleInfo]) -> None:
     if len(_SOUND_STRUCTURES) >= _SOUND_STRUCTURES_KEPT:
         _SOUND_STRUCTURES.pop(next(iter(_SOUND_STRUCTURES)))
-    _SOUND_STRUCTURES[(id(statute), *map(id, rules))] = (weakref.ref(statute), tuple(map(weakref.ref, rules)))
+    _SOUND_STRUCTURES[(id(statute), *map(id, rules))] = (
+        weakref.ref(statute), tuple(map(weakref.ref, rules)), _with_defaults(statute))
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:

@@ -535,3 +535,26 @@ def test_diagnostics_are_sorted_by_file_and_position():
     assert positions == [("f0.law", 3, 28), ("f0.law", 4, 22), ("f1.law", 2, 14)]
     rendered = info.value.render()
     assert rendered.index("f0.law:3:28: error:") < rendered.index("f0.law:4:22: error:") < rendered.index("f1.law:2:14")
+
+
+def test_a_self_reading_default_added_by_an_amendment_is_a_cycle_in_every_version(tmp_path):
+    # The statute's own check finds its rules sound before the amendment adds d; the versions
+    # hold the very same rules, but d's default makes a cycle in them: the remembered sound
+    # rule list must not hide it (dsl/checker.py keys it by the defaults too).
+    from lexproof.dsl.loader import load
+
+    law = tmp_path / "zelf.law"
+    law.write_text("""\
+statute S
+facts F { x: int }
+decision a: int otherwise 0
+rule r1 [art. 1]: a = 1 if x > 0
+
+amendment A amends S in force 2025-01-01
+  add decision d: int otherwise d + 1
+""")
+    with pytest.raises(LexproofError) as raised:
+        load([law])
+    messages = [d.message for d in raised.value.diagnostics]
+    assert messages and all(m.startswith("decisions depend on each other in a cycle: d -> d") for m in messages)
+    assert any("after amendment A" in m for m in messages)

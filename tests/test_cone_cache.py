@@ -211,3 +211,18 @@ def test_a_parameter_value_changes_the_keys_of_its_readers_in_its_versions_only(
     law.write_text(TABLED.replace("above: €0", "above: €1"), encoding="utf-8")
     rows = _keys(api.load(law))
     assert {key for key in before if before[key] != rows[key]} == {(label, "d") for label in labels}
+
+
+def test_a_cone_key_of_a_cycle_ends(tmp_path: Path, monkeypatch) -> None:
+    # The checker refuses decisions that read each other in a cycle; should one slip through,
+    # the Merkle digest must not wait forever for a decision that waits for it.
+    law = tmp_path / "s.law"
+    law.write_text(CHAIN, encoding="utf-8")
+    (statute,) = api.load(law).statutes.values()
+    version = distinct_versions(statute, api._date(DAY))[0]
+    cones = _cones(tmp_path / "cones")
+    reads = {"b": ("m",), "m": ("b",), "t": ("m",), "o": ()}
+    monkeypatch.setattr(ConeCache, "_own", lambda self, statute, version, name: (name.encode() * 4, reads[name]))
+    first = cones.key(statute, version, "t", {})
+    assert first == cones.key(statute, version, "t", {})
+    assert cones.key(statute, version, "o", {}) != first

@@ -112,6 +112,7 @@ class ConeCache:
         if (id(version), decision) in cones:
             return cones[(id(version), decision)]
         stack = [decision]
+        expanded: set[str] = set()  # waiting for the decisions they read: those on the path
         while stack:  # children first, without recursion (chains may be thousands deep)
             name = stack[-1]
             if (id(version), name) in cones:  # reached twice while it waited
@@ -120,6 +121,11 @@ class ConeCache:
             own, reads = self._own(statute, version, name)
             waiting = [other for other in reads if (id(version), other) not in cones]
             if waiting:
+                if expanded.intersection(waiting) or name in waiting:
+                    # A cycle, which the checker should have refused: a digest of the whole
+                    # cone, flat (as FORMAT 1 did), rather than waiting forever.
+                    return self._flat_cone(statute, version, decision)
+                expanded.add(name)
                 stack.extend(waiting)
                 continue
             stack.pop()
@@ -128,6 +134,19 @@ class ConeCache:
                 digest.update(b"\0" + other.encode() + b"\0" + cones[(id(version), other)])
             cones[(id(version), name)] = digest.digest()
         return cones[(id(version), decision)]
+
+    def _flat_cone(self, statute: StatuteModel, version: Version, decision: str) -> bytes:
+        seen: set[str] = set()
+        pending = [decision]
+        while pending:
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                pending.extend(self._own(statute, version, name)[1])
+        digest = hashlib.sha256(b"flat\0")
+        for name in sorted(seen):
+            digest.update(name.encode() + b"\0" + self._own(statute, version, name)[0] + b"\0")
+        return digest.digest()
 
     def load(self, key: str, statute: StatuteModel) -> list[Result] | None:
         return self.entries.load(key, statute)
