@@ -84,6 +84,8 @@ def _first(children: list) -> tuple | None:
 
 
 def _last(children: list) -> tuple | None:
+    """(end line, end column) of the last positioned child's container: ``_first`` from the
+    other end (written out twice: this runs for most of the half million reductions)."""
     for child in reversed(children):
         kind = type(child)
         if kind is Reduced:
