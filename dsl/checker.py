@@ -635,7 +635,8 @@ def _structure_known_sound(statute: StatuteModel, rules: list[RuleInfo]) -> bool
 
 def _remember_sound_structure(statute: StatuteModel, rules: list[RuleInfo]) -> None:
     if len(_SOUND_STRUCTURES) >= _SOUND_STRUCTURES_KEPT:
-        _SOUND_STRUCTURES.pop(next(iter(_SOUND_STRUCTURES)))
+        for oldest in list(_SOUND_STRUCTURES)[:1]:  # a copy: the workbench checks in threads
+            _SOUND_STRUCTURES.pop(oldest, None)
     _SOUND_STRUCTURES[(id(statute), *map(id, rules))] = (
         weakref.ref(statute), tuple(map(weakref.ref, rules)), _with_defaults(statute))
 
