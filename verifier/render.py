@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from fractions import Fraction
 
-from rich.console import Console, ConsoleOptions, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -194,14 +194,28 @@ def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str
         console.print(Text(pad + msg("peildatum", lang, dates=", ".join(shown))))
     if statute.kinds and not any(witness.explained(slot, case) for slot, case in witness.outcomes):
         return  # a finding about a decision per item: its outcome is shown per item above
-    console.print(Text(pad + msg("outcome", lang), style="underline"))
+    lines = _Lines()  # printed at once: a case of a large statute explains thousands of decisions
+    lines.print(Text(pad + msg("outcome", lang), style="underline"))
     for (slot, case), outcomes in witness.outcomes.items():
         where = " ".join(part for part in (case and msg("case_named", lang, case=case),
                                            slot and f"{slot} ({version_text(witness.versions[slot], lang)})") if part)
         if where:
-            console.print(Text(pad + "  " + where + ":", style="dim"))
+            lines.print(Text(pad + "  " + where + ":", style="dim"))
         for name in witness.explained(slot, case):
-            print_outcome(console, statute, outcomes[name], indent + 2, lang)
+            print_outcome(lines, statute, outcomes[name], indent + 2, lang)  # type: ignore[arg-type]
+    console.print(Group(*lines.texts))
+
+
+class _Lines:
+    """Collects the lines ``print_outcome`` prints, to print them as one ``Group``: rich's work
+    per ``print`` call (options, the terminal's size, a lock, the write) was half of showing a
+    case of a 10,000-rule statute (14,651 lines); the lines come out the same."""
+
+    def __init__(self) -> None:
+        self.texts: list[Text] = []
+
+    def print(self, text: Text) -> None:
+        self.texts.append(text)
 
 
 def _item_fact_rows(table: Table, witness: Witness, pad: str, lang: str = "en") -> None:
