@@ -20,6 +20,7 @@ from lexproof.dsl import ast, ir
 from lexproof.dsl.check_constants import constant_value  # noqa: F401 - re-exported
 from lexproof.dsl.check_examples import check_example, check_property, range_problem  # noqa: F401 - re-exported
 from lexproof.dsl.diagnostics import DiagnosticSink
+from lexproof.dsl.identity_memo import IdentityMemo
 from lexproof.dsl.ir import BOOL, DATE, INT, MONEY, NUMBER, RATE, Type
 from lexproof.dsl.model import (
     DecisionInfo,
@@ -528,22 +529,19 @@ def _annotation_codes(
     return codes["allow"], codes["expect"]
 
 
-# rule id -> (a weak reference to the rule, the decisions it reads): every consolidated version
-# checks the structure of all its rules again (``version_on``), and walking every rule's IR per
-# version was 0.1 s per version at 10,000 rules. An entry goes when its rule does.
-_RULE_READS: dict[int, tuple[weakref.ref, frozenset[str]]] = {}
+# Per rule object, the decisions it reads: every consolidated version checks the structure of all
+# its rules again (``version_on``), and walking every rule's IR per version was 0.1 s per
+# version at 10,000 rules. An entry goes when its rule does.
+_RULE_READS: IdentityMemo[frozenset[str]] = IdentityMemo()
 
 
 def _reads_of(rule: RuleInfo) -> frozenset[str]:
     """The decisions ``rule``'s value and condition read (remembered per rule object)."""
-    key = id(rule)
-    known = _RULE_READS.get(key)
-    if known is not None and known[0]() is rule:
-        return known[1]
-    reads = frozenset(n.name for node in (rule.value, rule.condition) if node is not None
-                      for n in ir.walk(node) if isinstance(n, _DECISION_REFS))
-    _RULE_READS[key] = (weakref.ref(rule, lambda _ref, key=key: _RULE_READS.pop(key, None)), reads)
-    return reads
+    known = _RULE_READS.get(rule)
+    if known is not None:
+        return known
+    return _RULE_READS.put(rule, frozenset(n.name for node in (rule.value, rule.condition) if node is not None
+                                           for n in ir.walk(node) if isinstance(n, _DECISION_REFS)))
 
 
 def decision_dependencies(statute: StatuteModel, rules: list[RuleInfo]) -> dict[str, set[str]]:

@@ -8,12 +8,12 @@ in-force date; ``before A`` is the same date without A, so that comparing the tw
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from dataclasses import dataclass, field
 
 from lexproof.dsl import ast, ir
 from lexproof.dsl.diagnostics import Diagnostic, DiagnosticSink, LexproofError
 from lexproof.dsl.growth import _bound_values, grown_tables, grows, presence_problems
+from lexproof.dsl.identity_memo import IdentityMemo
 from lexproof.dsl.model import AmendmentInfo, NoValue, ParameterValue, RuleInfo, StatuteModel, TableInfo
 
 
@@ -330,21 +330,16 @@ def version_period(statute: StatuteModel, version: Version) -> tuple[dt.date, dt
     return start, (end - dt.timedelta(days=1)) if end is not None else dt.date.max
 
 
-# statute id -> (a weak reference to it, whether it reads the peildatum): asked by every part of
-# the built-in checks, and the answer needs every expression of the statute.
-_PEILDATUM: dict[int, tuple[weakref.ref, bool]] = {}
+# Per statute object, whether it reads the peildatum: asked by every part of the built-in
+# checks, and the answer needs every expression of the statute.
+_PEILDATUM: IdentityMemo[bool] = IdentityMemo()
 
 
 def reads_peildatum(statute: StatuteModel) -> bool:
     """Whether any rule, default or table of the statute (in any version) reads the peildatum
     (remembered per statute object: a loaded statute does not change)."""
-    known = _PEILDATUM.get(id(statute))
-    if known is not None and known[0]() is statute:
-        return known[1]
-    answer = _reads_peildatum(statute)
-    key = id(statute)
-    _PEILDATUM[key] = (weakref.ref(statute, lambda _ref, key=key: _PEILDATUM.pop(key, None)), answer)
-    return answer
+    known = _PEILDATUM.get(statute)
+    return known if known is not None else _PEILDATUM.put(statute, _reads_peildatum(statute))
 
 
 def _reads_peildatum(statute: StatuteModel) -> bool:

@@ -20,6 +20,7 @@ from lexproof.dsl import ast, ir
 from lexproof.dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
 from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
+from lexproof.dsl.identity_memo import IdentityMemo
 from lexproof.dsl.loader import load as _load
 from lexproof.dsl.model import Program, StatuteModel
 from lexproof.dsl.parser import parse_query, parse_text
@@ -808,7 +809,7 @@ def _decision_of(statute: StatuteModel, version: Version, result: Result) -> str
     return decision if decision in statute.decisions else None
 
 
-_CONE_PARTS: dict[tuple[int, int], ConeParts] = {}  # (statute, version) ids -> parts, while the version lives
+_CONE_PARTS: IdentityMemo[ConeParts] = IdentityMemo()  # per version object, while it lives
 
 
 class ConeParts:
@@ -842,13 +843,10 @@ class ConeParts:
     def of(cls, statute: StatuteModel, version: Version) -> ConeParts:
         """The version's parts, shared by the parts of the built-in checks one process runs
         (the versions are consolidated before the workers start, so they are the same objects)."""
-        key = (id(statute), id(version))
-        known = _CONE_PARTS.get(key)
-        if known is not None and known._version() is version and known._statute() is statute:
+        known = _CONE_PARTS.get(version)
+        if known is not None and known._statute() is statute:
             return known
-        parts = _CONE_PARTS[key] = cls(statute, version)
-        weakref.finalize(version, _CONE_PARTS.pop, key, None)  # the entry goes with the version
-        return parts
+        return _CONE_PARTS.put(version, cls(statute, version))
 
     def _param(self, name: str) -> tuple[str, str]:
         found = self._params.get(name)
@@ -875,8 +873,7 @@ class ConeParts:
         """(params, tables, domains, reads) of a table's rows, the table itself among its tables."""
         found = self._tables.get(name)
         if found is None:
-            table = self.version.table(name)  # with the rows amendments add
-            self._tables[name] = (set(), {(name, id(table))}, set(), set())  # should a table read itself
+            table = self.version.table(name)  # with the rows amendments add (they read no tables)
             params, tables, domains, reads = self._read(list(table.bounds + table.values))
             found = self._tables[name] = (params, tables | {(name, id(table))}, domains, reads)
         return found

@@ -219,16 +219,7 @@ class ConeCache:
 
 
 def _references(nodes: list) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
-    """The decisions (sorted), parameters and tables the IR ``nodes`` read."""
-    reads: set[str] = set()
-    params: set[str] = set()
-    tables: set[str] = set()
-    for node in nodes:
-        for sub in ir.walk(node):
-            if isinstance(sub, (ir.DecisionRef, ir.ItemDecisionRef)):
-                reads.add(sub.name)
-            elif isinstance(sub, ir.ParamRef):
-                params.add(sub.name)
-            elif isinstance(sub, ir.TableRef):
-                tables.add(sub.name)
-    return tuple(sorted(reads)), frozenset(params), frozenset(tables)
+    """The decisions (sorted), parameters and tables the IR ``nodes`` read (``ir.reads``)."""
+    found = [ir.reads(node) for node in nodes]
+    return (tuple(sorted(set().union(*(r.decisions for r in found)))),
+            frozenset().union(*(r.params for r in found)), frozenset().union(*(r.tables for r in found)))
