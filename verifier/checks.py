@@ -55,48 +55,62 @@ class VersionEncoder:
         return self._encoder
 
 
-class _DecisionContext:
-    """A decision of a version, focused: its solver holds the decision's cone only.
+class FocusedOnFirstUse:
+    """A solver focused on part of a version's encoding, built when first asked for: most
+    decisions never need the solver (no pair of rules can clash, and the evaluator's cases show
+    every rule applying and mattering, ``witness_search``), and then their cone is never encoded.
+    Encoding was most of the checks' time on decisions per item with products and roundings
+    (docs/performance.md, "Households"). ``_focus`` encodes and focuses; it returns the solver,
+    the tracking literals and what else the checks read (``_part``)."""
 
-    Built on first use: most decisions never need the solver (no pair of rules can clash, and
-    the evaluator's cases show every rule applying and mattering, ``witness_search``), and then
-    their cone is never encoded. Encoding was most of the checks' time on decisions per item
-    with products and roundings (docs/performance.md, "Households")."""
+    def __init__(self, encoders: VersionEncoder, budget: Budget) -> None:
+        self._encoders, self._budget = encoders, budget
+        self._built: tuple | None = None
 
-    def __init__(self, encoders: VersionEncoder, version: Version, decision: str, budget: Budget) -> None:
-        self.rules: tuple[RuleInfo, ...] = version.rules_of(decision)
-        self._encoders, self._decision, self._budget = encoders, decision, budget
-        self._built: tuple[z3.Solver, z3.ExprRef, z3.ExprRef, list[z3.ExprRef]] | None = None
+    def _focus(self, encoder: Encoder) -> tuple:
+        raise NotImplementedError
 
-    def _build(self) -> tuple[z3.Solver, z3.ExprRef, z3.ExprRef, list[z3.ExprRef]]:
+    def _part(self, index: int):
         if self._built is None:
             encoder = self._encoders.get()
             encoder.sealed = False  # the previous decision's solver is done with
-            value, defined = encoder.focus(self._decision)
-            self._built = (new_solver(encoder, self._budget), value, defined, encoder.assumptions())
-        return self._built
+            extra = self._focus(encoder)
+            self._built = (new_solver(encoder, self._budget), encoder.assumptions(), *extra)
+        return self._built[index]
 
     @property
     def encoder(self) -> Encoder:
-        """The version's encoder, with this decision encoded and focused on."""
-        self._build()
+        """The version's encoder, with this part encoded and focused on."""
+        self._part(0)
         return self._encoders.get()
 
     @property
     def solver(self) -> z3.Solver:
-        return self._build()[0]
-
-    @property
-    def value(self) -> z3.ExprRef:
-        return self._build()[1]
-
-    @property
-    def defined(self) -> z3.ExprRef:
-        return self._build()[2]
+        return self._part(0)
 
     @property
     def trackers(self) -> list[z3.ExprRef]:
-        return self._build()[3]
+        return self._part(1)
+
+
+class _DecisionContext(FocusedOnFirstUse):
+    """A decision of a version, focused: its solver holds the decision's cone only."""
+
+    def __init__(self, encoders: VersionEncoder, version: Version, decision: str, budget: Budget) -> None:
+        super().__init__(encoders, budget)
+        self.rules: tuple[RuleInfo, ...] = version.rules_of(decision)
+        self._decision = decision
+
+    def _focus(self, encoder: Encoder) -> tuple:
+        return encoder.focus(self._decision)  # its value and whether it is defined
+
+    @property
+    def value(self) -> z3.ExprRef:
+        return self._part(2)
+
+    @property
+    def defined(self) -> z3.ExprRef:
+        return self._part(3)
 
 
 @fewer_gc_passes

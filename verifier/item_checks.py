@@ -23,6 +23,7 @@ from lexproof.dsl.values import format_value
 from lexproof.verifier.checks import (
     CODES,
     SEVERITY,
+    FocusedOnFirstUse,
     VersionEncoder,
     _finding,
     _may_clash,
@@ -33,7 +34,7 @@ from lexproof.verifier.checks import (
 from lexproof.verifier.encoding import Encoder, Term
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.results import Result, cite
-from lexproof.verifier.solving import Budget, check, new_solver, readable_model
+from lexproof.verifier.solving import Budget, check, readable_model
 from lexproof.verifier.witness_search import Evidence, gather_items
 
 
@@ -99,49 +100,31 @@ def run_item_checks(statute: StatuteModel, version: Version, budget: Budget, onl
     return results
 
 
-class _Slots:
+class _Slots(FocusedOnFirstUse):
     """A decision per item encoded at every slot of its kind, with its solver: built on first
     use, as a case's decision is (``checks._DecisionContext``). When no pair of its rules can
     clash and the evaluator's cases show every rule applying and mattering, it never is."""
 
     def __init__(self, encoders: VersionEncoder, shared: bool, budget: Budget, name: str,
                  rules: tuple[RuleInfo, ...], contexts: list[items.ItemContext]) -> None:
+        super().__init__(encoders, budget)
         self.name, self.rules, self.contexts = name, rules, contexts
-        self._encoders, self._shared, self._budget = encoders, shared, budget
-        self._built: tuple[z3.Solver, list[Term], dict] | None = None
+        self._shared = shared
 
-    def _build(self) -> tuple[z3.Solver, list[Term], dict]:
-        if self._built is None:
-            encoder = self._encoders.get()
-            encoder.sealed = False  # the previous decision's solver is done with
-            for context in self.contexts:
-                encoder.decision(self.name, context)
-            present = {context: _present(encoder, context) for context in self.contexts}
-            if self._shared:  # the version's encoder: this decision's solver holds its slots' cone
-                encoder.focus_owners([("decision", self.name, context, None) for context in self.contexts]
-                                     + [("count", parent, kind) for context in self.contexts
-                                        for parent, kind in _count_keys(context)])
-            self._built = (new_solver(encoder, self._budget), encoder.assumptions(), present)
-        return self._built
-
-    @property
-    def encoder(self) -> Encoder:
-        """The encoder, with the decision encoded at every slot (and focused on them)."""
-        self._build()
-        return self._encoders.get()
-
-    @property
-    def solver(self) -> z3.Solver:
-        return self._build()[0]
-
-    @property
-    def trackers(self) -> list[Term]:
-        return self._build()[1]
+    def _focus(self, encoder: Encoder) -> tuple:
+        for context in self.contexts:
+            encoder.decision(self.name, context)
+        present = {context: _present(encoder, context) for context in self.contexts}
+        if self._shared:  # the version's encoder: this decision's solver holds its slots' cone
+            encoder.focus_owners([("decision", self.name, context, None) for context in self.contexts]
+                                 + [("count", parent, kind) for context in self.contexts
+                                    for parent, kind in _count_keys(context)])
+        return (present,)
 
     @property
     def present(self) -> dict:
         """Per slot: the term saying it holds an item."""
-        return self._build()[2]
+        return self._part(2)
 
 
 def _dead_item_rules(statute, version, slots: _Slots, applied: set[str]) -> list[Result]:
