@@ -336,11 +336,11 @@ def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression 
     return _case(kept, default)
 
 
-def _tested(condition: exp.Expression) -> exp.Expression | None:
-    """The column ``condition`` tests for NULL (``(c IS NULL)``), else None."""
+def _null_tested(condition: exp.Expression) -> exp.Expression | None:
+    """What ``condition`` tests for NULL (``x`` of ``(x IS NULL)``, as built), else None."""
     while isinstance(condition, exp.Paren):
         condition = condition.this
-    if isinstance(condition, exp.Is) and isinstance(condition.expression, exp.Null) and isinstance(condition.this, exp.Column):
+    if isinstance(condition, exp.Is) and isinstance(condition.expression, exp.Null):
         return condition.this
     return None
 
@@ -348,11 +348,7 @@ def _tested(condition: exp.Expression) -> exp.Expression | None:
 def _tests_null_of(condition: exp.Expression, e: exp.Expression) -> bool:
     """Whether ``condition`` is ``e IS NULL`` (``e`` the same node: columns and constants are
     shared nodes while a query is built)."""
-    while isinstance(condition, exp.Paren):
-        condition = condition.this
-    if not isinstance(condition, exp.Is) or not isinstance(condition.expression, exp.Null):
-        return False
-    tested = condition.this
+    tested = _null_tested(condition)
     while isinstance(tested, exp.Paren) and tested is not e:
         tested = tested.this
     return tested is e
@@ -747,7 +743,7 @@ class SqlCompiler:
                 if _bool_value(expression) is not None or _is_null_literal(expression) or _is_literal(expression):
                     self._known[name] = expression
                 elif (isinstance(expression, exp.Column) and expression.name in self._local) or (
-                        (tested := _tested(expression)) is not None and tested.name in self._local):
+                        isinstance(tested := _null_tested(expression), exp.Column) and tested.name in self._local):
                     # a copy, or whether a column is NULL: as cheap to read again as to store
                     self._known[name] = expression
                 if local:
