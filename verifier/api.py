@@ -902,8 +902,8 @@ def _decision_cone(statute: StatuteModel, version: Version, decision: str,
     """The decision's signature in a version, what its meaning depends on (the rule objects of
     it and of every decision it reads, and the values of the parameters they read, also
     through tables), and the parameters it reads that have no value in the version.
-    ``parts``: the version's ``ConeParts``, shared by the decisions of one run."""
-    parts = parts if parts is not None else ConeParts(statute, version)
+    ``parts``: the version's ``ConeParts`` (default: the ones this process keeps for it)."""
+    parts = parts if parts is not None else ConeParts.of(statute, version)
     seen: set[str] = set()
     pending = [decision]
     rules: list[int] = []
