@@ -34,7 +34,7 @@ from fractions import Fraction
 from lexproof.dsl import ast, diagnostics, ir, model, source
 from lexproof.dsl.source import Span
 
-FORMAT = 1
+FORMAT = 2  # 2: StatuteModel.sound_amendment_sets
 MODULES = (ast, ir, model, source, diagnostics)
 
 _LIST, _TUPLE, _DICT, _FROZENSET, _SET, _FRACTION, _DATE, _SPAN, _REF, _NO_VALUE = range(10)

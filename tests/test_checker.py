@@ -558,3 +558,44 @@ amendment A amends S in force 2025-01-01
     messages = [d.message for d in raised.value.diagnostics]
     assert messages and all(m.startswith("decisions depend on each other in a cycle: d -> d") for m in messages)
     assert any("after amendment A" in m for m in messages)
+
+
+def test_rule_lists_checked_at_load_are_trusted_and_no_others(tmp_path):
+    # A (2025) replaces rule a so that d no longer reads e; B (2026) makes e read d. The load
+    # consolidates before A, with A, with A and B, and each date without its own amendment
+    # (2025 without A, 2026 with A only): all sound. B without A has the cycle d -> e -> d; no
+    # load-time version has those rules, so asking for it must still check and refuse it, also
+    # when the program comes back from the cache of loaded books.
+    from lexproof.dsl.consolidate import version_on
+    from lexproof.dsl.loader import load
+    from lexproof.verifier import api
+    from lexproof.verifier.cache import ResultCache
+    from lexproof.verifier.load_cache import LoadCache
+
+    law = tmp_path / "kring.law"
+    law.write_text("""\
+statute S
+facts F { x: int }
+decision d: bool otherwise false
+decision e: bool otherwise false
+rule a [art. 1]: d = true if e
+rule c [art. 3]: e = true if x > 5
+
+amendment A "A" amends S in force 2025-01-01
+  replace rule a [art. 1]: d = true if x > 1
+
+amendment B "B" amends S in force 2026-01-01
+  replace rule c [art. 3]: e = true if d
+""")
+    fresh = load([law]).statute("S")
+    cache = LoadCache(ResultCache(tmp_path / "cache", tmp_path / "config" / "cache-key"))
+    api.load(law, cache=cache)  # loads and stores
+    cached = api.load(law, cache=cache)
+    assert (cache.misses, cache.hits) == (1, 1), "the second load did not come from the cache"
+    for statute in (fresh, cached.statute("S")):
+        assert statute.sound_amendment_sets == ((), ("A",), ("A", "B"))
+        assert version_on(statute, dt.date(2026, 6, 1)).amendments == ("A", "B")
+        with pytest.raises(LexproofError) as raised:
+            version_on(statute, dt.date(2026, 6, 1), exclude=("A",))
+        assert [d.message for d in raised.value.diagnostics] == [
+            "decisions depend on each other in a cycle: d -> e -> d (in the version of 2026-06-01 after amendment B)"]
