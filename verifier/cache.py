@@ -48,6 +48,7 @@ from lexproof.dsl import ast, items
 from lexproof.dsl.consolidate import Version, version_on
 from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.evaluator import Evaluator
+from lexproof.dsl.identity_memo import IdentityMemo
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.source import SOURCES, Span
 from lexproof.verifier.results import Outcomes, Result, Witness
@@ -236,8 +237,8 @@ def _read_entry(raw: bytes, key: str, secret: bytes, statute: StatuteModel) -> l
         data = json.loads(body)
         if data["format"] != FORMAT or data["key"] != key or not isinstance(data["results"], list):
             return None
-        versions: dict = {}
-        results = [result_from_data(statute, _checked_shape(item), versions) for item in data["results"]]
+        results = [result_from_data(statute, _checked_shape(item), _witness_versions(statute))
+                   for item in data["results"]]
         for result in results:
             result.to_json()  # evaluates the witnesses now: a bad one is a miss, not a crash later
             result.cached = True
@@ -396,6 +397,18 @@ def _witness_to(witness: Witness) -> dict:
     if witness.item is not None:  # a diff of a decision per item: its outcomes are at that item
         data["item"] = witness.item
     return data
+
+
+# The versions cached witnesses are evaluated in, per statute, shared by every entry read while
+# the statute lives: a re-check after one edit reads thousands of entries, and consolidating a
+# 10,000-rule statute per entry with a witness cost 0.6 s (docs/performance.md). A version is
+# the same for the same statute, date and amendments (``version_on`` is deterministic).
+_WITNESS_VERSIONS: IdentityMemo[dict] = IdentityMemo()
+
+
+def _witness_versions(statute: StatuteModel) -> dict:
+    known = _WITNESS_VERSIONS.get(statute)
+    return known if known is not None else _WITNESS_VERSIONS.put(statute, {})
 
 
 def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
