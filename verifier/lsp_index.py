@@ -82,6 +82,24 @@ def token_at(text: str, line: int, column: int) -> Token | None:
     return None
 
 
+_WORD_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def whole_word(text: str, name: str, start: int = 0) -> int:
+    """Where ``name`` first occurs in ``text`` at or after ``start`` as a whole word (no ASCII
+    letter, digit or underscore just before or after it), or -1. What a regular expression with
+    look-arounds finds, without compiling one per name: indexing a 10,000-rule statute compiled
+    15,000 of them, two thirds of the editor's re-analysis after each change."""
+    end = len(name)
+    at = text.find(name, min(start, len(text)))  # a start past the end searches from the end, as re does
+    while at >= 0:
+        if (at == 0 or text[at - 1] not in _WORD_CHARACTERS) and (
+                at + end >= len(text) or text[at + end] not in _WORD_CHARACTERS):
+            return at
+        at = text.find(name, at + 1)
+    return -1
+
+
 class Index:
     """The declarations of some parsed files, by name."""
 
@@ -114,11 +132,10 @@ class Index:
         line, column = span.line - 1, span.column - 1
         if line < 0:
             return None
-        pattern = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])")
         for number in range(line, min(len(lines), line + 5)):
-            match = pattern.search(lines[number], column if number == line else 0)
-            if match:
-                symbol = Symbol(name, kind, path, number, match.start(), match.end(), **extra)
+            start = whole_word(lines[number], name, column if number == line else 0)
+            if start >= 0:
+                symbol = Symbol(name, kind, path, number, start, start + len(name), **extra)
                 self.symbols.setdefault(name, []).append(symbol)
                 return symbol
         return None
