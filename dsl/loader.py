@@ -83,7 +83,7 @@ def _named_refusal(path: Path) -> str | None:
         inside = path.resolve(strict=True).is_relative_to(root)
     except (OSError, RuntimeError):
         return None  # missing or a loop: reported where it is read
-    return None if inside else f"it leads, through a symbolic link, out of '{_display(root)}'"
+    return None if inside else f"it leads, through a symbolic link, out of '{display_path(root)}'"
 
 
 def refusal(target: Path, root: Path) -> str | None:
@@ -98,7 +98,7 @@ def refusal(target: Path, root: Path) -> str | None:
     except (OSError, RuntimeError):  # missing, a dangling or looping link
         return "no such file"
     if not resolved.is_relative_to(root):
-        return f"it lies outside the statute root '{_display(root)}'"
+        return f"it lies outside the statute root '{display_path(root)}'"
     try:
         mode = resolved.stat().st_mode
     except OSError:
@@ -213,7 +213,7 @@ def load(paths: list[str | Path] | str | Path, root: Path | None = None,
         if cache is None or texts:
             return _load(paths, root, texts)
         named = _named(paths, root)
-        inputs = [(str(path), _display(path), str(top)) for path, top in named]
+        inputs = [(str(path), display_path(path), str(top)) for path, top in named]
         found = cache.fetch(inputs)
         if found is not None:
             records, decode = found
@@ -248,10 +248,10 @@ def _records(read: dict[Path, ast.File]) -> list[FileRecord]:
     """What a fresh load read, for :func:`_replay`."""
     records = []
     for path, parsed in read.items():
-        text = SOURCES.text(_display(path))
+        text = SOURCES.text(display_path(path))
         if text is None:
             return []  # not read from disk: nothing to replay
-        records.append(FileRecord(str(path), _display(path), text_digest(text),
+        records.append(FileRecord(str(path), display_path(path), text_digest(text),
                                   tuple(item.path for item in parsed.imports)))
     return records
 
@@ -275,7 +275,7 @@ def _replay(named: list[tuple[Path, Path]], records: list[FileRecord]) -> list[t
             return None
         record = records[position]
         position += 1
-        if record.display != _display(path):
+        if record.display != display_path(path):
             return None
         try:
             text = read_source(record.display)
@@ -309,7 +309,7 @@ def _load(paths: list[str | Path] | str | Path, root: Path | None, texts: dict[P
         if len(seen) >= MAX_FILES:
             raise LexproofError(Diagnostic(Span(str(path), 1, 1, 1, 1), f"more than {MAX_FILES} files", code=FILES))
         try:
-            parsed = parse_text(unsaved[path], _display(path)) if path in unsaved else parse_file(_display(path))
+            parsed = parse_text(unsaved[path], display_path(path)) if path in unsaved else parse_file(display_path(path))
         except LexproofError as error:
             errors.extend(with_code(error.diagnostics, SYNTAX))
             seen[path] = ast.File(str(path), (), ())
@@ -339,8 +339,9 @@ def _load(paths: list[str | Path] | str | Path, root: Path | None, texts: dict[P
     return program
 
 
-def _display(path: Path) -> str:
-    """Paths relative to the working directory read better in diagnostics."""
+def display_path(path: Path) -> str:
+    """The name a loaded file goes by in spans and diagnostics: relative to the working
+    directory when inside it (it reads better), else as given."""
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:

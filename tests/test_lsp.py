@@ -312,3 +312,61 @@ def test_names_from_an_imported_file(tmp_path: Path) -> None:
         assert location == {"uri": (lll / "lll.law").resolve().as_uri(), "range": _range(246, 9, 25)}
     finally:
         client.close()
+
+
+def test_whole_word_finds_what_the_regular_expression_with_look_arounds_finds():
+    # The index once compiled (?<![A-Za-z0-9_])NAME(?![A-Za-z0-9_]) per declaration; the
+    # string search must agree with it everywhere, also on names with regex characters.
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from lexproof.verifier.lsp_index import whole_word
+
+    alphabet = st.sampled_from(list("ab_1 .€(é") + ["ab", "a_b"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(alphabet, max_size=12).map("".join), st.lists(alphabet, max_size=3).map("".join),
+           st.integers(min_value=0, max_value=14))
+    def agrees(text: str, name: str, start: int) -> None:
+        match = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])").search(text, start)
+        assert whole_word(text, name, start) == (match.start() if match else -1)
+
+    agrees()
+    assert whole_word("rule recht_a: recht = true", "recht") == 14  # not inside recht_a
+    assert whole_word("x.recht(", "recht") == 2 and whole_word("precht", "recht") == -1
+
+
+def test_the_server_parses_an_unchanged_import_once_across_changes(tmp_path, monkeypatch):
+    # After every change the server loads the document with its imports and then indexes the
+    # same files; with the parse memo on (as ``serve`` turns it on) an import nobody edits is
+    # parsed once, and the index reads the trees the load made. The index is the same as one
+    # built without the memo.
+    from lexproof.dsl import parser as parser_module
+    from lexproof.verifier import api
+    from lexproof.verifier.lsp import build_index
+
+    (tmp_path / "wet.law").write_text("statute W\nfacts F { x: int }\ndecision d: bool\n"
+                                      "rule r [art. 1]: d = true if x > 1\n", encoding="utf-8")
+    document = tmp_path / "wijziging.law"
+    texts = [f'import "wet.law"\n\namendment A amends W in force 2026-01-01\n'
+             f'  replace rule r [art. 1]: d = true if x > {n}\n' for n in (2, 3)]
+    document.write_text(texts[0], encoding="utf-8")  # the saved text; the buffer is what counts
+    parsed: list[str] = []
+    real_run = parser_module._run
+    monkeypatch.setattr(parser_module, "_run", lambda text, path, start: parsed.append(path) or real_run(text, path, start))
+    monkeypatch.chdir(tmp_path)
+    without = build_index(str(document), texts[0])
+    api.remember_parses(8)
+    try:
+        parsed.clear()
+        for text in texts:  # two changes to the document
+            api.load_document(document, text)
+            index = build_index(str(document), text)
+    finally:
+        api.remember_parses(0)
+    assert sorted(parsed) == ["wet.law", "wijziging.law", "wijziging.law"]
+    assert index is not None and without is not None
+    assert sorted(index.symbols) == sorted(without.symbols)
+    assert [(s.kind, s.line, s.start) for s in index.lookup("r")] == [(s.kind, s.line, s.start) for s in without.lookup("r")]

@@ -604,3 +604,33 @@ def test_regression_sub_with_underscore() -> None:
     """``cite_sub: "sub" (NAME | ARTREF)``: the lexer tries ARTREF first (longer pattern), so
     ``sub b_c`` lexes as ARTREF ``b`` and then fails on ``_c``; ``sub b_c`` parsed before."""
     assert item("statute S rule r [art. 1 sub b_c]: d = 1").citation == C("art", "1", sub="b_c")
+
+
+def test_the_parse_memo_gives_the_same_tree_for_the_same_text_and_name_only(tmp_path):
+    # Off by default (a one-shot command keeps nothing); a host turns it on. A hit is the very
+    # tree of the first parse; another text, another name or a syntax error parses afresh.
+    from lexproof.dsl import parser as parser_module
+    from lexproof.dsl.source import SOURCES
+
+    text = "statute S\nfacts F { x: int }\ndecision d: bool\nrule r [art. 1]: d = true if x > 1\n"
+    assert parser_module.PARSES.limit == 0
+    assert parser_module.parse_text(text, "a.law") is not parser_module.parse_text(text, "a.law")
+    parser_module.remember_parses(2)
+    try:
+        first = parser_module.parse_text(text, "a.law")
+        assert parser_module.parse_text(text, "a.law") is first
+        assert parser_module.parse_text(text, "b.law") is not first  # the name is in every span
+        assert parser_module.parse_text(text + "\n", "a.law") is not first
+        assert parser_module.parse_text(text, "a.law") is not first  # three texts: the oldest went
+        SOURCES.add("a.law", "something else")
+        again = parser_module.parse_text(text, "a.law")
+        assert parser_module.parse_text(text, "a.law") is again
+        assert SOURCES.text("a.law") == text  # a hit registers the text the diagnostics quote
+        broken = text + "rule r2 [art. 2]: d = = true\n"
+        for _ in range(2):
+            with pytest.raises(LexproofError):
+                parser_module.parse_text(broken, "a.law")
+        assert all(key[1] != broken for key in parser_module.PARSES._trees)
+    finally:
+        parser_module.remember_parses(0)
+    assert not parser_module.PARSES._trees

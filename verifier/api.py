@@ -21,9 +21,11 @@ from lexproof.dsl.consolidate import Version, distinct_versions, reads_peildatum
 from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
 from lexproof.dsl.identity_memo import IdentityMemo
+from lexproof.dsl.loader import cyclic_gc_paused, display_path
 from lexproof.dsl.loader import load as _load
 from lexproof.dsl.model import Program, StatuteModel
 from lexproof.dsl.parser import parse_query, parse_text
+from lexproof.dsl.parser import remember_parses as _remember_parses
 from lexproof.dsl.source import SOURCES, Span
 from lexproof.dsl.typing import Lowerer, Scope, TypeFailure
 from lexproof.dsl.values import clip, parse_iso_date, parse_value
@@ -61,7 +63,22 @@ def load_document(path: str | Path, text: str) -> Program:
 
 def parse(text: str, path: str = "<input>") -> ast.File:
     """The syntax tree of one file's text (no imports followed, not checked)."""
-    return parse_text(text, path)
+    with cyclic_gc_paused():  # half the time of a large file's parse went to the collector
+        return parse_text(text, path)
+
+
+def remember_parses(files: int) -> None:
+    """For a long-lived host that loads the same files again and again (the language server):
+    keep the syntax trees of the last ``files`` texts parsed and reuse them for the same text
+    under the same name (``dsl.parser.ParseMemo``). 0 turns it off (the default)."""
+    _remember_parses(files)
+
+
+def parse_as_loaded(text: str, path: str | Path) -> ast.File:
+    """:func:`parse`, with the file named as :func:`load` names it (relative to the working
+    directory when inside it), so that a host which remembers parses (the language server,
+    ``dsl.parser.remember_parses``) gets the tree its last load made of the same text."""
+    return parse(text, display_path(Path(path).resolve()))
 
 
 def format_source(text: str, path: str = "<input>") -> str:
