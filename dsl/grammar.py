@@ -32,7 +32,7 @@ TABLES_FILE = Path(__file__).with_name("grammar_tables.json")
 _OPTIONS: dict[str, Any] = {
     "parser": "lalr",
     "lexer": "contextual",
-    "start": ["start", "query"],
+    "start": ["start", "query", "statute_items", "amendment_items"],
     "propagate_positions": True,
     "maybe_placeholders": False,
 }

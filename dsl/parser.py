@@ -7,7 +7,6 @@ Lark's token names, and carry the position of the offending token.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 from pathlib import Path
@@ -16,77 +15,22 @@ from typing import Any
 from lark.exceptions import UnexpectedInput, VisitError
 
 from lexproof.dsl import ast
-from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
+from lexproof.dsl.diagnostics import Diagnostic, LexproofError
 from lexproof.dsl.direct_parse import direct_parse
 from lexproof.dsl.grammar import GRAMMAR_FILE, lark_parser  # noqa: F401 - re-exported
+from lexproof.dsl.incremental_parse import reparse
 from lexproof.dsl.source import SOURCES, Span
 from lexproof.dsl.syntax_errors import syntax_diagnostic
+from lexproof.dsl.text_limits import (  # noqa: F401 - re-exported
+    MAX_EXPRESSION_DEPTH,
+    MAX_NESTING,
+    check_bidi_controls,
+    check_depth,
+    check_nesting,
+)
 from lexproof.dsl.tree_to_ast import ToAst
 
 MAX_FILE_BYTES = 2_000_000
-MAX_NESTING = 100
-
-
-def _check_nesting(text: str, path: str) -> None:
-    """Reject absurd nesting before the (recursive) tree transformer sees it."""
-    depth = 0
-    line, column = 1, 0
-    in_comment = in_string = escaped = False
-    for index, char in enumerate(text):
-        column += 1
-        if char == "\n":
-            line, column, in_comment, in_string = line + 1, 0, False, False  # texts end at a line
-            continue
-        if in_comment:
-            continue
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            else:
-                in_string = char != '"'
-            continue
-        if char == '"':
-            in_string = True
-        elif char == "-" and text.startswith("--", index):
-            in_comment = True
-        elif char in "({[":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise LexproofError(
-                    Diagnostic(
-                        Span(path, line, column, line, column + 1),
-                        f"brackets nested more than {MAX_NESTING} deep; split the expression "
-                        "into decisions",
-                    )
-                )
-        elif char in ")}]":
-            depth = max(0, depth - 1)
-
-
-# Bidirectional embedding, override and isolate controls (the "Trojan Source" characters,
-# CVE-2021-42574): inside a comment or a string they make an editor or a code review show
-# text in another order than the parser reads it. Refused anywhere, as rustc does.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def _check_bidi_controls(text: str, path: str) -> None:
-    matches = list(_BIDI_CONTROLS.finditer(text))
-    if not matches:
-        return
-    errors = []
-    for match in matches[:MAX_SHOWN]:
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        errors.append(Diagnostic(
-            Span(path, line, column, line, column + 1),
-            f"a bidirectional control character (U+{ord(match.group()):04X}) is not allowed: it can make "
-            "an editor show this text in another order than lexproof reads it; remove it",
-        ))
-    if len(matches) > MAX_SHOWN:
-        errors[-1] = Diagnostic(errors[-1].span, errors[-1].message + f" ({len(matches) - MAX_SHOWN} more in this file)")
-    raise LexproofError(errors)
 
 
 def _run(text: str, path: str, start: str) -> Any:
@@ -95,8 +39,8 @@ def _run(text: str, path: str, start: str) -> Any:
             Diagnostic(Span(path, 1, 1, 1, 2), f"file larger than {MAX_FILE_BYTES} bytes; split it")
         )
     SOURCES.add(path, text)
-    _check_bidi_controls(text, path)
-    _check_nesting(text, path)
+    check_bidi_controls(text, path)
+    check_nesting(text, path)
     builder = ToAst(path)
     try:
         # Straight to the AST (dsl/direct_parse.py): a fifth faster than a parse tree and a
@@ -107,7 +51,7 @@ def _run(text: str, path: str, start: str) -> Any:
     if result is not None:
         if builder.errors:
             raise LexproofError(builder.errors)
-        _check_depth(result)
+        check_depth(result)
         return result
     try:
         tree = lark_parser().parse(text, start=start)
@@ -131,7 +75,7 @@ def _run(text: str, path: str, start: str) -> Any:
         sys.setrecursionlimit(limit)
     if builder.errors:
         raise LexproofError(builder.errors)
-    _check_depth(result)
+    check_depth(result)
     return result
 
 
@@ -151,56 +95,14 @@ def _deepest(tree: Any, path: str) -> Span:
     return best
 
 
-MAX_EXPRESSION_DEPTH = 200
-
-
-_NESTING = (ast.Binary, ast.Unary, ast.InSet, ast.IfThenElse, ast.Call)
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # an AST class -> its fields but the span
-
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    names = _CHILD_FIELDS.get(kind)
-    if names is None:
-        fields = getattr(kind, "__dataclass_fields__", None)
-        names = _CHILD_FIELDS[kind] = tuple(n for n in fields if n != "span") if fields else ()
-    return names
-
-
-def _check_depth(root: object) -> None:
-    """Every later pass recurses over expressions; a chain like x + x + ... + x of thousands
-    of terms would exhaust Python's stack there. Reject it here, with its position. Only AST
-    nodes and tuples are walked (a tenth of a large statute's parse went to pushing and
-    popping its strings and numbers)."""
-    stack: list[tuple[object, int]] = [(root, 0)]
-    push = stack.append
-    while stack:
-        node, depth = stack.pop()
-        if type(node) is tuple:
-            stack.extend((item, depth) for item in node)
-            continue
-        if isinstance(node, _NESTING):
-            depth += 1
-            if depth > MAX_EXPRESSION_DEPTH:
-                raise LexproofError(Diagnostic(
-                    node.span,  # type: ignore[attr-defined]
-                    f"expression nested too deeply (more than {MAX_EXPRESSION_DEPTH} levels); split it into decisions",
-                ))
-        for name in _child_fields(type(node)):
-            child = getattr(node, name)
-            if type(child) is tuple:
-                for item in child:
-                    if type(item) is tuple or _child_fields(type(item)):
-                        push((item, depth))
-            elif _child_fields(type(child)):
-                push((child, depth))
-
-
 class ParseMemo:
     """The syntax trees of the last texts parsed, by file name and text, for a process that
     parses the same files again and again: the language server loads a document with its
     imports after every change and then indexes the same files (at 10,000 rules that was
     three parses of 1.2-2.4 s per keystroke). A tree is immutable, so a text parsed before
-    under the same name gives the very tree it gave then. Off (``limit`` 0) unless a long-lived
+    under the same name gives the very tree it gave then; an edited text is re-parsed from the
+    last tree of the same name where only the items the edit touched are parsed again
+    (``dsl/incremental_parse.py``). Off (``limit`` 0) unless a long-lived
     host turns it on (:func:`remember_parses`): a one-shot command parses each file once, and
     keeping its tree alive would only give the collector more to walk. Bounded in files and in
     characters; only successful parses are kept (a syntax error is reported afresh)."""
@@ -216,6 +118,16 @@ class ParseMemo:
         if tree is not None:
             self._trees[(path, text)] = tree  # now the most recent
         return tree
+
+    def reparsed(self, path: str, text: str) -> ast.File | None:
+        """The tree of ``text`` built from the last tree kept for ``path`` by re-parsing only
+        what the edit touched (``dsl/incremental_parse.py``), or None (then parse it all)."""
+        if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+            return None  # the full parse says so
+        for (kept_path, kept_text), tree in reversed(self._trees.items()):
+            if kept_path == path:
+                return reparse(path, kept_text, tree, text)
+        return None
 
     def put(self, path: str, text: str, tree: ast.File) -> None:
         if self.limit <= 0 or len(text) > self.MAX_CHARACTERS:
@@ -237,10 +149,12 @@ def remember_parses(files: int) -> None:
 
 def parse_text(text: str, path: str = "<input>") -> ast.File:
     """Parse the text of a ``.law`` file. Raises :class:`LexproofError` with positions."""
-    tree = PARSES.get(path, text) if PARSES.limit else None
-    if tree is not None:
-        SOURCES.add(path, text)  # as a parse does: diagnostics quote the file's lines
-        return tree
+    if PARSES.limit:
+        tree = PARSES.get(path, text) or PARSES.reparsed(path, text)
+        if tree is not None:
+            SOURCES.add(path, text)  # as a parse does: diagnostics quote the file's lines
+            PARSES.put(path, text, tree)
+            return tree
     tree = _run(text, path, "start")
     PARSES.put(path, text, tree)
     return tree

@@ -64,6 +64,12 @@ class ToAst(Transformer):
         sections = tuple(c for c in children if isinstance(c, (ast.Statute, ast.Amendment)))
         return ast.File(self.path, imports, sections, span=self._span(meta))
 
+    def statute_items(self, children: list) -> tuple:
+        return tuple(children)
+
+    def amendment_items(self, children: list) -> tuple:
+        return tuple(children)
+
     @v_args(meta=True)
     def query(self, meta: Any, children: list) -> tuple[str | None, ast.Expr]:
         if len(children) == 2:
