@@ -556,7 +556,7 @@ def test_huge_numbers_give_a_diagnostic(number: str) -> None:
 
 
 def test_regression_escaped_quote_confuses_the_nesting_check() -> None:
-    """``_check_nesting`` ends a text at ``\\"``, then counts the text's brackets."""
+    """``check_nesting`` (dsl/text_limits.py) ends a text at ``\\"``, then counts the text's brackets."""
     text = 'statute S "\\"' + "(" * (MAX_NESTING + 1) + '"'
     assert parse_text(text, "q.law").sections[0].title == '"' + "(" * (MAX_NESTING + 1)
 
@@ -634,3 +634,69 @@ def test_the_parse_memo_gives_the_same_tree_for_the_same_text_and_name_only(tmp_
     finally:
         parser_module.remember_parses(0)
     assert not parser_module.PARSES._trees
+
+
+def _nesting_by_character(text: str, limit: int) -> tuple[int, int] | None:
+    """The nesting check as it was written first, a character at a time (the reference):
+    the line and column of the first bracket deeper than ``limit``, or None."""
+    depth, line, column = 0, 1, 0
+    in_comment = in_string = escaped = False
+    for index, char in enumerate(text):
+        column += 1
+        if char == "\n":
+            line, column, in_comment, in_string = line + 1, 0, False, False
+            continue
+        if in_comment:
+            continue
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            else:
+                in_string = char != '"'
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "-" and text.startswith("--", index):
+            in_comment = True
+        elif char in "({[":
+            depth += 1
+            if depth > limit:
+                return line, column
+        elif char in ")}]":
+            depth = max(0, depth - 1)
+    return None
+
+
+def test_the_nesting_check_finds_what_a_character_by_character_scan_finds(monkeypatch) -> None:
+    # check_nesting jumps from mark to mark; strings, escapes (also one left pending at a line's
+    # end), comments and brackets must come out as the scan over every character has them.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from lexproof.dsl import text_limits
+
+    monkeypatch.setattr(text_limits, "MAX_NESTING", 3)
+
+    @settings(max_examples=1500, deadline=None)
+    @given(st.lists(st.sampled_from(list('(({[)]}"\\\n-- ax') + ["--", '\\"', "(((("]), max_size=40).map("".join))
+    def agrees(text: str) -> None:
+        expected = _nesting_by_character(text, 3)
+        try:
+            text_limits.check_nesting(text, "n.law")
+            found = None
+        except LexproofError as raised:
+            span = raised.diagnostics[0].span
+            found = (span.line, span.column)
+        assert found == expected
+
+    agrees()
+    # a backslash at the end of a line escapes the next string's first character, here its
+    # closing quote: the brackets after it are inside a string
+    pending = '"\\\n""(((("'
+    assert _nesting_by_character(pending, 3) is None
+    text_limits.check_nesting(pending, "n.law")
+    assert _nesting_by_character('"a"((((', 3) == (1, 7)  # the same without the escape
+    with pytest.raises(LexproofError):
+        text_limits.check_nesting('"a"((((', "n.law")
