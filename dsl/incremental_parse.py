@@ -12,8 +12,9 @@ the edit added or removed. The result is the tree a full parse gives, spans incl
 the repository).
 
 It declines (returns None, and the caller parses the whole text) whenever it cannot be sure:
-an edit in a section's header, across sections or before the first item; an item after the
-re-parsed ones that starts on the line where they end; a re-parsed region that does not parse
+an edit in a section's header, across sections or before the first item, or on the line where
+the next section's header starts; an item after the re-parsed ones that starts on the line
+where they end; a text over the size limit; a re-parsed region that does not parse
 or that the tree builder or the depth and nesting limits object to (the full parse then
 reports the error with its own message); a section or file whose span does not end where its
 last part ends.
@@ -32,7 +33,7 @@ from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.direct_parse import direct_parse
 from lexproof.dsl.grammar import lark_parser
 from lexproof.dsl.source import Span
-from lexproof.dsl.text_limits import check_bidi_controls, check_depth, check_nesting
+from lexproof.dsl.text_limits import MAX_FILE_BYTES, check_bidi_controls, check_depth, check_nesting
 from lexproof.dsl.tree_to_ast import ToAst
 
 
@@ -42,6 +43,8 @@ def reparse(path: str, old_text: str, old_tree: ast.File, new_text: str) -> ast.
     cannot be done safely (see the module docstring)."""
     if new_text == old_text:
         return old_tree
+    if len(new_text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+        return None  # the full parse refuses it, in its own words
     prefix = _common_prefix(old_text, new_text)
     suffix = _common_suffix(old_text, new_text, prefix)
     change_start, change_end = prefix, len(old_text) - suffix  # in the old text
@@ -63,8 +66,11 @@ def reparse(path: str, old_text: str, old_tree: ast.File, new_text: str) -> ast.
                       if number + 1 < len(sections) else len(old_text))
         if change_start < first or change_end > next_start:
             continue  # not (only) within this section's items
-        if change_end == next_start and number + 1 < len(sections):
-            return None  # the edit touches the next section's header
+        if number + 1 < len(sections) and "\n" not in old_text[change_end:next_start]:
+            # The next section's header is on the line the edit ends on (or the edit touches
+            # it): a token or comment the edit makes could run into it, and its columns could
+            # move; only whole lines are moved safely.
+            return None
         return _reparse_section(path, old_text, old_tree, new_text, number, change_start, change_end,
                                 next_start, offset, line_of)
     return None

@@ -23,14 +23,13 @@ from lexproof.dsl.source import SOURCES, Span
 from lexproof.dsl.syntax_errors import syntax_diagnostic
 from lexproof.dsl.text_limits import (  # noqa: F401 - re-exported
     MAX_EXPRESSION_DEPTH,
+    MAX_FILE_BYTES,
     MAX_NESTING,
     check_bidi_controls,
     check_depth,
     check_nesting,
 )
 from lexproof.dsl.tree_to_ast import ToAst
-
-MAX_FILE_BYTES = 2_000_000
 
 
 def _run(text: str, path: str, start: str) -> Any:
@@ -122,8 +121,6 @@ class ParseMemo:
     def reparsed(self, path: str, text: str) -> ast.File | None:
         """The tree of ``text`` built from the last tree kept for ``path`` by re-parsing only
         what the edit touched (``dsl/incremental_parse.py``), or None (then parse it all)."""
-        if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
-            return None  # the full parse says so
         for (kept_path, kept_text), tree in reversed(self._trees.items()):
             if kept_path == path:
                 return reparse(path, kept_text, tree, text)

@@ -11,6 +11,7 @@ from lexproof.dsl import ast
 from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from lexproof.dsl.source import Span
 
+MAX_FILE_BYTES = 2_000_000  # a statute file larger than this is refused before it is parsed
 MAX_NESTING = 100
 
 

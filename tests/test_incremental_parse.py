@@ -164,3 +164,32 @@ def test_the_parse_memo_re_parses_an_edited_text_from_the_last_tree_of_that_file
     finally:
         parser_module.remember_parses(0)
     assert difference(parse_text(edited_text, "s.law"), got) is None
+
+
+HEAD = "statute S\nfacts F { x: int }\ndecision d: int otherwise 0\n"
+
+
+@pytest.mark.parametrize(("old_text", "new_text"), [
+    # found by a review: the next section's header on the line the edit ends on. Its columns
+    # move with the edit ...
+    ("statute S\nuses A statute T uses B\n", "statute S\nuses AB statute T uses B\n"),
+    # ... a token the edit makes runs into it (the full parse refuses the text) ...
+    (HEAD + "rule r [art. 1]: d = 100amendment A amends S in force 2020-01-01\n",
+     HEAD + "rule r [art. 1]: d = a00amendment A amends S in force 2020-01-01\n"),
+    # ... or a comment the edit opens swallows it (the example joins statute S)
+    (HEAD + 'rule r [art. 1]: d = x   amendment A amends S in force 2020-01-01\nexample "e" { x = 1 } expect d = 1\n',
+     HEAD + 'rule r [art. 1]: d = x -- amendment A amends S in force 2020-01-01\nexample "e" { x = 1 } expect d = 1\n'),
+])
+def test_an_edit_on_the_line_of_the_next_sections_header_is_parsed_whole(old_text: str, new_text: str) -> None:
+    old_tree = full_parse(old_text)
+    assert old_tree is not None
+    got = reparse("f.law", old_text, old_tree, new_text)
+    expected = full_parse(new_text)
+    assert got is None or (expected is not None and difference(expected, got) is None)
+    assert got is None  # declined: only whole lines are moved
+
+
+def test_a_text_over_the_size_limit_is_left_to_the_full_parse() -> None:
+    tree = full_parse(STATUTE)
+    huge = STATUTE.replace("rule r1", "rule r1" + "x" * parser_module.MAX_FILE_BYTES)
+    assert reparse("f.law", STATUTE, tree, huge) is None
