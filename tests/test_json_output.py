@@ -67,3 +67,21 @@ def test_lexproofs_own_outputs(tmp_path: Path) -> None:
     payload = json.loads(result.output)
     assert len(payload["results"]) > 10
     assert result.output.rstrip("\n") == reference(payload)
+
+
+def test_json_text_escapes_exactly_the_raw_controls_and_format_characters() -> None:
+    # json_text looks only at characters beyond printable ASCII; it must give what escaping
+    # the whole class over the whole text gives (the first way it was written).
+    from lexproof.verifier.cli import _RAW_IN_JSON, _json_escape, json_text
+
+    special = ["\x7f", "\x9b", "\u00ad", "\u061c", "\u202e", "\u2066", "\ufeff", "\U000e0001", "\U0001d173"]
+    plain = ["a", "~", " ", "€", "é", "°", "\n", "\"", "\\", "\x00", "\U0001f600"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.lists(st.sampled_from(special + plain), max_size=12).map("".join), max_size=4))
+    def agrees(texts: list[str]) -> None:
+        payload = {"teksten": texts, "€": texts[:1]}
+        assert json_text(payload) == _RAW_IN_JSON.sub(_json_escape, indented_json(payload))
+
+    agrees()
+    assert json_text({"t": "a\u202eb\x9b€"}) == '{\n  "t": "a\\u202eb\\u009b€"\n}'
