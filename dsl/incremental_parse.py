@@ -91,10 +91,11 @@ def _reparse_section(path, old_text, old_tree, new_text, number, change_start, c
     # the items after the re-parsed ones must start on a later line than those end
     while high < len(items) and items[high].span.line <= line_of(ends[high - 1]):
         high += 1
+    last_old = items[-1].span
+    if (section.span.end_line, section.span.end_column) != (last_old.end_line, last_old.end_column):
+        return None  # the section's span is not its last item's end: nothing here to move it by
     window_start = begins[low]
-    window_end = ends[high - 1] if high < len(items) else next_start
-    if high == len(items) and number + 1 < len(old_tree.sections):
-        window_end = next_start
+    window_end = ends[high - 1] if high < len(items) else next_start  # the last: up to what follows
     growth = len(new_text) - len(old_text)
     if window_end < change_end:
         return None
@@ -110,17 +111,12 @@ def _reparse_section(path, old_text, old_tree, new_text, number, change_start, c
         # The last item re-parsed is the unchanged one after the edit, where it was (moved by
         # the lines added): then it ends before the next item as it did in the last parse,
         # which decided there that the next item's first word starts a new item.
-        neighbour, last = items[high - 1].span, new_items[-1].span
-        if (last.line, last.column, last.end_line, last.end_column) != (
+        neighbour, reparsed = items[high - 1].span, new_items[-1].span
+        if (reparsed.line, reparsed.column, reparsed.end_line, reparsed.end_column) != (
                 neighbour.line + lines, neighbour.column, neighbour.end_line + lines, neighbour.end_column):
             return None
     after = tuple(_moved(item, lines) for item in items[high:])
     all_items = items[:low] + new_items + after
-    if not all_items:
-        return None
-    last_old = items[-1].span
-    if (section.span.end_line, section.span.end_column) != (last_old.end_line, last_old.end_column):
-        return None
     new_section = dataclasses.replace(section, items=all_items, span=section.span.to(all_items[-1].span))
     later = tuple(_moved(other, lines) for other in old_tree.sections[number + 1:])
     sections = old_tree.sections[:number] + (new_section,) + later
