@@ -49,21 +49,13 @@ def reparse(path: str, old_text: str, old_tree: ast.File, new_text: str) -> ast.
     suffix = _common_suffix(old_text, new_text, prefix)
     change_start, change_end = prefix, len(old_text) - suffix  # in the old text
     starts = _line_starts(old_text)
-
-    def offset(line: int, column: int) -> int:
-        return starts[line - 1] + column - 1
-
-    def line_of(position: int) -> int:
-        return _line_of(starts, position)
-
     sections = old_tree.sections
     for number, section in enumerate(sections):
         items = section.items
         if not items:
             continue
-        first = offset(items[0].span.line, items[0].span.column)
-        next_start = (offset(sections[number + 1].span.line, sections[number + 1].span.column)
-                      if number + 1 < len(sections) else len(old_text))
+        first = _start(starts, items[0].span)
+        next_start = _start(starts, sections[number + 1].span) if number + 1 < len(sections) else len(old_text)
         if change_start < first or change_end > next_start:
             continue  # not (only) within this section's items
         if number + 1 < len(sections) and "\n" not in old_text[change_end:next_start]:
@@ -72,16 +64,18 @@ def reparse(path: str, old_text: str, old_tree: ast.File, new_text: str) -> ast.
             # move; only whole lines are moved safely.
             return None
         return _reparse_section(path, old_text, old_tree, new_text, number, change_start, change_end,
-                                next_start, offset, line_of)
+                                next_start, starts)
     return None
 
 
-def _reparse_section(path, old_text, old_tree, new_text, number, change_start, change_end, next_start,
-                     offset, line_of) -> ast.File | None:
+def _reparse_section(path: str, old_text: str, old_tree: ast.File, new_text: str, number: int,
+                     change_start: int, change_end: int, next_start: int, starts: list[int]) -> ast.File | None:
+    """``reparse`` for an edit within the items of section ``number`` (offsets in the old text;
+    ``starts``: where its lines start)."""
     section = old_tree.sections[number]
     items = section.items
-    ends = [offset(item.span.end_line, item.span.end_column) for item in items]
-    begins = [offset(item.span.line, item.span.column) for item in items]
+    ends = [starts[item.span.end_line - 1] + item.span.end_column - 1 for item in items]
+    begins = [_start(starts, item.span) for item in items]
     touched = [k for k in range(len(items)) if ends[k] >= change_start and begins[k] <= change_end]
     if touched:
         first, last = touched[0], touched[-1]
@@ -89,7 +83,7 @@ def _reparse_section(path, old_text, old_tree, new_text, number, change_start, c
         first = last = max(k for k in range(len(items)) if begins[k] <= change_start)
     low, high = max(0, first - 1), min(len(items), last + 2)  # items[low:high]: one more on each side
     # the items after the re-parsed ones must start on a later line than those end
-    while high < len(items) and items[high].span.line <= line_of(ends[high - 1]):
+    while high < len(items) and items[high].span.line <= bisect.bisect_right(starts, ends[high - 1]):
         high += 1
     last_old = items[-1].span
     if (section.span.end_line, section.span.end_column) != (last_old.end_line, last_old.end_column):
@@ -205,6 +199,6 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _line_of(starts: list[int], position: int) -> int:
-    """The 1-based line of an offset."""
-    return bisect.bisect_right(starts, position)
+def _start(starts: list[int], span: Span) -> int:
+    """The offset where ``span`` starts, given where each line starts."""
+    return starts[span.line - 1] + span.column - 1

@@ -45,7 +45,9 @@ from lexproof.verifier.workers import Progress, Task, run_tasks
 __all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check", "query", "diff", "read_case",
            "EvaluationResult",
            # for interfaces that run items one at a time (the pytest plugin) or check options
-           "example_results", "property_result", "statute_findings", "inconclusive", "timeout_problem"]
+           "example_results", "property_result", "statute_findings", "inconclusive", "timeout_problem",
+           # for long-lived hosts (the language server): parse memo, the loader's names, the collector
+           "remember_parses", "parse_as_loaded", "cyclic_gc_paused"]
 
 
 def load(*paths: str | Path, cache: LoadCache | None = None) -> Program:

@@ -10,7 +10,6 @@ finds names with :mod:`lexproof.verifier.lsp_index`.
 
 from __future__ import annotations
 
-import gc
 import re
 from pathlib import Path
 
@@ -157,13 +156,8 @@ def build_index(path: str, text: str) -> Index | None:
     with the cyclic collector paused as the load pauses it: indexing a 10,000-rule statute
     made tens of thousands of objects that all stay alive, and collections walking them
     took up to a second."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with api.cyclic_gc_paused():
         return _build_index(path, text)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build_index(path: str, text: str) -> Index | None:
