@@ -44,12 +44,18 @@ amendment A amends S in force 2027-01-01
 """
 
 
-def _book(tmp_path: Path, rules: int = 150):
+def _book_module():
+    """benchmarks/book.py (benchmarks/ is not a package)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import book
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
+    return book
+
+
+def _book(tmp_path: Path, rules: int = 150):
+    book = _book_module()
     book.write_book(rules, tmp_path, defects=0.4)
     return api.load(*(tmp_path / name for name in book.BOOK_FILES))
 
@@ -226,3 +232,45 @@ def test_a_cone_key_of_a_cycle_ends(tmp_path: Path, monkeypatch) -> None:
     first = cones.key(statute, version, "t", {})
     assert first == cones.key(statute, version, "t", {})
     assert cones.key(statute, version, "o", {}) != first
+
+
+# One decision reads two tables: a set of names, whose order follows string hashing.
+TWO_TABLES = """
+statute S
+facts F { x: money  y: money }
+table laag [bijlage 1]: money -> money { up to €100: €1  above: €2 }
+table hoog [bijlage 2]: money -> money { up to €500: €3  above: €4 }
+decision bedrag: money [art. 1] otherwise €0
+decision totaal: money [art. 2] otherwise €0
+rule bedrag1 [art. 1]: bedrag = laag(x) + hoog(y) if x > €10
+rule totaal1 [art. 2]: totaal = bedrag + €1 if y > €20
+"""
+
+_KEYS_OF = """
+import hashlib, json, sys
+sys.path.insert(0, {tests!r})
+import test_cone_cache as t
+from lexproof.verifier import api
+print(json.dumps(sorted(t._keys(api.load(*sys.argv[1:])).items())))
+"""
+
+
+def test_cone_keys_are_the_same_in_every_process(tmp_path: Path) -> None:
+    """A key made of a set in its iteration order differs per process (string hashing is
+    seeded per process): every run then misses the entries of another. Both statutes have
+    decisions that read two tables (as did a tenth of the 10,000-rule book's cones)."""
+    import os
+    import subprocess
+
+    (tmp_path / "two.law").write_text(TWO_TABLES, encoding="utf-8")
+    _book(tmp_path / "book", rules=150)
+    runs = {}
+    for files in ([tmp_path / "two.law"], [tmp_path / "book" / name for name in _book_module().BOOK_FILES]):
+        for seed in ("1", "2", "3", "4"):
+            done = subprocess.run([sys.executable, "-c", _KEYS_OF.format(tests=str(ROOT / "tests")), *map(str, files)],
+                                  capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+            assert done.returncode == 0, done.stderr
+            runs.setdefault(str(files[0]), set()).add(done.stdout)
+    assert all(len(outputs) == 1 for outputs in runs.values()), "a cone key differs between processes"
+    keys = json.loads(next(iter(runs[str(tmp_path / "two.law")])))
+    assert len(keys) == 2 and len({key for _, key in keys}) == 2  # bedrag and totaal, both keyed

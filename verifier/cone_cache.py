@@ -161,18 +161,22 @@ class ConeCache:
         marker = (id(version), name)
         if marker not in self._owns:
             text, reads, params, tables = self._shape(statute, version, name)
-            parts = [text]
             seen_tables: set[str] = set()
             pending = list(tables)
             while pending:  # a table's rows may read parameters and tables
                 table_name = pending.pop()
-                if table_name in seen_tables:
-                    continue
-                seen_tables.add(table_name)
-                table_text, table_params, table_tables = self._table(version.table(table_name))
+                if table_name not in seen_tables:
+                    seen_tables.add(table_name)
+                    pending.extend(self._table(version.table(table_name))[2])
+            parts = [text]
+            # In name order: ``tables`` is a set, whose order follows string hashing, which
+            # differs per process. In the order met, a decision reading two tables had another
+            # key in every other run (and so had every decision reading it): a random tenth of
+            # the book was re-checked after each edit.
+            for table_name in sorted(seen_tables):
+                table_text, table_params, _ = self._table(version.table(table_name))
                 parts.append(f"table {table_name}: {table_text}")
                 params = params | table_params
-                pending.extend(table_tables)
             parts += [f"parameter {param}: {version.parameters.get(param)!r}" for param in sorted(params)]
             self._owns[marker] = (hashlib.sha256("\n".join(parts).encode()).digest(), reads)
         return self._owns[marker]
