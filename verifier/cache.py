@@ -112,6 +112,38 @@ class ResultCache:
         self.rejected = 0  # entries present but damaged or not authenticated
         self.problem: str | None = None  # why the cache is not used (an untrustworthy key file)
         self._secret: bytes | None = None
+        self._bodies: dict[str, str] | None = None  # ``remember``: authenticated bodies by key
+        self._limit = 0
+        self._folders: dict[str, ResultCache] = {}
+
+    def folder(self, name: str) -> ResultCache:
+        """The cache in the folder ``name`` of this one, under the same key file: the same object
+        each time it is asked for, so that what it remembers lasts as long as this cache."""
+        if name not in self._folders:
+            self._folders[name] = ResultCache(self.directory / name, self.key_file)
+            if self._bodies is not None:
+                self._folders[name].remember(self._limit)
+        return self._folders[name]
+
+    def remember(self, entries: int) -> None:
+        """For a process that checks the same files again and again (``lexproof check --watch``):
+        keep the bodies of the last ``entries`` entries read or written here (and in its
+        folders), so that the next run rebuilds their results without reading, authenticating
+        and parsing the file again; a re-check of the 10,000-rule book reads 12,000 of them.
+        Only bodies whose HMAC verified (or that this process wrote) are kept; the results are
+        built afresh from a body on every hit, as from the file."""
+        self._bodies, self._limit = ({} if self._bodies is None else self._bodies), entries
+        for folder in self._folders.values():
+            folder.remember(entries)
+
+    def _keep(self, key: str, body: str) -> None:
+        bodies = self._bodies
+        if bodies is None or self._limit <= 0:
+            return
+        bodies.pop(key, None)
+        bodies[key] = body  # the newest last; the oldest go first
+        while len(bodies) > self._limit:
+            del bodies[next(iter(bodies))]
 
     def secret(self) -> bytes | None:
         """The HMAC key, read (or created) on first use; None, with ``problem`` set, when the
@@ -145,16 +177,24 @@ class ResultCache:
         secret = self.secret()
         if secret is None:
             return None
+        body = self._bodies.get(key) if self._bodies is not None else None
+        if body is not None:
+            results = _results_of(body, key, statute)
+            if results is not None:
+                self.hits += 1
+                return results
         try:
             raw = _read_regular(self.directory / f"{key}.json", MAX_ENTRY_BYTES)
         except FileNotFoundError:
             self.misses += 1
             return None
-        results = _read_entry(raw, key, secret, statute) if raw is not None else None
+        body = _authenticated_body(raw, key, secret) if raw is not None else None
+        results = _results_of(body, key, statute) if body is not None else None
         if results is None:
             self.misses += 1
             self.rejected += 1
             return None
+        self._keep(key, body)  # type: ignore[arg-type]
         self.hits += 1
         return results
 
@@ -175,6 +215,7 @@ class ResultCache:
             os.replace(temporary, self.directory / f"{key}.json")
         except OSError:
             return
+        self._keep(key, body)
 
 
 def _create_gitignore(path: Path) -> None:
@@ -225,15 +266,23 @@ def _mac(secret: bytes, key: str, body: str) -> str:
     return hmac.new(secret, key.encode() + b"\0" + body.encode(), hashlib.sha256).hexdigest()
 
 
-def _read_entry(raw: bytes, key: str, secret: bytes, statute: StatuteModel) -> list[Result] | None:
-    """The results of an entry whose HMAC verifies and which reads back whole; None otherwise."""
+def _authenticated_body(raw: bytes, key: str, secret: bytes) -> str | None:
+    """The body of an entry whose HMAC (over ``key`` and the body) verifies; None otherwise."""
     try:
         envelope = json.loads(raw)
         mac, body = envelope["mac"], envelope["body"]
-        if not isinstance(mac, str) or not isinstance(body, str):
-            return None
-        if not hmac.compare_digest(mac.encode(), _mac(secret, key, body).encode()):
-            return None
+    except _MALFORMED:
+        return None
+    if not isinstance(mac, str) or not isinstance(body, str):
+        return None
+    if not hmac.compare_digest(mac.encode(), _mac(secret, key, body).encode()):
+        return None
+    return body
+
+
+def _results_of(body: str, key: str, statute: StatuteModel) -> list[Result] | None:
+    """The results of an authenticated body, if it reads back whole; None otherwise."""
+    try:
         data = json.loads(body)
         if data["format"] != FORMAT or data["key"] != key or not isinstance(data["results"], list):
             return None
@@ -245,6 +294,12 @@ def _read_entry(raw: bytes, key: str, secret: bytes, statute: StatuteModel) -> l
     except _MALFORMED:
         return None
     return results
+
+
+def _read_entry(raw: bytes, key: str, secret: bytes, statute: StatuteModel) -> list[Result] | None:
+    """The results of an entry whose HMAC verifies and which reads back whole; None otherwise."""
+    body = _authenticated_body(raw, key, secret)
+    return _results_of(body, key, statute) if body is not None else None
 
 
 _TEXT_FIELDS = ("kind", "name", "status", "message")

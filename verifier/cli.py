@@ -353,21 +353,26 @@ JOBS = once_option("-j", "--jobs", type=click.IntRange(0, 512), default=0, show_
               help="check every statute afresh (default: reuse authenticated results of unchanged statutes "
                    "from ~/.cache/lexproof or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
 @JOBS
+@click.option("--watch", is_flag=True,
+              help="check, then check again whenever a file changes, in one process that keeps what did not "
+                   "change (human report only; Ctrl-C stops)")
 def check_command(paths, date, timeout, only, no_builtin, emit_example, output_format, verbose, quiet, lang,
-                  no_cache, jobs) -> None:
+                  no_cache, jobs, watch) -> None:
     """Run every property, example and built-in check; exit 0/1/2/3 for CI."""
     lang = lang or default_lang()
 
-    def action() -> int:
+    def options() -> tuple[float | None, tuple[str, ...], dt.date | None]:
         seconds = _budget_seconds(timeout)
-        program = _cached_load(paths, no_cache, key_warning=False)  # the result cache warns below
-        _show_warnings(program)
         kinds = tuple(k.strip() for k in only.split(",")) if only else api.ALL_CHECKS
         unknown = [k for k in kinds if k not in api.ALL_CHECKS]
         if unknown:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), f"--only: unknown check '{unknown[0]}' (use {', '.join(api.ALL_CHECKS)})"))
-        cache = None if no_cache else default_cache()
-        day = _parse_date(date, "--date")
+        return seconds, kinds, _parse_date(date, "--date")
+
+    def checked(program, cache) -> int:
+        """Check the loaded program and report (one run of ``check``)."""
+        seconds, kinds, day = options()
+        _show_warnings(program)
         with _progress(msg("progress.check", lang, count=len(program.statutes))) as bar:
             results = api.check(program, date=day, timeout=seconds, builtin=not no_builtin,
                                 only=kinds, cache=cache, jobs=jobs or available_cores(), progress=bar)
@@ -386,7 +391,70 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
             click.echo(visible(msg("cache.reused", lang, count=cache.hits, directory=cache.directory)), err=True)
         return code
 
-    sys.exit(_guard(action, "check", output_format, lang))
+    def action() -> int:
+        program = _cached_load(paths, no_cache, key_warning=False)  # the result cache warns below
+        return checked(program, None if no_cache else default_cache())
+
+    def watching() -> int:
+        if output_format != "human":
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
+                                           f"--watch prints the human report; --format {output_format} is for one run "
+                                           "(leave out --watch)"))
+        options()  # bad options stop here, not in every run
+        return _watch_checks(paths, checked, no_cache, lang)
+
+    sys.exit(_guard(watching if watch else action, "check", output_format, lang))
+
+
+WATCH_ENTRIES = 200_000  # cache entries a watching process keeps (a 10,000-rule book reads 12,000 a run)
+
+
+def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
+    """``check --watch`` (verifier/watch.py): every run loads through the parser's memory of
+    the last trees and checks with a cache that keeps what it read; the status lines go to
+    stderr, the report is the one-shot command's."""
+    import time
+
+    from lexproof.verifier.watch import watch
+
+    api.remember_parses(64)
+    cache = None if no_cache else default_cache()
+    if cache is not None:
+        cache.remember(WATCH_ENTRIES)
+    files: list[str] = []
+
+    def run() -> tuple[int, list[str]]:
+        started = time.perf_counter()
+        read: list[str] = []
+
+        def once() -> int:
+            if cache is not None:
+                cache.hits = cache.misses = cache.rejected = 0  # each run reports its own
+            # Not through the cache of loaded books: storing the program after every edit
+            # costs more than the parse the memory of trees leaves; no gc.freeze, which would
+            # keep every run's program for good. The collector waits until the run is done.
+            gc.disable()
+            program = api.load(*paths)
+            read.extend(program.files)
+            return checked(program, cache)
+
+        code = _guard(once, "check", "human", lang)
+        if code == 130:  # Ctrl-C in the middle of a run (said 'interrupted'): stop watching
+            sys.exit(code)
+        files[:] = read or files  # after an error that stopped the load: the files watched before
+        seconds = f"{time.perf_counter() - started:.1f}"
+        click.echo(visible(msg("watch.waiting", lang, seconds=seconds if lang == "en" else seconds.replace(".", ","),
+                               count=len(files))), err=True)
+        return code, list(files)
+
+    def tidy() -> None:  # while the drafter types: free the last run's program
+        gc.enable()
+        gc.collect()
+
+    def changed(names: list[str]) -> None:
+        click.echo(visible(msg("watch.changed", lang, files=", ".join(names))), err=True)
+
+    return watch(paths, run, on_change=changed, after_run=tidy)
 
 
 @main.command("query")

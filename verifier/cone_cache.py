@@ -71,7 +71,7 @@ class ConeCache:
     """Per-decision built-in check results, authenticated like the statute cache's entries."""
 
     def __init__(self, results: ResultCache) -> None:
-        self.entries = ResultCache(results.directory / "cones", results.key_file)
+        self.entries = results.folder("cones")  # what a long-lived ``results`` remembers lasts
         self._global: dict[tuple[int, str], bytes] = {}
         # Digests per (version, decision), texts per set of rule objects (shared by every version
         # they are in force in) and per table, computed once. The objects are kept (and compared

@@ -141,6 +141,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "summary.attention": {"en": "{count} need attention:", "nl": "{count} niet zoals verklaard:"},
     "summary.ok": {"en": "everything as declared", "nl": "alles zoals verklaard"},
     "progress.check": {"en": "checking {count} statute{s}…", "nl": "{count} wet{ten_} controleren…"},
+    "watch.changed": {"en": "changed: {files}; checking again…", "nl": "gewijzigd: {files}; opnieuw controleren…"},
+    "watch.waiting": {"en": "checked in {seconds} s; watching {count} file{s} for changes (Ctrl-C stops)",
+                      "nl": "gecontroleerd in {seconds} s; wacht op wijzigingen in {count} bestand{en} (Ctrl-C stopt)"},
     "cache.reused": {"en": "(reused the results of {count} unchanged statute{s} from {directory}; --no-cache checks afresh)",
                      "nl": "(de resultaten van {count} ongewijzigde wet{ten_} hergebruikt uit {directory}; "
                            "--no-cache controleert opnieuw)"},

@@ -1,0 +1,221 @@
+"""``lexproof check --watch`` (verifier/watch.py) and what it keeps between runs.
+
+- the loop: one run, then one per change, once the files stop changing; the files named in
+  ``on_change``; the last run's exit code;
+- the result cache's memory (``ResultCache.remember``): an entry read or written once is
+  served again without its file, only if it was authenticated, newest kept first;
+- the command: a drafter's edit is checked again and reported as the one-shot command reports
+  it; options that cannot watch are refused once, with a diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lexproof.verifier import api, watch
+from lexproof.verifier.cache import ResultCache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+STATUTE = """statute W
+facts F { x: int 0..100 }
+decision d: bool [art. 1] otherwise false
+rule r1 [art. 1 lid 1]: d = true if x > 10
+rule r2 [art. 1 lid 2]: d = false if x <= 10
+"""
+# After the edit, x = 10 has two rules that disagree: a conflict the first text does not have.
+EDITED = STATUTE.replace("x <= 10", "x <= 20")
+
+
+# --- the loop --------------------------------------------------------------------------------
+
+def test_one_run_per_change_once_the_file_stops_changing(tmp_path: Path) -> None:
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    runs: list[str] = []
+    told: list[list[str]] = []
+    script = iter([
+        lambda: None,                                              # nothing changed
+        lambda: law.write_text(EDITED[:40], encoding="utf-8"),     # the editor starts writing
+        lambda: law.write_text(EDITED, encoding="utf-8"),          # ... and finishes: not stable yet
+        lambda: None,                                              # stable: run
+    ])
+
+    def wait(_seconds: float) -> None:
+        next(script, lambda: None)()
+        time.sleep(0.01)  # a later modification time, also on a coarse clock
+
+    def run() -> tuple[int, list[str]]:
+        runs.append(law.read_text(encoding="utf-8"))
+        return len(runs), [str(law)]
+
+    code = watch.watch([str(law)], run, on_change=told.append, wait=wait, runs=2)
+    assert runs == [STATUTE, EDITED]  # the half-written text was never checked
+    assert told == [[str(law)]]
+    assert code == 2  # the last run's
+
+
+def test_a_new_file_in_a_watched_folder_is_a_change(tmp_path: Path) -> None:
+    (tmp_path / "a.law").write_text(STATUTE, encoding="utf-8")
+    told: list[list[str]] = []
+    steps = iter([lambda: (tmp_path / "b.law").write_text(STATUTE, encoding="utf-8")])
+    watch.watch([str(tmp_path)], lambda: (0, [str(tmp_path / "a.law")]), on_change=told.append,
+                wait=lambda _s: next(steps, lambda: None)(), runs=2)
+    assert told == [[str(tmp_path / "b.law")]]
+
+
+# --- the cache's memory ---------------------------------------------------------------------
+
+def _cache(tmp_path: Path) -> ResultCache:
+    return ResultCache(tmp_path / "cache", key_file=tmp_path / "key")
+
+
+def _statute_and_results(tmp_path: Path):
+    law = tmp_path / "w.law"
+    law.write_text(EDITED, encoding="utf-8")
+    (statute,) = api.load(law).statutes.values()
+    results = [r for r in api.check(api.load(law), date="2026-06-01") if r.kind == "conflict"]
+    assert results and results[0].status == "conflict"
+    return statute, results
+
+
+def _shown(results) -> list[dict]:
+    """The results as JSON, but for the mark of a result read from the cache."""
+    return [{k: v for k, v in r.to_json().items() if k != "cached"} for r in results]
+
+
+def test_a_remembered_entry_is_served_without_its_file(tmp_path: Path) -> None:
+    statute, results = _statute_and_results(tmp_path)
+    remembering, plain = _cache(tmp_path), _cache(tmp_path)
+    remembering.remember(10)
+    remembering.store("k1", results)
+    (tmp_path / "cache" / "k1.json").unlink()
+    first, second = remembering.load("k1", statute), remembering.load("k1", statute)
+    assert first is not None and _shown(first) == _shown(results)
+    assert second is not None and second[0] is not first[0]  # built afresh: callers change them
+    assert plain.load("k1", statute) is None  # the file is gone; only the memory had it
+
+
+def test_only_authenticated_entries_are_remembered_and_the_oldest_go_first(tmp_path: Path) -> None:
+    statute, results = _statute_and_results(tmp_path)
+    writer = _cache(tmp_path)
+    for key in ("k1", "k2", "k3"):
+        writer.store(key, results)
+    forged = tmp_path / "cache" / "k2.json"
+    forged.write_text(forged.read_text(encoding="utf-8").replace("conflict", "clean"), encoding="utf-8")
+    reader = _cache(tmp_path)
+    reader.remember(2)
+    assert reader.load("k1", statute) is not None
+    assert reader.load("k2", statute) is None and reader.rejected == 1  # forged: a miss, not kept
+    assert reader.load("k3", statute) is not None
+    forged.write_text((tmp_path / "cache" / "k1.json").read_text(encoding="utf-8"), encoding="utf-8")
+    for key in ("k1", "k2", "k3"):
+        (tmp_path / "cache" / f"{key}.json").unlink()
+    assert reader.load("k1", statute) is not None and reader.load("k3", statute) is not None
+    assert reader.load("k2", statute) is None  # never kept
+    reader.store("k4", results)  # a third entry: k1 (the oldest) goes
+    assert reader.load("k1", statute) is None and reader.load("k4", statute) is not None
+
+
+def test_a_folder_remembers_with_its_parent(tmp_path: Path) -> None:
+    statute, results = _statute_and_results(tmp_path)
+    cache = _cache(tmp_path)
+    cache.remember(10)
+    assert cache.folder("cones") is cache.folder("cones")
+    cache.folder("cones").store("k", results)
+    (tmp_path / "cache" / "cones" / "k.json").unlink()
+    assert cache.folder("cones").load("k", statute) is not None
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def _lexproof(tmp_path: Path, *args: str, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "LEXPROOF_CACHE": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "LC_ALL": "C", "LANG": "C", "COLUMNS": "120"}
+    return subprocess.Popen([sys.executable, "-m", "lexproof", *args], cwd=tmp_path, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+class _Lines:
+    """The lines a process writes to a pipe, read by a thread, so that waiting for one never
+    blocks past a deadline (the watching process writes nothing while it waits)."""
+
+    def __init__(self, stream) -> None:
+        import queue
+        import threading
+
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in stream], daemon=True).start()
+
+    def until(self, marker: str, deadline: float) -> str:
+        import queue
+
+        text = ""
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no '{marker}' before the deadline; got:\n{text}") from None
+            text += line
+            if marker in line:
+                return text
+
+
+def test_an_edit_is_checked_again_and_reported_as_a_one_shot_check_reports_it(tmp_path: Path) -> None:
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    process = _lexproof(tmp_path, "check", "w.law", "--watch", "--no-cache", "--date", "2026-06-01", "-j", "1")
+    try:
+        deadline = time.monotonic() + 60
+        status = _Lines(process.stderr)
+        first = status.until("watching 1 file for changes", deadline)
+        assert "checked in" in first
+        time.sleep(0.05)
+        law.write_text(EDITED, encoding="utf-8")
+        second = status.until("watching 1 file for changes", deadline)
+        assert "changed: w.law; checking again" in second
+    finally:
+        process.terminate()
+        stdout, _ = process.communicate(timeout=60)
+    one_shot = _lexproof(tmp_path, "check", "w.law", "--no-cache", "--date", "2026-06-01", "-j", "1")
+    expected, _ = one_shot.communicate(timeout=120)
+    assert one_shot.returncode == 1  # the conflict
+    assert "conflict" in expected and "r1" in expected and "r2" in expected
+    # The watching process printed the clean report, then exactly the one-shot report of the edit.
+    assert stdout.endswith(expected)
+    before_edit = stdout[: len(stdout) - len(expected)]
+    assert "LP101 conflicts: none" in before_edit and "both apply" not in before_edit
+
+
+def test_watch_refuses_a_machine_format_once_with_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "w.law").write_text(STATUTE, encoding="utf-8")
+    process = _lexproof(tmp_path, "check", "w.law", "--watch", "--format", "sarif")
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert "--watch prints the human report; --format sarif is for one run" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_a_syntax_error_while_watching_is_reported_and_the_watch_goes_on(tmp_path: Path) -> None:
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    process = _lexproof(tmp_path, "check", "w.law", "--watch", "--no-cache", "--date", "2026-06-01", "-j", "1")
+    try:
+        deadline = time.monotonic() + 60
+        status = _Lines(process.stderr)
+        status.until("watching 1 file", deadline)
+        time.sleep(0.05)
+        law.write_text(STATUTE.replace("x > 10", "x >"), encoding="utf-8")
+        broken = status.until("watching 1 file", deadline)
+        assert "w.law:5:1: error: unexpected 'rule'; expected an expression" in broken and "Traceback" not in broken
+        time.sleep(0.05)
+        law.write_text(EDITED, encoding="utf-8")
+        status.until("watching 1 file", deadline)
+    finally:
+        process.terminate()
+        stdout, _ = process.communicate(timeout=60)
+    assert "conflict" in stdout  # the fixed text was checked after the error
