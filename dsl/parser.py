@@ -103,10 +103,15 @@ class ParseMemo:
     last tree of the same name where only the items the edit touched are parsed again
     (``dsl/incremental_parse.py``). Off (``limit`` 0) unless a long-lived
     host turns it on (:func:`remember_parses`): a one-shot command parses each file once, and
-    keeping its tree alive would only give the collector more to walk. Bounded in files and in
-    characters; only successful parses are kept (a syntax error is reported afresh)."""
+    keeping its tree alive would only give the collector more to walk. Bounded in files, in
+    texts per file and in characters; only successful parses are kept (a syntax error is
+    reported afresh)."""
 
     MAX_CHARACTERS = 64_000_000
+    # Texts kept per file name: the one before the last (an undo gets its tree back) and the
+    # last (what an edit is re-parsed from). Every edit of a file made a new text, and each
+    # tree of a 10,000-rule statute holds tens of megabytes: 32 of them outgrew the machine.
+    PER_FILE = 2
 
     def __init__(self) -> None:
         self.limit = 0
@@ -130,6 +135,9 @@ class ParseMemo:
         if self.limit <= 0 or len(text) > self.MAX_CHARACTERS:
             return
         self._trees[(path, text)] = tree
+        same_file = [key for key in self._trees if key[0] == path]
+        for key in same_file[:-self.PER_FILE]:  # the oldest texts of this file
+            del self._trees[key]
         while len(self._trees) > self.limit or sum(len(t) for _, t in self._trees) > self.MAX_CHARACTERS:
             del self._trees[next(iter(self._trees))]
 

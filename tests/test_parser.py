@@ -636,6 +636,24 @@ def test_the_parse_memo_gives_the_same_tree_for_the_same_text_and_name_only(tmp_
     assert not parser_module.PARSES._trees
 
 
+def test_the_parse_memo_keeps_two_texts_of_a_file_however_often_it_is_edited():
+    # An editor (or check --watch) makes a new text of the same file at every change; only the
+    # last one (re-parsed from) and the one before it (an undo) are kept, besides other files.
+    from lexproof.dsl import parser as parser_module
+
+    text = "statute S\nfacts F { x: int }\ndecision d: bool\nrule r [art. 1]: d = true if x > N\n"
+    parser_module.remember_parses(32)
+    try:
+        other = parser_module.parse_text(text.replace('N', '0'), "other.law")
+        for limit in range(10, 30):
+            parser_module.parse_text(text.replace('N', str(limit)), "a.law")
+        kept = [key for key in parser_module.PARSES._trees if key[0] == "a.law"]
+        assert kept == [("a.law", text.replace('N', '28')), ("a.law", text.replace('N', '29'))]
+        assert parser_module.parse_text(text.replace('N', '0'), "other.law") is other
+    finally:
+        parser_module.remember_parses(0)
+
+
 def _nesting_by_character(text: str, limit: int) -> tuple[int, int] | None:
     """The nesting check as it was written first, a character at a time (the reference):
     the line and column of the first bracket deeper than ``limit``, or None."""
