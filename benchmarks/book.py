@@ -343,6 +343,64 @@ def time_incremental(directory: Path, jobs: int = 2) -> dict:
             "same_findings_as_no_cache": same}
 
 
+def time_watch(directory: Path, edits: int = 8, jobs: int = 1) -> dict:
+    """``lexproof check --watch`` on the book: after the first run, ``edits`` times one threshold
+    of one eligibility rule changed to a value not checked before (so no whole-statute cache
+    entry applies), each time the seconds from writing the file to the report's status line
+    ('checked in ...'), and the seconds the run itself took, as that line says."""
+    import os
+    import queue
+    import random
+    import tempfile
+    import threading
+
+    statute = directory / "statute.law"
+    text = statute.read_text(encoding="utf-8")
+    match = None
+    for head in re.finditer(r"rule h\d+_recht_1 .*\n  .*\n  if (\w+ < )(\d\d)%", text):
+        match = head
+    if match is None:
+        raise SystemExit("no rule to edit")
+    start, end = match.span(2)
+    values = random.Random(7).sample([v for v in range(10, 100) if v != int(match.group(2))], edits)
+    lines: queue.Queue = queue.Queue()
+    with tempfile.TemporaryDirectory(prefix="lexproof-book-watch-") as home:
+        env = {**os.environ, "LEXPROOF_CACHE": str(Path(home) / "cache"), "XDG_CONFIG_HOME": str(Path(home) / "config"),
+               "LC_ALL": "C", "LANG": "C"}
+        process = subprocess.Popen([sys.executable, "-m", "lexproof", "check", *(str(directory / name) for name in BOOK_FILES),
+                                    "--watch", "-j", str(jobs)], cwd=HERE.parent, env=env, text=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
+
+        def next_run() -> float:
+            while True:
+                line = lines.get(timeout=600)
+                found = re.search(r"checked in ([\d.]+) s", line)
+                if found:
+                    return float(found.group(1))
+
+        try:
+            first = next_run()
+            latencies, runs = [], []
+            for value in values:
+                time.sleep(3)  # the drafter types; the collector tidies up after the last run
+                written = time.perf_counter()
+                statute.write_text(text[:start] + str(value) + text[end:], encoding="utf-8")
+                runs.append(next_run())
+                latencies.append(round(time.perf_counter() - written, 2))
+            status = Path(f"/proc/{process.pid}/status")  # Linux: the watching process's peak memory
+            peak = next((line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmHWM")),
+                        None) if status.exists() else None
+        finally:
+            process.terminate()
+            process.wait()
+            statute.write_text(text, encoding="utf-8")
+    return {"watch_first_run_seconds": first, "edit_to_report_seconds": latencies, "run_seconds": runs,
+            "peak_memory_mb": round(int(peak) / 1024) if peak else None,
+            "median_edit_to_report": sorted(latencies)[len(latencies) // 2],
+            "median_run": sorted(runs)[len(runs) // 2]}
+
+
 def write_case(directory: Path) -> Path:
     """A case for ``lexproof eval``: every fact at the value a counterexample shows for a fact
     nothing depends on (its typical value, else the low end of its domain)."""
@@ -418,6 +476,8 @@ def main() -> None:
                         help="time check cold, after one rule edit (cone cache warm), and without cache")
     parser.add_argument("--eval", action="store_true",
                         help="time `lexproof eval` of one case: cold, storing the loaded book, warm (3 runs each)")
+    parser.add_argument("--watch", action="store_true",
+                        help="time `lexproof check --watch` (one process, -j N): from writing an edit to its report, 8 edits")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
@@ -431,6 +491,8 @@ def main() -> None:
         print(json.dumps(time_eval(args.out)))
     if args.incremental:
         print(json.dumps(time_incremental(args.out, args.jobs)))
+    if args.watch:
+        print(json.dumps(time_watch(args.out, jobs=args.jobs)))
     if args.check:
         seconds, report = time_check(args.out, args.jobs)
         found = sorted(map(tuple, findings(report)))

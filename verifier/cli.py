@@ -418,6 +418,10 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
     from lexproof.verifier.watch import watch
 
     api.remember_parses(64)
+    # The collector runs during the checks (the loaded program frozen, see ``once``), every
+    # 50,000 allocations rather than 700: on the 10,000-rule book a re-check took 2.2 s
+    # instead of 2.4 s so, 1.9 s with the collector off, which let a cold first run reach 5.8 GB.
+    gc.set_threshold(50_000, *gc.get_threshold()[1:])
     cache = None if no_cache else default_cache()
     if cache is not None:
         cache.remember(WATCH_ENTRIES)
@@ -431,10 +435,16 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
             if cache is not None:
                 cache.hits = cache.misses = cache.rejected = 0  # each run reports its own
             # Not through the cache of loaded books: storing the program after every edit
-            # costs more than the parse the memory of trees leaves; no gc.freeze, which would
-            # keep every run's program for good. The collector waits until the run is done.
+            # costs more than the parse the memory of trees leaves. As in a one-shot check, the
+            # collector pauses while loading and then leaves the loaded program alone (frozen);
+            # it is unfrozen and collected after the run (``tidy``). Left off for the whole
+            # run, the solver's garbage took the process past 5 GB on the 10,000-rule book.
             gc.disable()
-            program = api.load(*paths)
+            try:
+                program = api.load(*paths)
+                gc.freeze()
+            finally:
+                gc.enable()
             read.extend(program.files)
             return checked(program, cache)
 
@@ -448,7 +458,7 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
         return code, list(files)
 
     def tidy() -> None:  # while the drafter types: free the last run's program
-        gc.enable()
+        gc.unfreeze()
         gc.collect()
 
     def changed(names: list[str]) -> None:
