@@ -165,13 +165,17 @@ class _Lines:
                 return text
 
 
-def test_an_edit_is_checked_again_and_reported_as_a_one_shot_check_reports_it(tmp_path: Path) -> None:
+def _watching(tmp_path: Path) -> tuple[Path, subprocess.Popen, _Lines, float]:
+    """``check --watch`` started on STATUTE: its file, process, status lines and a deadline."""
     law = tmp_path / "w.law"
     law.write_text(STATUTE, encoding="utf-8")
     process = _lexproof(tmp_path, "check", "w.law", "--watch", "--no-cache", "--date", "2026-06-01", "-j", "1")
+    return law, process, _Lines(process.stderr), time.monotonic() + 60
+
+
+def test_an_edit_is_checked_again_and_reported_as_a_one_shot_check_reports_it(tmp_path: Path) -> None:
+    law, process, status, deadline = _watching(tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        status = _Lines(process.stderr)
         first = status.until("watching 1 file for changes", deadline)
         assert "checked in" in first
         time.sleep(0.05)
@@ -201,12 +205,8 @@ def test_watch_refuses_a_machine_format_once_with_a_diagnostic(tmp_path: Path) -
 
 
 def test_a_syntax_error_while_watching_is_reported_and_the_watch_goes_on(tmp_path: Path) -> None:
-    law = tmp_path / "w.law"
-    law.write_text(STATUTE, encoding="utf-8")
-    process = _lexproof(tmp_path, "check", "w.law", "--watch", "--no-cache", "--date", "2026-06-01", "-j", "1")
+    law, process, status, deadline = _watching(tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        status = _Lines(process.stderr)
         status.until("watching 1 file", deadline)
         time.sleep(0.05)
         law.write_text(STATUTE.replace("x > 10", "x >"), encoding="utf-8")
