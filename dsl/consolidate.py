@@ -210,21 +210,29 @@ def _version_with_uses(
 
 # The versions of used statutes, shared by every reader and every version of a reader on the
 # same date (a chain of statutes that read each other would consolidate each one again per
-# reader). Keyed by the model's id, with the model kept alive next to it so the id stays its own.
-_USED_VERSIONS: dict[tuple, tuple[StatuteModel, Version]] = {}
-_USED_VERSIONS_MAX = 4096
+# reader). Keyed by the model's id, with the model kept alive next to it so the id stays its
+# own; the most recent models only: a long-lived process (``check --watch``, the language
+# server) loads new models after every edit, and each version holds its model (a weak key
+# would never go).
+_USED_VERSIONS: dict[int, tuple[StatuteModel, dict[tuple, Version]]] = {}
+_USED_MODELS_MAX = 8  # a program reads a few; more only cost consolidating again
+_USED_VERSIONS_MAX = 4096  # per model: dates and amendment sets asked for
 
 
 def _used_version(used: StatuteModel, date: dt.date, include: tuple[str, ...], exclude: tuple[str, ...]) -> Version:
-    key = (id(used), date, tuple(include), tuple(exclude))
-    hit = _USED_VERSIONS.get(key)
-    if hit is not None and hit[0] is used:
-        return hit[1]
-    version = version_on(used, date, include=include, exclude=exclude)
-    if len(_USED_VERSIONS) >= _USED_VERSIONS_MAX:
-        _USED_VERSIONS.clear()
-    _USED_VERSIONS[key] = (used, version)
-    return version
+    entry = _USED_VERSIONS.pop(id(used), None)
+    if entry is None or entry[0] is not used:
+        entry = (used, {})
+    _USED_VERSIONS[id(used)] = entry  # the most recent last
+    while len(_USED_VERSIONS) > _USED_MODELS_MAX:
+        del _USED_VERSIONS[next(iter(_USED_VERSIONS))]
+    versions = entry[1]
+    key = (date, tuple(include), tuple(exclude))
+    if key not in versions:
+        if len(versions) >= _USED_VERSIONS_MAX:
+            versions.clear()
+        versions[key] = version_on(used, date, include=include, exclude=exclude)
+    return versions[key]
 
 
 def _apply(amendment: AmendmentInfo, rules: dict[str, RuleInfo], parameters, sink: DiagnosticSink) -> None:

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from lexproof.dsl import ast, ir
+from lexproof.dsl.identity_memo import IdentityMemo
 from lexproof.dsl.ir import Node, Type
 from lexproof.dsl.model import AmendmentInfo, FactInfo, ParameterInfo, RuleInfo, StatuteModel, TableInfo
 
@@ -51,7 +52,10 @@ def own_decisions(statute: StatuteModel) -> list[str]:
 
 # --- renaming ---------------------------------------------------------------------------------
 
-_RENAMED_RULES: dict[tuple[str, int, tuple[tuple[str, str], ...]], tuple[RuleInfo, RuleInfo]] = {}
+# Per rule object, weakly (a long-lived process, ``check --watch`` or the language server, loads
+# new rules after every edit; a dict by id kept every old rule alive): the renamed rule per home
+# statute and fact names.
+_RENAMED_RULES: IdentityMemo[dict[tuple[str, tuple[tuple[str, str], ...]], RuleInfo]] = IdentityMemo()
 NO_FACTS: Mapping[str, str] = {}
 
 
@@ -92,10 +96,12 @@ def renamed_rule(rule: RuleInfo, home: StatuteModel, facts: Mapping[str, str] = 
     """A rule of ``home`` as a reader holds it (names qualified, citation naming ``home``, facts
     under the reader's names ``facts``); made once per rule and fact names, since every
     consolidated version of every reader asks for it."""
-    key = (home.name, id(rule), tuple(sorted(facts.items())))
-    cached = _RENAMED_RULES.get(key)
-    if cached is not None and cached[0] is rule:
-        return cached[1]
+    renamed = _RENAMED_RULES.get(rule)
+    if renamed is None:
+        renamed = _RENAMED_RULES.put(rule, {})
+    key = (home.name, tuple(sorted(facts.items())))
+    if key in renamed:
+        return renamed[key]
     result = replace(
         rule,
         name=qualify(home.name, rule.name),
@@ -105,7 +111,7 @@ def renamed_rule(rule: RuleInfo, home: StatuteModel, facts: Mapping[str, str] = 
         condition=rename(rule.condition, home.name, facts) if rule.condition is not None else None,
         exceptions=tuple(qualify(home.name, e) for e in rule.exceptions),
     )
-    _RENAMED_RULES[key] = (rule, result)
+    renamed[key] = result
     return result
 
 

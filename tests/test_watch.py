@@ -68,6 +68,34 @@ def test_a_new_file_in_a_watched_folder_is_a_change(tmp_path: Path) -> None:
     assert told == [[str(tmp_path / "b.law")]]
 
 
+def test_a_same_size_edit_in_the_same_clock_tick_is_a_change(tmp_path: Path) -> None:
+    # A file system that counts whole seconds: the edit keeps the size and the time.
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    before = watch.snapshot([str(law)], [])
+    stat = law.stat()
+    with open(law, "r+", encoding="utf-8") as handle:  # in place: the same inode
+        handle.write(EDITED)
+    os.utime(law, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert law.stat().st_size == stat.st_size and law.stat().st_mtime_ns == stat.st_mtime_ns
+    assert watch.changed_files(before, watch.snapshot([str(law)], [])) == [str(law)]
+
+
+def test_a_folder_removed_while_it_is_walked_is_no_crash(tmp_path: Path, monkeypatch) -> None:
+    def vanished(self, pattern):
+        raise FileNotFoundError(2, "No such file or directory", str(self))
+        yield  # a generator, as rglob is
+
+    monkeypatch.setattr(Path, "rglob", vanished)
+    assert watch.snapshot([str(tmp_path)], [str(tmp_path / "a.law")]) == {str(tmp_path / "a.law"): None}
+
+
+def test_a_file_named_two_ways_is_one(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "w.law").write_text(STATUTE, encoding="utf-8")
+    assert list(watch.snapshot([str(tmp_path / "w.law")], ["w.law", "./w.law"])) == ["w.law"]
+
+
 # --- the cache's memory ---------------------------------------------------------------------
 
 def _cache(tmp_path: Path) -> ResultCache:
@@ -117,8 +145,25 @@ def test_only_authenticated_entries_are_remembered_and_the_oldest_go_first(tmp_p
         (tmp_path / "cache" / f"{key}.json").unlink()
     assert reader.load("k1", statute) is not None and reader.load("k3", statute) is not None
     assert reader.load("k2", statute) is None  # never kept
-    reader.store("k4", results)  # a third entry: k1 (the oldest) goes
+    reader.store("k4", results)  # a third entry: k1 (the least recently used) goes
+    (tmp_path / "cache" / "k4.json").unlink()
     assert reader.load("k1", statute) is None and reader.load("k4", statute) is not None
+    assert reader.load("k3", statute) is not None  # used: k4 would go next, not k3
+    reader.store("k5", results)
+    assert reader.load("k4", statute) is None and reader.load("k3", statute) is not None
+
+
+def test_the_memory_is_bounded_in_characters(tmp_path: Path) -> None:
+    statute, results = _statute_and_results(tmp_path)
+    cache = _cache(tmp_path)
+    cache.remember(100)
+    cache.store("k1", results)
+    body = len((tmp_path / "cache" / "k1.json").read_text(encoding="utf-8"))
+    cache.MAX_REMEMBERED_CHARACTERS = body  # room for about one body (the file also holds the MAC)
+    cache.store("k2", results)
+    for key in ("k1", "k2"):
+        (tmp_path / "cache" / f"{key}.json").unlink()
+    assert cache.load("k1", statute) is None and cache.load("k2", statute) is not None
 
 
 def test_a_folder_remembers_with_its_parent(tmp_path: Path) -> None:
@@ -193,6 +238,27 @@ def test_an_edit_is_checked_again_and_reported_as_a_one_shot_check_reports_it(tm
     assert stdout.endswith(expected)
     before_edit = stdout[: len(stdout) - len(expected)]
     assert "LP101 conflicts: none" in before_edit and "both apply" not in before_edit
+
+
+def test_fixing_a_broken_imported_file_starts_a_run(tmp_path: Path) -> None:
+    # The first load stops at b.law's syntax error, so it never lists b.law among its files.
+    (tmp_path / "b.law").write_text("statute B\nfacts G { y: int 0..9 }\ndecision e: bool [art. 1] otherwise false\n"
+                                   "rule e1 [art. 1]: e = true if y >\n", encoding="utf-8")
+    (tmp_path / "a.law").write_text('import "b.law"\n' + STATUTE, encoding="utf-8")
+    process = _lexproof(tmp_path, "check", "a.law", "--watch", "--no-cache", "--date", "2026-06-01", "-j", "1")
+    try:
+        deadline = time.monotonic() + 60
+        status = _Lines(process.stderr)
+        first = status.until("watching", deadline)
+        assert "b.law:4:" in first and "watching 2 files" in first
+        time.sleep(0.05)
+        (tmp_path / "b.law").write_text("statute B\nfacts G { y: int 0..9 }\ndecision e: bool [art. 1] otherwise false\n"
+                                       "rule e1 [art. 1]: e = true if y > 3\n", encoding="utf-8")
+        second = status.until("watching", deadline)
+        assert "changed: b.law" in second and "error" not in second
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
 
 
 def test_watch_refuses_a_machine_format_once_with_a_diagnostic(tmp_path: Path) -> None:

@@ -114,6 +114,7 @@ class ResultCache:
         self._secret: bytes | None = None
         self._bodies: dict[str, str] | None = None  # ``remember``: authenticated bodies by key
         self._limit = 0
+        self._size = 0  # characters in ``_bodies``
         self._folders: dict[str, ResultCache] = {}
 
     def folder(self, name: str) -> ResultCache:
@@ -136,14 +137,17 @@ class ResultCache:
         for folder in self._folders.values():
             folder.remember(entries)
 
+    MAX_REMEMBERED_CHARACTERS = 256_000_000  # bodies kept, together (a statute's holds its witnesses)
+
     def _keep(self, key: str, body: str) -> None:
         bodies = self._bodies
-        if bodies is None or self._limit <= 0:
+        if bodies is None or self._limit <= 0 or len(body) > self.MAX_REMEMBERED_CHARACTERS:
             return
-        bodies.pop(key, None)
-        bodies[key] = body  # the newest last; the oldest go first
-        while len(bodies) > self._limit:
-            del bodies[next(iter(bodies))]
+        self._size -= len(bodies.pop(key, ""))
+        bodies[key] = body  # the most recently used last; the least recently used go first
+        self._size += len(body)
+        while len(bodies) > self._limit or self._size > self.MAX_REMEMBERED_CHARACTERS:
+            self._size -= len(bodies.pop(next(iter(bodies))))
 
     def secret(self) -> bytes | None:
         """The HMAC key, read (or created) on first use; None, with ``problem`` set, when the
@@ -181,6 +185,7 @@ class ResultCache:
         if body is not None:
             results = _results_of(body, key, statute)
             if results is not None:
+                self._keep(key, body)  # now the most recently used
                 self.hits += 1
                 return results
         try:

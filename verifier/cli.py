@@ -415,7 +415,7 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
     stderr, the report is the one-shot command's."""
     import time
 
-    from lexproof.verifier.watch import watch
+    from lexproof.verifier.watch import watch, watched_files
 
     api.remember_parses(64)
     # The collector runs during the checks (the loaded program frozen, see ``once``), every
@@ -443,6 +443,11 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
             try:
                 program = api.load(*paths)
                 gc.freeze()
+            except LexproofError as error:
+                # Watch the files the errors are in too: an imported file that does not parse
+                # was never read whole, and fixing it must start the next run.
+                read.extend(d.span.file for d in error.diagnostics if not d.span.file.startswith("<"))
+                raise
             finally:
                 gc.enable()
             read.extend(program.files)
@@ -451,10 +456,10 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
         code = _guard(once, "check", "human", lang)
         if code == 130:  # Ctrl-C in the middle of a run (said 'interrupted'): stop watching
             sys.exit(code)
-        files[:] = read or files  # after an error that stopped the load: the files watched before
+        files[:] = list(dict.fromkeys(files + read)) if code == EXIT_BAD_INPUT else read or files  # keep watching after an error
         seconds = f"{time.perf_counter() - started:.1f}"
         click.echo(visible(msg("watch.waiting", lang, seconds=seconds if lang == "en" else seconds.replace(".", ","),
-                               count=len(files))), err=True)
+                               count=len(watched_files(paths, files)))), err=True)
         return code, list(files)
 
     def tidy() -> None:  # while the drafter types: free the last run's program

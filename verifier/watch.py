@@ -20,34 +20,70 @@ notifications are often missing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-Snapshot = dict[str, tuple[int, int] | None]  # file -> (modification time in ns, size), None: gone
+Snapshot = dict[str, tuple | None]  # file -> what its state is compared by (see ``snapshot``); None: gone
 
 INTERVAL = 0.1  # seconds between two looks at the files (a stat of each: cheap)
+RECENT_NS = 3_000_000_000  # a file written this recently is also compared by its content
 
 
 def snapshot(paths: Sequence[str], files: Iterable[str]) -> Snapshot:
     """The state of every file a run read (``files``) and of every ``.law`` file under a
-    directory named on the command line (so a new file there is seen)."""
-    names = set(files)
+    directory named on the command line (so a new file there is seen), by the name a person
+    reads (relative to the working directory when inside it; a file named two ways is one).
+
+    A file's state is its modification time, size and inode (an editor that saves by renaming
+    a new file over the old one makes another inode), and, while it was written in the last
+    few seconds, a hash of its content: on a file system whose clock counts whole seconds (or
+    two), a same-size edit within the same second would otherwise go unseen."""
+    names = {_display(name) for name in files}
     for path in paths:
         if os.path.isdir(path):
-            names.update(str(found) for found in Path(path).rglob("*.law"))
+            try:
+                names.update(_display(str(found)) for found in Path(path).rglob("*.law"))
+            except OSError:  # a folder removed while it was walked (a checkout, rm -r): next look
+                pass
         else:
-            names.add(path)
+            names.add(_display(path))
     state: Snapshot = {}
+    now = time.time_ns()
     for name in names:
         try:
             info = os.stat(name)
         except OSError:
             state[name] = None
-        else:
-            state[name] = (info.st_mtime_ns, info.st_size)
+            continue
+        content = None
+        if now - info.st_mtime_ns < RECENT_NS and info.st_size <= MAX_HASHED_BYTES:
+            try:
+                with open(name, "rb") as handle:
+                    content = hashlib.sha256(handle.read(MAX_HASHED_BYTES + 1)).digest()
+            except OSError:
+                content = None
+        state[name] = (info.st_mtime_ns, info.st_size, info.st_ino, content)
     return state
+
+
+MAX_HASHED_BYTES = 8_000_000  # larger than any statute file may be (dsl/text_limits.py)
+
+
+def _display(name: str) -> str:
+    absolute = os.path.abspath(name)
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:  # another drive (Windows)
+        return absolute
+    return absolute if relative.startswith("..") else relative
+
+
+def watched_files(paths: Sequence[str], files: Iterable[str]) -> list[str]:
+    """The files a watch looks at (``snapshot``'s), by name."""
+    return sorted(snapshot(paths, files))
 
 
 def changed_files(before: Snapshot, after: Snapshot) -> list[str]:
