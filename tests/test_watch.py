@@ -81,6 +81,23 @@ def test_a_same_size_edit_in_the_same_clock_tick_is_a_change(tmp_path: Path) -> 
     assert watch.changed_files(before, watch.snapshot([str(law)], [])) == [str(law)]
 
 
+def test_a_file_that_stops_being_recent_is_no_change(tmp_path: Path, monkeypatch) -> None:
+    # Written just now: compared by its content too. Seconds later nothing changed, and the
+    # watch must not run again (a state that lost its content hash once looked like a change).
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    runs: list[int] = []
+    looks = iter(range(6))
+
+    def wait(_seconds: float) -> None:
+        if next(looks, None) is None:
+            raise KeyboardInterrupt  # the drafter stops the watch
+        monkeypatch.setattr(watch, "RECENT_NS", 0)  # from the first look on, the file is old
+
+    watch.watch([str(law)], lambda: (runs.append(1) or 0, [str(law)]), on_change=lambda names: None, wait=wait)
+    assert runs == [1]
+
+
 def test_a_folder_removed_while_it_is_walked_is_no_crash(tmp_path: Path, monkeypatch) -> None:
     def vanished(self, pattern):
         raise FileNotFoundError(2, "No such file or directory", str(self))

@@ -32,15 +32,16 @@ INTERVAL = 0.1  # seconds between two looks at the files (a stat of each: cheap)
 RECENT_NS = 3_000_000_000  # a file written this recently is also compared by its content
 
 
-def snapshot(paths: Sequence[str], files: Iterable[str]) -> Snapshot:
+def snapshot(paths: Sequence[str], files: Iterable[str], previous: Snapshot | None = None) -> Snapshot:
     """The state of every file a run read (``files``) and of every ``.law`` file under a
     directory named on the command line (so a new file there is seen), by the name a person
     reads (relative to the working directory when inside it; a file named two ways is one).
 
     A file's state is its modification time, size and inode (an editor that saves by renaming
-    a new file over the old one makes another inode), and, while it was written in the last
-    few seconds, a hash of its content: on a file system whose clock counts whole seconds (or
-    two), a same-size edit within the same second would otherwise go unseen."""
+    a new file over the old one makes another inode) and a hash of its content: on a file
+    system whose clock counts whole seconds (or two), a same-size edit within the same second
+    changes nothing else. The content is read again only when the rest changed or the file
+    was written in the last few seconds; otherwise its hash is taken from ``previous``."""
     names = {_display(name) for name in files}
     for path in paths:
         if os.path.isdir(path):
@@ -58,15 +59,21 @@ def snapshot(paths: Sequence[str], files: Iterable[str]) -> Snapshot:
         except OSError:
             state[name] = None
             continue
-        content = None
-        if now - info.st_mtime_ns < RECENT_NS and info.st_size <= MAX_HASHED_BYTES:
-            try:
-                with open(name, "rb") as handle:
-                    content = hashlib.sha256(handle.read(MAX_HASHED_BYTES + 1)).digest()
-            except OSError:
-                content = None
-        state[name] = (info.st_mtime_ns, info.st_size, info.st_ino, content)
+        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        known = (previous or {}).get(name)
+        if known is not None and known[:3] == stamp and now - info.st_mtime_ns >= RECENT_NS:
+            state[name] = known
+        else:
+            state[name] = (*stamp, _content_hash(name))
     return state
+
+
+def _content_hash(name: str) -> bytes | None:
+    try:
+        with open(name, "rb") as handle:
+            return hashlib.sha256(handle.read(MAX_HASHED_BYTES + 1)).digest()
+    except OSError:
+        return None
 
 
 MAX_HASHED_BYTES = 8_000_000  # larger than any statute file may be (dsl/text_limits.py)
@@ -112,21 +119,21 @@ def watch(paths: Sequence[str], run: Callable[[], tuple[int, list[str]]], *,
     try:
         before = snapshot(paths, [])
         code, files = run()
-        seen = _as_checked(before, snapshot(paths, files))
+        seen = _as_checked(before, snapshot(paths, files, before))
         done = 1
         after_run()
         while runs is None or done < runs:
             wait(INTERVAL)
-            now = snapshot(paths, files)
+            now = snapshot(paths, files, seen)
             if now == seen:
                 continue
             wait(INTERVAL)
-            if snapshot(paths, files) != now:
+            if snapshot(paths, files, now) != now:
                 continue  # still being written
             on_change(changed_files(seen, now))
             code, read = run()
             files = read or files
-            seen = _as_checked(now, snapshot(paths, files))
+            seen = _as_checked(now, snapshot(paths, files, now))
             done += 1
             after_run()
     except KeyboardInterrupt:
