@@ -13,7 +13,7 @@ it already knows:
 
 Every run checks what ``lexproof check`` checks, with the same cache, and prints the same
 report. This module is the loop only: what a run is, is the command's (``verifier/cli.py``).
-Files are polled (their size and modification time, a few hundred of them at most), which
+Files are polled (a few hundred of them at most; see ``snapshot`` for what is compared), which
 works the same on every platform and on network and container mounts, where change
 notifications are often missing.
 """
@@ -42,18 +42,9 @@ def snapshot(paths: Sequence[str], files: Iterable[str], previous: Snapshot | No
     system whose clock counts whole seconds (or two), a same-size edit within the same second
     changes nothing else. The content is read again only when the rest changed or the file
     was written in the last few seconds; otherwise its hash is taken from ``previous``."""
-    names = {_display(name) for name in files}
-    for path in paths:
-        if os.path.isdir(path):
-            try:
-                names.update(_display(str(found)) for found in Path(path).rglob("*.law"))
-            except OSError:  # a folder removed while it was walked (a checkout, rm -r): next look
-                pass
-        else:
-            names.add(_display(path))
     state: Snapshot = {}
     now = time.time_ns()
-    for name in names:
+    for name in watched_files(paths, files):
         try:
             info = os.stat(name)
         except OSError:
@@ -89,8 +80,18 @@ def _display(name: str) -> str:
 
 
 def watched_files(paths: Sequence[str], files: Iterable[str]) -> list[str]:
-    """The files a watch looks at (``snapshot``'s), by name."""
-    return sorted(snapshot(paths, files))
+    """The files a watch looks at (``snapshot``'s), by name: those a run read and the ``.law``
+    files under the directories named (so a new file there is seen)."""
+    names = {_display(name) for name in files}
+    for path in paths:
+        if os.path.isdir(path):
+            try:
+                names.update(_display(str(found)) for found in Path(path).rglob("*.law"))
+            except OSError:  # a folder removed while it was walked (a checkout, rm -r): next look
+                pass
+        else:
+            names.add(_display(path))
+    return sorted(names)
 
 
 def changed_files(before: Snapshot, after: Snapshot) -> list[str]:
@@ -110,8 +111,8 @@ def watch(paths: Sequence[str], run: Callable[[], tuple[int, list[str]]], *,
     """Run once, then again after every change, until interrupted (Ctrl-C) or ``runs`` runs
     (for tests); the exit code of the last run.
 
-    ``run`` checks and reports, and gives its exit code and the files it read (the last run's
-    files are kept when it read none, e.g. after a syntax error). ``on_change`` is told which
+    ``run`` checks and reports, and gives its exit code and the files to watch (those it read;
+    after an error that stopped it, those of the run before too). ``on_change`` is told which
     files changed before a run, ``after_run`` is called after each (to tidy up while the
     drafter types). A change is acted on once two looks in a row agree, so that an editor that
     writes a file in several steps is seen once, whole."""
@@ -131,8 +132,7 @@ def watch(paths: Sequence[str], run: Callable[[], tuple[int, list[str]]], *,
             if snapshot(paths, files, now) != now:
                 continue  # still being written
             on_change(changed_files(seen, now))
-            code, read = run()
-            files = read or files
+            code, files = run()
             seen = _as_checked(now, snapshot(paths, files, now))
             done += 1
             after_run()
