@@ -248,6 +248,33 @@ def time_check(directory: Path, jobs: int = 2, extra: tuple[str, ...] = ()) -> t
     return elapsed, json.loads(run.stdout)
 
 
+def time_diff(directory: Path, amendment: str, jobs: int = 2) -> dict:
+    """``lexproof diff --amendment`` of the book without cache: wall seconds, CPU seconds of the
+    command and its workers, their peak memory (the largest process), and what the report
+    holds: decisions changed, rows, outlined rows, directions left incomplete or unknown."""
+    import resource
+
+    files = [str(directory / name) for name in BOOK_FILES]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "lexproof", "diff", *files, "--amendment", amendment, "--no-cache",
+                          "--format", "json", "-j", str(jobs)], capture_output=True, text=True, cwd=HERE.parent)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if run.returncode not in (0, 1, 3):
+        raise SystemExit(f"lexproof diff failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    results = json.loads(run.stdout)["results"]
+    changed = [r for r in results if r["status"] == "changed"]
+    rows = [row for r in changed for row in r["details"]["rows"]]
+    parts = [p for r in changed for p in r["details"]["directions"].values()]
+    return {"amendment": amendment, "diff_seconds": round(elapsed, 2),
+            "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+            "peak_mb": round(after.ru_maxrss / 1024), "decisions": len(results), "changed": len(changed),
+            "unknown": sum(1 for r in results if r["status"] == "unknown"), "rows": len(rows),
+            "outlined_rows": sum(1 for row in rows if row.get("outline")),
+            "incomplete_parts": sum(1 for p in parts if not p["complete"]), "json_mb": round(len(run.stdout) / 1e6, 1)}
+
+
 # Where ``lexproof check`` spends its time, from a cProfile of one process (``-j 1``): each
 # category is the cumulative time of these functions (the first match counts for nested ones).
 SPLIT = {
@@ -478,6 +505,8 @@ def main() -> None:
                         help="time `lexproof eval` of one case: cold, storing the loaded book, warm (3 runs each)")
     parser.add_argument("--watch", action="store_true",
                         help="time `lexproof check --watch` (one process, -j N): from writing an edit to its report, 8 edits")
+    parser.add_argument("--diff", action="store_true",
+                        help="time `lexproof diff --amendment` of the proposal and of the indexation (no cache, -j N)")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
@@ -493,6 +522,9 @@ def main() -> None:
         print(json.dumps(time_incremental(args.out, args.jobs)))
     if args.watch:
         print(json.dumps(time_watch(args.out, jobs=args.jobs)))
+    if args.diff:
+        for amendment in (PROPOSAL, INDEXATION):
+            print(json.dumps(time_diff(args.out, amendment, args.jobs)))
     if args.check:
         seconds, report = time_check(args.out, args.jobs)
         found = sorted(map(tuple, findings(report)))

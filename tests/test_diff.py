@@ -344,14 +344,15 @@ def test_an_exact_row_shows_even_a_nearly_whole_range(tmp_path: Path) -> None:
     assert describe_row(statute, whole, []) == ["every case"]
 
 
-def test_a_diff_stopped_at_the_combination_limit_says_why(tmp_path: Path) -> None:
+def _diff_of_enum_rule(tmp_path: Path, facts: list[str], condition: str, extra_facts: str = ""):
     values = ", ".join(f"v{k}" for k in range(7))
     path = tmp_path / "s.law"
+    declared = "\n ".join(f"{f}: E" for f in facts)
     path.write_text(
-        f"statute S\nenum E {{ {values} }}\nfacts F {{ a: E\n b: E\n c: E }}\n"
+        f"statute S\nenum E {{ {values} }}\nfacts F {{ {declared}{extra_facts} }}\n"
         "decision d: bool otherwise false\n"
         "amendment A amends S in force 2024-01-01\n"
-        "  insert rule r [art. 2]: d = true if a != v0 or b != v0 or c != v0\n",
+        f"  insert rule r [art. 2]: d = true if {condition}\n",
         encoding="utf-8",
     )
     statute = api.load(path).statute()
@@ -359,14 +360,43 @@ def test_a_diff_stopped_at_the_combination_limit_says_why(tmp_path: Path) -> Non
     before = version_on(statute, info.in_force, exclude=("A",))
     after = version_on(statute, info.in_force, include=("A",))
     (result,) = diff_versions(statute, before, after, BUDGET)
-    # 342 of the 343 combinations change: more than the 256 the enumeration lists.
+    return result
+
+
+def test_a_region_too_large_to_list_is_outlined_and_says_why(tmp_path: Path) -> None:
+    # 342 of the 343 combinations change: more than the 256 listed at most.
+    result = _diff_of_enum_rule(tmp_path, ["a", "b", "c"], "a != v0 or b != v0 or c != v0")
+    reason = "more than 32 combinations of enum/bool values (the rows outline them)"
     assert result.details["complete"] is False
-    assert result.details["incomplete_reason"] == "gains: stopped after 256 combinations of enum/bool values"
-    # the count is then a lower bound, and says so
+    assert result.details["incomplete_reason"] == "gains: " + reason
+    # the count is a lower bound (the combinations listed before outlining), and says so
     assert result.details["directions"]["gains"] == {
-        "status": "some", "combinations": 256, "complete": False,
-        "incomplete_reason": "stopped after 256 combinations of enum/bool values",
+        "status": "some", "combinations": 32, "complete": False, "incomplete_reason": reason,
     }
+    # one row: every value of every fact occurs among the cases that gain
+    (row,) = result.details["rows"]
+    assert (row["when"], row["outline"], row["combinations"], row["direction"]) == ("within: every case", True, 32, "gains")
+
+
+def test_an_outline_shows_the_values_and_ranges_the_cases_keep_to(tmp_path: Path) -> None:
+    """Worked out by hand. d becomes true where a and b are not v0: 36 combinations of the facts
+    the rule reads, more than the 32 listed first, but their outline (6 x 6) allows no more
+    than 256, so the listing goes on and ends: one group. With two more facts and x: 6 x 6 x 2
+    x 6 = 432 combinations, outlined as the values each fact takes and x's range."""
+    listed = _diff_of_enum_rule(tmp_path, ["a", "b", "c"], "a != v0 and b != v0")
+    assert listed.details["complete"] is True
+    assert listed.details["gains"] == 36
+    assert [row["when"] for row in listed.details["rows"]] == [
+        "a in {v1, v2, v3, v4, v5, v6}, b in {v1, v2, v3, v4, v5, v6}"]
+    assert "outline" not in listed.details["rows"][0]
+    condition = "a != v0 and b != v0 and (c = v1 or c = v2) and e != v3 and x >= 10"
+    outlined = _diff_of_enum_rule(tmp_path, ["a", "b", "c", "e"], condition, "\n x: int 0..20")
+    (row,) = outlined.details["rows"]
+    assert row["outline"] is True
+    assert row["when"] == ("within: a in {v1, v2, v3, v4, v5, v6}, b in {v1, v2, v3, v4, v5, v6}, c in {v1, v2}, "
+                           "e in {v0, v1, v2, v4, v5, v6}, x 10..20")
+    assert outlined.details["directions"]["gains"]["complete"] is False
+    assert outlined.details["gains"] == 32
 
 
 def test_an_amendment_before_a_parameters_first_value_compares_only_what_both_versions_cover(tmp_path) -> None:

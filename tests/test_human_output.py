@@ -626,6 +626,27 @@ def test_diff_rows_in_plain_words() -> None:
         "een deel van de gevallen: leeftijd 30 tot 120, soort is een van {a, b}")
 
 
+def test_an_outline_row_and_why_a_summary_is_incomplete_in_plain_words() -> None:
+    """An outlined region (verifier/regions.py ``_outline``): 'all within', its count a lower
+    bound; the reasons a summary is incomplete in Dutch, part by part."""
+    from lexproof.verifier.messages import engine_text, region_text
+    from lexproof.verifier.render import direction_text, plain_row
+
+    row = {"direction": "loses", "combinations": 32, "outline": True}
+    assert direction_text(row) == "loses (at least 32 combinations)"
+    assert direction_text(row, "nl") == "gaat erop achteruit (ten minste 32 combinaties)"
+    assert plain_row("within: g1_b0 = true, g1_i7 46..120") == "all within: g1_b0 = true, g1_i7 46 to 120"
+    assert plain_row(region_text("within: g1_b0 = true, g1_i7 46..120", "nl"), "nl") == (
+        "alle binnen: g1_b0 = waar, g1_i7 46 tot 120")
+    reason = ("loses: more than 32 combinations of enum/bool values (the rows outline them); "
+              "gains: the solver ran out of budget; changes: stopped after 256 combinations of enum/bool values")
+    assert engine_text(reason, "nl") == (
+        "achteruit: meer dan 32 combinaties van keuze- of ja/nee-feiten (de rijen omlijnen ze); "
+        "vooruit: de solver had niet genoeg rekentijd; "
+        "anders gewijzigd: gestopt na 256 combinaties van keuze- of ja/nee-feiten")
+    assert engine_text(reason, "en") == reason
+
+
 def test_basis_entries_in_dutch() -> None:
     """Each kind of entry describe_tracker writes (verifier/properties.py), written out here."""
     from lexproof.verifier.messages import basis_text

@@ -962,6 +962,102 @@ def test_diff_matches_brute_force(data) -> None:
                 )
 
 
+def _label_matches(label: tuple, before: tuple[bool, object], after: tuple[bool, object]) -> bool:
+    """Whether a case whose outcomes are ``before`` and ``after`` ((defined, value) each) has a
+    summary's outcome label: (defined before, defined after[, value before, value after])."""
+    if (label[0], label[1]) != (before[0], after[0]):
+        return False
+    return len(label) == 2 or ((not before[0] or label[2] == before[1]) and (not after[0] or label[3] == after[1]))
+
+
+@soundness_settings(150)
+@given(data=st.data())
+def test_diff_summaries_match_brute_force(data) -> None:
+    """Each part's summary against brute force, with the listing limits made small so that
+    regions are listed in full, continued after their outline, or outlined: listed rows cover
+    exactly the part's (label, combination)s; an outline row of a label holds every value each
+    enum/bool fact takes in the part's cases of that label, and no other, and each numeric
+    range is their hull; every case of the part lies within the row of its label."""
+    from unittest import mock
+
+    from lexproof.verifier import diff as diff_module
+    from lexproof.verifier import regions
+
+    gen = data.draw(statutes(max_domain=60), label="statute")
+    statute = gen.load()
+    specs = gen.version_specs()
+    before_text, after_text = data.draw(st.lists(st.sampled_from(specs), min_size=2, max_size=2), label="versions")
+    listed = data.draw(st.sampled_from([1, 2, 3]), label="listed")
+    most = data.draw(st.sampled_from([listed, listed + 2, 12]), label="most")
+    before, after = resolve(statute, before_text), resolve(statute, after_text)
+    where = context(gen, gen.text(), f"diff {before_text} -> {after_text}, listed {listed}, at most {most}")
+    seen: list[tuple[str, str, regions.Region]] = []
+    part, summarize = diff_module._part, regions.summarize
+
+    def recording_part(diff, direction, facts):
+        def recording(*args, **kwargs):
+            region = summarize(*args, **kwargs)
+            seen.append((diff.name, direction, region))
+            return region
+
+        with mock.patch.object(diff_module, "summarize", recording):
+            return part(diff, direction, facts)
+
+    with mock.patch.object(regions, "LISTED_COMBINATIONS", listed), \
+            mock.patch.object(regions, "MAX_COMBINATIONS", most), \
+            mock.patch.object(diff_module, "_part", recording_part):
+        results = diff_versions(statute, before, after, BUDGET)
+    assert all(r.status in ("changed", "unchanged") for r in results), where
+    cases = gen.cases()
+    for name, direction, region in seen:
+        kind = statute.decisions[name].type.kind
+        members = []  # (case, before, after) of the part
+        for case in cases:
+            evaluator = Evaluator({"before": before, "after": after}, {None: case})
+            b, a = outcome(evaluator, name, None, "before"), outcome(evaluator, name, None, "after")
+            if b != a and _brute_part(kind, b, a) == direction:
+                members.append((case, b, a))
+        claim = where + f"\n{name} {direction}: rows {region.rows}"
+        assert members, claim
+        finite = region.finite_facts
+        for case, b, a in members:
+            rows = [row for row in region.rows if _label_matches(row.label, b, a) and _within(case, row, finite)]
+            if region.outlined or region.complete:
+                assert rows, claim + f"\nthe case {case} ({b} -> {a}) is in no row"
+        for row in region.rows:
+            of_row = [case for case, b, a in members if _label_matches(row.label, b, a)
+                      and all(case[f] in row.values[f] for f in finite)]
+            assert of_row, claim + f"\nno case in the row {row}"
+            assert any(case == row.witness for case in of_row), claim + f"\nthe witness of {row} is not in it"
+            for fact, (low, high) in row.ranges.items():
+                assert (low, high) == (min(c[fact] for c in of_row), max(c[fact] for c in of_row)), claim + f" {fact}"
+            if row.outline:
+                for fact in finite:
+                    assert row.values[fact] == {c[fact] for c in of_row}, claim + f"\noutline of {fact}"
+        if region.complete:
+            assert not region.outlined, claim
+            listed_cases = {(row.label[:2], combination) for row in region.rows
+                            for combination in itertools.product(*(sorted(row.values[f], key=repr) for f in finite))}
+            truth = {((b[0], a[0]), tuple(c[f] for f in finite)) for c, b, a in members}
+            assert listed_cases == truth, claim
+
+
+def _within(case: dict, row, finite: list[str]) -> bool:
+    """Whether a case has one of the row's values of each enum/bool fact and lies in its ranges."""
+    return (all(case[f] in row.values[f] for f in finite)
+            and all(low <= case[f] <= high for f, (low, high) in row.ranges.items()))
+
+
+def _brute_part(kind: str, before: tuple[bool, object], after: tuple[bool, object]) -> str:
+    """The part of the changed region a case is in, written again here (see verifier/diff.py)."""
+    if kind == "bool":
+        was, now = before == (True, True), after == (True, True)
+        return "gains" if now and not was else "loses" if was and not now else "changes"
+    if kind in ("int", "number", "money", "rate") and before[0] and after[0]:
+        return "gains" if after[1] > before[1] else "loses"
+    return "changes"
+
+
 def show(statute: StatuteModel, evaluator: Evaluator, name: str, slot: str) -> str:
     from lexproof.dsl.values import format_value
 

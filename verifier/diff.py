@@ -439,20 +439,31 @@ def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
     ]
     finite_outcome = info.type.kind in ("bool", "enum")
     if finite_outcome:
+        # An undefined outcome's value term is unconstrained: fixed here, so that one
+        # combination is not listed (or outlined) once per value the solver happens to give it.
         labels += [
-            ("before", diff.before_term, lambda v, t=info.type: encoder.decode(t, v)),
-            ("after", diff.after_term, lambda v, t=info.type: encoder.decode(t, v)),
+            ("before", _fixed_when_undefined(diff.before_term, diff.defined_terms[0]),
+             lambda v, t=info.type: encoder.decode(t, v)),
+            ("after", _fixed_when_undefined(diff.after_term, diff.defined_terms[1]),
+             lambda v, t=info.type: encoder.decode(t, v)),
         ]
     region = summarize(encoder, diff.solver, diff.regions[direction], facts, labels, diff.budget, diff.trackers)
     part = _Part(direction, "some", complete=region.complete, reason=region.incomplete_reason)
     for row in region.rows:
         _add_row(diff, part, region, row, finite_outcome)
     # The part has cases, so at least one combination has one, even if no row could be shown.
-    part.combinations = max(_distinct_combinations(region), 1)
+    part.combinations = max(region.found if region.outlined else _distinct_combinations(region), 1)
     if diff.kind in ORDERED_KINDS and direction in ("gains", "loses"):
         questions = _Questions(diff)
         part.delta = {end: _delta_end(diff, questions, direction, end) for end in ("min", "max")}
     return part
+
+
+def _fixed_when_undefined(value: Term, defined: Term) -> Term:
+    """The outcome's value where it is defined, else false (a bool) or the first value (an
+    enum, encoded as its index)."""
+    fixed = z3.BoolVal(False, value.ctx) if z3.is_bool(value) else z3.IntVal(0, value.ctx)
+    return z3.If(defined, value, fixed)
 
 
 def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome: bool) -> None:
@@ -491,6 +502,8 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         "combinations": row.combinations,
         "witness": {f: fact_json(statute, f, v) for f, v in row.witness.items()},
     }
+    if row.outline:
+        entry["outline"] = True
     item = None
     if context is None:
         outcomes = {(slot, None): Outcomes(evaluator, statute.decisions, None, slot) for slot in ("before", "after")}

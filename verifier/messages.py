@@ -109,6 +109,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.combinations": {"en": "{count} combinations", "nl": "{count} combinaties"},
     "diff.every_case": {"en": "every case", "nl": "elk geval"},
     "diff.some_cases": {"en": "some cases", "nl": "een deel van de gevallen"},
+    "diff.within": {"en": "all within", "nl": "alle binnen"},
     "diff.at_item": {"en": "{item} of", "nl": "{item} van"},
     "count.cases": {"en": "{count:,} case{s}", "nl": "{count:,} geval{len}"},
     "count.rows": {"en": "{count:,} row{s}", "nl": "{count:,} rij{en}"},
@@ -181,6 +182,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
 # and JUnit), as patterns with their Dutch wording for the human output. A message that matches
 # none is shown as written.
 ENGINE_NL: list[tuple[str, str]] = [
+    # why a summary of cases is incomplete (verifier/regions.py, verifier/diff.py), per part
+    (r"(?P<part>gains|loses|changes): (?P<x>[^;]+)", "{part}: {x}"),
+    (r"the solver ran out of budget", "de solver had niet genoeg rekentijd"),
+    (r"more than (?P<n>\d+) combinations of enum/bool values \(the rows outline them\)",
+     "meer dan {n} combinaties van keuze- of ja/nee-feiten (de rijen omlijnen ze)"),
+    (r"stopped after (?P<n>\d+) combinations of enum/bool values",
+     "gestopt na {n} combinaties van keuze- of ja/nee-feiten"),
+    (r"the solver ran out of budget while listing the groups",
+     "de solver had niet genoeg rekentijd om de groepen op te sommen"),
+    (r"the solver ran out of budget for an example case of a group",
+     "de solver had niet genoeg rekentijd voor een voorbeeld van een groep"),
+    (r"the solver ran out of budget while summarizing the groups \(raise --timeout\)",
+     "de solver had niet genoeg rekentijd om de groepen samen te vatten (verhoog --timeout)"),
     (r"rules (?P<a>.+?) and (?P<b>.+?) both apply to the case below and decide (?P<d>\S+) differently \((?P<v>.*)\)",
      "regels {a} en {b} zijn allebei van toepassing op het geval hieronder en beslissen {d} verschillend ({v})"),
     (r"rules (?P<a>\S+) and (?P<b>\S+) both apply and disagree",
@@ -306,7 +320,8 @@ def localize_amounts(text_: str, lang: str) -> str:
 _ENGLISH_DECIMAL = (r"(?<![\w,/€$])(?<![^.]\.)(?<!^\.)(?P<sign>-?)(?P<whole>[0-9]+)\.(?P<fraction>[0-9]+)"
                     r"(?![\w]|\.[0-9])")
 # The words of a region ('where' a gap is), as regions.describe_row writes them.
-_REGION_WORDS_NL = [(r"\bsome cases: ", "een deel van de gevallen: "), (r"\bevery case\b", "elk geval"),
+_REGION_WORDS_NL = [(r"\bsome cases: ", "een deel van de gevallen: "), (r"\bwithin: ", "alle binnen: "),
+                    (r"\bevery case\b", "elk geval"),
                     (r"\(exactly ", "(precies ")]
 _ISO_DATE = r"(?<![\w-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w-])"
 
@@ -418,7 +433,8 @@ def _part_nl(part: str, lang: str) -> str:
 # Groups of an ENGINE_NL pattern that hold more than a name, and how to show them in Dutch:
 # w, where a gap is; v, the values two rules give ('true vs false'); basis, what a proof rests
 # on; s, a decision's status; x, a message of its own.
-_GROUPS_NL = {"w": region_text, "v": values_text, "basis": basis_text, "s": _status_nl, "x": _part_nl,
+_PARTS_NL = {"gains": "vooruit", "loses": "achteruit", "changes": "anders gewijzigd"}
+_GROUPS_NL = {"part": lambda part, lang: _PARTS_NL[part], "w": region_text, "v": values_text, "basis": basis_text, "s": _status_nl, "x": _part_nl,
               "labels": lambda labels, lang: version_label_text(labels, lang)}
 
 

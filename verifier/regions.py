@@ -36,6 +36,7 @@ class Row:
     witness: dict[str, object] = field(default_factory=dict)
     combinations: int = 1
     exact: bool = False  # every case of the row (its combinations x its ranges) is in the region
+    outline: bool = False  # an outline of a region too large to list (``_outline``), not a group
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Region:
     finite_facts: list[str]
     numeric_facts: list[str]
     incomplete_reason: str | None = None  # why not complete, in words a reader can act on
+    found: int = 0  # distinct enum/bool combinations the enumeration found (all of them when complete)
+    outlined: bool = False  # too many combinations to list: the rows are outlines (``_outline``)
 
 
 def cone_facts(statute: StatuteModel, versions: list[Version], decisions: list[str]) -> list[str]:
@@ -92,50 +95,54 @@ def summarize(
     """Enumerate the region's enum/bool combinations (with their outcome label), merge them
     into groups, give each group the numeric range it spans, and split a group whose range
     would overstate it. A group whose every case (its combinations x its ranges) lies in the
-    region is *exact*; otherwise it says 'some cases'."""
+    region is *exact*; otherwise it says 'some cases'.
+
+    A region with more combinations than LISTED_COMBINATIONS is first outlined (``_outline``):
+    the values each enum/bool fact takes in it, per outcome label. When those allow at most
+    MAX_COMBINATIONS combinations the enumeration goes on and lists them all; otherwise the
+    outline is the summary: one row per label, 'within:' (``Row.outline``). Listing hundreds of
+    combinations only to show an arbitrary 256 of them (the enumeration's first) as groups took
+    ninety per cent of the diff of a statute book, and read as noise."""
     from lexproof.verifier.solving import read_cases, readable_model
 
     statute = encoder.statute
     finite = [f for f in facts if statute.facts[f].type.kind in ("bool", "enum")]
     numeric = [f for f in facts if f not in finite]
-    enumerate_check = _Checker(solver, assumptions)
-    points: list[Row] = []
-    complete = True
-    reason: str | None = None
-    blocked: list[Term] = []
-    while True:
-        if len(points) >= MAX_COMBINATIONS:
-            complete, reason = False, f"stopped after {MAX_COMBINATIONS} combinations of enum/bool values"
-            break
-        status = enumerate_check(region, *blocked)
-        if status != "sat":
-            complete = status == "unsat"
-            if not complete:
-                reason = "the solver ran out of budget while listing the groups"
-            break
-        model = solver.model()
-        projection = {
-            f: encoder.decode(statute.facts[f].type, model.eval(encoder.fact_term(f, None), model_completion=True))
-            for f in finite
-        }
-        label = tuple(decode(model.eval(term, model_completion=True)) for _, term, decode in labels)
-        points.append(Row({f: frozenset([projection[f]]) for f in finite}, label))
-        block = [encoder.fact_term(f, None) == encoder.const(statute.facts[f].type, projection[f]) for f in finite]
-        block += [term == model.eval(term, model_completion=True) for _, term, _ in labels]
-        if not block:
-            break
-        blocked.append(z3.Not(z3.And(block)))
-    label_terms = {row.label: _label_formula(encoder, labels, row.label) for row in points}
+    points, complete, reason = _enumerate(encoder, solver, region, finite, labels, assumptions, [],
+                                          LISTED_COMBINATIONS)
     # The ranges, splits and witnesses ask a solver of their own (see _Summary.check); only its
     # sat/unsat answers are used, so the rows do not depend on which solver answers.
     summary = _Summary(encoder, budget, assumptions)
-    rows: list[Row] = []
-    for group in _merge(points, finite):
-        inside = z3.And(region, label_terms[group.label])
-        members = [p for p in points if p.label == group.label and _within(p, group)]
-        rows.extend(_refine(summary, group, members, finite, numeric, inside, 0))
+    outlined = False
+    if len(points) >= LISTED_COMBINATIONS:
+        outline = _outline(summary, region, points, finite, labels)
+        if sum(_product(values) for values in outline.values()) <= MAX_COMBINATIONS:
+            # the enumeration ends within MAX_COMBINATIONS: the outline bounds what is left
+            points, complete, reason = _enumerate(encoder, solver, region, finite, labels, assumptions, points,
+                                                  MAX_COMBINATIONS + 1)
+        else:
+            outlined = True
+            reason = (f"more than {LISTED_COMBINATIONS} combinations of enum/bool values "
+                      "(the rows outline them)")
+            points_of = {label: [p for p in points if p.label == label] for label in outline}
+            rows = [Row(values, label, outline=True, combinations=len({_combination(p, finite) for p in points_of[label]}))
+                    for label, values in outline.items()]
+            for row in rows:
+                if numeric:
+                    row.ranges = summary.ranges(z3.And(region, _label_formula(encoder, labels, row.label)), row, numeric)
+    label_terms: dict[tuple, Term] = {}
+    for row in points:
+        label_terms.setdefault(row.label, _label_formula(encoder, labels, row.label))
+    if not outlined:
+        rows = []
+        for group in _merge(points, finite):
+            inside = z3.And(region, label_terms[group.label])
+            members = [p for p in points if p.label == group.label and _within(p, group)]
+            rows.extend(_refine(summary, group, members, finite, numeric, inside, 0))
     kept: list[Row] = []
     for row in rows:
+        if row.label not in label_terms:
+            label_terms[row.label] = _label_formula(encoder, labels, row.label)
         inside = z3.And(region, label_terms[row.label], *summary.cube(row), *_box(encoder, row))
         if summary.check(inside) != "sat":
             # Only when the solver gives up (the group has cases, and its ranges are verified
@@ -145,19 +152,130 @@ def summarize(
         if witnesses:
             model = readable_model(encoder, [inside], budget, summary.solver.model())
             row.witness = read_cases(encoder, model)[None]
-        row.combinations = 1
-        for f in finite:
-            row.combinations *= len(row.values[f])
+        if not row.outline:  # an outline's count is the combinations found with its label
+            row.combinations = _product(row.values)
         kept.append(row)
     rows = kept
     if complete and summary.gave_up:
         # A range, split or bound the solver could not decide was dropped (which keeps the rows
         # true), but a summary that met 'unknown' anywhere never claims to be complete.
         complete, reason = False, "the solver ran out of budget while summarizing the groups (raise --timeout)"
-    return Region(rows, complete, finite, numeric, reason)
+    found = len({_combination(p, finite) for p in points})
+    return Region(rows, complete, finite, numeric, reason, found, outlined)
 
 
-MAX_COMBINATIONS = 256
+def _combination(point: Row, finite: list[str]) -> tuple:
+    """The one combination of enum/bool values a point of the enumeration stands for."""
+    return tuple(next(iter(point.values[f])) for f in finite)
+
+
+def _product(values: dict[str, frozenset]) -> int:
+    """How many combinations of enum/bool values a row's value sets hold."""
+    count = 1
+    for chosen in values.values():
+        count *= len(chosen)
+    return count
+
+
+def _enumerate(
+    encoder: Encoder, solver: z3.Solver, region: Term, finite: list[str], labels, assumptions: list[Term],
+    found: list[Row], limit: int,
+) -> tuple[list[Row], bool, str | None]:
+    """The region's combinations of enum/bool values with their outcome label, one point per
+    combination, after the points ``found`` before, until ``limit`` points: (points, complete,
+    why not). Each point is blocked by a clause in a scope of its own (pushed, and popped before
+    returning, so the solver is as it was): passing the blocks as assumptions made every check
+    re-read all of them, a quarter of the diff of a statute book."""
+    statute = encoder.statute
+    enumerate_check = _Checker(solver, assumptions)
+    points = list(found)
+
+    def block(point: Row) -> Term:
+        equal = [encoder.fact_term(f, None) == encoder.const(statute.facts[f].type, next(iter(point.values[f])))
+                 for f in finite]
+        return z3.Not(z3.And(equal + [_label_formula(encoder, labels, point.label)]))
+
+    if not finite and not labels:
+        limit = min(limit, 1)  # one point stands for the whole region
+    solver.push()
+    try:
+        for point in points:
+            solver.add(block(point))
+        while True:
+            if len(points) >= limit:
+                if not finite and not labels:
+                    return points, True, None
+                return points, False, f"stopped after {limit} combinations of enum/bool values"
+            status = enumerate_check(region)
+            if status != "sat":
+                if status == "unsat":
+                    return points, True, None
+                return points, False, "the solver ran out of budget while listing the groups"
+            model = solver.model()
+            projection = {
+                f: encoder.decode(statute.facts[f].type, model.eval(encoder.fact_term(f, None), model_completion=True))
+                for f in finite
+            }
+            label = tuple(decode(model.eval(term, model_completion=True)) for _, term, decode in labels)
+            point = Row({f: frozenset([projection[f]]) for f in finite}, label)
+            points.append(point)
+            solver.add(block(point))
+    finally:
+        solver.pop()
+
+
+def _outline(summary: _Summary, region: Term, points: list[Row], finite: list[str],
+             labels) -> dict[tuple, dict[str, frozenset]]:
+    """Per outcome label of the region, the values each enum/bool fact takes in its cases:
+    every case of the region lies within the outline of its label, but not every combination
+    within an outline need be in the region. Each question asks for a case of the region with
+    a label not seen yet, or with a value of some fact not seen yet with its label, so it takes
+    one question per value found (fewer when a case shows several) and a last 'unsat'; the
+    result does not depend on which cases the solver happens to give. When the solver cannot
+    answer, every value of every fact is kept (an outline may only be too wide) and the summary
+    says it gave up."""
+    encoder = summary.encoder
+    statute = encoder.statute
+    domains = {f: (statute.enums[statute.facts[f].type.enum]  # type: ignore[index]
+                   if statute.facts[f].type.kind == "enum" else (False, True)) for f in finite}
+    seen: dict[tuple, dict[str, set]] = {}
+    for point in points:
+        for fact in finite:
+            seen.setdefault(point.label, {f: set() for f in finite})[fact].update(point.values[fact])
+    while True:
+        options = []
+        for label, values in seen.items():
+            unseen = []
+            for fact in finite:
+                term = encoder.fact_term(fact, None)
+                type_ = statute.facts[fact].type
+                if len(values[fact]) < len(domains[fact]):
+                    unseen.append(z3.And([term != encoder.const(type_, v) for v in sorted(values[fact], key=repr)]))
+            if unseen:
+                options.append(z3.And(_label_formula(encoder, labels, label), z3.Or(unseen)))
+        if labels:
+            options.append(z3.And([z3.Not(_label_formula(encoder, labels, label)) for label in seen] + [encoder.true]))
+        if not options:
+            break
+        status = summary.check(region, z3.Or(options))
+        if status == "unsat":
+            break
+        if status != "sat":
+            for values in seen.values():
+                for fact in finite:
+                    values[fact] = set(domains[fact])
+            break
+        model = summary.solver.model()
+        label = tuple(decode(model.eval(term, model_completion=True)) for _, term, decode in labels)
+        values = seen.setdefault(label, {f: set() for f in finite})
+        for fact in finite:
+            value = model.eval(encoder.fact_term(fact, None), model_completion=True)
+            values[fact].add(encoder.decode(statute.facts[fact].type, value))
+    return {label: {f: frozenset(values[f]) for f in finite} for label, values in sorted(seen.items(), key=repr)}
+
+
+LISTED_COMBINATIONS = 32  # combinations listed before a region is outlined
+MAX_COMBINATIONS = 256  # combinations listed at most, when the outline shows there are no more
 MAX_SPLIT_DEPTH = 2
 STEP_RLIMIT = 300_000  # per range/split/witness query; ~10x the most one took on the benchmarks
 
@@ -482,6 +600,8 @@ def describe_row(statute: StatuteModel, row: Row, finite: list[str]) -> list[str
         low_text, high_text = format_value(low, info.type), format_value(high, info.type)
         parts.append(f"{fact} {low_text}..{high_text}" if low != high else f"{fact} = {low_text}")
     parts = parts or ["every case"]
-    if not row.exact:
+    if row.outline:
+        parts[0] = "within: " + parts[0]
+    elif not row.exact:
         parts[0] = "some cases: " + parts[0]
     return parts

@@ -376,6 +376,9 @@ def direction_text(row: dict, lang: str = "en") -> str:
     """'gains (48 combinations)': the direction and how many combinations of enum and bool
     facts the row stands for."""
     word = msg(f"diff.{row['direction']}", lang) if f"diff.{row['direction']}" in CATALOGUE else row["direction"]
+    if row.get("outline"):  # the combinations found before listing stopped: a lower bound
+        count = msg("diff.at_least", lang, count=row["combinations"])
+        return f"{word} ({msg('diff.combinations', lang, count=count)})"
     if row.get("combinations", 1) > 1:
         return f"{word} ({msg('diff.combinations', lang, count=row['combinations'])})"
     return word
@@ -389,6 +392,8 @@ def plain_row(when: str, lang: str = "en") -> str:
     text_ = text_.replace(" in {", " is one of {") if lang == "en" else text_.replace(" in {", " is een van {")
     if text_.startswith("some cases: "):
         text_ = msg("diff.some_cases", lang) + ": " + text_[len("some cases: "):]
+    elif text_.startswith("within: "):
+        text_ = msg("diff.within", lang) + ": " + text_[len("within: "):]
     if text_.endswith("every case"):
         text_ = text_[: -len("every case")] + msg("diff.every_case", lang)
     return text_
@@ -408,7 +413,7 @@ def diff_summary_lines(result: Result, lang: str = "en") -> list[str]:
         lines = [msg("diff.counts", lang, gains=counts["gains"], loses=counts["loses"], changes=counts["changes"])]
     if not details.get("complete", True):
         reason = details.get("incomplete_reason") or "enumeration stopped"
-        lines[0] += msg("diff.incomplete", lang, reason=reason)
+        lines[0] += msg("diff.incomplete", lang, reason=engine_text(reason, lang))
     statute_type = _decision_type(result)
     for direction in ("gains", "loses"):
         delta = directions.get(direction, {}).get("delta")
