@@ -614,7 +614,7 @@ def _search(diff: _Diff, questions: _Questions, direction: str, delta: Term, end
         return numeral(questions.model().eval(objective, model_completion=True))
 
     best = improve(z3.BoolVal(True, diff.encoder.ctx))
-    step, high = Fraction(1), None  # no case has objective >= high
+    step, high = None, None  # no case has objective >= high
     for _ in range(SEARCH_STEPS):
         if not isinstance(best, Fraction):
             return None
@@ -624,6 +624,8 @@ def _search(diff: _Diff, questions: _Questions, direction: str, delta: Term, end
         if not isinstance(beyond, Fraction):
             return None
         best = beyond
+        if step is None:  # gallop in steps of the size of the first change found beyond it
+            step = max(Fraction(1), abs(best))
         target = best + step if high is None else (best + high) / 2
         found = improve(objective >= _real_or_int(objective, target))
         if found == "unsat":
