@@ -371,7 +371,7 @@ def test_a_region_too_large_to_list_is_outlined_and_says_why(tmp_path: Path) -> 
     assert result.details["incomplete_reason"] == "gains: " + reason
     # the count is a lower bound (the combinations listed before outlining), and says so
     assert result.details["directions"]["gains"] == {
-        "status": "some", "combinations": 32, "complete": False, "incomplete_reason": reason,
+        "status": "some", "combinations": 32, "complete": False, "outlined": True, "incomplete_reason": reason,
     }
     # one row: every value of every fact occurs among the cases that gain
     (row,) = result.details["rows"]
@@ -397,6 +397,85 @@ def test_an_outline_shows_the_values_and_ranges_the_cases_keep_to(tmp_path: Path
                            "e in {v0, v1, v2, v4, v5, v6}, x 10..20")
     assert outlined.details["directions"]["gains"]["complete"] is False
     assert outlined.details["gains"] == 32
+
+
+LATE_LABEL = """statute S
+enum E { v0, v1, v2, v3, v4, v5, v6 }
+facts F { a: E
+ b: E
+ c: E
+ k: bool }
+decision d: bool
+rule base [art. 1]: d = false if k
+amendment A amends S in force 2024-01-01
+  insert rule r [art. 2]: d = true if not k and (a != v0 or b != v0 or c != v0)
+  insert rule s [art. 3]: d = true if k and a = v1 and b = v1 and c = v1
+  repeal rule base
+"""
+
+
+def _diff_of(tmp_path: Path, text: str):
+    path = tmp_path / "s.law"
+    path.write_text(text, encoding="utf-8")
+    statute = api.load(path).statute()
+    info = statute.amendments["A"]
+    before = version_on(statute, info.in_force, exclude=("A",))
+    after = version_on(statute, info.in_force, include=("A",))
+    (result,) = diff_versions(statute, before, after, BUDGET)
+    return result
+
+
+def test_an_outcome_found_only_by_the_outline_has_a_row_of_one_combination_at_least(tmp_path: Path) -> None:
+    """Found in review: the listing stops at 32 cases of 'undefined -> true'; the outline then
+    finds 'false -> true' (k, a = b = c = v1: one combination), whose row said 'at least 0'."""
+    result = _diff_of(tmp_path, LATE_LABEL)
+    rows = {(row["before"], row["after"]): row for row in result.details["rows"]}
+    late = rows[("false", "true")]
+    assert (late["when"], late["combinations"], late["outline"]) == ("within: a = v1, b = v1, c = v1, k = true", 1, True)
+    assert rows[("undefined", "true")]["when"] == "within: k = false"
+    assert result.details["directions"]["gains"]["outlined"] is True
+
+
+def test_an_enum_outcome_is_labelled_by_its_own_enum(tmp_path: Path) -> None:
+    """Found in review: two enums with the same value names in another order; the label 'x'
+    was encoded as x's index in the first enum (0), not in the decision's (1). The blocks then
+    excluded nothing and the diff ran for ever (before the outline: no group, 'out of budget')."""
+    result = _diff_of(tmp_path, """statute S
+enum E1 { x, y }
+enum E2 { y, x }
+facts F { a: bool }
+decision d: E2 otherwise E2.y
+amendment A amends S in force 2024-01-01
+  insert rule r [art. 2]: d = E2.x if a
+""")
+    assert result.details["complete"] is True
+    assert [(row["when"], row["before"], row["after"]) for row in result.details["rows"]] == [("a = true", "y", "x")]
+
+
+def test_an_outline_that_met_unknown_says_so_and_claims_no_cover(tmp_path: Path, monkeypatch) -> None:
+    """Found in review: when a question of the outline answers 'unknown' (a budget), the rows
+    are widened to every value, labels may be missing, and the reason must say so."""
+    real_outline = regions._outline
+
+    def outline(summary, *args):
+        real_check = summary.check
+        answered = []
+
+        def check(*extra):
+            answered.append(extra)
+            if len(answered) == 1:
+                summary.gave_up = True
+                return "unknown"
+            return real_check(*extra)
+
+        monkeypatch.setattr(summary, "check", check)
+        return real_outline(summary, *args)
+
+    monkeypatch.setattr(regions, "_outline", outline)
+    result = _diff_of(tmp_path, LATE_LABEL)
+    gains = result.details["directions"]["gains"]
+    assert gains["complete"] is False and "outlined" not in gains
+    assert gains["incomplete_reason"] == "the solver ran out of budget while outlining the groups (raise --timeout)"
 
 
 def test_an_amendment_before_a_parameters_first_value_compares_only_what_both_versions_cover(tmp_path) -> None:

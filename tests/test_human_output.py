@@ -645,6 +645,30 @@ def test_an_outline_row_and_why_a_summary_is_incomplete_in_plain_words() -> None
         "vooruit: de solver had niet genoeg rekentijd; "
         "anders gewijzigd: gestopt na 256 combinaties van keuze- of ja/nee-feiten")
     assert engine_text(reason, "en") == reason
+    # an outline that narrows no fact does not read as 'every case changes'
+    assert plain_row("within: every case") == "all within: any values of the facts"
+    assert plain_row(region_text("within: every case", "nl"), "nl") == "alle binnen: alle waarden van de feiten"
+
+
+def test_an_outlined_part_does_not_say_more_groups_may_change() -> None:
+    """Every changed case lies within an outline row (``outlined``): the summary gives the
+    reason only; a part left incomplete otherwise still warns."""
+    from lexproof.dsl.source import Span
+    from lexproof.verifier.render import diff_summary_lines
+    from lexproof.verifier.results import Result
+
+    reason = "more than 32 combinations of enum/bool values (the rows outline them)"
+    outlined = {"status": "some", "combinations": 32, "complete": False, "outlined": True, "incomplete_reason": reason}
+    result = Result("diff", "d", "changed", Span("s.law", 1, 1, 1, 2), details={
+        "rows": [], "complete": False, "incomplete_reason": "gains: " + reason,
+        "directions": {"gains": outlined, "loses": {"status": "none", "combinations": 0, "complete": True}}})
+    (line,) = diff_summary_lines(result)
+    assert line.endswith(f"(gains: {reason})") and "more groups" not in line
+    (line,) = diff_summary_lines(result, "nl")
+    assert line.endswith("(vooruit: meer dan 32 combinaties van keuze- of ja/nee-feiten (de rijen omlijnen ze))")
+    result.details["directions"]["gains"] = {**outlined, "outlined": False}
+    (line,) = diff_summary_lines(result)
+    assert line.endswith("; more groups may change)")
 
 
 def test_basis_entries_in_dutch() -> None:

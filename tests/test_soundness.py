@@ -1028,6 +1028,7 @@ def test_diff_summaries_match_brute_force(data) -> None:
             of_row = [case for case, b, a in members if _label_matches(row.label, b, a)
                       and all(case[f] in row.values[f] for f in finite)]
             assert of_row, claim + f"\nno case in the row {row}"
+            assert row.combinations >= 1, claim + f"\nno combination in the row {row}"
             assert any(case == row.witness for case in of_row), claim + f"\nthe witness of {row} is not in it"
             for fact, (low, high) in row.ranges.items():
                 assert (low, high) == (min(c[fact] for c in of_row), max(c[fact] for c in of_row)), claim + f" {fact}"

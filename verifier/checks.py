@@ -574,7 +574,8 @@ def _gaps(statute, version, decision, ctx: _DecisionContext, budget) -> list[Res
     rows = [", ".join(describe_row(statute, row, region.finite_facts)) for row in region.rows]
     message = (
         f"no rule decides {decision} for the case below, and it has no 'otherwise'; "
-        f"undecided where: " + " | ".join(rows[:6]) + (" | ..." if len(rows) > 6 or not region.complete else "")
+        f"undecided where: " + " | ".join(rows[:6])
+        + (" | ..." if len(rows) > 6 or not region.covered else "")
     )
     articles = [cite(statute, r.citation) for r in ctx.rules]
     result = Result("gap", decision, "gap", span, message=message, articles=articles, code=CODES["gap"],

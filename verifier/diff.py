@@ -216,9 +216,12 @@ class _Part:
     complete: bool = True  # False: the count is a lower bound, some cases may be in no row
     reason: str | None = None
     delta: dict | None = None  # numeric decisions: the least and greatest change over the part
+    outlined: bool = False  # too many combinations to list, and every case lies within an outline row
 
     def to_json(self) -> dict:
         data: dict = {"status": self.status, "combinations": self.combinations, "complete": self.complete}
+        if self.outlined:
+            data["outlined"] = True
         if self.reason is not None:
             data["incomplete_reason"] = self.reason
         if self.delta is not None:
@@ -433,22 +436,16 @@ def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
     if status != "sat":
         return _Part(direction, "unknown", combinations=None, complete=False, reason=UNKNOWN_REASON)
     encoder, info = diff.encoder, diff.statute.decision_info(diff.name)
-    labels = [
-        ("before defined", diff.defined_terms[0], lambda v: z3.is_true(v)),
-        ("after defined", diff.defined_terms[1], lambda v: z3.is_true(v)),
-    ]
+    labels = [("before defined", diff.defined_terms[0], None), ("after defined", diff.defined_terms[1], None)]
     finite_outcome = info.type.kind in ("bool", "enum")
     if finite_outcome:
         # An undefined outcome's value term is unconstrained: fixed here, so that one
         # combination is not listed (or outlined) once per value the solver happens to give it.
-        labels += [
-            ("before", _fixed_when_undefined(diff.before_term, diff.defined_terms[0]),
-             lambda v, t=info.type: encoder.decode(t, v)),
-            ("after", _fixed_when_undefined(diff.after_term, diff.defined_terms[1]),
-             lambda v, t=info.type: encoder.decode(t, v)),
-        ]
+        labels += [("before", _fixed_when_undefined(diff.before_term, diff.defined_terms[0]), info.type),
+                   ("after", _fixed_when_undefined(diff.after_term, diff.defined_terms[1]), info.type)]
     region = summarize(encoder, diff.solver, diff.regions[direction], facts, labels, diff.budget, diff.trackers)
-    part = _Part(direction, "some", complete=region.complete, reason=region.incomplete_reason)
+    part = _Part(direction, "some", complete=region.complete, reason=region.incomplete_reason,
+                 outlined=region.outlined and region.covered)
     for row in region.rows:
         _add_row(diff, part, region, row, finite_outcome)
     # The part has cases, so at least one combination has one, even if no row could be shown.

@@ -118,6 +118,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diff.counts": {"en": "who gains: {gains} combination(s) of enum/bool facts; who loses: {loses}; other changes: {changes}",
                     "nl": "wie erop vooruitgaat: {gains} combinatie(s) van keuze- of ja/nee-feiten; wie erop achteruitgaat: {loses}; andere wijzigingen: {changes}"},
     "diff.incomplete": {"en": " ({reason}; more groups may change)", "nl": " ({reason}; meer groepen kunnen veranderen)"},
+    "diff.outlined": {"en": " ({reason})", "nl": " ({reason})"},
+    "diff.within_anything": {"en": "all within: any values of the facts", "nl": "alle binnen: alle waarden van de feiten"},
     "diff.delta": {"en": "change (after - before) for {who}: {range}", "nl": "verandering (na - voor) voor {who}: {range}"},
     "diff.who_gains": {"en": "who gains", "nl": "wie erop vooruitgaat"},
     "diff.who_loses": {"en": "who loses", "nl": "wie erop achteruitgaat"},

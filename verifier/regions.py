@@ -20,9 +20,11 @@ from z3.z3types import Ast
 
 from lexproof.dsl import ir
 from lexproof.dsl.consolidate import Version
+from lexproof.dsl.ir import Type
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.values import format_value
 from lexproof.verifier.encoding import Encoder, Term, numeral
+from lexproof.verifier.errors import InternalError
 from lexproof.verifier.solving import Budget, limits, new_solver
 
 
@@ -48,6 +50,7 @@ class Region:
     incomplete_reason: str | None = None  # why not complete, in words a reader can act on
     found: int = 0  # distinct enum/bool combinations the enumeration found (all of them when complete)
     outlined: bool = False  # too many combinations to list: the rows are outlines (``_outline``)
+    covered: bool = False  # every case of the region lies within a row (complete, or fully outlined)
 
 
 def cone_facts(statute: StatuteModel, versions: list[Version], decisions: list[str]) -> list[str]:
@@ -87,7 +90,7 @@ def summarize(
     solver: z3.Solver,
     region: Term,
     facts: list[str],
-    labels: list[tuple[str, Term, object]],
+    labels: list[tuple[str, Term, Type | None]],
     budget: Budget,
     assumptions: list[Term],
     witnesses: bool = True,
@@ -124,8 +127,12 @@ def summarize(
             outlined = True
             reason = (f"more than {LISTED_COMBINATIONS} combinations of enum/bool values "
                       "(the rows outline them)")
+            if summary.gave_up:  # the outline may lack labels, and its rows may be too wide
+                reason = "the solver ran out of budget while outlining the groups (raise --timeout)"
             points_of = {label: [p for p in points if p.label == label] for label in outline}
-            rows = [Row(values, label, outline=True, combinations=len({_combination(p, finite) for p in points_of[label]}))
+            # a label the outline found after the listing stopped has cases, so one combination
+            rows = [Row(values, label, outline=True,
+                        combinations=max(1, len({_combination(p, finite) for p in points_of[label]})))
                     for label, values in outline.items()]
             for row in rows:
                 if numeric:
@@ -140,6 +147,7 @@ def summarize(
             members = [p for p in points if p.label == group.label and _within(p, group)]
             rows.extend(_refine(summary, group, members, finite, numeric, inside, 0))
     kept: list[Row] = []
+    rows_before_witnesses = list(rows)
     for row in rows:
         if row.label not in label_terms:
             label_terms[row.label] = _label_formula(encoder, labels, row.label)
@@ -161,7 +169,8 @@ def summarize(
         # true), but a summary that met 'unknown' anywhere never claims to be complete.
         complete, reason = False, "the solver ran out of budget while summarizing the groups (raise --timeout)"
     found = len({_combination(p, finite) for p in points})
-    return Region(rows, complete, finite, numeric, reason, found, outlined)
+    covered = complete or (outlined and not summary.gave_up and len(kept) == len(rows_before_witnesses))
+    return Region(rows, complete, finite, numeric, reason, found, outlined, covered)
 
 
 def _combination(point: Row, finite: list[str]) -> tuple:
@@ -216,7 +225,10 @@ def _enumerate(
                 f: encoder.decode(statute.facts[f].type, model.eval(encoder.fact_term(f, None), model_completion=True))
                 for f in finite
             }
-            label = tuple(decode(model.eval(term, model_completion=True)) for _, term, decode in labels)
+            label = _read_label(encoder, labels, model)
+            if any(_combination(p, finite) == tuple(projection[f] for f in finite) and p.label == label for p in points):
+                # the block of that point did not exclude it: a bug, never a reason to loop on
+                raise InternalError(f"the enumeration of a region found the same combination twice: {projection}, {label}")
             point = Row({f: frozenset([projection[f]]) for f in finite}, label)
             points.append(point)
             solver.add(block(point))
@@ -266,11 +278,15 @@ def _outline(summary: _Summary, region: Term, points: list[Row], finite: list[st
                     values[fact] = set(domains[fact])
             break
         model = summary.solver.model()
-        label = tuple(decode(model.eval(term, model_completion=True)) for _, term, decode in labels)
+        label = _read_label(encoder, labels, model)
+        new = label not in seen
         values = seen.setdefault(label, {f: set() for f in finite})
         for fact in finite:
-            value = model.eval(encoder.fact_term(fact, None), model_completion=True)
-            values[fact].add(encoder.decode(statute.facts[fact].type, value))
+            value = encoder.decode(statute.facts[fact].type, model.eval(encoder.fact_term(fact, None), model_completion=True))
+            new = new or value not in values[fact]
+            values[fact].add(value)
+        if not new:  # the case asked for has a new label or value: a bug, never a reason to loop on
+            raise InternalError(f"the outline of a region found nothing new in a case: {label}")
     return {label: {f: frozenset(values[f]) for f in finite} for label, values in sorted(seen.items(), key=repr)}
 
 
@@ -282,20 +298,22 @@ STEP_RLIMIT = 300_000  # per range/split/witness query; ~10x the most one took o
 
 def _label_formula(encoder: Encoder, labels, label: tuple) -> Term:
     parts = []
-    for (_, term, _decode), value in zip(labels, label):
-        if z3.is_bool(term):
+    for (_, term, type_), value in zip(labels, label):
+        if type_ is None or type_.kind == "bool":
             parts.append(term if value else z3.Not(term))
         else:
-            parts.append(term == _label_value(encoder, term, value))
+            parts.append(term == encoder.const(type_, value))  # the label's own type: an enum by its index in it
     return z3.And(parts + [encoder.true])
 
 
-def _label_value(encoder: Encoder, term: Term, value: object) -> Term:
-    if isinstance(value, str):  # an enum outcome: its index
-        for enum_values in encoder.statute.enums.values():
-            if value in enum_values:
-                return z3.IntVal(enum_values.index(value), encoder.ctx)
-    return z3.RealVal(value, encoder.ctx) if z3.is_real(term) else z3.IntVal(int(value), encoder.ctx)
+def _read_label(encoder: Encoder, labels, model: z3.ModelRef) -> tuple:
+    """The outcome label of the case a model gives: each label term's value, read as its type
+    (a bool flag when the type is None)."""
+    values = []
+    for _, term, type_ in labels:
+        value = model.eval(term, model_completion=True)
+        values.append(z3.is_true(value) if type_ is None else encoder.decode(type_, value))
+    return tuple(values)
 
 
 def _within(point: Row, group: Row) -> bool:

@@ -394,6 +394,8 @@ def plain_row(when: str, lang: str = "en") -> str:
         text_ = msg("diff.some_cases", lang) + ": " + text_[len("some cases: "):]
     elif text_.startswith("within: "):
         text_ = msg("diff.within", lang) + ": " + text_[len("within: "):]
+    if text_ == msg("diff.within", lang) + ": " + ("every case" if lang == "en" else "elk geval"):
+        return msg("diff.within_anything", lang)  # no fact is narrowed: not 'every case changes'
     if text_.endswith("every case"):
         text_ = text_[: -len("every case")] + msg("diff.every_case", lang)
     return text_
@@ -413,7 +415,10 @@ def diff_summary_lines(result: Result, lang: str = "en") -> list[str]:
         lines = [msg("diff.counts", lang, gains=counts["gains"], loses=counts["loses"], changes=counts["changes"])]
     if not details.get("complete", True):
         reason = details.get("incomplete_reason") or "enumeration stopped"
-        lines[0] += msg("diff.incomplete", lang, reason=engine_text(reason, lang))
+        outlined = all(part.get("complete", True) or part.get("outlined") for part in directions.values())
+        # every changed case lies within an outline row: no more groups can change
+        key = "diff.outlined" if outlined else "diff.incomplete"
+        lines[0] += msg(key, lang, reason=engine_text(reason, lang))
     statute_type = _decision_type(result)
     for direction in ("gains", "loses"):
         delta = directions.get(direction, {}).get("delta")
