@@ -198,11 +198,22 @@ def _enumerate(
     statute = encoder.statute
     enumerate_check = _Checker(solver, assumptions)
     points = list(found)
+    seen = {(_combination(p, finite), p.label) for p in points}
+    terms = {f: (encoder.fact_term(f, None), statute.facts[f].type) for f in finite}
+    equalities: dict[tuple[str, object], Term] = {}  # each made once: blocks share them
+    label_formulas: dict[tuple, Term] = {}
 
     def block(point: Row) -> Term:
-        equal = [encoder.fact_term(f, None) == encoder.const(statute.facts[f].type, next(iter(point.values[f])))
-                 for f in finite]
-        return z3.Not(z3.And(equal + [_label_formula(encoder, labels, point.label)]))
+        equal = []
+        for f in finite:
+            value = next(iter(point.values[f]))
+            if (f, value) not in equalities:
+                term, type_ = terms[f]
+                equalities[(f, value)] = term == encoder.const(type_, value)
+            equal.append(equalities[(f, value)])
+        if point.label not in label_formulas:
+            label_formulas[point.label] = _label_formula(encoder, labels, point.label)
+        return z3.Not(z3.And(equal + [label_formulas[point.label]]))
 
     if not finite and not labels:
         limit = min(limit, 1)  # one point stands for the whole region
@@ -221,14 +232,12 @@ def _enumerate(
                     return points, True, None
                 return points, False, "the solver ran out of budget while listing the groups"
             model = solver.model()
-            projection = {
-                f: encoder.decode(statute.facts[f].type, model.eval(encoder.fact_term(f, None), model_completion=True))
-                for f in finite
-            }
+            projection = {f: encoder.decode(terms[f][1], model.eval(terms[f][0], model_completion=True)) for f in finite}
             label = _read_label(encoder, labels, model)
-            if any(_combination(p, finite) == tuple(projection[f] for f in finite) and p.label == label for p in points):
-                # the block of that point did not exclude it: a bug, never a reason to loop on
+            key = (tuple(projection[f] for f in finite), label)
+            if key in seen:  # the block of that point did not exclude it: a bug, never a reason to loop on
                 raise InternalError(f"the enumeration of a region found the same combination twice: {projection}, {label}")
+            seen.add(key)
             point = Row({f: frozenset([projection[f]]) for f in finite}, label)
             points.append(point)
             solver.add(block(point))
