@@ -346,15 +346,17 @@ def test_an_exact_row_shows_even_a_nearly_whole_range(tmp_path: Path) -> None:
 
 def _diff_of_enum_rule(tmp_path: Path, facts: list[str], condition: str, extra_facts: str = ""):
     values = ", ".join(f"v{k}" for k in range(7))
-    path = tmp_path / "s.law"
     declared = "\n ".join(f"{f}: E" for f in facts)
-    path.write_text(
-        f"statute S\nenum E {{ {values} }}\nfacts F {{ {declared}{extra_facts} }}\n"
-        "decision d: bool otherwise false\n"
-        "amendment A amends S in force 2024-01-01\n"
-        f"  insert rule r [art. 2]: d = true if {condition}\n",
-        encoding="utf-8",
-    )
+    return _diff_of(tmp_path, f"statute S\nenum E {{ {values} }}\nfacts F {{ {declared}{extra_facts} }}\n"
+                              "decision d: bool otherwise false\n"
+                              "amendment A amends S in force 2024-01-01\n"
+                              f"  insert rule r [art. 2]: d = true if {condition}\n")
+
+
+def _diff_of(tmp_path: Path, text: str):
+    """The diff of decision d of statute S without and with amendment A."""
+    path = tmp_path / "s.law"
+    path.write_text(text, encoding="utf-8")
     statute = api.load(path).statute()
     info = statute.amendments["A"]
     before = version_on(statute, info.in_force, exclude=("A",))
@@ -412,17 +414,6 @@ amendment A amends S in force 2024-01-01
   insert rule s [art. 3]: d = true if k and a = v1 and b = v1 and c = v1
   repeal rule base
 """
-
-
-def _diff_of(tmp_path: Path, text: str):
-    path = tmp_path / "s.law"
-    path.write_text(text, encoding="utf-8")
-    statute = api.load(path).statute()
-    info = statute.amendments["A"]
-    before = version_on(statute, info.in_force, exclude=("A",))
-    after = version_on(statute, info.in_force, include=("A",))
-    (result,) = diff_versions(statute, before, after, BUDGET)
-    return result
 
 
 def test_an_outcome_found_only_by_the_outline_has_a_row_of_one_combination_at_least(tmp_path: Path) -> None:
