@@ -378,6 +378,7 @@ def test_a_region_too_large_to_list_is_outlined_and_says_why(tmp_path: Path) -> 
     # one row: every value of every fact occurs among the cases that gain
     (row,) = result.details["rows"]
     assert (row["when"], row["outline"], row["combinations"], row["direction"]) == ("within: every case", True, 32, "gains")
+    assert result.message == "d changes in 0 group(s) and 1 outline(s)"
 
 
 def test_an_outline_shows_the_values_and_ranges_the_cases_keep_to(tmp_path: Path) -> None:

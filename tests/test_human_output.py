@@ -277,6 +277,9 @@ def test_engine_amounts_in_dutch_output() -> None:
     assert localize_amounts("omzet €0.00..€1,000,000.00, -€0.50", "nl") == "omzet €\xa00,00..€\xa01.000.000,00, €\xa0-0,50"
     assert localize_amounts("e.g. €7,045.00", "en") == "e.g. €7,045.00"
     assert engine_text("d changes in 2 group(s)", "nl") == "d verandert in 2 groep(en)"
+    assert engine_text("d changes in 0 group(s) and 2 outline(s)", "nl") == "d verandert in 0 groep(en) en 2 omlijning(en)"
+    assert engine_text("d changes in 1 group(s) and 1 outline(s), compared kind by kind", "nl") == (
+        "d verandert in 1 groep(en) en 1 omlijning(en), vergeleken per kind")
 
 
 def test_a_warning_says_why_in_one_line(tmp_path: Path) -> None:

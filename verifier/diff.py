@@ -406,7 +406,10 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     reasons = [f"{p.direction}: {p.reason}" for p in parts if not p.complete and p.reason]
     result.status = "changed"
     result.witnesses = witnesses
-    result.message = f"{name} changes in {len(rows)} group(s)"
+    outlines = sum(1 for row in rows if row.get("outline"))
+    result.message = f"{name} changes in {len(rows) - outlines} group(s)"
+    if outlines:  # an outline is not a group: too many to list (regions._outline)
+        result.message += f" and {outlines} outline(s)"
     if per is not None:
         result.message += f", compared {per} by {per}"
     result.details = {

@@ -293,6 +293,10 @@ ENGINE_NL: list[tuple[str, str]] = [
     (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\)", "{d} verandert in {n} groep(en)"),
     (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\), compared (?P<k>\S+) by (?P=k)",
      "{d} verandert in {n} groep(en), vergeleken per {k}"),
+    (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\) and (?P<m>\d+) outline\(s\)",
+     "{d} verandert in {n} groep(en) en {m} omlijning(en)"),
+    (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\) and (?P<m>\d+) outline\(s\), compared (?P<k>\S+) by (?P=k)",
+     "{d} verandert in {n} groep(en) en {m} omlijning(en), vergeleken per {k}"),
     (r"(?P<d>\S+) is the same for every (?P<k>\S+) of every case", "{d} is gelijk voor elke {k} van elk geval"),
 ]
 
