@@ -272,6 +272,32 @@ def test_rediff_after_an_edit_asks_only_the_decisions_it_changed(monkeypatch, tm
     assert _plain(after_edit) == _plain(fresh)
 
 
+def test_an_outlined_diff_is_stored_and_read_back(tmp_path: Path, monkeypatch) -> None:
+    """A part with too many combinations to list is outlined (verifier/regions.py): a settled
+    answer, stored, so that re-diffing after an edit elsewhere does not outline it again; a
+    part whose outline met 'unknown' is not (tests/test_diff.py makes one)."""
+    from lexproof.verifier import api
+
+    path = tmp_path / "s.law"
+    values = ", ".join(f"v{k}" for k in range(7))
+    path.write_text(f"statute S\nenum E {{ {values} }}\nfacts F {{ a: E\n b: E\n c: E }}\n"
+                    "decision d: bool otherwise false\n"
+                    "amendment A amends S in force 2024-01-01\n"
+                    "  insert rule r [art. 2]: d = true if a != v0 or b != v0 or c != v0\n", encoding="utf-8")
+    program = api.load(path)
+    cold = api.diff(program, amendment="A", cache=_result_cache(tmp_path / "cache"))
+    assert cold[0].details["directions"]["gains"]["outlined"] is True and diff_module._storable(cold)
+    asked: list[str] = []
+    real = diff_module._diff_as_list
+    monkeypatch.setattr(diff_module, "_diff_as_list", lambda s, name, *a: asked.append(name) or real(s, name, *a))
+    warm = api.diff(program, amendment="A", cache=_result_cache(tmp_path / "cache"))
+    assert asked == [] and warm[0].cached
+    assert _plain(warm) == _plain(cold)
+    unsettled = {**cold[0].details["directions"]["gains"], "outlined": False}
+    cold[0].details["directions"]["gains"] = unsettled
+    assert not diff_module._storable(cold)
+
+
 def test_a_forged_entry_is_not_reused(tmp_path: Path, cold_book) -> None:
     directory, _, cold, _ = cold_book
     changed = [r for r in cold if r.status == "changed"]

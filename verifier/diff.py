@@ -109,9 +109,15 @@ def diff_key(cones: ConeCache, statute: StatuteModel, before: Version, after: Ve
 
 def _storable(results: list[Result]) -> bool:
     """Never store an answer the solver could not give: an 'unknown', a part left unknown or
-    an incomplete summary (it may have been the wall-clock limit on a loaded machine)."""
-    return all(r.status != "unknown" and not r.inconclusive and r.details.get("complete", True) is not False
-               for r in results)
+    an incomplete summary (it may have been the wall-clock limit on a loaded machine). A part
+    that is only outlined (``directions.*.outlined``: too many combinations to list, every
+    question of the outline answered) is an answer, the same on every machine: stored."""
+    def settled(result: Result) -> bool:
+        if result.details.get("complete", True) is not False:
+            return True
+        return all(part.get("complete", True) or part.get("outlined") for part in result.details["directions"].values())
+
+    return all(r.status != "unknown" and not r.inconclusive and settled(r) for r in results)
 
 
 def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:
