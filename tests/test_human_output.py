@@ -264,6 +264,12 @@ def test_the_diff_summary_never_says_zero_for_what_the_solver_could_not_tell() -
         "directions": {"gains": {"combinations": 1, "complete": False}, "loses": {"status": "unknown"}}})
     text = _diff_summary([unsettled])
     assert "at least 1 gain" in text and "? lose" in text and "0 lose" not in text
+    # a direction proved empty in every decision says 0, even when another is incomplete
+    outlined = Result("diff", "e", "changed", where, details={
+        "rows": [{"direction": "gains"}], "complete": False,
+        "directions": {"gains": {"status": "some", "combinations": 32, "complete": False, "outlined": True},
+                       "loses": {"status": "none", "combinations": 0, "complete": True}}})
+    assert "at least 2 gain, 0 lose, 0 change otherwise" in _diff_summary([outlined, settled])
     undecided = Result("diff", "c", "unknown", where)
     text = _diff_summary([settled, undecided])
     assert text == ("at least 1 of 2 decisions changed (? groups: ? gain, ? lose, ? change otherwise); "

@@ -481,9 +481,7 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
             if isinstance(part, dict) and part.get("status") == "unknown":
                 unknown.add(direction)
             elif isinstance(part, dict) and part.get("complete", True) is False:
-                partial.add(direction)
-        if result.details.get("complete", True) is False:
-            partial.update(counts)
+                partial.add(direction)  # only that direction: '0 lose' elsewhere stays a proof
     if undecided:
         unknown.update(counts)
 
