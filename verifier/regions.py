@@ -116,6 +116,13 @@ def summarize(
     # The ranges, splits and witnesses ask a solver of their own (see _Summary.check); only its
     # sat/unsat answers are used, so the rows do not depend on which solver answers.
     summary = _Summary(encoder, budget, assumptions)
+    label_terms: dict[tuple, Term] = {}
+
+    def label_term(label: tuple) -> Term:
+        if label not in label_terms:
+            label_terms[label] = _label_formula(encoder, labels, label)
+        return label_terms[label]
+
     outlined = False
     if len(points) >= LISTED_COMBINATIONS:
         outline = _outline(summary, region, points, finite, labels)
@@ -129,29 +136,20 @@ def summarize(
                       "(the rows outline them)")
             if summary.gave_up:  # the outline may lack labels, and its rows may be too wide
                 reason = "the solver ran out of budget while outlining the groups (raise --timeout)"
-            points_of = {label: [p for p in points if p.label == label] for label in outline}
-            # a label the outline found after the listing stopped has cases, so one combination
-            rows = [Row(values, label, outline=True,
-                        combinations=max(1, len({_combination(p, finite) for p in points_of[label]})))
-                    for label, values in outline.items()]
-            for row in rows:
-                if numeric:
-                    row.ranges = summary.ranges(z3.And(region, _label_formula(encoder, labels, row.label)), row, numeric)
-    label_terms: dict[tuple, Term] = {}
-    for row in points:
-        label_terms.setdefault(row.label, _label_formula(encoder, labels, row.label))
+    if outlined:
+        rows = _outline_rows(summary, outline, points, finite, numeric,
+                             lambda label: z3.And(region, _label_formula(encoder, labels, label)))
+    for point in points:  # made in the order the points were found: z3's search follows it
+        label_term(point.label)
     if not outlined:
         rows = []
         for group in _merge(points, finite):
-            inside = z3.And(region, label_terms[group.label])
+            inside = z3.And(region, label_term(group.label))
             members = [p for p in points if p.label == group.label and _within(p, group)]
             rows.extend(_refine(summary, group, members, finite, numeric, inside, 0))
     kept: list[Row] = []
-    rows_before_witnesses = list(rows)
     for row in rows:
-        if row.label not in label_terms:
-            label_terms[row.label] = _label_formula(encoder, labels, row.label)
-        inside = z3.And(region, label_terms[row.label], *summary.cube(row), *_box(encoder, row))
+        inside = z3.And(region, label_term(row.label), *summary.cube(row), *_box(encoder, row))
         if summary.check(inside) != "sat":
             # Only when the solver gives up (the group has cases, and its ranges are verified
             # hulls): no witness to show, so the row cannot be shown and the table is partial.
@@ -163,13 +161,14 @@ def summarize(
         if not row.outline:  # an outline's count is the combinations found with its label
             row.combinations = _product(row.values)
         kept.append(row)
+    every_row_kept = len(kept) == len(rows)
     rows = kept
     if complete and summary.gave_up:
         # A range, split or bound the solver could not decide was dropped (which keeps the rows
         # true), but a summary that met 'unknown' anywhere never claims to be complete.
         complete, reason = False, "the solver ran out of budget while summarizing the groups (raise --timeout)"
     found = len({_combination(p, finite) for p in points})
-    covered = complete or (outlined and not summary.gave_up and len(kept) == len(rows_before_witnesses))
+    covered = complete or (outlined and not summary.gave_up and every_row_kept)
     return Region(rows, complete, finite, numeric, reason, found, outlined, covered)
 
 
@@ -184,6 +183,35 @@ def _product(values: dict[str, frozenset]) -> int:
     for chosen in values.values():
         count *= len(chosen)
     return count
+
+
+def _outline_rows(summary: _Summary, outline: dict[tuple, dict[str, frozenset]], points: list[Row],
+                  finite: list[str], numeric: list[str], inside_label) -> list[Row]:
+    """One row per label of the outline, with the hull of each numeric fact over the region's
+    cases with that label (``inside_label(label)``). Its count is the combinations the listing
+    found with the label; one at least, for a label the outline found after the listing stopped
+    has cases."""
+    rows = []
+    for label, values in outline.items():
+        found = {_combination(p, finite) for p in points if p.label == label}
+        row = Row(values, label, outline=True, combinations=max(1, len(found)))
+        if numeric:
+            row.ranges = summary.ranges(inside_label(label), row, numeric)
+        rows.append(row)
+    return rows
+
+
+def _domain(statute: StatuteModel, fact: str) -> tuple:
+    """The values an enum or bool fact can take."""
+    type_ = statute.facts[fact].type
+    return statute.enums[type_.enum] if type_.kind == "enum" else (False, True)  # type: ignore[index]
+
+
+def _projection(encoder: Encoder, finite: list[str], model: z3.ModelRef) -> dict[str, object]:
+    """The values of the enum/bool facts in the case a model gives."""
+    statute = encoder.statute
+    return {f: encoder.decode(statute.facts[f].type, model.eval(encoder.fact_term(f, None), model_completion=True))
+            for f in finite}
 
 
 def _enumerate(
@@ -215,16 +243,12 @@ def _enumerate(
             label_formulas[point.label] = _label_formula(encoder, labels, point.label)
         return z3.Not(z3.And(equal + [label_formulas[point.label]]))
 
-    if not finite and not labels:
-        limit = min(limit, 1)  # one point stands for the whole region
     solver.push()
     try:
         for point in points:
             solver.add(block(point))
         while True:
             if len(points) >= limit:
-                if not finite and not labels:
-                    return points, True, None
                 return points, False, f"stopped after {limit} combinations of enum/bool values"
             status = enumerate_check(region)
             if status != "sat":
@@ -232,7 +256,7 @@ def _enumerate(
                     return points, True, None
                 return points, False, "the solver ran out of budget while listing the groups"
             model = solver.model()
-            projection = {f: encoder.decode(terms[f][1], model.eval(terms[f][0], model_completion=True)) for f in finite}
+            projection = _projection(encoder, finite, model)
             label = _read_label(encoder, labels, model)
             key = (tuple(projection[f] for f in finite), label)
             if key in seen:  # the block of that point did not exclude it: a bug, never a reason to loop on
@@ -240,6 +264,8 @@ def _enumerate(
             seen.add(key)
             point = Row({f: frozenset([projection[f]]) for f in finite}, label)
             points.append(point)
+            if not finite and not labels:
+                return points, True, None  # one point stands for the whole region
             solver.add(block(point))
     finally:
         solver.pop()
@@ -257,8 +283,8 @@ def _outline(summary: _Summary, region: Term, points: list[Row], finite: list[st
     says it gave up."""
     encoder = summary.encoder
     statute = encoder.statute
-    domains = {f: (statute.enums[statute.facts[f].type.enum]  # type: ignore[index]
-                   if statute.facts[f].type.kind == "enum" else (False, True)) for f in finite}
+    domains = {f: _domain(statute, f) for f in finite}
+    terms = {f: (encoder.fact_term(f, None), statute.facts[f].type) for f in finite}
     seen: dict[tuple, dict[str, set]] = {}
     for point in points:
         for fact in finite:
@@ -268,8 +294,7 @@ def _outline(summary: _Summary, region: Term, points: list[Row], finite: list[st
         for label, values in seen.items():
             unseen = []
             for fact in finite:
-                term = encoder.fact_term(fact, None)
-                type_ = statute.facts[fact].type
+                term, type_ = terms[fact]
                 if len(values[fact]) < len(domains[fact]):
                     unseen.append(z3.And([term != encoder.const(type_, v) for v in sorted(values[fact], key=repr)]))
             if unseen:
@@ -290,8 +315,7 @@ def _outline(summary: _Summary, region: Term, points: list[Row], finite: list[st
         label = _read_label(encoder, labels, model)
         new = label not in seen
         values = seen.setdefault(label, {f: set() for f in finite})
-        for fact in finite:
-            value = encoder.decode(statute.facts[fact].type, model.eval(encoder.fact_term(fact, None), model_completion=True))
+        for fact, value in _projection(encoder, finite, model).items():
             new = new or value not in values[fact]
             values[fact].add(value)
         if not new:  # the case asked for has a new label or value: a bug, never a reason to loop on
@@ -613,8 +637,7 @@ def describe_row(statute: StatuteModel, row: Row, finite: list[str]) -> list[str
     for fact in finite:
         values = row.values[fact]
         info = statute.facts[fact]
-        domain = statute.enums[info.type.enum] if info.type.kind == "enum" else (False, True)  # type: ignore[index]
-        if len(values) == len(domain):
+        if len(values) == len(_domain(statute, fact)):
             continue
         shown = sorted(format_value(v, info.type) for v in values)
         parts.append(f"{fact} = {shown[0]}" if len(shown) == 1 else f"{fact} in {{{', '.join(shown)}}}")

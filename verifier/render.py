@@ -394,7 +394,7 @@ def plain_row(when: str, lang: str = "en") -> str:
         text_ = msg("diff.some_cases", lang) + ": " + text_[len("some cases: "):]
     elif text_.startswith("within: "):
         text_ = msg("diff.within", lang) + ": " + text_[len("within: "):]
-    if text_ == msg("diff.within", lang) + ": " + ("every case" if lang == "en" else "elk geval"):
+    if text_ == msg("diff.within", lang) + ": " + msg("diff.every_case", lang):
         return msg("diff.within_anything", lang)  # no fact is narrowed: not 'every case changes'
     if text_.endswith("every case"):
         text_ = text_[: -len("every case")] + msg("diff.every_case", lang)
