@@ -42,7 +42,7 @@ from lexproof.verifier.cone_cache import ConeCache
 from lexproof.verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
-from lexproof.verifier.results import Outcomes, Result, Witness
+from lexproof.verifier.results import Outcomes, Result, Witness, diff_rows_cover
 from lexproof.verifier.solving import Budget, check, limits, new_solver, read_cases
 from lexproof.verifier.workers import Progress, run_tasks
 
@@ -112,12 +112,7 @@ def _storable(results: list[Result]) -> bool:
     an incomplete summary (it may have been the wall-clock limit on a loaded machine). A part
     that is only outlined (``directions.*.outlined``: too many combinations to list, every
     question of the outline answered) is an answer, the same on every machine: stored."""
-    def settled(result: Result) -> bool:
-        if result.details.get("complete", True) is not False:
-            return True
-        return all(part.get("complete", True) or part.get("outlined") for part in result.details["directions"].values())
-
-    return all(r.status != "unknown" and not r.inconclusive and settled(r) for r in results)
+    return all(r.status != "unknown" and not r.inconclusive and diff_rows_cover(r.details) for r in results)
 
 
 def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:

@@ -33,7 +33,7 @@ from lexproof.verifier.messages import (
 )
 from lexproof.verifier.messages import date as date_text
 from lexproof.verifier.messages import text as msg
-from lexproof.verifier.results import Result, Witness, cite
+from lexproof.verifier.results import Result, Witness, cite, diff_rows_cover
 
 
 class SafeConsole(Console):
@@ -415,9 +415,8 @@ def diff_summary_lines(result: Result, lang: str = "en") -> list[str]:
         lines = [msg("diff.counts", lang, gains=counts["gains"], loses=counts["loses"], changes=counts["changes"])]
     if not details.get("complete", True):
         reason = details.get("incomplete_reason") or "enumeration stopped"
-        outlined = all(part.get("complete", True) or part.get("outlined") for part in directions.values())
-        # every changed case lies within an outline row: no more groups can change
-        key = "diff.outlined" if outlined else "diff.incomplete"
+        # every changed case lies within a row (the others are outlines): no more groups change
+        key = "diff.outlined" if diff_rows_cover(details) else "diff.incomplete"
         lines[0] += msg(key, lang, reason=engine_text(reason, lang))
     statute_type = _decision_type(result)
     for direction in ("gains", "loses"):

@@ -284,6 +284,15 @@ class Result:
         return data
 
 
+def diff_rows_cover(details: dict) -> bool:
+    """Whether every changed case of a diff result lies within one of its rows: each direction
+    is complete, or only outlined (``directions.*.outlined``: too many combinations to list,
+    every question of the outline answered)."""
+    if details.get("complete", True) is not False:
+        return True
+    return all(part.get("complete", True) or part.get("outlined") for part in details.get("directions", {}).values())
+
+
 def _article_list(statutes: dict[str, str]) -> list[dict[str, str]]:
     """As JSON: a list of {"article", "statute"} (the articles are data, not keys)."""
     return [{"article": article, "statute": name} for article, name in statutes.items()]
