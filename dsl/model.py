@@ -250,6 +250,13 @@ class StatuteModel:
     # ``version_on`` need not check those rule lists again, in this process or after the
     # program comes back from the cache of loaded books (a warm ``eval`` spent 0.08 s on it).
     sound_amendment_sets: tuple[tuple[str, ...], ...] = field(default=(), repr=False)
+    # What the verifier works out from this statute and keeps exactly as long as the statute
+    # lives (the versions that cached witnesses are evaluated in, ``verifier/cache.py``). Kept
+    # here, not in a memo per process: it refers back to the statute (a Version holds it), so
+    # a process-wide memo kept every statute alive (``check --watch`` grew by a whole program
+    # per edit). Not part of the statute's value: not compared, not shown, not copied by
+    # ``dataclasses.replace``, and written empty to the cache of loaded books (``program_codec``).
+    scratch: dict = field(init=False, default_factory=dict, repr=False, compare=False, metadata={"transient": True})
 
     def enum_of(self, value: str) -> list[str]:
         return [name for name, values in self.enums.items() if value in values]

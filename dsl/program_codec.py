@@ -34,7 +34,7 @@ from fractions import Fraction
 from lexproof.dsl import ast, diagnostics, ir, model, source
 from lexproof.dsl.source import Span
 
-FORMAT = 2  # 2: StatuteModel.sound_amendment_sets
+FORMAT = 3  # 2: StatuteModel.sound_amendment_sets; 3: StatuteModel.scratch (written empty)
 MODULES = (ast, ir, model, source, diagnostics)
 
 _LIST, _TUPLE, _DICT, _FROZENSET, _SET, _FRACTION, _DATE, _SPAN, _REF, _NO_VALUE = range(10)
@@ -59,6 +59,10 @@ _CLASSES = _codec_classes()
 _NAMES = {cls: name for name, cls in _CLASSES.items()}
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
 _SPAN_FIELDS = _FIELDS[Span]
+# Fields that hold what a process worked out, not the program (``StatuteModel.scratch``):
+# written as an empty dict.
+_TRANSIENT = {cls: frozenset(f.name for f in dataclasses.fields(cls) if f.metadata.get("transient"))
+              for cls in _CLASSES.values()}
 
 
 def encode(program: model.Program) -> dict:
@@ -115,7 +119,8 @@ def encode(program: model.Program) -> dict:
             raise CodecError(f"a {kind.__name__} with attributes beyond its fields")
         active.add(identity)
         number = classes.setdefault(kind, len(classes))
-        out = [_CLASS_BASE + number, *(enc(getattr(value, name)) for name in names)]
+        transient = _TRANSIENT[kind]
+        out = [_CLASS_BASE + number, *([_DICT] if name in transient else enc(getattr(value, name)) for name in names)]
         active.discard(identity)
         memo[identity] = counter[0]  # numbered when done: the decoder builds it then
         counter[0] += 1

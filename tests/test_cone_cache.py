@@ -274,3 +274,24 @@ def test_cone_keys_are_the_same_in_every_process(tmp_path: Path) -> None:
     assert all(len(outputs) == 1 for outputs in runs.values()), "a cone key differs between processes"
     keys = json.loads(next(iter(runs[str(tmp_path / "two.law")])))
     assert len(keys) == 2 and len({key for _, key in keys}) == 2  # bedrag and totaal, both keyed
+
+
+def test_a_statute_whose_cached_witnesses_were_read_goes_when_its_program_goes(tmp_path: Path) -> None:
+    """The versions a cached witness is evaluated in refer back to their statute: kept in a
+    process-wide memo, they kept every loaded statute alive (``check --watch`` grew by a whole
+    program per edit). They live in the statute's ``scratch`` now, and go with it."""
+    import gc
+    import weakref
+
+    book = _book(tmp_path / "book")
+    _builtin(book, _cones(tmp_path / "cache"))
+    again = _book_module().BOOK_FILES
+    program = api.load(*(tmp_path / "book" / name for name in again))
+    warm = _builtin(program, _cones(tmp_path / "cache"))
+    assert any(r.cached and r.witnesses for r in warm)  # cached witnesses were read back
+    (statute,) = program.statutes.values()
+    assert statute.scratch  # the versions they were evaluated in
+    gone = weakref.ref(statute)
+    del program, statute, warm
+    gc.collect()
+    assert gone() is None

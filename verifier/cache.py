@@ -48,7 +48,6 @@ from lexproof.dsl import ast, items
 from lexproof.dsl.consolidate import Version, version_on
 from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.evaluator import Evaluator
-from lexproof.dsl.identity_memo import IdentityMemo
 from lexproof.dsl.model import StatuteModel
 from lexproof.dsl.source import SOURCES, Span
 from lexproof.verifier.results import Outcomes, Result, Witness
@@ -459,16 +458,13 @@ def _witness_to(witness: Witness) -> dict:
     return data
 
 
-# The versions cached witnesses are evaluated in, per statute, shared by every entry read while
-# the statute lives: a re-check after one edit reads thousands of entries, and consolidating a
-# 10,000-rule statute per entry with a witness cost 0.6 s (docs/performance.md). A version is
-# the same for the same statute, date and amendments (``version_on`` is deterministic).
-_WITNESS_VERSIONS: IdentityMemo[dict] = IdentityMemo()
-
-
 def _witness_versions(statute: StatuteModel) -> dict:
-    known = _WITNESS_VERSIONS.get(statute)
-    return known if known is not None else _WITNESS_VERSIONS.put(statute, {})
+    """The versions cached witnesses are evaluated in, by (date, amendments), shared by every
+    entry read while the statute lives: a re-check after one edit reads thousands of entries,
+    and consolidating a 10,000-rule statute per entry with a witness cost 0.6 s
+    (docs/performance.md). A version is the same for the same statute, date and amendments
+    (``version_on`` is deterministic). Kept in the statute's ``scratch``, so they go with it."""
+    return statute.scratch.setdefault("witness versions", {})
 
 
 def _witness_from(statute: StatuteModel, data: dict, known: dict) -> Witness:
