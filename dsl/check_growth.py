@@ -69,6 +69,7 @@ def _checker(statute: StatuteModel, lowerer: Lowerer, sink: DiagnosticSink):
     checker.model, checker.lowerer, checker.sink = statute, lowerer, sink
     checker.names = {}
     checker.unchecked = {}
+    checker.reuse = None  # what an amendment adds is checked afresh (``checker.RuleMemo`` is the statute's)
     return checker
 
 

@@ -65,11 +65,16 @@ class _StatuteChecker:
         self.lowerer = Lowerer(self.model, sink)
         self.names: dict[str, tuple[str, Span]] = {}
         self.unchecked: dict[str, ast.Citation] = {}  # rules that failed to check, by name
+        self.reuse: _RuleSession | None = None  # set by ``run``
 
     def run(self) -> StatuteModel:
         from lexproof.dsl.check_xref import check_fact_maps, check_questions, check_uses, share_enums
 
         items = self.ast.items
+        # What the last load of this statute checked, reused where nothing it reads changed
+        # (``RuleMemo``; a statute that reads other statutes is checked afresh every time).
+        self.reuse = None if any(isinstance(item, ast.UsesDecl) for item in items) else RULES.session(self.ast.name, items)
+        reported = (len(self.sink.diagnostics), len(self.sink.warnings))
         check_uses(self.model, self.ast, getattr(self, "loaded", {}))
         self.lowerer.loaded = getattr(self, "all_names", ())  # type: ignore[attr-defined]
         for item in items:
@@ -96,9 +101,11 @@ class _StatuteChecker:
         for item in items:
             if isinstance(item, ast.DecisionDecl):
                 self._decision_default(item)
+        reuse = self.reuse
         for item in items:
             if isinstance(item, ast.RuleDecl):
-                rule = check_rule(self.model, self.lowerer, item, self.sink, origin=None)
+                rule = reuse.checked(item, self.model, self.lowerer, self.sink) if reuse is not None else \
+                    check_rule(self.model, self.lowerer, item, self.sink, origin=None)
                 if rule is None:
                     self.unchecked.setdefault(item.name, item.citation)
                     continue
@@ -110,6 +117,8 @@ class _StatuteChecker:
                     )
                     continue
                 self.model.rules[rule.name] = rule
+        if reuse is not None and (len(self.sink.diagnostics), len(self.sink.warnings)) == reported:
+            reuse.keep_decisions(self.model)  # a clean load's: nothing said about any of them
         check_rule_structure(self.model, list(self.model.rules.values()), self.sink, None, unchecked=self.unchecked)
         check_questions(self.model, self.ast, self.lowerer, self.sink)
         for item in items:
@@ -311,6 +320,10 @@ class _StatuteChecker:
         info = table.get(decl.name)
         if info is None or decl.default is None:
             return
+        known = self.reuse.decision(info) if self.reuse is not None else None
+        if known is not None:
+            table[decl.name] = known
+            return
         items = self.model.kind_chain(decl.per) if decl.per is not None else ()
         try:
             default = self.lowerer.lower(decl.default, Scope(what="a default", items=items), info.type)
@@ -473,6 +486,104 @@ def _try(thunk):
         return thunk()
     except TypeFailure:
         return None
+
+
+class RuleMemo:
+    """The checked rules of the last load of each statute, for a long-lived host that loads the
+    same files again and again (``check --watch``, the language server; on with the parser's
+    memory of trees, ``api.remember_parses``).
+
+    A rule's :class:`RuleInfo` follows from its declaration and from what the statute declares
+    (facts, enums, kinds, parameters, decisions, tables and the rest that is not a rule, an
+    example or a property), nothing else: a statute that reads other statutes is never
+    remembered. So when the declarations other than rules are the same as at the last load
+    (the same or equal syntax trees, positions included: ``_same_tree``) and the parser gave
+    the very tree of a rule it gave then (it keeps the items an edit did not touch), the rule
+    checked then is the rule now. Only a rule whose check reported nothing is kept. The same holds for a
+    decision's checked default (kept from a load that reported nothing up to its rules).
+
+    Reusing the object, not only its value, is what pays: everything worked out from a rule
+    is remembered per object (the decisions it reads, its text in a cone key, what its
+    expressions read), so after an edit of one rule of the 10,000-rule book those are worked
+    out for that rule alone. Off (``enabled`` False) by default: a one-shot command loads once."""
+
+    def __init__(self) -> None:
+        self.enabled = False
+        # statute name -> the declarations other than rules, and what their last load checked
+        self._statutes: dict[str, tuple[tuple, _Checked]] = {}
+
+    def session(self, statute: str, items: tuple) -> _RuleSession | None:
+        """The rules to reuse while checking this load of ``statute`` (None when off). The
+        rules checked in it replace the ones kept, so what is kept is one load's rules."""
+        if not self.enabled:
+            return None
+        declarations = tuple(item for item in items if not isinstance(item, (ast.RuleDecl, ast.Example, ast.Property)))
+        last = self._statutes.get(statute)
+        same = last is not None and len(last[0]) == len(declarations) and all(
+            a is b or _same_tree(a, b) for a, b in zip(last[0], declarations))
+        kept = _Checked()
+        self._statutes[statute] = (declarations, kept)
+        return _RuleSession(last[1] if same and last is not None else _Checked(), kept)
+
+    def clear(self) -> None:
+        self._statutes.clear()
+
+
+def _same_tree(a: object, b: object) -> bool:
+    """Whether two syntax trees are equal, positions included (the AST's own equality leaves
+    spans out, and a rule's checked form may carry the span of a declaration it reads)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Span) or not (dataclasses.is_dataclass(a) or isinstance(a, (tuple, list))):
+        return a == b
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(x is y or _same_tree(x, y) for x, y in zip(a, b))  # type: ignore[arg-type]
+    return all(value is other or _same_tree(value, other)
+               for value, other in zip(vars(a).values(), vars(b).values()))
+
+
+class _Checked:
+    """What one load of a statute checked: its rules by the id of their tree (the tree kept,
+    so that the id cannot name another), and its decisions with defaults (a clean load's)."""
+
+    def __init__(self) -> None:
+        self.rules: dict[int, tuple[ast.RuleDecl, RuleInfo]] = {}
+        self.decisions: dict[str, DecisionInfo] = {}
+
+
+class _RuleSession:
+    """One load of a statute: what the last load checked under the same declarations
+    (``known``, empty when they changed) and what this load checks (``kept``)."""
+
+    def __init__(self, known: _Checked, kept: _Checked) -> None:
+        self._known, self._kept = known, kept
+
+    def checked(self, decl: ast.RuleDecl, statute: StatuteModel, lowerer: Lowerer, sink: DiagnosticSink) -> RuleInfo | None:
+        """``check_rule`` of ``decl``, or the rule it gave at the last load for this very tree."""
+        entry = self._known.rules.get(id(decl))
+        if entry is not None and entry[0] is decl:
+            self._kept.rules[id(decl)] = entry
+            return entry[1]
+        reported = (len(sink.diagnostics), len(sink.warnings))
+        rule = check_rule(statute, lowerer, decl, sink, origin=None)
+        if rule is not None and (len(sink.diagnostics), len(sink.warnings)) == reported:
+            self._kept.rules[id(decl)] = (decl, rule)
+        return rule
+
+    def decision(self, declared: DecisionInfo) -> DecisionInfo | None:
+        """The decision with its checked default as the last load had it, if that load was
+        clean: the declarations are the same (trees and positions), so it is this one."""
+        known = self._known.decisions.get(declared.name)
+        if known is None or known.type != declared.type or known.span != declared.span:
+            return None  # not expected while the declarations are the same: check it afresh
+        return known
+
+    def keep_decisions(self, statute: StatuteModel) -> None:
+        self._kept.decisions = {info.name: info for table in (statute.decisions, statute.item_decisions)
+                                for info in table.values() if info.default is not None}
+
+
+RULES = RuleMemo()
 
 
 def check_rule(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lexproof.dsl import ast, ir
+from lexproof.dsl.checker import RULES
 from lexproof.dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
 from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
@@ -72,8 +73,12 @@ def parse(text: str, path: str = "<input>") -> ast.File:
 def remember_parses(files: int) -> None:
     """For a long-lived host that loads the same files again and again (the language server):
     keep the syntax trees of the last ``files`` texts parsed and reuse them for the same text
-    under the same name (``dsl.parser.ParseMemo``). 0 turns it off (the default)."""
+    under the same name (``dsl.parser.ParseMemo``), and the checked rules of the trees it
+    gives again (``dsl.checker.RuleMemo``). 0 turns it off (the default)."""
     _remember_parses(files)
+    RULES.enabled = files > 0
+    if not RULES.enabled:
+        RULES.clear()
 
 
 def parse_as_loaded(text: str, path: str | Path) -> ast.File:
@@ -680,7 +685,8 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
     # A set: every part looks up each of the statute's decisions in every version (a list of a
     # part's 100 names made that parts x decisions x 100 comparisons at 10,000 rules).
     decisions = None if decisions is None else set(decisions)
-    own = own_decisions(statute)
+    # In the statute's order, the part's decisions only: picked once, not once per version.
+    own = [decision for decision in own_decisions(statute) if decisions is None or decision in decisions]
     for version in versions:
         fresh: dict[str, tuple] = {}  # decision -> signature, for the decisions to search
         # Rules that read the peildatum may decide differently on each day of the period the
@@ -690,8 +696,6 @@ def builtin_checks(statute: StatuteModel, day: dt.date | None, budget: Budget, o
         period = (span[0].toordinal(), span[1].toordinal()) if dated else None
         parts = ConeParts.of(statute, version)
         for decision in own:  # those it reads are checked in their statute
-            if decisions is not None and decision not in decisions:
-                continue
             if not version.has_decision(decision):
                 continue  # an amendment this version lacks adds it
             signature, missing = _decision_cone(statute, version, decision, parts)
@@ -880,15 +884,10 @@ class ConeParts:
         """(rule ids, params, tables, domains, reads) of the decision itself."""
         found = self._decisions.get(name)
         if found is None:
-            nodes = []
-            rules = []
-            for rule in self.version.rules_of(name):
-                rules.append(id(rule))
-                nodes.extend(n for n in (rule.value, rule.condition) if n is not None)
-            default = self.statute.decision_info(name).default
-            if default is not None:
-                nodes.append(default)
-            found = self._decisions[name] = (tuple(rules), *self._read(nodes))
+            rules = self.version.rules_of(name)
+            marker = tuple(id(rule) for rule in rules)
+            found = self._decisions[name] = (marker, *self._read_names(
+                _own_reads(self.statute.decision_info(name), rules, marker)))
         return found
 
     def signature(self, name: str) -> tuple[object, frozenset[str]]:
@@ -945,22 +944,52 @@ class ConeParts:
         return found
 
     def _read(self, nodes: list) -> tuple[set, set, set, set]:
-        params: set[tuple[str, str]] = set()
+        return self._read_names(_union_of_reads(nodes))
+
+    def _read_names(self, read: ir.Reads) -> tuple[set, set, set, set]:
+        """(params, tables, domains, reads) in this version of what ``read`` names: the
+        parameters with their values, the tables (with those their rows read), the enum facts
+        with their values."""
+        params = {self._param(name) for name in read.params}
         tables: set[tuple[str, int]] = set()
-        domains: set[tuple[str, tuple[str, ...]]] = set()
-        reads: set[str] = set()
-        for node in nodes:
-            read = ir.reads(node)  # remembered per node: the IR is walked once per process
-            reads |= read.decisions
-            params.update(self._param(name) for name in read.params)
-            for name in read.tables:
-                table = self._table(name)
-                params |= table[0]
-                tables |= table[1]
-                domains |= table[2]
-                reads |= table[3]
-            domains.update((name, self.version.enum_values(enum)) for name, enum in read.enum_facts)
+        domains = {(name, self.version.enum_values(enum)) for name, enum in read.enum_facts}
+        reads = set(read.decisions)
+        for name in read.tables:
+            table = self._table(name)
+            params |= table[0]
+            tables |= table[1]
+            domains |= table[2]
+            reads |= table[3]
         return params, tables, domains, reads
+
+
+# Per decision object, for as long as it lives: what it and its rules read, by the ids of its
+# rule objects (kept in the entry and compared). The same in every version with those rules,
+# and in every load of a long-lived host that keeps them (``checker.RuleMemo``).
+_OWN_READS: IdentityMemo[dict[tuple, tuple[tuple, ir.Reads]]] = IdentityMemo()
+
+
+def _own_reads(info, rules: tuple, marker: tuple) -> ir.Reads:
+    """What a decision's rules and default read, together (``ir.reads`` of each, united)."""
+    known = _OWN_READS.get(info)
+    if known is None:
+        known = _OWN_READS.put(info, {})
+    entry = known.get(marker)
+    if entry is None or any(a is not b for a, b in zip(entry[0], rules)):
+        nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
+        if info.default is not None:
+            nodes.append(info.default)
+        entry = known[marker] = (tuple(rules), _union_of_reads(nodes))
+    return entry[1]
+
+
+def _union_of_reads(nodes: list) -> ir.Reads:
+    found = [ir.reads(node) for node in nodes]  # remembered per node: the IR is walked once per process
+    if len(found) == 1:
+        return found[0]
+    return ir.Reads(frozenset().union(*(r.decisions for r in found)), frozenset().union(*(r.params for r in found)),
+                    frozenset().union(*(r.tables for r in found)), frozenset().union(*(r.enum_facts for r in found)),
+                    any(r.peildatum for r in found))
 
 
 def _decision_cone(statute: StatuteModel, version: Version, decision: str,
@@ -1020,7 +1049,7 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only,
     were checked in some version count (``--date`` may leave an amendment's rules out)."""
     from lexproof.verifier.checks import CODES
 
-    rules = {name: rule for name, rule in _declared_rules(statute).items() if name in checked_rules}
+    rules = {name: rule for name, rule in _declared_rules(statute).items() if rule.expect and name in checked_rules}
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
     present |= {(r.code, r.name) for r in found if r.kind == "gap"}
     results = []

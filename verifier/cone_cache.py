@@ -40,7 +40,8 @@ import z3
 
 from lexproof.dsl import ir
 from lexproof.dsl.consolidate import Version
-from lexproof.dsl.model import StatuteModel, TableInfo
+from lexproof.dsl.identity_memo import IdentityMemo
+from lexproof.dsl.model import RuleInfo, StatuteModel, TableInfo
 from lexproof.verifier.cache import ResultCache, code_fingerprint
 from lexproof.verifier.results import Result
 
@@ -59,6 +60,23 @@ def canonical(value: object) -> str:
     return _field_text(value)
 
 
+# Per decision object, for as long as it lives: its shapes by the ids of its rule objects
+# (the rules are kept in the entry and compared, so an id cannot name another rule). A
+# long-lived host keeps the decisions and rules an edit did not touch (``checker.RuleMemo``).
+_SHAPES: IdentityMemo[dict[tuple, tuple]] = IdentityMemo()
+
+# Per rule object, for as long as it lives: a long-lived host (``check --watch``) keeps the
+# rules an edit did not touch (``checker.RuleMemo``), and their texts were most of the cone
+# keys of a re-check after one edit of the 10,000-rule book.
+_RULE_TEXTS: IdentityMemo[str] = IdentityMemo()
+
+
+def _rule_text(rule: RuleInfo) -> str:
+    """``canonical(rule)``, remembered per rule object."""
+    text = _RULE_TEXTS.get(rule)
+    return text if text is not None else _RULE_TEXTS.put(rule, canonical(rule))
+
+
 def _field_text(value: object) -> str:
     if isinstance(value, (frozenset, set)):
         return repr(sorted(map(repr, value)))
@@ -73,12 +91,11 @@ class ConeCache:
     def __init__(self, results: ResultCache) -> None:
         self.entries = results.folder("cones")  # what a long-lived ``results`` remembers lasts
         self._global: dict[tuple[int, str], bytes] = {}
-        # Digests per (version, decision), texts per set of rule objects (shared by every version
-        # they are in force in) and per table, computed once. The objects are kept (and compared
-        # on lookup), so an id is never mistaken for another object's.
+        # Digests per (version, decision) and texts per table, computed once (the texts of a
+        # decision and its rules: ``_SHAPES``, for as long as the objects live). The objects are
+        # kept (and compared on lookup), so an id is never mistaken for another object's.
         self._owns: dict[tuple[int, str], tuple[bytes, tuple[str, ...]]] = {}
         self._cones: dict[tuple[int, str], bytes] = {}  # (version, decision) -> its cone's digest
-        self._shapes: dict[tuple, tuple] = {}
         self._tables: dict[int, tuple] = {}
         self._versions: list[Version] = []
 
@@ -183,18 +200,22 @@ class ConeCache:
 
     def _shape(self, statute: StatuteModel, version: Version, name: str) -> tuple:
         """What a decision's text says, the same in every version with the same rule objects:
-        its text, and the decisions, parameters and tables it reads."""
+        its text, and the decisions, parameters and tables it reads. Remembered per decision
+        object and rule objects for as long as they live (``_SHAPES``)."""
         rules = version.rules_of(name)
-        marker = (name, tuple(id(rule) for rule in rules))
-        entry = self._shapes.get(marker)
+        info = statute.decision_info(name)
+        shapes = _SHAPES.get(info)
+        if shapes is None:
+            shapes = _SHAPES.put(info, {})
+        marker = tuple(id(rule) for rule in rules)
+        entry = shapes.get(marker)
         if entry is None or any(a is not b for a, b in zip(entry[0], rules)):
-            info = statute.decision_info(name)
             nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
             if info.default is not None:
                 nodes.append(info.default)
             reads, params, tables = _references(nodes)
-            text = "\n".join([canonical(info), *(canonical(rule) for rule in rules)])
-            entry = self._shapes[marker] = (rules, (text, reads, params, tables))
+            text = "\n".join([canonical(info), *(_rule_text(rule) for rule in rules)])
+            entry = shapes[marker] = (rules, (text, reads, params, tables))
         return entry[1]
 
     def _table(self, table: TableInfo) -> tuple[str, frozenset[str], frozenset[str]]:

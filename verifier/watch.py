@@ -28,7 +28,7 @@ from pathlib import Path
 
 Snapshot = dict[str, tuple | None]  # file -> what its state is compared by (see ``snapshot``); None: gone
 
-INTERVAL = 0.1  # seconds between two looks at the files (a stat of each: cheap)
+INTERVAL = 0.05  # seconds between two looks at the files (a stat of each: cheap; a change is seen in 2-3 looks)
 RECENT_NS = 3_000_000_000  # a file written this recently is also compared by its content
 
 
