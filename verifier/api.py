@@ -1042,6 +1042,19 @@ def _declared_rules(statute: StatuteModel) -> dict:
     return rules
 
 
+# Per statute, while it lives: its rules (and its amendments') that declare @expect. Every part
+# of the built-in checks asks; picking them from all 10,000 rules of the book each time was a
+# tenth of a watched re-check. The rules do not refer back to the statute.
+_EXPECTING: IdentityMemo[dict] = IdentityMemo()
+
+
+def _expecting_rules(statute: StatuteModel) -> dict:
+    known = _EXPECTING.get(statute)
+    if known is None:
+        known = _EXPECTING.put(statute, {name: rule for name, rule in _declared_rules(statute).items() if rule.expect})
+    return known
+
+
 def _missing_expected_findings(statute: StatuteModel, found: list[Result], only, checked_rules: set[str],
                                covered: set[str]) -> list[Result]:
     """A rule that declares ``@expect(conflict)`` (etc.) whose finding no longer appears: the
@@ -1049,7 +1062,7 @@ def _missing_expected_findings(statute: StatuteModel, found: list[Result], only,
     were checked in some version count (``--date`` may leave an amendment's rules out)."""
     from lexproof.verifier.checks import CODES
 
-    rules = {name: rule for name, rule in _declared_rules(statute).items() if rule.expect and name in checked_rules}
+    rules = {name: rule for name, rule in _expecting_rules(statute).items() if name in checked_rules}
     present = {(r.code, name) for r in found for name in r.details.get("rules", [])}
     present |= {(r.code, r.name) for r in found if r.kind == "gap"}
     results = []
