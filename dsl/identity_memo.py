@@ -34,3 +34,38 @@ class IdentityMemo(Generic[Value]):
         entries = self._entries
         entries[key] = (weakref.ref(obj, lambda _ref: entries.pop(key, None)), value)
         return value
+
+
+class PartsMemo(Generic[Value]):
+    """``get(owner, parts)``: the value ``put`` for this very owner and these very parts (a
+    tuple of objects, such as a decision's rules in one version), or None.
+
+    The owner is held as an :class:`IdentityMemo` holds it; the parts only weakly, so that an
+    owner that lives long (a decision a long-lived host keeps from load to load) does not keep
+    every set of parts it was ever asked about alive: an entry whose parts have gone is dropped
+    at the owner's next ``put``. A value must not refer to its owner or parts."""
+
+    def __init__(self) -> None:
+        self._owners: IdentityMemo[dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], Value]]] = IdentityMemo()
+
+    def get(self, owner: object, parts: tuple) -> Value | None:
+        entries = self._owners.get(owner)
+        entry = entries.get(tuple(map(id, parts))) if entries is not None else None
+        if entry is None or any(ref() is not part for ref, part in zip(entry[0], parts)):
+            return None
+        return entry[1]
+
+    def put(self, owner: object, parts: tuple, value: Value) -> Value:
+        entries = self._owners.get(owner)
+        if entries is None:
+            entries = self._owners.put(owner, {})
+        else:  # entries whose parts have gone name nothing any more
+            for key in [key for key, (refs, _) in entries.items() if any(ref() is None for ref in refs)]:
+                del entries[key]
+        entries[tuple(map(id, parts))] = (tuple(map(weakref.ref, parts)), value)
+        return value
+
+    def entries(self, owner: object) -> int:
+        """How many entries ``owner`` has (for tests)."""
+        found = self._owners.get(owner)
+        return 0 if found is None else len(found)

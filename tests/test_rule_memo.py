@@ -192,3 +192,31 @@ def test_a_statutes_scratch_is_not_part_of_its_value(tmp_path: Path) -> None:
     decoded = program_codec.decode(program_codec.encode(program))
     assert decoded.statute("Memo").scratch == {}
     assert difference(decoded.statute("Memo").rules, statute.rules) is None
+
+
+def test_rules_an_edit_replaced_are_freed_though_their_decision_is_kept(tmp_path: Path, remembering) -> None:
+    """What is worked out per decision and rule set (``api._OWN_READS``, ``cone_cache._SHAPES``)
+    holds the rules weakly: the decision lives from load to load (``RuleMemo``), the rules an
+    edit replaced must not."""
+    import gc
+    import weakref
+
+    from lexproof.verifier import api as api_module
+    from lexproof.verifier.cache import ResultCache
+    from lexproof.verifier.cone_cache import _SHAPES, ConeCache
+
+    law = tmp_path / "memo.law"
+    replaced = []
+    for threshold in range(18, 28):
+        law.write_text(STATUTE.replace(">= 18", f">= {threshold}"), encoding="utf-8")
+        program = api.load(law)
+        statute = program.statute("Memo")
+        cones = ConeCache(ResultCache(tmp_path / "cache", key_file=tmp_path / "cache-key"))
+        api.builtin_checks(statute, None, api.Budget(), cones=cones)
+        replaced.append(weakref.ref(statute.rules["r1"]))
+        decision = statute.decisions["recht"]
+        del program, statute
+        gc.collect()
+    assert decision is api.load(law).statute("Memo").decisions["recht"]  # kept from load to load
+    assert sum(ref() is not None for ref in replaced) == 1  # only the rule of the last text lives
+    assert api_module._OWN_READS.entries(decision) <= 2 and _SHAPES.entries(decision) <= 2

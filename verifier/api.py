@@ -21,7 +21,7 @@ from lexproof.dsl.checker import RULES
 from lexproof.dsl.consolidate import Version, distinct_versions, reads_peildatum, version_on, version_period
 from lexproof.dsl.diagnostics import MAX_SHOWN, Diagnostic, LexproofError
 from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
-from lexproof.dsl.identity_memo import IdentityMemo
+from lexproof.dsl.identity_memo import IdentityMemo, PartsMemo
 from lexproof.dsl.loader import cyclic_gc_paused, display_path
 from lexproof.dsl.loader import load as _load
 from lexproof.dsl.model import Program, StatuteModel
@@ -885,9 +885,8 @@ class ConeParts:
         found = self._decisions.get(name)
         if found is None:
             rules = self.version.rules_of(name)
-            marker = tuple(id(rule) for rule in rules)
-            found = self._decisions[name] = (marker, *self._read_names(
-                _own_reads(self.statute.decision_info(name), rules, marker)))
+            found = self._decisions[name] = (tuple(map(id, rules)), *self._read_names(
+                _own_reads(self.statute.decision_info(name), rules)))
         return found
 
     def signature(self, name: str) -> tuple[object, frozenset[str]]:
@@ -963,24 +962,22 @@ class ConeParts:
         return params, tables, domains, reads
 
 
-# Per decision object, for as long as it lives: what it and its rules read, by the ids of its
-# rule objects (kept in the entry and compared). The same in every version with those rules,
-# and in every load of a long-lived host that keeps them (``checker.RuleMemo``).
-_OWN_READS: IdentityMemo[dict[tuple, tuple[tuple, ir.Reads]]] = IdentityMemo()
+# Per decision object and its rule objects in a version, while they live: what they read. The
+# same in every version with those rules, and in every load of a long-lived host that keeps
+# them (``checker.RuleMemo``); the rules are held weakly (``PartsMemo``), so the rules an edit
+# replaced go although the decision stays.
+_OWN_READS: PartsMemo[ir.Reads] = PartsMemo()
 
 
-def _own_reads(info, rules: tuple, marker: tuple) -> ir.Reads:
+def _own_reads(info, rules: tuple) -> ir.Reads:
     """What a decision's rules and default read, together (``ir.reads`` of each, united)."""
-    known = _OWN_READS.get(info)
+    known = _OWN_READS.get(info, rules)
     if known is None:
-        known = _OWN_READS.put(info, {})
-    entry = known.get(marker)
-    if entry is None or any(a is not b for a, b in zip(entry[0], rules)):
         nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
         if info.default is not None:
             nodes.append(info.default)
-        entry = known[marker] = (tuple(rules), _union_of_reads(nodes))
-    return entry[1]
+        known = _OWN_READS.put(info, rules, _union_of_reads(nodes))
+    return known
 
 
 def _union_of_reads(nodes: list) -> ir.Reads:

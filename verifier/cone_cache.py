@@ -40,7 +40,7 @@ import z3
 
 from lexproof.dsl import ir
 from lexproof.dsl.consolidate import Version
-from lexproof.dsl.identity_memo import IdentityMemo
+from lexproof.dsl.identity_memo import IdentityMemo, PartsMemo
 from lexproof.dsl.model import RuleInfo, StatuteModel, TableInfo
 from lexproof.verifier.cache import ResultCache, code_fingerprint
 from lexproof.verifier.results import Result
@@ -60,10 +60,10 @@ def canonical(value: object) -> str:
     return _field_text(value)
 
 
-# Per decision object, for as long as it lives: its shapes by the ids of its rule objects
-# (the rules are kept in the entry and compared, so an id cannot name another rule). A
-# long-lived host keeps the decisions and rules an edit did not touch (``checker.RuleMemo``).
-_SHAPES: IdentityMemo[dict[tuple, tuple]] = IdentityMemo()
+# Per decision object and its rule objects in a version, while they live: its shape. A
+# long-lived host keeps the decisions and rules an edit did not touch (``checker.RuleMemo``);
+# the rules are held weakly (``PartsMemo``), so the rules an edit replaced go.
+_SHAPES: PartsMemo[tuple] = PartsMemo()
 
 # Per rule object, for as long as it lives: a long-lived host (``check --watch``) keeps the
 # rules an edit did not touch (``checker.RuleMemo``), and their texts were most of the cone
@@ -201,22 +201,18 @@ class ConeCache:
     def _shape(self, statute: StatuteModel, version: Version, name: str) -> tuple:
         """What a decision's text says, the same in every version with the same rule objects:
         its text, and the decisions, parameters and tables it reads. Remembered per decision
-        object and rule objects for as long as they live (``_SHAPES``)."""
+        object and rule objects while they live (``_SHAPES``)."""
         rules = version.rules_of(name)
         info = statute.decision_info(name)
-        shapes = _SHAPES.get(info)
-        if shapes is None:
-            shapes = _SHAPES.put(info, {})
-        marker = tuple(id(rule) for rule in rules)
-        entry = shapes.get(marker)
-        if entry is None or any(a is not b for a, b in zip(entry[0], rules)):
+        shape = _SHAPES.get(info, rules)
+        if shape is None:
             nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
             if info.default is not None:
                 nodes.append(info.default)
             reads, params, tables = _references(nodes)
             text = "\n".join([canonical(info), *(_rule_text(rule) for rule in rules)])
-            entry = shapes[marker] = (rules, (text, reads, params, tables))
-        return entry[1]
+            shape = _SHAPES.put(info, rules, (text, reads, params, tables))
+        return shape
 
     def _table(self, table: TableInfo) -> tuple[str, frozenset[str], frozenset[str]]:
         entry = self._tables.get(id(table))
