@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_incremental_parse import edited
 
 from lexproof.dsl.checker import RULES
 from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.source import Span
 from lexproof.verifier import api
-from tests.test_incremental_parse import edited
 
 ROOT = Path(__file__).resolve().parents[1]
 
