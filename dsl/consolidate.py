@@ -108,6 +108,12 @@ class Version:
         return self.tables.get(name) or self.statute.tables[name]
 
 
+# The key in ``StatuteModel.scratch`` of the versions the loader consolidated, by the arguments
+# of ``version_on``. Set once the statute is complete (``check_all_versions`` runs after every
+# file was checked); a statute from the cache of loaded books has none (scratch is not stored).
+_LOADED_VERSIONS = "loaded versions"
+
+
 def version_on(
     statute: StatuteModel,
     date: dt.date,
@@ -118,7 +124,17 @@ def version_on(
 ) -> Version:
     """The consolidated version on ``date``; ``include`` adds amendments not yet in force
     (what-if), ``exclude`` leaves some out (``before A``). ``own_only``: for a statute that
-    uses others, its own rules only (``_version_with_uses`` adds theirs)."""
+    uses others, its own rules only (``_version_with_uses`` adds theirs).
+
+    The versions ``check_all_versions`` consolidated when the files were loaded are given again
+    for the same arguments (``_LOADED_VERSIONS``): every check, diff and cached witness asks for
+    them, and consolidating the 10,000-rule book's versions again was a sixth of a watched
+    re-check."""
+    remembered = statute.scratch.get(_LOADED_VERSIONS)
+    if remembered is not None:
+        found = remembered.get((date, tuple(include), tuple(exclude), own_only))
+        if found is not None:
+            return found
     chosen = [
         a for a in statute.amendments.values()
         if ((a.in_force <= date and not a.proposal) or a.name in include) and a.name not in exclude
@@ -380,10 +396,12 @@ def check_all_versions(statute: StatuteModel) -> None:
     that make a table's bounds fall, are reported when the files are checked."""
     errors: list[Diagnostic] = []
     versions: list[Version] = []
+    by_arguments: dict[tuple, Version] = {}
 
-    def consolidate(date: dt.date, **which: tuple[str, ...]) -> None:
+    def consolidate(date: dt.date, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
         try:
-            versions.append(version_on(statute, date, **which))
+            versions.append(version_on(statute, date, include=include, exclude=exclude))
+            by_arguments[(date, include, exclude, False)] = versions[-1]
         except LexproofError as error:
             errors.extend(d for d in error.diagnostics if d not in errors)
 
@@ -399,6 +417,7 @@ def check_all_versions(statute: StatuteModel) -> None:
         raise LexproofError(errors)
     if not statute.uses:  # (one that reads others also checks what it reads: always checked)
         statute.sound_amendment_sets = tuple(sorted({version.amendments for version in versions}))
+        statute.scratch[_LOADED_VERSIONS] = by_arguments
 
 
 def named_version_problems(statute: StatuteModel) -> list[Diagnostic]:

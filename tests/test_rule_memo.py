@@ -8,6 +8,7 @@ checked expressions and every span), or the same errors."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 from pathlib import Path
@@ -92,7 +93,9 @@ def difference(a: object, b: object, where: str = "program") -> str | None:
             return f"{where}: {len(a)} parts against {len(b)}"  # type: ignore[arg-type]
         return next((found for i, (x, y) in enumerate(zip(a, b)) if (found := difference(x, y, f"{where}[{i}]"))), None)  # type: ignore[call-overload]
     if hasattr(a, "__dict__") and not isinstance(a, type):
-        return next((found for name, value in vars(a).items()
+        transient = {f.name for f in dataclasses.fields(a) if f.metadata.get("transient")} \
+            if dataclasses.is_dataclass(a) else set()  # what a process keeps per object: not its value
+        return next((found for name, value in vars(a).items() if name not in transient
                      if (found := difference(value, vars(b).get(name), f"{where}.{name}"))), None)
     return None if a == b else f"{where}: {a!r} against {b!r}"
 
@@ -178,8 +181,6 @@ def test_random_edits_load_as_a_fresh_load_does(tmp_path: Path, folder: str, rem
 def test_a_statutes_scratch_is_not_part_of_its_value(tmp_path: Path) -> None:
     """``StatuteModel.scratch`` (what a process keeps per statute) is not copied, compared or
     stored in the cache of loaded books."""
-    import dataclasses
-
     from lexproof.dsl import program_codec
 
     law = tmp_path / "memo.law"

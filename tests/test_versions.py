@@ -6,6 +6,7 @@ Expected values were worked out by hand from the statutes below; the comments sa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -299,3 +300,26 @@ def test_an_example_that_reads_a_parameter_without_a_value_is_bad_input_in_test_
     assert test.stderr == check.stderr == full.stderr
     assert "s.law:7:38: error: parameter grens has no value in R on 2025-01-01" in test.stderr
     assert "s.law:9:1: note: in example 'vroeg', which runs in R on 2025-01-01" in test.stderr
+
+
+def test_the_versions_consolidated_on_load_are_given_again_and_are_what_a_fresh_consolidation_gives() -> None:
+    """``version_on`` gives the versions the loader consolidated (``check_all_versions``) again
+    for the same arguments, and those are the versions a consolidation from scratch gives;
+    other arguments are consolidated afresh and not remembered."""
+    from lexproof.dsl.consolidate import _LOADED_VERSIONS, version_on
+
+    program = api.load(DOCS.parent / "statutes" / "lll")
+    statute = program.statutes["WEB"]  # uses nothing: its versions are remembered
+    remembered = statute.scratch[_LOADED_VERSIONS]
+    assert remembered
+    for (date, include, exclude, own_only), version in remembered.items():
+        assert version_on(statute, date, include=include, exclude=exclude, own_only=own_only) is version
+        fresh_statute = dataclasses.replace(statute)  # the same statute, nothing remembered
+        fresh = version_on(fresh_statute, date, include=include, exclude=exclude, own_only=own_only)
+        assert (fresh.label, fresh.rules, fresh.parameters) == (version.label, version.rules, version.parameters)
+    assert [v.label for v in distinct_versions(statute, dt.date(2025, 1, 1))] == \
+        [v.label for v in distinct_versions(dataclasses.replace(statute), dt.date(2025, 1, 1))]
+    before = len(remembered)
+    version_on(statute, dt.date(2031, 5, 5))
+    assert len(remembered) == before
+    assert _LOADED_VERSIONS not in program.statutes["WSF2000"].scratch  # it uses WEB: consolidated afresh
