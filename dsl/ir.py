@@ -223,3 +223,13 @@ def reads(node: Node) -> Reads:
         found = _READS[node] = Reads(frozenset(decisions), frozenset(params), frozenset(tables),
                                      frozenset(enum_facts), peildatum)
     return found
+
+
+def reads_of(nodes: list[Node]) -> Reads:
+    """What the ``nodes`` read together (``reads`` of each, united)."""
+    found = [reads(node) for node in nodes]
+    if len(found) == 1:
+        return found[0]
+    return Reads(frozenset().union(*(r.decisions for r in found)), frozenset().union(*(r.params for r in found)),
+                 frozenset().union(*(r.tables for r in found)), frozenset().union(*(r.enum_facts for r in found)),
+                 any(r.peildatum for r in found))

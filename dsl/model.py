@@ -137,6 +137,14 @@ class RuleInfo:
         return f"{self.name} [{self.citation}]"
 
 
+def decision_expressions(info: DecisionInfo, rules: tuple[RuleInfo, ...]) -> list[Node]:
+    """The expressions a decision is decided by: its rules' values and conditions, its default."""
+    nodes = [node for rule in rules for node in (rule.value, rule.condition) if node is not None]
+    if info.default is not None:
+        nodes.append(info.default)
+    return nodes
+
+
 @dataclass(frozen=True)
 class ExampleInfo:
     name: str

@@ -24,7 +24,7 @@ from lexproof.dsl.evaluator import DecisionOutcome, Evaluator
 from lexproof.dsl.identity_memo import IdentityMemo, PartsMemo
 from lexproof.dsl.loader import cyclic_gc_paused, display_path
 from lexproof.dsl.loader import load as _load
-from lexproof.dsl.model import Program, StatuteModel
+from lexproof.dsl.model import Program, StatuteModel, decision_expressions
 from lexproof.dsl.parser import parse_query, parse_text
 from lexproof.dsl.parser import remember_parses as _remember_parses
 from lexproof.dsl.source import SOURCES, Span
@@ -943,7 +943,7 @@ class ConeParts:
         return found
 
     def _read(self, nodes: list) -> tuple[set, set, set, set]:
-        return self._read_names(_union_of_reads(nodes))
+        return self._read_names(ir.reads_of(nodes))
 
     def _read_names(self, read: ir.Reads) -> tuple[set, set, set, set]:
         """(params, tables, domains, reads) in this version of what ``read`` names: the
@@ -970,23 +970,11 @@ _OWN_READS: PartsMemo[ir.Reads] = PartsMemo()
 
 
 def _own_reads(info, rules: tuple) -> ir.Reads:
-    """What a decision's rules and default read, together (``ir.reads`` of each, united)."""
+    """What a decision's rules and default read, together."""
     known = _OWN_READS.get(info, rules)
     if known is None:
-        nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
-        if info.default is not None:
-            nodes.append(info.default)
-        known = _OWN_READS.put(info, rules, _union_of_reads(nodes))
+        known = _OWN_READS.put(info, rules, ir.reads_of(decision_expressions(info, rules)))
     return known
-
-
-def _union_of_reads(nodes: list) -> ir.Reads:
-    found = [ir.reads(node) for node in nodes]  # remembered per node: the IR is walked once per process
-    if len(found) == 1:
-        return found[0]
-    return ir.Reads(frozenset().union(*(r.decisions for r in found)), frozenset().union(*(r.params for r in found)),
-                    frozenset().union(*(r.tables for r in found)), frozenset().union(*(r.enum_facts for r in found)),
-                    any(r.peildatum for r in found))
 
 
 def _decision_cone(statute: StatuteModel, version: Version, decision: str,

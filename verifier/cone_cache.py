@@ -41,7 +41,7 @@ import z3
 from lexproof.dsl import ir
 from lexproof.dsl.consolidate import Version
 from lexproof.dsl.identity_memo import IdentityMemo, PartsMemo
-from lexproof.dsl.model import RuleInfo, StatuteModel, TableInfo
+from lexproof.dsl.model import RuleInfo, StatuteModel, TableInfo, decision_expressions
 from lexproof.verifier.cache import ResultCache, code_fingerprint
 from lexproof.verifier.results import Result
 
@@ -206,10 +206,7 @@ class ConeCache:
         info = statute.decision_info(name)
         shape = _SHAPES.get(info, rules)
         if shape is None:
-            nodes = [n for rule in rules for n in (rule.value, rule.condition) if n is not None]
-            if info.default is not None:
-                nodes.append(info.default)
-            reads, params, tables = _references(nodes)
+            reads, params, tables = _references(decision_expressions(info, rules))
             text = "\n".join([canonical(info), *(_rule_text(rule) for rule in rules)])
             shape = _SHAPES.put(info, rules, (text, reads, params, tables))
         return shape
@@ -241,6 +238,5 @@ class ConeCache:
 
 def _references(nodes: list) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
     """The decisions (sorted), parameters and tables the IR ``nodes`` read (``ir.reads``)."""
-    found = [ir.reads(node) for node in nodes]
-    return (tuple(sorted(set().union(*(r.decisions for r in found)))),
-            frozenset().union(*(r.params for r in found)), frozenset().union(*(r.tables for r in found)))
+    found = ir.reads_of(nodes)
+    return tuple(sorted(found.decisions)), found.params, found.tables
