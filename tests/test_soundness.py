@@ -963,6 +963,48 @@ def test_diff_matches_brute_force(data) -> None:
                 )
 
 
+@soundness_settings(150)
+@given(data=st.data())
+def test_brief_diff_matches_brute_force(data) -> None:
+    """``diff --brief`` against brute force: a decision changes exactly when some case changes;
+    each direction is 'none' exactly when no case goes that way (the proof a drafter reads as
+    'who loses: nobody'), and 'some' has one example, which goes that way."""
+    gen = data.draw(statutes(max_domain=200), label="statute")
+    statute = gen.load()
+    specs = gen.version_specs()
+    if gen.amendments and data.draw(st.booleans(), label="by amendment"):
+        name = data.draw(st.sampled_from(gen.amendment_names), label="amendment")
+        before_text, after_text = f"before {name}", f"after {name}"
+    else:
+        before_text, after_text = data.draw(st.lists(st.sampled_from(specs), min_size=2, max_size=2), label="versions")
+    before, after = resolve(statute, before_text), resolve(statute, after_text)
+    where = context(gen, gen.text(), f"diff --brief {before_text} -> {after_text}")
+    cases = gen.cases()
+    for result in diff_versions(statute, before, after, BUDGET, brief=True):
+        kind = statute.decisions[result.name].type.kind
+        seen: set[str] = set()
+        for case in cases:
+            evaluator = Evaluator({"before": before, "after": after}, {None: case})
+            way = _direction(kind, outcome(evaluator, result.name, None, "before"),
+                             outcome(evaluator, result.name, None, "after"))
+            if way is not None:
+                seen.add(way)
+        assert result.status == ("changed" if seen else "unchanged"), where + f"\n{result.name}: {result.status}, brute force {seen}"
+        if result.status != "changed":
+            continue
+        assert result.details["brief"] is True
+        statuses = {d: part["status"] for d, part in result.details["directions"].items()}
+        assert statuses == {d: "some" if d in seen else "none" for d in statuses}, (
+            where + f"\n{result.name}: brief says {statuses}, brute force finds cases going {sorted(seen)}")
+        rows = result.details["rows"]
+        assert [row["direction"] for row in rows] == [d for d in statuses if statuses[d] == "some"]
+        for row, witness in zip(rows, result.witnesses, strict=True):
+            evaluator = Evaluator({"before": before, "after": after}, {None: witness.facts[None]})
+            way = _direction(kind, outcome(evaluator, result.name, None, "before"),
+                             outcome(evaluator, result.name, None, "after"))
+            assert way == row["direction"], where + f"\n{result.name}: the example {witness.facts[None]} goes {way}"
+
+
 def _label_matches(label: tuple, before: tuple[bool, object], after: tuple[bool, object]) -> bool:
     """Whether a case whose outcomes are ``before`` and ``after`` ((defined, value) each) has a
     summary's outcome label: (defined before, defined after[, value before, value after])."""

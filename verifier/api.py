@@ -1103,7 +1103,7 @@ def query(
 
 def _diff_amendment(program: Program, amendment: str, statute: str | None, decisions: list[str] | None,
                     budget: Budget, jobs: int, cones: ConeCache | None = None,
-                    progress: Progress | None = None) -> list[Result]:
+                    progress: Progress | None = None, brief: bool = False) -> list[Result]:
     """``diff --amendment A``: the decisions of A's statute that A changes, then those of every
     statute that reads A's statute (``uses``, directly or not), each in its own versions without
     and with A on A's in-force date. ``statute``: only that statute (A's or a reader)."""
@@ -1129,7 +1129,8 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
         if decisions and not mine:
             continue
         _check_diff_decisions(model, mine or [], [before, after])
-        results += diff_versions(model, before, after, budget, mine, jobs=jobs, cones=cones, progress=progress)
+        results += diff_versions(model, before, after, budget, mine, jobs=jobs, cones=cones, progress=progress,
+                                 brief=brief)
     _name_article_statutes(program, results)
     return results
 
@@ -1160,24 +1161,27 @@ def diff(
     program: Program, *, amendment: str | None = None, from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None, statute: str | None = None, decisions: list[str] | None = None,
     timeout: float | None = None, jobs: int = 1, cache: ResultCache | None = None, progress: Progress | None = None,
+    brief: bool = False,
 ) -> list[Result]:
     """What changes: between the versions without and with an amendment (on its in-force
     date), or between two dates. With ``jobs > 1`` the decisions are compared on that many
     processes (verifier/workers.py); the results are the same, in the same order. With a
     ``cache``, each decision's result is reused while its cone in both versions is unchanged
     (``diff.diff_key``, the trust rules of verifier/cone_cache.py). ``progress`` is told of
-    each decision the solver compares."""
+    each decision the solver compares. ``brief``: per decision only whether anyone gains,
+    loses or changes otherwise, with one example each, not the groups (verifier/diff.py)."""
     budget = Budget.from_seconds(timeout)
     cones = ConeCache(cache) if cache is not None else None
     if amendment is not None:
-        return _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones, progress)
+        return _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones, progress, brief)
     else:
         if from_date is None or to_date is None:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))
         model = pick_statute(program, statute)
         before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
     _check_diff_decisions(model, decisions or [], [before, after])
-    results = diff_versions(model, before, after, budget, decisions, jobs=jobs, cones=cones, progress=progress)
+    results = diff_versions(model, before, after, budget, decisions, jobs=jobs, cones=cones, progress=progress,
+                            brief=brief)
     _name_article_statutes(program, results)
     return results
 

@@ -10,7 +10,13 @@ The cases whose outcome differs (the changed region) are split by the solver int
 Each part is proved empty (``none``), shown to have cases (``some``), or left ``unknown`` when
 the solver gives up; only ``none`` ever reads as "who gains: 0". A part with cases is
 summarized as rows over enum and bool facts (verifier/regions.py), each row with its own
-witness, replayed through the evaluator, which must agree with the row's direction. The
+witness, replayed through the evaluator, which must agree with the row's direction.
+
+A *brief* diff (``brief=True``, ``lexproof diff --brief``) stops after those three questions:
+each part with cases gets one example, replayed as a row's witness is, and no groups, counts or
+ranges. It answers what a drafter asks of a whole statute book first (which decisions change,
+and does anyone lose?) with the same proofs of 'none', at an eighth of the cost (docs/performance.md,
+"Session 15"); the full summary of one decision is a ``--decision`` away. The
 direction of a row was once taken from its one witness: a proposal that raised the benefit for
 most salaries and lowered it below €1,000 read "who gains: 0, who loses: 1" because the example
 happened to be salary €0.
@@ -43,7 +49,7 @@ from lexproof.verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
 from lexproof.verifier.results import Outcomes, Result, Witness, diff_rows_cover
-from lexproof.verifier.solving import Budget, check, limits, new_solver, read_cases
+from lexproof.verifier.solving import Budget, check, limits, new_solver, read_cases, tidy_model
 from lexproof.verifier.workers import Progress, run_tasks
 
 ORDERED_KINDS = ("int", "number", "money", "rate")  # outcomes where more is a gain
@@ -51,14 +57,17 @@ DIRECTIONS = ("gains", "loses", "changes")
 UNKNOWN_REASON = "the solver ran out of budget"
 DELTA_RLIMIT = 1_000_000  # per question about the range of a change (see _Questions)
 UNBOUNDED = "no bound: the optimizer finds the change unbounded"
+BRIEF_REASON = "brief: one example, the groups not listed (run without --brief, or with --decision NAME)"
+BRIEF_WHEN = "an example (--brief)"
 
 
 @fewer_gc_passes
 def diff_versions(
     statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None,
-    jobs: int = 1, cones: ConeCache | None = None, progress: Progress | None = None,
+    jobs: int = 1, cones: ConeCache | None = None, progress: Progress | None = None, brief: bool = False,
 ) -> list[Result]:
-    """One result per decision (each compared on its own encoder), on up to ``jobs`` processes.
+    """One result per decision (each compared on its own encoder), on up to ``jobs`` processes;
+    ``brief``: each part with cases summarized by one example only (module docstring).
     ``progress`` is told of each decision compared by the solver (``workers.run_tasks``).
     ``cones``: reuse (and store) each decision's result by the content of its cone in both
     versions (``diff_key``), so that re-diffing after an edit of the amendment compares only
@@ -67,13 +76,13 @@ def diff_versions(
     done = {name: [_unchanged(statute, name, before, after)] for name in names
             if same_cone(statute, before, after, name)}  # the same law in both: no solver needed
     asked = [name for name in names if name not in done]
-    keys = {name: diff_key(cones, statute, before, after, name, budget) for name in asked} if cones else {}
+    keys = {name: diff_key(cones, statute, before, after, name, budget, brief) for name in asked} if cones else {}
     for name, key in keys.items():
         entry = cones.load(key, statute) if cones is not None and key is not None else None
         if entry is not None and len(entry) == 1 and entry[0].kind == "diff" and entry[0].name == name:
             done[name] = entry
     todo = [name for name in asked if name not in done]
-    tasks = [(statute, functools.partial(_diff_as_list, statute, name, before, after, budget)) for name in todo]
+    tasks = [(statute, functools.partial(_diff_as_list, statute, name, before, after, budget, brief)) for name in todo]
     for name, results in zip(todo, run_tasks(tasks, jobs, progress)):
         done[name] = results
         if cones is not None and keys.get(name) is not None and _storable(results):
@@ -94,7 +103,7 @@ def _unchanged(statute: StatuteModel, name: str, before: Version, after: Version
 
 
 def diff_key(cones: ConeCache, statute: StatuteModel, before: Version, after: Version, name: str,
-             budget: Budget) -> str | None:
+             budget: Budget, brief: bool = False) -> str | None:
     """The cache entry of ``name``'s diff: the cone cache's keys of its cone in both versions
     (each covering the cone's rules, parameter values and tables, every fact's declaration,
     the version's label, date and enum values, lexproof's code and z3's version), for this
@@ -103,6 +112,8 @@ def diff_key(cones: ConeCache, statute: StatuteModel, before: Version, after: Ve
     if not cones.usable(statute):
         return None
     options = {"command": "diff", "rlimit": budget.rlimit, "timeout_ms": budget.timeout_ms}
+    if brief:  # a brief result is another answer; the full one keeps the key it always had
+        options["brief"] = True
     pair = (cones.key(statute, before, name, options), cones.key(statute, after, name, options))
     return hashlib.sha256(json.dumps(["diff", *pair]).encode()).hexdigest()
 
@@ -112,7 +123,8 @@ def _storable(results: list[Result]) -> bool:
     an incomplete summary (it may have been the wall-clock limit on a loaded machine). A part
     that is only outlined (``directions.*.outlined``: too many combinations to list, every
     question of the outline answered) is an answer, the same on every machine: stored."""
-    return all(r.status != "unknown" and not r.inconclusive and diff_rows_cover(r.details) for r in results)
+    return all(r.status != "unknown" and not r.inconclusive and (r.details.get("brief") or diff_rows_cover(r.details))
+               for r in results)
 
 
 def _shared_decisions(statute: StatuteModel, before: Version, after: Version) -> list[str]:
@@ -140,8 +152,9 @@ def has_unknown(result: Result) -> bool:
     return result.inconclusive
 
 
-def _diff_as_list(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> list[Result]:
-    return [_diff_decision(statute, name, before, after, budget)]
+def _diff_as_list(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget,
+                  brief: bool = False) -> list[Result]:
+    return [_diff_decision(statute, name, before, after, budget, brief)]
 
 
 def same_cone(statute: StatuteModel, before: Version, after: Version, name: str) -> bool:
@@ -358,7 +371,8 @@ def _item_terms(encoder: Encoder, name: str, kind: str) -> tuple[tuple[Term, Ter
     return (pick(0, 0), pick(0, 1)), (pick(1, 0), pick(1, 1)), where
 
 
-def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget) -> Result:
+def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Version, budget: Budget,
+                   brief: bool = False) -> Result:
     info = statute.decision_info(name)
     per = statute.decision_kind.get(name)
     encoder = Encoder(statute, {"before": before, "after": after})
@@ -397,7 +411,8 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     # it after the solver was built (an internal error, exit 4)
     declared = set(encoder.declared_facts(None))
     facts = [fact for fact in cone_facts(statute, [before, after], [name]) if fact in declared]
-    parts = [_part(diff, direction, facts) for direction in DIRECTIONS if direction in regions]
+    parts = [_brief_part(diff, direction) if brief else _part(diff, direction, facts)
+             for direction in DIRECTIONS if direction in regions]
     if all(part.status == "none" for part in parts):
         # the parts are exactly the changed region, which has cases: the solver contradicts itself
         raise InternalError(f"diff of {name}: the outcome changes, but no case gains, loses or changes otherwise")
@@ -409,12 +424,15 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     result.witnesses = witnesses
     outlines = sum(1 for row in rows if row.get("outline"))
     result.message = f"{name} changes in {len(rows) - outlines} group(s)"
-    if outlines:  # an outline is not a group: too many to list (regions._outline)
+    if brief:
+        result.message = f"{name} changes: an example per direction (--brief)"
+    elif outlines:  # an outline is not a group: too many to list (regions._outline)
         result.message += f" and {outlines} outline(s)"
     if per is not None:
         result.message += f", compared {per} by {per}"
     result.details = {
         **({"per": per} if per is not None else {}),
+        **({"brief": True} if brief else {}),
         "rows": rows,
         "complete": all(part.complete for part in parts),
         **({"incomplete_reason": "; ".join(reasons)} if reasons else {}),
@@ -460,6 +478,37 @@ def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
     return part
 
 
+def _brief_part(diff: _Diff, direction: str) -> _Part:
+    """Whether the part has cases, the same question ``_part`` asks first, and for a part with
+    cases one example: the case of the solver's model, replayed through the evaluator, which
+    must agree that it goes this way. Its row says it is an example (``BRIEF_WHEN``), and the
+    part that it is not summarized (``complete`` False, ``BRIEF_REASON``): the count is 'at
+    least 1', never a count of groups."""
+    status = diff.check(direction)
+    if status == "unsat":
+        return _Part(direction, "none")
+    if status != "sat":
+        return _Part(direction, "unknown", combinations=None, complete=False, reason=UNKNOWN_REASON)
+    part = _Part(direction, "some", combinations=1, complete=False, reason=BRIEF_REASON)
+    # A case that reads nearly like a row's witness, without an Optimize of its own.
+    model = tidy_model(diff.encoder, diff.solver, [*diff.trackers, diff.goals[direction]])
+    facts = read_cases(diff.encoder, model)[None]
+    info = diff.statute.decision_info(diff.name)
+
+    def this_way(ob: DecisionOutcome, oa: DecisionOutcome) -> bool:
+        return _direction(info.type.kind, ob, oa) == direction
+
+    evaluator, context, ob, oa = diff.replay_at(facts, this_way)
+    if not this_way(ob, oa):
+        raise InternalError(f"diff example for {diff.name} in the part '{direction}' goes "
+                            f"'{_direction(info.type.kind, ob, oa)}' in the evaluator: {facts}")
+    before_text = format_value(ob.value, info.type) if ob.defined else ob.status
+    after_text = format_value(oa.value, info.type) if oa.defined else oa.status
+    _append_row(diff, part, {"when": BRIEF_WHEN, "before": f"e.g. {before_text}", "after": f"e.g. {after_text}",
+                             "direction": direction, "combinations": 1}, facts, evaluator, context)
+    return part
+
+
 def _fixed_when_undefined(value: Term, defined: Term) -> Term:
     """The outcome's value where it is defined, else false (a bool) or the first value (an
     enum, encoded as its index)."""
@@ -501,9 +550,17 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         "after": after_text,
         "direction": part.direction,
         "combinations": row.combinations,
-        "witness": {f: fact_json(statute, f, v) for f, v in row.witness.items()},
     }
-    if row.outline:
+    _append_row(diff, part, entry, row.witness, evaluator, context, row.outline)
+
+
+def _append_row(diff: _Diff, part: _Part, entry: dict, facts: dict, evaluator: Evaluator, context: object,
+                outline: bool = False) -> None:
+    """Add a row (``entry`` without its witness) and its example ``facts`` (replayed by
+    ``evaluator``; ``context`` the item of a decision per item) to the part."""
+    statute, name = diff.statute, diff.name
+    entry["witness"] = {f: fact_json(statute, f, v) for f, v in facts.items()}
+    if outline:
         entry["outline"] = True
     item = None
     if context is None:
@@ -512,7 +569,7 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         item = entry["item"] = items.label(context)
         outcomes = {(slot, None): Outcomes(evaluator, [name], context, slot) for slot in ("before", "after")}
     part.rows.append(entry)
-    part.witnesses.append(Witness(statute, {None: row.witness}, {"before": diff.before.label, "after": diff.after.label},
+    part.witnesses.append(Witness(statute, {None: facts}, {"before": diff.before.label, "after": diff.after.label},
                                   outcomes, (name,), item=item))
 
 

@@ -117,6 +117,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
                       "nl": "verandert voor {count} combinatie(s) van keuze- of ja/nee-feiten (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit)"},
     "diff.counts": {"en": "who gains: {gains} combination(s) of enum/bool facts; who loses: {loses}; other changes: {changes}",
                     "nl": "wie erop vooruitgaat: {gains} combinatie(s) van keuze- of ja/nee-feiten; wie erop achteruitgaat: {loses}; andere wijzigingen: {changes}"},
+    "diff.brief_counts": {"en": "who gains: {gains}; who loses: {loses}; other changes: {changes} (--brief: an example of each, not the groups)",
+                          "nl": "wie erop vooruitgaat: {gains}; wie erop achteruitgaat: {loses}; andere wijzigingen: {changes} (--brief: van elk een voorbeeld, niet de groepen)"},
+    "diff.brief_no_order": {"en": "changes: {changes} (the outcome has no order: nobody gains or loses; --brief: an example, not the groups)",
+                            "nl": "wijzigingen: {changes} (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit; --brief: een voorbeeld, niet de groepen)"},
+    "diff.some": {"en": "some", "nl": "sommigen"},
+    "diff.nobody": {"en": "nobody", "nl": "niemand"},
+    "diff.brief_summary": {"en": "{changed} of {total} decision{s} changed (someone gains in {gains}, loses in {loses}, changes otherwise in {other}; --brief)",
+                           "nl": "{changed} van {total} beslissing{en} gewijzigd (iemand gaat erop vooruit in {gains}, achteruit in {loses}, anders gewijzigd in {other}; --brief)"},
     "diff.incomplete": {"en": " ({reason}; more groups may change)", "nl": " ({reason}; meer groepen kunnen veranderen)"},
     "diff.outlined": {"en": " ({reason})", "nl": " ({reason})"},
     "diff.within_anything": {"en": "all within: any values of the facts", "nl": "alle binnen: alle waarden van de feiten"},
@@ -297,6 +305,11 @@ ENGINE_NL: list[tuple[str, str]] = [
      "{d} verandert in {n} groep(en) en {m} omlijning(en)"),
     (r"(?P<d>\S+) changes in (?P<n>\d+) group\(s\) and (?P<m>\d+) outline\(s\), compared (?P<k>\S+) by (?P=k)",
      "{d} verandert in {n} groep(en) en {m} omlijning(en), vergeleken per {k}"),
+    (r"(?P<d>\S+) changes: an example per direction \(--brief\)", "{d} verandert: een voorbeeld per richting (--brief)"),
+    (r"(?P<d>\S+) changes: an example per direction \(--brief\), compared (?P<k>\S+) by (?P=k)",
+     "{d} verandert: een voorbeeld per richting (--brief), vergeleken per {k}"),
+    (r"brief: one example, the groups not listed \(run without --brief, or with --decision NAME\)",
+     "kort: een voorbeeld, de groepen niet opgesomd (zonder --brief, of met --decision NAAM)"),
     (r"(?P<d>\S+) is the same for every (?P<k>\S+) of every case", "{d} is gelijk voor elke {k} van elk geval"),
 ]
 
@@ -327,6 +340,7 @@ _ENGLISH_DECIMAL = (r"(?<![\w,/€$])(?<![^.]\.)(?<!^\.)(?P<sign>-?)(?P<whole>[0
                     r"(?![\w]|\.[0-9])")
 # The words of a region ('where' a gap is), as regions.describe_row writes them.
 _REGION_WORDS_NL = [(r"\bsome cases: ", "een deel van de gevallen: "), (r"\bwithin: ", "alle binnen: "),
+                    (r"^an example \(--brief\)$", "een voorbeeld (--brief)"),
                     (r"\bevery case\b", "elk geval"),
                     (r"\(exactly ", "(precies ")]
 _ISO_DATE = r"(?<![\w-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w-])"

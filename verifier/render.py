@@ -408,6 +408,8 @@ def diff_summary_lines(result: Result, lang: str = "en") -> list[str]:
     when the groups could not all be listed."""
     details = result.details
     directions = details.get("directions", {})
+    if details.get("brief"):
+        return [_brief_counts(directions, lang)]
     if set(directions) == {"changes"}:
         lines = [msg("diff.no_order", lang, count=_count(directions["changes"], lang))]
     else:
@@ -425,6 +427,18 @@ def diff_summary_lines(result: Result, lang: str = "en") -> list[str]:
             who = msg("diff.who_gains" if direction == "gains" else "diff.who_loses", lang)
             lines.append(msg("diff.delta", lang, who=who, range=_delta_text(delta, statute_type, lang)))
     return lines
+
+
+def _brief_counts(directions: dict, lang: str) -> str:
+    """A brief diff's line: per direction 'some' (an example is shown), 'nobody' (proved) or
+    'unknown'; never a count, since no groups were listed."""
+    def word(direction: str) -> str:
+        status = directions.get(direction, {}).get("status", "none")
+        return msg("diff.count_unknown" if status == "unknown" else "diff.some" if status == "some" else "diff.nobody", lang)
+
+    if set(directions) == {"changes"}:
+        return msg("diff.brief_no_order", lang, changes=word("changes"))
+    return msg("diff.brief_counts", lang, gains=word("gains"), loses=word("loses"), changes=word("changes"))
 
 
 def _count(part: dict, lang: str = "en") -> str:
@@ -465,6 +479,9 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
     solver settled it: '?' where it could not tell (never 0: '0 lose' is a proof), 'at least
     N' where the groups could not all be listed; decisions it could not compare are named."""
     changed = [r for r in results if r.status == "changed"]
+    if any(r.details.get("brief") for r in changed):
+        _print_brief_summary(console, results, lang)
+        return
     home = results[0].statute if results else None  # a reader's decisions carry its name (uses)
     named = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results]
     unchanged = [name for name, r in zip(named, results) if r.status == "unchanged"]
@@ -503,6 +520,31 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
                groups=group_count, gs="" if groups == 1 and not unknown else "s",
                gen="" if groups == 1 and not unknown else "en",
                gains=shown("gains"), loses=shown("loses"), other=shown("changes"))
+    if unchanged:
+        line += "; " + msg("diff.unchanged", lang, names=", ".join(unchanged))
+    if undecided:
+        line += "; " + msg("diff.undecided", lang, names=", ".join(undecided))
+    console.print(Text(line, style="bold"))
+
+
+def _print_brief_summary(console: Console, results: list[Result], lang: str) -> None:
+    """The last line of a brief diff: in how many of the changed decisions someone gains,
+    loses or changes otherwise ('at least N' where the solver could not tell for some)."""
+    home = results[0].statute if results else None
+    named = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results]
+    changed = [r for r in results if r.status == "changed"]
+    unchanged = [name for name, r in zip(named, results) if r.status == "unchanged"]
+    undecided = [name for name, r in zip(named, results) if r.status not in ("changed", "unchanged")]
+
+    def decisions(direction: str) -> str:
+        parts = [r.details.get("directions", {}).get(direction, {}) for r in changed]
+        count = sum(part.get("status") == "some" for part in parts)
+        unsure = undecided or any(part.get("status") == "unknown" for part in parts)
+        return msg("diff.at_least", lang, count=count) if unsure else str(count)
+
+    changed_count = msg("diff.at_least", lang, count=len(changed)) if undecided else str(len(changed))
+    line = msg("diff.brief_summary", lang, changed=changed_count, total=len(results), count=len(results),
+               gains=decisions("gains"), loses=decisions("loses"), other=decisions("changes"))
     if unchanged:
         line += "; " + msg("diff.unchanged", lang, names=", ".join(unchanged))
     if undecided:

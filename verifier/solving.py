@@ -221,30 +221,66 @@ def readable_model(encoder: Encoder, goal: list[Term], budget: Budget, fallback:
     optimizer.add(encoder.hard_constraints())
     optimizer.add(encoder.assumptions())
     optimizer.add(goal)
+    for preference, weight in _preferences(encoder):
+        optimizer.add_soft(preference, weight)
+    try:
+        if optimizer.check() == z3.sat:
+            return optimizer.model()
+    except z3.Z3Exception:  # Optimize may raise 'canceled' instead of answering unknown
+        pass
+    return fallback
+
+
+def _preferences(encoder: Encoder) -> list[tuple[Term, int]]:
+    """What makes a case read like a real one, each with its weight (``readable_model``)."""
+    preferences: list[tuple[Term, int]] = []
     for case in encoder.cases:
         for name in encoder.declared_facts(case):
             info = encoder.statute.facts[name]
             raw = encoder.fact_raw[(case, name)]
             kind = info.type.kind
             if info.typical is not None:
-                optimizer.add_soft(encoder.fact_term(name, case) == encoder.const(info.type, info.typical), 4)
+                preferences.append((encoder.fact_term(name, case) == encoder.const(info.type, info.typical), 4))
             if kind == "money":
-                optimizer.add_soft(raw % 100_000 == 0, 2)  # whole thousands of euros
-                optimizer.add_soft(raw % 100 == 0, 1)
+                preferences.append((raw % 100_000 == 0, 2))  # whole thousands of euros
+                preferences.append((raw % 100 == 0, 1))
             elif kind == "bool":
-                optimizer.add_soft(z3.Not(raw), 1)
+                preferences.append((z3.Not(raw), 1))
             elif kind == "int" and info.typical is None and info.low is not None:
-                optimizer.add_soft(raw == int(info.low), 1)  # type: ignore[call-overload]
+                preferences.append((raw == int(info.low), 1))  # type: ignore[call-overload]
     if len(encoder.cases) == 2:
         # Two cases read best when they differ in as few facts as possible.
         a, b = encoder.cases
         for name in set(encoder.declared_facts(a)) & set(encoder.declared_facts(b)):
-            optimizer.add_soft(encoder.fact_raw[(a, name)] == encoder.fact_raw[(b, name)], 3)
-    try:
-        if optimizer.check() == z3.sat:
-            return optimizer.model()
-    except z3.Z3Exception:  # Optimize may raise 'canceled' instead of answering unknown
-        pass
+            preferences.append((encoder.fact_raw[(a, name)] == encoder.fact_raw[(b, name)], 3))
+    return preferences
+
+
+TIDY_ROUNDS = 4
+
+
+def tidy_model(encoder: Encoder, solver: z3.Solver, question: list[Term]) -> z3.ModelRef:
+    """A case for ``question`` (answered 'sat' on ``solver`` just now) that reads nearly as
+    well as ``readable_model``'s, at a fraction of its cost: the preferences are asked as
+    assumptions of the same solver, those of each unsat core are dropped, for at most
+    TIDY_ROUNDS rounds; then the solver's own case. Any case it gives satisfies ``question``
+    (the caller replays it). For summaries of a whole statute book (``diff --brief``), where
+    an Optimize per example cost more than the rest of the comparison."""
+    fallback = solver.model()
+    preferences = [preference for preference, _ in sorted(_preferences(encoder), key=lambda p: -p[1])]
+    for _ in range(TIDY_ROUNDS):
+        if not preferences:
+            break
+        status = check(solver, *question, *preferences)
+        if status == "sat":
+            return solver.model()
+        if status != "unsat":
+            break
+        core = {literal.get_id() for literal in solver.unsat_core()}
+        kept = [preference for preference in preferences if preference.get_id() not in core]
+        if len(kept) == len(preferences):
+            break  # the question itself is in the core: nothing to drop
+        preferences = kept
     return fallback
 
 
