@@ -87,6 +87,13 @@ class Evaluator:
         self._memo: dict[tuple[str, str | None, str | None], DecisionOutcome] = {}
         self._active: set[tuple[str, str | None, str | None]] = set()
 
+    def forget(self) -> None:
+        """Drop what was evaluated: it is evaluated again, to the same outcomes, when asked.
+        A diff of a statute book keeps an example per changed decision, each with an evaluator
+        that evaluated the decision's whole cone; kept, those took half a gigabyte at 10,000
+        rules (docs/performance.md, "Session 15")."""
+        self._memo.clear()
+
     # --- decisions ---
     def decision(self, name: str, case: str | None = None, slot: str | None = None) -> DecisionOutcome:
         key = (name, case, slot)

@@ -132,3 +132,17 @@ def test_the_cache_keeps_brief_and_full_results_apart(tmp_path: Path) -> None:
     assert [r.to_json() for r in api.diff(program, amendment="uitbreiding_mbo", cache=cache)] == \
         [r.to_json() for r in full]
 
+
+def test_a_released_result_shows_the_same_and_keeps_nothing_evaluated() -> None:
+    """``Result.release`` (what a diff of a statute book does with each result once it is known,
+    and once it is written) drops what the examples evaluated; the result reads the same."""
+    results = [r for r in api.diff(api.load(ROOT / "statutes/lll"), amendment="uitbreiding_mbo")
+               if r.status == "changed"]
+    assert results
+    for result in results:
+        shown = result.to_json()  # evaluates the examples' decisions again
+        evaluators = [outcomes.evaluator for w in result.witnesses for outcomes in w.outcomes.values()]
+        assert any(evaluator._memo for evaluator in evaluators)
+        result.release()
+        assert not any(evaluator._memo for evaluator in evaluators)
+        assert result.to_json() == shown

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lexproof.verifier.json_output import indented_json
+from lexproof.verifier.json_output import indented_json, indented_object
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,6 +34,23 @@ values = st.recursive(
 @given(values)
 def test_the_same_text_as_json_dumps(value) -> None:
     assert indented_json(value) == reference(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), values, max_size=5), st.lists(values, max_size=5), st.integers(0, 5))
+def test_an_object_written_part_by_part_is_the_same_text(fields, items, at) -> None:
+    """``indented_object`` (how ``lexproof ... --format json`` writes its envelope, result by
+    result) joins to ``json.dumps`` of the whole object, wherever the streamed list stands."""
+    fields = dict(fields)
+    keys = list(fields)
+    streamed = "results"
+    while streamed in fields:
+        streamed += "_"
+    keys.insert(min(at, len(keys)), streamed)
+    whole = {key: (items if key == streamed else fields[key]) for key in keys}
+    parts = indented_object(((key, None if key == streamed else fields[key]) for key in keys), streamed, iter(items))
+    assert "".join(parts) == reference(whole)
+    assert "".join(indented_object([], "results")) == reference({})
 
 
 @pytest.mark.parametrize("value", [

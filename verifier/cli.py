@@ -27,7 +27,7 @@ from lexproof.dsl.values import parse_iso_date
 from lexproof.verifier import api
 from lexproof.verifier.cache import default_cache
 from lexproof.verifier.errors import InternalError
-from lexproof.verifier.json_output import indented_json
+from lexproof.verifier.json_output import indented_json, indented_object
 from lexproof.verifier.messages import LANGS, default_lang
 from lexproof.verifier.messages import text as msg
 from lexproof.verifier.render import (
@@ -139,16 +139,22 @@ def _budget_seconds(text: str | None) -> float | None:
 
 
 def _emit_json(command: str, results: list[Result], code: int, extra: dict | None = None) -> None:
-    payload = {
-        "lexproof": JSON_FORMAT_VERSION,
-        "command": command,
-        "exit_code": code,
-        "results": [r.to_json() for r in results],
-        "summary": _summary(results),
-    }
-    if extra:
-        payload.update(extra)
-    click.echo(json_text(payload))
+    """The JSON envelope (docs/json-output.md), written result by result: each result's JSON is
+    made when it is written and then dropped, with what its witnesses evaluated. The text is
+    that of ``json_text`` of the whole envelope (tests/test_json_output.py)."""
+    fields = {"lexproof": JSON_FORMAT_VERSION, "command": command, "exit_code": code, "results": None,
+              "summary": _summary(results), **(extra or {})}
+    items = (_released(r.to_json(), r) for r in results)
+    for part in indented_object(fields.items(), "results", items):
+        click.echo(_escaped(part), nl=False)
+    click.echo("")
+
+
+def _released(data: dict, result: Result) -> dict:
+    """``data`` (the result's JSON), once the result's witnesses have forgotten what they
+    evaluated to write it (``Result.release``): a diff of a statute book holds a thousand."""
+    result.release()
+    return data
 
 
 _RAW_IN_JSON = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
@@ -173,7 +179,12 @@ def json_text(payload: object) -> str:
     Every one of them lies outside printable ASCII, so only those characters (a euro sign per
     amount, a few accents) are looked at: searching 4 MB of output for the class itself took
     0.04 s, for anything beyond '~' 0.01 s."""
-    return _BEYOND_PRINTABLE_ASCII.sub(_escape_if_raw, indented_json(payload))
+    return _escaped(indented_json(payload))
+
+
+def _escaped(text: str) -> str:
+    """``text`` with each raw control or invisible format character escaped (``json_text``)."""
+    return _BEYOND_PRINTABLE_ASCII.sub(_escape_if_raw, text)
 
 
 _BEYOND_PRINTABLE_ASCII = re.compile("[^\x00-\x7e]")
@@ -556,6 +567,7 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         changed = [r for r in results if r.status != "unchanged"]
         for result in changed:
             print_result(console, result, program.statutes, lang=lang)
+            result.release()
         print_diff_summary(console, results, lang)
         return code
 

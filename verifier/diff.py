@@ -445,6 +445,7 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
         "directions": {part.direction: part.to_json() for part in parts},
     }
     result.articles = sorted({a for w in witnesses for a in w.deciding_articles()})
+    result.release()  # each example evaluated its decision's whole cone: again when shown, not kept
     return result
 
 

@@ -13,6 +13,7 @@ errors and conversions stay exactly json's."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C escaper when built
 
 _INDENT = "  "
@@ -22,14 +23,39 @@ class _Unknown(Exception):
     """A value this writer leaves to ``json.dumps``."""
 
 
-def indented_json(value: object) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``."""
+def indented_json(value: object, level: int = 0) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``; with ``level``, as that text reads
+    nested ``level`` deep in a larger one (every line after the first indented so much more),
+    so that a large document can be written part by part (``indented_object``)."""
     out: list[str] = []
+    newline = "\n" + _INDENT * level
     try:
-        _write(value, out, "\n")
+        _write(value, out, newline)
     except (_Unknown, RecursionError):
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
     return "".join(out)
+
+
+def indented_object(fields: Iterable[tuple[str, object]], streamed: str | None = None,
+                    items: Iterable[object] = ()) -> Iterator[str]:
+    """The text of ``indented_json(dict(fields))`` in parts, where the value of the field named
+    ``streamed`` is the list ``items``, each item made only when its text is due: a result
+    list of a statute book, held whole as Python objects, took hundreds of megabytes
+    (docs/performance.md, "Session 15"). The parts joined are that text exactly."""
+    first = True
+    for key, value in fields:
+        yield ("{" if first else ",") + "\n" + _INDENT + encode_basestring(key) + ": "
+        first = False
+        if key != streamed:
+            yield indented_json(value, 1)
+            continue
+        empty = True
+        for item in items:
+            yield ("[" if empty else ",") + "\n" + _INDENT * 2
+            empty = False
+            yield indented_json(item, 2)
+        yield "[]" if empty else "\n" + _INDENT + "]"
+    yield "{}" if first else "\n}"
 
 
 def _write(value: object, out: list[str], newline: str) -> None:

@@ -136,6 +136,13 @@ class Witness:
                     pending.extend(n.name for n in ir.walk(node) if isinstance(n, ir.DecisionRef))
         return order
 
+    def release(self) -> None:
+        """Let the evaluators behind ``outcomes`` forget what they evaluated (``Evaluator.forget``):
+        the outcomes stay the same, evaluated again when read."""
+        for outcomes in self.outcomes.values():
+            if isinstance(outcomes, Outcomes):
+                outcomes.evaluator.forget()
+
     def deciding_articles(self) -> list[str]:
         articles: dict[str, None] = {}  # in order of first mention, without a list's linear ``in``
         for (slot, case), outcomes in self.outcomes.items():
@@ -225,6 +232,11 @@ class Result:
     cached: bool = False  # read back from the result cache (verifier/cache.py), not computed now
     # For a statute that reads others (dsl/xref.py): each article cited -> the statute it belongs to.
     article_statutes: dict[str, str] = field(default_factory=dict)
+
+    def release(self) -> None:
+        """Free what the witnesses evaluated (``Witness.release``); nothing shown changes."""
+        for witness in self.witnesses:
+            witness.release()
 
     @property
     def inconclusive(self) -> bool:
