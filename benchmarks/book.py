@@ -248,31 +248,45 @@ def time_check(directory: Path, jobs: int = 2, extra: tuple[str, ...] = ()) -> t
     return elapsed, json.loads(run.stdout)
 
 
-def time_diff(directory: Path, amendment: str, jobs: int = 2) -> dict:
-    """``lexproof diff --amendment`` of the book without cache: wall seconds, CPU seconds of the
-    command and its workers, their peak memory (the largest process), and what the report
-    holds: decisions changed, rows, outlined rows, directions left incomplete or unknown."""
-    import resource
+# Runs the command given as its arguments and writes, as the last line of stderr, the CPU seconds
+# and the peak resident memory (KB) of that command and its workers alone: a parent's
+# RUSAGE_CHILDREN maximum would carry over the largest process of every earlier measurement.
+_MEASURED = """
+import json, resource, subprocess, sys
+done = subprocess.run(sys.argv[1:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps([usage.ru_utime + usage.ru_stime, usage.ru_maxrss]), file=sys.stderr)
+sys.exit(done.returncode)
+"""
 
+
+def time_diff(directory: Path, amendment: str, jobs: int = 2, brief: bool = False) -> dict:
+    """``lexproof diff --amendment`` of the book without cache (``--brief`` too, with ``brief``):
+    wall seconds, CPU seconds of the command and its workers, their peak memory (the largest
+    process), and what the report holds: decisions changed, rows, outlined rows, directions
+    left incomplete or unknown, and per direction the decisions in which some case goes it."""
     files = [str(directory / name) for name in BOOK_FILES]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "lexproof", "diff", *files, "--amendment", amendment, "--no-cache",
-                          "--format", "json", "-j", str(jobs)], capture_output=True, text=True, cwd=HERE.parent)
+    run = subprocess.run([sys.executable, "-c", _MEASURED, sys.executable, "-m", "lexproof", "diff", *files,
+                          "--amendment", amendment, "--no-cache", "--format", "json", "-j", str(jobs),
+                          *(["--brief"] if brief else [])], capture_output=True, text=True, cwd=HERE.parent)
     elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode not in (0, 1, 3):
         raise SystemExit(f"lexproof diff failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    cpu, peak_kb = json.loads(run.stderr.splitlines()[-1])
     results = json.loads(run.stdout)["results"]
     changed = [r for r in results if r["status"] == "changed"]
     rows = [row for r in changed for row in r["details"]["rows"]]
     parts = [p for r in changed for p in r["details"]["directions"].values()]
-    return {"amendment": amendment, "diff_seconds": round(elapsed, 2),
-            "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
-            "peak_mb": round(after.ru_maxrss / 1024), "decisions": len(results), "changed": len(changed),
+    some = {d: sum(1 for r in changed if r["details"]["directions"].get(d, {}).get("status") == "some")
+            for d in ("gains", "loses", "changes")}
+    return {"amendment": amendment, "brief": brief, "diff_seconds": round(elapsed, 2),
+            "cpu_seconds": round(cpu, 1), "peak_mb": round(peak_kb / 1024), "decisions": len(results),
+            "changed": len(changed),
             "unknown": sum(1 for r in results if r["status"] == "unknown"), "rows": len(rows),
             "outlined_rows": sum(1 for row in rows if row.get("outline")),
-            "incomplete_parts": sum(1 for p in parts if not p["complete"]), "json_mb": round(len(run.stdout) / 1e6, 1)}
+            "incomplete_parts": sum(1 for p in parts if not p["complete"]), "decisions_with_cases": some,
+            "json_mb": round(len(run.stdout) / 1e6, 1)}
 
 
 # Where ``lexproof check`` spends its time, from a cProfile of one process (``-j 1``): each
@@ -507,6 +521,8 @@ def main() -> None:
                         help="time `lexproof check --watch` (one process, -j N): from writing an edit to its report, 8 edits")
     parser.add_argument("--diff", action="store_true",
                         help="time `lexproof diff --amendment` of the proposal and of the indexation (no cache, -j N)")
+    parser.add_argument("--brief", action="store_true",
+                        help="time `lexproof diff --amendment --brief` of the proposal and of the indexation (no cache, -j N)")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
@@ -522,9 +538,10 @@ def main() -> None:
         print(json.dumps(time_incremental(args.out, args.jobs)))
     if args.watch:
         print(json.dumps(time_watch(args.out, jobs=args.jobs)))
-    if args.diff:
+    if args.diff or args.brief:
         for amendment in (PROPOSAL, INDEXATION):
-            print(json.dumps(time_diff(args.out, amendment, args.jobs)))
+            for brief in [False] * args.diff + [True] * args.brief:
+                print(json.dumps(time_diff(args.out, amendment, args.jobs, brief)))
     if args.check:
         seconds, report = time_check(args.out, args.jobs)
         found = sorted(map(tuple, findings(report)))
