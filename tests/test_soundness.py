@@ -913,9 +913,9 @@ def has_undefined_condition(version: Version, case: dict) -> bool:
     return False
 
 
-@soundness_settings(250)
-@given(data=st.data())
-def test_diff_matches_brute_force(data) -> None:
+def _draw_diff(data) -> tuple[GeneratedStatute, StatuteModel, Version, Version, str]:
+    """A generated statute and two of its versions to compare (by amendment or by date), with
+    the context to show on failure."""
     gen = data.draw(statutes(max_domain=200), label="statute")
     statute = gen.load()
     specs = gen.version_specs()
@@ -927,7 +927,13 @@ def test_diff_matches_brute_force(data) -> None:
             st.lists(st.sampled_from(specs), min_size=2, max_size=2), label="versions"
         )
     before, after = resolve(statute, before_text), resolve(statute, after_text)
-    where = context(gen, gen.text(), f"diff {before_text} -> {after_text}")
+    return gen, statute, before, after, context(gen, gen.text(), f"diff {before_text} -> {after_text}")
+
+
+@soundness_settings(250)
+@given(data=st.data())
+def test_diff_matches_brute_force(data) -> None:
+    gen, statute, before, after, where = _draw_diff(data)
     results = diff_versions(statute, before, after, BUDGET)
     cases = gen.cases()
     for result in results:
@@ -969,16 +975,7 @@ def test_brief_diff_matches_brute_force(data) -> None:
     """``diff --brief`` against brute force: a decision changes exactly when some case changes;
     each direction is 'none' exactly when no case goes that way (the proof a drafter reads as
     'who loses: nobody'), and 'some' has one example, which goes that way."""
-    gen = data.draw(statutes(max_domain=200), label="statute")
-    statute = gen.load()
-    specs = gen.version_specs()
-    if gen.amendments and data.draw(st.booleans(), label="by amendment"):
-        name = data.draw(st.sampled_from(gen.amendment_names), label="amendment")
-        before_text, after_text = f"before {name}", f"after {name}"
-    else:
-        before_text, after_text = data.draw(st.lists(st.sampled_from(specs), min_size=2, max_size=2), label="versions")
-    before, after = resolve(statute, before_text), resolve(statute, after_text)
-    where = context(gen, gen.text(), f"diff --brief {before_text} -> {after_text}")
+    gen, statute, before, after, where = _draw_diff(data)
     cases = gen.cases()
     for result in diff_versions(statute, before, after, BUDGET, brief=True):
         kind = statute.decisions[result.name].type.kind

@@ -482,10 +482,7 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
     if any(r.details.get("brief") for r in changed):
         _print_brief_summary(console, results, lang)
         return
-    home = results[0].statute if results else None  # a reader's decisions carry its name (uses)
-    named = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results]
-    unchanged = [name for name, r in zip(named, results) if r.status == "unchanged"]
-    undecided = [name for name, r in zip(named, results) if r.status not in ("changed", "unchanged")]
+    unchanged, undecided = _unchanged_and_undecided(results)
     counts = {"gains": 0, "loses": 0, "changes": 0}
     unknown: set[str] = set()
     partial: set[str] = set()
@@ -520,6 +517,19 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
                groups=group_count, gs="" if groups == 1 and not unknown else "s",
                gen="" if groups == 1 and not unknown else "en",
                gains=shown("gains"), loses=shown("loses"), other=shown("changes"))
+    _print_summary_line(console, line, unchanged, undecided, lang)
+
+
+def _unchanged_and_undecided(results: list[Result]) -> tuple[list[str], list[str]]:
+    """The decisions that did not change, and those the solver could not compare; a reader's
+    decisions (``uses``) by their statute's name too."""
+    home = results[0].statute if results else None
+    named = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results]
+    return ([name for name, r in zip(named, results) if r.status == "unchanged"],
+            [name for name, r in zip(named, results) if r.status not in ("changed", "unchanged")])
+
+
+def _print_summary_line(console: Console, line: str, unchanged: list[str], undecided: list[str], lang: str) -> None:
     if unchanged:
         line += "; " + msg("diff.unchanged", lang, names=", ".join(unchanged))
     if undecided:
@@ -530,11 +540,8 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
 def _print_brief_summary(console: Console, results: list[Result], lang: str) -> None:
     """The last line of a brief diff: in how many of the changed decisions someone gains,
     loses or changes otherwise ('at least N' where the solver could not tell for some)."""
-    home = results[0].statute if results else None
-    named = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results]
     changed = [r for r in results if r.status == "changed"]
-    unchanged = [name for name, r in zip(named, results) if r.status == "unchanged"]
-    undecided = [name for name, r in zip(named, results) if r.status not in ("changed", "unchanged")]
+    unchanged, undecided = _unchanged_and_undecided(results)
 
     def decisions(direction: str) -> str:
         parts = [r.details.get("directions", {}).get(direction, {}) for r in changed]
@@ -545,11 +552,7 @@ def _print_brief_summary(console: Console, results: list[Result], lang: str) -> 
     changed_count = msg("diff.at_least", lang, count=len(changed)) if undecided else str(len(changed))
     line = msg("diff.brief_summary", lang, changed=changed_count, total=len(results), count=len(results),
                gains=decisions("gains"), loses=decisions("loses"), other=decisions("changes"))
-    if unchanged:
-        line += "; " + msg("diff.unchanged", lang, names=", ".join(unchanged))
-    if undecided:
-        line += "; " + msg("diff.undecided", lang, names=", ".join(undecided))
-    console.print(Text(line, style="bold"))
+    _print_summary_line(console, line, unchanged, undecided, lang)
 
 
 def print_builtin_clean(console: Console, program, results: list[Result], kinds: tuple[str, ...],
