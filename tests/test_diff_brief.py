@@ -103,13 +103,13 @@ def test_brief_on_the_command_line_in_dutch_and_as_json(tmp_path: Path) -> None:
     assert "opleiding_telt verandert: een voorbeeld per richting (--brief)" in text
     assert "een voorbeeld (--brief)" in text
     # per decision: some, or nobody (a proof), never a count of groups
-    assert "wie erop vooruitgaat: sommigen; wie erop achteruitgaat: niemand; andere wijzigingen: niemand " \
+    assert "wie erop vooruitgaat: sommigen; wie erop achteruitgaat: niemand; andere wijzigingen: geen " \
            "(--brief: van elk een voorbeeld, niet de groepen)" in text
-    assert "5 van 11 beslissingen gewijzigd (iemand gaat erop vooruit in 2, achteruit in 0, anders gewijzigd in 3; " \
+    assert "5 van 11 beslissingen gewijzigd (in 2 gaat iemand erop vooruit, in 0 erop achteruit, in 3 verandert het anders; " \
            "--brief); ongewijzigd: leeftijd" in text
     assert "verandering (na - voor)" not in text  # no range of the change: the brief asks none
     assert engine_text(BRIEF_REASON, "nl") == \
-        "kort: een voorbeeld, de groepen niet opgesomd (zonder --brief, of met --decision NAAM)"
+        "beknopt: een voorbeeld, de groepen niet opgesomd (zonder --brief; --decision NAAM voor één beslissing)"
     code, data = _cli(path, "--amendment", "uitbreiding_mbo", "--brief", "--no-cache", "--format", "json")
     assert code == 0
     results = {r["name"]: r for r in json.loads(data)["results"]}
@@ -146,3 +146,43 @@ def test_a_released_result_shows_the_same_and_keeps_nothing_evaluated() -> None:
         result.release()
         assert not any(evaluator._memo for evaluator in evaluators)
         assert result.to_json() == shown
+
+
+def test_the_brief_summary_also_when_nothing_changes() -> None:
+    """No groups to count even when no decision changed: the brief line, not the full one."""
+    code, text = _cli(str(ROOT / "statutes/lll"), "--amendment", "uitbreiding_mbo", "--brief", "--no-cache",
+                      "--decision", "leeftijd", "--lang", "en", env={"COLUMNS": "250"})
+    assert code == 0, text
+    assert text.strip() == "0 of 1 decision changed (someone gains in 0, someone loses in 0, other changes in 0; " \
+                           "--brief); unchanged: leeftijd"
+
+
+# A decision per item whose outcome changes only for the second child (found by the review):
+# the first child keeps 'gewoon' (or the same date), so it is no example of a change.
+PER_ITEM = """statute Positie
+facts Huishouden { hoog: bool }
+items kind up to 3 { leeftijd: int 0..17 }
+enum Soort { gewoon, bijzonder }
+decision soort: Soort per kind [art. 1] otherwise gewoon
+rule tweede [art. 1 lid 2]: soort = gewoon if rank(kind by 0) = 2
+decision ingang: date per kind [art. 2] otherwise 2020-01-01
+rule later [art. 2 lid 2]: ingang = 2021-01-01 if rank(kind by 0) = 2
+
+amendment A amends Positie in force 2027-01-01
+  replace rule tweede [art. 1 lid 2]: soort = bijzonder if rank(kind by 0) = 2
+  replace rule later [art. 2 lid 2]: ingang = 2022-01-01 if rank(kind by 0) = 2
+"""
+
+
+@pytest.mark.parametrize("brief", [True, False])
+def test_an_example_of_a_decision_per_item_is_an_item_that_changes(tmp_path: Path, brief: bool) -> None:
+    path = tmp_path / "positie.law"
+    path.write_text(PER_ITEM)
+    results = {r.name: r for r in api.diff(api.load(path), amendment="A", brief=brief)}
+    expected = {"soort": ("gewoon", "bijzonder"), "ingang": ("2021-01-01", "2022-01-01")}
+    for name, (before, after) in expected.items():
+        rows = results[name].details["rows"]
+        assert rows and all(row["direction"] == "changes" for row in rows), name
+        for row in rows:
+            assert row["item"] == "kind[2]", (name, row)
+            assert (row["before"].removeprefix("e.g. "), row["after"].removeprefix("e.g. ")) == (before, after)

@@ -138,16 +138,15 @@ def _budget_seconds(text: str | None) -> float | None:
     return seconds
 
 
-def _emit_json(command: str, results: list[Result], code: int, extra: dict | None = None) -> None:
-    """The JSON envelope (docs/json-output.md), written result by result: each result's JSON is
-    made when it is written and then dropped, with what its witnesses evaluated. The text is
-    that of ``json_text`` of the whole envelope (tests/test_json_output.py)."""
+def _emit_json(command: str, results: list[Result], code: int) -> None:
+    """The JSON envelope (docs/json-output.md), made result by result: each result's JSON
+    objects are made, turned into text and dropped, with what its witnesses evaluated (a diff
+    of a statute book held hundreds of MB of them). The text is that of ``json_text`` of the
+    whole envelope (tests/test_json_output.py), written once it is complete."""
     fields = {"lexproof": JSON_FORMAT_VERSION, "command": command, "exit_code": code, "results": None,
-              "summary": _summary(results), **(extra or {})}
+              "summary": _summary(results)}
     items = (_released(r.to_json(), r) for r in results)
-    for part in indented_object(fields.items(), "results", items):
-        click.echo(_escaped(part), nl=False)
-    click.echo("")
+    click.echo("".join(_escaped(part) for part in indented_object(fields.items(), "results", items)))
 
 
 def _released(data: dict, result: Result) -> dict:
@@ -568,7 +567,7 @@ def diff_command(files, amendment, from_date, to_date, decisions, statute, timeo
         for result in changed:
             print_result(console, result, program.statutes, lang=lang)
             result.release()
-        print_diff_summary(console, results, lang)
+        print_diff_summary(console, results, lang, brief)
         return code
 
     sys.exit(_guard(action, "diff", output_format, lang))

@@ -57,7 +57,7 @@ DIRECTIONS = ("gains", "loses", "changes")
 UNKNOWN_REASON = "the solver ran out of budget"
 DELTA_RLIMIT = 1_000_000  # per question about the range of a change (see _Questions)
 UNBOUNDED = "no bound: the optimizer finds the change unbounded"
-BRIEF_REASON = "brief: one example, the groups not listed (run without --brief, or with --decision NAME)"
+BRIEF_REASON = "brief: one example, the groups not listed (run without --brief; --decision NAME for one decision)"
 BRIEF_WHEN = "an example (--brief)"
 
 
@@ -423,10 +423,11 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     result.status = "changed"
     result.witnesses = witnesses
     outlines = sum(1 for row in rows if row.get("outline"))
-    result.message = f"{name} changes in {len(rows) - outlines} group(s)"
     if brief:
         result.message = f"{name} changes: an example per direction (--brief)"
-    elif outlines:  # an outline is not a group: too many to list (regions._outline)
+    else:
+        result.message = f"{name} changes in {len(rows) - outlines} group(s)"
+    if outlines:  # an outline is not a group: too many to list (regions._outline)
         result.message += f" and {outlines} outline(s)"
     if per is not None:
         result.message += f", compared {per} by {per}"
@@ -492,7 +493,7 @@ def _brief_part(diff: _Diff, direction: str) -> _Part:
         return _Part(direction, "unknown", combinations=None, complete=False, reason=UNKNOWN_REASON)
     part = _Part(direction, "some", combinations=1, complete=False, reason=BRIEF_REASON)
     # A case that reads nearly like a row's witness, without an Optimize of its own.
-    model = tidy_model(diff.encoder, diff.solver, [*diff.trackers, diff.goals[direction]])
+    model = tidy_model(diff.encoder, diff.solver, [*diff.trackers, diff.goals[direction]], diff.budget)
     facts = read_cases(diff.encoder, model)[None]
     info = diff.statute.decision_info(diff.name)
 
@@ -503,10 +504,9 @@ def _brief_part(diff: _Diff, direction: str) -> _Part:
     if not this_way(ob, oa):
         raise InternalError(f"diff example for {diff.name} in the part '{direction}' goes "
                             f"'{_direction(info.type.kind, ob, oa)}' in the evaluator: {facts}")
-    before_text = format_value(ob.value, info.type) if ob.defined else ob.status
-    after_text = format_value(oa.value, info.type) if oa.defined else oa.status
-    _append_row(diff, part, {"when": BRIEF_WHEN, "before": f"e.g. {before_text}", "after": f"e.g. {after_text}",
-                             "direction": direction, "combinations": 1}, facts, evaluator, context)
+    _append_row(diff, part, {"when": BRIEF_WHEN, "before": f"e.g. {_shown(ob, info.type)}",
+                             "after": f"e.g. {_shown(oa, info.type)}", "direction": direction, "combinations": 1},
+                facts, evaluator, context)
     return part
 
 
@@ -542,9 +542,7 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         before_text = format_value(row.label[2], info.type) if row.label[0] else "undefined"
         after_text = format_value(row.label[3], info.type) if row.label[1] else "undefined"
     else:
-        before_text = format_value(ob.value, info.type) if ob.defined else ob.status
-        after_text = format_value(oa.value, info.type) if oa.defined else oa.status
-        before_text, after_text = f"e.g. {before_text}", f"e.g. {after_text}"
+        before_text, after_text = f"e.g. {_shown(ob, info.type)}", f"e.g. {_shown(oa, info.type)}"
     entry = {
         "when": ", ".join(describe_row(statute, row, region.finite_facts)),
         "before": before_text,
@@ -553,6 +551,11 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         "combinations": row.combinations,
     }
     _append_row(diff, part, entry, row.witness, evaluator, context, row.outline)
+
+
+def _shown(outcome: DecisionOutcome, type_) -> str:
+    """An example's outcome as a row shows it: its value, or its status when it has none."""
+    return format_value(outcome.value, type_) if outcome.defined else outcome.status
 
 
 def _append_row(diff: _Diff, part: _Part, entry: dict, facts: dict, evaluator: Evaluator, context: object,
@@ -585,8 +588,13 @@ def _distinct_combinations(region: Region) -> int:
 
 
 def _direction(kind: str, before: DecisionOutcome, after: DecisionOutcome) -> str:
-    """The direction of ONE case's change (the part it belongs to, see ``_regions``); used to
-    check each witness against the part the solver put it in, never to label a group."""
+    """The direction of ONE case's change (the part it belongs to, see ``_regions``), or
+    'same' when its outcome did not change; used to check each witness against the part the
+    solver put it in, and to pick the item of a decision per item that changes that way (an
+    item whose enum, date or undefined outcome stayed as it was once passed for a change:
+    'e.g. gewoon -> e.g. gewoon'), never to label a group."""
+    if before.defined == after.defined and (not before.defined or before.value == after.value):
+        return "same"
     if kind == "bool":
         b = before.defined and before.value is True
         a = after.defined and after.value is True

@@ -121,10 +121,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                           "nl": "wie erop vooruitgaat: {gains}; wie erop achteruitgaat: {loses}; andere wijzigingen: {changes} (--brief: van elk een voorbeeld, niet de groepen)"},
     "diff.brief_no_order": {"en": "changes: {changes} (the outcome has no order: nobody gains or loses; --brief: an example, not the groups)",
                             "nl": "wijzigingen: {changes} (de uitkomst kent geen volgorde: niemand gaat erop vooruit of achteruit; --brief: een voorbeeld, niet de groepen)"},
-    "diff.some": {"en": "some", "nl": "sommigen"},
+    "diff.some": {"en": "some", "nl": "sommigen"},  # people: who gains, who loses
     "diff.nobody": {"en": "nobody", "nl": "niemand"},
-    "diff.brief_summary": {"en": "{changed} of {total} decision{s} changed (someone gains in {gains}, loses in {loses}, changes otherwise in {other}; --brief)",
-                           "nl": "{changed} van {total} beslissing{en} gewijzigd (iemand gaat erop vooruit in {gains}, achteruit in {loses}, anders gewijzigd in {other}; --brief)"},
+    "diff.some_changes": {"en": "some", "nl": "ja"},  # changes: other changes, yes or none
+    "diff.no_changes": {"en": "none", "nl": "geen"},
+    "diff.brief_summary": {"en": "{changed} of {total} decision{s} changed (someone gains in {gains}, someone loses in {loses}, other changes in {other}; --brief)",
+                           "nl": "{changed} van {total} beslissing{en} gewijzigd (in {gains} gaat iemand erop vooruit, in {loses} erop achteruit, in {other} verandert het anders; --brief)"},
     "diff.incomplete": {"en": " ({reason}; more groups may change)", "nl": " ({reason}; meer groepen kunnen veranderen)"},
     "diff.outlined": {"en": " ({reason})", "nl": " ({reason})"},
     "diff.within_anything": {"en": "all within: any values of the facts", "nl": "alle binnen: alle waarden van de feiten"},
@@ -308,8 +310,8 @@ ENGINE_NL: list[tuple[str, str]] = [
     (r"(?P<d>\S+) changes: an example per direction \(--brief\)", "{d} verandert: een voorbeeld per richting (--brief)"),
     (r"(?P<d>\S+) changes: an example per direction \(--brief\), compared (?P<k>\S+) by (?P=k)",
      "{d} verandert: een voorbeeld per richting (--brief), vergeleken per {k}"),
-    (r"brief: one example, the groups not listed \(run without --brief, or with --decision NAME\)",
-     "kort: een voorbeeld, de groepen niet opgesomd (zonder --brief, of met --decision NAAM)"),
+    (r"brief: one example, the groups not listed \(run without --brief; --decision NAME for one decision\)",
+     "beknopt: een voorbeeld, de groepen niet opgesomd (zonder --brief; --decision NAAM voor één beslissing)"),
     (r"(?P<d>\S+) is the same for every (?P<k>\S+) of every case", "{d} is gelijk voor elke {k} van elk geval"),
 ]
 

@@ -434,7 +434,11 @@ def _brief_counts(directions: dict, lang: str) -> str:
     'unknown'; never a count, since no groups were listed."""
     def word(direction: str) -> str:
         status = directions.get(direction, {}).get("status", "none")
-        return msg("diff.count_unknown" if status == "unknown" else "diff.some" if status == "some" else "diff.nobody", lang)
+        if status == "unknown":
+            return msg("diff.count_unknown", lang)
+        if direction == "changes":  # a change, not a person: 'other changes: some' ('ja')
+            return msg("diff.some_changes" if status == "some" else "diff.no_changes", lang)
+        return msg("diff.some" if status == "some" else "diff.nobody", lang)
 
     if set(directions) == {"changes"}:
         return msg("diff.brief_no_order", lang, changes=word("changes"))
@@ -473,13 +477,13 @@ def _delta_text(delta: dict, type_, lang: str = "en") -> str:
     return text_ + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def print_diff_summary(console: Console, results: list[Result], lang: str = "en") -> None:
+def print_diff_summary(console: Console, results: list[Result], lang: str = "en", brief: bool = False) -> None:
     """The last line of a diff: how many decisions changed, how many groups gain, lose or
     change otherwise, and which decisions are unchanged. A count is a number only where the
     solver settled it: '?' where it could not tell (never 0: '0 lose' is a proof), 'at least
     N' where the groups could not all be listed; decisions it could not compare are named."""
     changed = [r for r in results if r.status == "changed"]
-    if any(r.details.get("brief") for r in changed):
+    if brief:  # also when nothing changed, or nothing could be compared: no groups to count
         _print_brief_summary(console, results, lang)
         return
     unchanged, undecided = _unchanged_and_undecided(results)

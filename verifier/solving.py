@@ -256,32 +256,40 @@ def _preferences(encoder: Encoder) -> list[tuple[Term, int]]:
     return preferences
 
 
+# A bound on tidying one example, not a target: each round drops the preferences of one unsat
+# core, and a case whose preferences conflict in more ways keeps the solver's own values.
 TIDY_ROUNDS = 4
+TIDY_RLIMIT = 1_000_000  # per round: a prettier case is not worth a question's whole budget
 
 
-def tidy_model(encoder: Encoder, solver: z3.Solver, question: list[Term]) -> z3.ModelRef:
+def tidy_model(encoder: Encoder, solver: z3.Solver, question: list[Term], budget: Budget) -> z3.ModelRef:
     """A case for ``question`` (answered 'sat' on ``solver`` just now) that reads nearly as
     well as ``readable_model``'s, at a fraction of its cost: the preferences are asked as
     assumptions of the same solver, those of each unsat core are dropped, for at most
-    TIDY_ROUNDS rounds; then the solver's own case. Any case it gives satisfies ``question``
-    (the caller replays it). For summaries of a whole statute book (``diff --brief``), where
-    an Optimize per example cost more than the rest of the comparison."""
+    TIDY_ROUNDS rounds of at most TIDY_RLIMIT each; then the solver's own case. Any case it
+    gives satisfies ``question`` (the caller replays it). For summaries of a whole statute
+    book (``diff --brief``), where an Optimize per example cost more than the rest of the
+    comparison. The solver's budget is ``budget`` again afterwards."""
     fallback = solver.model()
     preferences = [preference for preference, _ in sorted(_preferences(encoder), key=lambda p: -p[1])]
-    for _ in range(TIDY_ROUNDS):
-        if not preferences:
-            break
-        status = check(solver, *question, *preferences)
-        if status == "sat":
-            return solver.model()
-        if status != "unsat":
-            break
-        core = {literal.get_id() for literal in solver.unsat_core()}
-        kept = [preference for preference in preferences if preference.get_id() not in core]
-        if len(kept) == len(preferences):
-            break  # the question itself is in the core: nothing to drop
-        preferences = kept
-    return fallback
+    solver.set("rlimit", min(budget.rlimit, TIDY_RLIMIT))
+    try:
+        for _ in range(TIDY_ROUNDS):
+            if not preferences:
+                break
+            status = check(solver, *question, *preferences)
+            if status == "sat":
+                return solver.model()
+            if status != "unsat":
+                break
+            core = {literal.get_id() for literal in solver.unsat_core()}
+            kept = [preference for preference in preferences if preference.get_id() not in core]
+            if len(kept) == len(preferences):
+                break  # the question itself is in the core: nothing to drop
+            preferences = kept
+        return fallback
+    finally:
+        solver.set("rlimit", budget.rlimit)
 
 
 def minimal_core(solver: z3.Solver, core: list[Term], extra: list[Term]) -> list[Term]:
