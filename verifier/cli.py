@@ -14,6 +14,7 @@ import math
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -141,12 +142,22 @@ def _budget_seconds(text: str | None) -> float | None:
 def _emit_json(command: str, results: list[Result], code: int) -> None:
     """The JSON envelope (docs/json-output.md), made result by result: each result's JSON
     objects are made, turned into text and dropped, with what its witnesses evaluated (a diff
-    of a statute book held hundreds of MB of them). The text is that of ``json_text`` of the
-    whole envelope (tests/test_json_output.py), written once it is complete."""
+    of a statute book held hundreds of MB of them). The text (that of ``json_text`` of the whole
+    envelope, tests/test_json_output.py) goes to a temporary file first, on disk beyond 16 MB,
+    and to stdout only once complete: a result that fails leaves no half document, and the
+    27.6 MB of a brief diff at 10,000 rules are not held as a string."""
     fields = {"lexproof": JSON_FORMAT_VERSION, "command": command, "exit_code": code, "results": None,
               "summary": _summary(results)}
     items = (_released(r.to_json(), r) for r in results)
-    click.echo("".join(_escaped(part) for part in indented_object(fields.items(), "results", items)))
+    # surrogatepass: the file gives back exactly the text written, whatever stdout then makes of it
+    with tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+", encoding="utf-8", newline="",
+                                       errors="surrogatepass") as text:
+        for part in indented_object(fields.items(), "results", items):
+            text.write(_escaped(part))
+        text.seek(0)
+        while chunk := text.read(1 << 20):
+            click.echo(chunk, nl=False)
+    click.echo("")
 
 
 def _released(data: dict, result: Result) -> dict:
