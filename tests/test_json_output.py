@@ -102,3 +102,29 @@ def test_json_text_escapes_exactly_the_raw_controls_and_format_characters() -> N
 
     agrees()
     assert json_text({"t": "a\u202eb\x9b€"}) == '{\n  "t": "a\\u202eb\\u009b€"\n}'
+
+
+def test_a_result_that_fails_to_write_leaves_no_half_document(monkeypatch) -> None:
+    """``_emit_json`` makes the envelope result by result but writes it only once complete: a
+    result whose JSON fails gives exit 4 and an empty stdout, never a truncated document."""
+    from click.testing import CliRunner
+
+    from lexproof.verifier.cli import main
+    from lexproof.verifier.results import Result
+
+    written = []
+    original = Result.to_json
+
+    def fails_second(self):
+        written.append(self.name)
+        if len(written) == 2:
+            raise RuntimeError("cannot write this result")
+        return original(self)
+
+    monkeypatch.setattr(Result, "to_json", fails_second)
+    result = CliRunner().invoke(main, ["check", str(ROOT / "statutes" / "lll"), "--no-cache", "--format", "json",
+                                       "-j", "1"])
+    assert len(written) == 2  # the first result was made and turned into text already
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert "cannot write this result" in result.stderr
