@@ -46,7 +46,7 @@ def _agree(program, amendment: str) -> set[str]:
         assert short.details["brief"] is True and "brief" not in whole.details
         # Where both decided, the same answer. The full diff asks each direction after
         # summarizing the one before on the same solver, which can leave it 'unknown' (out of
-        # budget) where the brief, asking first, decides: toeslag_kind of nieuw_stelsel.
+        # budget) where the brief, asking first, decides (then it asks a fresh solver too).
         directions = {d: part["status"] for d, part in short.details["directions"].items()}
         assert directions.keys() == whole.details["directions"].keys()
         for direction, part in whole.details["directions"].items():
@@ -186,3 +186,14 @@ def test_an_example_of_a_decision_per_item_is_an_item_that_changes(tmp_path: Pat
         for row in rows:
             assert row["item"] == "kind[2]", (name, row)
             assert (row["before"].removeprefix("e.g. "), row["after"].removeprefix("e.g. ")) == (before, after)
+
+
+def test_a_direction_the_diffs_solver_cannot_decide_is_asked_afresh() -> None:
+    """The full diff of nieuw_stelsel summarizes who gains in toeslag_kind, and then its solver
+    ran out of budget on 'who loses' (exit 3); a fresh solver proves that nobody does, as the
+    brief diff, which asks first, does."""
+    program = api.load(ROOT / "statutes/kinderopvang")
+    for brief in (False, True):
+        result = next(r for r in api.diff(program, amendment="nieuw_stelsel", decisions=["toeslag_kind"], brief=brief))
+        directions = {d: part["status"] for d, part in result.details["directions"].items()}
+        assert directions == {"gains": "some", "loses": "none", "changes": "none"}, brief

@@ -270,6 +270,21 @@ class _Diff:
     def check(self, region: str, *extra: Term) -> str:
         return check(self.solver, *self.trackers, self.goals[region], *extra)
 
+    def ask(self, region: str) -> tuple[str, z3.Solver]:
+        """Whether the region has cases, and the solver that answered (its model is a case).
+        The diff's solver has summarized the directions before this one, and that history can
+        leave it stuck where a fresh solver decides at once: 'who loses' of toeslag_kind
+        (statutes/kinderopvang, nieuw_stelsel) ran out of budget after the gains were
+        summarized, and 'nobody' is proved afresh. Only an 'unknown' is asked again, so every
+        answer given before comes from the same questions as before."""
+        status = self.check(region)
+        if status != "unknown":
+            return status, self.solver
+        fresh = new_solver(self.encoder, self.budget)
+        for key, term in self.regions.items():
+            fresh.add(z3.Implies(self.goals[key], term))
+        return check(fresh, *self.trackers, self.goals[region]), fresh
+
     def replay(self, facts: dict[str, object]) -> tuple[Evaluator, DecisionOutcome, DecisionOutcome]:
         evaluator = Evaluator({"before": self.before, "after": self.after}, {None: facts})
         return evaluator, evaluator.decision(self.name, None, "before"), evaluator.decision(self.name, None, "after")
@@ -454,7 +469,7 @@ def _part(diff: _Diff, direction: str, facts: list[str]) -> _Part:
     """Whether the part has cases, and if so its rows (each with a witness that the evaluator
     confirms goes in this direction), how many enum/bool combinations it covers, and for a
     number the range of the change."""
-    status = diff.check(direction)
+    status, _ = diff.ask(direction)
     if status == "unsat":
         return _Part(direction, "none")
     if status != "sat":
@@ -486,14 +501,14 @@ def _brief_part(diff: _Diff, direction: str) -> _Part:
     must agree that it goes this way. Its row says it is an example (``BRIEF_WHEN``), and the
     part that it is not summarized (``complete`` False, ``BRIEF_REASON``): the count is 'at
     least 1', never a count of groups."""
-    status = diff.check(direction)
+    status, solver = diff.ask(direction)
     if status == "unsat":
         return _Part(direction, "none")
     if status != "sat":
         return _Part(direction, "unknown", combinations=None, complete=False, reason=UNKNOWN_REASON)
     part = _Part(direction, "some", combinations=1, complete=False, reason=BRIEF_REASON)
     # A case that reads nearly like a row's witness, without an Optimize of its own.
-    model = tidy_model(diff.encoder, diff.solver, [*diff.trackers, diff.goals[direction]], diff.budget)
+    model = tidy_model(diff.encoder, solver, [*diff.trackers, diff.goals[direction]], diff.budget)
     facts = read_cases(diff.encoder, model)[None]
     info = diff.statute.decision_info(diff.name)
 
