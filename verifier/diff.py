@@ -10,16 +10,16 @@ The cases whose outcome differs (the changed region) are split by the solver int
 Each part is proved empty (``none``), shown to have cases (``some``), or left ``unknown`` when
 the solver gives up; only ``none`` ever reads as "who gains: 0". A part with cases is
 summarized as rows over enum and bool facts (verifier/regions.py), each row with its own
-witness, replayed through the evaluator, which must agree with the row's direction.
+witness, replayed through the evaluator, which must agree with the row's direction. The
+direction of a row was once taken from its one witness: a proposal that raised the benefit for
+most salaries and lowered it below €1,000 read "who gains: 0, who loses: 1" because the example
+happened to be salary €0.
 
 A *brief* diff (``brief=True``, ``lexproof diff --brief``) stops after those three questions:
 each part with cases gets one example, replayed as a row's witness is, and no groups, counts or
 ranges. It answers what a drafter asks of a whole statute book first (which decisions change,
 and does anyone lose?) with the same proofs of 'none', at an eighth of the cost (docs/performance.md,
-"Session 15"); the full summary of one decision is a ``--decision`` away. The
-direction of a row was once taken from its one witness: a proposal that raised the benefit for
-most salaries and lowered it below €1,000 read "who gains: 0, who loses: 1" because the example
-happened to be salary €0.
+"Session 15"); the full summary of one decision is a ``--decision`` away.
 
 For numeric decisions, the least and greatest change (after - before) over the gains and over
 the losses is found by the optimizer and kept only when the solver confirms it (no case beyond
@@ -280,9 +280,7 @@ class _Diff:
         status = self.check(region)
         if status != "unknown":
             return status, self.solver
-        fresh = new_solver(self.encoder, self.budget)
-        for key, term in self.regions.items():
-            fresh.add(z3.Implies(self.goals[key], term))
+        fresh = _goal_solver(self.encoder, self.budget, self.regions, self.goals)
         return check(fresh, *self.trackers, self.goals[region]), fresh
 
     def replay(self, facts: dict[str, object]) -> tuple[Evaluator, DecisionOutcome, DecisionOutcome]:
@@ -311,6 +309,19 @@ class _Diff:
         shown = ", ".join(f"{items.label(c)}: {_outcome_text(ob)} -> {_outcome_text(oa)}" for c, ob, oa in outcomes)
         raise InternalError(f"diff of {self.name}: no item of the case {facts} changes as the solver says "
                             f"(the evaluator gives {shown or 'no items'})")
+
+
+def _goal_solver(encoder: Encoder, budget: Budget, regions: dict[str, Term], goals: dict[str, Term]) -> z3.Solver:
+    """A solver of the encoding in which each region's goal literal implies the region: asking
+    with a goal among the assumptions asks for a case of that region. A goal missing from
+    ``goals`` is made here, after the solver: the order in which terms are made steers z3's
+    search, and so the examples (made first, the N=1,000 book's diff showed other ones)."""
+    solver = new_solver(encoder, budget)
+    for key, term in regions.items():
+        if key not in goals:
+            goals[key] = z3.Bool(f"goal!{key}", encoder.ctx)
+        solver.add(z3.Implies(goals[key], term))
+    return solver
 
 
 def _outcome_text(outcome: DecisionOutcome) -> str:
@@ -400,11 +411,8 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
     regions = {"changed": changed, **_regions(info.type.kind, (vb, db), (va, da), changed)}
     if per is not None:  # at an item the case holds
         regions = {key: z3.And(where, term) for key, term in regions.items()}
-    solver = new_solver(encoder, budget)
-    goals = {}
-    for key, term in regions.items():
-        goals[key] = z3.Bool(f"goal!{key}", encoder.ctx)
-        solver.add(z3.Implies(goals[key], term))
+    goals: dict[str, Term] = {}
+    solver = _goal_solver(encoder, budget, regions, goals)
     diff = _Diff(statute, name, before, after, budget, encoder, solver, encoder.assumptions(), goals, regions, vb, va,
                  (db, da), per)
     label = f"{before.label} -> {after.label}"
@@ -515,10 +523,7 @@ def _brief_part(diff: _Diff, direction: str) -> _Part:
     def this_way(ob: DecisionOutcome, oa: DecisionOutcome) -> bool:
         return _direction(info.type.kind, ob, oa) == direction
 
-    evaluator, context, ob, oa = diff.replay_at(facts, this_way)
-    if not this_way(ob, oa):
-        raise InternalError(f"diff example for {diff.name} in the part '{direction}' goes "
-                            f"'{_direction(info.type.kind, ob, oa)}' in the evaluator: {facts}")
+    evaluator, context, ob, oa = _replayed(diff, direction, facts, this_way)
     _append_row(diff, part, {"when": BRIEF_WHEN, "before": f"e.g. {_shown(ob, info.type)}",
                              "after": f"e.g. {_shown(oa, info.type)}", "direction": direction, "combinations": 1},
                 facts, evaluator, context)
@@ -533,7 +538,7 @@ def _fixed_when_undefined(value: Term, defined: Term) -> Term:
 
 
 def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome: bool) -> None:
-    statute, name, info = diff.statute, diff.name, diff.statute.decision_info(diff.name)
+    statute, info = diff.statute, diff.statute.decision_info(diff.name)
 
     def as_row(ob: DecisionOutcome, oa: DecisionOutcome) -> bool:
         """The change goes the part's direction; at an item, also as the row's label says
@@ -547,12 +552,7 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         return not finite_outcome or ((not ob.defined or ob.value == row.label[2])
                                       and (not oa.defined or oa.value == row.label[3]))
 
-    evaluator, context, ob, oa = diff.replay_at(row.witness, as_row)
-    seen = _direction(info.type.kind, ob, oa)
-    if seen != part.direction:
-        raise InternalError(
-            f"diff witness for {name} in the part '{part.direction}' goes '{seen}' in the evaluator: {row.witness}"
-        )
+    evaluator, context, ob, oa = _replayed(diff, part.direction, row.witness, as_row)
     if finite_outcome:
         before_text = format_value(row.label[2], info.type) if row.label[0] else "undefined"
         after_text = format_value(row.label[3], info.type) if row.label[1] else "undefined"
@@ -566,6 +566,16 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         "combinations": row.combinations,
     }
     _append_row(diff, part, entry, row.witness, evaluator, context, row.outline)
+
+
+def _replayed(diff: _Diff, direction: str, facts: dict, wanted) -> tuple[Evaluator, object, DecisionOutcome, DecisionOutcome]:
+    """``diff.replay_at`` of an example the solver put in the part ``direction``; an internal
+    error when the evaluator does not send it that way."""
+    evaluator, context, ob, oa = diff.replay_at(facts, wanted)
+    seen = _direction(diff.kind, ob, oa)
+    if seen != direction:
+        raise InternalError(f"diff witness for {diff.name} in the part '{direction}' goes '{seen}' in the evaluator: {facts}")
+    return evaluator, context, ob, oa
 
 
 def _shown(outcome: DecisionOutcome, type_) -> str:

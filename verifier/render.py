@@ -482,10 +482,10 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
     change otherwise, and which decisions are unchanged. A count is a number only where the
     solver settled it: '?' where it could not tell (never 0: '0 lose' is a proof), 'at least
     N' where the groups could not all be listed; decisions it could not compare are named."""
-    changed = [r for r in results if r.status == "changed"]
     if brief:  # also when nothing changed, or nothing could be compared: no groups to count
         _print_brief_summary(console, results, lang)
         return
+    changed = [r for r in results if r.status == "changed"]
     unchanged, undecided = _unchanged_and_undecided(results)
     counts = {"gains": 0, "loses": 0, "changes": 0}
     unknown: set[str] = set()
@@ -515,9 +515,7 @@ def print_diff_summary(console: Console, results: list[Result], lang: str = "en"
         group_count = msg("diff.at_least", lang, count=groups)
     else:
         group_count = str(groups)
-    # With decisions not compared, 'N changed' is a lower bound, not a count.
-    changed_count = msg("diff.at_least", lang, count=len(changed)) if undecided else str(len(changed))
-    line = msg("diff.summary", lang, changed=changed_count, total=len(results), count=len(results),
+    line = msg("diff.summary", lang, changed=_changed_count(changed, undecided, lang), total=len(results), count=len(results),
                groups=group_count, gs="" if groups == 1 and not unknown else "s",
                gen="" if groups == 1 and not unknown else "en",
                gains=shown("gains"), loses=shown("loses"), other=shown("changes"))
@@ -531,6 +529,11 @@ def _unchanged_and_undecided(results: list[Result]) -> tuple[list[str], list[str
     named = [r.name if r.statute == home else f"{r.statute}.{r.name}" for r in results]
     return ([name for name, r in zip(named, results) if r.status == "unchanged"],
             [name for name, r in zip(named, results) if r.status not in ("changed", "unchanged")])
+
+
+def _changed_count(changed: list[Result], undecided: list[str], lang: str) -> str:
+    """With decisions not compared, 'N changed' is a lower bound, not a count."""
+    return msg("diff.at_least", lang, count=len(changed)) if undecided else str(len(changed))
 
 
 def _print_summary_line(console: Console, line: str, unchanged: list[str], undecided: list[str], lang: str) -> None:
@@ -553,8 +556,7 @@ def _print_brief_summary(console: Console, results: list[Result], lang: str) -> 
         unsure = undecided or any(part.get("status") == "unknown" for part in parts)
         return msg("diff.at_least", lang, count=count) if unsure else str(count)
 
-    changed_count = msg("diff.at_least", lang, count=len(changed)) if undecided else str(len(changed))
-    line = msg("diff.brief_summary", lang, changed=changed_count, total=len(results), count=len(results),
+    line = msg("diff.brief_summary", lang, changed=_changed_count(changed, undecided, lang), total=len(results), count=len(results),
                gains=decisions("gains"), loses=decisions("loses"), other=decisions("changes"))
     _print_summary_line(console, line, unchanged, undecided, lang)
 
