@@ -188,13 +188,15 @@ def walk(node: Node):
 @dataclass(frozen=True)
 class Reads:
     """What an expression reads, by name: decisions (of the case or per item), parameters,
-    tables, enum facts (with their enum) and whether it reads the peildatum."""
+    tables, enum facts (with their enum), whether it reads the peildatum, and whether it names
+    a case or a version slot itself (only properties do: ``slotted``)."""
 
     decisions: frozenset[str]
     params: frozenset[str]
     tables: frozenset[str]
     enum_facts: frozenset[tuple[str, str]]
     peildatum: bool
+    slotted: bool = False
 
 
 _READS: weakref.WeakKeyDictionary[Node, Reads] = weakref.WeakKeyDictionary()
@@ -208,8 +210,11 @@ def reads(node: Node) -> Reads:
     found = _READS.get(node)
     if found is None:
         decisions, params, tables, enum_facts = set(), set(), set(), set()
-        peildatum = False
+        peildatum = slotted = False
         for sub in walk(node):
+            if isinstance(sub, (DecisionRef, ParamRef, TableRef, Peildatum)) and sub.version is not None \
+                    or isinstance(sub, (FactRef, DecisionRef)) and sub.case is not None:
+                slotted = True
             if isinstance(sub, (DecisionRef, ItemDecisionRef)):
                 decisions.add(sub.name)
             elif isinstance(sub, ParamRef):
@@ -221,7 +226,7 @@ def reads(node: Node) -> Reads:
             elif isinstance(sub, Peildatum):
                 peildatum = True
         found = _READS[node] = Reads(frozenset(decisions), frozenset(params), frozenset(tables),
-                                     frozenset(enum_facts), peildatum)
+                                     frozenset(enum_facts), peildatum, slotted)
     return found
 
 
@@ -232,4 +237,4 @@ def reads_of(nodes: list[Node]) -> Reads:
         return found[0]
     return Reads(frozenset().union(*(r.decisions for r in found)), frozenset().union(*(r.params for r in found)),
                  frozenset().union(*(r.tables for r in found)), frozenset().union(*(r.enum_facts for r in found)),
-                 any(r.peildatum for r in found))
+                 any(r.peildatum for r in found), any(r.slotted for r in found))

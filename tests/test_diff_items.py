@@ -319,7 +319,7 @@ def test_a_diff_on_two_processes_keeps_the_item(tmp_path) -> None:
 
 def test_the_same_cone_shortcut_gives_a_decision_per_item_what_the_solver_gives(monkeypatch, tmp_path) -> None:
     """An amendment that leaves a decision per item alone (vergoeding reads only art. 4, which
-    this amendment does not touch): the diff without a solver call (diff.same_cone) is the one
+    this amendment does not touch): the diff without a solver call (diff.SameCones) is the one
     the solver's 'unsat' path gives, equal in JSON, with the kind and the per-item message."""
     from lexproof.verifier import diff as diff_module
 
@@ -335,7 +335,7 @@ def test_the_same_cone_shortcut_gives_a_decision_per_item_what_the_solver_gives(
 
     fast = diff_json()
     with monkeypatch.context() as patch:
-        patch.setattr(diff_module, "same_cone", lambda *_: False)
+        patch.setattr(diff_module, "SameCones", lambda *_: (lambda _name: False))
         slow = diff_json()
     (vergoeding,) = [r for r in fast["results"] if r["name"] == "vergoeding"]
     assert vergoeding["status"] == "unchanged" and vergoeding["details"]["per"] == "contract"

@@ -1,6 +1,6 @@
 """The diff's shortcuts (issue 18) change nothing but its speed.
 
-``diff.same_cone`` answers 'unchanged' without the solver for a decision built from exactly the
+``diff.same_cone`` (``diff.SameCones`` for many decisions) answers 'unchanged' without the solver for a decision built from exactly the
 same law in both versions. These tests pin that (1) ``lexproof diff --format json`` is byte for
 byte what it is with the shortcut off (every decision asked of the solver, as before), on the
 bundled statutes' amendments and on a small generated statute book; (2) the shortcut never
@@ -41,9 +41,14 @@ def _both_ways(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[str, str]:
     """The JSON with the shortcut, and with every decision asked of the solver."""
     fast = _json(*args)
     with monkeypatch.context() as patch:
-        patch.setattr(diff_module, "same_cone", lambda *_: False)
+        patch.setattr(diff_module, "SameCones", never_same)
         slow = _json(*args)
     return fast, slow
+
+
+def never_same(*_versions):
+    """In place of ``diff.SameCones``: no decision is called the same, the solver asks them all."""
+    return lambda _name: False
 
 
 @pytest.mark.parametrize("path, amendment", [
@@ -71,14 +76,19 @@ def _write_book(tmp_path: Path, rules: int) -> Path:
 def test_generated_book_gives_the_same_json(monkeypatch, tmp_path: Path, amendment: str) -> None:
     directory = _write_book(tmp_path, 100)
     calls: list[bool] = []
-    real = diff_module.same_cone
-    monkeypatch.setattr(diff_module, "same_cone", lambda *a: calls.append(real(*a)) or calls[-1])
+    real = diff_module.SameCones
+
+    def counted(*versions):
+        same = real(*versions)
+        return lambda name: calls.append(same(name)) or calls[-1]
+
+    monkeypatch.setattr(diff_module, "SameCones", counted)
     fast = _json(str(directory), "--amendment", amendment)
-    monkeypatch.setattr(diff_module, "same_cone", real)
+    monkeypatch.setattr(diff_module, "SameCones", real)
     if amendment == "voorstel_2027":  # the proposal touches a few chapters: most decisions are the same
         assert sum(calls) > len(calls) // 2
     with monkeypatch.context() as patch:
-        patch.setattr(diff_module, "same_cone", lambda *_: False)
+        patch.setattr(diff_module, "SameCones", never_same)
         slow = _json(str(directory), "--amendment", amendment)
     assert fast == slow
 
@@ -313,3 +323,34 @@ def test_a_forged_entry_is_not_reused(tmp_path: Path, cold_book) -> None:
     again = _api_diff(directory, _result_cache(cache))
     assert not any(r.cached for r in again)
     assert _plain(again) == _plain(cold)
+
+
+def test_same_cones_agree_with_the_whole_walk_on_the_bundled_amendments_and_a_book(tmp_path) -> None:
+    """``SameCones`` (each decision's own part once, memoized) answers what ``same_cone`` (the
+    whole cone walked for each decision) answers, for every decision of every bundled amendment
+    and of a generated statute book with deep chains, a repeal, an indexation and a proposal,
+    and between the versions on successive dates (parameter values, the peildatum)."""
+    from lexproof.dsl.xref import own_decisions
+    from lexproof.verifier import api
+    from lexproof.verifier.diff import SameCones
+
+    directory = _write_book(tmp_path, 300)
+    programs = [api.load(ROOT / "statutes" / name) for name in ("lll", "kinderopvang", "gegevensuitwisseling")]
+    programs.append(api.load(*sorted(directory.glob("*.law"))))
+    compared = differing = 0
+    for program in programs:
+        for statute in program.statutes.values():
+            pairs = [(version_on(statute, info.in_force, exclude=(amendment,)),
+                      version_on(statute, info.in_force, include=(amendment,)))
+                     for amendment, info in statute.amendments.items()]
+            days = [_day(day) for day in ("2019-06-01", "2022-06-01", "2024-06-01", "2026-06-01", "2027-09-01")]
+            pairs += [(version_on(statute, first), version_on(statute, second)) for first, second in zip(days, days[1:])]
+            for before, after in pairs:
+                memo = SameCones(statute, before, after)
+                for name in own_decisions(statute):
+                    if before.has_decision(name) and after.has_decision(name):
+                        whole = same_cone(statute, before, after, name)
+                        assert memo(name) == whole, (statute.name, before.label, after.label, name)
+                        compared += 1
+                        differing += not whole
+    assert compared > 400 and 50 < differing < compared - 50  # both answers occur, often

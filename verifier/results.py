@@ -70,11 +70,17 @@ class Outcomes(Mapping[str, DecisionOutcome]):
         """``case``: the case's name, or an item's context (lexproof.dsl.items) for the outcomes
         of decisions per item at that item (a diff's example of a decision per item)."""
         version = evaluator.versions.get(slot)
+        self._evaluator, self._case, self._slot = evaluator, case, slot
+        self._positions: dict[str, int] | None = None
+        if version is not None and names is version.statute.decisions:  # the usual case, filtered once
+            self._names, self._known = version.decision_names(), version.decision_set()
+            self._positions = version.decision_positions()
+            return
         if version is not None:  # only the decisions the version has (amendments may add some);
             # decisions per item are declared by the statute, never added by an amendment
             names = [name for name in names if version.has_decision(name) or name in version.statute.item_decisions]
-        self._evaluator, self._names, self._case, self._slot = evaluator, tuple(names), case, slot
-        self._known = set(self._names)
+        self._names = tuple(names)
+        self._known = frozenset(self._names)
 
     @property
     def evaluator(self) -> Evaluator:
@@ -87,6 +93,15 @@ class Outcomes(Mapping[str, DecisionOutcome]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._known
+
+    def among(self, names: Iterable[str]) -> list[str]:
+        """Those of ``names`` it has, in its order (the statute's): a witness's focus, without
+        going through the 4,400 decisions of a large statute book for each witness."""
+        if self._positions is None:
+            wanted = set(names)
+            return [name for name in self._names if name in wanted]
+        position = self._positions
+        return sorted({name for name in names if name in self._known}, key=position.__getitem__)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
@@ -168,9 +183,10 @@ class Witness:
         outcome: dict[str, dict] = {}
         for (slot, case), values in self.outcomes.items():
             key = "/".join(part for part in (slot, case) if part) or "outcome"
+            shown = values if not self.focus else values.among(self.focus) if isinstance(values, Outcomes) \
+                else [name for name in values if name in self.focus]
             outcome[key] = {  # in statute order; only the focus (evaluated lazily)
-                name: _outcome_json(self.statute, values[name]) for name in values
-                if not self.focus or name in self.focus
+                name: _outcome_json(self.statute, values[name]) for name in shown
             }
         data: dict = {
             "case": facts[next(iter(facts))] if len(facts) == 1 else facts,
