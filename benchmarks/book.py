@@ -389,11 +389,7 @@ def time_watch(directory: Path, edits: int = 8, jobs: int = 1) -> dict:
     of one eligibility rule changed to a value not checked before (so no whole-statute cache
     entry applies), each time the seconds from writing the file to the report's status line
     ('checked in ...'), and the seconds the run itself took, as that line says."""
-    import os
-    import queue
     import random
-    import tempfile
-    import threading
 
     statute = directory / "statute.law"
     text = statute.read_text(encoding="utf-8")
@@ -402,21 +398,55 @@ def time_watch(directory: Path, edits: int = 8, jobs: int = 1) -> dict:
         match = head
     if match is None:
         raise SystemExit("no rule to edit")
-    start, end = match.span(2)
     values = random.Random(7).sample([v for v in range(10, 100) if v != int(match.group(2))], edits)
+    return _watched(["check", "--watch", "-j", str(jobs)], statute, match.span(2), values, "checked in")
+
+
+def time_diff_watch(directory: Path, edits: int = 8, jobs: int = 2, brief: bool = True) -> dict:
+    """``lexproof diff --amendment voorstel_2027 --watch`` (``--brief`` with ``brief``) on the
+    book: after the first run, ``edits`` times the amount the proposal adds to one chapter's
+    amount (``hC_bedrag = ... + €N``, the middle one of the proposal) changed to a value not
+    compared before, so that the chapter's amount and the running totals of its chain above it
+    are compared again; each time the seconds from writing the amendment to the report's status
+    line ('compared in ...'), and the seconds the run took, as that line says."""
+    import random
+
+    proposal = directory / "voorstel.law"
+    text = proposal.read_text(encoding="utf-8")
+    matches = list(re.finditer(r"_bedrag = .* \+ €(\d+)\n", text))
+    if not matches:
+        raise SystemExit("no amount in the proposal to edit")
+    match = matches[len(matches) // 2]
+    values = random.Random(7).sample([v for v in range(1, 100) if v != int(match.group(1))], edits)
+    return _watched(["diff", "--amendment", PROPOSAL, "--watch", "-j", str(jobs), *(["--brief"] if brief else [])],
+                    proposal, match.span(1), values, "compared in") | {"brief": brief}
+
+
+def _watched(command: list[str], edited: Path, span: tuple[int, int], values: list[int], marker: str) -> dict:
+    """Run ``lexproof COMMAND`` (a ``--watch``) on the book in a fresh cache; after its first
+    run write each of ``values`` in turn at ``span`` of ``edited``, each time timing from the
+    write to the status line starting with ``marker`` (and reading the run's own seconds from
+    it); the file is put back afterwards."""
+    import os
+    import queue
+    import tempfile
+    import threading
+
+    text = edited.read_text(encoding="utf-8")
+    start, end = span
     lines: queue.Queue = queue.Queue()
     with tempfile.TemporaryDirectory(prefix="lexproof-book-watch-") as home:
         env = {**os.environ, "LEXPROOF_CACHE": str(Path(home) / "cache"), "XDG_CONFIG_HOME": str(Path(home) / "config"),
                "LC_ALL": "C", "LANG": "C"}
-        process = subprocess.Popen([sys.executable, "-m", "lexproof", "check", *(str(directory / name) for name in BOOK_FILES),
-                                    "--watch", "-j", str(jobs)], cwd=HERE.parent, env=env, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen([sys.executable, "-m", "lexproof", command[0],
+                                    *(str(edited.parent / name) for name in BOOK_FILES), *command[1:]],
+                                   cwd=HERE.parent, env=env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
 
         def next_run() -> float:
             while True:
-                line = lines.get(timeout=600)
-                found = re.search(r"checked in ([\d.]+) s", line)
+                line = lines.get(timeout=3600)
+                found = re.search(marker + r" ([\d.]+) s", line)
                 if found:
                     return float(found.group(1))
 
@@ -426,7 +456,7 @@ def time_watch(directory: Path, edits: int = 8, jobs: int = 1) -> dict:
             for value in values:
                 time.sleep(3)  # the drafter types; the collector tidies up after the last run
                 written = time.perf_counter()
-                statute.write_text(text[:start] + str(value) + text[end:], encoding="utf-8")
+                edited.write_text(text[:start] + str(value) + text[end:], encoding="utf-8")
                 runs.append(next_run())
                 latencies.append(round(time.perf_counter() - written, 2))
             status = Path(f"/proc/{process.pid}/status")  # Linux: the watching process's peak memory
@@ -435,9 +465,9 @@ def time_watch(directory: Path, edits: int = 8, jobs: int = 1) -> dict:
         finally:
             process.terminate()
             process.wait()
-            statute.write_text(text, encoding="utf-8")
-    return {"watch_first_run_seconds": first, "edit_to_report_seconds": latencies, "run_seconds": runs,
-            "peak_memory_mb": round(int(peak) / 1024) if peak else None,
+            edited.write_text(text, encoding="utf-8")
+    return {"command": command[0], "watch_first_run_seconds": first, "edit_to_report_seconds": latencies,
+            "run_seconds": runs, "peak_memory_mb": round(int(peak) / 1024) if peak else None,
             "median_edit_to_report": sorted(latencies)[len(latencies) // 2],
             "median_run": sorted(runs)[len(runs) // 2]}
 
@@ -523,6 +553,9 @@ def main() -> None:
                         help="time `lexproof diff --amendment` of the proposal and of the indexation (no cache, -j N)")
     parser.add_argument("--brief", action="store_true",
                         help="time `lexproof diff --amendment --brief` of the proposal and of the indexation (no cache, -j N)")
+    parser.add_argument("--diff-watch", action="store_true",
+                        help="time `lexproof diff --amendment --watch` of the proposal (with --brief when given): "
+                             "from writing an edit of the amendment to its report, 8 edits")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
@@ -538,7 +571,9 @@ def main() -> None:
         print(json.dumps(time_incremental(args.out, args.jobs)))
     if args.watch:
         print(json.dumps(time_watch(args.out, jobs=args.jobs)))
-    if args.diff or args.brief:
+    if args.diff_watch:
+        print(json.dumps(time_diff_watch(args.out, jobs=args.jobs, brief=args.brief)))
+    if (args.diff or args.brief) and not args.diff_watch:
         for amendment in (PROPOSAL, INDEXATION):
             for brief in [False] * args.diff + [True] * args.brief:
                 print(json.dumps(time_diff(args.out, amendment, args.jobs, brief)))

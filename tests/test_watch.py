@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -302,3 +303,123 @@ def test_a_syntax_error_while_watching_is_reported_and_the_watch_goes_on(tmp_pat
         process.terminate()
         stdout, _ = process.communicate(timeout=60)
     assert "conflict" in stdout  # the fixed text was checked after the error
+
+
+# --- diff --watch ----------------------------------------------------------------------------
+
+DIFF_STATUTE = """statute W
+facts F {
+  x: int 0..100
+  y: int 0..100
+}
+decision d: bool [art. 1] otherwise false
+rule r1 [art. 1]: d = true if x > 10
+decision e: bool [art. 2] otherwise false
+rule r2 [art. 2]: e = true if y > 50
+"""
+AMENDMENT = """import "w.law"
+
+amendment A "Wijziging" amends W in force 2027-01-01 proposal
+  replace rule r1 [art. 1]:
+    d = true
+    if x > 20
+"""
+
+
+def test_diff_watch_compares_an_edited_amendment_as_a_one_shot_diff_does(tmp_path: Path) -> None:
+    (tmp_path / "w.law").write_text(DIFF_STATUTE, encoding="utf-8")
+    amendment = tmp_path / "a.law"
+    amendment.write_text(AMENDMENT, encoding="utf-8")
+    process = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--watch", "--lang", "nl", "-j", "1")
+    try:
+        deadline = time.monotonic() + 60
+        status = _Lines(process.stderr)
+        first = status.until("wacht op wijzigingen in 2 bestanden", deadline)
+        assert "vergeleken in" in first
+        time.sleep(0.05)
+        amendment.write_text(AMENDMENT.replace("x > 20", "x > 30"), encoding="utf-8")
+        second = status.until("wacht op wijzigingen", deadline)
+        assert "gewijzigd: a.law; opnieuw vergelijken" in second and "fout" not in second
+    finally:
+        process.terminate()
+        stdout, _ = process.communicate(timeout=60)
+    one_shot = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--lang", "nl", "--no-cache", "-j", "1")
+    expected, errors = one_shot.communicate(timeout=120)
+    assert one_shot.returncode == 0, errors
+    # By hand: after the edit, x in 11..30 loses d (x > 10 before, x > 30 after); e is unchanged.
+    assert "x 11 tot 30" in expected and "gaat erop achteruit" in expected
+    assert "1 van 2 beslissingen gewijzigd" in expected and "ongewijzigd: e" in expected
+    # The watching process printed the first comparison (11 to 20), then exactly the one-shot report.
+    assert stdout.endswith(expected)
+    assert "x 11 tot 20" in stdout[: len(stdout) - len(expected)]
+
+
+def test_diff_watch_refuses_json_once_with_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "w.law").write_text(DIFF_STATUTE, encoding="utf-8")
+    (tmp_path / "a.law").write_text(AMENDMENT, encoding="utf-8")
+    process = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--watch", "--format", "json")
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    # Asked for JSON, the diagnostic comes as the JSON of an error (docs/json-output.md).
+    errors = json.loads(stdout)["errors"]
+    assert "--watch prints the human report; --format json is for one run" in errors[0]["message"]
+    assert "Traceback" not in stdout + stderr
+
+
+BOTH_CHANGED = AMENDMENT + """  replace rule r2 [art. 2]:
+    e = true
+    if y > 60
+"""
+
+
+def test_diff_watch_shows_a_decision_the_edit_left_alone_as_it_showed_it(tmp_path: Path) -> None:
+    # d and e both change; the edit changes only d's replacement, so e keeps its cache key and
+    # the watch shows e's comparison as it did (recalled, marked cached, as the cache's copy is).
+    (tmp_path / "w.law").write_text(DIFF_STATUTE, encoding="utf-8")
+    amendment = tmp_path / "a.law"
+    amendment.write_text(BOTH_CHANGED, encoding="utf-8")
+    process = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--watch", "-j", "1")
+    try:
+        deadline = time.monotonic() + 60
+        status = _Lines(process.stderr)
+        status.until("watching 2 files", deadline)
+        time.sleep(0.05)
+        amendment.write_text(BOTH_CHANGED.replace("x > 20", "x > 30"), encoding="utf-8")
+        status.until("watching 2 files", deadline)
+    finally:
+        process.terminate()
+        stdout, _ = process.communicate(timeout=60)
+    one_shot = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--no-cache", "-j", "1")
+    expected, errors = one_shot.communicate(timeout=120)
+    assert one_shot.returncode == 0, errors
+    assert "x 11 to 30" in expected and "y 51 to 60" in expected  # by hand: d loses 11..30, e 51..60
+    first, second = stdout.split("2 of 2 decisions changed")[:2]
+    assert "x 11 to 20" in first and "(cached)" not in first
+    assert "Δ diff d  changed  w.law:" in second and "Δ diff e  changed  w.law:" in second
+    assert second.count("(cached)") == 1 and "w.law:8:1  (cached)" in second  # e's headline, not d's
+    assert stdout.replace("  (cached)", "").endswith(expected)  # apart from that mark, the one-shot report
+
+
+def test_a_diff_memory_recalls_only_what_an_edit_left_alone_and_was_shown(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "w.law").write_text(DIFF_STATUTE, encoding="utf-8")
+    amendment = tmp_path / "a.law"
+    amendment.write_text(BOTH_CHANGED, encoding="utf-8")
+    cache, memory = _cache(tmp_path), api.DiffMemory()
+    memory.context = ("en", 120)
+    first = {r.name: r for r in api.diff(api.load(amendment), amendment="A", cache=cache, memory=memory)}
+    assert first["e"].witnesses and not first["e"].cached
+    for result in first.values():
+        memory.show(result, f"shown: {result.name}")
+    amendment.write_text(BOTH_CHANGED.replace("x > 20", "x > 30"), encoding="utf-8")
+    read: list[str] = []
+    real_load = ResultCache.load
+    monkeypatch.setattr(ResultCache, "load", lambda self, key, statute: read.append(key) or real_load(self, key, statute))
+    second = {r.name: r for r in api.diff(api.load(amendment), amendment="A", cache=cache, memory=memory)}
+    assert len(read) == 1  # d's new key (a miss); e was not read from the cache
+    assert second["e"].cached and second["e"].witnesses == [] and memory.shown(second["e"]) == "shown: e"
+    assert second["e"].details == first["e"].details and second["e"].status == "changed"
+    assert second["d"].witnesses and not second["d"].cached and memory.shown(second["d"]) is None
+    # In another context (a wider terminal) the kept text does not fit: e is read from the cache.
+    memory.context = ("en", 200)
+    third = {r.name: r for r in api.diff(api.load(amendment), amendment="A", cache=cache, memory=memory)}
+    assert third["e"].witnesses and third["e"].cached and len(read) == 3

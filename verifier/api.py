@@ -35,7 +35,7 @@ from lexproof.verifier.cache import ResultCache
 from lexproof.verifier.casefile import key_positions, parse_case_json, read_case_text, top_level_key_positions
 from lexproof.verifier.checks import ALL_CHECKS, VersionEncoder, run_checks
 from lexproof.verifier.cone_cache import ConeCache
-from lexproof.verifier.diff import diff_versions
+from lexproof.verifier.diff import DiffMemory, diff_versions
 from lexproof.verifier.load_cache import LoadCache
 from lexproof.verifier.properties import check_property, default_version, run_example, run_query
 from lexproof.verifier.questions import check_questions
@@ -44,7 +44,7 @@ from lexproof.verifier.solving import Budget, timeout_problem
 from lexproof.verifier.workers import Progress, Task, run_tasks
 
 __all__ = ["load", "load_document", "parse", "format_source", "evaluate", "check", "query", "diff", "read_case",
-           "EvaluationResult",
+           "EvaluationResult", "DiffMemory",
            # for interfaces that run items one at a time (the pytest plugin) or check options
            "example_results", "property_result", "statute_findings", "inconclusive", "timeout_problem",
            # for long-lived hosts (the language server): parse memo, the loader's names, the collector
@@ -1103,7 +1103,8 @@ def query(
 
 def _diff_amendment(program: Program, amendment: str, statute: str | None, decisions: list[str] | None,
                     budget: Budget, jobs: int, cones: ConeCache | None = None,
-                    progress: Progress | None = None, brief: bool = False) -> list[Result]:
+                    progress: Progress | None = None, brief: bool = False,
+                    memory: DiffMemory | None = None) -> list[Result]:
     """``diff --amendment A``: the decisions of A's statute that A changes, then those of every
     statute that reads A's statute (``uses``, directly or not), each in its own versions without
     and with A on A's in-force date. ``statute``: only that statute (A's or a reader)."""
@@ -1130,7 +1131,7 @@ def _diff_amendment(program: Program, amendment: str, statute: str | None, decis
             continue
         _check_diff_decisions(model, mine or [], [before, after])
         results += diff_versions(model, before, after, budget, mine, jobs=jobs, cones=cones, progress=progress,
-                                 brief=brief)
+                                 brief=brief, memory=memory)
     _name_article_statutes(program, results)
     return results
 
@@ -1161,7 +1162,7 @@ def diff(
     program: Program, *, amendment: str | None = None, from_date: str | dt.date | None = None,
     to_date: str | dt.date | None = None, statute: str | None = None, decisions: list[str] | None = None,
     timeout: float | None = None, jobs: int = 1, cache: ResultCache | None = None, progress: Progress | None = None,
-    brief: bool = False,
+    brief: bool = False, memory: DiffMemory | None = None,
 ) -> list[Result]:
     """What changes: between the versions without and with an amendment (on its in-force
     date), or between two dates. With ``jobs > 1`` the decisions are compared on that many
@@ -1169,11 +1170,13 @@ def diff(
     ``cache``, each decision's result is reused while its cone in both versions is unchanged
     (``diff.diff_key``, the trust rules of verifier/cone_cache.py). ``progress`` is told of
     each decision the solver compares. ``brief``: per decision only whether anyone gains,
-    loses or changes otherwise, with one example each, not the groups (verifier/diff.py)."""
+    loses or changes otherwise, with one example each, not the groups (verifier/diff.py).
+    ``memory``: what a watching diff kept from its last run (``DiffMemory``; with a ``cache``,
+    for the human report only: a result it recalls has no witnesses, its text is kept there)."""
     budget = Budget.from_seconds(timeout)
     cones = ConeCache(cache) if cache is not None else None
     if amendment is not None:
-        return _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones, progress, brief)
+        return _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones, progress, brief, memory)
     else:
         if from_date is None or to_date is None:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))
@@ -1181,7 +1184,7 @@ def diff(
         before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
     _check_diff_decisions(model, decisions or [], [before, after])
     results = diff_versions(model, before, after, budget, decisions, jobs=jobs, cones=cones, progress=progress,
-                            brief=brief)
+                            brief=brief, memory=memory)
     _name_article_statutes(program, results)
     return results
 

@@ -7,6 +7,7 @@ defect is found; 2 bad input (syntax, types, case files, options); 3 a check was
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -33,9 +34,11 @@ from lexproof.verifier.messages import LANGS, default_lang
 from lexproof.verifier.messages import text as msg
 from lexproof.verifier.render import (
     SafeConsole,
+    headline,
     print_builtin_clean,
     print_diff_summary,
     print_result,
+    print_result_body,
     print_summary,
     print_witness,
     version_text,
@@ -417,12 +420,9 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
         return checked(program, None if no_cache else default_cache())
 
     def watching() -> int:
-        if output_format != "human":
-            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
-                                           f"--watch prints the human report; --format {output_format} is for one run "
-                                           "(leave out --watch)"))
+        _refuse_machine_format(output_format)
         options()  # bad options stop here, not in every run
-        return _watch_checks(paths, checked, no_cache, lang)
+        return _watch_runs(paths, "check", checked, no_cache, lang)
 
     sys.exit(_guard(watching if watch else action, "check", output_format, lang))
 
@@ -430,9 +430,18 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 WATCH_ENTRIES = 200_000  # cache entries a watching process keeps (a 10,000-rule book reads 12,000 a run)
 
 
-def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
-    """``check --watch`` (verifier/watch.py): every run loads through the parser's memory of
-    the last trees and checks with a cache that keeps what it read; the status lines go to
+def _refuse_machine_format(output_format: str) -> None:
+    """``--watch`` prints the human report run after run; a machine format is one document."""
+    if output_format != "human":
+        raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
+                                       f"--watch prints the human report; --format {output_format} is for one run "
+                                       "(leave out --watch)"))
+
+
+def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang: str) -> int:
+    """``check --watch`` and ``diff --watch`` (verifier/watch.py): every run loads through the
+    parser's memory of the last trees and runs ``run_program(program, cache)`` (the one-shot
+    command's work and report) with a cache that keeps what it read; the status lines go to
     stderr, the report is the one-shot command's."""
     import time
 
@@ -472,14 +481,15 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
             finally:
                 gc.enable()
             read.extend(program.files)
-            return checked(program, cache)
+            return run_program(program, cache)
 
-        code = _guard(once, "check", "human", lang)
+        code = _guard(once, command, "human", lang)
         if code == 130:  # Ctrl-C in the middle of a run (said 'interrupted'): stop watching
             sys.exit(code)
         files[:] = list(dict.fromkeys(files + read)) if code == EXIT_BAD_INPUT else read or files  # keep watching after an error
         seconds = f"{time.perf_counter() - started:.1f}"
-        click.echo(visible(msg("watch.waiting", lang, seconds=seconds if lang == "en" else seconds.replace(".", ","),
+        click.echo(visible(msg(f"watch.{command}_waiting", lang,
+                               seconds=seconds if lang == "en" else seconds.replace(".", ","),
                                count=len(watched_files(paths, files)))), err=True)
         return code, list(files)
 
@@ -488,7 +498,7 @@ def _watch_checks(paths, checked: Callable, no_cache: bool, lang: str) -> int:
         gc.collect()
 
     def changed(names: list[str]) -> None:
-        click.echo(visible(msg("watch.changed", lang, files=", ".join(names))), err=True)
+        click.echo(visible(msg(f"watch.{command}_changed", lang, files=", ".join(names))), err=True)
 
     return watch(paths, run, on_change=changed, after_run=tidy)
 
@@ -552,36 +562,67 @@ def query_command(args, date, amendment, statute, timeout, max_cases, emit_examp
                    "whose rules and parameters are unchanged in both versions, from ~/.cache/lexproof or "
                    "$LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
 @JOBS
+@click.option("--watch", is_flag=True,
+              help="compare, then compare again whenever a file changes (the amendment or the statute), in one "
+                   "process that keeps what did not change (human report only; Ctrl-C stops)")
 def diff_command(files, amendment, from_date, to_date, decisions, statute, timeout, output_format, lang, brief,
-                 no_cache, jobs) -> None:
+                 no_cache, jobs, watch) -> None:
     """What an amendment (or the passage of time) changes, and for whom."""
     lang = lang or default_lang()
 
-    def action() -> int:
-        seconds = _budget_seconds(timeout)
-        program = api.load(*files)
+    def options() -> tuple[float | None, dt.date | None, dt.date | None]:
+        return _budget_seconds(timeout), _parse_date(from_date, "--from"), _parse_date(to_date, "--to")
+
+    def compared(program, cache, memory: api.DiffMemory | None = None) -> int:
+        """Compare the versions of the loaded program and report (one run of ``diff``). With
+        ``memory`` (``--watch``), the text of each result the last run showed is shown again
+        without drawing it (``DiffMemory``)."""
+        seconds, day_from, day_to = options()
         _show_warnings(program)
-        cache = None if no_cache else default_cache()
+        console = _console()
+        if memory is not None:
+            memory.context = (lang, console.width, console.color_system, console.is_terminal)
         with _progress(msg("progress.diff", lang)) as bar:
-            results = api.diff(program, amendment=amendment, from_date=_parse_date(from_date, "--from"),
-                               to_date=_parse_date(to_date, "--to"), statute=statute,
+            results = api.diff(program, amendment=amendment, from_date=day_from, to_date=day_to, statute=statute,
                                decisions=list(decisions) or None, timeout=seconds, jobs=jobs or available_cores(),
-                               cache=cache, progress=bar, brief=brief)
+                               cache=cache, progress=bar, brief=brief, memory=memory)
         if cache is not None and cache.problem:
             click.echo(visible(f"warning: {cache.problem}"), err=True)
         code = 3 if any(api.inconclusive(r) for r in results) else 0
         if output_format == "json":
             _emit_json("diff", results, code)
             return code
-        console = _console()
         changed = [r for r in results if r.status != "unchanged"]
         for result in changed:
-            print_result(console, result, program.statutes, lang=lang)
+            text = memory.shown(result) if memory is not None else None
+            if text is not None:  # recalled: shown as the last run showed it, marked cached
+                console.file.write(text)
+                continue
+            if memory is None:
+                print_result(console, result, program.statutes, lang=lang)
+            else:  # drawn once: shown now, and kept for the next run if the edit leaves it alone
+                console.print(headline(result, lang))
+                with console.capture() as body:
+                    print_result_body(console, result, lang=lang)
+                console.file.write(body.get())
+                with console.capture() as head:
+                    console.print(headline(dataclasses.replace(result, witnesses=[], cached=True), lang))
+                memory.show(result, head.get() + body.get())
             result.release()
         print_diff_summary(console, results, lang, brief)
         return code
 
-    sys.exit(_guard(action, "diff", output_format, lang))
+    def action() -> int:
+        program = _cached_load(files, no_cache, key_warning=False)  # the result cache warns in ``compared``
+        return compared(program, None if no_cache else default_cache())
+
+    def watching() -> int:
+        _refuse_machine_format(output_format)
+        options()  # bad options stop here, not in every run
+        memory = api.DiffMemory()
+        return _watch_runs(files, "diff", lambda program, cache: compared(program, cache, memory), no_cache, lang)
+
+    sys.exit(_guard(watching if watch else action, "diff", output_format, lang))
 
 
 @main.command("fmt")

@@ -27,11 +27,13 @@ it; a case at it, replayed through the evaluator, or no case at it for a bound n
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import itertools
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -65,20 +67,26 @@ BRIEF_WHEN = "an example (--brief)"
 def diff_versions(
     statute: StatuteModel, before: Version, after: Version, budget: Budget, decisions: list[str] | None = None,
     jobs: int = 1, cones: ConeCache | None = None, progress: Progress | None = None, brief: bool = False,
+    memory: DiffMemory | None = None,
 ) -> list[Result]:
     """One result per decision (each compared on its own encoder), on up to ``jobs`` processes;
     ``brief``: each part with cases summarized by one example only (module docstring).
     ``progress`` is told of each decision compared by the solver (``workers.run_tasks``).
     ``cones``: reuse (and store) each decision's result by the content of its cone in both
     versions (``diff_key``), so that re-diffing after an edit of the amendment compares only
-    the decisions whose cones the edit changed."""
+    the decisions whose cones the edit changed. ``memory``: a watching diff's memory of the
+    last run (``DiffMemory``), asked before the cache."""
     names = decisions or _shared_decisions(statute, before, after)
     same = SameCones(statute, before, after)
     done = {name: [_unchanged(statute, name, before, after)] for name in names
             if same(name)}  # the same law in both: no solver needed
     asked = [name for name in names if name not in done]
     keys = {name: diff_key(cones, statute, before, after, name, budget, brief) for name in asked} if cones else {}
+    recalled = memory.start_run() if memory is not None else None
     for name, key in keys.items():
+        if recalled is not None and key is not None and recalled(key) is not None:
+            done[name] = [recalled(key)]  # type: ignore[list-item]
+            continue
         entry = cones.load(key, statute) if cones is not None and key is not None else None
         if entry is not None and len(entry) == 1 and entry[0].kind == "diff" and entry[0].name == name:
             done[name] = entry
@@ -88,7 +96,73 @@ def diff_versions(
         done[name] = results
         if cones is not None and keys.get(name) is not None and _storable(results):
             cones.store(keys[name], results)  # type: ignore[arg-type]
+    if memory is not None:
+        memory.end_run({key: done[name][0] for name, key in keys.items() if key is not None and _storable(done[name])})
     return [result for name in names for result in done[name]]
+
+
+class DiffMemory:
+    """What a watching ``lexproof diff`` (``diff --watch``) keeps from one run to the next.
+
+    After an edit of the amendment most decisions keep their cache key (``diff_key``), and their
+    result is the one the cache would give. Reading those results again (checking each example
+    by evaluating it) and drawing their tables again took about 6.5 s a run on the 10,000-rule
+    book (docs/performance.md, "Session 16"). So the memory keeps, per key of the last run, the
+    result without its examples (all the summary reads: its status and details) and the text
+    the report showed for it (``show``; the report's business, kept here by key).
+
+    A result is recalled only when nothing it showed is lost: it had no witnesses, or the report
+    showed it in the same ``context`` (the report's language, width, ...), whose text
+    ``shown`` gives back. A recalled result is marked cached, as the cache's copy would be; it
+    is for the human report of a watch (the command refuses ``--format json`` with ``--watch``).
+    Only answers the cache would store are kept (``_storable``), so a decision left 'unknown'
+    is asked again, as a one-shot run would ask it."""
+
+    def __init__(self) -> None:
+        self.context: object = None  # set by the report before each run
+        self._results: dict[str, tuple[Result, bool]] = {}  # key -> (result without witnesses, had any)
+        self._texts: dict[str, tuple[object, str]] = {}
+        self._keys: dict[int, str] = {}  # id of a result of this run -> its key
+
+    def start_run(self) -> Callable[[str], Result | None]:
+        """A new run: what it may recall, by key."""
+        self._keys.clear()
+
+        def recall(key: str) -> Result | None:
+            kept = self._results.get(key)
+            if kept is None or (kept[1] and self.shown_text(key) is None):
+                return None
+            self._keys[id(kept[0])] = key
+            return kept[0]
+
+        return recall
+
+    def end_run(self, results: dict[str, Result]) -> None:
+        """Keep ``results`` (the run's storable answers, by key) without their witnesses, and
+        forget the keys the run did not have."""
+        kept: dict[str, tuple[Result, bool]] = {}
+        for key, result in results.items():
+            self._keys[id(result)] = key
+            known = self._results.get(key)
+            kept[key] = known if known is not None and known[0] is result else (
+                dataclasses.replace(result, witnesses=[], cached=True), bool(result.witnesses))
+        self._results = kept
+        self._texts = {key: text for key, text in self._texts.items() if key in kept}
+
+    def shown(self, result: Result) -> str | None:
+        """The text the report showed for ``result``'s key in the current context, if any."""
+        key = self._keys.get(id(result))
+        return self.shown_text(key) if key is not None else None
+
+    def shown_text(self, key: str) -> str | None:
+        kept = self._texts.get(key)
+        return kept[1] if kept is not None and kept[0] == self.context else None
+
+    def show(self, result: Result, text: str) -> None:
+        """Remember ``text`` as what the report showed for ``result`` in the current context."""
+        key = self._keys.get(id(result))
+        if key is not None and key in self._results:
+            self._texts[key] = (self.context, text)
 
 
 def _unchanged(statute: StatuteModel, name: str, before: Version, after: Version) -> Result:

@@ -131,6 +131,11 @@ def print_result(console: Console, result: Result, statutes: dict[str, StatuteMo
     """The headline; then, when the result is not as declared (or with ``verbose``), what a
     person needs to see why: the version, the message, the case and its outcome."""
     console.print(headline(result, lang))
+    print_result_body(console, result, verbose, lang)
+
+
+def print_result_body(console: Console, result: Result, verbose: bool = False, lang: str = "en") -> None:
+    """What ``print_result`` shows below the headline."""
     warning = result.severity == "warning" and result.expected is None and result.status == result.kind
     if not verbose and result.as_expected and not (result.kind == "diff" and result.status == "changed") \
             and result.kind != "query" and not warning:
