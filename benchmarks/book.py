@@ -384,6 +384,45 @@ def time_incremental(directory: Path, jobs: int = 2) -> dict:
             "same_findings_as_no_cache": same}
 
 
+def time_diff_incremental(directory: Path, jobs: int = 2, brief: bool = True) -> dict:
+    """A one-shot ``lexproof diff --amendment voorstel_2027`` (``--brief`` with ``brief``) with a
+    fresh cache (cold, stores), then after the edit ``time_diff_watch`` makes (the cache reuses
+    every decision whose cones did not change), and without a cache on the edited book (the
+    reference: the same results, apart from the cached mark)."""
+    import os
+    import tempfile
+
+    proposal = directory / "voorstel.law"
+    text = proposal.read_text(encoding="utf-8")
+    matches = list(re.finditer(r"_bedrag = .* \+ €(\d+)\n", text))
+    match = matches[len(matches) // 2]
+    with tempfile.TemporaryDirectory(prefix="lexproof-book-cache-") as home:
+        env = {**os.environ, "LEXPROOF_CACHE": str(Path(home) / "cache"), "XDG_CONFIG_HOME": str(Path(home) / "config")}
+        files = [str(directory / name) for name in BOOK_FILES]
+
+        def run(*extra: str) -> tuple[float, list]:
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "lexproof", "diff", *files, "--amendment", PROPOSAL,
+                                   "--format", "json", "-j", str(jobs), *(["--brief"] if brief else []), *extra],
+                                  capture_output=True, text=True, cwd=HERE.parent, env=env)
+            if done.returncode not in (0, 3):
+                raise SystemExit(done.stderr[-3000:])
+            return time.perf_counter() - start, json.loads(done.stdout)["results"]
+
+        try:
+            cold, _ = run()
+            edited = str(int(match.group(1)) % 97 + 1)
+            proposal.write_text(text[:match.start(1)] + edited + text[match.end(1):], encoding="utf-8")
+            warm, after = run()
+            reference_seconds, reference = run("--no-cache")
+        finally:
+            proposal.write_text(text, encoding="utf-8")
+    same = [{k: v for k, v in r.items() if k != "cached"} for r in after] == reference
+    return {"brief": brief, "cold_seconds": round(cold, 2), "after_edit_seconds": round(warm, 2),
+            "no_cache_seconds": round(reference_seconds, 2), "reused": sum(1 for r in after if r.get("cached")),
+            "same_results_as_no_cache": same}
+
+
 def time_watch(directory: Path, edits: int = 8, jobs: int = 1) -> dict:
     """``lexproof check --watch`` on the book: after the first run, ``edits`` times one threshold
     of one eligibility rule changed to a value not checked before (so no whole-statute cache
@@ -556,6 +595,9 @@ def main() -> None:
     parser.add_argument("--diff-watch", action="store_true",
                         help="time `lexproof diff --amendment --watch` of the proposal (with --brief when given): "
                              "from writing an edit of the amendment to its report, 8 edits")
+    parser.add_argument("--diff-incremental", action="store_true",
+                        help="time a one-shot `lexproof diff --amendment` of the proposal (with --brief when given) "
+                             "cold, after one edit of the amendment (cache warm), and without cache")
     parser.add_argument("--profile", action="store_true", help="cProfile `lexproof check -j 1` and print the split")
     args = parser.parse_args()
     summary = write_book(args.rules, args.out, args.seed, args.defects)
@@ -573,7 +615,9 @@ def main() -> None:
         print(json.dumps(time_watch(args.out, jobs=args.jobs)))
     if args.diff_watch:
         print(json.dumps(time_diff_watch(args.out, jobs=args.jobs, brief=args.brief)))
-    if (args.diff or args.brief) and not args.diff_watch:
+    if args.diff_incremental:
+        print(json.dumps(time_diff_incremental(args.out, args.jobs, brief=args.brief)))
+    if (args.diff or args.brief) and not (args.diff_watch or args.diff_incremental):
         for amendment in (PROPOSAL, INDEXATION):
             for brief in [False] * args.diff + [True] * args.brief:
                 print(json.dumps(time_diff(args.out, amendment, args.jobs, brief)))
