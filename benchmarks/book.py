@@ -394,8 +394,7 @@ def time_diff_incremental(directory: Path, jobs: int = 2, brief: bool = True) ->
 
     proposal = directory / "voorstel.law"
     text = proposal.read_text(encoding="utf-8")
-    matches = list(re.finditer(r"_bedrag = .* \+ €(\d+)\n", text))
-    match = matches[len(matches) // 2]
+    match = _proposal_amount(text)
     with tempfile.TemporaryDirectory(prefix="lexproof-book-cache-") as home:
         env = {**os.environ, "LEXPROOF_CACHE": str(Path(home) / "cache"), "XDG_CONFIG_HOME": str(Path(home) / "config")}
         files = [str(directory / name) for name in BOOK_FILES]
@@ -451,14 +450,19 @@ def time_diff_watch(directory: Path, edits: int = 8, jobs: int = 2, brief: bool 
     import random
 
     proposal = directory / "voorstel.law"
-    text = proposal.read_text(encoding="utf-8")
-    matches = list(re.finditer(r"_bedrag = .* \+ €(\d+)\n", text))
-    if not matches:
-        raise SystemExit("no amount in the proposal to edit")
-    match = matches[len(matches) // 2]
+    match = _proposal_amount(proposal.read_text(encoding="utf-8"))
     values = random.Random(7).sample([v for v in range(1, 100) if v != int(match.group(1))], edits)
     return _watched(["diff", "--amendment", PROPOSAL, "--watch", "-j", str(jobs), *(["--brief"] if brief else [])],
                     proposal, match.span(1), values, "compared in") | {"brief": brief}
+
+
+def _proposal_amount(text: str) -> re.Match:
+    """The amount the proposal adds to a chapter's amount (``hC_bedrag = ... + €N``), the middle
+    one of the proposal: what ``time_diff_watch`` and ``time_diff_incremental`` edit."""
+    matches = list(re.finditer(r"_bedrag = .* \+ €(\d+)\n", text))
+    if not matches:
+        raise SystemExit("no amount in the proposal to edit")
+    return matches[len(matches) // 2]
 
 
 def _watched(command: list[str], edited: Path, span: tuple[int, int], values: list[int], marker: str) -> dict:
@@ -591,7 +595,8 @@ def main() -> None:
     parser.add_argument("--diff", action="store_true",
                         help="time `lexproof diff --amendment` of the proposal and of the indexation (no cache, -j N)")
     parser.add_argument("--brief", action="store_true",
-                        help="time `lexproof diff --amendment --brief` of the proposal and of the indexation (no cache, -j N)")
+                        help="time `lexproof diff --amendment --brief` of the proposal and of the indexation (no cache, "
+                             "-j N); with --diff-watch or --diff-incremental: time those with --brief instead")
     parser.add_argument("--diff-watch", action="store_true",
                         help="time `lexproof diff --amendment --watch` of the proposal (with --brief when given): "
                              "from writing an edit of the amendment to its report, 8 edits")

@@ -109,6 +109,8 @@ class Version:
         return self._decision_index()[1]
 
     def _decision_index(self) -> tuple[tuple[str, ...], frozenset[str], dict[str, int]]:
+        # Computed on first use, after loading: only the loader adds to ``statute.decisions``
+        # (dsl/xref.py, dsl/check_growth.py), before any version is asked for outcomes.
         if not self._decision_names:
             item_decisions = self.statute.item_decisions
             names = tuple(name for name in self.statute.decisions if self.has_decision(name) or name in item_decisions)

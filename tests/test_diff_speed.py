@@ -332,7 +332,7 @@ def test_same_cones_agree_with_the_whole_walk_on_the_bundled_amendments_and_a_bo
     and between the versions on successive dates (parameter values, the peildatum)."""
     from lexproof.dsl.xref import own_decisions
     from lexproof.verifier import api
-    from lexproof.verifier.diff import SameCones
+    from lexproof.verifier.diff import SameCones, _has_decision
 
     directory = _write_book(tmp_path, 300)
     programs = [api.load(ROOT / "statutes" / name) for name in ("lll", "kinderopvang", "gegevensuitwisseling")]
@@ -347,8 +347,8 @@ def test_same_cones_agree_with_the_whole_walk_on_the_bundled_amendments_and_a_bo
             pairs += [(version_on(statute, first), version_on(statute, second)) for first, second in zip(days, days[1:])]
             for before, after in pairs:
                 memo = SameCones(statute, before, after)
-                for name in own_decisions(statute):
-                    if before.has_decision(name) and after.has_decision(name):
+                for name in own_decisions(statute) + list(statute.item_decisions):  # per item too
+                    if _has_decision(before, name) and _has_decision(after, name):
                         whole = same_cone(statute, before, after, name)
                         assert memo(name) == whole, (statute.name, before.label, after.label, name)
                         compared += 1

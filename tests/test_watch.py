@@ -423,3 +423,53 @@ def test_a_diff_memory_recalls_only_what_an_edit_left_alone_and_was_shown(tmp_pa
     memory.context = ("en", 200)
     third = {r.name: r for r in api.diff(api.load(amendment), amendment="A", cache=cache, memory=memory)}
     assert third["e"].witnesses and third["e"].cached and len(read) == 3
+
+
+READER = """import "w.law"
+
+statute R
+  uses W
+facts G {
+  z: int 0..10
+}
+decision r: bool [art. 1] otherwise false
+rule r1 [art. 1]: r = true if W.d and z > 5
+"""
+
+
+def test_a_statute_read_by_the_amended_one_keeps_the_memory_whole(tmp_path: Path) -> None:
+    # Regression (review): the memory was started and ended per statute, so the pass over a
+    # statute that reads W (no cache keys) emptied it, and W's recalled results, without their
+    # witnesses and now without their text, were drawn as tables without rows.
+    (tmp_path / "w.law").write_text(DIFF_STATUTE, encoding="utf-8")
+    amendment = tmp_path / "a.law"
+    amendment.write_text(BOTH_CHANGED, encoding="utf-8")
+    (tmp_path / "r.law").write_text(READER, encoding="utf-8")
+    cache, memory = _cache(tmp_path), api.DiffMemory()
+    memory.context = ("en", 120)
+    files = [amendment, tmp_path / "r.law"]
+    first = api.diff(api.load(*files), amendment="A", cache=cache, memory=memory)
+    assert [r.name for r in first if r.status == "changed"] == ["d", "e", "r"]
+    for result in first:
+        memory.show(result, f"shown: {result.name}")
+    amendment.write_text(BOTH_CHANGED.replace("x > 20", "x > 30"), encoding="utf-8")
+    second = {r.name: r for r in api.diff(api.load(*files), amendment="A", cache=cache, memory=memory)}
+    assert memory.shown(second["e"]) == "shown: e" and second["e"].witnesses == []  # recalled, with its text
+    assert second["d"].witnesses and second["r"].witnesses  # compared afresh
+    third = {r.name: r for r in api.diff(api.load(*files), amendment="A", cache=cache, memory=memory)}
+    assert memory.shown(third["e"]) == "shown: e"  # still there after a run with the reader
+
+
+def test_a_changed_citation_label_is_not_taken_from_the_cache(tmp_path: Path) -> None:
+    # Regression (review): the cone key did not cover the statute's ``cite`` label, so after
+    # 'cite AAA' became 'cite BBB' a diff with the cache still cited 'art. 1 AAA'.
+    law = tmp_path / "w.law"
+    law.write_text(DIFF_STATUTE.replace("statute W\n", 'statute W "Wet" cite AAA\n'), encoding="utf-8")
+    amendment = tmp_path / "a.law"
+    amendment.write_text(AMENDMENT, encoding="utf-8")
+    cache = _cache(tmp_path)
+    (before,) = [r for r in api.diff(api.load(amendment), amendment="A", cache=cache) if r.name == "d"]
+    assert before.witnesses[0].deciding_articles() == ["art. 1 AAA"]
+    law.write_text(law.read_text(encoding="utf-8").replace("cite AAA", "cite BBB"), encoding="utf-8")
+    (after,) = [r for r in api.diff(api.load(amendment), amendment="A", cache=cache) if r.name == "d"]
+    assert not after.cached and after.witnesses[0].deciding_articles() == ["art. 1 BBB"]

@@ -1175,17 +1175,21 @@ def diff(
     for the human report only: a result it recalls has no witnesses, its text is kept there)."""
     budget = Budget.from_seconds(timeout)
     cones = ConeCache(cache) if cache is not None else None
+    if memory is not None:
+        memory.begin()
     if amendment is not None:
-        return _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones, progress, brief, memory)
+        results = _diff_amendment(program, amendment, statute, decisions, budget, jobs, cones, progress, brief, memory)
     else:
         if from_date is None or to_date is None:
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1), "give --amendment, or both --from and --to"))
         model = pick_statute(program, statute)
         before, after = version_on(model, _date(from_date)), version_on(model, _date(to_date))
-    _check_diff_decisions(model, decisions or [], [before, after])
-    results = diff_versions(model, before, after, budget, decisions, jobs=jobs, cones=cones, progress=progress,
-                            brief=brief, memory=memory)
-    _name_article_statutes(program, results)
+        _check_diff_decisions(model, decisions or [], [before, after])
+        results = diff_versions(model, before, after, budget, decisions, jobs=jobs, cones=cones, progress=progress,
+                                brief=brief, memory=memory)
+        _name_article_statutes(program, results)
+    if memory is not None:
+        memory.end()  # one run, whole: a statute read by the amended one is part of it
     return results
 
 

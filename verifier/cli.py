@@ -428,6 +428,9 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 
 
 WATCH_ENTRIES = 200_000  # cache entries a watching process keeps (a 10,000-rule book reads 12,000 a run)
+# per watching command: what it says when files changed, and when a run is done (verifier/messages.py)
+WATCH_MESSAGES = {"check": ("watch.check_changed", "watch.check_waiting"),
+                  "diff": ("watch.diff_changed", "watch.diff_waiting")}
 
 
 def _refuse_machine_format(output_format: str) -> None:
@@ -488,7 +491,7 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
             sys.exit(code)
         files[:] = list(dict.fromkeys(files + read)) if code == EXIT_BAD_INPUT else read or files  # keep watching after an error
         seconds = f"{time.perf_counter() - started:.1f}"
-        click.echo(visible(msg(f"watch.{command}_waiting", lang,
+        click.echo(visible(msg(WATCH_MESSAGES[command][1], lang,
                                seconds=seconds if lang == "en" else seconds.replace(".", ","),
                                count=len(watched_files(paths, files)))), err=True)
         return code, list(files)
@@ -498,7 +501,7 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
         gc.collect()
 
     def changed(names: list[str]) -> None:
-        click.echo(visible(msg(f"watch.{command}_changed", lang, files=", ".join(names))), err=True)
+        click.echo(visible(msg(WATCH_MESSAGES[command][0], lang, files=", ".join(names))), err=True)
 
     return watch(paths, run, on_change=changed, after_run=tidy)
 

@@ -45,7 +45,7 @@ from lexproof.dsl.model import RuleInfo, StatuteModel, TableInfo, decision_expre
 from lexproof.verifier.cache import ResultCache, code_fingerprint
 from lexproof.verifier.results import Result
 
-FORMAT = 2  # 2: the cone's digest is a Merkle hash over the decisions it reads
+FORMAT = 3  # 2: the cone's digest is a Merkle hash over the decisions it reads; 3: the statute's citation label
 
 
 def canonical(value: object) -> str:
@@ -226,6 +226,9 @@ class ConeCache:
             self._global[marker] = hashlib.sha256(json.dumps({
                 "format": FORMAT, "code": code_fingerprint(), "z3": z3.get_version_string(),
                 "lark": lark.__version__, "python": sys.version, "statute": statute.name,
+                # what results print of the statute itself: its short name in every citation
+                # ('art. 1 AAA'), its BWB number in the citation links, its title and sources
+                "cited": [statute.cite_as, statute.bwb, statute.title, statute.celex, statute.url],
                 "version": [version.label, version.date.isoformat(), list(version.amendments),
                             list(version.foreign_amendments)],
                 "facts": [canonical(info) for info in statute.facts.values()],

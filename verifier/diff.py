@@ -33,7 +33,6 @@ import hashlib
 import itertools
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -82,10 +81,9 @@ def diff_versions(
             if same(name)}  # the same law in both: no solver needed
     asked = [name for name in names if name not in done]
     keys = {name: diff_key(cones, statute, before, after, name, budget, brief) for name in asked} if cones else {}
-    recalled = memory.start_run() if memory is not None else None
     for name, key in keys.items():
-        if recalled is not None and key is not None and recalled(key) is not None:
-            done[name] = [recalled(key)]  # type: ignore[list-item]
+        if memory is not None and key is not None and (recalled := memory.recall(key)) is not None:
+            done[name] = [recalled]
             continue
         entry = cones.load(key, statute) if cones is not None and key is not None else None
         if entry is not None and len(entry) == 1 and entry[0].kind == "diff" and entry[0].name == name:
@@ -97,7 +95,9 @@ def diff_versions(
         if cones is not None and keys.get(name) is not None and _storable(results):
             cones.store(keys[name], results)  # type: ignore[arg-type]
     if memory is not None:
-        memory.end_run({key: done[name][0] for name, key in keys.items() if key is not None and _storable(done[name])})
+        for name, key in keys.items():
+            if key is not None and _storable(done[name]):
+                memory.keep(key, done[name][0])
     return [result for name in names for result in done[name]]
 
 
@@ -111,58 +111,61 @@ class DiffMemory:
     result without its examples (all the summary reads: its status and details) and the text
     the report showed for it (``show``; the report's business, kept here by key).
 
+    A run is one ``api.diff`` call (``begin``, then ``diff_versions`` per statute, then ``end``):
+    a statute read by the amended one has no keys and must not empty the memory of the other.
     A result is recalled only when nothing it showed is lost: it had no witnesses, or the report
-    showed it in the same ``context`` (the report's language, width, ...), whose text
-    ``shown`` gives back. A recalled result is marked cached, as the cache's copy would be; it
-    is for the human report of a watch (the command refuses ``--format json`` with ``--watch``).
-    Only answers the cache would store are kept (``_storable``), so a decision left 'unknown'
-    is asked again, as a one-shot run would ask it."""
+    showed it in the same ``context`` (the report's language, width, ...). A recalled result is
+    marked cached, as the cache's copy would be; it is for the human report of a watch (the
+    command refuses ``--format json`` with ``--watch``). Only answers the cache would store
+    are kept (``_storable``), so a decision left 'unknown' is asked again, as a one-shot run
+    would ask it."""
 
     def __init__(self) -> None:
         self.context: object = None  # set by the report before each run
         self._results: dict[str, tuple[Result, bool]] = {}  # key -> (result without witnesses, had any)
-        self._texts: dict[str, tuple[object, str]] = {}
+        self._texts: dict[str, tuple[object, str]] = {}  # key -> (context, text shown)
+        self._kept: dict[str, tuple[Result, bool]] = {}  # this run's, while it runs
         self._keys: dict[int, str] = {}  # id of a result of this run -> its key
 
-    def start_run(self) -> Callable[[str], Result | None]:
-        """A new run: what it may recall, by key."""
+    def begin(self) -> None:
+        """A new run (results of the last one are kept until ``end``)."""
         self._keys.clear()
+        self._kept = {}
 
-        def recall(key: str) -> Result | None:
-            kept = self._results.get(key)
-            if kept is None or (kept[1] and self.shown_text(key) is None):
-                return None
-            self._keys[id(kept[0])] = key
-            return kept[0]
+    def recall(self, key: str) -> Result | None:
+        """The last run's result for ``key``, if nothing it showed would be lost."""
+        kept = self._results.get(key)
+        if kept is None or (kept[1] and self._text(key) is None):
+            return None
+        self._keys[id(kept[0])] = key
+        self._kept[key] = kept
+        return kept[0]
 
-        return recall
+    def keep(self, key: str, result: Result) -> None:
+        """Keep ``result`` (a storable answer of this run) for the next run, without its witnesses."""
+        self._keys[id(result)] = key
+        if key not in self._kept:
+            self._kept[key] = (dataclasses.replace(result, witnesses=[], cached=True), bool(result.witnesses))
 
-    def end_run(self, results: dict[str, Result]) -> None:
-        """Keep ``results`` (the run's storable answers, by key) without their witnesses, and
-        forget the keys the run did not have."""
-        kept: dict[str, tuple[Result, bool]] = {}
-        for key, result in results.items():
-            self._keys[id(result)] = key
-            known = self._results.get(key)
-            kept[key] = known if known is not None and known[0] is result else (
-                dataclasses.replace(result, witnesses=[], cached=True), bool(result.witnesses))
-        self._results = kept
-        self._texts = {key: text for key, text in self._texts.items() if key in kept}
+    def end(self) -> None:
+        """The run is complete: keep its results and forget the keys it did not have."""
+        self._results, self._kept = self._kept, {}
+        self._texts = {key: text for key, text in self._texts.items() if key in self._results}
 
     def shown(self, result: Result) -> str | None:
         """The text the report showed for ``result``'s key in the current context, if any."""
         key = self._keys.get(id(result))
-        return self.shown_text(key) if key is not None else None
-
-    def shown_text(self, key: str) -> str | None:
-        kept = self._texts.get(key)
-        return kept[1] if kept is not None and kept[0] == self.context else None
+        return self._text(key) if key is not None else None
 
     def show(self, result: Result, text: str) -> None:
         """Remember ``text`` as what the report showed for ``result`` in the current context."""
         key = self._keys.get(id(result))
         if key is not None and key in self._results:
             self._texts[key] = (self.context, text)
+
+    def _text(self, key: str) -> str | None:
+        kept = self._texts.get(key)
+        return kept[1] if kept is not None and kept[0] == self.context else None
 
 
 def _unchanged(statute: StatuteModel, name: str, before: Version, after: Version) -> Result:
@@ -309,6 +312,7 @@ class SameCones:
     def __init__(self, statute: StatuteModel, before: Version, after: Version) -> None:
         self._statute, self._before, self._after = statute, before, after
         self._same: dict[str, bool] = {}
+        self._reads: dict[str, tuple[str, ...] | None] = {}  # ``_same_own_part`` per decision
 
     def __call__(self, name: str) -> bool:
         stack, visiting = [name], set()
@@ -317,7 +321,9 @@ class SameCones:
             if decision in self._same:
                 stack.pop()
                 continue
-            reads = _same_own_part(self._statute, self._before, self._after, decision)
+            if decision not in self._reads:  # asked once: a decision is visited again after those it reads
+                self._reads[decision] = _same_own_part(self._statute, self._before, self._after, decision)
+            reads = self._reads[decision]
             if reads is None:
                 self._same[decision] = False
                 stack.pop()

@@ -183,8 +183,12 @@ class Witness:
         outcome: dict[str, dict] = {}
         for (slot, case), values in self.outcomes.items():
             key = "/".join(part for part in (slot, case) if part) or "outcome"
-            shown = values if not self.focus else values.among(self.focus) if isinstance(values, Outcomes) \
-                else [name for name in values if name in self.focus]
+            if not self.focus:
+                shown: Iterable[str] = values
+            elif isinstance(values, Outcomes):
+                shown = values.among(self.focus)
+            else:
+                shown = [name for name in values if name in self.focus]
             outcome[key] = {  # in statute order; only the focus (evaluated lazily)
                 name: _outcome_json(self.statute, values[name]) for name in shown
             }
