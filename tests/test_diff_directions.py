@@ -497,3 +497,17 @@ def test_a_diff_with_an_unknown_direction_is_not_ok_and_exits_3() -> None:
     assert settled.to_json()["ok"] is True and exit_code([settled]) == 0
     assert unsettled.to_json()["ok"] is False
     assert exit_code([settled, unsettled]) == EXIT_UNKNOWN
+
+
+def test_a_decision_whose_change_the_solver_cannot_decide_says_to_raise_the_timeout(tmp_path: Path) -> None:
+    # A budget of 100 resource units decides nothing: each decision is 'unknown' (exit 3), and
+    # the drafter is told what to do about it, in English and in Dutch.
+    path = tmp_path / "bool.law"
+    path.write_text(BOOL, encoding="utf-8")
+    code, stdout = _cli("diff", str(path), "--amendment", "A", "--no-cache", "--timeout", "0.00001")
+    assert code == 3, stdout
+    assert "unknown" in stdout
+    assert "the solver ran out of budget deciding whether it changes (raise --timeout)" in stdout
+    code, stdout = _cli("diff", str(path), "--amendment", "A", "--no-cache", "--timeout", "0.00001", "--lang", "nl")
+    assert code == 3, stdout
+    assert "de solver had niet genoeg rekentijd om te beslissen of de uitkomst verandert (verhoog --timeout)" in stdout

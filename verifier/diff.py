@@ -56,6 +56,7 @@ from lexproof.verifier.workers import Progress, run_tasks
 ORDERED_KINDS = ("int", "number", "money", "rate")  # outcomes where more is a gain
 DIRECTIONS = ("gains", "loses", "changes")
 UNKNOWN_REASON = "the solver ran out of budget"
+UNKNOWN_CHANGED = "the solver ran out of budget deciding whether it changes (raise --timeout)"
 DELTA_RLIMIT = 1_000_000  # per question about the range of a change (see _Questions)
 UNBOUNDED = "no bound: the optimizer finds the change unbounded"
 BRIEF_REASON = "brief: one example, the groups not listed (run without --brief; --decision NAME for one decision)"
@@ -585,7 +586,7 @@ def _diff_decision(statute: StatuteModel, name: str, before: Version, after: Ver
         result.details = {"per": per}
     status = diff.check("changed")
     if status == "unknown":
-        result.message = UNKNOWN_REASON
+        result.message = UNKNOWN_CHANGED
         return result
     if status == "unsat":
         result.status = "unchanged"

@@ -208,6 +208,8 @@ ENGINE_NL: list[tuple[str, str]] = [
      "de solver had niet genoeg rekentijd om de groepen op te sommen"),
     (r"the solver ran out of budget for an example case of a group",
      "de solver had niet genoeg rekentijd voor een voorbeeld van een groep"),
+    (r"the solver ran out of budget deciding whether it changes \(raise --timeout\)",
+     "de solver had niet genoeg rekentijd om te beslissen of de uitkomst verandert (verhoog --timeout)"),
     (r"the solver ran out of budget while summarizing the groups \(raise --timeout\)",
      "de solver had niet genoeg rekentijd om de groepen samen te vatten (verhoog --timeout)"),
     (r"rules (?P<a>.+?) and (?P<b>.+?) both apply to the case below and decide (?P<d>\S+) differently \((?P<v>.*)\)",
