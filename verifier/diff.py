@@ -119,7 +119,9 @@ class DiffMemory:
     marked cached, as the cache's copy would be; it is for the human report of a watch (the
     command refuses ``--format json`` with ``--watch``). Only answers the cache would store
     are kept (``_storable``), so a decision left 'unknown' is asked again, as a one-shot run
-    would ask it."""
+    would ask it. (When the cache cannot store, a one-shot run would compare a decision again
+    where the memory recalls it: to the same answer, each decision being compared on its own
+    encoder.)"""
 
     def __init__(self) -> None:
         self.context: object = None  # set by the report before each run
