@@ -326,14 +326,19 @@ amendment A "Wijziging" amends W in force 2027-01-01 proposal
 """
 
 
-def test_diff_watch_compares_an_edited_amendment_as_a_one_shot_diff_does(tmp_path: Path) -> None:
+def _diff_watching(tmp_path: Path, text: str, *args: str) -> tuple[Path, subprocess.Popen, _Lines, float]:
+    """``diff a.law --amendment A --watch`` started on DIFF_STATUTE and the amendment ``text``:
+    the amendment's file, the process, its status lines and a deadline."""
     (tmp_path / "w.law").write_text(DIFF_STATUTE, encoding="utf-8")
     amendment = tmp_path / "a.law"
-    amendment.write_text(AMENDMENT, encoding="utf-8")
-    process = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--watch", "--lang", "nl", "-j", "1")
+    amendment.write_text(text, encoding="utf-8")
+    process = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--watch", "-j", "1", *args)
+    return amendment, process, _Lines(process.stderr), time.monotonic() + 60
+
+
+def test_diff_watch_compares_an_edited_amendment_as_a_one_shot_diff_does(tmp_path: Path) -> None:
+    amendment, process, status, deadline = _diff_watching(tmp_path, AMENDMENT, "--lang", "nl")
     try:
-        deadline = time.monotonic() + 60
-        status = _Lines(process.stderr)
         first = status.until("wacht op wijzigingen in 2 bestanden", deadline)
         assert "vergeleken in" in first
         time.sleep(0.05)
@@ -375,13 +380,8 @@ BOTH_CHANGED = AMENDMENT + """  replace rule r2 [art. 2]:
 def test_diff_watch_shows_a_decision_the_edit_left_alone_as_it_showed_it(tmp_path: Path) -> None:
     # d and e both change; the edit changes only d's replacement, so e keeps its cache key and
     # the watch shows e's comparison as it did (recalled, marked cached, as the cache's copy is).
-    (tmp_path / "w.law").write_text(DIFF_STATUTE, encoding="utf-8")
-    amendment = tmp_path / "a.law"
-    amendment.write_text(BOTH_CHANGED, encoding="utf-8")
-    process = _lexproof(tmp_path, "diff", "a.law", "--amendment", "A", "--watch", "-j", "1")
+    amendment, process, status, deadline = _diff_watching(tmp_path, BOTH_CHANGED)
     try:
-        deadline = time.monotonic() + 60
-        status = _Lines(process.stderr)
         status.until("watching 2 files", deadline)
         time.sleep(0.05)
         amendment.write_text(BOTH_CHANGED.replace("x > 20", "x > 30"), encoding="utf-8")
