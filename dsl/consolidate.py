@@ -48,9 +48,9 @@ class Version:
     _enum_values: dict[str, tuple[str, ...]] = field(
         init=False, repr=False, hash=False, compare=False, default_factory=dict
     )
-    # ``decision_names`` with its set and positions, once: every witness's outcomes ask for them
-    _decision_names: list[tuple[tuple[str, ...], frozenset[str], dict[str, int]]] = field(
-        init=False, repr=False, hash=False, compare=False, default_factory=list)
+    # ``decision_positions``, once: every witness's outcomes ask for it
+    _decision_positions: dict[str, int] = field(init=False, repr=False, hash=False, compare=False,
+                                                default_factory=dict)
 
     def __post_init__(self) -> None:
         # Indexed once: the encoder, the evaluator and every check ask for the rules of one
@@ -93,29 +93,18 @@ class Version:
         info = self.statute.decisions.get(name)
         return info is not None and self.applies(info.origin)
 
-    def decision_names(self) -> tuple[str, ...]:
-        """The statute's decisions in this version, in the statute's order, with the decisions
-        per item (declared by the statute, never added by an amendment). Asked for the outcomes
-        of every witness: filtering the 4,400 decisions of a 10,000-rule book for each of the
-        3,000 witnesses a diff reads from its cache took 2 s (docs/performance.md, "Session 16")."""
-        return self._decision_index()[0]
-
     def decision_positions(self) -> dict[str, int]:
-        """Each of ``decision_names`` by its position there."""
-        return self._decision_index()[2]
-
-    def decision_set(self) -> frozenset[str]:
-        """``decision_names`` as a set."""
-        return self._decision_index()[1]
-
-    def _decision_index(self) -> tuple[tuple[str, ...], frozenset[str], dict[str, int]]:
-        # Computed on first use, after loading: only the loader adds to ``statute.decisions``
-        # (dsl/xref.py, dsl/check_growth.py), before any version is asked for outcomes.
-        if not self._decision_names:
+        """The statute's decisions in this version, in the statute's order, each by its position
+        there; with the decisions per item (declared by the statute, never added by an
+        amendment). Asked for the outcomes of every witness: filtering the 4,400 decisions of a
+        10,000-rule book for each of the 3,000 witnesses a diff reads from its cache took 2 s
+        (docs/performance.md, "Session 16"). Computed on first use, after loading: only the
+        loader adds to ``statute.decisions`` (dsl/xref.py, dsl/check_growth.py)."""
+        if not self._decision_positions:
             item_decisions = self.statute.item_decisions
-            names = tuple(name for name in self.statute.decisions if self.has_decision(name) or name in item_decisions)
-            self._decision_names.append((names, frozenset(names), {name: i for i, name in enumerate(names)}))
-        return self._decision_names[0]
+            names = (name for name in self.statute.decisions if self.has_decision(name) or name in item_decisions)
+            self._decision_positions.update((name, i) for i, name in enumerate(names))
+        return self._decision_positions
 
     def has_table(self, name: str) -> bool:
         info = self.statute.tables.get(name)

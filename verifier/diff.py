@@ -49,7 +49,7 @@ from lexproof.verifier.cone_cache import ConeCache
 from lexproof.verifier.encoding import Encoder, Term, fewer_gc_passes, numeral
 from lexproof.verifier.errors import InternalError
 from lexproof.verifier.regions import Region, Row, cone_facts, describe_row, summarize
-from lexproof.verifier.results import Outcomes, Result, Witness, diff_rows_cover
+from lexproof.verifier.results import Outcomes, Result, Witness, diff_rows_cover, show
 from lexproof.verifier.solving import Budget, check, limits, new_solver, read_cases, tidy_model
 from lexproof.verifier.workers import Progress, run_tasks
 
@@ -358,7 +358,9 @@ def _same_own_part(statute: StatuteModel, before: Version, after: Version, name:
     decisions, params, enum_facts, peildatum = set(read.decisions), set(read.params), set(read.enum_facts), read.peildatum
     tables: set[str] = set()
     pending = list(read.tables)
-    while not read.slotted and pending:
+    while pending:
+        if read.slotted:
+            return None
         table_name = pending.pop()
         if table_name in tables:
             continue
@@ -372,7 +374,7 @@ def _same_own_part(statute: StatuteModel, before: Version, after: Version, name:
         enum_facts |= read.enum_facts
         peildatum = peildatum or read.peildatum
         pending.extend(read.tables)
-    if read.slotted:
+    if read.slotted:  # the decision's own expressions, or the last table's rows
         return None
     for param in params:
         if param not in before.parameters or param not in after.parameters \
@@ -691,8 +693,8 @@ def _brief_part(diff: _Diff, direction: str) -> _Part:
         return _direction(info.type.kind, ob, oa) == direction
 
     evaluator, context, ob, oa = _replayed(diff, direction, facts, this_way)
-    _append_row(diff, part, {"when": BRIEF_WHEN, "before": f"e.g. {_shown(ob, info.type)}",
-                             "after": f"e.g. {_shown(oa, info.type)}", "direction": direction, "combinations": 1},
+    _append_row(diff, part, {"when": BRIEF_WHEN, "before": f"e.g. {show(diff.statute, ob)}",
+                             "after": f"e.g. {show(diff.statute, oa)}", "direction": direction, "combinations": 1},
                 facts, evaluator, context)
     return part
 
@@ -724,7 +726,7 @@ def _add_row(diff: _Diff, part: _Part, region: Region, row: Row, finite_outcome:
         before_text = format_value(row.label[2], info.type) if row.label[0] else "undefined"
         after_text = format_value(row.label[3], info.type) if row.label[1] else "undefined"
     else:
-        before_text, after_text = f"e.g. {_shown(ob, info.type)}", f"e.g. {_shown(oa, info.type)}"
+        before_text, after_text = f"e.g. {show(diff.statute, ob)}", f"e.g. {show(diff.statute, oa)}"
     entry = {
         "when": ", ".join(describe_row(statute, row, region.finite_facts)),
         "before": before_text,
@@ -743,11 +745,6 @@ def _replayed(diff: _Diff, direction: str, facts: dict, wanted) -> tuple[Evaluat
     if seen != direction:
         raise InternalError(f"diff witness for {diff.name} in the part '{direction}' goes '{seen}' in the evaluator: {facts}")
     return evaluator, context, ob, oa
-
-
-def _shown(outcome: DecisionOutcome, type_) -> str:
-    """An example's outcome as a row shows it: its value, or its status when it has none."""
-    return format_value(outcome.value, type_) if outcome.defined else outcome.status
 
 
 def _append_row(diff: _Diff, part: _Part, entry: dict, facts: dict, evaluator: Evaluator, context: object,

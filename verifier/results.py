@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from lexproof.dsl import ast
@@ -72,9 +72,10 @@ class Outcomes(Mapping[str, DecisionOutcome]):
         version = evaluator.versions.get(slot)
         self._evaluator, self._case, self._slot = evaluator, case, slot
         self._positions: dict[str, int] | None = None
+        self._names: Collection[str]  # in order; ``_known`` answers ``in``
+        self._known: Collection[str]
         if version is not None and names is version.statute.decisions:  # the usual case, filtered once
-            self._names, self._known = version.decision_names(), version.decision_set()
-            self._positions = version.decision_positions()
+            self._names = self._known = self._positions = version.decision_positions()
             return
         if version is not None:  # only the decisions the version has (amendments may add some);
             # decisions per item are declared by the statute, never added by an amendment
@@ -101,7 +102,7 @@ class Outcomes(Mapping[str, DecisionOutcome]):
             wanted = set(names)
             return [name for name in self._names if name in wanted]
         position = self._positions
-        return sorted({name for name in names if name in self._known}, key=position.__getitem__)
+        return sorted({name for name in names if name in position}, key=position.__getitem__)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
