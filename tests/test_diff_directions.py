@@ -482,6 +482,78 @@ def test_generated_statutes_match_brute_force(data) -> None:
     _assert_matches_brute_force(statute, before, after, results, gen.cases(), where=gen.text())
 
 
+def _changed_unknown(monkeypatch) -> None:
+    """A solver stand-in for the diff that cannot decide 'does the outcome change at all?' (and
+    answers every other question)."""
+    real_check = diff_module.check
+
+    def check(solver, *assumptions):
+        if any(z3.is_const(a) and str(a) == "goal!changed" for a in assumptions):
+            return "unknown"
+        return real_check(solver, *assumptions)
+
+    monkeypatch.setattr(diff_module, "check", check)
+
+
+@settings(max_examples=max(1, round(60 * SCALE)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_when_whether_it_changes_is_unknown_the_directions_decide_as_brute_force_does(monkeypatch, data) -> None:
+    """The gains, losses and other changes together are exactly the changed region: when the
+    first question runs out of budget, the diff asks them one by one, and what they answer
+    (changed, or unchanged when all three are empty) is what every case of the finite domain
+    gives; full and brief."""
+    _changed_unknown(monkeypatch)
+    gen = data.draw(statutes(max_domain=150), label="statute")
+    statute = gen.load()
+    days = data.draw(st.lists(st.sampled_from(DATES), min_size=2, max_size=2, unique=True), label="dates")
+    before, after = version_on(statute, days[0]), version_on(statute, days[1])
+    brief = data.draw(st.booleans(), label="brief")
+    results = diff_versions(statute, before, after, BUDGET, brief=brief)
+    if brief:
+        for result in results:  # brief: the statuses only (one example per part, no groups)
+            brute = _brute(statute, before, after, result.name, gen.cases(), [])
+            assert (result.status == "changed") == bool(brute), gen.text() + f"\n{result.name}: {result.status}"
+            if result.status == "changed":
+                assert {d for d, part in result.details["directions"].items() if part["status"] == "some"} == \
+                    set(brute), gen.text() + f"\n{result.name}: {result.details['directions']}, brute force {brute}"
+    else:
+        _assert_matches_brute_force(statute, before, after, results, gen.cases(), where=gen.text())
+
+
+def test_when_whether_it_changes_is_unknown_an_unchanged_decision_is_still_proved_unchanged(monkeypatch) -> None:
+    # The amendment writes the rule another way, with the same outcome for every x.
+    _changed_unknown(monkeypatch)
+    statute, before, after, results = _diff("""\
+statute S
+facts F {
+  x: int 0..10
+}
+decision d: bool
+rule hoog [art. 1]: d = x >= 5
+amendment A amends S in force 2024-01-01
+  replace rule hoog [art. 1]:
+    d = not (x < 5)
+""")
+    assert [(r.status, r.message) for r in results] == [("unchanged", "d is the same for every case")]
+    assert not has_unknown(results[0])
+
+
+def test_the_yearly_allowance_of_the_new_childcare_system_is_compared_within_the_default_budget() -> None:
+    """tegemoetkoming_per_jaar of statutes/kinderopvang under nieuw_stelsel: 'does it change?'
+    needs more than the default budget (the rounding of twelve months of sums of products), the
+    separate questions do not. By hand: 96% is at least every percentage of Bijlage I, so nobody
+    gets less a year (the rounding is monotone), and a household with a percentage below 96%
+    and enough costs gets more."""
+    program = api.load("statutes/kinderopvang")
+    (result,) = api.diff(program, amendment="nieuw_stelsel", decisions=["tegemoetkoming_per_jaar"], brief=True)
+    assert result.status == "changed", result.message
+    directions = {d: part["status"] for d, part in result.details["directions"].items()}
+    assert directions == {"gains": "some", "loses": "none", "changes": "none"}
+    assert not has_unknown(result)
+
+
 def test_a_diff_with_an_unknown_direction_is_not_ok_and_exits_3() -> None:
     """A changed decision whose gains (or losses) the solver could not settle establishes
     nothing about them: JSON ``ok`` is false and the run exits 3, never 0 (checked on a result
