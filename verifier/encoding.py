@@ -98,6 +98,8 @@ def _same_sort(ctx: z3.Context, a: Term, b: Term) -> bool:
     """``a.sort() == b.sort()`` without two z3py sort objects (each a reference count taken
     and dropped): z3 shares one node per sort, so equal sorts are the same pointer, which is
     what ``Z3_is_eq_sort`` compares. Asked for every equality and if-then-else built."""
+    if type(a) is z3.BoolRef and type(b) is z3.BoolRef:  # z3py gives this class to Boolean terms only
+        return True
     ref = ctx.ref()
     return bool(z3.z3core.Z3_get_sort(ref, a.as_ast()).value == z3.z3core.Z3_get_sort(ref, b.as_ast()).value)
 
@@ -111,13 +113,30 @@ def mk_eq(ctx: z3.Context, a: Term, b: Term) -> Term:
 def mk_if(ctx: z3.Context, c: Term, a: Term, b: Term) -> Term:
     if not _same_sort(ctx, a, b):
         return z3.If(c, a, b)
-    return z3.z3._to_expr_ref(z3.z3core.Z3_mk_ite(ctx.ref(), c.as_ast(), a.as_ast(), b.as_ast()), ctx)
+    return _wrapped(ctx, z3.z3core.Z3_mk_ite(ctx.ref(), c.as_ast(), a.as_ast(), b.as_ast()), a)
 
 
 def mk_const(ctx: z3.Context, name: str, sort: z3.SortRef) -> Term:
     """A named constant; z3.Const/z3.Bool re-check and re-wrap their arguments on every call."""
     symbol = z3.z3core.Z3_mk_string_symbol(ctx.ref(), name)
-    return z3.z3._to_expr_ref(z3.z3core.Z3_mk_const(ctx.ref(), symbol, sort.ast), ctx)
+    ast = z3.z3core.Z3_mk_const(ctx.ref(), symbol, sort.ast)
+    if isinstance(sort, z3.BoolSortRef):
+        return z3.BoolRef(ast, ctx)
+    if isinstance(sort, z3.ArithSortRef):
+        return z3.ArithRef(ast, ctx)
+    return z3.z3._to_expr_ref(ast, ctx)
+
+
+def _wrapped(ctx: z3.Context, ast: z3.Ast, like: Term) -> Term:
+    """The z3py object for a new term (not a numeral) of the sort of ``like``: the class
+    z3py's ``_to_expr_ref`` would pick, without its three C calls to find it out. Building
+    the encoding made 200,000 constants and 50,000 if-then-elses at 3,000 rules, and that
+    lookup was a tenth of it (docs/performance.md, session 17); the terms are the same."""
+    if isinstance(like, z3.BoolRef):
+        return z3.BoolRef(ast, ctx)
+    if isinstance(like, z3.ArithRef) and z3.z3core.Z3_get_ast_kind(ctx.ref(), ast) != z3.Z3_NUMERAL_AST:
+        return z3.ArithRef(ast, ctx)
+    return z3.z3._to_expr_ref(ast, ctx)
 
 
 def _terms(args: tuple) -> list[Term]:
