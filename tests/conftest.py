@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON_SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -62,3 +63,21 @@ os.environ["LEXPROOF_CACHE"] = "off"
 # The tests read the English output unless they ask for Dutch (--lang nl): a developer's Dutch
 # locale must not change what the human output says under them.
 os.environ["LC_ALL"] = "C.UTF-8"
+
+
+@pytest.fixture
+def diff_first_question_unknown(monkeypatch):
+    """The diff's solver made unable to decide its first question, 'does the outcome change at
+    all?' (every other question is answered): as when that question runs out of budget."""
+    import z3
+
+    from lexproof.verifier import diff as diff_module
+
+    real_check = diff_module.check
+
+    def check(solver, *assumptions):
+        if any(z3.is_const(a) and str(a) == "goal!changed" for a in assumptions):
+            return "unknown"
+        return real_check(solver, *assumptions)
+
+    monkeypatch.setattr(diff_module, "check", check)

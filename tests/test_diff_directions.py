@@ -482,29 +482,16 @@ def test_generated_statutes_match_brute_force(data) -> None:
     _assert_matches_brute_force(statute, before, after, results, gen.cases(), where=gen.text())
 
 
-def _changed_unknown(monkeypatch) -> None:
-    """A solver stand-in for the diff that cannot decide 'does the outcome change at all?' (and
-    answers every other question)."""
-    real_check = diff_module.check
-
-    def check(solver, *assumptions):
-        if any(z3.is_const(a) and str(a) == "goal!changed" for a in assumptions):
-            return "unknown"
-        return real_check(solver, *assumptions)
-
-    monkeypatch.setattr(diff_module, "check", check)
-
-
 @settings(max_examples=max(1, round(60 * SCALE)), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                                  HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_when_whether_it_changes_is_unknown_the_directions_decide_as_brute_force_does(monkeypatch, data) -> None:
+def test_when_whether_it_changes_is_unknown_the_directions_decide_as_brute_force_does(diff_first_question_unknown,
+                                                                                      data) -> None:
     """The gains, losses and other changes together are exactly the changed region: when the
     first question runs out of budget, the diff asks them one by one, and what they answer
     (changed, or unchanged when all three are empty) is what every case of the finite domain
     gives; full and brief."""
-    _changed_unknown(monkeypatch)
     gen = data.draw(statutes(max_domain=150), label="statute")
     statute = gen.load()
     days = data.draw(st.lists(st.sampled_from(DATES), min_size=2, max_size=2, unique=True), label="dates")
@@ -522,9 +509,9 @@ def test_when_whether_it_changes_is_unknown_the_directions_decide_as_brute_force
         _assert_matches_brute_force(statute, before, after, results, gen.cases(), where=gen.text())
 
 
-def test_when_whether_it_changes_is_unknown_an_unchanged_decision_is_still_proved_unchanged(monkeypatch) -> None:
+def test_when_whether_it_changes_is_unknown_an_unchanged_decision_is_still_proved_unchanged(
+        diff_first_question_unknown) -> None:
     # The amendment writes the rule another way, with the same outcome for every x.
-    _changed_unknown(monkeypatch)
     statute, before, after, results = _diff("""\
 statute S
 facts F {

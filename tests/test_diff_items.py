@@ -242,8 +242,14 @@ def _direction(kind: str, ob, oa) -> str | None:
     return "changes" if ob.defined != oa.defined else None
 
 
+@pytest.mark.parametrize("first_question_unknown", [False, True])
 @pytest.mark.parametrize("change", sorted(AMENDMENTS))
-def test_each_part_is_none_exactly_when_brute_force_finds_no_item_in_it(change) -> None:
+def test_each_part_is_none_exactly_when_brute_force_finds_no_item_in_it(change, first_question_unknown,
+                                                                       request) -> None:
+    """Also when 'does it change at all?' runs out of budget (forced here): the diff then asks
+    the directions one by one, and they must say what brute force says."""
+    if first_question_unknown:
+        request.getfixturevalue("diff_first_question_unknown")
     text = SMALL + f"\namendment A amends Klein in force 2027-01-01\n  {AMENDMENTS[change]}\n"
     statute, before, after, results = _diff(text)
     for name in ("bedrag", "recht"):
