@@ -178,12 +178,12 @@ def decode(encoded: object) -> model.Program:
         if tag == _TUPLE:
             return tuple([dec(item) if type(item) is list else item for item in value[1:]])
         if tag == _FROZENSET:
-            return frozenset([dec(item) if type(item) is list else item for item in value[1:]]) \
+            return frozenset([dec(item) if type(item) is list else _plain(item) for item in value[1:]]) \
                 if len(value) > 1 else no_items
         if tag == _LIST:
             return [dec(item) if type(item) is list else item for item in value[1:]]
         if tag == _DICT:
-            items = [dec(item) if type(item) is list else item for item in value[1:]]
+            items = [dec(item) if type(item) is list else _plain(item) for item in value[1:]]
             if len(items) % 2:
                 raise CodecError("a dict with a key but no value")
             return dict(zip(items[::2], items[1::2]))
@@ -193,7 +193,7 @@ def decode(encoded: object) -> model.Program:
         if tag == _DATE:
             return dt.date.fromordinal(*_ints(value[1:2]))
         if tag == _SET:
-            return {dec(item) if type(item) is list else item for item in value[1:]}
+            return {dec(item) if type(item) is list else _plain(item) for item in value[1:]}
         if tag == _NO_VALUE:
             return model.NO_VALUE
         raise CodecError("not an encoded value")
@@ -203,6 +203,15 @@ def decode(encoded: object) -> model.Program:
     if not isinstance(program, model.Program):
         raise CodecError("not an encoded program")
     return program
+
+
+def _plain(value: object) -> object:
+    """``value`` if it is a plain value (None, a boolean, number or string), as the items of a
+    dict or set are when they are not encoded values; ``CodecError`` otherwise (a JSON object
+    there is not something :func:`encode` wrote)."""
+    if value is None or type(value) in (bool, int, str, float):
+        return value
+    raise CodecError("not an encoded value")
 
 
 def _ints(values: list) -> list[int]:

@@ -500,6 +500,7 @@ def test_when_whether_it_changes_is_unknown_the_directions_decide_as_brute_force
     results = diff_versions(statute, before, after, BUDGET, brief=brief)
     if brief:
         for result in results:  # brief: the statuses only (one example per part, no groups)
+            assert result.status in ("changed", "unchanged"), gen.text() + f"\n{result.name}: {result.status}"
             brute = _brute(statute, before, after, result.name, gen.cases(), [])
             assert (result.status == "changed") == bool(brute), gen.text() + f"\n{result.name}: {result.status}"
             if result.status == "changed":

@@ -138,6 +138,35 @@ def test_a_class_whose_fields_changed_is_refused() -> None:
         program_codec.decode(encoded)
 
 
+def _first_tagged(data: object, tag: int) -> list | None:
+    """The first list in the encoded data whose first element is ``tag``, depth first."""
+    if type(data) is not list:
+        return None
+    if data and data[0] == tag:
+        return data
+    for item in data[1:]:
+        found = _first_tagged(item, tag)
+        if found is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize("tag", [program_codec._DICT, program_codec._FROZENSET])
+def test_a_json_object_among_a_dicts_or_sets_items_is_refused(tag: int) -> None:
+    """encode() never writes a JSON object inside the data: one there (a key, a value or a
+    member) is refused, not built into the program."""
+    encoded = program_codec.encode(api.load(STATUTES / "kinderopvang"))
+    place = _first_tagged(encoded["data"], tag)
+    assert place is not None
+    if tag == program_codec._DICT:
+        assert len(place) >= 3
+        place[-1] = {"evil": 1}  # a value
+    else:
+        place.append({"evil": 1})  # a member
+    with pytest.raises(program_codec.CodecError):
+        program_codec.decode(encoded)
+
+
 def test_an_object_the_codec_does_not_know_is_not_encoded() -> None:
     program = api.load(STATUTES / "lll")
     program.warnings.append(object())
