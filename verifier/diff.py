@@ -355,12 +355,12 @@ def _same_own_part(statute: StatuteModel, before: Version, after: Version, name:
     if rules != after.rules_of(name):
         return None
     read = ir.reads_of(decision_expressions(statute.decision_info(name), rules))
+    if read.slotted:
+        return None
     decisions, params, enum_facts, peildatum = set(read.decisions), set(read.params), set(read.enum_facts), read.peildatum
     tables: set[str] = set()
     pending = list(read.tables)
     while pending:
-        if read.slotted:
-            return None
         table_name = pending.pop()
         if table_name in tables:
             continue
@@ -369,13 +369,13 @@ def _same_own_part(statute: StatuteModel, before: Version, after: Version, name:
             return None
         tables.add(table_name)
         read = ir.reads_of(list(table.bounds + table.values))  # its rows may read parameters
+        if read.slotted:
+            return None
         decisions |= read.decisions
         params |= read.params
         enum_facts |= read.enum_facts
         peildatum = peildatum or read.peildatum
         pending.extend(read.tables)
-    if read.slotted:  # the decision's own expressions, or the last table's rows
-        return None
     for param in params:
         if param not in before.parameters or param not in after.parameters \
                 or before.parameters[param] != after.parameters[param]:

@@ -132,7 +132,7 @@ def _wrapped(ctx: z3.Context, ast: z3.Ast, like: Term) -> Term:
     z3py's ``_to_expr_ref`` would pick, without its three C calls to find it out. Building
     the encoding made 200,000 constants and 50,000 if-then-elses at 3,000 rules, and that
     lookup was a tenth of it (docs/performance.md, session 17); the terms are the same."""
-    if isinstance(like, z3.BoolRef):
+    if type(like) is z3.BoolRef:  # exactly: a quantifier's class derives from it, a lambda's sort is not Boolean
         return z3.BoolRef(ast, ctx)
     if isinstance(like, z3.ArithRef) and z3.z3core.Z3_get_ast_kind(ctx.ref(), ast) != z3.Z3_NUMERAL_AST:
         return z3.ArithRef(ast, ctx)
