@@ -36,6 +36,18 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub(_picture, text)
 
 
+# What ``visible`` replaces, but for the line break: a terminal's own line breaks stay.
+_INVISIBLE_IN_LINES = re.compile(_INVISIBLE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f", 1))
+assert _INVISIBLE_IN_LINES.pattern != _INVISIBLE.pattern
+
+
+def visible_lines(text: str) -> str:
+    """``visible`` of each line of ``text``, its line breaks kept; ``text`` itself (the same
+    object) when there is nothing to replace, which is nearly always: a terminal report of one
+    case of a 10,000-rule statute passes 45,000 pieces of text through here."""
+    return _INVISIBLE_IN_LINES.sub(_picture, text)
+
+
 @dataclass(frozen=True)
 class Span:
     """A region of a source file; lines and columns are 1-based, ends inclusive-exclusive."""

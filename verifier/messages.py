@@ -12,6 +12,7 @@ in English (they are read by programs); diagnostics (error messages) are transla
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
@@ -564,6 +565,9 @@ def _decimal(value: Fraction, places: int) -> Decimal:
         return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
+# Remembered: a case of a 10,000-rule statute shows 4,000 values, many of them the same, and
+# formatting one through babel costs 40 microseconds (docs/performance.md, "Session 18").
+@functools.lru_cache(maxsize=4096)
 def money(amount: Fraction, lang: str) -> str:
     """To the cent, as the locale writes it: '€1,409.00' (en), '€ 1.409,00' (nl). An amount
     that is not whole cents is rounded and marked '≈' (the exact value is in the JSON); one
@@ -579,6 +583,7 @@ def money(amount: Fraction, lang: str) -> str:
     return shown if Fraction(cents) == amount else "≈" + shown
 
 
+@functools.lru_cache(maxsize=4096)
 def number(value: Fraction | int, lang: str, places: int = 4) -> str:
     """A number as the locale writes it ('1,409.5', '1.409,5'), at most ``places`` decimals; a
     rounded value is marked '≈'."""

@@ -10,6 +10,7 @@ from fractions import Fraction
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -18,7 +19,7 @@ from lexproof.dsl.diagnostics import LexproofError
 from lexproof.dsl.evaluator import DecisionOutcome
 from lexproof.dsl.items import item_contexts, item_rows, label, path_of
 from lexproof.dsl.model import StatuteModel
-from lexproof.dsl.source import visible
+from lexproof.dsl.source import visible_lines
 from lexproof.verifier.messages import (
     CATALOGUE,
     basis_text,
@@ -50,10 +51,9 @@ class SafeConsole(Console):
         for segment in super().render(renderable, options):
             if segment.control or not segment.text:
                 yield segment
-            else:
-                # Rich's own line breaks are segment text too: keep those.
-                text = "\n".join(visible(part) for part in segment.text.split("\n"))
-                yield Segment(text, segment.style, segment.control)
+                continue
+            text = visible_lines(segment.text)  # rich's own line breaks are segment text too: kept
+            yield segment if text is segment.text else Segment(text, segment.style, segment.control)
 
 
 STATUS_STYLE = {
@@ -214,7 +214,7 @@ def print_witness(console: Console, witness: Witness, indent: int = 0, lang: str
             lines.print(Text(pad + "  " + where + ":", style="dim"))
         for name in witness.explained(slot, case):
             print_outcome(lines, statute, outcomes[name], indent + 2, lang)  # type: ignore[arg-type]
-    console.print(Group(*lines.texts))
+    console.print(lines)
 
 
 def _plain_facts(console: Console, rows: list[tuple[str, list[str]]]) -> Group | None:
@@ -239,15 +239,73 @@ def _plain_facts(console: Console, rows: list[tuple[str, list[str]]]) -> Group |
 
 
 class _Lines:
-    """Collects the lines ``print_outcome`` prints, to print them as one ``Group``: rich's work
-    per ``print`` call (options, the terminal's size, a lock, the write) was half of showing a
-    case of a 10,000-rule statute (14,651 lines); the lines come out the same."""
+    """Collects the lines ``print_outcome`` prints, to print them at once: rich's work per
+    ``print`` call (options, the terminal's size, a lock, the write) was half of showing a case
+    of a 10,000-rule statute (14,651 lines); the lines come out the same.
+
+    Printed, it gives rich the segments rich itself would make of each ``Text`` that it does
+    not wrap (the console's soft wrap, ``overflow="ignore"``), without the machinery that
+    makes them: ``Text.__rich_console__`` splits a text at its line breaks, joins the parts
+    again (the text's own style becoming the first span, the joined text's style none) and
+    renders that, combining the styles of the spans over each piece. For one line without a
+    tab, whose spans follow each other without overlapping (as ``Text.append`` makes them),
+    the pieces are the spans and the gaps between them, each in its own style (a gap in none);
+    that was half of the time of showing the case (docs/performance.md, "Session 18"). Any
+    other line (a line break, a tab, a style under spans, wrapping) is left to rich.
+    tests/test_render.py compares both ways, with and without colours."""
 
     def __init__(self) -> None:
         self.texts: list[Text] = []
 
     def print(self, text: Text) -> None:
         self.texts.append(text)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterable[Segment | Text]:
+        plain_style = Style.null()
+        styles: dict[str | Style, Style] = {}
+        for text in self.texts:
+            pieces = _line_pieces(text, options)
+            if pieces is None:
+                yield text
+                continue
+            for piece, style in pieces:
+                if style is None:
+                    yield Segment(piece, plain_style)
+                    continue
+                found = styles.get(style)
+                if found is None:
+                    found = styles[style] = console.get_style(style, default=plain_style)
+                yield Segment(piece, found)
+            if text.end:
+                yield Segment(text.end)
+
+
+def _line_pieces(text: Text, options: ConsoleOptions) -> list[tuple[str, str | Style | None]] | None:
+    """The pieces of ``text`` in their styles (None: no style) as rich renders it unwrapped, or
+    None when that is not simply its spans and the gaps between them (``_Lines``)."""
+    plain = text.plain
+    if (text.overflow or options.overflow) != "ignore" or "\n" in plain or "\t" in plain:
+        return None
+    spans = text.spans
+    if text.style:
+        if spans:
+            return None  # two styles over one piece: rich combines them
+        return [(plain, text.style)] if plain else []
+    pieces: list[tuple[str, str | Style | None]] = []
+    at = 0
+    for start, end, style in spans:
+        if start < at or end < start:
+            return None  # overlapping or out of order: not what appending makes
+        if start > at:
+            pieces.append((plain[at:start], None))
+        if end > start:
+            pieces.append((plain[start:end], style))
+        at = end
+    if not spans:
+        return [(plain, None)] if plain else []
+    if len(plain) > at:
+        pieces.append((plain[at:], None))
+    return pieces
 
 
 def _item_fact_rows(table: Table, witness: Witness, pad: str, lang: str = "en") -> None:
