@@ -456,6 +456,22 @@ def time_diff_watch(directory: Path, edits: int = 8, jobs: int = 2, brief: bool 
                     proposal, match.span(1), values, "compared in") | {"brief": brief}
 
 
+def time_eval_watch(directory: Path, edits: int = 8) -> dict:
+    """``lexproof eval --case CASE --watch`` on the book: after the first run, ``edits`` times the
+    age in the case (``write_case``'s) changed to another value, each time the seconds from
+    writing the case to the report's status line ('evaluated in ...'), and the seconds the run
+    took, as that line says. Only the case changes, so the loaded book is kept between runs."""
+    import random
+
+    case = write_case(directory)
+    match = re.search(r'"leeftijd": (\d+)', case.read_text(encoding="utf-8"))
+    if match is None:
+        raise SystemExit("no age in the case to edit")
+    values = random.Random(7).sample([v for v in range(18, 90) if v != int(match.group(1))], edits)
+    return _watched(["eval", "--case", str(case), "--date", "2026-06-01", "--watch"], case, match.span(1), values,
+                    "evaluated in")
+
+
 def _proposal_amount(text: str) -> re.Match:
     """The amount the proposal adds to a chapter's amount (``hC_bedrag = ... + €N``), the middle
     one of the proposal: what ``time_diff_watch`` and ``time_diff_incremental`` edit."""
@@ -592,6 +608,8 @@ def main() -> None:
                         help="time `lexproof eval` of one case: cold, storing the loaded book, warm (3 runs each)")
     parser.add_argument("--watch", action="store_true",
                         help="time `lexproof check --watch` (one process, -j N): from writing an edit to its report, 8 edits")
+    parser.add_argument("--eval-watch", action="store_true",
+                        help="time `lexproof eval --case --watch`: from writing an edit of the case to its report, 8 edits")
     parser.add_argument("--diff", action="store_true",
                         help="time `lexproof diff --amendment` of the proposal and of the indexation (no cache, -j N)")
     parser.add_argument("--brief", action="store_true",
@@ -618,6 +636,8 @@ def main() -> None:
         print(json.dumps(time_incremental(args.out, args.jobs)))
     if args.watch:
         print(json.dumps(time_watch(args.out, jobs=args.jobs)))
+    if args.eval_watch:
+        print(json.dumps(time_eval_watch(args.out)))
     if args.diff_watch:
         print(json.dumps(time_diff_watch(args.out, jobs=args.jobs, brief=args.brief)))
     if args.diff_incremental:

@@ -473,3 +473,100 @@ def test_a_changed_citation_label_is_not_taken_from_the_cache(tmp_path: Path) ->
     law.write_text(law.read_text(encoding="utf-8").replace("cite AAA", "cite BBB"), encoding="utf-8")
     (after,) = [r for r in api.diff(api.load(amendment), amendment="A", cache=cache) if r.name == "d"]
     assert not after.cached and after.witnesses[0].deciding_articles() == ["art. 1 BBB"]
+
+
+# --- eval --watch ----------------------------------------------------------------------------
+
+def _eval_watching(tmp_path: Path, *args: str) -> tuple[Path, Path, subprocess.Popen, _Lines, float]:
+    """``eval w.law --case c.json --watch`` started on STATUTE and x = 5: the statute's file, the
+    case's, the process, its status lines and a deadline."""
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    case = tmp_path / "c.json"
+    case.write_text('{"x": 5}', encoding="utf-8")
+    process = _lexproof(tmp_path, "eval", "w.law", "--case", "c.json", "--date", "2026-06-01", "--watch", *args)
+    return law, case, process, _Lines(process.stderr), time.monotonic() + 60
+
+
+def test_eval_watch_answers_an_edited_case_and_statute_as_a_one_shot_eval_does(tmp_path: Path) -> None:
+    law, case, process, status, deadline = _eval_watching(tmp_path, "--lang", "nl")
+    try:
+        first = status.until("wacht op wijzigingen in 2 bestanden", deadline)
+        assert "doorgerekend in" in first
+        time.sleep(0.05)
+        case.write_text('{"x": 15}', encoding="utf-8")
+        second = status.until("wacht op wijzigingen", deadline)
+        assert "gewijzigd: c.json; opnieuw doorrekenen" in second and "fout" not in second
+        time.sleep(0.05)
+        law.write_text(STATUTE.replace("x > 10", "x > 12"), encoding="utf-8")
+        third = status.until("wacht op wijzigingen", deadline)
+        assert "gewijzigd: w.law; opnieuw doorrekenen" in third and "fout" not in third
+    finally:
+        process.terminate()
+        stdout, _ = process.communicate(timeout=60)
+    one_shot = _lexproof(tmp_path, "eval", "w.law", "--case", "c.json", "--date", "2026-06-01", "--lang", "nl")
+    expected, errors = one_shot.communicate(timeout=120)
+    assert one_shot.returncode == 0, errors
+    # By hand: x = 5 fails r1 (x > 10) and meets r2 (x <= 10); x = 15 meets r1 only; after the
+    # edit, x = 15 still meets r1 (now x > 12), which the last report cites with its condition.
+    reports = stdout.split("W op 1 juni 2026\n")[1:]
+    assert len(reports) == 3 and reports[-1] == expected.split("W op 1 juni 2026\n")[1]
+    assert "x  5" in reports[0] and "✓ r2 [art. 1 lid 2 W] is van toepassing" in reports[0]
+    assert "x  15" in reports[1] and "✓ r1 [art. 1 lid 1 W] is van toepassing" in reports[1]
+    assert "'x <= 10' geldt niet" in reports[1]
+    assert "x  15" in reports[2] and "✓ r1 [art. 1 lid 1 W] is van toepassing" in reports[2]
+
+
+def test_eval_watch_loads_the_statutes_again_only_when_they_change(tmp_path: Path, monkeypatch) -> None:
+    """A new case is answered from the program the last run loaded; an edit of a statute loads
+    it again (and a broken case file is an error of that run only)."""
+    from click.testing import CliRunner
+
+    from lexproof.verifier import cli
+
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    case = tmp_path / "c.json"
+    case.write_text('{"x": 5}', encoding="utf-8")
+    edits = iter([
+        lambda: case.write_text('{"x": 15}', encoding="utf-8"),                         # run 2: the case
+        lambda: case.write_text('{"x": ', encoding="utf-8"),                            # run 3: broken case
+        lambda: case.write_text('{"x": 15 }', encoding="utf-8"),                        # run 4: mended
+        lambda: law.write_text(STATUTE.replace("x > 10", "x > 20"), encoding="utf-8"),  # run 5: the statute
+    ])
+    looks = [0]
+
+    def wait(_seconds: float) -> None:
+        looks[0] += 1
+        if looks[0] % 3 == 1:  # a change, then two looks that agree
+            next(edits, lambda: None)()
+            time.sleep(0.01)
+
+    loads: list[int] = []
+    real_load, real_watch = api.load, watch.watch
+    monkeypatch.setattr(api, "load", lambda *paths, **kwargs: loads.append(1) or real_load(*paths, **kwargs))
+    monkeypatch.setattr(watch, "watch", lambda paths, run, **kwargs: real_watch(paths, run, **kwargs, wait=wait, runs=5))
+    monkeypatch.setattr(cli, "OWN_PROCESS", False)
+    result = CliRunner().invoke(cli.main, ["eval", str(law), "--case", str(case), "--date", "2026-06-01", "--watch",
+                                           "--no-cache"])
+    assert len(loads) == 2, result.output  # the first run and the statute's edit
+    reports = result.stdout.split("W on 2026-06-01\n")[1:]
+    assert len(reports) == 4, result.output  # the broken case printed no report
+    # x = 15: r1 applies before the statute's edit; after it (x > 20) no rule does
+    assert [("d = true" in report, "no rule applies" in report) for report in reports] == \
+        [(False, False), (True, False), (True, False), (False, True)]
+    assert "c.json:1:7: error" in result.stderr
+    assert result.exit_code == 0
+
+
+def test_eval_watch_refuses_a_case_it_cannot_read_again(tmp_path: Path) -> None:
+    (tmp_path / "w.law").write_text(STATUTE, encoding="utf-8")
+    process = _lexproof(tmp_path, "eval", "w.law", "--case", "/dev/stdin", "--watch", stdin=subprocess.DEVNULL)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert "--watch reads the case again after every change: '/dev/stdin' is not a file" in stderr
+    assert "Traceback" not in stderr
+    process = _lexproof(tmp_path, "eval", "w.law", "--case", "c.json", "--watch", "--format", "json")
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert "--watch prints the human report; --format json is for one run" in json.loads(stdout)["errors"][0]["message"]

@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -279,12 +279,18 @@ def main() -> None:
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="load the statutes afresh (default: reuse the authenticated, checked statutes of unchanged "
                    "files from ~/.cache/lexproof or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
-def eval_command(files, case_file, date, amendment, statute, output_format, lang, no_cache) -> None:
+@click.option("--watch", is_flag=True,
+              help="evaluate, then again whenever the case or a statute file changes, in one process that keeps "
+                   "the loaded statutes while only the case changes (human report only; Ctrl-C stops)")
+def eval_command(files, case_file, date, amendment, statute, output_format, lang, no_cache, watch) -> None:
     """Run one case through the law and explain every decision."""
     lang = lang or default_lang()
 
     def action() -> int:
-        program = _cached_load(files, no_cache)
+        return evaluated(_cached_load(files, no_cache))
+
+    def evaluated(program) -> int:
+        """Evaluate the case file as it is now in the loaded program, and report (one run)."""
         _show_warnings(program)
         model = (api.statute_of_amendment(program, amendment) if amendment and not statute
                  else api.pick_statute(program, statute))  # a statute may take another's amendment (uses)
@@ -303,7 +309,17 @@ def eval_command(files, case_file, date, amendment, statute, output_format, lang
                 console.print(Text(msg("defaulted", lang, names=", ".join(result.defaulted))))
         return 0
 
-    sys.exit(_guard(action, "eval", output_format, lang))
+    def watching() -> int:
+        _refuse_machine_format(output_format)
+        _parse_date(date, "--date")  # a bad date stops here, not in every run
+        if not os.path.isfile(case_file):
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
+                                           f"--watch reads the case again after every change: '{case_file}' is not "
+                                           "a file (leave out --watch to read it once)"))
+        return _watch_runs(files, "eval", lambda program, cache: evaluated(program), no_cache, lang,
+                           inputs=[case_file])
+
+    sys.exit(_guard(watching if watch else action, "eval", output_format, lang))
 
 
 def _cached_load(paths, no_cache: bool, key_warning: bool = True):
@@ -430,7 +446,8 @@ def check_command(paths, date, timeout, only, no_builtin, emit_example, output_f
 WATCH_ENTRIES = 200_000  # cache entries a watching process keeps (a 10,000-rule book reads 12,000 a run)
 # per watching command: what it says when files changed, and when a run is done (verifier/messages.py)
 WATCH_MESSAGES = {"check": ("watch.check_changed", "watch.check_waiting"),
-                  "diff": ("watch.diff_changed", "watch.diff_waiting")}
+                  "diff": ("watch.diff_changed", "watch.diff_waiting"),
+                  "eval": ("watch.eval_changed", "watch.eval_waiting")}
 
 
 def _refuse_machine_format(output_format: str) -> None:
@@ -441,11 +458,15 @@ def _refuse_machine_format(output_format: str) -> None:
                                        "(leave out --watch)"))
 
 
-def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang: str) -> int:
-    """``check --watch`` and ``diff --watch`` (verifier/watch.py): every run loads through the
-    parser's memory of the last trees and runs ``run_program(program, cache)`` (the one-shot
-    command's work and report) with a cache that keeps what it read; the status lines go to
-    stderr, the report is the one-shot command's."""
+def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang: str,
+                inputs: Sequence[str] = ()) -> int:
+    """``check --watch``, ``diff --watch`` and ``eval --watch`` (verifier/watch.py): every run
+    loads through the parser's memory of the last trees and runs ``run_program(program,
+    cache)`` (the one-shot command's work and report) with a cache that keeps what it read;
+    the status lines go to stderr, the report is the one-shot command's. ``inputs`` are files
+    the run reads besides the statutes (``eval``'s case file): watched too, and when only they
+    changed, the program the last run loaded is used again, as it was (the statutes did not
+    change), so that a new case is answered without loading the book."""
     import time
 
     from lexproof.verifier.watch import watch, watched_files
@@ -459,14 +480,23 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
     if cache is not None:
         cache.remember(WATCH_ENTRIES)
     files: list[str] = []
+    own_inputs = set(watched_files((), inputs))
+    loaded: list = []  # the program of the last run that loaded one, while only ``inputs`` change
+    changes: list[str] = []  # the files changed since the last run
 
     def run() -> tuple[int, list[str]]:
         started = time.perf_counter()
-        read: list[str] = []
+        read: list[str] = list(inputs)
 
         def once() -> int:
             if cache is not None:
                 cache.hits = cache.misses = cache.rejected = 0  # each run reports its own
+            if loaded and changes and own_inputs.issuperset(changes):
+                program = loaded[0]
+                gc.freeze()  # as after a load: the collector leaves the program alone until ``tidy``
+                read.extend(program.files)
+                return run_program(program, cache)
+            loaded.clear()
             # Not through the cache of loaded books: storing the program after every edit
             # costs more than the parse the memory of trees leaves. As in a one-shot check, the
             # collector pauses while loading and then leaves the loaded program alone (frozen);
@@ -484,6 +514,8 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
             finally:
                 gc.enable()
             read.extend(program.files)
+            if inputs:
+                loaded.append(program)
             return run_program(program, cache)
 
         code = _guard(once, command, "human", lang)
@@ -501,6 +533,7 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
         gc.collect()
 
     def changed(names: list[str]) -> None:
+        changes[:] = names
         click.echo(visible(msg(WATCH_MESSAGES[command][0], lang, files=", ".join(names))), err=True)
 
     return watch(paths, run, on_change=changed, after_run=tidy)

@@ -161,6 +161,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "watch.diff_changed": {"en": "changed: {files}; comparing again…", "nl": "gewijzigd: {files}; opnieuw vergelijken…"},
     "watch.diff_waiting": {"en": "compared in {seconds} s; watching {count} file{s} for changes (Ctrl-C stops)",
                            "nl": "vergeleken in {seconds} s; wacht op wijzigingen in {count} bestand{en} (Ctrl-C stopt)"},
+    "watch.eval_changed": {"en": "changed: {files}; evaluating again…", "nl": "gewijzigd: {files}; opnieuw doorrekenen…"},
+    "watch.eval_waiting": {"en": "evaluated in {seconds} s; watching {count} file{s} for changes (Ctrl-C stops)",
+                           "nl": "doorgerekend in {seconds} s; wacht op wijzigingen in {count} bestand{en} (Ctrl-C stopt)"},
     "cache.reused": {"en": "(reused the results of {count} unchanged statute{s} from {directory}; --no-cache checks afresh)",
                      "nl": "(de resultaten van {count} ongewijzigde wet{ten_} hergebruikt uit {directory}; "
                            "--no-cache controleert opnieuw)"},

@@ -1,4 +1,5 @@
-"""``lexproof check --watch``: check, then check again whenever a file of the statutes changes.
+"""``lexproof check --watch`` (and ``diff --watch``, ``eval --watch``): check, then check again
+whenever a file of the statutes (or ``eval``'s case file) changes.
 
 A drafter edits one rule of a 10,000-rule book and wants the findings in seconds (issue 18).
 A one-shot ``lexproof check`` pays, before any check, for starting Python, parsing every file
