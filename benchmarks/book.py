@@ -562,14 +562,15 @@ def write_case(directory: Path) -> Path:
 def time_eval(directory: Path, runs: int = 3) -> dict:
     """Wall and CPU times of ``lexproof eval`` of one case on the book: cold (``--no-cache``),
     then storing the loaded book in a fresh cache directory, then warm from it (the load cache,
-    verifier/load_cache.py); the outputs must be identical."""
+    verifier/load_cache.py), all as JSON, whose outputs must be identical; and warm as the
+    human report a drafter reads (``warm_human``, piped, so without colours)."""
     import os
     import resource
     import tempfile
 
     case = write_case(directory)
     files = [str(directory / name) for name in BOOK_FILES]
-    times: dict[str, list] = {"cold": [], "storing": [], "warm": []}
+    times: dict[str, list] = {"cold": [], "storing": [], "warm": [], "warm_human": []}
     outputs = set()
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, LEXPROOF_CACHE=cache)
@@ -581,8 +582,9 @@ def time_eval(directory: Path, runs: int = 3) -> dict:
                         entry.unlink()
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 start = time.perf_counter()
+                output = [] if kind == "warm_human" else ["--format", "json"]
                 done = subprocess.run([sys.executable, "-m", "lexproof", "eval", *files, "--case", str(case),
-                                       "--date", "2026-06-01", "--format", "json", *extra],
+                                       "--date", "2026-06-01", *output, *extra],
                                       capture_output=True, text=True, cwd=HERE.parent, env=env)
                 wall = time.perf_counter() - start
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -590,7 +592,8 @@ def time_eval(directory: Path, runs: int = 3) -> dict:
                 times[kind].append({"wall": round(wall, 2), "cpu": round(cpu, 2)})
                 if done.returncode != 0:
                     raise SystemExit(done.stderr[-3000:])
-                outputs.add(done.stdout)
+                if output:
+                    outputs.add(done.stdout)
     return {"eval_seconds": times, "identical_outputs": len(outputs) == 1}
 
 
