@@ -80,6 +80,12 @@ class SourceRegistry:
         self._texts[name] = text
         self._lines.pop(name, None)
 
+    def forget(self, name: str) -> None:
+        """No text for ``name`` any more: a file that could not be read again (``eval --watch``
+        after the case file was removed) must not be quoted as it was."""
+        self._texts.pop(name, None)
+        self._lines.pop(name, None)
+
     def text(self, name: str) -> str | None:
         return self._texts.get(name)
 

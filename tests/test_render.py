@@ -119,15 +119,22 @@ def _printed(renderable, terminal: bool, width: int, soft_wrap: bool) -> str:
     return out.getvalue()
 
 
+def _printed_justified(renderable, terminal: bool, width: int, soft_wrap: bool, justify: str | None) -> str:
+    console, out = _console(terminal, width, soft_wrap)
+    console.print(renderable, justify=justify)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
 @settings(max_examples=400, deadline=None)
 @given(texts=st.lists(_texts(), max_size=6), terminal=st.booleans(), width=st.sampled_from([8, 40, 120]),
-       soft_wrap=st.booleans())
+       soft_wrap=st.booleans(), justify=st.sampled_from([None, None, "left", "center", "right", "full"]))
 def test_the_outcome_lines_print_as_rich_prints_their_texts(texts: list[Text], terminal: bool, width: int,
-                                                            soft_wrap: bool) -> None:
+                                                            soft_wrap: bool, justify: str | None) -> None:
     lines = _Lines()
     for text in texts:
         lines.print(text)
-    assert _printed(lines, terminal, width, soft_wrap) == _printed(Group(*texts), terminal, width, soft_wrap)
+    assert _printed_justified(lines, terminal, width, soft_wrap, justify) == \
+        _printed_justified(Group(*texts), terminal, width, soft_wrap, justify)
 
 
 def test_the_outcome_lines_keep_each_piece_in_its_style() -> None:

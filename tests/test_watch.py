@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -517,39 +518,67 @@ def test_eval_watch_answers_an_edited_case_and_statute_as_a_one_shot_eval_does(t
     assert "x  15" in reports[2] and "✓ r1 [art. 1 lid 1 W] is van toepassing" in reports[2]
 
 
-def test_eval_watch_loads_the_statutes_again_only_when_they_change(tmp_path: Path, monkeypatch) -> None:
-    """A new case is answered from the program the last run loaded; an edit of a statute loads
-    it again (and a broken case file is an error of that run only)."""
+def _eval_watch_in_process(tmp_path: Path, monkeypatch, edits: list, runs: int, case_name: str = "c.json",
+                           after_first_evaluation=None):
+    """``eval w.law --case CASE --watch`` in this process for ``runs`` runs, making each of
+    ``edits`` before a run after the first (``after_first_evaluation``: done inside the first
+    run, right after the case was evaluated); the CliRunner's result and the number of loads."""
     from click.testing import CliRunner
 
     from lexproof.verifier import cli
 
-    law = tmp_path / "w.law"
-    law.write_text(STATUTE, encoding="utf-8")
-    case = tmp_path / "c.json"
-    case.write_text('{"x": 5}', encoding="utf-8")
-    edits = iter([
-        lambda: case.write_text('{"x": 15}', encoding="utf-8"),                         # run 2: the case
-        lambda: case.write_text('{"x": ', encoding="utf-8"),                            # run 3: broken case
-        lambda: case.write_text('{"x": 15 }', encoding="utf-8"),                        # run 4: mended
-        lambda: law.write_text(STATUTE.replace("x > 10", "x > 20"), encoding="utf-8"),  # run 5: the statute
-    ])
+    script = iter(edits)
     looks = [0]
 
     def wait(_seconds: float) -> None:
         looks[0] += 1
+        if looks[0] > 100:
+            raise KeyboardInterrupt  # no run for a change seen: stop watching (the test then fails)
         if looks[0] % 3 == 1:  # a change, then two looks that agree
-            next(edits, lambda: None)()
+            next(script, lambda: None)()
             time.sleep(0.01)
 
     loads: list[int] = []
-    real_load, real_watch = api.load, watch.watch
+    real_load, real_watch, real_evaluate = api.load, watch.watch, api.evaluate
+    evaluations = [0]
+
+    def evaluate(*args, **kwargs):
+        result = real_evaluate(*args, **kwargs)
+        evaluations[0] += 1
+        if evaluations[0] == 1 and after_first_evaluation is not None:
+            after_first_evaluation()
+            time.sleep(0.01)
+        return result
+
     monkeypatch.setattr(api, "load", lambda *paths, **kwargs: loads.append(1) or real_load(*paths, **kwargs))
-    monkeypatch.setattr(watch, "watch", lambda paths, run, **kwargs: real_watch(paths, run, **kwargs, wait=wait, runs=5))
+    monkeypatch.setattr(api, "evaluate", evaluate)
+    monkeypatch.setattr(watch, "watch", lambda paths, run, **kwargs: real_watch(paths, run, **kwargs, wait=wait, runs=runs))
     monkeypatch.setattr(cli, "OWN_PROCESS", False)
-    result = CliRunner().invoke(cli.main, ["eval", str(law), "--case", str(case), "--date", "2026-06-01", "--watch",
-                                           "--no-cache"])
-    assert len(loads) == 2, result.output  # the first run and the statute's edit
+    monkeypatch.chdir(tmp_path)
+    threshold = gc.get_threshold()
+    try:
+        result = CliRunner().invoke(cli.main, ["eval", "w.law", "--case", case_name, "--date", "2026-06-01",
+                                               "--watch", "--no-cache"])
+    finally:  # what a watching process sets for itself, put back for the other tests of this process
+        api.remember_parses(0)
+        gc.set_threshold(*threshold)
+    return result, len(loads)
+
+
+def test_eval_watch_loads_the_statutes_again_only_when_they_change(tmp_path: Path, monkeypatch) -> None:
+    """A new case is answered from the program the last run loaded; an edit of a statute loads
+    it again (and a broken case file is an error of that run only)."""
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    case = tmp_path / "c.json"
+    case.write_text('{"x": 5}', encoding="utf-8")
+    result, loads = _eval_watch_in_process(tmp_path, monkeypatch, [
+        lambda: case.write_text('{"x": 15}', encoding="utf-8"),                         # run 2: the case
+        lambda: case.write_text('{"x": ', encoding="utf-8"),                            # run 3: broken case
+        lambda: case.write_text('{"x": 15 }', encoding="utf-8"),                        # run 4: mended
+        lambda: law.write_text(STATUTE.replace("x > 10", "x > 20"), encoding="utf-8"),  # run 5: the statute
+    ], 5)
+    assert loads == 2, result.output  # the first run and the statute's edit
     reports = result.stdout.split("W on 2026-06-01\n")[1:]
     assert len(reports) == 4, result.output  # the broken case printed no report
     # x = 15: r1 applies before the statute's edit; after it (x > 20) no rule does
@@ -570,3 +599,50 @@ def test_eval_watch_refuses_a_case_it_cannot_read_again(tmp_path: Path) -> None:
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 2
     assert "--watch prints the human report; --format json is for one run" in json.loads(stdout)["errors"][0]["message"]
+
+
+def test_eval_watch_sees_a_case_saved_while_the_first_run_runs(tmp_path: Path, monkeypatch) -> None:
+    """Was: the case file was first looked at after the first run, so a case saved while that
+    run evaluated (about a second at 10,000 rules) was never evaluated."""
+    (tmp_path / "w.law").write_text(STATUTE, encoding="utf-8")
+    case = tmp_path / "c.json"
+    case.write_text('{"x": 5}', encoding="utf-8")
+    result, loads = _eval_watch_in_process(tmp_path, monkeypatch, [], 2,
+                                           after_first_evaluation=lambda: case.write_text('{"x": 15}', encoding="utf-8"))
+    reports = result.stdout.split("W on 2026-06-01\n")[1:]
+    assert len(reports) == 2, result.output
+    assert "x  5" in reports[0] and "x  15" in reports[1] and loads == 1
+
+
+def test_eval_watch_loads_again_when_the_case_is_also_a_statute_file(tmp_path: Path, monkeypatch) -> None:
+    """Was: a file named as the case and read as a statute counted as the case only, so an
+    edit of it reused the program loaded before the edit."""
+    law = tmp_path / "w.law"
+    law.write_text(STATUTE, encoding="utf-8")
+    result, loads = _eval_watch_in_process(
+        tmp_path, monkeypatch, [lambda: law.write_text(STATUTE.replace("x > 10", "x >"), encoding="utf-8")], 2,
+        case_name="./w.law")
+    assert loads == 2
+    assert "w.law:5:1: error: unexpected 'rule'; expected an expression" in result.stderr  # the statute's error
+
+
+def test_eval_watch_does_not_quote_a_case_file_that_is_gone(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "w.law").write_text(STATUTE, encoding="utf-8")
+    case = tmp_path / "c.json"
+    case.write_text('{"x": 5, "oops"}', encoding="utf-8")
+    result, loads = _eval_watch_in_process(tmp_path, monkeypatch, [case.unlink], 2)
+    first, second = result.stderr.split("watching")[:2]
+    assert 'c.json:1:16: error: not valid JSON' in first and '1 | {"x": 5, "oops"}' in first
+    assert "c.json:1:1: error: cannot read the case file" in second
+    assert "oops" not in second  # the text it had is not the file's any more
+    assert loads == 1
+
+
+def test_a_fifo_among_the_watched_files_is_not_opened(tmp_path: Path) -> None:
+    """Was: the snapshot hashed every file, and opening a fifo waits for a writer: a case file
+    replaced by a fifo stopped ``eval --watch`` for good."""
+    fifo = tmp_path / "c.json"
+    os.mkfifo(fifo)
+    state = watch.snapshot([], [str(fifo)])
+    (found,) = state.values()
+    assert found is not None and found[3] is None

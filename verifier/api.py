@@ -310,7 +310,11 @@ def _wrapped(data: object) -> bool:
 def load_case_file(path: str | Path) -> tuple[object, str]:
     """The raw JSON of a case file and its text (for positions in diagnostics)."""
     name = str(path)
-    text = read_case_text(name)
+    try:
+        text = read_case_text(name)
+    except LexproofError:
+        SOURCES.forget(name)  # read before (``eval --watch``): its old text is not the file's
+        raise
     SOURCES.add(name, text)
     return parse_case_json(name, text), text
 

@@ -312,7 +312,7 @@ def eval_command(files, case_file, date, amendment, statute, output_format, lang
     def watching() -> int:
         _refuse_machine_format(output_format)
         _parse_date(date, "--date")  # a bad date stops here, not in every run
-        if not os.path.isfile(case_file):
+        if os.path.exists(case_file) and not os.path.isfile(case_file):  # a missing one: each run says so
             raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
                                            f"--watch reads the case again after every change: '{case_file}' is not "
                                            "a file (leave out --watch to read it once)"))
@@ -482,6 +482,7 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
     files: list[str] = []
     own_inputs = set(watched_files((), inputs))
     loaded: list = []  # the program of the last run that loaded one, while only ``inputs`` change
+    loaded_from: set[str] = set()  # its files (an input may be one of them too)
     changes: list[str] = []  # the files changed since the last run
 
     def run() -> tuple[int, list[str]]:
@@ -491,7 +492,7 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
         def once() -> int:
             if cache is not None:
                 cache.hits = cache.misses = cache.rejected = 0  # each run reports its own
-            if loaded and changes and own_inputs.issuperset(changes):
+            if loaded and changes and own_inputs.issuperset(changes) and loaded_from.isdisjoint(changes):
                 program = loaded[0]
                 gc.freeze()  # as after a load: the collector leaves the program alone until ``tidy``
                 read.extend(program.files)
@@ -516,6 +517,8 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
             read.extend(program.files)
             if inputs:
                 loaded.append(program)
+                loaded_from.clear()
+                loaded_from.update(watched_files((), program.files))
             return run_program(program, cache)
 
         code = _guard(once, command, "human", lang)
@@ -536,7 +539,8 @@ def _watch_runs(paths, command: str, run_program: Callable, no_cache: bool, lang
         changes[:] = names
         click.echo(visible(msg(WATCH_MESSAGES[command][0], lang, files=", ".join(names))), err=True)
 
-    return watch(paths, run, on_change=changed, after_run=tidy)
+    # The inputs are looked at before the first run too: one saved while it runs is seen.
+    return watch([*paths, *inputs], run, on_change=changed, after_run=tidy)
 
 
 @main.command("query")

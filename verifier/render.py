@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -259,6 +260,10 @@ class _Lines:
 
     def print(self, text: Text) -> None:
         self.texts.append(text)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """As wide as the ``Group`` of the lines (what rich measures to align or lay them out)."""
+        return Group(*self.texts).__rich_measure__(console, options)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterable[Segment | Text]:
         plain_style = Style.null()

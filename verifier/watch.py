@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -55,6 +56,8 @@ def snapshot(paths: Sequence[str], files: Iterable[str], previous: Snapshot | No
         known = (previous or {}).get(name)
         if known is not None and known[:3] == stamp and now - info.st_mtime_ns >= RECENT_NS:
             state[name] = known
+        elif not stat.S_ISREG(info.st_mode):
+            state[name] = (*stamp, None)  # a fifo or device is not read (opening a fifo waits for a writer)
         else:
             state[name] = (*stamp, _content_hash(name))
     return state
