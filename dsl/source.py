@@ -33,6 +33,8 @@ def visible(text: str) -> str:
     sequence in a citation must not recolour, retitle or rewrite the reviewer's terminal. One
     character for one keeps the caret under a quoted line aligned. Machine formats (JSON) stay
     faithful instead: their encoders escape these characters themselves."""
+    if text.isprintable():  # no control, format or separator character: nothing to replace
+        return text
     return _INVISIBLE.sub(_picture, text)
 
 
@@ -45,6 +47,8 @@ def visible_lines(text: str) -> str:
     """``visible`` of each line of ``text``, its line breaks kept; ``text`` itself (the same
     object) when there is nothing to replace, which is nearly always: a terminal report of one
     case of a 10,000-rule statute passes 45,000 pieces of text through here."""
+    if text.isprintable():  # as in ``visible``; a line break is not printable, and is kept below
+        return text
     return _INVISIBLE_IN_LINES.sub(_picture, text)
 
 

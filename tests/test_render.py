@@ -161,3 +161,14 @@ def test_visible_lines_gives_back_a_text_it_leaves_alone() -> None:
     text = "inkomen = € 28.000,00\n"
     assert visible_lines(text) is text
     assert visible_lines("a\x1b[31m\n") == "a␛[31m\n"
+
+
+def test_no_printable_character_is_one_that_visible_replaces() -> None:
+    """``visible`` gives a printable text back unread (``str.isprintable``: no character of the
+    Unicode categories Other or Separator but the space); sound only if every character it
+    would replace is non-printable. Checked for every code point."""
+    from lexproof.dsl.source import _INVISIBLE
+
+    replaced = [code for code in range(0x110000) if _INVISIBLE.match(chr(code))]
+    assert len(replaced) > 200  # the controls, format characters and tag characters
+    assert not [hex(code) for code in replaced if chr(code).isprintable()]
