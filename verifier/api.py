@@ -332,7 +332,9 @@ class EvaluationResult:
     case: dict[str, object]
     outcomes: dict[str, DecisionOutcome]
     defaulted: tuple[str, ...] = ()  # facts the case left out, at their default
-
+    # The decisions asked for (``evaluate(decisions=...)``): shown first, then the decisions
+    # that explain them; empty: every decision, in the statute's order.
+    focus: tuple[str, ...] = ()
 
     def witness(self) -> Witness:
         outcomes: Mapping[str, DecisionOutcome] = self.outcomes
@@ -341,14 +343,22 @@ class EvaluationResult:
 
             outcomes = Outcomes(Evaluator({None: self.version}, {None: self.case}), self.outcomes)
         return Witness(self.statute, {None: self.case}, {None: self.version.label},
-                       {(None, None): outcomes}, dates={None: self.version.date})
+                       {(None, None): outcomes}, dates={None: self.version.date}, focus=self.focus)
 
     def to_json(self) -> dict:
-        data = self.witness().to_json()
-        data["outcome"] = data["outcome"]["outcome"]
+        witness = self.witness()
+        data = witness.to_json()
+        shown: Collection[str] = self.outcomes
+        if self.focus:  # as the human report: the decisions asked for, then those explaining them
+            from lexproof.verifier.results import _outcome_json
+
+            shown = witness.explained(None, None)
+            data["outcome"] = {name: _outcome_json(self.statute, self.outcomes[name]) for name in shown}
+        else:
+            data["outcome"] = data["outcome"]["outcome"]
         result = {"statute": self.statute.name, "version": self.version.label, **data,
                   "defaulted": list(self.defaulted),
-                  "trace": {name: _trace_json(self.statute, o) for name, o in self.outcomes.items()}}
+                  "trace": {name: _trace_json(self.statute, self.outcomes[name]) for name in shown}}
         if self.statute.item_decisions:
             result["items"] = self._items_json()
         return result
@@ -393,17 +403,59 @@ def _trace_json(statute: StatuteModel, outcome: DecisionOutcome) -> list[dict]:
 def evaluate(
     program: Program, case: dict, *, statute: str | None = None, date: str | dt.date | None = None,
     amendment: str | None = None, source: str = "<case>", text: str | None = None,
+    decisions: Collection[str] = (),
 ) -> EvaluationResult:
     """Every decision for one case, with the trace of each rule. ``case`` holds JSON-style
     values ("€1,118.00" or 1118, "96%" or Fraction, "2025-09-01" or a date, enum names);
-    ``source`` and ``text`` let diagnostics point into the case file."""
+    ``source`` and ``text`` let diagnostics point into the case file. ``decisions``: only
+    these and the decisions they read (as OpenFisca computes only the variables asked for),
+    which the result shows first and then those that explain them (``EvaluationResult.focus``);
+    a statute book's case explains thousands of decisions otherwise."""
     model = (statute_of_amendment(program, amendment) if amendment and not statute
              else pick_statute(program, statute))  # a statute may take the amendment of one it uses
     version = default_version(model, _date(date), amendment)
+    focus = tuple(dict.fromkeys(decisions))
+    _check_asked_decisions(model, version, focus)
     facts = read_case(model, case, source, text, version=version)
     evaluator = Evaluator({None: version}, {None: facts})
-    outcomes = {name: evaluator.decision(name) for name in model.decisions if version.has_decision(name)}
-    return EvaluationResult(model, version, facts, outcomes, tuple(defaulted_facts(model, case)))
+    wanted = _decisions_read(model, version, focus) if focus else None
+    outcomes = {name: evaluator.decision(name) for name in model.decisions
+                if version.has_decision(name) and (wanted is None or name in wanted)}
+    return EvaluationResult(model, version, facts, outcomes, tuple(defaulted_facts(model, case)), focus)
+
+
+def _check_asked_decisions(model: StatuteModel, version: Version, names: tuple[str, ...]) -> None:
+    """Each decision ``eval --decision`` names exists in the version evaluated."""
+    import difflib
+
+    for name in names:
+        if name in model.item_decisions:
+            continue  # shown for every item, as always
+        if name not in model.decisions:
+            close = difflib.get_close_matches(name, [*model.decisions, *model.item_decisions], n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise LexproofError(Diagnostic(Span("<command line>", 1, 1, 1, 1),
+                                           f"--decision: unknown decision '{name}'{hint}"))
+        if not version.has_decision(name):  # an amendment adds it, and this version is without it
+            raise LexproofError(Diagnostic(
+                Span("<command line>", 1, 1, 1, 1),
+                f"--decision: decision '{name}' does not exist in {version.label} (amendment "
+                f"{model.decisions[name].origin} adds it; --amendment {model.decisions[name].origin} evaluates "
+                "the version with it)"))
+
+
+def _decisions_read(model: StatuteModel, version: Version, names: tuple[str, ...]) -> set[str]:
+    """``names`` and every decision they read in the version, directly, through other decisions
+    or through the rows of a table (``ConeParts.decision``)."""
+    parts = ConeParts.of(model, version)
+    found: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending.extend(parts.decision(name)[4])
+    return found
 
 
 # --- check ------------------------------------------------------------------------------------

@@ -279,10 +279,13 @@ def main() -> None:
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="load the statutes afresh (default: reuse the authenticated, checked statutes of unchanged "
                    "files from ~/.cache/lexproof or $LEXPROOF_CACHE; LEXPROOF_CACHE=off disables it)")
+@click.option("--decision", "decisions", multiple=True, metavar="NAME",
+              help="only this decision and the decisions that explain it (repeatable; default: every decision)")
 @click.option("--watch", is_flag=True,
               help="evaluate, then again whenever the case or a statute file changes, in one process that keeps "
                    "the loaded statutes while only the case changes (human report only; Ctrl-C stops)")
-def eval_command(files, case_file, date, amendment, statute, output_format, lang, no_cache, watch) -> None:
+def eval_command(files, case_file, date, amendment, statute, output_format, lang, no_cache, decisions,
+                 watch) -> None:
     """Run one case through the law and explain every decision."""
     lang = lang or default_lang()
 
@@ -297,7 +300,7 @@ def eval_command(files, case_file, date, amendment, statute, output_format, lang
         data, text = api.load_case_file(case_file)
         day = _parse_date(date, "--date")
         result = api.evaluate(program, data, statute=model.name, date=day, amendment=amendment,
-                              source=case_file, text=text)
+                              source=case_file, text=text, decisions=decisions)
         if output_format == "json":
             click.echo(json_text({"lexproof": JSON_FORMAT_VERSION, "command": "eval", **result.to_json()}))
         else:
