@@ -71,6 +71,26 @@ rule d1 [art. 3]: d = true if e
     assert shown["articles"] == ["art. 3 S", "art. 1 S"]
 
 
+def test_one_decision_asked_for_shows_what_its_value_reads(tmp_path: Path) -> None:
+    """By hand: total = base + extra when x > 10 (base 5, extra 2x = 40), else its default
+    base: the value's decisions explain it too, not only the condition's."""
+    path = tmp_path / "s.law"
+    path.write_text("""statute S
+facts F { x: int 0..100 }
+decision base: int [art. 1] otherwise 5
+decision extra: int [art. 2] otherwise 0
+rule extra1 [art. 2]: extra = 2 * x if x > 3
+decision unrelated: int [art. 4] otherwise 7
+decision total: int [art. 3] otherwise base
+rule total1 [art. 3]: total = base + extra if x > 10
+""", encoding="utf-8")
+    program = api.load(path)
+    decided = api.evaluate(program, {"x": 20}, date=DAY, decisions=["total"]).to_json()["outcome"]
+    assert {name: data["value"] for name, data in decided.items()} == {"total": 45, "base": 5, "extra": 40}
+    defaulted = api.evaluate(program, {"x": 2}, date=DAY, decisions=["total"]).to_json()["outcome"]
+    assert {name: data["value"] for name, data in defaulted.items()} == {"total": 5, "base": 5}
+
+
 def _eval(*args: str) -> tuple[int, str, str]:
     run = CliRunner().invoke(main, ["eval", *args])
     return run.exit_code, run.stdout, run.stderr

@@ -343,7 +343,8 @@ class EvaluationResult:
 
             outcomes = Outcomes(Evaluator({None: self.version}, {None: self.case}), self.outcomes)
         return Witness(self.statute, {None: self.case}, {None: self.version.label},
-                       {(None, None): outcomes}, dates={None: self.version.date}, focus=self.focus)
+                       {(None, None): outcomes}, dates={None: self.version.date}, focus=self.focus,
+                       explain_values=bool(self.focus))
 
     def to_json(self) -> dict:
         witness = self.witness()

@@ -126,10 +126,15 @@ class Witness:
     item: str | None = None
     # slot -> the date of its version (the peildatum), shown when the statute reads it
     dates: dict[str | None, dt.date] = field(default_factory=dict)
+    # Explain a value too (``lexproof eval --decision``): also the decisions read by the value
+    # of each rule that decided, or by the default that gave the value. A counterexample's
+    # explanation follows conditions only, which is why a case went one way or the other.
+    explain_values: bool = False
 
     def explained(self, slot: str | None, case: str | None) -> list[str]:
         """The focus decisions, then the decisions that explain them: those read by the rules
-        that decided, or by the first failing condition of the rules that did not apply."""
+        that decided, or by the first failing condition of the rules that did not apply (with
+        ``explain_values``, also by the values that decided)."""
         from lexproof.dsl import ir
 
         outcomes = self.outcomes[(slot, case)]
@@ -142,14 +147,20 @@ class Witness:
                 continue
             order.append(name)
             done.add(name)
-            for trace in outcomes[name].rules:
-                nodes = []
+            outcome = outcomes[name]
+            nodes = []
+            for trace in outcome.rules:
                 if trace.status == "applied" and trace.rule.condition is not None:
                     nodes.append(trace.rule.condition)
                 if trace.failed_node is not None:
                     nodes.append(trace.failed_node)
-                for node in nodes:
-                    pending.extend(n.name for n in ir.walk(node) if isinstance(n, ir.DecisionRef))
+            if self.explain_values:
+                nodes += [rule.value for rule in outcome.deciding]
+                default = self.statute.decision_info(name).default
+                if outcome.status == "default" and default is not None:
+                    nodes.append(default)
+            for node in nodes:
+                pending.extend(n.name for n in ir.walk(node) if isinstance(n, ir.DecisionRef))
         return order
 
     def release(self) -> None:
