@@ -404,16 +404,7 @@ def _mentions_peildatum(nodes: list[ir.Node]) -> bool:
     says of each, without working out (and keeping) everything else each node reads. Showing one
     case of a 10,000-rule statute asks this of its 24,000 expressions, and ``ir.reads`` took
     0.15 s of it (docs/performance.md, "Session 18")."""
-    stack = list(nodes)
-    while stack:
-        current = stack.pop()
-        if type(current) is ir.Peildatum:
-            return True
-        if isinstance(current, ir.Op):
-            stack.extend(current.args)
-        elif type(current) is ir.TableRef:
-            stack.append(current.arg)
-    return False
+    return any(type(sub) is ir.Peildatum for node in nodes for sub in ir.walk(node))
 
 
 def _all_rules(statute: StatuteModel) -> list:

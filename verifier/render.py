@@ -292,10 +292,10 @@ def _line_pieces(text: Text, options: ConsoleOptions) -> list[tuple[str, str | S
     if (text.overflow or options.overflow) != "ignore" or "\n" in plain or "\t" in plain:
         return None
     spans = text.spans
-    if text.style:
-        if spans:
-            return None  # two styles over one piece: rich combines them
-        return [(plain, text.style)] if plain else []
+    if text.style and spans:
+        return None  # two styles over one piece: rich combines them
+    if not spans:
+        return [(plain, text.style or None)] if plain else []
     pieces: list[tuple[str, str | Style | None]] = []
     at = 0
     for start, end, style in spans:
@@ -306,8 +306,6 @@ def _line_pieces(text: Text, options: ConsoleOptions) -> list[tuple[str, str | S
         if end > start:
             pieces.append((plain[start:end], style))
         at = end
-    if not spans:
-        return [(plain, None)] if plain else []
     if len(plain) > at:
         pieces.append((plain[at:], None))
     return pieces
